@@ -1,0 +1,8 @@
+"""Regenerate the committed example office: python examples/generate.py [FOLDER]."""
+
+import sys
+
+from followup_xl.example_office import main
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "examples/office")

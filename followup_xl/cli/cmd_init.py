@@ -1,0 +1,33 @@
+"""`followup-xl init`: a blank staff workbook."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .. import api
+from .common import emit_json, guarded, json_option, lang_option
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@lang_option
+@click.option("--owner", default=None, help="Whose workbook it is (shown on the home sheet). 负责人姓名。")
+@click.option("--macro/--no-macro", default=False, help="Also write the .xlsm with the 校验 button. 同时生成带按钮的 .xlsm。")
+@json_option
+@guarded
+def init(folder: str, lang: str, owner: str | None, macro: bool, as_json: bool) -> None:
+    """Write a blank staff workbook into FOLDER.  生成空白的员工工作簿。
+
+    Every sheet is an Excel Table with a styled, frozen header, dropdown lists for
+    every enumerated column, date formats, and colours that show overdue next-call
+    dates in red and today's in amber even without Python.
+    """
+    os.makedirs(folder, exist_ok=True)
+    paths = api.init_workbook(folder, lang=lang, owner=owner, macro=macro)
+    if as_json:
+        emit_json({"written": paths})
+    else:
+        for p in paths:
+            click.echo(p)

@@ -1,0 +1,133 @@
+"""What every command shares: options, JSON output, and turning errors into sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import traceback
+from typing import Any, Callable
+
+import click
+
+from ..errors import EXIT_INTERNAL, EXIT_USAGE, FollowupError
+
+DEBUG_ENV = "FOLLOWUP_XL_DEBUG"
+
+
+def lang_option(f: Callable) -> Callable:
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                        help="Language of sheets and messages. 表头与提示的语言。")(f)
+
+
+def json_option(f: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object for automation. 输出 JSON。")(f)
+
+
+def _parse_day(ctx, param, value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期 (expected YYYY-MM-DD): {value!r}")
+
+
+def as_of_option(f: Callable) -> Callable:
+    return click.option("--as-of", "as_of", callback=_parse_day, metavar="YYYY-MM-DD",
+                        help="The day the run pretends is today (default: today). 以哪一天为“今天”。")(f)
+
+
+def date_option(name: str, help: str) -> Callable:
+    def deco(f):
+        return click.option(name, callback=_parse_day, metavar="YYYY-MM-DD", help=help)(f)
+    return deco
+
+
+def policy_option(f: Callable) -> Callable:
+    return click.option("--policy", "policy_path", type=click.Path(dir_okay=False), default=None,
+                        help="A TOML policy file that overrides the workbook's 规则 sheet. 规则文件 (TOML)。")(f)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def to_jsonable(obj: Any) -> Any:
+    if isinstance(obj, (dt.date, dt.time)):
+        return obj.isoformat()
+    if hasattr(obj, "model_dump"):
+        return to_jsonable(obj.model_dump())
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set)):
+        return [to_jsonable(v) for v in obj]
+    return obj
+
+
+def emit_json(obj: Any) -> None:
+    click.echo(json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2))
+
+
+def guarded(f: Callable) -> Callable:
+    """Run a command so that a user never sees a traceback.
+
+    FollowupError → its sentence (in --lang) on stderr, or a JSON object with
+    --json, and its exit code. Ctrl-C → exit 130. Anything else is a bug: one
+    line naming it and exit 70 (set FOLLOWUP_XL_DEBUG=1 for the traceback).
+    """
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang", "zh")
+        as_json = kwargs.get("as_json", False)
+        try:
+            return f(*args, **kwargs)
+        except FollowupError as exc:
+            _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang))
+        except KeyboardInterrupt:
+            _fail("已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written", 130, as_json)
+        except MemoryError:
+            _fail("内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large", 2, as_json)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # a bug: still one sentence
+            if os.environ.get(DEBUG_ENV):
+                traceback.print_exc()
+            msg = (f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
+                   if lang == "zh" else
+                   f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details")
+            _fail(msg, EXIT_INTERNAL, as_json)
+
+    return wrapper
+
+
+def _fail(message: str, code: int, as_json: bool, payload: dict | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps(payload or {"error": message, "exit_code": code}, ensure_ascii=False))
+    click.echo(("错误: " if not message.isascii() else "error: ") + message, err=True)
+    sys.exit(code)
+
+
+def usage_error(zh: str, en: str) -> FollowupError:
+    return FollowupError(zh, en, exit_code=EXIT_USAGE)
+
+
+def say(msg_zh: str, msg_en: str, lang: str, err: bool = False) -> None:
+    click.echo(msg_en if lang == "en" else msg_zh, err=err)
+
+
+def progress(lang: str, enabled: bool = True):
+    """A rich progress bar on a terminal; silent otherwise (pipes, --json, CI)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not (enabled and console.is_terminal))

@@ -1,0 +1,57 @@
+"""Outputs appear whole or not at all, and never on top of an input."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import UsageError
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    pa, pb = Path(a), Path(b)
+    try:
+        if pa.exists() and pb.exists():
+            return os.path.samefile(pa, pb)
+    except OSError:
+        pass
+    return pa.resolve() == pb.resolve()
+
+
+def check_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> Path:
+    """Refuse an output that would overwrite an input, sits in a missing or read-only
+    folder, or is open in Excel (its ~$ owner file is present)."""
+    target = Path(target)
+    for src in inputs:
+        if same_file(target, src):
+            raise UsageError("输出文件不能与输入文件相同（输入文件永远不会被修改）",
+                             "the output must not be the same file as an input (inputs are never modified)",
+                             path=str(target))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.exists():
+        raise UsageError("输出文件夹不存在", "the output folder does not exist", path=str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError("输出文件夹没有写入权限", "the output folder is not writable", path=str(folder))
+    if target.is_dir():
+        raise UsageError("输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name", path=str(target))
+    lock = folder / f"~${target.name}"
+    if lock.exists():
+        raise UsageError("该文件正在 Excel 中打开，请先关闭再重试", "the file is open in Excel; close it and try again",
+                         path=str(target))
+    return target
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
+    target = check_output(target, inputs)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

@@ -1,0 +1,262 @@
+"""Reading the workbooks offices really have, fast (python-calamine).
+
+Tolerates title rows above the header, headers in Chinese, English or an alias,
+blank rows, foreign sheets, full-width text, and every common date/phone style.
+It never guesses: a value it cannot read is kept as raw text in the record's
+``bad`` map for the checks to report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from typing import Iterable, Iterator
+
+import python_calamine as pc
+
+from .. import schema
+from ..errors import UnreadableWorkbook
+from ..models import MODEL_FOR, Book, SheetInfo, Source
+from ..normalize import Unreadable, parse_cell
+
+HEADER_SCAN_ROWS = 30
+MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
+MAX_RATIO = 400                     # …or a member compressed more than 400:1 and over 50 MiB
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+_SUFFIX_RE = re.compile(r"[\s_\-—()（）\[\]【】0-9年度]+$")
+
+
+def sniff(path: str) -> None:
+    """Refuse, with a sentence, anything that is not an OOXML workbook we can open."""
+    if not os.path.exists(path):
+        raise UnreadableWorkbook("文件不存在", "file not found", path=path)
+    if os.path.isdir(path):
+        raise UnreadableWorkbook("这是一个文件夹，不是工作簿", "this is a folder, not a workbook", path=path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except PermissionError:
+        raise UnreadableWorkbook("没有读取权限（文件可能正被占用）", "no permission to read the file (is it locked?)", path=path)
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path)
+    if not head:
+        raise UnreadableWorkbook("文件是空的（0 字节）", "the file is empty (0 bytes)", path=path)
+    if head.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head or \
+                "EncryptedPackage".encode("utf-16-le") in head:
+            raise UnreadableWorkbook("工作簿设有打开密码，请先去掉密码再保存一份",
+                                     "the workbook is password-protected; save a copy without the password",
+                                     path=path)
+        raise UnreadableWorkbook("这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel/WPS 中另存为 .xlsx",
+                                 "this is an old Excel 97-2003 (.xls) file; save it as .xlsx in Excel or WPS",
+                                 path=path)
+    if not head.startswith(b"PK"):
+        looks_text = all(b >= 9 for b in head[:2048] if b not in (0xEF, 0xBB, 0xBF))
+        if looks_text:
+            raise UnreadableWorkbook("这是文本/CSV 文件，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx",
+                                     "this is a text/CSV file, not an Excel workbook; save it as .xlsx",
+                                     path=path)
+        raise UnreadableWorkbook("不是 Excel 工作簿（.xlsx/.xlsm）", "not an Excel workbook (.xlsx/.xlsm)", path=path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            total = sum(i.file_size for i in infos)
+    except zipfile.BadZipFile:
+        raise UnreadableWorkbook("文件已损坏或不完整（可能没有下载/复制完）",
+                                 "the file is damaged or truncated (incomplete download or copy?)", path=path)
+    if "xl/workbook.xml" not in names:
+        raise UnreadableWorkbook("压缩包里没有 Excel 工作簿内容（是 Word/其他文件吗？）",
+                                 "the package holds no Excel workbook (a Word or other file?)", path=path)
+    if total > MAX_UNCOMPRESSED or any(
+        i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+    ):
+        raise UnreadableWorkbook("文件解压后异常巨大（疑似压缩炸弹），已拒绝读取",
+                                 "the file expands to an absurd size (a zip bomb?); refused", path=path)
+
+
+def uses_1904_dates(path: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            with zf.open("xl/workbook.xml") as fh:
+                head = fh.read(8192)
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return False
+    return re.search(rb'date1904="(1|true)"', head) is not None
+
+
+def sheet_kind_by_name(name: str) -> schema.SheetDef | None:
+    """Our sheet for a name, allowing suffixes such as 回访记录表2025 or 回访记录表(2)."""
+    found = schema.sheet_by_name(name)
+    if found is None:
+        stripped = _SUFFIX_RE.sub("", name)
+        if stripped and stripped != name:
+            found = schema.sheet_by_name(stripped)
+    return found
+
+
+def _header_score(row: list, index: dict[str, str]) -> int:
+    seen = set()
+    for cell in row:
+        if isinstance(cell, str) and cell:
+            key = index.get(schema.fold(cell))
+            if key:
+                seen.add(key)
+    return len(seen)
+
+
+def find_header(rows: list[list], sheet: schema.SheetDef) -> tuple[int, int]:
+    """(0-based row index of the header line, how many of our headers it holds)."""
+    index = schema.header_index(sheet)
+    best, best_score = -1, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = _header_score(row, index)
+        if score > best_score:
+            best, best_score = i, score
+    return best, best_score
+
+
+def _iter_rows(sheet: pc.CalamineSheet) -> Iterator[list]:
+    """Rows with absolute positions: row i is Excel row i+1, column j is column j."""
+    col_off = sheet.start[1] if sheet.start else 0
+    pad = [""] * col_off
+    for row in sheet.iter_rows():
+        yield pad + row if col_off else row
+
+
+def _map_columns(header: list, sheet: schema.SheetDef) -> tuple[dict[str, int], dict[str, str], dict[str, int], list[str]]:
+    index = schema.header_index(sheet)
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    extra: dict[str, int] = {}
+    dupes: list[str] = []
+    for j, cell in enumerate(header):
+        text = str(cell).strip() if cell not in (None, "") else ""
+        if not text:
+            continue
+        key = index.get(schema.fold(text))
+        if key is None:
+            extra.setdefault(text, j)
+        elif key in columns:
+            dupes.append(text)
+        else:
+            columns[key] = j
+            headers[key] = text
+    return columns, headers, extra, dupes
+
+
+def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
+               header: list, path_label: str, epoch_1904: bool, book: Book) -> None:
+    columns, headers, extra, dupes = _map_columns(header, sheet)
+    info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
+    book.sheets.setdefault(sheet.key, []).append(info)
+    model = MODEL_FOR[sheet.key]
+    plan = [(key, idx, sheet.column(key)) for key, idx in columns.items() if key in sheet.keys]
+    prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys]
+    out = book.records(sheet.key)
+    n = 0
+    for offset, row in enumerate(rows):
+        excel_row = header_idx + 2 + offset
+        width = len(row)
+        values: dict = {}
+        bad: dict[str, str] = {}
+        any_value = False
+        for key, idx, col in plan:
+            raw = row[idx] if idx < width else ""
+            if raw == "" or raw is None:
+                continue
+            any_value = True
+            v = parse_cell(col, raw, epoch_1904)
+            if type(v) is Unreadable:
+                bad[key] = v
+            elif v is not None:
+                values[key] = v
+        if not any_value:
+            continue
+        ext = {}
+        for name, idx in extra.items():
+            raw = row[idx] if idx < width else ""
+            if raw != "" and raw is not None:
+                ext[name] = raw
+        src = Source(file=path_label, sheet=sheet_name, row=excel_row)
+        for key, idx in prov:  # provenance kept by a master: the original source wins
+            raw = row[idx] if idx < width else ""
+            if raw not in ("", None):
+                ext["__" + key] = raw
+        if "__src_file" in ext:
+            src = Source(file=str(ext["__src_file"]), sheet=str(ext.get("__src_sheet", "")),
+                         row=_int_or_none(ext.get("__src_row")))
+        out.append(model.model_construct(src=src, bad=bad, extra=ext, **values))
+        n += 1
+    info.rows_read = n
+
+
+def _int_or_none(v) -> int | None:
+    try:
+        return int(float(v))
+    except (TypeError, ValueError):
+        return None
+
+
+def read_book(path: str | os.PathLike, label: str | None = None) -> Book:
+    """Read every sheet of ours from a workbook; foreign sheets are listed, not read."""
+    path = os.fspath(path)
+    sniff(path)
+    epoch_1904 = uses_1904_dates(path)
+    try:
+        wb = pc.CalamineWorkbook.from_path(path)
+    except pc.PasswordError:
+        raise UnreadableWorkbook("工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path)
+    except Exception as exc:  # calamine's own errors: zip/xml damage
+        raise UnreadableWorkbook(f"文件无法作为工作簿打开（{type(exc).__name__}）",
+                                 f"cannot open the file as a workbook ({type(exc).__name__}: {exc})", path=path)
+    book = Book(path=path, epoch_1904=epoch_1904)
+    label = label if label is not None else path
+    try:
+        for meta in wb.sheets_metadata:
+            name = meta.name
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                book.ignored_sheets.append(name)
+                continue
+            try:
+                sheet = wb.get_sheet_by_name(name)
+            except Exception as exc:
+                raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）",
+                                         f"the sheet cannot be read ({exc})", path=path, sheet=name)
+            rows_iter = _iter_rows(sheet)
+            head = []
+            for row in rows_iter:
+                head.append(row)
+                if len(head) >= HEADER_SCAN_ROWS:
+                    break
+            kind = sheet_kind_by_name(name)
+            if kind is not None:
+                h, score = find_header(head, kind)
+                if score < 2:
+                    book.headerless_sheets[name] = kind.key
+                    kind = None
+            if kind is None:
+                # Not named like ours: recognise it by its headers, else ignore it.
+                best = None
+                for cand in schema.SHEETS:
+                    h, score = find_header(head, cand)
+                    needed = max(3, sum(1 for c in cand.columns if c.required))
+                    if score >= needed and (best is None or score > best[2]):
+                        best = (cand, h, score)
+                if best is None:
+                    book.ignored_sheets.append(name)
+                    continue
+                kind, h, _ = best
+                book.headerless_sheets.pop(name, None)
+            rest = _chain(head[h + 1:], rows_iter)
+            read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book)
+    finally:
+        wb.close()
+    return book
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest

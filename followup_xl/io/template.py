@@ -1,0 +1,143 @@
+"""The staff workbook: a 首页 (home) sheet and our five sheets, as Excel Tables.
+
+`followup-xl init`, the committed templates, the example office's books and the
+split per-person books are all written by ``write_staff_workbook`` so they
+cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable
+
+from .. import schema
+from ..models import Book, Record
+from ..settings import describe_settings
+from .atomic import atomic_output
+from .xlsx import Formats, new_workbook, print_setup, spec_for, write_table
+
+HOME = {"zh": "首页", "en": "Home"}
+
+# Live figures on the home sheet: label, formula (structured references into our Tables).
+# Kept here so tests can recompute each from the rows written.
+def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
+    cust, calls = schema.CUSTOMERS, schema.CALLS
+    cid = cust.column("customer_id").header(lang)
+    klass = cust.column("klass").header(lang)
+    status = cust.column("status").header(lang)
+    call_cust = calls.column("customer_id").header(lang)
+    call_date = calls.column("call_date").header(lang)
+    next_date = calls.column("next_date").header(lang)
+    void = "废除"
+    zh = lang == "zh"
+    return [
+        ("customers", "客户总数" if zh else "Customers", f"=COUNTA({cust.table}[{cid}])"),
+        ("class_a", "A类客户" if zh else "Class A", f'=COUNTIF({cust.table}[{klass}],"A")'),
+        ("void", "已废除客户" if zh else "Void customers", f'=COUNTIF({cust.table}[{status}],"{void}")'),
+        ("calls", "回访记录条数" if zh else "Call records", f"=COUNTA({calls.table}[{call_cust}])"),
+        ("calls_month", "本月回访次数" if zh else "Calls this month",
+         f'=COUNTIFS({calls.table}[{call_date}],">="&DATE(YEAR(TODAY()),MONTH(TODAY()),1),'
+         f'{calls.table}[{call_date}],"<="&TODAY())'),
+        ("next_past", "下次回访日期已过的记录" if zh else "Records with next call date passed",
+         f'=COUNTIFS({calls.table}[{next_date}],"<"&TODAY())'),
+        ("next_today", "今天应回访的记录" if zh else "Records due today",
+         f'=COUNTIFS({calls.table}[{next_date}],TODAY())'),
+    ]
+
+
+HOME_TEXT = {
+    "zh": [
+        "使用方法：",
+        "1. 在「客户名录簿」登记客户，在「回访记录表」逐条登记每次回访（详细、属实、标注时间）。",
+        "2. 下拉列表里的值请直接选择；日期写成 2026-03-05 或 2026/3/5 均可。",
+        "3. 点击「校验」按钮检查录入，问题会标在单元格上，并列在「问题清单」表中。",
+        "4. 「回访事项」登记成交、投诉、维修、活动、咨询、工程、提案、出差拜访等需要回访的事项。",
+        "5. 「规则」表里的参数可按本单位制度修改；「节假日」表可增加放假或调休上班的日期。",
+        "下次回访日期：红色=已逾期，黄色=今天应回访。",
+    ],
+    "en": [
+        "How to use:",
+        "1. Register customers in Customers and every follow-up call in Calls (detailed, true, timed).",
+        "2. Pick dropdown values from the list; dates like 2026-03-05 or 2026/3/5.",
+        "3. Press Validate to check the entries: problems are marked on the cells and listed in Issues.",
+        "4. Triggers records deals, complaints, repairs, events, consultations, projects, proposals, trips.",
+        "5. Rules holds the office's policy numbers; Holidays adds days off or make-up working days.",
+        "Next call date: red = overdue, amber = due today.",
+    ],
+}
+
+
+def _rows(records: Iterable[Record], keys: list[str]) -> Iterable[list]:
+    for r in records:
+        yield [r.raw(k) for k in keys]
+
+
+def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book | None = None,
+                         owner: str | None = None, macro: bool = False,
+                         customize: Callable | None = None, inputs: Iterable = ()) -> str:
+    """Write a staff workbook (blank when ``book`` is None) atomically; returns the path.
+
+    ``macro`` adds the VBA project and the 校验 button (see followup_xl.xl.vba);
+    ``customize(wb, fmts)`` lets callers add sheets before the file is closed.
+    """
+    path = os.fspath(path)
+    with atomic_output(path, inputs) as tmp:
+        wb = new_workbook(tmp)
+        fmts = Formats(wb)
+        home = wb.add_worksheet(HOME[lang])
+        _write_home(home, fmts, lang, owner)
+        for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
+            recs = book.records(sheet.key) if book else ()
+            spec = spec_for(sheet, _rows(recs, sheet.keys), lang)
+            ws = write_table(wb, spec, fmts, lang)
+            print_setup(ws, header=sheet.title(lang))
+        rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]
+        if book and book.rules:
+            rules = list(_rows(book.rules, schema.RULES.keys))
+        ws = write_table(wb, spec_for(schema.RULES, rules, lang), fmts, lang)
+        ws = write_table(wb, spec_for(schema.HOLIDAYS, _rows(book.holidays if book else (), schema.HOLIDAYS.keys), lang),
+                         fmts, lang)
+        if macro:
+            from ..xl.vba import add_validate_button  # noqa: PLC0415 (optional part)
+
+            add_validate_button(wb, home, lang)
+        if customize:
+            customize(wb, fmts)
+        home.activate()
+        wb.close()
+    return path
+
+
+def _write_home(ws, fmts: Formats, lang: str, owner: str | None) -> None:
+    zh = lang == "zh"
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 14)
+    ws.set_column(2, 7, 12)
+    ws.write_string(0, 0, "客户回访助手" if zh else "Customer follow-up assistant", fmts.get("title"))
+    sub = ("负责人：" if zh else "Owner: ") + owner if owner else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
+    ws.write_string(1, 0, sub, fmts.get("subtitle"))
+    ws.write_string(3, 0, "概况" if zh else "At a glance", fmts.get("bold"))
+    for i, (_key, label, formula) in enumerate(home_formulas(lang)):
+        ws.write_string(4 + i, 0, label, fmts.get("box"))
+        ws.write_formula(4 + i, 1, formula, fmts.get("box"), 0)
+    start = 6 + len(home_formulas(lang))
+    for i, line in enumerate(HOME_TEXT[lang]):
+        ws.write_string(start + i, 0, line, fmts.get("bold") if i == 0 else None)
+    print_setup(ws, landscape=False, repeat_rows=None)
+
+
+HOME_FIRST_FORMULA_ROW = 5  # Excel row of the first figure (B5)
+
+
+def template_name(lang: str = "zh", macro: bool = False) -> str:
+    base = "客户回访工作簿" if lang == "zh" else "followup-workbook"
+    return f"{base}.{'xlsm' if macro else 'xlsx'}"
+
+
+def write_templates(folder: str | os.PathLike, langs=("zh", "en"), macro_ok: bool = True) -> list[str]:
+    """The blank templates as committed in workbook_templates/."""
+    os.makedirs(folder, exist_ok=True)
+    out = []
+    for lang in langs:
+        out.append(write_staff_workbook(os.path.join(folder, template_name(lang)), lang))
+    return out

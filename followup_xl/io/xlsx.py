@@ -1,0 +1,203 @@
+"""Writing our sheets with XlsxWriter: tables, dropdowns, colours, print set-up.
+
+Everything that writes a workbook goes through here, so every output gets the
+same Chinese fonts, date formats, and the same protection against formula
+injection (a staff value starting with '=' is written as text, never a formula).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .. import schema
+from ..schema import ColType
+
+FONT = "Microsoft YaHei"      # Excel on Windows; LibreOffice substitutes WenQuanYi
+DATE_FMT = "yyyy-mm-dd"
+TIME_FMT = "hh:mm"
+DROPDOWN_ROWS = 5000          # rows below the header that carry dropdowns/colours
+RED = "#FFC7CE"
+RED_FONT = "#9C0006"
+AMBER = "#FFEB9C"
+AMBER_FONT = "#9C5700"
+GREY_FONT = "#808080"
+
+
+def new_workbook(path, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    wb = xlsxwriter.Workbook(str(path), {
+        "constant_memory": constant_memory,
+        "strings_to_formulas": False,   # formula injection: text stays text
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_date_format": DATE_FMT,
+        "remove_timezone": True,
+    })
+    wb.formats[0].set_font_name(FONT)
+    wb.formats[0].set_font_size(10)
+    return wb
+
+
+@dataclass
+class Formats:
+    """The handful of formats every sheet uses, created once per workbook."""
+
+    wb: xlsxwriter.Workbook
+    cache: dict = field(default_factory=dict)
+
+    def get(self, name: str):
+        if name not in self.cache:
+            base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+            spec = {
+                "text": {},
+                "wrap": {"text_wrap": True},
+                "date": {"num_format": DATE_FMT, "align": "center"},
+                "time": {"num_format": TIME_FMT, "align": "center"},
+                "int": {"num_format": "0"},
+                "pct": {"num_format": "0.0%"},
+                "dec": {"num_format": "0.00"},
+                "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#305496", "border": 1,
+                           "align": "center", "text_wrap": True},
+                "title": {"bold": True, "font_size": 16, "align": "left"},
+                "subtitle": {"italic": True, "font_color": "#595959"},
+                "bold": {"bold": True},
+                "red": {"bg_color": RED, "font_color": RED_FONT},
+                "amber": {"bg_color": AMBER, "font_color": AMBER_FONT},
+                "grey": {"font_color": GREY_FONT, "italic": True},
+                "note": {"font_color": "#595959", "text_wrap": True, "valign": "top"},
+                "link": {"font_color": "#0563C1", "underline": 1},
+                "box": {"border": 1},
+            }[name]
+            self.cache[name] = self.wb.add_format({**base, **spec})
+        return self.cache[name]
+
+
+def write_value(ws, row: int, col: int, value: Any, fmts: Formats, kind: ColType | None = None) -> None:
+    """One cell, by Python type: strings always as strings (never a formula)."""
+    if value is None or value == "":
+        return
+    if isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否")
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, fmts.get("date"))
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmts.get("date"))
+    elif isinstance(value, dt.time):
+        ws.write_datetime(row, col, value, fmts.get("time"))
+    elif isinstance(value, (int, float)) and kind not in (ColType.PHONE, ColType.ID, ColType.TEXT):
+        ws.write_number(row, col, value)
+    else:
+        ws.write_string(row, col, str(value))
+
+
+@dataclass
+class TableSpec:
+    """A sheet holding one Excel Table."""
+
+    sheet: schema.SheetDef | None
+    name: str                              # sheet name
+    table_name: str
+    headers: list[str]
+    kinds: list[ColType | None]
+    widths: list[float]
+    rows: Iterable[Sequence[Any]] = ()
+    choices: list[list[str] | None] = field(default_factory=list)
+    date_alert_cols: list[int] = field(default_factory=list)   # red when past, amber when today
+    void_col: int | None = None                               # grey the row when 废除/离职
+    style: str = "Table Style Medium 2"
+    min_rows: int = 1
+
+
+def spec_for(sheet: schema.SheetDef, rows: Iterable[Sequence[Any]] = (), lang: str = "zh",
+             extra: Sequence[schema.Column] = (), name: str | None = None,
+             table_name: str | None = None) -> TableSpec:
+    """The TableSpec of one of our sheets, straight from the schema."""
+    cols = [*sheet.columns, *extra]
+    spec = TableSpec(
+        sheet=sheet,
+        name=name or sheet.title(lang),
+        table_name=table_name or sheet.table,
+        headers=[c.header(lang) for c in cols],
+        kinds=[c.type for c in cols],
+        widths=[c.width for c in cols],
+        rows=rows,
+        choices=[c.choice_labels(lang) if c.choices else None for c in cols],
+    )
+    keys = [c.key for c in cols]
+    if "next_date" in keys:
+        spec.date_alert_cols.append(keys.index("next_date"))
+    if sheet.key in ("customers", "staff") and "status" in keys:
+        spec.void_col = keys.index("status")
+    return spec
+
+
+def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: str = "zh") -> Any:
+    """Write the sheet: header, rows, Table, frozen header, widths, dropdowns, colours."""
+    ws = wb.add_worksheet(spec.name)
+    ncols = len(spec.headers)
+    for j, w in enumerate(spec.widths):
+        kind = spec.kinds[j]
+        fmt = fmts.get("date") if kind is ColType.DATE else fmts.get("time") if kind is ColType.TIME else None
+        ws.set_column(j, j, w, fmt)
+    ws.set_row(0, 30)
+    for j, h in enumerate(spec.headers):
+        ws.write_string(0, j, h, fmts.get("header"))
+    r = 0
+    for r, values in enumerate(spec.rows, start=1):
+        for j, v in enumerate(values):
+            write_value(ws, r, j, v, fmts, spec.kinds[j])
+    last = max(r, spec.min_rows)
+    ws.add_table(0, 0, last, ncols - 1, {
+        "name": spec.table_name,
+        "style": spec.style,
+        "columns": [{"header": h, "header_format": fmts.get("header")} for h in spec.headers],
+        "autofilter": True,
+    })
+    ws.freeze_panes(1, 0)
+    span = max(last, DROPDOWN_ROWS)
+    for j, options in enumerate(spec.choices):
+        if options:
+            ws.data_validation(1, j, span, j, {
+                "validate": "list",
+                "source": options,
+                "ignore_blank": True,
+                "error_type": "warning",
+                "error_title": "请从下拉列表中选择" if lang == "zh" else "Choose from the list",
+                "error_message": ("可选：" if lang == "zh" else "Allowed: ") + " / ".join(options),
+            })
+    for j in spec.date_alert_cols:
+        col = xl_col_to_name(j)
+        rng = f"{col}2:{col}{span + 1}"
+        ws.conditional_format(rng, {"type": "formula", "criteria": f"=AND(${col}2<>\"\",${col}2<TODAY())",
+                                    "format": fmts.get("red")})
+        ws.conditional_format(rng, {"type": "formula", "criteria": f"=${col}2=TODAY()",
+                                    "format": fmts.get("amber")})
+    if spec.void_col is not None:
+        col = xl_col_to_name(spec.void_col)
+        ws.conditional_format(1, 0, span, ncols - 1, {
+            "type": "formula", "criteria": f'=OR(${col}2="废除",${col}2="离职",${col}2="Void",${col}2="Left")',
+            "format": fmts.get("grey")})
+    return ws
+
+
+def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None = (0, 0),
+                header: str | None = None) -> None:
+    """Ready to print: landscape, one page wide, header rows repeated, page numbers."""
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    if header:
+        ws.set_header(f"&L&\"{FONT},Bold\"{header}&R&D")
+    ws.set_footer("&C第 &P 页 / 共 &N 页")
+
+
+__all__ = ["new_workbook", "Formats", "write_value", "TableSpec", "spec_for", "write_table",
+           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell"]

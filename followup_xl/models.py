@@ -1,0 +1,211 @@
+"""Records as the rest of the program sees them: clean values plus where they came from.
+
+A value the reader could not read is not guessed: the field is None and the raw
+text sits in ``bad`` under the field's key, so checks can name the cell and
+writers can put the text back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from . import schema
+
+
+class Source(BaseModel):
+    """Where a record stands: file, sheet name as in the file, Excel row (1-based)."""
+
+    model_config = ConfigDict(frozen=True)
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    SHEET: ClassVar[schema.SheetDef]
+
+    src: Source | None = None
+    bad: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+
+    def raw(self, key: str) -> Any:
+        """The value to show or write back: the clean value, else the unreadable text."""
+        v = getattr(self, key)
+        return self.bad.get(key) if v is None and key in self.bad else v
+
+    def values(self) -> dict[str, Any]:
+        return {k: self.raw(k) for k in self.SHEET.keys}
+
+
+class Customer(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.CUSTOMERS
+    customer_id: str | None = None
+    name: str | None = None
+    contact: str | None = None
+    phone: str | None = None
+    klass: str | None = None
+    ctype: str | None = None
+    owner: str | None = None
+    created: dt.date | None = None
+    last_deal: dt.date | None = None
+    status: str | None = None
+    note: str | None = None
+    filed_by: str | None = None
+    verified_by: str | None = None
+    verified_on: dt.date | None = None
+
+    @property
+    def is_void(self) -> bool:
+        return self.status == "废除"
+
+
+class Call(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.CALLS
+    record_id: str | None = None
+    customer_id: str | None = None
+    call_date: dt.date | None = None
+    call_time: dt.time | None = None
+    method: str | None = None
+    call_type: str | None = None
+    event_id: str | None = None
+    related_date: dt.date | None = None
+    complaint_level: str | None = None
+    caller: str | None = None
+    content: str | None = None
+    satisfaction: int | None = None
+    issue: str | None = None
+    issue_status: str | None = None
+    result: str | None = None
+    next_date: dt.date | None = None
+    signature: str | None = None
+    responsible: str | None = None
+    reviewer: str | None = None
+    review_note: str | None = None
+
+    @property
+    def successful(self) -> bool:
+        """A call counts when it reached the customer; a blank result on a made call counts as 成功."""
+        return self.result in (None, "成功") and "result" not in self.bad
+
+
+class Event(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.EVENTS
+    event_id: str | None = None
+    customer_id: str | None = None
+    event_type: str | None = None
+    event_date: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_end: dt.date | None = None
+    complaint_level: str | None = None
+    proposal_level: str | None = None
+    anonymous: bool | None = None
+    responsible: str | None = None
+    owner: str | None = None
+    description: str | None = None
+
+
+class Staff(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.STAFF
+    name: str | None = None
+    role: str | None = None
+    daily_capacity: int | None = None
+    status: str | None = None
+    phone: str | None = None
+    department: str | None = None
+    joined: dt.date | None = None
+    left: dt.date | None = None
+
+    @property
+    def has_left(self) -> bool:
+        return self.status == "离职"
+
+
+class RuleRow(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.RULES
+    key: str | None = None
+    value: str | None = None
+    description: str | None = None
+
+
+class HolidayRow(Record):
+    SHEET: ClassVar[schema.SheetDef] = schema.HOLIDAYS
+    date: dt.date | None = None
+    kind: str | None = None
+    note: str | None = None
+
+
+MODEL_FOR = {
+    "customers": Customer,
+    "calls": Call,
+    "events": Event,
+    "staff": Staff,
+    "rules": RuleRow,
+    "holidays": HolidayRow,
+}
+
+
+@dataclass
+class SheetInfo:
+    """How one of our sheets was laid out in the file, so findings can name cells."""
+
+    key: str                     # schema key: customers, calls, …
+    name: str                    # the sheet's name as it stands in the file
+    header_row: int              # Excel row number of the header line
+    columns: dict[str, int]      # field key → 0-based column index
+    headers: dict[str, str]      # field key → header text as typed in the file
+    extra_columns: dict[str, int] = field(default_factory=dict)  # unknown header → index
+    duplicate_headers: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    def cell(self, key: str, row: int) -> str | None:
+        idx = self.columns.get(key)
+        return None if idx is None else f"{column_letter(idx)}{row}"
+
+
+@dataclass
+class Book:
+    """One workbook as read: plain data, no file handles."""
+
+    path: str
+    customers: list[Customer] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    staff: list[Staff] = field(default_factory=list)
+    rules: list[RuleRow] = field(default_factory=list)
+    holidays: list[HolidayRow] = field(default_factory=list)
+    sheets: dict[str, list[SheetInfo]] = field(default_factory=dict)
+    ignored_sheets: list[str] = field(default_factory=list)
+    # Sheets named like ours whose header line could not be found: name → schema key.
+    headerless_sheets: dict[str, str] = field(default_factory=dict)
+    epoch_1904: bool = False
+
+    def records(self, key: str) -> list[Record]:
+        return getattr(self, key)
+
+    def sheet_info(self, key: str, sheet_name: str | None = None) -> SheetInfo | None:
+        infos = self.sheets.get(key) or []
+        for info in infos:
+            if sheet_name is None or info.name == sheet_name:
+                return info
+        return None
+
+    def cell_of(self, record: Record, key: str) -> str | None:
+        if record.src is None or record.src.row is None:
+            return None
+        info = self.sheet_info(record.SHEET.key, record.src.sheet)
+        return info.cell(key, record.src.row) if info else None
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -1,0 +1,299 @@
+"""Turning what offices type into values, without guessing.
+
+Every parser returns either a clean value, None for an empty cell, or an
+``Unreadable`` — the raw text kept so a check can point at it later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+
+import phonenumbers
+
+from .schema import Choice, ColType, Column, choice_index
+
+
+class Unreadable(str):
+    """Raw text of a cell that could not be read as its column's type.
+
+    It is a str, so it survives JSON and writing back unchanged; ``expected``
+    says what the column wanted ("date", "phone", a dropdown…).
+    """
+
+    expected: str
+
+    def __new__(cls, raw: object, expected: str) -> "Unreadable":
+        obj = super().__new__(cls, "" if raw is None else str(raw))
+        obj.expected = expected
+        return obj
+
+    def __reduce__(self):
+        return (Unreadable, (str(self), self.expected))
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})\s*(?:[-/.年]|\s)\s*(\d{1,2})\s*(?:[-/.月]|\s)\s*(\d{1,2})\s*[日号]?"
+    r"(?:[\sT]+\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?\s*$"
+)
+_DATE_COMPACT_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_TIME_RE = re.compile(
+    r"^\s*(上午|下午|晚上|中午|AM|PM)?\s*(\d{1,2})\s*(?:[:：点时])\s*(\d{1,2})?\s*(?:分)?"
+    r"(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?\s*(AM|PM)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def clean_text(value: object) -> str | None:
+    """NFKC (full-width → half-width), trimmed; '' becomes None."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
+    return text or None
+
+
+def parse_id(value: object) -> str | None:
+    """Ids typed as numbers (1001.0) are the text "1001"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean_text(value)
+
+
+def excel_serial_to_date(serial: float, epoch_1904: bool = False) -> dt.date:
+    base = EXCEL_EPOCH_1904 if epoch_1904 else EXCEL_EPOCH
+    return base + dt.timedelta(days=int(serial))
+
+
+def parse_date(value: object, epoch_1904: bool = False) -> dt.date | Unreadable | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return Unreadable(value, "date")
+    if isinstance(value, (int, float)):
+        # Serial numbers Excel users actually have: 1950..2100.
+        if 18264 <= value <= 73050:
+            return excel_serial_to_date(value, epoch_1904)
+        return Unreadable(_num_text(value), "date")
+    text = clean_text(value)
+    if text is None:
+        return None
+    m = _DATE_RE.match(text) or _DATE_COMPACT_RE.match(text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return Unreadable(value, "date")
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return parse_date(float(text), epoch_1904)
+    return Unreadable(value, "date")
+
+
+def parse_time(value: object) -> dt.time | Unreadable | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.time().replace(microsecond=0)
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0)
+    if isinstance(value, dt.timedelta):
+        secs = int(round(value.total_seconds())) % 86400
+        return dt.time(secs // 3600, secs % 3600 // 60, secs % 60)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 0 <= value < 1:
+            secs = int(round(value * 86400)) % 86400
+            return dt.time(secs // 3600, secs % 3600 // 60, secs % 60)
+        return Unreadable(_num_text(value), "time")
+    text = clean_text(value)
+    if text is None:
+        return None
+    m = _TIME_RE.match(text)
+    if m:
+        half, hh, mm, ss, suffix = m.groups()
+        h, mi, s = int(hh), int(mm or 0), int(ss or 0)
+        marker = (half or suffix or "").upper()
+        if marker in ("下午", "晚上", "PM") and h < 12:
+            h += 12
+        if marker == "中午" and h < 6:
+            h += 12
+        if marker == "AM" and h == 12:
+            h = 0
+        if h < 24 and mi < 60 and s < 60:
+            return dt.time(h, mi, s)
+    return Unreadable(value, "time")
+
+
+def parse_int(value: object) -> int | Unreadable | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return Unreadable(value, "int")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Unreadable(_num_text(value), "int")
+    text = clean_text(value)
+    if text is None:
+        return None
+    if re.fullmatch(r"[+-]?\d+(\.0+)?", text):
+        return int(float(text))
+    return Unreadable(value, "int")
+
+
+def _num_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_PHONE_STRIP = re.compile(r"[\s\-–—()（）.·/_]")
+
+
+def phone_digits(value: object) -> str | None:
+    """Digits of a phone as typed: floats, spaces, dashes, +86/0086 and full-width removed."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    if text is None:
+        return None
+    text = _PHONE_STRIP.sub("", text)
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.startswith("+86"):
+        text = text[3:]
+    elif text.startswith("0086"):
+        text = text[4:]
+    elif text.startswith("86") and len(text) == 13 and text[2] == "1":
+        text = text[2:]
+    return text
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify_digits(digits: str) -> str | None:
+    """'mobile', 'landline' or None, per libphonenumber's mainland metadata."""
+    if not digits.isdigit():
+        return None
+    if digits.startswith("1"):
+        if len(digits) != 11 or digits[1] not in "3456789":
+            return None
+    elif not digits.startswith("0") or not 10 <= len(digits) <= 12:
+        return None
+    try:
+        num = phonenumbers.parse(digits, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    kind = phonenumbers.number_type(num)
+    if kind in (phonenumbers.PhoneNumberType.MOBILE,):
+        return "mobile"
+    if kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return "mobile" if digits.startswith("1") else "landline"
+    return "mobile" if digits.startswith("1") else "landline"
+
+
+def format_phone(digits: str) -> str:
+    """Canonical spelling: 13800138000 for mobiles, 0755-26881234 for landlines."""
+    if digits.startswith("0"):
+        area = 3 if digits[1] in "12" else 4  # 010, 02x are 3 long; others 4
+        return f"{digits[:area]}-{digits[area:]}"
+    return digits
+
+
+def parse_phone(value: object) -> str | Unreadable | None:
+    """A valid mainland mobile or landline in canonical form, else Unreadable."""
+    digits = phone_digits(value)
+    if digits is None:
+        return None
+    if _classify_digits(digits):
+        return format_phone(digits)
+    shown = _num_text(value) if isinstance(value, (int, float)) else value
+    return Unreadable(shown, "phone")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234 (mobiles), 0755-****1234 (landlines): enough to recognise, not to dial."""
+    if not phone:
+        return phone
+    digits = phone_digits(phone) or ""
+    if not digits.isdigit() or len(digits) < 7:
+        return "*" * len(str(phone))
+    if digits.startswith("0"):
+        area = 3 if digits[1] in "12" else 4
+        rest = digits[area:]
+        return f"{digits[:area]}-{'*' * (len(rest) - 4)}{rest[-4:]}"
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+@functools.lru_cache(maxsize=None)
+def _index(choices: tuple[Choice, ...]) -> dict[str, str]:
+    return choice_index(choices)
+
+
+def parse_choice(value: object, choices: tuple[Choice, ...]) -> str | Unreadable | None:
+    text = clean_text(value)
+    if text is None:
+        return None
+    from .schema import fold
+
+    found = _index(choices).get(fold(text))
+    return found if found is not None else Unreadable(value, "choice")
+
+
+def parse_satisfaction(value: object, choices: tuple[Choice, ...]) -> int | Unreadable | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 1 <= value <= 5:
+            return int(value)
+        return Unreadable(_num_text(value), "satisfaction")
+    found = parse_choice(value, choices)
+    if found is None or isinstance(found, Unreadable):
+        return found if found is None else Unreadable(value, "satisfaction")
+    return int(found)
+
+
+def parse_bool(value: object, choices: tuple[Choice, ...]) -> bool | Unreadable | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        value = _num_text(value)
+    found = parse_choice(value, choices)
+    if found is None or isinstance(found, Unreadable):
+        return found
+    return found == "是"
+
+
+def parse_cell(col: Column, value: object, epoch_1904: bool = False):
+    """The one entry point the reader uses: column definition + raw value → value."""
+    t = col.type
+    if t is ColType.TEXT:
+        return clean_text(value)
+    if t is ColType.ID:
+        return parse_id(value)
+    if t is ColType.DATE:
+        return parse_date(value, epoch_1904)
+    if t is ColType.TIME:
+        return parse_time(value)
+    if t is ColType.PHONE:
+        return parse_phone(value)
+    if t is ColType.INT:
+        return parse_int(value)
+    if t is ColType.ENUM:
+        return parse_choice(value, col.choices)
+    if t is ColType.SATISFACTION:
+        return parse_satisfaction(value, col.choices)
+    if t is ColType.BOOL:
+        return parse_bool(value, col.choices)
+    raise AssertionError(t)

@@ -1,0 +1,330 @@
+"""The sheets, defined once.
+
+Templates, readers, checks and writers all take sheet names, headers (Chinese,
+English, aliases), column types and dropdown values from here, so a header
+renamed in one place is renamed everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+import unicodedata
+
+
+class ColType(str, Enum):
+    TEXT = "text"
+    ID = "id"            # an identifier: numbers like 1001.0 become "1001"
+    DATE = "date"
+    TIME = "time"
+    PHONE = "phone"
+    INT = "int"
+    ENUM = "enum"
+    SATISFACTION = "satisfaction"  # 1–5, or 非常满意…非常不满意
+    BOOL = "bool"                  # 是/否
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One dropdown value: the canonical Chinese text, its English text, and aliases."""
+
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    type: ColType = ColType.TEXT
+    aliases: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    required: bool = False
+    width: float = 12
+    note: str = ""  # shown as the header's input message in the template
+
+    def header(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+    def choice_labels(self, lang: str = "zh") -> list[str]:
+        return [c.en if lang == "en" else c.zh for c in self.choices]
+
+
+@dataclass(frozen=True)
+class SheetDef:
+    key: str
+    zh: str
+    en: str
+    table: str  # Excel table name (ASCII so formulas stay portable)
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+    optional: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def title(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key} has no column {key!r}")
+
+    @property
+    def keys(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+
+def fold(text: str) -> str:
+    """Compare-form of a header or dropdown value: NFKC, no spaces, lower case."""
+    t = unicodedata.normalize("NFKC", str(text))
+    return "".join(t.split()).lower().replace("（", "(").replace("）", ")")
+
+
+# --- dropdown values -------------------------------------------------------
+
+CLASSES = (
+    Choice("A", "A", ("A类", "a类", "甲", "甲类")),
+    Choice("B", "B", ("B类", "乙", "乙类")),
+    Choice("C", "C", ("C类", "丙", "丙类")),
+)
+CUSTOMER_TYPES = (
+    Choice("机关/组织", "Organisation", ("机关", "组织", "机关组织", "政府")),
+    Choice("大客户", "Key account", ("VIP",)),
+    Choice("重要客户", "Important"),
+    Choice("一般客户", "Regular", ("普通客户", "一般")),
+)
+CUSTOMER_STATUS = (
+    Choice("正常", "Active", ("有效", "在用")),
+    Choice("废除", "Void", ("作废", "无效", "已废除")),
+)
+METHODS = (
+    Choice("电话", "Phone", ("电话回访", "致电", "来电", "call", "phone call", "telephone")),
+    Choice("上门", "Visit", ("上门回访", "拜访", "走访", "visit")),
+    Choice("短信", "SMS", ("短讯", "text")),
+    Choice("微信", "WeChat", ("wechat", "weixin")),
+    Choice("邮件", "Email", ("电子邮件", "e-mail", "mail")),
+)
+CALL_TYPES = (
+    Choice("例行", "Routine", ("例行回访", "日常", "定期")),
+    Choice("成交", "Deal", ("成交回访", "售后")),
+    Choice("投诉", "Complaint", ("投诉回访",)),
+    Choice("维修", "Repair", ("维修回访", "报修")),
+    Choice("活动", "Event", ("活动回访", "activity")),
+    Choice("咨询", "Consultation", ("技术咨询", "咨询回访")),
+    Choice("节日", "Holiday greeting", ("节日问候", "holiday")),
+    Choice("工程开工", "Project start", ("开工",)),
+    Choice("工程中期", "Project midway", ("中期",)),
+    Choice("工程竣工", "Project completion", ("竣工",)),
+    Choice("约访", "Appointment visit", ("预约拜访", "appointment")),
+    Choice("提案反馈", "Proposal feedback", ("提案", "proposal")),
+    Choice("出差核实", "Trip verification", ("出差回访", "trip")),
+    Choice("无成交回访", "Dormant customer", ("休眠回访", "dormant")),
+)
+EVENT_TYPES = (
+    Choice("成交", "Deal", ("deal",)),
+    Choice("投诉", "Complaint", ("complaint",)),
+    Choice("维修", "Repair", ("报修", "repair")),
+    Choice("活动", "Event", ("activity",)),
+    Choice("咨询", "Consultation", ("技术咨询",)),
+    Choice("工程", "Project", ("工程项目", "项目")),
+    Choice("提案", "Proposal", ("客户提案",)),
+    Choice("出差拜访", "Business trip visit", ("出差", "trip")),
+)
+COMPLAINT_LEVELS = (
+    Choice("一般", "Minor", ("普通", "minor")),
+    Choice("重要", "Important", ("important",)),
+    Choice("重大", "Major", ("严重", "major")),
+)
+PROPOSAL_LEVELS = (
+    Choice("一般", "Regular", ("普通",)),
+    Choice("副总审批", "VP approved", ("副总批准", "需副总批准")),
+    Choice("重大", "Major or complex", ("重大复杂", "复杂")),
+)
+ISSUE_STATUS = (
+    Choice("未解决", "Open", ("待解决", "处理中", "open", "unresolved")),
+    Choice("已解决", "Resolved", ("解决", "已处理", "closed", "resolved")),
+)
+RESULTS = (
+    Choice("成功", "Reached", ("已接通", "接通", "完成", "success", "ok")),
+    Choice("未接通", "No answer", ("无人接听", "未接", "关机", "no answer")),
+    Choice("拒访", "Refused", ("拒绝", "refused")),
+    Choice("改约", "Rescheduled", ("改期", "另约", "rescheduled")),
+)
+SATISFACTION = (  # canonical value is the number 1–5
+    Choice("5", "5", ("非常满意", "very satisfied")),
+    Choice("4", "4", ("满意", "satisfied")),
+    Choice("3", "3", ("一般", "基本满意", "neutral")),
+    Choice("2", "2", ("不满意", "dissatisfied")),
+    Choice("1", "1", ("非常不满意", "很不满意", "very dissatisfied")),
+)
+ROLES = (
+    Choice("员工", "Staff", ("销售人员", "客服专员", "电话回访员", "业务员", "staff")),
+    Choice("部门主管", "Department head", ("主管", "客服主管", "部门经理", "head")),
+    Choice("公司经理", "Company manager", ("经理", "总经理", "销售经理", "manager")),
+)
+STAFF_STATUS = (
+    Choice("在职", "Working", ("在岗", "working", "active")),
+    Choice("离职", "Left", ("已离职", "left")),
+)
+YES_NO = (
+    Choice("是", "Yes", ("y", "true", "1", "匿名")),
+    Choice("否", "No", ("n", "false", "0", "实名")),
+)
+DAY_KINDS = (
+    Choice("休息日", "Day off", ("假日", "节假日", "放假", "休息", "off", "holiday")),
+    Choice("工作日", "Working day", ("上班", "补班", "调休上班", "working")),
+)
+
+C = Column
+T = ColType
+
+CUSTOMERS = SheetDef(
+    "customers", "客户名录簿", "Customers", "tblCustomers",
+    aliases=("客户名录", "客户名单", "客户档案", "客户资料", "Customer Book", "客户表"),
+    columns=(
+        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码", "编号", "ID", "客户号"), required=True, width=11),
+        C("name", "客户名称", "Customer", T.TEXT, ("客户姓名", "名称", "客户", "姓名", "Customer Name", "Name", "单位名称"), required=True, width=18),
+        C("contact", "联系人", "Contact", T.TEXT, ("联系人姓名",), width=10),
+        C("phone", "联系电话", "Phone", T.PHONE, ("电话", "手机", "手机号", "手机号码", "电话号码", "联系方式", "Mobile", "Tel", "Telephone"), required=True, width=15),
+        C("klass", "客户类别", "Class", T.ENUM, ("类别", "客户等级", "等级", "分类", "ABC类", "Category"), CLASSES, width=9, note="A/B/C"),
+        C("ctype", "客户类型", "Customer Type", T.ENUM, ("类型",), CUSTOMER_TYPES, width=11),
+        C("owner", "负责人", "Owner", T.TEXT, ("业务员", "销售人员", "客户经理", "跟进人", "Salesperson"), required=True, width=9),
+        C("created", "建档日期", "Filed On", T.DATE, ("登记日期", "建档时间", "Created"), width=11),
+        C("last_deal", "最近成交日期", "Last Deal", T.DATE, ("最近成交", "成交日期", "Last Deal Date"), width=12),
+        C("status", "状态", "Status", T.ENUM, ("客户状态",), CUSTOMER_STATUS, width=7),
+        C("note", "备注", "Note", T.TEXT, ("说明", "Remarks", "Notes"), width=16),
+        C("filed_by", "建档人", "Filed By", T.TEXT, (), width=9),
+        C("verified_by", "核实人", "Verified By", T.TEXT, (), width=9),
+        C("verified_on", "核实日期", "Verified On", T.DATE, (), width=11),
+    ),
+)
+
+CALLS = SheetDef(
+    "calls", "回访记录表", "Calls", "tblCalls",
+    aliases=("客户回访记录表", "回访记录", "客户回访记录", "回访登记表", "Call Log", "Follow-ups"),
+    columns=(
+        C("record_id", "记录编号", "Record ID", T.ID, ("编号", "序号", "Record"), width=13),
+        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码"), required=True, width=11),
+        C("call_date", "回访日期", "Call Date", T.DATE, ("日期", "Date"), required=True, width=11),
+        C("call_time", "回访时间", "Call Time", T.TIME, ("时间", "Time"), width=9),
+        C("method", "回访方式", "Method", T.ENUM, ("方式",), METHODS, required=True, width=9),
+        C("call_type", "回访类型", "Call Type", T.ENUM, ("类型", "回访类别", "Type"), CALL_TYPES, required=True, width=10),
+        C("event_id", "事项编号", "Event ID", T.ID, ("关联事项", "Event"), width=11),
+        C("related_date", "关联日期", "Related Date", T.DATE, ("事项日期",), width=11),
+        C("complaint_level", "投诉等级", "Complaint Level", T.ENUM, ("投诉级别",), COMPLAINT_LEVELS, width=9),
+        C("caller", "回访人", "Caller", T.TEXT, ("回访人员", "经办人", "回访员"), required=True, width=9),
+        C("content", "回访内容", "Content", T.TEXT, ("内容", "回访记录", "Notes"), required=True, width=28),
+        C("satisfaction", "满意度", "Satisfaction", T.SATISFACTION, ("满意程度", "评分"), SATISFACTION, width=8),
+        C("issue", "客户反映问题", "Customer Issue", T.TEXT, ("反映问题", "问题", "客户意见", "Issue"), width=18),
+        C("issue_status", "问题状态", "Issue Status", T.ENUM, ("处理状态", "是否解决"), ISSUE_STATUS, width=9),
+        C("result", "结果", "Result", T.ENUM, ("回访结果",), RESULTS, width=8),
+        C("next_date", "下次回访日期", "Next Call", T.DATE, ("下次回访", "预约日期", "Next Call Date"), width=12),
+        C("signature", "客户签名", "Customer Signature", T.TEXT, ("签名", "客户签字", "Signature"), width=10),
+        C("responsible", "责任对象", "Responsible Party", T.TEXT, ("责任人", "被投诉对象", "责任部门"), width=10),
+        C("reviewer", "审核人", "Reviewer", T.TEXT, ("审核",), width=9),
+        C("review_note", "审核意见", "Review Note", T.TEXT, ("审核结果",), width=14),
+    ),
+)
+
+EVENTS = SheetDef(
+    "events", "回访事项", "Triggers", "tblEvents",
+    aliases=("投诉记录", "事项", "回访事件", "Events", "Follow-up Triggers"),
+    columns=(
+        C("event_id", "事项编号", "Event ID", T.ID, ("编号", "投诉编号", "ID"), required=True, width=11),
+        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码"), required=True, width=11),
+        C("event_type", "事项类型", "Event Type", T.ENUM, ("类型", "Type"), EVENT_TYPES, required=True, width=10),
+        C("event_date", "事项日期", "Event Date", T.DATE, ("日期", "Date", "发生日期"), required=True, width=11),
+        C("planned_end", "计划竣工日期", "Planned Completion", T.DATE, ("计划竣工",), width=12),
+        C("actual_end", "实际竣工日期", "Actual Completion", T.DATE, ("实际竣工",), width=12),
+        C("complaint_level", "投诉等级", "Complaint Level", T.ENUM, ("投诉级别",), COMPLAINT_LEVELS, width=9),
+        C("proposal_level", "提案级别", "Proposal Level", T.ENUM, (), PROPOSAL_LEVELS, width=10),
+        C("anonymous", "匿名", "Anonymous", T.BOOL, ("是否匿名",), YES_NO, width=7),
+        C("responsible", "责任对象", "Responsible Party", T.TEXT, ("责任人", "被投诉对象"), width=10),
+        C("owner", "负责人", "Owner", T.TEXT, ("业务员", "经办人"), width=9),
+        C("description", "事项说明", "Description", T.TEXT, ("说明", "内容", "备注"), width=24),
+    ),
+)
+
+STAFF = SheetDef(
+    "staff", "人员", "Staff", "tblStaff",
+    aliases=("人员名单", "员工", "员工名单", "人员表", "People"),
+    columns=(
+        C("name", "姓名", "Name", T.TEXT, ("人员", "员工", "员工姓名"), required=True, width=10),
+        C("role", "角色", "Role", T.ENUM, ("职务", "岗位"), ROLES, width=10),
+        C("daily_capacity", "每日回访上限", "Daily Capacity", T.INT, ("每日上限", "日回访量", "Capacity"), width=12),
+        C("status", "状态", "Status", T.ENUM, ("在职状态",), STAFF_STATUS, width=7),
+        C("phone", "联系电话", "Phone", T.PHONE, ("电话", "手机"), width=14),
+        C("department", "部门", "Department", T.TEXT, (), width=10),
+        C("joined", "入职日期", "Joined", T.DATE, (), width=11),
+        C("left", "离职日期", "Left On", T.DATE, (), width=11),
+    ),
+)
+
+RULES = SheetDef(
+    "rules", "规则", "Rules", "tblRules",
+    aliases=("回访规则", "参数", "Policy", "Settings"),
+    columns=(
+        C("key", "参数", "Setting", T.TEXT, ("规则", "项目", "Key"), required=True, width=26),
+        C("value", "值", "Value", T.TEXT, ("取值", "数值"), width=12),
+        C("description", "说明", "Description", T.TEXT, ("备注",), width=48),
+    ),
+)
+
+HOLIDAYS = SheetDef(
+    "holidays", "节假日", "Holidays", "tblHolidays",
+    aliases=("假日", "节假日调整", "Calendar"),
+    optional=True,
+    columns=(
+        C("date", "日期", "Date", T.DATE, (), required=True, width=11),
+        C("kind", "类型", "Kind", T.ENUM, ("休息/上班",), DAY_KINDS, required=True, width=9),
+        C("note", "说明", "Note", T.TEXT, ("备注",), width=20),
+    ),
+)
+
+SHEETS: tuple[SheetDef, ...] = (CUSTOMERS, CALLS, EVENTS, STAFF, RULES, HOLIDAYS)
+BY_KEY = {s.key: s for s in SHEETS}
+
+# Columns the master adds to every record so a finding can be traced to a staff book.
+PROVENANCE = (
+    C("src_file", "来源文件", "Source File", T.TEXT, (), width=20),
+    C("src_sheet", "来源工作表", "Source Sheet", T.TEXT, (), width=12),
+    C("src_row", "来源行", "Source Row", T.INT, (), width=8),
+)
+
+
+def choice_index(choices: tuple[Choice, ...]) -> dict[str, str]:
+    """Folded spelling → canonical Chinese value, for every spelling we accept."""
+    out: dict[str, str] = {}
+    for ch in choices:
+        for name in (ch.zh, ch.en, *ch.aliases):
+            out.setdefault(fold(name), ch.zh)
+    return out
+
+
+def header_index(sheet: SheetDef) -> dict[str, str]:
+    """Folded header spelling → column key. Own names win over other columns' aliases."""
+    out: dict[str, str] = {}
+    for col in sheet.columns:
+        for name in (col.zh, col.en):
+            out[fold(name)] = col.key
+    for col in (*sheet.columns, *PROVENANCE):
+        for name in col.names():
+            out.setdefault(fold(name), col.key)
+    return out
+
+
+def sheet_by_name(name: str) -> SheetDef | None:
+    f = fold(name)
+    for s in SHEETS:
+        if any(fold(n) == f for n in s.names()):
+            return s
+    return None

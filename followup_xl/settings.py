@@ -1,0 +1,266 @@
+"""The office's follow-up policy: every number of REQUIREMENTS P1–P15, M2, W1, B2–B4.
+
+Defaults come from the seed policies. An office changes them in the workbook's
+规则 sheet (参数 / 值 rows, Chinese or English setting names) or in a TOML file;
+both are validated here so a typo gets a sentence, not a silent default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from typing import Any, Iterable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import UsageError
+
+
+def _zh(label: str, desc: str = "") -> dict:
+    return {"zh": label, "desc": desc}
+
+
+class ScoreItem(BaseModel):
+    """One monthly target of the 电话回访员考核 (seed 003): points when met."""
+
+    model_config = ConfigDict(extra="forbid")
+    key: str
+    zh: str
+    points: float
+
+
+class Policy(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    # P1 routine cadence
+    cadence_days: dict[str, int] = Field({"A": 7, "B": 14, "C": 30}, json_schema_extra=_zh("例行回访间隔天数", "按客户类别 A/B/C，自上次成功回访起算"))
+    default_class: str = Field("C", json_schema_extra=_zh("未分类客户按类别", "客户类别为空时按此类别排例行回访"))
+    retry_no_answer_workdays: int = Field(1, ge=0, json_schema_extra=_zh("未接通重拨工作日", "未接通后第几个工作日重拨"))
+    refusal_pause_days: int = Field(90, ge=0, json_schema_extra=_zh("拒访暂停天数", "客户拒访后暂停例行回访的天数"))
+    # P2–P4
+    complaint_days: int = Field(3, ge=0, json_schema_extra=_zh("投诉处理后回访天数", "投诉处理完毕后几天内回访"))
+    complaint_coverage_pct: float = Field(50, ge=0, le=100, json_schema_extra=_zh("投诉回访率目标%"))
+    repair_days: int = Field(30, ge=0, json_schema_extra=_zh("维修后回访天数"))
+    repair_coverage_pct: float = Field(30, ge=0, le=100, json_schema_extra=_zh("维修回访率目标%"))
+    activity_days: int = Field(30, ge=0, json_schema_extra=_zh("活动后回访天数"))
+    activity_coverage_pct: float = Field(10, ge=0, le=100, json_schema_extra=_zh("活动回访率目标%"))
+    # P5 deal → first week of next month
+    deal_first_week_days: int = Field(7, ge=1, le=28, json_schema_extra=_zh("成交次月第一周天数", "成交客户在次月前几天内回访"))
+    # P6 consultation → Monday of the following week
+    consultation_weekly_target: int = Field(30, ge=0, json_schema_extra=_zh("技术咨询周回访目标"))
+    consultation_monthly_target: int = Field(120, ge=0, json_schema_extra=_zh("技术咨询月回访目标"))
+    # P7 projects
+    project_start_days: int = Field(10, ge=0, json_schema_extra=_zh("开工后回访天数"))
+    # P8 dormant customers
+    no_deal_months: int = Field(6, ge=1, json_schema_extra=_zh("无成交回访月数"))
+    # P9 open issues
+    unresolved_issue_workdays: int = Field(3, ge=0, json_schema_extra=_zh("问题未解决再回访工作日"))
+    # P12 appointment visits
+    appointments_per_week: int = Field(1, ge=0, json_schema_extra=_zh("每周约访次数"))
+    appointment_week_start: Literal["monday", "saturday", "sunday"] = Field("saturday", json_schema_extra=_zh("约访周起始日", "周六到下周五为一周"))
+    # P13 proposals
+    proposal_days: int = Field(15, ge=0, json_schema_extra=_zh("提案反馈天数"))
+    proposal_vp_days: int = Field(20, ge=0, json_schema_extra=_zh("提案反馈天数(副总审批)"))
+    proposal_major_days: int = Field(30, ge=0, json_schema_extra=_zh("提案反馈天数(重大复杂)"))
+    # P14 business trips
+    trip_verify_workdays: int = Field(1, ge=0, json_schema_extra=_zh("出差回来后核实工作日"))
+    # P15 record verification
+    verification_period_days: int = Field(365, ge=1, json_schema_extra=_zh("客户资料核实周期天数"))
+    verifier_monthly_target: int = Field(1200, ge=0, json_schema_extra=_zh("每月核实客户资料目标"))
+    require_filed_verified: bool = Field(False, json_schema_extra=_zh("建档须填建档人和核实人", "V11：是或否"))
+    # how "within N days" is counted
+    count_working_days: bool = Field(False, json_schema_extra=_zh("按工作日计天数", "否：按日历天计"))
+    # W1 schedule
+    week_start: Literal["monday", "saturday", "sunday"] = Field("monday", json_schema_extra=_zh("排期周起始日"))
+    batch_spacing_days: int = Field(2, ge=1, json_schema_extra=_zh("分批回访间隔天数", "每隔几天分批回访"))
+    default_daily_capacity: int = Field(20, ge=1, json_schema_extra=_zh("默认每日回访上限"))
+    # V8 complaint levels → role
+    complaint_roles: dict[str, str] = Field({"一般": "员工", "重要": "部门主管", "重大": "公司经理"}, json_schema_extra=_zh("投诉等级对应回访角色"))
+    # M2 staff scores
+    score_items: list[ScoreItem] = Field(default_factory=lambda: [
+        ScoreItem(key="deal", zh="每月第一周回访上月成交客户", points=3),
+        ScoreItem(key="consultation", zh="技术咨询回访每周≥30、每月≥120", points=3),
+        ScoreItem(key="verification", zh="每月核实客户资料≥1200", points=5),
+        ScoreItem(key="trip", zh="业务员出差回来次日回访核实", points=4),
+    ], json_schema_extra=_zh("考核项目与分值"))
+    bonus_threshold: float = Field(110, ge=0, json_schema_extra=_zh("年终奖资格年度分"))
+    min_months_for_bonus: int = Field(3, ge=0, json_schema_extra=_zh("年终奖最少入职月数"))
+    # B2–B4
+    sms_template: str = Field(
+        "尊敬的{customer}：您好！原负责您业务的{old_owner}已调岗，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
+        json_schema_extra=_zh("交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"))
+    retention_years: int = Field(1, ge=1, json_schema_extra=_zh("记录保存年数"))
+    mask_class_a_for_staff: bool = Field(True, json_schema_extra=_zh("员工版隐藏A类客户资料"))
+    # office calendar additions (also from the 节假日 sheet)
+    extra_holidays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加休息日"))
+    extra_workdays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加工作日"))
+    # staff can also be listed in the policy file (name, role, capacity)
+    staff: list[dict[str, Any]] = Field(default_factory=list, json_schema_extra=_zh("人员"))
+
+    @field_validator("cadence_days")
+    @classmethod
+    def _known_classes(cls, v: dict[str, int]) -> dict[str, int]:
+        unknown = set(v) - {"A", "B", "C"}
+        if unknown:
+            raise ValueError(f"未知客户类别 unknown class: {', '.join(sorted(unknown))}（只能是 A/B/C）")
+        bad = {k: n for k, n in v.items() if n <= 0}
+        if bad:
+            raise ValueError(f"回访间隔必须大于 0 天 interval must be > 0: {bad}")
+        return v
+
+    @field_validator("complaint_roles")
+    @classmethod
+    def _known_levels(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = set(v) - {"一般", "重要", "重大"}
+        if unknown:
+            raise ValueError(f"未知投诉等级 unknown complaint level: {', '.join(sorted(unknown))}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Policy":
+        if self.default_class not in ("A", "B", "C"):
+            raise ValueError("未分类客户按类别 default_class 只能是 A/B/C")
+        if not self.proposal_days <= self.proposal_vp_days <= self.proposal_major_days:
+            raise ValueError("提案反馈天数应满足 一般 ≤ 副总审批 ≤ 重大复杂 (proposal days must not decrease)")
+        if self.deal_first_week_days > 28:
+            raise ValueError("成交次月第一周天数不能超过 28 (that rule could never fire)")
+        return self
+
+
+def setting_names() -> dict[str, str]:
+    """Every spelling a 规则 sheet may use for a setting → field name."""
+    from .schema import fold
+
+    out: dict[str, str] = {}
+    for name, f in Policy.model_fields.items():
+        out[fold(name)] = name
+        extra = f.json_schema_extra or {}
+        if isinstance(extra, dict) and extra.get("zh"):
+            out[fold(extra["zh"])] = name
+    return out
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """A 规则 sheet holds text: '是', 'A=7, B=14', '2026-10-01;2026-10-02' → typed values."""
+    field = Policy.model_fields[name]
+    ann = field.annotation
+    text = "" if value is None else str(value).strip()
+    if ann is bool:
+        return text.lower() in ("是", "true", "yes", "1", "y", "开", "启用")
+    if ann in (dict[str, int], dict[str, str]):
+        out = {}
+        for part in text.replace("，", ",").replace("；", ",").replace(";", ",").split(","):
+            if not part.strip():
+                continue
+            k, sep, v = part.replace("：", "=").replace(":", "=").partition("=")
+            if not sep:
+                raise ValueError(f"应写成 键=值, 例如 A=7 (write key=value): {part!r}")
+            out[k.strip()] = int(float(v)) if ann == dict[str, int] else v.strip()
+        return out
+    if ann == list[dt.date]:
+        from .normalize import parse_date
+
+        dates = []
+        for part in text.replace("，", ",").replace("；", ",").replace(";", ",").split(","):
+            if part.strip():
+                d = parse_date(part.strip())
+                if not isinstance(d, dt.date):
+                    raise ValueError(f"无法识别的日期 unreadable date: {part!r}")
+                dates.append(d)
+        return dates
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def policy_from_rows(rows: Iterable[tuple[str | None, Any, str]], base: Policy | None = None) -> Policy:
+    """Apply (setting, value, where) rows over ``base``; `where` names the cell for errors."""
+    names = setting_names()
+    from .schema import fold
+
+    data = (base or Policy()).model_dump()
+    for key, value, where in rows:
+        if not key:
+            continue
+        name = names.get(fold(key))
+        if name is None:
+            raise UsageError(f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", cell=where)
+        if value is None or str(value).strip() == "":
+            continue
+        try:
+            data[name] = _coerce(name, value)
+        except ValueError as exc:
+            raise UsageError(f"规则「{key}」的值「{value}」无效：{exc}", f"policy setting {key!r}: bad value {value!r}: {exc}", cell=where)
+    return validate_policy(data)
+
+
+def validate_policy(data: dict, where: str | None = None) -> Policy:
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"规则设置有误（{loc}）：{first['msg']}", f"invalid policy ({loc}): {first['msg']}", path=where)
+
+
+def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise UsageError("规则文件不存在", "policy file not found", path=path)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"规则文件格式错误：{exc}", f"policy file is not valid TOML: {exc}", path=path)
+    names = setting_names()
+    from .schema import fold
+
+    data = (base or Policy()).model_dump()
+    for key, value in raw.items():
+        name = names.get(fold(key))
+        if name is None:
+            raise UsageError(f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", path=path)
+        data[name] = value
+    return validate_policy(data, where=path)
+
+
+def policy_for_book(book, toml_path: str | None = None) -> Policy:
+    """The policy in force for a workbook: defaults, then its 规则 sheet, then a TOML file."""
+    rows = []
+    for r in book.rules:
+        where = f"{r.src.sheet}!{book.cell_of(r, 'value')}" if r.src else None
+        rows.append((r.key, r.raw("value"), where))
+    policy = policy_from_rows(rows)
+    extra_off = [h.date for h in book.holidays if h.date and h.kind == "休息日"]
+    extra_on = [h.date for h in book.holidays if h.date and h.kind == "工作日"]
+    if extra_off or extra_on:
+        policy = policy.model_copy(update={
+            "extra_holidays": sorted(set(policy.extra_holidays) | set(extra_off)),
+            "extra_workdays": sorted(set(policy.extra_workdays) | set(extra_on)),
+        })
+    if toml_path:
+        policy = load_policy_toml(toml_path, base=policy)
+    return policy
+
+
+def describe_settings(lang: str = "zh") -> list[dict]:
+    """Rows for a 规则 sheet: setting (Chinese label), default value as text, description."""
+    out = []
+    p = Policy()
+    for name, f in Policy.model_fields.items():
+        extra = f.json_schema_extra or {}
+        if name in ("staff", "score_items"):
+            continue
+        value = getattr(p, name)
+        if isinstance(value, dict):
+            text = ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, bool):
+            text = "是" if value else "否"
+        elif isinstance(value, list):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        else:
+            text = str(value)
+        out.append({"key": extra.get("zh", name) if lang == "zh" else name, "value": text,
+                    "description": extra.get("desc", "")})
+    return out

@@ -60,6 +60,23 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+                    for c in range(r[0], r[1] + 1)}
+_FULLWIDTH_ALNUM[0x3000] = 0x20
+
+
+def clean_free_text(value: object) -> str | None:
+    """Free text keeps Chinese punctuation (，。：) but loses full-width letters/digits and padding."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    if not text.isascii():
+        text = text.translate(_FULLWIDTH_ALNUM).replace("\xa0", " ")
+    return text.strip() or None
+
+
 def parse_id(value: object) -> str | None:
     """Ids typed as numbers (1001.0) are the text "1001"."""
     if isinstance(value, float) and value.is_integer():
@@ -169,9 +186,9 @@ def phone_digits(value: object) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    text = _PHONE_STRIP.sub("", text)
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
+    text = _PHONE_STRIP.sub("", text)
     if text.startswith("+86"):
         text = text[3:]
     elif text.startswith("0086"):
@@ -279,7 +296,7 @@ def parse_cell(col: Column, value: object, epoch_1904: bool = False):
     """The one entry point the reader uses: column definition + raw value → value."""
     t = col.type
     if t is ColType.TEXT:
-        return clean_text(value)
+        return clean_free_text(value)
     if t is ColType.ID:
         return parse_id(value)
     if t is ColType.DATE:

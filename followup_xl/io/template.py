@@ -7,6 +7,8 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 from typing import Callable, Iterable
 
@@ -74,7 +76,8 @@ def _rows(records: Iterable[Record], keys: list[str]) -> Iterable[list]:
 
 def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book | None = None,
                          owner: str | None = None, macro: bool = False,
-                         customize: Callable | None = None, inputs: Iterable = ()) -> str:
+                         customize: Callable | None = None, inputs: Iterable = (),
+                         created=None) -> str:
     """Write a staff workbook (blank when ``book`` is None) atomically; returns the path.
 
     ``macro`` adds the VBA project and the 校验 button (see followup_xl.xl.vba);
@@ -82,7 +85,7 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
     """
     path = os.fspath(path)
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, created=created)
         fmts = Formats(wb)
         home = wb.add_worksheet(HOME[lang])
         _write_home(home, fmts, lang, owner)
@@ -139,5 +142,15 @@ def write_templates(folder: str | os.PathLike, langs=("zh", "en"), macro_ok: boo
     os.makedirs(folder, exist_ok=True)
     out = []
     for lang in langs:
-        out.append(write_staff_workbook(os.path.join(folder, template_name(lang)), lang))
+        out.append(write_staff_workbook(os.path.join(folder, template_name(lang)), lang, created=TEMPLATE_DATE))
     return out
+
+
+TEMPLATE_DATE = dt.datetime(2026, 1, 1)  # fixed, so the committed templates are byte-reproducible
+
+
+if __name__ == "__main__":  # python -m followup_xl.io.template [FOLDER]
+    import sys
+
+    for p in write_templates(sys.argv[1] if len(sys.argv) > 1 else "workbook_templates"):
+        print(p)

@@ -28,7 +28,8 @@ AMBER_FONT = "#9C5700"
 GREY_FONT = "#808080"
 
 
-def new_workbook(path, constant_memory: bool = False) -> xlsxwriter.Workbook:
+def new_workbook(path, constant_memory: bool = False, created: dt.datetime | None = None) -> xlsxwriter.Workbook:
+    """A workbook with our defaults; ``created`` fixed makes the bytes reproducible."""
     wb = xlsxwriter.Workbook(str(path), {
         "constant_memory": constant_memory,
         "strings_to_formulas": False,   # formula injection: text stays text
@@ -37,6 +38,7 @@ def new_workbook(path, constant_memory: bool = False) -> xlsxwriter.Workbook:
         "default_date_format": DATE_FMT,
         "remove_timezone": True,
     })
+    wb.set_properties({"created": created or dt.datetime.now(), "author": "followup-xl"})
     wb.formats[0].set_font_name(FONT)
     wb.formats[0].set_font_size(10)
     return wb

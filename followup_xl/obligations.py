@@ -1,0 +1,47 @@
+"""What the policy produces: obligations to call a customer, each explaining itself.
+
+This is the contract between the policy engine (``followup_xl.policy``) and its
+consumers (due list, schedule, weekly summary, monthly report, handover, split).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+RULE_CODES = tuple(f"P{i}" for i in range(1, 16))
+
+
+@dataclass(frozen=True)
+class Obligation:
+    customer_id: str
+    rule: str                        # "P1" … "P15" (REQUIREMENTS numbering)
+    due_date: dt.date                # already moved to a working day
+    reason: str                      # Chinese sentence: 为什么要回访
+    reason_en: str = ""
+    customer_name: str | None = None
+    owner: str | None = None         # whose list it is on (customer owner; event owner for events)
+    trigger_date: dt.date | None = None   # the date the rule counts from
+    source: str = ""                 # event id, or "sheet!row" of the record that created it
+    event_id: str | None = None
+    call_types: tuple[str, ...] = () # 回访类型 values that satisfy it
+    hard: bool = False               # a hard deadline (P2–P7, P9, P13, P14)
+    satisfied_on: dt.date | None = None   # the call date that satisfied it, if any
+    satisfied_by: str | None = None  # that call's record id or "sheet!row"
+    typed_date: dt.date | None = None     # staff's 下次回访日期 when it decided the date (P11)
+    flags: tuple[str, ...] = field(default=())  # e.g. "typed_after_deadline" (P11)
+
+    @property
+    def is_open(self) -> bool:
+        return self.satisfied_on is None
+
+    def status(self, as_of: dt.date) -> str:
+        """overdue / due / upcoming (open ones), or satisfied."""
+        if not self.is_open:
+            return "satisfied"
+        if self.due_date < as_of:
+            return "overdue"
+        return "due" if self.due_date == as_of else "upcoming"
+
+    def days_overdue(self, as_of: dt.date) -> int:
+        return max(0, (as_of - self.due_date).days) if self.is_open else 0

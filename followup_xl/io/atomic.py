@@ -48,9 +48,19 @@ def atomic_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike]
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
     target = check_output(target, inputs)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
+    denied = UsageError("无法写入输出文件夹（只读或没有权限）", "cannot write to the output folder (read-only or no permission)",
+                        path=str(target.parent))
+    try:
+        tmp.touch()  # os.access says yes to root even on a read-only or immutable folder: try it
+    except OSError:
+        raise denied from None
     try:
         yield tmp
         os.replace(tmp, target)
+    except PermissionError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise denied from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -140,3 +140,26 @@ def test_example_office_books_read_back(office, office_dir):
             assert got.phone == orig.phone and got.klass == orig.klass, (owner, got.src)
         first_row = 5 if owner in MESSY_OWNERS else 2
         assert read.customers[0].src.row == first_row
+
+
+def test_error_values_and_1904_dates(tmp_path):
+    """#N/A in a data cell is kept as unreadable text (calamine alone reads it as blank)."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户名录簿"
+    ws.append(["客户编号", "客户名称", "联系电话", "负责人", "建档日期"])
+    ws.append(["K1", "甲", "13800138002", "张伟", dt.date(2026, 3, 5)])
+    ws["E2"].number_format = "yyyy-mm-dd"
+    ws.append(["K2", "乙", None, "张伟", None])
+    ws["C3"].value = "#REF!"
+    ws["C3"].data_type = "e"
+    wb.epoch = CALENDAR_MAC_1904
+    wb.save(tmp_path / "e.xlsx")
+    book = read_book(tmp_path / "e.xlsx")
+    assert book.epoch_1904
+    k1, k2 = book.customers
+    assert k1.created == dt.date(2026, 3, 5)
+    assert k2.phone is None and k2.bad == {"phone": "#REF!"}
+    assert book.cell_of(k2, "phone") == "C3"

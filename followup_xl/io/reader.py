@@ -87,6 +87,58 @@ def uses_1904_dates(path: str) -> bool:
     return re.search(rb'date1904="(1|true)"', head) is not None
 
 
+_ERROR_CELL_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
+_SHEET_RE = re.compile(rb'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\br:id="([^"]+)"', re.S)
+_REL_RE = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', re.S)
+_REL_RE2 = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', re.S)
+
+
+def error_cells(path: str) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding Excel error values (#N/A, #REF!…), which calamine reads as blanks.
+
+    Scans each worksheet part for t="e" cells: sheet name → {(Excel row, 0-based col): "#N/A"}.
+    Costs one pass over the XML, and a regex only where an error exists at all.
+    """
+    import html
+
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wb_xml = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
+            targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
+            for name, rid in _SHEET_RE.findall(wb_xml):
+                target = targets.get(rid, b"").decode()
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part not in zf.namelist():
+                    continue
+                found = False
+                with zf.open(part) as fh:
+                    tail = b""
+                    while chunk := fh.read(4 * 1024 * 1024):
+                        if b't="e"' in tail + chunk:
+                            found = True
+                            break
+                        tail = chunk[-8:]
+                if not found:
+                    continue
+                cells = {}
+                for attrs, body in _ERROR_CELL_RE.findall(zf.read(part)):
+                    ref, val = _REF_RE.search(attrs), _VALUE_RE.search(body)
+                    if ref and val:
+                        col = 0
+                        for ch in ref.group(1):
+                            col = col * 26 + ch - 64
+                        cells[(int(ref.group(2)), col - 1)] = html.unescape(val.group(1).decode())
+                out[html.unescape(name.decode())] = cells
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    return out
+
+
 def sheet_kind_by_name(name: str) -> schema.SheetDef | None:
     """Our sheet for a name, allowing suffixes such as 回访记录表2025 or 回访记录表(2)."""
     found = schema.sheet_by_name(name)
@@ -148,7 +200,8 @@ def _map_columns(header: list, sheet: schema.SheetDef) -> tuple[dict[str, int], 
 
 
 def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
-               header: list, path_label: str, epoch_1904: bool, book: Book) -> None:
+               header: list, path_label: str, epoch_1904: bool, book: Book,
+               errors: dict[tuple[int, int], str] | None = None) -> None:
     columns, headers, extra, dupes = _map_columns(header, sheet)
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
     book.sheets.setdefault(sheet.key, []).append(info)
@@ -166,6 +219,9 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
         for key, idx, col in plan:
             raw = row[idx] if idx < width else ""
             if raw == "" or raw is None:
+                if errors and (excel_row, idx) in errors:
+                    bad[key] = Unreadable(errors[(excel_row, idx)], "error")
+                    any_value = True
                 continue
             any_value = True
             v = parse_cell(col, raw, epoch_1904)
@@ -214,6 +270,7 @@ def read_book(path: str | os.PathLike, label: str | None = None) -> Book:
                                  f"cannot open the file as a workbook ({type(exc).__name__}: {exc})", path=path)
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
+    errors = error_cells(path)
     try:
         for meta in wb.sheets_metadata:
             name = meta.name
@@ -251,7 +308,7 @@ def read_book(path: str | os.PathLike, label: str | None = None) -> Book:
                 kind, h, _ = best
                 book.headerless_sheets.pop(name, None)
             rest = _chain(head[h + 1:], rows_iter)
-            read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book)
+            read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors.get(name))
     finally:
         wb.close()
     return book

@@ -199,6 +199,27 @@ def _map_columns(header: list, sheet: schema.SheetDef) -> tuple[dict[str, int], 
     return columns, headers, extra, dupes
 
 
+def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterator[list]:
+    """A value typed once in cells merged down several data rows belongs to each of those rows."""
+    spans = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged if r2 > r1 and r1 > header_idx]
+    if not spans:
+        yield from rows
+        return
+    values: dict[tuple, object] = {}
+    for i, row in enumerate(rows, start=header_idx + 1):
+        for span in spans:
+            r1, c1, r2, c2 = span
+            if i == r1:
+                values[span] = row[c1] if c1 < len(row) else ""
+            elif r1 < i <= r2:
+                if len(row) <= c2:
+                    row = row + [""] * (c2 + 1 - len(row))
+                for c in range(c1, c2 + 1):
+                    if row[c] in ("", None):
+                        row[c] = values.get(span, "")
+        yield row
+
+
 def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
                header: list, path_label: str, epoch_1904: bool, book: Book,
                errors: dict[tuple[int, int], str] | None = None) -> None:
@@ -256,8 +277,12 @@ def _int_or_none(v) -> int | None:
         return None
 
 
-def read_book(path: str | os.PathLike, label: str | None = None) -> Book:
-    """Read every sheet of ours from a workbook; foreign sheets are listed, not read."""
+def read_book(path: str | os.PathLike, label: str | None = None, require_data: bool = True) -> Book:
+    """Read every sheet of ours from a workbook; foreign sheets are listed, not read.
+
+    A workbook with none of our data sheets is refused with a sentence (no command
+    has anything to do with it), unless ``require_data`` is False.
+    """
     path = os.fspath(path)
     sniff(path)
     epoch_1904 = uses_1904_dates(path)
@@ -307,10 +332,22 @@ def read_book(path: str | os.PathLike, label: str | None = None) -> Book:
                     continue
                 kind, h, _ = best
                 book.headerless_sheets.pop(name, None)
-            rest = _chain(head[h + 1:], rows_iter)
+            rest = _fill_merged(_chain(head[h + 1:], rows_iter), sheet.merged_cell_ranges or [], h)
             read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors.get(name))
     finally:
         wb.close()
+    if require_data and not any(book.sheets.get(k) for k in ("customers", "calls", "events")):
+        if book.headerless_sheets:
+            names = "、".join(f"「{n}」" for n in book.headerless_sheets)
+            raise UnreadableWorkbook(
+                f"{names}工作表里找不到表头行（应有 客户编号、客户名称、联系电话 等列名）",
+                f"no header row found in sheet(s) {', '.join(book.headerless_sheets)} "
+                "(expected column names such as 客户编号 / Customer ID)", path=path)
+        found = "、".join(book.ignored_sheets) or "无"
+        raise UnreadableWorkbook(
+            f"工作簿里没有客户名录簿、回访记录表或回访事项（现有工作表：{found}）",
+            f"the workbook has none of our sheets (customers, calls, triggers); it has: {', '.join(book.ignored_sheets)}",
+            path=path)
     return book
 
 

@@ -55,7 +55,10 @@ def clean_text(value: object) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value)
+    if text.isascii():
+        return text.strip() or None
+    text = unicodedata.normalize("NFKC", text).strip()
     text = text.replace("\u3000", " ").replace("\xa0", " ").strip()
     return text or None
 
@@ -260,7 +263,23 @@ def _index(choices: tuple[Choice, ...]) -> dict[str, str]:
     return choice_index(choices)
 
 
+_CHOICE_CACHE: dict[tuple, str | None] = {}
+
+
 def parse_choice(value: object, choices: tuple[Choice, ...]) -> str | Unreadable | None:
+    if isinstance(value, str):  # dropdown columns repeat a handful of values: remember them
+        key = (value, id(choices))  # the choice sets are module constants: id is stable and cheap
+        hit = _CHOICE_CACHE.get(key, _CHOICE_CACHE)
+        if hit is not _CHOICE_CACHE:
+            return hit if hit is not None else Unreadable(value, "choice")
+        found = _parse_choice(value, choices)
+        if len(_CHOICE_CACHE) < 100_000:
+            _CHOICE_CACHE[key] = None if isinstance(found, Unreadable) else found
+        return found
+    return _parse_choice(value, choices)
+
+
+def _parse_choice(value: object, choices: tuple[Choice, ...]) -> str | Unreadable | None:
     text = clean_text(value)
     if text is None:
         return None
@@ -292,8 +311,33 @@ def parse_bool(value: object, choices: tuple[Choice, ...]) -> bool | Unreadable 
     return found == "是"
 
 
+def parser_for(col: Column, epoch_1904: bool = False):
+    """A one-argument parser for a column, with a fast path for the common clean case.
+
+    The reader calls this once per column and then once per cell, so a big call
+    log does not pay for type dispatch and Unicode normalisation on every cell.
+    """
+    t = col.type
+    if t in (ColType.TEXT, ColType.ID):
+        slow = clean_free_text if t is ColType.TEXT else parse_id
+
+        def text(v):
+            if type(v) is str and v.isascii():
+                s = v.strip()
+                return s or None
+            return slow(v)
+        return text
+    if t is ColType.DATE:
+        def date(v):
+            if type(v) is dt.date:
+                return v
+            return parse_date(v, epoch_1904)
+        return date
+    return lambda v: parse_cell(col, v, epoch_1904)
+
+
 def parse_cell(col: Column, value: object, epoch_1904: bool = False):
-    """The one entry point the reader uses: column definition + raw value → value."""
+    """The one entry point for a single value: column definition + raw value → value."""
     t = col.type
     if t is ColType.TEXT:
         return clean_free_text(value)

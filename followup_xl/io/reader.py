@@ -18,7 +18,7 @@ import python_calamine as pc
 from .. import schema
 from ..errors import UnreadableWorkbook
 from ..models import MODEL_FOR, Book, SheetInfo, Source
-from ..normalize import Unreadable, parse_cell
+from ..normalize import Unreadable, parser_for
 
 HEADER_SCAN_ROWS = 30
 MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
@@ -227,7 +227,8 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
     book.sheets.setdefault(sheet.key, []).append(info)
     model = MODEL_FOR[sheet.key]
-    plan = [(key, idx, sheet.column(key)) for key, idx in columns.items() if key in sheet.keys]
+    plan = [(key, idx, parser_for(sheet.column(key), epoch_1904), {})
+            for key, idx in columns.items() if key in sheet.keys]
     prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys]
     out = book.records(sheet.key)
     n = 0
@@ -237,7 +238,7 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
         values: dict = {}
         bad: dict[str, str] = {}
         any_value = False
-        for key, idx, col in plan:
+        for key, idx, parse, memo in plan:
             raw = row[idx] if idx < width else ""
             if raw == "" or raw is None:
                 if errors and (excel_row, idx) in errors:
@@ -245,7 +246,12 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
                     any_value = True
                 continue
             any_value = True
-            v = parse_cell(col, raw, epoch_1904)
+            # Columns repeat values (names, dropdowns, dates): parse each distinct value once.
+            v = memo.get(raw, memo) if raw is not True and raw is not False else memo  # True == 1
+            if v is memo:
+                v = parse(raw)
+                if len(memo) < 50_000:
+                    memo[raw] = v
             if type(v) is Unreadable:
                 bad[key] = v
             elif v is not None:
@@ -265,7 +271,7 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
         if "__src_file" in ext:
             src = Source(file=str(ext["__src_file"]), sheet=str(ext.get("__src_sheet", "")),
                          row=_int_or_none(ext.get("__src_row")))
-        out.append(model.model_construct(src=src, bad=bad, extra=ext, **values))
+        out.append(model.build(src, bad, ext, values))
         n += 1
     info.rows_read = n
 

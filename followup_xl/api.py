@@ -20,3 +20,42 @@ def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro
         paths.append(write_staff_workbook(os.path.join(folder, template_name(lang, macro=True)), lang,
                                           owner=owner, macro=True))
     return paths
+
+
+def load(path: str, policy_path: str | None = None):
+    """A workbook or master and the policy in force for it."""
+    from .settings import policy_for_book as _policy
+
+    book = read_book(path)
+    return book, _policy(book, policy_path)
+
+
+def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang: str = "zh",
+        policy_path: str | None = None, mask_phones: bool = False) -> dict:
+    """Open obligations as of ``as_of``: overdue first, then due today, then upcoming."""
+    from .io.due_writer import write_due
+    from .normalize import mask_phone
+    from .policy import compute_obligations
+
+    book, policy = load(path, policy_path)
+    result = compute_obligations(book, policy, as_of)
+    phones = {c.customer_id: c.phone for c in book.customers}
+    order = {"overdue": 0, "due": 1, "upcoming": 2}
+    items = []
+    for o in result.open():
+        if owner and o.owner != owner:
+            continue
+        status = o.status(as_of)
+        phone = phones.get(o.customer_id)
+        items.append({
+            "customer_id": o.customer_id, "customer_name": o.customer_name, "owner": o.owner, "rule": o.rule,
+            "due_date": o.due_date.isoformat(), "status": status, "days_overdue": o.days_overdue(as_of),
+            "reason": o.reason if lang == "zh" else (o.reason_en or o.reason), "source": o.source,
+            "phone": mask_phone(phone) if mask_phones else phone,
+        })
+    items.sort(key=lambda i: (order[i["status"]], i["due_date"], i["owner"] or "", i["customer_id"], i["rule"]))
+    payload = {"as_of": as_of.isoformat(), "items": items, "warnings": result.warnings}
+    if out:
+        write_due(out, items, as_of, lang, inputs=[path], warnings=result.warnings)
+        payload["output"] = out
+    return payload

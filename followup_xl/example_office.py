@@ -116,7 +116,8 @@ def generate(seed: int = SEED, customers_per_owner: int = 60, owners: list[str] 
                 ctype=rng.choice(["大客户", "重要客户", "一般客户", "一般客户", "机关/组织"]), owner=owner,
                 created=created, last_deal=last_deal, status=status, note=None, filed_by=owner,
                 verified_by=HEAD if rng.random() < 0.9 else None,
-                verified_on=created + dt.timedelta(days=rng.randrange(1, 20))))
+                verified_on=max(created + dt.timedelta(days=rng.randrange(1, 20)),
+                                end - dt.timedelta(days=rng.randrange(0, 340)))))
         _events_and_calls(rng, book, owner, oi, start, end)
     if plant_mistakes:
         _plant(rng, office)

@@ -1,0 +1,121 @@
+"""Mainland China working days, with 调休 make-up days, from the `holidays` library.
+
+The official schedule for a year is published late in the year before. For a
+year the library has no official data for, we use the statutory holidays it can
+derive, warn once that make-up days are unknown, and let the office's own list
+(节假日 sheet / policy file) decide — office additions always win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import holidays
+from holidays.countries.china import ChinaStaticHolidays
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=1)
+def last_official_year() -> int:
+    """The newest year whose make-up working days the library knows."""
+    return max(ChinaStaticHolidays.special_public_holidays)
+
+
+@functools.lru_cache(maxsize=64)
+def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """(days off on weekdays, make-up working weekend days) for one year."""
+    cn = holidays.China(years=year)
+    off = frozenset(cn.keys())
+    working = frozenset(d for d in _weekends(year) if cn.is_working_day(d))
+    return off, working
+
+
+def _weekends(year: int):
+    d = dt.date(year, 1, 1)
+    while d.year == year:
+        if d.weekday() >= 5:
+            yield d
+        d += ONE_DAY
+
+
+class WorkCalendar:
+    """Is a day a working day? Answers from the library, overridden by the office."""
+
+    def __init__(self, extra_holidays=(), extra_workdays=()):
+        self.extra_holidays = frozenset(extra_holidays)
+        self.extra_workdays = frozenset(extra_workdays)
+        self.warnings: list[str] = []
+        self._warned: set[int] = set()
+
+    @classmethod
+    def from_policy(cls, policy) -> "WorkCalendar":
+        return cls(policy.extra_holidays, policy.extra_workdays)
+
+    def known(self, year: int) -> bool:
+        return year <= last_official_year()
+
+    def _note_unknown(self, year: int) -> None:
+        if year in self._warned or self.known(year):
+            return
+        self._warned.add(year)
+        self.warnings.append(
+            f"{year}年的法定节假日调休安排尚未收录：只按固定节日放假计算，未含调休上班日；"
+            f"请在「节假日」表中补充 (official {year} make-up working days unknown; add them to the 节假日 sheet)")
+
+    def is_working_day(self, d: dt.date) -> bool:
+        if d in self.extra_workdays:
+            return True
+        if d in self.extra_holidays:
+            return False
+        self._note_unknown(d.year)
+        off, working = _year(d.year)
+        if d in working:
+            return True
+        if d in off:
+            return False
+        return d.weekday() < 5
+
+    def on_or_before(self, d: dt.date) -> dt.date:
+        for _ in range(60):
+            if self.is_working_day(d):
+                return d
+            d -= ONE_DAY
+        raise ValueError(f"no working day in the 60 days before {d}")
+
+    def on_or_after(self, d: dt.date) -> dt.date:
+        for _ in range(60):
+            if self.is_working_day(d):
+                return d
+            d += ONE_DAY
+        raise ValueError(f"no working day in the 60 days after {d}")
+
+    def add_working_days(self, d: dt.date, n: int) -> dt.date:
+        """The n-th working day after d (n>0) or before it (n<0); n=0 → on or after d."""
+        if n == 0:
+            return self.on_or_after(d)
+        step = ONE_DAY if n > 0 else -ONE_DAY
+        left = abs(n)
+        while left:
+            d += step
+            if self.is_working_day(d):
+                left -= 1
+        return d
+
+    def working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        out = []
+        d = start
+        while d <= end:
+            if self.is_working_day(d):
+                out.append(d)
+            d += ONE_DAY
+        return out
+
+    def due_on_working_day(self, due: dt.date, trigger: dt.date | None) -> dt.date:
+        """REQUIREMENTS: a due date on a day off moves to the previous working day (calls are
+        made before a holiday), never before the event it counts from — then the next one."""
+        moved = self.on_or_before(due)
+        if trigger is not None and moved < trigger:
+            return self.on_or_after(trigger)
+        return moved

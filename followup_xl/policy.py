@@ -280,7 +280,7 @@ def rule_dormant(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
         return  # not yet relevant: keeps the list to what the next month needs
     o = Obligation(c.customer_id, "P8", ctx.cal.due_on_working_day(due_raw, last),
                    f"最近成交{last}，已{n}个月无成交，需回访", f"no deal since {last} ({n} months)",
-                   c.name, c.owner, due_raw, _cust_src(c), None, ("例行", "无成交回访"), False)
+                   c.name, c.owner, last, _cust_src(c), None, ("例行", "无成交回访"), False)
     reached = next((x for x in cr.calls if x.call_date and x.call_date >= due_raw and x.successful), None)
     if reached:
         o = replace(o, satisfied_on=reached.call_date, satisfied_by=_ref(reached))

@@ -59,7 +59,18 @@ def step_staff_books(run: DemoRun) -> None:
     run.say(f"员工工作簿 staff books: {len(run.staff_books)}，读回客户 {total_c} 位、回访记录 {total_k} 条")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books]
+def step_due(run: DemoRun) -> None:
+    from . import api
+
+    source = run.master or run.staff_books[0]
+    out = run.path("4_待回访", "待回访清单.xlsx")
+    result = api.due(source, run.as_of, out=out, lang=run.lang)
+    run.written.append(out)
+    n = {s: sum(1 for i in result["items"] if i["status"] == s) for s in ("overdue", "due", "upcoming")}
+    run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}，今天 {n['due']}，待回访 {n['upcoming']}")
+
+
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_due]
 
 
 def run_demo(out: str, lang: str = "zh", echo: Callable[[str], None] | None = None) -> DemoRun:

@@ -1,0 +1,281 @@
+"""离职交接 (REQUIREMENTS B2, seed 000 §7): a leaving person's customers shared out fairly.
+
+Pure: a plan is data (who goes to whom), made by ``make_plan``, possibly edited
+by the manager in the plan workbook, checked by ``check_plan`` and applied by
+``apply_plan`` to a Book, giving a new Book in which only owners changed.
+
+Fairness rule, simple enough to explain to the people receiving customers:
+each class (A, B, C, then unclassified, then void) is shared out evenly — every
+receiver gets the same number, give or take one — so nobody receives all the
+important customers; the odd ones left over go to whoever has the fewest
+customers at that moment, counting the customers they already had.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from .errors import FollowupError, UsageError
+from .models import Book, Customer, Staff
+from .settings import Policy
+
+GROUPS = ("A", "B", "C", "未分类", "废除")
+GROUPS_EN = {"A": "A", "B": "B", "C": "C", "未分类": "Unclassified", "废除": "Void"}
+SMS_FIELDS = ("customer", "contact", "old_owner", "new_owner", "new_phone")
+
+
+def natural_key(text: str | None) -> tuple:
+    """K2 before K10: ids sort the way people read them."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p)
+
+
+def group_of(c: Customer) -> str:
+    if c.is_void:
+        return "废除"
+    return c.klass if c.klass in ("A", "B", "C") else "未分类"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One customer of the leaver and who takes them over."""
+
+    customer_id: str
+    name: str | None
+    group: str                  # A/B/C/未分类/废除
+    receiver: str
+    calls: int = 0
+    events: int = 0
+    open_items: int = 0
+    row: int | None = None      # Excel row in an edited plan workbook, for messages
+
+
+@dataclass
+class Plan:
+    leaver: str
+    receivers: list[str]
+    moves: list[Move]
+    existing: dict[str, int]    # receiver → active customers they already had
+    date: dt.date
+    by: str | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+
+    def received(self) -> dict[str, Counter]:
+        """receiver → group → customers received."""
+        out = {r: Counter() for r in self.receivers}
+        for m in self.moves:
+            out.setdefault(m.receiver, Counter())[m.group] += 1
+        return out
+
+    def summary(self) -> list[dict]:
+        """Per receiver: had before, received per group, active total after."""
+        rows = []
+        for r, got in self.received().items():
+            active = sum(n for g, n in got.items() if g != "废除")
+            rows.append({"receiver": r, "before": self.existing.get(r, 0), **{g: got.get(g, 0) for g in GROUPS},
+                         "received": sum(got.values()), "after": self.existing.get(r, 0) + active})
+        return rows
+
+
+def _norm(name: str | None) -> str:
+    return (name or "").strip()
+
+
+def customers_of(book: Book, person: str) -> list[Customer]:
+    return [c for c in book.customers if _norm(c.owner) == person]
+
+
+def active_load(book: Book) -> Counter:
+    """owner → customers who are not void (what a person has to call)."""
+    return Counter(_norm(c.owner) for c in book.customers if not c.is_void and _norm(c.owner))
+
+
+def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
+    """Refuse a hand-over that cannot be right: unknown or departed receivers, the leaver
+    among the receivers, or a leaver with no customers (a typo, most likely)."""
+    if not receivers:
+        raise UsageError("请用 --to 指定至少一位接收人", "give at least one receiver with --to")
+    if leaver in receivers:
+        raise UsageError(f"{leaver} 既是离职人又是接收人", f"{leaver} is both the leaver and a receiver")
+    dupes = [r for r, n in Counter(receivers).items() if n > 1]
+    if dupes:
+        raise UsageError(f"接收人重复：{'、'.join(dupes)}", f"receiver named twice: {', '.join(dupes)}")
+    staff = {_norm(s.name): s for s in book.staff if s.name}
+    if staff:
+        unknown = [r for r in receivers if r not in staff]
+        if unknown:
+            raise UsageError(f"接收人不在人员表中：{'、'.join(unknown)}（人员表有：{'、'.join(staff)}）",
+                             f"receiver not in the staff sheet: {', '.join(unknown)} (staff: {', '.join(staff)})")
+        gone = [r for r in receivers if staff[r].has_left]
+        if gone:
+            raise UsageError(f"接收人已离职：{'、'.join(gone)}", f"receiver has left: {', '.join(gone)}")
+    if not customers_of(book, leaver):
+        owners = sorted({_norm(c.owner) for c in book.customers if _norm(c.owner)})
+        raise UsageError(f"{leaver} 名下没有客户（负责人有：{'、'.join(owners)}）",
+                         f"{leaver} owns no customers (owners: {', '.join(owners)})")
+
+
+def _counts(book: Book) -> tuple[Counter, Counter]:
+    """customer id → calls, → events (history that travels with the customer)."""
+    return (Counter(k.customer_id for k in book.calls if k.customer_id),
+            Counter(e.customer_id for e in book.events if e.customer_id))
+
+
+def make_plan(book: Book, leaver: str, receivers: list[str], date: dt.date, by: str | None = None,
+              open_items: dict[str, int] | None = None) -> Plan:
+    """The fair, deterministic plan (see the module docstring for the rule)."""
+    leaver, receivers = _norm(leaver), [_norm(r) for r in receivers]
+    check_people(book, leaver, receivers)
+    before = active_load(book)
+    existing = {r: before.get(r, 0) for r in receivers}
+    load = dict(existing)
+    calls, events = _counts(book)
+    open_items = open_items or {}
+    index = {r: i for i, r in enumerate(receivers)}
+    by_group: dict[str, list[Customer]] = {g: [] for g in GROUPS}
+    seen: set[str] = set()
+    for c in customers_of(book, leaver):
+        if c.customer_id and c.customer_id not in seen:  # a repeated id moves as one (a V3 finding)
+            seen.add(c.customer_id)
+            by_group[group_of(c)].append(c)
+    moves: list[Move] = []
+    for group in GROUPS:
+        items = sorted(by_group[group], key=lambda c: natural_key(c.customer_id))
+        base, extra = divmod(len(items), len(receivers))
+        ranked = sorted(receivers, key=lambda r: (load[r], index[r]))
+        quota = {r: base + (1 if i < extra else 0) for i, r in enumerate(ranked)}
+        turn = [r for r in ranked if quota[r]]
+        i = 0
+        for c in items:
+            while not quota[turn[i % len(turn)]]:
+                i += 1
+            r = turn[i % len(turn)]
+            i += 1
+            quota[r] -= 1
+            if group != "废除":
+                load[r] += 1
+            cid = c.customer_id
+            moves.append(Move(cid, c.name, group, r, calls.get(cid, 0), events.get(cid, 0), open_items.get(cid, 0)))
+    plan = Plan(leaver, receivers, moves, existing, date, by)
+    plan.warnings = _plan_warnings(book, plan)
+    return plan
+
+
+def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
+    phones = {_norm(s.name): s.phone for s in book.staff}
+    out = [(f"{r} 在人员表中没有联系电话，短信里的新联系电话将为空",
+            f"{r} has no phone in the staff sheet: the texts will give no new phone number")
+           for r in plan.receivers if not phones.get(r)]
+    no_id = sum(1 for c in customers_of(book, plan.leaver) if not c.customer_id)
+    if no_id:
+        out.append((f"{plan.leaver} 名下有 {no_id} 位客户没有客户编号，无法交接，请先补填编号",
+                    f"{no_id} of {plan.leaver}'s customers have no customer id and cannot be handed over"))
+    return out
+
+
+def check_plan(book: Book, plan: Plan, where: str | None = None, sheet: str | None = None,
+               receiver_col: str = "J", id_col: str = "A") -> None:
+    """An edited plan must still name every customer of the leaver exactly once, each to a
+    receiver allowed by the plan. The first problem is raised with the plan cell."""
+    def fail(zh, en, m: Move | None, col: str):
+        cell = f"{col}{m.row}" if m is not None and m.row else None
+        raise FollowupError(zh, en, path=where, sheet=sheet, cell=cell, exit_code=3)
+
+    if not plan.receivers:
+        fail("交接计划没有列出接收人", "the plan names no receivers", None, receiver_col)
+    mine = {c.customer_id for c in customers_of(book, plan.leaver) if c.customer_id}
+    seen: dict[str, Move] = {}
+    for m in plan.moves:
+        if not m.customer_id:
+            fail("客户编号为空", "customer id is blank", m, id_col)
+        if m.customer_id in seen:
+            fail(f"客户 {m.customer_id} 在计划中出现了两次（另见第 {seen[m.customer_id].row} 行）",
+                 f"customer {m.customer_id} is in the plan twice (see also row {seen[m.customer_id].row})", m, id_col)
+        seen[m.customer_id] = m
+        if m.customer_id not in mine:
+            fail(f"客户 {m.customer_id} 不是 {plan.leaver} 名下的客户（计划可能已过时，请重新生成）",
+                 f"customer {m.customer_id} is not {plan.leaver}'s (the plan may be stale; make it again)", m, id_col)
+        if not m.receiver:
+            fail(f"客户 {m.customer_id} 没有填写新负责人", f"customer {m.customer_id} has no receiver", m, receiver_col)
+        if m.receiver not in plan.receivers:
+            fail(f"新负责人「{m.receiver}」不是本次的接收人（可选：{'、'.join(plan.receivers)}）",
+                 f"receiver {m.receiver!r} is not one of this hand-over's receivers ({', '.join(plan.receivers)})",
+                 m, receiver_col)
+    missing = sorted(mine - set(seen), key=natural_key)
+    if missing:
+        fail(f"计划里缺少 {plan.leaver} 的客户：{'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}",
+             f"the plan leaves out {plan.leaver}'s customers: {', '.join(missing[:10])}", None, id_col)
+
+
+def apply_plan(book: Book, plan: Plan) -> Book:
+    """A new Book: the moved customers' owner set to their receiver, events the leaver owned
+    follow their customer, the leaver marked 离职 in 人员. Nothing else changes."""
+    to = {m.customer_id: m.receiver for m in plan.moves}
+    customers = [c.model_copy(update={"owner": to[c.customer_id]})
+                 if _norm(c.owner) == plan.leaver and c.customer_id in to else c for c in book.customers]
+    owner_now = {}
+    for c in customers:
+        owner_now.setdefault(c.customer_id, _norm(c.owner))
+    events = []
+    for e in book.events:
+        if _norm(e.owner) == plan.leaver:
+            new = to.get(e.customer_id) or owner_now.get(e.customer_id)
+            if new and new != plan.leaver:
+                e = e.model_copy(update={"owner": new})
+        events.append(e)
+    return replace(book, customers=customers, events=events, staff=_mark_left(book.staff, plan.leaver, plan.date))
+
+
+def _mark_left(staff: list[Staff], person: str, date: dt.date) -> list[Staff]:
+    out, found = [], False
+    for s in staff:
+        if _norm(s.name) == person:
+            found = True
+            s = s.model_copy(update={"status": "离职", "left": s.left or date})
+        out.append(s)
+    if not found:
+        out.append(Staff.build(None, {}, {}, {"name": person, "status": "离职", "left": date}))
+    return out
+
+
+def log_rows(plan: Plan) -> list[dict]:
+    """The 交接记录 lines: who moved where, when, by whom."""
+    return [{"date": plan.date, "customer_id": m.customer_id, "name": m.name, "group": m.group,
+             "from": plan.leaver, "to": m.receiver, "calls": m.calls, "events": m.events,
+             "open_items": m.open_items, "by": plan.by} for m in plan.moves]
+
+
+def check_template(template: str) -> None:
+    """Refuse an SMS template with a placeholder we cannot fill, before anything is written."""
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise UsageError(f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}")
+    unknown = [n for n in names if n not in SMS_FIELDS]
+    if unknown:
+        raise UsageError(f"交接短信模板里有未知的占位符：{'、'.join('{' + n + '}' for n in unknown)}"
+                         f"（可用 {' '.join('{' + n + '}' for n in SMS_FIELDS)}）",
+                         f"unknown placeholder(s) in the hand-over SMS template: {', '.join(unknown)}")
+
+
+def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
+    """以短信形式告知顾客 (000 §7.4): one text per moved customer who is not void."""
+    check_template(policy.sms_template)
+    people = {_norm(s.name): s for s in book.staff}
+    by_id = {c.customer_id: c for c in book.customers if _norm(c.owner) == plan.leaver}
+    out = []
+    for m in plan.moves:
+        c = by_id.get(m.customer_id)
+        if c is None or c.is_void:
+            continue
+        receiver = people.get(m.receiver)
+        new_phone = receiver.phone if receiver and receiver.phone else ""
+        text = policy.sms_template.format(customer=c.name or c.contact or "客户", contact=c.contact or c.name or "",
+                                          old_owner=plan.leaver, new_owner=m.receiver, new_phone=new_phone)
+        out.append({"customer_id": c.customer_id, "customer": c.name, "contact": c.contact,
+                    "phone": c.phone or c.bad.get("phone"), "phone_ok": bool(c.phone),
+                    "new_owner": m.receiver, "new_phone": new_phone, "text": text})
+    return out

@@ -1,0 +1,63 @@
+"""The master split back into per-person books (REQUIREMENTS B3: staff see only their own).
+
+Pure: every customer goes to its owner's book, every call and event to the book
+of the customer it is about, so each record lands in exactly one book and
+merging the books back gives the master again. Records nobody owns (no owner,
+or a call for a customer id the master does not have) go to a 未分配 book
+rather than disappear. The staff list, rules and holidays go to every book.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from .models import Book
+from .obligations import Obligation
+
+UNASSIGNED = {"zh": "未分配", "en": "Unassigned"}
+
+
+def owner_of_customers(master: Book, unassigned: str) -> dict[str, str]:
+    """customer id → the owner whose book gets its calls and events (the first row wins
+    for an id repeated under two owners — a conflict the merge reports)."""
+    out: dict[str, str] = {}
+    for c in master.customers:
+        if c.customer_id and c.customer_id not in out:
+            out[c.customer_id] = (c.owner or "").strip() or unassigned
+    return out
+
+
+def split_book(master: Book, lang: str = "zh") -> dict[str, Book]:
+    """owner → their Book, in the order owners first appear in the customer book."""
+    unassigned = UNASSIGNED[lang]
+    owners = owner_of_customers(master, unassigned)
+    parts: dict[str, dict[str, list]] = defaultdict(lambda: {"customers": [], "calls": [], "events": []})
+    for c in master.customers:
+        parts[(c.owner or "").strip() or unassigned]["customers"].append(c)
+    for key in ("calls", "events"):
+        for rec in master.records(key):
+            parts[owners.get(rec.customer_id or "", unassigned)][key].append(rec)
+    return {who: Book(path=who, customers=p["customers"], calls=p["calls"], events=p["events"],
+                      staff=list(master.staff), rules=list(master.rules), holidays=list(master.holidays),
+                      epoch_1904=master.epoch_1904)
+            for who, p in parts.items()}
+
+
+def open_by_owner(open_items: list[Obligation], owners: dict[str, str], unassigned: str) -> dict[str, list[Obligation]]:
+    """Open obligations per book: a customer's go to the book holding the customer (where the
+    call will be logged), a person's own (P12, no customer) to that person."""
+    out: dict[str, list[Obligation]] = defaultdict(list)
+    for o in open_items:
+        who = owners.get(o.customer_id) if o.customer_id else (o.owner or unassigned)
+        out[who or unassigned].append(o)
+    return out
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def file_name(owner: str, lang: str = "zh", macro: bool = False) -> str:
+    """张伟_客户回访.xlsx — the name staff books already have; unsafe characters replaced."""
+    safe = _UNSAFE.sub("_", owner).strip(" .") or "_"
+    return f"{safe}_{'客户回访' if lang == 'zh' else 'followup'}.{'xlsm' if macro else 'xlsx'}"

@@ -59,3 +59,45 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
         write_due(out, items, as_of, lang, inputs=[path], warnings=result.warnings)
         payload["output"] = out
     return payload
+
+
+def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh", as_of=None,
+          policy_path: str | None = None, staff_variant: bool = False, password: str | None = None,
+          protect: bool = False, macro: bool = False) -> dict:
+    """The master as one staff workbook per person (B3), each with its open follow-ups.
+
+    ``staff_variant``: books of people who are not managers get class-A customers'
+    phones and contacts masked, when the policy says so (mask_class_a_for_staff).
+    """
+    import datetime as _dt
+
+    from .errors import UsageError
+    from .io.split_writer import write_split_book
+    from .policy import compute_obligations
+    from .privacy import hides_class_a, staff_view
+    from .split import UNASSIGNED, file_name, open_by_owner, owner_of_customers, split_book
+
+    book, policy = load(master, policy_path)
+    as_of = as_of or _dt.date.today()
+    parts = split_book(book, lang)
+    if owner is not None:
+        if owner.strip() not in parts:
+            raise UsageError(f"{owner} 名下没有客户（负责人有：{'、'.join(parts)}）",
+                             f"{owner} owns no customers (owners: {', '.join(parts)})")
+        parts = {owner.strip(): parts[owner.strip()]}
+    if not os.path.isdir(out_dir):
+        os.makedirs(out_dir, exist_ok=True)
+    unassigned = UNASSIGNED[lang]
+    items = open_by_owner(compute_obligations(book, policy, as_of).open(),
+                          owner_of_customers(book, unassigned), unassigned)
+    roles = {(s.name or "").strip(): s.role for s in book.staff}
+    written = []
+    for who, part in parts.items():
+        masked = staff_variant and hides_class_a(policy, roles.get(who))
+        path = os.path.join(out_dir, file_name(who, lang, macro))
+        write_split_book(path, staff_view(part) if masked else part, who, items.get(who, []), as_of, lang,
+                         protect=protect, password=password, macro=macro, inputs=[master])
+        written.append({"owner": who, "path": path, "customers": len(part.customers), "calls": len(part.calls),
+                        "events": len(part.events), "open_items": len(items.get(who, [])),
+                        "class_a_masked": masked, "password": bool(password)})
+    return {"master": master, "as_of": as_of.isoformat(), "output_dir": out_dir, "books": written}

@@ -1,0 +1,49 @@
+"""`followup-xl split`: the master back into one workbook per person."""
+
+from __future__ import annotations
+
+import click
+
+from .. import api
+from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+
+
+@click.command("split")
+@click.argument("master", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the per-person workbooks (created if missing). 输出文件夹。")
+@click.option("--owner", default=None, help="Only this person's workbook. 只生成某位负责人的工作簿。")
+@click.option("--staff-variant", is_flag=True,
+              help="Mask class-A customers' phones and contacts in the books of non-managers (per policy). "
+                   "员工版：按规则隐藏A类客户的电话和联系人。")
+@click.option("--password", default=None,
+              help="Opening password for every book written (Excel asks for it). 打开密码。")
+@click.option("--protect", is_flag=True,
+              help="Lock headers and formulas; data cells stay editable. 保护表头和公式，数据单元格仍可填写。")
+@as_of_option
+@policy_option
+@lang_option
+@json_option
+@guarded
+def split(master, out_dir, owner, staff_variant, password, protect, as_of, policy_path, lang, as_json):
+    """Split a master into per-person workbooks.  把总表拆分为每人一份的工作簿。
+
+    Each book is the staff template (dropdowns, colours, home sheet) holding only
+    that person's customers, their calls and triggers, and a 待回访 sheet of their
+    open follow-ups; merging the books back gives the master again. Customers
+    without an owner go to a 未分配 book, so nothing is dropped.
+    """
+    result = api.split(master, out_dir, owner=owner, lang=lang, as_of=as_of or today(), policy_path=policy_path,
+                       staff_variant=staff_variant, password=password, protect=protect)
+    if as_json:
+        emit_json(result)
+        return
+    for b in result["books"]:
+        if lang == "zh":
+            extra = "，A类客户已隐藏" if b["class_a_masked"] else ""
+            click.echo(f'{b["path"]}  客户 {b["customers"]}，回访记录 {b["calls"]}，事项 {b["events"]}，'
+                       f'待回访 {b["open_items"]}{extra}')
+        else:
+            extra = ", class A masked" if b["class_a_masked"] else ""
+            click.echo(f'{b["path"]}  customers {b["customers"]}, calls {b["calls"]}, triggers {b["events"]}, '
+                       f'open {b["open_items"]}{extra}')

@@ -1,0 +1,138 @@
+"""Split: per-person books from the master, and back again without losing a row."""
+
+import datetime as dt
+import json
+from collections import Counter
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from followup_xl import api
+from followup_xl.cli import main
+from followup_xl.errors import UsageError
+from followup_xl.io.reader import read_book
+from followup_xl.io.split_writer import DUE_SHEET
+from followup_xl.policy import compute_obligations
+from followup_xl.settings import Policy
+from followup_xl.split import file_name
+
+import libreoffice as lo
+from office_master import write_master
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory, office, office_dir):
+    return write_master(office, office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
+
+
+@pytest.fixture(scope="module")
+def split_dir(tmp_path_factory, master):
+    out = tmp_path_factory.mktemp("split")
+    api.split(str(master), str(out), as_of=AS_OF)
+    return out
+
+
+def rows(records):
+    return Counter(tuple(r.values().values()) for r in records)
+
+
+def test_merging_the_split_books_back_gives_the_master_again(master, split_dir):
+    m = read_book(master)
+    books = [read_book(p) for p in sorted(split_dir.glob("*.xlsx"))]
+    for key in ("customers", "calls", "events"):
+        assert rows(r for b in books for r in b.records(key)) == rows(m.records(key)), key
+    assert all(rows(b.staff) == rows(m.staff) for b in books)
+
+
+def test_each_book_holds_only_its_owners_customers_and_their_history(master, split_dir):
+    m = read_book(master)
+    owners = sorted({c.owner for c in m.customers})
+    assert sorted(p.name for p in split_dir.glob("*.xlsx")) == sorted(
+        [file_name(o) for o in owners] + [file_name("未分配")])
+    for owner in owners:
+        b = read_book(split_dir / file_name(owner))
+        ids = {c.customer_id for c in b.customers}
+        assert {c.owner for c in b.customers} == {owner}
+        assert ids == {c.customer_id for c in m.customers if c.owner == owner}
+        assert {k.customer_id for k in b.calls} <= ids and {e.customer_id for e in b.events} <= ids
+    stray = read_book(split_dir / file_name("未分配"), require_data=False)
+    known = {c.customer_id for c in m.customers}
+    assert stray.calls and all(k.customer_id not in known for k in stray.calls)
+
+
+def test_each_book_lists_its_owners_open_follow_ups(master, split_dir):
+    m = read_book(master)
+    open_items = compute_obligations(m, Policy(), AS_OF).open()
+    owner_of = {c.customer_id: c.owner for c in m.customers}
+    wb = openpyxl.load_workbook(split_dir / file_name("张伟"), read_only=True)
+    listed = [r for r in wb[DUE_SHEET["zh"]].iter_rows(min_row=2, values_only=True) if any(r)]
+    mine = [o for o in open_items if owner_of.get(o.customer_id) == "张伟" or (not o.customer_id and o.owner == "张伟")]
+    assert len(listed) == len(mine) > 0
+    assert Counter((r[3] or "", r[5]) for r in listed) == Counter((o.customer_id, o.rule) for o in mine)
+    statuses = [r[0] for r in listed]
+    assert statuses == sorted(statuses, key=["已逾期", "今天", "待回访"].index)   # overdue first
+
+
+def test_one_owner_only_and_an_unknown_owner_is_named(master, tmp_path):
+    result = api.split(str(master), str(tmp_path), owner="王芳", as_of=AS_OF)
+    assert [b["owner"] for b in result["books"]] == ["王芳"]
+    assert [p.name for p in tmp_path.iterdir()] == [file_name("王芳")]
+    with pytest.raises(UsageError, match="王小芳 owns no customers"):
+        api.split(str(master), str(tmp_path), owner="王小芳", as_of=AS_OF)
+
+
+def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, office_dir, tmp_path):
+    from dataclasses import replace
+
+    from office_master import combined
+    from followup_xl.io.template import write_staff_workbook
+
+    m = combined(office)
+    # 孙丽 (部门主管) takes over two A customers, so a manager's book exists too
+    a_ids = [c.customer_id for c in m.customers if c.klass == "A"][:2]
+    m = replace(m, customers=[c.model_copy(update={"owner": "孙丽"}) if c.customer_id in a_ids else c
+                              for c in m.customers])
+    path = write_staff_workbook(tmp_path / "m.xlsx", book=m)
+    out = tmp_path / "out"
+    result = api.split(str(path), str(out), staff_variant=True, as_of=AS_OF)
+    masked = {b["owner"]: b["class_a_masked"] for b in result["books"]}
+    assert masked["孙丽"] is False and masked["张伟"] is True
+    staff_book = read_book(out / file_name("张伟"))
+    a = [c for c in staff_book.customers if c.klass == "A"]
+    assert a and all("****" in (c.bad.get("phone") or "") and c.phone is None for c in a)
+    assert all("*" in c.contact for c in a if c.contact)
+    assert all(c.phone and "*" not in c.phone for c in staff_book.customers if c.klass != "A" and c.phone)
+    head = read_book(out / file_name("孙丽"))
+    assert {c.customer_id for c in head.customers} == set(a_ids) and all(c.phone for c in head.customers)
+    # an office that lets staff see class A: the staff variant changes nothing
+    m_open = tmp_path / "open.xlsx"
+    write_staff_workbook(m_open, book=replace(m, rules=[]))
+    toml = tmp_path / "p.toml"
+    toml.write_text("mask_class_a_for_staff = false\n", encoding="utf-8")
+    result = api.split(str(m_open), str(tmp_path / "out2"), staff_variant=True, as_of=AS_OF, policy_path=str(toml))
+    assert not any(b["class_a_masked"] for b in result["books"])
+
+
+def test_split_books_are_the_staff_template_and_compute_in_a_spreadsheet(split_dir, tmp_path):
+    src = split_dir / file_name("李娜")
+    wb = openpyxl.load_workbook(src)
+    assert wb.sheetnames[:7] == ["首页", "客户名录簿", "回访记录表", "回访事项", "人员", "规则", "节假日"]
+    calls = wb["回访记录表"]
+    assert calls.data_validations.dataValidation and calls.conditional_formatting
+    recalced = lo.recalc(src, tmp_path)
+    home = openpyxl.load_workbook(recalced, data_only=True)["首页"]
+    n = len(read_book(src).customers)
+    assert home["A5"].value == "客户总数" and home["B5"].value == n == 60
+
+
+def test_cli_split_json(master, tmp_path):
+    res = CliRunner().invoke(main, ["split", str(master), "-o", str(tmp_path / "x"), "--owner", "刘洋",
+                                    "--as-of", "2026-11-22", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["books"][0]["owner"] == "刘洋" and data["books"][0]["customers"] == 60
+    res = CliRunner().invoke(main, ["split", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "y")])
+    assert res.exit_code == 2 and "文件不存在" in res.output

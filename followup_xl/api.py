@@ -101,3 +101,61 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
                         "events": len(part.events), "open_items": len(items.get(who, [])),
                         "class_a_masked": masked, "password": bool(password)})
     return {"master": master, "as_of": as_of.isoformat(), "output_dir": out_dir, "books": written}
+
+
+def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_only: bool = False,
+             plan_path: str | None = None, by: str | None = None, as_of=None, lang: str = "zh",
+             policy_path: str | None = None) -> dict:
+    """离职交接 (B2): the leaver's customers to the receivers, fairly, with their history.
+
+    ``plan_only`` writes the plan workbook to ``out`` and changes nothing;
+    ``plan_path`` applies a plan the manager edited. Otherwise ``out`` is the new
+    master (only owners changed, leaver marked 离职, 交接记录 appended) and the
+    交接单 with the SMS notices is written beside it.
+    """
+    import datetime as _dt
+    import getpass
+
+    from collections import Counter
+    from dataclasses import replace
+
+    from . import handover as ho
+    from . import schema
+    from .errors import UsageError
+    from .io.handover_writer import (ID_COL, RECEIVER_COL, read_log, read_plan, write_master_with_log, write_plan,
+                                     write_record)
+    from .policy import compute_obligations
+
+    book, policy = load(master, policy_path)
+    day = as_of or _dt.date.today()
+    by = by or getpass.getuser()
+    ho.check_template(policy.sms_template)
+    open_items = Counter(o.customer_id for o in compute_obligations(book, policy, day).open() if o.customer_id)
+    leaver = leaver.strip()
+    if plan_path:
+        edited, sheet = read_plan(plan_path)
+        if edited.leaver != leaver:
+            raise UsageError(f"交接计划是 {edited.leaver} 的，不是 {leaver} 的", f"the plan is for {edited.leaver}, not {leaver}",
+                             path=plan_path)
+        plan = ho.make_plan(book, leaver, receivers or edited.receivers, as_of or edited.date or day, by, open_items)
+        edited.receivers = plan.receivers
+        ho.check_plan(book, edited, where=plan_path, sheet=sheet, receiver_col=RECEIVER_COL, id_col=ID_COL)
+        proposed = {m.customer_id: m for m in plan.moves}
+        plan.moves = [replace(proposed[m.customer_id], receiver=m.receiver) for m in edited.moves]
+    else:
+        plan = ho.make_plan(book, leaver, receivers, day, by, open_items)
+    result = {"master": master, "leaver": plan.leaver, "receivers": plan.receivers, "date": plan.date.isoformat(),
+              "by": plan.by, "moved": len(plan.moves), "summary": plan.summary(),
+              "warnings": [w[1] if lang == "en" else w[0] for w in plan.warnings]}
+    if plan_only:
+        write_plan(out, plan, {c.customer_id: c.phone for c in book.customers}, lang, inputs=[master], master=master)
+        return {**result, "plan": out}
+    new = ho.apply_plan(book, plan)
+    notices = ho.sms_notices(book, plan, policy)
+    log = read_log(master) + ho.log_rows(plan)
+    record = os.path.splitext(out)[0] + ("_交接单.xlsx" if lang == "zh" else "_handover.xlsx")
+    info = book.sheet_info("customers")
+    book_lang = "en" if info and info.name == schema.CUSTOMERS.en else "zh"   # the master keeps its language
+    write_master_with_log(out, new, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
+    write_record(record, plan, notices, lang, inputs=[master, out])
+    return {**result, "output": out, "record": record, "sms": len(notices)}

@@ -5,10 +5,10 @@ by the manager in the plan workbook, checked by ``check_plan`` and applied by
 ``apply_plan`` to a Book, giving a new Book in which only owners changed.
 
 Fairness rule, simple enough to explain to the people receiving customers:
-each class (A, B, C, then unclassified, then void) is shared out evenly — every
-receiver gets the same number, give or take one — so nobody receives all the
-important customers; the odd ones left over go to whoever has the fewest
-customers at that moment, counting the customers they already had.
+customers go to whoever has the fewest at that moment (the customers they
+already had count), so everyone ends with about the same number; and each class
+(A, B, C) is shared in proportion, everyone taking some getting one of a class
+before anyone gets a second — nobody receives all the important customers.
 """
 
 from __future__ import annotations
@@ -131,37 +131,55 @@ def make_plan(book: Book, leaver: str, receivers: list[str], date: dt.date, by: 
     check_people(book, leaver, receivers)
     before = active_load(book)
     existing = {r: before.get(r, 0) for r in receivers}
-    load = dict(existing)
-    calls, events = _counts(book)
-    open_items = open_items or {}
-    index = {r: i for i, r in enumerate(receivers)}
     by_group: dict[str, list[Customer]] = {g: [] for g in GROUPS}
     seen: set[str] = set()
     for c in customers_of(book, leaver):
         if c.customer_id and c.customer_id not in seen:  # a repeated id moves as one (a V3 finding)
             seen.add(c.customer_id)
             by_group[group_of(c)].append(c)
-    moves: list[Move] = []
-    for group in GROUPS:
-        items = sorted(by_group[group], key=lambda c: natural_key(c.customer_id))
-        base, extra = divmod(len(items), len(receivers))
-        ranked = sorted(receivers, key=lambda r: (load[r], index[r]))
-        quota = {r: base + (1 if i < extra else 0) for i, r in enumerate(ranked)}
-        turn = [r for r in ranked if quota[r]]
-        i = 0
-        for c in items:
-            while not quota[turn[i % len(turn)]]:
-                i += 1
-            r = turn[i % len(turn)]
-            i += 1
-            quota[r] -= 1
-            if group != "废除":
-                load[r] += 1
-            cid = c.customer_id
-            moves.append(Move(cid, c.name, group, r, calls.get(cid, 0), events.get(cid, 0), open_items.get(cid, 0)))
+    for items in by_group.values():
+        items.sort(key=lambda c: natural_key(c.customer_id))
+    to = assign({g: [c.customer_id for c in cs] for g, cs in by_group.items()}, receivers, existing)
+    calls, events = _counts(book)
+    open_items = open_items or {}
+    moves = [Move(c.customer_id, c.name, g, to[c.customer_id], calls.get(c.customer_id, 0),
+                  events.get(c.customer_id, 0), open_items.get(c.customer_id, 0))
+             for g in GROUPS for c in by_group[g]]
     plan = Plan(leaver, receivers, moves, existing, date, by)
     plan.warnings = _plan_warnings(book, plan)
     return plan
+
+
+def assign(groups: dict[str, list[str]], receivers: list[str], existing: dict[str, int]) -> dict[str, str]:
+    """customer id → receiver, in two steps.
+
+    How many: customers go one at a time to whoever has the fewest (existing
+    customers count), so the totals end as even as they can be. Which ones: each
+    class is dealt out in proportion to those totals, everyone with room getting
+    one of a class before anyone gets a second — so nobody gets all the A customers
+    while someone else gets only C. Void customers are dealt out evenly and do
+    not count as load.
+    """
+    index = {r: i for i, r in enumerate(receivers)}
+    active = sum(len(ids) for g, ids in groups.items() if g != "废除")
+    load, quota = dict(existing), {r: 0 for r in receivers}
+    for _ in range(active):
+        r = min(receivers, key=lambda r: (load[r], index[r]))
+        load[r] += 1
+        quota[r] += 1
+    room = dict(quota)
+    out: dict[str, str] = {}
+    for g in GROUPS:
+        got = {r: 0 for r in receivers}
+        for cid in groups.get(g, ()):
+            if g == "废除":
+                r = min(receivers, key=lambda r: (got[r], index[r]))
+            else:
+                r = min((r for r in receivers if room[r]), key=lambda r: (got[r] / quota[r], -room[r], index[r]))
+                room[r] -= 1
+            got[r] += 1
+            out[cid] = r
+    return out
 
 
 def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:

@@ -63,22 +63,53 @@ def test_plan_is_deterministic_whatever_the_row_order():
     assert {m.customer_id: m.receiver for m in first.moves} == {m.customer_id: m.receiver for m in second.moves}
 
 
-@settings(max_examples=150, deadline=None)
-@given(classes=st.lists(st.sampled_from(["A", "B", "C", None]), min_size=1, max_size=40),
-       loads=st.lists(st.integers(0, 6), min_size=1, max_size=4))
-def test_fair_for_any_office(classes, loads):
+def _plan_for(classes, loads):
     receivers = [f"R{i}" for i in range(len(loads))]
-    cs = [customer(f"K{i}", klass=k, owner="L") for i, k in enumerate(classes)]
+    cs = [customer(f"K{i}", klass=k, owner="L", status="废除" if k == "void" else "正常") for i, k in enumerate(classes)]
     for r, n in zip(receivers, loads):
         cs += [customer(f"{r}-{j}", owner=r) for j in range(n)]
-    plan = handover.make_plan(book(cs), "L", receivers, DAY)
+    return receivers, handover.make_plan(book(cs), "L", receivers, DAY)
+
+
+CLASSES = st.sampled_from(["A", "B", "C", None, "void"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(classes=st.lists(CLASSES, min_size=1, max_size=40), loads=st.lists(st.integers(0, 30), min_size=1, max_size=4))
+def test_fair_for_any_office(classes, loads):
+    receivers, plan = _plan_for(classes, loads)
     assert Counter(m.customer_id for m in plan.moves) == Counter(f"K{i}" for i in range(len(classes)))
+    got = plan.received()
+    after = {row["receiver"]: row["after"] for row in plan.summary()}
+    for r in receivers:   # whoever received someone ends at most one above the lightest
+        if sum(n for g, n in got[r].items() if g != "废除"):
+            assert after[r] <= min(after.values()) + 1
+    voids = [got[r]["废除"] for r in receivers]
+    assert max(voids) - min(voids) <= 1
+    takers = [r for r in receivers if sum(n for g, n in got[r].items() if g != "废除")]
+    if len(takers) > 1 and classes.count("A") >= len(takers):
+        assert all(got[r]["A"] >= 1 for r in takers)   # nobody gets all the A customers
+
+
+@settings(max_examples=200, deadline=None)
+@given(classes=st.lists(CLASSES, min_size=1, max_size=40), k=st.integers(1, 4), load=st.integers(0, 20))
+def test_equal_loads_share_every_class_evenly(classes, k, load):
+    receivers, plan = _plan_for(classes, [load] * k)
     got = plan.received()
     for g in handover.GROUPS:
         counts = [got[r][g] for r in receivers]
         assert max(counts) - min(counts) <= 1, (g, counts)
-    if len(receivers) > 1 and classes.count("A") > 1:
-        assert all(got[r]["A"] < classes.count("A") for r in receivers)  # nobody gets all the A customers
+
+
+def test_a_heavier_load_receives_fewer_but_still_a_mix_of_classes():
+    receivers, plan = _plan_for(["A"] * 4 + ["B"] * 6 + ["C"] * 10, [30, 10])
+    got = plan.received()
+    assert plan.summary()[0]["after"] == plan.summary()[1]["after"] == 30  # 30+0 and 10+20
+    assert got["R0"] == Counter() and sum(got["R1"].values()) == 20
+    receivers, plan = _plan_for(["A"] * 4 + ["B"] * 6 + ["C"] * 10, [14, 10])
+    got = plan.received()
+    assert [sum(got[r].values()) for r in receivers] == [8, 12]
+    assert got["R0"]["A"] >= 1 and got["R1"]["A"] >= 1 and got["R0"]["C"] >= 1
 
 
 def test_applying_changes_only_owners_and_moves_history_with_the_customer():

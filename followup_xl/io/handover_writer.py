@@ -22,6 +22,7 @@ from ..schema import ColType
 from .atomic import atomic_output
 from .protect import ENTRY_OPTIONS
 from .reader import sniff
+from .template import write_staff_workbook
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
 
 T = ColType
@@ -127,12 +128,12 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
         total = xl_col_to_name(2 + len(GROUPS))
         ws.write_formula(i, 3 + len(GROUPS), f"=B{i + 1}+{total}{i + 1}-{void}{i + 1}", fmts.get("box"), row["after"])
     base = len(plan.receivers) + 3
-    lines = (["各类客户平均分配，每人相差不超过 1 位；除不尽的余数给当时客户最少的人（原有客户计入）。",
+    lines = (["客户逐一分给当时客户最少的人（原有客户计入），A/B/C 各类按比例分配，不会让一人接收全部 A 类客户。",
               "可在「交接计划」表的「新负责人」列修改（黄色单元格，下拉选择），本表随之更新。",
               "修改后运行：followup-xl handover 总表.xlsx --from 离职人 --plan 本文件.xlsx -o 新总表.xlsx",
               "", "销售经理核定：____________    日期：__________"]
              if zh else
-             ["Each class is shared evenly (within one customer); leftovers go to whoever has the fewest, counting existing customers.",
+             ["Customers go to whoever has the fewest (existing ones count); each class is shared in proportion.",
               "Edit the New owner column of the plan (yellow cells, dropdown); this sheet follows.",
               "Then run: followup-xl handover MASTER.xlsx --from NAME --plan THIS.xlsx -o NEW_MASTER.xlsx",
               "", "Approved by: ____________    Date: __________"])
@@ -158,8 +159,9 @@ def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) ->
     ws.protect("", ENTRY_OPTIONS)
 
 
-def read_plan(path: str) -> Plan:
-    """An edited plan workbook back as a Plan (rows keep their Excel row for messages)."""
+def read_plan(path: str) -> tuple[Plan, str]:
+    """An edited plan workbook back as a Plan (rows keep their Excel row for messages),
+    and the name of its plan sheet."""
     sniff(path)
     try:
         wb = pc.CalamineWorkbook.from_path(path)
@@ -198,7 +200,7 @@ def read_plan(path: str) -> Plan:
                           group=groups.get(get("group") or "", "未分类"), receiver=get("receiver") or "",
                           row=r))
     return Plan(leaver=info["leaver"], receivers=info["receivers"], moves=moves, existing={},
-                date=info["date"], by=info["by"])
+                date=info["date"], by=info["by"]), plan_name
 
 
 def _read_info(rows: list[list], path: str, sheet: str) -> dict:
@@ -276,3 +278,11 @@ def read_log(path: str) -> list[dict]:
         rec["group"] = groups.get(rec["group"], rec["group"])
         out.append(rec)
     return out
+
+
+def write_master_with_log(path: str | os.PathLike, book, log: list[dict], lang: str = "zh", inputs=()) -> str:
+    """The new master: the same sheets as before plus the 交接记录 sheet."""
+    def customize(wb, fmts):
+        write_log_sheet(wb, fmts, log, lang)
+
+    return write_staff_workbook(path, lang, book=book, customize=customize, inputs=inputs)

@@ -1,0 +1,59 @@
+"""`followup-xl handover`: a leaving person's customers shared out among the others."""
+
+from __future__ import annotations
+
+import click
+
+from .. import api
+from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option
+
+
+@click.command("handover")
+@click.argument("master", type=click.Path(dir_okay=False))
+@click.option("--from", "leaver", required=True, help="The person who is leaving. 离职人员姓名。")
+@click.option("--to", "receivers", multiple=True,
+              help="A receiver; repeat for several (--to 张伟 --to 王芳). With --plan, defaults to the plan's. 接收人，可重复。")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。")
+@click.option("--plan-only", is_flag=True,
+              help="Only write the plan for approval (editable 新负责人 column); change nothing. 只生成交接计划，不做修改。")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False), default=None,
+              help="Apply this plan workbook, as edited by the manager. 按（修改后的）交接计划执行。")
+@click.option("--by", default=None, help="Who carries out the hand-over (default: the login name). 经办人。")
+@as_of_option
+@policy_option
+@lang_option
+@json_option
+@guarded
+def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, policy_path, lang, as_json):
+    """Hand a leaving person's customers over to others.  离职交接。
+
+    Customers go to whoever has the fewest (existing customers count), and each
+    class (A/B/C) is shared in proportion, so nobody receives all the important
+    customers; the result is deterministic. Calls, triggers and open follow-ups stay with the customer; the new
+    master differs from the old only in owners, the leaver is marked 离职 in 人员,
+    and a 交接记录 sheet says who moved where, when and by whom. The 交接单 written
+    beside the new master lists the SMS notices (以短信形式告知顾客).
+    """
+    if plan_only and plan_path:
+        raise click.UsageError("--plan-only and --plan cannot be used together. 两者不能同时使用。")
+    result = api.handover(master, leaver, list(receivers), out, plan_only=plan_only, plan_path=plan_path, by=by,
+                          as_of=as_of, lang=lang, policy_path=policy_path)
+    if as_json:
+        emit_json(result)
+        return
+    zh = lang == "zh"
+    for w in result["warnings"]:
+        click.echo(("注意：" if zh else "note: ") + w, err=True)
+    click.echo(f'{result["leaver"]} → {"、".join(result["receivers"])}  '
+               + (f'客户 {result["moved"]} 位' if zh else f'{result["moved"]} customers'))
+    for row in result["summary"]:
+        classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
+        click.echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}），交接后 {row["after"]}'
+                                               if zh else
+                                               f'had {row["before"]}, receives {row["received"]} ({classes}), after {row["after"]}'))
+    if plan_only:
+        click.echo(result["plan"])
+    else:
+        click.echo(result["output"])
+        click.echo(result["record"] + (f'  （短信 {result["sms"]} 条）' if zh else f'  ({result["sms"]} SMS notices)'))

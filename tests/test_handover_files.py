@@ -1,0 +1,153 @@
+"""Hand-over on real files: nothing lost, plan for approval, edited plan applied, 交接单."""
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from followup_xl import api
+from followup_xl.cli import main
+from followup_xl.errors import FollowupError
+from followup_xl.io.handover_writer import read_log
+from followup_xl.io.reader import read_book
+
+import libreoffice as lo
+from office_master import write_master
+
+DAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory, office, office_dir):
+    return write_master(office, office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
+
+
+@pytest.fixture(scope="module")
+def handed(master, tmp_path_factory):
+    out = tmp_path_factory.mktemp("handover") / "新总表.xlsx"
+    result = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(out), as_of=DAY, by="赵刚")
+    return out, result
+
+
+def without_owner(records):
+    return Counter(tuple(v for k, v in r.values().items() if k != "owner") for r in records)
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_nothing_lost_only_owners_change(master, handed):
+    out, result = handed
+    old, new = read_book(master), read_book(out)
+    assert without_owner(new.customers) == without_owner(old.customers)
+    assert Counter(tuple(r.values().values()) for r in new.calls) == Counter(tuple(r.values().values()) for r in old.calls)
+    assert without_owner(new.events) == without_owner(old.events)
+    before, after = Counter(c.owner for c in old.customers), Counter(c.owner for c in new.customers)
+    assert after["杨磊"] == 0 and after["张伟"] + after["王芳"] == before["张伟"] + before["王芳"] + before["杨磊"]
+    for o in ("李娜", "刘洋", "陈静"):
+        assert {c.customer_id for c in new.customers if c.owner == o} == {c.customer_id for c in old.customers if c.owner == o}
+    gone = [s for s in new.staff if s.name == "杨磊"]
+    assert [(s.status, s.left) for s in gone] == [("离职", DAY)]
+    assert len(new.staff) == len(old.staff)
+
+
+def test_handover_log_and_sms_notices(master, handed):
+    out, result = handed
+    log = read_log(str(out))
+    new = read_book(out)
+    owner = {c.customer_id: c.owner for c in new.customers}
+    assert len(log) == result["moved"] and all(r["from"] == "杨磊" and r["by"] == "赵刚" and r["date"] == DAY for r in log)
+    assert all(owner[r["customer_id"]] == r["to"] for r in log)
+    wb = openpyxl.load_workbook(result["record"], read_only=True)
+    sms = [r for r in wb["短信通知"].iter_rows(min_row=2, values_only=True) if r[0]]
+    phones = {s.name: s.phone for s in new.staff}
+    assert len(sms) == result["sms"] > 50
+    for cid, _name, _contact, phone, new_owner, new_phone, text, _sent in sms:
+        assert owner[cid] == new_owner and new_phone == phones[new_owner]
+        assert f"今后由{new_owner}（电话{new_phone}）为您服务" in text
+    assert "交接记录" in wb.sheetnames
+
+
+def test_a_second_handover_keeps_the_first_in_the_log(handed, tmp_path):
+    out, first = handed
+    second = tmp_path / "再交接.xlsx"
+    api.handover(str(out), "张伟", ["王芳", "李娜"], str(second), as_of=DAY + dt.timedelta(days=1), by="赵刚")
+    log = read_log(str(second))
+    zhang = {c.customer_id for c in read_book(out).customers if c.owner == "张伟"}
+    assert Counter(r["from"] for r in log) == Counter({"杨磊": first["moved"], "张伟": len(zhang)})
+
+
+def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_path):
+    before = digest(master)
+    plan = tmp_path / "交接计划.xlsx"
+    res = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY, by="赵刚")
+    assert digest(master) == before and res["plan"] == str(plan)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["交接计划.xlsx"]
+    wb = openpyxl.load_workbook(plan)
+    ws = wb["交接计划"]
+    assert ws.protection.sheet and not ws["J2"].protection.locked and ws["A2"].protection.locked
+    assert any("张伟" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
+    ids = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value]
+    for r in range(2, len(ids) + 2):   # the manager gives everything to 王芳
+        ws.cell(r, 10).value = "王芳"
+    wb.save(plan)
+    out = tmp_path / "新总表.xlsx"
+    res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), by="赵刚")
+    assert res["receivers"] == ["张伟", "王芳"] and res["date"] == DAY.isoformat()
+    new = read_book(out)
+    assert {c.owner for c in new.customers if c.customer_id in ids} == {"王芳"}
+    assert digest(master) == before
+
+
+@pytest.mark.parametrize("edit,cell,says", [
+    (lambda ws: setattr(ws["J3"], "value", "刘洋"), "J3", "「刘洋」不是本次的接收人"),
+    (lambda ws: setattr(ws["A4"], "value", ws["A2"].value), "A4", "出现了两次"),
+    (lambda ws: ws.delete_rows(2), None, "计划里缺少 杨磊 的客户"),
+    (lambda ws: setattr(ws["J2"], "value", None), "J2", "没有填写新负责人"),
+])
+def test_a_badly_edited_plan_is_refused_naming_the_cell(master, tmp_path, edit, cell, says):
+    plan = tmp_path / "plan.xlsx"
+    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY)
+    wb = openpyxl.load_workbook(plan)
+    edit(wb["交接计划"])
+    wb.save(plan)
+    with pytest.raises(FollowupError) as err:
+        api.handover(str(master), "杨磊", [], str(tmp_path / "out.xlsx"), plan_path=str(plan))
+    assert err.value.cell == cell and err.value.sheet == "交接计划" and says in err.value.message("zh")
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_plan_summary_formulas_follow_the_edits_in_a_spreadsheet(master, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    res = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY)
+    wb = openpyxl.load_workbook(plan)
+    ws = wb["交接计划"]
+    switched = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(r, 10).value == "张伟")
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 10).value == "张伟":
+            ws.cell(r, 10).value = "王芳"
+    wb.save(plan)
+    values = openpyxl.load_workbook(lo.recalc(plan, tmp_path / "lo"), data_only=True)["汇总"]
+    rows = {values.cell(r, 1).value: [values.cell(r, c).value for c in range(2, 10)] for r in (2, 3)}
+    zhang = next(s for s in res["summary"] if s["receiver"] == "张伟")
+    wang = next(s for s in res["summary"] if s["receiver"] == "王芳")
+    assert rows["张伟"][6] == 0 and rows["张伟"][7] == zhang["before"]
+    assert rows["王芳"][6] == wang["received"] + switched == res["moved"]
+
+
+def test_cli_handover(master, tmp_path):
+    out = tmp_path / "n.xlsx"
+    r = CliRunner().invoke(main, ["handover", str(master), "--from", "杨磊", "--to", "张伟", "--to", "王芳",
+                                  "-o", str(out), "--as-of", "2026-11-22", "--by", "赵刚", "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["output"] == str(out) and data["record"].endswith("n_交接单.xlsx") and data["sms"] > 0
+    r = CliRunner().invoke(main, ["handover", str(master), "--from", "杨磊", "--to", "赵六", "-o", str(tmp_path / "x.xlsx")])
+    assert r.exit_code == 3 and "接收人不在人员表中：赵六" in r.output
+    r = CliRunner().invoke(main, ["handover", str(master), "--from", "杨磊", "--to", "张伟", "-o", str(master)])
+    assert r.exit_code == 3 and "输出文件不能与输入文件相同" in r.output

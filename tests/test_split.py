@@ -136,3 +136,19 @@ def test_cli_split_json(master, tmp_path):
     assert data["books"][0]["owner"] == "刘洋" and data["books"][0]["customers"] == 60
     res = CliRunner().invoke(main, ["split", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "y")])
     assert res.exit_code == 2 and "文件不存在" in res.output
+
+
+def test_protected_books_lock_headers_and_formulas_but_not_the_entry_cells(master, tmp_path):
+    api.split(str(master), str(tmp_path), owner="张伟", protect=True, as_of=AS_OF)
+    wb = openpyxl.load_workbook(tmp_path / file_name("张伟"))
+    assert all(ws.protection.sheet for ws in wb.worksheets)
+    home = wb["首页"]
+    assert home["B5"].data_type == "f" and home["B5"].protection.locked
+    for name in ("客户名录簿", "回访记录表", "回访事项"):
+        ws = wb[name]
+        assert ws["A1"].protection.locked and ws.protection.insertRows is False  # False = allowed
+        assert not ws["A2"].protection.locked and not ws["B2"].protection.locked
+        # empty rows below take the column style: unlocked, so new records can be typed
+        assert all(not d.protection.locked for d in ws.column_dimensions.values())
+    dates = wb["回访记录表"]
+    assert dates["C2"].is_date and not dates["C2"].protection.locked

@@ -122,6 +122,7 @@ def test_a_badly_edited_plan_is_refused_naming_the_cell(master, tmp_path, edit, 
     assert not (tmp_path / "out.xlsx").exists()
 
 
+@pytest.mark.libreoffice
 def test_plan_summary_formulas_follow_the_edits_in_a_spreadsheet(master, tmp_path):
     plan = tmp_path / "plan.xlsx"
     res = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY)

@@ -116,6 +116,7 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
     assert not any(b["class_a_masked"] for b in result["books"])
 
 
+@pytest.mark.libreoffice
 def test_split_books_are_the_staff_template_and_compute_in_a_spreadsheet(split_dir, tmp_path):
     src = split_dir / file_name("李娜")
     wb = openpyxl.load_workbook(src)

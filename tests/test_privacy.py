@@ -19,7 +19,8 @@ from followup_xl.errors import UnreadableWorkbook
 from followup_xl.io.protect import decrypt_bytes
 from followup_xl.io.reader import read_book
 from followup_xl.io.template import write_staff_workbook
-from followup_xl.privacy import mask_text, staff_view
+from followup_xl.privacy import hides_class_a, mask_book, mask_text, staff_view
+from followup_xl.settings import Policy
 
 from helpers import book, call, customer, event, staff
 from office_master import write_master
@@ -115,6 +116,20 @@ def test_staff_view_masks_class_a_only():
     assert v.calls[0].content == "客户说改用 139****5678" and v.calls[1].content == "13800138000"
     assert other.phone == "13800138002"
     assert b.customers[0].phone == "13800138002"            # the input is untouched
+
+
+def test_mask_book_masks_every_phone_for_reports_that_travel():
+    b = book([customer("K1", klass="C", note="备用 020-87654321")], [call("K1", content="改打 13912345678")], [],
+             [staff("张伟", phone="13900000001")])
+    m = mask_book(b)
+    assert (m.customers[0].phone, m.customers[0].note) == ("138****8002", "备用 020-****4321")
+    assert m.calls[0].content == "改打 139****5678" and m.staff[0].phone == "139****0001"
+
+
+def test_only_managers_see_class_a_when_the_policy_says_so():
+    assert hides_class_a(Policy(), "员工") and hides_class_a(Policy(), None)
+    assert not hides_class_a(Policy(), "部门主管") and not hides_class_a(Policy(), "公司经理")
+    assert not hides_class_a(Policy(mask_class_a_for_staff=False), "员工")
 
 
 def test_password_protected_books_need_the_password(master, tmp_path):

@@ -1,0 +1,43 @@
+"""Hand-over and split on a large master: `python3 benchmarks/bench_handover_split.py [CUSTOMERS_PER_OWNER]`.
+
+Builds the example office at the given size (default 600 per owner: 3,600
+customers, ~30,000 calls), writes it as one master, then times the plan, the
+hand-over and the split into per-person books.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from followup_xl import api, example_office
+from followup_xl.io.template import write_staff_workbook
+from followup_xl.models import Book
+
+
+def main(per_owner: int = 600) -> None:
+    office = example_office.generate(customers_per_owner=per_owner, plant_mistakes=False)
+    books = list(office.books.values())
+    master = Book(path="m", customers=[c for b in books for c in b.customers], calls=[k for b in books for k in b.calls],
+                  events=[e for b in books for e in b.events], staff=list(books[0].staff), rules=list(books[0].rules))
+    day = example_office.AS_OF
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "master.xlsx"
+        write_staff_workbook(path, book=master)
+        print(f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(master.events)} triggers")
+        for label, fn in [
+            ("plan-only", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/plan.xlsx", plan_only=True, as_of=day)),
+            ("handover", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/new.xlsx", as_of=day)),
+            ("split", lambda: api.split(str(path), f"{tmp}/split", as_of=day)),
+            ("split --password", lambda: api.split(str(path), f"{tmp}/split_pw", as_of=day, password="pw")),
+        ]:
+            t = time.perf_counter()
+            fn()
+            print(f"{label:18s} {time.perf_counter() - t:6.2f} s")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 600)

@@ -159,3 +159,55 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
     write_master_with_log(out, new, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
     write_record(record, plan, notices, lang, inputs=[master, out])
     return {**result, "output": out, "record": record, "sms": len(notices)}
+
+
+def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", as_of=None,
+          row_limit: int | None = None, on_progress=None) -> dict:
+    """Merge staff books (files or folders) into one master at ``out``.
+
+    Returns the JSON contract of `followup-xl merge`; ``exit_code`` says 0 (all merged),
+    1 (master written, some inputs failed — or nothing written with ``strict``),
+    2 (nothing could be read). ``on_progress(kind, n)`` is told of files read and rows merged.
+    """
+    from .batch import discover, read_input
+    from .errors import UsageError
+    from .io.atomic import check_output
+    from .io.master import EXCEL_ROW_LIMIT, write_master
+    from .merge import merge_books
+
+    items = discover(inputs)
+    if not items:
+        raise UsageError("没有找到任何工作簿（.xlsx/.xlsm）", "no workbooks (.xlsx/.xlsm) found in the inputs")
+    check_output(out, [i.path for i in items])
+    for item in items:
+        if item.status == "pending":
+            read_input(item, lang)
+        if on_progress:
+            on_progress("file", 1)
+    good = [i for i in items if i.status == "merged"]
+    failed = [i for i in items if i.status == "error"]
+    result = merge_books([(os.path.basename(i.path), i.book) for i in good])
+    for i in good:
+        added = result.added.get(os.path.basename(i.path), {})
+        i.counts.update({f"new_{k}": v for k, v in added.items()})
+    payload = {
+        "master": out,
+        "inputs": [i.to_dict() for i in items],
+        "customers": len(result.book.customers), "calls": len(result.book.calls), "events": len(result.book.events),
+        "duplicates_dropped": result.duplicates_dropped,
+        "conflicts": [c.to_dict() for c in result.conflicts],
+        "written": False,
+    }
+    if not good:
+        payload["exit_code"] = 2
+        return payload
+    if failed and strict:
+        payload["exit_code"] = 1
+        return payload
+    rows = [{**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}} for i in items]
+    write_master(out, result.book, payload["conflicts"], rows, lang, row_limit or EXCEL_ROW_LIMIT,
+                 protect_inputs=[i.path for i in items],
+                 on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None)
+    payload["written"] = True
+    payload["exit_code"] = 1 if failed else 0
+    return payload

@@ -1,0 +1,96 @@
+"""Finding and reading the manager's inputs: files and folders, lock files ignored.
+
+The thin layer between the file system and the pure merge: it says, for every
+path it saw, whether it was merged, ignored (and why) or failed (and why).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FollowupError
+from .io.reader import read_book
+from .models import Book
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Input:
+    path: str
+    status: str = "pending"          # merged | ignored | error
+    reason: str = ""
+    book: Book | None = None
+    sha256: str = ""
+    counts: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        d = {"path": self.path, "status": self.status, "customers": self.counts.get("customers"),
+             "calls": self.counts.get("calls"), "events": self.counts.get("events"),
+             "error": self.reason if self.status == "error" else None, "sha256": self.sha256 or None}
+        if self.status == "ignored":
+            d["note"] = self.reason
+        return d
+
+
+def _ignore_reason(p: Path) -> str | None:
+    name = p.name
+    if name.startswith("~$"):
+        return "Excel 的锁定文件（工作簿正在别人电脑上打开）"
+    if name.startswith("."):
+        return "隐藏文件或未写完的临时文件"
+    if name.endswith((".tmp", ".bak")) or ".partial" in name:
+        return "临时文件"
+    return None
+
+
+def discover(paths: list[str]) -> list[Input]:
+    """Every input the manager named: folders searched recursively; sorted for a stable master."""
+    found: dict[str, Input] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if not f.is_file():
+                    continue
+                why = _ignore_reason(f)
+                if why is None and f.suffix.lower() not in WORKBOOK_SUFFIXES:
+                    if f.suffix.lower() in (".xls", ".csv", ".et", ".ods"):
+                        why = f"不是 .xlsx/.xlsm 工作簿（{f.suffix}），请另存为 .xlsx"
+                    else:
+                        continue
+                key = os.path.realpath(f)
+                found.setdefault(key, Input(str(f), "ignored" if why else "pending", why or ""))
+        else:
+            why = _ignore_reason(p)
+            key = os.path.realpath(p)
+            found.setdefault(key, Input(str(p), "ignored" if why else "pending", why or ""))
+    return sorted(found.values(), key=lambda i: i.path)
+
+
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_input(item: Input, lang: str = "zh") -> Input:
+    """Read one input; a failure is recorded on the item with its sentence, never raised."""
+    try:
+        item.sha256 = sha256(item.path)
+    except OSError:
+        pass
+    try:
+        item.book = read_book(item.path, label=os.path.basename(item.path))
+    except FollowupError as exc:
+        item.status, item.reason = "error", exc.message(lang)
+        return item
+    b = item.book
+    item.counts = {"customers": len(b.customers), "calls": len(b.calls), "events": len(b.events)}
+    item.status = "merged"
+    return item

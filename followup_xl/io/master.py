@@ -1,0 +1,188 @@
+"""Writing the master fast: XlsxWriter in constant_memory mode, one pass per sheet.
+
+The master has the sheets and headers of a staff workbook (so every command
+reads it unchanged) plus provenance columns (来源文件/来源工作表/来源行), a 冲突
+sheet and a 来源 sheet. Tables are not available in constant_memory mode, so
+data sheets get an autofilter and a frozen header instead.
+
+History longer than one sheet: when the calls outgrow ``row_limit`` (Excel's
+1,048,575 data rows), they are split by year — 回访记录表 keeps the newest year,
+older years go to 回访记录表2025, 回访记录表2024 … and a year that alone is too
+long continues in 回访记录表2025-2. The reader treats every such sheet as calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Callable, Iterable
+
+from .. import schema
+from ..models import Book, Record
+from ..schema import ColType
+from .atomic import atomic_output
+from .xlsx import Formats, new_workbook, print_setup
+
+EXCEL_ROW_LIMIT = 1_048_575          # data rows under one header row
+EPOCH = dt.datetime(1899, 12, 30)
+
+
+def _cell_writer(ws, kind: ColType, fmts: Formats) -> Callable:
+    """A fast writer for one column type (bypasses XlsxWriter's per-cell type dispatch)."""
+    ws_string, ws_number = ws.write_string, ws.write_number
+    if kind is ColType.DATE:
+        fmt = fmts.get("date")
+
+        def w(r, c, v):
+            if type(v) is dt.date:
+                ws_number(r, c, (v - EPOCH.date()).days, fmt)
+            else:
+                ws_string(r, c, str(v))
+        return w
+    if kind is ColType.TIME:
+        fmt = fmts.get("time")
+
+        def w(r, c, v):
+            if type(v) is dt.time:
+                ws_number(r, c, (v.hour * 3600 + v.minute * 60 + v.second) / 86400, fmt)
+            else:
+                ws_string(r, c, str(v))
+        return w
+    if kind in (ColType.INT, ColType.SATISFACTION):
+        def w(r, c, v):
+            if type(v) is int:
+                ws_number(r, c, v)
+            else:
+                ws_string(r, c, str(v))
+        return w
+    if kind is ColType.BOOL:
+        def w(r, c, v):
+            ws_string(r, c, ("是" if v else "否") if isinstance(v, bool) else str(v))
+        return w
+
+    def w(r, c, v):
+        ws_string(r, c, v if type(v) is str else str(v))
+    return w
+
+
+def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records: Iterable[Record],
+                   lang: str) -> int:
+    ws = wb.add_worksheet(name)
+    cols = [*sheet.columns, *schema.PROVENANCE]
+    for j, col in enumerate(cols):
+        ws.set_column(j, j, col.width)
+    header = fmts.get("header")
+    for j, col in enumerate(cols):
+        ws.write_string(0, j, col.header(lang), header)
+    writers = [_cell_writer(ws, c.type, fmts) for c in sheet.columns]
+    keys = sheet.keys
+    n_keys = len(keys)
+    write_string, write_number = ws.write_string, ws.write_number
+    r = 0
+    for r, rec in enumerate(records, start=1):
+        d = rec.__dict__
+        bad = d["bad"]
+        for j in range(n_keys):
+            v = d[keys[j]]
+            if v is None:
+                if not bad or keys[j] not in bad:
+                    continue
+                write_string(r, j, bad[keys[j]])
+                continue
+            writers[j](r, j, v)
+        src = d["src"]
+        if src is not None:
+            if src.file:
+                write_string(r, n_keys, src.file)
+            if src.sheet:
+                write_string(r, n_keys + 1, src.sheet)
+            if src.row is not None:
+                write_number(r, n_keys + 2, src.row)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
+    for j, col in enumerate(sheet.columns):
+        if col.choices:
+            ws.data_validation(1, j, max(r, 1), j, {"validate": "list", "source": col.choice_labels(lang),
+                                                  "ignore_blank": True, "error_type": "warning"})
+    return r
+
+
+def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh") -> list[tuple[str, list]]:
+    """(sheet name, calls) pairs: one sheet while it fits, else one per year (newest unsuffixed)."""
+    base = schema.CALLS.title(lang)
+    if len(calls) <= row_limit:
+        return [(base, calls)]
+    by_year: dict[int | None, list] = {}
+    for k in calls:
+        by_year.setdefault(k.call_date.year if k.call_date else None, []).append(k)
+    years = sorted((y for y in by_year if y is not None), reverse=True)
+    newest = years[0] if years else None
+    out = []
+    for y in years + ([None] if None in by_year else []):
+        rows = by_year[y]
+        name = base if y == newest else f"{base}{y if y is not None else '日期不明'}"
+        for i in range(0, len(rows), row_limit):
+            part = i // row_limit
+            out.append((name if part == 0 else f"{name}-{part + 1}", rows[i:i + row_limit]))
+    return out
+
+
+def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inputs: list[dict],
+                 lang: str = "zh", row_limit: int = EXCEL_ROW_LIMIT, protect_inputs: Iterable = (),
+                 on_sheet: Callable[[str, int], None] | None = None) -> str:
+    """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows."""
+    with atomic_output(path, protect_inputs) as tmp:
+        wb = new_workbook(tmp, constant_memory=True)
+        fmts = Formats(wb)
+        parts = [(schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)]
+        parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(book.calls, row_limit, lang)]
+        parts += [(schema.EVENTS.title(lang), schema.EVENTS, book.events),
+                  (schema.STAFF.title(lang), schema.STAFF, book.staff),
+                  (schema.RULES.title(lang), schema.RULES, book.rules),
+                  (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays)]
+        for name, sheet, rows in parts:
+            n = _write_records(wb, fmts, name, sheet, rows, lang)
+            if on_sheet:
+                on_sheet(name, n)
+        _write_plain(wb, fmts, "冲突" if lang == "zh" else "Conflicts",
+                     ["类型", "客户编号", "来源", "保留", "原因"] if lang == "zh" else
+                     ["Kind", "Customer ID", "Sources", "Kept", "Why"],
+                     [[KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"], c["customer_id"],
+                       "\n".join(c["sources"]), c["kept"], c["why"]] for c in conflicts],
+                     [10, 14, 60, 40, 60])
+        _write_plain(wb, fmts, "来源" if lang == "zh" else "Inputs",
+                     ["文件", "状态", "客户", "回访记录", "回访事项", "新并入客户", "新并入记录", "新并入事项", "内容哈希(SHA-256)", "说明"]
+                     if lang == "zh" else
+                     ["File", "Status", "Customers", "Calls", "Events", "New customers", "New calls", "New events",
+                      "SHA-256", "Note"],
+                     [[i["path"], STATUS_LABEL[i["status"]] if lang == "zh" else i["status"], i.get("customers"),
+                       i.get("calls"), i.get("events"), i.get("new_customers"), i.get("new_calls"),
+                       i.get("new_events"), i.get("sha256"), i.get("error") or i.get("note")] for i in inputs],
+                     [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
+        wb.close()
+    return os.fspath(path)
+
+
+KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复"}
+STATUS_LABEL = {"merged": "已合并", "ignored": "已忽略", "error": "出错"}
+
+
+def _write_plain(wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]) -> None:
+    ws = wb.add_worksheet(name)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w, fmts.get("wrap"))
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, fmts.get("header"))
+    for r, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, j, v)
+            else:
+                ws.write_string(r, j, str(v))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    print_setup(ws, header=name)
+
+

@@ -59,6 +59,16 @@ def step_staff_books(run: DemoRun) -> None:
     run.say(f"员工工作簿 staff books: {len(run.staff_books)}，读回客户 {total_c} 位、回访记录 {total_k} 条")
 
 
+def step_merge(run: DemoRun) -> None:
+    from . import api
+
+    out = run.path("3_汇总", "客户回访总表.xlsx")
+    res = api.merge([run.dir("1_员工工作簿")], out, lang=run.lang, as_of=run.as_of)
+    run.master = out
+    run.written.append(out)
+    run.say(f"汇总 master: 客户 {res['customers']}，回访记录 {res['calls']}，冲突 {len(res['conflicts'])}")
+
+
 def step_due(run: DemoRun) -> None:
     from . import api
 
@@ -70,7 +80,7 @@ def step_due(run: DemoRun) -> None:
     run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}，今天 {n['due']}，待回访 {n['upcoming']}")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_due]
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_merge, step_due]
 
 
 def run_demo(out: str, lang: str = "zh", echo: Callable[[str], None] | None = None) -> DemoRun:

@@ -77,7 +77,7 @@ def merge_books(books: list[tuple[str, Book]]) -> MergeResult:
     own_file: dict[str, str] = {}           # owner → the file that is their own book
     for label, book in books:
         owner = _book_owner(book)
-        if owner and owner not in own_file and not _is_master(book):
+        if owner and owner not in own_file and not _is_master(book, label):
             own_file[owner] = label
 
     customers: dict[str, list[tuple[str, Customer]]] = {}
@@ -140,8 +140,9 @@ def merge_books(books: list[tuple[str, Book]]) -> MergeResult:
     return result
 
 
-def _is_master(book: Book) -> bool:
-    return any(r.src and r.src.file and r.src.file != book.path for r in book.customers[:1])
+def _is_master(book: Book, label: str) -> bool:
+    """A master's records carry the staff book they came from, not the master's own name."""
+    return any(r.src and r.src.file and r.src.file != label for r in book.customers[:1])
 
 
 def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> tuple[Customer, str]:

@@ -129,8 +129,13 @@ def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh")
 
 def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inputs: list[dict],
                  lang: str = "zh", row_limit: int = EXCEL_ROW_LIMIT, protect_inputs: Iterable = (),
-                 on_sheet: Callable[[str, int], None] | None = None) -> str:
-    """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows."""
+                 on_sheet: Callable[[str, int], None] | None = None,
+                 extra_sheets: Callable | None = None) -> str:
+    """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
+
+    ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
+    constant_memory: write each sheet's rows in order.
+    """
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True)
         fmts = Formats(wb)
@@ -159,6 +164,8 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
                        i.get("calls"), i.get("events"), i.get("new_customers"), i.get("new_calls"),
                        i.get("new_events"), i.get("sha256"), i.get("error") or i.get("note")] for i in inputs],
                      [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
+        if extra_sheets:
+            extra_sheets(wb, fmts)
         wb.close()
     return os.fspath(path)
 

@@ -156,7 +156,7 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
     record = os.path.splitext(out)[0] + ("_交接单.xlsx" if lang == "zh" else "_handover.xlsx")
     info = book.sheet_info("customers")
     book_lang = "en" if info and info.name == schema.CUSTOMERS.en else "zh"   # the master keeps its language
-    write_master_with_log(out, new, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
+    write_master_with_log(out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
     write_record(record, plan, notices, lang, inputs=[master, out])
     return {**result, "output": out, "record": record, "sms": len(notices)}
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import FollowupError
-from followup_xl.io.handover_writer import read_log
+from followup_xl.io.handover_writer import read_log, read_master_notes
 from followup_xl.io.reader import read_book
 
 import libreoffice as lo
@@ -22,8 +22,8 @@ DAY = dt.date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
-def master(tmp_path_factory, office, office_dir):
-    return write_master(office, office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
+def master(tmp_path_factory, office_dir):
+    return write_master(office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,9 @@ def test_nothing_lost_only_owners_change(master, handed):
     assert after["杨磊"] == 0 and after["张伟"] + after["王芳"] == before["张伟"] + before["王芳"] + before["杨磊"]
     for o in ("李娜", "刘洋", "陈静"):
         assert {c.customer_id for c in new.customers if c.owner == o} == {c.customer_id for c in old.customers if c.owner == o}
+    assert [c.src for c in new.customers] == [c.src for c in old.customers]      # provenance kept
+    assert [k.src for k in new.calls] == [k.src for k in old.calls]
+    assert read_master_notes(str(out)) == read_master_notes(str(master))          # 冲突 and 来源 carried over
     gone = [s for s in new.staff if s.name == "杨磊"]
     assert [(s.status, s.left) for s in gone] == [("离职", DAY)]
     assert len(new.staff) == len(old.staff)

@@ -22,8 +22,8 @@ from ..schema import ColType
 from .atomic import atomic_output
 from .protect import ENTRY_OPTIONS
 from .reader import sniff
-from .template import write_staff_workbook
-from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
+from .master import KIND_LABEL, STATUS_LABEL, write_master
+from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
 
 T = ColType
 PLAN_SHEET = {"zh": "交接计划", "en": "Handover plan"}
@@ -247,10 +247,22 @@ def write_record(path: str | os.PathLike, plan: Plan, notices: list[dict], lang:
 
 
 def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
-    """The 交接记录 sheet (also kept in the master, growing with every hand-over)."""
-    data = [[r.get(k) if k != "group" else _group_label(r.get(k) or "未分类", lang) for k, *_ in LOG_COLUMNS]
-            for r in rows]
-    ws = write_table(wb, _spec(LOG_SHEET[lang], "tblHandovers", LOG_COLUMNS, data, lang), fmts, lang)
+    """The 交接记录 sheet (also kept in the master, growing with every hand-over).
+
+    Rows are written in order with a filter rather than a Table, so the same code
+    serves the master, which is written in constant_memory mode.
+    """
+    ws = wb.add_worksheet(LOG_SHEET[lang])
+    for j, (_k, zh, en, kind, width) in enumerate(LOG_COLUMNS):
+        ws.set_column(j, j, width, fmts.get("date") if kind is T.DATE else None)
+    for j, (_k, zh, en, *_rest) in enumerate(LOG_COLUMNS):
+        ws.write_string(0, j, en if lang == "en" else zh, fmts.get("header"))
+    for r, row in enumerate(rows, start=1):
+        for j, (key, _zh, _en, kind, _w) in enumerate(LOG_COLUMNS):
+            v = _group_label(row.get(key) or "未分类", lang) if key == "group" else row.get(key)
+            write_value(ws, r, j, v, fmts, kind)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(LOG_COLUMNS) - 1)
     print_setup(ws, header=LOG_SHEET[lang])
     return ws
 
@@ -280,9 +292,37 @@ def read_log(path: str) -> list[dict]:
     return out
 
 
-def write_master_with_log(path: str | os.PathLike, book, log: list[dict], lang: str = "zh", inputs=()) -> str:
-    """The new master: the same sheets as before plus the 交接记录 sheet."""
-    def customize(wb, fmts):
-        write_log_sheet(wb, fmts, log, lang)
+def write_master_with_log(path: str | os.PathLike, book, old_master: str, log: list[dict], lang: str = "zh",
+                          inputs=()) -> str:
+    """The new master through the merge's writer: same sheets, provenance, 冲突 and 来源
+    carried over from the old master, plus the 交接记录 sheet."""
+    conflicts, sources = read_master_notes(old_master)
+    return write_master(path, book, conflicts, sources, lang, protect_inputs=inputs,
+                        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang))
 
-    return write_staff_workbook(path, lang, book=book, customize=customize, inputs=inputs)
+
+def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
+    """The 冲突 and 来源 rows of a master, as write_master takes them (so a hand-over keeps them)."""
+    kinds = {v: k for k, v in KIND_LABEL.items()}
+    statuses = {v: k for k, v in STATUS_LABEL.items()}
+    wb = pc.CalamineWorkbook.from_path(path)
+    try:
+        def rows(names):
+            name = next((n for n in wb.sheet_names if n in names), None)
+            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:] if name else []
+            return [[None if v == "" else int(v) if isinstance(v, float) and v.is_integer() else v for v in r]
+                    + [None] * 10 for r in data if any(v not in ("", None) for v in r)]
+        conflicts = [{"kind": kinds.get(r[0], r[0]), "customer_id": r[1], "sources": str(r[2] or "").split("\n"),
+                      "kept": r[3], "why": r[4]} for r in rows(("冲突", "Conflicts"))]
+        keys = ("path", "status", "customers", "calls", "events", "new_customers", "new_calls", "new_events",
+                "sha256", "note")
+        sources = [dict(zip(keys, r)) for r in rows(("来源", "Inputs"))]
+    finally:
+        wb.close()
+    for s in sources:
+        status = statuses.get(s["status"], s["status"])
+        if status not in STATUS_LABEL:   # a label we do not know: keep the text, in the note
+            s["note"] = "；".join(str(v) for v in (s["status"], s["note"]) if v)
+            status = "ignored"
+        s["status"] = status
+    return conflicts, sources

@@ -80,7 +80,32 @@ def step_due(run: DemoRun) -> None:
     run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}，今天 {n['due']}，待回访 {n['upcoming']}")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_merge, step_due]
+def step_handover(run: DemoRun) -> None:
+    """杨磊 leaves: the plan for approval, then his customers to 张伟 and 王芳; the result becomes the master."""
+    from . import api
+
+    folder = run.dir("8_交接")
+    plan = api.handover(run.master, "杨磊", ["张伟", "王芳"], os.path.join(folder, "交接计划_杨磊.xlsx"),
+                        plan_only=True, as_of=run.as_of, by="赵刚", lang=run.lang)
+    result = api.handover(run.master, "杨磊", ["张伟", "王芳"], os.path.join(folder, "客户回访总表_交接后.xlsx"),
+                          as_of=run.as_of, by="赵刚", lang=run.lang)
+    run.written += [plan["plan"], result["output"], result["record"]]
+    run.master = result["output"]
+    got = "，".join(f'{r["receiver"]} {r["received"]} 位（A类 {r["A"]}）' for r in result["summary"])
+    run.say(f"离职交接 handover: 杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条")
+
+
+def step_split(run: DemoRun) -> None:
+    """The master back into one book per person, as the manager hands them out."""
+    from . import api
+
+    result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang)
+    run.written += [b["path"] for b in result["books"]]
+    run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
+
+
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_merge, step_due,
+                                          step_handover, step_split]
 
 
 def run_demo(out: str, lang: str = "zh", echo: Callable[[str], None] | None = None) -> DemoRun:

@@ -211,3 +211,20 @@ def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", a
     payload["written"] = True
     payload["exit_code"] = 1 if failed else 0
     return payload
+
+
+def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
+             policy_path: str | None = None) -> dict:
+    """Run every entry check; the JSON contract of `followup-xl validate` (+ ``exit_code``)."""
+    from .checks import run_checks
+
+    book, policy = load(path, policy_path)
+    report = run_checks(book, policy, as_of, file=path)
+    result = report.to_dict(lang)
+    if annotate_to:
+        from .io.annotate import annotate
+
+        annotate(path, annotate_to, report.findings, lang)
+        result["annotated"] = annotate_to
+    result["exit_code"] = 1 if report.errors else 0
+    return result

@@ -156,7 +156,8 @@ def _events_and_calls(rng: random.Random, book: Book, owner: str, oi: int, start
             customer_id=c.customer_id, call_date=day,
             call_time=dt.time(rng.randrange(9, 18), rng.choice([0, 10, 15, 20, 30, 40, 45, 50])),
             method=method, call_type=call_type, caller=kw.pop("caller", owner),
-            content=rng.choice(CONTENT) if ok else ("电话无人接听" if result == "未接通" else "客户另约时间" if result == "改约" else "客户拒绝回访"),
+            content=rng.choice(CONTENT) if ok else (("电话无人接听" if method == "电话" else "信息未回复") if result == "未接通"
+                                                 else "客户另约时间" if result == "改约" else "客户拒绝回访"),
             satisfaction=rng.choices([5, 4, 3, 2, 1], weights=(40, 35, 15, 7, 3))[0] if ok else None,
             issue=issue, issue_status=issue_status, result=result, next_date=next_date,
             signature=(c.contact or c.name) if method == "上门" else None, **kw)
@@ -250,7 +251,7 @@ def _plant(rng: random.Random, office: Office) -> None:
     note("王芳", "calls", call.customer_id, "V6", "visit without the customer's signature")
     call = b.calls[-1]
     call.call_date, call.bad = None, {**call.bad, "call_date": "2026年13月5日"}
-    note("王芳", "calls", call.customer_id, "V5", "call date that is no date")
+    note("王芳", "calls", call.customer_id, "V12", "call date that is no date")
     other = office.books["刘洋"].customers[5]
     dup = b.customers[7]
     dup.phone = other.phone
@@ -276,9 +277,9 @@ def _plant(rng: random.Random, office: Office) -> None:
     note("陈静", "customers", cust.customer_id, "V1", "customer without a name")
 
     b = office.books["杨磊"]
-    cust = b.customers[1]
-    cust.customer_id = b.customers[0].customer_id
-    note("杨磊", "customers", cust.customer_id, "V3", "two customers with the same id")
+    twin = b.customers[0].model_copy(update={"name": "重复登记的客户", "phone": "13912345678"})
+    b.customers.insert(1, twin)
+    note("杨磊", "customers", twin.customer_id, "V3", "two customers with the same id")
 
 
 # --- writing the books ------------------------------------------------------

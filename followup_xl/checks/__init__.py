@@ -1,0 +1,63 @@
+"""The entry checks (REQUIREMENTS V1–V11 and the ones they imply), and running them.
+
+`run_checks` is what both the CLI (`followup-xl validate`) and the workbook
+button call, so staff and manager always see the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..models import Book
+from ..settings import Policy
+from . import entries, relations, structure  # noqa: F401  (register the checks)
+from .base import ERROR, REGISTRY, WARNING, Check, Context, Finding
+
+__all__ = ["REGISTRY", "Check", "Finding", "ValidationReport", "run_checks", "ERROR", "WARNING", "ordered_checks"]
+
+
+def ordered_checks() -> list[Check]:
+    def key(code: str):
+        num = int("".join(ch for ch in code[1:] if ch.isdigit()))
+        return (num, code)
+    return [REGISTRY[c] for c in sorted(REGISTRY, key=key)]
+
+
+@dataclass
+class ValidationReport:
+    file: str
+    as_of: dt.date
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {"file": self.file, "as_of": self.as_of.isoformat(),
+                "findings": [f.to_dict(lang) for f in self.findings],
+                "summary": {"errors": self.errors, "warnings": self.warnings}}
+
+
+def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
+    roles = {s.get("name"): s.get("role") for s in policy.staff if s.get("name") and s.get("role")}
+    roles.update({s.name: s.role for s in book.staff if s.name and s.role})
+    return roles
+
+
+def run_checks(book: Book, policy: Policy, as_of: dt.date, file: str | None = None) -> ValidationReport:
+    ctx = Context(book, policy, as_of, staff_roles(book, policy))
+    report = ValidationReport(file or book.path, as_of)
+    for chk in ordered_checks():
+        report.findings.extend(chk.run(ctx))
+    order = {}
+    for kind, infos in book.sheets.items():
+        for info in infos:
+            order[info.name] = len(order)
+    report.findings.sort(key=lambda f: (order.get(f.sheet, -1), f.row or 0, f.cell or "", f.code))
+    return report

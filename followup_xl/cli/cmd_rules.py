@@ -1,0 +1,43 @@
+"""`followup-xl rules`: every check, documented by the tool itself (like a linter)."""
+
+from __future__ import annotations
+
+import click
+
+from ..checks import REGISTRY, ordered_checks
+from ..errors import UsageError
+from .common import emit_json, guarded, json_option, lang_option
+
+
+@click.command("rules")
+@click.argument("code", required=False)
+@lang_option
+@json_option
+@guarded
+def rules(code, lang, as_json):
+    """List the entry checks, or explain one: `followup-xl rules V7`.  列出或解释校验规则。"""
+    zh = lang == "zh"
+    if code:
+        chk = REGISTRY.get(code.upper()) or REGISTRY.get(code)
+        if chk is None:
+            raise UsageError(f"没有代码为 {code} 的规则（followup-xl rules 列出全部）",
+                             f"no check with code {code} (followup-xl rules lists them)")
+        checks = [chk]
+    else:
+        checks = ordered_checks()
+    rows = [{"code": c.code, "severity": c.severity, "name": c.name_zh if zh else c.name_en,
+             "message": (c.message_zh if zh else c.message_en).replace("{value}", "…").replace("{column}", "…")
+             .replace("{extra}", "…"), "fix": c.fix_zh if zh else c.fix_en, "example": c.example,
+             "requirement": c.requirement} for c in checks]
+    if as_json:
+        emit_json(rows)
+        return
+    if code:
+        r = rows[0]
+        labels = ("代码", "级别", "名称", "提示", "修改", "示例", "依据") if zh else \
+            ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
+        for label, key in zip(labels, ("code", "severity", "name", "message", "fix", "example", "requirement")):
+            click.echo(f"{label}: {r[key]}")
+        return
+    for r in rows:
+        click.echo(f"{r['code']:<5} {r['severity']:<8} {r['name']}")

@@ -1,0 +1,55 @@
+"""`followup-xl validate`: the entry checks, as the workbook button runs them."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import api
+from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+
+
+@click.command("validate")
+@click.argument("book", type=click.Path(dir_okay=False))
+@as_of_option
+@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False), default=None,
+              help="Write a copy with offending cells marked and a 问题清单 sheet. 输出标注副本。")
+@policy_option
+@lang_option
+@json_option
+@guarded
+def validate(book, as_of, annotate_to, policy_path, lang, as_json):
+    """Check a staff workbook or master: required fields, phones, dates, dropdowns…
+
+    校验录入：必填项、电话、日期、下拉值、重复客户、投诉级别等（followup-xl rules 列出全部规则）。
+
+    \b
+    Exit: 0 no errors (warnings allowed); 1 at least one error; 2 the file cannot be read.
+    The input is never modified.
+    """
+    result = api.validate(book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path)
+    code = result.pop("exit_code")
+    if as_json:
+        emit_json(result)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console()
+        zh = lang == "zh"
+        if result["findings"]:
+            table = Table(show_lines=False, header_style="bold")
+            for h in (("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")):
+                table.add_column(h, overflow="fold")
+            for f in result["findings"][:200]:
+                style = "red" if f["severity"] == "error" else "yellow"
+                table.add_row(f["sheet"] or "", f["cell"] or "", f"[{style}]{f['code']}[/{style}]", f["message"])
+            console.print(table)
+            if len(result["findings"]) > 200:
+                console.print(f"… {len(result['findings']) - 200}")
+        s = result["summary"]
+        console.print(f"错误 {s['errors']}，提醒 {s['warnings']}" if zh else f"{s['errors']} errors, {s['warnings']} warnings")
+        if annotate_to:
+            console.print(annotate_to)
+    sys.exit(code)

@@ -155,3 +155,17 @@ def test_cli_handover(master, tmp_path):
     assert r.exit_code == 3 and "接收人不在人员表中：赵六" in r.output
     r = CliRunner().invoke(main, ["handover", str(master), "--from", "杨磊", "--to", "张伟", "-o", str(master)])
     assert r.exit_code == 3 and "输出文件不能与输入文件相同" in r.output
+
+
+def test_the_demo_hands_over_and_splits(tmp_path):
+    from followup_xl.demo import run_demo
+
+    run = run_demo(str(tmp_path))
+    handed = tmp_path / "8_交接"
+    assert sorted(p.name for p in handed.iterdir()) == ["交接计划_杨磊.xlsx", "客户回访总表_交接后.xlsx",
+                                                       "客户回访总表_交接后_交接单.xlsx"]
+    master = read_book(handed / "客户回访总表_交接后.xlsx")
+    assert not [c for c in master.customers if c.owner == "杨磊"] and run.master.endswith("客户回访总表_交接后.xlsx")
+    books = sorted(p.name for p in (tmp_path / "9_分发").iterdir())
+    assert "杨磊_客户回访.xlsx" not in books and "张伟_客户回访.xlsx" in books
+    assert sum(len(read_book(tmp_path / "9_分发" / b, require_data=False).customers) for b in books) == len(master.customers)

@@ -183,11 +183,13 @@ def _no_external_links(path: Path) -> bool:
 
 
 def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
-    produced = [Path(b["path"]) for b in api.split(str(poisoned), str(tmp_path / "split"),
-                                                   as_of=dt.date(2026, 11, 22))["books"]]
-    res = api.handover(str(poisoned), "张伟", ["王芳"], str(tmp_path / "new.xlsx"), as_of=dt.date(2026, 11, 22))
-    produced += [Path(res["output"]), Path(res["record"])]
-    for path in produced:
+    master = tmp_path / "master.xlsx"
+    assert api.merge([str(poisoned)], str(master))["written"]
+    split = [Path(b["path"]) for b in api.split(str(master), str(tmp_path / "split"),
+                                                as_of=dt.date(2026, 11, 22))["books"]]
+    res = api.handover(str(master), "张伟", ["王芳"], str(tmp_path / "new.xlsx"), as_of=dt.date(2026, 11, 22))
+    for path in (master, *split, Path(res["output"]), Path(res["record"])):
         assert _formula_cells(path) == [] and _no_external_links(path), path
-    assert set(INJECTED) <= _strings(Path(res["output"]))                 # written back as text, unchanged
-    assert set(INJECTED) <= set().union(*(_strings(p) for p in produced[:2]))
+    for produced in (master, Path(res["output"])):
+        assert set(INJECTED) <= _strings(produced), produced              # written back as text, unchanged
+    assert set(INJECTED) <= set().union(*(_strings(p) for p in split))

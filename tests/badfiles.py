@@ -157,7 +157,7 @@ def million_styled_rows(folder: Path) -> Path:
         fh.write(head)
         chunk = []
         for r in range(3, 1048577):
-            chunk.append(b'<row r="%d" s="1" customFormat="1" ht="15" customHeight="1"/>' % r)
+            chunk.append(b'<row r="%d" s="0" customFormat="1" ht="15" customHeight="1"/>' % r)
             if len(chunk) == 20000:
                 fh.write(b"".join(chunk))
                 chunk = []

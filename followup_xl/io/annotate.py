@@ -15,6 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
+from ..errors import UnreadableWorkbook
 from .atomic import atomic_output
 
 AUTHOR = "followup-xl"
@@ -30,7 +31,12 @@ SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error",
 
 def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh") -> str:
     keep_vba = str(src).lower().endswith(".xlsm")
-    wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=False)
+    try:
+        wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=False)
+    except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
+        raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
+                                 f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
+                                 path=os.fspath(src))
     clear(wb)
     mark(wb, findings, lang)
     with atomic_output(out, [src]) as tmp:

@@ -313,48 +313,66 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）",
                                          f"the sheet cannot be read ({exc})", path=path, sheet=name)
-            rows_iter = _iter_rows(sheet)
-            head = []
-            for row in rows_iter:
-                head.append(row)
-                if len(head) >= HEADER_SCAN_ROWS:
-                    break
-            kind = sheet_kind_by_name(name)
-            if kind is not None:
-                h, score = find_header(head, kind)
-                if score < 2:
-                    book.headerless_sheets[name] = kind.key
-                    kind = None
-            if kind is None:
-                # Not named like ours: recognise it by its headers, else ignore it.
-                best = None
-                for cand in schema.SHEETS:
-                    h, score = find_header(head, cand)
-                    needed = max(3, sum(1 for c in cand.columns if c.required))
-                    if score >= needed and (best is None or score > best[2]):
-                        best = (cand, h, score)
-                if best is None:
-                    book.ignored_sheets.append(name)
-                    continue
-                kind, h, _ = best
-                book.headerless_sheets.pop(name, None)
-            rest = _fill_merged(_chain(head[h + 1:], rows_iter), sheet.merged_cell_ranges or [], h)
-            read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors.get(name))
+            read_rows(book, name, _iter_rows(sheet), label, epoch_1904,
+                      sheet.merged_cell_ranges or [], errors.get(name))
     finally:
         wb.close()
-    if require_data and not any(book.sheets.get(k) for k in ("customers", "calls", "events")):
-        if book.headerless_sheets:
-            names = "、".join(f"「{n}」" for n in book.headerless_sheets)
-            raise UnreadableWorkbook(
-                f"{names}工作表里找不到表头行（应有 客户编号、客户名称、联系电话 等列名）",
-                f"no header row found in sheet(s) {', '.join(book.headerless_sheets)} "
-                "(expected column names such as 客户编号 / Customer ID)", path=path)
-        found = "、".join(book.ignored_sheets) or "无"
-        raise UnreadableWorkbook(
-            f"工作簿里没有客户名录簿、回访记录表或回访事项（现有工作表：{found}）",
-            f"the workbook has none of our sheets (customers, calls, triggers); it has: {', '.join(book.ignored_sheets)}",
-            path=path)
+    if require_data:
+        require_our_sheets(book, path)
     return book
+
+
+def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoch_1904: bool = False,
+              merged: list | None = None, errors: dict | None = None) -> None:
+    """One sheet's rows (absolute positions: row i is Excel row i+1) into ``book``.
+
+    Shared by the file reader and the workbook button (which gets its rows from
+    xlwings), so both see exactly the same records.
+    """
+    head = []
+    for row in rows_iter:
+        head.append(row)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    kind = sheet_kind_by_name(name)
+    h = 0
+    if kind is not None:
+        h, score = find_header(head, kind)
+        if score < 2:
+            book.headerless_sheets[name] = kind.key
+            kind = None
+    if kind is None:
+        # Not named like ours: recognise it by its headers, else ignore it.
+        best = None
+        for cand in schema.SHEETS:
+            hh, score = find_header(head, cand)
+            needed = max(3, sum(1 for c in cand.columns if c.required))
+            if score >= needed and (best is None or score > best[2]):
+                best = (cand, hh, score)
+        if best is None:
+            book.ignored_sheets.append(name)
+            return
+        kind, h, _ = best
+        book.headerless_sheets.pop(name, None)
+    rest = _fill_merged(_chain(head[h + 1:], rows_iter), merged or [], h)
+    read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors)
+
+
+def require_our_sheets(book: Book, path: str) -> None:
+    """Refuse a workbook with none of our data sheets, with a sentence saying what it has."""
+    if any(book.sheets.get(k) for k in ("customers", "calls", "events")):
+        return
+    if book.headerless_sheets:
+        names = "、".join(f"「{n}」" for n in book.headerless_sheets)
+        raise UnreadableWorkbook(
+            f"{names}工作表里找不到表头行（应有 客户编号、客户名称、联系电话 等列名）",
+            f"no header row found in sheet(s) {', '.join(book.headerless_sheets)} "
+            "(expected column names such as 客户编号 / Customer ID)", path=path)
+    found = "、".join(book.ignored_sheets) or "无"
+    raise UnreadableWorkbook(
+        f"工作簿里没有客户名录簿、回访记录表或回访事项（现有工作表：{found}）",
+        f"the workbook has none of our sheets (customers, calls, triggers); it has: {', '.join(book.ignored_sheets)}",
+        path=path)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from followup_xl import api, example_office
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.master import write_master
 from followup_xl.models import Book
 
 
@@ -26,7 +26,7 @@ def main(per_owner: int = 600) -> None:
     day = example_office.AS_OF
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
-        write_staff_workbook(path, book=master)
+        write_master(path, master, [], [])
         print(f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(master.events)} triggers")
         for label, fn in [
             ("plan-only", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/plan.xlsx", plan_only=True, as_of=day)),

@@ -107,6 +107,22 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
     assert digest(master) == before
 
 
+def test_an_english_plan_round_trips(master, tmp_path):
+    plan = tmp_path / "plan.xlsx"
+    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY, lang="en")
+    wb = openpyxl.load_workbook(plan)
+    assert wb.sheetnames == ["Handover plan", "Summary", "About"]
+    wb["Handover plan"]["J2"] = "王芳"
+    first = wb["Handover plan"]["A2"].value
+    wb.save(plan)
+    out = tmp_path / "new.xlsx"
+    res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), lang="en")
+    assert res["record"].endswith("new_handover.xlsx")
+    new = read_book(out)
+    assert {c.owner for c in new.customers if c.customer_id == first} == {"王芳"}
+    assert new.sheet_info("customers").name == "客户名录簿"     # the master keeps its own language
+
+
 @pytest.mark.parametrize("edit,cell,says", [
     (lambda ws: setattr(ws["J3"], "value", "刘洋"), "J3", "「刘洋」不是本次的接收人"),
     (lambda ws: setattr(ws["A4"], "value", ws["A2"].value), "A4", "出现了两次"),

@@ -1,0 +1,162 @@
+"""What the workbook buttons run (through xlwings' RunPython), in the open workbook.
+
+The caller's workbook is read from its cells through xlwings (so unsaved edits
+count) into the same records the file reader makes (`io.reader.read_rows`), and
+the same checks as `followup-xl validate` run on them. Results are written in
+place: coloured cells with a note each, a 问题清单 sheet with a link per finding,
+and blank 记录编号 filled with stable ids. A second run first clears what the
+previous run wrote (it reads the cells to clear from the old 问题清单).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from .. import schema
+from ..checks import ERROR, run_checks
+from ..io.reader import read_rows, require_our_sheets
+from ..models import Book, column_letter
+from ..settings import policy_for_book
+
+ISSUES = {"zh": "问题清单", "en": "Issues"}
+DUE = {"zh": "待回访", "en": "Due"}
+RED, AMBER = (255, 199, 206), (255, 235, 156)
+HEADERS = {"zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
+           "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"]}
+SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
+NOTE_TAG = "【校验】"
+
+
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def _lang(xl_book) -> str:
+    names = [s.name for s in xl_book.sheets]
+    return "en" if schema.CUSTOMERS.en in names and schema.CUSTOMERS.zh not in names else "zh"
+
+
+def book_from_xlwings(xl_book) -> Book:
+    """The open workbook's cells as a Book, positions as Excel shows them."""
+    book = Book(path=xl_book.fullname)
+    skip = set(ISSUES.values()) | set(DUE.values())
+    for sheet in xl_book.sheets:
+        if sheet.name in skip or sheet.name.endswith(".conf"):
+            continue
+        used = sheet.used_range
+        values = used.options(ndim=2).value or []
+        top, left = used.row - 1, used.column - 1
+        rows = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
+        read_rows(book, sheet.name, iter(rows), xl_book.name)
+    require_our_sheets(book, xl_book.fullname)
+    return book
+
+
+def stable_record_id(call) -> str:
+    """The same call gets the same id on every run (content, not position)."""
+    key = "|".join(str(call.raw(k) or "") for k in ("customer_id", "call_date", "call_time", "method", "call_type",
+                                                    "caller", "content"))
+    return "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8].upper()
+
+
+def clear_previous(xl_book, lang: str) -> None:
+    for name in ISSUES.values():
+        if name not in [s.name for s in xl_book.sheets]:
+            continue
+        old = xl_book.sheets[name]
+        rows = old.used_range.options(ndim=2).value or []
+        for row in rows[1:]:
+            sheet_name, cell = (row[3], row[4]) if len(row) > 4 else (None, None)
+            if not sheet_name or not cell or sheet_name not in [s.name for s in xl_book.sheets]:
+                continue
+            rng = xl_book.sheets[sheet_name][cell]
+            rng.color = None
+            note = rng.note
+            if note is not None and str(note.text).startswith(NOTE_TAG):
+                note.delete()
+        old.delete()
+
+
+def fill_record_ids(xl_book, book: Book) -> int:
+    filled = 0
+    for call in book.calls:
+        if call.record_id or call.src is None:
+            continue
+        cell = book.cell_of(call, "record_id")
+        if cell:
+            xl_book.sheets[call.src.sheet][cell].value = stable_record_id(call)
+            filled += 1
+    return filled
+
+
+def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
+    """The 校验 button. Returns the summary (also shown in an alert when Excel can)."""
+    xl_book = xl_book or _caller()
+    lang = _lang(xl_book)
+    book = book_from_xlwings(xl_book)
+    report = run_checks(book, policy_for_book(book), as_of or dt.date.today(), file=xl_book.fullname)
+    clear_previous(xl_book, lang)
+    filled = fill_record_ids(xl_book, book)
+    by_cell: dict[tuple[str, str], list] = {}
+    for f in report.findings:
+        if f.sheet and f.cell:
+            by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    for (sheet, cell), fs in by_cell.items():
+        rng = xl_book.sheets[sheet][cell]
+        rng.color = RED if any(f.severity == ERROR for f in fs) else AMBER
+        text = NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs)
+        if rng.note is not None:
+            rng.note.text = text
+        else:
+            rng.add_note(text)
+    sheets = xl_book.sheets
+    issues = sheets.add(ISSUES[lang], before=sheets[0])
+    table = [HEADERS[lang]] + [[i, SEVERITY[lang][f.severity], f.code, f.sheet or "", f.cell or "", f.column or "",
+                                f.message(lang)] for i, f in enumerate(report.findings, start=1)]
+    issues["A1"].value = table
+    for i, f in enumerate(report.findings, start=2):
+        if f.sheet and f.cell:
+            issues[f"E{i}"].add_hyperlink(f"#'{f.sheet}'!{f.cell}", f.cell)
+    summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
+    message = (f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」" if lang == "zh" else
+               f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet")
+    _alert(xl_book, message)
+    return summary
+
+
+def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
+    """The 刷新待回访 button: the due list of this workbook, rewritten in its own sheet."""
+    from ..policy import compute_obligations
+
+    xl_book = xl_book or _caller()
+    lang = _lang(xl_book)
+    book = book_from_xlwings(xl_book)
+    day = as_of or dt.date.today()
+    result = compute_obligations(book, policy_for_book(book), day)
+    names = [s.name for s in xl_book.sheets]
+    if DUE[lang] in names:
+        xl_book.sheets[DUE[lang]].delete()
+    sheet = xl_book.sheets.add(DUE[lang], before=xl_book.sheets[0])
+    status = {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"} if lang == "zh" else \
+        {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}
+    head = ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "原因"] if lang == "zh" else \
+        ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
+    order = {"overdue": 0, "due": 1, "upcoming": 2}
+    items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))
+    sheet["A1"].value = [head] + [[status[o.status(day)], o.due_date, o.days_overdue(day), o.customer_id,
+                                   o.customer_name, o.rule, o.reason if lang == "zh" else o.reason_en]
+                                  for o in items]
+    for i, o in enumerate(items, start=2):
+        if o.status(day) != "upcoming":
+            sheet[f"A{i}:{column_letter(6)}{i}"].color = RED if o.status(day) == "overdue" else AMBER
+    _alert(xl_book, f"待回访 {len(items)} 项" if lang == "zh" else f"{len(items)} follow-ups due")
+    return len(items)
+
+
+def _alert(xl_book, message: str) -> None:
+    app = getattr(xl_book, "app", None)
+    if app is not None and hasattr(app, "alert"):
+        app.alert(message, title="客户回访助手")

@@ -1,0 +1,70 @@
+"""Worksheet functions for live use in cells (xlwings @xw.func; import with ImportPythonUDFs).
+
+Excel's WORKDAY cannot express China's 调休 make-up Saturdays; these can.
+On Linux the decorators are no-ops, so these are plain functions and tested as such.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+
+import xlwings as xw
+
+from ..calendar import WorkCalendar
+from ..normalize import parse_date
+
+_CAL = WorkCalendar()
+
+
+def _day(value) -> dt.date:
+    d = parse_date(value)
+    if not isinstance(d, dt.date):
+        raise ValueError(f"不是日期 not a date: {value!r}")
+    return d
+
+
+@xw.func
+def FOLLOWUP_IS_WORKDAY(day) -> bool:
+    """TRUE when the day is a mainland working day (make-up Saturdays included)."""
+    return _CAL.is_working_day(_day(day))
+
+
+@xw.func
+def FOLLOWUP_WORKDAY(day, days) -> dt.date:
+    """Like WORKDAY(day, days), with China's holidays and 调休 make-up days."""
+    return _CAL.add_working_days(_day(day), int(days))
+
+
+@functools.lru_cache(maxsize=8)
+def _obligations(path: str, mtime: float, as_of: dt.date):
+    from ..io.reader import read_book
+    from ..policy import compute_obligations
+    from ..settings import policy_for_book
+
+    book = read_book(path)
+    return compute_obligations(book, policy_for_book(book), as_of)
+
+
+def _caller_path() -> str:
+    return xw.Book.caller().fullname
+
+
+@xw.func
+def FOLLOWUP_NEXT_CALL(customer_id, path=None):
+    """The customer's next follow-up date (from the saved workbook), or "" when none is due."""
+    path = path or _caller_path()
+    nxt = _obligations(path, os.path.getmtime(path), dt.date.today()).next_for(str(customer_id).strip())
+    return nxt.due_date if nxt else ""
+
+
+@xw.func
+def FOLLOWUP_OVERDUE(customer_id, path=None) -> str:
+    """"逾期N天" when the customer's next follow-up is overdue, else ""."""
+    path = path or _caller_path()
+    today = dt.date.today()
+    nxt = _obligations(path, os.path.getmtime(path), today).next_for(str(customer_id).strip())
+    if nxt and nxt.due_date < today:
+        return f"逾期{(today - nxt.due_date).days}天"
+    return ""

@@ -1,0 +1,210 @@
+"""A faithful fake of the few xlwings objects the button code touches.
+
+Behaves like xlwings on Windows/macOS where it matters: a single cell's value is
+a scalar, a row or column a 1-D list, a block a 2-D list (``options(ndim=2)``
+always 2-D); empty cells are None; date cells come back as datetime; a list
+assigned to a cell spills right/down; adding a note where one exists fails, as
+Excel's AddComment does; sheet names must be unique.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+_REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
+
+
+class FakeNote:
+    def __init__(self, sheet, key, text):
+        self._sheet, self._key, self.text = sheet, key, text
+
+    def delete(self):
+        self._sheet.notes.pop(self._key, None)
+
+
+class FakeRange:
+    def __init__(self, sheet, r1, c1, r2=None, c2=None, ndim=None):
+        self.sheet, self.r1, self.c1 = sheet, r1, c1
+        self.r2, self.c2 = r2 or r1, c2 or c1
+        self._ndim = ndim
+
+    # position
+    @property
+    def row(self):
+        return self.r1
+
+    @property
+    def column(self):
+        return self.c1
+
+    @property
+    def address(self):
+        a = f"${get_column_letter(self.c1)}${self.r1}"
+        return a if (self.r1, self.c1) == (self.r2, self.c2) else f"{a}:${get_column_letter(self.c2)}${self.r2}"
+
+    def options(self, ndim=None, **_):
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim)
+
+    def _cells(self):
+        return [(r, c) for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
+
+    # values
+    @property
+    def value(self):
+        grid = [[self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1)]
+                for r in range(self.r1, self.r2 + 1)]
+        if self._ndim == 2:
+            return grid
+        if len(grid) == 1 and len(grid[0]) == 1:
+            return grid[0][0]
+        if len(grid) == 1:
+            return grid[0]
+        if len(grid[0]) == 1:
+            return [row[0] for row in grid]
+        return grid
+
+    @value.setter
+    def value(self, v):
+        if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
+            for i, row in enumerate(v):
+                for j, x in enumerate(row):
+                    self.sheet._set(self.r1 + i, self.c1 + j, x)
+        elif isinstance(v, (list, tuple)):
+            for j, x in enumerate(v):
+                self.sheet._set(self.r1, self.c1 + j, x)
+        else:
+            for r, c in self._cells():
+                self.sheet._set(r, c, v)
+
+    # formatting
+    @property
+    def color(self):
+        return self.sheet.colors.get((self.r1, self.c1))
+
+    @color.setter
+    def color(self, rgb):
+        for key in self._cells():
+            if rgb is None:
+                self.sheet.colors.pop(key, None)
+            else:
+                self.sheet.colors[key] = tuple(rgb)
+
+    @property
+    def note(self):
+        key = (self.r1, self.c1)
+        return FakeNote(self.sheet, key, self.sheet.notes[key]) if key in self.sheet.notes else None
+
+    def add_note(self, text):
+        key = (self.r1, self.c1)
+        if key in self.sheet.notes:
+            raise RuntimeError("Application-defined or object-defined error (a note already exists)")
+        self.sheet.notes[key] = text
+        return FakeNote(self.sheet, key, text)
+
+    def add_hyperlink(self, address, text_to_display=None, screen_tip=None):
+        self.sheet.links[(self.r1, self.c1)] = address
+        self.sheet._set(self.r1, self.c1, text_to_display if text_to_display is not None else address)
+
+
+class _NoteProxy:
+    pass
+
+
+class FakeSheet:
+    def __init__(self, book, name):
+        self.book, self.name = book, name
+        self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
+
+    def _set(self, r, c, v):
+        if v is None or v == "":
+            self.cells.pop((r, c), None)
+        else:
+            self.cells[(r, c)] = v
+
+    def range(self, ref):
+        m = _REF.match(ref.upper())
+        if not m:
+            raise ValueError(f"bad reference {ref}")
+        c1, r1 = column_index_from_string(m.group(1)), int(m.group(2))
+        if m.group(3):
+            return FakeRange(self, r1, c1, int(m.group(4)), column_index_from_string(m.group(3)))
+        return FakeRange(self, r1, c1)
+
+    __getitem__ = range
+
+    @property
+    def used_range(self):
+        if not self.cells:
+            return FakeRange(self, 1, 1)
+        rows = [r for r, _ in self.cells]
+        cols = [c for _, c in self.cells]
+        return FakeRange(self, min(rows), min(cols), max(rows), max(cols))
+
+    def delete(self):
+        self.book.sheets._sheets.remove(self)
+
+
+class FakeSheets:
+    def __init__(self, book):
+        self.book, self._sheets = book, []
+
+    def __iter__(self):
+        return iter(list(self._sheets))
+
+    def __len__(self):
+        return len(self._sheets)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._sheets[key]
+        for s in self._sheets:
+            if s.name == key:
+                return s
+        raise KeyError(key)
+
+    def add(self, name=None, before=None, after=None):
+        if any(s.name == name for s in self._sheets):
+            raise ValueError(f"Sheet named '{name}' already present in workbook")
+        sheet = FakeSheet(self.book, name or f"Sheet{len(self._sheets) + 1}")
+        if before is not None:
+            self._sheets.insert(self._sheets.index(before), sheet)
+        elif after is not None:
+            self._sheets.insert(self._sheets.index(after) + 1, sheet)
+        else:
+            self._sheets.insert(0, sheet)
+        return sheet
+
+
+class FakeApp:
+    def __init__(self):
+        self.alerts = []
+
+    def alert(self, prompt, title=None, **_):
+        self.alerts.append((title, prompt))
+
+
+class FakeBook:
+    """An open workbook, seeded from an .xlsx the way Excel would show it."""
+
+    def __init__(self, path):
+        self.fullname = str(path)
+        self.name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
+        self.app = FakeApp()
+        self.sheets = FakeSheets(self)
+        wb = openpyxl.load_workbook(path, data_only=True)
+        for ws in wb.worksheets:
+            sheet = FakeSheet(self, ws.title)
+            self.sheets._sheets.append(sheet)
+            for row in ws.iter_rows():
+                for cell in row:
+                    v = cell.value
+                    if isinstance(v, dt.time):  # Excel hands a time back as a datetime on 1899-12-30
+                        v = dt.datetime.combine(dt.date(1899, 12, 30), v)
+                    elif isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+                        v = dt.datetime(v.year, v.month, v.day)
+                    if v is not None and v != "":
+                        sheet.cells[(cell.row, cell.column)] = v

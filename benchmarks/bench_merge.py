@@ -6,6 +6,7 @@ Each variant runs in a fresh child process that reports its wall time and peak
 resident memory, so the numbers are comparable within the run:
   naive  pandas.read_excel(engine="openpyxl") of every sheet, concat, to_excel
   floor  python-calamine read of every sheet + one XlsxWriter constant_memory write of the same rows
+         (values plus source file and row, as the master holds them)
   merge  followup_xl.api.merge (what `followup-xl merge` runs)
   weekly the master + one changed staff book merged again (a weekly re-merge)
 """
@@ -47,14 +48,15 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
     wb = pc.CalamineWorkbook.from_path(f)
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python()
-        sheets.setdefault(name, []).append(rows)
+        sheets.setdefault(name, []).append((f.rsplit("/", 1)[-1], rows))
 wb = xlsxwriter.Workbook(sys.argv[2], {"constant_memory": True})
 for name, books in sheets.items():
     ws = wb.add_worksheet(name)
     row = 0
-    for rows in books:
-        for values in (rows if row == 0 else rows[1:]):
-            ws.write_row(row, 0, values); row += 1
+    for file, rows in books:
+        for i, values in enumerate(rows if row == 0 else rows[1:], start=1 if row == 0 else 2):
+            # the same rows the master holds: the values plus where they came from (file, row)
+            ws.write_row(row, 0, values + ([file, i] if row else ["来源文件", "来源行"])); row += 1
 wb.close()
 '''
 

@@ -42,8 +42,9 @@ def owner_book(i: int, customers: int, calls: int, rng: random.Random) -> Book:
     return book
 
 
-def build(folder: Path = DATA / "office", owners: int = 50, customers: int = 1000, calls: int = 10000) -> Path:
-    stamp = folder / f".size-{owners}-{customers}-{calls}"
+def build(folder: Path | None = None, owners: int = 50, customers: int = 1000, calls: int = 10000) -> Path:
+    folder = folder or DATA / f"office-{owners}x{customers}x{calls}"
+    stamp = folder / ".complete"
     if stamp.exists():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -54,8 +55,6 @@ def build(folder: Path = DATA / "office", owners: int = 50, customers: int = 100
         write_staff_workbook(folder / f"员工{i:02d}_客户回访.xlsx", book=owner_book(i, customers, calls, rng))
         print(f"\rgenerated {i + 1}/{owners}", end="", file=sys.stderr)
     print(file=sys.stderr)
-    for s in folder.glob(".size-*"):
-        s.unlink()
     stamp.touch()
     return folder
 

@@ -42,9 +42,11 @@ class DemoRun:
 
 
 def step_templates(run: DemoRun) -> None:
-    paths = [write_staff_workbook(run.path("0_空白模板", template_name(lang)), lang) for lang in ("zh", "en")]
+    from .io.template import write_templates
+
+    paths = write_templates(run.dir("0_空白模板"))
     run.written += paths
-    run.say(f"空白模板 blank templates: {len(paths)}")
+    run.say(f"空白模板 blank templates (.xlsx, .xlsm 带校验按钮): {len(paths)}")
 
 
 def step_staff_books(run: DemoRun) -> None:
@@ -57,6 +59,19 @@ def step_staff_books(run: DemoRun) -> None:
         total_c += len(b.customers)
         total_k += len(b.calls)
     run.say(f"员工工作簿 staff books: {len(run.staff_books)}，读回客户 {total_c} 位、回访记录 {total_k} 条")
+
+
+def step_validate(run: DemoRun) -> None:
+    from . import api
+
+    errors = warnings = 0
+    for path in run.staff_books:
+        out = run.path("2_校验结果", os.path.basename(path).replace(".xlsx", "_校验.xlsx"))
+        res = api.validate(path, run.as_of, annotate_to=out, lang=run.lang)
+        errors += res["summary"]["errors"]
+        warnings += res["summary"]["warnings"]
+        run.written.append(out)
+    run.say(f"校验 validate: {len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）")
 
 
 def step_merge(run: DemoRun) -> None:
@@ -104,7 +119,7 @@ def step_split(run: DemoRun) -> None:
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_merge, step_due,
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due,
                                           step_handover, step_split]
 
 

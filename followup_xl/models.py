@@ -24,6 +24,16 @@ class Source(BaseModel):
     sheet: str = ""
     row: int | None = None
 
+    @classmethod
+    def fast(cls, file: str, sheet: str, row: int | None) -> "Source":
+        """Without validation: the reader makes one per row of every book."""
+        m = cls.__new__(cls)
+        object.__setattr__(m, "__dict__", {"file": file, "sheet": sheet, "row": row})
+        object.__setattr__(m, "__pydantic_fields_set__", {"file", "sheet", "row"})
+        object.__setattr__(m, "__pydantic_extra__", None)
+        object.__setattr__(m, "__pydantic_private__", None)
+        return m
+
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)

@@ -77,6 +77,7 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
     writers = [_cell_writer(ws, c.type, fmts) for c in sheet.columns]
     keys = sheet.keys
     n_keys = len(keys)
+    canonical = sheet.zh
     write_string, write_number = ws.write_string, ws.write_number
     r = 0
     for r, rec in enumerate(records, start=1):
@@ -94,7 +95,7 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
         if src is not None:
             if src.file:
                 write_string(r, n_keys, src.file)
-            if src.sheet:
+            if src.sheet and src.sheet != canonical:  # blank means the usual sheet name (read back as such)
                 write_string(r, n_keys + 1, src.sheet)
             if src.row is not None:
                 write_number(r, n_keys + 2, src.row)

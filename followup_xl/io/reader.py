@@ -263,14 +263,14 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
             raw = row[idx] if idx < width else ""
             if raw != "" and raw is not None:
                 ext[name] = raw
-        src = Source(file=path_label, sheet=sheet_name, row=excel_row)
-        for key, idx in prov:  # provenance kept by a master: the original source wins
-            raw = row[idx] if idx < width else ""
-            if raw not in ("", None):
-                ext["__" + key] = raw
-        if "__src_file" in ext:
-            src = Source(file=str(ext["__src_file"]), sheet=str(ext.get("__src_sheet", "")),
-                         row=_int_or_none(ext.get("__src_row")))
+        src = None
+        if prov:  # a master's provenance columns: the original source wins
+            got = {key: row[idx] for key, idx in prov if idx < width and row[idx] not in ("", None)}
+            if "src_file" in got:
+                src = Source.fast(str(got["src_file"]), str(got.get("src_sheet") or sheet.zh),
+                                  _int_or_none(got.get("src_row")))
+        if src is None:
+            src = Source.fast(path_label, sheet_name, excel_row)
         out.append(model.build(src, bad, ext, values))
         n += 1
     info.rows_read = n

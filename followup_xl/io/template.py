@@ -143,6 +143,9 @@ def write_templates(folder: str | os.PathLike, langs=("zh", "en"), macro_ok: boo
     out = []
     for lang in langs:
         out.append(write_staff_workbook(os.path.join(folder, template_name(lang)), lang, created=TEMPLATE_DATE))
+        if macro_ok:
+            out.append(write_staff_workbook(os.path.join(folder, template_name(lang, macro=True)), lang,
+                                            macro=True, created=TEMPLATE_DATE))
     return out
 
 

@@ -228,3 +228,46 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
         result["annotated"] = annotate_to
     result["exit_code"] = 1 if report.errors else 0
     return result
+
+
+def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner: str | None = None,
+             policy_path: str | None = None, mask_phones: bool = False) -> dict:
+    """The Sunday schedule for the week containing ``week_of`` (default: the coming week)."""
+    import datetime as _dt
+
+    from .calendar import WorkCalendar
+    from .io.schedule_writer import write_schedule
+    from .policy import compute_obligations
+    from .schedule import coming_week, plan_week
+
+    as_of = as_of or _dt.date.today()
+    book, policy = load(path, policy_path)
+    cal = WorkCalendar.from_policy(policy)
+    result = compute_obligations(book, policy, as_of, cal)
+    plan = plan_week(result.obligations, book.staff, {c.customer_id: c for c in book.customers}, policy, cal,
+                     week_of or coming_week(as_of, policy.week_start), as_of)
+    if owner:
+        plan.items = [i for i in plan.items if i.owner == owner]
+        plan.unscheduled = [u for u in plan.unscheduled if u.owner == owner]
+        plan.appointments = [a for a in plan.appointments if a["owner"] == owner]
+    payload = plan.to_dict()
+    payload["warnings"] = list(cal.warnings)
+    if out:
+        write_schedule(out, plan, mask_phones=mask_phones, inputs=[path])
+        payload["output"] = out
+    return payload
+
+
+def weekly(path: str, week_of, out: str | None = None, policy_path: str | None = None) -> dict:
+    """The Monday summary of the week containing ``week_of``."""
+    from .calendar import WorkCalendar
+    from .io.weekly_writer import write_weekly
+    from .weekly import summarise_week
+
+    book, policy = load(path, policy_path)
+    w = summarise_week(book, policy, WorkCalendar.from_policy(policy), week_of)
+    payload = w.to_dict()
+    if out:
+        write_weekly(out, w, inputs=[path])
+        payload["output"] = out
+    return payload

@@ -1,0 +1,120 @@
+"""The Monday summary (周报, REQUIREMENTS W2, W3, P6, P12): last week per person.
+
+Pure over a Book. Definitions (so the numbers can be checked by hand):
+* deals (成交量): 成交 triggers dated in the week, counted for the trigger's owner
+  (else the customer's owner);
+* new customers (新增客户): customers whose 建档日期 is in the week, by owner;
+* calls: call records dated in the week, by 回访人; successful = 结果 成功 or blank;
+* appointment visits (P12): successful 约访 calls in the Saturday–Friday week that
+  ends in the summarised week; met when ≥ the policy's weekly number;
+* consultation follow-ups (P6): 咨询 calls in the week vs the weekly target;
+* overdue: open obligations of the person overdue at the end of the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .calendar import WorkCalendar
+from .models import Book
+from .policy import compute_obligations
+from .schedule import WEEKDAY, week_bounds
+from .settings import Policy
+
+
+@dataclass
+class Weekly:
+    week_start: dt.date
+    week_end: dt.date
+    report_day: dt.date
+    report_moved: bool
+    by_owner: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"week_start": self.week_start.isoformat(), "week_end": self.week_end.isoformat(),
+                "report_day": self.report_day.isoformat(), "report_moved_to_sunday": self.report_moved,
+                "by_owner": self.by_owner, "projects": self.projects}
+
+
+def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.date) -> Weekly:
+    start, end = week_bounds(week_of, policy.week_start)
+    monday = end + dt.timedelta(days=1)
+    moved = not cal.is_working_day(monday)
+    report_day = end if moved else monday
+    owner_of = {c.customer_id: c.owner for c in book.customers if c.customer_id}
+    in_week = lambda d: d is not None and start <= d <= end  # noqa: E731
+
+    # the P12 week (Saturday–Friday by default) that ends inside the summarised week
+    ap_end = end
+    while ap_end.weekday() != (WEEKDAY[policy.appointment_week_start] - 1) % 7:
+        ap_end -= dt.timedelta(days=1)
+    ap_start = ap_end - dt.timedelta(days=6)
+
+    people = [s.name for s in book.staff if s.name and not (s.has_left and s.left and s.left < start)]
+    rows: dict[str, dict] = {}
+
+    def row(name: str) -> dict:
+        if name not in rows:
+            rows[name] = {"owner": name, "deals": 0, "new_customers": 0, "calls": 0, "successful_calls": 0,
+                          "outcomes": Counter(), "appointments": 0, "appointments_met": False,
+                          "consultation_followups": 0, "consultation_target": policy.consultation_weekly_target,
+                          "overdue": 0}
+        return rows[name]
+
+    for name in people:
+        row(name)
+    for ev in book.events:
+        if ev.event_type == "成交" and in_week(ev.event_date):
+            row(ev.owner or owner_of.get(ev.customer_id) or "（无负责人）")["deals"] += 1
+    for c in book.customers:
+        if in_week(c.created):
+            row(c.owner or "（无负责人）")["new_customers"] += 1
+    for k in book.calls:
+        who = k.caller or "（无回访人）"
+        if in_week(k.call_date):
+            r = row(who)
+            r["calls"] += 1
+            r["successful_calls"] += k.successful
+            r["outcomes"][k.result or "成功"] += 1
+            if k.call_type == "咨询":
+                r["consultation_followups"] += 1
+        if k.call_type == "约访" and k.successful and k.call_date and ap_start <= k.call_date <= ap_end:
+            row(who)["appointments"] += 1
+    result = compute_obligations(book, policy, end, cal)
+    for o in result.open():
+        if o.due_date < end and o.customer_id:
+            row(o.owner or "（无负责人）")["overdue"] += 1
+    for r in rows.values():
+        r["appointments_met"] = r["appointments"] >= policy.appointments_per_week
+        r["outcomes"] = dict(r["outcomes"])
+    weekly = Weekly(start, end, report_day, moved, sorted(rows.values(), key=lambda r: r["owner"]))
+    weekly.projects = _projects(book, start, end)
+    return weekly
+
+
+def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
+    """W3: projects in progress during the week and those completed in it, with this week's calls."""
+    calls_by_event: dict[str, list] = {}
+    for k in book.calls:
+        if k.event_id and k.call_date and start <= k.call_date <= end:
+            calls_by_event.setdefault(k.event_id, []).append(k)
+    names = {c.customer_id: c.name for c in book.customers}
+    out = []
+    for ev in book.events:
+        if ev.event_type != "工程" or ev.event_date is None or ev.event_date > end:
+            continue
+        done = ev.actual_end
+        if done is not None and done < start:
+            continue
+        status = "本周竣工" if done and start <= done <= end else "在施"
+        calls = calls_by_event.get(ev.event_id or "", [])
+        out.append({"event_id": ev.event_id, "customer_id": ev.customer_id, "customer_name": names.get(ev.customer_id),
+                    "owner": ev.owner, "start": ev.event_date.isoformat(),
+                    "planned_end": ev.planned_end.isoformat() if ev.planned_end else None,
+                    "actual_end": done.isoformat() if done else None, "status": status,
+                    "calls_this_week": len(calls),
+                    "call_types": "、".join(sorted({k.call_type or "" for k in calls}))})
+    return out

@@ -84,6 +84,22 @@ def step_merge(run: DemoRun) -> None:
     run.say(f"汇总 master: 客户 {res['customers']}，回访记录 {res['calls']}，冲突 {len(res['conflicts'])}")
 
 
+def step_schedule(run: DemoRun) -> None:
+    import datetime as _dt
+
+    from . import api
+
+    out = run.path("5_排期", "回访排期表.xlsx")
+    res = api.schedule(run.master, as_of=run.as_of, out=out)
+    run.written.append(out)
+    run.say(f"排期 schedule {res['week_start']}–{res['week_end']}: 已排 {len(res['items'])}，排不下 {len(res['unscheduled'])}")
+    weekly = run.path("6_周报", "客户回访周报.xlsx")
+    w = api.weekly(run.master, run.as_of, out=weekly)
+    run.written.append(weekly)
+    calls = sum(r["calls"] for r in w["by_owner"])
+    run.say(f"周报 weekly {w['week_start']}–{w['week_end']}: 回访记录 {calls} 条，报送日 {w['report_day']}")
+
+
 def step_due(run: DemoRun) -> None:
     from . import api
 
@@ -119,7 +135,7 @@ def step_split(run: DemoRun) -> None:
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due,
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule,
                                           step_handover, step_split]
 
 

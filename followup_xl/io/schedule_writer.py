@@ -63,7 +63,7 @@ def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = Fals
             ws = wb.add_worksheet(_safe_name(owner, used))
             ws.write_string(0, 0, f"{owner} {title}", f.get("title"))
             cols = ["日期", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因", "经理核定", "备注"]
-            widths = [12, 10, 18, 14, 6, 11, 46, 10, 18]
+            widths = [11, 9, 18, 14, 5, 11, 72, 9, 6]
             for j, (h, w) in enumerate(zip(cols, widths)):
                 ws.write_string(2, j, h, f.get("header"))
                 ws.set_column(j, j, w)
@@ -74,8 +74,8 @@ def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = Fals
                 ws.write_string(r, 2, it.customer_name or "", f.get("box"))
                 ws.write_string(r, 3, (mask_phone(it.phone) if mask_phones else it.phone) or "", f.get("box"))
                 ws.write_string(r, 4, it.rule, f.get("box"))
-                ws.write_datetime(r, 5, it.due_date, f.get("red") if it.overdue else f.get("date"))
-                ws.write_string(r, 6, it.reason + (f"（{it.note}）" if it.note else ""), f.get("wrap"))
+                ws.write_datetime(r, 5, it.due_date, f.get("red_date") if it.overdue else f.get("date"))
+                ws.write_string(r, 6, it.reason + (f"（{it.note}）" if it.note else ""), f.get("box"))
                 ws.write_blank(r, 7, None, f.get("box"))
                 ws.write_string(r, 8, "逾期" if it.overdue else "", f.get("box"))
                 r += 1

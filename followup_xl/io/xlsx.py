@@ -68,6 +68,7 @@ class Formats:
                 "subtitle": {"italic": True, "font_color": "#595959"},
                 "bold": {"bold": True},
                 "red": {"bg_color": RED, "font_color": RED_FONT},
+                "red_date": {"bg_color": RED, "font_color": RED_FONT, "num_format": DATE_FMT, "align": "center"},
                 "amber": {"bg_color": AMBER, "font_color": AMBER_FONT},
                 "grey": {"font_color": GREY_FONT, "italic": True},
                 "note": {"font_color": "#595959", "text_wrap": True, "valign": "top"},

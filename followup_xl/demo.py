@@ -85,8 +85,6 @@ def step_merge(run: DemoRun) -> None:
 
 
 def step_schedule(run: DemoRun) -> None:
-    import datetime as _dt
-
     from . import api
 
     out = run.path("5_排期", "回访排期表.xlsx")

@@ -26,6 +26,7 @@ START = dt.date(2026, 5, 25)
 END = dt.date(2026, 11, 20)           # last day with calls
 AS_OF = dt.date(2026, 11, 22)         # the demo's "today": a Sunday, when the schedule is made
 SEED = 20261122
+FIXED_TIME = dt.datetime(2026, 11, 20, 18, 0)  # the books' creation stamp: same office, same bytes
 
 STAFF = [
     ("张伟", "员工", 12), ("王芳", "员工", 12), ("李娜", "员工", 10),
@@ -293,7 +294,7 @@ def write_office(office: Office, folder: str) -> list[str]:
         if owner in MESSY_OWNERS:
             write_messy_book(book, path, owner)
         else:
-            write_staff_workbook(path, "zh", book=book, owner=owner)
+            write_staff_workbook(path, "zh", book=book, owner=owner, created=FIXED_TIME)
         paths.append(path)
     return paths
 
@@ -349,7 +350,7 @@ def write_messy_book(book: Book, path: str, owner: str) -> str:
     """A hand-made layout: merged title, a 制表人 line, alias headers, a blank row, an extra sheet."""
     rng = random.Random(f"messy-{owner}")
     with atomic_output(path) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, created=FIXED_TIME)
         fmts = Formats(wb)
         notes = wb.add_worksheet("说明")
         notes.write_string(0, 0, f"{owner}的客户资料，请勿外传")

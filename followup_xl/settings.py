@@ -83,6 +83,7 @@ class Policy(BaseModel):
         ScoreItem(key="verification", zh="每月核实客户资料≥1200", points=5),
         ScoreItem(key="trip", zh="业务员出差回来次日回访核实", points=4),
     ], json_schema_extra=_zh("考核项目与分值"))
+    score_base: float = Field(100, ge=0, json_schema_extra=_zh("月度基础分", "月度分 = 基础分 + 达标项目分值"))
     bonus_threshold: float = Field(110, ge=0, json_schema_extra=_zh("年终奖资格年度分"))
     min_months_for_bonus: int = Field(3, ge=0, json_schema_extra=_zh("年终奖最少入职月数"))
     # B2–B4

@@ -271,3 +271,31 @@ def weekly(path: str, week_of, out: str | None = None, policy_path: str | None =
         write_weekly(out, w, inputs=[path])
         payload["output"] = out
     return payload
+
+
+def report(path: str, month: str, out: str | None = None, policy_path: str | None = None,
+           mask_phones: bool = False) -> dict:
+    """The monthly report (M1) for ``month`` (YYYY-MM)."""
+    from .io.report_writer import write_report
+    from .normalize import mask_phone
+    from .report import monthly_report
+
+    book, policy = load(path, policy_path)
+    r = monthly_report(book, policy, month, mask=mask_phone if mask_phones else None)
+    if out:
+        write_report(out, r, inputs=[path])
+        r["output"] = out
+    return r
+
+
+def scores(path: str, year: int, out: str | None = None, policy_path: str | None = None, as_of=None) -> dict:
+    """Staff scores (M2) for ``year``."""
+    from .io.report_writer import write_scores
+    from .scores import yearly_scores
+
+    book, policy = load(path, policy_path)
+    s = yearly_scores(book, policy, year, as_of=as_of)
+    if out:
+        write_scores(out, s, inputs=[path])
+        s["output"] = out
+    return s

@@ -98,6 +98,21 @@ def step_schedule(run: DemoRun) -> None:
     run.say(f"周报 weekly {w['week_start']}–{w['week_end']}: 回访记录 {calls} 条，报送日 {w['report_day']}")
 
 
+def step_report(run: DemoRun) -> None:
+    from . import api
+
+    month = f"{run.as_of.year:04d}-{run.as_of.month - 1:02d}" if run.as_of.month > 1 else f"{run.as_of.year - 1}-12"
+    out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
+    r = api.report(run.master, month, out=out, mask_phones=True)
+    run.written.append(out)
+    run.say(f"月报 report {month}: 应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
+            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}")
+    out = run.path("7_月报", f"电话回访员考核_{run.as_of.year}.xlsx")
+    s = api.scores(run.master, run.as_of.year, out=out, as_of=run.as_of)
+    run.written.append(out)
+    run.say(f"考核 scores {run.as_of.year}: {len(s['staff'])} 人")
+
+
 def step_due(run: DemoRun) -> None:
     from . import api
 
@@ -133,7 +148,7 @@ def step_split(run: DemoRun) -> None:
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule,
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_report,
                                           step_handover, step_split]
 
 

@@ -169,16 +169,22 @@ def assign(groups: dict[str, list[str]], receivers: list[str], existing: dict[st
         quota[r] += 1
     room = dict(quota)
     out: dict[str, str] = {}
+    # Deal the customers class by class (A first) round the table, skipping whoever is
+    # full: consecutive dealing splits every class as evenly as the quotas allow.
+    order = sorted(receivers, key=lambda r: (existing.get(r, 0), index[r]))
+    turn = 0
     for g in GROUPS:
-        got = {r: 0 for r in receivers}
+        if g == "废除":
+            continue
         for cid in groups.get(g, ()):
-            if g == "废除":
-                r = min(receivers, key=lambda r: (got[r], index[r]))
-            else:
-                r = min((r for r in receivers if room[r]), key=lambda r: (got[r] / quota[r], -room[r], index[r]))
-                room[r] -= 1
-            got[r] += 1
+            while not room[order[turn % len(order)]]:
+                turn += 1
+            r = order[turn % len(order)]
+            room[r] -= 1
             out[cid] = r
+            turn += 1
+    for i, cid in enumerate(groups.get("废除", ())):
+        out[cid] = order[i % len(order)]
     return out
 
 

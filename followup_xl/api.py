@@ -217,9 +217,10 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
              policy_path: str | None = None) -> dict:
     """Run every entry check; the JSON contract of `followup-xl validate` (+ ``exit_code``)."""
     from .checks import run_checks
+    from .settings import policy_for_book
 
-    book, policy = load(path, policy_path)
-    report = run_checks(book, policy, as_of, file=path)
+    book = read_book(path, provenance=False)   # a master's findings name the master's own cells
+    report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)
     if annotate_to:
         from .io.annotate import annotate

@@ -222,14 +222,14 @@ def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterato
 
 def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
                header: list, path_label: str, epoch_1904: bool, book: Book,
-               errors: dict[tuple[int, int], str] | None = None) -> None:
+               errors: dict[tuple[int, int], str] | None = None, provenance: bool = True) -> None:
     columns, headers, extra, dupes = _map_columns(header, sheet)
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
     book.sheets.setdefault(sheet.key, []).append(info)
     model = MODEL_FOR[sheet.key]
     plan = [(key, idx, parser_for(sheet.column(key), epoch_1904), {})
             for key, idx in columns.items() if key in sheet.keys]
-    prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys]
+    prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys] if provenance else []
     out = book.records(sheet.key)
     n = 0
     for offset, row in enumerate(rows):
@@ -283,11 +283,14 @@ def _int_or_none(v) -> int | None:
         return None
 
 
-def read_book(path: str | os.PathLike, label: str | None = None, require_data: bool = True) -> Book:
+def read_book(path: str | os.PathLike, label: str | None = None, require_data: bool = True,
+              provenance: bool = True) -> Book:
     """Read every sheet of ours from a workbook; foreign sheets are listed, not read.
 
     A workbook with none of our data sheets is refused with a sentence (no command
-    has anything to do with it), unless ``require_data`` is False.
+    has anything to do with it), unless ``require_data`` is False. With
+    ``provenance=False`` a master's records keep their place in this file (validate
+    must point at the master's own cells) instead of the staff book they came from.
     """
     path = os.fspath(path)
     sniff(path)
@@ -314,7 +317,7 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
                 raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）",
                                          f"the sheet cannot be read ({exc})", path=path, sheet=name)
             read_rows(book, name, _iter_rows(sheet), label, epoch_1904,
-                      sheet.merged_cell_ranges or [], errors.get(name))
+                      sheet.merged_cell_ranges or [], errors.get(name), provenance)
     finally:
         wb.close()
     if require_data:
@@ -323,7 +326,7 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
 
 
 def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoch_1904: bool = False,
-              merged: list | None = None, errors: dict | None = None) -> None:
+              merged: list | None = None, errors: dict | None = None, provenance: bool = True) -> None:
     """One sheet's rows (absolute positions: row i is Excel row i+1) into ``book``.
 
     Shared by the file reader and the workbook button (which gets its rows from
@@ -355,7 +358,7 @@ def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoc
         kind, h, _ = best
         book.headerless_sheets.pop(name, None)
     rest = _fill_merged(_chain(head[h + 1:], rows_iter), merged or [], h)
-    read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors)
+    read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors, provenance)
 
 
 def require_our_sheets(book: Book, path: str) -> None:

@@ -19,6 +19,7 @@ from .. import schema
 from ..errors import UnreadableWorkbook
 from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
+from .gcpause import gc_paused
 
 HEADER_SCAN_ROWS = 30
 MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
@@ -305,6 +306,15 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
     errors = error_cells(path)
+    with gc_paused():
+        _read_sheets(wb, book, path, label, epoch_1904, errors, provenance)
+    if require_data:
+        require_our_sheets(book, path)
+    return book
+
+
+def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, errors: dict,
+                 provenance: bool = True) -> None:
     try:
         for meta in wb.sheets_metadata:
             name = meta.name
@@ -320,9 +330,6 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
                       sheet.merged_cell_ranges or [], errors.get(name), provenance)
     finally:
         wb.close()
-    if require_data:
-        require_our_sheets(book, path)
-    return book
 
 
 def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoch_1904: bool = False,

@@ -169,6 +169,13 @@ def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", a
     1 (master written, some inputs failed — or nothing written with ``strict``),
     2 (nothing could be read). ``on_progress(kind, n)`` is told of files read and rows merged.
     """
+    from .io.gcpause import gc_paused
+
+    with gc_paused():
+        return _merge(inputs, out, strict, lang, row_limit, on_progress)
+
+
+def _merge(inputs, out, strict, lang, row_limit, on_progress) -> dict:
     from .batch import discover, read_input
     from .errors import UsageError
     from .io.atomic import check_output

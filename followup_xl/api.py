@@ -162,23 +162,25 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
 
 
 def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", as_of=None,
-          row_limit: int | None = None, on_progress=None) -> dict:
+          row_limit: int | None = None, on_progress=None, archive_over: int | None = None) -> dict:
     """Merge staff books (files or folders) into one master at ``out``.
 
     Returns the JSON contract of `followup-xl merge`; ``exit_code`` says 0 (all merged),
     1 (master written, some inputs failed — or nothing written with ``strict``),
     2 (nothing could be read). ``on_progress(kind, n)`` is told of files read and rows merged.
+    Past ``archive_over`` calls, closed years are kept beside the master (io/history.py).
     """
     from .io.gcpause import gc_paused
 
     with gc_paused():
-        return _merge(inputs, out, strict, lang, row_limit, on_progress)
+        return _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over)
 
 
-def _merge(inputs, out, strict, lang, row_limit, on_progress) -> dict:
+def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over) -> dict:
     from .batch import discover, read_input
     from .errors import UsageError
     from .io.atomic import check_output
+    from .io.history import ARCHIVE_OVER
     from .io.master import EXCEL_ROW_LIMIT, write_master
     from .merge import merge_books
 
@@ -214,7 +216,8 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress) -> dict:
     rows = [{**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}} for i in items]
     write_master(out, result.book, payload["conflicts"], rows, lang, row_limit or EXCEL_ROW_LIMIT,
                  protect_inputs=[i.path for i in items],
-                 on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None)
+                 on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
+                 archive_over=ARCHIVE_OVER if archive_over is None else archive_over)
     payload["written"] = True
     payload["exit_code"] = 1 if failed else 0
     return payload
@@ -239,11 +242,12 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
 
 
 def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner: str | None = None,
-             policy_path: str | None = None, mask_phones: bool = False) -> dict:
-    """The Sunday schedule for the week containing ``week_of`` (default: the coming week)."""
+             policy_path: str | None = None, mask_phones: bool = False, lang: str = "zh") -> dict:
+    """The Sunday schedule for the week containing ``week_of`` (default: the week after ``as_of``)."""
     import datetime as _dt
 
     from .calendar import WorkCalendar
+    from .errors import UsageError
     from .io.schedule_writer import write_schedule
     from .policy import compute_obligations
     from .schedule import coming_week, plan_week
@@ -255,28 +259,34 @@ def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner:
     plan = plan_week(result.obligations, book.staff, {c.customer_id: c for c in book.customers}, policy, cal,
                      week_of or coming_week(as_of, policy.week_start), as_of)
     if owner:
-        plan.items = [i for i in plan.items if i.owner == owner]
-        plan.unscheduled = [u for u in plan.unscheduled if u.owner == owner]
-        plan.appointments = [a for a in plan.appointments if a["owner"] == owner]
+        known = set(plan.owners) | {s.name for s in book.staff if s.name}
+        if owner not in known:
+            raise UsageError(f"没有名为「{owner}」的负责人（人员表和客户名录簿里都没有）",
+                             f"no one called {owner!r} in the staff sheet or the customer book", path=path)
+        plan = plan.only(owner)
     payload = plan.to_dict()
-    payload["warnings"] = list(cal.warnings)
+    payload["warnings"] = list(dict.fromkeys(result.warnings + cal.warnings))
     if out:
-        write_schedule(out, plan, mask_phones=mask_phones, inputs=[path])
+        write_schedule(out, plan, mask_phones=mask_phones, inputs=[path], lang=lang)
         payload["output"] = out
     return payload
 
 
-def weekly(path: str, week_of, out: str | None = None, policy_path: str | None = None) -> dict:
-    """The Monday summary of the week containing ``week_of``."""
+def weekly(path: str, week_of=None, out: str | None = None, policy_path: str | None = None,
+           lang: str = "zh", as_of=None) -> dict:
+    """The Monday summary of the week containing ``week_of`` (default: the last week ended by ``as_of``)."""
+    import datetime as _dt
+
     from .calendar import WorkCalendar
     from .io.weekly_writer import write_weekly
-    from .weekly import summarise_week
+    from .weekly import last_complete_week, summarise_week
 
     book, policy = load(path, policy_path)
-    w = summarise_week(book, policy, WorkCalendar.from_policy(policy), week_of)
+    day = week_of or last_complete_week(as_of or _dt.date.today(), policy.week_start)
+    w = summarise_week(book, policy, WorkCalendar.from_policy(policy), day)
     payload = w.to_dict()
     if out:
-        write_weekly(out, w, inputs=[path])
+        write_weekly(out, w, inputs=[path], lang=lang)
         payload["output"] = out
     return payload
 

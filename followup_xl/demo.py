@@ -85,15 +85,22 @@ def step_merge(run: DemoRun) -> None:
 
 
 def step_schedule(run: DemoRun) -> None:
+    """Sunday: next week's calls per person, for the manager to approve and sign."""
     from . import api
 
     out = run.path("5_排期", "回访排期表.xlsx")
-    res = api.schedule(run.master, as_of=run.as_of, out=out)
+    res = api.schedule(run.master or run.staff_books[0], as_of=run.as_of, out=out, lang=run.lang)
     run.written.append(out)
     run.say(f"排期 schedule {res['week_start']}–{res['week_end']}: 已排 {len(res['items'])}，排不下 {len(res['unscheduled'])}")
-    weekly = run.path("6_周报", "客户回访周报.xlsx")
-    w = api.weekly(run.master, run.as_of, out=weekly)
-    run.written.append(weekly)
+
+
+def step_weekly(run: DemoRun) -> None:
+    """The summary of the week that ends on the demo's Sunday (handed in on Monday)."""
+    from . import api
+
+    out = run.path("6_周报", "客户回访周报.xlsx")
+    w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang)
+    run.written.append(out)
     calls = sum(r["calls"] for r in w["by_owner"])
     run.say(f"周报 weekly {w['week_start']}–{w['week_end']}: 回访记录 {calls} 条，报送日 {w['report_day']}")
 
@@ -148,7 +155,7 @@ def step_split(run: DemoRun) -> None:
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_report,
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_weekly, step_report,
                                           step_handover, step_split]
 
 

@@ -5,14 +5,20 @@ Pure: open obligations + people + calendar in, a plan out. How it places calls:
 * Batch days: calls are made every ``batch_spacing_days`` (2) working days — the
   1st, 3rd, 5th … working day of the week (Mon, Wed, Fri in a normal week; a
   make-up Saturday counts as a working day, a holiday does not).
-* Order: overdue first, then by earliest due date (then customer, rule).
-* Place: on the least-loaded batch day on or before the due date that still has
-  room under the person's daily capacity; if none, on another working day on or
-  before the due date (加排); if still none, on the earliest later day with room
-  (the reason says capacity forced it); if the whole week is full → 排不下.
+* Order: carried in (due before the week starts, overdue included) first, then by
+  earliest due date (then customer, rule) — earliest-deadline-first keeps the
+  most items on time.
+* Place: an item due in the week goes on the last batch day on or before its due
+  date, else an earlier batch day, else any working day on or before it (加排);
+  carried-in items go on the earliest batch day, else the earliest working day.
+  If nothing on time has room, the earliest later day with room (the note says
+  capacity forced it); if the whole week is full → 排不下 with the reason.
+* Capacity counts calls, i.e. customers: a second obligation of a customer already
+  on the list that day rides along at no cost.
 * A person who has left: their items go to the manager's list (公司经理, else
-  部门主管), with the reason saying whose they were.
-* P12: one line per salesperson to fill in with their appointment visit(s).
+  部门主管), with a note saying whose they were.
+* P12: one line per salesperson to fill in with the appointment visit(s) of the
+  Saturday–Friday week that ends in the planned week (marked done if already met).
 """
 
 from __future__ import annotations
@@ -38,13 +44,20 @@ class PlanItem:
     rule: str
     due_date: dt.date
     reason: str
-    overdue: bool
-    note: str = ""
+    reason_en: str
+    overdue: bool            # due before the plan was made (as_of)
+    carried: bool            # due before the planned week starts
+    note: str = ""           # how it was placed, when that needs saying
+    note_en: str = ""
+
+    @property
+    def late(self) -> bool:
+        return self.date > self.due_date
 
     def to_dict(self) -> dict:
         return {"date": self.date.isoformat(), "owner": self.owner, "customer_id": self.customer_id,
                 "customer_name": self.customer_name, "rule": self.rule, "due_date": self.due_date.isoformat(),
-                "overdue": self.overdue, "note": self.note}
+                "overdue": self.overdue, "carried": self.carried, "note": self.note}
 
 
 @dataclass
@@ -56,10 +69,26 @@ class Unscheduled:
     rule: str
     due_date: dt.date
     reason: str
+    reason_en: str
 
     def to_dict(self) -> dict:
-        return {"owner": self.owner, "customer_id": self.customer_id, "rule": self.rule,
-                "due_date": self.due_date.isoformat(), "reason": self.reason}
+        return {"owner": self.owner, "customer_id": self.customer_id, "customer_name": self.customer_name,
+                "rule": self.rule, "due_date": self.due_date.isoformat(), "reason": self.reason}
+
+
+@dataclass
+class Appointment:
+    """P12: a line the salesperson fills with the customer(s) they will visit."""
+
+    owner: str
+    week_start: dt.date
+    week_end: dt.date
+    required: int
+    done: bool
+
+    def to_dict(self) -> dict:
+        return {"owner": self.owner, "week_start": self.week_start.isoformat(),
+                "week_end": self.week_end.isoformat(), "required": self.required, "done": self.done}
 
 
 @dataclass
@@ -72,23 +101,32 @@ class Plan:
     items: list[PlanItem] = field(default_factory=list)
     unscheduled: list[Unscheduled] = field(default_factory=list)
     capacity: dict[str, int] = field(default_factory=dict)
-    appointments: list[dict] = field(default_factory=list)   # P12 lines to fill
+    appointments: list[Appointment] = field(default_factory=list)
     manager: str = ""
 
     @property
     def owners(self) -> list[str]:
         names = {i.owner for i in self.items} | {u.owner for u in self.unscheduled} | \
-            {a["owner"] for a in self.appointments}
+            {a.owner for a in self.appointments}
         return sorted(names)
 
     def load(self, owner: str, day: dt.date) -> int:
-        return sum(1 for i in self.items if i.owner == owner and i.date == day)
+        """Calls (distinct customers) on one person's list that day."""
+        return len({i.customer_id for i in self.items if i.owner == owner and i.date == day})
+
+    def only(self, owner: str) -> "Plan":
+        """The same plan cut down to one person's list."""
+        return Plan(self.week_start, self.week_end, self.as_of, self.batch_days, self.working_days,
+                    [i for i in self.items if i.owner == owner],
+                    [u for u in self.unscheduled if u.owner == owner],
+                    {k: v for k, v in self.capacity.items() if k == owner},
+                    [a for a in self.appointments if a.owner == owner], self.manager)
 
     def to_dict(self) -> dict:
         return {"week_start": self.week_start.isoformat(), "week_end": self.week_end.isoformat(),
                 "as_of": self.as_of.isoformat(), "batch_days": [d.isoformat() for d in self.batch_days],
                 "items": [i.to_dict() for i in self.items], "unscheduled": [u.to_dict() for u in self.unscheduled],
-                "appointments": self.appointments}
+                "appointments": [a.to_dict() for a in self.appointments]}
 
 
 def week_bounds(day: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:
@@ -102,12 +140,36 @@ def coming_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
     return start + dt.timedelta(days=7)
 
 
+def appointment_week(start: dt.date, end: dt.date, week_start: str) -> tuple[dt.date, dt.date]:
+    """The P12 week (Saturday–Friday by default) whose last day falls in ``start..end``."""
+    ap_start, ap_end = week_bounds(end, week_start)
+    if ap_end > end:
+        ap_start, ap_end = ap_start - dt.timedelta(days=7), ap_end - dt.timedelta(days=7)
+    return ap_start, ap_end
+
+
 def manager_of(staff: list[Staff]) -> str:
     for role in ("公司经理", "部门主管"):
         for s in staff:
             if s.role == role and not s.has_left and s.name:
                 return s.name
     return "经理"
+
+
+class _Days:
+    """Who has which customers on which day (capacity counts customers)."""
+
+    def __init__(self):
+        self.calls: dict[tuple[str, dt.date], set[str]] = {}
+
+    def has(self, owner: str, day: dt.date, cid: str) -> bool:
+        return cid in self.calls.get((owner, day), ())
+
+    def room(self, owner: str, day: dt.date, cap: int) -> bool:
+        return len(self.calls.get((owner, day), ())) < cap
+
+    def add(self, owner: str, day: dt.date, cid: str) -> None:
+        self.calls.setdefault((owner, day), set()).add(cid)
 
 
 def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict[str, Customer],
@@ -117,7 +179,6 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
     batch = working[::policy.batch_spacing_days]
     plan = Plan(start, end, as_of, batch, working, manager=manager_of(staff))
     people = {s.name: s for s in staff if s.name}
-    left = {n for n, s in people.items() if s.has_left}
 
     def capacity(name: str) -> int:
         s = people.get(name)
@@ -125,49 +186,76 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
                 else policy.default_daily_capacity)
 
     todo = [o for o in obligations if o.is_open and o.customer_id and o.due_date <= end]
-    todo.sort(key=lambda o: (o.due_date >= as_of, o.due_date, o.customer_id, o.rule, o.source))
-    load: dict[tuple[str, dt.date], int] = {}
+    todo.sort(key=lambda o: (o.due_date >= start, o.due_date, o.customer_id, o.rule, o.source))
+    days = _Days()
     for o in todo:
-        owner = o.owner or plan.manager
-        note = ""
-        if owner in left or not o.owner:
-            note = f"原负责人{o.owner}已离职，转经理安排" if o.owner else "没有负责人，转经理安排"
-            owner = plan.manager
+        owner, note, note_en = _owner(o, people, plan.manager)
         cap = plan.capacity.setdefault(owner, capacity(owner))
-        cust = customers.get(o.customer_id)
-        phone = cust.phone if cust else None
-        overdue = o.due_date < as_of
-
-        def room(day: dt.date) -> bool:
-            return load.get((owner, day), 0) < cap
-
-        on_time = [d for d in batch if (overdue or d <= o.due_date) and room(d)]
-        day = min(on_time, key=lambda d: (load.get((owner, d), 0), d)) if on_time else None
+        carried = o.due_date < start
+        cid = o.customer_id
+        if carried:
+            on_time = batch + [d for d in working if d not in batch]
+        else:
+            before = [d for d in batch if d <= o.due_date][::-1]
+            on_time = before + [d for d in working if d <= o.due_date and d not in batch][::-1]
+        day = next((d for d in on_time if days.has(owner, d, cid)), None)
         if day is None:
-            extra = [d for d in working if (overdue or d <= o.due_date) and room(d)]
-            if extra:
-                day, note = extra[0], (note + "；" if note else "") + "批次日已满，加排"
+            day = next((d for d in on_time if days.room(owner, d, cap)), None)
+            if day is not None and day not in batch:
+                note, note_en = _join(note, "批次日已满，加排"), _join(note_en, "batch days full: extra day", "; ")
+        if day is None and not carried:
+            day = next((d for d in working if d > o.due_date and days.room(owner, d, cap)), None)
+            if day is not None:
+                note = _join(note, f"此前已排满，推迟到{day:%m-%d}（容量所限）")
+                note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
         if day is None:
-            later = [d for d in working if d > o.due_date and room(d)]
-            if later and not overdue:
-                day = later[0]
-                note = (note + "；" if note else "") + f"应回访日期{o.due_date}前已排满，容量所限推迟到{day}"
-        if day is None:
-            why = "本周每日回访上限已排满" if working else "本周没有工作日"
-            plan.unscheduled.append(Unscheduled(owner, o.customer_id, o.customer_name, phone, o.rule, o.due_date,
-                                                f"{why}（{o.reason}）"))
+            why, why_en = (("本周每日回访上限已排满", "every day of the week is at capacity") if working
+                           else ("本周没有工作日", "no working day in the week"))
+            plan.unscheduled.append(Unscheduled(owner, cid, o.customer_name, _phone(customers, cid), o.rule,
+                                                o.due_date, _join(why, o.reason), _join(why_en, o.reason_en, ": ")))
             continue
-        load[(owner, day)] = load.get((owner, day), 0) + 1
-        plan.items.append(PlanItem(day, owner, o.customer_id, o.customer_name, phone, o.rule, o.due_date, o.reason,
-                                   overdue, note))
-    plan.items.sort(key=lambda i: (i.owner, i.date, not i.overdue, i.due_date, i.customer_id, i.rule))
-    ap_start, _ = week_bounds(start, policy.appointment_week_start)
-    if ap_start + dt.timedelta(days=6) < start:
-        ap_start += dt.timedelta(days=7)
-    for s in staff:
-        if s.name and not s.has_left and s.role in (None, "员工") and policy.appointments_per_week > 0:
-            plan.appointments.append({"owner": s.name, "week_start": ap_start.isoformat(),
-                                      "week_end": (ap_start + dt.timedelta(days=6)).isoformat(),
-                                      "required": policy.appointments_per_week})
-            plan.capacity.setdefault(s.name, capacity(s.name))
+        days.add(owner, day, cid)
+        plan.items.append(PlanItem(day, owner, cid, o.customer_name, _phone(customers, cid), o.rule, o.due_date,
+                                   o.reason, o.reason_en, o.due_date < as_of, carried, note, note_en))
+    first: dict[tuple, tuple] = {}   # a customer's calls that day stay together, at its most urgent item
+    for i in plan.items:
+        key = (not i.carried, i.due_date)
+        first[(i.owner, i.date, i.customer_id)] = min(key, first.get((i.owner, i.date, i.customer_id), key))
+    plan.items.sort(key=lambda i: (i.owner, i.date, first[(i.owner, i.date, i.customer_id)], i.customer_id,
+                                   i.due_date, i.rule))
+    plan.appointments = _appointments(obligations, staff, policy, start, end)
+    for a in plan.appointments:
+        plan.capacity.setdefault(a.owner, capacity(a.owner))
     return plan
+
+
+def _owner(o: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, str, str]:
+    """Whose list an item goes on, and the note when it is not the obligation's owner."""
+    if not o.owner:
+        return manager, "没有负责人", "no owner"
+    s = people.get(o.owner)
+    if s is not None and s.has_left:
+        return manager, f"原负责人{o.owner}已离职", f"{o.owner} has left"
+    return o.owner, "", ""
+
+
+def _appointments(obligations: list[Obligation], staff: list[Staff], policy: Policy,
+                  start: dt.date, end: dt.date) -> list[Appointment]:
+    """P12 lines: every salesperson (or, with no 人员 sheet, everyone the policy asked)."""
+    if policy.appointments_per_week <= 0:
+        return []
+    ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)
+    p12 = [o for o in obligations if o.rule == "P12" and not o.customer_id and o.owner]
+    names = [s.name for s in staff if s.name and not s.has_left and s.role in (None, "员工")]
+    names = names or sorted({o.owner for o in p12})
+    done = {o.owner for o in p12 if not o.is_open and o.trigger_date == ap_start}
+    return [Appointment(n, ap_start, ap_end, policy.appointments_per_week, n in done) for n in names]
+
+
+def _phone(customers: dict[str, Customer], cid: str) -> str | None:
+    c = customers.get(cid)
+    return c.phone if c else None
+
+
+def _join(a: str, b: str, sep: str = "；") -> str:
+    return f"{a}{sep}{b}" if a and b else a or b

@@ -1,12 +1,14 @@
 """The Monday summary (周报, REQUIREMENTS W2, W3, P6, P12): last week per person.
 
 Pure over a Book. Definitions (so the numbers can be checked by hand):
-* deals (成交量): 成交 triggers dated in the week, counted for the trigger's owner
-  (else the customer's owner);
+* deals (成交量): deals dated in the week — 成交 events (for the event's owner,
+  else the customer's owner) and customers' 最近成交日期 (for the customer's
+  owner); a customer with both on the same day counts once;
 * new customers (新增客户): customers whose 建档日期 is in the week, by owner;
 * calls: call records dated in the week, by 回访人; successful = 结果 成功 or blank;
 * appointment visits (P12): successful 约访 calls in the Saturday–Friday week that
-  ends in the summarised week; met when ≥ the policy's weekly number;
+  ends in the summarised week; met when ≥ the policy's weekly number (asked of
+  salespeople — 员工 — only; None for managers);
 * consultation follow-ups (P6): 咨询 calls in the week vs the weekly target;
 * overdue: open obligations of the person overdue at the end of the week.
 """
@@ -20,8 +22,10 @@ from dataclasses import dataclass, field
 from .calendar import WorkCalendar
 from .models import Book
 from .policy import compute_obligations
-from .schedule import WEEKDAY, week_bounds
+from .schedule import appointment_week, week_bounds
 from .settings import Policy
+
+NO_OWNER = "（无负责人）"
 
 
 @dataclass
@@ -39,6 +43,12 @@ class Weekly:
                 "by_owner": self.by_owner, "projects": self.projects}
 
 
+def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
+    """A day of the latest week that has ended by ``as_of`` (Sunday: this week; Monday: last week)."""
+    start, end = week_bounds(as_of, week_start)
+    return as_of if end == as_of else start - dt.timedelta(days=1)
+
+
 def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.date) -> Weekly:
     start, end = week_bounds(week_of, policy.week_start)
     monday = end + dt.timedelta(days=1)
@@ -48,10 +58,8 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     in_week = lambda d: d is not None and start <= d <= end  # noqa: E731
 
     # the P12 week (Saturday–Friday by default) that ends inside the summarised week
-    ap_end = end
-    while ap_end.weekday() != (WEEKDAY[policy.appointment_week_start] - 1) % 7:
-        ap_end -= dt.timedelta(days=1)
-    ap_start = ap_end - dt.timedelta(days=6)
+    ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)
+    sales = {s.name for s in book.staff if s.name and s.role in (None, "员工")}
 
     people = [s.name for s in book.staff if s.name and not (s.has_left and s.left and s.left < start)]
     rows: dict[str, dict] = {}
@@ -66,12 +74,19 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
 
     for name in people:
         row(name)
+    deals: dict[tuple, str] = {}
     for ev in book.events:
         if ev.event_type == "成交" and in_week(ev.event_date):
-            row(ev.owner or owner_of.get(ev.customer_id) or "（无负责人）")["deals"] += 1
+            key = (ev.customer_id, ev.event_date) if ev.customer_id else ("", id(ev))
+            deals[key] = ev.owner or owner_of.get(ev.customer_id) or NO_OWNER
+    for c in book.customers:
+        if in_week(c.last_deal) and c.customer_id and not c.is_void:
+            deals.setdefault((c.customer_id, c.last_deal), c.owner or NO_OWNER)
+    for name in deals.values():
+        row(name)["deals"] += 1
     for c in book.customers:
         if in_week(c.created):
-            row(c.owner or "（无负责人）")["new_customers"] += 1
+            row(c.owner or NO_OWNER)["new_customers"] += 1
     for k in book.calls:
         who = k.caller or "（无回访人）"
         if in_week(k.call_date):
@@ -86,9 +101,11 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     result = compute_obligations(book, policy, end, cal)
     for o in result.open():
         if o.due_date < end and o.customer_id:
-            row(o.owner or "（无负责人）")["overdue"] += 1
+            row(o.owner or NO_OWNER)["overdue"] += 1
     for r in rows.values():
-        r["appointments_met"] = r["appointments"] >= policy.appointments_per_week
+        # P12 binds salespeople; managers (and everyone, with no 人员 sheet) only when they visited
+        bound = r["owner"] in sales or (not book.staff and r["owner"] != NO_OWNER)
+        r["appointments_met"] = r["appointments"] >= policy.appointments_per_week if bound else None
         r["outcomes"] = dict(r["outcomes"])
     weekly = Weekly(start, end, report_day, moved, sorted(rows.values(), key=lambda r: r["owner"]))
     weekly.projects = _projects(book, start, end)
@@ -109,7 +126,9 @@ def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
         done = ev.actual_end
         if done is not None and done < start:
             continue
-        status = "本周竣工" if done and start <= done <= end else "在施"
+        status = ("本周竣工" if done and start <= done <= end
+                  else "超期在施" if ev.planned_end and ev.planned_end < end and not (done and done <= end)
+                  else "在施")
         calls = calls_by_event.get(ev.event_id or "", [])
         out.append({"event_id": ev.event_id, "customer_id": ev.customer_id, "customer_name": names.get(ev.customer_id),
                     "owner": ev.owner, "start": ev.event_date.isoformat(),

@@ -1,5 +1,5 @@
 """The 回访排期表 workbook: a summary, one printable sheet per person with an approval
-column and a signature line, and the 排不下 list."""
+column and a signature line, and the 排不下 list — what a sales manager signs on Sunday."""
 
 from __future__ import annotations
 
@@ -7,101 +7,203 @@ import datetime as dt
 import os
 
 from ..normalize import mask_phone
-from ..schedule import Plan
+from ..schedule import Plan, PlanItem
 from .atomic import atomic_output
-from .xlsx import Formats, new_workbook, print_setup
+from .xlsx import FONT, GREY_FONT, RED, RED_FONT, new_workbook, print_setup, xl_col_to_name
 
-WD = "一二三四五六日"
+WEEKDAYS = {"zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+TEXT = {
+    "zh": {
+        "title": "回访排期表 {start}（{wd}）至 {end}", "summary": "汇总", "unscheduled": "排不下",
+        "made": "制表日期 {as_of}；分批回访日：{batch}（批次日排满时加排其他工作日）；逾期和上周未完成的优先",
+        "summary_head": ["负责人", "每日上限"], "totals": ["合计", "上周转入", "排不下", "约访"],
+        "total": "合计", "off": "休",
+        "person_head": ["日期", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因", "排期说明", "经理核定"],
+        "person_sub": "{owner}：每日上限 {cap} 位；本周 {n} 项；分批回访日：{batch}",
+        "sign": "销售经理核定：________________    日期：____年____月____日",
+        "caller": "回访人：{owner}        ",
+        "overdue": "逾期{n}天", "carried": "上周到期",
+        "visit": "约访", "visit_blank": "（填写客户）",
+        "visit_todo": "{start}至{end}至少约访{n}位客户：请填写客户和日期",
+        "visit_done": "{start}至{end}的约访已完成",
+        "unsched_title": "排不下 {start} 至 {end}：请经理另行安排",
+        "unsched_head": ["负责人", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因"],
+        "header": "回访排期表",
+    },
+    "en": {
+        "title": "Follow-up schedule {start} ({wd}) to {end}", "summary": "Summary", "unscheduled": "Unscheduled",
+        "made": "Made {as_of}; batch days: {batch} (other working days when batch days are full); "
+                "overdue and carried-in items first",
+        "summary_head": ["Owner", "Per day"], "totals": ["Total", "Carried in", "Unscheduled", "Visits"],
+        "total": "Total", "off": "off",
+        "person_head": ["Day", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason", "Scheduling note",
+                        "Approved"],
+        "person_sub": "{owner}: up to {cap} a day; {n} items this week; batch days: {batch}",
+        "sign": "Sales manager approval: ________________    Date: ______________",
+        "caller": "Caller: {owner}        ",
+        "overdue": "{n} days overdue", "carried": "due last week",
+        "visit": "Visit", "visit_blank": "(customer)",
+        "visit_todo": "at least {n} appointment visit(s) {start} to {end}: fill in customer and day",
+        "visit_done": "appointment visit(s) {start} to {end} done",
+        "unsched_title": "Unscheduled {start} to {end}: for the manager to arrange",
+        "unsched_head": ["Owner", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason"],
+        "header": "Follow-up schedule",
+    },
+}
+PERSON_WIDTHS = [11, 11, 20, 14, 5, 11, 64, 30, 10]
+UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
+
+
+class _Fmt:
+    """Bordered cell formats for printed lists (a grid the manager can write on)."""
+
+    def __init__(self, wb):
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
+        add = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
+        self.cell = add()
+        self.center = add(align="center")
+        self.num = add(num_format="0", align="center")
+        self.fit = add(shrink=True)        # long reasons shrink instead of spilling over
+        self.date = add(num_format="yyyy-mm-dd", align="center")
+        self.late = add(num_format="yyyy-mm-dd", align="center", bg_color=RED, font_color=RED_FONT)
+        self.off = add(align="center", italic=True, font_color=GREY_FONT, bg_color="#F2F2F2")
+        self.visit = add(bg_color="#FFEB9C", font_color="#9C5700", align="center")
+        self.header = add(bold=True, font_color="#FFFFFF", bg_color="#305496", align="center", text_wrap=True)
+        self.total = add(bold=True, num_format="0", align="center", bg_color="#D9E1F2")
+        self.total_label = add(bold=True, bg_color="#D9E1F2")
+        self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 15})
+        self.sub = wb.add_format({"font_name": FONT, "font_size": 10, "font_color": "#595959"})
+        self.sign = wb.add_format({"font_name": FONT, "font_size": 11})
+
+
+def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = False, inputs=(),
+                   lang: str = "zh") -> str:
+    t = TEXT[lang]
+    with atomic_output(path, inputs) as tmp:
+        wb = new_workbook(tmp)
+        f = _Fmt(wb)
+        wd = WEEKDAYS[lang]
+        title = t["title"].format(start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end)
+        batch = "、".join(f"{d:%m-%d}" for d in plan.batch_days) if lang == "zh" else \
+            ", ".join(f"{d:%m-%d}" for d in plan.batch_days)
+        phone = (lambda p: mask_phone(p) if p else "") if mask_phones else (lambda p: p or "")
+        used = {t["summary"], t["unscheduled"]}
+        _summary(wb.add_worksheet(t["summary"]), plan, f, t, wd, title, batch)
+        for owner in plan.owners:
+            _person(wb.add_worksheet(_safe_name(owner, used)), plan, owner, f, t, wd, title, batch, phone, lang)
+        _unscheduled(wb.add_worksheet(t["unscheduled"]), plan, f, t, phone, lang)
+        wb.close()
+    return os.fspath(path)
+
+
+def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch: str) -> None:
+    """Per person per day: calls (customers) planned; carried-in, unscheduled and P12 lines."""
+    days = [plan.week_start + dt.timedelta(days=i) for i in range(7)]
+    ws.write_string(0, 0, title, f.title)
+    ws.write_string(1, 0, t["made"].format(as_of=plan.as_of, batch=batch), f.sub)
+    head = t["summary_head"] + [f"{d:%m-%d} {wd[d.weekday()]}" for d in days] + t["totals"]
+    for j, h in enumerate(head):
+        ws.write_string(3, j, h, f.header)
+    owners = plan.owners
+    for r, owner in enumerate(owners, start=4):
+        ws.write_string(r, 0, owner, f.cell)
+        ws.write_number(r, 1, plan.capacity.get(owner, 0), f.num)
+        for j, d in enumerate(days, start=2):
+            if d in plan.working_days:
+                ws.write_number(r, j, plan.load(owner, d), f.num)
+            else:
+                ws.write_string(r, j, t["off"], f.off)
+        ws.write_formula(r, 9, f"=SUM(C{r + 1}:I{r + 1})", f.num, sum(plan.load(owner, d) for d in days))
+        carried = len({i.customer_id for i in plan.items if i.owner == owner and i.carried})
+        ws.write_number(r, 10, carried, f.num)
+        ws.write_number(r, 11, sum(1 for u in plan.unscheduled if u.owner == owner), f.num)
+        ws.write_number(r, 12, sum(a.required for a in plan.appointments if a.owner == owner and not a.done), f.num)
+    last = 4 + len(owners)
+    ws.write_string(last, 0, t["total"], f.total_label)
+    ws.write_blank(last, 1, None, f.total_label)
+    for j in range(2, 13):
+        col = xl_col_to_name(j)
+        ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.total)
+    ws.set_column(0, 0, 12)
+    ws.set_column(1, 12, 10)
+    ws.set_row(3, 30)
+    ws.write_string(last + 2, 0, t["sign"], f.sign)
+    print_setup(ws, header=t["header"], repeat_rows=(3, 3))
+
+
+def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: str, batch: str,
+            phone, lang: str) -> None:
+    """One person's list, in calling order, with an approval column and a signature line."""
+    mine = [i for i in plan.items if i.owner == owner]
+    ws.write_string(0, 0, f"{owner}  {title}", f.title)
+    ws.write_string(1, 0, t["person_sub"].format(owner=owner, cap=plan.capacity.get(owner, 0), n=len(mine),
+                                                 batch=batch), f.sub)
+    for j, (h, w) in enumerate(zip(t["person_head"], PERSON_WIDTHS)):
+        ws.write_string(2, j, h, f.header)
+        ws.set_column(j, j, w)
+    ws.set_row(2, 28)
+    r = 3
+    for it in mine:
+        ws.write_string(r, 0, f"{it.date:%m-%d} {wd[it.date.weekday()]}", f.center)
+        ws.write_string(r, 1, it.customer_id, f.cell)
+        ws.write_string(r, 2, it.customer_name or "", f.cell)
+        ws.write_string(r, 3, phone(it.phone), f.cell)
+        ws.write_string(r, 4, it.rule, f.center)
+        ws.write_datetime(r, 5, it.due_date, f.late if it.date > it.due_date else f.date)
+        ws.write_string(r, 6, (it.reason_en or it.reason) if lang == "en" else it.reason, f.fit)
+        ws.write_string(r, 7, _how(it, plan, t, lang), f.fit)
+        ws.write_blank(r, 8, None, f.cell)
+        r += 1
+    for ap in (a for a in plan.appointments if a.owner == owner):
+        ws.write_string(r, 0, t["visit"], f.visit)
+        for j in (1, 3, 5, 7, 8):
+            ws.write_blank(r, j, None, f.cell)
+        ws.write_string(r, 2, "" if ap.done else t["visit_blank"], f.cell)
+        ws.write_string(r, 4, "P12", f.center)
+        text = t["visit_done" if ap.done else "visit_todo"]
+        ws.write_string(r, 6, text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}",
+                                          n=ap.required), f.cell)
+        r += 1
+    ws.write_string(r + 1, 0, t["caller"].format(owner=owner) + t["sign"], f.sign)
+    ws.freeze_panes(3, 0)
+    print_setup(ws, header=f"{owner} {t['header']}", repeat_rows=(2, 2))
+
+
+def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
+    """排期说明: overdue days and how the item was placed, when that needs saying."""
+    parts = []
+    if it.overdue:
+        parts.append(t["overdue"].format(n=(plan.as_of - it.due_date).days))
+    elif it.carried:
+        parts.append(t["carried"])
+    note = it.note_en if lang == "en" else it.note
+    if note:
+        parts.append(note)
+    return ("; " if lang == "en" else "；").join(parts)
+
+
+def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
+    ws.write_string(0, 0, t["unsched_title"].format(start=plan.week_start, end=plan.week_end), f.title)
+    for j, (h, w) in enumerate(zip(t["unsched_head"], UNSCHED_WIDTHS)):
+        ws.write_string(2, j, h, f.header)
+        ws.set_column(j, j, w)
+    ws.set_row(2, 28)
+    for r, u in enumerate(plan.unscheduled, start=3):
+        for j, v in enumerate([u.owner, u.customer_id, u.customer_name or "", phone(u.phone), u.rule]):
+            ws.write_string(r, j, v, f.center if j == 4 else f.cell)
+        ws.write_datetime(r, 5, u.due_date, f.date)
+        ws.write_string(r, 6, (u.reason_en or u.reason) if lang == "en" else u.reason, f.fit)
+    ws.freeze_panes(3, 0)
+    print_setup(ws, header=t["unscheduled"], repeat_rows=(2, 2))
 
 
 def _safe_name(name: str, used: set[str]) -> str:
+    """An Excel sheet name (no []:*?/\\, at most 31 characters) not used yet."""
     base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "人员"
     out, i = base, 2
     while out in used:
         out, i = f"{base}{i}", i + 1
     used.add(out)
     return out
-
-
-def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = False, inputs=()) -> str:
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        f = Formats(wb)
-        days = [plan.week_start + dt.timedelta(days=i) for i in range(7)]
-        title = f"回访排期表 {plan.week_start}（周{WD[plan.week_start.weekday()]}）至 {plan.week_end}"
-        # summary
-        ws = wb.add_worksheet("汇总")
-        ws.write_string(0, 0, title, f.get("title"))
-        ws.write_string(1, 0, f"制表日期 {plan.as_of}；分批回访日：" + "、".join(f"{d:%m-%d}" for d in plan.batch_days),
-                        f.get("subtitle"))
-        head = ["负责人", "每日上限"] + [f"{d:%m-%d} 周{WD[d.weekday()]}" for d in days] + ["合计", "其中逾期", "排不下"]
-        for j, h in enumerate(head):
-            ws.write_string(3, j, h, f.get("header"))
-        for r, owner in enumerate(plan.owners, start=4):
-            ws.write_string(r, 0, owner, f.get("box"))
-            ws.write_number(r, 1, plan.capacity.get(owner, 0), f.get("box"))
-            for j, d in enumerate(days, start=2):
-                n = plan.load(owner, d)
-                fmt = f.get("grey") if d not in plan.working_days else f.get("box")
-                ws.write(r, j, n if d in plan.working_days else "休", fmt)
-            ws.write_formula(r, 9, f"=SUM(C{r + 1}:I{r + 1})", f.get("box"),
-                             sum(plan.load(owner, d) for d in days))
-            ws.write_number(r, 10, sum(1 for i in plan.items if i.owner == owner and i.overdue), f.get("box"))
-            ws.write_number(r, 11, sum(1 for u in plan.unscheduled if u.owner == owner), f.get("box"))
-        last = 4 + len(plan.owners)
-        ws.write_string(last, 0, "合计", f.get("bold"))
-        for j in range(2, 12):
-            col = chr(65 + j)
-            ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.get("bold"))
-        ws.set_column(0, 0, 12)
-        ws.set_column(1, 11, 10)
-        ws.write_string(last + 2, 0, "销售经理核定：________________    日期：____年____月____日")
-        print_setup(ws, header="回访排期表", repeat_rows=(3, 3))
-        used = {"汇总", "排不下"}
-        # one sheet per person
-        for owner in plan.owners:
-            ws = wb.add_worksheet(_safe_name(owner, used))
-            ws.write_string(0, 0, f"{owner} {title}", f.get("title"))
-            cols = ["日期", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因", "经理核定", "备注"]
-            widths = [11, 9, 18, 14, 5, 11, 72, 9, 6]
-            for j, (h, w) in enumerate(zip(cols, widths)):
-                ws.write_string(2, j, h, f.get("header"))
-                ws.set_column(j, j, w)
-            r = 3
-            for it in (i for i in plan.items if i.owner == owner):
-                ws.write_string(r, 0, f"{it.date:%m-%d} 周{WD[it.date.weekday()]}", f.get("box"))
-                ws.write_string(r, 1, it.customer_id, f.get("box"))
-                ws.write_string(r, 2, it.customer_name or "", f.get("box"))
-                ws.write_string(r, 3, (mask_phone(it.phone) if mask_phones else it.phone) or "", f.get("box"))
-                ws.write_string(r, 4, it.rule, f.get("box"))
-                ws.write_datetime(r, 5, it.due_date, f.get("red_date") if it.overdue else f.get("date"))
-                ws.write_string(r, 6, it.reason + (f"（{it.note}）" if it.note else ""), f.get("box"))
-                ws.write_blank(r, 7, None, f.get("box"))
-                ws.write_string(r, 8, "逾期" if it.overdue else "", f.get("box"))
-                r += 1
-            for ap in (a for a in plan.appointments if a["owner"] == owner):
-                ws.write_string(r, 0, "约访", f.get("amber"))
-                ws.write_string(r, 1, "", f.get("box"))
-                ws.write_string(r, 2, "________（本周至少约访"
-                                f"{ap['required']}位，{ap['week_start'][5:]}至{ap['week_end'][5:]}）", f.get("box"))
-                for j in range(3, 9):
-                    ws.write_blank(r, j, None, f.get("box"))
-                r += 1
-            ws.write_string(r + 1, 0, f"回访人：{owner}        销售经理核定：________________    日期：____年____月____日")
-            ws.freeze_panes(3, 0)
-            print_setup(ws, header=f"{owner} 回访排期表", repeat_rows=(2, 2))
-        # could not schedule
-        ws = wb.add_worksheet("排不下")
-        cols = ["负责人", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因"]
-        for j, (h, w) in enumerate(zip(cols, [10, 10, 18, 14, 6, 11, 60])):
-            ws.write_string(0, j, h, f.get("header"))
-            ws.set_column(j, j, w)
-        for r, u in enumerate(plan.unscheduled, start=1):
-            for j, v in enumerate([u.owner, u.customer_id, u.customer_name or "",
-                                   (mask_phone(u.phone) if mask_phones else u.phone) or "", u.rule]):
-                ws.write_string(r, j, v)
-            ws.write_datetime(r, 5, u.due_date, f.get("date"))
-            ws.write_string(r, 6, u.reason, f.get("wrap"))
-        print_setup(ws, header="排不下")
-        wb.close()
-    return os.fspath(path)

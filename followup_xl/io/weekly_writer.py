@@ -1,66 +1,114 @@
-"""The 周报 workbook: one row per person, and the W3 projects sheet."""
+"""The 周报 workbook: one row per person with live totals, and the W3 projects sheet
+for the weekly meeting."""
 
 from __future__ import annotations
 
 import os
 
+from .. import schema
 from ..weekly import Weekly
 from .atomic import atomic_output
-from .xlsx import Formats, new_workbook, print_setup
+from .xlsx import FONT, RED, RED_FONT, Formats, new_workbook, print_setup, xl_col_to_name
 
-COLUMNS = [("owner", "姓名", 10), ("deals", "成交量", 8), ("new_customers", "新增客户", 9), ("calls", "回访记录", 9),
-           ("successful_calls", "成功回访", 9), ("appointments", "约访次数", 9), ("appointments_met", "约访达标", 9),
-           ("consultation_followups", "技术咨询回访", 12), ("consultation_target", "周目标", 8),
-           ("overdue", "周末逾期", 9), ("outcomes", "回访结果", 30)]
+COLUMNS = ["owner", "deals", "new_customers", "calls", "successful_calls", "appointments", "appointments_met",
+           "consultation_followups", "consultation_target", "overdue", "outcomes"]
+WIDTHS = [10, 8, 9, 9, 9, 9, 9, 12, 8, 9, 34]
+SUMMED = {"deals", "new_customers", "calls", "successful_calls", "appointments", "consultation_followups", "overdue"}
+PROJECT_COLUMNS = ["event_id", "customer_id", "customer_name", "owner", "start", "planned_end", "actual_end",
+                   "status", "calls_this_week", "call_types"]
+PROJECT_WIDTHS = [10, 10, 20, 9, 11, 11, 11, 10, 9, 24]
+
+TEXT = {
+    "zh": {
+        "sheet": "周报", "projects": "在施工程", "title": "客户回访周报 {start} 至 {end}",
+        "due": "报送日：{day}（周一）", "moved": "报送日：{day}（周一放假，提前至周日报送）",
+        "head": ["姓名", "成交量", "新增客户", "回访记录", "成功回访", "约访次数", "约访达标", "技术咨询回访", "周目标",
+                 "周末逾期", "回访结果"],
+        "total": "合计", "yes": "是", "no": "否", "na": "—", "sep": "，",
+        "sign": "销售经理审阅：________________    日期：____年____月____日",
+        "projects_title": "在施及本周竣工工程 {start} 至 {end}（周例会材料）",
+        "project_head": ["事项编号", "客户编号", "客户名称", "负责人", "开工日期", "计划竣工", "实际竣工", "状态",
+                         "本周回访", "回访类型"],
+        "status": {"在施": "在施", "超期在施": "超期在施", "本周竣工": "本周竣工"},
+    },
+    "en": {
+        "sheet": "Weekly", "projects": "Projects", "title": "Weekly follow-up summary {start} to {end}",
+        "due": "Due {day} (Monday)", "moved": "Due {day}: Monday is a holiday, so the summary is due on Sunday",
+        "head": ["Name", "Deals", "New customers", "Calls", "Reached", "Visits", "Visit target met",
+                 "Consultation follow-ups", "Weekly target", "Overdue at week end", "Outcomes"],
+        "total": "Total", "yes": "yes", "no": "no", "na": "—", "sep": ", ",
+        "sign": "Reviewed by the sales manager: ________________    Date: ______________",
+        "projects_title": "Projects in progress and completed {start} to {end} (weekly meeting)",
+        "project_head": ["Event", "Customer ID", "Customer", "Owner", "Started", "Planned end", "Completed",
+                         "Status", "Calls this week", "Call types"],
+        "status": {"在施": "in progress", "超期在施": "past planned end", "本周竣工": "completed this week"},
+    },
+}
 
 
-def write_weekly(path: str | os.PathLike, w: Weekly, inputs=()) -> str:
+def write_weekly(path: str | os.PathLike, w: Weekly, inputs=(), lang: str = "zh") -> str:
+    t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp)
         f = Formats(wb)
-        ws = wb.add_worksheet("周报")
-        title = f"客户回访周报 {w.week_start} 至 {w.week_end}"
-        when = f"报送日：{w.report_day}" + ("（周一放假，提前至周日报送）" if w.report_moved else "（周一）")
-        ws.write_string(0, 0, title, f.get("title"))
-        ws.write_string(1, 0, when, f.get("subtitle"))
-        for j, (_k, h, width) in enumerate(COLUMNS):
-            ws.write_string(3, j, h, f.get("header"))
-            ws.set_column(j, j, width)
-        for r, row in enumerate(w.by_owner, start=4):
-            for j, (k, _h, _w) in enumerate(COLUMNS):
-                v = row[k]
-                if k == "appointments_met":
-                    ws.write_string(r, j, "是" if v else "否", f.get("box") if v else f.get("red"))
-                elif k == "outcomes":
-                    ws.write_string(r, j, "，".join(f"{a}{b}" for a, b in sorted(v.items())), f.get("box"))
-                elif isinstance(v, (int, float)):
-                    ws.write_number(r, j, v, f.get("box"))
-                else:
-                    ws.write_string(r, j, str(v), f.get("box"))
-        last = 4 + len(w.by_owner)
-        ws.write_string(last, 0, "合计", f.get("bold"))
-        for j in range(1, 6):
-            col = chr(65 + j)
-            ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.get("bold"),
-                             sum(r[COLUMNS[j][0]] for r in w.by_owner))
-        ws.write_string(last + 2, 0, "销售经理审阅：________________    日期：____年____月____日")
-        print_setup(ws, header="客户回访周报", repeat_rows=(3, 3))
-        ws = wb.add_worksheet("在施工程")
-        cols = [("event_id", "事项编号", 10), ("customer_id", "客户编号", 10), ("customer_name", "客户名称", 18),
-                ("owner", "负责人", 8), ("start", "开工日期", 11), ("planned_end", "计划竣工", 11),
-                ("actual_end", "实际竣工", 11), ("status", "状态", 9), ("calls_this_week", "本周回访", 9),
-                ("call_types", "回访类型", 18)]
-        ws.write_string(0, 0, f"在施及本周竣工工程 {w.week_start} 至 {w.week_end}（周例会材料）", f.get("title"))
-        for j, (_k, h, width) in enumerate(cols):
-            ws.write_string(2, j, h, f.get("header"))
-            ws.set_column(j, j, width)
-        for r, p in enumerate(w.projects, start=3):
-            for j, (k, _h, _w) in enumerate(cols):
-                v = p[k]
-                if isinstance(v, int):
-                    ws.write_number(r, j, v)
-                elif v:
-                    ws.write_string(r, j, str(v))
-        print_setup(ws, header="在施工程", repeat_rows=(2, 2))
+        _summary(wb.add_worksheet(t["sheet"]), w, f, t, lang)
+        _projects(wb.add_worksheet(t["projects"]), w, f, t)
         wb.close()
     return os.fspath(path)
+
+
+def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
+    ws.write_string(0, 0, t["title"].format(start=w.week_start, end=w.week_end), f.get("title"))
+    ws.write_string(1, 0, t["moved" if w.report_moved else "due"].format(day=w.report_day), f.get("subtitle"))
+    for j, (h, width) in enumerate(zip(t["head"], WIDTHS)):
+        ws.write_string(3, j, h, f.get("header"))
+        ws.set_column(j, j, width)
+    outcome = _outcome_names(lang)
+    ok = f.wb.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center"})
+    missed = f.wb.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center",
+                              "bg_color": RED, "font_color": RED_FONT})
+    for r, row in enumerate(w.by_owner, start=4):
+        for j, k in enumerate(COLUMNS):
+            v = row[k]
+            if k == "appointments_met":
+                label, fmt = ((t["na"], ok) if v is None else (t["yes"], ok) if v else (t["no"], missed))
+                ws.write_string(r, j, label, fmt)
+            elif k == "outcomes":
+                ws.write_string(r, j, t["sep"].join(f"{outcome.get(a, a)} {b}" for a, b in sorted(v.items())),
+                                f.get("box"))
+            elif isinstance(v, int):
+                ws.write_number(r, j, v, f.get("box"))
+            else:
+                ws.write_string(r, j, str(v), f.get("box"))
+    last = 4 + len(w.by_owner)
+    ws.write_string(last, 0, t["total"], f.get("bold"))
+    for j, k in enumerate(COLUMNS):
+        if k in SUMMED:
+            col = xl_col_to_name(j)
+            ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.get("bold"), sum(r[k] for r in w.by_owner))
+    ws.write_string(last + 2, 0, t["sign"])
+    ws.set_row(3, 30)
+    ws.freeze_panes(4, 1)
+    print_setup(ws, header=t["sheet"], repeat_rows=(3, 3))
+
+
+def _projects(ws, w: Weekly, f: Formats, t: dict) -> None:
+    """W3: projects in progress and completed this week, with this week's calls on them."""
+    ws.write_string(0, 0, t["projects_title"].format(start=w.week_start, end=w.week_end), f.get("title"))
+    for j, (h, width) in enumerate(zip(t["project_head"], PROJECT_WIDTHS)):
+        ws.write_string(2, j, h, f.get("header"))
+        ws.set_column(j, j, width)
+    for r, p in enumerate(w.projects, start=3):
+        for j, k in enumerate(PROJECT_COLUMNS):
+            v = t["status"][p[k]] if k == "status" else p[k]
+            if isinstance(v, int):
+                ws.write_number(r, j, v, f.get("box"))
+            else:
+                ws.write_string(r, j, "" if v is None else str(v), f.get("box"))
+    ws.freeze_panes(3, 0)
+    print_setup(ws, header=t["projects"], repeat_rows=(2, 2))
+
+
+def _outcome_names(lang: str) -> dict[str, str]:
+    """回访结果 labels in the sheet's language."""
+    return {c.zh: (c.en if lang == "en" else c.zh) for c in schema.BY_KEY["calls"].column("result").choices}

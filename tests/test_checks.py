@@ -208,8 +208,8 @@ def test_filed_and_verified_only_when_the_office_uses_them():
     assert not [f for f in run_checks(book, Policy(), AS_OF).findings if f.code == "V11"]
     strict = Policy(require_filed_verified=True)
     got = [f for f in run_checks(book, strict, AS_OF).findings if f.code == "V11"]
-    assert len(got) == 2 and {f.message_en.split(". ")[0] for f in got} == {"the record has no filer",
-                                                                            "the record has no verifier"}
+    assert len(got) == 2 and {f.message_en.split(". ")[0] for f in got} == {"The record has no filer",
+                                                                            "The record has no verifier"}
 
 
 def test_complaint_roles_from_policy_when_the_book_has_no_staff_sheet():

@@ -80,7 +80,11 @@ class Context:
         fmt = {"value": "" if value is None else value, "column": col_label, "extra": extra}
         return Finding(check.code, check.severity, sheet, row, column, cell,
                        check.message_zh.format(**fmt) + "。" + check.fix_zh,
-                       check.message_en.format(**fmt) + ". " + check.fix_en, value)
+                       _cap(check.message_en.format(**fmt)) + ". " + _cap(check.fix_en) + ".", value)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 REGISTRY: dict[str, Check] = {}

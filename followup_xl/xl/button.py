@@ -50,7 +50,7 @@ def book_from_xlwings(xl_book) -> Book:
         values = used.options(ndim=2).value or []
         top, left = used.row - 1, used.column - 1
         rows = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
-        read_rows(book, sheet.name, iter(rows), xl_book.name)
+        read_rows(book, sheet.name, iter(rows), xl_book.name, provenance=False)   # as `validate` reads
     require_our_sheets(book, xl_book.fullname)
     return book
 

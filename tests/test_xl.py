@@ -116,7 +116,17 @@ def test_macro_source_is_the_one_in_macros_folder():
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_xlsm(tmp_path):
+def test_libreoffice_loads_the_module_and_binds_the_buttons(tmp_path):
+    """An independent reader of the VBA project: LibreOffice decompresses it and wires the buttons."""
     path = write_staff_workbook(tmp_path / "book.xlsm", macro=True)
-    text = lo.pdf_text(path, tmp_path / "pdf")
-    assert "客户回访助手" in text
+    ods = lo.convert(path, "ods", tmp_path / "ods")
+    with zipfile.ZipFile(ods) as zf:
+        module = zf.read("Basic/VBAProject/FollowUp.xml").decode()
+        content = zf.read("content.xml").decode()
+    assert 'moduleType="normal"' in module and "Sub Validate()" in module and "Sub RefreshDue()" in module
+    assert "RunPython &quot;import followup_xl.xl.button as b; b.validate_button()&quot;" in module
+    assert "Basic/VBAProject/xlwings.xml" in zipfile.ZipFile(ods).namelist()   # RunPython itself
+    for label, macro in (("校验", "Validate"), ("刷新待回访", "RefreshDue")):
+        button = content.split(f'form:label="{label}"', 1)[1].split("</form:button>", 1)[0]
+        assert f"vnd.sun.star.script:VBAProject.FollowUp.{macro}?" in button
+    assert "客户回访助手" in content

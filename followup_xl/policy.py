@@ -36,7 +36,6 @@ RULE_NAMES = {
     "P14": ("业务员出差回来次日核实", "trip verification"),
     "P15": ("客户资料定期核实", "record re-verification"),
 }
-HARD_RULES = {"P2", "P3", "P4", "P5", "P6", "P7", "P9", "P13", "P14"}
 WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 
 
@@ -72,7 +71,7 @@ class Context:
 
 
 @dataclass
-class Customer_:
+class CustomerRecords:
     """One customer's records, in date order, as the rules read them."""
 
     customer: Customer
@@ -113,7 +112,7 @@ def satisfy(o: Obligation, calls: list[Call], window_start: dt.date, staged: boo
 
 # --- the rules -----------------------------------------------------------------
 
-def rule_routine(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
+def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P1 (+P11): every N days by class from the last successful call; 未接通 → retry next working
     day; 改约 → the agreed date; 拒访 → pause; a typed 下次回访日期 wins over the cadence."""
     c = cr.customer
@@ -138,7 +137,7 @@ def rule_routine(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
         if call.call_date is None or call.call_date < state["trigger"]:
             continue
         if call.successful:
-            yield _close_routine(ctx, c, state, call)
+            yield _routine(ctx, c, state, call)
             if call.next_date and call.next_date > call.call_date:
                 start(call.call_date, call.next_date,
                       f"员工约定下次回访日期{call.next_date}（上次成功回访{call.call_date}）",
@@ -156,32 +155,25 @@ def rule_routine(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
             state.update(due=call.next_date, why=f"客户改约至{call.next_date}（{call.call_date}约定）",
                          why_en=f"customer rescheduled to {call.next_date}", src=_ref(call), typed=call.next_date)
         elif call.result == "拒访":
-            yield _close_routine(ctx, c, state, call, flags=("refused",))
+            yield _routine(ctx, c, state, call, ("refused",))
             pause = ctx.policy.refusal_pause_days
             start(call.call_date, call.call_date + dt.timedelta(days=pause),
                   f"客户{call.call_date}拒访，暂停例行回访{pause}天", f"refused on {call.call_date}: paused {pause} days",
                   _ref(call))
-    yield _open_routine(ctx, c, state)
+    yield _routine(ctx, c, state)
 
 
-def _routine(ctx: Context, c: Customer, state: dict) -> Obligation:
+def _routine(ctx: Context, c: Customer, state: dict, by: Call | None = None, flags=()) -> Obligation:
+    """The current P1 obligation; closed by ``by`` when given (built once: this is the hot path)."""
     due = state["due"]
     typed = state["typed"]
     moved = ctx.cal.due_on_working_day(due, state["trigger"]) if typed is None else ctx.cal.on_or_after(due)
     return Obligation(c.customer_id, "P1", moved, state["why"], state["why_en"], c.name, c.owner, state["trigger"],
-                      state["src"], None, ("例行",), False, typed_date=typed, flags=state["flags"])
+                      state["src"], None, ("例行",), False, by.call_date if by else None, _ref(by) if by else None,
+                      typed_date=typed, flags=state["flags"] + flags)
 
 
-def _close_routine(ctx, c, state, call, flags=()) -> Obligation:
-    o = _routine(ctx, c, state)
-    return replace(o, satisfied_on=call.call_date, satisfied_by=_ref(call), flags=o.flags + flags)
-
-
-def _open_routine(ctx, c, state) -> Obligation:
-    return _routine(ctx, c, state)
-
-
-# event type → (rule, call types that satisfy it, policy field with the days or None)
+# event type → (rule, the 回访类型 values that satisfy it)
 EVENT_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "投诉": ("P2", ("投诉",)),
     "维修": ("P3", ("维修",)),
@@ -194,7 +186,7 @@ EVENT_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def rule_events(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
+def rule_events(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P2–P7, P13, P14: one obligation per event (three or four for a project); P10 for anonymity."""
     c = cr.customer
     p = ctx.policy
@@ -243,7 +235,7 @@ def rule_events(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
                                      reason_en=f"trip visit on {d}: verify the next working day", **base), cr.calls, d)
 
 
-def _project(ctx: Context, cr: Customer_, ev: Event, base: dict) -> Iterator[Obligation]:
+def _project(ctx: Context, cr: CustomerRecords, ev: Event, base: dict) -> Iterator[Obligation]:
     """P7: ~10 days after start, at mid-project, at planned completion; again at a late real completion."""
     d = ev.event_date
     eid = ev.event_id or ""
@@ -267,7 +259,7 @@ def _project(ctx: Context, cr: Customer_, ev: Event, base: dict) -> Iterator[Obl
         yield o
 
 
-def rule_dormant(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
+def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P8: no deal for N months → a follow-up call (any successful call after that day)."""
     c = cr.customer
     deals = [e.event_date for e in cr.events if e.event_type == "成交" and e.event_date]
@@ -287,7 +279,7 @@ def rule_dormant(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
     yield o
 
 
-def rule_open_issues(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
+def rule_open_issues(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P9: an issue left 未解决 → call again within N working days, until resolved."""
     c = cr.customer
     n = ctx.policy.unresolved_issue_workdays
@@ -306,7 +298,7 @@ def rule_open_issues(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
         yield o
 
 
-def rule_verification(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
+def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P15: a record not verified within the policy's period is due for verification."""
     c = cr.customer
     period = ctx.policy.verification_period_days
@@ -322,7 +314,7 @@ def rule_verification(ctx: Context, cr: Customer_) -> Iterator[Obligation]:
                      c.name, c.verified_by or c.owner, last, _cust_src(c), None, (), False)
 
 
-CUSTOMER_RULES: list[Callable[[Context, Customer_], Iterable[Obligation]]] = [
+CUSTOMER_RULES: list[Callable[[Context, CustomerRecords], Iterable[Obligation]]] = [
     rule_routine, rule_events, rule_dormant, rule_open_issues, rule_verification,
 ]
 
@@ -375,7 +367,7 @@ def compute_obligations(book: Book, policy: Policy, as_of: dt.date,
         seen.add(c.customer_id)
         mine = sorted(calls.get(c.customer_id, []), key=lambda x: (x.call_date, x.call_time or dt.time(), _ref(x)))
         evs = sorted(events.get(c.customer_id, []), key=lambda e: (e.event_date, e.event_id or ""))
-        cr = Customer_(c, mine, evs)
+        cr = CustomerRecords(c, mine, evs)
         for rule in CUSTOMER_RULES:
             out.extend(rule(ctx, cr))
     out.extend(rule_appointments(ctx, book))

@@ -107,7 +107,7 @@ class Policy(BaseModel):
         bad = {k: n for k, n in v.items() if n <= 0}
         if bad:
             raise ValueError(f"回访间隔必须大于 0 天 interval must be > 0: {bad}")
-        return v
+        return {"A": 7, "B": 14, "C": 30, **v}  # "A=5" in the 规则 sheet changes class A only
 
     @field_validator("complaint_roles")
     @classmethod
@@ -125,6 +125,9 @@ class Policy(BaseModel):
             raise ValueError("提案反馈天数应满足 一般 ≤ 副总审批 ≤ 重大复杂 (proposal days must not decrease)")
         if self.deal_first_week_days > 28:
             raise ValueError("成交次月第一周天数不能超过 28 (that rule could never fire)")
+        both = sorted(set(self.extra_holidays) & set(self.extra_workdays))
+        if both:
+            raise ValueError(f"{both[0]} 既列为休息日又列为工作日 (both a day off and a working day)")
         return self
 
 

@@ -3,6 +3,8 @@
 import datetime as dt
 import random
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from followup_xl.calendar import WorkCalendar
@@ -164,3 +166,28 @@ def test_due_dates_are_working_days_and_never_before_their_trigger(seed):
         assert cal.is_working_day(o.due_date), o
         if o.trigger_date:
             assert o.due_date >= o.trigger_date, o
+
+
+def test_new_year_into_a_year_without_official_data():
+    # A class, last call Fri 2026-12-25: +7 = 2027-01-01, New Year (fixed by law) → Thu 2026-12-31
+    r = run(book([customer()], [call(date="2026-12-25")]), as_of="2026-12-28")
+    assert only(r, "P1", True)[0].due_date == D("2026-12-31")
+    assert len(r.warnings) == 1 and "2027" in r.warnings[0]
+    # the office's own 节假日 list wins: 12-31 declared a day off → 12-30
+    r = compute_obligations(book([customer()], [call(date="2026-12-25")]),
+                            Policy(extra_holidays=[D("2026-12-31")]), D("2026-12-28"))
+    assert only(r, "P1", True)[0].due_date == D("2026-12-30")
+
+
+def test_policy_settings_are_checked_with_sentences():
+    from followup_xl.errors import UsageError
+    from followup_xl.settings import policy_from_rows
+
+    assert policy_from_rows([("例行回访间隔天数", "A=5", "规则!B2")]).cadence_days == {"A": 5, "B": 14, "C": 30}
+    for key, value, words in [("例行回访间隔天数", "A=-5", "大于 0"), ("例行回访间隔天数", "D=7", "未知客户类别"),
+                              ("成交次月第一周天数", "40", "28"), ("投诉处理后回访天数", "-1", "complaint_days")]:
+        with pytest.raises(UsageError) as exc:
+            policy_from_rows([(key, value, "规则!B2")])
+        assert words in exc.value.message("zh"), (key, value)
+    with pytest.raises(UsageError):
+        policy_from_rows([("增加休息日", "2026-12-31", None), ("增加工作日", "2026-12-31", None)])

@@ -13,7 +13,8 @@ REQUIRED = {
 
 @check("V1", ERROR, "必填项缺失", "required field missing",
        "「{column}」没有填写", "{column} is empty",
-       "请补填；回访记录须详细、属实、标注时间", "fill it in: records must be detailed, true and timed",
+       "请补填：客户须有编号、名称、电话；回访记录须写明日期、方式、类型、回访人和内容（详细、属实）",
+       "fill it in: a customer needs an id, name and phone; a call needs its date, method, type, caller and content",
        "回访记录表 第7行 回访内容为空 → V1", "REQUIREMENTS V1; 000 详细、属实、标注时间")
 def required(ctx: Context, c: Check):
     for sheet, keys in REQUIRED.items():

@@ -87,6 +87,10 @@ def mark(wb, findings: list[Finding], lang: str) -> None:
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:G{len(findings) + 1}"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True     # one page wide, as many long as it takes
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"       # printable: one page wide, header repeated
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True

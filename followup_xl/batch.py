@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FollowupError
+from .io.history import is_history_dir
 from .io.reader import read_book
 from .models import Book
 
@@ -38,6 +39,8 @@ class Input:
 
 def _ignore_reason(p: Path) -> str | None:
     name = p.name
+    if is_history_dir(p.parent):
+        return "总表的历史档案（与总表一起读取，不单独合并）"
     if name.startswith("~$"):
         return "Excel 的锁定文件（工作簿正在别人电脑上打开）"
     if name.startswith("."):

@@ -15,7 +15,9 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
 * Events by 事项编号 (else content); staff by name; rules from the first book
   that has them; office holidays are the union.
 * Records keep their original provenance: a record read from an earlier master
-  keeps the staff book, sheet and row it first came from.
+  keeps the staff book, sheet and row it first came from, and earlier masters
+  are merged first, so a re-merge keeps the versions the master already has
+  (and its archived years stay unchanged).
 * Nothing is dropped for age: retention only ever keeps (B4).
 """
 
@@ -71,7 +73,8 @@ def _book_owner(book: Book) -> str | None:
 
 
 def merge_books(books: list[tuple[str, Book]]) -> MergeResult:
-    """Merge in the given order (the caller sorts inputs for a reproducible master)."""
+    """Merge earlier masters first, then the rest in the given order (the caller sorts them)."""
+    books = sorted(books, key=lambda lb: not _is_master(lb[1], lb[0]))
     out = Book(path="master")
     result = MergeResult(out)
     own_file: dict[str, str] = {}           # owner → the file that is their own book

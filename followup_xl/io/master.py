@@ -5,22 +5,27 @@ reads it unchanged) plus provenance columns (来源文件/来源工作表/来源
 sheet and a 来源 sheet. Tables are not available in constant_memory mode, so
 data sheets get an autofilter and a frozen header instead.
 
-History longer than one sheet: when the calls outgrow ``row_limit`` (Excel's
-1,048,575 data rows), they are split by year — 回访记录表 keeps the newest year,
-older years go to 回访记录表2025, 回访记录表2024 … and a year that alone is too
-long continues in 回访记录表2025-2. The reader treats every such sheet as calls.
+History: past ``archive_over`` calls, closed years go to workbooks beside the
+master (see ``history``), written only when their rows changed. Within one
+workbook, calls that outgrow ``row_limit`` (Excel's 1,048,575 data rows) are
+split by year — 回访记录表 keeps the newest year, older years go to
+回访记录表2025, 回访记录表2024 … and a year that alone is too long continues in
+回访记录表2025-2. The reader treats every such sheet as calls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .. import schema
 from ..models import Book, Record
 from ..schema import ColType
-from .atomic import atomic_output
+from .atomic import atomic_output, check_output
+from .history import ARCHIVE_OVER, HISTORY_HEADERS, HISTORY_SHEET, history_dir, referenced_files
 from .xlsx import Formats, new_workbook, print_setup
 
 EXCEL_ROW_LIMIT = 1_048_575          # data rows under one header row
@@ -108,9 +113,10 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
     return r
 
 
-def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh") -> list[tuple[str, list]]:
+def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh",
+                base: str | None = None) -> list[tuple[str, list]]:
     """(sheet name, calls) pairs: one sheet while it fits, else one per year (newest unsuffixed)."""
-    base = schema.CALLS.title(lang)
+    base = base or schema.CALLS.title(lang)
     if len(calls) <= row_limit:
         return [(base, calls)]
     by_year: dict[int | None, list] = {}
@@ -128,20 +134,86 @@ def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh")
     return out
 
 
+def split_history(calls: list, archive_over: int = ARCHIVE_OVER) -> tuple[list, dict[int, list]]:
+    """(calls the master keeps, {closed year: calls}) — everything stays in the master up to ``archive_over``."""
+    years = {k.call_date.year for k in calls if k.call_date}
+    if len(calls) <= archive_over or len(years) < 2:
+        return calls, {}
+    newest = max(years)
+    current, closed = [], {}
+    for k in calls:
+        y = k.call_date.year if k.call_date else newest
+        (current if y == newest else closed.setdefault(y, [])).append(k)
+    return current, dict(sorted(closed.items()))
+
+
+def fingerprint(records: list[Record]) -> str:
+    """A stable digest of rows as written (values, unreadable text, provenance): names an archive file."""
+    h = hashlib.sha256()
+    for rec in records:
+        d = rec.__dict__
+        s = d["src"]
+        h.update(repr((tuple(d[k] for k in rec.SHEET.keys), sorted(d["bad"].items()),
+                       (s.file, s.sheet, s.row) if s else None)).encode())
+    return h.hexdigest()
+
+
+def _write_history(target: Path, closed: dict[int, list], lang: str, row_limit: int, protect_inputs,
+                   on_sheet) -> list[list]:
+    """Write the closed years not already beside the master; the 历史档案 rows for the master."""
+    if not closed:
+        return []
+    folder = history_dir(target)
+    folder.mkdir(exist_ok=True)
+    listed = []
+    for year, rows in closed.items():
+        fp = fingerprint(rows)
+        name = f"{schema.CALLS.title(lang)}{year}_{fp[:12]}.xlsx"
+        if not (folder / name).is_file():      # same rows as last time: already there, not rewritten
+            with atomic_output(folder / name, protect_inputs) as tmp:
+                wb = new_workbook(tmp, constant_memory=True)
+                fmts = Formats(wb)
+                for sheet_name, part in call_sheets(rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"):
+                    n = _write_records(wb, fmts, sheet_name, schema.CALLS, part, lang)
+                    if on_sheet:
+                        on_sheet(sheet_name, n)
+                wb.close()
+        listed.append([year, name, len(rows), fp])
+    return listed
+
+
+def _prune_history(target: Path, lang: str) -> None:
+    """Remove archive files of ours that no master in the folder lists any more."""
+    folder = history_dir(target)
+    if not folder.is_dir():
+        return
+    keep = referenced_files(target.parent)
+    if keep is None:
+        return
+    for f in folder.glob(f"{schema.CALLS.title(lang)}*_*.xlsx"):
+        if f.name not in keep:
+            f.unlink(missing_ok=True)
+
+
 def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inputs: list[dict],
                  lang: str = "zh", row_limit: int = EXCEL_ROW_LIMIT, protect_inputs: Iterable = (),
                  on_sheet: Callable[[str, int], None] | None = None,
-                 extra_sheets: Callable | None = None) -> str:
+                 extra_sheets: Callable | None = None, archive_over: int = ARCHIVE_OVER) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
     ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
-    constant_memory: write each sheet's rows in order.
+    constant_memory: write each sheet's rows in order. Closed years beyond
+    ``archive_over`` calls go to the history folder first, the master last.
     """
+    protect_inputs = list(protect_inputs)
+    target = check_output(path, protect_inputs)
+    current, closed = split_history(book.calls, archive_over)
+    listed = _write_history(target, closed, lang, row_limit, protect_inputs, on_sheet)
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True)
         fmts = Formats(wb)
         parts = [(schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)]
-        parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(book.calls, row_limit, lang)]
+        parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)]
         parts += [(schema.EVENTS.title(lang), schema.EVENTS, book.events),
                   (schema.STAFF.title(lang), schema.STAFF, book.staff),
                   (schema.RULES.title(lang), schema.RULES, book.rules),
@@ -165,9 +237,12 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
                        i.get("calls"), i.get("events"), i.get("new_customers"), i.get("new_calls"),
                        i.get("new_events"), i.get("sha256"), i.get("error") or i.get("note")] for i in inputs],
                      [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
+        if listed:
+            _write_plain(wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66])
         if extra_sheets:
             extra_sheets(wb, fmts)
         wb.close()
+    _prune_history(target, lang)
     return os.fspath(path)
 
 

@@ -1,0 +1,114 @@
+"""The history store: closed years beside the master, read with it, not rewritten when unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import openpyxl
+import pytest
+
+from followup_xl import api, example_office
+from followup_xl.errors import UnreadableWorkbook
+from followup_xl.io.history import HISTORY_DIR
+from followup_xl.io.reader import read_book
+from followup_xl.io.template import write_staff_workbook
+from followup_xl.models import Call
+
+
+def key(c):
+    return tuple(str(c.raw(k)) for k in ("record_id", "customer_id", "call_date", "call_time", "method",
+                                           "call_type", "caller", "content"))
+
+
+@pytest.fixture
+def three_years(tmp_path):
+    """One staff book whose calls span 2024, 2025 and 2026."""
+    office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
+    book = office.books["张伟"]
+    third = len(book.calls) // 3
+    for i, k in enumerate(book.calls[: 2 * third]):
+        object.__setattr__(k, "call_date", k.call_date.replace(year=2024 if i < third else 2025))
+    staff = tmp_path / "staff"
+    staff.mkdir()
+    write_staff_workbook(staff / "张伟_客户回访.xlsx", book=book)
+    return book, staff / "张伟_客户回访.xlsx"
+
+
+def fingerprints(folder):
+    return {p.name: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in folder.iterdir()}
+
+
+def test_closed_years_go_beside_the_master_and_are_read_with_it(tmp_path, three_years):
+    book, src = three_years
+    out = tmp_path / "汇总" / "总表.xlsx"
+    out.parent.mkdir()
+    assert api.merge([str(src)], str(out), archive_over=20)["exit_code"] == 0
+    archive = out.parent / HISTORY_DIR
+    assert sorted(p.name[:9] for p in archive.iterdir()) == ["回访记录表2024", "回访记录表2025"]
+    wb = openpyxl.load_workbook(out, read_only=True)
+    own = [r[2] for r in wb["回访记录表"].iter_rows(min_row=2, values_only=True)]
+    assert own and all(d.year == 2026 for d in own)           # the master itself keeps the newest year
+    assert [r[0] for r in wb["历史档案"].iter_rows(min_row=2, values_only=True)] == [2024, 2025]
+    back = read_book(out)
+    assert sorted(map(key, back.calls)) == sorted(map(key, book.calls))
+    assert {c.src.file for c in back.calls} == {src.name}     # provenance: the staff book, not the archive
+
+
+def test_weekly_remerge_writes_only_the_year_that_changed(tmp_path, three_years):
+    book, src = three_years
+    folder = tmp_path / "汇总"
+    folder.mkdir()
+    last = folder / "第47周总表.xlsx"
+    api.merge([str(src)], str(last), archive_over=20)
+    before = fingerprints(folder / HISTORY_DIR)
+    first = book.calls[-1]
+    new = Call.build(None, {}, {}, {**{k: getattr(first, k) for k in first.SHEET.keys},
+                                    "record_id": "R-NEW-1", "call_date": dt.date(2026, 11, 27)})
+    book.calls.append(new)
+    src.unlink()
+    write_staff_workbook(src, book=book)                      # this week's staff book: one new call
+    this = folder / "第48周总表.xlsx"
+    res = api.merge([str(last), str(src)], str(this), archive_over=20)
+    assert res["exit_code"] == 0 and res["calls"] == len(book.calls)
+    assert fingerprints(folder / HISTORY_DIR) == before        # closed years untouched, none added
+    assert sorted(map(key, read_book(this).calls)) == sorted(map(key, book.calls))
+    assert sorted(map(key, read_book(last).calls)) == sorted(map(key, book.calls[:-1]))
+
+
+def test_a_changed_closed_year_gets_a_new_file_and_the_unlisted_one_goes(tmp_path, three_years):
+    book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    old = {p.name for p in (tmp_path / HISTORY_DIR).iterdir()}
+    late = Call.build(None, {}, {}, {**{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
+                                     "record_id": "R-LATE-1", "call_date": dt.date(2024, 12, 30)})
+    book.calls.append(late)                                    # a 2024 call entered late
+    src.unlink()
+    write_staff_workbook(src, book=book)
+    out.unlink()                                               # the same master name, written again
+    api.merge([str(src)], str(out), archive_over=20)
+    now = {p.name for p in (tmp_path / HISTORY_DIR).iterdir()}
+    assert {n[:9] for n in now} == {"回访记录表2024", "回访记录表2025"}
+    assert len(now - old) == 1 and next(iter(now - old)).startswith("回访记录表2024")
+    assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls))
+
+
+def test_a_missing_history_file_is_named_not_skipped(tmp_path, three_years):
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    victim = sorted((tmp_path / HISTORY_DIR).iterdir())[0]
+    victim.unlink()
+    with pytest.raises(UnreadableWorkbook, match=victim.name):
+        read_book(out)
+
+
+def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three_years):
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    res = api.merge([str(tmp_path)], str(tmp_path.parent / f"{tmp_path.name}-2.xlsx"), archive_over=20)
+    status = {p["path"].rsplit("/", 1)[-1]: p["status"] for p in res["inputs"]}
+    assert [s for n, s in status.items() if n.startswith("回访记录表")] == ["ignored", "ignored"]
+    assert status["总表.xlsx"] == "merged"

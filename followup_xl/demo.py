@@ -75,6 +75,7 @@ def step_validate(run: DemoRun) -> None:
 
 
 def step_merge(run: DemoRun) -> None:
+    """Monday: the manager merges everyone's books into one master; later steps read it."""
     from . import api
 
     out = run.path("3_汇总", "客户回访总表.xlsx")

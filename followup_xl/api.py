@@ -292,28 +292,30 @@ def weekly(path: str, week_of=None, out: str | None = None, policy_path: str | N
 
 
 def report(path: str, month: str, out: str | None = None, policy_path: str | None = None,
-           mask_phones: bool = False) -> dict:
-    """The monthly report (M1) for ``month`` (YYYY-MM)."""
+           mask_phones: bool = False, lang: str = "zh") -> dict:
+    """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book."""
     from .io.report_writer import write_report
     from .normalize import mask_phone
-    from .report import monthly_report
+    from .report import month_bounds, monthly_report
 
+    month_bounds(month)
     book, policy = load(path, policy_path)
     r = monthly_report(book, policy, month, mask=mask_phone if mask_phones else None)
     if out:
-        write_report(out, r, inputs=[path])
+        write_report(out, r, inputs=[path], lang=lang, source=os.path.basename(path))
         r["output"] = out
     return r
 
 
-def scores(path: str, year: int, out: str | None = None, policy_path: str | None = None, as_of=None) -> dict:
-    """Staff scores (M2) for ``year``."""
-    from .io.report_writer import write_scores
+def scores(path: str, year: int, out: str | None = None, policy_path: str | None = None, as_of=None,
+           lang: str = "zh") -> dict:
+    """Staff scores (M2) for ``year``, judged on the whole months up to ``as_of``."""
+    from .io.scores_writer import write_scores
     from .scores import yearly_scores
 
     book, policy = load(path, policy_path)
     s = yearly_scores(book, policy, year, as_of=as_of)
     if out:
-        write_scores(out, s, inputs=[path])
+        write_scores(out, s, inputs=[path], lang=lang)
         s["output"] = out
     return s

@@ -107,18 +107,30 @@ def step_weekly(run: DemoRun) -> None:
 
 
 def step_report(run: DemoRun) -> None:
+    """The monthly report of the last full month before the demo's today (2026-10)."""
     from . import api
+    from .report import shift_month
 
-    month = f"{run.as_of.year:04d}-{run.as_of.month - 1:02d}" if run.as_of.month > 1 else f"{run.as_of.year - 1}-12"
+    book = run.master or run.staff_books[0]
+    month = shift_month(f"{run.as_of:%Y-%m}", -1)
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
-    r = api.report(run.master, month, out=out, mask_phones=True)
+    r = api.report(book, month, out=out, mask_phones=True, lang=run.lang)
     run.written.append(out)
     run.say(f"月报 report {month}: 应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
-            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}")
+            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表")
+
+
+def step_scores(run: DemoRun) -> None:
+    """The year's staff scores (电话回访员考核) up to the demo's today."""
+    from . import api
+
+    book = run.master or run.staff_books[0]
     out = run.path("7_月报", f"电话回访员考核_{run.as_of.year}.xlsx")
-    s = api.scores(run.master, run.as_of.year, out=out, as_of=run.as_of)
+    s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang)
     run.written.append(out)
-    run.say(f"考核 scores {run.as_of.year}: {len(s['staff'])} 人")
+    best = max((p for p in s["staff"] if p["yearly_score"] is not None), key=lambda p: p["yearly_score"], default=None)
+    run.say(f"考核 scores {run.as_of.year}: {len(s['staff'])} 人，考核 {len(s['months_scored'])} 个整月"
+            + (f"，最高年度分 {best['name']} {best['yearly_score']}" if best else ""))
 
 
 def step_due(run: DemoRun) -> None:
@@ -156,7 +168,7 @@ def step_split(run: DemoRun) -> None:
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_weekly, step_report,
+STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_weekly, step_report, step_scores,
                                           step_handover, step_split]
 
 

@@ -1,38 +1,53 @@
-"""The monthly report (客户回访月报, REQUIREMENTS M1): pure arithmetic over a Book.
+"""The monthly report (客户回访月报, REQUIREMENTS M1): pure arithmetic over plain records.
 
-Definitions (the reconciliation test recomputes the headline figures from them):
-* planned (本月应回访): customer follow-up obligations (P1–P11, P13, P14) whose due
-  date falls in the month, plus those carried in overdue — due before the month
-  and not satisfied before it. P12 (per-person visits) and P15 (record checks)
-  are not customer calls and are reported apart.
-* done (实施回访): planned obligations of a customer who was called in the month
-  (any result) on or after the obligation's trigger.
-* successful (成功回访): planned obligations satisfied by a successful call made in
-  the month.
-* Coverage P2–P4: triggers (complaint closed / repair done / activity) dated in
-  the month whose follow-up obligation was satisfied by the month's end.
+Definitions (the report's 说明 sheet repeats them; the reconciliation test recomputes them):
+* planned 应回访 — follow-ups of one customer (every rule but P12, a person's weekly visits, and
+  P15, record checks) still open on the 1st that fall due by the month's end (due in the month,
+  or carried in overdue), plus those satisfied in the month ahead of a later due date: work done
+  early counts in the month it was done, so every satisfied follow-up is counted exactly once.
+* done 实施 — planned and worked on in the month: satisfied by a call in the month, or attempted:
+  a call to that customer in the month, on or after the item's trigger, that would have satisfied
+  it had it got through (未接通 / 改约 / 拒访 of a matching 回访类型, or naming the event).
+* successful 成功 — satisfied in the month by a call whose 结果 is 成功 (or blank). A 拒访 ends
+  the routine cadence (the engine flags that item "refused"), so it is done but not successful.
+* planned/done/successful are counted per item's owner (客户负责人, the event's for events);
+  calls and satisfaction per 回访人.
+* coverage P2–P4 — complaints closed / repairs done / activities held in the month, and how many
+  of them were followed up by the month's end.
 """
 
 from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 from .calendar import WorkCalendar
-from .models import Book
+from .errors import UsageError
+from .models import Book, Call, Customer, Event, Staff
+from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
 from .settings import Policy
 
-CALL_RULES = {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P11", "P13", "P14"}
+CALL_RULES = frozenset(RULE_NAMES) - {"P10", "P12", "P15"}
+ANY_CALL_RULES = frozenset({"P1", "P8", "P9"})   # closed by any successful call, whatever its type
 COVERAGE = (("P2", "投诉", "complaint_coverage_pct"), ("P3", "维修", "repair_coverage_pct"),
             ("P4", "活动", "activity_coverage_pct"))
+NO_OWNER = "（无负责人）"
+TOP_N = 10
+LIST_N = 30
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    y, m = (int(x) for x in month.split("-"))
-    return dt.date(y, m, 1), dt.date(y, m, _cal.monthrange(y, m)[1])
+    """First and last day of ``YYYY-MM``; a sentence, not a traceback, for anything else."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1900:
+        raise UsageError(f"月份应为 YYYY-MM，例如 2026-10：{month!r}", f"the month must be YYYY-MM, e.g. 2026-10: {month!r}")
+    y, mo = int(m[1]), int(m[2])
+    return dt.date(y, mo, 1), dt.date(y, mo, _cal.monthrange(y, mo)[1])
 
 
 def shift_month(month: str, delta: int) -> str:
@@ -45,137 +60,189 @@ def pct(a: int, b: int) -> float | None:
     return round(100.0 * a / b, 1) if b else None
 
 
-@dataclass
-class Headline:
-    planned: int
-    done: int
-    successful: int
-    satisfaction_avg: float | None
-    calls: int
+def avg(xs: list[int]) -> float | None:
+    return round(sum(xs) / len(xs), 2) if xs else None
 
 
-def _headline_rows(book: Book, obligations, start: dt.date, end: dt.date):
-    """The planned obligations of a month with (done, successful) flags."""
-    called: dict[str, list[dt.date]] = defaultdict(list)
-    for k in book.calls:
+@dataclass(frozen=True)
+class Item:
+    """One planned follow-up of the month and what became of it."""
+
+    obligation: Obligation
+    done: bool
+    successful: bool
+
+
+def _ref(call: Call) -> str:
+    """The same reference the policy engine puts in ``source``/``satisfied_by``."""
+    if call.record_id:
+        return call.record_id
+    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
+
+
+def _could_satisfy(o: Obligation, call: Call) -> bool:
+    if o.rule in ANY_CALL_RULES:
+        return True
+    if o.event_id and call.event_id == o.event_id:
+        return True
+    return call.call_type in o.call_types and not call.event_id   # a typed call naming another event is not it
+
+
+def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start: dt.date, end: dt.date) -> list[Item]:
+    """The month's planned follow-ups with their done / successful flags (definitions above)."""
+    obligations = list(obligations)
+    month_calls: dict[str, list[Call]] = defaultdict(list)
+    for k in calls:
         if k.customer_id and k.call_date and start <= k.call_date <= end:
-            called[k.customer_id].append(k.call_date)
-    rows = []
+            month_calls[k.customer_id].append(k)
+    items = []
     for o in obligations:
         if o.rule not in CALL_RULES or not o.customer_id:
             continue
-        in_month = start <= o.due_date <= end
-        carried = o.due_date < start and (o.satisfied_on is None or o.satisfied_on >= start)
-        if not (in_month or carried):
+        sat = o.satisfied_on
+        in_month = sat is not None and start <= sat <= end
+        if not (in_month or (o.due_date <= end and (sat is None or sat >= start))):
             continue
+        ok = in_month and "refused" not in o.flags     # the engine closes the cadence on a 拒访 too
         since = max(start, o.trigger_date or start)
-        done = any(d >= since for d in called.get(o.customer_id, ()))
-        ok = o.satisfied_on is not None and start <= o.satisfied_on <= end
-        rows.append((o, done or ok, ok))
-    return rows
+        tried = in_month or any(k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
+                                for k in month_calls.get(o.customer_id, ()))
+        items.append(Item(o, tried, ok))
+    return items
 
 
-def headline(book: Book, policy: Policy, month: str, cal: WorkCalendar | None = None) -> tuple:
+def headline(items: list[Item], calls: list[Call]) -> dict:
+    """The figures every comparison uses: ``calls`` are the month's calls."""
+    planned = len(items)
+    done = sum(i.done for i in items)
+    ok = sum(i.successful for i in items)
+    sats = [k.satisfaction for k in calls if k.satisfaction]
+    return {"planned": planned, "done": done, "done_pct": pct(done, planned), "successful": ok,
+            "successful_pct": pct(ok, planned), "calls": len(calls),
+            "successful_calls": sum(1 for k in calls if k.successful), "satisfaction_avg": avg(sats)}
+
+
+def _calls_in(calls: list[Call], start: dt.date, end: dt.date) -> list[Call]:
+    return [k for k in calls if k.call_date and start <= k.call_date <= end]
+
+
+def _people(staff: list[Staff], customers: list[Customer], start: dt.date, end: dt.date) -> list[str]:
+    """Staff (员工) employed some time in the month; the customers' owners when there is no 人员 sheet."""
+    names = {s.name for s in staff if s.name and s.role in (None, "员工")
+             and not (s.joined and s.joined > end) and not (s.left and s.left < start)
+             and not (s.has_left and not s.left)}
+    return sorted(names or {c.owner for c in customers if c.owner})
+
+
+def _open_issues(calls: list[Call], end: dt.date, customers: dict[str, Customer]) -> list[dict]:
+    """Customers whose latest call with a 问题状态 up to ``end`` still says 未解决."""
+    latest: dict[str, Call] = {}
+    for k in sorted((k for k in calls if k.customer_id and k.call_date and k.call_date <= end and k.issue_status),
+                    key=lambda k: (k.call_date, k.call_time or dt.time())):
+        latest[k.customer_id] = k
+    out = [{"customer_id": cid, "customer_name": customers[cid].name if cid in customers else None,
+            "owner": customers[cid].owner if cid in customers else None, "issue": k.issue,
+            "since": k.call_date.isoformat(), "days_open": (end - k.call_date).days}
+           for cid, k in latest.items() if k.issue_status == "未解决"]
+    return sorted(out, key=lambda x: (x["since"], x["customer_id"]))
+
+
+def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], customers: list[Customer],
+                calls: list[Call], events: list[Event], staff: list[Staff], policy: Policy,
+                mask: Callable[[str | None], str | None] | None = None) -> dict:
+    """Every number of ``month``, JSON-able. ``obligations_for(m)`` gives the obligations computed
+    as of month ``m``'s last day (the comparisons and the trend need other months)."""
     start, end = month_bounds(month)
-    result = compute_obligations(book, policy, end, cal)
-    rows = _headline_rows(book, result.obligations, start, end)
-    sats = [k.satisfaction for k in book.calls if k.call_date and start <= k.call_date <= end and k.satisfaction]
-    calls = sum(1 for k in book.calls if k.call_date and start <= k.call_date <= end)
-    h = Headline(len(rows), sum(d for _o, d, _s in rows), sum(s for _o, _d, s in rows),
-                 round(sum(sats) / len(sats), 2) if sats else None, calls)
-    return h, rows, result
+    by_id = {c.customer_id: c for c in customers if c.customer_id}
+    obligations = obligations_for(month)
+    items = month_items(obligations, calls, start, end)
+    mc = _calls_in(calls, start, end)
+    out: dict = {"month": month, "start": start.isoformat(), "end": end.isoformat(), **headline(items, mc)}
+    out["satisfaction_distribution"] = {str(i): sum(1 for k in mc if k.satisfaction == i) for i in range(1, 6)}
+    out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
 
+    per_owner: dict[str, list[Item]] = defaultdict(list)
+    per_rule: dict[str, list[Item]] = defaultdict(list)
+    for i in items:
+        per_owner[i.obligation.owner or NO_OWNER].append(i)
+        per_rule[i.obligation.rule].append(i)
+    per_caller: dict[str, list[Call]] = defaultdict(list)
+    for k in mc:
+        per_caller[k.caller or NO_OWNER].append(k)
+    out["by_owner"] = [{"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
+                       for n in sorted(set(per_owner) | set(per_caller))]
+    out["by_type"] = [{"rule": r, "name": RULE_NAMES[r][0], "name_en": RULE_NAMES[r][1],
+                       **{k: v for k, v in headline(per_rule[r], []).items()
+                          if k in ("planned", "done", "done_pct", "successful", "successful_pct")}}
+                      for r in sorted(per_rule, key=lambda r: int(r[1:]))]
 
-def monthly_report(book: Book, policy: Policy, month: str, cal: WorkCalendar | None = None,
-                   mask=None) -> dict:
-    """Every number of the month, JSON-able. ``mask`` hides phones in the listed items."""
-    cal = cal or WorkCalendar.from_policy(policy)
-    start, end = month_bounds(month)
-    h, rows, result = headline(book, policy, month, cal)
-    month_calls = [k for k in book.calls if k.call_date and start <= k.call_date <= end]
-    customers = {c.customer_id: c for c in book.customers}
-
-    by_owner: dict[str, Counter] = defaultdict(Counter)
-    by_rule: dict[str, Counter] = defaultdict(Counter)
-    for o, done, ok in rows:
-        for bucket in (by_owner[o.owner or "（无负责人）"], by_rule[o.rule]):
-            bucket["planned"] += 1
-            bucket["done"] += done
-            bucket["successful"] += ok
-    sat_by_owner: dict[str, list[int]] = defaultdict(list)
-    sat_by_type: dict[str, list[int]] = defaultdict(list)
-    for k in month_calls:
+    per_type: dict[str, list[int]] = defaultdict(list)
+    for k in mc:
         if k.satisfaction:
-            sat_by_owner[k.caller or "（无回访人）"].append(k.satisfaction)
-            sat_by_type[k.call_type or "（未填）"].append(k.satisfaction)
-    avg = lambda xs: round(sum(xs) / len(xs), 2) if xs else None  # noqa: E731
-
-    out: dict = {
-        "month": month, "start": start.isoformat(), "end": end.isoformat(),
-        "planned": h.planned, "done": h.done, "done_pct": pct(h.done, h.planned),
-        "successful": h.successful, "successful_pct": pct(h.successful, h.planned),
-        "calls": h.calls, "successful_calls": sum(1 for k in month_calls if k.successful),
-        "satisfaction_avg": h.satisfaction_avg,
-        "satisfaction_distribution": {str(i): sum(1 for k in month_calls if k.satisfaction == i) for i in range(1, 6)},
-    }
-    owners = sorted(set(by_owner) | set(sat_by_owner))
-    out["by_owner"] = [{"owner": n, "planned": by_owner[n]["planned"], "done": by_owner[n]["done"],
-                        "successful": by_owner[n]["successful"],
-                        "done_pct": pct(by_owner[n]["done"], by_owner[n]["planned"]),
-                        "calls": sum(1 for k in month_calls if (k.caller or "（无回访人）") == n),
-                        "satisfaction_avg": avg(sat_by_owner.get(n, []))} for n in owners]
-    out["by_type"] = [{"rule": r, "name": RULE_NAMES[r][0], "planned": c["planned"], "done": c["done"],
-                       "successful": c["successful"], "done_pct": pct(c["done"], c["planned"])}
-                      for r, c in sorted(by_rule.items(), key=lambda kv: int(kv[0][1:]))]
+            per_type[k.call_type or "（未填）"].append(k.satisfaction)
     out["satisfaction_by_type"] = [{"call_type": t, "average": avg(v), "count": len(v)}
-                                   for t, v in sorted(sat_by_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))]
-    lowest = sorted((k for k in month_calls if k.satisfaction and k.satisfaction <= 2),
+                                   for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))]
+    hide = mask or (lambda p: p)
+    lowest = sorted((k for k in mc if k.satisfaction and k.satisfaction <= 2),
                     key=lambda k: (k.satisfaction, k.call_date, k.customer_id or ""))
     out["lowest_scored"] = [{"customer_id": k.customer_id,
-                             "customer_name": customers[k.customer_id].name if k.customer_id in customers else None,
-                             "phone": (mask or (lambda p: p))(customers[k.customer_id].phone)
-                             if k.customer_id in customers else None,
+                             "customer_name": by_id[k.customer_id].name if k.customer_id in by_id else None,
+                             "phone": hide(by_id[k.customer_id].phone) if k.customer_id in by_id else None,
                              "date": k.call_date.isoformat(), "call_type": k.call_type, "satisfaction": k.satisfaction,
-                             "caller": k.caller, "issue": k.issue} for k in lowest[:30]]
-    issues = Counter(k.issue for k in month_calls if k.issue)
-    out["top_issues"] = [{"issue": i, "count": n} for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
-    open_p9 = [o for o in result.open() if o.rule == "P9"]
-    out["open_issues_at_month_end"] = len(open_p9)
+                             "caller": k.caller, "issue": k.issue} for k in lowest[:LIST_N]]
+    issues = Counter(k.issue for k in mc if k.issue)
+    out["top_issues"] = [{"issue": i, "count": n}
+                         for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]]
+    open_issues = _open_issues(calls, end, by_id)
+    out["open_issues_at_month_end"] = len(open_issues)
+    out["open_issues"] = open_issues[:LIST_N]
+
     out["coverage"] = []
     for rule, etype, field_name in COVERAGE:
-        mine = [o for o in result.obligations if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end]
-        ok = sum(1 for o in mine if o.satisfied_on and o.satisfied_on <= end)
-        target = getattr(policy, field_name)
-        actual = pct(ok, len(mine))
-        out["coverage"].append({"rule": rule, "event_type": etype, "events": len(mine), "followed_up": ok,
+        mine = [o for o in obligations if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end]
+        followed = sum(1 for o in mine if o.satisfied_on and o.satisfied_on <= end)
+        actual, target = pct(followed, len(mine)), getattr(policy, field_name)
+        out["coverage"].append({"rule": rule, "event_type": etype, "events": len(mine), "followed_up": followed,
                                 "target_pct": target, "actual_pct": actual,
                                 "met": None if actual is None else actual >= target})
-    consult = Counter(k.caller for k in month_calls if k.call_type == "咨询" and k.caller)
-    sales = [s.name for s in book.staff if s.name and s.role in (None, "员工") and not s.has_left] or \
-        sorted({c.owner for c in book.customers if c.owner})
-    out["consultation"] = [{"owner": n, "followups": consult.get(n, 0), "target": policy.consultation_monthly_target,
-                            "met": consult.get(n, 0) >= policy.consultation_monthly_target} for n in sorted(set(sales))]
-    complaints = [e for e in book.events if e.event_type == "投诉" and e.event_date and start <= e.event_date <= end]
+    consult = Counter(k.caller for k in mc if k.call_type == "咨询" and k.caller)
+    target = policy.consultation_monthly_target
+    out["consultation"] = [{"owner": n, "followups": consult.get(n, 0), "target": target,
+                            "met": consult.get(n, 0) >= target} for n in _people(staff, customers, start, end)]
+    complaints = [e for e in events if e.event_type == "投诉" and e.event_date and start <= e.event_date <= end]
     parties = Counter(e.responsible or "（未注明）" for e in complaints)
     out["complaints_by_party"] = [{"party": p, "complaints": n, "ratio_pct": pct(n, len(complaints))}
                                   for p, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))]
-    out["comparison"] = {}
-    for label, other in (("previous_month", shift_month(month, -1)), ("same_month_last_year", shift_month(month, -12))):
-        o_start, o_end = month_bounds(other)
-        if not any(k.call_date and o_start <= k.call_date <= o_end for k in book.calls):
-            out["comparison"][label] = {"month": other, "data": False}
-            continue
-        oh, _rows, _res = headline(book, policy, other, cal)
-        out["comparison"][label] = {"month": other, "data": True, "planned": oh.planned, "done": oh.done,
-                                    "successful": oh.successful, "calls": oh.calls,
-                                    "done_pct": pct(oh.done, oh.planned), "satisfaction_avg": oh.satisfaction_avg}
-    out["trend"] = []
-    for i in range(11, -1, -1):
-        m = shift_month(month, -i)
-        m_start, m_end = month_bounds(m)
-        mc = [k for k in book.calls if k.call_date and m_start <= k.call_date <= m_end]
-        s = [k.satisfaction for k in mc if k.satisfaction]
-        out["trend"].append({"month": m, "calls": len(mc), "successful_calls": sum(1 for k in mc if k.successful),
-                             "satisfaction_avg": avg(s)})
-    out["warnings"] = result.warnings
+
+    def other(m: str) -> dict:
+        s, e = month_bounds(m)
+        oc = _calls_in(calls, s, e)
+        if not oc:
+            return {"month": m, "data": False}
+        return {"month": m, "data": True, **headline(month_items(obligations_for(m), calls, s, e), oc)}
+
+    out["comparison"] = {"previous_month": other(shift_month(month, -1)),
+                         "same_month_last_year": other(shift_month(month, -12))}
+    out["trend"] = [other(shift_month(month, -i)) for i in range(11, 0, -1)] + \
+        [{"month": month, "data": bool(mc), **headline(items, mc)}]
     return out
+
+
+def monthly_report(book: Book, policy: Policy, month: str, cal: WorkCalendar | None = None,
+                   mask: Callable[[str | None], str | None] | None = None) -> dict:
+    """The report of ``month`` for a staff book or a master. ``mask`` hides listed phones."""
+    month_bounds(month)
+    cal = cal or WorkCalendar.from_policy(policy)
+    cache: dict[str, list[Obligation]] = {}
+    warnings: list[str] = []
+
+    def obligations_for(m: str) -> list[Obligation]:
+        if m not in cache:
+            result = compute_obligations(book, policy, month_bounds(m)[1], cal)
+            cache[m] = result.obligations
+            warnings.extend(w for w in result.warnings if w not in warnings)
+        return cache[m]
+
+    r = report_from(month, obligations_for, book.customers, book.calls, book.events, book.staff, policy, mask)
+    r["warnings"] = warnings
+    return r

@@ -1,98 +1,129 @@
 """Staff scores (电话回访员考核, seed 003; REQUIREMENTS M2): monthly points, yearly score, bonus.
 
-The seed's targets, each worth points when met in a month (policy `score_items`):
-* deal — last month's deals (P5) followed up in the first week of this month: all of
-  them on time, with at least one to follow up;
-* consultation — consultation follow-ups (咨询 calls made) ≥ the weekly target in
-  every full week of the month and ≥ the monthly target;
-* verification — customer records verified in the month (核实人 = the person,
-  核实日期 in the month) ≥ the monthly target;
-* trip — business-trip visits (P14) verified the next working day: all on time, at
-  least one.
-The seed says "1分=1月度底薪" and a yearly score of 110 qualifies for the bonus, so a
-month is worth the policy's `score_base` (100) plus the points met. Yearly score =
-sum of monthly scores ÷ months worked. Not eligible: left during the year, or joined
-less than `min_months_for_bonus` months before the year's end (seed: 入职不满3个月).
-The seed's attitude item (−5) has no data in the workbook and is left to the manager.
+Targets, each worth the points of policy ``score_items`` when met in a month:
+* deal — last month's deals (P5 items due this month) all followed up in the first week;
+* consultation — 咨询 calls made ≥ the weekly target in every whole week of the month
+  and ≥ the monthly target;
+* verification — customer records verified in the month (核实人 = the person) ≥ the target;
+* trip — business-trip visits (P14 items due this month) all verified by the next working day.
+A deal or trip item with nothing to follow up that month is neither met nor failed (None, no
+points): the seed rewards work that was checked, and a month without deals checks nothing.
+
+Scale: the seed says "月度分 … 1分=1月度底薪" and "年度分≥110分有领取年终奖资格". Read as
+1 point = 1% of the monthly base pay (the % sign is lost in the seed's text), an ordinary month
+is worth 100, so a month scores policy ``score_base`` (100) + the points met, and 110 means
+10% above an ordinary year. Yearly score = sum of monthly scores ÷ months worked.
+Months scored: whole months up to ``as_of`` in which the person was employed and the book has
+calls (months before the book's records begin are not judged). Not eligible for the bonus:
+left during the year (年中离职), or joined less than ``min_months_for_bonus`` months before the
+year's end or ``as_of`` (入职不满3个月). The seed's attitude item (−5, from the manager's own
+monthly report) has no data in the workbook and stays with the manager.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .calendar import WorkCalendar
-from .models import Book
-from .policy import compute_obligations
+from .errors import UsageError
+from .models import Book, Staff
+from .obligations import Obligation
+from .policy import add_months, compute_obligations
 from .report import month_bounds
 from .settings import Policy
 
+WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 
-def _months_worked(joined: dt.date | None, left: dt.date | None, year: int, last_month: int) -> list[int]:
-    months = []
-    for m in range(1, last_month + 1):
-        start, end = month_bounds(f"{year}-{m:02d}")
-        if joined and joined > end:
-            continue
-        if left and left < start:
-            continue
-        months.append(m)
-    return months
+
+def _all_on_time(items: list[Obligation]) -> bool | None:
+    if not items:
+        return None
+    return all(o.satisfied_on is not None and o.satisfied_on <= o.due_date for o in items)
+
+
+def _whole_weeks(start: dt.date, end: dt.date, week_start: str) -> list[dt.date]:
+    first = start + dt.timedelta(days=(WEEKDAYS.get(week_start, 0) - start.weekday()) % 7)
+    return [first + dt.timedelta(days=7 * i) for i in range(6) if first + dt.timedelta(days=7 * i + 6) <= end]
+
+
+def _people(book: Book) -> list[Staff]:
+    """Staff (员工) from the 人员 sheet; the callers and owners when a book has none."""
+    people = [s for s in book.staff if s.name and s.role in (None, "员工")]
+    if people or book.staff:
+        return people
+    names = sorted({k.caller for k in book.calls if k.caller} | {c.owner for c in book.customers if c.owner})
+    return [Staff.build(None, {}, {}, {"name": n}) for n in names]
 
 
 def yearly_scores(book: Book, policy: Policy, year: int, as_of: dt.date | None = None,
                   cal: WorkCalendar | None = None) -> dict:
+    """Every person's monthly points and yearly score for ``year``, JSON-able."""
+    if not 1900 <= year <= 9999:
+        raise UsageError(f"年份不合理：{year}", f"not a reasonable year: {year}")
+    year_end = dt.date(year, 12, 31)
+    as_of = min(as_of or year_end, year_end)
+    if as_of.year < year:
+        raise UsageError(f"{year}年尚未开始（今天 {as_of}）", f"{year} has not begun yet (today is {as_of})")
     cal = cal or WorkCalendar.from_policy(policy)
-    as_of = as_of or dt.date(year, 12, 31)
-    last_month = 12 if as_of.year > year else as_of.month if as_of.year == year else 0
-    result = compute_obligations(book, policy, min(as_of, dt.date(year, 12, 31)), cal)
-    points = {s.key: s.points for s in policy.score_items}
-    people = [s for s in book.staff if s.name and s.role in (None, "员工")]
-    consult: dict[tuple[str, dt.date], int] = defaultdict(int)
+    result = compute_obligations(book, policy, as_of, cal)
+    points = {i.key: i.points for i in policy.score_items}
+    months_with_calls = {k.call_date.month for k in book.calls if k.call_date and k.call_date.year == year}
+    whole = [m for m in range(1, 13) if month_bounds(f"{year}-{m:02d}")[1] <= as_of]
+    consult: Counter = Counter()
     for k in book.calls:
         if k.call_type == "咨询" and k.caller and k.call_date and k.call_date.year == year:
             consult[(k.caller, k.call_date)] += 1
-    verified: dict[tuple[str, int], int] = defaultdict(int)
+    verified: Counter = Counter()
     for c in book.customers:
         if c.verified_by and c.verified_on and c.verified_on.year == year:
             verified[(c.verified_by, c.verified_on.month)] += 1
-    obl = defaultdict(list)
+    due: dict[tuple, list[Obligation]] = defaultdict(list)
     for o in result.obligations:
         if o.rule in ("P5", "P14") and o.due_date.year == year:
-            obl[(o.owner, o.rule, o.due_date.month)].append(o)
+            due[(o.owner, o.rule, o.due_date.month)].append(o)
 
-    out = []
-    for s in people:
-        months = _months_worked(s.joined, s.left, year, last_month)
+    staff = []
+    for s in _people(book):
+        if (s.left and s.left.year < year) or (s.joined and s.joined > as_of):
+            continue
         monthly = []
-        for m in months:
+        for m in whole:
             start, end = month_bounds(f"{year}-{m:02d}")
-            met = {}
-            p5 = obl.get((s.name, "P5", m), [])
-            met["deal"] = bool(p5) and all(o.satisfied_on and o.satisfied_on <= o.due_date for o in p5)
+            if (s.joined and s.joined > end) or (s.left and s.left < start) or m not in months_with_calls:
+                continue
             month_total = sum(n for (who, d), n in consult.items() if who == s.name and start <= d <= end)
-            weeks_ok = True
-            d = start + dt.timedelta(days=(7 - start.weekday()) % 7)   # first Monday in the month
-            while d + dt.timedelta(days=6) <= end:
-                week = sum(consult.get((s.name, d + dt.timedelta(days=i)), 0) for i in range(7))
-                weeks_ok &= week >= policy.consultation_weekly_target
-                d += dt.timedelta(days=7)
-            met["consultation"] = weeks_ok and month_total >= policy.consultation_monthly_target
-            met["verification"] = verified.get((s.name, m), 0) >= policy.verifier_monthly_target
-            p14 = obl.get((s.name, "P14", m), [])
-            met["trip"] = bool(p14) and all(o.satisfied_on and o.satisfied_on <= o.due_date for o in p14)
+            weeks = [sum(consult.get((s.name, w + dt.timedelta(days=i)), 0) for i in range(7))
+                     for w in _whole_weeks(start, end, policy.week_start)]
+            deals, trips = due.get((s.name, "P5", m), []), due.get((s.name, "P14", m), [])
+            met = {"deal": _all_on_time(deals),
+                   "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
+                   and month_total >= policy.consultation_monthly_target,
+                   "verification": verified.get((s.name, m), 0) >= policy.verifier_monthly_target,
+                   "trip": _all_on_time(trips)}
             earned = sum(points.get(k, 0) for k, ok in met.items() if ok)
             monthly.append({"month": m, "met": met, "points": earned, "score": policy.score_base + earned,
-                            "consultation_followups": month_total, "verified": verified.get((s.name, m), 0)})
-        total = sum(x["score"] for x in monthly)
-        yearly = round(total / len(monthly), 2) if monthly else None
-        year_end = dt.date(year, 12, 31)
-        left_in_year = bool(s.has_left or (s.left and s.left.year == year))
-        short = bool(s.joined and (year_end - s.joined).days < policy.min_months_for_bonus * 30)
-        eligible = yearly is not None and yearly >= policy.bonus_threshold and not left_in_year and not short
-        reason = ("年中离职" if left_in_year else "入职不满3个月" if short else
-                  "年度分未达标" if yearly is None or yearly < policy.bonus_threshold else "")
-        out.append({"name": s.name, "months_worked": len(monthly), "monthly": monthly, "yearly_score": yearly,
-                    "bonus_eligible": eligible, "not_eligible_reason": reason})
-    return {"year": year, "threshold": policy.bonus_threshold, "score_base": policy.score_base,
-            "items": [{"key": i.key, "name": i.zh, "points": i.points} for i in policy.score_items], "staff": out}
+                            "deals_due": len(deals), "trips_due": len(trips), "consultation_followups": month_total,
+                            "consultation_weeks": weeks, "verified": verified.get((s.name, m), 0)})
+        yearly = round(sum(x["score"] for x in monthly) / len(monthly), 2) if monthly else None
+        left = bool(s.left and s.left <= year_end) or s.has_left
+        recent = bool(s.joined and add_months(s.joined, policy.min_months_for_bonus) > as_of)
+        if left:
+            why = ("年中离职", "left during the year")
+        elif recent:
+            why = (f"入职不满{policy.min_months_for_bonus}个月", f"joined less than {policy.min_months_for_bonus} months ago")
+        elif yearly is None:
+            why = ("无考核月份", "no month scored")
+        elif yearly < policy.bonus_threshold:
+            why = (f"年度分未达{policy.bonus_threshold:g}", f"yearly score below {policy.bonus_threshold:g}")
+        else:
+            why = ("", "")
+        staff.append({"name": s.name, "joined": s.joined.isoformat() if s.joined else None,
+                      "left": s.left.isoformat() if s.left else None, "months_worked": len(monthly),
+                      "monthly": monthly, "yearly_score": yearly, "bonus_eligible": not why[0],
+                      "not_eligible_reason": why[0], "not_eligible_reason_en": why[1]})
+    return {"year": year, "as_of": as_of.isoformat(), "threshold": policy.bonus_threshold,
+            "score_base": policy.score_base, "min_months_for_bonus": policy.min_months_for_bonus, "months_scored": whole,
+            "months_without_calls": [m for m in whole if m not in months_with_calls],
+            "items": [{"key": i.key, "name": i.zh, "points": i.points} for i in policy.score_items],
+            "staff": staff}

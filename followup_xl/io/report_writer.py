@@ -1,163 +1,295 @@
-"""The 客户回访月报 workbook with native charts (XlsxWriter charts live in the workbook
-like openpyxl's and render in Excel and LibreOffice), and the 考核 (scores) workbook."""
+"""The 客户回访月报 workbook. Charts are native XlsxWriter charts: they live in the workbook
+(like openpyxl's), point at the cells beside them, and render in Excel and LibreOffice."""
 
 from __future__ import annotations
 
 import os
 
 from .atomic import atomic_output
-from .xlsx import Formats, new_workbook, print_setup
+from .xlsx import FONT, Formats, new_workbook, print_setup
+
+TEXT = {
+    "zh": {
+        "sheets": ["月报", "按人员", "按类型", "满意度", "客户问题", "趋势", "说明"],
+        "title": "客户回访月报 {month}", "period": "统计期间 {start} 至 {end}　　数据来源：{source}",
+        "head": ["项目", "本月", "上月 {prev}", "去年同月 {last}"],
+        "rows": ["本月应回访数量", "实施回访数量", "实施回访百分比", "成功回访数量", "成功回访百分比", "回访记录条数",
+                 "平均满意度（1–5）"],
+        "open_issues": "月末未解决问题（客户数）", "no_data": "无数据",
+        "coverage": "回访率目标（投诉 / 维修 / 活动）",
+        "coverage_head": ["事项", "本月事项数", "月底前已回访", "回访率", "目标", "是否达标"],
+        "event": {"投诉": "投诉处理后", "维修": "维修后", "活动": "活动后"},
+        "consultation": "技术咨询回访（每人每月目标）", "consultation_head": ["人员", "咨询回访", "月目标", "是否达标"],
+        "met": "达标", "not_met": "未达标", "none": "—",
+        "sign": "审阅：________________    日期：____年____月____日",
+        "owner_head": ["人员", "应回访", "实施回访", "实施率", "成功回访", "成功率", "回访记录", "平均满意度"],
+        "owner_chart": "各人员应回访 / 实施 / 成功", "series": ["应回访", "实施回访", "成功回访"],
+        "type_head": ["规则", "回访类型", "应回访", "实施回访", "实施率", "成功回访", "成功率"],
+        "dist_head": ["满意度", "次数"],
+        "levels": {"5": "5 非常满意", "4": "4 满意", "3": "3 一般", "2": "2 不满意", "1": "1 非常不满意"},
+        "dist_chart": "满意度分布", "count": "次数",
+        "by_type_head": ["回访类型", "平均满意度", "次数"], "by_type": "各回访类型满意度（低分在前）",
+        "lowest": "评分最低的回访（1–2分）",
+        "lowest_head": ["客户编号", "客户名称", "联系电话", "日期", "回访类型", "满意度", "回访人", "客户反映问题"],
+        "issues_head": ["客户反映问题", "次数"], "issues": "客户反映最多的问题",
+        "open_head": ["客户编号", "客户名称", "负责人", "问题", "自", "已开天数"], "open": "月末未解决的问题",
+        "parties": "投诉责任对象", "parties_head": ["责任对象", "投诉数", "占比"],
+        "trend_head": ["月份", "应回访", "实施回访", "成功回访", "实施率", "回访记录", "平均满意度"],
+        "trend_chart": "近12个月回访趋势", "sat_series": "平均满意度（右轴）",
+        "notes": "统计口径",
+        "definitions": [
+            "应回访：1日仍未完成、月底前到期的回访事项（本月到期及以前月份结转的逾期事项），加上本月提前完成的以后到期事项；"
+            "不含每周约访（P12）与客户资料核实（P15）。",
+            "实施回访：本月已完成，或本月在触发日之后给该客户打过可完成此事项的电话（未接通、改约、拒访也算实施）。",
+            "成功回访：本月由结果为“成功”（或未填）的回访完成的事项；拒访结束例行回访，但不算成功。",
+            "应回访、实施、成功按事项负责人统计（客户负责人，事项另有负责人时按事项）；回访记录与满意度按回访人统计。",
+            "回访率目标：本月处理完毕的投诉、完成的维修、举办的活动中，月底前已回访的比例（P2–P4）。",
+            "月末未解决问题：截至月底，最近一次记录问题状态的回访仍为“未解决”的客户。",
+            "对比：上月及去年同月没有任何回访记录时显示“无数据”。",
+        ],
+        "rules": "规则",
+    },
+    "en": {
+        "sheets": ["Report", "By person", "By rule", "Satisfaction", "Issues", "Trend", "Notes"],
+        "title": "Monthly follow-up report {month}", "period": "Period {start} to {end}    Source: {source}",
+        "head": ["Item", "This month", "Previous {prev}", "Same month last year {last}"],
+        "rows": ["Planned follow-ups", "Done", "Done %", "Successful", "Successful %", "Calls", "Average satisfaction (1–5)"],
+        "open_issues": "Open issues at month end (customers)", "no_data": "no data",
+        "coverage": "Coverage targets (complaints / repairs / activities)",
+        "coverage_head": ["Item", "Events this month", "Followed up by month end", "Coverage", "Target", "Met"],
+        "event": {"投诉": "complaint closed", "维修": "repair done", "活动": "activity held"},
+        "consultation": "Consultation follow-ups (monthly target per person)",
+        "consultation_head": ["Person", "Follow-ups", "Monthly target", "Met"],
+        "met": "met", "not_met": "not met", "none": "—",
+        "sign": "Reviewed by: ________________    Date: ______________",
+        "owner_head": ["Person", "Planned", "Done", "Done %", "Successful", "Successful %", "Calls", "Avg satisfaction"],
+        "owner_chart": "Planned / done / successful per person", "series": ["Planned", "Done", "Successful"],
+        "type_head": ["Rule", "Follow-up type", "Planned", "Done", "Done %", "Successful", "Successful %"],
+        "dist_head": ["Satisfaction", "Calls"],
+        "levels": {"5": "5 very satisfied", "4": "4 satisfied", "3": "3 neutral", "2": "2 unsatisfied",
+                   "1": "1 very unsatisfied"},
+        "dist_chart": "Satisfaction distribution", "count": "Calls",
+        "by_type_head": ["Call type", "Average", "Calls"], "by_type": "Satisfaction per call type (lowest first)",
+        "lowest": "Lowest-scored calls (1–2)",
+        "lowest_head": ["Customer ID", "Customer", "Phone", "Date", "Call type", "Satisfaction", "Caller", "Issue"],
+        "issues_head": ["Customer issue", "Count"], "issues": "Most frequent customer issues",
+        "open_head": ["Customer ID", "Customer", "Owner", "Issue", "Since", "Days open"], "open": "Open issues at month end",
+        "parties": "Complaints per responsible party", "parties_head": ["Responsible party", "Complaints", "Share"],
+        "trend_head": ["Month", "Planned", "Done", "Successful", "Done %", "Calls", "Avg satisfaction"],
+        "trend_chart": "Follow-ups over the last 12 months", "sat_series": "Average satisfaction (right axis)",
+        "notes": "Definitions",
+        "definitions": [
+            "Planned: follow-ups still open on the 1st that fall due by the month's end (due this month or carried in "
+            "overdue), plus later ones done early this month; weekly visits (P12) and record checks (P15) excluded.",
+            "Done: satisfied this month, or attempted: a call to that customer this month, after the trigger, that "
+            "would have satisfied it (no answer, rescheduled and refused count as done).",
+            "Successful: satisfied this month by a call whose result is 成功 (or blank); a refusal ends the routine "
+            "cadence but is not successful.",
+            "Planned/done/successful count per item owner; calls and satisfaction per caller.",
+            "Coverage: complaints closed, repairs done and activities held this month that were followed up by the "
+            "month's end (P2–P4).",
+            "Open issues: customers whose latest call with an issue status up to the month's end says 未解决.",
+            "Comparisons show 'no data' for a month without any calls.",
+        ],
+        "rules": "Rule",
+    },
+}
 
 
-def _pct(v):
-    return "—" if v is None else f"{v:.1f}%"
+def add_formats(wb, f: Formats) -> None:
+    """Boxed variants of the shared formats, for tables that are not Excel Tables."""
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
+    for name, spec in (("box_pct", {"num_format": "0.0%"}), ("box_dec", {"num_format": "0.00"}),
+                       ("box_red", {"bg_color": "#FFC7CE", "font_color": "#9C0006"})):
+        f.cache[name] = wb.add_format({**base, **spec})
 
 
-def _table(ws, f, row: int, col: int, headers: list[str], rows: list[list], widths=None) -> int:
-    for j, h in enumerate(headers):
-        ws.write_string(row, col + j, h, f.get("header"))
-    for i, values in enumerate(rows, start=1):
-        for j, v in enumerate(values):
-            if v is None:
-                ws.write_string(row + i, col + j, "—", f.get("box"))
-            elif isinstance(v, bool):
-                ws.write_string(row + i, col + j, "达标" if v else "未达标", f.get("box") if v else f.get("red"))
-            elif isinstance(v, (int, float)):
-                ws.write_number(row + i, col + j, v, f.get("box"))
+class _Sheet:
+    """A worksheet with a cursor: tables and headings written top to bottom."""
+
+    def __init__(self, wb, f: Formats, name: str, t: dict):
+        self.ws, self.f, self.t, self.row = wb.add_worksheet(name), f, t, 0
+        self.widths: dict[int, float] = {}
+
+    def text(self, value: str, fmt: str | None = None, gap: int = 1) -> None:
+        self.ws.write_string(self.row, 0, value, self.f.get(fmt) if fmt else None)
+        self.row += gap
+
+    def cell(self, r: int, c: int, v, kind: str | None = None) -> None:
+        """Numbers stay numbers (percentages as Excel %), flags read 达标/未达标, None reads —."""
+        ws, f = self.ws, self.f
+        if v is None:
+            ws.write_string(r, c, self.t["none"], f.get("box"))
+        elif isinstance(v, bool):
+            ws.write_string(r, c, self.t["met"] if v else self.t["not_met"], f.get("box") if v else f.get("box_red"))
+        elif isinstance(v, (int, float)) and kind == "pct":
+            ws.write_number(r, c, v / 100, f.get("box_pct"))
+        elif isinstance(v, (int, float)):
+            ws.write_number(r, c, v, f.get("box_dec") if kind == "dec" else f.get("box"))
+        else:
+            ws.write_string(r, c, str(v), f.get("box"))
+        self.widths[c] = max(self.widths.get(c, 0), _width(v, self.t))
+
+    def table(self, headers: list[str], rows: list[list], kinds: tuple = ()) -> tuple[int, int]:
+        """Writes a boxed table at the cursor; returns its first and last data row."""
+        first = self.row + 1
+        for j, h in enumerate(headers):
+            self.ws.write_string(self.row, j, h, self.f.get("header"))
+            self.widths[j] = max(self.widths.get(j, 0), _width(h, self.t))
+        for i, values in enumerate(rows, start=first):
+            for j, v in enumerate(values):
+                self.cell(i, j, v, kinds[j] if j < len(kinds) else None)
+        self.row = first + len(rows) + 1
+        return first, first + len(rows) - 1
+
+    def finish(self, header: str, landscape: bool = True) -> None:
+        for c, w in self.widths.items():
+            self.ws.set_column(c, c, min(max(w + 2, 8), 40))
+        print_setup(self.ws, landscape=landscape, repeat_rows=None, header=header)
+
+
+def _width(v, t: dict) -> float:
+    if isinstance(v, bool):
+        return 6
+    s = t["none"] if v is None else str(v)
+    return sum(2 if ord(ch) > 0x2E7F else 1.1 for ch in s)
+
+
+def _chart(wb, kind: str, title: str, lang: str, subtype: str | None = None):
+    chart = wb.add_chart({"type": kind, **({"subtype": subtype} if subtype else {})})
+    font = {"name": FONT if lang == "zh" else "Calibri"}
+    chart.set_title({"name": title, "name_font": {**font, "size": 12, "bold": True}})
+    chart.set_x_axis({"num_font": font})
+    chart.set_y_axis({"num_font": font, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_legend({"position": "bottom", "font": font})
+    return chart
+
+
+def write_report(path: str | os.PathLike, r: dict, inputs=(), lang: str = "zh", source: str = "") -> str:
+    t = TEXT[lang]
+    with atomic_output(path, inputs) as tmp:
+        wb = new_workbook(tmp)
+        f = Formats(wb)
+        add_formats(wb, f)
+        names = t["sheets"]
+        _summary(_Sheet(wb, f, names[0], t), r, t, source)
+        _owners(wb, _Sheet(wb, f, names[1], t), r, t, lang)
+        _types(_Sheet(wb, f, names[2], t), r, t, lang)
+        _satisfaction(wb, _Sheet(wb, f, names[3], t), r, t, lang)
+        _issues(_Sheet(wb, f, names[4], t), r, t)
+        _trend(wb, _Sheet(wb, f, names[5], t), r, t, lang)
+        notes = _Sheet(wb, f, names[6], t)
+        notes.text(t["notes"], "title")
+        for line in t["definitions"]:
+            notes.ws.write_string(notes.row, 0, line, f.get("wrap"))
+            notes.ws.set_row(notes.row, 36)
+            notes.row += 1
+        notes.ws.set_column(0, 0, 110)
+        print_setup(notes.ws, repeat_rows=None, header=t["notes"])
+        wb.close()
+    return os.fspath(path)
+
+
+def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
+    s.text(t["title"].format(month=r["month"]), "title")
+    s.text(t["period"].format(start=r["start"], end=r["end"], source=source), "subtitle")
+    prev, last = r["comparison"]["previous_month"], r["comparison"]["same_month_last_year"]
+    keys = [("planned", None), ("done", None), ("done_pct", "pct"), ("successful", None), ("successful_pct", "pct"),
+            ("calls", None), ("satisfaction_avg", "dec")]
+    first = s.row + 1
+    s.table([h.format(prev=prev["month"], last=last["month"]) for h in t["head"]], [[label] for label in t["rows"]])
+    for i, (key, kind) in enumerate(keys):
+        for j, d in ((1, r), (2, prev), (3, last)):
+            if d is r or d["data"]:
+                s.cell(first + i, j, d[key], kind)
             else:
-                ws.write_string(row + i, col + j, str(v), f.get("box"))
-    if widths:
-        for j, w in enumerate(widths):
-            ws.set_column(col + j, col + j, w)
-    return row + len(rows) + 1
+                s.ws.write_string(first + i, j, t["no_data"], s.f.get("box"))
+    s.text(f"{t['open_issues']}: {r['open_issues_at_month_end']}", "bold", gap=2)
+    s.text(t["coverage"], "bold")
+    s.table(t["coverage_head"], [[f"{c['rule']} {t['event'][c['event_type']]}", c["events"], c["followed_up"],
+                                  c["actual_pct"], c["target_pct"], c["met"]] for c in r["coverage"]],
+            (None, None, None, "pct", "pct"))
+    s.text(t["consultation"], "bold")
+    s.table(t["consultation_head"], [[c["owner"], c["followups"], c["target"], c["met"]] for c in r["consultation"]])
+    s.text(t["sign"])
+    s.widths[0] = max(s.widths[0], 24)
+    s.finish(t["title"].format(month=r["month"]), landscape=False)
 
 
-def write_report(path: str | os.PathLike, r: dict, inputs=()) -> str:
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        f = Formats(wb)
-        # 1. summary
-        ws = wb.add_worksheet("月报")
-        ws.write_string(0, 0, f"客户回访月报 {r['month']}", f.get("title"))
-        ws.write_string(1, 0, f"统计期间 {r['start']} 至 {r['end']}；应回访含上月结转的逾期事项", f.get("subtitle"))
-        prev, last_year = r["comparison"]["previous_month"], r["comparison"]["same_month_last_year"]
-
-        def cmp(d, key):
-            return d.get(key) if d.get("data") else "无数据"
-        rows = [
-            ["本月应回访数量", r["planned"], cmp(prev, "planned"), cmp(last_year, "planned")],
-            ["实施回访数量", r["done"], cmp(prev, "done"), cmp(last_year, "done")],
-            ["实施回访百分比", _pct(r["done_pct"]), _pct(prev.get("done_pct")) if prev.get("data") else "无数据",
-             _pct(last_year.get("done_pct")) if last_year.get("data") else "无数据"],
-            ["成功回访数量", r["successful"], cmp(prev, "successful"), cmp(last_year, "successful")],
-            ["成功回访百分比", _pct(r["successful_pct"]), "", ""],
-            ["回访记录条数", r["calls"], cmp(prev, "calls"), cmp(last_year, "calls")],
-            ["平均满意度（1–5）", r["satisfaction_avg"], cmp(prev, "satisfaction_avg"), cmp(last_year, "satisfaction_avg")],
-            ["月末未解决问题", r["open_issues_at_month_end"], "", ""],
-        ]
-        end = _table(ws, f, 3, 0, ["项目", "本月", f"上月 {prev['month']}", f"去年同月 {last_year['month']}"], rows,
-                     [20, 12, 14, 16])
-        ws.write_string(end + 1, 0, "回访率目标", f.get("bold"))
-        cov = [[f"{c['rule']} {c['event_type']}", c["events"], c["followed_up"], _pct(c["actual_pct"]),
-                f"≥{c['target_pct']:g}%", c["met"]] for c in r["coverage"]]
-        end = _table(ws, f, end + 2, 0, ["事项", "本月事项数", "已回访", "回访率", "目标", "是否达标"], cov)
-        ws.write_string(end + 1, 0, "技术咨询回访（月目标）", f.get("bold"))
-        con = [[c["owner"], c["followups"], c["target"], c["met"]] for c in r["consultation"]]
-        end = _table(ws, f, end + 2, 0, ["人员", "咨询回访", "月目标", "是否达标"], con)
-        ws.write_string(end + 1, 0, "审阅：________________    日期：____年____月____日")
-        print_setup(ws, header="客户回访月报")
-        # 2. per person, with a chart
-        ws = wb.add_worksheet("按人员")
-        owners = r["by_owner"]
-        _table(ws, f, 0, 0, ["人员", "应回访", "实施回访", "成功回访", "实施率%", "回访记录", "平均满意度"],
-               [[o["owner"], o["planned"], o["done"], o["successful"], o["done_pct"], o["calls"], o["satisfaction_avg"]]
-                for o in owners], [10, 9, 9, 9, 9, 9, 10])
-        n = len(owners)
-        if n:
-            chart = wb.add_chart({"type": "column"})
-            for j, name in ((1, "应回访"), (2, "实施回访"), (3, "成功回访")):
-                chart.add_series({"name": name, "categories": ["按人员", 1, 0, n, 0], "values": ["按人员", 1, j, n, j]})
-            chart.set_title({"name": "各人员应回访 / 实施 / 成功", "name_font": {"name": "Microsoft YaHei", "size": 12}})
-            chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 620, "height": 320})
-            ws.insert_chart(n + 3, 0, chart)
-        print_setup(ws, header="按人员")
-        # 3. per rule
-        ws = wb.add_worksheet("按类型")
-        _table(ws, f, 0, 0, ["规则", "名称", "应回访", "实施回访", "成功回访", "实施率%"],
-               [[t["rule"], t["name"], t["planned"], t["done"], t["successful"], t["done_pct"]] for t in r["by_type"]],
-               [6, 22, 9, 9, 9, 9])
-        print_setup(ws, header="按类型")
-        # 4. satisfaction
-        ws = wb.add_worksheet("满意度")
-        dist = r["satisfaction_distribution"]
-        labels = {"5": "5 非常满意", "4": "4 满意", "3": "3 一般", "2": "2 不满意", "1": "1 非常不满意"}
-        end = _table(ws, f, 0, 0, ["满意度", "次数"], [[labels[k], dist[k]] for k in ("5", "4", "3", "2", "1")], [14, 8])
-        chart = wb.add_chart({"type": "column"})
-        chart.add_series({"name": "次数", "categories": ["满意度", 1, 0, 5, 0], "values": ["满意度", 1, 1, 5, 1],
-                          "data_labels": {"value": True}})
-        chart.set_title({"name": "满意度分布", "name_font": {"name": "Microsoft YaHei", "size": 12}})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 460, "height": 280})
-        ws.insert_chart(0, 3, chart)
-        end = max(end, 16)
-        end = _table(ws, f, end + 1, 0, ["回访类型", "平均满意度", "次数"],
-                     [[t["call_type"], t["average"], t["count"]] for t in r["satisfaction_by_type"]])
-        ws.write_string(end + 1, 0, "评分最低的回访", f.get("bold"))
-        _table(ws, f, end + 2, 0, ["客户编号", "客户名称", "联系电话", "日期", "类型", "满意度", "回访人", "客户反映问题"],
-               [[x["customer_id"], x["customer_name"], x["phone"], x["date"], x["call_type"], x["satisfaction"],
-                 x["caller"], x["issue"]] for x in r["lowest_scored"]], [10, 18, 14, 11, 9, 7, 8, 16])
-        print_setup(ws, header="满意度")
-        # 5. issues and complaints
-        ws = wb.add_worksheet("客户问题")
-        end = _table(ws, f, 0, 0, ["客户反映问题", "次数"], [[t["issue"], t["count"]] for t in r["top_issues"]], [20, 8])
-        ws.write_string(end + 1, 0, "投诉责任对象", f.get("bold"))
-        _table(ws, f, end + 2, 0, ["责任对象", "投诉数", "占比%"],
-               [[c["party"], c["complaints"], c["ratio_pct"]] for c in r["complaints_by_party"]])
-        print_setup(ws, header="客户问题")
-        # 6. trend
-        ws = wb.add_worksheet("趋势")
-        t = r["trend"]
-        _table(ws, f, 0, 0, ["月份", "回访记录", "成功回访", "平均满意度"],
-               [[x["month"], x["calls"], x["successful_calls"], x["satisfaction_avg"]] for x in t], [10, 10, 10, 11])
-        chart = wb.add_chart({"type": "line"})
-        chart.add_series({"name": "回访记录", "categories": ["趋势", 1, 0, len(t), 0], "values": ["趋势", 1, 1, len(t), 1],
-                          "marker": {"type": "circle"}})
-        chart.add_series({"name": "成功回访", "categories": ["趋势", 1, 0, len(t), 0], "values": ["趋势", 1, 2, len(t), 2],
-                          "marker": {"type": "square"}})
-        chart.set_title({"name": "近12个月回访趋势", "name_font": {"name": "Microsoft YaHei", "size": 12}})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 620, "height": 300})
-        ws.insert_chart(len(t) + 2, 0, chart)
-        print_setup(ws, header="趋势")
-        wb.close()
-    return os.fspath(path)
+def _owners(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
+    owners = r["by_owner"]
+    first, last = s.table(t["owner_head"], [[o["owner"], o["planned"], o["done"], o["done_pct"], o["successful"],
+                                              o["successful_pct"], o["calls"], o["satisfaction_avg"]] for o in owners],
+                          (None, None, None, "pct", None, "pct", None, "dec"))
+    if owners:
+        chart = _chart(wb, "column", t["owner_chart"], lang)
+        for col, name in zip((1, 2, 4), t["series"]):
+            chart.add_series({"name": name, "categories": [s.ws.name, first, 0, last, 0],
+                              "values": [s.ws.name, first, col, last, col], "gap": 80})
+        chart.set_size({"width": 720, "height": 340})
+        s.ws.insert_chart(s.row + 1, 0, chart)
+    s.finish(t["sheets"][1])
 
 
-def write_scores(path: str | os.PathLike, s: dict, inputs=()) -> str:
-    with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
-        f = Formats(wb)
-        ws = wb.add_worksheet("年度考核")
-        ws.write_string(0, 0, f"电话回访员考核 {s['year']}（月度分 = {s['score_base']:g} + 达标项目分；"
-                              f"年度分 ≥ {s['threshold']:g} 有年终奖资格）", f.get("title"))
-        months = list(range(1, 13))
-        head = ["姓名", "在职月数"] + [f"{m}月" for m in months] + ["年度分", "年终奖资格", "说明"]
-        rows = []
-        for p in s["staff"]:
-            by_m = {x["month"]: x["score"] for x in p["monthly"]}
-            rows.append([p["name"], p["months_worked"]] + [by_m.get(m) for m in months] +
-                        [p["yearly_score"], p["bonus_eligible"], p["not_eligible_reason"]])
-        _table(ws, f, 2, 0, head, rows, [10, 8] + [7] * 12 + [9, 10, 14])
-        print_setup(ws, header="年度考核")
-        ws = wb.add_worksheet("月度明细")
-        head = ["姓名", "月份"] + [i["name"] for i in s["items"]] + ["得分", "月度分", "咨询回访", "核实资料"]
-        rows = []
-        for p in s["staff"]:
-            for x in p["monthly"]:
-                rows.append([p["name"], f"{x['month']}月"] + [x["met"].get(i["key"], False) for i in s["items"]] +
-                            [x["points"], x["score"], x["consultation_followups"], x["verified"]])
-        _table(ws, f, 0, 0, head, rows, [10, 6] + [16] * len(s["items"]) + [6, 8, 9, 9])
-        print_setup(ws, header="月度明细")
-        wb.close()
-    return os.fspath(path)
+def _types(s: _Sheet, r: dict, t: dict, lang: str) -> None:
+    s.table(t["type_head"], [[x["rule"], x["name"] if lang == "zh" else x["name_en"], x["planned"], x["done"],
+                              x["done_pct"], x["successful"], x["successful_pct"]] for x in r["by_type"]],
+            (None, None, None, None, "pct", None, "pct"))
+    s.finish(t["sheets"][2])
+
+
+def _satisfaction(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
+    dist = r["satisfaction_distribution"]
+    first, last = s.table(t["dist_head"], [[t["levels"][k], dist[k]] for k in ("5", "4", "3", "2", "1")])
+    chart = _chart(wb, "column", t["dist_chart"], lang)
+    chart.add_series({"name": t["count"], "categories": [s.ws.name, first, 0, last, 0],
+                      "values": [s.ws.name, first, 1, last, 1], "data_labels": {"value": True},
+                      "points": [{"fill": {"color": c}} for c in ("#2E7D32", "#8BC34A", "#FFC107", "#FF7043", "#C62828")]})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 520, "height": 300})
+    s.ws.insert_chart(0, 3, chart)
+    s.row = max(s.row, 17)
+    s.text(t["by_type"], "bold")
+    s.table(t["by_type_head"], [[x["call_type"], x["average"], x["count"]] for x in r["satisfaction_by_type"]],
+            (None, "dec"))
+    s.text(t["lowest"], "bold")
+    s.table(t["lowest_head"], [[x["customer_id"], x["customer_name"], x["phone"], x["date"], x["call_type"],
+                                x["satisfaction"], x["caller"], x["issue"]] for x in r["lowest_scored"]])
+    s.finish(t["sheets"][3])
+
+
+def _issues(s: _Sheet, r: dict, t: dict) -> None:
+    s.text(t["issues"], "bold")
+    s.table(t["issues_head"], [[x["issue"], x["count"]] for x in r["top_issues"]])
+    s.text(t["parties"], "bold")
+    s.table(t["parties_head"], [[x["party"], x["complaints"], x["ratio_pct"]] for x in r["complaints_by_party"]],
+            (None, None, "pct"))
+    s.text(t["open"] + f"（{r['open_issues_at_month_end']}）", "bold")
+    s.table(t["open_head"], [[x["customer_id"], x["customer_name"], x["owner"], x["issue"], x["since"], x["days_open"]]
+                             for x in r["open_issues"]])
+    s.finish(t["sheets"][4])
+
+
+def _trend(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
+    months = r["trend"]
+    first = s.row + 1
+    s.table(t["trend_head"], [[m["month"]] for m in months])
+    for i, m in enumerate(months):
+        for j, (key, kind) in enumerate((("planned", None), ("done", None), ("successful", None), ("done_pct", "pct"),
+                                         ("calls", None), ("satisfaction_avg", "dec")), start=1):
+            if m["data"]:
+                s.cell(first + i, j, m[key], kind)
+            else:   # a blank, so the chart shows a gap rather than a fall to zero
+                s.ws.write_blank(first + i, j, None, s.f.get("box"))
+    last = first + len(months) - 1
+    chart = _chart(wb, "line", t["trend_chart"], lang)
+    for col, name in zip((1, 2, 3), t["series"]):
+        chart.add_series({"name": name, "categories": [s.ws.name, first, 0, last, 0],
+                          "values": [s.ws.name, first, col, last, col], "marker": {"type": "circle", "size": 5}})
+    chart.add_series({"name": t["sat_series"], "categories": [s.ws.name, first, 0, last, 0],
+                      "values": [s.ws.name, first, 6, last, 6], "y2_axis": True,
+                      "line": {"dash_type": "dash"}, "marker": {"type": "diamond", "size": 6}})
+    chart.set_y2_axis({"min": 1, "max": 5, "num_font": {"name": FONT}})
+    chart.set_size({"width": 720, "height": 340})
+    s.ws.insert_chart(s.row + 1, 0, chart)
+    s.finish(t["sheets"][5])

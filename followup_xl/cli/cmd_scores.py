@@ -1,0 +1,42 @@
+"""`followup-xl scores`: the year's staff scores (电话回访员考核)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import api
+from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+
+
+@click.command("scores")
+@click.argument("book", type=click.Path(dir_okay=False))
+@click.option("--year", type=int, default=None, help="The year (default: this year). 年份。")
+@as_of_option
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write the 考核 workbook here. 输出考核表。")
+@policy_option
+@lang_option
+@json_option
+@guarded
+def scores(book, year, as_of, out, policy_path, lang, as_json):
+    """Staff scores: monthly points per target met, yearly score, bonus eligibility.
+
+    电话回访员考核：月度分 = 100 + 当月达标项目分；年度分 = 各月度分之和 ÷ 考核月数；
+    年度分达标、未年中离职且入职满3个月者有年终奖资格。只计到 --as-of 为止的整月。
+    """
+    as_of = as_of or today()
+    s = api.scores(book, year or as_of.year, out=out, policy_path=policy_path, as_of=as_of, lang=lang)
+    if as_json:
+        emit_json(s)
+        return
+    zh = lang == "zh"
+    for p in s["staff"]:
+        score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
+        if zh:
+            click.echo(f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
+                       f"{'有' if p['bonus_eligible'] else '无'}年终奖资格 {p['not_eligible_reason']}")
+        else:
+            click.echo(f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
+                       f"bonus {'yes' if p['bonus_eligible'] else 'no'} {p['not_eligible_reason_en']}")
+    if out:
+        click.echo(out)

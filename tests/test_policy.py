@@ -191,3 +191,18 @@ def test_policy_settings_are_checked_with_sentences():
         assert words in exc.value.message("zh"), (key, value)
     with pytest.raises(UsageError):
         policy_from_rows([("增加休息日", "2026-12-31", None), ("增加工作日", "2026-12-31", None)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(day=st.dates(min_value=D("2025-12-01"), max_value=D("2027-03-31")), kind=st.sampled_from(["投诉", "维修", "提案"]))
+def test_hard_deadlines_are_met_whenever_a_working_day_allows(day, kind):
+    """A hard due date is a working day, never before the event, and never after the deadline
+    when some working day between the event and the deadline could meet it."""
+    r = run(book([customer(created="2025-01-02")], [], [event("E", etype=kind, date=day.isoformat())]),
+            as_of="2027-06-30")
+    (o,) = [x for x in r.obligations if x.event_id == "E"]
+    deadline = day + dt.timedelta(days={"投诉": 3, "维修": 30, "提案": 15}[kind])
+    cal = WorkCalendar()
+    assert cal.is_working_day(o.due_date) and o.due_date >= day
+    if cal.working_days(day, deadline):
+        assert o.due_date <= deadline

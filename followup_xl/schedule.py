@@ -4,7 +4,8 @@ Pure: open obligations + people + calendar in, a plan out. How it places calls:
 
 * Batch days: calls are made every ``batch_spacing_days`` (2) working days — the
   1st, 3rd, 5th … working day of the week (Mon, Wed, Fri in a normal week; a
-  make-up Saturday counts as a working day, a holiday does not).
+  make-up Saturday counts as a working day, a holiday does not). Planned mid-week,
+  only the days from ``as_of`` on are used.
 * Order: carried in (due before the week starts, overdue included) first, then by
   earliest due date (then customer, rule) — earliest-deadline-first keeps the
   most items on time.
@@ -46,7 +47,7 @@ class PlanItem:
     reason: str
     reason_en: str
     overdue: bool            # due before the plan was made (as_of)
-    carried: bool            # due before the planned week starts
+    carried: bool            # due before the first day the plan can use (week start, or as_of mid-week)
     note: str = ""           # how it was placed, when that needs saying
     note_en: str = ""
 
@@ -175,9 +176,10 @@ class _Days:
 def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict[str, Customer],
               policy: Policy, cal: WorkCalendar, week_of: dt.date, as_of: dt.date) -> Plan:
     start, end = week_bounds(week_of, policy.week_start)
-    working = cal.working_days(start, end)
-    batch = working[::policy.batch_spacing_days]
-    plan = Plan(start, end, as_of, batch, working, manager=manager_of(staff))
+    week = cal.working_days(start, end)
+    working = [d for d in week if d >= as_of]      # planning mid-week: the days already gone are not used
+    batch = [d for d in week[::policy.batch_spacing_days] if d >= as_of]
+    plan = Plan(start, end, as_of, batch, week, manager=manager_of(staff))
     people = {s.name: s for s in staff if s.name}
 
     def capacity(name: str) -> int:
@@ -186,12 +188,13 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
                 else policy.default_daily_capacity)
 
     todo = [o for o in obligations if o.is_open and o.customer_id and o.due_date <= end]
-    todo.sort(key=lambda o: (o.due_date >= start, o.due_date, o.customer_id, o.rule, o.source))
+    first_day = max(start, as_of)
+    todo.sort(key=lambda o: (o.due_date >= first_day, o.due_date, o.customer_id, o.rule, o.source))
     days = _Days()
     for o in todo:
         owner, note, note_en = _owner(o, people, plan.manager)
         cap = plan.capacity.setdefault(owner, capacity(owner))
-        carried = o.due_date < start
+        carried = o.due_date < first_day
         cid = o.customer_id
         if carried:
             on_time = batch + [d for d in working if d not in batch]
@@ -210,7 +213,7 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
                 note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
         if day is None:
             why, why_en = (("本周每日回访上限已排满", "every day of the week is at capacity") if working
-                           else ("本周没有工作日", "no working day in the week"))
+                           else ("本周没有可排的工作日", "no working day left in the week"))
             plan.unscheduled.append(Unscheduled(owner, cid, o.customer_name, _phone(customers, cid), o.rule,
                                                 o.due_date, _join(why, o.reason), _join(why_en, o.reason_en, ": ")))
             continue

@@ -32,16 +32,16 @@ def check_invariants(plan, obligations, cal, caps):
           [(u.customer_id, u.rule, u.due_date) for u in plan.unscheduled]
     assert sorted(got) == sorted((o.customer_id, o.rule, o.due_date) for o in due)   # each exactly once
     for i in plan.items:
-        assert cal.is_working_day(i.date) and plan.week_start <= i.date <= plan.week_end
+        assert cal.is_working_day(i.date) and max(plan.week_start, plan.as_of) <= i.date <= plan.week_end
         if i.date > i.due_date:                                # late only if carried in or capacity forced it
             assert i.carried or "容量" in i.note, i
         if i.carried:
-            assert i.due_date < plan.week_start
+            assert i.due_date < max(plan.week_start, plan.as_of)
     for owner in plan.owners:
         for d in plan.working_days:
             assert plan.load(owner, d) <= caps[owner]
     for u in plan.unscheduled:                                 # nothing dropped without a reason
-        assert "排满" in u.reason or "没有工作日" in u.reason
+        assert "排满" in u.reason or "没有可排的工作日" in u.reason
 
 
 @st.composite
@@ -80,7 +80,7 @@ def test_invariants_over_hand_made_obligations(case):
     # an item on time could only be late because every earlier day was full
     for i in plan.items:
         if i.date > i.due_date and not i.carried:
-            assert all(plan.load(i.owner, d) == caps[i.owner] for d in plan.working_days if d <= i.due_date)
+            assert all(plan.load(i.owner, d) == caps[i.owner] for d in plan.working_days if as_of <= d <= i.due_date)
 
 
 @settings(max_examples=15, deadline=None)
@@ -140,7 +140,10 @@ def test_capacity_counts_calls_and_overflow_is_explained():
     closed = WorkCalendar(extra_holidays=[D("2026-11-23") + dt.timedelta(days=i) for i in range(5)])
     full = plan_week(obls, [staff("张伟", daily_capacity=1)], {}, policy, closed, D("2026-11-23"), D("2026-11-22"))
     assert full.items == [] and len(full.unscheduled) == 5       # office closed all week: nothing fits
-    assert all("没有工作日" in u.reason for u in full.unscheduled)
+    assert all("没有可排的工作日" in u.reason for u in full.unscheduled)
+    midweek = plan_week(obls[:1], [staff("张伟")], {}, policy, cal, D("2026-11-23"), D("2026-11-25"))
+    assert midweek.batch_days == [D("2026-11-25"), D("2026-11-27")]
+    assert (midweek.items[0].date, midweek.items[0].carried, midweek.items[0].note) == (D("2026-11-25"), True, "")
 
 
 def test_appointment_lines_and_done_when_visited_on_saturday():

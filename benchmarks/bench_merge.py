@@ -1,18 +1,25 @@
 """Merge benchmark: followup-xl merge vs the naive route vs the floor, in one run.
 
-    python -m benchmarks.bench_merge [OWNERS CUSTOMERS CALLS]     (default 50 1000 10000)
+    python -m benchmarks.bench_merge [OWNERS CUSTOMERS CALLS] [--skip-naive] [--onefile]
+                                                                   (default 50 1000 10000)
 
-Each variant runs in a fresh child process that reports its wall time and peak
-resident memory, so the numbers are comparable within the run:
+Each variant runs in a fresh child process that reports its wall time, CPU time
+and peak resident memory, so the numbers are comparable within the run (on a
+busy machine compare CPU seconds: wall time then measures the neighbours):
   naive  pandas.read_excel(engine="openpyxl") of every sheet, concat, to_excel
   floor  python-calamine read of every sheet + one XlsxWriter constant_memory write of the same rows
          (values plus source file and row, as the master holds them)
-  merge  followup_xl.api.merge (what `followup-xl merge` runs)
-  weekly the master + one changed staff book merged again (a weekly re-merge)
+  merge  followup_xl.api.merge (what `followup-xl merge` runs); past 100,000 calls the closed
+         years go to 回访历史档案/ beside the master
+  weekly last week's master + one staff book with this week's new calls, merged into a new master in
+         the same folder: the unchanged closed years are not written again
+  onefile the same merge with every call inside the master (no history store: the ceiling the store
+         avoids; with more than 1,048,575 calls they are split into one sheet per year)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -26,8 +33,9 @@ CHILD = r'''
 import json, resource, sys, time
 t = time.perf_counter()
 {body}
-print(json.dumps({{"seconds": time.perf_counter() - t,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": ru.ru_utime + ru.ru_stime,
+                  "peak_mib": ru.ru_maxrss / 1024}}))
 '''
 
 NAIVE = '''
@@ -72,6 +80,33 @@ res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
 assert res["exit_code"] == 0, res["exit_code"]
 '''
 
+ONEFILE = '''
+from followup_xl import api
+res = api.merge([sys.argv[1]], sys.argv[2], archive_over=10**9)
+assert res["exit_code"] == 0, res["exit_code"]
+'''
+
+
+def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
+    """A staff book as it comes in next week: everything it had plus ``new_calls`` calls after the last one."""
+    from followup_xl.io.reader import read_book
+    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.models import Call
+
+    book = read_book(book_path)
+    last = max(book.calls, key=lambda k: k.call_date)
+    for i in range(new_calls):
+        values = {k: getattr(last, k) for k in last.SHEET.keys}
+        values.update(record_id=f"{last.record_id}-W{i}", call_date=last.call_date + dt.timedelta(days=1 + i % 5))
+        book.calls.append(Call.build(None, {}, {}, values))
+    out.mkdir(parents=True, exist_ok=True)
+    write_staff_workbook(out / book_path.name, book=book)
+    return out / book_path.name
+
+
+def show(name: str, r: dict) -> None:
+    print(f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB", flush=True)
+
 
 def child(body: str, *args: str) -> dict:
     proc = subprocess.run([sys.executable, "-c", CHILD.format(body=body), *args], capture_output=True, text=True)
@@ -81,7 +116,7 @@ def child(body: str, *args: str) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv[:3]] or [50, 1000, 10000]
+    sizes = [int(a) for a in argv if not a.startswith("--")] or [50, 1000, 10000]
     t = time.perf_counter()
     folder = build(owners=sizes[0], customers=sizes[1], calls=sizes[2])
     print(f"office: {sizes[0]} books x ({sizes[1]} customers + {sizes[2]} calls) "
@@ -89,19 +124,27 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         results = {}
-        for name, body, out in (("floor", FLOOR, "floor.xlsx"), ("merge", OURS, "master.xlsx"),
-                                ("naive", NAIVE, "naive.xlsx")):
+        for sub in ("floor", "汇总", "naive", "onefile"):
+            (tmp / sub).mkdir()
+        for name, body, out in (("floor", FLOOR, "floor/floor.xlsx"), ("merge", OURS, "汇总/第47周总表.xlsx"),
+                                ("naive", NAIVE, "naive/naive.xlsx")):
             if name == "naive" and "--skip-naive" in argv:
                 continue
             results[name] = child(body, str(folder), str(tmp / out))
-            print(f"{name:7s} {results[name]['seconds']:7.1f} s   peak {results[name]['peak_mib']:7.0f} MiB")
-        changed = sorted(folder.glob("*.xlsx"))[0]
-        results["weekly"] = child(WEEKLY, str(tmp / "master.xlsx"), str(tmp / "master2.xlsx"), str(changed))
-        print(f"weekly  {results['weekly']['seconds']:7.1f} s   peak {results['weekly']['peak_mib']:7.0f} MiB")
-        m, f = results["merge"]["seconds"], results["floor"]["seconds"]
-        print(f"merge / floor = {m / f:.2f}  (goal ≤ 1.3)")
-        if "naive" in results:
-            print(f"naive / merge = {results['naive']['seconds'] / m:.1f}x  (goal ≥ 5)")
+            show(name, results[name])
+        changed = this_week(sorted(folder.glob("*.xlsx"))[0], tmp / "this_week")
+        results["weekly"] = child(WEEKLY, str(tmp / "汇总/第47周总表.xlsx"), str(tmp / "汇总/第48周总表.xlsx"),
+                                  str(changed))
+        show("weekly", results["weekly"])
+        if "--onefile" in argv:
+            results["onefile"] = child(ONEFILE, str(folder), str(tmp / "onefile" / "master.xlsx"))
+            show("onefile", results["onefile"])
+        for unit in ("seconds", "cpu"):
+            m, f = results["merge"][unit], results["floor"][unit]
+            line = f"{unit:7s} merge/floor = {m / f:.2f} (goal ≤ 1.3)   weekly/floor = {results['weekly'][unit] / f:.2f}"
+            if "naive" in results:
+                line += f"   naive/merge = {results['naive'][unit] / m:.1f}x (goal ≥ 5)"
+            print(line)
 
 
 if __name__ == "__main__":

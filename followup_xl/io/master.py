@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import operator
 import os
 from pathlib import Path
 from typing import Callable, Iterable
@@ -149,13 +150,18 @@ def split_history(calls: list, archive_over: int = ARCHIVE_OVER) -> tuple[list, 
 
 def fingerprint(records: list[Record]) -> str:
     """A stable digest of rows as written (values, unreadable text, provenance): names an archive file."""
-    h = hashlib.sha256()
+    if not records:
+        return hashlib.sha256(b"").hexdigest()
+    values = operator.itemgetter(*records[0].SHEET.keys)
+    parts = []
     for rec in records:
         d = rec.__dict__
         s = d["src"]
-        h.update(repr((tuple(d[k] for k in rec.SHEET.keys), sorted(d["bad"].items()),
-                       (s.file, s.sheet, s.row) if s else None)).encode())
-    return h.hexdigest()
+        parts.append(repr(values(d)))              # repr: None, "None" and dates stay distinct
+        if d["bad"]:
+            parts.append(repr(sorted(d["bad"].items())))
+        parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _write_history(target: Path, closed: dict[int, list], lang: str, row_limit: int, protect_inputs,

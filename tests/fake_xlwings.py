@@ -27,10 +27,10 @@ class FakeNote:
 
 
 class FakeRange:
-    def __init__(self, sheet, r1, c1, r2=None, c2=None, ndim=None):
+    def __init__(self, sheet, r1, c1, r2=None, c2=None, ndim=None, err_to_str=False):
         self.sheet, self.r1, self.c1 = sheet, r1, c1
         self.r2, self.c2 = r2 or r1, c2 or c1
-        self._ndim = ndim
+        self._ndim, self._err_to_str = ndim, err_to_str
 
     # position
     @property
@@ -46,8 +46,13 @@ class FakeRange:
         a = f"${get_column_letter(self.c1)}${self.r1}"
         return a if (self.r1, self.c1) == (self.r2, self.c2) else f"{a}:${get_column_letter(self.c2)}${self.r2}"
 
-    def options(self, ndim=None, **_):
-        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim)
+    def options(self, ndim=None, err_to_str=False, **_):
+        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim, err_to_str=err_to_str)
+
+    def _get(self, r, c):
+        if (r, c) in self.sheet.errors:   # xlwings: None, or the error text with err_to_str=True
+            return self.sheet.errors[(r, c)] if self._err_to_str else None
+        return self.sheet.cells.get((r, c))
 
     def _cells(self):
         return [(r, c) for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
@@ -55,7 +60,7 @@ class FakeRange:
     # values
     @property
     def value(self):
-        grid = [[self.sheet.cells.get((r, c)) for c in range(self.c1, self.c2 + 1)]
+        grid = [[self._get(r, c) for c in range(self.c1, self.c2 + 1)]
                 for r in range(self.r1, self.r2 + 1)]
         if self._ndim == 2:
             return grid
@@ -118,8 +123,10 @@ class FakeSheet:
     def __init__(self, book, name):
         self.book, self.name = book, name
         self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
+        self.errors = {}   # (row, col) → "#N/A" etc.: cells holding an Excel error value
 
     def _set(self, r, c, v):
+        self.errors.pop((r, c), None)
         if v is None or v == "":
             self.cells.pop((r, c), None)
         else:
@@ -138,10 +145,10 @@ class FakeSheet:
 
     @property
     def used_range(self):
-        if not self.cells:
+        if not self.cells and not self.errors:
             return FakeRange(self, 1, 1)
-        rows = [r for r, _ in self.cells]
-        cols = [c for _, c in self.cells]
+        rows = [r for r, _ in [*self.cells, *self.errors]]
+        cols = [c for _, c in [*self.cells, *self.errors]]
         return FakeRange(self, min(rows), min(cols), max(rows), max(cols))
 
     def delete(self):
@@ -202,6 +209,9 @@ class FakeBook:
             for row in ws.iter_rows():
                 for cell in row:
                     v = cell.value
+                    if cell.data_type == "e":
+                        sheet.errors[(cell.row, cell.column)] = v
+                        continue
                     if isinstance(v, dt.time):  # Excel hands a time back as a datetime on 1899-12-30
                         v = dt.datetime.combine(dt.date(1899, 12, 30), v)
                     elif isinstance(v, dt.date) and not isinstance(v, dt.datetime):

@@ -49,6 +49,30 @@ def test_button_finds_what_the_cli_finds(office_dir, owner):
     assert xl.app.alerts and "错误" in xl.app.alerts[-1][1]
 
 
+def test_error_values_are_findings_through_the_button_as_through_the_cli(tmp_path):
+    """#N/A in a cell: the file reader and xlwings (err_to_str) both report it as V12, not as a blank."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户名录簿"
+    ws.append(["客户编号", "客户名称", "联系电话"])
+    ws.append(["K1", "#N/A", "13800138000"])
+    ws = wb.create_sheet("回访记录表")
+    ws.append(["记录编号", "客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"])
+    ws.append([None, "K1", "#REF!", "电话", "例行", "张伟", "询问近况"])
+    path = tmp_path / "errors.xlsx"
+    wb.save(path)
+    cli = cli_findings(path)
+    xl = FakeBook(path)
+    assert xl.sheets["客户名录簿"]["B2"].value is None                  # as xlwings shows an error cell
+    button.validate_button(xl, as_of=AS_OF)
+    rows = xl.sheets["问题清单"].used_range.options(ndim=2).value[1:]
+    assert [(r[2], r[3], r[4]) for r in rows] == [(f["code"], f["sheet"], f["cell"]) for f in cli["findings"]]
+    assert ("V12", "客户名录簿", "B2") in [(r[2], r[3], r[4]) for r in rows]
+    assert ("V12", "回访记录表", "C2") in [(r[2], r[3], r[4]) for r in rows]
+
+
 def test_second_run_clears_the_first_and_ids_are_stable(office_dir):
     path = office_dir / "张伟_客户回访.xlsx"
     xl = FakeBook(path)

@@ -26,6 +26,8 @@ HEADERS = {"zh": ["序号", "严重程度", "代码", "工作表", "单元格", 
            "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"]}
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
 NOTE_TAG = "【校验】"
+EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 
 
 def _caller():
@@ -47,10 +49,16 @@ def book_from_xlwings(xl_book) -> Book:
         if sheet.name in skip or sheet.name.endswith(".conf"):
             continue
         used = sheet.used_range
-        values = used.options(ndim=2).value or []
+        values = used.options(ndim=2, err_to_str=True).value or []
         top, left = used.row - 1, used.column - 1
         rows = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
-        read_rows(book, sheet.name, iter(rows), xl_book.name, provenance=False)   # as `validate` reads
+        errors = {}   # #N/A and friends: reported as V12 like the file reader does, not read as blanks
+        for i in range(top, len(rows)):
+            for j, v in enumerate(rows[i]):
+                if type(v) is str and v in EXCEL_ERRORS:
+                    errors[(i + 1, j)], rows[i][j] = v, None
+        read_rows(book, sheet.name, iter(rows), xl_book.name, errors=errors or None,
+                  provenance=False)   # as `validate` reads
     require_our_sheets(book, xl_book.fullname)
     return book
 

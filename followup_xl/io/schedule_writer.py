@@ -30,7 +30,7 @@ TEXT = {
         "visit_done": "{start}至{end}的约访已完成",
         "unsched_title": "排不下 {start} 至 {end}：请经理另行安排",
         "unsched_head": ["负责人", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因"],
-        "header": "回访排期表",
+        "header": "回访排期表", "none": "（无：本周的回访全部排入）",
     },
     "en": {
         "title": "Follow-up schedule {start} ({wd}) to {end}", "summary": "Summary", "unscheduled": "Unscheduled",
@@ -49,7 +49,7 @@ TEXT = {
         "visit_done": "appointment visit(s) {start} to {end} done",
         "unsched_title": "Unscheduled {start} to {end}: for the manager to arrange",
         "unsched_head": ["Owner", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason"],
-        "header": "Follow-up schedule",
+        "header": "Follow-up schedule", "none": "(none: every follow-up of the week is on a list)",
     },
 }
 PERSON_WIDTHS = [11, 11, 20, 14, 5, 11, 64, 30, 10]
@@ -195,6 +195,8 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
             ws.write_string(r, j, v, f.center if j == 4 else f.cell)
         ws.write_datetime(r, 5, u.due_date, f.date)
         ws.write_string(r, 6, (u.reason_en or u.reason) if lang == "en" else u.reason, f.fit)
+    if not plan.unscheduled:
+        ws.write_string(3, 0, t["none"], f.sub)
     ws.freeze_panes(3, 0)
     print_setup(ws, header=t["unscheduled"], repeat_rows=(2, 2))
 

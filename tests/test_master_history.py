@@ -112,3 +112,29 @@ def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three
     status = {p["path"].rsplit("/", 1)[-1]: p["status"] for p in res["inputs"]}
     assert [s for n, s in status.items() if n.startswith("回访记录表")] == ["ignored", "ignored"]
     assert status["总表.xlsx"] == "merged"
+
+
+def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_years, monkeypatch):
+    from followup_xl.io import master as master_io
+
+    book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    before = out.read_bytes()
+    book.calls.append(Call.build(None, {}, {}, {**{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
+                                                "record_id": "R-LATE-2", "call_date": dt.date(2025, 12, 31)}))
+    src.unlink()
+    write_staff_workbook(src, book=book)
+    real = master_io._write_records
+
+    def explode(wb, fmts, name, *args, **kw):
+        if name == "客户名录簿":                              # the master itself, after the new 2025 file
+            raise KeyboardInterrupt
+        return real(wb, fmts, name, *args, **kw)
+
+    monkeypatch.setattr(master_io, "_write_records", explode)
+    with pytest.raises(KeyboardInterrupt):
+        api.merge([str(src)], str(tmp_path / "新总表.xlsx"), archive_over=20)
+    assert len(list((tmp_path / HISTORY_DIR).iterdir())) == 3      # the new 2025 file was written first
+    assert out.read_bytes() == before
+    assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls[:-1]))

@@ -51,9 +51,9 @@ def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
 
 def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.date) -> Weekly:
     start, end = week_bounds(week_of, policy.week_start)
-    monday = end + dt.timedelta(days=1)
+    monday = end + dt.timedelta(days=7 - end.weekday())      # the first Monday after the week
     moved = not cal.is_working_day(monday)
-    report_day = end if moved else monday
+    report_day = monday - dt.timedelta(days=1) if moved else monday
     owner_of = {c.customer_id: c.owner for c in book.customers if c.customer_id}
     in_week = lambda d: d is not None and start <= d <= end  # noqa: E731
 

@@ -22,6 +22,7 @@ TEXT = {
     "zh": {
         "sheet": "周报", "projects": "在施工程", "title": "客户回访周报 {start} 至 {end}",
         "due": "报送日：{day}（周一）", "moved": "报送日：{day}（周一放假，提前至周日报送）",
+        "moved_title": "（周一放假，提前至周日 {day} 报送）",
         "head": ["姓名", "成交量", "新增客户", "回访记录", "成功回访", "约访次数", "约访达标", "技术咨询回访", "周目标",
                  "周末逾期", "回访结果"],
         "total": "合计", "yes": "是", "no": "否", "na": "—", "sep": "，",
@@ -34,6 +35,7 @@ TEXT = {
     "en": {
         "sheet": "Weekly", "projects": "Projects", "title": "Weekly follow-up summary {start} to {end}",
         "due": "Due {day} (Monday)", "moved": "Due {day}: Monday is a holiday, so the summary is due on Sunday",
+        "moved_title": " (Monday is a holiday: due Sunday {day})",
         "head": ["Name", "Deals", "New customers", "Calls", "Reached", "Visits", "Visit target met",
                  "Consultation follow-ups", "Weekly target", "Overdue at week end", "Outcomes"],
         "total": "Total", "yes": "yes", "no": "no", "na": "—", "sep": ", ",
@@ -58,8 +60,12 @@ def write_weekly(path: str | os.PathLike, w: Weekly, inputs=(), lang: str = "zh"
 
 
 def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
-    ws.write_string(0, 0, t["title"].format(start=w.week_start, end=w.week_end), f.get("title"))
-    ws.write_string(1, 0, t["moved" if w.report_moved else "due"].format(day=w.report_day), f.get("subtitle"))
+    title = t["title"].format(start=w.week_start, end=w.week_end)
+    when = t["moved" if w.report_moved else "due"].format(day=w.report_day)
+    if w.report_moved:                     # the title line itself says the summary is due a day early
+        title += t["moved_title"].format(day=f"{w.report_day:%m-%d}")
+    ws.write_string(0, 0, title, f.get("title"))
+    ws.write_string(1, 0, when, f.get("subtitle"))
     for j, (h, width) in enumerate(zip(t["head"], WIDTHS)):
         ws.write_string(3, j, h, f.get("header"))
         ws.set_column(j, j, width)

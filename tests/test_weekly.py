@@ -57,7 +57,7 @@ def test_holiday_monday_moves_the_summary_to_sunday(tmp_path):
 
     out = write_weekly(tmp_path / "w.xlsx", w)
     title = openpyxl.load_workbook(out)["周报"]["A1"].value
-    assert title.startswith("客户回访周报 2026-09-28 至 2026-10-04") and "周一放假，提前至周日报送" in title
+    assert title.startswith("客户回访周报 2026-09-28 至 2026-10-04") and title.endswith("（周一放假，提前至周日 10-04 报送）")
     sat = summarise_week(small_book(), Policy(week_start="saturday"), WorkCalendar(), D("2026-11-20"))
     assert (sat.week_start, sat.week_end, sat.report_day) == (D("2026-11-14"), D("2026-11-20"), D("2026-11-23"))
 

@@ -4,7 +4,8 @@
                                                                    (default 50 1000 10000)
 
 Each variant runs in a fresh child process that reports its wall time, CPU time
-and peak resident memory, so the numbers are comparable within the run (on a
+(its own and its children's: the merge forks writers for the closed years) and
+peak resident memory, so the numbers are comparable within the run (on a
 busy machine compare CPU seconds: wall time then measures the neighbours):
   naive  pandas.read_excel(engine="openpyxl") of every sheet, concat, to_excel
   floor  python-calamine read of every sheet + one XlsxWriter constant_memory write of the same rows
@@ -33,9 +34,10 @@ CHILD = r'''
 import json, resource, sys, time
 t = time.perf_counter()
 {body}
-ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"seconds": time.perf_counter() - t, "cpu": ru.ru_utime + ru.ru_stime,
-                  "peak_mib": ru.ru_maxrss / 1024}}))
+ru, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({{"seconds": time.perf_counter() - t,
+                  "cpu": ru.ru_utime + ru.ru_stime + kids.ru_utime + kids.ru_stime,
+                  "peak_mib": ru.ru_maxrss / 1024, "child_peak_mib": kids.ru_maxrss / 1024}}))
 '''
 
 NAIVE = '''
@@ -105,7 +107,8 @@ def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
 
 
 def show(name: str, r: dict) -> None:
-    print(f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB", flush=True)
+    kids = f" (history writers: {r['child_peak_mib']:.0f} MiB each at most)" if r["child_peak_mib"] else ""
+    print(f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB{kids}", flush=True)
 
 
 def child(body: str, *args: str) -> dict:

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing as mp
 import operator
 import os
+import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .. import schema
+from ..errors import FollowupError
 from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
@@ -164,28 +167,69 @@ def fingerprint(records: list[Record]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _write_history(target: Path, closed: dict[int, list], lang: str, row_limit: int, protect_inputs,
-                   on_sheet) -> list[list]:
-    """Write the closed years not already beside the master; the 历史档案 rows for the master."""
+def _plan_history(target: Path, closed: dict[int, list], lang: str) -> tuple[list[list], list[tuple]]:
+    """The 历史档案 rows for the master, and the closed years whose file is not there yet."""
     if not closed:
-        return []
+        return [], []
     folder = history_dir(target)
     folder.mkdir(exist_ok=True)
-    listed = []
+    listed, todo = [], []
     for year, rows in closed.items():
         fp = fingerprint(rows)
         name = f"{schema.CALLS.title(lang)}{year}_{fp[:12]}.xlsx"
         if not (folder / name).is_file():      # same rows as last time: already there, not rewritten
-            with atomic_output(folder / name, protect_inputs) as tmp:
-                wb = new_workbook(tmp, constant_memory=True)
-                fmts = Formats(wb)
-                for sheet_name, part in call_sheets(rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"):
-                    n = _write_records(wb, fmts, sheet_name, schema.CALLS, part, lang)
-                    if on_sheet:
-                        on_sheet(sheet_name, n)
-                wb.close()
+            todo.append((folder / name, year, rows))
         listed.append([year, name, len(rows), fp])
-    return listed
+    return listed, todo
+
+
+def _write_years(jobs: list[tuple], lang: str, row_limit: int, protect_inputs) -> None:
+    for path, year, rows in jobs:
+        with atomic_output(path, protect_inputs) as tmp:
+            wb = new_workbook(tmp, constant_memory=True)
+            fmts = Formats(wb)
+            for sheet_name, part in call_sheets(rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"):
+                _write_records(wb, fmts, sheet_name, schema.CALLS, part, lang)
+            wb.close()
+
+
+def _forked_writer(jobs, lang, row_limit, protect_inputs) -> None:
+    try:
+        _write_years(jobs, lang, row_limit, protect_inputs)
+    except BaseException:                      # the parent names the file; its temp file is already gone
+        sys.exit(1)
+
+
+def _start_history(todo: list[tuple], lang: str, row_limit: int, protect_inputs) -> list:
+    """Write the closed years while the master is written: forked children share the records (nothing
+    is copied or pickled) and use the other cores. Without fork (Windows) they are written here first."""
+    cores = os.cpu_count() or 1
+    if not todo or cores < 2 or "fork" not in mp.get_all_start_methods():
+        _write_years(todo, lang, row_limit, protect_inputs)
+        return []
+    ctx = mp.get_context("fork")
+    k = min(len(todo), cores)
+    procs = [(ctx.Process(target=_forked_writer, args=(todo[i::k], lang, row_limit, protect_inputs), daemon=True),
+              todo[i::k]) for i in range(k)]
+    for p, _jobs in procs:
+        p.start()
+    return procs
+
+
+def _finish_history(procs: list, target: Path, on_sheet) -> None:
+    """Wait for the history writers; the master is renamed into place only if all of them succeeded."""
+    failed = []
+    for p, jobs in procs:
+        p.join()
+        if p.exitcode != 0:
+            failed += [path.name for path, _y, _r in jobs]
+        elif on_sheet:
+            for path, _year, rows in jobs:
+                on_sheet(path.name, len(rows))
+    if failed:
+        names = "、".join(failed)
+        raise FollowupError(f"历史档案文件写入失败：{names}；总表未更新", f"could not write history file(s) {names}; "
+                            "the master was not replaced", path=os.fspath(target))
 
 
 def _prune_history(target: Path, lang: str) -> None:
@@ -208,13 +252,28 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
     ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
-    constant_memory: write each sheet's rows in order. Closed years beyond
-    ``archive_over`` calls go to the history folder first, the master last.
+    constant_memory: write each sheet's rows in order. Past ``archive_over`` calls the
+    closed years are written beside the master at the same time (other cores), and the
+    master is renamed into place only once they all are.
     """
     protect_inputs = list(protect_inputs)
     target = check_output(path, protect_inputs)
     current, closed = split_history(book.calls, archive_over)
-    listed = _write_history(target, closed, lang, row_limit, protect_inputs, on_sheet)
+    listed, todo = _plan_history(target, closed, lang)
+    procs = _start_history(todo, lang, row_limit, protect_inputs)
+    try:
+        _write_master_file(target, book, current, conflicts, inputs, listed, lang, row_limit, protect_inputs,
+                           on_sheet, extra_sheets, lambda: _finish_history(procs, target, on_sheet))
+    finally:
+        for p, _jobs in procs:          # on an error in the master too: let them finish their files whole
+            p.join()
+    _prune_history(target, lang)
+    return os.fspath(path)
+
+
+def _write_master_file(path: Path, book: Book, current: list, conflicts: list[dict], inputs: list[dict],
+                       listed: list[list], lang: str, row_limit: int, protect_inputs, on_sheet, extra_sheets,
+                       before_rename: Callable[[], None]) -> None:
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True)
         fmts = Formats(wb)
@@ -248,8 +307,7 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
         if extra_sheets:
             extra_sheets(wb, fmts)
         wb.close()
-    _prune_history(target, lang)
-    return os.fspath(path)
+        before_rename()
 
 
 KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复"}

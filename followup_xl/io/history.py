@@ -12,7 +12,8 @@ crash leaves every master with the files it lists. Keep the folder with the
 masters when moving them.
 
 ``read_book`` reads the listed files with the master, so every command sees the
-whole history without knowing where it is kept.
+whole history without knowing where it is kept (not with ``provenance=False``:
+validate checks the cells of the master file itself).
 """
 
 from __future__ import annotations

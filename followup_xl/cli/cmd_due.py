@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("due")
@@ -30,8 +30,7 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     if as_json:
         emit_json(result)
         return
-    for w in result["warnings"]:
-        click.echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
+    echo_warnings(result["warnings"], lang)
     counts = {s: sum(1 for i in result["items"] if i["status"] == s) for s in ("overdue", "due", "upcoming")}
     for i in result["items"][:40]:
         click.echo(f'{i["due_date"]}  {i["status"]:<8} {i["rule"]:<4} {i["customer_id"]:<8} {i["owner"] or "":<6} {i["reason"]}')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option
+from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option
 
 
 @click.command("handover")
@@ -43,8 +43,7 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
         emit_json(result)
         return
     zh = lang == "zh"
-    for w in result["warnings"]:
-        click.echo(("注意：" if zh else "note: ") + w, err=True)
+    echo_warnings(result["warnings"], lang)
     click.echo(f'{result["leaver"]} → {"、".join(result["receivers"])}  '
                + (f'客户 {result["moved"]} 位' if zh else f'{result["moved"]} customers'))
     for row in result["summary"]:

@@ -7,7 +7,7 @@ from collections import Counter
 import click
 
 from .. import api
-from .common import as_of_option, date_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, date_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("schedule")
@@ -35,8 +35,7 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
         emit_json(result)
         return
     zh = lang == "zh"
-    for w in result["warnings"]:
-        click.echo(("注意：" if zh else "note: ") + w, err=True)
+    echo_warnings(result["warnings"], lang)
     planned = Counter(i["owner"] for i in result["items"])
     missed = Counter(u["owner"] for u in result["unscheduled"])
     for name in sorted(set(planned) | set(missed)):

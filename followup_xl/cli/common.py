@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from ..errors import EXIT_INTERNAL, EXIT_USAGE, FollowupError
+from ..errors import EXIT_INTERNAL, FollowupError
 
 DEBUG_ENV = "FOLLOWUP_XL_DEBUG"
 
@@ -113,12 +113,10 @@ def _fail(message: str, code: int, as_json: bool, payload: dict | None = None) -
     sys.exit(code)
 
 
-def usage_error(zh: str, en: str) -> FollowupError:
-    return FollowupError(zh, en, exit_code=EXIT_USAGE)
-
-
-def say(msg_zh: str, msg_en: str, lang: str, err: bool = False) -> None:
-    click.echo(msg_en if lang == "en" else msg_zh, err=err)
+def echo_warnings(warnings, lang: str) -> None:
+    """Warnings (e.g. an unknown 调休 year) go to stderr, so --json output stays clean."""
+    for w in warnings:
+        click.echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
 
 
 def progress(lang: str, enabled: bool = True):

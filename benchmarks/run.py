@@ -1,8 +1,13 @@
-"""`make bench`: every benchmark, each against its baseline in the same run."""
+"""`make bench`: every benchmark, each against its baseline in the same run.
+
+BENCH_ARGS go to the merge benchmark (e.g. ``--skip-naive``, ``--onefile``, sizes).
+"""
 
 import sys
 
-from . import bench_merge
+from . import bench_handover_split, bench_merge, bench_validate
 
 if __name__ == "__main__":
     bench_merge.main(sys.argv[1:])
+    bench_validate.main([])
+    bench_handover_split.main()

@@ -135,3 +135,21 @@ def test_read_only_output_folder_is_a_sentence(tmp_path):
         if immutable:
             subprocess.run(["chattr", "-i", str(ro)])
         ro.chmod(0o755)
+
+
+def test_a_50_megabyte_sheet_is_read_and_checked_within_bounds(tmp_path):
+    """A call log whose sheet XML is 50 MB: validate answers (no traceback) in bounded memory."""
+    src = badfiles.big_sheet(tmp_path)
+    limit = 3 * 1024**3
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-m", "followup_xl", "validate", str(src), "--as-of", "2026-11-22",
+                           "--json"], capture_output=True, text=True, timeout=300, preexec_fn=cap)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import json
+
+    out = json.loads(proc.stdout)
+    assert out["summary"] == {"errors": 0, "warnings": 1}   # only: there is no customer book (V15)
+    assert out["findings"][0]["code"] == "V15" and "Traceback" not in proc.stderr

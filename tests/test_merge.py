@@ -168,3 +168,17 @@ def test_every_other_command_reads_the_master(tmp_path, office_dir):
     run(office_dir, "-o", out)
     r = CliRunner().invoke(main, ["due", str(out), "--as-of", "2026-11-22", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["items"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_master_with_every_row(tmp_path, office_dir):
+    import libreoffice as lo
+
+    out = tmp_path / "总表.xlsx"
+    run(office_dir, "-o", out)
+    back = read_book(lo.recalc(out, tmp_path / "lo"))          # LibreOffice's own re-save, read by us
+    mine = read_book(out)
+    assert sorted(key(c) for c in back.calls) == sorted(key(c) for c in mine.calls)
+    assert [c.values() for c in back.customers] == [c.values() for c in mine.customers]
+    text = lo.pdf_text(out, tmp_path / "pdf")
+    assert "冲突" in text or "客户编号重复" in text

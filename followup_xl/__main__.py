@@ -1,0 +1,5 @@
+"""`python -m followup_xl …` is `followup-xl …`."""
+
+from .cli import main
+
+main()

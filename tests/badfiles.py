@@ -63,65 +63,55 @@ def password_protected(folder: Path) -> Path:
     return p
 
 
-def none_of_our_sheets(folder: Path) -> Path:
+CALL_HEADERS = ["客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"]
+
+
+def _sheet(title: str, rows: list[list]):
+    """A workbook with one sheet of ``rows``, as openpyxl (like Excel) saves it."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "销售统计"
-    ws.append(["月份", "销售额"])
-    ws.append(["2026-10", 1000])
-    p = folder / "sales.xlsx"
-    wb.save(p)
-    return p
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    return wb, ws
+
+
+def none_of_our_sheets(folder: Path) -> Path:
+    wb, _ = _sheet("销售统计", [["月份", "销售额"], ["2026-10", 1000]])
+    wb.save(folder / "sales.xlsx")
+    return folder / "sales.xlsx"
 
 
 def headers_missing(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["甲", "乙", "丙"])
-    ws.append(["K1", "x", "y"])
-    p = folder / "no_headers.xlsx"
-    wb.save(p)
-    return p
+    wb, _ = _sheet("客户名录簿", [["甲", "乙", "丙"], ["K1", "x", "y"]])
+    wb.save(folder / "no_headers.xlsx")
+    return folder / "no_headers.xlsx"
 
 
 def headers_duplicated(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人", "客户编号"])
-    ws.append(["K1", "甲", "13800138002", "张伟", "K9"])
-    p = folder / "dup_headers.xlsx"
-    wb.save(p)
-    return p
+    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人", "客户编号"],
+                                ["K1", "甲", "13800138002", "张伟", "K9"]])
+    wb.save(folder / "dup_headers.xlsx")
+    return folder / "dup_headers.xlsx"
 
 
 def merged_data_cells(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "回访记录表"
-    ws.append(["客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"])
-    for i in range(3):
-        ws.append(["K1", dt.date(2026, 11, 2 + i), "电话", "例行", "张伟", f"第{i + 1}次"])
+    wb, ws = _sheet("回访记录表", [CALL_HEADERS] +
+                    [["K1", dt.date(2026, 11, 2 + i), "电话", "例行", "张伟", f"第{i + 1}次"] for i in range(3)])
     ws.merge_cells("A2:A4")   # one id typed once for three calls
     ws.merge_cells("E2:E4")
-    p = folder / "merged.xlsx"
-    wb.save(p)
-    return p
+    wb.save(folder / "merged.xlsx")
+    return folder / "merged.xlsx"
 
 
 def formulas_and_errors(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人", "建档日期"])
-    ws.append(["K1", "=UPPER(\"abc\")", "13800138002", "张伟", "=TODAY()"])
-    ws.append(["K2", "乙", None, "张伟", None])
+    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人", "建档日期"],
+                                 ["K1", "=UPPER(\"abc\")", "13800138002", "张伟", "=TODAY()"],
+                                 ["K2", "乙", None, "张伟", None]])
     ws["C3"].value, ws["C3"].data_type = "#N/A", "e"
     ws["E3"].value, ws["E3"].data_type = "#REF!", "e"
-    p = folder / "formulas.xlsx"
-    wb.save(p)
-    return p
+    wb.save(folder / "formulas.xlsx")
+    return folder / "formulas.xlsx"
 
 
 def _rewrite_member(src: Path, dst: Path, member: str, transform) -> Path:
@@ -137,14 +127,9 @@ def _rewrite_member(src: Path, dst: Path, member: str, transform) -> Path:
 
 
 def _plain_sheet_book(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人"])
-    ws.append(["K1", "甲", "13800138002", "张伟"])
-    p = folder / "plain_sheet.xlsx"
-    wb.save(p)
-    return p
+    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]])
+    wb.save(folder / "plain_sheet.xlsx")
+    return folder / "plain_sheet.xlsx"
 
 
 def million_styled_rows(folder: Path) -> Path:
@@ -169,11 +154,7 @@ def million_styled_rows(folder: Path) -> Path:
 
 def big_sheet(folder: Path, megabytes: int = 50) -> Path:
     """A call log whose sheet XML is ``megabytes`` large (inline strings, as some tools write)."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "回访记录表"
-    ws.append(["客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"])
-    ws.append(["K1", "2026-11-02", "电话", "例行", "张伟", "x"])
+    wb, _ = _sheet("回访记录表", [CALL_HEADERS, ["K1", "2026-11-02", "电话", "例行", "张伟", "x"]])
     src = folder / "big_src.xlsx"
     wb.save(src)
 
@@ -218,13 +199,7 @@ BOMB = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 def xml_bomb(folder: Path) -> Path:
     """Billion laughs in the sheet XML and in the shared strings."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人"])
-    ws.append(["K1", "甲", "13800138002", "张伟"])
-    src = folder / "bomb_src.xlsx"
-    wb.save(src)
+    src = _plain_sheet_book(folder)
 
     def transform(data: bytes, fh):
         body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
@@ -249,15 +224,11 @@ def zip_bomb(folder: Path) -> Path:
 
 
 def hidden_rows_and_sheets(folder: Path) -> Path:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "客户名录簿"
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人"])
-    ws.append(["K1", "甲", "13800138002", "张伟"])
-    ws.append(["K2", "乙", "13800138004", "张伟"])
+    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"],
+                                 ["K2", "乙", "13800138004", "张伟"]])
     ws.row_dimensions[3].hidden = True
     calls = wb.create_sheet("回访记录表")
-    calls.append(["客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"])
+    calls.append(CALL_HEADERS)
     calls.append(["K2", dt.date(2026, 11, 2), "电话", "例行", "张伟", "隐藏表中的记录"])
     calls.sheet_state = "hidden"
     p = folder / "hidden.xlsx"
@@ -268,12 +239,8 @@ def hidden_rows_and_sheets(folder: Path) -> Path:
 def dates_1904(folder: Path) -> Path:
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    wb = openpyxl.Workbook()
+    wb, ws = _sheet("回访记录表", [CALL_HEADERS, ["K1", dt.date(2026, 11, 2), "电话", "例行", "张伟", "Mac 版 Excel 保存"]])
     wb.epoch = CALENDAR_MAC_1904
-    ws = wb.active
-    ws.title = "回访记录表"
-    ws.append(["客户编号", "回访日期", "回访方式", "回访类型", "回访人", "回访内容"])
-    ws.append(["K1", dt.date(2026, 11, 2), "电话", "例行", "张伟", "Mac 版 Excel 保存"])
     ws["B2"].number_format = "yyyy-mm-dd"
     p = folder / "mac1904.xlsx"
     wb.save(p)

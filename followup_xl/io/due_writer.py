@@ -21,7 +21,7 @@ def write_due(path: str | os.PathLike, items: list[dict], as_of: dt.date, lang: 
               inputs=(), warnings: list[str] = ()) -> str:
     """``items`` as produced by api.due (already ordered: overdue, today, upcoming)."""
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="due")
         fmts = Formats(wb)
         rows = [[STATUS[lang][i["status"]], dt.date.fromisoformat(i["due_date"]), i["days_overdue"], i["customer_id"],
                  i["customer_name"], i.get("phone"), i["owner"], i["rule"], i["reason"], i["source"]] for i in items]

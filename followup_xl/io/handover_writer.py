@@ -79,7 +79,7 @@ def write_plan(path: str | os.PathLike, plan: Plan, phones: dict[str, str | None
     """The plan workbook for approval; phones are masked (the plan is passed around for signatures)."""
     zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="handover-plan")
         fmts = Formats(wb)
         rows = [[m.customer_id, m.name, _group_label(m.group, lang), mask_value(phones.get(m.customer_id)),
                  m.calls, m.events, m.open_items, plan.leaver, m.receiver, m.receiver] for m in plan.moves]
@@ -223,7 +223,7 @@ def write_record(path: str | os.PathLike, plan: Plan, notices: list[dict], lang:
     (hand-over "在上级领导监督下进行", 000 §7.2)."""
     zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="handover-sms")
         fmts = Formats(wb)
         sms = [[n["customer_id"], n["customer"], n["contact"], n["phone"], n["new_owner"], n["new_phone"], n["text"], None]
                for n in notices]

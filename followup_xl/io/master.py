@@ -186,7 +186,7 @@ def _plan_history(target: Path, closed: dict[int, list], lang: str) -> tuple[lis
 def _write_years(jobs: list[tuple], lang: str, row_limit: int, protect_inputs) -> None:
     for path, year, rows in jobs:
         with atomic_output(path, protect_inputs) as tmp:
-            wb = new_workbook(tmp, constant_memory=True)
+            wb = new_workbook(tmp, constant_memory=True, kind="history")
             fmts = Formats(wb)
             for sheet_name, part in call_sheets(rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"):
                 _write_records(wb, fmts, sheet_name, schema.CALLS, part, lang)
@@ -275,7 +275,7 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
                        listed: list[list], lang: str, row_limit: int, protect_inputs, on_sheet, extra_sheets,
                        before_rename: Callable[[], None]) -> None:
     with atomic_output(path, protect_inputs) as tmp:
-        wb = new_workbook(tmp, constant_memory=True)
+        wb = new_workbook(tmp, constant_memory=True, kind="master")
         fmts = Formats(wb)
         parts = [(schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)]
         parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)]

@@ -168,7 +168,7 @@ def _chart(wb, kind: str, title: str, lang: str, subtype: str | None = None):
 def write_report(path: str | os.PathLike, r: dict, inputs=(), lang: str = "zh", source: str = "") -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="report")
         f = Formats(wb)
         add_formats(wb, f)
         names = t["sheets"]

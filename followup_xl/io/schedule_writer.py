@@ -82,7 +82,7 @@ def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = Fals
                    lang: str = "zh") -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="schedule")
         f = _Fmt(wb)
         wd = WEEKDAYS[lang]
         title = t["title"].format(start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end)

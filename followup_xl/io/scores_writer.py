@@ -44,7 +44,7 @@ TEXT = {
 def write_scores(path: str | os.PathLike, s: dict, inputs=(), lang: str = "zh") -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="scores")
         f = Formats(wb)
         add_formats(wb, f)
         _year(wb.add_worksheet(t["sheets"][0]), f, s, t, lang)

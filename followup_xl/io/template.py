@@ -85,7 +85,7 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
     """
     path = os.fspath(path)
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp, created=created)
+        wb = new_workbook(tmp, created=created, kind="template" if book is None else "staff")
         fmts = Formats(wb)
         home = wb.add_worksheet(HOME[lang])
         _write_home(home, fmts, lang, owner)

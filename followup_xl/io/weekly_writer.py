@@ -51,7 +51,7 @@ TEXT = {
 def write_weekly(path: str | os.PathLike, w: Weekly, inputs=(), lang: str = "zh") -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
-        wb = new_workbook(tmp)
+        wb = new_workbook(tmp, kind="weekly")
         f = Formats(wb)
         _summary(wb.add_worksheet(t["sheet"]), w, f, t, lang)
         _projects(wb.add_worksheet(t["projects"]), w, f, t)

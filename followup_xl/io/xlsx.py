@@ -15,6 +15,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import schema
+from . import filekind
 from ..schema import ColType
 
 FONT = "Microsoft YaHei"      # Excel on Windows; LibreOffice substitutes WenQuanYi
@@ -28,8 +29,13 @@ AMBER_FONT = "#9C5700"
 GREY_FONT = "#808080"
 
 
-def new_workbook(path, constant_memory: bool = False, created: dt.datetime | None = None) -> xlsxwriter.Workbook:
-    """A workbook with our defaults; ``created`` fixed makes the bytes reproducible."""
+def new_workbook(path, constant_memory: bool = False, created: dt.datetime | None = None,
+                 kind: str | None = None) -> xlsxwriter.Workbook:
+    """A workbook with our defaults; ``created`` fixed makes the bytes reproducible.
+
+    ``kind`` stamps what the file is (see io/filekind.py) so the tool can refuse
+    its own outputs where it wants a staff book or a master.
+    """
     wb = xlsxwriter.Workbook(str(path), {
         "constant_memory": constant_memory,
         "strings_to_formulas": False,   # formula injection: text stays text
@@ -41,6 +47,8 @@ def new_workbook(path, constant_memory: bool = False, created: dt.datetime | Non
     wb.set_properties({"created": created or dt.datetime.now(), "author": "followup-xl"})
     wb.formats[0].set_font_name(FONT)
     wb.formats[0].set_font_size(10)
+    if kind is not None:
+        filekind.mark(wb, kind)
     return wb
 
 

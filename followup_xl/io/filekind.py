@@ -1,0 +1,71 @@
+"""What a workbook the tool wrote *is*: a custom document property, read back cheaply.
+
+Every output says what it is (master, due list, schedule…), so a command handed
+one of the tool's own outputs where it wants a staff book or a master can say so
+in one sentence instead of reading nonsense from it, and merge can tell a master
+the tool wrote (whose provenance columns it may believe) from a staff book.
+A book without the property is a staff book or something the office made.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+PROPERTY = "followup-xl-kind"
+
+# kind -> (Chinese name, English name) for the sentences that name what a file is
+KINDS: dict[str, tuple[str, str]] = {
+    "template": ("空白模板", "blank template"),
+    "staff": ("员工工作簿", "staff workbook"),
+    "master": ("汇总总表", "master workbook"),
+    "history": ("总表历史档案", "master history archive"),
+    "due": ("待回访清单", "due list"),
+    "schedule": ("回访排期表", "schedule"),
+    "weekly": ("周报", "weekly summary"),
+    "report": ("月报", "monthly report"),
+    "scores": ("考核表", "scores workbook"),
+    "handover-plan": ("交接方案", "hand-over plan"),
+    "handover-sms": ("交接短信清单", "hand-over SMS list"),
+    "annotated": ("校验标注副本", "annotated copy"),
+    "example": ("示例员工工作簿", "example staff workbook"),
+}
+
+_PROP_RE = re.compile(
+    r'<property[^>]*name="' + re.escape(PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', re.S)
+
+
+def mark(wb, kind: str) -> None:
+    """Stamp an XlsxWriter workbook with its kind (before close)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown workbook kind {kind!r}")
+    wb.set_custom_property(PROPERTY, kind)
+
+
+def read_kind(path) -> str | None:
+    """The kind the tool stamped on ``path``, or None (a staff book, or not ours).
+
+    Reads only docProps/custom.xml, so it costs a few milliseconds even on a
+    50 MB workbook; anything unreadable is simply "not marked".
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            try:
+                info = zf.getinfo("docProps/custom.xml")
+            except KeyError:
+                return None
+            if info.file_size > 1_000_000:
+                return None
+            text = zf.read(info).decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return None
+    m = _PROP_RE.search(text)
+    kind = m.group(1).strip() if m else None
+    return kind if kind in KINDS else None
+
+
+def describe(kind: str | None, lang: str = "zh") -> str:
+    if kind is None:
+        return "员工工作簿" if lang != "en" else "staff workbook"
+    zh, en = KINDS.get(kind, (kind, kind))
+    return en if lang == "en" else zh

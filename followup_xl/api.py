@@ -319,3 +319,44 @@ def scores(path: str, year: int, out: str | None = None, policy_path: str | None
         write_scores(out, s, inputs=[path], lang=lang)
         s["output"] = out
     return s
+
+
+def export(masters: list[str], out_dir: str, office: str | None = None, as_of=None, months: list[str] = (),
+           with_phones: bool = False, policy_path: str | None = None) -> dict:
+    """Masters → Parquet under ``out_dir`` (io/parquet_export.py): customers, calls, events, staff and the
+    obligations as of ``as_of`` and as of the last day of the month before it (and of each of ``months``,
+    for `rollup`). Phones are masked unless ``with_phones``."""
+    import datetime as _dt
+    from pathlib import Path
+
+    from .batch import sha256
+    from .errors import UsageError
+    from .io.parquet_export import check_office, export_book
+    from .policy import compute_obligations
+    from .calendar import WorkCalendar
+    from .report import month_bounds, shift_month
+
+    if office is not None and len(masters) > 1:
+        raise UsageError("--office 只能用于一个总表（多个总表时各用其文件名作单位名称）",
+                         "--office needs a single master (with several, each is named after its file)")
+    as_of = as_of or _dt.date.today()
+    days = {as_of, month_bounds(shift_month(f"{as_of:%Y-%m}", -1))[1]}
+    days |= {month_bounds(m)[1] for m in months}
+    root = Path(out_dir)
+    if root.exists() and not root.is_dir():
+        raise UsageError("输出路径应为文件夹", "the output must be a folder", path=out_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    offices = []
+    for path in masters:
+        name = check_office(office if office is not None else Path(path).stem)
+        book, policy = load(path, policy_path)
+        cal = WorkCalendar.from_policy(policy)
+        snapshots = {d: compute_obligations(book, policy, d, cal).obligations for d in sorted(days)}
+        row = {"master": os.path.basename(path), "master_sha256": sha256(path), "exported_as_of": as_of,
+               "complaint_coverage_pct": policy.complaint_coverage_pct,
+               "repair_coverage_pct": policy.repair_coverage_pct,
+               "activity_coverage_pct": policy.activity_coverage_pct}
+        tables = export_book(book, root, name, snapshots, with_phones, row)
+        offices.append({"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)})
+    return {"output": out_dir, "as_of": as_of.isoformat(), "phones_masked": not with_phones,
+            "snapshots": sorted(d.isoformat() for d in days), "offices": offices}

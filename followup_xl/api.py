@@ -360,3 +360,31 @@ def export(masters: list[str], out_dir: str, office: str | None = None, as_of=No
         offices.append({"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)})
     return {"output": out_dir, "as_of": as_of.isoformat(), "phones_masked": not with_phones,
             "snapshots": sorted(d.isoformat() for d in days), "offices": offices}
+
+
+def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") -> dict:
+    """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
+    computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
+    from .io.rollup_query import month_rows
+    from .report import month_bounds
+
+    start, end = month_bounds(month)
+    offices = []
+    for row in month_rows(folder, start, end):
+        coverage = [{"rule": rule, "event_type": etype, "events": row[n], "followed_up": row[f"{n}_followed"],
+                     "target_pct": row[f"{k}_coverage_target_pct"], "actual_pct": row[f"{k}_coverage_actual_pct"],
+                     "met": row[f"{k}_coverage_met"]}
+                    for rule, etype, n, k in (("P2", "投诉", "complaints", "complaint"), ("P3", "维修", "repairs", "repair"),
+                                              ("P4", "活动", "activities", "activity"))]
+        offices.append({"rank": row["rank"], "office": row["office"],
+                        **{k: row[k] for k in ("planned", "done", "done_pct", "successful", "successful_pct", "calls",
+                                               "successful_calls", "satisfaction_avg", "overdue_at_month_end")},
+                        "coverage": coverage})
+    payload = {"month": month, "start": start.isoformat(), "end": end.isoformat(), "folder": folder,
+               "engine": "duckdb", "offices": offices}
+    if out:
+        from .io.rollup_writer import write_rollup
+
+        write_rollup(out, payload, lang=lang)
+        payload["output"] = out
+    return payload

@@ -14,6 +14,9 @@ Definitions (the report's 说明 sheet repeats them; the reconciliation test rec
   calls and satisfaction per 回访人.
 * coverage P2–P4 — complaints closed / repairs done / activities held in the month, and how many
   of them were followed up by the month's end.
+* overdue at month end — planned kinds of follow-up still open on the last day, due before it.
+* percentages to 0.1 and averages to 0.01, the exact ratio rounded half to even (rollup's SQL
+  computes the same figures: followup_xl/data/sql/rollup_month.sql).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Callable, Iterable
 
 from .calendar import WorkCalendar
@@ -57,11 +61,14 @@ def shift_month(month: str, delta: int) -> str:
 
 
 def pct(a: int, b: int) -> float | None:
-    return round(100.0 * a / b, 1) if b else None
+    """a/b in %, to 0.1, rounding the exact ratio half to even — integer arithmetic that any SQL
+    engine reproduces (rollup's SQL does), unlike rounding a float that is already off by a hair."""
+    return float(round(Fraction(100 * a, b), 1)) if b else None
 
 
 def avg(xs: list[int]) -> float | None:
-    return round(sum(xs) / len(xs), 2) if xs else None
+    """The mean to 0.01, rounded like ``pct``."""
+    return float(round(Fraction(sum(xs), len(xs)), 2)) if xs else None
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,11 @@ def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start:
                                 for k in month_calls.get(o.customer_id, ()))
         items.append(Item(o, tried, ok))
     return items
+
+
+def overdue_at(obligations: Iterable[Obligation], end: dt.date) -> int:
+    """Follow-ups (the planned kinds) still open at the month's last day and due before it."""
+    return sum(1 for o in obligations if o.rule in CALL_RULES and o.customer_id and o.is_open and o.due_date < end)
 
 
 def headline(items: list[Item], calls: list[Call]) -> dict:
@@ -193,6 +205,7 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
     issues = Counter(k.issue for k in mc if k.issue)
     out["top_issues"] = [{"issue": i, "count": n}
                          for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]]
+    out["overdue_at_month_end"] = overdue_at(obligations, end)
     open_issues = _open_issues(calls, end, by_id)
     out["open_issues_at_month_end"] = len(open_issues)
     out["open_issues"] = open_issues[:LIST_N]

@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "schedule": ("回访排期表", "schedule"),
     "weekly": ("周报", "weekly summary"),
     "report": ("月报", "monthly report"),
+    "rollup": ("区域汇总", "region roll-up"),
     "scores": ("考核表", "scores workbook"),
     "handover-plan": ("交接方案", "hand-over plan"),
     "handover-sms": ("交接短信清单", "hand-over SMS list"),

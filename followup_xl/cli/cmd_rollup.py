@@ -1,0 +1,42 @@
+"""`followup-xl rollup`: the region's month, every office side by side, from exported Parquet."""
+
+from __future__ import annotations
+
+import click
+
+from .. import api
+from ..report import shift_month
+from .common import emit_json, guarded, json_option, lang_option, today
+
+
+@click.command("rollup")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+              help="Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。")
+@lang_option
+@json_option
+@guarded
+def rollup(folder, month, out, lang, as_json):
+    """Compare offices for a month: the figures of `report`, per office, ranked, with a chart.
+
+    区域汇总：读取 FOLDER 中各单位 export 导出的 Parquet（DuckDB 计算，无需安装或启动服务），
+    每个单位一行：应回访、实施及百分比、成功及百分比、满意度、投诉/维修/活动回访率、月末逾期；
+    排名和图表。口径与 report 相同；SQL 在 followup_xl/data/sql/rollup_month.sql。
+    """
+    month = month or shift_month(f"{today():%Y-%m}", -1)
+    r = api.rollup(folder, month, out=out, lang=lang)
+    if as_json:
+        emit_json(r)
+        return
+    pct = lambda v: "—" if v is None else f"{v}%"  # noqa: E731
+    for o in r["offices"]:
+        if lang == "zh":
+            click.echo(f"{o['rank']}. {o['office']}：应回访 {o['planned']}，实施 {o['done']}（{pct(o['done_pct'])}），"
+                       f"成功 {o['successful']}（{pct(o['successful_pct'])}），月末逾期 {o['overdue_at_month_end']}")
+        else:
+            click.echo(f"{o['rank']}. {o['office']}: planned {o['planned']}, done {o['done']} ({pct(o['done_pct'])}), "
+                       f"successful {o['successful']} ({pct(o['successful_pct'])}), "
+                       f"overdue at month end {o['overdue_at_month_end']}")
+    if out:
+        click.echo(out)

@@ -23,7 +23,7 @@ month_calls AS (     -- the month's calls (partition pruned by year)
     SELECT c.*,
            CASE WHEN coalesce(c.record_id, '') <> '' THEN c.record_id
                 WHEN c.source_file IS NULL AND c.source_sheet IS NULL AND c.source_row IS NULL THEN ''
-                ELSE coalesce(c.source_sheet, '') || '!' || coalesce(CAST(c.source_row AS VARCHAR), 'None')
+                ELSE coalesce(c.source_sheet, '') || '!' || coalesce(CAST(c.source_row AS STRING), 'None')
            END AS ref
     FROM calls c
     WHERE c.year = year($month_start) AND c.call_date BETWEEN $month_start AND $month_end

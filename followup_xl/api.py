@@ -345,11 +345,11 @@ def export(masters: list[str], out_dir: str, office: str | None = None, as_of=No
     root = Path(out_dir)
     if root.exists() and not root.is_dir():
         raise UsageError("输出路径应为文件夹", "the output must be a folder", path=out_dir)
+    names = [check_office(office if office is not None else Path(p).stem) for p in masters]
+    loaded = [load(p, policy_path) for p in masters]      # every master readable before anything is written
     root.mkdir(parents=True, exist_ok=True)
     offices = []
-    for path in masters:
-        name = check_office(office if office is not None else Path(path).stem)
-        book, policy = load(path, policy_path)
+    for path, name, (book, policy) in zip(masters, names, loaded):
         cal = WorkCalendar.from_policy(policy)
         snapshots = {d: compute_obligations(book, policy, d, cal).obligations for d in sorted(days)}
         row = {"master": os.path.basename(path), "master_sha256": sha256(path), "exported_as_of": as_of,

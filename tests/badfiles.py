@@ -254,6 +254,31 @@ def open_in_excel(folder: Path) -> Path:
     return p
 
 
+def self_listing_history(folder: Path) -> Path:
+    """A master whose 历史档案 sheet lists the master itself (its history folder is a link back
+    to the master's own folder): once a RecursionError, now a sentence."""
+    import os
+
+    from followup_xl import api
+    from followup_xl.io.history import HISTORY_DIR, listed_files
+
+    book = small_book()
+    for k in book.calls[: len(book.calls) // 2]:
+        object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
+    (folder / "staff").mkdir()
+    src = _good(folder / "staff", "张伟.xlsx", book)
+    made = folder / "made.xlsx"
+    api.merge([str(src)], str(made), archive_over=1)
+    (name,) = [f.name for f in listed_files(made, "历史档案")]
+    for f in (folder / HISTORY_DIR).iterdir():
+        f.unlink()
+    (folder / HISTORY_DIR).rmdir()
+    src.unlink()
+    (folder / "staff").rmdir()
+    os.symlink(".", folder / HISTORY_DIR)
+    return made.rename(folder / name)
+
+
 # name → (builder, expectation, keyword in the message for unreadable ones)
 CORPUS = {
     "truncated": (truncated, "unreadable", "损坏"),
@@ -272,6 +297,7 @@ CORPUS = {
     "hidden_rows_and_sheets": (hidden_rows_and_sheets, "readable", None),
     "dates_1904": (dates_1904, "readable", None),
     "open_in_excel": (open_in_excel, "readable", None),
+    "self_listing_history": (self_listing_history, "unreadable", "历史档案"),
 }
 
 

@@ -138,3 +138,79 @@ def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_y
     assert len(list((tmp_path / HISTORY_DIR).iterdir())) == 3      # the new 2025 file was written first
     assert out.read_bytes() == before
     assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls[:-1]))
+
+
+def _history_names(master) -> list:
+    wb = openpyxl.load_workbook(master, read_only=True)
+    return [r[1] for r in wb["历史档案"].iter_rows(min_row=2, values_only=True)]
+
+
+def _rewrite_history(master, names: list[str]) -> None:
+    """Replace the file names of a master's 历史档案 sheet in place (the kind stamp stays)."""
+    import shutil
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    tmp = master.with_suffix(".tmp")
+    olds = _history_names(master)
+    with zipfile.ZipFile(master) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+                text = data.decode()
+                for old, new in zip(olds, names):
+                    text = text.replace(f">{escape(old)}<", f">{escape(new)}<")
+                data = text.encode()
+            zout.writestr(info, data)
+    shutil.move(tmp, master)
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../总表.xlsx", "..", r"C:\x.xlsx", "C:x.xlsx",
+                                  r"\\server\share\回访记录表2024.xlsx", "sub/回访记录表2024.xlsx"])
+def test_the_history_sheet_names_only_plain_files_in_its_folder(tmp_path, three_years, name):
+    """An absolute path, .., a drive or a UNC share in 历史档案 is refused with its cell (exit 2)."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    _rewrite_history(out, [name])
+    assert _history_names(out)[0] == name
+    for args in (["due", str(out), "--as-of", "2026-11-22"], ["validate", str(out), "--as-of", "2026-11-22"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "历史档案 › B2" in result.output and "文件名" in result.output
+
+
+def test_a_staff_books_history_sheet_is_not_followed(tmp_path, three_years):
+    """Only a master the tool stamped has a history: the same sheet in a staff book names nothing."""
+    import zipfile
+
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    unstamped = tmp_path / "像总表的员工簿.xlsx"
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(unstamped, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data.replace(b"followup-xl-kind", b"something-else"))
+    from followup_xl.io.filekind import read_kind
+
+    assert read_kind(out) == "master" and read_kind(unstamped) is None
+    assert len(read_book(unstamped).calls) < len(read_book(out).calls)
+
+
+def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
+    import badfiles
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    master = badfiles.self_listing_history(tmp_path)
+    for args in (["due", str(master), "--as-of", "2026-11-22"], ["validate", str(master), "--as-of", "2026-11-22"],
+                 ["merge", str(master), "-o", str(tmp_path / "out.xlsx")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert "列出了总表自己" in result.output and master.name in result.output

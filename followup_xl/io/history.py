@@ -1,4 +1,4 @@
-"""The master's history store: closed years of calls in workbooks beside the master.
+r"""The master's history store: closed years of calls in workbooks beside the master.
 
 A large office's calls outgrow what is worth rewriting every week. When a master
 holds more than ``ARCHIVE_OVER`` calls, every year before the newest goes to
@@ -14,11 +14,20 @@ masters when moving them.
 ``read_book`` reads the listed files with the master, so every command sees the
 whole history without knowing where it is kept (not with ``provenance=False``:
 validate checks the cells of the master file itself).
+
+The sheet is a path list someone else wrote, so it is trusted only as far as it
+must be: only in a workbook the tool stamped "master" (a staff book's 历史档案
+sheet is ignored), and only plain file names inside the master's own folder —
+an absolute path, ``..``, a drive letter or ``\\server\share`` would make the
+manager's PC read (on Windows: connect to) whatever the sheet names. A file
+that lists itself is refused with a sentence instead of recursing.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from contextvars import ContextVar
 from pathlib import Path
 
 import python_calamine as pc
@@ -39,15 +48,38 @@ def is_history_dir(path: Path) -> bool:
 
 
 def _listed(wb, sheet: str) -> list[str]:
+    return [name for _row, name in _listed_rows(wb, sheet)]
+
+
+def _listed_rows(wb, sheet: str) -> list[tuple[int, str]]:
+    """(Excel row number, file name) of every listed file."""
     rows = wb.get_sheet_by_name(sheet).to_python()
-    return [str(r[1]) for r in rows[1:] if len(r) > 1 and r[1] not in ("", None)]
+    return [(i, str(r[1])) for i, r in enumerate(rows[1:], start=2) if len(r) > 1 and r[1] not in ("", None)]
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def is_plain_name(name: str) -> bool:
+    """A bare file name: no folder part on any system, no drive, no share, no control characters."""
+    return (bool(name) and name.strip() == name and name not in (".", "..")
+            and not any(ch in name for ch in '/\\:') and not _DRIVE.match(name)
+            and not any(ord(ch) < 32 for ch in name))
 
 
 def listed_files(master: str | os.PathLike, sheet: str) -> list[Path]:
-    """The archive files named in a master's 历史档案 sheet."""
+    """The archive files named in a master's 历史档案 sheet (each a plain name in its folder)."""
+    from ..errors import UnreadableWorkbook
+
     with pc.CalamineWorkbook.from_path(os.fspath(master)) as wb:
-        names = _listed(wb, sheet)
-    return [history_dir(master) / n for n in names]
+        rows = _listed_rows(wb, sheet)
+    for row, name in rows:
+        if not is_plain_name(name):
+            raise UnreadableWorkbook(
+                f"历史档案只能写 {HISTORY_DIR} 文件夹里的文件名，不能写路径：{name!r}",
+                f"the history sheet may list only file names inside {HISTORY_DIR}, not paths: {name!r}",
+                path=os.fspath(master), sheet=sheet, cell=f"B{row}")
+    return [history_dir(master) / name for _row, name in rows]
 
 
 def referenced_files(folder: Path) -> set[str] | None:
@@ -70,17 +102,53 @@ def history_sheet(sheet_names) -> str | None:
     return next((n for n in sheet_names if n in HISTORY_SHEET.values()), None)
 
 
-def attach_history(book, master: str | os.PathLike) -> None:
-    """Add the calls of every archive file the master lists to ``book`` (their provenance kept)."""
+_reading: ContextVar[tuple[str, ...]] = ContextVar("history_reading", default=())
+
+
+def attach_history(book, master: str | os.PathLike, read: bool = True) -> None:
+    """Add the calls of every archive file the master lists to ``book`` (their provenance kept).
+
+    Only a master the tool wrote has a history; a staff book's 历史档案 sheet is
+    not followed (see the module docstring). ``read=False`` only checks the list
+    (validate looks at the master's own cells, but a hostile list is still refused).
+    """
     from ..errors import UnreadableWorkbook
+    from .filekind import read_kind
     from .reader import read_book
 
     sheet = history_sheet(book.ignored_sheets)
-    if sheet is None:
+    if sheet is None or read_kind(master) != "master":
         return
-    for f in listed_files(master, sheet):
-        if not f.is_file():
-            raise UnreadableWorkbook(f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
-                                     f"a history file of the master is missing: {f.name} (expected in {f.parent.name})",
-                                     path=os.fspath(master))
-        book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
+    here = os.path.realpath(master)
+    outer = _reading.get()
+    token = _reading.set(outer + (here,))
+    try:
+        for f in listed_files(master, sheet):
+            if not read:
+                if _same_file(f, master) or os.path.realpath(f) == here:
+                    raise _lists_itself(master, sheet, f)
+                continue
+            if not f.is_file():
+                raise UnreadableWorkbook(f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
+                                         f"a history file of the master is missing: {f.name} "
+                                         f"(expected in {f.parent.name})", path=os.fspath(master))
+            if os.path.realpath(f) in outer + (here,) or _same_file(f, master):
+                raise _lists_itself(master, sheet, f)
+            book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
+    finally:
+        _reading.reset(token)
+
+
+def _lists_itself(master, sheet: str, f: Path):
+    from ..errors import UnreadableWorkbook
+
+    return UnreadableWorkbook(f"总表的历史档案列出了总表自己（{f.name}），无法读取",
+                              f"the master's history sheet lists the master itself ({f.name})",
+                              path=os.fspath(master), sheet=sheet)
+
+
+def _same_file(a: Path, b: str | os.PathLike) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False

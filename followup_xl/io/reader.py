@@ -308,10 +308,10 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     errors = error_cells(path)
     with gc_paused():
         _read_sheets(wb, book, path, label, epoch_1904, errors, provenance)
-        if provenance:  # a large master's closed years, kept beside it (io/history.py)
-            from .history import attach_history
+        # a large master's closed years, kept beside it (io/history.py); validate only checks the list
+        from .history import attach_history
 
-            attach_history(book, path)
+        attach_history(book, path, read=provenance)
     if require_data:
         require_our_sheets(book, path)
     return book

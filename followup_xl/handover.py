@@ -275,9 +275,17 @@ def log_rows(plan: Plan) -> list[dict]:
 def check_template(template: str) -> None:
     """Refuse an SMS template with a placeholder we cannot fill, before anything is written."""
     try:
-        names = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise UsageError(f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}")
+    # Only plain {field}: a width such as {customer:>300000000} would build gigabytes of text.
+    fancy = [f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}" for f, spec, conv in fields
+             if spec or conv]
+    if fancy:
+        raise UsageError(f"交接短信模板只能用简单的占位符（如 {{customer}}），不能带格式：{'、'.join(fancy)}",
+                         f"the hand-over SMS template allows only plain placeholders such as {{customer}}, "
+                         f"not formats: {', '.join(fancy)}")
+    names = [f for f, _, _ in fields]
     unknown = [n for n in names if n not in SMS_FIELDS]
     if unknown:
         raise UsageError(f"交接短信模板里有未知的占位符：{'、'.join('{' + n + '}' for n in unknown)}"

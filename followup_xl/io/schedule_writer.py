@@ -202,10 +202,14 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
 
 
 def _safe_name(name: str, used: set[str]) -> str:
-    """An Excel sheet name (no []:*?/\\, at most 31 characters) not used yet."""
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:28] or "人员"
+    """An Excel sheet name not used yet: no []:*?/\\, no apostrophe at either end, at most
+    31 characters, and unique ignoring case (Excel takes Tom and tom for the same sheet)."""
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\" and ord(ch) >= 32)[:28].strip("' ") or "人员"
+    if base.casefold() == "history":     # reserved by Excel
+        base += "_"
+    taken = {u.casefold() for u in used}
     out, i = base, 2
-    while out in used:
+    while out.casefold() in taken:
         out, i = f"{base}{i}", i + 1
     used.add(out)
     return out

@@ -34,8 +34,8 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
         policy_path: str | None = None, mask_phones: bool = False) -> dict:
     """Open obligations as of ``as_of``: overdue first, then due today, then upcoming."""
     from .io.due_writer import write_due
-    from .normalize import mask_phone
     from .policy import compute_obligations
+    from .privacy import mask_deep
 
     book, policy = load(path, policy_path)
     result = compute_obligations(book, policy, as_of)
@@ -51,12 +51,15 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
             "customer_id": o.customer_id, "customer_name": o.customer_name, "owner": o.owner, "rule": o.rule,
             "due_date": o.due_date.isoformat(), "status": status, "days_overdue": o.days_overdue(as_of),
             "reason": o.reason if lang == "zh" else (o.reason_en or o.reason), "source": o.source,
-            "phone": mask_phone(phone) if mask_phones else phone,
+            "phone": phone,
         })
     items.sort(key=lambda i: (order[i["status"]], i["due_date"], i["owner"] or "", i["customer_id"], i["rule"]))
-    payload = {"as_of": as_of.isoformat(), "items": items, "warnings": result.warnings}
+    warnings = result.warnings
+    if mask_phones:   # every text that leaves: reasons quote 客户反映问题, names may hold a phone
+        items, warnings = mask_deep(items), mask_deep(warnings)
+    payload = {"as_of": as_of.isoformat(), "items": items, "warnings": warnings}
     if out:
-        write_due(out, items, as_of, lang, inputs=[path], warnings=result.warnings)
+        write_due(out, items, as_of, lang, inputs=[path], warnings=warnings)
         payload["output"] = out
     return payload
 
@@ -74,7 +77,7 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     from .errors import UsageError
     from .io.split_writer import write_split_book
     from .policy import compute_obligations
-    from .privacy import hides_class_a, staff_view
+    from .privacy import hides_class_a, mask_deep, staff_view
     from .split import UNASSIGNED, file_name, open_by_owner, owner_of_customers, split_book
 
     book, policy = load(master, policy_path)
@@ -95,7 +98,9 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
         path = os.path.join(out_dir, file_name(who, lang, macro))
-        write_split_book(path, staff_view(part) if masked else part, who, items.get(who, []), as_of, lang,
+        mine = items.get(who, [])
+        write_split_book(path, staff_view(part) if masked else part, who, mask_deep(mine) if masked else mine,
+                         as_of, lang,
                          protect=protect, password=password, macro=macro, inputs=[master])
         written.append({"owner": who, "path": path, "customers": len(part.customers), "calls": len(part.calls),
                         "events": len(part.events), "open_items": len(items.get(who, [])),
@@ -264,8 +269,13 @@ def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner:
             raise UsageError(f"没有名为「{owner}」的负责人（人员表和客户名录簿里都没有）",
                              f"no one called {owner!r} in the staff sheet or the customer book", path=path)
         plan = plan.only(owner)
+    warnings = list(dict.fromkeys(result.warnings + cal.warnings))
+    if mask_phones:   # phones, and phones quoted in reasons, names and notes
+        from .privacy import mask_deep
+
+        plan, warnings = mask_deep(plan), mask_deep(warnings)
     payload = plan.to_dict()
-    payload["warnings"] = list(dict.fromkeys(result.warnings + cal.warnings))
+    payload["warnings"] = warnings
     if out:
         write_schedule(out, plan, mask_phones=mask_phones, inputs=[path], lang=lang)
         payload["output"] = out
@@ -295,12 +305,14 @@ def report(path: str, month: str, out: str | None = None, policy_path: str | Non
            mask_phones: bool = False, lang: str = "zh") -> dict:
     """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book."""
     from .io.report_writer import write_report
-    from .normalize import mask_phone
+    from .privacy import mask_deep, mask_value
     from .report import month_bounds, monthly_report
 
     month_bounds(month)
     book, policy = load(path, policy_path)
-    r = monthly_report(book, policy, month, mask=mask_phone if mask_phones else None)
+    r = monthly_report(book, policy, month, mask=mask_value if mask_phones else None)
+    if mask_phones:   # issue texts, names, notes: every text of the report
+        r = mask_deep(r)
     if out:
         write_report(out, r, inputs=[path], lang=lang, source=os.path.basename(path))
         r["output"] = out

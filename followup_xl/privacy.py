@@ -1,10 +1,14 @@
 """Privacy for workbooks that leave the manager's desk (REQUIREMENTS B3; seeds 002 §6, 003 #5.9).
 
-Two helpers any writer can call on plain data before writing:
-``mask_text`` hides every phone number inside free text (a note that says
-"打 13812345678" would otherwise leak past a masked phone column), and
-``staff_view`` is the staff variant of a Book: class-A customers' phones and
-contact names masked, because "A级客户信息查询和使用需要营销经理级以上人员" (002 §6.3).
+One phone finder (``find_phones``) serves every masked output, so a number that
+leaks past one of them leaks past none: ``mask_text`` hides every phone inside
+free text, ``mask_deep`` every phone in every string of a result (due items, a
+schedule plan, a report dict, obligations) before it is written or printed as
+JSON, and ``staff_view`` is the staff variant of a Book. The finder is
+phonenumbers' matcher (spaces, dots, two spaces, brackets, full-width digits,
++86/0086, landlines with area code) plus a pattern for mainland mobiles and
+area-code landlines it does not call valid. A customer whose class cannot be
+read (``A级``) or is blank counts as class A: masking fails closed.
 
 Formula injection needs nothing here: every writer goes through
 ``io.xlsx.write_value``/``new_workbook`` (strings written as strings,
@@ -14,66 +18,140 @@ formula nor an external link of an input cell reaches an output.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Any
+
+import phonenumbers
+from pydantic import BaseModel
 
 from .models import Book, Record
 from .normalize import mask_phone
 from .settings import Policy
 
-# A mainland mobile (optionally +86, spaced or dashed 3-4-4) or a landline with area code.
+# Between digit groups: spaces (also ideographic and non-breaking), dots, dashes, slashes.
+_SEP = r"[\s.\-/\u3000\u00a0]{0,3}"
+# A mainland mobile (optionally +86/0086) or a landline with area code, digits ASCII after _fold.
 PHONE_IN_TEXT = re.compile(
-    r"(?<![\d*])(?:(?:\+|00)86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d{4}){2}|0\d{2,3}[\s-]?\d{7,8})(?![\d*])"
+    r"(?<![\d*])(?:(?:\+|00)?86" + _SEP + r")?(?:1[3-9]\d(?:" + _SEP + r"\d){8}"
+    r"|[(（]?0\d{2,3}[)）]?" + _SEP + r"\d(?:" + _SEP + r"\d){6,7})(?![\d*])"
 )
-# Free-text columns, per sheet, where someone may have typed a phone number.
-FREE_TEXT = {
-    "customers": ("note",),
-    "calls": ("content", "issue", "review_note"),
-    "events": ("description",),
-}
+_MASKED = re.compile(r"^(?:\d{3}|0\d{2,3}-)?\*+\d{0,4}$")
+MIN_DIGITS = 7
 MANAGER_ROLES = ("部门主管", "公司经理")
+UNMASKED_CLASSES = ("B", "C")
+
+
+def _fold(text: str) -> str:
+    """Full-width digits and brackets to ASCII, one character for one, so offsets still match."""
+    return "".join(ch if ch.isascii() else (unicodedata.normalize("NFKC", ch) if len(
+        unicodedata.normalize("NFKC", ch)) == 1 else ch) for ch in text)
+
+
+def find_phones(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every phone number in ``text``, in order, not overlapping."""
+    if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
+        return []
+    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(
+        text, "CN", leniency=phonenumbers.Leniency.VALID)]
+    spans += [m.span() for m in PHONE_IN_TEXT.finditer(_fold(text))]
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+@functools.lru_cache(maxsize=65536)
+def _mask_str(text: str) -> str:
+    spans = find_phones(text)
+    if not spans:
+        return text
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [text[at:start], mask_phone(_fold(text[start:end])) or ""]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 def mask_text(text: Any) -> Any:
     """Every phone number inside ``text`` masked; anything else returned unchanged."""
-    if not isinstance(text, str) or not any(ch.isdigit() for ch in text):
+    if not isinstance(text, str):
         return text
-    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+    return _mask_str(text)
 
 
 def mask_value(value: Any) -> Any:
-    """A phone cell (clean or as typed) masked; a blank stays blank."""
+    """A phone cell (clean or as typed) masked; a blank stays blank, a masked one as it is."""
     if value is None or value == "":
         return value
-    return mask_phone(str(value))
+    text = str(value)
+    if _MASKED.match(text):
+        return text
+    return mask_phone(text)
 
 
-def _masked(rec: Record, phone_keys: tuple[str, ...], text_keys: tuple[str, ...],
-            also: dict[str, Any] | None = None) -> Record:
-    """A copy of ``rec`` with phone fields and phones in free text masked (unreadable raw text too)."""
+def _is_phone_key(key: Any) -> bool:
+    return isinstance(key, str) and (key == "phone" or key.endswith("_phone"))
+
+
+def mask_deep(obj: Any) -> Any:
+    """A copy of ``obj`` (dicts, lists, dataclasses, records) with every phone in every string
+    masked; fields and keys named ``phone``/``*_phone`` masked whole, as phone cells."""
+    if isinstance(obj, str):
+        return _mask_str(obj)
+    if isinstance(obj, dict):
+        return {mask_deep(k): (mask_value(v) if _is_phone_key(k) and isinstance(v, (str, int)) else mask_deep(v))
+                for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return type(obj)(mask_deep(v) for v in obj)
+    if isinstance(obj, Record):
+        return _mask_record(obj, phone_keys=("phone",) if "phone" in type(obj).model_fields else ())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        update = {}
+        for f in dataclasses.fields(obj):
+            if not f.init:
+                continue
+            v = getattr(obj, f.name)
+            new = mask_value(v) if _is_phone_key(f.name) and isinstance(v, str) else mask_deep(v)
+            if new is not v:
+                update[f.name] = new
+        return replace(obj, **update) if update else obj
+    if isinstance(obj, BaseModel):
+        return obj
+    return obj
+
+
+def _mask_record(rec: Record, phone_keys: tuple[str, ...] = (), also: dict[str, Any] | None = None,
+                 keep: tuple[str, ...] = ()) -> Record:
+    """A copy of ``rec`` with phone fields masked whole and phones in every other text masked
+    (the unreadable raw text in ``bad`` too); ``keep`` fields stay as they are."""
     update: dict[str, Any] = dict(also or {})
-    bad = dict(rec.bad)
-    for key in phone_keys:
-        if getattr(rec, key, None) is not None:
-            update[key] = mask_value(getattr(rec, key))
-        if key in bad:
-            bad[key] = mask_value(bad[key])
-    for key in text_keys:
-        v = getattr(rec, key, None)
-        if isinstance(v, str):
-            update[key] = mask_text(v)
-        if key in bad:
-            bad[key] = mask_text(bad[key])
-    if not update and bad == rec.bad:
+    for key, v in rec.__dict__.items():
+        if key in ("src", "bad", "extra") or key in update or key in keep:
+            continue
+        if key in phone_keys:
+            if v is not None:
+                update[key] = mask_value(v)
+        elif isinstance(v, str):
+            masked = _mask_str(v)
+            if masked != v:
+                update[key] = masked
+    bad = {k: v if k in keep else mask_value(v) if k in phone_keys else mask_text(v) for k, v in rec.bad.items()}
+    extra = {k: mask_text(v) for k, v in rec.extra.items()}
+    if not update and bad == rec.bad and extra == rec.extra:
         return rec
-    return rec.model_copy(update={**update, "bad": bad})
+    return rec.model_copy(update={**update, "bad": bad, "extra": extra})
 
 
 def mask_book(book: Book) -> Book:
-    """Every phone in the book masked: customers' and staff phones, and phones typed in notes."""
-    return _replace(book, lambda rec, key: _masked(rec, ("phone",) if key in ("customers", "staff") else (),
-                                                   FREE_TEXT.get(key, ())))
+    """Every phone in the book masked: customers' and staff phones, and phones typed anywhere."""
+    return _replace(book, lambda rec, key: _mask_record(rec, ("phone",) if key in ("customers", "staff") else ()))
 
 
 def hides_class_a(policy: Policy, role: str | None) -> bool:
@@ -88,20 +166,24 @@ def mask_contact(name: Any) -> Any:
     return name[0] + "*" * max(1, len(name) - 1)
 
 
+def is_class_a_for_masking(customer) -> bool:
+    """Class A, or a class nobody can read (``A级``, blank): masked, because masking fails closed."""
+    return customer.klass not in UNMASKED_CLASSES
+
+
 def staff_view(book: Book) -> Book:
     """The staff variant: class-A customers keep id and name (calls can still be logged)
-    but their phone, contact person and any phone in their records are masked."""
-    a_ids = {c.customer_id for c in book.customers if c.klass == "A" and c.customer_id}
-    if not a_ids:
-        return book
+    but their phone and contact person are masked, and a phone typed into any text of
+    any record (a note, 客户名称, 客户签名, 责任对象…) is masked too."""
+    a_ids = {c.customer_id for c in book.customers if is_class_a_for_masking(c) and c.customer_id}
 
     def one(rec: Record, key: str) -> Record:
-        if key == "customers" and rec.customer_id in a_ids:
+        if key == "customers" and (rec.customer_id in a_ids or is_class_a_for_masking(rec)):
             contact = {"contact": mask_contact(rec.contact)} if rec.contact else {}
-            return _masked(rec, ("phone",), FREE_TEXT["customers"], contact)
-        if key in ("calls", "events") and rec.customer_id in a_ids:
-            return _masked(rec, (), FREE_TEXT[key])
-        return rec
+            return _mask_record(rec, ("phone",), contact)
+        if key == "staff":
+            return rec
+        return _mask_record(rec, keep=("phone",) if key == "customers" else ())
 
     return _replace(book, one)
 

@@ -107,14 +107,15 @@ def test_mask_text_keeps_other_numbers():
     assert mask_text("订单20261120123456，金额 1380 元，电话 0755-26881234") == "订单20261120123456，金额 1380 元，电话 0755-****1234"
 
 
-def test_staff_view_masks_class_a_only():
+def test_staff_view_masks_class_a_details_and_every_phone_typed_in_text():
     b = book([customer("K1", klass="A", contact="王小明", note="手机 13912345678"), customer("K2", klass="B")],
              [call("K1", content="客户说改用 13912345678"), call("K2", content="13800138000")])
     v = staff_view(b)
     a, other = v.customers
     assert a.phone == "138****8002" and a.contact == "王**" and a.note == "手机 139****5678"
-    assert v.calls[0].content == "客户说改用 139****5678" and v.calls[1].content == "13800138000"
-    assert other.phone == "13800138002"
+    # a number typed in text may be anyone's (a class-A customer's too): masked in every record
+    assert v.calls[0].content == "客户说改用 139****5678" and v.calls[1].content == "138****8000"
+    assert other.phone == "13800138002"                      # a class-B phone column stays whole
     assert b.customers[0].phone == "13800138002"            # the input is untouched
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ..normalize import mask_phone
+from ..privacy import mask_value
 from ..schedule import Plan, PlanItem
 from .atomic import atomic_output
 from .xlsx import FONT, GREY_FONT, RED, RED_FONT, new_workbook, print_setup, xl_col_to_name
@@ -88,7 +88,7 @@ def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = Fals
         title = t["title"].format(start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end)
         batch = "、".join(f"{d:%m-%d}" for d in plan.batch_days) if lang == "zh" else \
             ", ".join(f"{d:%m-%d}" for d in plan.batch_days)
-        phone = (lambda p: mask_phone(p) if p else "") if mask_phones else (lambda p: p or "")
+        phone = (lambda p: mask_value(p) if p else "") if mask_phones else (lambda p: p or "")
         used = {t["summary"], t["unscheduled"]}
         _summary(wb.add_worksheet(t["summary"]), plan, f, t, wd, title, batch)
         for owner in plan.owners:

@@ -1,0 +1,142 @@
+"""Masking that holds (issue 13): numbers planted in every free-text field of a staff book,
+then every part of every masked output — all sheets, comments, headers, JSON — scanned for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_xl import example_office
+from followup_xl.cli import main
+from followup_xl.io.template import write_staff_workbook
+
+# every way the review saw a number typed (mobiles and landlines, spaced, dotted, bracketed, full-width)
+FORMATS = ["{m}", "{m3} {m4a} {m4b}", "{m3}.{m4a}.{m4b}", "{m3}  {m4a} {m4b}", "({a}){l}", "（{a}）{l}",
+           "+86 {m3} {m4a} {m4b}", "{fw}"]
+
+
+def planted(n: int) -> tuple[str, str]:
+    """The n-th planted number: (as typed, its digits)."""
+    fmt = FORMATS[n % len(FORMATS)]
+    scramble = (n * 7919 + 3571) % 10**7          # digits that do not occur by chance in a workbook
+    if "{a}" in fmt:
+        digits = f"07552{scramble:07d}"
+        return fmt.format(a=digits[:4], l=digits[4:]), digits
+    m = f"13{5 + n % 5}{scramble:07d}{n % 10}"
+    fw = "".join(chr(ord(c) + 0xFEE0) for c in m)
+    return fmt.format(m=m, m3=m[:3], m4a=m[3:7], m4b=m[7:], fw=fw), m
+
+
+class Plant:
+    def __init__(self):
+        self.n, self.where = 0, {}
+
+    def __call__(self, field: str, before: str = "", after: str = "") -> str:
+        self.n += 1
+        typed, digits = planted(self.n)
+        self.where[digits] = field
+        return f"{before}{typed}{after}"
+
+
+def set_(rec, **values):
+    for k, v in values.items():
+        object.__setattr__(rec, k, v)
+        rec.bad.pop(k, None)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """One salesperson's book with a number in every free text, an issue quoting one that is
+    still open, and a class typed 「A级」 (unreadable: it must count as class A)."""
+    office = example_office.generate(customers_per_owner=8, owners=["张伟"], plant_mistakes=False)
+    book = office.books["张伟"]
+    plant = Plant()
+    a_grade, named, other = book.customers[0], book.customers[1], book.customers[2]
+    a_phone = plant("A级客户的联系电话")
+    set_(a_grade, klass=None, phone=None)
+    a_grade.bad.update({"klass": "A级", "phone": a_phone})
+    set_(named, name=plant("客户名称", "客户"), contact=plant("联系人"), note=plant("备注", "备用 "))
+    set_(other, note=plant("备注2", "", "（晚上打）"))
+    for i, c in enumerate(sorted(book.calls, key=lambda k: k.call_date)[-6:]):   # recent calls: open issues
+        set_(c, issue=plant(f"客户反映问题{i}", "请回电"), issue_status="未解决", next_date=None,
+             content=plant(f"回访内容{i}", "客户说改用"), signature=plant(f"客户签名{i}"),
+             responsible=plant(f"责任对象{i}"), review_note=plant(f"核实备注{i}"))
+    october = [c for c in book.calls if c.call_date and c.call_date.month == 10][:4]
+    for i, c in enumerate(october):
+        set_(c, issue=plant(f"十月问题{i}", "请回电"), satisfaction=1, signature=plant(f"十月签名{i}"))
+    for i, e in enumerate(book.events[:3]):
+        set_(e, description=plant(f"事项说明{i}"), responsible=plant(f"事项责任对象{i}"))
+    folder = tmp_path_factory.mktemp("hostile")
+    path = Path(write_staff_workbook(folder / "张伟_客户回访.xlsx", book=book))
+    return path, plant.where
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"[\s.\-()（）/+\u3000\u00a0]", "", unicodedata.normalize("NFKC", text))
+
+
+def leaks(text: str, where: dict[str, str]) -> list[str]:
+    flat = _digits_only(text)
+    return [f"{digits} ({field})" for digits, field in where.items() if digits in flat or digits[-8:] in flat]
+
+
+def parts_of(path: Path) -> dict[str, str]:
+    """Every member of a workbook (sheets, shared strings, comments, drawings, properties) as text."""
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n).decode("utf-8", "replace") for n in zf.namelist()}
+
+
+def assert_no_leak(path: Path, where: dict[str, str]) -> None:
+    found = {name: leaks(text, where) for name, text in parts_of(path).items()}
+    assert {k: v for k, v in found.items() if v} == {}, path.name
+
+
+def run(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def test_the_planted_book_really_carries_the_numbers(hostile, tmp_path):
+    """Guard against a test that cannot fail: unmasked, the outputs show the numbers."""
+    src, where = hostile
+    assert len(where) > 40
+    assert all(leaks(planted(n)[0], {planted(n)[1]: "x"}) for n in range(1, 20))
+    out = run("due", src, "--as-of", "2026-11-22", "--json", "-o", tmp_path / "due.xlsx")
+    assert any("客户反映问题" in w for w in leaks(out.output, where))
+    assert leaks("\n".join(parts_of(tmp_path / "due.xlsx").values()), where)
+    run("report", src, "--month", "2026-10", "-o", tmp_path / "r.xlsx")
+    assert any("十月问题" in w for w in leaks("\n".join(parts_of(tmp_path / "r.xlsx").values()), where))
+
+
+@pytest.mark.parametrize("command", ["due", "schedule", "report"])
+def test_masked_outputs_leak_no_planted_number(hostile, tmp_path, command):
+    src, where = hostile
+    out = tmp_path / f"{command}.xlsx"
+    args = {"due": ["--as-of", "2026-11-22"], "schedule": ["--as-of", "2026-11-22"],
+            "report": ["--month", "2026-10"]}[command]
+    for lang in ("zh", "en"):
+        result = run(command, src, *args, "--mask-phones", "--json", "--lang", lang, "-o", out)
+        payload = json.loads(result.output)
+        assert payload.get("output") == str(out)
+        assert leaks(result.output, where) == [], (command, lang)
+        assert_no_leak(out, where)
+
+
+def test_the_staff_variant_leaks_no_planted_number(hostile, tmp_path):
+    src, where = hostile
+    result = run("split", src, "-o", tmp_path / "分发", "--staff-variant", "--as-of", "2026-11-22", "--json")
+    assert leaks(result.output, where) == []
+    (book,) = list((tmp_path / "分发").iterdir())
+    assert_no_leak(book, where)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    assert "待回访" in wb.sheetnames and wb["待回访"].max_row > 2   # the open issues are listed, masked

@@ -22,6 +22,17 @@ def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro
     return paths
 
 
+def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> list[str]:
+    """The 回访管理台 workbook with its buttons, and the inbox and output folders it names."""
+    from .io.manager_writer import SETTINGS, manager_name, write_manager_workbook
+
+    staff = [s.name for s in read_book(master).staff if s.name] if master else []
+    for s in SETTINGS:
+        if s.key in ("inbox", "output"):
+            os.makedirs(os.path.join(folder, s.default_en if lang == "en" else s.default_zh), exist_ok=True)
+    return [write_manager_workbook(os.path.join(folder, manager_name(lang)), lang, staff=staff)]
+
+
 def load(path: str, policy_path: str | None = None):
     """A workbook or master and the policy in force for it."""
     from .settings import policy_for_book as _policy

@@ -189,6 +189,15 @@ class FakeSheets:
 class FakeApp:
     def __init__(self):
         self.alerts = []
+        self.statuses = []   # every status_bar text set, in order (False restores Excel's own)
+
+    @property
+    def status_bar(self):
+        return self.statuses[-1] if self.statuses else False
+
+    @status_bar.setter
+    def status_bar(self, value):
+        self.statuses.append(value)
 
     def alert(self, prompt, title=None, **_):
         self.alerts.append((title, prompt))

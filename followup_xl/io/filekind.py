@@ -30,6 +30,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "handover-sms": ("交接短信清单", "hand-over SMS list"),
     "annotated": ("校验标注副本", "annotated copy"),
     "example": ("示例员工工作簿", "example staff workbook"),
+    "manager": ("回访管理台", "manager workbook"),
 }
 
 _PROP_RE = re.compile(

@@ -24,8 +24,8 @@ BUTTONS = {
 }
 
 
-def module_source() -> str:
-    return resources.files("followup_xl.data").joinpath("FollowUp.bas").read_text(encoding="ascii")
+def module_source(module: str = "FollowUp") -> str:
+    return resources.files("followup_xl.data").joinpath(f"{module}.bas").read_text(encoding="ascii")
 
 
 def _xlwings_standalone() -> str:
@@ -37,18 +37,18 @@ def _xlwings_standalone() -> str:
     return path
 
 
-@functools.lru_cache(maxsize=1)
-def vba_project_bin() -> bytes:
-    """xlwings' vbaProject.bin with our FollowUp module added."""
+@functools.lru_cache(maxsize=2)
+def vba_project_bin(module: str = "FollowUp") -> bytes:
+    """xlwings' vbaProject.bin with our module (FollowUp, or Manager for the 管理台) added."""
     from pyopenvba import ExcelFile
 
-    source = module_source()
+    source = module_source(module)
     body = "\r\n".join(line for line in source.splitlines() if not line.startswith("Attribute VB_Name"))
     with tempfile.TemporaryDirectory() as tmp:
         work = os.path.join(tmp, "project.xlsm")
         shutil.copy(_xlwings_standalone(), work)
         with ExcelFile(work) as wb:
-            wb.vba_project().add_module("FollowUp", body + "\r\n")
+            wb.vba_project().add_module(module, body + "\r\n")
             wb.save()
         with zipfile.ZipFile(work) as zf:
             return zf.read("xl/vbaProject.bin")
@@ -56,9 +56,14 @@ def vba_project_bin() -> bytes:
 
 def add_validate_button(wb, home, lang: str = "zh") -> None:
     """Attach the VBA project and put the buttons on the home sheet (XlsxWriter objects)."""
-    wb.add_vba_project(io.BytesIO(vba_project_bin()), is_stream=True)
+    add_buttons(wb, home, BUTTONS[lang])
+
+
+def add_buttons(wb, home, buttons, module: str = "FollowUp", row: int = 4, col: int = 3, step: int = 3) -> None:
+    """xlwings' project plus ``module``, and one button per (caption, macro) down column ``col``."""
+    wb.add_vba_project(io.BytesIO(vba_project_bin(module)), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
     home.set_vba_name("Sheet1")
-    for i, (caption, macro) in enumerate(BUTTONS[lang]):
-        home.insert_button(4 + 3 * i, 3, {"macro": macro, "caption": caption, "width": 150, "height": 40,
-                                           "x_offset": 10})
+    for i, (caption, macro) in enumerate(buttons):
+        home.insert_button(row + step * i, col, {"macro": macro, "caption": caption, "width": 150, "height": 40,
+                                                 "x_offset": 10})

@@ -253,3 +253,15 @@ def test_libreoffice_opens_the_desk_with_dropdowns_and_buttons(tmp_path):
     validations = content.split("<table:content-validations>", 1)[1].split("</table:content-validations>", 1)[0]
     assert validations.count("<table:content-validation ") >= 5 and "列表" in validations
     assert "回访管理台" in content
+
+
+def test_english_desk_says_it_in_english(tmp_path):
+    _, out = cli("init", tmp_path, "--manager", "--lang", "en")
+    xl = FakeBook(out["written"][0])
+    result = manager.due_button(xl)
+    assert not result["ok"] and result["error"].startswith(f"Actions › B{row_of('master')}: Current master")
+    row = xl.sheets["Run log"].used_range.options(ndim=2).value[-1]
+    assert row[1:3] == ["Due list", "failed"]
+    xl.sheets["Actions"]["A4"].value = "收件箱"                      # a renamed label is named, not guessed
+    result = manager.merge_button(xl)
+    assert not result["ok"] and "Inbox folder" in result["error"]

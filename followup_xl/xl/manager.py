@@ -307,7 +307,7 @@ def run(job: str, xl_book=None) -> dict:
     status("正在运行…" if lang == "zh" else "running…")
     try:
         st = read_settings(xl_book)
-        outcome = globals()[f"job_{job}"](st, status)
+        outcome = JOB_RUNS[job](st, status)
         if st.set_master:
             xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = st.relative(st.set_master)
             _refresh_staff(xl_book, lang, st.set_master)
@@ -333,9 +333,28 @@ def _summary(lang: str, name: str, outcome: dict) -> str:
     return f"{name}: " + sep.join(f"{k} {v}" for k, v in outcome["figures"])
 
 
+def staff_names(path: str) -> list[str]:
+    """The 人员 names of a master, reading only that sheet (a master can be large)."""
+    import python_calamine as pc
+
+    from .. import schema
+    from ..io.reader import read_rows
+    from ..models import Book
+
+    book = Book(path=path)
+    wb = pc.CalamineWorkbook.from_path(path)
+    try:
+        for name in (schema.STAFF.zh, schema.STAFF.en):
+            if name in wb.sheet_names:
+                read_rows(book, name, iter(wb.get_sheet_by_name(name).to_python(skip_empty_area=False)), path, provenance=False)
+    finally:
+        wb.close()
+    return list(dict.fromkeys(s.name for s in book.staff if s.name))
+
+
 def _refresh_staff(xl_book, lang: str, master: str) -> None:
     """The 交接 pickers list the new master's 人员."""
-    names = [s.name for s in api.read_book(master).staff if s.name][:LIST_ROWS]
+    names = staff_names(master)[:LIST_ROWS]
     lists = xl_book.sheets[LISTS[lang]]
     lists[f"C2:C{LIST_ROWS + 1}"].value = None
     if names:
@@ -377,6 +396,10 @@ def _alert(xl_book, message: str) -> None:
             app.alert(message, title="回访管理台")
         except Exception:  # noqa: BLE001
             pass
+
+
+JOB_RUNS = {"merge": job_merge, "validate": job_validate, "due": job_due, "schedule": job_schedule,
+            "weekly": job_weekly, "report": job_report, "handover": job_handover, "split": job_split}
 
 
 def merge_button(xl_book=None) -> dict:

@@ -89,11 +89,14 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     from .io.split_writer import write_split_book
     from .policy import compute_obligations
     from .privacy import hides_class_a, mask_deep, staff_view
-    from .split import UNASSIGNED, file_name, open_by_owner, owner_of_customers, split_book
+    from .split import UNASSIGNED, file_names, open_by_owner, owner_of_customers, split_book
 
+    if password is not None and not password:
+        raise UsageError("打开密码不能为空", "the opening password must not be empty")
     book, policy = load(master, policy_path)
     as_of = as_of or _dt.date.today()
     parts = split_book(book, lang)
+    names, renamed = file_names(parts, lang, macro)   # over everyone, so --owner gets the same name
     if owner is not None:
         if owner.strip() not in parts:
             raise UsageError(f"{owner} 名下没有客户（负责人有：{'、'.join(parts)}）",
@@ -108,7 +111,7 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     written = []
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
-        path = os.path.join(out_dir, file_name(who, lang, macro))
+        path = os.path.join(out_dir, names[who])
         mine = items.get(who, [])
         write_split_book(path, staff_view(part) if masked else part, who, mask_deep(mine) if masked else mine,
                          as_of, lang,
@@ -116,7 +119,10 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
         written.append({"owner": who, "path": path, "customers": len(part.customers), "calls": len(part.calls),
                         "events": len(part.events), "open_items": len(items.get(who, [])),
                         "class_a_masked": masked, "password": bool(password)})
-    return {"master": master, "as_of": as_of.isoformat(), "output_dir": out_dir, "books": written}
+    notes = [(f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）" if lang == "zh" else
+              f"{who}'s book is named {name} (same file name as {other}'s)")
+             for who, name, other in renamed if who in parts]
+    return {"master": master, "as_of": as_of.isoformat(), "output_dir": out_dir, "books": written, "notes": notes}
 
 
 def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_only: bool = False,

@@ -54,10 +54,29 @@ def open_by_owner(open_items: list[Obligation], owners: dict[str, str], unassign
     return out
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
 
 
 def file_name(owner: str, lang: str = "zh", macro: bool = False) -> str:
     """张伟_客户回访.xlsx — the name staff books already have; unsafe characters replaced."""
     safe = _UNSAFE.sub("_", owner).strip(" .") or "_"
     return f"{safe}_{'客户回访' if lang == 'zh' else 'followup'}.{'xlsm' if macro else 'xlsx'}"
+
+
+def file_names(owners, lang: str = "zh", macro: bool = False) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """owner → a file name no other owner's book has, even where Windows sees two names as one
+    (张伟 / 张伟. — trailing dots dropped; 王芳: / 王芳? — both cleaned to 王芳_; Tom / tom — case).
+    Also (owner, renamed file, owner whose name it clashed with) for each book renamed, so it can be said."""
+    names: dict[str, str] = {}
+    holder: dict[str, str] = {}      # casefolded name → owner
+    renamed: list[tuple[str, str, str]] = []
+    for who in owners:
+        name, i = file_name(who, lang, macro), 2
+        first = name
+        while name.casefold() in holder:
+            name, i = file_name(f"{who}_{i}", lang, macro), i + 1
+        if name != first:
+            renamed.append((who, name, holder[first.casefold()]))
+        holder[name.casefold()] = who
+        names[who] = name
+    return names, renamed

@@ -4,6 +4,7 @@ to the manager's outputs, terminal or PC — each through the CLI, on real files
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import openpyxl
@@ -82,3 +83,107 @@ def test_schedule_with_owners_differing_only_by_case_or_quoted(tmp_path):
     subtitles = [ws["A2"].value or "" for ws in wb.worksheets[1:-1]]
     for owner in owners:
         assert sum(s.startswith(f"{owner}：") for s in subtitles) == 1, (owner, subtitles)
+
+
+# --- split: owners whose names make one file name ------------------------------------------------
+
+def test_split_gives_owners_with_clashing_file_names_a_book_each(tmp_path):
+    owners = ["张伟", "张伟.", "王芳:", "王芳?", "Tom", "tom"]
+    book = one_book(tmp_path, owners, per_owner=3)
+    out = tmp_path / "分发"
+    result = run("split", book, "-o", out, "--as-of", DAY)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.iterdir())
+    assert len(files) == len(owners)
+    assert len({f.name.casefold().rstrip(". ") for f in files}) == len(owners)
+    from followup_xl.io.reader import read_book
+
+    owners_in = {f.name: {c.owner for c in read_book(f).customers} for f in files}
+    assert sorted(o for os_ in owners_in.values() for o in os_) == sorted(owners)
+    assert all(len(os_) == 1 for os_ in owners_in.values())
+    assert result.output.count("另名为") == 3          # 张伟., 王芳?, tom: said, not silent
+
+
+# --- split --password: where the plain copy lives, and how the password arrives --------------------
+
+def _encrypted(path: Path, password: str) -> bool:
+    from followup_xl.io.protect import decrypt_bytes
+
+    return decrypt_bytes(path, password)[:2] == b"PK"
+
+
+def test_an_empty_password_is_refused(tmp_path):
+    book = one_book(tmp_path, ["张伟", "王芳"])
+    out = tmp_path / "分发"
+    for args in (["--password", ""], ["--password-env", "H13_EMPTY"], ["--password-env", "H13_NOT_SET"]):
+        result = CliRunner(env={"H13_EMPTY": ""}).invoke(main, ["split", str(book), "-o", str(out), *args])
+        assert result.exit_code == 3, result.output
+        assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_password_from_the_environment_or_a_prompt(tmp_path):
+    book = one_book(tmp_path, ["张伟", "王芳"])
+    result = CliRunner(env={"H13_PW": "回访2026"}).invoke(
+        main, ["split", str(book), "-o", str(tmp_path / "a"), "--password-env", "H13_PW", "--as-of", DAY])
+    assert result.exit_code == 0, result.output
+    assert "回访2026" not in result.output
+    assert all(_encrypted(f, "回访2026") for f in (tmp_path / "a").iterdir())
+    result = CliRunner().invoke(main, ["split", str(book), "-o", str(tmp_path / "b"), "--ask-password",
+                                       "--as-of", DAY], input="pw-秘密\npw-秘密\n")
+    assert result.exit_code == 0, result.output
+    books = list((tmp_path / "b").iterdir())
+    assert len(books) == 2 and all(_encrypted(f, "pw-秘密") for f in books)
+    both = CliRunner(env={"H13_PW": "x"}).invoke(main, ["split", str(book), "-o", str(tmp_path / "c"),
+                                                        "--password", "y", "--password-env", "H13_PW"])
+    assert both.exit_code == 3
+
+
+def test_the_plain_copy_is_private_and_gone_when_interrupted(tmp_path, monkeypatch):
+    """The plain workbook is written in a 0700 temporary folder (file 0600), never in the
+    distribution folder, and removed when the run is interrupted."""
+    import stat
+    import tempfile
+
+    from followup_xl.io import protect
+
+    book = one_book(tmp_path, ["张伟", "王芳"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    seen = []
+
+    def interrupted(plain, target, password, inputs=()):
+        seen.append((stat.S_IMODE(os.stat(plain).st_mode), stat.S_IMODE(os.stat(os.path.dirname(plain)).st_mode),
+                     Path(plain).parent.parent == scratch, Path(plain).read_bytes()[:2]))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(protect, "encrypt_file", interrupted)
+    out = tmp_path / "分发"
+    result = CliRunner().invoke(main, ["split", str(book), "-o", str(out), "--password", "pw", "--as-of", DAY])
+    assert result.exit_code == 130, result.output
+    assert seen == [(0o600, 0o700, True, b"PK")]
+    assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
+
+
+def test_a_killed_split_leaves_no_plain_copy(tmp_path):
+    """SIGTERM in the middle of writing: exit 130 and no plain workbook anywhere."""
+    import subprocess
+    import sys
+
+    book = one_book(tmp_path, ["张伟", "王芳"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "分发"
+    code = ("import os, signal, sys, time\n"
+            "from followup_xl.io import protect\n"
+            "def killed(*a, **k):\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "    time.sleep(30)\n"
+            "protect.encrypt_file = killed\n"
+            "from followup_xl.cli import main\n"
+            "main(sys.argv[1:])\n")
+    proc = subprocess.run([sys.executable, "-c", code, "split", str(book), "-o", str(out), "--password", "pw",
+                           "--as-of", DAY], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.returncode == 130, proc.stderr
+    assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []

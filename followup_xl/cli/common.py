@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import os
+import re
 import sys
 import traceback
 from typing import Any, Callable
@@ -109,14 +111,58 @@ def guarded(f: Callable) -> Callable:
 def _fail(message: str, code: int, as_json: bool, payload: dict | None = None) -> None:
     if as_json:
         click.echo(json.dumps(payload or {"error": message, "exit_code": code}, ensure_ascii=False))
-    click.echo(("错误: " if not message.isascii() else "error: ") + message, err=True)
+    echo(("错误: " if not message.isascii() else "error: ") + message, err=True)
     sys.exit(code)
 
 
 def echo_warnings(warnings, lang: str) -> None:
     """Warnings (e.g. an unknown 调休 year) go to stderr, so --json output stays clean."""
     for w in warnings:
-        click.echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
+        echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
+
+
+# C0/C1 controls (ESC starts terminal escape sequences; \x9b is a one-byte CSI) and bidi overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: Any) -> str:
+    """Staff text made harmless for a terminal: control characters shown as \\x1b etc., never obeyed
+    (a cell holding ``_x001B_[2J`` must not clear the manager's screen)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", str(text))
+
+
+def markup_safe(text: Any) -> str:
+    """For rich: control characters shown, and ``[bold red]`` printed as typed, not obeyed."""
+    from rich.markup import escape
+
+    return escape(plain(text))
+
+
+def echo(text: Any = "", err: bool = False) -> None:
+    """click.echo for lines that carry staff text (names, reasons, file names)."""
+    click.echo(plain(text), err=err)
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (a kill, a closed session) raised as KeyboardInterrupt inside the block, so the
+    ``finally`` clauses that remove temporary and plain files run (exit 130)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def progress(lang: str, enabled: bool = True):

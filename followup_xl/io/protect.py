@@ -7,15 +7,16 @@ Excel 2010+ writes), so Excel and WPS open the file after asking for it.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
+import shutil
 import tempfile
 from typing import Callable
 
 import msoffcrypto
 
 from .. import schema
+from ..errors import UsageError
 from ..schema import ColType
 from .atomic import atomic_output
 from .xlsx import Formats
@@ -68,17 +69,21 @@ def decrypt_bytes(path: str | os.PathLike, password: str) -> bytes:
 
 def write_with_password(target: str | os.PathLike, password: str | None,
                         write: Callable[[str], object], inputs=()) -> str:
-    """Run ``write(path)`` into ``target``; with a password, write a plain temporary copy
-    beside it first and replace it by the encrypted one (the plain copy is always removed)."""
-    if not password:
+    """Run ``write(path)`` into ``target``; with a password, the plain workbook is written in a
+    private temporary folder (0700, files 0600: no other user can read it, and nothing plain
+    ever sits in the distribution folder) and removed on every way out, crash or Ctrl-C."""
+    if password is None:
         write(os.fspath(target))
         return os.fspath(target)
-    folder = os.path.dirname(os.path.abspath(target))
-    fd, plain = tempfile.mkstemp(prefix=".plain-", suffix=".xlsx", dir=folder)
-    os.close(fd)
+    if not password:
+        raise UsageError("打开密码不能为空", "the opening password must not be empty")
+    private = tempfile.mkdtemp(prefix="followup-xl-")
+    old_mask = os.umask(0o077)
     try:
+        plain = os.path.join(private, "plain.xlsx")
         write(plain)
+        os.umask(old_mask)
         return encrypt_file(plain, target, password, inputs)
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(plain)
+        os.umask(old_mask)
+        shutil.rmtree(private, ignore_errors=True)

@@ -279,6 +279,20 @@ def self_listing_history(folder: Path) -> Path:
     return made.rename(folder / name)
 
 
+def escape_sequence_cell(folder: Path) -> Path:
+    """A phone cell holding a terminal escape (``_x001B_`` is how OOXML stores ESC) and rich
+    markup: validate quotes it, and must print it, not obey it."""
+    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"],
+                                ["K2", "乙", "PLACEHOLDER", "张伟"]])
+    src = folder / "escape_src.xlsx"
+    wb.save(src)
+
+    def transform(data: bytes, fh):
+        fh.write(data.replace(b"PLACEHOLDER", "_x001B_[2J_x001B_[31m[bold red]坏号码".encode()))
+
+    return _rewrite_member(src, folder / "escape.xlsx", "xl/worksheets/sheet1.xml", transform)
+
+
 # name → (builder, expectation, keyword in the message for unreadable ones)
 CORPUS = {
     "truncated": (truncated, "unreadable", "损坏"),
@@ -298,6 +312,7 @@ CORPUS = {
     "dates_1904": (dates_1904, "readable", None),
     "open_in_excel": (open_in_excel, "readable", None),
     "self_listing_history": (self_listing_history, "unreadable", "历史档案"),
+    "escape_sequence_cell": (escape_sequence_cell, "readable", None),
 }
 
 

@@ -187,3 +187,27 @@ def test_a_killed_split_leaves_no_plain_copy(tmp_path):
                           env={**os.environ, "TMPDIR": str(scratch)})
     assert proc.returncode == 130, proc.stderr
     assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
+
+
+# --- the terminal: staff text printed, not obeyed ----------------------------------------------------
+
+def test_validate_prints_escape_sequences_and_markup_as_text(tmp_path):
+    import badfiles
+
+    src = badfiles.escape_sequence_cell(tmp_path)
+    for args in ([], ["--lang", "en"]):
+        result = run("validate", src, "--as-of", DAY, *args)
+        assert result.exit_code == 1, result.output
+        assert "\x1b" not in result.output and "\\x1b[2J" in result.output
+        assert "[bold" in result.output          # the markup is shown as typed, not applied
+
+
+def test_other_commands_print_staff_text_escaped(tmp_path):
+    owners = ["\x1b[2J张伟", "王芳"]
+    book = one_book(tmp_path, owners, per_owner=3)
+    for args in (["due", book, "--as-of", DAY], ["schedule", book, "--as-of", DAY],
+                 ["split", book, "-o", tmp_path / "s", "--as-of", DAY]):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output, args
+        assert ("_[2J张伟_客户回访.xlsx" if args[0] == "split" else "\\x1b[2J张伟") in result.output, args

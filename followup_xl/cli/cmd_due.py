@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("due")
@@ -33,12 +33,12 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     echo_warnings(result["warnings"], lang)
     counts = {s: sum(1 for i in result["items"] if i["status"] == s) for s in ("overdue", "due", "upcoming")}
     for i in result["items"][:40]:
-        click.echo(f'{i["due_date"]}  {i["status"]:<8} {i["rule"]:<4} {i["customer_id"]:<8} {i["owner"] or "":<6} {i["reason"]}')
+        echo(f'{i["due_date"]}  {i["status"]:<8} {i["rule"]:<4} {i["customer_id"]:<8} {i["owner"] or "":<6} {i["reason"]}')
     if len(result["items"]) > 40:
-        click.echo(f"… ({len(result['items']) - 40} more)")
+        echo(f"… ({len(result['items']) - 40} more)")
     if lang == "zh":
-        click.echo(f"逾期 {counts['overdue']}，今天 {counts['due']}，待回访 {counts['upcoming']}")
+        echo(f"逾期 {counts['overdue']}，今天 {counts['due']}，待回访 {counts['upcoming']}")
     else:
-        click.echo(f"overdue {counts['overdue']}, today {counts['due']}, upcoming {counts['upcoming']}")
+        echo(f"overdue {counts['overdue']}, today {counts['due']}, upcoming {counts['upcoming']}")
     if out:
-        click.echo(out)
+        echo(out)

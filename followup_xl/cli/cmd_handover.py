@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option
+from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option
 
 
 @click.command("handover")
@@ -44,15 +44,15 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
         return
     zh = lang == "zh"
     echo_warnings(result["warnings"], lang)
-    click.echo(f'{result["leaver"]} → {"、".join(result["receivers"])}  '
+    echo(f'{result["leaver"]} → {"、".join(result["receivers"])}  '
                + (f'客户 {result["moved"]} 位' if zh else f'{result["moved"]} customers'))
     for row in result["summary"]:
         classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
-        click.echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}），交接后 {row["after"]}'
+        echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}），交接后 {row["after"]}'
                                                if zh else
                                                f'had {row["before"]}, receives {row["received"]} ({classes}), after {row["after"]}'))
     if plan_only:
-        click.echo(result["plan"])
+        echo(result["plan"])
     else:
-        click.echo(result["output"])
-        click.echo(result["record"] + (f'  （短信 {result["sms"]} 条）' if zh else f'  ({result["sms"]} SMS notices)'))
+        echo(result["output"])
+        echo(result["record"] + (f'  （短信 {result["sms"]} 条）' if zh else f'  ({result["sms"]} SMS notices)'))

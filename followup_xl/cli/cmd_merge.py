@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, guarded, json_option, lang_option, progress
+from .common import echo, as_of_option, emit_json, guarded, json_option, lang_option, progress
 
 
 @click.command("merge")
@@ -46,11 +46,11 @@ def merge(inputs, out, strict, as_of, lang, as_json):
         for i in result["inputs"]:
             mark = {"merged": "✓", "ignored": "-", "error": "✗"}[i["status"]]
             note = i.get("error") or i.get("note") or f'{i["customers"]} / {i["calls"]} / {i["events"]}'
-            click.echo(f"{mark} {i['path']}  {note}")
+            echo(f"{mark} {i['path']}  {note}")
         zh = lang == "zh"
-        click.echo((f"总表：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
+        echo((f"总表：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
                     f"重复去掉 {result['duplicates_dropped']}，冲突 {len(result['conflicts'])}") if zh else
                    (f"master: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
                     f"{result['duplicates_dropped']} duplicates dropped, {len(result['conflicts'])} conflicts"))
-        click.echo((out if result["written"] else ("未写入总表" if zh else "no master written")))
+        echo((out if result["written"] else ("未写入总表" if zh else "no master written")))
     sys.exit(code)

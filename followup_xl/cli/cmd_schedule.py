@@ -7,7 +7,7 @@ from collections import Counter
 import click
 
 from .. import api
-from .common import as_of_option, date_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import echo, as_of_option, date_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("schedule")
@@ -39,10 +39,10 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
     planned = Counter(i["owner"] for i in result["items"])
     missed = Counter(u["owner"] for u in result["unscheduled"])
     for name in sorted(set(planned) | set(missed)):
-        click.echo(f"{name:<8} " + (f"已排 {planned[name]:>4}  排不下 {missed[name]:>3}" if zh
+        echo(f"{name:<8} " + (f"已排 {planned[name]:>4}  排不下 {missed[name]:>3}" if zh
                                     else f"planned {planned[name]:>4}  unscheduled {missed[name]:>3}"))
-    click.echo(f"{result['week_start']} – {result['week_end']}: "
+    echo(f"{result['week_start']} – {result['week_end']}: "
                + (f"已排 {len(result['items'])}，排不下 {len(result['unscheduled'])}" if zh else
                   f"{len(result['items'])} planned, {len(result['unscheduled'])} could not be scheduled"))
     if out:
-        click.echo(out)
+        echo(out)

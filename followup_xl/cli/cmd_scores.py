@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import echo, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("scores")
@@ -33,10 +33,10 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     for p in s["staff"]:
         score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
         if zh:
-            click.echo(f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
+            echo(f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
                        f"{'有' if p['bonus_eligible'] else '无'}年终奖资格 {p['not_eligible_reason']}")
         else:
-            click.echo(f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
+            echo(f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
                        f"bonus {'yes' if p['bonus_eligible'] else 'no'} {p['not_eligible_reason_en']}")
     if out:
-        click.echo(out)
+        echo(out)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import markup_safe, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("validate")
@@ -44,12 +44,13 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
                 table.add_column(h, overflow="fold")
             for f in result["findings"][:200]:
                 style = "red" if f["severity"] == "error" else "yellow"
-                table.add_row(f["sheet"] or "", f["cell"] or "", f"[{style}]{f['code']}[/{style}]", f["message"])
+                table.add_row(markup_safe(f["sheet"] or ""), markup_safe(f["cell"] or ""),
+                              f"[{style}]{markup_safe(f['code'])}[/{style}]", markup_safe(f["message"]))
             console.print(table)
             if len(result["findings"]) > 200:
                 console.print(f"… {len(result['findings']) - 200}")
         s = result["summary"]
         console.print(f"错误 {s['errors']}，提醒 {s['warnings']}" if zh else f"{s['errors']} errors, {s['warnings']} warnings")
         if annotate_to:
-            console.print(annotate_to)
+            console.print(markup_safe(annotate_to))
     sys.exit(code)

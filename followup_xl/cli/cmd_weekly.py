@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, date_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import echo, as_of_option, date_option, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("weekly")
@@ -30,15 +30,15 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
         emit_json(result)
         return
     zh = lang == "zh"
-    click.echo(f"{result['week_start']} – {result['week_end']}  "
+    echo(f"{result['week_start']} – {result['week_end']}  "
                + (f"报送日 {result['report_day']}" if zh else f"due {result['report_day']}"))
     for r in result["by_owner"]:
         if zh:
-            click.echo(f"{r['owner']:<8} 成交 {r['deals']:>3}  新增 {r['new_customers']:>3}  回访 {r['calls']:>4}  "
+            echo(f"{r['owner']:<8} 成交 {r['deals']:>3}  新增 {r['new_customers']:>3}  回访 {r['calls']:>4}  "
                        f"约访 {r['appointments']}  咨询 {r['consultation_followups']}  逾期 {r['overdue']}")
         else:
-            click.echo(f"{r['owner']:<8} deals {r['deals']:>3}  new {r['new_customers']:>3}  calls {r['calls']:>4}  "
+            echo(f"{r['owner']:<8} deals {r['deals']:>3}  new {r['new_customers']:>3}  calls {r['calls']:>4}  "
                        f"visits {r['appointments']}  consultations {r['consultation_followups']}  "
                        f"overdue {r['overdue']}")
     if out:
-        click.echo(out)
+        echo(out)

@@ -255,10 +255,11 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)
     if annotate_to:
-        from .io.annotate import annotate
+        from .io.annotate import annotate, notes
 
-        annotate(path, annotate_to, report.findings, lang)
+        info = annotate(path, annotate_to, report.findings, lang)
         result["annotated"] = annotate_to
+        result["annotate_notes"] = notes(info, lang)
     result["exit_code"] = 1 if report.errors else 0
     return result
 

@@ -8,6 +8,7 @@ the keyword) or ``readable`` (the command runs and answers without a traceback).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -291,6 +292,60 @@ def escape_sequence_cell(folder: Path) -> Path:
         fh.write(data.replace(b"PLACEHOLDER", "_x001B_[2J_x001B_[31m[bold red]坏号码".encode()))
 
     return _rewrite_member(src, folder / "escape.xlsx", "xl/worksheets/sheet1.xml", transform)
+
+
+# An external workbook link, as Excel stores one (openpyxl cannot write them).
+EXT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+       '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+       '<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+       '<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row></sheetData>'
+       '</sheetDataSet></externalBook></externalLink>')
+EXT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'externalLinkPath" Target="file:///\\\\server\\share\\book.xlsx" TargetMode="External"/></Relationships>')
+
+
+def add_external_link(path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename).decode()
+            if info.filename == "xl/workbook.xml":
+                data = data.replace("</sheets>", '</sheets><externalReferences><externalReference r:id="rIdExt1"/>'
+                                    '</externalReferences>')
+                if 'xmlns:r=' not in data:
+                    data = data.replace("<workbook ", '<workbook xmlns:r="http://schemas.openxmlformats.org/'
+                                        'officeDocument/2006/relationships" ', 1)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace("</Relationships>", '<Relationship Id="rIdExt1" Type="http://schemas.'
+                                    'openxmlformats.org/officeDocument/2006/relationships/externalLink" '
+                                    'Target="externalLinks/externalLink1.xml"/></Relationships>')
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace("</Types>", '<Override PartName="/xl/externalLinks/externalLink1.xml" '
+                                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                                    'externalLink+xml"/></Types>')
+            zout.writestr(info, data)
+        zout.writestr("xl/externalLinks/externalLink1.xml", EXT)
+        zout.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", EXT_RELS)
+    shutil.move(tmp, path)
+
+
+def formulas_from_names(folder: Path) -> Path:
+    """A customer sheet named ``=1+2`` holding ``=HYPERLINK(…)`` text, a class typed ``=1+2``, a formula
+    reading another workbook through an external link, and a hyperlink to ``file:///\\\\server\\share``."""
+    wb, ws = _sheet("=1+2", [["客户编号", "客户名称", "联系电话", "负责人", "客户类别", "备注", "附件"],
+                             ["K1", '=HYPERLINK("http://evil.example","x")', "12345", "张伟", "=1+2", None, "看这里"]])
+    for cell in ws[2]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"      # typed as text by a person: not formulas in the input
+    ws["F2"] = "=[1]Sheet1!A1"
+    ws["G2"].hyperlink = "file:///\\\\server\\share\\a.xlsx"
+    p = folder / "names_as_formulas.xlsx"
+    wb.save(p)
+    add_external_link(p)
+    return p
 
 
 # name → (builder, expectation, keyword in the message for unreadable ones)

@@ -211,3 +211,56 @@ def test_other_commands_print_staff_text_escaped(tmp_path):
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output, args
         assert ("_[2J张伟_客户回访.xlsx" if args[0] == "split" else "\\x1b[2J张伟") in result.output, args
+
+
+# --- validate --annotate: a copy the manager can open safely -------------------------------------------
+
+def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_path):
+    import zipfile
+
+    import badfiles
+    from followup_xl.io.filekind import read_kind
+
+    src = badfiles.formulas_from_names(tmp_path)
+    out = tmp_path / "标注.xlsx"
+    result = run("validate", src, "--as-of", DAY, "--annotate", out)
+    assert result.exit_code == 1, result.output
+    assert "去掉了 2 个外部链接" in result.output
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        xml = {n: zf.read(n).decode() for n in names if n.endswith(".xml") or n.endswith(".rels")}
+    assert not any("externalLink" in n for n in names)
+    assert not any("server" in text for text in xml.values())
+    issues = openpyxl.load_workbook(out)["问题清单"]
+    cells = [c for row in issues.iter_rows() for c in row if c.value is not None]
+    assert "=1+2" in [c.value for c in cells]                          # the sheet name, shown …
+    assert all(c.data_type != "f" for c in cells)                       # … as text, never a formula
+    assert not any("<f>" in text or "<f " in text for n, text in xml.items() if n.startswith("xl/worksheets/"))
+    assert read_kind(out) == "annotated"
+
+
+def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(tmp_path):
+    import zipfile
+
+    from followup_xl import api
+
+    xlsm = Path(api.init_workbook(str(tmp_path), macro=True)[1])
+    assert xlsm.suffix == ".xlsm"
+
+    def content(path):
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("[Content_Types].xml").decode(), zf.namelist()
+
+    as_xlsx = tmp_path / "标注.xlsx"
+    result = run("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsx)
+    assert "不含原工作簿的宏" in result.output
+    types, names = content(as_xlsx)
+    assert "macroEnabled" not in types and not any("vbaProject" in n for n in names)
+    as_xlsm = tmp_path / "标注.xlsm"
+    run("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsm)
+    types, names = content(as_xlsm)
+    assert "macroEnabled" in types and any("vbaProject" in n for n in names)
+    (tmp_path / "p").mkdir()
+    plain = Path(api.init_workbook(str(tmp_path / "p"))[0])
+    refused = run("validate", plain, "--as-of", DAY, "--annotate", tmp_path / "x.xlsm")
+    assert refused.exit_code == 3 and not (tmp_path / "x.xlsm").exists()

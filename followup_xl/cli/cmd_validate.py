@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import api
-from .common import markup_safe, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import echo_warnings, markup_safe, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("validate")
@@ -30,6 +30,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
     """
     result = api.validate(book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path)
     code = result.pop("exit_code")
+    echo_warnings(result.get("annotate_notes", []), lang)
     if as_json:
         emit_json(result)
     else:

@@ -1,22 +1,35 @@
-"""An annotated copy of the user's workbook: offending cells coloured, a comment on each,
+r"""An annotated copy of the user's workbook: offending cells coloured, a comment on each,
 and a 问题清单 sheet with a hyperlink per finding. The input is never touched.
 
 openpyxl edits a copy so the staff member's own formatting, Tables and
 dropdowns stay as they were; a previous annotation (our comments, our fills,
 our 问题清单) is cleared first, so annotating an annotated copy does not pile up.
+
+The copy is opened by the manager, so what a staff book says cannot act there:
+every text we write is written as text (a sheet or staff name ``=1+2`` stays
+text, never a live formula), links to other workbooks and external hyperlinks
+(``file:///\\server\share…``, which make Windows connect out) are dropped and
+counted, and the macros are kept only under an .xlsm name — an .xlsx name gets
+the workbook without them, so extension and content type always agree.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import zipfile
+from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
-from ..errors import UnreadableWorkbook
+from ..errors import UnreadableWorkbook, UsageError
 from .atomic import atomic_output
+from .filekind import PROPERTY
 
 AUTHOR = "followup-xl"
 ISSUES_SHEET = {"zh": "问题清单", "en": "Issues"}
@@ -29,19 +42,113 @@ HEADERS = {
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
 
 
-def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh") -> str:
-    keep_vba = str(src).lower().endswith(".xlsm")
+def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh") -> dict:
+    """Write the annotated copy; says what was left out (external links, macros)."""
+    ext = Path(out).suffix.lower()
+    if ext not in (".xlsx", ".xlsm"):
+        raise UsageError("标注副本的文件名应以 .xlsx 结尾", "the annotated copy must be named .xlsx",
+                         path=os.fspath(out))
+    has_vba = _has_vba(src)
+    if ext == ".xlsm" and not has_vba:
+        raise UsageError("原工作簿没有宏：标注副本请用 .xlsx 扩展名", "the workbook has no macros: name the copy .xlsx",
+                         path=os.fspath(out))
     try:
-        wb = openpyxl.load_workbook(src, keep_vba=keep_vba, rich_text=False)
+        wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
+        cached = _cached_values(src) if wb._external_links else {}
     except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
         raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
                                  f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
                                  path=os.fspath(src))
     clear(wb)
+    dropped = drop_external_links(wb, cached)
     mark(wb, findings, lang)
+    _stamp(wb)
     with atomic_output(out, [src]) as tmp:
         wb.save(tmp)
-    return os.fspath(out)
+    return {"path": os.fspath(out), "external_links_dropped": dropped, "macros_dropped": has_vba and ext == ".xlsx"}
+
+
+def notes(info: dict, lang: str = "zh") -> list[str]:
+    """The sentences that tell the user what the copy left out."""
+    out = []
+    if info["external_links_dropped"]:
+        out.append(f"标注副本去掉了 {info['external_links_dropped']} 个外部链接（其他工作簿、文件或网址）" if lang == "zh" else
+                   f"the annotated copy leaves out {info['external_links_dropped']} external link(s) "
+                   f"(other workbooks, files, web addresses)")
+    if info["macros_dropped"]:
+        out.append("标注副本是 .xlsx，不含原工作簿的宏（要保留宏请用 .xlsm 文件名）" if lang == "zh" else
+                   "the annotated copy is an .xlsx without the workbook's macros (name it .xlsm to keep them)")
+    return out
+
+
+def _has_vba(src) -> bool:
+    try:
+        with zipfile.ZipFile(src) as zf:
+            return any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _cached_values(src) -> dict[tuple[str, str], object]:
+    """What Excel last showed in each formula cell (to stand in for formulas that read other workbooks)."""
+    wb = openpyxl.load_workbook(src, data_only=True, read_only=True)
+    try:
+        return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows()
+                for c in row if getattr(c, "coordinate", None) and c.value is not None}
+    finally:
+        wb.close()
+
+
+_EXTERNAL_REF = re.compile(r"\[\d+\]")
+
+
+def drop_external_links(wb, cached: dict) -> int:
+    """Remove links to other workbooks (a formula that read one keeps its last value, as text
+    or number) and external hyperlinks (the cell keeps its text). Returns how many went."""
+    dropped = len(wb._external_links)
+    if wb._external_links:
+        wb._external_links = []
+        for name in list(wb.defined_names):
+            if _EXTERNAL_REF.search(str(wb.defined_names[name].value or "")):
+                del wb.defined_names[name]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" and dropped and _EXTERNAL_REF.search(str(cell.value)):
+                    cell.value = cached.get((ws.title, cell.coordinate))
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"
+                link = cell.hyperlink
+                if link is not None and link.target and not str(link.target).startswith("#"):
+                    cell.hyperlink = None
+                    dropped += 1
+    return dropped
+
+
+def _text(value):
+    """A value written as a text cell: never a formula; characters XML cannot hold shown as \\x1b."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+def _put(cell, value) -> None:
+    cell.value = _text(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+
+
+def _stamp(wb) -> None:
+    props = wb.custom_doc_props
+    for prop in list(props):
+        if prop.name == PROPERTY:
+            props.props.remove(prop)
+    props.append(StringProperty(name=PROPERTY, value="annotated"))
+
+
+def sheet_ref(sheet: str, cell: str) -> str:
+    """#'Sheet'!A1 with an apostrophe in the name doubled, as Excel writes it."""
+    return "#'" + sheet.replace("'", "''") + "'!" + cell
 
 
 def clear(wb) -> None:
@@ -68,19 +175,21 @@ def mark(wb, findings: list[Finding], lang: str) -> None:
         cell = wb[sheet][ref]
         worst = ERROR if any(f.severity == ERROR for f in fs) else "warning"
         cell.fill = FILL[worst]
-        text = "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs)
+        text = _text("\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
         cell.comment = Comment(text, AUTHOR, width=320, height=120)
     ws = wb.create_sheet(ISSUES_SHEET[lang], 0)
-    ws.append(HEADERS[lang])
+    for j, h in enumerate(HEADERS[lang], start=1):
+        _put(ws.cell(row=1, column=j), h)
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, f in enumerate(findings, start=1):
-        ws.append([i, SEVERITY[lang][f.severity], f.code, f.sheet, f.cell or "", f.column or "", f.message(lang)])
+        for j, v in enumerate([i, SEVERITY[lang][f.severity], f.code, f.sheet, f.cell or "", f.column or "",
+                               f.message(lang)], start=1):
+            _put(ws.cell(row=i + 1, column=j), v)
         if f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
-            target = f.cell or "A1"
-            link.hyperlink = f"#'{f.sheet}'!{target}"
-            link.value = f.cell or ("(整张表)" if lang == "zh" else "(sheet)")
+            link.hyperlink = sheet_ref(f.sheet, f.cell or "A1")
+            _put(link, f.cell or ("(整张表)" if lang == "zh" else "(sheet)"))
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i + 1, column=2).fill = FILL[f.severity]
     for col, width in zip("ABCDEFG", (6, 9, 7, 12, 9, 12, 90)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -109,10 +110,10 @@ def test_macro_source_is_the_one_in_macros_folder():
         (ROOT / "followup_xl" / "data" / "Manager.bas").read_text()
     source = (ROOT / "macros" / "Manager.bas").read_text()
     assert source.isascii()
-    for line in source.splitlines():                     # every RunPython names an entry point that exists
-        if line.strip().startswith("RunPython"):
-            entry = line.split("; m.", 1)[1].split("(")[0]
-            assert callable(getattr(manager, entry)), entry
+    entries = re.findall(r'"import followup_xl\.xl\.manager as m; m\.(\w+)\(\)"', source)
+    assert len(entries) == len(BUTTONS["zh"])             # every button names an entry point that exists
+    for entry in entries:
+        assert callable(getattr(manager, entry)), entry
 
 
 def test_merge_button_gives_the_cli_master(desk, tmp_path):
@@ -216,6 +217,21 @@ def test_handover_and_split_buttons_give_the_cli_files(desk, tmp_path):
     assert "杨磊" not in [b["owner"] for b in out["books"]]
     # restore the desk's master for any test that runs after
     xl.sheets["操作"][f"B{row_of('master')}"].value = str(master.relative_to(folder))
+
+
+def test_pickers_follow_a_master_typed_in(desk, tmp_path):
+    """Week two: the manager types last week's master into 当前总表 and presses 待回访 — the 交接
+    pickers then list that master's people without a merge."""
+    folder, _, _ = desk
+    _, out = cli("init", tmp_path, "--manager")
+    xl = FakeBook(out["written"][0])
+    assert xl.sheets["列表"]["C2"].value is None
+    set_setting(xl, "master", str(master_of(desk)))
+    set_setting(xl, "as_of", dt.datetime(2026, 11, 22))
+    assert manager.due_button(xl)["ok"]
+    staff = [r[0] for r in xl.sheets["列表"]["C2:C20"].options(ndim=2).value if r[0]]
+    assert staff == manager.staff_names(str(master_of(desk))) and "杨磊" in staff
+    assert (tmp_path / "输出" / "待回访_2026-11-22.xlsx").exists()
 
 
 def test_a_failure_is_a_sentence_in_the_sheet(tmp_path):

@@ -310,7 +310,8 @@ def run(job: str, xl_book=None) -> dict:
         outcome = JOB_RUNS[job](st, status)
         if st.set_master:
             xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = st.relative(st.set_master)
-            _refresh_staff(xl_book, lang, st.set_master)
+        if outcome["ok"] and job != "validate":   # the 交接 pickers follow the master in use
+            _refresh_staff(xl_book, lang, st.set_master or st.master())
     except FollowupError as exc:
         outcome = {"ok": False, "error": exc.message(lang), "figures": [], "warnings": [], "files": []}
     except Exception as exc:  # noqa: BLE001 (a bug: still one sentence in the sheet)

@@ -43,7 +43,8 @@ def load(path: str, policy_path: str | None = None):
 
 def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang: str = "zh",
         policy_path: str | None = None, mask_phones: bool = False) -> dict:
-    """Open obligations as of ``as_of``: overdue first, then due today, then upcoming."""
+    """Open obligations as of ``as_of``: escalations first, then overdue, due today, upcoming;
+    last the missed ones (逾期未办: past their window, no longer on the call list)."""
     from .io.due_writer import write_due
     from .policy import compute_obligations
     from .privacy import mask_deep
@@ -51,24 +52,33 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
     book, policy = load(path, policy_path)
     result = compute_obligations(book, policy, as_of)
     phones = {c.customer_id: c.phone for c in book.customers}
-    order = {"overdue": 0, "due": 1, "upcoming": 2}
+    order = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3}
     items = []
-    for o in result.open():
+    for o in result.open() + result.missed():
         if owner and o.owner != owner:
             continue
         status = o.status(as_of)
         phone = phones.get(o.customer_id)
+        hint = o.maybe_done_on.isoformat() if o.maybe_done_on else None
         items.append({
             "customer_id": o.customer_id, "customer_name": o.customer_name, "owner": o.owner, "rule": o.rule,
-            "due_date": o.due_date.isoformat(), "status": status, "days_overdue": o.days_overdue(as_of),
+            "due_date": o.due_date.isoformat(), "status": status, "escalate": o.escalate(as_of),
+            "days_overdue": o.days_overdue(as_of),
+            "lapse_date": o.lapse_date.isoformat() if o.lapse_date else None,
             "reason": o.reason if lang == "zh" else (o.reason_en or o.reason), "source": o.source,
+            "maybe_done_on": hint, "maybe_done_by": o.maybe_done_by,
+            "hint": (f"可能已在 {hint} 的回访中完成（请核对回访类型）" if lang == "zh"
+                     else f"may have been done in the call of {hint} (check its call type)") if hint else None,
             "phone": phone,
         })
-    items.sort(key=lambda i: (order[i["status"]], i["due_date"], i["owner"] or "", i["customer_id"], i["rule"]))
+    items.sort(key=lambda i: (not i["escalate"], order[i["status"]], i["due_date"], i["owner"] or "",
+                              i["customer_id"], i["rule"]))
     warnings = result.warnings
     if mask_phones:   # every text that leaves: reasons quote 客户反映问题, names may hold a phone
         items, warnings = mask_deep(items), mask_deep(warnings)
-    payload = {"as_of": as_of.isoformat(), "items": items, "warnings": warnings}
+    counts = {s: sum(1 for i in items if i["status"] == s) for s in order}
+    counts["escalate"] = sum(1 for i in items if i["escalate"])
+    payload = {"as_of": as_of.isoformat(), "counts": counts, "items": items, "warnings": warnings}
     if out:
         write_due(out, items, as_of, lang, inputs=[path], warnings=warnings)
         payload["output"] = out

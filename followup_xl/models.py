@@ -93,10 +93,16 @@ class Customer(Record):
     filed_by: str | None = None
     verified_by: str | None = None
     verified_on: dt.date | None = None
+    status_since: dt.date | None = None
 
     @property
     def is_void(self) -> bool:
         return self.status == "废除"
+
+    @property
+    def do_not_call(self) -> bool:
+        """The customer asked not to be called (停止回访): no follow-ups at all."""
+        return self.status == "停止回访"
 
 
 class Call(Record):
@@ -142,6 +148,13 @@ class Event(Record):
     responsible: str | None = None
     owner: str | None = None
     description: str | None = None
+    status: str | None = None
+    closing_note: str | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        """已办结 or 已撤销: it makes no further follow-ups."""
+        return self.status in ("已办结", "已撤销")
 
 
 class Staff(Record):

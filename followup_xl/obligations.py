@@ -30,15 +30,29 @@ class Obligation:
     satisfied_by: str | None = None  # that call's record id or "sheet!row"
     typed_date: dt.date | None = None     # staff's 下次回访日期 when it decided the date (P11)
     flags: tuple[str, ...] = field(default=())  # e.g. "typed_after_deadline" (P11)
+    lapse_date: dt.date | None = None     # last day still worth a call; after it the item is missed (None: never)
+    escalate_on: dt.date | None = None    # from this day an open item goes to the supervisor (P2, P9)
+    maybe_done_on: dt.date | None = None  # a successful call of another type inside the window (fix its type?)
+    maybe_done_by: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.satisfied_on is None
 
+    def missed(self, as_of: dt.date) -> bool:
+        """Open past its window: no longer worth a call, counted as planned and not done."""
+        return self.is_open and self.lapse_date is not None and as_of > self.lapse_date
+
+    def escalate(self, as_of: dt.date) -> bool:
+        """Open long enough that the supervisor must hear of it (seed 000: 及时与公司领导沟通)."""
+        return self.is_open and self.escalate_on is not None and as_of >= self.escalate_on
+
     def status(self, as_of: dt.date) -> str:
-        """overdue / due / upcoming (open ones), or satisfied."""
+        """missed / overdue / due / upcoming (open ones), or satisfied."""
         if not self.is_open:
             return "satisfied"
+        if self.missed(as_of):
+            return "missed"
         if self.due_date < as_of:
             return "overdue"
         return "due" if self.due_date == as_of else "upcoming"

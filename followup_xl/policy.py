@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator
 from .calendar import WorkCalendar
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
-from .settings import Policy
+from .settings import NEVER_LAPSE, Policy
 
 RULE_NAMES = {
     "P1": ("例行回访", "routine cadence"),
@@ -46,11 +46,17 @@ class PolicyResult:
     as_of: dt.date
 
     def open(self) -> list[Obligation]:
-        return sorted((o for o in self.obligations if o.is_open),
+        """The call list: open and still inside its window (missed items are not called)."""
+        return sorted((o for o in self.obligations if o.is_open and not o.missed(self.as_of)),
+                      key=lambda o: (o.due_date, o.customer_id, o.rule, o.source))
+
+    def missed(self) -> list[Obligation]:
+        """逾期未办: open past its window."""
+        return sorted((o for o in self.obligations if o.missed(self.as_of)),
                       key=lambda o: (o.due_date, o.customer_id, o.rule, o.source))
 
     def next_for(self, customer_id: str) -> Obligation | None:
-        mine = [o for o in self.obligations if o.is_open and o.customer_id == customer_id]
+        mine = [o for o in self.obligations if o.is_open and not o.missed(self.as_of) and o.customer_id == customer_id]
         return min(mine, key=lambda o: (o.due_date, o.rule), default=None)
 
 
@@ -187,52 +193,59 @@ EVENT_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def rule_events(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
-    """P2–P7, P13, P14: one obligation per event (three or four for a project); P10 for anonymity."""
-    c = cr.customer
-    p = ctx.policy
+    """P2–P7, P13, P14: one obligation per event (three or four for a project); P10 for anonymity.
+    A closed or withdrawn event (已办结/已撤销) keeps the follow-ups already made and makes no more."""
     for ev in cr.events:
         if ev.event_date is None or ev.event_type not in EVENT_RULES or ev.anonymous:
             continue
-        rule, types = EVENT_RULES[ev.event_type]
-        d = ev.event_date
-        owner = ev.owner or c.owner
-        base = dict(customer_id=c.customer_id, rule=rule, customer_name=c.name, owner=owner, trigger_date=d,
-                    source=ev.event_id or _cust_src(c), event_id=ev.event_id, call_types=types, hard=True)
-        eid = ev.event_id or ""
-        if rule == "P2":
-            due = ctx.within(d, p.complaint_days)
-            yield satisfy(Obligation(due_date=due, reason=f"投诉{eid}（{ev.complaint_level or '一般'}）{d}处理完毕，{p.complaint_days}天内回访",
-                                     reason_en=f"complaint {eid} closed {d}: call within {p.complaint_days} days", **base),
-                          cr.calls, d)
-        elif rule == "P3":
-            due = ctx.within(d, p.repair_days)
-            yield satisfy(Obligation(due_date=due, reason=f"维修{eid}于{d}完成，{p.repair_days}天内回访",
-                                     reason_en=f"repair {eid} done {d}: call within {p.repair_days} days", **base), cr.calls, d)
-        elif rule == "P4":
-            due = ctx.within(d, p.activity_days)
-            yield satisfy(Obligation(due_date=due, reason=f"活动{eid}于{d}结束，{p.activity_days}天内回访",
-                                     reason_en=f"event {eid} ended {d}: call within {p.activity_days} days", **base), cr.calls, d)
-        elif rule == "P5":
-            first = add_months(d.replace(day=1), 1)
-            due = ctx.cal.due_on_working_day(first + dt.timedelta(days=p.deal_first_week_days - 1), d)
-            yield satisfy(Obligation(due_date=due, reason=f"{d}成交，次月第一周（{first}起{p.deal_first_week_days}天内）回访",
-                                     reason_en=f"deal on {d}: call in the first week of {first:%Y-%m}", **base), cr.calls, d)
-        elif rule == "P6":
-            monday = d + dt.timedelta(days=7 - d.weekday())
-            due = ctx.cal.due_on_working_day(monday, d)
-            yield satisfy(Obligation(due_date=due, reason=f"{d}技术咨询，次周一（{monday}）回访",
-                                     reason_en=f"consultation on {d}: call the next Monday ({monday})", **base), cr.calls, d)
-        elif rule == "P7":
-            yield from _project(ctx, cr, ev, base)
-        elif rule == "P13":
-            days = {"副总审批": p.proposal_vp_days, "重大": p.proposal_major_days}.get(ev.proposal_level or "", p.proposal_days)
-            due = ctx.within(d, days)
-            yield satisfy(Obligation(due_date=due, reason=f"客户提案{eid}于{d}收到，{days}天内反馈结果并致谢",
-                                     reason_en=f"proposal {eid} received {d}: feed back within {days} days", **base), cr.calls, d)
-        elif rule == "P14":
-            due = ctx.cal.add_working_days(d, p.trip_verify_workdays or 1)
-            yield satisfy(Obligation(due_date=due, reason=f"业务员{owner or ''}出差于{d}拜访，回来次日回访核实",
-                                     reason_en=f"trip visit on {d}: verify the next working day", **base), cr.calls, d)
+        for o in _for_event(ctx, cr, ev):
+            if not (ev.is_closed and o.is_open):
+                yield o
+
+
+def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligation]:
+    c = cr.customer
+    p = ctx.policy
+    rule, types = EVENT_RULES[ev.event_type]
+    d = ev.event_date
+    owner = ev.owner or c.owner
+    base = dict(customer_id=c.customer_id, rule=rule, customer_name=c.name, owner=owner, trigger_date=d,
+                source=ev.event_id or _cust_src(c), event_id=ev.event_id, call_types=types, hard=True)
+    eid = ev.event_id or ""
+    if rule == "P2":
+        due = ctx.within(d, p.complaint_days)
+        yield satisfy(Obligation(due_date=due, reason=f"投诉{eid}（{ev.complaint_level or '一般'}）{d}处理完毕，{p.complaint_days}天内回访",
+                                 reason_en=f"complaint {eid} closed {d}: call within {p.complaint_days} days", **base),
+                      cr.calls, d)
+    elif rule == "P3":
+        due = ctx.within(d, p.repair_days)
+        yield satisfy(Obligation(due_date=due, reason=f"维修{eid}于{d}完成，{p.repair_days}天内回访",
+                                 reason_en=f"repair {eid} done {d}: call within {p.repair_days} days", **base), cr.calls, d)
+    elif rule == "P4":
+        due = ctx.within(d, p.activity_days)
+        yield satisfy(Obligation(due_date=due, reason=f"活动{eid}于{d}结束，{p.activity_days}天内回访",
+                                 reason_en=f"event {eid} ended {d}: call within {p.activity_days} days", **base), cr.calls, d)
+    elif rule == "P5":
+        first = add_months(d.replace(day=1), 1)
+        due = ctx.cal.due_on_working_day(first + dt.timedelta(days=p.deal_first_week_days - 1), d)
+        yield satisfy(Obligation(due_date=due, reason=f"{d}成交，次月第一周（{first}起{p.deal_first_week_days}天内）回访",
+                                 reason_en=f"deal on {d}: call in the first week of {first:%Y-%m}", **base), cr.calls, d)
+    elif rule == "P6":
+        monday = d + dt.timedelta(days=7 - d.weekday())
+        due = ctx.cal.due_on_working_day(monday, d)
+        yield satisfy(Obligation(due_date=due, reason=f"{d}技术咨询，次周一（{monday}）回访",
+                                 reason_en=f"consultation on {d}: call the next Monday ({monday})", **base), cr.calls, d)
+    elif rule == "P7":
+        yield from _project(ctx, cr, ev, base)
+    elif rule == "P13":
+        days = {"副总审批": p.proposal_vp_days, "重大": p.proposal_major_days}.get(ev.proposal_level or "", p.proposal_days)
+        due = ctx.within(d, days)
+        yield satisfy(Obligation(due_date=due, reason=f"客户提案{eid}于{d}收到，{days}天内反馈结果并致谢",
+                                 reason_en=f"proposal {eid} received {d}: feed back within {days} days", **base), cr.calls, d)
+    elif rule == "P14":
+        due = ctx.cal.add_working_days(d, p.trip_verify_workdays or 1)
+        yield satisfy(Obligation(due_date=due, reason=f"业务员{owner or ''}出差于{d}拜访，回来次日回访核实",
+                                 reason_en=f"trip visit on {d}: verify the next working day", **base), cr.calls, d)
 
 
 def _project(ctx: Context, cr: CustomerRecords, ev: Event, base: dict) -> Iterator[Obligation]:
@@ -362,18 +375,36 @@ def compute_obligations(book: Book, policy: Policy, as_of: dt.date,
     out: list[Obligation] = []
     seen: set[str] = set()
     for c in book.customers:
-        if not c.customer_id or c.is_void or c.customer_id in seen:  # P10; a duplicate id is a V3 finding
+        if not c.customer_id or c.is_void or c.do_not_call or c.customer_id in seen:
+            # P10 and 停止回访: never called; a duplicate id is a V3 finding
             continue
         seen.add(c.customer_id)
         mine = sorted(calls.get(c.customer_id, []), key=lambda x: (x.call_date, x.call_time or dt.time(), _ref(x)))
         evs = sorted(events.get(c.customer_id, []), key=lambda e: (e.event_date, e.event_id or ""))
         cr = CustomerRecords(c, mine, evs)
         for rule in CUSTOMER_RULES:
-            out.extend(rule(ctx, cr))
+            out.extend(rule(ctx, cr) if rule is rule_routine else (_bounded(ctx, o, mine) for o in rule(ctx, cr)))
     out.extend(rule_appointments(ctx, book))
     _flag_typed_after_deadline(out)
     out.sort(key=lambda o: (o.due_date, o.customer_id, o.rule, o.source, o.satisfied_on or dt.date.min))
     return PolicyResult(out, list(cal.warnings), as_of)
+
+
+def _bounded(ctx: Context, o: Obligation, calls: list[Call]) -> Obligation:
+    """The obligation's end: a window after which it is missed (event rules), or an escalation
+    day (P2, P9: they never lapse); and, while open, a call of another type that may have done it."""
+    p = ctx.policy
+    if o.rule in p.lapse_workdays:
+        o = replace(o, lapse_date=ctx.cal.add_working_days(o.due_date, p.lapse_workdays[o.rule]))
+    elif o.rule in NEVER_LAPSE:
+        o = replace(o, escalate_on=ctx.cal.add_working_days(o.due_date, p.escalate_workdays))
+    if o.is_open and o.call_types and o.trigger_date:
+        last = min(o.lapse_date or ctx.as_of, ctx.as_of)
+        other = next((k for k in calls if k.successful and k.call_date and o.trigger_date <= k.call_date <= last
+                      and k.call_type not in o.call_types and k.event_id in (None, o.event_id)), None)
+        if other is not None:
+            o = replace(o, maybe_done_on=other.call_date, maybe_done_by=_ref(other))
+    return o
 
 
 def _flag_typed_after_deadline(obls: list[Obligation]) -> None:

@@ -8,6 +8,8 @@ Definitions (the report's 说明 sheet repeats them; the reconciliation test rec
 * done 实施 — planned and worked on in the month: satisfied by a call in the month, or attempted:
   a call to that customer in the month, on or after the item's trigger, that would have satisfied
   it had it got through (未接通 / 改约 / 拒访 of a matching 回访类型, or naming the event).
+* missed 逾期未办 — planned items whose window (规则: 回访有效期工作日) ended in the month with no
+  satisfying call by the month's end: planned and not done; not carried into later months.
 * successful 成功 — satisfied in the month by a call whose 结果 is 成功 (or blank). A 拒访 ends
   the routine cadence (the engine flags that item "refused"), so it is done but not successful.
 * planned/done/successful are counted per item's owner (客户负责人, the event's for events);
@@ -78,6 +80,7 @@ class Item:
     obligation: Obligation
     done: bool
     successful: bool
+    missed: bool = False     # its window ended in the month with no call: planned and not done
 
 
 def _ref(call: Call) -> str:
@@ -108,13 +111,16 @@ def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start:
             continue
         sat = o.satisfied_on
         in_month = sat is not None and start <= sat <= end
-        if not (in_month or (o.due_date <= end and (sat is None or sat >= start))):
+        gone = o.lapse_date + dt.timedelta(days=1) if o.lapse_date else None   # the first day it is missed
+        lapsed_before = gone is not None and gone < start
+        if not (in_month or (o.due_date <= end and (sat is None or sat >= start) and not lapsed_before)):
             continue
         ok = in_month and "refused" not in o.flags     # the engine closes the cadence on a 拒访 too
+        missed = gone is not None and start <= gone <= end and (sat is None or sat > end)
         since = max(start, o.trigger_date or start)
-        tried = in_month or any(k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
-                                for k in month_calls.get(o.customer_id, ()))
-        items.append(Item(o, tried, ok))
+        tried = in_month or (not missed and any(k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
+                                                for k in month_calls.get(o.customer_id, ())))
+        items.append(Item(o, tried, ok, missed))
     return items
 
 
@@ -130,7 +136,7 @@ def headline(items: list[Item], calls: list[Call]) -> dict:
     ok = sum(i.successful for i in items)
     sats = [k.satisfaction for k in calls if k.satisfaction]
     return {"planned": planned, "done": done, "done_pct": pct(done, planned), "successful": ok,
-            "successful_pct": pct(ok, planned), "calls": len(calls),
+            "successful_pct": pct(ok, planned), "missed": sum(i.missed for i in items), "calls": len(calls),
             "successful_calls": sum(1 for k in calls if k.successful), "satisfaction_avg": avg(sats)}
 
 
@@ -185,7 +191,7 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
                        for n in sorted(set(per_owner) | set(per_caller))]
     out["by_type"] = [{"rule": r, "name": RULE_NAMES[r][0], "name_en": RULE_NAMES[r][1],
                        **{k: v for k, v in headline(per_rule[r], []).items()
-                          if k in ("planned", "done", "done_pct", "successful", "successful_pct")}}
+                          if k in ("planned", "done", "done_pct", "successful", "successful_pct", "missed")}}
                       for r in sorted(per_rule, key=lambda r: int(r[1:]))]
 
     per_type: dict[str, list[int]] = defaultdict(list)

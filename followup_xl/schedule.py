@@ -6,6 +6,8 @@ Pure: open obligations + people + calendar in, a plan out. How it places calls:
   1st, 3rd, 5th … working day of the week (Mon, Wed, Fri in a normal week; a
   make-up Saturday counts as a working day, a holiday does not). Planned mid-week,
   only the days from ``as_of`` on are used.
+* Missed items (past their window) are never planned; escalations (P2/P9 open past
+  上报天数) go first and are listed on the summary page for the manager.
 * Order: carried in (due before the week starts, overdue included) first, then by
   earliest due date (then customer, rule) — earliest-deadline-first keeps the
   most items on time.
@@ -50,6 +52,7 @@ class PlanItem:
     carried: bool            # due before the first day the plan can use (week start, or as_of mid-week)
     note: str = ""           # how it was placed, when that needs saying
     note_en: str = ""
+    escalate: bool = False   # also on the supervisor's list (P2/P9 open past 上报天数)
 
     @property
     def late(self) -> bool:
@@ -58,7 +61,7 @@ class PlanItem:
     def to_dict(self) -> dict:
         return {"date": self.date.isoformat(), "owner": self.owner, "customer_id": self.customer_id,
                 "customer_name": self.customer_name, "rule": self.rule, "due_date": self.due_date.isoformat(),
-                "overdue": self.overdue, "carried": self.carried, "note": self.note}
+                "overdue": self.overdue, "carried": self.carried, "escalate": self.escalate, "note": self.note}
 
 
 @dataclass
@@ -104,6 +107,7 @@ class Plan:
     capacity: dict[str, int] = field(default_factory=dict)
     appointments: list[Appointment] = field(default_factory=list)
     manager: str = ""
+    escalations: list[Unscheduled] = field(default_factory=list)   # for the supervisor (P2, P9 long open)
 
     @property
     def owners(self) -> list[str]:
@@ -121,13 +125,15 @@ class Plan:
                     [i for i in self.items if i.owner == owner],
                     [u for u in self.unscheduled if u.owner == owner],
                     {k: v for k, v in self.capacity.items() if k == owner},
-                    [a for a in self.appointments if a.owner == owner], self.manager)
+                    [a for a in self.appointments if a.owner == owner], self.manager,
+                    [e for e in self.escalations if e.owner == owner])
 
     def to_dict(self) -> dict:
         return {"week_start": self.week_start.isoformat(), "week_end": self.week_end.isoformat(),
                 "as_of": self.as_of.isoformat(), "batch_days": [d.isoformat() for d in self.batch_days],
                 "items": [i.to_dict() for i in self.items], "unscheduled": [u.to_dict() for u in self.unscheduled],
-                "appointments": [a.to_dict() for a in self.appointments]}
+                "appointments": [a.to_dict() for a in self.appointments],
+                "escalations": [e.to_dict() for e in self.escalations]}
 
 
 def week_bounds(day: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:
@@ -187,9 +193,13 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
         return (s.daily_capacity if s and s.daily_capacity and s.daily_capacity > 0
                 else policy.default_daily_capacity)
 
-    todo = [o for o in obligations if o.is_open and o.customer_id and o.due_date <= end]
+    todo = [o for o in obligations if o.is_open and not o.missed(as_of) and o.customer_id and o.due_date <= end]
     first_day = max(start, as_of)
-    todo.sort(key=lambda o: (o.due_date >= first_day, o.due_date, o.customer_id, o.rule, o.source))
+    todo.sort(key=lambda o: (not o.escalate(as_of), o.due_date >= first_day, o.due_date, o.customer_id, o.rule,
+                             o.source))
+    plan.escalations = [Unscheduled(*_owner(o, people, plan.manager)[:1], o.customer_id, o.customer_name,
+                                    _phone(customers, o.customer_id), o.rule, o.due_date, o.reason, o.reason_en)
+                        for o in todo if o.escalate(as_of)]
     days = _Days()
     for o in todo:
         owner, note, note_en = _owner(o, people, plan.manager)
@@ -219,10 +229,11 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
             continue
         days.add(owner, day, cid)
         plan.items.append(PlanItem(day, owner, cid, o.customer_name, _phone(customers, cid), o.rule, o.due_date,
-                                   o.reason, o.reason_en, o.due_date < as_of, carried, note, note_en))
+                                   o.reason, o.reason_en, o.due_date < as_of, carried, note, note_en,
+                                   o.escalate(as_of)))
     first: dict[tuple, tuple] = {}   # a customer's calls that day stay together, at its most urgent item
     for i in plan.items:
-        key = (not i.carried, i.due_date)
+        key = (not i.escalate, not i.carried, i.due_date)
         first[(i.owner, i.date, i.customer_id)] = min(key, first.get((i.owner, i.date, i.customer_id), key))
     plan.items.sort(key=lambda i: (i.owner, i.date, first[(i.owner, i.date, i.customer_id)], i.customer_id,
                                    i.due_date, i.rule))

@@ -105,6 +105,12 @@ CUSTOMER_TYPES = (
 CUSTOMER_STATUS = (
     Choice("正常", "Active", ("有效", "在用")),
     Choice("废除", "Void", ("作废", "无效", "已废除")),
+    Choice("停止回访", "Do not call", ("勿扰", "不再回访", "拒绝回访", "do-not-call")),
+)
+EVENT_STATUS = (   # a closed or withdrawn event makes no further follow-ups
+    Choice("进行中", "Open", ("未办结", "处理中", "open")),
+    Choice("已办结", "Closed", ("办结", "已完成", "closed")),
+    Choice("已撤销", "Withdrawn", ("撤销", "取消", "已取消", "withdrawn")),
 )
 METHODS = (
     Choice("电话", "Phone", ("电话回访", "致电", "来电", "call", "phone call", "telephone")),
@@ -205,6 +211,8 @@ CUSTOMERS = SheetDef(
         C("filed_by", "建档人", "Filed By", T.TEXT, (), width=9),
         C("verified_by", "核实人", "Verified By", T.TEXT, (), width=9),
         C("verified_on", "核实日期", "Verified On", T.DATE, (), width=11),
+        C("status_since", "状态日期", "Status Since", T.DATE, ("停止回访日期",), width=11,
+          note="状态改为停止回访或废除的日期"),
     ),
 )
 
@@ -251,6 +259,9 @@ EVENTS = SheetDef(
         C("responsible", "责任对象", "Responsible Party", T.TEXT, ("责任人", "被投诉对象"), width=10),
         C("owner", "负责人", "Owner", T.TEXT, ("业务员", "经办人"), width=9),
         C("description", "事项说明", "Description", T.TEXT, ("说明", "内容", "备注"), width=24),
+        C("status", "状态", "Status", T.ENUM, ("事项状态", "办结状态"), EVENT_STATUS, width=8),
+        C("closing_note", "办结说明", "Closing Note", T.TEXT, ("撤销原因", "办结情况"), width=20,
+          note="已办结但没有相应回访，或已撤销时，写明原因"),
     ),
 )
 

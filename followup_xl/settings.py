@@ -16,6 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import UsageError
 
 
+# Working days after the due date an event follow-up is still worth a call (P5: the first week
+# plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
+LAPSE_DEFAULTS = {"P3": 22, "P4": 22, "P5": 5, "P6": 10, "P7": 10, "P13": 10, "P14": 5}
+NEVER_LAPSE = ("P2", "P9")
+
+
 def _zh(label: str, desc: str = "") -> dict:
     return {"zh": label, "desc": desc}
 
@@ -55,6 +61,11 @@ class Policy(BaseModel):
     no_deal_months: int = Field(6, ge=1, json_schema_extra=_zh("无成交回访月数"))
     # P9 open issues
     unresolved_issue_workdays: int = Field(3, ge=0, json_schema_extra=_zh("问题未解决再回访工作日"))
+    # obligations that end: after its window an event follow-up is missed (逾期未办); P2/P9 never lapse
+    lapse_workdays: dict[str, int] = Field(dict(LAPSE_DEFAULTS), json_schema_extra=_zh(
+        "回访有效期工作日", "应回访日期后还值得回访的工作日数，过后记为逾期未办；投诉(P2)和未解决问题(P9)不失效"))
+    escalate_workdays: int = Field(5, ge=0, json_schema_extra=_zh(
+        "上报天数", "投诉(P2)或未解决问题(P9)逾期超过这些工作日，标记上报主管"))
     # P12 appointment visits
     appointments_per_week: int = Field(1, ge=0, json_schema_extra=_zh("每周约访次数"))
     appointment_week_start: Literal["monday", "saturday", "sunday"] = Field("saturday", json_schema_extra=_zh("约访周起始日", "周六到下周五为一周"))
@@ -108,6 +119,22 @@ class Policy(BaseModel):
         if bad:
             raise ValueError(f"回访间隔必须大于 0 天 interval must be > 0: {bad}")
         return {"A": 7, "B": 14, "C": 30, **v}  # "A=5" in the 规则 sheet changes class A only
+
+    @field_validator("lapse_workdays")
+    @classmethod
+    def _known_windows(cls, v: dict[str, int]) -> dict[str, int]:
+        never = set(v) & set(NEVER_LAPSE)
+        if never:
+            raise ValueError(f"投诉(P2)和未解决问题(P9)不失效，不能设有效期 complaints and open issues never lapse: "
+                             f"{', '.join(sorted(never))}")
+        unknown = set(v) - set(LAPSE_DEFAULTS)
+        if unknown:
+            raise ValueError(f"只有事项规则有有效期 only event rules have a window ({', '.join(LAPSE_DEFAULTS)}): "
+                             f"{', '.join(sorted(unknown))}")
+        bad = {k: n for k, n in v.items() if n < 0}
+        if bad:
+            raise ValueError(f"有效期不能为负 a window cannot be negative: {bad}")
+        return {**LAPSE_DEFAULTS, **v}  # "P6=5" in the 规则 sheet changes P6 only
 
     @field_validator("complaint_roles")
     @classmethod

@@ -81,8 +81,10 @@ def test_planned_done_successful_reconcile_with_plain_pandas(master, oct_report)
     obl = pd.DataFrame([o.__dict__ for o in compute_obligations(b, policy, month_bounds(MONTH)[1]).obligations])
     obl = obl[obl["rule"].isin(CALL_RULES) & (obl["customer_id"] != "")].reset_index(drop=True)
     due, sat_on = pd.to_datetime(obl["due_date"]), pd.to_datetime(obl["satisfied_on"])
+    gone = pd.to_datetime(obl["lapse_date"]) + pd.Timedelta(days=1)     # the first day an item is missed
     in_month = sat_on.between(start, end)
-    planned = in_month | ((due <= end) & (sat_on.isna() | (sat_on >= start)))
+    planned = in_month | ((due <= end) & (sat_on.isna() | (sat_on >= start)) & ~(gone < start))
+    missed = planned & gone.between(start, end) & (sat_on.isna() | (sat_on > end))
 
     calls = _raw(master, "回访记录表", "回访日期")
     calls["ref"] = calls["记录编号"].where(calls["记录编号"].notna(),
@@ -100,9 +102,10 @@ def test_planned_done_successful_reconcile_with_plain_pandas(master, oct_report)
     matches = pairs["rule"].isin(ANY_CALL_RULES) | (pairs["event_id"].notna() & (pairs["event_id"] == pairs["事项编号"])) \
         | (typed & pairs["事项编号"].isna())
     attempted = pairs[(pairs["回访日期"] >= trig) & (pairs["ref"] != pairs["source"]) & matches]["index"].unique()
-    done = planned & (in_month | obl.index.isin(attempted))
+    done = planned & (in_month | (obl.index.isin(attempted) & ~missed))
 
     assert (r["planned"], r["done"], r["successful"]) == (int(planned.sum()), int(done.sum()), int(successful.sum()))
+    assert r["missed"] == int(missed.sum()) and r["missed"] > 0
     assert r["successful"] < r["done"] < r["planned"]
     assert r["done_pct"] == round(100 * r["done"] / r["planned"], 1)
     assert r["successful_pct"] == round(100 * r["successful"] / r["planned"], 1)

@@ -64,6 +64,40 @@ def void_customers(ctx: Context, c: Check):
             yield ctx.finding(c, rec, "customer_id", rec.customer_id)
 
 
+@check("V4c", WARNING, "回访了要求停止回访的客户", "call to a customer who asked not to be called",
+       "客户“{value}”自{extra}起停止回访", "customer '{value}' asked not to be called from {extra}",
+       "停止回访的客户不再回访；如客户同意恢复，请把状态改回正常", "do not call; set the status back to 正常 if the customer agrees",
+       "K1003 状态 停止回访（状态日期 2026-10-01），2026-10-05 又有回访 → V4c", "issue 15: do-not-call")
+def do_not_call_customers(ctx: Context, c: Check):
+    since = {x.customer_id: x.status_since for x in ctx.book.customers
+             if x.do_not_call and x.customer_id and x.status_since}   # no 状态日期: no day to compare with
+    for rec in ctx.book.calls:
+        if rec.customer_id in since and rec.call_date and rec.call_date >= since[rec.customer_id]:
+            yield ctx.finding(c, rec, "call_date", rec.customer_id, since[rec.customer_id])
+
+
+@check("V17", WARNING, "事项已办结但没有回访记录", "event closed without a matching call",
+       "事项“{value}”已办结，但找不到相应的回访记录", "event '{value}' is closed but no matching call was found",
+       "请在办结说明里写明如何办结（或补登回访记录）", "say in 办结说明 how it was closed (or log the call)",
+       "投诉 E1 状态 已办结，无回访、办结说明为空 → V17", "issue 15: closing an event")
+def closed_without_call(ctx: Context, c: Check):
+    from ..policy import EVENT_RULES
+
+    calls = defaultdict(list)
+    for k in ctx.book.calls:
+        if k.customer_id and k.call_date and k.successful:
+            calls[k.customer_id].append(k)
+    for ev in ctx.book.events:
+        if ev.status != "已办结" or (ev.closing_note or "").strip() or ev.event_type not in EVENT_RULES:
+            continue
+        types = EVENT_RULES[ev.event_type][1]
+        matched = any((ev.event_id and k.event_id == ev.event_id)
+                      or (k.call_type in types and not k.event_id and (ev.event_date is None or k.call_date >= ev.event_date))
+                      for k in calls.get(ev.customer_id, ()))
+        if not matched:
+            yield ctx.finding(c, ev, "closing_note", ev.event_id or ev.customer_id)
+
+
 @check("V6a", ERROR, "上门回访没有客户签名", "visit without the customer's signature",
        "上门回访须有客户签名", "a visit needs the customer's signature",
        "请补上客户签名（回访单签字）", "add the customer's signature",

@@ -20,9 +20,10 @@ from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_
 @json_option
 @guarded
 def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
-    """List open follow-ups of a staff book or master: overdue, due today, upcoming.
+    """List open follow-ups of a staff book or master: overdue, due today, upcoming, missed.
 
     待回访清单：每项写明规则（P1–P15）、应回访日期、逾期天数和原因。
+    投诉和未解决问题逾期超过上报天数的标“上报”，排在最前；过了回访有效期的列入“逾期未办”，不再排期。
     Due dates fall on mainland working days (调休 included) and move before holidays.
     """
     as_of = as_of or today()
@@ -31,14 +32,20 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
         emit_json(result)
         return
     echo_warnings(result["warnings"], lang)
-    counts = {s: sum(1 for i in result["items"] if i["status"] == s) for s in ("overdue", "due", "upcoming")}
-    for i in result["items"][:40]:
-        echo(f'{i["due_date"]}  {i["status"]:<8} {i["rule"]:<4} {i["customer_id"]:<8} {i["owner"] or "":<6} {i["reason"]}')
-    if len(result["items"]) > 40:
-        echo(f"… ({len(result['items']) - 40} more)")
+    active = [i for i in result["items"] if i["status"] != "missed"]
+    mark = "上报" if lang == "zh" else "ESC"
+    for i in active[:40]:
+        flag = mark if i["escalate"] else ""
+        echo(f'{i["due_date"]}  {i["status"]:<8} {flag:<4} {i["rule"]:<4} {i["customer_id"]:<8} '
+                   f'{i["owner"] or "":<6} {i["reason"]}' + (f'  （{i["hint"]}）' if i["hint"] else ""))
+    if len(active) > 40:
+        echo(f"… ({len(active) - 40} more)")
+    n = result["counts"]
     if lang == "zh":
-        echo(f"逾期 {counts['overdue']}，今天 {counts['due']}，待回访 {counts['upcoming']}")
+        echo(f"逾期 {n['overdue']}（须上报 {n['escalate']}），今天 {n['due']}，待回访 {n['upcoming']}，"
+                   f"逾期未办 {n['missed']}")
     else:
-        echo(f"overdue {counts['overdue']}, today {counts['due']}, upcoming {counts['upcoming']}")
+        echo(f"overdue {n['overdue']} (to escalate {n['escalate']}), today {n['due']}, upcoming {n['upcoming']}, "
+                   f"missed {n['missed']}")
     if out:
         echo(out)

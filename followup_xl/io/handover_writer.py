@@ -93,7 +93,7 @@ def write_plan(path: str | os.PathLike, plan: Plan, phones: dict[str, str | None
             ws.write_string(r, j, m.receiver, editable)
         ws.protect("", ENTRY_OPTIONS)
         title = f"{'交接计划' if zh else 'Handover plan'}：{plan.leaver}  {plan.date.isoformat()}"
-        print_setup(ws, header=title)
+        print_setup(ws, header=title, lang=lang)
         _write_summary(wb, fmts, plan, lang, len(plan.moves))
         _write_info(wb, fmts, plan, lang, master)
         ws.activate()
@@ -140,7 +140,7 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
     for k, line in enumerate(lines):
         ws.write_string(base + k, 0, line)
     ws.protect("", ENTRY_OPTIONS)
-    print_setup(ws, repeat_rows=None, header=SUMMARY_SHEET[lang])
+    print_setup(ws, repeat_rows=None, header=SUMMARY_SHEET[lang], lang=lang)
 
 
 def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) -> None:
@@ -230,7 +230,7 @@ def write_record(path: str | os.PathLike, plan: Plan, notices: list[dict], lang:
         ws = write_table(wb, _spec(SMS_SHEET[lang], "tblSms", SMS_COLUMNS, sms, lang), fmts, lang)
         ws.data_validation(1, len(SMS_COLUMNS) - 1, max(len(sms), 1), len(SMS_COLUMNS) - 1,
                            {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]})
-        print_setup(ws, header=SMS_SHEET[lang])
+        print_setup(ws, header=SMS_SHEET[lang], lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
         people = "、".join(plan.receivers)
@@ -263,7 +263,7 @@ def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
             write_value(ws, r, j, v, fmts, kind)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(rows), 1), len(LOG_COLUMNS) - 1)
-    print_setup(ws, header=LOG_SHEET[lang])
+    print_setup(ws, header=LOG_SHEET[lang], lang=lang)
     return ws
 
 

@@ -185,7 +185,7 @@ def write_report(path: str | os.PathLike, r: dict, inputs=(), lang: str = "zh", 
             notes.ws.set_row(notes.row, 36)
             notes.row += 1
         notes.ws.set_column(0, 0, 110)
-        print_setup(notes.ws, repeat_rows=None, header=t["notes"])
+        print_setup(notes.ws, repeat_rows=None, header=t["notes"], lang=lang)
         wb.close()
     return os.fspath(path)
 

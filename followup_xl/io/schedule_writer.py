@@ -31,6 +31,7 @@ TEXT = {
         "unsched_title": "排不下 {start} 至 {end}：请经理另行安排",
         "unsched_head": ["负责人", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因"],
         "header": "回访排期表", "none": "（无：本周的回访全部排入）",
+        "escalate_title": "须上报主管（投诉或问题逾期超过上报天数，已排在各人名单最前）",
     },
     "en": {
         "title": "Follow-up schedule {start} ({wd}) to {end}", "summary": "Summary", "unscheduled": "Unscheduled",
@@ -50,6 +51,7 @@ TEXT = {
         "unsched_title": "Unscheduled {start} to {end}: for the manager to arrange",
         "unsched_head": ["Owner", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason"],
         "header": "Follow-up schedule", "none": "(none: every follow-up of the week is on a list)",
+        "escalate_title": "For the supervisor (complaints or issues open past the escalation days; first on each list)",
     },
 }
 PERSON_WIDTHS = [11, 11, 20, 14, 5, 11, 64, 30, 10]
@@ -130,6 +132,16 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
     ws.set_column(1, 12, 10)
     ws.set_row(3, 30)
     ws.write_string(last + 2, 0, t["sign"], f.sign)
+    if plan.escalations:
+        r = last + 4
+        ws.write_string(r, 0, t["escalate_title"], f.sub)
+        for j, h in enumerate(t["unsched_head"]):
+            ws.write_string(r + 1, j, h, f.header)
+        for k, e in enumerate(plan.escalations, start=r + 2):
+            values = [e.owner, e.customer_id, e.customer_name or "", e.rule, f"{e.due_date:%Y-%m-%d}",
+                      e.reason_en or e.reason if t is TEXT["en"] else e.reason]
+            for j, v in zip((0, 1, 2, 4, 5, 6), values):
+                ws.write_string(k, j, v, f.cell)
     print_setup(ws, header=t["header"], repeat_rows=(3, 3))
 
 
@@ -168,7 +180,7 @@ def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: 
         r += 1
     ws.write_string(r + 1, 0, t["caller"].format(owner=owner) + t["sign"], f.sign)
     ws.freeze_panes(3, 0)
-    print_setup(ws, header=f"{owner} {t['header']}", repeat_rows=(2, 2))
+    print_setup(ws, header=f"{owner} {t['header']}", repeat_rows=(2, 2), lang=lang)
 
 
 def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
@@ -198,7 +210,7 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
     if not plan.unscheduled:
         ws.write_string(3, 0, t["none"], f.sub)
     ws.freeze_panes(3, 0)
-    print_setup(ws, header=t["unscheduled"], repeat_rows=(2, 2))
+    print_setup(ws, header=t["unscheduled"], repeat_rows=(2, 2), lang=lang)
 
 
 def _safe_name(name: str, used: set[str]) -> str:

@@ -92,7 +92,7 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     ws.set_column(15, 16, 10)
     ws.set_column(17, 17, 22)
     ws.freeze_panes(row + 1, 1)
-    print_setup(ws, repeat_rows=(row, row), header=t["title"].format(year=s["year"]))
+    print_setup(ws, repeat_rows=(row, row), header=t["title"].format(year=s["year"]), lang=lang)
 
 
 def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
@@ -119,4 +119,4 @@ def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     ws.set_column(2, 1 + len(items), 16)
     ws.set_column(2 + len(items), 6 + len(items), 9)
     ws.freeze_panes(1, 2)
-    print_setup(ws, header=t["sheets"][1])
+    print_setup(ws, header=t["sheets"][1], lang=lang)

@@ -46,7 +46,7 @@ def add_due_sheet(wb, fmts, items: list[Obligation], as_of: dt.date, lang: str) 
                                        "format": fmts.get("red")})
     ws.conditional_format(f"A2:G{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["due"]}"',
                                        "format": fmts.get("amber")})
-    print_setup(ws, header=f"{DUE_SHEET[lang]}  {as_of.isoformat()}")
+    print_setup(ws, header=f"{DUE_SHEET[lang]}  {as_of.isoformat()}", lang=lang)
 
 
 def write_split_book(path: str | os.PathLike, book: Book, owner: str, items: list[Obligation], as_of: dt.date,

@@ -93,7 +93,7 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
             recs = book.records(sheet.key) if book else ()
             spec = spec_for(sheet, _rows(recs, sheet.keys), lang)
             ws = write_table(wb, spec, fmts, lang)
-            print_setup(ws, header=sheet.title(lang))
+            print_setup(ws, header=sheet.title(lang), lang=lang)
         rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]
         if book and book.rules:
             rules = list(_rows(book.rules, schema.RULES.keys))
@@ -126,7 +126,7 @@ def _write_home(ws, fmts: Formats, lang: str, owner: str | None) -> None:
     start = 6 + len(home_formulas(lang))
     for i, line in enumerate(HOME_TEXT[lang]):
         ws.write_string(start + i, 0, line, fmts.get("bold") if i == 0 else None)
-    print_setup(ws, landscape=False, repeat_rows=None)
+    print_setup(ws, landscape=False, repeat_rows=None, lang=lang)
 
 
 HOME_FIRST_FORMULA_ROW = 5  # Excel row of the first figure (B5)

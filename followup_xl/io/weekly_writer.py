@@ -95,7 +95,7 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
     ws.write_string(last + 2, 0, t["sign"])
     ws.set_row(3, 30)
     ws.freeze_panes(4, 1)
-    print_setup(ws, header=t["sheet"], repeat_rows=(3, 3))
+    print_setup(ws, header=t["sheet"], repeat_rows=(3, 3), lang=lang)
 
 
 def _projects(ws, w: Weekly, f: Formats, t: dict) -> None:

@@ -195,9 +195,13 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
     return ws
 
 
+FOOTER = {"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}
+
+
 def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None = (0, 0),
-                header: str | None = None) -> None:
-    """Ready to print: landscape, one page wide, header rows repeated, page numbers."""
+                header: str | None = None, lang: str | None = None) -> None:
+    """Ready to print: landscape, one page wide, header rows repeated, page numbers in ``lang``
+    (when not given: the header's language, so an English sheet never gets a Chinese footer)."""
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)  # A4
@@ -207,7 +211,9 @@ def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None 
         ws.repeat_rows(*repeat_rows)
     if header:
         ws.set_header(f"&L&\"{FONT},Bold\"{header}&R&D")
-    ws.set_footer("&C第 &P 页 / 共 &N 页")
+    if lang is None:
+        lang = "en" if header and not any("\u4e00" <= ch <= "\u9fff" for ch in header) else "zh"
+    ws.set_footer(FOOTER.get(lang, FOOTER["zh"]))
 
 
 __all__ = ["new_workbook", "Formats", "write_value", "TableSpec", "spec_for", "write_table",

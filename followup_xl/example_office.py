@@ -120,6 +120,7 @@ def generate(seed: int = SEED, customers_per_owner: int = 60, owners: list[str] 
                 verified_on=max(created + dt.timedelta(days=rng.randrange(1, 20)),
                                 end - dt.timedelta(days=rng.randrange(0, 340)))))
         _events_and_calls(rng, book, owner, oi, start, end)
+        _closing_and_do_not_call(random.Random(f"{seed}-close-{owner}"), book)
     if plant_mistakes:
         _plant(rng, office)
     return office
@@ -173,15 +174,49 @@ def _events_and_calls(rng: random.Random, book: Book, owner: str, oi: int, start
         book.events.append(ev)
         return ev
 
+    def weekday_on_or_before(day: dt.date) -> dt.date:
+        while day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+        return day
+
+    def next_weekday(day: dt.date, n: int = 1) -> dt.date:
+        for _ in range(n):
+            day += dt.timedelta(days=1)
+            while day.weekday() >= 5:
+                day += dt.timedelta(days=1)
+        return day
+
+    def follow_through(c: Customer, call: Call, depth: int = 0) -> None:
+        """What an office that keeps up does next: redial the next working day, call on the agreed
+        day, call again about an open issue — most of the time (the rest is the realistic tail)."""
+        if depth > 2 or rng.random() < 0.1:
+            return
+        if call.result == "未接通":
+            when = next_weekday(call.call_date)
+        elif call.result == "改约" and call.next_date:
+            when = weekday_on_or_before(call.next_date)
+        elif call.issue_status == "未解决" and call.next_date:
+            when = weekday_on_or_before(call.next_date)
+        else:
+            return
+        if when <= call.call_date or when > end:
+            return
+        again = add_call(c, when, call.call_type if call.result != "成功" else "例行",
+                         issue=call.issue if call.issue_status == "未解决" else None,
+                         event_id=call.event_id if call.result != "成功" else None)
+        if call.issue_status == "未解决" and again.issue and rng.random() < 0.8:
+            again.issue_status, again.next_date = "已解决", None
+        follow_through(c, again, depth + 1)
+
     cadence = {"A": 7, "B": 14, "C": 30}
-    live = [c for c in book.customers if c.status != "废除"]
+    live = [c for c in book.customers if c.status == "正常"]
     for c in live:
-        # routine calls at the class cadence, jittered, on weekdays
+        # routine calls at the class cadence, a little early rather than late, on weekdays
         day = start + dt.timedelta(days=rng.randrange(0, cadence[c.klass]))
         while day <= end:
-            if day.weekday() < 5:
-                add_call(c, day, "例行")
-            day += dt.timedelta(days=cadence[c.klass] + rng.randrange(-2, 4))
+            made = add_call(c, weekday_on_or_before(day), "例行")
+            follow_through(c, made)
+            day = made.call_date + dt.timedelta(days=cadence[c.klass] - rng.choices([0, 1, 2, -3], (5, 3, 2, 1))[0])
     for _ in range(len(live) // 2):
         c = rng.choice(live)
         etype = rng.choices(["成交", "投诉", "维修", "活动", "咨询", "工程", "提案", "出差拜访"],
@@ -200,30 +235,71 @@ def _events_and_calls(rng: random.Random, book: Book, owner: str, oi: int, start
         elif etype == "提案":
             kw["proposal_level"] = rng.choice(["一般", "一般", "副总审批", "重大"])
         ev = add_event(c, etype, day, **kw)
-        # follow-ups actually made, at the coverage staff usually reach
-        follow = {"成交": 0.8, "投诉": 0.75, "维修": 0.45, "活动": 0.2, "咨询": 0.85, "工程": 0.9,
-                  "提案": 0.7, "出差拜访": 0.8}[etype]
+        # follow-ups actually made: an office that mostly keeps up, with a tail of late and forgotten ones
+        follow = {"成交": 0.92, "投诉": 0.95, "维修": 0.8, "活动": 0.6, "咨询": 0.92, "工程": 0.95,
+                  "提案": 0.9, "出差拜访": 0.92}[etype]
         if kw.get("anonymous") or rng.random() > follow:
             continue
         if etype == "投诉":
-            when = day + dt.timedelta(days=rng.randrange(0, 4))
-            add_call(c, when, "投诉", event_id=ev.event_id, related_date=day,
+            when = weekday_on_or_before(day + dt.timedelta(days=rng.randrange(0, 4)))
+            add_call(c, max(when, day), "投诉", event_id=ev.event_id, related_date=day,
                      complaint_level=kw["complaint_level"], caller=_caller_for(kw["complaint_level"], owner),
                      responsible=kw["responsible"], result="成功")
         elif etype == "工程":
-            add_call(c, day + dt.timedelta(days=10), "工程开工", event_id=ev.event_id, related_date=day, result="成功")
+            stages = [("工程开工", day + dt.timedelta(days=10)),
+                      ("工程中期", day + (kw["planned_end"] - day) / 2), ("工程竣工", kw["planned_end"])]
+            if kw.get("actual_end", kw["planned_end"]) > kw["planned_end"]:
+                stages.append(("工程竣工", kw["actual_end"]))
+            for call_type, when in stages:
+                if rng.random() < 0.93:
+                    add_call(c, weekday_on_or_before(when), call_type, event_id=ev.event_id, related_date=day,
+                             result="成功")
         else:
             call_type = {"成交": "成交", "维修": "维修", "活动": "活动", "咨询": "咨询", "提案": "提案反馈",
                          "出差拜访": "出差核实"}[etype]
-            lag = {"成交": rng.randrange(5, 35), "咨询": rng.randrange(3, 9), "出差拜访": rng.randrange(1, 3)}.get(
-                etype, rng.randrange(2, 30))
-            add_call(c, day + dt.timedelta(days=lag), call_type, event_id=ev.event_id, related_date=day, result="成功")
+            if etype == "成交":   # the first week of the next month, now and then a few days late
+                first = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+                when = first + dt.timedelta(days=rng.choices([0, 2, 4, 6, 9], (3, 3, 3, 2, 1))[0])
+            else:
+                lag = {"咨询": rng.randrange(3, 9), "出差拜访": rng.randrange(1, 3)}.get(etype, rng.randrange(2, 16))
+                when = day + dt.timedelta(days=lag)
+            add_call(c, max(weekday_on_or_before(when), day), call_type, event_id=ev.event_id, related_date=day,
+                     result="成功")
     for _ in range(max(1, len(days) // 7)):
         c = rng.choice(live)
         add_call(c, rng.choice(days), "约访", method="上门", result="成功")
     book.calls[:] = [x for x in book.calls if x.call_date <= end]
     book.calls.sort(key=lambda x: (x.call_date, x.call_time))
     book.events.sort(key=lambda x: x.event_date)
+
+
+def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
+    """What staff record besides calls: events closed (mostly after the call, now and then by other
+    means, with a note), one withdrawn, and a customer who asked not to be called any more."""
+    called = {k.event_id for k in book.calls if k.event_id and k.result == "成功"}
+    for ev in book.events:
+        if ev.event_type == "工程" and not ev.actual_end:
+            continue
+        if ev.event_id in called and rng.random() < 0.5:
+            ev.status = "已办结"
+        elif ev.event_id not in called and ev.event_type in ("维修", "活动", "提案") and rng.random() < 0.3:
+            ev.status, ev.closing_note = "已办结", rng.choice(["客户来电确认已处理", "客户到店当面确认", "微信确认，客户满意"])
+    open_events = [e for e in book.events if not e.status and e.event_type in ("活动", "咨询")]
+    if open_events:
+        ev = rng.choice(open_events)
+        ev.status, ev.closing_note = "已撤销", "客户取消，活动未举办"
+    calls_of: dict[str, list[Call]] = {}
+    for k in book.calls:
+        calls_of.setdefault(k.customer_id, []).append(k)
+    candidates = [c for c in book.customers if c.status == "正常" and len(calls_of.get(c.customer_id, ())) >= 2]
+    if candidates:
+        c = rng.choice(candidates)
+        asked = sorted(calls_of[c.customer_id], key=lambda k: k.call_date)[-2]
+        asked.result, asked.content, asked.satisfaction, asked.issue, asked.issue_status, asked.next_date = \
+            "拒访", "客户要求今后不再回访", None, None, None, None
+        book.calls[:] = [k for k in book.calls if k is asked or k.customer_id != c.customer_id
+                         or k.call_date < asked.call_date]
+        c.status, c.status_since, c.note = "停止回访", asked.call_date, "客户要求停止回访"
 
 
 def _plant(rng: random.Random, office: Office) -> None:
@@ -244,6 +320,16 @@ def _plant(rng: random.Random, office: Office) -> None:
                                         call_date=dt.date(2026, 11, 18), method="电话", call_type="例行",
                                         caller="张伟", content="询问近况", result="成功"))
     note("张伟", "calls", "K9999", "V4", "call for a customer not in the book")
+    quiet = next(x for x in b.customers if x.status == "停止回访")
+    b.calls.append(Call.model_construct(src=None, bad={}, extra={}, record_id=None, customer_id=quiet.customer_id,
+                                        call_date=dt.date(2026, 11, 19), method="电话", call_type="节日",
+                                        caller="张伟", content="节日问候", result="成功"))
+    note("张伟", "calls", quiet.customer_id, "V4c", "call to a customer who asked not to be called")
+    c = next(x for x in b.customers if x.status == "正常")
+    b.events.append(Event.model_construct(src=None, bad={}, extra={}, event_id="E19999", customer_id=c.customer_id,
+                                          event_type="维修", event_date=dt.date(2026, 11, 2), owner="张伟",
+                                          description="更换门锁", status="已办结"))
+    note("张伟", "events", c.customer_id, "V17", "event closed without a call or a closing note")
 
     b = office.books["王芳"]
     call = next(x for x in b.calls if x.result == "成功" and x.method == "电话")
@@ -302,7 +388,8 @@ def write_office(office: Office, folder: str) -> list[str]:
 MESSY_HEADERS = {  # how people title columns by hand
     "customers": {"customer_id": "客户ID", "name": "客户姓名", "phone": "手机号码", "klass": "等级", "owner": "业务员",
                   "created": "登记日期", "last_deal": "成交日期", "status": "客户状态", "verified_by": "核实人",
-                  "filed_by": "建档人", "contact": "联系人", "ctype": "客户类型", "verified_on": "核实日期"},
+                  "filed_by": "建档人", "contact": "联系人", "ctype": "客户类型", "verified_on": "核实日期",
+                  "note": "备注", "status_since": "状态日期"},
     "calls": {"record_id": "记录编号", "customer_id": "客户编号", "call_date": "日期", "call_time": "时间",
               "method": "方式", "call_type": "回访类型", "event_id": "事项编号", "related_date": "关联日期",
               "complaint_level": "投诉级别", "caller": "回访人员", "content": "内容", "satisfaction": "满意程度",

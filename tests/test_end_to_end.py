@@ -83,14 +83,16 @@ def test_whole_month(pipeline):
     assert due["items"] and not any(i["customer_id"] in void for i in due["items"])
     for item in due["items"]:
         d = dt.date.fromisoformat(item["due_date"])
-        assert item["status"] == ("overdue" if d < dt.date(2026, 11, 22) else "due" if d == dt.date(2026, 11, 22)
-                                  else "upcoming")
+        lapsed = item["lapse_date"] and dt.date.fromisoformat(item["lapse_date"]) < dt.date(2026, 11, 22)
+        assert item["status"] == ("missed" if lapsed else "overdue" if d < dt.date(2026, 11, 22)
+                                  else "due" if d == dt.date(2026, 11, 22) else "upcoming")
 
     # 4. Sunday schedule for the coming week: every obligation due by week end exactly once
     sched = run_json("schedule", master, "--week-of", "2026-11-23", "--as-of", AS_OF)
     week_end = dt.date.fromisoformat(sched["week_end"])
     expected = sorted((i["customer_id"], i["rule"], i["due_date"]) for i in due["items"]
-                      if i["customer_id"] and dt.date.fromisoformat(i["due_date"]) <= week_end)
+                      if i["customer_id"] and dt.date.fromisoformat(i["due_date"]) <= week_end
+                      and i["status"] != "missed")                          # missed items are never planned
     got = sorted((i["customer_id"], i["rule"], i["due_date"]) for i in sched["items"] + sched["unscheduled"]
                  if i["customer_id"])
     assert got == expected

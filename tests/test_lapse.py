@@ -220,3 +220,26 @@ def test_due_workbook_has_a_missed_sheet_and_english_footers(tmp_path):
     zh = tmp_path / "due_zh.xlsx"
     CliRunner().invoke(main, ["due", str(src), "--as-of", "2026-11-25", "-o", str(zh)])
     assert openpyxl.load_workbook(zh)["逾期未办"]["A2"].value == "逾期未办"
+
+
+def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
+    from followup_xl import api
+    from followup_xl.io.reader import read_book
+
+    from office_master import write_master
+
+    master = write_master(office_dir, tmp_path / "总表.xlsx")
+    quiet = {c.customer_id: (c.status_since, c.note) for c in read_book(master).customers if c.do_not_call}
+    leaving = {c.customer_id for c in read_book(master).customers if c.owner == "杨磊"}
+    assert quiet and set(quiet) & leaving and all(since for since, _ in quiet.values())
+    new = tmp_path / "新总表.xlsx"
+    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(new), as_of=D("2026-11-22"), by="赵刚")
+    after = {c.customer_id: c for c in read_book(new).customers if c.customer_id in quiet}
+    assert {cid: (c.status, c.status_since, c.note) for cid, c in after.items()} == \
+        {cid: ("停止回访", *v) for cid, v in quiet.items()}
+    api.split(str(new), str(tmp_path / "split"), as_of=D("2026-11-22"))
+    split = {c.customer_id: c for p in (tmp_path / "split").glob("*.xlsx") for c in read_book(p).customers}
+    assert {cid: (split[cid].status, split[cid].status_since) for cid in quiet} == \
+        {cid: ("停止回访", v[0]) for cid, v in quiet.items()}
+    due = api.due(str(new), D("2026-11-22"))
+    assert not {i["customer_id"] for i in due["items"]} & set(quiet)

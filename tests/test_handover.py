@@ -204,6 +204,8 @@ def test_open_obligations_follow_the_customer_to_the_receiver(office):
     after = [o for o in compute_obligations(handover.apply_plan(master, plan), policy, as_of).open() if o.customer_id]
     assert not [o for o in after if o.owner == "杨磊"]
     moved = [o for o in after if o.customer_id in leaving]
-    assert moved and all(o.owner == to[o.customer_id] for o in moved)
+    # record re-verification (P15) stays with the verifier (核实人), whoever owns the customer
+    assert moved and all(o.owner == to[o.customer_id] for o in moved if o.rule != "P15")
+    assert all(o.owner in ("孙丽", to[o.customer_id]) for o in moved if o.rule == "P15")
     key = lambda o: (o.customer_id, o.rule, o.due_date, o.source)  # noqa: E731
     assert sorted(map(key, before)) == sorted(map(key, after))  # the same items, only on other lists

@@ -243,3 +243,24 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
         {cid: ("停止回访", v[0]) for cid, v in quiet.items()}
     due = api.due(str(new), D("2026-11-22"))
     assert not {i["customer_id"] for i in due["items"]} & set(quiet)
+
+
+def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
+    """The README's figures for the demo's due list are what `due` gives on the example office."""
+    import re
+    from pathlib import Path
+
+    from followup_xl import api
+
+    from office_master import write_master
+
+    text = " ".join((Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split())
+    m = re.search(r"lists (\d+) items: (\d+) overdue \((\d+) of them a complaint to escalate\), none due that day, "
+                  r"(\d+) upcoming \((\d+) of all open items fall due by the end of the coming week\) and (\d+) missed", text)
+    assert m, "the README's demo due-list sentence is missing"
+    out = api.due(str(write_master(office_dir, tmp_path / "总表.xlsx")), D("2026-11-22"))
+    n = out["counts"]
+    week = sum(1 for i in out["items"] if i["status"] != "missed" and i["due_date"] <= "2026-11-29")
+    assert [int(g) for g in m.groups()] == [len(out["items"]), n["overdue"], n["escalate"], n["upcoming"], week,
+                                            n["missed"]] and n["due"] == 0
+    assert f'{sum(1 for i in out["items"] if i["hint"])} items carry' in text

@@ -68,7 +68,11 @@ def test_calls_satisfaction_issues_and_complaints_reconcile_with_plain_pandas(ma
     complaints = ev[ev["事项类型"] == "投诉"]
     assert {c["party"]: c["complaints"] for c in r["complaints_by_party"]} == \
         {k: int(v) for k, v in complaints["责任对象"].fillna("（未注明）").value_counts().items()}
-    named = ev[~ev["匿名"].astype(str).isin(["是", "True", "true", "1"])]
+    customers = pd.read_excel(master, sheet_name="客户名录簿", engine="calamine")
+    callable_ids = set(customers.loc[customers["状态"].fillna("正常") == "正常", "客户编号"].astype(str))
+    named = ev[~ev["匿名"].astype(str).isin(["是", "True", "true", "1"]) & (ev["状态"] != "已撤销")
+               & ev["客户编号"].astype(str).isin(callable_ids)]     # withdrawn: never held; no calls to void/停止回访
+    assert (events["状态"] == "已撤销").any() and (customers["状态"] == "停止回访").any()
     for c in r["coverage"]:
         assert c["events"] == int((named["事项类型"] == c["event_type"]).sum()), c
 

@@ -16,6 +16,7 @@ TEXT = {
         "rows": ["本月应回访数量", "实施回访数量", "实施回访百分比", "成功回访数量", "成功回访百分比", "回访记录条数",
                  "平均满意度（1–5）"],
         "open_issues": "月末未解决问题（客户数）", "no_data": "无数据",
+        "missed": "本月逾期未办（过了回访有效期，计入应回访、未实施）",
         "coverage": "回访率目标（投诉 / 维修 / 活动）",
         "coverage_head": ["事项", "本月事项数", "月底前已回访", "回访率", "目标", "是否达标"],
         "event": {"投诉": "投诉处理后", "维修": "维修后", "活动": "活动后"},
@@ -42,6 +43,7 @@ TEXT = {
             "不含每周约访（P12）与客户资料核实（P15）。",
             "实施回访：本月已完成，或本月在触发日之后给该客户打过可完成此事项的电话（未接通、改约、拒访也算实施）。",
             "成功回访：本月由结果为“成功”（或未填）的回访完成的事项；拒访结束例行回访，但不算成功。",
+            "逾期未办：回访有效期在本月结束仍未完成的事项，计入本月应回访、不算实施；以后月份不再结转。",
             "应回访、实施、成功按事项负责人统计（客户负责人，事项另有负责人时按事项）；回访记录与满意度按回访人统计。",
             "回访率目标：本月处理完毕的投诉、完成的维修、举办的活动中，月底前已回访的比例（P2–P4）。",
             "月末未解决问题：截至月底，最近一次记录问题状态的回访仍为“未解决”的客户。",
@@ -55,6 +57,7 @@ TEXT = {
         "head": ["Item", "This month", "Previous {prev}", "Same month last year {last}"],
         "rows": ["Planned follow-ups", "Done", "Done %", "Successful", "Successful %", "Calls", "Average satisfaction (1–5)"],
         "open_issues": "Open issues at month end (customers)", "no_data": "no data",
+        "missed": "Missed this month (window ended: planned, not done)",
         "coverage": "Coverage targets (complaints / repairs / activities)",
         "coverage_head": ["Item", "Events this month", "Followed up by month end", "Coverage", "Target", "Met"],
         "event": {"投诉": "complaint closed", "维修": "repair done", "活动": "activity held"},
@@ -85,6 +88,8 @@ TEXT = {
             "would have satisfied it (no answer, rescheduled and refused count as done).",
             "Successful: satisfied this month by a call whose result is 成功 (or blank); a refusal ends the routine "
             "cadence but is not successful.",
+            "Missed: items whose window ended this month unanswered: planned and not done, not carried into later "
+            "months.",
             "Planned/done/successful count per item owner; calls and satisfaction per caller.",
             "Coverage: complaints closed, repairs done and activities held this month that were followed up by the "
             "month's end (P2–P4).",
@@ -204,6 +209,7 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
                 s.cell(first + i, j, d[key], kind)
             else:
                 s.ws.write_string(first + i, j, t["no_data"], s.f.get("box"))
+    s.text(f"{t['missed']}: {r['missed']}", "bold")
     s.text(f"{t['open_issues']}: {r['open_issues_at_month_end']}", "bold", gap=2)
     s.text(t["coverage"], "bold")
     s.table(t["coverage_head"], [[f"{c['rule']} {t['event'][c['event_type']]}", c["events"], c["followed_up"],

@@ -14,8 +14,9 @@ Definitions (the report's 说明 sheet repeats them; the reconciliation test rec
   the routine cadence (the engine flags that item "refused"), so it is done but not successful.
 * planned/done/successful are counted per item's owner (客户负责人, the event's for events);
   calls and satisfaction per 回访人.
-* coverage P2–P4 — complaints closed / repairs done / activities held in the month (not withdrawn,
-  not anonymous, customer neither void nor 停止回访), and how many
+* coverage P2–P4 — complaints closed / repairs done / activities held in the month that make a
+  follow-up (not anonymous, not withdrawn, not closed without a call — V17 asks for its 办结说明 —,
+  customer neither void nor 停止回访), and how many
   of them were followed up by the month's end.
 * overdue at month end — planned kinds of follow-up still open on the last day, due before it.
 * percentages to 0.1 and averages to 0.01, the exact ratio rounded half to even (rollup's SQL
@@ -221,13 +222,8 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
     for rule, etype, field_name in COVERAGE:
         mine = [o for o in obligations if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end]
         followed = sum(1 for o in mine if o.satisfied_on and o.satisfied_on <= end)
-        counted = {o.event_id for o in mine}
-        closed_uncalled = sum(1 for e in events if e.event_type == etype and e.status == "已办结" and not e.anonymous
-                              and e.event_date and start <= e.event_date <= end and e.event_id not in counted
-                              and e.customer_id in by_id and by_id[e.customer_id].status in (None, "正常"))
-        n = len(mine) + closed_uncalled     # closed without a call: held, not followed up; withdrawn: not held
-        actual, target = pct(followed, n), getattr(policy, field_name)
-        out["coverage"].append({"rule": rule, "event_type": etype, "events": n, "followed_up": followed,
+        actual, target = pct(followed, len(mine)), getattr(policy, field_name)
+        out["coverage"].append({"rule": rule, "event_type": etype, "events": len(mine), "followed_up": followed,
                                 "target_pct": target, "actual_pct": actual,
                                 "met": None if actual is None else actual >= target})
     consult = Counter(k.caller for k in mc if k.call_type == "咨询" and k.caller)

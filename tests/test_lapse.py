@@ -264,3 +264,18 @@ def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
     assert [int(g) for g in m.groups()] == [len(out["items"]), n["overdue"], n["escalate"], n["upcoming"], week,
                                             n["missed"]] and n["due"] == 0
     assert f'{sum(1 for i in out["items"] if i["hint"])} items carry' in text
+
+
+@pytest.mark.parametrize("lang, footer", [("en", "Page &P of &N"), ("zh", "第 &P 页 / 共 &N 页")])
+def test_print_footers_follow_lang(tmp_path, lang, footer):
+    src = unseen(tmp_path / "unseen.xlsx")
+    runs = {"due.xlsx": ["due", "--as-of", "2026-11-25"],
+            "schedule.xlsx": ["schedule", "--as-of", "2026-11-22"],
+            "weekly.xlsx": ["weekly", "--week-of", "2026-11-22"],
+            "report.xlsx": ["report", "--month", "2026-11"]}
+    for name, args in runs.items():
+        r = CliRunner().invoke(main, [args[0], str(src), *args[1:], "-o", str(tmp_path / name), "--lang", lang])
+        assert r.exit_code == 0, (name, r.output)
+        wb = openpyxl.load_workbook(tmp_path / name)
+        footers = {ws.title: ws.oddFooter.center.text for ws in wb.worksheets if ws.oddFooter.center.text}
+        assert footers and set(footers.values()) == {footer}, (name, footers)

@@ -70,7 +70,15 @@ def test_calls_satisfaction_issues_and_complaints_reconcile_with_plain_pandas(ma
         {k: int(v) for k, v in complaints["责任对象"].fillna("（未注明）").value_counts().items()}
     customers = pd.read_excel(master, sheet_name="客户名录簿", engine="calamine")
     callable_ids = set(customers.loc[customers["状态"].fillna("正常") == "正常", "客户编号"].astype(str))
+    calls = _raw(master, "回访记录表", "回访日期")
+    reached = calls[(calls["结果"].isna() | (calls["结果"] == "成功")) & (calls["回访日期"] <= end)]
+    by_event = set(reached["事项编号"].dropna().astype(str))
+    typed = set(zip(reached.loc[reached["事项编号"].isna(), "客户编号"].astype(str),
+                    reached.loc[reached["事项编号"].isna(), "回访类型"]))
+    called = ev["事项编号"].astype(str).isin(by_event) | pd.Series(
+        [(str(c), t) in typed for c, t in zip(ev["客户编号"], ev["事项类型"])], index=ev.index)
     named = ev[~ev["匿名"].astype(str).isin(["是", "True", "true", "1"]) & (ev["状态"] != "已撤销")
+               & ((ev["状态"] != "已办结") | called)            # closed without a call makes no follow-up
                & ev["客户编号"].astype(str).isin(callable_ids)]     # withdrawn: never held; no calls to void/停止回访
     assert (events["状态"] == "已撤销").any() and (customers["状态"] == "停止回访").any()
     for c in r["coverage"]:

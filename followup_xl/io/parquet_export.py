@@ -40,6 +40,7 @@ OBLIGATION_SCHEMA = pa.schema([
     ("trigger_date", pa.date32()), ("source", pa.string()), ("event_id", pa.string()),
     ("call_types", pa.list_(pa.string())), ("hard", pa.bool_()), ("satisfied_on", pa.date32()),
     ("satisfied_by", pa.string()), ("typed_date", pa.date32()), ("flags", pa.list_(pa.string())),
+    ("lapse_date", pa.date32()), ("escalate_on", pa.date32()),
 ])
 OFFICE_SCHEMA = pa.schema([
     ("master", pa.string()), ("master_sha256", pa.string()), ("exported_as_of", pa.date32()),

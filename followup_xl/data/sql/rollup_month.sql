@@ -10,14 +10,18 @@ WITH
 snapshot AS (        -- follow-ups as the engine saw them on the month's last day
     SELECT * FROM obligations WHERE as_of = $month_end
 ),
-planned AS (         -- 应回访: open on the 1st and due by the end, or satisfied in the month
+planned AS (         -- 应回访: open on the 1st and due by the end (not missed before the 1st), or satisfied in the month
     SELECT o.*,
-           coalesce(o.satisfied_on BETWEEN $month_start AND $month_end, FALSE) AS in_month
+           coalesce(o.satisfied_on BETWEEN $month_start AND $month_end, FALSE) AS in_month,
+           -- 逾期未办: its window ended in the month (missed from lapse_date + 1), still open at the end
+           coalesce(o.lapse_date + INTERVAL 1 DAY BETWEEN $month_start AND $month_end
+                    AND (o.satisfied_on IS NULL OR o.satisfied_on > $month_end), FALSE) AS missed
     FROM snapshot o
     WHERE o.rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P11', 'P13', 'P14')
       AND coalesce(o.customer_id, '') <> ''
       AND ((o.satisfied_on BETWEEN $month_start AND $month_end)
-           OR (o.due_date <= $month_end AND (o.satisfied_on IS NULL OR o.satisfied_on >= $month_start)))
+           OR (o.due_date <= $month_end AND (o.satisfied_on IS NULL OR o.satisfied_on >= $month_start)
+               AND NOT coalesce(o.lapse_date + INTERVAL 1 DAY < $month_start, FALSE)))
 ),
 month_calls AS (     -- the month's calls (partition pruned by year)
     SELECT c.*,
@@ -43,7 +47,7 @@ attempted AS (       -- a call in the month, on/after the trigger, that would ha
 judged AS (          -- 实施 = satisfied in the month or attempted; 成功 = satisfied, not refused
     SELECT p.office,
            p.in_month AND NOT coalesce(array_contains(p.flags, 'refused'), FALSE) AS successful,
-           p.in_month OR a.item IS NOT NULL AS done
+           p.in_month OR (a.item IS NOT NULL AND NOT p.missed) AS done
     FROM numbered p LEFT JOIN attempted a ON a.item = p.item
 ),
 items AS (

@@ -279,3 +279,17 @@ def test_print_footers_follow_lang(tmp_path, lang, footer):
         wb = openpyxl.load_workbook(tmp_path / name)
         footers = {ws.title: ws.oddFooter.center.text for ws in wb.worksheets if ws.oddFooter.center.text}
         assert footers and set(footers.values()) == {footer}, (name, footers)
+
+
+def test_escalations_are_on_the_managers_schedule_page(tmp_path):
+    src = unseen(tmp_path / "unseen.xlsx")
+    out = tmp_path / "排期.xlsx"
+    r = CliRunner().invoke(main, ["schedule", str(src), "--as-of", "2026-11-22", "-o", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    plan = json.loads(r.stdout)
+    assert [(e["customer_id"], e["rule"]) for e in plan["escalations"]] == [("K4", "P2")]
+    assert "P6" not in {i["rule"] for i in plan["items"] + plan["unscheduled"]}      # June's consultation: missed
+    ws = openpyxl.load_workbook(out)["汇总"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    title = next(i for i, row in enumerate(cells) if row[0] and str(row[0]).startswith("须上报主管"))
+    assert cells[title + 2][:2] == ["张伟", "K4"] and cells[title + 2][4] == "P2"

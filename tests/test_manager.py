@@ -167,6 +167,8 @@ def test_button_gives_the_cli_file_and_counts(desk, tmp_path, job, argv, name):
     assert shown["操作"] == manager.JOBS[job][0]
     if job == "due":
         assert shown["逾期"] == sum(1 for i in out["items"] if i["status"] == "overdue") > 0
+        assert shown["逾期未办"] == sum(1 for i in out["items"] if i["status"] == "missed") > 0
+        assert shown["须上报"] == sum(1 for i in out["items"] if i["escalate"])
     if job == "schedule":
         assert shown["已排"] == len(out["items"]) > 0 and shown["排不下"] == len(out["unscheduled"])
     if job == "report":

@@ -208,10 +208,11 @@ def job_validate(st: Settings, status) -> dict:
 def job_due(st: Settings, status) -> dict:
     out = os.path.join(st.output_dir(), ("待回访_" if st.lang == "zh" else "due_") + _stamp(st) + ".xlsx")
     r = api.due(st.master(), st.as_of, out=out, lang=st.lang, mask_phones=st.mask_phones)
-    n = {k: sum(1 for i in r["items"] if i["status"] == k) for k in ("overdue", "due", "upcoming")}
+    n = r["counts"]
     zh = st.lang == "zh"
     figures = [("逾期" if zh else "Overdue", n["overdue"]), ("今天" if zh else "Due today", n["due"]),
-               ("待回访" if zh else "Upcoming", n["upcoming"])]
+               ("待回访" if zh else "Upcoming", n["upcoming"]), ("须上报" if zh else "To escalate", n["escalate"]),
+               ("逾期未办" if zh else "Missed", n["missed"])]
     return {"figures": figures, "warnings": r["warnings"], "files": [out], "ok": True, "raw": r}
 
 

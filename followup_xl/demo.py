@@ -140,8 +140,9 @@ def step_due(run: DemoRun) -> None:
     out = run.path("4_待回访", "待回访清单.xlsx")
     result = api.due(source, run.as_of, out=out, lang=run.lang)
     run.written.append(out)
-    n = {s: sum(1 for i in result["items"] if i["status"] == s) for s in ("overdue", "due", "upcoming")}
-    run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}，今天 {n['due']}，待回访 {n['upcoming']}")
+    n = result["counts"]
+    run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}（须上报 {n['escalate']}），今天 {n['due']}，"
+            f"待回访 {n['upcoming']}，逾期未办 {n['missed']}")
 
 
 def step_handover(run: DemoRun) -> None:

@@ -35,9 +35,10 @@ def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> li
 
 def load(path: str, policy_path: str | None = None):
     """A workbook or master and the policy in force for it."""
+    from .io.master_cache import cached_read
     from .settings import policy_for_book as _policy
 
-    book = read_book(path)
+    book = cached_read(path)          # a master's parsed records come from its Parquet cache when valid
     return book, _policy(book, policy_path)
 
 

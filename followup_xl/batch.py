@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import FollowupError
 from .io.history import is_history_dir
-from .io.reader import read_book
+from .io.master_cache import cached_read, last_status
 from .models import Book
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -26,6 +26,7 @@ class Input:
     reason: str = ""
     book: Book | None = None
     sha256: str = ""
+    cache: dict = field(default_factory=dict)    # a master read through its Parquet cache: hit, or why not
     counts: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -34,6 +35,8 @@ class Input:
              "error": self.reason if self.status == "error" else None, "sha256": self.sha256 or None}
         if self.status == "ignored":
             d["note"] = self.reason
+        if self.cache.get("status", "not-a-master") != "not-a-master":
+            d["cache"] = self.cache["status"]     # hit, absent, stale, tampered, other-version
         return d
 
 
@@ -89,7 +92,8 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     except OSError:
         pass
     try:
-        item.book = read_book(item.path, label=os.path.basename(item.path))
+        item.book = cached_read(item.path, label=os.path.basename(item.path), write=False)
+        item.cache = dict(last_status)
     except FollowupError as exc:
         item.status, item.reason = "error", exc.message(lang)
         return item

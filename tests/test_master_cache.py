@@ -1,0 +1,176 @@
+"""The master cache: a hit equals reading the workbook; a stale or tampered cache is detected and ignored."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from followup_xl import api, example_office
+from followup_xl.cli import main
+from followup_xl.io import master_cache as mc
+from followup_xl.io.history import HISTORY_DIR
+from followup_xl.io.reader import read_book
+from followup_xl.io.template import write_staff_workbook
+from followup_xl.models import MODEL_FOR
+
+from office_master import write_master
+
+
+def deep(book) -> dict:
+    """Everything a Book holds, with the exact type of every value (an Unreadable is not a str)."""
+    out = {}
+    for f in dataclasses.fields(book):
+        if f.name == "path":
+            continue
+        v = getattr(book, f.name)
+        if f.name in MODEL_FOR:
+            v = [(type(r), {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.__dict__.items()},
+                  {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.bad.items()})
+                 for r in v]
+        out[f.name] = v
+    return out
+
+
+@pytest.fixture
+def master(office_dir, tmp_path) -> Path:
+    """The example office's master (planted mistakes: unreadable values, error cells, odd layouts)."""
+    return write_master(office_dir, tmp_path / "总表.xlsx")
+
+
+@pytest.fixture
+def history_master(tmp_path) -> Path:
+    """A master whose closed years live in history files beside it."""
+    office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
+    book = office.books["张伟"]
+    half = len(book.calls) // 2
+    for k in book.calls[:half]:
+        object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
+    (tmp_path / "staff").mkdir()
+    write_staff_workbook(tmp_path / "staff" / "张伟_客户回访.xlsx", book=book)
+    out = tmp_path / "汇总" / "总表.xlsx"
+    out.parent.mkdir()
+    assert api.merge([str(tmp_path / "staff")], str(out), archive_over=20)["exit_code"] == 0
+    assert any((out.parent / HISTORY_DIR).iterdir())
+    return out
+
+
+@pytest.mark.parametrize("which", ["master", "history_master"])
+def test_a_hit_is_what_reading_the_workbook_returns(which, request):
+    path = request.getfixturevalue(which)
+    plain = read_book(path)
+    first = mc.cached_read(path)
+    assert mc.last_status == {"status": "absent", "written": True}
+    assert mc.cache_dir(path).is_dir()
+    second = mc.cached_read(path)
+    assert mc.last_status == {"status": "hit"}
+    assert deep(first) == deep(plain) == deep(second)
+    assert any(r.bad for r in plain.calls + plain.customers) or which == "history_master"
+    # the label the caller gives is applied as the reader would (merge reads by file name)
+    named = mc.cached_read(path, label="总表.xlsx")
+    assert mc.last_status == {"status": "hit"}
+    assert deep(named) == deep(read_book(path, label="总表.xlsx"))
+
+
+def test_a_hand_edited_master_is_read_from_the_workbook(master):
+    mc.cached_read(master)
+    wb = openpyxl.load_workbook(master)
+    ws = wb["客户名录簿"]
+    ws["B2"] = "手工改过的名称"
+    wb.save(master)
+    book = mc.cached_read(master)
+    assert mc.last_status["status"] in ("stale", "not-a-master")
+    assert book.customers[0].name == "手工改过的名称"
+
+
+def test_a_master_copied_over_is_stale(master, tmp_path, office_dir):
+    mc.cached_read(master)
+    other = write_master(office_dir, tmp_path / "other.xlsx")
+    wb = openpyxl.load_workbook(other)
+    wb["回访记录表"].delete_rows(2, 5)
+    wb.save(other)
+    api.merge([str(other)], str(tmp_path / "another.xlsx"))
+    shutil.copyfile(tmp_path / "another.xlsx", master)       # same name, other content
+    book = mc.cached_read(master)
+    assert mc.last_status["status"] == "stale"
+    assert deep(book) == deep(read_book(master))
+
+
+def test_a_replaced_history_file_is_stale(history_master):
+    mc.cached_read(history_master)
+    archive = next((history_master.parent / HISTORY_DIR).iterdir())
+    wb = openpyxl.load_workbook(archive)
+    ws = wb.worksheets[0]
+    ws.cell(2, 7).value = "改过的回访内容" if ws.cell(1, 7).value else ws.cell(2, 7).value
+    wb.save(archive)
+    book = mc.cached_read(history_master)
+    assert mc.last_status["status"] == "stale"
+    assert deep(book) == deep(read_book(history_master))
+
+
+def _tamper_value(folder: Path) -> None:
+    """Change one customer's name inside the cache's Parquet, leaving the manifest alone."""
+    t = pq.read_table(folder / "customers.parquet")
+    names = t.column("name").to_pylist()
+    names[0] = "篡改"
+    t = t.set_column(t.schema.get_field_index("name"), "name", [names])
+    pq.write_table(t, folder / "customers.parquet")
+
+
+@pytest.mark.parametrize("how", ["value", "truncated", "manifest", "extra file", "missing file"])
+def test_a_tampered_cache_is_detected_and_ignored(master, how):
+    plain = read_book(master)
+    mc.cached_read(master)
+    folder = mc.cache_dir(master)
+    if how == "value":
+        _tamper_value(folder)
+    elif how == "truncated":
+        data = (folder / "calls.parquet").read_bytes()
+        (folder / "calls.parquet").write_bytes(data[: len(data) // 2])
+    elif how == "manifest":
+        (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif how == "extra file":
+        (folder / "evil.parquet").write_bytes(b"PAR1")
+    else:
+        (folder / "events.parquet").unlink()
+    book = mc.cached_read(master)
+    assert mc.last_status["status"] == "tampered"
+    assert deep(book) == deep(plain)
+    assert mc.cached_read(master) and mc.last_status == {"status": "hit"}     # rewritten from the workbook
+
+
+def test_another_version_of_the_reader_does_not_use_the_cache(master, monkeypatch):
+    mc.cached_read(master)
+    monkeypatch.setattr(mc, "code_digest", lambda: "a different reader")
+    mc.cached_read(master)
+    assert mc.last_status["status"] == "other-version"
+
+
+def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(master, tmp_path):
+    """Through the CLI: `due` reads the master (and caches it); Sunday's merge then hits the cache,
+    and the master it writes holds the same records as one merged without any cache."""
+    r = CliRunner().invoke(main, ["due", str(master), "--as-of", "2026-11-22", "--json"])
+    assert r.exit_code == 0, r.output
+    assert mc.cache_dir(master).is_dir()
+
+    def merge(out: Path) -> dict:
+        res = CliRunner().invoke(main, ["merge", str(master), "-o", str(out), "--as-of", "2026-11-22", "--json"])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    cached = merge(tmp_path / "a" / "第48周总表.xlsx")
+    assert [i.get("cache") for i in cached["inputs"]] == ["hit"]
+    shutil.rmtree(mc.cache_dir(master))
+    fresh = merge(tmp_path / "b" / "第48周总表.xlsx")
+    assert [i.get("cache") for i in fresh["inputs"]] == ["absent"]
+    assert not mc.cache_dir(master).exists()          # merge does not cache last week's master
+    assert deep(read_book(tmp_path / "a" / "第48周总表.xlsx", label="x")) == \
+        deep(read_book(tmp_path / "b" / "第48周总表.xlsx", label="x"))

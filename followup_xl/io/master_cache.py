@@ -140,34 +140,72 @@ def _to_table(key: str, records: list[Record]) -> pa.Table:
     return table.append_column(REST, pa.array([_rest_of(r, keys) for r in records], type=pa.string()))
 
 
+def _shared_values(arr: pa.Array) -> list:
+    """A column as Python values, each distinct value one object (as the reader's memo shares them):
+    fewer objects to make, less memory held."""
+    enc = arr.dictionary_encode()
+    uniq = enc.dictionary.to_pylist()
+    uniq.append(None)                                  # index -1: null
+    return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
+
+
+def _null_patterns(batch: pa.RecordBatch, keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
+    """Per row, a code for which fields hold a value; per code, those fields (the record's fields set)."""
+    import numpy as np
+
+    codes = np.zeros(batch.num_rows, dtype=np.int64)
+    for j, k in enumerate(keys):
+        codes |= batch.column(k).is_valid().to_numpy(zero_copy_only=False).astype(np.int64) << j
+    pats = {int(c): frozenset(k for j, k in enumerate(keys) if c >> j & 1) for c in np.unique(codes)}
+    return codes.tolist(), pats
+
+
 def _from_table(key: str, table: pa.Table) -> list[Record]:
+    """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set)."""
     model = MODEL_FOR[key]
-    keys = model.SHEET.keys
+    keys = tuple(model.SHEET.keys)
+    blank = {k: None for k in model.model_fields if k not in keys and k not in ("src", "bad", "extra")}
+    base = frozenset({"src", "bad", "extra"})
+    new, put, fast = model.__new__, object.__setattr__, Source.fast
     out: list[Record] = []
-    build = model.build
-    fast = Source.fast
     for batch in table.to_batches(max_chunksize=65_536):   # bounded memory: one batch of lists at a time
-        cols = [batch.column(k).to_pylist() for k in keys]
-        files, sheets, rows = (batch.column(n).to_pylist() for n in ("source_file", "source_sheet", "source_row"))
-        bads, rests = batch.column(UNREADABLE).to_pylist(), batch.column(REST).to_pylist()
-        for i in range(batch.num_rows):
-            values = {}
-            for k, c in zip(keys, cols):
-                v = c[i]
-                if v is not None:
-                    values[k] = v
-            f = files[i]
-            src = None if f is None and sheets[i] is None and rows[i] is None else fast(f, sheets[i], rows[i])
-            bad, extra = {}, {}
-            if rests[i] is not None:
-                rest = json.loads(rests[i])
-                bad = {k: _dec(v) for k, v in rest.get("bad", {}).items()}
-                extra = _dec(rest["extra"]) if "extra" in rest else {}
-                values.update({k: _dec(v) for k, v in rest.get("fields", {}).items()})
-            elif bads[i]:
-                bad = dict(bads[i])
-            out.append(build(src, bad, extra, values))
-        del cols, files, sheets, rows, bads, rests
+        cols = [_shared_values(batch.column(k)) for k in keys]
+        codes, pats = _null_patterns(batch, keys)
+        sets = {c: p | base for c, p in pats.items()}
+        srcs = [None if f is None and sh is None and r is None else fast(f, sh, r)
+                for f, sh, r in zip(*(_shared_values(batch.column(n))
+                                      for n in ("source_file", "source_sheet", "source_row")))]
+        first = len(out)
+        for row, src, code in zip(zip(*cols), srcs, codes):
+            d = dict(zip(keys, row))
+            d["src"] = src
+            d["bad"] = {}
+            d["extra"] = {}
+            m = new(model)
+            put(m, "__dict__", d)
+            put(m, "__pydantic_fields_set__", set(sets[code]))
+            put(m, "__pydantic_extra__", None)
+            put(m, "__pydantic_private__", None)
+            out.append(m)
+        if blank:
+            for m in out[first:]:
+                m.__dict__.update(blank)
+        bads, rests = batch.column(UNREADABLE), batch.column(REST)
+        if rests.null_count < len(rests) or bads.null_count < len(bads):     # the few rows with more to them
+            for i, (bad, rest) in enumerate(zip(bads.to_pylist(), rests.to_pylist())):
+                if bad is None and rest is None:
+                    continue
+                d = out[first + i].__dict__
+                if rest is None:
+                    d["bad"] = dict(bad)
+                    continue
+                rest = json.loads(rest)
+                d["bad"] = {k: _dec(v) for k, v in rest.get("bad", {}).items()}
+                d["extra"] = _dec(rest["extra"]) if "extra" in rest else {}
+                more = {k: _dec(v) for k, v in rest.get("fields", {}).items()}
+                d.update(more)
+                out[first + i].__pydantic_fields_set__.update(more)
+        del cols, codes, srcs
     return out
 
 
@@ -279,7 +317,8 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
             records = _from_table(name, pq.read_table(folder / f"{name}.parquet"))
             if len(records) != manifest["rows"][name]:
                 return None, "tampered"
-            setattr(book, name, [_relabel(r, LABEL, label) for r in records])
+            setattr(book, name, records)
+        _relabel_book(book, label)
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException):
         return None, "tampered"
     return book, "hit"
@@ -314,8 +353,11 @@ def cached_read(path: str | os.PathLike, label: str | None = None, write: bool =
 
 
 def _relabel_book(book: Book, label: str) -> Book:
+    """Records that carry no source of their own name the caller's label, as the reader does."""
     for name in _record_fields():
         records = getattr(book, name)
-        if any(r.src is not None and r.src.file == LABEL for r in records):
-            setattr(book, name, [_relabel(r, LABEL, label) for r in records])
+        for i, r in enumerate(records):
+            s = r.__dict__["src"]
+            if s is not None and s.file == LABEL:
+                records[i] = _relabel(r, LABEL, label)
     return book

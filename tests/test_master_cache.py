@@ -174,3 +174,11 @@ def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(mas
     assert not mc.cache_dir(master).exists()          # merge does not cache last week's master
     assert deep(read_book(tmp_path / "a" / "第48周总表.xlsx", label="x")) == \
         deep(read_book(tmp_path / "b" / "第48周总表.xlsx", label="x"))
+
+
+def test_a_folder_where_the_cache_cannot_be_written_is_no_error(master):
+    """(Root ignores read-only folders, so the cache folder's name is taken by a file instead.)"""
+    (master.parent / mc.CACHE_DIR).write_text("not a folder", encoding="utf-8")
+    r = CliRunner().invoke(main, ["due", str(master), "--as-of", "2026-11-22", "--json"])
+    assert r.exit_code == 0, r.output
+    assert mc.last_status == {"status": "absent", "written": False}

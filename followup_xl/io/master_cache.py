@@ -246,12 +246,12 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
                 continue
             meta[f.name] = _enc(getattr(book, f.name))
         tables = {name: _to_table(name, getattr(book, name)) for name in _record_fields()}
-    except (TypeError, ValueError, pa.ArrowException, OSError):
+    except Exception:               # something the cache cannot keep exactly: no cache, never a failed command
         return None
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    try:                            # a folder we cannot write into: simply no cache
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
         files = {}
         for name, table in tables.items():
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
@@ -266,7 +266,7 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
             os.replace(target, old)
         os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
-    except OSError:
+    except (OSError, pa.ArrowException):
         shutil.rmtree(tmp, ignore_errors=True)
         return None
     return target
@@ -292,7 +292,7 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
     folder = cache_dir(master)
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None, "absent"
     except (OSError, ValueError):
         return None, "tampered"

@@ -38,6 +38,12 @@ def deep(book) -> dict:
     return out
 
 
+@pytest.fixture(autouse=True)
+def cache_small_masters(monkeypatch):
+    """The cache is kept for masters of 50,000 records and more; these tests use small ones."""
+    monkeypatch.setattr(mc, "CACHE_OVER", 0)
+
+
 @pytest.fixture
 def master(office_dir, tmp_path) -> Path:
     """The example office's master (planted mistakes: unreadable values, error cells, odd layouts)."""
@@ -182,3 +188,10 @@ def test_a_folder_where_the_cache_cannot_be_written_is_no_error(master):
     r = CliRunner().invoke(main, ["due", str(master), "--as-of", "2026-11-22", "--json"])
     assert r.exit_code == 0, r.output
     assert mc.last_status == {"status": "absent", "written": False}
+
+
+def test_a_small_master_gets_no_cache(master, monkeypatch):
+    monkeypatch.setattr(mc, "CACHE_OVER", 50_000)
+    book = mc.cached_read(master)
+    assert mc.last_status == {"status": "absent"} and not mc.cache_dir(master).exists()
+    assert deep(book) == deep(read_book(master))

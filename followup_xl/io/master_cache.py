@@ -12,7 +12,7 @@ It is never trusted over the file it describes. It is used only when:
 * the reader's code is the code that wrote it (a digest of the modules that parse);
 * every cache file hashes to what the manifest says (a tampered or truncated cache
   → ignored, and rewritten from the workbook).
-It is written on a miss, after the workbook was read, from exactly what the reader
+It is written on a miss (for masters of ``CACHE_OVER`` records or more), after the workbook was read, from exactly what the reader
 returned (records in order, unreadable text with what was expected, extra columns,
 provenance, the sheet layout), so a hit returns an equal Book.
 """
@@ -27,15 +27,17 @@ import os
 import shutil
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..models import MODEL_FOR, Book, Record, SheetInfo, Source
 from ..normalize import Unreadable
-from .parquet import UNREADABLE, records_table
+
+if TYPE_CHECKING:                 # pyarrow is imported only where a cache is read or written
+    import pyarrow as pa
 
 CACHE_DIR = ".followup-xl-cache"
+CACHE_OVER = 50_000               # records: below this, reading the workbook is as quick as the cache
 FORMAT = 1
 LABEL = "\x00label\x00"           # stands for the caller's label in records that carry none of their own
 REST = "_rest"                    # per record: anything beyond typed values/unreadable text/provenance (JSON)
@@ -133,14 +135,18 @@ def _rest_of(rec: Record, keys: frozenset) -> str | None:
     return json.dumps(rest, ensure_ascii=False) if rest else None
 
 
-def _to_table(key: str, records: list[Record]) -> pa.Table:
+def _to_table(key: str, records: list[Record]) -> "pa.Table":
+    import pyarrow as pa
+
+    from .parquet import records_table
+
     sheet = MODEL_FOR[key].SHEET
     keys = frozenset(sheet.keys)
     table = records_table(sheet, records)
     return table.append_column(REST, pa.array([_rest_of(r, keys) for r in records], type=pa.string()))
 
 
-def _shared_values(arr: pa.Array) -> list:
+def _shared_values(arr: "pa.Array") -> list:
     """A column as Python values, each distinct value one object (as the reader's memo shares them):
     fewer objects to make, less memory held."""
     enc = arr.dictionary_encode()
@@ -149,7 +155,7 @@ def _shared_values(arr: pa.Array) -> list:
     return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
 
 
-def _null_patterns(batch: pa.RecordBatch, keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
+def _null_patterns(batch: "pa.RecordBatch", keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
     """Per row, a code for which fields hold a value; per code, those fields (the record's fields set)."""
     import numpy as np
 
@@ -160,8 +166,10 @@ def _null_patterns(batch: pa.RecordBatch, keys: tuple) -> tuple[list[int], dict[
     return codes.tolist(), pats
 
 
-def _from_table(key: str, table: pa.Table) -> list[Record]:
+def _from_table(key: str, table: "pa.Table") -> list[Record]:
     """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set)."""
+    from .parquet import UNREADABLE
+
     model = MODEL_FOR[key]
     keys = tuple(model.SHEET.keys)
     blank = {k: None for k in model.model_fields if k not in keys and k not in ("src", "bad", "extra")}
@@ -248,6 +256,9 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
         tables = {name: _to_table(name, getattr(book, name)) for name in _record_fields()}
     except Exception:               # something the cache cannot keep exactly: no cache, never a failed command
         return None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:                            # a folder we cannot write into: simply no cache
         shutil.rmtree(tmp, ignore_errors=True)
@@ -296,6 +307,9 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
         return None, "absent"
     except (OSError, ValueError):
         return None, "tampered"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         if manifest.get("format") != FORMAT or manifest.get("code") != code_digest():
             return None, "other-version"
@@ -347,7 +361,7 @@ def cached_read(path: str | os.PathLike, label: str | None = None, write: bool =
     if book is not None:
         return book
     book = read_book(path, label=LABEL)
-    if write:
+    if write and sum(len(getattr(book, n)) for n in _record_fields()) >= CACHE_OVER:
         last_status["written"] = save(path, book) is not None
     return _relabel_book(book, label)
 

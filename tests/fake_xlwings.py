@@ -27,6 +27,8 @@ class FakeNote:
 
 
 class FakeRange:
+    note_class = FakeNote
+
     def __init__(self, sheet, r1, c1, r2=None, c2=None, ndim=None, err_to_str=False):
         self.sheet, self.r1, self.c1 = sheet, r1, c1
         self.r2, self.c2 = r2 or r1, c2 or c1
@@ -47,7 +49,7 @@ class FakeRange:
         return a if (self.r1, self.c1) == (self.r2, self.c2) else f"{a}:${get_column_letter(self.c2)}${self.r2}"
 
     def options(self, ndim=None, err_to_str=False, **_):
-        return FakeRange(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim, err_to_str=err_to_str)
+        return type(self)(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim, err_to_str=err_to_str)
 
     def _get(self, r, c):
         if (r, c) in self.sheet.errors:   # xlwings: None, or the error text with err_to_str=True
@@ -101,14 +103,14 @@ class FakeRange:
     @property
     def note(self):
         key = (self.r1, self.c1)
-        return FakeNote(self.sheet, key, self.sheet.notes[key]) if key in self.sheet.notes else None
+        return self.note_class(self.sheet, key, self.sheet.notes[key]) if key in self.sheet.notes else None
 
     def add_note(self, text):
         key = (self.r1, self.c1)
         if key in self.sheet.notes:
             raise RuntimeError("Application-defined or object-defined error (a note already exists)")
         self.sheet.notes[key] = text
-        return FakeNote(self.sheet, key, text)
+        return self.note_class(self.sheet, key, text)
 
     def add_hyperlink(self, address, text_to_display=None, screen_tip=None):
         self.sheet.links[(self.r1, self.c1)] = address
@@ -120,6 +122,8 @@ class _NoteProxy:
 
 
 class FakeSheet:
+    range_class = FakeRange
+
     def __init__(self, book, name):
         self.book, self.name = book, name
         self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
@@ -138,18 +142,21 @@ class FakeSheet:
             raise ValueError(f"bad reference {ref}")
         c1, r1 = column_index_from_string(m.group(1)), int(m.group(2))
         if m.group(3):
-            return FakeRange(self, r1, c1, int(m.group(4)), column_index_from_string(m.group(3)))
-        return FakeRange(self, r1, c1)
+            return self.range_class(self, r1, c1, int(m.group(4)), column_index_from_string(m.group(3)))
+        return self.range_class(self, r1, c1)
 
     __getitem__ = range
 
     @property
     def used_range(self):
         if not self.cells and not self.errors:
-            return FakeRange(self, 1, 1)
+            return self.range_class(self, 1, 1)
         rows = [r for r, _ in [*self.cells, *self.errors]]
         cols = [c for _, c in [*self.cells, *self.errors]]
-        return FakeRange(self, min(rows), min(cols), max(rows), max(cols))
+        return self.range_class(self, min(rows), min(cols), max(rows), max(cols))
+
+    def activate(self):
+        self.book.active_sheet = self
 
     def delete(self):
         self.book.sheets._sheets.remove(self)
@@ -176,7 +183,7 @@ class FakeSheets:
     def add(self, name=None, before=None, after=None):
         if any(s.name == name for s in self._sheets):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
-        sheet = FakeSheet(self.book, name or f"Sheet{len(self._sheets) + 1}")
+        sheet = self.book.sheet_class(self.book, name or f"Sheet{len(self._sheets) + 1}")
         if before is not None:
             self._sheets.insert(self._sheets.index(before), sheet)
         elif after is not None:
@@ -206,14 +213,17 @@ class FakeApp:
 class FakeBook:
     """An open workbook, seeded from an .xlsx the way Excel would show it."""
 
+    sheet_class = FakeSheet
+
     def __init__(self, path):
         self.fullname = str(path)
         self.name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
         self.app = FakeApp()
         self.sheets = FakeSheets(self)
+        self.active_sheet = None
         wb = openpyxl.load_workbook(path, data_only=True)
         for ws in wb.worksheets:
-            sheet = FakeSheet(self, ws.title)
+            sheet = self.sheet_class(self, ws.title)
             self.sheets._sheets.append(sheet)
             for row in ws.iter_rows():
                 for cell in row:

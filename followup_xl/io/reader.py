@@ -11,15 +11,16 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from typing import Iterable, Iterator
-
-import python_calamine as pc
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from .. import schema
 from ..errors import UnreadableWorkbook
 from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
 from .gcpause import gc_paused
+
+if TYPE_CHECKING:
+    import python_calamine as pc
 
 HEADER_SCAN_ROWS = 30
 MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
@@ -293,6 +294,8 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     ``provenance=False`` a master's records keep their place in this file (validate
     must point at the master's own cells) instead of the staff book they came from.
     """
+    import python_calamine as pc   # here, not at the top: xlwings Lite reads rows through read_rows without it
+
     path = os.fspath(path)
     sniff(path)
     epoch_1904 = uses_1904_dates(path)
@@ -319,6 +322,8 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
 
 def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, errors: dict,
                  provenance: bool = True) -> None:
+    import python_calamine as pc
+
     try:
         for meta in wb.sheets_metadata:
             name = meta.name

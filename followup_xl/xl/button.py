@@ -83,9 +83,37 @@ def clear_previous(xl_book, lang: str) -> None:
             rng = xl_book.sheets[sheet_name][cell]
             rng.color = None
             note = rng.note
-            if note is not None and str(note.text).startswith(NOTE_TAG):
+            if note is not None and _note_text(note).startswith(NOTE_TAG):
                 note.delete()
         old.delete()
+
+
+def _note_text(note) -> str:
+    """xlwings Lite cannot read a note's text synchronously; a note on a cell our last run
+    listed is ours (that run wrote or overwrote it), so it is cleared like ours."""
+    try:
+        return str(note.text)
+    except NotImplementedError:
+        return NOTE_TAG
+
+
+def _write_note(rng, text: str) -> None:
+    """A note per marked cell; skipped where the client has no notes (xlwings Lite on an
+    Excel without ExcelApi 1.18): the colour and the issues list still say it all."""
+    try:
+        if rng.note is not None:
+            rng.note.text = text
+        else:
+            rng.add_note(text)
+    except NotImplementedError:
+        pass
+
+
+def _show(sheet) -> None:
+    """Bring the written sheet to the front (the desktop macro also does; Lite has no macro)."""
+    activate = getattr(sheet, "activate", None)
+    if activate is not None:
+        activate()
 
 
 def fill_record_ids(xl_book, book: Book) -> int:
@@ -115,11 +143,7 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     for (sheet, cell), fs in by_cell.items():
         rng = xl_book.sheets[sheet][cell]
         rng.color = RED if any(f.severity == ERROR for f in fs) else AMBER
-        text = NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs)
-        if rng.note is not None:
-            rng.note.text = text
-        else:
-            rng.add_note(text)
+        _write_note(rng, NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
     sheets = xl_book.sheets
     issues = sheets.add(ISSUES[lang], before=sheets[0])
     table = [HEADERS[lang]] + [[i, SEVERITY[lang][f.severity], f.code, f.sheet or "", f.cell or "", f.column or "",
@@ -128,6 +152,7 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     for i, f in enumerate(report.findings, start=2):
         if f.sheet and f.cell:
             issues[f"E{i}"].add_hyperlink(f"#'{f.sheet}'!{f.cell}", f.cell)
+    _show(issues)
     summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
     message = (f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」" if lang == "zh" else
                f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet")
@@ -160,6 +185,7 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
     for i, o in enumerate(items, start=2):
         if o.status(day) != "upcoming":
             sheet[f"A{i}:{column_letter(6)}{i}"].color = RED if o.status(day) == "overdue" else AMBER
+    _show(sheet)
     _alert(xl_book, f"待回访 {len(items)} 项" if lang == "zh" else f"{len(items)} follow-ups due")
     return len(items)
 

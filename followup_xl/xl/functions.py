@@ -12,29 +12,19 @@ import os
 
 import xlwings as xw
 
-from ..calendar import WorkCalendar
-from ..normalize import parse_date
-
-_CAL = WorkCalendar()
-
-
-def _day(value) -> dt.date:
-    d = parse_date(value)
-    if not isinstance(d, dt.date):
-        raise ValueError(f"不是日期 not a date: {value!r}")
-    return d
+from . import dates
 
 
 @xw.func
 def FOLLOWUP_IS_WORKDAY(day) -> bool:
     """TRUE when the day is a mainland working day (make-up Saturdays included)."""
-    return _CAL.is_working_day(_day(day))
+    return dates.is_workday(day)
 
 
 @xw.func
 def FOLLOWUP_WORKDAY(day, days) -> dt.date:
     """Like WORKDAY(day, days), with China's holidays and 调休 make-up days."""
-    return _CAL.add_working_days(_day(day), int(days))
+    return dates.workday(day, days)
 
 
 @functools.lru_cache(maxsize=8)

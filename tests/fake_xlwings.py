@@ -18,6 +18,23 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 _REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
 
 
+class FakeFormula(str):
+    """What Excel makes of a string assigned through ``.value`` that starts like a formula."""
+
+
+def _as_excel_parses(v):
+    """Excel parses a string set through ``.value`` as if it were typed: a leading apostrophe
+    means text (and is not kept in the value); ``=``, ``+``, ``@`` or ``-`` followed by a
+    non-number start a formula."""
+    if not isinstance(v, str) or not v:
+        return v
+    if v.startswith("'"):
+        return v[1:]
+    if v[0] in "=+@" or (v[0] == "-" and not v[1:].replace(".", "", 1).isdigit()):
+        return FakeFormula(v)
+    return v
+
+
 class FakeNote:
     def __init__(self, sheet, key, text):
         self._sheet, self._key, self.text = sheet, key, text
@@ -129,8 +146,10 @@ class FakeSheet:
         self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
         self.errors = {}   # (row, col) → "#N/A" etc.: cells holding an Excel error value
 
-    def _set(self, r, c, v):
+    def _set(self, r, c, v, typed=True):
         self.errors.pop((r, c), None)
+        if typed:
+            v = _as_excel_parses(v)
         if v is None or v == "":
             self.cells.pop((r, c), None)
         else:

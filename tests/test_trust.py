@@ -265,3 +265,41 @@ def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(tmp_pa
     plain = Path(api.init_workbook(str(tmp_path / "p"))[0])
     refused = run("validate", plain, "--as-of", DAY, "--annotate", tmp_path / "x.xlsm")
     assert refused.exit_code == 3 and not (tmp_path / "x.xlsm").exists()
+
+
+# --- the 校验 button: names written as text through xlwings --------------------------------------------
+
+def test_the_button_writes_names_as_text_not_formulas(tmp_path):
+    """A sheet named =1+2 and a customer named =HYPERLINK(…): through xlwings ``.value`` Excel would
+    make them live formulas in 问题清单 and 待回访; the fake parses strings the way Excel does."""
+    import badfiles
+    from fake_xlwings import FakeBook, FakeFormula
+    from followup_xl.xl import button
+
+    src = badfiles.formulas_from_names(tmp_path)
+    xl = FakeBook(src)
+    button.validate_button(xl, as_of=dt.date(2026, 11, 22))
+    issues = xl.sheets["问题清单"]
+    values = list(issues.cells.values())
+    assert "=1+2" in values and not any(isinstance(v, FakeFormula) for v in values)
+    assert issues.links and all(link.startswith("#'=1+2'!") for link in issues.links.values())
+    book = one_book(tmp_path, ["张伟"], per_owner=4)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["客户名录簿"]
+    name_col = [c.value for c in ws[1]].index("客户名称") + 1
+    ws.cell(row=2, column=name_col).value = '=HYPERLINK("http://evil.example","x")'
+    ws.cell(row=2, column=name_col).data_type = "s"
+    wb.save(book)
+    xl = FakeBook(book)
+    button.refresh_due_button(xl, as_of=dt.date(2026, 11, 22))
+    due = list(xl.sheets["待回访"].cells.values())
+    assert '=HYPERLINK("http://evil.example","x")' in due
+    assert not any(isinstance(v, FakeFormula) for v in due)
+
+
+def test_the_fake_parses_strings_like_excel():
+    """So the test above can fail: without the apostrophe, =… is a formula in the fake too."""
+    from fake_xlwings import FakeFormula, _as_excel_parses
+
+    assert isinstance(_as_excel_parses("=1+2"), FakeFormula) and _as_excel_parses("'=1+2") == "=1+2"
+    assert _as_excel_parses("-5") == "-5" and isinstance(_as_excel_parses("-x"), FakeFormula)

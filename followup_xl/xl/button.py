@@ -30,6 +30,23 @@ EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
                 "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
 
 
+def as_text(value):
+    """A value as handed to Excel through xlwings ``.value``: a string gets a leading apostrophe,
+    Excel's own mark for "this is text" (it is not part of the value, and ``.value`` reads the
+    string back without it). Without it Excel parses the string as if typed: ``=1+2`` or
+    ``=HYPERLINK(…)`` from a sheet or customer name becomes a live formula, ``00123`` a number."""
+    return "'" + value if isinstance(value, str) and value else value
+
+
+def as_text_rows(rows: list[list]) -> list[list]:
+    return [[as_text(v) for v in row] for row in rows]
+
+
+def sheet_link(sheet: str, cell: str) -> str:
+    """#'Sheet'!A1 with an apostrophe in the sheet name doubled, as Excel writes it."""
+    return "#'" + sheet.replace("'", "''") + "'!" + cell
+
+
 def _caller():
     import xlwings as xw
 
@@ -123,7 +140,7 @@ def fill_record_ids(xl_book, book: Book) -> int:
             continue
         cell = book.cell_of(call, "record_id")
         if cell:
-            xl_book.sheets[call.src.sheet][cell].value = stable_record_id(call)
+            xl_book.sheets[call.src.sheet][cell].value = as_text(stable_record_id(call))
             filled += 1
     return filled
 
@@ -148,10 +165,10 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     issues = sheets.add(ISSUES[lang], before=sheets[0])
     table = [HEADERS[lang]] + [[i, SEVERITY[lang][f.severity], f.code, f.sheet or "", f.cell or "", f.column or "",
                                 f.message(lang)] for i, f in enumerate(report.findings, start=1)]
-    issues["A1"].value = table
+    issues["A1"].value = as_text_rows(table)
     for i, f in enumerate(report.findings, start=2):
         if f.sheet and f.cell:
-            issues[f"E{i}"].add_hyperlink(f"#'{f.sheet}'!{f.cell}", f.cell)
+            issues[f"E{i}"].add_hyperlink(sheet_link(f.sheet, f.cell), f.cell)
     _show(issues)
     summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
     message = (f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」" if lang == "zh" else
@@ -179,9 +196,9 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
         ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))
-    sheet["A1"].value = [head] + [[status[o.status(day)], o.due_date, o.days_overdue(day), o.customer_id,
-                                   o.customer_name, o.rule, o.reason if lang == "zh" else o.reason_en]
-                                  for o in items]
+    sheet["A1"].value = as_text_rows([head] + [[status[o.status(day)], o.due_date, o.days_overdue(day),
+                                                o.customer_id, o.customer_name, o.rule,
+                                                o.reason if lang == "zh" else o.reason_en] for o in items])
     for i, o in enumerate(items, start=2):
         if o.status(day) != "upcoming":
             sheet[f"A{i}:{column_letter(6)}{i}"].color = RED if o.status(day) == "overdue" else AMBER

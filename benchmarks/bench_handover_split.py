@@ -33,10 +33,15 @@ def main(per_owner: int = 600) -> None:
             ("handover", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/new.xlsx", as_of=day)),
             ("split", lambda: api.split(str(path), f"{tmp}/split", as_of=day)),
             ("split --password", lambda: api.split(str(path), f"{tmp}/split_pw", as_of=day, password="pw")),
+            # every text of every record through the phone finder (privacy.staff_view): against "split"
+            ("split --staff-variant", lambda: api.split(str(path), f"{tmp}/split_sv", as_of=day,
+                                                        staff_variant=True)),
+            ("due --mask-phones", lambda: api.due(str(path), day, out=f"{tmp}/due_m.xlsx", mask_phones=True)),
+            ("due", lambda: api.due(str(path), day, out=f"{tmp}/due.xlsx")),
         ]:
             t = time.perf_counter()
             fn()
-            print(f"{label:18s} {time.perf_counter() - t:6.2f} s")
+            print(f"{label:22s} {time.perf_counter() - t:6.2f} s")
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ _SEP = r"[\s.\-/\u3000\u00a0]{0,3}"
 # A mainland mobile (optionally +86/0086) or a landline with area code, digits ASCII after _fold.
 PHONE_IN_TEXT = re.compile(
     r"(?<![\d*])(?:(?:\+|00)?86" + _SEP + r")?(?:1[3-9]\d(?:" + _SEP + r"\d){8}"
-    r"|[(（]?0\d{2,3}[)）]?" + _SEP + r"\d(?:" + _SEP + r"\d){6,7})(?![\d*])"
+    r"|(?:[(（]0\d{2,3}[)）]|0\d{2,3})" + _SEP + r"\d(?:" + _SEP + r"\d){6,7})(?![\d*])"
 )
 _MASKED = re.compile(r"^(?:\d{3}|0\d{2,3}-)?\*+\d{0,4}$")
 MIN_DIGITS = 7
@@ -55,7 +55,7 @@ def find_phones(text: str) -> list[tuple[int, int]]:
     """(start, end) of every phone number in ``text``, in order, not overlapping."""
     if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
         return []
-    spans = [(m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(
+    spans = [_balanced(text, m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(
         text, "CN", leniency=phonenumbers.Leniency.VALID)]
     spans += [m.span() for m in PHONE_IN_TEXT.finditer(_fold(text))]
     out: list[tuple[int, int]] = []
@@ -65,6 +65,14 @@ def find_phones(text: str) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
+    """The matcher takes a bracket before a number even when it is never closed (「（电话 x」):
+    leave such a bracket to the text around it."""
+    if text[start] in "(（" and not any(ch in ")）" for ch in text[start:end]):
+        start += 1
+    return start, end
 
 
 @functools.lru_cache(maxsize=65536)

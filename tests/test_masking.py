@@ -140,3 +140,54 @@ def test_the_staff_variant_leaks_no_planted_number(hostile, tmp_path):
 
     wb = openpyxl.load_workbook(book)
     assert "待回访" in wb.sheetnames and wb["待回访"].max_row > 2   # the open issues are listed, masked
+
+
+# --- the phone finder as a rule (hypothesis) ------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from followup_xl.privacy import mask_text  # noqa: E402
+
+SEPARATORS = st.sampled_from(["", " ", "  ", ".", "-", "\u3000", " - "])
+WORDS = st.text(alphabet=st.sampled_from(list("请回电客户说改用号码或者打找王经理abcXYZ，。：（）")), max_size=8)
+
+
+@st.composite
+def typed_mobiles(draw):
+    digits = "1" + draw(st.sampled_from("3456789")) + "".join(draw(st.lists(
+        st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    a, b = draw(SEPARATORS), draw(SEPARATORS)
+    typed = f"{digits[:3]}{a}{digits[3:7]}{b}{digits[7:]}"
+    if draw(st.booleans()):
+        typed = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in typed)   # full-width
+    if draw(st.booleans()):
+        typed = draw(st.sampled_from(["+86 ", "+86", "0086 ", "86-"])) + typed
+    return digits, typed
+
+
+@st.composite
+def typed_landlines(draw):
+    area = draw(st.sampled_from(["010", "020", "021", "0755", "0571", "0898"]))
+    local = draw(st.sampled_from("2345678")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
+                                                                      min_size=7, max_size=7)))
+    left, right = draw(st.sampled_from([("", ""), ("(", ")"), ("（", "）")]))
+    return area + local, f"{left}{area}{right}{draw(SEPARATORS) if not left else ''}{local}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(phone=st.one_of(typed_mobiles(), typed_landlines()), before=WORDS, after=WORDS)
+def test_a_phone_typed_any_way_inside_any_text_is_masked(phone, before, after):
+    digits, typed = phone
+    masked = mask_text(f"{before}{typed}{after}")
+    flat = _digits_only(masked)
+    assert digits not in flat and digits[-8:] not in flat, (typed, masked)
+    assert masked.startswith(before) and masked.endswith(after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)), words=WORDS, n=st.integers(0, 999_999))
+def test_dates_amounts_and_short_numbers_are_left_alone(day, words, n):
+    for text in (f"{words}应于{day.isoformat()}回访", f"{words}{day:%Y年%m月%d日}", f"金额 {n} 元{words}",
+                 f"编号K{n}{words}"):
+        assert mask_text(text) == text

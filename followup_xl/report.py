@@ -18,7 +18,8 @@ Definitions (the report's 说明 sheet repeats them; the reconciliation test rec
   follow-up (not anonymous, not withdrawn, not closed without a call — V17 asks for its 办结说明 —,
   customer neither void nor 停止回访), and how many
   of them were followed up by the month's end.
-* overdue at month end — planned kinds of follow-up still open on the last day, due before it.
+* overdue at month end — planned kinds of follow-up still open on the last day, due before it, and
+  still inside their window (not missed).
 * percentages to 0.1 and averages to 0.01, the exact ratio rounded half to even (rollup's SQL
   computes the same figures: followup_xl/data/sql/rollup_month.sql).
 """
@@ -127,8 +128,10 @@ def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start:
 
 
 def overdue_at(obligations: Iterable[Obligation], end: dt.date) -> int:
-    """Follow-ups (the planned kinds) still open at the month's last day and due before it."""
-    return sum(1 for o in obligations if o.rule in CALL_RULES and o.customer_id and o.is_open and o.due_date < end)
+    """Follow-ups (the planned kinds) still open at the month's last day, due before it and not yet
+    missed (an item past its window is 逾期未办, no longer overdue)."""
+    return sum(1 for o in obligations if o.rule in CALL_RULES and o.customer_id and o.is_open and o.due_date < end
+               and not o.missed(end))
 
 
 def headline(items: list[Item], calls: list[Call]) -> dict:

@@ -293,3 +293,11 @@ def test_escalations_are_on_the_managers_schedule_page(tmp_path):
     cells = [[c.value for c in row] for row in ws.iter_rows()]
     title = next(i for i, row in enumerate(cells) if row[0] and str(row[0]).startswith("须上报主管"))
     assert cells[title + 2][:2] == ["张伟", "K4"] and cells[title + 2][4] == "P2"
+
+
+def test_overdue_at_month_end_leaves_out_missed_items():
+    from followup_xl.report import overdue_at
+
+    obls = [_o("P6", "2026-10-12", "2026-10-26"), _o("P6", "2026-10-19", "2026-10-31", cid="K2"),
+            _o("P2", "2026-09-07", cid="K3"), _o("P6", "2026-10-20", "2026-11-03", sat="2026-10-22", cid="K4")]
+    assert overdue_at(obls, D("2026-10-31")) == 2      # K2 (window ends that day) and the complaint K3

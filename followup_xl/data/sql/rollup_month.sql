@@ -74,10 +74,11 @@ coverage AS (        -- P2–P4: triggers in the month, followed up by its end
            count(*) FILTER (WHERE rule = 'P4' AND satisfied_on <= $month_end) AS activities_followed
     FROM snapshot WHERE trigger_date BETWEEN $month_start AND $month_end GROUP BY office
 ),
-overdue AS (         -- still open on the last day, due before it
+overdue AS (         -- still open on the last day, due before it, not yet missed (past lapse_date)
     SELECT office, count(*) AS overdue_at_month_end FROM snapshot
     WHERE rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P11', 'P13', 'P14')
       AND coalesce(customer_id, '') <> '' AND satisfied_on IS NULL AND due_date < $month_end
+      AND NOT coalesce(lapse_date < $month_end, FALSE)
     GROUP BY office
 ),
 counts AS (

@@ -7,8 +7,9 @@ python3-uno), not the project's venv:
 
 For each book (a test copy; it is never saved): which VBA modules LibreOffice's
 VBA-compatible Basic compiles, then — with xlwings' RunPython replaced by a stub that
-records its argument, the status bar and the active sheet — what FollowUp.Validate and
-FollowUp.RefreshDue do. LibreOffice reports neither compile nor run-time errors of
+records its argument, the status bar text and the active sheet — what each public Sub of
+our modules does (FollowUp.Validate and .RefreshDue; the 管理台's Manager.*). LibreOffice
+reports neither compile nor run-time errors of
 document macros through UNO (the call returns normally), so compiling is proven by a
 probe function in the same library: LibreOffice compiles every module of a library
 before running any of it, and the probe answers only if all of them compiled.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,25 +29,38 @@ import time
 import uno  # noqa: I001  (LibreOffice's Python-UNO bridge)
 from com.sun.star.beans import PropertyValue
 
-MACROS = ["FollowUp.Validate", "FollowUp.RefreshDue"]
+OURS = ("FollowUp", "Manager")   # our modules; every public `Sub X()` in them is run
 RESULT_SHEETS = {"zh": ["问题清单", "待回访"], "en": ["Issues", "Due"]}
 HOME = {"zh": "首页", "en": "Home"}
 HEADER = "Rem Attribute VBA_ModuleType=VBAModule\nOption VBASupport 1\n"
 PROBE = HEADER + 'Public Function FollowUpXlAlive()\n    FollowUpXlAlive = "compiled"\nEnd Function\n'
-# Stands in for xlwings' RunPython: remembers each call with the status bar text and the
-# active sheet at that moment (what the person sees while Python runs).
+# Stands in for xlwings' RunPython: remembers each call with the status bar (LibreOffice reads
+# it back as False) and the active sheet at that moment (what the person sees while Python runs).
 STUB = HEADER + """Public FollowUpXlCalls As String
+Public FollowUpXlStatus As String
 
 Public Function RunPython(PythonCommand As String)
-    FollowUpXlCalls = FollowUpXlCalls & PythonCommand & Chr(9) & Application.StatusBar & Chr(9) & _
+    FollowUpXlCalls = FollowUpXlCalls & PythonCommand & Chr(9) & FollowUpXlStatus & Chr(9) & _
         ActiveSheet.Name & Chr(10)
 End Function
 
+Public Sub FollowUpXlSetStatusBar(value As Variant)
+    If VarType(value) = vbBoolean Then
+        FollowUpXlStatus = ""
+    Else
+        FollowUpXlStatus = value
+    End If
+End Sub
+
 Public Function FollowUpXlState() As String
-    FollowUpXlState = FollowUpXlCalls & "=" & Chr(9) & Application.StatusBar & Chr(9) & ActiveSheet.Name
+    FollowUpXlState = FollowUpXlCalls & "=" & Chr(9) & FollowUpXlStatus & Chr(9) & ActiveSheet.Name
     FollowUpXlCalls = ""
 End Function
 """
+# Application.StatusBar reads back False in LibreOffice, and setting it on a hidden document
+# now and then crashes soffice 7.4 headless: in the test copy (after the compile check of the
+# original), our modules set the status bar through the stub, which remembers the text.
+STATUS_BAR = re.compile(r"\bApplication\.StatusBar\s*=\s*")
 XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -107,29 +122,39 @@ def run_book(desktop, path: str) -> dict:
         lib = doc.BasicLibraries.getByName("VBAProject")
         modules = list(lib.getElementNames())
         out["modules"] = modules
+        ours = [m for m in OURS if m in modules]
         out["compiles"] = {m: _compiles(doc, i, m, lib.getByName(m)) for i, m in enumerate(modules)
-                           if m in ("FollowUp", "xlwings", "Dictionary", "Module1")}
-        out["followup_source"] = lib.getByName("FollowUp") if "FollowUp" in modules else None
+                           if m in (*OURS, "xlwings", "Dictionary", "Module1")}
+        out["sources"] = {m: lib.getByName(m) for m in ours}
         # The test copy: RunPython becomes the stub; modules LibreOffice cannot compile
         # (conditional compilation, see the README's release check) are left out.
         lib.replaceByName("xlwings", STUB) if "xlwings" in modules else lib.insertByName("xlwings", STUB)
-        out["left_out"] = [m for m, ok in out["compiles"].items() if not ok and m not in ("FollowUp", "xlwings")]
+        out["left_out"] = [m for m, ok in out["compiles"].items() if not ok and m not in (*OURS, "xlwings")]
         for m in out["left_out"]:
             lib.removeByName(m)
+        out["status_bar_rewritten"] = 0
+        for m in ours:
+            source, n = STATUS_BAR.subn("FollowUpXlSetStatusBar ", out["sources"][m])
+            lib.replaceByName(m, source)
+            out["status_bar_rewritten"] += n
         lib.insertByName("FollowUpXlProbe", PROBE)
         alive, _ = _call(doc, "VBAProject", "FollowUpXlProbe.FollowUpXlAlive")
         out["library_compiles"] = alive == "compiled"
         names = list(doc.Sheets.getElementNames())
         lang = "en" if "Customers" in names and "客户名录簿" not in names else "zh"
         out["lang"] = lang
-        for i, sheet in enumerate(RESULT_SHEETS[lang]):   # what the Python side would have created
-            if sheet not in names:
-                doc.Sheets.insertNewByName(sheet, i)
+        if "FollowUp" in ours:
+            for i, sheet in enumerate(RESULT_SHEETS[lang]):   # what the Python side would have created
+                if sheet not in names:
+                    doc.Sheets.insertNewByName(sheet, i)
         controller = doc.getCurrentController()
+        first = controller.getActiveSheet().getName()
+        home = HOME[lang] if "FollowUp" in ours else first
+        macros = [f"{m}.{sub}" for m in ours for sub in re.findall(r"^Sub (\w+)\(\)", out["sources"][m], re.M)]
         runs = []
-        for macro in MACROS:
-            if doc.Sheets.hasByName(HOME[lang]):
-                controller.setActiveSheet(doc.Sheets.getByName(HOME[lang]))
+        for macro in macros:
+            if doc.Sheets.hasByName(home):
+                controller.setActiveSheet(doc.Sheets.getByName(home))
             _, error = _call(doc, "VBAProject", macro)
             state, _ = _call(doc, "VBAProject", "xlwings.FollowUpXlState")
             runs.append({"macro": macro, "error": error, **_parse_state(state),
@@ -140,12 +165,14 @@ def run_book(desktop, path: str) -> dict:
         doc.close(True)
 
 
-def main(paths: list[str]) -> int:
+def _in_fresh_soffice(path: str, n: int) -> dict:
+    """One book in its own soffice (private profile that allows macros): a crash or a stuck
+    document cannot spoil the next book."""
     profile = tempfile.mkdtemp(prefix="lo-vba-")
     os.makedirs(os.path.join(profile, "user"))
     with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w", encoding="utf-8") as f:
         f.write(XCU)
-    pipe = f"followupxl{os.getpid()}"
+    pipe = f"followupxl{os.getpid()}n{n}"
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     proc = subprocess.Popen([exe, f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}", "--headless",
                              "--norestore", "--invisible", f"--accept=pipe,name={pipe};urp;"],
@@ -164,17 +191,38 @@ def main(paths: list[str]) -> int:
                     raise
                 time.sleep(0.1)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        results = [run_book(desktop, p) for p in paths]
-        json.dump(results, sys.stdout, ensure_ascii=False)
-        return 0
+        copy = os.path.join(profile, os.path.basename(path))   # LibreOffice's lock file goes beside the copy
+        shutil.copy(path, copy)
+        result = run_book(desktop, copy)
+        result["path"] = path
+        return result
     finally:
         try:
             if desktop is not None:
                 desktop.terminate()
             proc.wait(timeout=30)
-        except Exception:  # noqa: BLE001
-            os.killpg(proc.pid, 9)
+        except Exception:  # noqa: BLE001  (already gone, or stuck)
+            try:
+                os.killpg(proc.pid, 9)
+            except ProcessLookupError:
+                pass
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def main(paths: list[str]) -> int:
+    results = []
+    for n, path in enumerate(paths):
+        for attempt in range(3):   # soffice 7.4 headless now and then dies mid-run: try that book again
+            try:
+                result = _in_fresh_soffice(path, 3 * n + attempt)
+            except Exception as e:  # noqa: BLE001
+                result = {"path": path, "error": f"soffice failed: {type(e).__name__}: {e}"}
+            result["attempts"] = attempt + 1
+            if not str(result.get("error", "")).startswith(("soffice failed", "LibreOffice could not open")):
+                break
+        results.append(result)
+    json.dump(results, sys.stdout, ensure_ascii=False)
+    return 0
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from followup_xl.io.manager_writer import BUTTONS as MANAGER_BUTTONS
+from followup_xl.io.manager_writer import write_manager_workbook
 from followup_xl.io.template import write_staff_workbook
-from followup_xl.xl import vba
+from followup_xl.xl import button, manager, vba
 
 import libreoffice as lo
 
@@ -28,6 +30,8 @@ COMMANDS = {"FollowUp.Validate": "import followup_xl.xl.button as b; b.validate_
 SHOWS = {"zh": {"FollowUp.Validate": "问题清单", "FollowUp.RefreshDue": "待回访"},
          "en": {"FollowUp.Validate": "Issues", "FollowUp.RefreshDue": "Due"}}
 HOME = {"zh": "首页", "en": "Home"}
+BUSY = {"zh": {"FollowUp.Validate": "正在校验…", "FollowUp.RefreshDue": "正在刷新待回访…"},
+        "en": {"FollowUp.Validate": "Checking this workbook...", "FollowUp.RefreshDue": "Refreshing the due list..."}}
 
 
 def uno_python() -> str:
@@ -43,12 +47,13 @@ def uno_python() -> str:
 
 def run_in_libreoffice(paths: list[Path]) -> dict[str, dict]:
     exe = uno_python()
-    for attempt in range(2):   # a crashed soffice is retried once; a compile error is not a crash
-        proc = subprocess.run([exe, str(HERE / "lo_vba.py"), *map(str, paths)],
-                              capture_output=True, text=True, timeout=600)
-        if proc.returncode == 0:
-            return {Path(r["path"]).name: r for r in json.loads(proc.stdout)}
-    raise AssertionError(f"lo_vba.py failed: {proc.stderr[-2000:]}")
+    proc = subprocess.run([exe, str(HERE / "lo_vba.py"), *map(str, paths)],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"lo_vba.py failed: {proc.stderr[-2000:]}"
+    results = {Path(r["path"]).name: r for r in json.loads(proc.stdout)}
+    for name, r in results.items():
+        assert "error" not in r, (name, r["error"])
+    return results
 
 
 def assert_buttons_run(result: dict, lang: str) -> None:
@@ -62,6 +67,8 @@ def assert_buttons_run(result: dict, lang: str) -> None:
         assert run["error"] is None, run
         assert [c["command"] for c in run["calls"]] == [COMMANDS[macro]], run
         assert run["calls"][0]["active_sheet"] == HOME[lang]
+        assert run["calls"][0]["status_bar"] == BUSY[lang][macro], run   # while Python runs…
+        assert run["status_bar_after"] == "", run                          # …then handed back
         assert run["active_sheet_after"] == run["active_sheet_uno"] == SHOWS[lang][macro], run
 
 
@@ -82,24 +89,44 @@ def lo_results(tmp_path_factory):
     finally:
         mp.undo()
         vba.vba_project_bin.cache_clear()
-    return run_in_libreoffice([Path(good["zh"]), Path(good["en"]), Path(broken)])
+    manager = write_manager_workbook(folder / "manager.xlsm", "zh")
+    return run_in_libreoffice([Path(good["zh"]), Path(good["en"]), Path(broken), Path(manager)])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_buttons_compile_and_call_python_in_libreoffice(lo_results, lang):
     result = lo_results[f"{lang}.xlsm"]
     assert_buttons_run(result, lang)
-    assert result["followup_source"].replace("\r\n", "\n").strip().endswith(
+    assert result["sources"]["FollowUp"].replace("\r\n", "\n").strip().endswith(
         vba.module_source().replace("\r\n", "\n").strip().split("Option Explicit", 1)[1].strip())
 
 
 def test_planted_syntax_error_fails_the_test(lo_results):
     result = lo_results["broken.xlsm"]
-    assert "End Sbu" in result["followup_source"]     # the copy really carries the error
+    assert "End Sbu" in result["sources"]["FollowUp"]     # the copy really carries the error
     assert result["compiles"]["FollowUp"] is False
     with pytest.raises(AssertionError):
         assert_buttons_run(result, "zh")
     assert all(run["calls"] == [] for run in result["runs"])   # nothing reached Python
+
+
+def test_every_command_names_a_python_function_that_exists():
+    for macro, command in COMMANDS.items():
+        assert callable(getattr(button, command.rsplit("b.", 1)[1].rstrip("()")))
+
+
+def test_manager_buttons_compile_and_call_python_in_libreoffice(lo_results):
+    """The 管理台 (macros/Manager.bas): compiles, and each button's Sub passes one command that
+    imports followup_xl.xl.manager and calls a function that exists there."""
+    result = lo_results["manager.xlsm"]
+    assert result["compiles"]["Manager"] and result["library_compiles"], result["left_out"]
+    runs = {run["macro"]: run for run in result["runs"]}
+    for _caption, macro in MANAGER_BUTTONS["zh"]:
+        run = runs[macro]
+        assert run["error"] is None and len(run["calls"]) == 1, run
+        m = re.fullmatch(r"import followup_xl\.xl\.manager as m; m\.(\w+)\(\)", run["calls"][0]["command"])
+        assert m and callable(getattr(manager, m.group(1), None)), run
+        assert run["calls"][0]["status_bar"].startswith("正在") and run["status_bar_after"] == "", run
 
 
 def test_libreoffice_cannot_compile_xlwings_own_modules(lo_results):

@@ -254,6 +254,13 @@ def test_a_failure_is_a_sentence_in_the_sheet(tmp_path):
     result = manager.report_button(xl)
     assert not result["ok"] and f"B{row_of('month')}" in result["error"]
     assert xl.app.statuses[-1] is False and len(log_rows(xl)) == 3
+    xl.sheets["运行记录"].delete()                          # removed by hand: the next run starts a new log
+    assert not manager.due_button(xl)["ok"]
+    assert [s.name for s in xl.sheets][:2] == ["操作", "运行记录"] and log_rows(xl)[0][1] == "待回访"
+    xl.sheets["操作"].name = "设置"                        # renamed by hand: a sentence, not a KeyError
+    result = manager.due_button(xl)
+    assert not result["ok"] and "找不到「操作」表" in result["error"] and "内部错误" not in result["error"]
+    assert "找不到「操作」表" in log_rows(xl)[-1][3] and "找不到「操作」表" in xl.app.alerts[-1][1]
 
 
 @pytest.mark.libreoffice

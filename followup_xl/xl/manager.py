@@ -129,6 +129,9 @@ class Settings:
 def read_settings(xl_book) -> Settings:
     """The settings by their labels in column A, so a moved row still counts."""
     lang = lang_of(xl_book)
+    if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
+        raise SettingError(f"找不到「{ACTIONS['zh']}」表（请不要改名或删除）",
+                           f"the {ACTIONS['en']!r} sheet is missing (keep its name)", path=xl_book.name)
     sheet = xl_book.sheets[ACTIONS[lang]]
     grid = sheet["A1:B40"].options(ndim=2).value or []
     labels = {s.label(lang): s.key for s in SETTINGS} | {s.zh: s.key for s in SETTINGS} | \
@@ -364,6 +367,10 @@ def _refresh_staff(xl_book, lang: str, master: str) -> None:
 
 
 def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
+    names = [s.name for s in xl_book.sheets]
+    if LOG[lang] not in names:     # deleted by hand: start a new log
+        log = xl_book.sheets.add(LOG[lang], after=xl_book.sheets[ACTIONS[lang]] if ACTIONS[lang] in names else None)
+        log["A1"].value = LOG_HEADERS[lang]
     log = xl_book.sheets[LOG[lang]]
     used = log.used_range
     row = max(used.row + len(used.options(ndim=2).value or []), 2)
@@ -379,6 +386,8 @@ def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
 
 
 def _write_result(xl_book, lang: str, name: str, outcome: dict) -> None:
+    if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
+        return   # the sheet is gone; the log and the alert still say what happened
     sheet = xl_book.sheets[ACTIONS[lang]]
     top = result_row() + 1
     sheet[f"A{top}:B{top + RESULT_ROWS - 1}"].value = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .atomic import atomic_output
-from .xlsx import Formats, new_workbook
+from .xlsx import Formats, new_workbook, print_setup
 
 ACTIONS = {"zh": "操作", "en": "Actions"}
 LOG = {"zh": "运行记录", "en": "Run log"}
@@ -148,6 +148,8 @@ def write_manager_workbook(path: str | os.PathLike, lang: str = "zh", today: dt.
         for j, h in enumerate(LOG_HEADERS[lang]):
             log.write_string(0, j, h, fmts.get("header"))
         log.freeze_panes(1, 0)
+        print_setup(ws, repeat_rows=None)
+        print_setup(log)
         heads = ["本周", "月份", "人员", "是否"] if zh else ["Weeks", "Months", "Staff", "Yes/no"]
         for j, h in enumerate(heads):
             lists.write_string(0, j, h, fmts.get("bold"))

@@ -290,3 +290,22 @@ def test_english_desk_says_it_in_english(tmp_path):
     xl.sheets["Actions"]["A4"].value = "收件箱"                      # a renamed label is named, not guessed
     result = manager.merge_button(xl)
     assert not result["ok"] and "Inbox folder" in result["error"]
+
+
+def test_english_desk_runs_the_week_in_english(tmp_path, office_dir):
+    _, out = cli("init", tmp_path, "--manager", "--lang", "en")
+    for f in sorted(office_dir.glob("*.xlsx"))[:2]:
+        shutil.copy(f, tmp_path / "inbox" / f.name)
+    xl = FakeBook(out["written"][0])
+    xl.sheets["Actions"][f"B{row_of('as_of')}"].value = dt.datetime(2026, 11, 22)
+    assert manager.merge_button(xl)["ok"]
+    code, theirs = cli("merge", tmp_path / "inbox", "-o", tmp_path / "m.xlsx", "--lang", "en")
+    assert values(tmp_path / "output" / "master_2026-11-22.xlsx") == values(tmp_path / "m.xlsx")
+    result = manager.due_button(xl)
+    code, due = cli("due", tmp_path / "output" / "master_2026-11-22.xlsx", "--as-of", AS_OF, "--lang", "en",
+                    "-o", tmp_path / "d.xlsx")
+    assert values(tmp_path / "output" / "due_2026-11-22.xlsx") == values(tmp_path / "d.xlsx")
+    shown = {r[0]: r[1] for r in xl.sheets["Actions"][f"A{result_row() + 1}:B{result_row() + 6}"]
+             .options(ndim=2).value if r[0]}
+    assert shown["Job"] == "Due list" and shown["Overdue"] == sum(i["status"] == "overdue" for i in due["items"])
+    assert xl.sheets["Run log"].used_range.options(ndim=2).value[-1][2] == "done"

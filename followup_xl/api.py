@@ -195,49 +195,87 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
 
 
 def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", as_of=None,
-          row_limit: int | None = None, on_progress=None, archive_over: int | None = None) -> dict:
+          row_limit: int | None = None, on_progress=None, archive_over: int | None = None,
+          masters: list[str] = ()) -> dict:
     """Merge staff books (files or folders) into one master at ``out``.
 
     Returns the JSON contract of `followup-xl merge`; ``exit_code`` says 0 (all merged),
     1 (master written, some inputs failed — or nothing written with ``strict``),
     2 (nothing could be read). ``on_progress(kind, n)`` is told of files read and rows merged.
     Past ``archive_over`` calls, closed years are kept beside the master (io/history.py).
+    A master this tool wrote is recognised by its marker; ``masters`` names older ones
+    (written before the marker) that are to be trusted all the same.
     """
     from .io.gcpause import gc_paused
 
     with gc_paused():
-        return _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over)
+        return _merge(list(inputs) + [m for m in masters if m not in inputs], out, strict, lang, row_limit,
+                      on_progress, archive_over, as_of, list(masters))
 
 
-def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over) -> dict:
+def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_of=None, masters=()) -> dict:
+    import datetime as _dt
+
+    from . import fingerprint, schema
     from .batch import discover, read_input
     from .errors import UsageError
     from .io.atomic import check_output
+    from .io.changelog import read_change_sheets
+    from .io.filekind import read_kind
+    from .io.handover_writer import read_log, write_log_sheet
     from .io.history import ARCHIVE_OVER
     from .io.master import EXCEL_ROW_LIMIT, write_master
     from .merge import merge_books
+    from .normalize import parser_for
+    from .settings import policy_for_book
 
     items = discover(inputs)
     if not items:
         raise UsageError("没有找到任何工作簿（.xlsx/.xlsm）", "no workbooks (.xlsx/.xlsm) found in the inputs")
     check_output(out, [i.path for i in items])
+    named = {os.path.realpath(m) for m in masters}
     for item in items:
         if item.status == "pending":
+            item.master = os.path.realpath(item.path) in named or read_kind(item.path) == "master"
             read_input(item, lang)
         if on_progress:
             on_progress("file", 1)
     good = [i for i in items if i.status == "merged"]
     failed = [i for i in items if i.status == "error"]
-    result = merge_books([(os.path.basename(i.path), i.book) for i in good])
+    day = as_of or _dt.date.today()
+    base = [i for i in good if i.master]
+    log, decisions, handovers, tampered = [], [], [], []
+    for i in base:
+        got_log, got_pending = read_change_sheets(i.path)
+        log += [entry for entry in got_log if entry not in log]
+        decisions += [d for d in got_pending if d not in decisions]
+        handovers += [row for row in read_log(i.path) if row not in handovers]
+        tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
+    policy = policy_for_book(base[0].book) if base else None
+
+    def parse(key, field, value):
+        return parser_for(schema.BY_KEY[key].column(field))(value)
+
+    labels = [(os.path.basename(i.path), i.book) for i in good]
+    result = merge_books(labels, {os.path.basename(i.path) for i in base}, as_of=day,
+                         lock_days=policy.lock_days if policy else 30,
+                         decisions=[(ch, ok) for _d, ch, ok in decisions], history=[ch for _d, ch in log],
+                         parse=parse)
     for i in good:
         added = result.added.get(os.path.basename(i.path), {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
+    warnings = [zh if lang == "zh" else en for zh, en in result.notes]
+    warnings += [i.reason for i in good if i.reason]
     payload = {
         "master": out,
         "inputs": [i.to_dict() for i in items],
         "customers": len(result.book.customers), "calls": len(result.book.calls), "events": len(result.book.events),
         "duplicates_dropped": result.duplicates_dropped,
         "conflicts": [c.to_dict() for c in result.conflicts],
+        "changes": [c.to_dict() for c in result.changes],
+        "pending": len(result.pending),
+        "tampered": [m.to_dict(lang) for m in tampered],
+        "warnings": warnings,
         "written": False,
     }
     if not good:
@@ -246,14 +284,28 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over) -> d
     if failed and strict:
         payload["exit_code"] = 1
         return payload
+    since = {ch.key(): d for d, ch, _ok in decisions}
+    pending = [(since.get(ch.key(), day.isoformat()), ch) for ch in result.pending]
+    changes = (log + [(day.isoformat(), ch) for ch in result.changes], pending)
     rows = [{**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}} for i in items]
     write_master(out, result.book, payload["conflicts"], rows, lang, row_limit or EXCEL_ROW_LIMIT,
                  protect_inputs=[i.path for i in items],
                  on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
-                 archive_over=ARCHIVE_OVER if archive_over is None else archive_over)
+                 archive_over=ARCHIVE_OVER if archive_over is None else archive_over, changes=changes,
+                 extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang)) if handovers else None)
     payload["written"] = True
     payload["exit_code"] = 1 if failed else 0
     return payload
+
+
+def verify(path: str, lang: str = "zh") -> dict:
+    """Rows of a master whose content no longer matches the 校验码 it was written with."""
+    from . import fingerprint
+
+    book = read_book(path, provenance=False)
+    found, checked = fingerprint.check(book, os.path.basename(path))
+    return {"master": path, "checked": checked, "mismatches": [m.to_dict(lang) for m in found],
+            "exit_code": 1 if found else 0}
 
 
 def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",

@@ -27,16 +27,18 @@ class Input:
     book: Book | None = None
     sha256: str = ""
     cache: dict = field(default_factory=dict)    # a master read through its Parquet cache: hit, or why not
+    master: bool = False             # a master this tool wrote (or named with --master): provenance believed
     counts: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         d = {"path": self.path, "status": self.status, "customers": self.counts.get("customers"),
              "calls": self.counts.get("calls"), "events": self.counts.get("events"),
              "error": self.reason if self.status == "error" else None, "sha256": self.sha256 or None}
-        if self.status == "ignored":
+        if self.status == "ignored" or (self.status == "merged" and self.reason):
             d["note"] = self.reason
         if self.cache.get("status", "not-a-master") != "not-a-master":
             d["cache"] = self.cache["status"]     # hit, absent, stale, tampered, other-version
+        d["master"] = self.master
         return d
 
 
@@ -86,18 +88,33 @@ def sha256(path: str) -> str:
 
 
 def read_input(item: Input, lang: str = "zh") -> Input:
-    """Read one input; a failure is recorded on the item with its sentence, never raised."""
+    """Read one input; a failure is recorded on the item with its sentence, never raised.
+
+    Only a master's provenance columns and history archive are believed: a staff book's
+    rows are that book's rows, whatever its 来源文件 column says.
+    """
     try:
         item.sha256 = sha256(item.path)
     except OSError:
         pass
     try:
-        item.book = cached_read(item.path, label=os.path.basename(item.path), write=False)
-        item.cache = dict(last_status)
+        item.book = cached_read(item.path, label=os.path.basename(item.path), write=False, provenance=item.master)
+        if item.master:
+            item.cache = dict(last_status)
     except FollowupError as exc:
         item.status, item.reason = "error", exc.message(lang)
         return item
     b = item.book
     item.counts = {"customers": len(b.customers), "calls": len(b.calls), "events": len(b.events)}
     item.status = "merged"
+    if not item.master and looks_like_old_master(b):
+        item.reason = ("像是旧版本写出的总表（有来源列和来源表、没有总表标记），已当作员工工作簿合并；"
+                       "若它是上周的总表，请用 --master 指明") if lang == "zh" else (
+            "looks like a master written by an older version (provenance columns and a 来源 sheet, no master "
+            "marker): merged as a staff book; if it is last week's master, name it with --master")
     return item
+
+
+def looks_like_old_master(book: Book) -> bool:
+    info = book.sheet_info("customers")
+    return bool(info and "src_file" in info.columns and any(n in ("来源", "Inputs") for n in book.ignored_sheets))

@@ -1,23 +1,26 @@
-"""Merging staff books into one master: identity, duplicates and conflicts (REQUIREMENTS B1).
+"""Merging staff books into one master: identity, time, trust (REQUIREMENTS B1, B4).
 
 Pure: takes Books already read, returns one Book plus what happened. Rules:
 
-* A call with a 记录编号 is that record; without one, its content (customer, date,
-  time, method, type, caller, content) identifies it. The same call arriving twice
-  is kept once (counted in ``duplicates_dropped``); the same 记录编号 with different
-  content is a conflict (the first version in input order is kept).
-* A customer with the same id and the same details is one customer. The same id
-  with different details is a conflict: the master keeps the version from the
-  owner's own book (the book in which most customers belong to that owner), else
-  the most complete version, else the first in input order — and says why.
-* The same normalised phone under two ids is a conflict: both customers are kept
-  (they may be two people sharing a landline) and the clash is listed.
-* Events by 事项编号 (else content); staff by name; rules from the first book
-  that has them; office holidays are the union.
-* Records keep their original provenance: a record read from an earlier master
-  keeps the staff book, sheet and row it first came from, and earlier masters
-  are merged first, so a re-merge keeps the versions the master already has
-  (and its archived years stay unchanged).
+* A record is known by its id (客户编号, 记录编号, 事项编号); a row without one by
+  its content. The same record arriving twice is kept once.
+* The master (last week's, written by this tool) is the base. A staff book is the
+  newer version of the records it may change: its values win, field by field, and
+  every change is listed (``changes``). A book may change only what belongs to its
+  owner (the 负责人 most of its customers have): customers whose 负责人 in the
+  master is that person, and their calls and triggers. Anything else that differs
+  is a conflict for the manager, never applied.
+* A call that was reviewed (审核人 filled) or is older than the lock period is not
+  changed silently: the edit is held as pending until the manager approves it.
+* A row missing from its owner's book stays in the master (retention, B4) and is
+  listed as deleted in the book.
+* A masked value (138****5678, from ``split --staff-variant``) never replaces a
+  real one.
+* Rules, staff and holidays come from the master; a staff book's differing ones
+  are ignored with a note naming the book. Without a master (the first merge)
+  the version most books agree on is taken.
+* Without a master, two books with the same id and different details are a
+  conflict: the owner's own book wins, else the most complete, else the first.
 * Nothing is dropped for age: retention only ever keeps (B4).
 """
 
@@ -26,16 +29,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from .models import Book, Call, Customer, Event, Record
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
 EVENT_KEY = ("customer_id", "event_type", "event_date", "description")
+KIND = {"customers": "customer", "calls": "call", "events": "event"}
+SHEET_OF = {v: k for k, v in KIND.items()}
 
 
 @dataclass
 class Conflict:
-    kind: str                 # customer_id | phone | call_id | event_id
+    kind: str                 # customer_id | phone | call_id | event_id | not_owner
     customer_id: str
     sources: list[str]
     kept: str
@@ -47,11 +53,57 @@ class Conflict:
 
 
 @dataclass
+class Change:
+    """One field of one record changed (or proposed, or a row gone from its book)."""
+
+    kind: str                 # customer | call | event
+    id: str
+    field: str                # the column header ("" for a whole row)
+    old: Any
+    new: Any
+    source: str               # book › sheet › row
+    who: str                  # the book's owner
+    status: str               # applied | pending | approved | refused | deleted | added
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "id": self.id, "field": self.field, "old": plain(self.old),
+                "new": plain(self.new), "source": self.source, "who": self.who, "status": self.status}
+
+    def key(self) -> tuple:
+        return (self.kind, self.id, self.field, text(self.old), text(self.new))
+
+
+@dataclass
 class MergeResult:
     book: Book
     conflicts: list[Conflict] = field(default_factory=list)
     duplicates_dropped: int = 0
     added: dict[str, dict[str, int]] = field(default_factory=dict)   # input label → rows new to the master
+    changes: list[Change] = field(default_factory=list)              # this run's
+    pending: list[Change] = field(default_factory=list)              # all edits waiting for approval
+    notes: list[tuple[str, str]] = field(default_factory=list)       # (zh, en) one line each
+
+
+def plain(v: Any) -> Any:
+    """A value for JSON: dates as ISO text, everything else as is."""
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    return v
+
+
+def text(v: Any) -> str:
+    """A value compared as the change log writes it (numbers from a sheet read back as floats)."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, (dt.datetime,)):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    return str(v)
 
 
 def where(r: Record) -> str:
@@ -63,102 +115,382 @@ def _content(r: Record, keys) -> tuple:
     return tuple(r.raw(k) for k in keys)
 
 
-def _details(c: Customer) -> tuple:
-    return tuple(c.raw(k) for k in c.SHEET.keys)
+def _details(c: Record) -> tuple:
+    return tuple(c.raw(k) for k in c.SHEET.keys) + (tuple(sorted((k, text(v)) for k, v in c.extra.items())),)
 
 
-def _book_owner(book: Book) -> str | None:
-    owners = Counter(c.owner for c in book.customers if c.owner)
+def book_owner(book: Book) -> str | None:
+    """The person a staff book belongs to: the 负责人 most of its customers have (else its main caller)."""
+    owners = Counter((c.owner or "").strip() for c in book.customers if c.owner and c.owner.strip())
+    if not owners:
+        owners = Counter((k.caller or "").strip() for k in book.calls if k.caller and k.caller.strip())
     return owners.most_common(1)[0][0] if owners else None
 
 
-def merge_books(books: list[tuple[str, Book]]) -> MergeResult:
-    """Merge earlier masters first, then the rest in the given order (the caller sorts them)."""
-    books = sorted(books, key=lambda lb: not _is_master(lb[1], lb[0]))
-    out = Book(path="master")
-    result = MergeResult(out)
-    own_file: dict[str, str] = {}           # owner → the file that is their own book
-    for label, book in books:
-        owner = _book_owner(book)
-        if owner and owner not in own_file and not _is_master(book, label):
-            own_file[owner] = label
+def ident(key: str, r: Record) -> tuple | str:
+    if key == "customers":
+        return r.customer_id or f"(无编号) {where(r)}"
+    if key == "calls":
+        return ("id", r.record_id) if r.record_id else ("content", _content(r, CALL_KEY))
+    return ("id", r.event_id) if r.event_id else ("content", _content(r, EVENT_KEY))
 
-    customers: dict[str, list[tuple[str, Customer]]] = {}
-    calls: dict[object, Call] = {}
-    events: dict[object, Event] = {}
-    staff: dict[str, Record] = {}
-    holidays: dict[tuple, Record] = {}
+
+def label_id(key: str, r: Record) -> str:
+    if key == "customers":
+        return r.customer_id or ""
+    rid = r.record_id if key == "calls" else r.event_id
+    return rid or f"{r.customer_id or ''} {text(getattr(r, 'call_date' if key == 'calls' else 'event_date'))}".strip()
+
+
+def masks(old: Any, new: Any) -> bool:
+    """``new`` is a masked rendering (138****5678, 王**, a note with a masked phone) standing in for ``old``."""
+    return isinstance(new, str) and "**" in new and "**" not in text(old)
+
+
+# --- the first merge: a union of books ------------------------------------------------------------
+
+def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict]:
+    """Records of several books (masters, or the staff books of a first merge) by identity."""
+    own_file: dict[str, str] = {}
     for label, book in books:
-        added = {"customers": 0, "calls": 0, "events": 0}
+        owner = book_owner(book)
+        if owner and owner not in own_file:
+            own_file[owner] = label
+    customers: dict[str, list[tuple[str, Customer]]] = {}
+    out: dict[str, dict] = {"customers": {}, "calls": {}, "events": {}}
+    for label, book in books:
+        added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
         for c in book.customers:
-            key = c.customer_id or f"(无编号) {where(c)}"
-            versions = customers.setdefault(key, [])
+            versions = customers.setdefault(ident("customers", c), [])
             if any(_details(v) == _details(c) for _l, v in versions):
                 result.duplicates_dropped += 1
                 continue
             versions.append((label, c))
             added["customers"] += len(versions) == 1
-        for k in book.calls:
-            ident = ("id", k.record_id) if k.record_id else ("content", _content(k, CALL_KEY))
-            have = calls.get(ident)
-            if have is None:
-                calls[ident] = k
-                added["calls"] += 1
-            elif k.record_id and _content(have, CALL_KEY) != _content(k, CALL_KEY):
-                result.conflicts.append(Conflict("call_id", k.customer_id or "", [where(have), where(k)], where(have),
-                                                 f"记录编号{k.record_id}重复但内容不同，保留先读到的一条；另一条未并入，请核对"))
-            else:
-                result.duplicates_dropped += 1
-        for e in book.events:
-            ident = ("id", e.event_id) if e.event_id else ("content", _content(e, EVENT_KEY))
-            have = events.get(ident)
-            if have is None:
-                events[ident] = e
-                added["events"] += 1
-            elif e.event_id and _content(have, e.SHEET.keys) != _content(e, e.SHEET.keys):
-                result.conflicts.append(Conflict("event_id", e.customer_id or "", [where(have), where(e)], where(have),
-                                                 f"事项编号{e.event_id}重复但内容不同，保留先读到的一条"))
-            else:
-                result.duplicates_dropped += 1
-        for s in book.staff:
-            if s.name and s.name not in staff:
-                staff[s.name] = s
-        if book.rules and not out.rules:
-            out.rules = list(book.rules)
-        for h in book.holidays:
-            holidays.setdefault((h.date, h.kind), h)
-        result.added[label] = added
-
-    for cid, versions in sorted(customers.items()):
-        label, kept = versions[0]
+        for key, what in (("calls", "记录编号"), ("events", "事项编号")):
+            have_all = out[key]
+            for k in book.records(key):
+                i = ident(key, k)
+                have = have_all.get(i)
+                if have is None:
+                    have_all[i] = k
+                    added[key] += 1
+                elif i[0] == "id" and _details(have) != _details(k):
+                    kind = "call_id" if key == "calls" else "event_id"
+                    result.conflicts.append(Conflict(kind, k.customer_id or "", [where(have), where(k)], where(have),
+                                                     f"{what}{i[1]}重复但内容不同，保留先读到的一条；另一条未并入，请核对"))
+                else:
+                    result.duplicates_dropped += 1
+    for cid, versions in customers.items():
+        kept = versions[0][1]
         if len(versions) > 1:
             kept, why = _choose(versions, own_file)
             result.conflicts.append(Conflict("customer_id", cid, [where(v) for _l, v in versions], where(kept), why))
-        out.customers.append(kept)
-    _phone_clashes(out.customers, result)
-    out.calls = sorted(calls.values(), key=_call_order)
-    out.events = sorted(events.values(), key=lambda e: (e.event_date or dt.date.min, e.event_id or "", where(e)))
-    out.staff = list(staff.values())
-    out.holidays = sorted(holidays.values(), key=lambda h: (h.date or dt.date.min))
-    return result
-
-
-def _is_master(book: Book, label: str) -> bool:
-    """A master's records carry the staff book they came from, not the master's own name."""
-    return any(r.src and r.src.file and r.src.file != label for r in book.customers[:1])
+        out["customers"][cid] = kept
+    return out
 
 
 def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> tuple[Customer, str]:
     for label, c in versions:
-        src_file = c.src.file if c.src else label
-        if c.owner and own_file.get(c.owner) in (label, src_file):
+        if c.owner and own_file.get(c.owner.strip()) == label:
             return c, f"同一客户编号资料不一致：保留负责人{c.owner}本人工作簿中的版本"
+
     def filled(c: Customer) -> int:
-        return sum(1 for v in _details(c) if v not in (None, ""))
+        return sum(1 for v in _details(c)[:-1] if v not in (None, ""))
     best = max(versions, key=lambda lv: (filled(lv[1]), lv[1].verified_on or dt.date.min))
     if filled(best[1]) > min(filled(v) for _l, v in versions):
         return best[1], "同一客户编号资料不一致：保留填写最完整的版本"
     return versions[0][1], "同一客户编号资料不一致：保留最先读到的版本（输入按文件名排序）"
+
+
+# --- the weekly merge: staff books onto the master -----------------------------------------------
+
+@dataclass
+class _Ctx:
+    base: dict[str, dict]
+    owner_of: dict[str, str]          # customer id → 负责人 in the master
+    result: MergeResult
+    as_of: dt.date
+    lock_days: int
+    refused: set                      # Change.key() refused earlier: not proposed again
+    pending: dict                     # Change.key() → Change waiting for approval
+    new_versions: dict = field(default_factory=lambda: {"customers": {}, "calls": {}, "events": {}})
+    applied: dict = field(default_factory=dict)    # (sheet key, ident) → label of the book that changed it
+    with_master: bool = True
+
+
+def _present_columns(book: Book, key: str) -> dict[str, set]:
+    """sheet name → the fields (schema keys and extra headers) that sheet of the book has."""
+    return {info.name: set(info.columns) | set(info.extra_columns) for info in book.sheets.get(key, [])}
+
+
+def _field_header(key: str, f: str) -> str:
+    from . import schema
+
+    sheet = schema.BY_KEY[key]
+    return sheet.column(f).zh if f in sheet.keys else f
+
+
+def _diff(key: str, old: Record, new: Record, present: set | None) -> list[tuple[str, Any, Any]]:
+    """(field, old, new) for every field the book has and changed; masked values never count."""
+    out = []
+    for f in old.SHEET.keys:
+        if present is not None and f not in present:
+            continue
+        a, b = old.raw(f), new.raw(f)
+        if a != b and text(a) != text(b) and not masks(a, b):
+            out.append((f, a, b))
+    for h in dict.fromkeys([*old.extra, *new.extra]):
+        if present is not None and h not in present:
+            continue
+        a, b = old.extra.get(h), new.extra.get(h)
+        if text(a) != text(b) and not masks(a, b):
+            out.append((h, a, b))
+    return out
+
+
+def _apply(old: Record, new: Record, fields: list[str]) -> Record:
+    """``old`` with ``fields`` taken from ``new``; the row now comes from the book."""
+    values = {k: getattr(old, k) for k in old.SHEET.keys}
+    bad, extra = dict(old.bad), dict(old.extra)
+    for f in fields:
+        if f in values:
+            values[f] = getattr(new, f)
+            bad.pop(f, None)
+            if f in new.bad:
+                bad[f] = new.bad[f]
+        elif f in new.extra and new.extra[f] not in (None, ""):
+            extra[f] = new.extra[f]
+        else:
+            extra.pop(f, None)
+    return type(old).build(new.src, bad, extra, values)
+
+
+def _protected(key: str, rec: Record, ctx: _Ctx) -> bool:
+    if key != "calls":
+        return False
+    if rec.raw("reviewer") not in (None, ""):
+        return True
+    return rec.call_date is not None and (ctx.as_of - rec.call_date).days > ctx.lock_days
+
+
+def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
+    if key == "customers":
+        return (rec.owner or "").strip()
+    return ctx.owner_of.get(rec.customer_id or "", "")
+
+
+def _take_book(label: str, book: Book, ctx: _Ctx) -> None:
+    result = ctx.result
+    owner = book_owner(book) or ""
+    added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
+    handed: Counter = Counter()
+    for key in ("customers", "calls", "events"):
+        base = ctx.base[key]
+        present = _present_columns(book, key)
+        seen = set()
+        for rec in book.records(key):
+            i = ident(key, rec)
+            seen.add(i)
+            have = base.get(i)
+            if have is None:
+                versions = ctx.new_versions[key].setdefault(i, [])
+                if any(_details(v) == _details(rec) for _l, v in versions):
+                    result.duplicates_dropped += 1
+                elif versions and key != "customers":
+                    what = "记录编号" if key == "calls" else "事项编号"
+                    result.conflicts.append(Conflict(
+                        "call_id" if key == "calls" else "event_id", rec.customer_id or "",
+                        [where(versions[0][1]), where(rec)], where(versions[0][1]),
+                        f"{what}{label_id(key, rec)}重复但内容不同，保留先读到的一条；另一条未并入，请核对"))
+                else:
+                    versions.append((label, rec))
+                    added[key] += len(versions) == 1
+                continue
+            diffs = _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
+            if not diffs:
+                result.duplicates_dropped += 1
+                continue
+            rec_owner = _record_owner(key, have, ctx)
+            if not owner or rec_owner != owner:
+                if key == "customers" and [d[0] for d in diffs] == ["owner"] and (rec.owner or "").strip() == owner:
+                    handed["customers"] += 1        # the master moved it (hand-over): the old book is stale
+                    continue
+                result.conflicts.append(Conflict(
+                    "not_owner", have.customer_id or "", [where(have), where(rec)], where(have),
+                    f"{label}（{owner or '负责人不明'}的工作簿）改动了负责人为{rec_owner or '（空）'}的"
+                    f"{_field_header(key, diffs[0][0])}等{len(diffs)}项：只有负责人本人的工作簿能改，未采用，请核对"))
+                continue
+            if (key, i) in ctx.applied:
+                result.conflicts.append(Conflict(
+                    _conflict_kind(key), have.customer_id or "", [ctx.applied[(key, i)], where(rec)],
+                    ctx.applied[(key, i)], f"两本工作簿同时改动了{label_id(key, rec)}且不一致：采用先读到的一本"))
+                continue
+            _propose(key, i, have, rec, diffs, owner, ctx)
+        if owner and book.sheets.get(key) and ctx.with_master:
+            _deleted(key, owner, seen, label, ctx)
+    if handed["customers"]:
+        n = handed["customers"]
+        result.notes.append((f"{label}：{n} 位客户在总表中已交接给他人，本工作簿的旧负责人未采用；其中的新回访记录已并入",
+                             f"{label}: {n} customers were handed over in the master; this book's old owner "
+                             "was not applied; its new calls were merged"))
+
+
+def _conflict_kind(key: str) -> str:
+    return {"customers": "customer_id", "calls": "call_id", "events": "event_id"}[key]
+
+
+def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ctx: _Ctx) -> None:
+    hold = _protected(key, have, ctx)
+    apply = []
+    for f, old, new in diffs:
+        ch = Change(KIND[key], label_id(key, have), _field_header(key, f), old, new, where(rec), owner,
+                    "pending" if hold else "applied")
+        if ch.key() in ctx.refused:
+            continue
+        if hold:
+            if ch.key() not in ctx.pending:
+                ctx.pending[ch.key()] = ch
+                ctx.result.changes.append(ch)
+        else:
+            apply.append(f)
+            ctx.result.changes.append(ch)
+    if apply:
+        ctx.base[key][i] = _apply(have, rec, apply)
+        ctx.applied[(key, i)] = where(rec)
+
+
+def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
+    """Rows of the owner's that the owner's book no longer has: kept, and listed."""
+    for i, rec in ctx.base[key].items():
+        if i in seen or _record_owner(key, rec, ctx) != owner:
+            continue
+        ch = Change(KIND[key], label_id(key, rec), "", None, None, f"{label} › {rec.SHEET.zh}", owner, "deleted")
+        if ch.key() not in ctx.refused:      # already listed as deleted: not again
+            ctx.result.changes.append(ch)
+
+
+def apply_decisions(base: dict[str, dict], decisions: list[tuple[Change, bool | None]], result: MergeResult,
+                    parse) -> tuple[dict, set]:
+    """The manager's 批准 是/否 on pending edits: approved ones applied, refused ones remembered.
+
+    ``parse(sheet key, field, value)`` turns an approved value back into the field's type.
+    Returns (still pending by key, refused keys).
+    """
+    from . import schema
+
+    pending, refused = {}, set()
+    by_label = {key: {label_id(key, r): i for i, r in recs.items()} for key, recs in base.items()}
+    for ch, ok in decisions:
+        if ok is None:
+            pending[ch.key()] = ch
+            continue
+        key = SHEET_OF.get(ch.kind)
+        i = by_label.get(key, {}).get(ch.id)
+        if not ok:
+            refused.add(ch.key())
+            result.changes.append(Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "refused"))
+            continue
+        rec = base[key][i] if i is not None else None
+        sheet = schema.BY_KEY[key]
+        f = next((c.key for c in sheet.columns if c.zh == ch.field), ch.field)
+        if rec is None:
+            result.notes.append((f"批准的修改找不到记录 {ch.id}，未应用", f"approved edit: no record {ch.id}; not applied"))
+            continue
+        current = rec.raw(f) if f in sheet.keys else rec.extra.get(f)
+        if text(current) != text(ch.old):
+            result.notes.append((f"{ch.id} 的{ch.field}已不是 {text(ch.old)}，批准的修改未应用",
+                                 f"{ch.id} {ch.field} is no longer {text(ch.old)}; the approved edit was not applied"))
+            continue
+        values = {k: getattr(rec, k) for k in sheet.keys}
+        bad, extra = dict(rec.bad), dict(rec.extra)
+        if f in values:
+            v = parse(key, f, ch.new)
+            bad.pop(f, None)
+            if isinstance(v, str) and getattr(v, "expected", None):
+                values[f], bad[f] = None, v
+            else:
+                values[f] = v
+        elif ch.new in (None, ""):
+            extra.pop(f, None)
+        else:
+            extra[f] = ch.new
+        base[key][i] = type(rec).build(rec.src, bad, extra, values)
+        result.changes.append(Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved"))
+    return pending, refused
+
+
+def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = frozenset(),
+                as_of: dt.date | None = None, lock_days: int = 30,
+                decisions: list[tuple[Change, bool | None]] = (), history: list[Change] = (),
+                parse=None) -> MergeResult:
+    """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
+
+    With a master: the masters are the base and the staff books are applied onto it
+    (see the module docstring); ``decisions`` are the manager's answers on pending
+    edits, ``history`` the master's change log (so nothing is listed twice).
+    Without: the staff books are unioned (the first merge).
+    """
+    out = Book(path="master")
+    result = MergeResult(out)
+    master_books = [(lb, b) for lb, b in books if lb in masters]
+    staff_books = [(lb, b) for lb, b in books if lb not in masters]
+    as_of = as_of or dt.date.today()
+    if master_books:
+        base = _union(master_books, result)
+        pending, refused = apply_decisions(base, list(decisions), result, parse or (lambda _k, _f, v: v))
+        refused |= {c.key() for c in history if c.status in ("refused", "deleted")}
+        owner_of = {r.customer_id: (r.owner or "").strip() for r in base["customers"].values() if r.customer_id}
+        ctx = _Ctx(base, owner_of, result, as_of, lock_days, refused, pending)
+        for label, book in staff_books:
+            _take_book(label, book, ctx)
+        for key in ("customers", "calls", "events"):
+            for i, versions in ctx.new_versions[key].items():
+                kept = versions[0][1]
+                if key == "customers" and len(versions) > 1:
+                    kept, why = _choose(versions, {book_owner(b) or "": lb for lb, b in staff_books})
+                    result.conflicts.append(Conflict("customer_id", i, [where(v) for _l, v in versions],
+                                                     where(kept), why))
+                base[key][i] = kept
+                result.changes.append(Change(KIND[key], label_id(key, kept), "", None, None, where(kept),
+                                             (book_owner(dict(staff_books)[versions[0][0]]) or ""), "added"))
+        result.pending = list(pending.values())
+        office = master_books
+    else:
+        base = _union(staff_books, result)
+        office = staff_books
+    _office_sheets(out, office, staff_books if master_books else [], result, bool(master_books))
+    out.customers = sorted(base["customers"].values(), key=lambda c: ident("customers", c))
+    _phone_clashes(out.customers, result)
+    out.calls = sorted(base["calls"].values(), key=_call_order)
+    out.events = sorted(base["events"].values(), key=lambda e: (e.event_date or dt.date.min, e.event_id or "",
+                                                                 where(e)))
+    return result
+
+
+def _sheet_version(records: list[Record]) -> tuple:
+    return tuple(sorted(tuple(text(v) for v in r.values().values()) for r in records))
+
+
+def _office_sheets(out: Book, office: list[tuple[str, Book]], others: list[tuple[str, Book]],
+                   result: MergeResult, with_master: bool) -> None:
+    """规则, 人员, 节假日: from the master (else the version most books agree on); others differing are named."""
+    names = {"rules": ("规则", "rules"), "staff": ("人员", "staff"), "holidays": ("节假日", "holidays")}
+    for key, (zh, en) in names.items():
+        versions = [(lb, b.records(key)) for lb, b in office if b.records(key)]
+        if not versions:
+            continue
+        counts = Counter(_sheet_version(recs) for _lb, recs in versions)
+        chosen = counts.most_common(1)[0][0]
+        records = next(recs for _lb, recs in versions if _sheet_version(recs) == chosen)
+        setattr(out, key, sorted(records, key=lambda h: h.date or dt.date.min) if key == "holidays" else list(records))
+        for lb, recs in [*versions, *((lb, b.records(key)) for lb, b in others if b.records(key))]:
+            if _sheet_version(recs) != chosen:
+                result.notes.append(
+                    (f"{lb}：{zh}表与总表不同，已忽略（规则、人员、节假日只以总表为准）",
+                     f"{lb}: its {en} sheet differs from the master's and was ignored") if with_master else
+                    (f"{lb}：{zh}表与多数工作簿不同，已忽略（请用总表或 --policy 设定）",
+                     f"{lb}: its {en} sheet differs from most books' and was ignored"))
 
 
 def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:

@@ -209,6 +209,8 @@ class SheetInfo:
     extra_columns: dict[str, int] = field(default_factory=dict)  # unknown header → index
     duplicate_headers: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # The master's 校验码 column: (Excel row, code) for each record read from this sheet, in order.
+    fingerprints: list = field(default_factory=list)
 
     def cell(self, key: str, row: int) -> str | None:
         idx = self.columns.get(key)

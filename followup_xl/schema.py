@@ -310,6 +310,8 @@ PROVENANCE = (
     C("src_sheet", "来源工作表", "Source Sheet", T.TEXT, (), width=12),
     C("src_row", "来源行", "Source Row", T.INT, (), width=8),
 )
+# The master's short digest of each record as written (followup_xl/fingerprint.py): hand edits show.
+FINGERPRINT = C("fingerprint", "校验码", "Check Code", T.TEXT, (), width=10)
 
 
 def choice_index(choices: tuple[Choice, ...]) -> dict[str, str]:
@@ -327,7 +329,7 @@ def header_index(sheet: SheetDef) -> dict[str, str]:
     for col in sheet.columns:
         for name in (col.zh, col.en):
             out[fold(name)] = col.key
-    for col in (*sheet.columns, *PROVENANCE):
+    for col in (*sheet.columns, *PROVENANCE, FINGERPRINT):
         for name in col.names():
             out.setdefault(fold(name), col.key)
     return out

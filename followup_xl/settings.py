@@ -102,6 +102,7 @@ class Policy(BaseModel):
         "尊敬的{customer}：您好！原负责您业务的{old_owner}已调岗，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
         json_schema_extra=_zh("交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"))
     retention_years: int = Field(1, ge=1, json_schema_extra=_zh("记录保存年数"))
+    lock_days: int = Field(30, ge=0, json_schema_extra=_zh("回访记录锁定天数", "早于此天数或已审核的回访记录，改动须经理在总表待批准表中批准"))
     mask_class_a_for_staff: bool = Field(True, json_schema_extra=_zh("员工版隐藏A类客户资料"))
     # office calendar additions (also from the 节假日 sheet)
     extra_holidays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加休息日"))

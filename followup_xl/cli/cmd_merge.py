@@ -7,30 +7,37 @@ import sys
 import click
 
 from .. import api
-from .common import echo, as_of_option, emit_json, guarded, json_option, lang_option, progress
+from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, progress
 
 
 @click.command("merge")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, type=click.Path())
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
               help="The master workbook to write (.xlsx). 汇总总表。")
 @click.option("--strict", is_flag=True, help="Write nothing if any input fails. 任一文件出错则不写总表。")
+@click.option("--master", "masters", multiple=True, type=click.Path(dir_okay=False),
+              help="Last week's master, trusted as the base even if written before masters were marked. "
+                   "上周总表（旧版本写出的总表须用此项指明）。")
 @as_of_option
 @lang_option
 @json_option
 @guarded
-def merge(inputs, out, strict, as_of, lang, as_json):
+def merge(inputs, out, strict, masters, as_of, lang, as_json):
     """Merge staff workbooks (files and folders) into one master.  合并员工工作簿为总表。
 
     \b
     Folders are searched for .xlsx/.xlsm; Excel lock files (~$…), hidden and
-    temporary files are ignored and listed. A previous master may be an input.
-    Duplicates are kept once; clashes (same id, different details; same phone,
-    two ids) go to the 冲突 sheet. Inputs are never modified; the master is
+    temporary files are ignored and listed. Last week's master is the base: a
+    staff book's edits to its owner's records win field by field and are listed
+    in 修改记录; edits to reviewed or locked calls wait in 待批准 (write 是/否 in
+    批准 and merge again). Rules, staff and holidays come from the master only.
+    Clashes go to the 冲突 sheet. Inputs are never modified; the master is
     written atomically.
     Exit: 0 all merged; 1 master written but some inputs failed (with --strict:
     nothing written); 2 nothing could be read.
     """
+    if not inputs and not masters:
+        raise click.UsageError("Missing argument 'INPUTS...' (or --master).")
     with progress(lang, enabled=not as_json) as bar:
         files = bar.add_task("读取文件 files" if lang == "zh" else "files", total=None)
         rows = bar.add_task("写入行 rows" if lang == "zh" else "rows", total=None)
@@ -38,11 +45,13 @@ def merge(inputs, out, strict, as_of, lang, as_json):
         def tick(kind, n):
             bar.advance(files if kind == "file" else rows, n)
 
-        result = api.merge(list(inputs), out, strict=strict, lang=lang, as_of=as_of, on_progress=tick)
+        result = api.merge(list(inputs), out, strict=strict, lang=lang, as_of=as_of, on_progress=tick,
+                           masters=list(masters))
     code = result.pop("exit_code")
     if as_json:
         emit_json(result)
     else:
+        echo_warnings(result["warnings"] + [m["message"] for m in result["tampered"]], lang)
         for i in result["inputs"]:
             mark = {"merged": "✓", "ignored": "-", "error": "✗"}[i["status"]]
             note = i.get("error") or i.get("note") or f'{i["customers"]} / {i["calls"]} / {i["events"]}'
@@ -52,5 +61,25 @@ def merge(inputs, out, strict, as_of, lang, as_json):
                     f"重复去掉 {result['duplicates_dropped']}，冲突 {len(result['conflicts'])}") if zh else
                    (f"master: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
                     f"{result['duplicates_dropped']} duplicates dropped, {len(result['conflicts'])} conflicts"))
+        for ch in result["changes"]:
+            echo(change_line(ch, lang))
+        if result["pending"]:
+            echo(f"待批准 {result['pending']} 项：在总表「待批准」表的批准栏填 是/否，再合并一次" if zh else
+                       f"{result['pending']} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
+                       "and merge again")
         echo((out if result["written"] else ("未写入总表" if zh else "no master written")))
     sys.exit(code)
+
+
+STATUS = {"applied": ("已采用", "applied"), "pending": ("待批准", "pending"), "approved": ("已批准", "approved"),
+          "refused": ("已拒绝", "refused"), "deleted": ("工作簿中已删除（总表保留）", "deleted in book (kept)"),
+          "added": ("新增", "added")}
+
+
+def change_line(ch: dict, lang: str) -> str:
+    """One printed line per change: status, record, field old → new, where from."""
+    status = STATUS[ch["status"]][lang == "en"]
+    what = f'{ch["kind"]} {ch["id"]}'
+    if ch["field"]:
+        what += f' {ch["field"]}: {ch["old"] if ch["old"] is not None else ""} → {ch["new"] if ch["new"] is not None else ""}'
+    return f"  [{status}] {what}  ({ch['source']})"

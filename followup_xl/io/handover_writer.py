@@ -296,9 +296,13 @@ def write_master_with_log(path: str | os.PathLike, book, old_master: str, log: l
                           inputs=()) -> str:
     """The new master through the merge's writer: same sheets, provenance, 冲突 and 来源
     carried over from the old master, plus the 交接记录 sheet."""
+    from .changelog import read_change_sheets
+
     conflicts, sources = read_master_notes(old_master)
+    changes, pending = read_change_sheets(old_master)
     return write_master(path, book, conflicts, sources, lang, protect_inputs=inputs,
-                        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang))
+                        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang),
+                        changes=(changes, [(day, ch) for day, ch, _ok in pending]))
 
 
 def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:

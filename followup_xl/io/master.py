@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .. import schema
+from .. import fingerprint as check_codes, schema
 from ..errors import FollowupError
 from ..models import Book, Record
 from ..schema import ColType
@@ -74,20 +74,63 @@ def _cell_writer(ws, kind: ColType, fmts: Formats) -> Callable:
     return w
 
 
-def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records: Iterable[Record],
-                   lang: str) -> int:
+def extra_headers(records: Iterable[Record]) -> list[str]:
+    """Columns the office added to a sheet, in the order they were first seen."""
+    seen: dict[str, None] = {}
+    for rec in records:
+        ext = rec.__dict__["extra"]
+        if ext:
+            for h in ext:
+                if h not in seen:
+                    seen[h] = None
+    return list(seen)
+
+
+def _extra_writer(ws, fmts: Formats) -> Callable:
+    date_fmt = fmts.get("date")
+
+    def w(r, c, v):
+        if isinstance(v, bool):
+            ws.write_string(r, c, "是" if v else "否")
+        elif isinstance(v, (int, float)):
+            ws.write_number(r, c, v)
+        elif isinstance(v, (dt.date, dt.datetime)):
+            ws.write_datetime(r, c, v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day),
+                              date_fmt)
+        elif isinstance(v, dt.time):
+            ws.write_datetime(r, c, v, fmts.get("time"))
+        else:
+            ws.write_string(r, c, str(v))
+    return w
+
+
+def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records: list[Record],
+                   lang: str, codes: bool = False) -> int:
+    """Our columns, the office's own columns, then provenance (and each row's 校验码 when ``codes``)."""
     ws = wb.add_worksheet(name)
-    cols = [*sheet.columns, *schema.PROVENANCE]
-    for j, col in enumerate(cols):
+    extras = extra_headers(records)
+    tail = [*schema.PROVENANCE, *((schema.FINGERPRINT,) if codes else ())]
+    for j, col in enumerate(sheet.columns):
         ws.set_column(j, j, col.width)
+    n_keys = len(sheet.keys)
+    n_extra = len(extras)
+    p0 = n_keys + n_extra                  # first provenance column
+    for j, col in enumerate(tail):
+        ws.set_column(p0 + j, p0 + j, col.width)
     header = fmts.get("header")
-    for j, col in enumerate(cols):
+    for j, col in enumerate(sheet.columns):
         ws.write_string(0, j, col.header(lang), header)
+    for j, h in enumerate(extras):
+        ws.write_string(0, n_keys + j, h, header)
+    for j, col in enumerate(tail):
+        ws.write_string(0, p0 + j, col.header(lang), header)
     writers = [_cell_writer(ws, c.type, fmts) for c in sheet.columns]
+    extra_w = _extra_writer(ws, fmts)
+    extra_col = {h: n_keys + j for j, h in enumerate(extras)}
     keys = sheet.keys
-    n_keys = len(keys)
     canonical = sheet.zh
     write_string, write_number = ws.write_string, ws.write_number
+    code = check_codes.code
     r = 0
     for r, rec in enumerate(records, start=1):
         d = rec.__dict__
@@ -100,16 +143,24 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
                 write_string(r, j, bad[keys[j]])
                 continue
             writers[j](r, j, v)
+        ext = d["extra"]
+        if ext:
+            for h, v in ext.items():
+                if v is not None and v != "":
+                    extra_w(r, extra_col[h], v)
         src = d["src"]
         if src is not None:
             if src.file:
-                write_string(r, n_keys, src.file)
+                write_string(r, p0, src.file)
             if src.sheet and src.sheet != canonical:  # blank means the usual sheet name (read back as such)
-                write_string(r, n_keys + 1, src.sheet)
+                write_string(r, p0 + 1, src.sheet)
             if src.row is not None:
-                write_number(r, n_keys + 2, src.row)
+                write_number(r, p0 + 2, src.row)
+        if codes:
+            write_string(r, p0 + 3, code(rec))
+    ncols = p0 + len(tail)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(r, 1), len(cols) - 1)
+    ws.autofilter(0, 0, max(r, 1), ncols - 1)
     for j, col in enumerate(sheet.columns):
         if col.choices:
             ws.data_validation(1, j, max(r, 1), j, {"validate": "list", "source": col.choice_labels(lang),
@@ -164,6 +215,8 @@ def fingerprint(records: list[Record]) -> str:
         if d["bad"]:
             parts.append(repr(sorted(d["bad"].items())))
         parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
+        if d["extra"]:
+            parts.append(repr(sorted(d["extra"].items())))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -248,13 +301,15 @@ def _prune_history(target: Path, lang: str) -> None:
 def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inputs: list[dict],
                  lang: str = "zh", row_limit: int = EXCEL_ROW_LIMIT, protect_inputs: Iterable = (),
                  on_sheet: Callable[[str, int], None] | None = None,
-                 extra_sheets: Callable | None = None, archive_over: int = ARCHIVE_OVER) -> str:
+                 extra_sheets: Callable | None = None, archive_over: int = ARCHIVE_OVER,
+                 changes: tuple[list, list] | None = None) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
     ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
     constant_memory: write each sheet's rows in order. Past ``archive_over`` calls the
     closed years are written beside the master at the same time (other cores), and the
-    master is renamed into place only once they all are.
+    master is renamed into place only once they all are. ``changes`` = (修改记录 rows,
+    待批准 rows), each a list of (date, Change) (io/changelog.py).
     """
     protect_inputs = list(protect_inputs)
     target = check_output(path, protect_inputs)
@@ -263,7 +318,7 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
     procs = _start_history(todo, lang, row_limit, protect_inputs)
     try:
         _write_master_file(target, book, current, conflicts, inputs, listed, lang, row_limit, protect_inputs,
-                           on_sheet, extra_sheets, lambda: _finish_history(procs, target, on_sheet))
+                           on_sheet, extra_sheets, lambda: _finish_history(procs, target, on_sheet), changes)
     finally:
         for p, _jobs in procs:          # on an error in the master too: let them finish their files whole
             p.join()
@@ -273,7 +328,7 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
 
 def _write_master_file(path: Path, book: Book, current: list, conflicts: list[dict], inputs: list[dict],
                        listed: list[list], lang: str, row_limit: int, protect_inputs, on_sheet, extra_sheets,
-                       before_rename: Callable[[], None]) -> None:
+                       before_rename: Callable[[], None], changes: tuple[list, list] | None = None) -> None:
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
         fmts = Formats(wb)
@@ -284,7 +339,7 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
                   (schema.RULES.title(lang), schema.RULES, book.rules),
                   (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays)]
         for name, sheet, rows in parts:
-            n = _write_records(wb, fmts, name, sheet, rows, lang)
+            n = _write_records(wb, fmts, name, sheet, rows, lang, codes=sheet.key in check_codes.SHEETS)
             if on_sheet:
                 on_sheet(name, n)
         _write_plain(wb, fmts, "冲突" if lang == "zh" else "Conflicts",
@@ -304,13 +359,17 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
                      [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
         if listed:
             _write_plain(wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66])
+        from .changelog import write_change_sheets
+
+        write_change_sheets(wb, fmts, *(changes or ([], [])), lang)
         if extra_sheets:
             extra_sheets(wb, fmts)
         wb.close()
         before_rename()
 
 
-KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复"}
+KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复",
+              "not_owner": "非负责人改动"}
 STATUS_LABEL = {"merged": "已合并", "ignored": "已忽略", "error": "出错"}
 
 

@@ -232,6 +232,8 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
     plan = [(key, idx, parser_for(sheet.column(key), epoch_1904), {})
             for key, idx in columns.items() if key in sheet.keys]
     prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys] if provenance else []
+    fp_idx = columns.get("fingerprint")
+    fps = info.fingerprints
     out = book.records(sheet.key)
     n = 0
     for offset, row in enumerate(rows):
@@ -273,6 +275,8 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
                                   _int_or_none(got.get("src_row")))
         if src is None:
             src = Source.fast(path_label, sheet_name, excel_row)
+        if fp_idx is not None:
+            fps.append((excel_row, row[fp_idx] if fp_idx < width else ""))
         out.append(model.build(src, bad, ext, values))
         n += 1
     info.rows_read = n

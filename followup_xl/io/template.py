@@ -69,9 +69,18 @@ HOME_TEXT = {
 }
 
 
-def _rows(records: Iterable[Record], keys: list[str]) -> Iterable[list]:
+def _rows(records: Iterable[Record], keys: list[str], extras: list[str] = ()) -> Iterable[list]:
     for r in records:
-        yield [r.raw(k) for k in keys]
+        yield [r.raw(k) for k in keys] + [r.extra.get(h) for h in extras]
+
+
+def _extras(records) -> list[str]:
+    """The office's own columns on this sheet (微信号, 录音文件…), kept after ours in first-seen order."""
+    seen: dict[str, None] = {}
+    for r in records:
+        for h in r.extra:
+            seen.setdefault(h)
+    return list(seen)
 
 
 def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book | None = None,
@@ -91,7 +100,9 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
         _write_home(home, fmts, lang, owner)
         for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
             recs = book.records(sheet.key) if book else ()
-            spec = spec_for(sheet, _rows(recs, sheet.keys), lang)
+            extras = _extras(recs)
+            spec = spec_for(sheet, _rows(recs, sheet.keys, extras), lang,
+                            extra=[schema.Column(f"extra:{h}", h, h, width=12) for h in extras])
             ws = write_table(wb, spec, fmts, lang)
             print_setup(ws, header=sheet.title(lang), lang=lang)
         rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]

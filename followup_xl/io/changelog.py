@@ -1,0 +1,121 @@
+"""The master's record of its own decisions: 修改记录 (every change, cumulative) and 待批准.
+
+修改记录 lists, merge after merge, each field a staff book changed, each edit held
+for approval and the manager's answer, each row deleted in a book and each row
+added. 待批准 holds the edits to protected calls; the manager writes 是 or 否 in
+its 批准 column and passes the master to the next merge, which applies the
+approved ones and remembers the refused ones (the way `handover --plan` takes
+an edited plan back). Everything is written as text, so it reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import python_calamine as pc
+
+from ..errors import UsageError
+from ..merge import Change, text
+from ..normalize import clean_text
+from .xlsx import Formats, print_setup
+
+LOG_SHEET = {"zh": "修改记录", "en": "Changes"}
+PENDING_SHEET = {"zh": "待批准", "en": "Pending"}
+LOG_HEADERS = {"zh": ["合并日期", "类型", "编号", "字段", "原值", "新值", "来源", "修改人", "状态"],
+               "en": ["Merged on", "Kind", "ID", "Field", "Old", "New", "Source", "By", "Status"]}
+PENDING_HEADERS = {"zh": ["提出日期", "类型", "编号", "字段", "总表现值", "提议新值", "来源", "修改人", "批准"],
+                   "en": ["Proposed on", "Kind", "ID", "Field", "Master value", "Proposed", "Source", "By",
+                          "Approve"]}
+APPROVE_COL = "I"
+KINDS = {"customer": ("客户", "Customer"), "call": ("回访记录", "Call"), "event": ("事项", "Trigger")}
+STATUSES = {"applied": ("已采用", "applied"), "pending": ("待批准", "pending"), "approved": ("已批准", "approved"),
+            "refused": ("已拒绝", "refused"), "deleted": ("工作簿中已删除", "deleted in book"),
+            "added": ("新增", "added")}
+YES, NO = ("是", "yes", "y", "同意", "批准", "approve", "approved"), ("否", "no", "n", "不同意", "拒绝", "refuse",
+                                                                    "refused")
+
+
+def _back(table: dict, label) -> str | None:
+    for k, pair in table.items():
+        if label in pair or label == k:
+            return k
+    return None
+
+
+def _row(day, ch: Change, last: str, lang: str) -> list[str]:
+    i = 1 if lang == "en" else 0
+    return [str(day), KINDS[ch.kind][i], ch.id, ch.field, text(ch.old), text(ch.new), ch.source, ch.who, last]
+
+
+def write_change_sheets(wb, fmts: Formats, log: list[tuple[str, Change]], pending: list[tuple[str, Change]],
+                        lang: str = "zh") -> None:
+    """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
+    i = 1 if lang == "en" else 0
+    rows = [_row(day, ch, STATUSES[ch.status][i], lang) for day, ch in log]
+    _sheet(wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12])
+    if pending:
+        ws = _sheet(wb, fmts, PENDING_SHEET[lang], PENDING_HEADERS[lang],
+                    [_row(day, ch, "", lang) for day, ch in pending], [11, 8, 13, 10, 16, 16, 36, 8, 8])
+        ws.data_validation(1, 8, len(pending), 8, {"validate": "list", "source": ["是", "否"] if lang == "zh"
+                                                   else ["yes", "no"], "ignore_blank": True})
+
+
+def _sheet(wb, fmts: Formats, name: str, headers: list[str], rows: list[list[str]], widths: list[int]):
+    ws = wb.add_worksheet(name)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w, fmts.get("wrap"))
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, fmts.get("header"))
+    for r, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            if v not in (None, ""):
+                ws.write_string(r, j, str(v))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    print_setup(ws, header=name)
+    return ws
+
+
+def _cell(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    return clean_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
+
+
+def read_change_sheets(path: str) -> tuple[list[tuple[str, Change]], list[tuple[str, Change, bool | None]]]:
+    """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank).
+
+    An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
+    """
+    with pc.CalamineWorkbook.from_path(path) as wb:
+        names = wb.sheet_names
+
+        def rows(sheet_names) -> tuple[str | None, list[list[str]]]:
+            name = next((n for n in names if n in sheet_names), None)
+            if name is None:
+                return None, []
+            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
+            return name, [[_cell(v) for v in r] + [""] * 9 for r in data]
+
+        _n, log_rows = rows(LOG_SHEET.values())
+        pend_name, pend_rows = rows(PENDING_SHEET.values())
+    log = []
+    for r in log_rows:
+        kind, status = _back(KINDS, r[1]), _back(STATUSES, r[8])
+        if kind and status:
+            log.append((r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], status)))
+    pending = []
+    for n, r in enumerate(pend_rows, start=2):
+        kind = _back(KINDS, r[1])
+        if not kind:
+            continue
+        answer = r[8].strip().lower()
+        ok = True if answer in YES else False if answer in NO else None if answer == "" else "bad"
+        if ok == "bad":
+            raise UsageError(f"批准一栏只能填 是 或 否（或留空），这里是「{r[8]}」",
+                             f"the approve column takes 是/否 (yes/no) or blank, not {r[8]!r}",
+                             path=path, sheet=pend_name, cell=f"{APPROVE_COL}{n}")
+        pending.append((r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok))
+    return log, pending

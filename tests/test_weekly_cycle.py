@@ -1,0 +1,226 @@
+"""The weekly cycle through the CLI: staff edits win, are logged, held when protected, and trusted only
+from the owner's own book (issues 12 and 13)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from followup_xl.cli import main
+from followup_xl.io.filekind import read_kind
+from followup_xl.io.reader import read_book
+from followup_xl.io.template import write_staff_workbook
+from followup_xl.models import Book, Call, Customer, RuleRow, Staff
+
+DAY = dt.date(2026, 3, 16)
+
+
+def run(*args):
+    r = CliRunner().invoke(main, [*map(str, args), "--json"])
+    assert "Traceback" not in r.output, r.output
+    return r.exit_code, (json.loads(r.stdout) if r.stdout.strip().startswith("{") else r.output)
+
+
+def cust(cid, owner, phone, klass="B", **kw):
+    return Customer.build(None, {}, kw.pop("extra", {}), dict(customer_id=cid, name=f"客户{cid}", phone=phone,
+                                                               klass=klass, owner=owner, **kw))
+
+
+def call(rid, cid, caller, day, result="成功", **kw):
+    return Call.build(None, {}, {}, dict(record_id=rid, customer_id=cid, call_date=day, method="电话",
+                                         call_type="例行", caller=caller, content=f"回访{rid}", result=result, **kw))
+
+
+STAFF = [Staff.build(None, {}, {}, dict(name=n, role=r)) for n, r in
+         (("张伟", "员工"), ("王芳", "员工"), ("赵刚", "公司经理"))]
+RULES = [RuleRow.build(None, {}, {}, dict(key="员工版隐藏A类客户资料", value="是"))]
+
+
+def office_books() -> dict[str, Book]:
+    zw = Book("张伟", customers=[cust("K1", "张伟", "13800000001"), cust("K2", "张伟", "13800000002", "A"),
+                                cust("K3", "张伟", "13800000003")],
+              calls=[call("R1", "K1", "张伟", DAY - dt.timedelta(days=3), "未接通"),
+                     call("R2", "K2", "张伟", DAY - dt.timedelta(days=2), reviewer="赵刚"),
+                     call("R3", "K3", "张伟", DAY - dt.timedelta(days=60)),
+                     call("R4", "K3", "张伟", DAY - dt.timedelta(days=1))],
+              staff=STAFF, rules=RULES)
+    wf = Book("王芳", customers=[cust("K7", "王芳", "13900000007"), cust("K8", "王芳", "13900000008")],
+              calls=[call("R7", "K7", "王芳", DAY - dt.timedelta(days=4))], staff=STAFF, rules=RULES)
+    return {"张伟": zw, "王芳": wf}
+
+
+def write_books(folder: Path, books: dict[str, Book]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for who, b in books.items():
+        write_staff_workbook(folder / f"{who}_客户回访.xlsx", book=b, owner=who)
+
+
+@pytest.fixture
+def week1(tmp_path):
+    """Week 1: the staff books merged into the first master."""
+    inbox = tmp_path / "收件箱"
+    write_books(inbox, office_books())
+    master = tmp_path / "第1周总表.xlsx"
+    code, res = run("merge", inbox, "-o", master, "--as-of", DAY)
+    assert code == 0 and res["changes"] == [], res
+    assert read_kind(master) == "master"
+    return tmp_path, master
+
+
+def edited(master: Path, who: str, edit) -> Book:
+    """``who``'s part of the master as their book comes back after ``edit(book)``."""
+    book = read_book(master, provenance=False)
+    mine = {c.customer_id for c in book.customers if c.owner == who}
+    b = Book(who, customers=[c for c in book.customers if c.owner == who],
+             calls=[k for k in book.calls if k.customer_id in mine], staff=list(book.staff), rules=list(book.rules))
+    edit(b)
+    return b
+
+
+def replace(records, i, **changes):
+    r = records[i]
+    records[i] = type(r).build(r.src, dict(r.bad), {**r.extra, **changes.pop("extra", {})},
+                               {**{k: getattr(r, k) for k in r.SHEET.keys}, **changes})
+
+
+def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
+    tmp, master = week1
+
+    def zw(b):
+        replace(b.customers, 0, phone="13811112222", extra={"微信号": "zw_k1"})    # new phone + office column
+        replace(b.customers, 2, klass="A")                                     # upgraded B → A
+        replace(b.calls, [k.record_id for k in b.calls].index("R1"), result="成功")   # corrected call
+        b.calls = [k for k in b.calls if k.record_id != "R4"]                   # a row deleted in the book
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    out = tmp / "第2周总表.xlsx"
+    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    assert code == 0, res
+    got = {(c["id"], c["field"], c["status"]) for c in res["changes"]}
+    assert got == {("K1", "联系电话", "applied"), ("K1", "微信号", "applied"), ("K3", "客户类别", "applied"),
+                   ("R1", "结果", "applied"), ("R4", "", "deleted")}
+    new = read_book(out)
+    by = {c.customer_id: c for c in new.customers}
+    assert by["K1"].phone == "13811112222" and by["K1"].extra == {"微信号": "zw_k1"} and by["K3"].klass == "A"
+    calls = {k.record_id: k for k in new.calls}
+    assert calls["R1"].result == "成功" and "R4" in calls                 # the deleted row is retained
+    wb = openpyxl.load_workbook(out, read_only=True)
+    log = [r for r in wb["修改记录"].iter_rows(min_row=2, values_only=True)]
+    assert len(log) == 5 and {r[8] for r in log} == {"已采用", "工作簿中已删除"}
+    assert {r[0] for r in log} == {DAY.isoformat()}
+    # the same inputs again: nothing applied twice, the log keeps its five rows
+    again = tmp / "第2周总表_重跑.xlsx"
+    code, res2 = run("merge", out, inbox, "-o", again, "--as-of", DAY)
+    assert code == 0 and res2["changes"] == [], res2["changes"]
+    wb = openpyxl.load_workbook(again, read_only=True)
+    assert len(list(wb["修改记录"].iter_rows(min_row=2))) == 5
+
+
+def test_a_book_changes_only_its_owners_data(week1):
+    tmp, master = week1
+
+    def wf(b):      # 王芳's book claims 张伟's customer K1, with a forged provenance and a policy of its own
+        k1 = cust("K1", "张伟", "13800009999", extra={"来源文件": "张伟_客户回访.xlsx"})
+        b.customers.append(k1)
+        b.rules = [RuleRow.build(None, {}, {}, dict(key="员工版隐藏A类客户资料", value="否"))]
+        b.staff = [Staff.build(None, {}, {}, dict(name="王芳", role="公司经理"))]
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"王芳": edited(master, "王芳", wf)})
+    out = tmp / "第2周总表.xlsx"
+    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    assert code == 0
+    assert res["changes"] == []
+    clash = [c for c in res["conflicts"] if c["kind"] == "not_owner"]
+    assert len(clash) == 1 and clash[0]["customer_id"] == "K1"
+    assert "王芳_客户回访.xlsx" in clash[0]["sources"][1]        # attributed to the book, not its forged 来源文件
+    assert any("规则" in w and "王芳_客户回访.xlsx" in w for w in res["warnings"])
+    assert any("人员" in w for w in res["warnings"])
+    new = read_book(out)
+    assert {c.customer_id: c.phone for c in new.customers}["K1"] == "13800000001"
+    assert {r.key: r.value for r in new.rules}["员工版隐藏A类客户资料"] == "是"
+    assert {s.name: s.role for s in new.staff}["王芳"] == "员工"
+
+
+def test_reviewed_and_locked_calls_wait_for_approval(week1):
+    tmp, master = week1
+
+    def zw(b):
+        ids = [k.record_id for k in b.calls]
+        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")       # reviewed
+        replace(b.calls, ids.index("R3"), result="拒访")                      # older than 30 days
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    out = tmp / "第2周总表.xlsx"
+    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    assert code == 0 and res["pending"] == 2
+    assert {(c["id"], c["status"]) for c in res["changes"]} == {("R2", "pending"), ("R3", "pending")}
+    calls = {k.record_id: k for k in read_book(out).calls}
+    assert calls["R2"].content == "回访R2" and calls["R3"].result == "成功"    # the master keeps the reviewed values
+    # the manager answers in the master's 待批准 sheet: R2 yes, R3 no
+    wb = openpyxl.load_workbook(out)
+    ws = wb["待批准"]
+    for row in ws.iter_rows(min_row=2):
+        row[8].value = "是" if row[2].value == "R2" else "否"
+    approved = tmp / "第2周总表_已批.xlsx"
+    wb.save(approved)
+    final = tmp / "第3周总表.xlsx"
+    code, res = run("merge", "--master", approved, inbox, "-o", final, "--as-of", DAY)
+    assert code == 0, res
+    assert {(c["id"], c["status"]) for c in res["changes"]} == {("R2", "approved"), ("R3", "refused")}
+    calls = {k.record_id: k for k in read_book(final).calls}
+    assert calls["R2"].content == "改写了已审核的记录" and calls["R3"].result == "成功"
+    assert res["pending"] == 0                          # the refused edit is not proposed again
+    # a wrong answer is refused with its cell
+    ws.cell(2, 9).value = "可以"
+    wb.save(approved)
+    code, out_text = run("merge", "--master", approved, inbox, "-o", tmp / "x.xlsx", "--as-of", DAY)
+    assert code == 3 and "待批准" in str(out_text) and "I2" in str(out_text)
+
+
+def test_masked_values_never_replace_real_ones(week1):
+    tmp, master = week1
+
+    def zw(b):
+        replace(b.customers, 1, phone=None, contact="张**")
+        b.customers[1].bad["phone"] = "138****0002"
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    code, res = run("merge", master, inbox, "-o", tmp / "m2.xlsx", "--as-of", DAY)
+    assert code == 0 and res["changes"] == [], res["changes"]
+    assert {c.customer_id: c.phone for c in read_book(tmp / "m2.xlsx").customers}["K2"] == "13800000002"
+
+
+def test_verify_finds_a_hand_edit_with_its_row(week1):
+    tmp, master = week1
+    code, res = run("verify", master)
+    assert code == 0 and res["checked"] == 10 and res["mismatches"] == []
+    wb = openpyxl.load_workbook(master)
+    ws = wb["回访记录表"]
+    ws.cell(3, 11).value = "悄悄改过"
+    edited_master = tmp / "改过的总表.xlsx"
+    wb.save(edited_master)
+    code, res = run("verify", edited_master)
+    assert code == 1 and [(m["sheet"], m["row"]) for m in res["mismatches"]] == [("回访记录表", 3)]
+    code, res = run("merge", "--master", edited_master, "-o", tmp / "m3.xlsx", "--as-of", DAY)
+    assert code == 0 and [m["row"] for m in res["tampered"]] == [3]
+
+
+def test_an_old_master_is_trusted_only_when_named(week1, tmp_path):
+    tmp, master = week1
+    # an old master: same content, no marker
+    wb = openpyxl.load_workbook(master)
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
+    old = tmp / "旧总表.xlsx"
+    wb.save(old)
+    assert read_kind(old) is None
+    code, res = run("merge", old, "-o", tmp / "a.xlsx", "--as-of", DAY)
+    assert code == 0 and any("--master" in w for w in res["warnings"])
+    code, res = run("merge", "--master", old, "-o", tmp / "b.xlsx", "--as-of", DAY)
+    assert code == 0 and not any("--master" in w for w in res["warnings"])
+    assert next(i for i in res["inputs"] if i["path"].endswith("旧总表.xlsx"))["master"] is True

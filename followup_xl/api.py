@@ -88,8 +88,11 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
 
 def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh", as_of=None,
           policy_path: str | None = None, staff_variant: bool = False, password: str | None = None,
-          protect: bool = False, macro: bool = False) -> dict:
+          protect: bool = False, macro: bool = False, overwrite: bool = True) -> dict:
     """The master as one staff workbook per person (B3), each with its open follow-ups.
+
+    ``macro`` writes .xlsm books with the 校验 button; without ``overwrite`` books
+    already in ``out_dir`` are refused (exit 3), never replaced silently.
 
     ``staff_variant``: books of people who are not managers get class-A customers'
     phones and contacts masked, when the policy says so (mask_class_a_for_staff).
@@ -119,6 +122,11 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     items = open_by_owner(compute_obligations(book, policy, as_of).open(),
                           owner_of_customers(book, unassigned), unassigned)
     roles = {(s.name or "").strip(): s.role for s in book.staff}
+    there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
+    if there and not overwrite:
+        raise UsageError(f"输出文件夹里已有 {'、'.join(there)}，未覆盖；请换一个文件夹或加 --overwrite",
+                         f"{', '.join(there)} already in the output folder; not overwritten (use another folder "
+                         "or --overwrite)", path=out_dir)
     written = []
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
@@ -260,7 +268,7 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
     result = merge_books(labels, {os.path.basename(i.path) for i in base}, as_of=day,
                          lock_days=policy.lock_days if policy else 30,
                          decisions=[(ch, ok) for _d, ch, ok in decisions], history=[ch for _d, ch in log],
-                         parse=parse)
+                         parse=parse, owners={os.path.basename(i.path): i.owner for i in good if i.owner})
     for i in good:
         added = result.added.get(os.path.basename(i.path), {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
@@ -301,9 +309,16 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
 def verify(path: str, lang: str = "zh") -> dict:
     """Rows of a master whose content no longer matches the 校验码 it was written with."""
     from . import fingerprint
+    from .errors import UsageError
+    from .io.filekind import describe, read_kind
 
     book = read_book(path, provenance=False)
     found, checked = fingerprint.check(book, os.path.basename(path))
+    if not checked and read_kind(path) != "master":
+        kind = describe(read_kind(path), "zh")
+        raise UsageError(f"这不是本工具写出的总表（是{kind}，没有校验码列），无从核对",
+                         f"not a master written by this tool ({describe(read_kind(path), 'en')}, no check codes)",
+                         path=path)
     return {"master": path, "checked": checked, "mismatches": [m.to_dict(lang) for m in found],
             "exit_code": 1 if found else 0}
 

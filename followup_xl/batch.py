@@ -28,6 +28,7 @@ class Input:
     sha256: str = ""
     cache: dict = field(default_factory=dict)    # a master read through its Parquet cache: hit, or why not
     master: bool = False             # a master this tool wrote (or named with --master): provenance believed
+    owner: str | None = None         # the person split stamped on a staff book
     counts: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -97,6 +98,10 @@ def read_input(item: Input, lang: str = "zh") -> Input:
         item.sha256 = sha256(item.path)
     except OSError:
         pass
+    if not item.master:
+        from .io.filekind import read_owner
+
+        item.owner = read_owner(item.path)
     try:
         item.book = cached_read(item.path, label=os.path.basename(item.path), write=False, provenance=item.master)
         if item.master:

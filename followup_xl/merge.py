@@ -120,11 +120,15 @@ def _details(c: Record) -> tuple:
 
 
 def book_owner(book: Book) -> str | None:
-    """The person a staff book belongs to: the 负责人 most of its customers have (else its main caller)."""
+    """Whom a staff book belongs to, when split did not stamp it: the 负责人 most of its customers have
+    (else its main caller). A tie is nobody: a book cannot claim a colleague by adding their rows."""
     owners = Counter((c.owner or "").strip() for c in book.customers if c.owner and c.owner.strip())
     if not owners:
         owners = Counter((k.caller or "").strip() for k in book.calls if k.caller and k.caller.strip())
-    return owners.most_common(1)[0][0] if owners else None
+    top = owners.most_common(2)
+    if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+        return None
+    return top[0][0]
 
 
 def ident(key: str, r: Record) -> tuple | str:
@@ -214,6 +218,7 @@ class _Ctx:
     lock_days: int
     refused: set                      # Change.key() refused earlier: not proposed again
     pending: dict                     # Change.key() → Change waiting for approval
+    superseded: set = field(default_factory=set)   # (kind, id, field, value) an approval replaced: a stale book
     new_versions: dict = field(default_factory=lambda: {"customers": {}, "calls": {}, "events": {}})
     applied: dict = field(default_factory=dict)    # (sheet key, ident) → label of the book that changed it
     with_master: bool = True
@@ -275,14 +280,15 @@ def _protected(key: str, rec: Record, ctx: _Ctx) -> bool:
 
 
 def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
-    if key == "customers":
+    """The 负责人 in the master as it was before this merge (a reassignment now does not move it yet)."""
+    if key == "customers" and not rec.customer_id:
         return (rec.owner or "").strip()
     return ctx.owner_of.get(rec.customer_id or "", "")
 
 
-def _take_book(label: str, book: Book, ctx: _Ctx) -> None:
+def _take_book(label: str, book: Book, ctx: _Ctx, owner: str | None = None) -> None:
     result = ctx.result
-    owner = book_owner(book) or ""
+    owner = owner or book_owner(book) or ""
     added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
     handed: Counter = Counter()
     for key in ("customers", "calls", "events"):
@@ -308,10 +314,13 @@ def _take_book(label: str, book: Book, ctx: _Ctx) -> None:
                     added[key] += len(versions) == 1
                 continue
             diffs = _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
+            rec_owner = _record_owner(key, have, ctx)
             if not diffs:
                 result.duplicates_dropped += 1
+                if owner and rec_owner == owner and rec.src and (not have.src or have.src.file != label):
+                    base[i] = type(have).build(rec.src, have.bad, have.extra,    # now kept in this book
+                                               {k: getattr(have, k) for k in have.SHEET.keys})
                 continue
-            rec_owner = _record_owner(key, have, ctx)
             if not owner or rec_owner != owner:
                 if key == "customers" and [d[0] for d in diffs] == ["owner"] and (rec.owner or "").strip() == owner:
                     handed["customers"] += 1        # the master moved it (hand-over): the old book is stale
@@ -327,7 +336,8 @@ def _take_book(label: str, book: Book, ctx: _Ctx) -> None:
                     ctx.applied[(key, i)], f"两本工作簿同时改动了{label_id(key, rec)}且不一致：采用先读到的一本"))
                 continue
             _propose(key, i, have, rec, diffs, owner, ctx)
-        if owner and book.sheets.get(key) and ctx.with_master:
+        has_sheet = key in book.sheets if book.sheets else bool(book.records(key))   # read, or built in code
+        if owner and has_sheet and ctx.with_master:
             _deleted(key, owner, seen, label, ctx)
     if handed["customers"]:
         n = handed["customers"]
@@ -346,7 +356,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
     for f, old, new in diffs:
         ch = Change(KIND[key], label_id(key, have), _field_header(key, f), old, new, where(rec), owner,
                     "pending" if hold else "applied")
-        if ch.key() in ctx.refused:
+        if ch.key() in ctx.refused or (ch.kind, ch.id, ch.field, text(new)) in ctx.superseded:
             continue
         if hold:
             if ch.key() not in ctx.pending:
@@ -363,7 +373,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
 def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
     """Rows of the owner's that the owner's book no longer has: kept, and listed."""
     for i, rec in ctx.base[key].items():
-        if i in seen or _record_owner(key, rec, ctx) != owner:
+        if i in seen or _record_owner(key, rec, ctx) != owner or not rec.src or rec.src.file != label:
             continue
         ch = Change(KIND[key], label_id(key, rec), "", None, None, f"{label} › {rec.SHEET.zh}", owner, "deleted")
         if ch.key() not in ctx.refused:      # already listed as deleted: not again
@@ -423,12 +433,13 @@ def apply_decisions(base: dict[str, dict], decisions: list[tuple[Change, bool | 
 def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = frozenset(),
                 as_of: dt.date | None = None, lock_days: int = 30,
                 decisions: list[tuple[Change, bool | None]] = (), history: list[Change] = (),
-                parse=None) -> MergeResult:
+                parse=None, owners: dict[str, str] | None = None) -> MergeResult:
     """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
 
     With a master: the masters are the base and the staff books are applied onto it
     (see the module docstring); ``decisions`` are the manager's answers on pending
-    edits, ``history`` the master's change log (so nothing is listed twice).
+    edits, ``history`` the master's change log (so nothing is listed twice), ``owners``
+    the person each staff book was split for (label → name; else its majority 负责人).
     Without: the staff books are unioned (the first merge).
     """
     out = Book(path="master")
@@ -441,9 +452,11 @@ def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = f
         pending, refused = apply_decisions(base, list(decisions), result, parse or (lambda _k, _f, v: v))
         refused |= {c.key() for c in history if c.status in ("refused", "deleted")}
         owner_of = {r.customer_id: (r.owner or "").strip() for r in base["customers"].values() if r.customer_id}
-        ctx = _Ctx(base, owner_of, result, as_of, lock_days, refused, pending)
+        ctx = _Ctx(base, owner_of, result, as_of, lock_days, refused, pending,
+                   {(c.kind, c.id, c.field, text(c.old)) for c in [*history, *result.changes] if c.status == "approved"})
+        owners = owners or {}
         for label, book in staff_books:
-            _take_book(label, book, ctx)
+            _take_book(label, book, ctx, owners.get(label))
         for key in ("customers", "calls", "events"):
             for i, versions in ctx.new_versions[key].items():
                 kept = versions[0][1]
@@ -452,8 +465,9 @@ def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = f
                     result.conflicts.append(Conflict("customer_id", i, [where(v) for _l, v in versions],
                                                      where(kept), why))
                 base[key][i] = kept
-                result.changes.append(Change(KIND[key], label_id(key, kept), "", None, None, where(kept),
-                                             (book_owner(dict(staff_books)[versions[0][0]]) or ""), "added"))
+                who = owners.get(versions[0][0]) or book_owner(dict(staff_books)[versions[0][0]]) or ""
+                result.changes.append(Change(KIND[key], label_id(key, kept), "", None, None, where(kept), who,
+                                             "added"))
         result.pending = list(pending.values())
         office = master_books
     else:

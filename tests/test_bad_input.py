@@ -33,6 +33,7 @@ ARGS = {
     "handover": lambda f, out: ["handover", f, "--from", "张伟", "--to", "王芳", "-o", str(out / "handover.xlsx")],
     "split": lambda f, out: ["split", f, "-o", str(out / "split")],
     "export": lambda f, out: ["export", f, "-o", str(out / "parquet"), "--as-of", "2026-11-22"],
+    "verify": lambda f, out: ["verify", f],
 }
 COMMANDS = [c for c in ARGS if c in main.commands]
 

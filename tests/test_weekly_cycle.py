@@ -224,3 +224,65 @@ def test_an_old_master_is_trusted_only_when_named(week1, tmp_path):
     code, res = run("merge", "--master", old, "-o", tmp / "b.xlsx", "--as-of", DAY)
     assert code == 0 and not any("--master" in w for w in res["warnings"])
     assert next(i for i in res["inputs"] if i["path"].endswith("旧总表.xlsx"))["master"] is True
+
+
+def _cell_edit(path: Path, sheet: str, match: str, header: str, value) -> None:
+    """Edit one cell as staff do in Excel: the row whose first cell is ``match``, the column named ``header``
+    (a new column at the right if the sheet has none)."""
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    ws = wb[sheet]
+    heads = [c.value for c in ws[1]]
+    col = heads.index(header) + 1 if header in heads else len(heads) + 1
+    ws.cell(1, col).value = header
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == match)
+    ws.cell(row, col).value = value
+    wb.save(path)
+
+
+def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
+    tmp, master = week1
+    out1 = tmp / "分发1"
+    code, res = run("split", master, "-o", out1, "--as-of", DAY)
+    assert code == 0 and {Path(b["path"]).suffix for b in res["books"]} == {".xlsm"}
+    book = out1 / "张伟_客户回访.xlsm"
+    _cell_edit(book, "客户名录簿", "K1", "联系电话", "13855556666")
+    _cell_edit(book, "客户名录簿", "K1", "微信号", "zw_k1")
+    _cell_edit(book, "回访记录表", "R1", "录音文件", "R1.mp3")
+    master2 = tmp / "第2周总表.xlsx"
+    code, res = run("merge", master, out1, "-o", master2, "--as-of", DAY)
+    assert code == 0
+    assert {(c["id"], c["field"]) for c in res["changes"]} == {("K1", "联系电话"), ("K1", "微信号"), ("R1", "录音文件")}
+    # splitting into the same folder again refuses to overwrite the books there
+    code, text_out = run("split", master2, "-o", out1, "--as-of", DAY)
+    assert code == 3 and "张伟_客户回访.xlsm" in str(text_out)
+    out2 = tmp / "分发2"
+    code, res = run("split", master2, "-o", out2, "--as-of", DAY, "--xlsx")
+    assert code == 0
+    back = read_book(out2 / "张伟_客户回访.xlsx")
+    k1 = next(c for c in back.customers if c.customer_id == "K1")
+    assert k1.phone == "13855556666" and k1.extra == {"微信号": "zw_k1"}
+    assert next(k for k in back.calls if k.record_id == "R1").extra == {"录音文件": "R1.mp3"}
+    headers = [c.value for c in openpyxl.load_workbook(out2 / "张伟_客户回访.xlsx", read_only=True)["客户名录簿"][1]]
+    assert headers[-1] == "微信号" and headers.index("微信号") > headers.index("核实日期")   # after ours
+
+
+def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week1):
+    tmp, master = week1
+    handed = tmp / "交接后总表.xlsx"
+    code, res = run("handover", master, "--from", "王芳", "--to", "张伟", "-o", handed, "--as-of", DAY, "--by", "赵刚")
+    assert code == 0, res
+
+    def wf(b):      # 王芳's book from before the hand-over, with one new call
+        b.calls.append(call("R9", "K7", "王芳", DAY))
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"王芳": edited(master, "王芳", wf)})
+    out = tmp / "第2周总表.xlsx"
+    code, res = run("merge", handed, inbox, "-o", out, "--as-of", DAY)
+    assert code == 0
+    new = read_book(out)
+    assert {c.customer_id: c.owner for c in new.customers}["K7"] == "张伟"
+    assert "R9" in {k.record_id for k in new.calls}
+    assert any("交接" in w and "王芳_客户回访.xlsx" in w for w in res["warnings"])
+    assert [c for c in res["changes"] if c["status"] != "added"] == []
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert len(list(wb["交接记录"].iter_rows(min_row=2))) == 2          # the master's decisions survive

@@ -29,24 +29,31 @@ from .common import (as_of_option, echo, echo_warnings, emit_json, guarded, json
               help="Ask for the opening password (typed twice, not shown). 提示输入打开密码。")
 @click.option("--protect", is_flag=True,
               help="Lock headers and formulas; data cells stay editable. 保护表头和公式，数据单元格仍可填写。")
+@click.option("--xlsx", "plain_xlsx", is_flag=True,
+              help="Write .xlsx books without the 校验 button (default: .xlsm with the button). 不带校验按钮。")
+@click.option("--overwrite", is_flag=True,
+              help="Replace books already in the output folder (default: refuse). 覆盖输出文件夹中已有的工作簿。")
 @as_of_option
 @policy_option
 @lang_option
 @json_option
 @guarded
-def split(master, out_dir, owner, staff_variant, password, password_env, ask_password, protect, as_of, policy_path,
-          lang, as_json):
+def split(master, out_dir, owner, staff_variant, password, password_env, ask_password, protect, plain_xlsx, overwrite,
+          as_of, policy_path, lang, as_json):
     """Split a master into per-person workbooks.  把总表拆分为每人一份的工作簿。
 
     Each book is the staff template (dropdowns, colours, home sheet) holding only
     that person's customers, their calls and triggers, and a 待回访 sheet of their
-    open follow-ups; merging the books back gives the master again. Customers
-    without an owner go to a 未分配 book, so nothing is dropped.
+    open follow-ups, as an .xlsm with the 校验 button; merging the books back
+    gives the master again. Customers without an owner go to a 未分配 book, so
+    nothing is dropped. Books already in the folder are not overwritten unless
+    --overwrite is given.
     """
     password = _password(password, password_env, ask_password)
     with terminate_as_interrupt():   # a kill still removes the plain copies (io/protect.py)
         result = api.split(master, out_dir, owner=owner, lang=lang, as_of=as_of or today(),
-                           policy_path=policy_path, staff_variant=staff_variant, password=password, protect=protect)
+                           policy_path=policy_path, staff_variant=staff_variant, password=password, protect=protect,
+                           macro=not plain_xlsx, overwrite=overwrite)
     echo_warnings(result["notes"], lang)
     if as_json:
         emit_json(result)

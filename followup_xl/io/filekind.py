@@ -66,6 +66,34 @@ def read_kind(path) -> str | None:
     return kind if kind in KINDS else None
 
 
+OWNER_PROPERTY = "followup-xl-owner"
+_OWNER_RE = re.compile(
+    r'<property[^>]*name="' + re.escape(OWNER_PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', re.S)
+
+
+def mark_owner(wb, owner: str) -> None:
+    """Stamp a staff book with the person it was split for: merge takes that as the book's owner."""
+    wb.set_custom_property(OWNER_PROPERTY, owner)
+
+
+def read_owner(path) -> str | None:
+    """The owner ``split`` stamped on a staff book, or None."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1_000_000:
+                return None
+            text = zf.read(info).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+        return None
+    m = _OWNER_RE.search(text)
+    if not m:
+        return None
+    import html
+
+    return html.unescape(m.group(1)).strip() or None
+
+
 def describe(kind: str | None, lang: str = "zh") -> str:
     if kind is None:
         return "员工工作簿" if lang != "en" else "staff workbook"

@@ -95,6 +95,10 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
     path = os.fspath(path)
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, created=created, kind="template" if book is None else "staff")
+        if book is not None and owner:
+            from .filekind import mark_owner
+
+            mark_owner(wb, owner)
         fmts = Formats(wb)
         home = wb.add_worksheet(HOME[lang])
         _write_home(home, fmts, lang, owner)

@@ -1,6 +1,7 @@
 """Merge benchmark: followup-xl merge vs the naive route vs the floor, in one run.
 
     python -m benchmarks.bench_merge [OWNERS CUSTOMERS CALLS] [--skip-naive] [--onefile]
+                                     [--week [--baseline DIR]]
                                                                    (default 50 1000 10000)
 
 Each variant runs in a fresh child process that reports its wall time, CPU time
@@ -20,6 +21,10 @@ busy machine compare CPU seconds: wall time then measures the neighbours):
          reads it and its history files and writes the master cache (.followup-xl-cache/ beside it)
   cached the weekly re-merge again, now that last week's master has its cache: a Parquet read instead
          of parsing the workbooks (the default configuration: history store, cache)
+  week1% last week's master + every staff book back with 1 % of its records changed (phones, call
+         contents): the weekly routine with the field-by-field comparison, change log and 校验码
+  base1% the same inputs through the code in BASELINE (``--baseline DIR``: a checkout of an earlier
+         commit, e.g. ``git worktree add /tmp/base <commit>``), measured in the same run
 """
 
 from __future__ import annotations
@@ -99,6 +104,14 @@ assert res["exit_code"] == 0, res["exit_code"]
 assert [i.get("cache") for i in res["inputs"] if i.get("cache")] == ["hit"], res["inputs"]
 '''
 
+WEEK_CHANGED = '''
+from followup_xl import api
+import followup_xl, glob
+res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
+assert res["exit_code"] == 0, res["exit_code"]
+print("code:", followup_xl.__file__, "changes:", len(res.get("changes", [])), file=sys.stderr)
+'''
+
 ONEFILE = '''
 from followup_xl import api
 res = api.merge([sys.argv[1]], sys.argv[2], archive_over=10**9)
@@ -123,20 +136,54 @@ def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
     return out / book_path.name
 
 
+def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
+    """Every staff book as it comes back: ``pct`` % of its customers get a new phone, ``pct`` % of its
+    calls a corrected content (the rest unchanged). Cached beside the office."""
+    import random
+
+    from followup_xl.io.reader import read_book
+    from followup_xl.io.template import write_staff_workbook
+
+    done = out / ".complete"
+    if done.exists():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(12)
+    for path in sorted(folder.glob("*.xlsx")):
+        book = read_book(path)
+        for key, field, value in (("customers", "phone", lambda r, n: f"139{n:08d}"),
+                                  ("calls", "content", lambda r, n: f"{r.content}（更正{n}）")):
+            records = book.records(key)
+            for n in rng.sample(range(len(records)), max(1, int(len(records) * pct / 100))):
+                r = records[n]
+                records[n] = type(r).build(None, dict(r.bad), dict(r.extra),
+                                           {**{k: getattr(r, k) for k in r.SHEET.keys}, field: value(r, n)})
+        write_staff_workbook(out / path.name, book=book, owner=book.customers[0].owner)
+    done.write_text("")
+    return out
+
+
 def show(name: str, r: dict) -> None:
     kids = f" (history writers: {r['child_peak_mib']:.0f} MiB each at most)" if r["child_peak_mib"] else ""
     print(f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB{kids}", flush=True)
 
 
-def child(body: str, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(body=body), *args], capture_output=True, text=True)
+def child(body: str, *args: str, code_dir: str | None = None) -> dict:
+    import os
+
+    env = dict(os.environ, PYTHONPATH=code_dir) if code_dir else None
+    proc = subprocess.run([sys.executable, "-c", CHILD.format(body=body), *args], capture_output=True, text=True,
+                          env=env)
+    if "code:" in proc.stderr:
+        print("   ", proc.stderr.strip().splitlines()[-1], flush=True)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str]) -> None:
-    sizes = [int(a) for a in argv if not a.startswith("--")] or [50, 1000, 10000]
+    flags_with_value = {argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--baseline"}
+    sizes = [int(a) for a in argv if not a.startswith("--") and a not in flags_with_value] or [50, 1000, 10000]
     t = time.perf_counter()
     folder = build(owners=sizes[0], customers=sizes[1], calls=sizes[2])
     print(f"office: {sizes[0]} books x ({sizes[1]} customers + {sizes[2]} calls) "
@@ -156,6 +203,22 @@ def main(argv: list[str]) -> None:
         results["weekly"] = child(WEEKLY, str(tmp / "汇总/第47周总表.xlsx"), str(tmp / "汇总/第48周总表.xlsx"),
                                   str(changed))
         show("weekly", results["weekly"])
+        if "--week" in argv:
+            t = time.perf_counter()
+            inbox = changed_week(folder, folder.parent / f"{folder.name}_changed1pct")
+            print(f"1 % changed books: {time.perf_counter() - t:.0f} s to generate or find", flush=True)
+            last = str(tmp / "汇总/第47周总表.xlsx")
+            if "--baseline" in argv:
+                base = argv[argv.index("--baseline") + 1]
+                results["base1%"] = child(WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_base.xlsx"), str(inbox),
+                                          code_dir=base)
+                show("base1%", results["base1%"])
+            results["week1%"] = child(WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_1pct.xlsx"), str(inbox))
+            show("week1%", results["week1%"])
+            if "base1%" in results:
+                for unit in ("seconds", "cpu"):
+                    r = results["week1%"][unit] / results["base1%"][unit]
+                    print(f"{unit:7s} week1%/base1% = {r:.2f} (goal ≤ 1.10)")
         results["first"] = child(FIRST, str(tmp / "汇总/第47周总表.xlsx"))
         show("first", results["first"])
         results["cached"] = child(CACHED, str(tmp / "汇总/第47周总表.xlsx"), str(tmp / "汇总/第48周总表b.xlsx"),

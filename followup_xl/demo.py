@@ -164,13 +164,56 @@ def step_split(run: DemoRun) -> None:
     """The master back into one book per person, as the manager hands them out."""
     from . import api
 
-    result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang)
+    result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
     run.written += [b["path"] for b in result["books"]]
     run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
 
 
+def _edit_cell(ws, key_header: str, key: str, header: str, value) -> None:
+    """Type ``value`` under ``header`` in the row whose ``key_header`` is ``key`` (a new column if needed)."""
+    heads = [c.value for c in ws[1]]
+    col = heads.index(header) + 1 if header in heads else len(heads) + 1
+    ws.cell(1, col).value = header
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[heads.index(key_header)].value == key)
+    ws.cell(row, col).value = value
+
+
+def step_second_week(run: DemoRun) -> None:
+    """A week later: 张伟 edits the book he was sent and sends it back; the merge says what changed and
+    keeps it in the master's 修改记录 sheet."""
+    import shutil
+
+    import openpyxl
+
+    from . import api, schema
+    from .split import file_name
+
+    lang = run.lang
+    inbox = run.dir(os.path.join("10_第二周", "收件箱"))
+    sent = os.path.join(run.out, "9_分发", file_name("张伟", lang, macro=True))
+    book = shutil.copy(sent, inbox)
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    cust, calls = wb[schema.CUSTOMERS.title(lang)], wb[schema.CALLS.title(lang)]
+    h = {c.key: c.header(lang) for c in (*schema.CUSTOMERS.columns, *schema.CALLS.columns)}
+    first = cust.cell(2, 1).value
+    _edit_cell(cust, h["customer_id"], first, h["phone"], "13912345678")
+    _edit_cell(cust, h["customer_id"], first, "微信号", "wx_" + str(first))
+    rows = [r for r in calls.iter_rows(min_row=2, values_only=True) if r[0]]
+    latest = max(rows, key=lambda r: (r[2] is not None, r[2]))[0]
+    _edit_cell(calls, h["record_id"], latest, h["satisfaction"], 5)
+    wb.save(book)
+    out = run.path("10_第二周", "客户回访总表_第二周.xlsx")
+    result = api.merge([run.master, inbox], out, as_of=run.as_of, lang=lang)
+    run.written += [book, out]
+    run.master = out
+    run.say(f"第二周 week 2: 张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：")
+    for ch in result["changes"]:
+        run.say(f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
+                f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]")
+
+
 STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_weekly, step_report, step_scores,
-                                          step_handover, step_split]
+                                          step_handover, step_split, step_second_week]
 
 
 def run_demo(out: str, lang: str = "zh", echo: Callable[[str], None] | None = None) -> DemoRun:

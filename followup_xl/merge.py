@@ -286,9 +286,9 @@ def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
     return ctx.owner_of.get(rec.customer_id or "", "")
 
 
-def _take_book(label: str, book: Book, ctx: _Ctx, owner: str | None = None) -> None:
+def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) -> None:
     result = ctx.result
-    owner = owner or book_owner(book) or ""
+    owner = stamped or book_owner(book) or ""
     added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
     handed: Counter = Counter()
     for key in ("customers", "calls", "events"):
@@ -317,8 +317,9 @@ def _take_book(label: str, book: Book, ctx: _Ctx, owner: str | None = None) -> N
             rec_owner = _record_owner(key, have, ctx)
             if not diffs:
                 result.duplicates_dropped += 1
-                if owner and rec_owner == owner and rec.src and (not have.src or have.src.file != label):
-                    base[i] = type(have).build(rec.src, have.bad, have.extra,    # now kept in this book
+                if stamped and rec_owner == owner and rec.src and (not have.src or have.src.file != label):
+                    # the book split sent its owner holds the row now: a deletion there will be seen
+                    base[i] = type(have).build(rec.src, have.bad, have.extra,
                                                {k: getattr(have, k) for k in have.SHEET.keys})
                 continue
             if not owner or rec_owner != owner:

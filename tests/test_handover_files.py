@@ -181,7 +181,22 @@ def test_the_demo_hands_over_and_splits(tmp_path):
     assert sorted(p.name for p in handed.iterdir()) == ["交接计划_杨磊.xlsx", "客户回访总表_交接后.xlsx",
                                                        "客户回访总表_交接后_交接单.xlsx"]
     master = read_book(handed / "客户回访总表_交接后.xlsx")
-    assert not [c for c in master.customers if c.owner == "杨磊"] and run.master.endswith("客户回访总表_交接后.xlsx")
+    assert not [c for c in master.customers if c.owner == "杨磊"]
     books = sorted(p.name for p in (tmp_path / "9_分发").iterdir())
-    assert "杨磊_客户回访.xlsx" not in books and "张伟_客户回访.xlsx" in books
+    assert "杨磊_客户回访.xlsm" not in books and "张伟_客户回访.xlsm" in books
     assert sum(len(read_book(tmp_path / "9_分发" / b, require_data=False).customers) for b in books) == len(master.customers)
+
+
+def test_the_demo_shows_a_second_week(tmp_path):
+    """张伟 edits the book he was sent; the merge prints the changes and the master keeps them in 修改记录."""
+    import openpyxl
+
+    from followup_xl.demo import run_demo
+
+    run = run_demo(str(tmp_path))
+    assert run.master.endswith("客户回访总表_第二周.xlsx")
+    printed = [line for line in run.log if line.startswith("  ")]
+    assert len(printed) == 3 and any("微信号" in line for line in printed), run.log
+    wb = openpyxl.load_workbook(run.master, read_only=True)
+    log = list(wb["修改记录"].iter_rows(min_row=2, values_only=True))
+    assert len(log) == 3 and {r[7] for r in log} == {"张伟"} and {r[8] for r in log} == {"已采用"}

@@ -186,6 +186,7 @@ def step_second_week(run: DemoRun) -> None:
     import openpyxl
 
     from . import api, schema
+    from .io.changelog import KINDS
     from .split import file_name
 
     lang = run.lang

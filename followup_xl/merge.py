@@ -7,13 +7,15 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
 * The master (last week's, written by this tool) is the base. A staff book is the
   newer version of the records it may change: its values win, field by field, and
   every change is listed (``changes``). A book may change only what belongs to its
-  owner (the 负责人 most of its customers have): customers whose 负责人 in the
-  master is that person, and their calls and triggers. Anything else that differs
-  is a conflict for the manager, never applied.
+  owner (the person split stamped on it, else the 负责人 most of its customers
+  have): customers whose 负责人 in the master is that person, and their calls and
+  triggers. Anything else that differs is a conflict for the manager, never applied.
 * A call that was reviewed (审核人 filled) or is older than the lock period is not
   changed silently: the edit is held as pending until the manager approves it.
 * A row missing from its owner's book stays in the master (retention, B4) and is
-  listed as deleted in the book.
+  listed as deleted in the book — if the master has it from that book (a split
+  book holding a row takes it over), so a stale book never "deletes" what a
+  hand-over or reassignment gave its owner since.
 * A masked value (138****5678, from ``split --staff-variant``) never replaces a
   real one.
 * Rules, staff and holidays come from the master; a staff book's differing ones

@@ -194,6 +194,8 @@ def test_masked_values_never_replace_real_ones(week1):
     code, res = run("merge", master, inbox, "-o", tmp / "m2.xlsx", "--as-of", DAY)
     assert code == 0 and res["changes"] == [], res["changes"]
     assert {c.customer_id: c.phone for c in read_book(tmp / "m2.xlsx").customers}["K2"] == "13800000002"
+    _code, found = run("validate", inbox / "张伟_客户回访.xlsx", "--as-of", DAY)     # nor a wrong phone
+    assert not [f for f in found["findings"] if f["code"] == "V2"], found["findings"]
 
 
 def test_verify_finds_a_hand_edit_with_its_row(week1):

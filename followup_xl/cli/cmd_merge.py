@@ -78,8 +78,10 @@ STATUS = {"applied": ("已采用", "applied"), "pending": ("待批准", "pending
 
 def change_line(ch: dict, lang: str) -> str:
     """One printed line per change: status, record, field old → new, where from."""
+    from ..io.changelog import KINDS
+
     status = STATUS[ch["status"]][lang == "en"]
-    what = f'{ch["kind"]} {ch["id"]}'
+    what = f'{KINDS[ch["kind"]][lang == "en"]} {ch["id"]}'
     if ch["field"]:
         what += f' {ch["field"]}: {ch["old"] if ch["old"] is not None else ""} → {ch["new"] if ch["new"] is not None else ""}'
     return f"  [{status}] {what}  ({ch['source']})"

@@ -282,7 +282,7 @@ def job_handover(st: Settings, status) -> dict:
 
 def job_split(st: Settings, status) -> dict:
     folder = os.path.join(st.output_dir(), ("分发_" if st.lang == "zh" else "split_") + _stamp(st))
-    r = api.split(st.master(), folder, lang=st.lang, as_of=st.as_of)
+    r = api.split(st.master(), folder, lang=st.lang, as_of=st.as_of, macro=True)   # as the CLI: .xlsm with 校验
     zh = st.lang == "zh"
     figures = [("工作簿" if zh else "Workbooks", len(r["books"])),
                ("客户" if zh else "Customers", sum(b["customers"] for b in r["books"])),

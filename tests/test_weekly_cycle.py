@@ -288,3 +288,17 @@ def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week
     assert [c for c in res["changes"] if c["status"] != "added"] == []
     wb = openpyxl.load_workbook(out, read_only=True)
     assert len(list(wb["交接记录"].iter_rows(min_row=2))) == 2          # the master's decisions survive
+
+
+def test_merge_prints_what_changed(week1):
+    tmp, master = week1
+
+    def zw(b):
+        replace(b.customers, 0, phone="13811112222")
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    r = CliRunner().invoke(main, ["merge", str(master), str(inbox), "-o", str(tmp / "m.xlsx"), "--as-of", str(DAY)])
+    assert r.exit_code == 0 and "[已采用] 客户 K1 联系电话: 13800000001 → 13811112222" in r.output, r.output
+    r = CliRunner().invoke(main, ["merge", str(master), str(inbox), "-o", str(tmp / "e.xlsx"), "--as-of", str(DAY),
+                                  "--lang", "en"])
+    assert "[applied] Customer K1 联系电话: 13800000001 → 13811112222" in r.output, r.output

@@ -211,7 +211,7 @@ def test_other_commands_print_staff_text_escaped(tmp_path):
         result = run(*args)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output, args
-        assert ("_[2J张伟_客户回访.xlsx" if args[0] == "split" else "\\x1b[2J张伟") in result.output, args
+        assert ("_[2J张伟_客户回访.xlsm" if args[0] == "split" else "\\x1b[2J张伟") in result.output, args
 
 
 # --- validate --annotate: a copy the manager can open safely -------------------------------------------

@@ -363,6 +363,8 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
             continue
         if hold:
             if ch.key() not in ctx.pending:
+                for k in [k for k, p in ctx.pending.items() if (p.kind, p.id, p.field) == (ch.kind, ch.id, ch.field)]:
+                    del ctx.pending[k]          # the book's newer version replaces an older one still waiting
                 ctx.pending[ch.key()] = ch
                 ctx.result.changes.append(ch)
         else:

@@ -172,8 +172,9 @@ def child(body: str, *args: str, code_dir: str | None = None) -> dict:
     import os
 
     env = dict(os.environ, PYTHONPATH=code_dir) if code_dir else None
+    # run from code_dir: `python -c` puts the working directory first on sys.path
     proc = subprocess.run([sys.executable, "-c", CHILD.format(body=body), *args], capture_output=True, text=True,
-                          env=env)
+                          env=env, cwd=code_dir)
     if "code:" in proc.stderr:
         print("   ", proc.stderr.strip().splitlines()[-1], flush=True)
     if proc.returncode != 0:

@@ -29,6 +29,7 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,6 +232,12 @@ def _present_columns(book: Book, key: str) -> dict[str, set]:
     return {info.name: set(info.columns) | set(info.extra_columns) for info in book.sheets.get(key, [])}
 
 
+def schema_keys(key: str) -> list[str]:
+    from . import schema
+
+    return schema.BY_KEY[key].keys
+
+
 def _field_header(key: str, f: str) -> str:
     from . import schema
 
@@ -296,6 +303,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
     for key in ("customers", "calls", "events"):
         base = ctx.base[key]
         present = _present_columns(book, key)
+        values = operator.itemgetter(*schema_keys(key))
         seen = set()
         for rec in book.records(key):
             i = ident(key, rec)
@@ -315,7 +323,9 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     versions.append((label, rec))
                     added[key] += len(versions) == 1
                 continue
-            diffs = _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
+            hd, rd = have.__dict__, rec.__dict__
+            same = values(hd) == values(rd) and hd["bad"] == rd["bad"] and hd["extra"] == rd["extra"]   # fast path
+            diffs = [] if same else _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
             rec_owner = _record_owner(key, have, ctx)
             if not diffs:
                 result.duplicates_dropped += 1

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FollowupError
+from .io.formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .io.history import is_history_dir
+from .io.isolate import read_book_isolated
 from .io.master_cache import cached_read, last_status
 from .models import Book
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = READABLE_ENDINGS
+# Read in a child process: formats whose size python-calamine cannot be asked about beforehand.
+ISOLATED_FORMATS = ("xls", "xlsb", "ods")
 
 
 @dataclass
@@ -61,16 +65,15 @@ def discover(paths: list[str]) -> list[Input]:
     found: dict[str, Input] = {}
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if p.is_dir() and p.suffix.lower() not in REFUSED_ENDINGS:
             for f in sorted(p.rglob("*")):
-                if not f.is_file():
+                if f.suffix.lower() not in REFUSED_ENDINGS and not f.is_file():
+                    continue   # (a Mac's .numbers "file" is a folder: it gets its sentence)
+                if any(q.suffix.lower() == ".numbers" for q in f.parents if q != p and p in q.parents):
                     continue
                 why = _ignore_reason(f)
-                if why is None and f.suffix.lower() not in WORKBOOK_SUFFIXES:
-                    if f.suffix.lower() in (".xls", ".csv", ".et", ".ods"):
-                        why = f"不是 .xlsx/.xlsm 工作簿（{f.suffix}），请另存为 .xlsx"
-                    else:
-                        continue
+                if why is None and f.suffix.lower() not in WORKBOOK_SUFFIXES + tuple(REFUSED_ENDINGS):
+                    continue
                 key = os.path.realpath(f)
                 found.setdefault(key, Input(str(f), "ignored" if why else "pending", why or ""))
         else:
@@ -103,9 +106,12 @@ def read_input(item: Input, lang: str = "zh") -> Input:
 
         item.owner = read_owner(item.path)
     try:
-        item.book = cached_read(item.path, label=os.path.basename(item.path), write=False, provenance=item.master)
-        if item.master:
-            item.cache = dict(last_status)
+        if sniff(item.path) in ISOLATED_FORMATS:   # no master cache for these: a tool-written master is .xlsx
+            item.book = read_book_isolated(item.path, label=os.path.basename(item.path), provenance=item.master)
+        else:
+            item.book = cached_read(item.path, label=os.path.basename(item.path), write=False, provenance=item.master)
+            if item.master:
+                item.cache = dict(last_status)
     except FollowupError as exc:
         item.status, item.reason = "error", exc.message(lang)
         return item

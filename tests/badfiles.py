@@ -42,9 +42,50 @@ def not_a_workbook(folder: Path) -> Path:
     return p
 
 
-def old_xls(folder: Path) -> Path:
+def damaged_xls(folder: Path) -> Path:
+    """The signature of an Excel 97-2003 file and nothing behind it (a broken copy)."""
     p = folder / "old.xls"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    return p
+
+
+def wps_et(folder: Path) -> Path:
+    """WPS's own format: a compound file like .xls, but not one calamine can be trusted with."""
+    p = folder / "客户台账.et"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    return p
+
+
+def wps_ett(folder: Path) -> Path:
+    p = folder / "回访模板.ett"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    return p
+
+
+def _numbers_zip(p: Path) -> Path:
+    """What Numbers saves: a zip of .iwa protobuf streams, no workbook XML."""
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("Index/Document.iwa", b"\x00\x1c\x00\x00" + b"\x08\x01" * 20)
+        zf.writestr("Index/Metadata.iwa", b"\x00\x08\x00\x00" + b"\x08\x01" * 4)
+        zf.writestr("Metadata/Properties.plist", b"<?xml version=\"1.0\"?><plist/>")
+        zf.writestr("preview.jpg", b"\xff\xd8\xff\xe0")
+    return p
+
+
+def apple_numbers(folder: Path) -> Path:
+    return _numbers_zip(folder / "客户名录.numbers")
+
+
+def numbers_renamed(folder: Path) -> Path:
+    """A Numbers file someone renamed to .xlsx."""
+    return _numbers_zip(folder / "客户名录.xlsx")
+
+
+def numbers_package(folder: Path) -> Path:
+    """Older Numbers saves a folder (a macOS package) named like a file (merge meets it in an inbox)."""
+    p = folder / "回访记录.numbers"
+    (p / "Index").mkdir(parents=True)
+    (p / "Index" / "Document.iwa").write_bytes(b"\x00\x1c\x00\x00")
     return p
 
 
@@ -248,6 +289,42 @@ def dates_1904(folder: Path) -> Path:
     return p
 
 
+def far_cell(folder: Path) -> Path:
+    """A small book with one value at XFD1048576: a dense read would need 512 GiB."""
+    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]])
+    ws["XFD1048576"] = "x"
+    p = folder / "far_cell.xlsx"
+    wb.save(p)
+    return p
+
+
+def many_error_cells(folder: Path, n: int = 24_000) -> Path:
+    """24,000 error cells, written self-closing (no </c> after them), and two #N/A with values."""
+    src = _plain_sheet_book(folder)
+
+    def transform(data: bytes, fh):
+        head, _, tail = data.partition(b"</sheetData>")
+        fh.write(head.replace(b'<dimension ref="A1:D2"', b'<dimension ref="A1:F%d"' % (n + 3)))
+        fh.write(b'<row r="3"><c r="A3" t="inlineStr"><is><t>K2</t></is></c>'
+                 b'<c r="B3" t="inlineStr"><is><t>\xe4\xb9\x99</t></is></c><c r="C3" t="e"><v>#N/A</v></c>'
+                 b'<c r="D3" t="e"><f>VLOOKUP(A3,X!A:B,2,0)</f><v>#N/A</v></c></row>')
+        fh.write(b"".join(b'<row r="%d"><c r="F%d" t="e"/></row>' % (r, r) for r in range(4, n + 4)))
+        fh.write(b"</sheetData>" + tail)
+
+    return _rewrite_member(src, folder / "many_errors.xlsx", "xl/worksheets/sheet1.xml", transform)
+
+
+def many_merged_ranges(folder: Path, n: int = 5_000) -> Path:
+    """A call log of 2n rows where each customer id is typed once, merged down two rows: n ranges."""
+    wb, ws = _sheet("回访记录表", [CALL_HEADERS] + [[f"K{i // 2}" if i % 2 == 0 else None, dt.date(2026, 11, 2),
+                                                     "电话", "例行", "张伟", f"第{i}次"] for i in range(2 * n)])
+    for i in range(n):
+        ws.merge_cells(start_row=2 * i + 2, start_column=1, end_row=2 * i + 3, end_column=1)
+    p = folder / "many_merged.xlsx"
+    wb.save(p)
+    return p
+
+
 def open_in_excel(folder: Path) -> Path:
     """A good book with Excel's owner file beside it (the book is open on someone's PC)."""
     p = _good(folder, "open.xlsx", small_book())
@@ -352,7 +429,11 @@ def formulas_from_names(folder: Path) -> Path:
 CORPUS = {
     "truncated": (truncated, "unreadable", "损坏"),
     "not_a_workbook": (not_a_workbook, "unreadable", "不是 Excel"),
-    "old_xls": (old_xls, "unreadable", ".xls"),
+    "damaged_xls": (damaged_xls, "unreadable", "损坏"),
+    "wps_et": (wps_et, "unreadable", "WPS"),
+    "wps_ett": (wps_ett, "unreadable", "WPS"),
+    "apple_numbers": (apple_numbers, "unreadable", "Numbers"),
+    "numbers_renamed": (numbers_renamed, "unreadable", "Numbers"),
     "csv_given": (csv_given, "unreadable", "CSV"),
     "password_protected": (password_protected, "unreadable", "密码"),
     "none_of_our_sheets": (none_of_our_sheets, "unreadable", "没有"),
@@ -368,6 +449,9 @@ CORPUS = {
     "open_in_excel": (open_in_excel, "readable", None),
     "self_listing_history": (self_listing_history, "unreadable", "历史档案"),
     "escape_sequence_cell": (escape_sequence_cell, "readable", None),
+    "far_cell": (far_cell, "readable", None),
+    "many_error_cells": (many_error_cells, "readable", None),
+    "many_merged_ranges": (many_merged_ranges, "readable", None),
 }
 
 

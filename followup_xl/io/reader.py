@@ -17,66 +17,16 @@ from .. import schema
 from ..errors import UnreadableWorkbook
 from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
+from .formats import opens_by_name, sniff
 from .gcpause import gc_paused
+from .sheetscan import SheetScan, scan_workbook
 
 if TYPE_CHECKING:
     import python_calamine as pc
 
 HEADER_SCAN_ROWS = 30
-MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
-MAX_RATIO = 400                     # …or a member compressed more than 400:1 and over 50 MiB
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _SUFFIX_RE = re.compile(r"[\s_\-—()（）\[\]【】0-9年度]+$")
-
-
-def sniff(path: str) -> None:
-    """Refuse, with a sentence, anything that is not an OOXML workbook we can open."""
-    if not os.path.exists(path):
-        raise UnreadableWorkbook("文件不存在", "file not found", path=path)
-    if os.path.isdir(path):
-        raise UnreadableWorkbook("这是一个文件夹，不是工作簿", "this is a folder, not a workbook", path=path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-    except PermissionError:
-        raise UnreadableWorkbook("没有读取权限（文件可能正被占用）", "no permission to read the file (is it locked?)", path=path)
-    except OSError as exc:
-        raise UnreadableWorkbook(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path)
-    if not head:
-        raise UnreadableWorkbook("文件是空的（0 字节）", "the file is empty (0 bytes)", path=path)
-    if head.startswith(OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in head or b"EncryptedPackage" in head or \
-                "EncryptedPackage".encode("utf-16-le") in head:
-            raise UnreadableWorkbook("工作簿设有打开密码，请先去掉密码再保存一份",
-                                     "the workbook is password-protected; save a copy without the password",
-                                     path=path)
-        raise UnreadableWorkbook("这是旧版 Excel 97-2003 (.xls) 文件，请在 Excel/WPS 中另存为 .xlsx",
-                                 "this is an old Excel 97-2003 (.xls) file; save it as .xlsx in Excel or WPS",
-                                 path=path)
-    if not head.startswith(b"PK"):
-        looks_text = all(b >= 9 for b in head[:2048] if b not in (0xEF, 0xBB, 0xBF))
-        if looks_text:
-            raise UnreadableWorkbook("这是文本/CSV 文件，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx",
-                                     "this is a text/CSV file, not an Excel workbook; save it as .xlsx",
-                                     path=path)
-        raise UnreadableWorkbook("不是 Excel 工作簿（.xlsx/.xlsm）", "not an Excel workbook (.xlsx/.xlsm)", path=path)
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            total = sum(i.file_size for i in infos)
-    except zipfile.BadZipFile:
-        raise UnreadableWorkbook("文件已损坏或不完整（可能没有下载/复制完）",
-                                 "the file is damaged or truncated (incomplete download or copy?)", path=path)
-    if "xl/workbook.xml" not in names:
-        raise UnreadableWorkbook("压缩包里没有 Excel 工作簿内容（是 Word/其他文件吗？）",
-                                 "the package holds no Excel workbook (a Word or other file?)", path=path)
-    if total > MAX_UNCOMPRESSED or any(
-        i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
-    ):
-        raise UnreadableWorkbook("文件解压后异常巨大（疑似压缩炸弹），已拒绝读取",
-                                 "the file expands to an absurd size (a zip bomb?); refused", path=path)
 
 
 def uses_1904_dates(path: str) -> bool:
@@ -89,56 +39,12 @@ def uses_1904_dates(path: str) -> bool:
     return re.search(rb'date1904="(1|true)"', head) is not None
 
 
-_ERROR_CELL_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
-_REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
-_SHEET_RE = re.compile(rb'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\br:id="([^"]+)"', re.S)
-_REL_RE = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', re.S)
-_REL_RE2 = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', re.S)
-
-
 def error_cells(path: str) -> dict[str, dict[tuple[int, int], str]]:
     """Cells holding Excel error values (#N/A, #REF!…), which calamine reads as blanks.
 
-    Scans each worksheet part for t="e" cells: sheet name → {(Excel row, 0-based col): "#N/A"}.
-    Costs one pass over the XML, and a regex only where an error exists at all.
+    Sheet name → {(Excel row, 0-based col): "#N/A"} (see ``sheetscan``).
     """
-    import html
-
-    out: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            wb_xml = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
-            targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
-            for name, rid in _SHEET_RE.findall(wb_xml):
-                target = targets.get(rid, b"").decode()
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if part not in zf.namelist():
-                    continue
-                found = False
-                with zf.open(part) as fh:
-                    tail = b""
-                    while chunk := fh.read(4 * 1024 * 1024):
-                        if b't="e"' in tail + chunk:
-                            found = True
-                            break
-                        tail = chunk[-8:]
-                if not found:
-                    continue
-                cells = {}
-                for attrs, body in _ERROR_CELL_RE.findall(zf.read(part)):
-                    ref, val = _REF_RE.search(attrs), _VALUE_RE.search(body)
-                    if ref and val:
-                        col = 0
-                        for ch in ref.group(1):
-                            col = col * 26 + ch - 64
-                        cells[(int(ref.group(2)), col - 1)] = html.unescape(val.group(1).decode())
-                out[html.unescape(name.decode())] = cells
-    except (KeyError, zipfile.BadZipFile, OSError):
-        return {}
-    return out
+    return {name: scan.errors for name, scan in scan_workbook(path).items() if scan.errors}
 
 
 def sheet_kind_by_name(name: str) -> schema.SheetDef | None:
@@ -202,24 +108,35 @@ def _map_columns(header: list, sheet: schema.SheetDef) -> tuple[dict[str, int], 
 
 
 def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterator[list]:
-    """A value typed once in cells merged down several data rows belongs to each of those rows."""
-    spans = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in merged if r2 > r1 and r1 > header_idx]
-    if not spans:
+    """A value typed once in cells merged down several data rows belongs to each of those rows.
+
+    Linear in rows + ranges: each range is looked at only while its rows go by.
+    """
+    rows = iter(rows)
+    starting: dict[int, list[tuple[int, int, int]]] = {}
+    for (r1, c1), (r2, c2) in merged:
+        if r2 > r1 and r1 > header_idx:
+            starting.setdefault(r1, []).append((c1, r2, c2))
+    if not starting:
         yield from rows
         return
-    values: dict[tuple, object] = {}
+    last = max(r2 for spans in starting.values() for _, r2, _ in spans)
+    active: list[tuple[object, int, int, int]] = []     # (value, c1, last row, c2)
     for i, row in enumerate(rows, start=header_idx + 1):
-        for span in spans:
-            r1, c1, r2, c2 = span
-            if i == r1:
-                values[span] = row[c1] if c1 < len(row) else ""
-            elif r1 < i <= r2:
+        if active:
+            active = [a for a in active if a[2] >= i]
+            for value, c1, _, c2 in active:
                 if len(row) <= c2:
                     row = row + [""] * (c2 + 1 - len(row))
                 for c in range(c1, c2 + 1):
                     if row[c] in ("", None):
-                        row[c] = values.get(span, "")
+                        row[c] = value
+        for c1, r2, c2 in starting.pop(i, ()):
+            active.append((row[c1] if c1 < len(row) else "", c1, r2, c2))
         yield row
+        if i >= last and not active and not starting:
+            yield from rows
+            return
 
 
 def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
@@ -301,10 +218,17 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     import python_calamine as pc   # here, not at the top: xlwings Lite reads rows through read_rows without it
 
     path = os.fspath(path)
-    sniff(path)
-    epoch_1904 = uses_1904_dates(path)
+    fmt = sniff(path)
+    if fmt == "csv":
+        raise UnreadableWorkbook("这是文本/CSV 文件，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx",
+                                 "this is a text/CSV file, not an Excel workbook; save it as .xlsx", path=path)
+    epoch_1904 = uses_1904_dates(path) if fmt == "xlsx" else False
     try:
-        wb = pc.CalamineWorkbook.from_path(path)
+        if opens_by_name(path, fmt):
+            wb = pc.CalamineWorkbook.from_path(path)
+        else:   # an .xls saved under an .xlsx name (and the like): calamine goes by the content
+            with open(path, "rb") as fh:
+                wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError:
         raise UnreadableWorkbook("工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path)
     except Exception as exc:  # calamine's own errors: zip/xml damage
@@ -312,9 +236,9 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
                                  f"cannot open the file as a workbook ({type(exc).__name__}: {exc})", path=path)
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
-    errors = error_cells(path)
+    scans = scan_workbook(path) if fmt == "xlsx" else {}
     with gc_paused():
-        _read_sheets(wb, book, path, label, epoch_1904, errors, provenance)
+        _read_sheets(wb, book, path, label, epoch_1904, scans, provenance)
         # a large master's closed years, kept beside it (io/history.py); validate only checks the list
         from .history import attach_history
 
@@ -324,7 +248,7 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     return book
 
 
-def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, errors: dict,
+def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, scans: dict[str, SheetScan],
                  provenance: bool = True) -> None:
     import python_calamine as pc
 
@@ -334,15 +258,33 @@ def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, errors
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 book.ignored_sheets.append(name)
                 continue
+            scan = scans.get(name) or SheetScan()
+            if scan.sparse:   # a stray far cell: calamine's dense grid would not fit in memory
+                from .sparse import sparse_rows
+
+                read_rows(book, name, _guarded(sparse_rows(path, name, scan), path, name), label, epoch_1904,
+                          [], scan.errors, provenance)
+                continue
             try:
                 sheet = wb.get_sheet_by_name(name)
             except Exception as exc:
                 raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）",
                                          f"the sheet cannot be read ({exc})", path=path, sheet=name)
             read_rows(book, name, _iter_rows(sheet), label, epoch_1904,
-                      sheet.merged_cell_ranges or [], errors.get(name), provenance)
+                      sheet.merged_cell_ranges or [], scan.errors, provenance)
     finally:
         wb.close()
+
+
+def _guarded(rows: Iterator[list], path: str, name: str) -> Iterator[list]:
+    """openpyxl's own parse errors as the sentence calamine's would get."""
+    try:
+        yield from rows
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:
+        raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）", f"the sheet cannot be read ({exc})",
+                                 path=path, sheet=name)
 
 
 def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoch_1904: bool = False,

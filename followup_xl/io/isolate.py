@@ -1,0 +1,74 @@
+"""Reading one input in a child process, so that a crash in the reader is that input's error.
+
+python-calamine aborts the whole process (no exception to catch) when an allocation
+fails, so one hostile book in the inbox would stop the manager's merge. OOXML books
+are measured by ``sheetscan`` before calamine sees them; the formats we cannot
+measure beforehand (.xls, .xlsb, .ods) are read here. Not used for every input:
+sending 11,000 records back costs about as much as reading them (measured with
+benchmarks/bench_merge.py), which would slow the 550,000-row merge by half.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+from ..errors import FollowupError, UnreadableWorkbook
+from ..models import Book
+
+HEADROOM = 4 * 1024**3      # address space a child may add to what it inherits
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as fh:
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = used + HEADROOM
+        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ImportError, OSError, ValueError):
+        pass   # no /proc or no rlimits (Windows, macOS): the crash alone is still contained
+
+
+def _child(conn, path: str, kwargs: dict) -> None:
+    from .reader import read_book
+
+    _limit_memory()
+    if not os.environ.get("FOLLOWUP_XL_DEBUG"):   # a Rust abort's own lines would only alarm the manager
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+    try:
+        conn.send(("ok", read_book(path, **kwargs)))
+    except FollowupError as exc:
+        conn.send(("error", (type(exc).__name__, exc.zh, exc.en, exc.path, exc.sheet, exc.cell, exc.exit_code)))
+    except MemoryError:
+        conn.send(("crash", "MemoryError"))
+    finally:
+        conn.close()
+
+
+def read_book_isolated(path: str, **kwargs) -> Book:
+    """``read_book`` in a child process; its death (a signal, an abort) becomes an UnreadableWorkbook."""
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, path, kwargs), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        kind, payload = receive.recv()
+    except EOFError:
+        kind, payload = "crash", None
+    finally:
+        receive.close()
+        proc.join()
+    if kind == "ok":
+        return payload
+    if kind == "error":
+        _, zh, en, where, sheet, cell, code = payload
+        raise UnreadableWorkbook(zh, en, path=where, sheet=sheet, cell=cell, exit_code=code)
+    how = payload or (f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}")
+    raise UnreadableWorkbook(f"读取这个文件时读取程序崩溃了（{how}），文件可能已损坏或经过特殊构造；请用 Excel/WPS 打开后另存为 .xlsx",
+                             f"the reader crashed on this file ({how}); it may be damaged or crafted — "
+                             "open it in Excel/WPS and save it as .xlsx", path=path)

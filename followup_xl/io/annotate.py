@@ -29,7 +29,9 @@ from openpyxl.styles import Font, PatternFill
 from ..checks import ERROR, Finding
 from ..errors import UnreadableWorkbook, UsageError
 from .atomic import atomic_output
+from .convert import copy_as_workbook
 from .filekind import PROPERTY
+from .formats import sniff
 
 AUTHOR = "followup-xl"
 ISSUES_SHEET = {"zh": "问题清单", "en": "Issues"}
@@ -48,17 +50,21 @@ def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Find
     if ext not in (".xlsx", ".xlsm"):
         raise UsageError("标注副本的文件名应以 .xlsx 结尾", "the annotated copy must be named .xlsx",
                          path=os.fspath(out))
-    has_vba = _has_vba(src)
+    fmt = sniff(os.fspath(src))
+    has_vba = fmt == "xlsx" and _has_vba(src)
     if ext == ".xlsm" and not has_vba:
         raise UsageError("原工作簿没有宏：标注副本请用 .xlsx 扩展名", "the workbook has no macros: name the copy .xlsx",
                          path=os.fspath(out))
-    try:
-        wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
-        cached = _cached_values(src) if wb._external_links else {}
-    except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
-        raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
-                                 f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
-                                 path=os.fspath(src))
+    if fmt != "xlsx":   # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
+        wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
+    else:
+        try:
+            wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
+            cached = _cached_values(src) if wb._external_links else {}
+        except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
+            raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
+                                     f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
+                                     path=os.fspath(src))
     clear(wb)
     dropped = drop_external_links(wb, cached)
     mark(wb, findings, lang)
@@ -112,17 +118,21 @@ def drop_external_links(wb, cached: dict) -> int:
             if _EXTERNAL_REF.search(str(wb.defined_names[name].value or "")):
                 del wb.defined_names[name]
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" and dropped and _EXTERNAL_REF.search(str(cell.value)):
-                    cell.value = cached.get((ws.title, cell.coordinate))
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"
-                link = cell.hyperlink
-                if link is not None and link.target and not str(link.target).startswith("#"):
-                    cell.hyperlink = None
-                    dropped += 1
+        for cell in _cells(ws):
+            if cell.data_type == "f" and dropped and _EXTERNAL_REF.search(str(cell.value)):
+                cell.value = cached.get((ws.title, cell.coordinate))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+            link = cell.hyperlink
+            if link is not None and link.target and not str(link.target).startswith("#"):
+                cell.hyperlink = None
+                dropped += 1
     return dropped
+
+
+def _cells(ws):
+    """The cells that exist, not the used range: one stray cell at XFD1048576 makes that 17 billion."""
+    return list(ws._cells.values())
 
 
 def _text(value):
@@ -157,13 +167,12 @@ def clear(wb) -> None:
         if name in wb.sheetnames:
             del wb[name]
     for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.comment is not None and cell.comment.author == AUTHOR:
-                    cell.comment = None
-                fill = cell.fill
-                if fill is not None and fill.fill_type == "solid" and str(fill.fgColor.rgb) in OUR_COLOURS:
-                    cell.fill = PatternFill(fill_type=None)
+        for cell in _cells(ws):
+            if cell.comment is not None and cell.comment.author == AUTHOR:
+                cell.comment = None
+            fill = cell.fill
+            if fill is not None and fill.fill_type == "solid" and str(fill.fgColor.rgb) in OUR_COLOURS:
+                cell.fill = PatternFill(fill_type=None)
 
 
 def mark(wb, findings: list[Finding], lang: str) -> None:

@@ -334,10 +334,21 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
     result = report.to_dict(lang)
     if annotate_to:
         from .io.annotate import annotate, notes
+        from .io.formats import sniff
 
+        converted = []
+        fmt = sniff(path)
+        if fmt != "xlsx":   # openpyxl writes only .xlsx: the copy is one, and the answer says so
+            root, ext = os.path.splitext(annotate_to)
+            annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
+            converted.append(
+                f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}"
+                if lang == "zh" else
+                f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
+                f"without the original formatting and formulas): {annotate_to}")
         info = annotate(path, annotate_to, report.findings, lang)
         result["annotated"] = annotate_to
-        result["annotate_notes"] = notes(info, lang)
+        result["annotate_notes"] = converted + notes(info, lang)
     result["exit_code"] = 1 if report.errors else 0
     return result
 
@@ -496,3 +507,16 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
         write_rollup(out, payload, lang=lang)
         payload["output"] = out
     return payload
+
+
+def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_path: str | None = None,
+                   lang: str = "zh") -> dict:
+    """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``.
+
+    The JSON contract of `followup-xl import`: output, customers, calls, events, mapped
+    {header: "sheet.field"}, unmapped_columns, skipped [{sheet, row, reason}], sheets
+    {name: layout}, assumed {field: count}.
+    """
+    from .io.importbook import import_tracker as _import
+
+    return _import(inputs, out, owner=owner, map_path=map_path, lang=lang)

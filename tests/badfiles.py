@@ -91,7 +91,14 @@ def numbers_package(folder: Path) -> Path:
 
 def csv_given(folder: Path) -> Path:
     p = folder / "customers.csv"
-    p.write_text("客户编号,客户名称,联系电话\nK1,甲,13800138002\n", encoding="utf-8")
+    p.write_text("客户编号,客户名称,联系电话,负责人\nK1,甲,13800138002,张伟\n", encoding="utf-8")
+    return p
+
+
+def csv_unknown_encoding(folder: Path) -> Path:
+    """Neither UTF-8 nor GBK: a Western-European export (cp1252)."""
+    p = folder / "export.csv"
+    p.write_bytes("客户编号,客户名称\nK1,".encode("ascii", "ignore") + "Müller Köln\n".encode("cp1252"))
     return p
 
 
@@ -434,7 +441,8 @@ CORPUS = {
     "wps_ett": (wps_ett, "unreadable", "WPS"),
     "apple_numbers": (apple_numbers, "unreadable", "Numbers"),
     "numbers_renamed": (numbers_renamed, "unreadable", "Numbers"),
-    "csv_given": (csv_given, "unreadable", "CSV"),
+    "csv_given": (csv_given, "readable", None),
+    "csv_unknown_encoding": (csv_unknown_encoding, "unreadable", "编码"),
     "password_protected": (password_protected, "unreadable", "密码"),
     "none_of_our_sheets": (none_of_our_sheets, "unreadable", "没有"),
     "headers_missing": (headers_missing, "unreadable", "表头"),

@@ -53,5 +53,5 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
         s = result["summary"]
         console.print(f"错误 {s['errors']}，提醒 {s['warnings']}" if zh else f"{s['errors']} errors, {s['warnings']} warnings")
         if annotate_to:
-            console.print(markup_safe(annotate_to))
+            console.print(markup_safe(result["annotated"]))
     sys.exit(code)

@@ -220,8 +220,7 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     path = os.fspath(path)
     fmt = sniff(path)
     if fmt == "csv":
-        raise UnreadableWorkbook("这是文本/CSV 文件，不是 Excel 工作簿；请在 Excel/WPS 中另存为 .xlsx",
-                                 "this is a text/CSV file, not an Excel workbook; save it as .xlsx", path=path)
+        return _read_csv(path, label, require_data)
     epoch_1904 = uses_1904_dates(path) if fmt == "xlsx" else False
     try:
         if opens_by_name(path, fmt):
@@ -243,6 +242,19 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
         from .history import attach_history
 
         attach_history(book, path, read=provenance)
+    if require_data:
+        require_our_sheets(book, path)
+    return book
+
+
+def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
+    """A CSV export: one sheet, named after the file, recognised by its name or its headers."""
+    from .csvbook import csv_rows
+
+    name, rows = csv_rows(path)
+    book = Book(path=path)
+    with gc_paused():
+        read_rows(book, name, iter(rows), label if label is not None else path, provenance=False)
     if require_data:
         require_our_sheets(book, path)
     return book

@@ -1,0 +1,68 @@
+"""An .xls/.xlsb/.ods/CSV book as an openpyxl workbook, cell for cell, for ``validate --annotate``.
+
+openpyxl edits only .xlsx/.xlsm, so the annotated copy of another format is an
+.xlsx holding the same sheets and values at the same cells (formatting, formulas
+and macros of the original are not carried over; the command says so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import openpyxl
+import python_calamine as pc
+
+from ..errors import UnreadableWorkbook
+from .formats import opens_by_name
+
+
+def as_xlsx_name(path: str) -> str:
+    """The name an output gets when it was asked for in a format we do not write."""
+    root, ext = os.path.splitext(path)
+    return path if ext.lower() in (".xlsx", ".xlsm") else root + ".xlsx"
+
+
+def copy_as_workbook(path: str, fmt: str):
+    """The book's sheets and values in a new openpyxl workbook (dates shown as dates)."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in _sheets(path, fmt):
+        ws = wb.create_sheet(name[:31])
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if v in ("", None):
+                    continue
+                cell = ws.cell(row=r, column=c, value=v)
+                if isinstance(v, (dt.date, dt.datetime)):
+                    cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(v, dt.datetime) and v.time() != dt.time() \
+                        else "yyyy-mm-dd"
+                elif isinstance(v, dt.time):
+                    cell.number_format = "hh:mm"
+    if not wb.sheetnames:
+        wb.create_sheet("Sheet1")
+    return wb
+
+
+def _sheets(path: str, fmt: str):
+    if fmt == "csv":
+        from .csvbook import csv_rows
+
+        name, rows = csv_rows(path)
+        yield name, rows
+        return
+    try:
+        if opens_by_name(path, fmt):
+            wb = pc.CalamineWorkbook.from_path(path)
+        else:
+            with open(path, "rb") as fh:
+                wb = pc.CalamineWorkbook.from_filelike(fh)
+    except Exception as exc:
+        raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）",
+                                 f"cannot copy this workbook to annotate it ({exc})", path=path)
+    try:
+        for meta in wb.sheets_metadata:
+            if meta.typ == pc.SheetTypeEnum.WorkSheet:
+                yield meta.name, wb.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+    finally:
+        wb.close()

@@ -32,6 +32,7 @@ ARGS = {
     "scores": lambda f, out: ["scores", f, "--year", "2026", "-o", str(out / "scores.xlsx")],
     "handover": lambda f, out: ["handover", f, "--from", "张伟", "--to", "王芳", "-o", str(out / "handover.xlsx")],
     "split": lambda f, out: ["split", f, "-o", str(out / "split")],
+    "import": lambda f, out: ["import", f, "-o", str(out / "imported.xlsx")],
     "export": lambda f, out: ["export", f, "-o", str(out / "parquet"), "--as-of", "2026-11-22"],
     "verify": lambda f, out: ["verify", f],
 }

@@ -1,0 +1,162 @@
+"""`followup-xl import`: an office's existing tracker (any format we read) → a staff workbook in our template.
+
+The thin shell around ``followup_xl.importing``: reads every sheet's rows, lets the
+reader take the sheets it recognises as they are, hands the hand-made ones (wide,
+one sheet per month, name + phone) to the importer, and writes the result with the
+template writer (the 校验 button when the output is .xlsm).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+
+import python_calamine as pc
+
+from .. import schema
+from ..errors import UnreadableWorkbook, UsageError
+from ..importing import Defaults, Importer, Mapper, month_of_sheet
+from ..models import Book
+from .formats import opens_by_name, sniff
+from .reader import read_rows, uses_1904_dates
+from .sheetscan import SheetScan, scan_workbook
+
+
+def load_map(path: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A --map file: [columns] header = field, optional [defaults] method/call_type/owner."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise UsageError(f"无法读取映射文件：{exc.strerror}", f"cannot read the map file: {exc.strerror}", path=path)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"映射文件格式有误（{exc}）", f"the map file is not valid TOML ({exc})", path=path)
+    columns = data.get("columns", {k: v for k, v in data.items() if isinstance(v, str)})
+    defaults = data.get("defaults", {})
+    if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
+        raise UsageError("映射文件的 [columns] 应写成 \"原表列名\" = \"字段\"",
+                         'the map file\'s [columns] must read "header" = "field"', path=path)
+    from ..importing import resolve_field
+
+    for header, target in columns.items():
+        try:
+            resolve_field(target)
+        except ValueError:
+            raise UsageError(f"映射文件里「{header}」= 「{target}」：没有这个字段（可写 客户名称、联系电话、回访日期、"
+                             "回访内容…，或 忽略）",
+                             f"map file: {header!r} = {target!r} is no field of ours (use e.g. name, phone, "
+                             "call_date, content, or ignore)", path=path)
+    return columns, {k: str(v) for k, v in defaults.items()}
+
+
+def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], bool]:
+    """Every worksheet as (name, rows with absolute positions, merged ranges, error cells); 1904 dates."""
+    fmt = sniff(path)
+    if fmt == "csv":
+        from .csvbook import csv_rows
+
+        name, rows = csv_rows(path)
+        return [(name, rows, [], {})], False
+    epoch_1904 = uses_1904_dates(path) if fmt == "xlsx" else False
+    scans = scan_workbook(path) if fmt == "xlsx" else {}
+    try:
+        if opens_by_name(path, fmt):
+            wb = pc.CalamineWorkbook.from_path(path)
+        else:
+            with open(path, "rb") as fh:
+                wb = pc.CalamineWorkbook.from_filelike(fh)
+    except Exception as exc:
+        raise UnreadableWorkbook(f"文件无法作为工作簿打开（{type(exc).__name__}）",
+                                 f"cannot open the file as a workbook ({exc})", path=path)
+    out = []
+    try:
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            scan = scans.get(meta.name) or SheetScan()
+            try:
+                if scan.sparse:
+                    from .sparse import sparse_rows
+
+                    rows, merged = list(sparse_rows(path, meta.name, scan)), []
+                else:
+                    sheet = wb.get_sheet_by_name(meta.name)
+                    rows, merged = sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+            except UnreadableWorkbook:
+                raise
+            except Exception as exc:
+                raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）", f"the sheet cannot be read ({exc})",
+                                         path=path, sheet=meta.name)
+            out.append((meta.name, rows, merged, scan.errors))
+    finally:
+        wb.close()
+    return out, epoch_1904
+
+
+def _refuse_our_outputs(path: str) -> None:
+    """A master, schedule, report… the tool wrote is no tracker: say what it is and what to do instead."""
+    from .filekind import describe, read_kind
+
+    kind = read_kind(path)
+    if kind in (None, "template", "staff", "example", "annotated"):
+        return
+    if kind == "master":
+        from .reader import read_book
+
+        read_book(path)      # a damaged master gets its own sentence first
+        raise UnreadableWorkbook("这是汇总总表，不是原有的台账，不用导入；要给某人一份工作簿请用 split --owner 姓名",
+                                 "this is a master, not an existing tracker; to give someone their book use "
+                                 "split --owner NAME", path=path)
+    raise UnreadableWorkbook(f"这是本工具写出的{describe(kind)}，不是原有的台账，不用导入",
+                             f"this is a {describe(kind, 'en')} the tool wrote, not an existing tracker", path=path)
+
+
+def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_path: str | None = None,
+                   lang: str = "zh", default_year: int | None = None) -> dict:
+    from ..importing import split_repeated
+    from .atomic import check_output
+    from .template import write_staff_workbook
+
+    ext = os.path.splitext(out)[1].lower()
+    if ext not in (".xlsx", ".xlsm"):
+        raise UsageError("输出文件应以 .xlsx 或 .xlsm 结尾（.xlsm 带校验按钮）",
+                         "the output must end in .xlsx or .xlsm (.xlsm has the Validate button)", path=out)
+    check_output(out, inputs)
+    columns, defaults = load_map(map_path) if map_path else ({}, {})
+    mapper = Mapper(columns)
+    d = Defaults(owner=owner or defaults.get("owner"), method=defaults.get("method", "电话"),
+                 call_type=defaults.get("call_type", "例行"))
+    results = []
+    importer = None
+    for path in inputs:
+        _refuse_our_outputs(path)
+        sheets, epoch_1904 = raw_sheets(path)
+        importer = importer or Importer(mapper, d, os.path.basename(path), epoch_1904, default_year)
+        importer.label = os.path.basename(path)
+        hand_made = []
+        for name, rows, merged, errors in sheets:
+            head = [c for r in rows[:30] for c in r if isinstance(c, str) and c.strip()]
+            wide = any((rep := split_repeated(c)) and mapper.call_part(rep[1]) for c in head)
+            named_in_map = any(schema.fold(c) in mapper.user for c in head)
+            if not (wide or month_of_sheet(name, 2000) or named_in_map):
+                book = Book(path=path)
+                read_rows(book, name, iter(rows), importer.label, epoch_1904, merged, errors, provenance=False)
+                if any(book.sheets.get(k) for k in ("customers", "calls", "events", "staff", "rules", "holidays")):
+                    importer.take_book(book)
+                    continue
+            hand_made.append((name, rows))
+        # customer lists first, so calls that name a customer find its number
+        hand_made.sort(key=lambda s: 0 if not month_of_sheet(s[0], 2000) else 1)
+        for name, rows in hand_made:
+            importer.sheet(name, rows)
+        results.append(path)
+    res = importer.result
+    if not (res.book.customers or res.book.calls or res.book.events):
+        raise UnreadableWorkbook("找不到认得的表头行，没有可导入的客户或回访数据；请用 --map 说明哪一列是什么"
+                                 "（见 followup-xl import --help）",
+                                 "no header row recognised, so no customer or call data to import; say which "
+                                 "column is what with --map (see followup-xl import --help)", path=inputs[0])
+    write_staff_workbook(out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs)
+    return {"output": out, "inputs": results, "customers": len(res.book.customers), "calls": len(res.book.calls),
+            "events": len(res.book.events), "mapped": res.mapped, "unmapped_columns": res.unmapped,
+            "skipped": res.skipped, "sheets": res.layouts, "assumed": res.assumed}

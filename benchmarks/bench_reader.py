@@ -33,8 +33,11 @@ def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv else 6000
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for name, build in (("error cells", badfiles.many_error_cells), ("merged ranges", badfiles.many_merged_ranges)):
-            small, large = build(tmp / f"{name}-1", n), build(tmp / f"{name}-4", 4 * n)
+        for sub in ("errors-1", "errors-4", "merged-1", "merged-4", "far", "plain"):
+            (tmp / sub).mkdir()
+        for name, key, build in (("error cells", "errors", badfiles.many_error_cells),
+                                 ("merged ranges", "merged", badfiles.many_merged_ranges)):
+            small, large = build(tmp / f"{key}-1", n), build(tmp / f"{key}-4", 4 * n)
             a, b = best_of(small), best_of(large)
             print(f"{name:14s} {n:>7,d}: {a:6.2f} s   {4 * n:>7,d}: {b:6.2f} s   ratio {b / a:4.1f} (linear ≈ 4, quadratic ≈ 16)")
         far = badfiles.far_cell(tmp / "far")

@@ -239,7 +239,8 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
 
     items = discover(inputs)
     if not items:
-        raise UsageError("没有找到任何工作簿（.xlsx/.xlsm）", "no workbooks (.xlsx/.xlsm) found in the inputs")
+        raise UsageError("没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods/.csv）",
+                         "no workbooks (.xlsx/.xlsm/.xls/.ods/.csv) found in the inputs")
     check_output(out, [i.path for i in items])
     named = {os.path.realpath(m) for m in masters}
     for item in items:

@@ -26,7 +26,8 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
     """Merge staff workbooks (files and folders) into one master.  合并员工工作簿为总表。
 
     \b
-    Folders are searched for .xlsx/.xlsm; Excel lock files (~$…), hidden and
+    Folders are searched for .xlsx/.xlsm/.xls/.xlsb/.ods and .csv (.et and
+    .numbers get a sentence saying how to save them); Excel lock files (~$…), hidden and
     temporary files are ignored and listed. Last week's master is the base: a
     staff book's edits to its owner's records win field by field and are listed
     in 修改记录; edits to reviewed or locked calls wait in 待批准 (write 是/否 in

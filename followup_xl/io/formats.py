@@ -127,3 +127,14 @@ def _sniff_zip(path: str) -> str:
 def opens_by_name(path: str, fmt: str) -> bool:
     """python-calamine picks its reader by file ending: does this one fit the content?"""
     return os.path.splitext(path)[1].lower() in ENDINGS.get(fmt, ())
+
+
+def open_calamine(path: str, fmt: str | None = None):
+    """python-calamine's workbook for ``path``, chosen by content (it would go by the name)."""
+    import python_calamine as pc
+
+    fmt = fmt or sniff(path)
+    if opens_by_name(path, fmt):
+        return pc.CalamineWorkbook.from_path(path)
+    with open(path, "rb") as fh:
+        return pc.CalamineWorkbook.from_filelike(fh)

@@ -21,7 +21,7 @@ from ..privacy import mask_value
 from ..schema import ColType
 from .atomic import atomic_output
 from .protect import ENTRY_OPTIONS
-from .reader import sniff
+from .formats import open_calamine, sniff
 from .master import KIND_LABEL, STATUS_LABEL, write_master
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
 
@@ -269,7 +269,9 @@ def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
 
 def read_log(path: str) -> list[dict]:
     """The 交接记录 rows already in a master, so the next hand-over keeps them."""
-    wb = pc.CalamineWorkbook.from_path(path)
+    if sniff(path) == "csv":     # a customer list exported as CSV has no sheets but its one
+        return []
+    wb = open_calamine(path)
     try:
         name = next((n for n in wb.sheet_names if n in LOG_SHEET.values()), None)
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False) if name else []
@@ -309,7 +311,9 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
     """The 冲突 and 来源 rows of a master, as write_master takes them (so a hand-over keeps them)."""
     kinds = {v: k for k, v in KIND_LABEL.items()}
     statuses = {v: k for k, v in STATUS_LABEL.items()}
-    wb = pc.CalamineWorkbook.from_path(path)
+    if sniff(path) == "csv":
+        return [], []
+    wb = open_calamine(path)
     try:
         def rows(names):
             name = next((n for n in wb.sheet_names if n in names), None)

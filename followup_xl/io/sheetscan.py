@@ -28,9 +28,11 @@ _REL_RE2 = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"
 _ERROR_TAG_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
 _REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
-_WIDE_RE = re.compile(rb'\br="[A-Z]{2}')                 # a column past Z
-_VERY_WIDE_RE = re.compile(rb'\br="[A-Z]{3}')            # a column past ZZ
-_TALL_RE = re.compile(rb'\br="[A-Z]{0,3}[0-9]{5}')       # a row past 9,999
+# Literal prefixes, so the regex engine skips ahead fast (a leading \b would make these 5x slower).
+_UNPLACED_RE = re.compile(rb'<c(?! r=")[\s>/]')          # a cell not written <c r="…" (as Excel, WPS, LibreOffice do)
+_WIDE_RE = re.compile(rb'<c r="[A-Z]{2}')                 # a column past Z
+_VERY_WIDE_RE = re.compile(rb'<c r="[A-Z]{3}')            # a column past ZZ
+_TALL_RE = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{5}')       # a row past 9,999
 _TAG_RE = re.compile(rb'<(row|c)\b([^>]*)>')
 _ROW_R_RE = re.compile(rb'\br="[0-9]{1,7}"')
 
@@ -83,9 +85,7 @@ def scan_sheet(data: bytes) -> SheetScan:
     scan = SheetScan()
     if b't="e"' in data:
         scan.errors = error_cells(data)
-    tags = sum(data.count(b"<c" + ch) for ch in (b" ", b">", b"/", b"\n", b"\t", b"\r"))
-    every_cell_placed = data.count(b'<c r="') == tags      # as Excel, WPS, LibreOffice write them
-    if not every_cell_placed or (_WIDE_RE.search(data) and (_VERY_WIDE_RE.search(data) or _TALL_RE.search(data))):
+    if _UNPLACED_RE.search(data) or (_WIDE_RE.search(data) and (_VERY_WIDE_RE.search(data) or _TALL_RE.search(data))):
         _measure(data, scan)
     return scan
 

@@ -348,8 +348,8 @@ class Importer:
             raw["name"], raw["phone"] = split
             self._assume("customers.name+phone split")
         if not any(v not in ("", None) for v in raw.values()):
-            return self._skip(sheet, excel_row, "没有客户名称或编号（只有回访列）") if not cols.groups else \
-                self._skip(sheet, excel_row, "没有客户名称或编号，这一行的回访无法归属")
+            self._skip(sheet, excel_row, "没有客户名称或编号" + ("，这一行的回访无法归属" if cols.groups or cols.call else ""))
+            return None
         values, bad = {}, {}
         for k, v in raw.items():
             _put(values, bad, schema.CUSTOMERS, k, v, self.parse)

@@ -115,7 +115,7 @@ def test_merge_survives_a_reader_that_crashes(tmp_path, monkeypatch):
     badfiles._good(inbox, "张伟.xlsx", badfiles.small_book())
     shutil.copy(badfiles.far_cell(tmp_path), inbox / "far.xlsx")
     # Take away the far-cell defence and read every input in a child: calamine then aborts on far.xlsx.
-    monkeypatch.setattr(sheetscan, "scan_sheet", lambda data: sheetscan.SheetScan())
+    monkeypatch.setattr(sheetscan, "scan_sheet", lambda *a: sheetscan.SheetScan())
     monkeypatch.setattr("followup_xl.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods"))
     result = CliRunner().invoke(main, ["merge", str(inbox), "-o", str(tmp_path / "master.xlsx"), "--json"])
     assert result.exit_code == 1, result.output

@@ -255,8 +255,11 @@ def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
     book = Book(path=path)
     with gc_paused():
         read_rows(book, name, iter(rows), label if label is not None else path, provenance=False)
-    if require_data:
-        require_our_sheets(book, path)
+    if require_data and not any(book.sheets.get(k) for k in ("customers", "calls", "events")):
+        raise UnreadableWorkbook(
+            "这个文本/CSV 文件里找不到客户或回访的表头（第一行应有 客户编号、客户名称、联系电话 等列名）",
+            "no customer or call headers in this text/CSV file (the first line should name columns such as "
+            "客户编号 / Customer ID, 客户名称, 联系电话)", path=path)
     return book
 
 

@@ -34,6 +34,7 @@ _WIDE_RE = re.compile(rb'<c r="[A-Z]{2}')                 # a column past Z
 _VERY_WIDE_RE = re.compile(rb'<c r="[A-Z]{3}')            # a column past ZZ
 _TALL_RE = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{5}')       # a row past 9,999
 _TAG_RE = re.compile(rb'<(row|c)\b([^>]*)>')
+_PLACED_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_R_RE = re.compile(rb'\br="[0-9]{1,7}"')
 
 
@@ -75,19 +76,51 @@ def scan_workbook(path: str) -> dict[str, SheetScan]:
                 target = targets.get(rid, b"").decode()
                 part = target.lstrip("/") if target.startswith("/") else "xl/" + target
                 if part in names:
-                    out[html.unescape(name.decode())] = scan_sheet(zf.read(part))
+                    out[html.unescape(name.decode())] = scan_sheet(zf, part)
     except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
         return {}
     return out
 
 
-def scan_sheet(data: bytes) -> SheetScan:
+CHUNK = 4 * 1024 * 1024
+OVERLAP = 64     # longer than anything the searches match, so nothing is lost between chunks
+
+
+def scan_sheet(zf: zipfile.ZipFile | bytes, part: str = "") -> SheetScan:
+    """Streams the sheet once (a large master is not held in memory); reads it whole only when
+    it has error cells or might ask for a large grid."""
     scan = SheetScan()
-    if b't="e"' in data:
-        scan.errors = error_cells(data)
-    if _UNPLACED_RE.search(data) or (_WIDE_RE.search(data) and (_VERY_WIDE_RE.search(data) or _TALL_RE.search(data))):
-        _measure(data, scan)
+    errors = unplaced = wide = very_wide = tall = False
+    for chunk, settled in _chunks(zf, part):
+        errors = errors or b't="e"' in chunk
+        if not unplaced:   # a tag cut at the chunk's end is looked at again, whole, in the next chunk
+            m = _UNPLACED_RE.search(chunk)
+            unplaced = m is not None and m.start() < settled
+        wide = wide or _WIDE_RE.search(chunk) is not None
+        if wide:
+            very_wide = very_wide or _VERY_WIDE_RE.search(chunk) is not None
+        tall = tall or _TALL_RE.search(chunk) is not None
+    measure = unplaced or (wide and (very_wide or tall))
+    if errors or measure:
+        data = zf if isinstance(zf, bytes) else zf.read(part)
+        if errors:
+            scan.errors = error_cells(data)
+        if measure:
+            (_measure_tags if unplaced else _measure_refs)(data, scan)
     return scan
+
+
+def _chunks(zf, part: str):
+    """(text, how far it is settled): the last OVERLAP bytes of a chunk come again in the next one."""
+    if isinstance(zf, bytes):
+        yield zf, len(zf)
+        return
+    with zf.open(part) as fh:
+        data = fh.read(CHUNK)
+        while data:
+            more = fh.read(CHUNK)
+            yield data, (len(data) - OVERLAP if more else len(data))
+            data = data[-OVERLAP:] + more if more else b""
 
 
 def error_cells(data: bytes) -> dict[tuple[int, int], str]:
@@ -110,7 +143,27 @@ def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     return cells
 
 
-def _measure(data: bytes, scan: SheetScan) -> None:
+def _measure_refs(data: bytes, scan: SheetScan) -> None:
+    """The dense grid, when every cell says where it is (C-level findall; a few cells a microsecond)."""
+    refs = _PLACED_RE.findall(data)
+    if not refs:
+        return
+    letters = {c for c, _ in refs}
+    index = {c: col_index(c) for c in letters}
+    cells = [(int(r), index[c]) for c, r in refs]
+    rows = [r for r, _ in cells]
+    cols = [index[c] for c in letters]
+    head = max((c for r, c in cells if r <= HEADER_ROWS), default=0)
+    far = max(cells)
+    from ..models import column_letter
+
+    scan.grid = (max(rows) - min(rows) + 1) * (max(cols) - min(cols) + 1)
+    scan.cells, scan.header_cols, scan.rows_used = len(cells), head, len(set(rows))
+    scan.rows = max((r for r, c in cells if c <= head), default=0)
+    scan.far = f"{column_letter(far[1] - 1)}{far[0]}"
+
+
+def _measure_tags(data: bytes, scan: SheetScan) -> None:
     """The dense grid the sheet asks for, tag by tag (cells without a reference follow the last one)."""
     min_r = min_c = 1 << 30
     max_r = max_c = n = head = used = 0

@@ -89,7 +89,11 @@ def read_change_sheets(path: str) -> tuple[list[tuple[str, Change]], list[tuple[
 
     An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
     """
-    with pc.CalamineWorkbook.from_path(path) as wb:
+    from .formats import open_calamine, sniff
+
+    if sniff(path) == "csv":     # a customer list exported as CSV has no change sheets
+        return [], []
+    with open_calamine(path) as wb:
         names = wb.sheet_names
 
         def rows(sheet_names) -> tuple[str | None, list[list[str]]]:

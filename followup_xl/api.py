@@ -33,11 +33,13 @@ def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> li
     return [write_manager_workbook(os.path.join(folder, manager_name(lang)), lang, staff=staff)]
 
 
-def load(path: str, policy_path: str | None = None):
-    """A workbook or master and the policy in force for it."""
+def load(path: str, policy_path: str | None = None, wants: str = "book"):
+    """A workbook or master and the policy in force for it (never one of our own reports)."""
+    from .io.filekind import refuse_output
     from .io.master_cache import cached_read
     from .settings import policy_for_book as _policy
 
+    refuse_output(path, wants)
     book = cached_read(path)          # a master's parsed records come from its Parquet cache when valid
     return book, _policy(book, policy_path)
 
@@ -107,7 +109,7 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
 
     if password is not None and not password:
         raise UsageError("打开密码不能为空", "the opening password must not be empty")
-    book, policy = load(master, policy_path)
+    book, policy = load(master, policy_path, wants="master")
     as_of = as_of or _dt.date.today()
     parts = split_book(book, lang)
     names, renamed = file_names(parts, lang, macro)   # over everyone, so --owner gets the same name
@@ -167,7 +169,7 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
                                      write_record)
     from .policy import compute_obligations
 
-    book, policy = load(master, policy_path)
+    book, policy = load(master, policy_path, wants="master")
     day = as_of or _dt.date.today()
     by = by or getpass.getuser()
     ho.check_template(policy.sms_template)
@@ -328,8 +330,10 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
              policy_path: str | None = None) -> dict:
     """Run every entry check; the JSON contract of `followup-xl validate` (+ ``exit_code``)."""
     from .checks import run_checks
+    from .io.filekind import refuse_output
     from .settings import policy_for_book
 
+    refuse_output(path)
     book = read_book(path, provenance=False)   # a master's findings name the master's own cells
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)

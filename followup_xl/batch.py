@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import FollowupError
 from .io.formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
+from .io.filekind import refuse_output
 from .io.history import is_history_dir
 from .io.isolate import read_book_isolated
 from .io.master_cache import cached_read, last_status
@@ -106,6 +107,7 @@ def read_input(item: Input, lang: str = "zh") -> Input:
 
         item.owner = read_owner(item.path)
     try:
+        refuse_output(item.path)
         if sniff(item.path) in ISOLATED_FORMATS:   # no master cache for these: a tool-written master is .xlsx
             item.book = read_book_isolated(item.path, label=os.path.basename(item.path), provenance=item.master)
         else:

@@ -12,6 +12,7 @@ import pkgutil
 import click
 
 from .. import __version__
+from .usage import FollowupGroup
 
 HELP = """客户回访助手 followup-xl — customer follow-up calls, run from Excel.
 
@@ -30,7 +31,8 @@ Exit codes (all commands):
 """
 
 
-@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group("followup-xl", cls=FollowupGroup, help=HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="followup-xl")
 def main() -> None:
     pass

@@ -6,12 +6,12 @@ import click
 
 from .. import api
 from ..report import shift_month
-from .common import emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import emit_json, guarded, json_option, lang_option, month_option, policy_option, today
 
 
 @click.command("report")
 @click.argument("book", type=click.Path(dir_okay=False))
-@click.option("--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。")
+@month_option
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Write the 客户回访月报 workbook here. 输出月报。")
 @click.option("--mask-phones", is_flag=True, help="Mask phone numbers in the report. 隐藏电话中间位。")

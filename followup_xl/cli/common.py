@@ -15,6 +15,9 @@ from typing import Any, Callable
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
+from ..normalize import parse_date
+from . import console
+from .usage import LocalizedBadParameter
 
 DEBUG_ENV = "FOLLOWUP_XL_DEBUG"
 
@@ -29,12 +32,33 @@ def json_option(f: Callable) -> Callable:
 
 
 def _parse_day(ctx, param, value):
+    """A day written as the cells accept it: 2026-11-22, 2026/11/22, 2026.11.22, 2026年11月22日, 20261122."""
     if value is None or isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期 (expected YYYY-MM-DD): {value!r}")
+    day = parse_date(value) if re.search(r"\D", value.strip()) or len(value.strip()) == 8 else None
+    if not isinstance(day, dt.date):
+        raise LocalizedBadParameter(f"应为日期，例如 2026-11-22 或 2026/11/22：{value!r}",
+                                    f"expected a date such as 2026-11-22 or 2026/11/22: {value!r}")
+    return day
+
+
+_MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?\s*$")
+
+
+def _parse_month(ctx, param, value):
+    """A month as people write it: 2026-10, 2026-1, 2026/1, 2026.1, 2026年1月, 202601 → "2026-01"."""
+    if value is None:
+        return value
+    m = _MONTH_RE.match(value)
+    if not m or not 1 <= int(m[2]) <= 12 or (len(m[2]) == 1 and not re.search(r"\D", value.strip())):
+        raise LocalizedBadParameter(f"应为月份，例如 2026-10 或 2026-1：{value!r}",
+                                    f"expected a month such as 2026-10 or 2026-1: {value!r}")
+    return f"{int(m[1]):04d}-{int(m[2]):02d}"
+
+
+def month_option(f: Callable) -> Callable:
+    return click.option("--month", callback=_parse_month, metavar="YYYY-MM", default=None,
+                        help="The month (default: last month). 月份。")(f)
 
 
 def as_of_option(f: Callable) -> Callable:
@@ -70,7 +94,11 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def emit_json(obj: Any) -> None:
-    click.echo(json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2))
+    """JSON on stdout; \\u escapes where the console's encoding (GBK…) lacks a character."""
+    text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2)
+    if not console.can_encode(text):
+        text = json.dumps(to_jsonable(obj), ensure_ascii=True, indent=2)
+    click.echo(text)
 
 
 def guarded(f: Callable) -> Callable:
@@ -88,11 +116,11 @@ def guarded(f: Callable) -> Callable:
         try:
             return f(*args, **kwargs)
         except FollowupError as exc:
-            _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang))
+            _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
         except KeyboardInterrupt:
-            _fail("已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written", 130, as_json)
+            _fail("已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written", 130, as_json, lang=lang)
         except MemoryError:
-            _fail("内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large", 2, as_json)
+            _fail("内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large", 2, as_json, lang=lang)
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -103,15 +131,16 @@ def guarded(f: Callable) -> Callable:
             msg = (f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
                    if lang == "zh" else
                    f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details")
-            _fail(msg, EXIT_INTERNAL, as_json)
+            _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
 
     return wrapper
 
 
-def _fail(message: str, code: int, as_json: bool, payload: dict | None = None) -> None:
+def _fail(message: str, code: int, as_json: bool, payload: dict | None = None, lang: str = "zh") -> None:
     if as_json:
-        click.echo(json.dumps(payload or {"error": message, "exit_code": code}, ensure_ascii=False))
-    echo(("错误: " if not message.isascii() else "error: ") + message, err=True)
+        text = json.dumps(payload or {"error": message, "exit_code": code}, ensure_ascii=False)
+        click.echo(text if console.can_encode(text) else json.dumps(payload or {"error": message, "exit_code": code}))
+    echo(("错误: " if lang != "en" else "error: ") + message, err=True)
     sys.exit(code)
 
 

@@ -99,3 +99,28 @@ def describe(kind: str | None, lang: str = "zh") -> str:
         return "员工工作簿" if lang != "en" else "staff workbook"
     zh, en = KINDS.get(kind, (kind, kind))
     return en if lang == "en" else zh
+
+
+# outputs that are reports about books, never books: reading one as a book gives confident nonsense
+NOT_A_BOOK = frozenset({"due", "schedule", "weekly", "report", "scores", "handover-plan", "handover-sms",
+                        "manager"})
+
+_WANTS = {"book": ("员工工作簿或汇总总表", "a staff workbook or the master"),
+          "master": ("汇总总表（merge 生成的总表）", "the master (written by merge)")}
+
+
+def refuse_output(path, wants: str = "book") -> None:
+    """Raise (exit 2) when ``path`` is one of the tool's own reports where a book is wanted.
+
+    One sentence naming what the file is and what the command wants instead.
+    """
+    from ..errors import UnreadableWorkbook
+
+    kind = read_kind(path)
+    if kind not in NOT_A_BOOK:
+        return
+    got_zh, got_en = KINDS[kind]
+    want_zh, want_en = _WANTS[wants]
+    raise UnreadableWorkbook(f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
+                             f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
+                             path=str(path))

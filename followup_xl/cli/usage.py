@@ -1,0 +1,152 @@
+"""Click's own usage errors in the user's language, with the project's exit code 3.
+
+Click prints its parsing errors in English and exits 2, which this project keeps
+for unreadable input; here they become one sentence in --lang (Chinese unless
+``--lang en`` is on the command line) and exit 3. Extra arguments that look like
+the pieces of a path with a space get a hint to quote it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from ..errors import EXIT_USAGE
+from . import console
+
+
+class LocalizedUsageError(click.UsageError):
+    """A usage error that knows its sentence in both languages."""
+
+    def __init__(self, zh: str, en: str, ctx: click.Context | None = None):
+        super().__init__(en, ctx)
+        self.zh = zh
+        self.en = en
+
+
+class LocalizedBadParameter(click.BadParameter):
+    def __init__(self, zh: str, en: str, ctx=None, param=None):
+        super().__init__(en, ctx, param)
+        self.zh = zh
+        self.en = en
+
+
+def lang_of(args) -> str:
+    args = list(args or [])
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "zh"
+        if a.startswith("--lang="):
+            return "en" if a.split("=", 1)[1] == "en" else "zh"
+    return "zh"
+
+
+_EXTRA_RE = re.compile(r"\((.*)\)\s*$")
+_PATHISH = re.compile(r"[\\/:]|\.(xlsx|xlsm|xls|csv|toml)$", re.I)
+
+
+def _param_name(param, ctx) -> str:
+    if param is None:
+        return ""
+    try:
+        hint = param.get_error_hint(ctx) if ctx is not None else "/".join(param.opts)
+        return hint.replace("'", "")
+    except Exception:  # noqa: BLE001 - a name for a message, never worth failing over
+        return "/".join(getattr(param, "opts", []) or [param.name or ""])
+
+
+def _bad_value_zh(exc: click.BadParameter) -> str:
+    if isinstance(exc, LocalizedBadParameter):
+        return exc.zh
+    ptype = getattr(exc.param, "type", None)
+    if isinstance(ptype, click.Choice):
+        return "应为 " + "、".join(map(str, ptype.choices)) + " 之一"
+    if isinstance(ptype, click.types.IntParamType):
+        return "应为整数"
+    if isinstance(ptype, click.types.FloatParamType):
+        return "应为数字"
+    if isinstance(ptype, click.Path):
+        return exc.message.replace("does not exist", "不存在").replace("is a directory", "是文件夹") \
+            .replace("is a file", "是文件").replace("File", "文件").replace("Directory", "文件夹") \
+            .replace("Path", "路径")
+    return exc.message
+
+
+def message(exc: click.UsageError, lang: str) -> str:
+    """One sentence for a click usage error, in ``lang``."""
+    ctx = exc.ctx
+    prog = ctx.command_path if ctx is not None else "followup-xl"
+    zh = lang != "en"
+    if isinstance(exc, LocalizedUsageError):
+        text = exc.zh if zh else exc.en
+    elif isinstance(exc, click.NoSuchOption):
+        maybe = list(exc.possibilities or [])
+        if zh:
+            text = f"没有选项 {exc.option_name}" + (f"；您是否想用 {'、'.join(maybe)}？" if maybe else "")
+        else:
+            text = f"no such option {exc.option_name}" + (f"; did you mean {', '.join(maybe)}?" if maybe else "")
+    elif isinstance(exc, click.MissingParameter):
+        name = _param_name(exc.param, ctx)
+        is_arg = getattr(exc.param, "param_type_name", "") == "argument"
+        if zh:
+            text = f"缺少{'参数' if is_arg else '必需的选项'} {name}"
+        else:
+            text = f"missing {'argument' if is_arg else 'option'} {name}"
+    elif isinstance(exc, click.BadParameter):
+        name = exc.param_hint.replace("'", "") if isinstance(exc.param_hint, str) else _param_name(exc.param, ctx)
+        if zh:
+            text = f"{name} 的值无效：{_bad_value_zh(exc)}"
+        else:
+            text = f"invalid value for {name}: {exc.en if isinstance(exc, LocalizedBadParameter) else exc.message}"
+    elif exc.message.startswith("Got unexpected extra argument"):
+        m = _EXTRA_RE.search(exc.message)
+        extras = m.group(1) if m else ""
+        text = f"多余的参数：{extras}" if zh else f"unexpected extra arguments: {extras}"
+        if any(_PATHISH.search(piece) for piece in extras.split()) or any(
+                _PATHISH.search(a) for a in (ctx.params.values() if ctx is not None else []) if isinstance(a, str)):
+            text += ("。路径中有空格时，请把整个路径放在英文引号里，例如 \"D:\\回访 资料\\总表.xlsx\""
+                     if zh else '. If a path contains a space, put the whole path in quotes, e.g. '
+                                '"D:\\follow up\\master.xlsx"')
+    elif exc.message.startswith("No such command"):
+        m = re.search(r"'(.*)'", exc.message)
+        name = m.group(1) if m else ""
+        text = (f"没有命令 {name}（followup-xl --help 列出全部命令）" if zh
+                else f"no such command {name} (followup-xl --help lists them)")
+    else:
+        text = exc.message
+    if "--help" in text:
+        return text
+    return text + (f"（{prog} --help 查看用法）" if zh else f" (see {prog} --help)")
+
+
+def report(exc: click.UsageError, lang: str) -> None:
+    prefix = "错误: " if lang != "en" else "error: "
+    click.echo(prefix + message(exc, lang), err=True)
+
+
+class FollowupGroup(click.Group):
+    """The `followup-xl` group: safe console encoding, localised usage errors, exit 3."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        console.make_safe()
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        argv = sys.argv[1:] if args is None else list(args)
+        lang = lang_of(argv)
+        try:
+            rv = super().main(args, prog_name or "followup-xl", complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            sys.exit(0)
+        except click.UsageError as exc:
+            report(exc, lang)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("已中断" if lang != "en" else "Aborted!", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)

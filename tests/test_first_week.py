@@ -1,0 +1,243 @@
+"""The manager's first week on Windows: Chinese consoles, wrong files, slips with options.
+
+Every command runs as a real process under GBK (a Chinese Windows console, or
+output redirected to a file there: PYTHONIOENCODING=gbk reproduces both), in both
+languages; a command handed one of the tool's own reports refuses it in one
+sentence; click's usage errors are sentences in --lang with exit 3.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_xl import api, example_office
+from followup_xl.cli import main
+from followup_xl.io.filekind import read_kind
+
+AS_OF = "2026-11-22"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """A small office: staff books, the merged master and one of each report the tool writes."""
+    root = tmp_path_factory.mktemp("week")
+    books = root / "books"
+    data = example_office.generate(seed=11, customers_per_owner=8)
+    example_office.write_office(data, str(books))
+    master = root / "总表.xlsx"
+    assert api.merge([str(books)], str(master))["written"]
+    outputs = {
+        "due": root / "待回访.xlsx", "schedule": root / "回访排期表.xlsx", "weekly": root / "周报.xlsx",
+        "report": root / "月报.xlsx", "scores": root / "考核.xlsx",
+    }
+    import datetime as dt
+
+    day = dt.date.fromisoformat(AS_OF)
+    api.due(str(master), day, out=str(outputs["due"]))
+    api.schedule(str(master), as_of=day, out=str(outputs["schedule"]))
+    api.weekly(str(master), out=str(outputs["weekly"]), as_of=day)
+    api.report(str(master), "2026-10", out=str(outputs["report"]))
+    api.scores(str(master), 2026, out=str(outputs["scores"]), as_of=day)
+    plan = root / "交接方案.xlsx"
+    leaver, receiver = sorted(data.books)[:2]
+    api.handover(str(master), leaver, [receiver], str(plan), plan_only=True, by="赵刚", as_of=day)
+    outputs["handover-plan"] = plan
+    for kind, path in outputs.items():
+        assert read_kind(path) == kind
+    return {"root": root, "books": books, "master": master, "outputs": outputs, "leaver": leaver,
+            "receiver": receiver,
+            "book": sorted(books.glob("*.xlsx"))[0]}
+
+
+def gbk_run(args, tmp: Path, encoding: str = "gbk"):
+    """Run followup-xl as its own process with stdout/stderr redirected to files in ``encoding``."""
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    env.pop("FOLLOWUP_XL_DEBUG", None)
+    tag = uuid.uuid4().hex[:8]
+    out, err = tmp / f"stdout-{tag}.txt", tmp / f"stderr-{tag}.txt"
+    with open(out, "wb") as o, open(err, "wb") as e:
+        proc = subprocess.run([sys.executable, "-m", "followup_xl", *map(str, args)], stdout=o, stderr=e, env=env,
+                              timeout=300, cwd=tmp)
+    return proc.returncode, out.read_bytes().decode(encoding), err.read_bytes().decode(encoding)
+
+
+def commands(o, tmp: Path, lang: str):
+    """(args, expected exit code, a piece of text stdout must hold) for every command."""
+    m, leaver, receiver = o["master"], o["leaver"], o["receiver"]
+    out = tmp / lang
+    return [
+        (["init", out / "init", "--owner", "张伟"], 0, ".xlsx"),
+        (["rules"], 0, "V1"),
+        (["rules", "V1"], 0, "V1"),
+        (["validate", o["book"], "--as-of", AS_OF, "--annotate", out / "标注.xlsx"], None, "标注"),
+        (["merge", o["books"], "-o", out / "总表.xlsx", "--as-of", AS_OF], 0, "总表"),
+        (["due", m, "--as-of", AS_OF, "-o", out / "待回访.xlsx"], 0, "待回访"),
+        (["schedule", m, "--as-of", AS_OF, "-o", out / "排期.xlsx"], 0, "排期"),
+        (["weekly", m, "--as-of", AS_OF, "-o", out / "周报.xlsx"], 0, "周报"),
+        (["report", m, "--month", "2026-10", "-o", out / "月报.xlsx"], 0, "月报"),
+        (["scores", m, "--year", "2026", "--as-of", AS_OF, "-o", out / "考核.xlsx"], 0, "考核"),
+        (["handover", m, "--from", leaver, "--to", receiver, "-o", out / "新总表.xlsx", "--by", "赵刚", "--as-of", AS_OF], 0,
+         "新总表"),
+        (["split", m, "-o", out / "分发", "--as-of", AS_OF], 0, "分发"),
+    ]
+
+
+def test_every_command_runs_under_gbk_redirected_to_a_file(office, tmp_path):
+    """Each command in both languages, and with --json in Chinese (the processes run four at a time)."""
+    runs = [([*args, "--lang", lang, *(["--json"] if as_json else [])], code, None if as_json else expect)
+            for lang, as_json in (("zh", False), ("en", False), ("zh", True))
+            for args, code, expect in commands(office, tmp_path, lang + ("-json" if as_json else ""))]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda r: gbk_run(r[0], tmp_path), runs))
+    for (args, code, expect), (rc, out, err) in zip(runs, results):
+        assert "Traceback" not in err and rc != 70, (args, rc, err)
+        assert rc == code if code is not None else rc in (0, 1), (args, rc, out, err)
+        if expect is None:
+            json.loads(out)
+        else:
+            assert expect in out, (args, out)
+
+
+def test_merge_marks_show_on_a_gbk_console(office, tmp_path):
+    """The '✓' that GBK lacks used to end merge with exit 70 after the master was written."""
+    rc, out, err = gbk_run(["merge", office["books"], "-o", tmp_path / "总表.xlsx"], tmp_path, "cp936")
+    assert rc == 0, err
+    assert out.count("√") == len(list(office["books"].glob("*.xlsx")))
+    assert "客户" in out
+
+
+def test_validate_table_under_gbk(office, tmp_path):
+    rc, out, err = gbk_run(["validate", office["master"], "--as-of", AS_OF], tmp_path)
+    assert rc in (0, 1) and "Traceback" not in err
+    assert ("错误 " in out) and "提醒" in out
+
+
+def test_a_name_gbk_lacks_comes_out_as_json_escapes(tmp_path):
+    rc, out, err = gbk_run(["rules", "NOPE·𠮷", "--json"], tmp_path)
+    assert rc == 3
+    assert "\\ud842" in out.lower() or "?" not in out
+    assert json.loads(out)["exit_code"] == 3
+
+
+# ---- a command given one of the tool's own reports ------------------------------------------
+
+BOOK_COMMANDS = {
+    "validate": ["--as-of", AS_OF], "due": ["--as-of", AS_OF], "schedule": ["--as-of", AS_OF],
+    "weekly": ["--as-of", AS_OF], "report": ["--month", "2026-10"], "scores": ["--year", "2026"],
+    "split": ["-o", "{tmp}/分发"], "handover": ["--from", "某人", "--to", "某某", "-o", "{tmp}/新.xlsx", "--by", "赵刚"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(BOOK_COMMANDS))
+@pytest.mark.parametrize("kind", ["due", "schedule", "weekly", "report", "scores", "handover-plan"])
+def test_own_report_refused_with_one_sentence(office, tmp_path, command, kind):
+    path = office["outputs"][kind]
+    before = path.read_bytes()
+    extra = [a.replace("{tmp}", str(tmp_path)) for a in BOOK_COMMANDS[command]]
+    result = CliRunner().invoke(main, [command, str(path), *extra])
+    assert result.exit_code == 2, result.output
+    from followup_xl.io.filekind import KINDS
+
+    msg = result.stderr.strip()
+    assert msg.count("\n") == 0 and path.name in msg and KINDS[kind][0] in msg
+    assert ("汇总总表" in msg) and "本工具生成" in msg
+    en = CliRunner().invoke(main, [command, str(path), *extra, "--lang", "en"])
+    assert en.exit_code == 2 and KINDS[kind][1] in en.stderr and en.stderr.startswith("error: ")
+    assert not any(tmp_path.iterdir())
+    assert path.read_bytes() == before
+
+
+def test_due_on_the_due_list_does_not_list_new_customers(office):
+    result = CliRunner().invoke(main, ["due", str(office["outputs"]["due"]), "--as-of", AS_OF, "--json"])
+    assert result.exit_code == 2
+    payload = json.loads(result.stdout)
+    assert payload["exit_code"] == 2 and payload["file"] == str(office["outputs"]["due"])
+    assert "items" not in payload
+
+
+def test_merge_lists_a_report_in_the_inbox_as_failed_and_merges_the_rest(office, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    for p in office["books"].glob("*.xlsx"):
+        (inbox / p.name).write_bytes(p.read_bytes())
+    (inbox / "待回访.xlsx").write_bytes(office["outputs"]["due"].read_bytes())
+    result = CliRunner().invoke(main, ["merge", str(inbox), "-o", str(tmp_path / "总表.xlsx"), "--json"])
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    bad = [i for i in payload["inputs"] if i["status"] == "error"]
+    assert [Path(i["path"]).name for i in bad] == ["待回访.xlsx"]
+    assert "待回访清单" in json.dumps(bad, ensure_ascii=False)
+    assert payload["written"] and read_kind(tmp_path / "总表.xlsx") == "master"
+
+
+# ---- click's own usage errors -----------------------------------------------------------------
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("args, zh_piece", [
+    (["due", "--bogus"], "没有选项 --bogus"),
+    (["due"], "缺少参数 BOOK"),
+    (["handover", "x.xlsx", "-o", "y.xlsx"], "缺少必需的选项 --from"),
+    (["init", "d", "--lang", "fr"], "应为 zh、en 之一"),
+    (["scores", "x.xlsx", "--year", "今年"], "应为整数"),
+    (["report", "x.xlsx", "--month", "2026-13"], "应为月份"),
+    (["due", "x.xlsx", "--as-of", "11/22"], "应为日期"),
+    (["nosuch"], "没有命令 nosuch"),
+])
+def test_usage_errors_are_chinese_sentences_with_exit_3(args, zh_piece, tmp_path):
+    result = invoke(*args)
+    assert result.exit_code == 3, result.output
+    assert zh_piece in result.stderr and result.stderr.startswith("错误: ")
+    assert "Usage" not in result.stderr and "Error:" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+
+
+def test_usage_errors_in_english_with_lang_en():
+    result = invoke("due", "--bogus", "--lang", "en")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: no such option --bogus")
+
+
+def test_a_path_with_a_space_gets_a_hint_to_quote_it(office, tmp_path):
+    result = invoke("due", "D:\\回访", "资料\\总表.xlsx", "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert "多余的参数" in result.stderr and "引号" in result.stderr
+    en = invoke("due", "D:\\follow", "up\\master.xlsx", "--lang", "en")
+    assert en.exit_code == 3 and "quotes" in en.stderr
+
+
+@pytest.mark.parametrize("style", ["2026-11-22", "2026/11/22", "2026.11.22", "2026年11月22日", "20261122"])
+def test_as_of_accepts_the_date_styles_cells_accept(office, style):
+    result = invoke("due", office["master"], "--as-of", style, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["as_of"] == AS_OF
+
+
+@pytest.mark.parametrize("style", ["2026-10", "2026-1", "2026/1", "2026年1月", "202601"])
+def test_month_accepts_short_styles(office, style):
+    result = invoke("report", office["master"], "--month", style, "--json")
+    assert result.exit_code == 0, result.stderr
+    month = json.loads(result.stdout)["month"]
+    assert month == ("2026-10" if style == "2026-10" else "2026-01")
+
+
+def test_no_arguments_shows_help_and_exit_0():
+    result = invoke()
+    assert result.exit_code == 0 and "followup-xl" in result.output
+
+
+def test_english_failure_starts_error_even_with_a_chinese_file_name(tmp_path):
+    result = invoke("due", tmp_path / "没有这个文件.xlsx", "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")

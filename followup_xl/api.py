@@ -13,13 +13,25 @@ from .io.template import template_name, write_staff_workbook
 from .settings import Policy, policy_for_book  # noqa: F401
 
 
-def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro: bool = False) -> list[str]:
-    """A blank staff workbook (and the .xlsm with the button when ``macro``)."""
-    paths = [write_staff_workbook(os.path.join(folder, template_name(lang)), lang, owner=owner)]
-    if macro:
-        paths.append(write_staff_workbook(os.path.join(folder, template_name(lang, macro=True)), lang,
-                                          owner=owner, macro=True))
-    return paths
+def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro: bool = False,
+                  force: bool = False) -> list[str]:
+    """A blank staff workbook (and the .xlsm with the button when ``macro``), named after ``owner``.
+
+    An existing file of that name may hold a person's work: it is refused unless ``force``.
+    """
+    from .errors import UsageError
+    from .split import file_name
+
+    def name(m):
+        return file_name(owner.strip(), lang, m) if owner and owner.strip() else template_name(lang, macro=m)
+
+    targets = [os.path.join(folder, name(False))] + ([os.path.join(folder, name(True))] if macro else [])
+    for path in targets:
+        if os.path.exists(path) and not force:
+            raise UsageError("文件已存在（可能已填有数据），没有覆盖；确需覆盖请加 --force，或换一个文件夹",
+                             "the file already exists (it may hold data) and was not overwritten; "
+                             "add --force to replace it, or choose another folder", path=path)
+    return [write_staff_workbook(path, lang, owner=owner, macro=path.endswith(".xlsm")) for path in targets]
 
 
 def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> list[str]:

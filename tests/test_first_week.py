@@ -241,3 +241,49 @@ def test_english_failure_starts_error_even_with_a_chinese_file_name(tmp_path):
     result = invoke("due", tmp_path / "没有这个文件.xlsx", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ")
+
+
+# ---- init never overwrites a filled-in workbook; --owner names the file ------------------------
+
+def test_init_refuses_to_overwrite_a_filled_in_workbook(office, tmp_path):
+    filled = tmp_path / "客户回访工作簿.xlsx"
+    filled.write_bytes(office["book"].read_bytes())
+    result = invoke("init", tmp_path)
+    assert result.exit_code == 3
+    assert "--force" in result.stderr and filled.name in result.stderr
+    assert filled.read_bytes() == office["book"].read_bytes()
+    forced = invoke("init", tmp_path, "--force")
+    assert forced.exit_code == 0 and read_kind(filled) == "template"
+
+
+def test_init_with_owner_names_the_file_after_the_person(tmp_path):
+    result = invoke("init", tmp_path, "--owner", "王芳", "--macro", "--json")
+    assert result.exit_code == 0, result.output
+    written = [Path(p).name for p in json.loads(result.stdout)["written"]]
+    assert written == ["王芳_客户回访.xlsx", "王芳_客户回访.xlsm"]
+    assert invoke("init", tmp_path, "--owner", "王芳").exit_code == 3
+    assert invoke("init", tmp_path, "--owner", "李娜").exit_code == 0
+    assert (tmp_path / "李娜_客户回访.xlsx").exists()
+
+
+# ---- output names: .xlsx content only under a .xlsx name -----------------------------------------
+
+@pytest.mark.parametrize("command, extra", [
+    ("report", ["--month", "2026-10"]), ("schedule", ["--as-of", AS_OF]), ("due", ["--as-of", AS_OF]),
+    ("weekly", ["--as-of", AS_OF]), ("scores", ["--year", "2026"]),
+])
+@pytest.mark.parametrize("name, suggestion", [("月报.pdf", "月报.xlsx"), ("排期.csv", "排期.xlsx"), ("月报", "月报.xlsx")])
+def test_output_name_must_end_in_xlsx(office, tmp_path, command, extra, name, suggestion):
+    result = invoke(command, office["master"], *extra, "-o", tmp_path / name)
+    assert result.exit_code == 3, result.output
+    assert suggestion in result.stderr and "未写入" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_merge_and_handover_outputs_are_held_to_xlsx_too(office, tmp_path):
+    assert invoke("merge", office["books"], "-o", tmp_path / "总表.csv").exit_code == 3
+    r = invoke("handover", office["master"], "--from", office["leaver"], "--to", office["receiver"],
+               "-o", tmp_path / "新总表", "--by", "赵刚", "--lang", "en")
+    assert r.exit_code == 3 and "新总表.xlsx" in r.stderr and "no extension" in r.stderr
+    assert invoke("validate", office["book"], "--annotate", tmp_path / "标注.pdf").exit_code == 3
+    assert not any(tmp_path.iterdir())

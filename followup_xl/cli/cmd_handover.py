@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option
+from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, xlsx_output
 
 
 @click.command("handover")
@@ -13,7 +13,7 @@ from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_
 @click.option("--from", "leaver", required=True, help="The person who is leaving. 离职人员姓名。")
 @click.option("--to", "receivers", multiple=True,
               help="A receiver; repeat for several (--to 张伟 --to 王芳). With --plan, defaults to the plan's. 接收人，可重复。")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), callback=xlsx_output,
               help="The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。")
 @click.option("--plan-only", is_flag=True,
               help="Only write the plan for approval (editable 新负责人 column); change nothing. 只生成交接计划，不做修改。")

@@ -7,12 +7,12 @@ import sys
 import click
 
 from .. import api
-from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, progress
+from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, progress, xlsx_output
 
 
 @click.command("merge")
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), callback=xlsx_output,
               help="The master workbook to write (.xlsx). 汇总总表。")
 @click.option("--strict", is_flag=True, help="Write nothing if any input fails. 任一文件出错则不写总表。")
 @click.option("--master", "masters", multiple=True, type=click.Path(dir_okay=False),

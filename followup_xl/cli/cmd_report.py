@@ -6,13 +6,13 @@ import click
 
 from .. import api
 from ..report import shift_month
-from .common import emit_json, guarded, json_option, lang_option, month_option, policy_option, today
+from .common import emit_json, guarded, json_option, lang_option, month_option, policy_option, today, xlsx_output
 
 
 @click.command("report")
 @click.argument("book", type=click.Path(dir_okay=False))
 @month_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 客户回访月报 workbook here. 输出月报。")
 @click.option("--mask-phones", is_flag=True, help="Mask phone numbers in the report. 隐藏电话中间位。")
 @policy_option

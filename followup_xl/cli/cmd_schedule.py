@@ -7,14 +7,14 @@ from collections import Counter
 import click
 
 from .. import api
-from .common import echo, as_of_option, date_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, date_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
 
 
 @click.command("schedule")
 @click.argument("book", type=click.Path(dir_okay=False))
 @date_option("--week-of", "Any day of the week to plan (default: the week after --as-of). 排期周内任一天。")
 @as_of_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 回访排期表 workbook here (.xlsx). 输出排期表。")
 @click.option("--owner", default=None, help="Only this person's plan. 只排某人。")
 @click.option("--mask-phones", is_flag=True, help="Mask phone numbers (138****1234) in the workbook. 隐藏电话中间位。")

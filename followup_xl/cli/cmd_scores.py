@@ -5,14 +5,14 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import echo, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, echo, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
 
 
 @click.command("scores")
 @click.argument("book", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, default=None, help="The year (default: this year). 年份。")
 @as_of_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 考核 workbook here. 输出考核表。")
 @policy_option
 @lang_option

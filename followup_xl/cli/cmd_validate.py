@@ -7,13 +7,13 @@ import sys
 import click
 
 from .. import api
-from .common import echo_warnings, markup_safe, as_of_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, markup_safe, policy_option, today, xlsx_output
 
 
 @click.command("validate")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
-@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False), default=None,
+@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write a copy with offending cells marked and a 问题清单 sheet. 输出标注副本。")
 @policy_option
 @lang_option

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import echo, as_of_option, date_option, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, date_option, echo, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
 
 
 @click.command("weekly")
@@ -13,7 +13,7 @@ from .common import echo, as_of_option, date_option, emit_json, guarded, json_op
 @date_option("--week-of", "Any day of the week to summarise (default: the last week ended by --as-of). "
                           "周报所在周任一天。")
 @as_of_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 周报 workbook here (.xlsx). 输出周报。")
 @policy_option
 @lang_option

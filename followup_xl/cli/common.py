@@ -56,6 +56,32 @@ def _parse_month(ctx, param, value):
     return f"{int(m[1]):04d}-{int(m[2]):02d}"
 
 
+def xlsx_output(ctx, param, value):
+    """An output workbook's name must end in .xlsx (.xlsm where a macro book is kept).
+
+    月报.pdf or 排期.csv would hold .xlsx content under a name that opens in the
+    wrong program; a name without an extension would not open at all. Refused with
+    the name to use instead (exit 3) rather than silently renamed.
+    """
+    if value is None:
+        return value
+    allowed = (".xlsx", ".xlsm") if param is not None and param.name == "annotate_to" else (".xlsx",)
+    stem, ext = os.path.splitext(value)
+    if ext.lower() in allowed:
+        return value
+    suggestion = (stem if ext.lower() in _WRONG_EXT else value) + ".xlsx"
+    got_zh = f"扩展名 {ext}" if ext else "没有扩展名"
+    got_en = f"the extension {ext}" if ext else "no extension"
+    raise LocalizedBadParameter(
+        f"输出的是 Excel 工作簿，文件名应以 .xlsx 结尾（现为{got_zh}），未写入任何文件；请改用 {suggestion}",
+        f"the output is an Excel workbook, so its name must end in .xlsx (it has {got_en}); nothing was written; "
+        f"use {suggestion}")
+
+
+_WRONG_EXT = {".pdf", ".csv", ".xls", ".xlsb", ".ods", ".txt", ".doc", ".docx", ".et", ".wps", ".json", ".xml",
+              ".htm", ".html", ".zip"}
+
+
 def month_option(f: Callable) -> Callable:
     return click.option("--month", callback=_parse_month, metavar="YYYY-MM", default=None,
                         help="The month (default: last month). 月份。")(f)

@@ -287,3 +287,59 @@ def test_merge_and_handover_outputs_are_held_to_xlsx_too(office, tmp_path):
     assert r.exit_code == 3 and "新总表.xlsx" in r.stderr and "no extension" in r.stderr
     assert invoke("validate", office["book"], "--annotate", tmp_path / "标注.pdf").exit_code == 3
     assert not any(tmp_path.iterdir())
+
+
+# ---- cached values: right before any recalculation (chat previews, phones, LibreOffice) --------
+
+def _cached(path, sheet):
+    """The sheet's cells as stored, formulas replaced by their cached results (no recalculation)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    try:
+        return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def test_schedule_total_row_holds_its_sums_without_recalculation(office, tmp_path):
+    out = tmp_path / "排期.xlsx"
+    assert invoke("schedule", office["master"], "--as-of", AS_OF, "-o", out).exit_code == 0
+    rows = _cached(out, "汇总")
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "合计")
+    people = [r for r in rows[4:start] if r and r[0]]
+    assert len(people) >= 2
+    total = rows[start]
+    for j in range(2, 13):
+        expected = sum(r[j] for r in people if isinstance(r[j], (int, float)))
+        assert total[j] == expected, (j, total[j], expected)
+    assert total[9] > 0
+    for r in people:
+        assert r[9] == sum(v for v in r[2:9] if isinstance(v, (int, float)))
+    import python_calamine as pc
+
+    cal = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
+    assert [float(v) for v in cal[start][2:13]] == [float(v) for v in total[2:13]]
+
+
+def test_split_home_sheet_figures_hold_without_recalculation(office, tmp_path):
+    import datetime as dt
+
+    assert invoke("split", office["master"], "-o", tmp_path, "--as-of", AS_OF).exit_code == 0
+    books = sorted(p for p in tmp_path.glob("*.xlsx"))
+    assert books
+    today, seen = dt.date.today(), 0
+    for path in books:
+        home = {r[0]: r[1] for r in _cached(path, "首页") if r and r[0]}
+        customers = _cached(path, "客户名录簿")
+        calls = _cached(path, "回访记录表")
+        head_c, head_k = customers[0], calls[0]
+        cust = [dict(zip(head_c, r)) for r in customers[1:] if any(v is not None for v in r)]
+        log = [dict(zip(head_k, r)) for r in calls[1:] if any(v is not None for v in r)]
+        assert home["客户总数"] == len(cust)
+        seen += len(cust)
+        assert home["回访记录条数"] == len(log)
+        assert home["A类客户"] == sum(c["客户类别"] == "A" for c in cust)
+        days = [v.date() for v in (k["下次回访日期"] for k in log) if isinstance(v, dt.datetime)]
+        assert home["下次回访日期已过的记录"] == sum(d < today for d in days)
+    assert seen > 0

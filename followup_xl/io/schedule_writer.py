@@ -109,25 +109,33 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
     for j, h in enumerate(head):
         ws.write_string(3, j, h, f.header)
     owners = plan.owners
+    totals = [0] * 13   # the 合计 row's results, written beside its formulas for unrecalculated views
     for r, owner in enumerate(owners, start=4):
         ws.write_string(r, 0, owner, f.cell)
         ws.write_number(r, 1, plan.capacity.get(owner, 0), f.num)
+        totals[1] += plan.capacity.get(owner, 0)
         for j, d in enumerate(days, start=2):
             if d in plan.working_days:
                 ws.write_number(r, j, plan.load(owner, d), f.num)
+                totals[j] += plan.load(owner, d)
             else:
                 ws.write_string(r, j, t["off"], f.off)
-        ws.write_formula(r, 9, f"=SUM(C{r + 1}:I{r + 1})", f.num, sum(plan.load(owner, d) for d in days))
+        week = sum(plan.load(owner, d) for d in days if d in plan.working_days)
+        ws.write_formula(r, 9, f"=SUM(C{r + 1}:I{r + 1})", f.num, week)
         carried = len({i.customer_id for i in plan.items if i.owner == owner and i.carried})
+        missed = sum(1 for u in plan.unscheduled if u.owner == owner)
+        visits = sum(a.required for a in plan.appointments if a.owner == owner and not a.done)
+        for j, v in ((9, week), (10, carried), (11, missed), (12, visits)):
+            totals[j] += v
         ws.write_number(r, 10, carried, f.num)
-        ws.write_number(r, 11, sum(1 for u in plan.unscheduled if u.owner == owner), f.num)
-        ws.write_number(r, 12, sum(a.required for a in plan.appointments if a.owner == owner and not a.done), f.num)
+        ws.write_number(r, 11, missed, f.num)
+        ws.write_number(r, 12, visits, f.num)
     last = 4 + len(owners)
     ws.write_string(last, 0, t["total"], f.total_label)
     ws.write_blank(last, 1, None, f.total_label)
     for j in range(2, 13):
         col = xl_col_to_name(j)
-        ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.total)
+        ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.total, totals[j])
     ws.set_column(0, 0, 12)
     ws.set_column(1, 12, 10)
     ws.set_row(3, 30)

@@ -47,6 +47,37 @@ def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
     ]
 
 
+def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
+    """What each home_formulas() formula gives on ``book``'s cells as written, on ``today``.
+
+    Written beside the formula as its cached result, so a chat preview, a phone or
+    LibreOffice without recalculation shows the real figures instead of 0.
+    """
+    if book is None:
+        return {}
+
+    def filled(v):
+        return v is not None and v != ""
+
+    def day(v):
+        return v.date() if isinstance(v, dt.datetime) else v if isinstance(v, dt.date) else None
+
+    customers = [c.values() for c in book.customers]
+    calls = [k.values() for k in book.calls]
+    month_start = today.replace(day=1)
+    call_days = [day(k["call_date"]) for k in calls]
+    next_days = [day(k["next_date"]) for k in calls]
+    return {
+        "customers": sum(filled(c["customer_id"]) for c in customers),
+        "class_a": sum(isinstance(c["klass"], str) and c["klass"].upper() == "A" for c in customers),
+        "void": sum(c["status"] == "废除" for c in customers),
+        "calls": sum(filled(k["customer_id"]) for k in calls),
+        "calls_month": sum(d is not None and month_start <= d <= today for d in call_days),
+        "next_past": sum(d is not None and d < today for d in next_days),
+        "next_today": sum(d is not None and d == today for d in next_days),
+    }
+
+
 HOME_TEXT = {
     "zh": [
         "使用方法：",
@@ -101,7 +132,7 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
             mark_owner(wb, owner)
         fmts = Formats(wb)
         home = wb.add_worksheet(HOME[lang])
-        _write_home(home, fmts, lang, owner)
+        _write_home(home, fmts, lang, owner, home_values(book, dt.date.today()))
         for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
             recs = book.records(sheet.key) if book else ()
             extras = _extras(recs)
@@ -126,7 +157,7 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
     return path
 
 
-def _write_home(ws, fmts: Formats, lang: str, owner: str | None) -> None:
+def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[str, int]) -> None:
     zh = lang == "zh"
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 14)
@@ -135,9 +166,9 @@ def _write_home(ws, fmts: Formats, lang: str, owner: str | None) -> None:
     sub = ("负责人：" if zh else "Owner: ") + owner if owner else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
     ws.write_string(1, 0, sub, fmts.get("subtitle"))
     ws.write_string(3, 0, "概况" if zh else "At a glance", fmts.get("bold"))
-    for i, (_key, label, formula) in enumerate(home_formulas(lang)):
+    for i, (key, label, formula) in enumerate(home_formulas(lang)):
         ws.write_string(4 + i, 0, label, fmts.get("box"))
-        ws.write_formula(4 + i, 1, formula, fmts.get("box"), 0)
+        ws.write_formula(4 + i, 1, formula, fmts.get("box"), values.get(key, 0))
     start = 6 + len(home_formulas(lang))
     for i, line in enumerate(HOME_TEXT[lang]):
         ws.write_string(start + i, 0, line, fmts.get("bold") if i == 0 else None)

@@ -23,6 +23,7 @@ class DemoRun:
     lang: str = "zh"
     as_of: dt.date = example_office.AS_OF
     staff_books: list[str] = field(default_factory=list)
+    staff_customer_rows: int = 0
     master: str | None = None
     written: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
@@ -37,8 +38,9 @@ class DemoRun:
         os.makedirs(p, exist_ok=True)
         return p
 
-    def say(self, line: str) -> None:
-        self.log.append(line)
+    def say(self, zh: str, en: str | None = None) -> None:
+        """One line of the summary, in the run's language; every count is the count in the file."""
+        self.log.append(en if self.lang == "en" and en is not None else zh)
 
 
 def step_templates(run: DemoRun) -> None:
@@ -46,7 +48,8 @@ def step_templates(run: DemoRun) -> None:
 
     paths = write_templates(run.dir("0_空白模板"))
     run.written += paths
-    run.say(f"空白模板 blank templates (.xlsx, .xlsm 带校验按钮): {len(paths)}")
+    run.say(f"空白模板：{len(paths)} 个（.xlsx，及带校验按钮的 .xlsm）",
+            f"blank templates: {len(paths)} (.xlsx, and .xlsm with the Validate button)")
 
 
 def step_staff_books(run: DemoRun) -> None:
@@ -58,7 +61,9 @@ def step_staff_books(run: DemoRun) -> None:
         b = read_book(p)
         total_c += len(b.customers)
         total_k += len(b.calls)
-    run.say(f"员工工作簿 staff books: {len(run.staff_books)}，读回客户 {total_c} 位、回访记录 {total_k} 条")
+    run.staff_customer_rows = total_c
+    run.say(f"员工工作簿：{len(run.staff_books)} 本，读回客户 {total_c} 行、回访记录 {total_k} 条",
+            f"staff books: {len(run.staff_books)}, read back {total_c} customer rows and {total_k} calls")
 
 
 def step_validate(run: DemoRun) -> None:
@@ -71,7 +76,8 @@ def step_validate(run: DemoRun) -> None:
         errors += res["summary"]["errors"]
         warnings += res["summary"]["warnings"]
         run.written.append(out)
-    run.say(f"校验 validate: {len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）")
+    run.say(f"校验：{len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）",
+            f"validate: {len(run.staff_books)} books, {errors} errors, {warnings} warnings (annotated copies in 2_校验结果)")
 
 
 def step_merge(run: DemoRun) -> None:
@@ -82,7 +88,12 @@ def step_merge(run: DemoRun) -> None:
     res = api.merge([run.dir("1_员工工作簿")], out, lang=run.lang, as_of=run.as_of)
     run.master = out
     run.written.append(out)
-    run.say(f"汇总 master: 客户 {res['customers']}，回访记录 {res['calls']}，冲突 {len(res['conflicts'])}")
+    rows, conflicts = run.staff_customer_rows, len(res["conflicts"])
+    again = rows - res["customers"]
+    run.say(f"汇总总表：客户 {res['customers']} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
+            f"回访记录 {res['calls']} 条，冲突 {conflicts} 条（见 冲突 表）",
+            f"master: {res['customers']} customers (the staff books hold {rows} rows; {again} repeated rows of the "
+            f"same customer kept once), {res['calls']} calls, {conflicts} conflicts (see the 冲突 sheet)")
 
 
 def step_schedule(run: DemoRun) -> None:
@@ -92,7 +103,12 @@ def step_schedule(run: DemoRun) -> None:
     out = run.path("5_排期", "回访排期表.xlsx")
     res = api.schedule(run.master or run.staff_books[0], as_of=run.as_of, out=out, lang=run.lang)
     run.written.append(out)
-    run.say(f"排期 schedule {res['week_start']}–{res['week_end']}: 已排 {len(res['items'])}，排不下 {len(res['unscheduled'])}")
+    customers = len({(i["owner"], i["customer_id"]) for i in res["items"]})
+    missed = len(res["unscheduled"])
+    run.say(f"排期 {res['week_start']}–{res['week_end']}：已排客户 {customers} 位（{len(res['items'])} 项回访事由），"
+            f"排不下 {missed} 项",
+            f"schedule {res['week_start']}–{res['week_end']}: {customers} customers planned "
+            f"({len(res['items'])} reasons), {missed} could not be scheduled")
 
 
 def step_weekly(run: DemoRun) -> None:
@@ -103,7 +119,8 @@ def step_weekly(run: DemoRun) -> None:
     w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang)
     run.written.append(out)
     calls = sum(r["calls"] for r in w["by_owner"])
-    run.say(f"周报 weekly {w['week_start']}–{w['week_end']}: 回访记录 {calls} 条，报送日 {w['report_day']}")
+    run.say(f"周报 {w['week_start']}–{w['week_end']}：回访记录 {calls} 条，报送日 {w['report_day']}",
+            f"weekly {w['week_start']}–{w['week_end']}: {calls} calls, due {w['report_day']}")
 
 
 def step_report(run: DemoRun) -> None:
@@ -116,8 +133,10 @@ def step_report(run: DemoRun) -> None:
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
     r = api.report(book, month, out=out, mask_phones=True, lang=run.lang)
     run.written.append(out)
-    run.say(f"月报 report {month}: 应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
-            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表")
+    run.say(f"月报 {month}：应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
+            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表",
+            f"report {month}: planned {r['planned']}, done {r['done']} ({r['done_pct']}%), "
+            f"successful {r['successful']} ({r['successful_pct']}%), satisfaction {r['satisfaction_avg']}; with charts")
 
 
 def step_scores(run: DemoRun) -> None:
@@ -129,8 +148,12 @@ def step_scores(run: DemoRun) -> None:
     s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang)
     run.written.append(out)
     best = max((p for p in s["staff"] if p["yearly_score"] is not None), key=lambda p: p["yearly_score"], default=None)
-    run.say(f"考核 scores {run.as_of.year}: {len(s['staff'])} 人，考核 {len(s['months_scored'])} 个整月"
-            + (f"，最高年度分 {best['name']} {best['yearly_score']}" if best else ""))
+    months = sorted({p["months_worked"] for p in s["staff"]})
+    span = f"{months[0]}–{months[-1]}" if len(months) > 1 else f"{months[0] if months else 0}"
+    run.say(f"考核 {run.as_of.year}：{len(s['staff'])} 人，每人按有记录的整月考核 {span} 个月"
+            + (f"，最高年度分 {best['name']} {best['yearly_score']:.2f}" if best else ""),
+            f"scores {run.as_of.year}: {len(s['staff'])} people, each judged on {span} whole months with records"
+            + (f", best yearly score {best['name']} {best['yearly_score']:.2f}" if best else ""))
 
 
 def step_due(run: DemoRun) -> None:
@@ -141,8 +164,11 @@ def step_due(run: DemoRun) -> None:
     result = api.due(source, run.as_of, out=out, lang=run.lang)
     run.written.append(out)
     n = result["counts"]
-    run.say(f"待回访 due list ({run.as_of}): 逾期 {n['overdue']}（须上报 {n['escalate']}），今天 {n['due']}，"
-            f"待回访 {n['upcoming']}，逾期未办 {n['missed']}")
+    total = len(result["items"])
+    run.say(f"待回访清单（{run.as_of}）：共 {total} 项，逾期 {n['overdue']}（须上报 {n['escalate']}），"
+            f"今天到期 {n['due']}，以后到期 {n['upcoming']}，逾期未办 {n['missed']}",
+            f"due list ({run.as_of}): {total} items, {n['overdue']} overdue ({n['escalate']} to escalate), "
+            f"{n['due']} due today, {n['upcoming']} upcoming, {n['missed']} missed")
 
 
 def step_handover(run: DemoRun) -> None:
@@ -157,7 +183,12 @@ def step_handover(run: DemoRun) -> None:
     run.written += [plan["plan"], result["output"], result["record"]]
     run.master = result["output"]
     got = "，".join(f'{r["receiver"]} {r["received"]} 位（A类 {r["A"]}）' for r in result["summary"])
-    run.say(f"离职交接 handover: 杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条")
+    got_en = ", ".join(f'{r["receiver"]} {r["received"]} (class A {r["A"]})' for r in result["summary"])
+    void = sum(r["废除"] for r in result["summary"])
+    run.say(f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条"
+            + (f"（已废除的 {void} 位不通知）" if void else ""),
+            f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices"
+            + (f" ({void} void customers not notified)" if void else ""))
 
 
 def step_split(run: DemoRun) -> None:
@@ -166,7 +197,8 @@ def step_split(run: DemoRun) -> None:
 
     result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
     run.written += [b["path"] for b in result["books"]]
-    run.say(f"分发 split: {len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单")
+    run.say(f"分发：{len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单",
+            f"split: {len(result['books'])} personal books, each with the person's customers, calls and due list")
 
 
 def _edit_cell(ws, key_header: str, key: str, header: str, value) -> None:
@@ -207,7 +239,8 @@ def step_second_week(run: DemoRun) -> None:
     result = api.merge([run.master, inbox], out, as_of=run.as_of, lang=lang)
     run.written += [book, out]
     run.master = out
-    run.say(f"第二周 week 2: 张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：")
+    run.say(f"第二周：张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：",
+            f"week 2: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):")
     for ch in result["changes"]:
         run.say(f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
                 f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]")

@@ -48,9 +48,12 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
                + (f'客户 {result["moved"]} 位' if zh else f'{result["moved"]} customers'))
     for row in result["summary"]:
         classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
-        echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}），交接后 {row["after"]}'
-                                               if zh else
-                                               f'had {row["before"]}, receives {row["received"]} ({classes}), after {row["after"]}'))
+        void = row.get("废除", 0)
+        note = ((f"；其中已废除 {void} 位，不计入交接后" if zh else f"; {void} void, not counted after") if void else "")
+        echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}{note}），'
+                                               f'交接后 {row["after"]}' if zh else
+                                               f'had {row["before"]}, receives {row["received"]} ({classes}{note}), '
+                                               f'after {row["after"]}'))
     if plan_only:
         echo(result["plan"])
     else:

@@ -191,7 +191,7 @@ def invoke(*args):
     (["handover", "x.xlsx", "-o", "y.xlsx"], "缺少必需的选项 --from"),
     (["init", "d", "--lang", "fr"], "应为 zh、en 之一"),
     (["scores", "x.xlsx", "--year", "今年"], "应为整数"),
-    (["report", "x.xlsx", "--month", "2026-13"], "应为月份"),
+    (["report", "x.xlsx", "--month", "2026-13"], "应为 YYYY-MM 格式的月份"),
     (["due", "x.xlsx", "--as-of", "11/22"], "应为日期"),
     (["nosuch"], "没有命令 nosuch"),
 ])
@@ -343,3 +343,10 @@ def test_split_home_sheet_figures_hold_without_recalculation(office, tmp_path):
         days = [v.date() for v in (k["下次回访日期"] for k in log) if isinstance(v, dt.datetime)]
         assert home["下次回访日期已过的记录"] == sum(d < today for d in days)
     assert seen > 0
+
+
+def test_usage_error_with_json_prints_one_json_object():
+    result = invoke("report", "x.xlsx", "--month", "2026-13", "--json")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout) == {"error": json.loads(result.stdout)["error"], "exit_code": 3}
+    assert "YYYY-MM" in json.loads(result.stdout)["error"]

@@ -51,8 +51,8 @@ def _parse_month(ctx, param, value):
         return value
     m = _MONTH_RE.match(value)
     if not m or not 1 <= int(m[2]) <= 12 or (len(m[2]) == 1 and not re.search(r"\D", value.strip())):
-        raise LocalizedBadParameter(f"应为月份，例如 2026-10 或 2026-1：{value!r}",
-                                    f"expected a month such as 2026-10 or 2026-1: {value!r}")
+        raise LocalizedBadParameter(f"应为 YYYY-MM 格式的月份，例如 2026-10 或 2026-1：{value!r}",
+                                    f"expected a month YYYY-MM such as 2026-10 or 2026-1: {value!r}")
     return f"{int(m[1]):04d}-{int(m[2]):02d}"
 
 

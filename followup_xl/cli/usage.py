@@ -121,9 +121,16 @@ def message(exc: click.UsageError, lang: str) -> str:
     return text + (f"（{prog} --help 查看用法）" if zh else f" (see {prog} --help)")
 
 
-def report(exc: click.UsageError, lang: str) -> None:
-    prefix = "错误: " if lang != "en" else "error: "
-    click.echo(prefix + message(exc, lang), err=True)
+def report(exc: click.UsageError, lang: str, as_json: bool = False) -> None:
+    """The sentence on stderr; with --json also the one JSON object automation reads."""
+    text = message(exc, lang)
+    if as_json:
+        import json
+
+        payload = {"error": text, "exit_code": EXIT_USAGE}
+        out = json.dumps(payload, ensure_ascii=False)
+        click.echo(out if console.can_encode(out) else json.dumps(payload))
+    click.echo(("错误: " if lang != "en" else "error: ") + text, err=True)
 
 
 class FollowupGroup(click.Group):
@@ -141,7 +148,7 @@ class FollowupGroup(click.Group):
             click.echo(exc.ctx.get_help() if exc.ctx else "")
             sys.exit(0)
         except click.UsageError as exc:
-            report(exc, lang)
+            report(exc, lang, as_json="--json" in argv)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()

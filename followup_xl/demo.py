@@ -103,12 +103,13 @@ def step_schedule(run: DemoRun) -> None:
     out = run.path("5_排期", "回访排期表.xlsx")
     res = api.schedule(run.master or run.staff_books[0], as_of=run.as_of, out=out, lang=run.lang)
     run.written.append(out)
+    calls = len({(i["owner"], i["date"], i["customer_id"]) for i in res["items"]})   # the 汇总 合计
     customers = len({(i["owner"], i["customer_id"]) for i in res["items"]})
     missed = len(res["unscheduled"])
-    run.say(f"排期 {res['week_start']}–{res['week_end']}：已排客户 {customers} 位（{len(res['items'])} 项回访事由），"
-            f"排不下 {missed} 项",
-            f"schedule {res['week_start']}–{res['week_end']}: {customers} customers planned "
-            f"({len(res['items'])} reasons), {missed} could not be scheduled")
+    run.say(f"排期 {res['week_start']}–{res['week_end']}：已排回访 {calls} 次（客户 {customers} 位，"
+            f"回访事由 {len(res['items'])} 项），排不下 {missed} 项",
+            f"schedule {res['week_start']}–{res['week_end']}: {calls} calls planned ({customers} customers, "
+            f"{len(res['items'])} reasons), {missed} could not be scheduled")
 
 
 def step_weekly(run: DemoRun) -> None:

@@ -36,13 +36,15 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
         return
     zh = lang == "zh"
     echo_warnings(result["warnings"], lang)
-    planned = Counter(i["owner"] for i in result["items"])
+    # calls = one customer on one day (what 汇总 counts); reasons = the items behind them
+    calls = Counter(o for o, _d, _c in {(i["owner"], i["date"], i["customer_id"]) for i in result["items"]})
     missed = Counter(u["owner"] for u in result["unscheduled"])
-    for name in sorted(set(planned) | set(missed)):
-        echo(f"{name:<8} " + (f"已排 {planned[name]:>4}  排不下 {missed[name]:>3}" if zh
-                                    else f"planned {planned[name]:>4}  unscheduled {missed[name]:>3}"))
+    for name in sorted(set(calls) | set(missed)):
+        echo(f"{name:<8} " + (f"已排回访 {calls[name]:>4} 次  排不下 {missed[name]:>3} 项" if zh
+                                    else f"calls {calls[name]:>4}  unscheduled {missed[name]:>3}"))
+    total, reasons = sum(calls.values()), len(result["items"])
     echo(f"{result['week_start']} – {result['week_end']}: "
-               + (f"已排 {len(result['items'])}，排不下 {len(result['unscheduled'])}" if zh else
-                  f"{len(result['items'])} planned, {len(result['unscheduled'])} could not be scheduled"))
+               + (f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(result['unscheduled'])} 项" if zh else
+                  f"{total} calls planned ({reasons} reasons), {len(result['unscheduled'])} could not be scheduled"))
     if out:
         echo(out)

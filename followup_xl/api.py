@@ -349,6 +349,14 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
     book = read_book(path, provenance=False)   # a master's findings name the master's own cells
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)
+    # a master's finding also names the staff book row it came from, so it can be forwarded
+    sep = " › "
+    row_word = ("第{}行" if lang != "en" else "row {}")
+    origin = {key: sep.join([s.file, s.sheet, row_word.format(s.row) if s.row else ""]).rstrip(sep)
+              for key, s in book.origins.items()}
+    for f, d in zip(report.findings, result["findings"]):
+        s = book.origins.get((f.sheet, f.row))
+        d["source"] = {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[(f.sheet, f.row)]} if s else None
     if annotate_to:
         from .io.annotate import annotate, notes
         from .io.formats import sniff
@@ -363,7 +371,7 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
                 if lang == "zh" else
                 f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
                 f"without the original formatting and formulas): {annotate_to}")
-        info = annotate(path, annotate_to, report.findings, lang)
+        info = annotate(path, annotate_to, report.findings, lang, sources=origin or None)
         result["annotated"] = annotate_to
         result["annotate_notes"] = converted + notes(info, lang)
     result["exit_code"] = 1 if report.errors else 0

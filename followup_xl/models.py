@@ -233,6 +233,8 @@ class Book:
     # Sheets named like ours whose header line could not be found: name → schema key.
     headerless_sheets: dict[str, str] = field(default_factory=dict)
     epoch_1904: bool = False
+    # A master read in place (provenance=False): (sheet, Excel row) → the staff book row it came from.
+    origins: dict[tuple[str, int], Source] = field(default_factory=dict)
 
     def records(self, key: str) -> list[Record]:
         return getattr(self, key)

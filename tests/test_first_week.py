@@ -350,3 +350,32 @@ def test_usage_error_with_json_prints_one_json_object():
     assert result.exit_code == 3
     assert json.loads(result.stdout) == {"error": json.loads(result.stdout)["error"], "exit_code": 3}
     assert "YYYY-MM" in json.loads(result.stdout)["error"]
+
+
+# ---- validating the master names the staff book row each finding came from ----------------------
+
+def test_master_findings_name_their_source_row(office, tmp_path):
+    out = tmp_path / "总表_校验.xlsx"
+    result = invoke("validate", office["master"], "--as-of", AS_OF, "--annotate", out, "--json")
+    assert result.exit_code in (0, 1), result.stderr
+    findings = json.loads(result.stdout)["findings"]
+    on_rows = [f for f in findings if f["row"] and f["sheet"] in ("客户名录簿", "回访记录表", "回访事项")]
+    assert on_rows, "the office has planted mistakes"
+    import python_calamine as pc
+
+    for f in on_rows:
+        src = f["source"]
+        assert src and src["file"].endswith(".xlsx") and src["row"] >= 2, f
+        # the staff book really holds, at that row, the record the master holds at the finding's row
+        master_rows = pc.CalamineWorkbook.from_path(str(office["master"])).get_sheet_by_name(f["sheet"]).to_python()
+        staff = pc.CalamineWorkbook.from_path(str(office["books"] / src["file"]))
+        staff_rows = staff.get_sheet_by_name(src["sheet"]).to_python()
+        assert master_rows[f["row"] - 1][0] in staff_rows[src["row"] - 1], (f, src)
+    sheet = _cached(out, "问题清单")
+    assert sheet[0][-1].startswith("来源")
+    texts = [r[-1] for r in sheet[1:]]
+    assert any(src_text and "›" in src_text and "第" in src_text for src_text in texts)
+    # a staff book's findings are already in the staff book: no source, no extra column
+    staff = invoke("validate", office["book"], "--as-of", AS_OF, "--annotate", tmp_path / "b.xlsx", "--json")
+    assert all(f["source"] is None for f in json.loads(staff.stdout)["findings"])
+    assert _cached(tmp_path / "b.xlsx", "问题清单")[0][-1] == "问题及修改建议"

@@ -41,12 +41,15 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
         zh = lang == "zh"
         if result["findings"]:
             table = Table(show_lines=False, header_style="bold")
-            for h in (("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")):
+            with_source = any(f.get("source") for f in result["findings"])   # a master: the staff book row too
+            heads = ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
+            for h in heads + (("来源",) if zh else ("Source",)) * with_source:
                 table.add_column(h, overflow="fold")
             for f in result["findings"][:200]:
                 style = "red" if f["severity"] == "error" else "yellow"
+                source = (markup_safe((f["source"] or {}).get("text", "")),) * with_source
                 table.add_row(markup_safe(f["sheet"] or ""), markup_safe(f["cell"] or ""),
-                              f"[{style}]{markup_safe(f['code'])}[/{style}]", markup_safe(f["message"]))
+                              f"[{style}]{markup_safe(f['code'])}[/{style}]", markup_safe(f["message"]), *source)
             console.print(table)
             if len(result["findings"]) > 200:
                 console.print(f"… {len(result['findings']) - 200}")

@@ -44,8 +44,11 @@ HEADERS = {
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
 
 
-def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh") -> dict:
-    """Write the annotated copy; says what was left out (external links, macros)."""
+def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh",
+             sources: dict | None = None) -> dict:
+    """Write the annotated copy; says what was left out (external links, macros).
+
+    ``sources`` (sheet, row) → text adds a 来源 column: where a master's row came from."""
     ext = Path(out).suffix.lower()
     if ext not in (".xlsx", ".xlsm"):
         raise UsageError("标注副本的文件名应以 .xlsx 结尾", "the annotated copy must be named .xlsx",
@@ -67,7 +70,7 @@ def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Find
                                      path=os.fspath(src))
     clear(wb)
     dropped = drop_external_links(wb, cached)
-    mark(wb, findings, lang)
+    mark(wb, findings, lang, sources)
     _stamp(wb)
     with atomic_output(out, [src]) as tmp:
         wb.save(tmp)
@@ -175,7 +178,10 @@ def clear(wb) -> None:
                 cell.fill = PatternFill(fill_type=None)
 
 
-def mark(wb, findings: list[Finding], lang: str) -> None:
+SOURCE_HEADER = {"zh": "来源（员工工作簿 › 工作表 › 行）", "en": "Source (staff book › sheet › row)"}
+
+
+def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.sheet in wb.sheetnames and f.cell:
@@ -187,13 +193,13 @@ def mark(wb, findings: list[Finding], lang: str) -> None:
         text = _text("\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
         cell.comment = Comment(text, AUTHOR, width=320, height=120)
     ws = wb.create_sheet(ISSUES_SHEET[lang], 0)
-    for j, h in enumerate(HEADERS[lang], start=1):
+    for j, h in enumerate(HEADERS[lang] + ([SOURCE_HEADER[lang]] if sources else []), start=1):
         _put(ws.cell(row=1, column=j), h)
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, f in enumerate(findings, start=1):
         for j, v in enumerate([i, SEVERITY[lang][f.severity], f.code, f.sheet, f.cell or "", f.column or "",
-                               f.message(lang)], start=1):
+                               f.message(lang)] + ([sources.get((f.sheet, f.row), "")] if sources else []), start=1):
             _put(ws.cell(row=i + 1, column=j), v)
         if f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
@@ -201,10 +207,10 @@ def mark(wb, findings: list[Finding], lang: str) -> None:
             _put(link, f.cell or ("(整张表)" if lang == "zh" else "(sheet)"))
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i + 1, column=2).fill = FILL[f.severity]
-    for col, width in zip("ABCDEFG", (6, 9, 7, 12, 9, 12, 90)):
+    for col, width in zip("ABCDEFGH", (6, 9, 7, 12, 9, 12, 90, 40)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{len(findings) + 1}"
+    ws.auto_filter.ref = f"A1:{'H' if sources else 'G'}{len(findings) + 1}"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True     # one page wide, as many long as it takes
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

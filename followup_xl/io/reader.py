@@ -148,7 +148,7 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
     model = MODEL_FOR[sheet.key]
     plan = [(key, idx, parser_for(sheet.column(key), epoch_1904), {})
             for key, idx in columns.items() if key in sheet.keys]
-    prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys] if provenance else []
+    prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys]
     fp_idx = columns.get("fingerprint")
     fps = info.fingerprints
     out = book.records(sheet.key)
@@ -185,11 +185,14 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
             if raw != "" and raw is not None:
                 ext[name] = raw
         src = None
-        if prov:  # a master's provenance columns: the original source wins
+        if prov:  # a master's provenance columns: the original source wins, or is noted beside
             got = {key: row[idx] for key, idx in prov if idx < width and row[idx] not in ("", None)}
             if "src_file" in got:
                 src = Source.fast(str(got["src_file"]), str(got.get("src_sheet") or sheet.zh),
                                   _int_or_none(got.get("src_row")))
+                if not provenance:
+                    book.origins[(sheet_name, excel_row)] = src
+                    src = None
         if src is None:
             src = Source.fast(path_label, sheet_name, excel_row)
         if fp_idx is not None:

@@ -54,7 +54,7 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
     else:
         echo_warnings(result["warnings"] + [m["message"] for m in result["tampered"]], lang)
         for i in result["inputs"]:
-            mark = {"merged": "✓", "ignored": "-", "error": "✗"}[i["status"]]
+            mark = {"merged": "√", "ignored": "-", "error": "×"}[i["status"]]   # in GBK too
             note = i.get("error") or i.get("note") or f'{i["customers"]} / {i["calls"]} / {i["events"]}'
             echo(f"{mark} {i['path']}  {note}")
         zh = lang == "zh"

@@ -1,0 +1,64 @@
+"""docs/使用说明.md stays true: every command and option it names exists; it is linked from the
+README's first screen; it names rules in words, never by requirement ids or seed files."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_xl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "docs" / "使用说明.md"
+
+
+def guide_commands() -> list[list[str]]:
+    """Every `followup-xl …` invocation in the guide (code blocks and inline code), as argv."""
+    text = GUIDE.read_text(encoding="utf-8")
+    found = []
+    for line in re.findall(r"followup-xl [^`\n]+", text):
+        found.append(shlex.split(line.replace("\\", "/"))[1:])
+    return found
+
+
+def test_the_guide_names_commands():
+    names = {argv[0] for argv in guide_commands() if argv and not argv[0].startswith("-")}
+    assert {"init", "validate", "merge", "due", "schedule", "weekly", "report", "scores", "handover",
+            "split", "demo"} <= names
+
+
+@pytest.mark.parametrize("argv", guide_commands(), ids=lambda a: " ".join(a)[:60])
+def test_every_command_and_option_in_the_guide_exists(argv):
+    if argv[0].startswith("-"):
+        assert argv[0] in ("--help", "-h", "--version")
+        return
+    assert argv[0] in main.commands, f"the guide names `followup-xl {argv[0]}`, which no longer exists"
+    cmd = main.commands[argv[0]]
+    known = {opt for p in cmd.params for opt in (*p.opts, *p.secondary_opts)} | {"--help", "-h"}
+    for word in argv[1:]:
+        if word.startswith("-"):
+            assert word.split("=")[0] in known, f"`followup-xl {argv[0]}` has no option {word}"
+    # a full command line parses as written (output names, dates, months, required options)
+    if len(argv) > 1 and "--help" not in argv:
+        cmd.make_context(argv[0], argv[1:])
+
+
+def test_guide_is_linked_from_the_readme_first_screen():
+    first_screen = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:15])
+    assert "docs/使用说明.md" in first_screen
+
+
+def test_guide_names_rules_in_words_not_ids_or_seeds():
+    text = GUIDE.read_text(encoding="utf-8")
+    assert not re.search(r"\b[PBMWRV]\d{1,2}[ab]?\b", text), re.search(r"\b[PBMWRV]\d{1,2}[ab]?\b", text)
+    assert "REQUIREMENTS" not in text and "seed" not in text.lower() and "种子" not in text
+
+
+def test_readme_reference_shows_followup_xl_not_main():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Usage: main" not in readme
+    assert CliRunner().invoke(main, ["--help"]).output.startswith("Usage: followup-xl")

@@ -169,8 +169,6 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
     交接单 with the SMS notices is written beside it.
     """
     import datetime as _dt
-    import getpass
-
     from collections import Counter
     from dataclasses import replace
 
@@ -183,7 +181,11 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
 
     book, policy = load(master, policy_path, wants="master")
     day = as_of or _dt.date.today()
-    by = by or getpass.getuser()
+    by = (by or "").strip() or ho.manager_of(book)
+    if not by:   # never the computer's login name (root, Administrator)
+        raise UsageError("请用 --by 写明经办人姓名（人员表里没有唯一一位在职的公司经理）",
+                         "give who carries out the hand-over with --by (the staff sheet has no single working "
+                         "公司经理)", path=master)
     ho.check_template(policy.sms_template)
     open_items = Counter(o.customer_id for o in compute_obligations(book, policy, day).open() if o.customer_id)
     leaver = leaver.strip()
@@ -213,7 +215,8 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
     book_lang = "en" if info and info.name == schema.CUSTOMERS.en else "zh"   # the master keeps its language
     write_master_with_log(out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
     write_record(record, plan, notices, lang, inputs=[master, out])
-    return {**result, "output": out, "record": record, "sms": len(notices)}
+    texts = sum(n["channel"] == "sms" for n in notices)
+    return {**result, "output": out, "record": record, "sms": texts, "calls": len(notices) - texts}
 
 
 def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", as_of=None,

@@ -186,10 +186,11 @@ def step_handover(run: DemoRun) -> None:
     got = "，".join(f'{r["receiver"]} {r["received"]} 位（A类 {r["A"]}）' for r in result["summary"])
     got_en = ", ".join(f'{r["receiver"]} {r["received"]} (class A {r["A"]})' for r in result["summary"])
     void = sum(r["废除"] for r in result["summary"])
-    run.say(f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条"
-            + (f"（已废除的 {void} 位不通知）" if void else ""),
-            f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices"
-            + (f" ({void} void customers not notified)" if void else ""))
+    calls = result["calls"]
+    run.say(f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条，需电话告知 {calls} 位（座机）"
+            + (f"，已废除的 {void} 位不通知" if void else ""),
+            f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices, "
+            f"{calls} to inform by phone (landlines)" + (f", {void} void customers not notified" if void else ""))
 
 
 def step_split(run: DemoRun) -> None:

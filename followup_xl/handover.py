@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import FollowupError, UsageError
 from .models import Book, Customer, Staff
+from .normalize import phone_kind
 from .settings import Policy
 
 GROUPS = ("A", "B", "C", "未分类", "废除")
@@ -293,8 +294,19 @@ def check_template(template: str) -> None:
                          f"unknown placeholder(s) in the hand-over SMS template: {', '.join(unknown)}")
 
 
+def manager_of(book: Book) -> str | None:
+    """Who carries out a hand-over when --by is not given: the one 公司经理 still working in 人员."""
+    managers = sorted({_norm(s.name) for s in book.staff if s.role == "公司经理" and not s.has_left and _norm(s.name)})
+    return managers[0] if len(managers) == 1 else None
+
+
 def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
-    """以短信形式告知顾客 (000 §7.4): one text per moved customer who is not void."""
+    """以短信形式告知顾客 (000 §7.4): one text per moved customer who is not void.
+
+    The text greets the contact person (孔工), not the company. ``channel`` is "sms"
+    for a mobile; a landline or a phone that cannot be read cannot take a text, so
+    those are "call" (需电话告知) with the reason, and the text is what to say.
+    """
     check_template(policy.sms_template)
     people = {_norm(s.name): s for s in book.staff}
     by_id = {c.customer_id: c for c in book.customers if _norm(c.owner) == plan.leaver}
@@ -305,9 +317,15 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
             continue
         receiver = people.get(m.receiver)
         new_phone = receiver.phone if receiver and receiver.phone else ""
-        text = policy.sms_template.format(customer=c.name or c.contact or "客户", contact=c.contact or c.name or "",
+        text = policy.sms_template.format(customer=c.name or c.contact or "客户", contact=c.contact or c.name or "客户",
                                           old_owner=plan.leaver, new_owner=m.receiver, new_phone=new_phone)
+        kind = phone_kind(c.phone) if c.phone else None
+        why = (None if kind == "mobile" else
+               ("座机，不能接收短信", "a landline cannot receive SMS") if kind == "landline" else
+               ("电话缺失或无法识别，请先核实", "phone missing or unreadable: check it first"))
         out.append({"customer_id": c.customer_id, "customer": c.name, "contact": c.contact,
                     "phone": c.phone or c.bad.get("phone"), "phone_ok": bool(c.phone),
-                    "new_owner": m.receiver, "new_phone": new_phone, "text": text})
+                    "new_owner": m.receiver, "new_phone": new_phone, "text": text,
+                    "channel": "sms" if kind == "mobile" else "call",
+                    "why": why[0] if why else "", "why_en": why[1] if why else ""})
     return out

@@ -225,6 +225,12 @@ def _classify_digits(digits: str) -> str | None:
     return "mobile" if digits.startswith("1") else "landline"
 
 
+def phone_kind(value: object) -> str | None:
+    """'mobile', 'landline' or None (unreadable): a landline cannot receive an SMS."""
+    digits = phone_digits(value)
+    return _classify_digits(digits) if digits else None
+
+
 def format_phone(digits: str) -> str:
     """Canonical spelling: 13800138000 for mobiles, 0755-26881234 for landlines."""
     if digits.startswith("0"):

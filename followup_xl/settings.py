@@ -99,7 +99,7 @@ class Policy(BaseModel):
     min_months_for_bonus: int = Field(3, ge=0, json_schema_extra=_zh("年终奖最少入职月数"))
     # B2–B4
     sms_template: str = Field(
-        "尊敬的{customer}：您好！原负责您业务的{old_owner}已调岗，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
+        "尊敬的{contact}：您好！原负责您业务的{old_owner}已离职，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
         json_schema_extra=_zh("交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"))
     retention_years: int = Field(1, ge=1, json_schema_extra=_zh("记录保存年数"))
     lock_days: int = Field(30, ge=0, json_schema_extra=_zh("回访记录锁定天数", "早于此天数或已审核的回访记录，改动须经理在总表待批准表中批准"))

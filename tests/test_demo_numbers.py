@@ -180,8 +180,10 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
         mine = [row for row in log if row[5] == who]
         assert int(got) == len(mine) and int(a) == sum(row[3] == "A" for row in mine)
     assert int(re.search(r"短信通知 (\d+) 条", ho).group(1)) == len(sms)
+    by_phone = data_rows(record, "需电话告知")
+    assert int(re.search(r"需电话告知 (\d+) 位", ho).group(1)) == len(by_phone)
     void = re.search(r"已废除的 (\d+) 位不通知", ho)
-    assert len(log) - len(sms) == (int(void.group(1)) if void else 0)
+    assert len(log) - len(sms) - len(by_phone) == (int(void.group(1)) if void else 0)
 
     # split
     assert say("分发") == [len(list((out / "9_分发").glob("*.xlsx")))]

@@ -379,3 +379,53 @@ def test_master_findings_name_their_source_row(office, tmp_path):
     staff = invoke("validate", office["book"], "--as-of", AS_OF, "--annotate", tmp_path / "b.xlsx", "--json")
     assert all(f["source"] is None for f in json.loads(staff.stdout)["findings"])
     assert _cached(tmp_path / "b.xlsx", "问题清单")[0][-1] == "问题及修改建议"
+
+
+# ---- hand-over notices: landlines apart, the contact greeted, 离职, --by never the login name ---
+
+def _small_master(tmp_path, with_manager: bool):
+    from helpers import book, customer, staff
+
+    from followup_xl.io.template import write_staff_workbook
+
+    people = [staff("张伟", phone="13900000001"), staff("杨磊", phone="13900000003")]
+    if with_manager:
+        people.append(staff("赵刚", role="公司经理", phone="13900000009"))
+    cs = [customer("K1", owner="杨磊", name="瑞丰物业管理处", contact="孔工", phone="13735151062"),
+          customer("K2", owner="杨磊", name="天成家居店", contact="吴工", phone="020-38907732"),
+          customer("K3", owner="杨磊", name="任丽", contact="任丽", phone="0571-58006966", klass="B"),
+          customer("K4", owner="杨磊", name="永盛建材", contact="宋主任", phone="13641625441", klass="C"),
+          customer("K5", owner="杨磊", name="已废客户", phone="13641625442", status="废除"),
+          customer("K9", owner="张伟", phone="13641625443")]
+    return write_staff_workbook(tmp_path / "总表.xlsx", "zh", book=book(cs, staff_=people))
+
+
+def test_handover_lists_landlines_apart_and_greets_the_contact(tmp_path):
+    master = _small_master(tmp_path, with_manager=True)
+    out = tmp_path / "新总表.xlsx"
+    r = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", out, "--as-of", AS_OF, "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["by"] == "赵刚"                      # the 公司经理 from 人员, not the login name
+    assert (data["sms"], data["calls"]) == (2, 2)
+    record = Path(data["record"])
+    sms = {row[0]: row for row in _cached(record, "短信通知")[1:] if row[0]}
+    phone = {row[0]: row for row in _cached(record, "需电话告知")[1:] if row[0]}
+    assert set(sms) == {"K1", "K4"} and set(phone) == {"K2", "K3"}        # K5 is void: no notice
+    assert sms["K1"][6].startswith("尊敬的孔工：") and "杨磊已离职" in sms["K1"][6]
+    assert "已调岗" not in json.dumps([*sms.values(), *phone.values()], ensure_ascii=False, default=str)
+    assert all(row[4] == "座机，不能接收短信" for row in phone.values())
+    assert phone["K2"][7].startswith("尊敬的吴工：")
+    text = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", tmp_path / "b.xlsx",
+                  "--as-of", AS_OF)
+    assert "短信 2 条，需电话告知 2 位" in text.stdout
+
+
+def test_handover_without_a_manager_needs_by(tmp_path):
+    master = _small_master(tmp_path, with_manager=False)
+    r = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", tmp_path / "n.xlsx", "--as-of", AS_OF)
+    assert r.exit_code == 3 and "--by" in r.stderr
+    assert not (tmp_path / "n.xlsx").exists()
+    ok = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", tmp_path / "n.xlsx", "--as-of", AS_OF,
+                "--by", "孙丽", "--json")
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["by"] == "孙丽"

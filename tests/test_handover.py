@@ -184,7 +184,8 @@ def test_sms_notices_name_the_new_contact_and_skip_void_customers():
     n = next(n for n in notices if n["customer_id"] == "K1")
     phone = {"张伟": "13900000001", "王芳": "13900000002"}[n["new_owner"]]
     assert n["new_phone"] == phone and n["phone"] == "13800138002"
-    assert n["text"] == (f"尊敬的客户K1：您好！原负责您业务的杨磊已调岗，今后由{n['new_owner']}（电话{phone}）为您服务，感谢您的支持！")
+    contact = n["contact"] or "客户K1"
+    assert n["text"] == (f"尊敬的{contact}：您好！原负责您业务的杨磊已离职，今后由{n['new_owner']}（电话{phone}）为您服务，感谢您的支持！")
 
 
 def test_an_sms_template_with_an_unknown_placeholder_is_refused():

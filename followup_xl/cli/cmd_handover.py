@@ -19,7 +19,9 @@ from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_
               help="Only write the plan for approval (editable 新负责人 column); change nothing. 只生成交接计划，不做修改。")
 @click.option("--plan", "plan_path", type=click.Path(dir_okay=False), default=None,
               help="Apply this plan workbook, as edited by the manager. 按（修改后的）交接计划执行。")
-@click.option("--by", default=None, help="Who carries out the hand-over (default: the login name). 经办人。")
+@click.option("--by", default=None,
+              help="Who carries out the hand-over (default: the one 公司经理 in 人员; required otherwise). "
+                   "经办人（默认为人员表中的公司经理）。")
 @as_of_option
 @policy_option
 @lang_option
@@ -58,4 +60,7 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
         echo(result["plan"])
     else:
         echo(result["output"])
-        echo(result["record"] + (f'  （短信 {result["sms"]} 条）' if zh else f'  ({result["sms"]} SMS notices)'))
+        calls = result.get("calls", 0)
+        echo(result["record"] + (f'  （短信 {result["sms"]} 条' + (f'，需电话告知 {calls} 位' if calls else '') + '）'
+                                       if zh else f'  ({result["sms"]} SMS notices'
+                                       + (f', {calls} to inform by phone' if calls else '') + ')'))

@@ -62,6 +62,9 @@ SMS_COLUMNS = [
     ("text", "短信内容", "Message", T.TEXT, 70), ("sent", "已发送", "Sent", T.TEXT, 8),
 ]
 SMS_SHEET = {"zh": "短信通知", "en": "SMS notices"}
+CALL_SHEET = {"zh": "需电话告知", "en": "Call to inform"}
+CALL_COLUMNS = SMS_COLUMNS[:4] + [("why", "原因", "Why not SMS", T.TEXT, 22)] + SMS_COLUMNS[4:6] + [
+    ("text", "告知内容", "What to say", T.TEXT, 70), ("sent", "已告知", "Informed", T.TEXT, 8)]
 
 
 def _spec(name, table, columns, rows, lang) -> TableSpec:
@@ -226,11 +229,19 @@ def write_record(path: str | os.PathLike, plan: Plan, notices: list[dict], lang:
         wb = new_workbook(tmp, kind="handover-sms")
         fmts = Formats(wb)
         sms = [[n["customer_id"], n["customer"], n["contact"], n["phone"], n["new_owner"], n["new_phone"], n["text"], None]
-               for n in notices]
+               for n in notices if n.get("channel", "sms") == "sms"]
         ws = write_table(wb, _spec(SMS_SHEET[lang], "tblSms", SMS_COLUMNS, sms, lang), fmts, lang)
         ws.data_validation(1, len(SMS_COLUMNS) - 1, max(len(sms), 1), len(SMS_COLUMNS) - 1,
                            {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]})
         print_setup(ws, header=SMS_SHEET[lang], lang=lang)
+        # landlines and unreadable phones cannot take a text: listed apart, to be told by phone
+        calls = [[n["customer_id"], n["customer"], n["contact"], n["phone"], n["why"] if zh else n["why_en"],
+                  n["new_owner"], n["new_phone"], n["text"], None] for n in notices if n.get("channel") == "call"]
+        if calls:
+            ws = write_table(wb, _spec(CALL_SHEET[lang], "tblCall", CALL_COLUMNS, calls, lang), fmts, lang)
+            ws.data_validation(1, len(CALL_COLUMNS) - 1, len(calls), len(CALL_COLUMNS) - 1,
+                               {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]})
+            print_setup(ws, header=CALL_SHEET[lang], lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
         people = "、".join(plan.receivers)

@@ -67,6 +67,7 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
     book, policy = load(path, policy_path)
     result = compute_obligations(book, policy, as_of)
     phones = {c.customer_id: c.phone for c in book.customers}
+    contacts = {c.customer_id: c.contact or c.name for c in book.customers}
     order = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3}
     items = []
     for o in result.open() + result.missed():
@@ -84,7 +85,7 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
             "maybe_done_on": hint, "maybe_done_by": o.maybe_done_by,
             "hint": (f"可能已在 {hint} 的回访中完成（请核对回访类型）" if lang == "zh"
                      else f"may have been done in the call of {hint} (check its call type)") if hint else None,
-            "phone": phone,
+            "contact": contacts.get(o.customer_id), "phone": phone,
         })
     items.sort(key=lambda i: (not i["escalate"], order[i["status"]], i["due_date"], i["owner"] or "",
                               i["customer_id"], i["rule"]))

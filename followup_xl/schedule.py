@@ -53,6 +53,7 @@ class PlanItem:
     note: str = ""           # how it was placed, when that needs saying
     note_en: str = ""
     escalate: bool = False   # also on the supervisor's list (P2/P9 open past 上报天数)
+    contact: str | None = None   # whom to ask for on the phone
 
     @property
     def late(self) -> bool:
@@ -230,7 +231,7 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
         days.add(owner, day, cid)
         plan.items.append(PlanItem(day, owner, cid, o.customer_name, _phone(customers, cid), o.rule, o.due_date,
                                    o.reason, o.reason_en, o.due_date < as_of, carried, note, note_en,
-                                   o.escalate(as_of)))
+                                   o.escalate(as_of), _contact(customers, cid)))
     first: dict[tuple, tuple] = {}   # a customer's calls that day stay together, at its most urgent item
     for i in plan.items:
         key = (not i.escalate, not i.carried, i.due_date)
@@ -264,6 +265,11 @@ def _appointments(obligations: list[Obligation], staff: list[Staff], policy: Pol
     names = names or sorted({o.owner for o in p12})
     done = {o.owner for o in p12 if not o.is_open and o.trigger_date == ap_start}
     return [Appointment(n, ap_start, ap_end, policy.appointments_per_week, n in done) for n in names]
+
+
+def _contact(customers: dict[str, Customer], cid: str) -> str | None:
+    c = customers.get(cid)
+    return (c.contact or c.name) if c else None
 
 
 def _phone(customers: dict[str, Customer], cid: str) -> str | None:

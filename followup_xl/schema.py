@@ -304,6 +304,10 @@ HOLIDAYS = SheetDef(
 SHEETS: tuple[SheetDef, ...] = (CUSTOMERS, CALLS, EVENTS, STAFF, RULES, HOLIDAYS)
 BY_KEY = {s.key: s for s in SHEETS}
 
+# Sheets the tool adds to a staff book (a person's 待回访 list, with names and phones to call):
+# never read back as data, however much their headers look like a customer book's.
+TOOL_SHEETS = frozenset({"待回访", "Due"})
+
 # Columns the master adds to every record so a finding can be traced to a staff book.
 PROVENANCE = (
     C("src_file", "来源文件", "Source File", T.TEXT, (), width=20),

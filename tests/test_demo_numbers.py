@@ -190,10 +190,10 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
 
 
 def _reasons_in(rows) -> int:
-    """Reasons (rules) listed for customers on a person's sheet (not the visit line to fill in)."""
+    """Reasons listed for customers on a person's sheet, one line each (not the visit line to fill in)."""
     h = next(i for i, r in enumerate(rows) if r and r[0] == "日期")
-    j, c = rows[h].index("规则"), rows[h].index("客户编号")
-    return sum(len(re.findall(r"P\d+", str(r[j]))) for r in rows[h + 1:] if r[j] and r[c])
+    j, c = rows[h].index("原因"), rows[h].index("客户编号")
+    return sum(len(str(r[j]).splitlines()) for r in rows[h + 1:] if r[j] and r[c])
 
 
 def _customers_in(rows) -> set:

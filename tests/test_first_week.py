@@ -429,3 +429,42 @@ def test_handover_without_a_manager_needs_by(tmp_path):
     ok = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", tmp_path / "n.xlsx", "--as-of", AS_OF,
                 "--by", "孙丽", "--json")
     assert ok.exit_code == 0 and json.loads(ok.stdout)["by"] == "孙丽"
+
+
+# ---- calling sheets: whom to ask for, the number, one row per customer and day ------------------
+
+def test_calling_sheets_have_contact_and_phone_and_one_row_per_call(office, tmp_path):
+    from followup_xl.io.reader import read_book
+
+    book = read_book(office["master"])
+    customers = {c.customer_id: c for c in book.customers}
+    due = tmp_path / "待回访.xlsx"
+    assert invoke("due", office["master"], "--as-of", AS_OF, "-o", due).exit_code == 0
+    rows = _cached(due, "待回访")
+    head = rows[0]
+    assert "联系人" in head and "联系电话" in head
+    for r in rows[1:]:
+        c = customers.get(r[head.index("客户编号")])
+        if c:
+            assert r[head.index("联系人")] == (c.contact or c.name)
+    sched = tmp_path / "排期.xlsx"
+    result = invoke("schedule", office["master"], "--as-of", AS_OF, "-o", sched, "--json")
+    items = json.loads(result.stdout)["items"]
+    calls = {(i["owner"], i["date"], i["customer_id"]) for i in items}
+    import openpyxl
+
+    wb = openpyxl.load_workbook(sched, read_only=True)
+    seen = []
+    for name in wb.sheetnames:
+        if name in ("汇总", "排不下"):
+            continue
+        sheet = [list(r) for r in wb[name].iter_rows(values_only=True)]
+        h = next(i for i, r in enumerate(sheet) if r[0] == "日期")
+        assert sheet[h][3] == "联系人" and sheet[h][4] == "联系电话"
+        for r in sheet[h + 1:]:
+            if r[1]:
+                seen.append((name, r[0], r[1]))
+                assert r[3] == (customers[r[1]].contact or customers[r[1]].name)
+    assert len(seen) == len(set(seen)) == len(calls)        # one row per customer per day
+    summary = _cached(sched, "汇总")
+    assert next(r for r in summary if r[0] == "合计")[9] == len(calls)

@@ -183,7 +183,7 @@ def test_single_staff_book_and_english_workbook(tmp_path, office_dir):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "Summary" and "李娜" in wb.sheetnames and wb.sheetnames[-1] == "Unscheduled"
     ws = wb["李娜"]
-    assert ws["A3"].value == "Day" and ws["I3"].value == "Approved"
+    assert ws["A3"].value == "Day" and ws["J3"].value == "Approved"
     assert any("Sales manager approval" in str(c.value) for row in ws.iter_rows() for c in row)
 
 

@@ -86,7 +86,13 @@ def test_each_book_lists_its_owners_open_follow_ups(master, split_dir):
     listed = [r for r in wb[DUE_SHEET["zh"]].iter_rows(min_row=2, values_only=True) if any(r)]
     mine = [o for o in open_items if owner_of.get(o.customer_id) == "张伟" or (not o.customer_id and o.owner == "张伟")]
     assert len(listed) == len(mine) > 0
-    assert Counter((r[3] or "", r[5]) for r in listed) == Counter((o.customer_id, o.rule) for o in mine)
+    assert Counter((r[3] or "", r[7]) for r in listed) == Counter((o.customer_id, o.rule) for o in mine)
+    # a caller needs whom to ask for and the number: 联系人, 联系电话 beside the customer
+    customers = {c.customer_id: c for c in m.customers}
+    for r in listed:
+        if r[3]:
+            c = customers[r[3]]
+            assert r[5] == (c.contact or c.name) and r[6] == c.raw("phone")
     statuses = [r[0] for r in listed]
     assert statuses == sorted(statuses, key=["已逾期", "今天", "待回访"].index)   # overdue first
 

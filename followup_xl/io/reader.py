@@ -312,6 +312,9 @@ def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoc
     Shared by the file reader and the workbook button (which gets its rows from
     xlwings), so both see exactly the same records.
     """
+    if name.strip() in schema.TOOL_SHEETS:
+        book.ignored_sheets.append(name)
+        return
     head = []
     for row in rows_iter:
         head.append(row)

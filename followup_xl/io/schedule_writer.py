@@ -20,8 +20,9 @@ TEXT = {
         "made": "制表日期 {as_of}；分批回访日：{batch}（批次日排满时加排其他工作日）；逾期和上周未完成的优先",
         "summary_head": ["负责人", "每日上限"], "totals": ["合计", "此前到期", "排不下", "约访"],
         "total": "合计", "off": "休",
-        "person_head": ["日期", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因", "排期说明", "经理核定"],
-        "person_sub": "{owner}：每日上限 {cap} 位；本周 {n} 项；分批回访日：{batch}",
+        "person_head": ["日期", "客户编号", "客户名称", "联系人", "联系电话", "规则", "应回访日期", "原因", "排期说明",
+                        "经理核定"],
+        "person_sub": "{owner}：每日上限 {cap} 位；本周回访 {calls} 次（{n} 项事由，同一客户当天合为一行）；分批回访日：{batch}",
         "sign": "销售经理核定：________________    日期：____年____月____日",
         "caller": "回访人：{owner}        ",
         "overdue": "逾期{n}天", "carried": "此前到期",
@@ -39,9 +40,10 @@ TEXT = {
                 "overdue and carried-in items first",
         "summary_head": ["Owner", "Per day"], "totals": ["Total", "Due earlier", "Unscheduled", "Visits"],
         "total": "Total", "off": "off",
-        "person_head": ["Day", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason", "Scheduling note",
-                        "Approved"],
-        "person_sub": "{owner}: up to {cap} a day; {n} items this week; batch days: {batch}",
+        "person_head": ["Day", "Customer ID", "Customer", "Contact", "Phone", "Rule", "Due", "Reason",
+                        "Scheduling note", "Approved"],
+        "person_sub": "{owner}: up to {cap} a day; {calls} calls this week ({n} reasons, one row per customer and day); "
+                      "batch days: {batch}",
         "sign": "Sales manager approval: ________________    Date: ______________",
         "caller": "Caller: {owner}        ",
         "overdue": "{n} days overdue", "carried": "due earlier",
@@ -54,7 +56,7 @@ TEXT = {
         "escalate_title": "For the supervisor (complaints or issues open past the escalation days; first on each list)",
     },
 }
-PERSON_WIDTHS = [11, 11, 20, 14, 5, 11, 64, 30, 10]
+PERSON_WIDTHS = [11, 11, 20, 10, 14, 8, 11, 64, 30, 10]
 UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
 
 
@@ -157,33 +159,43 @@ def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: 
             phone, lang: str) -> None:
     """One person's list, in calling order, with an approval column and a signature line."""
     mine = [i for i in plan.items if i.owner == owner]
+    calls: dict[tuple, list[PlanItem]] = {}      # one call per customer per day: its reasons on one row
+    for it in mine:
+        calls.setdefault((it.date, it.customer_id), []).append(it)
     ws.write_string(0, 0, f"{owner}  {title}", f.title)
     ws.write_string(1, 0, t["person_sub"].format(owner=owner, cap=plan.capacity.get(owner, 0), n=len(mine),
-                                                 batch=batch), f.sub)
+                                                 calls=len(calls), batch=batch), f.sub)
     for j, (h, w) in enumerate(zip(t["person_head"], PERSON_WIDTHS)):
         ws.write_string(2, j, h, f.header)
         ws.set_column(j, j, w)
     ws.set_row(2, 28)
     r = 3
-    for it in mine:
-        ws.write_string(r, 0, f"{it.date:%m-%d} {wd[it.date.weekday()]}", f.center)
-        ws.write_string(r, 1, it.customer_id, f.cell)
-        ws.write_string(r, 2, it.customer_name or "", f.cell)
-        ws.write_string(r, 3, phone(it.phone), f.cell)
-        ws.write_string(r, 4, it.rule, f.center)
-        ws.write_datetime(r, 5, it.due_date, f.late if it.date > it.due_date else f.date)
-        ws.write_string(r, 6, (it.reason_en or it.reason) if lang == "en" else it.reason, f.fit)
-        ws.write_string(r, 7, _how(it, plan, t, lang), f.fit)
-        ws.write_blank(r, 8, None, f.cell)
+    sep = "、" if lang == "zh" else ", "
+    for (day, _cid), items in calls.items():
+        first = items[0]
+        ws.write_string(r, 0, f"{day:%m-%d} {wd[day.weekday()]}", f.center)
+        ws.write_string(r, 1, first.customer_id, f.cell)
+        ws.write_string(r, 2, first.customer_name or "", f.cell)
+        ws.write_string(r, 3, first.contact or "", f.cell)
+        ws.write_string(r, 4, phone(first.phone), f.cell)
+        ws.write_string(r, 5, sep.join(dict.fromkeys(i.rule for i in items)), f.center)
+        due = min(i.due_date for i in items)
+        ws.write_datetime(r, 6, due, f.late if day > due else f.date)
+        reasons = [((i.reason_en or i.reason) if lang == "en" else i.reason) for i in items]
+        ws.write_string(r, 7, "\n".join(f"{i.rule} {text}" if len(items) > 1 else text
+                                        for i, text in zip(items, reasons)), f.fit)
+        ws.write_string(r, 8, ("; " if lang == "en" else "；").join(
+            dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)), f.fit)
+        ws.write_blank(r, 9, None, f.cell)
         r += 1
     for ap in (a for a in plan.appointments if a.owner == owner):
         ws.write_string(r, 0, t["visit"], f.visit)
-        for j in (1, 3, 5, 7, 8):
+        for j in (1, 3, 4, 6, 8, 9):
             ws.write_blank(r, j, None, f.cell)
         ws.write_string(r, 2, "" if ap.done else t["visit_blank"], f.cell)
-        ws.write_string(r, 4, "P12", f.center)
+        ws.write_string(r, 5, "P12", f.center)
         text = t["visit_done" if ap.done else "visit_todo"]
-        ws.write_string(r, 6, text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}",
+        ws.write_string(r, 7, text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}",
                                           n=ap.required), f.cell)
         r += 1
     ws.write_string(r + 1, 0, t["caller"].format(owner=owner) + t["sign"], f.sign)

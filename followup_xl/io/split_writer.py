@@ -2,9 +2,9 @@
 
 Written by ``write_staff_workbook`` itself (same dropdowns, colours, home sheet
 and button as a fresh staff book), with the person's open obligations added
-through its ``customize`` hook. The 待回访 sheet deliberately carries no phone or
-owner column, so the reader never mistakes it for a customer book when the
-split books are merged back.
+through its ``customize`` hook. The 待回访 sheet carries the contact and phone a
+caller needs; the reader never reads it as data (schema.TOOL_SHEETS), so merging
+the split books back gives the master again.
 """
 
 from __future__ import annotations
@@ -21,30 +21,39 @@ from .xlsx import TableSpec, print_setup, write_table
 
 DUE_SHEET = {"zh": "待回访", "en": "Due"}
 DUE_HEADERS = {
-    "zh": ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "回访原因"],
-    "en": ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Why"],
+    "zh": ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "联系人", "联系电话", "规则", "回访原因"],
+    "en": ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Contact", "Phone", "Rule", "Why"],
 }
 STATUS = {"zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"},
           "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}}
 ORDER = {"overdue": 0, "due": 1, "upcoming": 2}
 
 
-def due_rows(items: list[Obligation], as_of: dt.date, lang: str) -> list[list]:
-    """Overdue first, then today, then upcoming — the order the day's calls are made in."""
+def due_rows(items: list[Obligation], as_of: dt.date, lang: str, customers: dict | None = None) -> list[list]:
+    """Overdue first, then today, then upcoming — the order the day's calls are made in —
+    with whom to ask for and the number to dial (from ``customers``: id → Customer)."""
+    customers = customers or {}
     items = sorted(items, key=lambda o: (ORDER[o.status(as_of)], o.due_date, o.customer_id, o.rule))
-    return [[STATUS[lang][o.status(as_of)], o.due_date, o.days_overdue(as_of), o.customer_id or None,
-             o.customer_name, o.rule, o.reason if lang == "zh" else (o.reason_en or o.reason)] for o in items]
+    rows = []
+    for o in items:
+        c = customers.get(o.customer_id)
+        rows.append([STATUS[lang][o.status(as_of)], o.due_date, o.days_overdue(as_of), o.customer_id or None,
+                     o.customer_name, (c.contact or c.name) if c else None, c.raw("phone") if c else None,
+                     o.rule, o.reason if lang == "zh" else (o.reason_en or o.reason)])
+    return rows
 
 
-def add_due_sheet(wb, fmts, items: list[Obligation], as_of: dt.date, lang: str) -> None:
+def add_due_sheet(wb, fmts, items: list[Obligation], as_of: dt.date, lang: str, book: Book | None = None) -> None:
+    customers = {c.customer_id: c for c in book.customers} if book else {}
     spec = TableSpec(sheet=None, name=DUE_SHEET[lang], table_name="tblDue", headers=DUE_HEADERS[lang],
-                     kinds=[None, ColType.DATE, ColType.INT, ColType.ID, None, None, None],
-                     widths=[8, 11, 8, 10, 18, 6, 60], rows=due_rows(items, as_of, lang), choices=[None] * 7)
+                     kinds=[None, ColType.DATE, ColType.INT, ColType.ID, None, None, ColType.PHONE, None, None],
+                     widths=[8, 11, 8, 10, 18, 10, 14, 6, 60], rows=due_rows(items, as_of, lang, customers),
+                     choices=[None] * 9)
     ws = write_table(wb, spec, fmts, lang)
     n = len(items) + 1
-    ws.conditional_format(f"A2:G{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
+    ws.conditional_format(f"A2:I{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
                                        "format": fmts.get("red")})
-    ws.conditional_format(f"A2:G{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["due"]}"',
+    ws.conditional_format(f"A2:I{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["due"]}"',
                                        "format": fmts.get("amber")})
     print_setup(ws, header=f"{DUE_SHEET[lang]}  {as_of.isoformat()}", lang=lang)
 
@@ -54,7 +63,7 @@ def write_split_book(path: str | os.PathLike, book: Book, owner: str, items: lis
                      inputs=()) -> str:
     """Write one person's book; ``protect`` locks headers and formulas, ``password`` encrypts it."""
     def customize(wb, fmts):
-        add_due_sheet(wb, fmts, items, as_of, lang)
+        add_due_sheet(wb, fmts, items, as_of, lang, book)
         if protect:
             protect_entry_sheets(wb, fmts, lang)
 

@@ -9,6 +9,7 @@ sentence; click's usage errors are sentences in --lang with exit 3.
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -468,3 +469,21 @@ def test_calling_sheets_have_contact_and_phone_and_one_row_per_call(office, tmp_
     assert len(seen) == len(set(seen)) == len(calls)        # one row per customer per day
     summary = _cached(sched, "汇总")
     assert next(r for r in summary if r[0] == "合计")[9] == len(calls)
+
+
+# ---- one language at a time ---------------------------------------------------------------------
+
+def test_chinese_mode_prints_no_english_status_words(office):
+    due = invoke("due", office["master"], "--as-of", AS_OF)
+    assert due.exit_code == 0
+    assert not re.search(r"\b(overdue|due|upcoming|more)\b", due.stdout), due.stdout[:500]
+    assert "已逾期" in due.stdout and "共 " in due.stdout
+    rules = invoke("rules")
+    assert not re.search(r"\b(error|warning)\b", rules.stdout) and "错误" in rules.stdout
+    assert "级别: 提醒" in invoke("rules", "V11").stdout
+
+
+def test_english_mode_prints_english_status_words(office):
+    due = invoke("due", office["master"], "--as-of", AS_OF, "--lang", "en")
+    assert "Overdue" in due.stdout and "已逾期" not in due.stdout and "items:" in due.stdout
+    assert re.search(r"^V1 +error", invoke("rules", "--lang", "en").stdout, re.M)

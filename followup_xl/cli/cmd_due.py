@@ -5,14 +5,15 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
+from ..io.due_writer import STATUS
+from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
 
 
 @click.command("due")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
 @click.option("--owner", default=None, help="Only this person's follow-ups. 只看某位负责人。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
               help="Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。")
 @click.option("--mask-phones", is_flag=True, help="Mask phone numbers (138****1234) in the output. 隐藏电话中间位。")
 @policy_option
@@ -34,18 +35,19 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     echo_warnings(result["warnings"], lang)
     active = [i for i in result["items"] if i["status"] != "missed"]
     mark = "上报" if lang == "zh" else "ESC"
+    label = STATUS[lang]
     for i in active[:40]:
         flag = mark if i["escalate"] else ""
-        echo(f'{i["due_date"]}  {i["status"]:<8} {flag:<4} {i["rule"]:<4} {i["customer_id"]:<8} '
-                   f'{i["owner"] or "":<6} {i["reason"]}' + (f'  （{i["hint"]}）' if i["hint"] else ""))
+        echo(f'{i["due_date"]}  {label[i["status"]]:<8} {flag:<4} {i["rule"]:<4} {i["customer_id"]:<8} '
+             f'{i["owner"] or "":<6} {i["reason"]}' + (f'  （{i["hint"]}）' if i["hint"] else ""))
     if len(active) > 40:
-        echo(f"… ({len(active) - 40} more)")
-    n = result["counts"]
+        echo(f"…（另有 {len(active) - 40} 项，见输出文件或 --json）" if lang == "zh" else f"… ({len(active) - 40} more)")
+    n, total = result["counts"], len(result["items"])
     if lang == "zh":
-        echo(f"逾期 {n['overdue']}（须上报 {n['escalate']}），今天 {n['due']}，待回访 {n['upcoming']}，"
-                   f"逾期未办 {n['missed']}")
+        echo(f"共 {total} 项：逾期 {n['overdue']}（须上报 {n['escalate']}），今天到期 {n['due']}，"
+             f"以后到期 {n['upcoming']}，逾期未办 {n['missed']}")
     else:
-        echo(f"overdue {n['overdue']} (to escalate {n['escalate']}), today {n['due']}, upcoming {n['upcoming']}, "
-                   f"missed {n['missed']}")
+        echo(f"{total} items: {n['overdue']} overdue ({n['escalate']} to escalate), {n['due']} due today, "
+             f"{n['upcoming']} upcoming, {n['missed']} missed")
     if out:
         echo(out)

@@ -40,8 +40,8 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
     if not inputs and not masters:
         raise click.UsageError("Missing argument 'INPUTS...' (or --master).")
     with progress(lang, enabled=not as_json) as bar:
-        files = bar.add_task("读取文件 files" if lang == "zh" else "files", total=None)
-        rows = bar.add_task("写入行 rows" if lang == "zh" else "rows", total=None)
+        files = bar.add_task("读取文件" if lang == "zh" else "files", total=None)
+        rows = bar.add_task("写入行" if lang == "zh" else "rows", total=None)
 
         def tick(kind, n):
             bar.advance(files if kind == "file" else rows, n)

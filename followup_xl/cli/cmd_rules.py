@@ -25,6 +25,7 @@ def rules(code, lang, as_json):
         checks = [chk]
     else:
         checks = ordered_checks()
+    severity = {"error": "错误", "warning": "提醒"} if zh else {}
     rows = [{"code": c.code, "severity": c.severity, "name": c.name_zh if zh else c.name_en,
              "message": (c.message_zh if zh else c.message_en).replace("{value}", "…").replace("{column}", "…")
              .replace("{extra}", "…"), "fix": c.fix_zh if zh else c.fix_en, "example": c.example,
@@ -37,7 +38,8 @@ def rules(code, lang, as_json):
         labels = ("代码", "级别", "名称", "提示", "修改", "示例", "依据") if zh else \
             ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
         for label, key in zip(labels, ("code", "severity", "name", "message", "fix", "example", "requirement")):
-            click.echo(f"{label}: {r[key]}")
+            value = severity.get(r[key], r[key]) if key == "severity" else r[key]
+            click.echo(f"{label}: {value}")
         return
     for r in rows:
-        click.echo(f"{r['code']:<5} {r['severity']:<8} {r['name']}")
+        click.echo(f"{r['code']:<5} {severity.get(r['severity'], r['severity']):<8} {r['name']}")

@@ -206,3 +206,19 @@ def test_demo_writes_no_more_files_than_it_says(demo):
     _, out, lines = demo
     said = int(re.search(r"(\d+) 个文件", lines[-1]).group(1))
     assert said == sum(1 for p in Path(out).rglob("*.xls*"))
+
+
+def test_long_lists_repeat_their_header_on_every_printed_page(demo):
+    """The 月报's open-issues list and the master's data sheets run over pages: their header repeats."""
+    import openpyxl
+
+    _, out, _ = demo
+    issues = openpyxl.load_workbook(next((out / "7_月报").glob("客户回访月报_*.xlsx")))["客户问题"]
+    assert issues.max_row > 40
+    head = int(issues.print_title_rows.split(":")[0].strip("$"))
+    assert issues.cell(head, 1).value == "客户编号"
+    master = openpyxl.load_workbook(out / "3_汇总" / "客户回访总表.xlsx", read_only=False)
+    for name in ("客户名录簿", "回访记录表"):
+        ws = master[name]
+        assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0

@@ -8,6 +8,7 @@ sentence; click's usage errors are sentences in --lang with exit 3.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import os
@@ -40,7 +41,6 @@ def office(tmp_path_factory):
         "due": root / "待回访.xlsx", "schedule": root / "回访排期表.xlsx", "weekly": root / "周报.xlsx",
         "report": root / "月报.xlsx", "scores": root / "考核.xlsx",
     }
-    import datetime as dt
 
     day = dt.date.fromisoformat(AS_OF)
     api.due(str(master), day, out=str(outputs["due"]))
@@ -324,7 +324,6 @@ def test_schedule_total_row_holds_its_sums_without_recalculation(office, tmp_pat
 
 
 def test_split_home_sheet_figures_hold_without_recalculation(office, tmp_path):
-    import datetime as dt
 
     assert invoke("split", office["master"], "-o", tmp_path, "--as-of", AS_OF).exit_code == 0
     books = sorted(p for p in tmp_path.glob("*.xlsx"))
@@ -487,3 +486,59 @@ def test_english_mode_prints_english_status_words(office):
     due = invoke("due", office["master"], "--as-of", AS_OF, "--lang", "en")
     assert "Overdue" in due.stdout and "已逾期" not in due.stdout and "items:" in due.stdout
     assert re.search(r"^V1 +error", invoke("rules", "--lang", "en").stdout, re.M)
+
+
+# ---- printing and real dates ----------------------------------------------------------------------
+
+def _outputs_of_a_week(office, tmp_path):
+    out = {}
+    for name, args in {
+        "master": ["merge", office["books"], "-o", tmp_path / "总表.xlsx"],
+        "due": ["due", office["master"], "--as-of", AS_OF, "-o", tmp_path / "待回访.xlsx"],
+        "schedule": ["schedule", office["master"], "--as-of", AS_OF, "-o", tmp_path / "排期.xlsx"],
+        "weekly": ["weekly", office["master"], "--as-of", AS_OF, "-o", tmp_path / "周报.xlsx"],
+        "report": ["report", office["master"], "--month", "2026-10", "-o", tmp_path / "月报.xlsx"],
+        "scores": ["scores", office["master"], "--year", "2026", "--as-of", AS_OF, "-o", tmp_path / "考核.xlsx"],
+    }.items():
+        result = invoke(*args)
+        assert result.exit_code == 0, (name, result.output)
+        out[name] = args[-1]
+    return out
+
+
+def test_every_printable_sheet_is_set_up_to_print(office, tmp_path):
+    import openpyxl
+
+    for name, path in _outputs_of_a_week(office, tmp_path).items():
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            if ws.title in ("说明", "首页", "来源") or ws.max_row < 2:
+                continue
+            ps = ws.page_setup
+            # landscape, except a narrow one-page summary (the 月报 front page) kept as an A4 portrait page
+            assert ps.orientation == "landscape" or (ws.max_column <= 6 and ws.max_row <= 45), (name, ws.title)
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ps.fitToWidth in (1, None) and ps.fitToHeight == 0, \
+                (name, ws.title)
+            if ws.max_row > 30 and (name != "report" or ws.title == "客户问题"):
+                # one long table runs onto a second page: its header row repeats there (the report's
+                # other sheets hold several short tables)
+                assert ws.print_title_rows, (name, ws.title)
+
+
+
+def test_report_outputs_hold_real_dates(office, tmp_path):
+    import openpyxl
+
+    paths = _outputs_of_a_week(office, tmp_path)
+    found = 0
+    for name in ("report", "weekly", "scores"):
+        wb = openpyxl.load_workbook(paths[name])
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        assert not re.fullmatch(r"\d{4}-\d{2}-\d{2}", c.value), (name, ws.title, c.coordinate)
+                    elif isinstance(c.value, dt.datetime):
+                        found += 1
+                        assert "yy" in c.number_format, (name, ws.title, c.coordinate, c.number_format)
+    assert found > 0

@@ -188,7 +188,8 @@ def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
     assert api.merge([str(poisoned)], str(master))["written"]
     split = [Path(b["path"]) for b in api.split(str(master), str(tmp_path / "split"),
                                                 as_of=dt.date(2026, 11, 22))["books"]]
-    res = api.handover(str(master), "张伟", ["王芳"], str(tmp_path / "new.xlsx"), as_of=dt.date(2026, 11, 22))
+    res = api.handover(str(master), "张伟", ["王芳"], str(tmp_path / "new.xlsx"), as_of=dt.date(2026, 11, 22),
+                       by="赵刚")
     for path in (master, *split, Path(res["output"]), Path(res["record"])):
         assert _formula_cells(path) == [] and _no_external_links(path), path
     for produced in (master, Path(res["output"])):

@@ -124,6 +124,7 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
         ws.write_string(0, n_keys + j, h, header)
     for j, col in enumerate(tail):
         ws.write_string(0, p0 + j, col.header(lang), header)
+    print_setup(ws, header=name, lang=lang)     # landscape, one page wide, the header row on every page
     writers = [_cell_writer(ws, c.type, fmts) for c in sheet.columns]
     extra_w = _extra_writer(ws, fmts)
     extra_col = {h: n_keys + j for j, h in enumerate(extras)}

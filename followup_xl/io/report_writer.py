@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from .atomic import atomic_output
-from .xlsx import FONT, Formats, new_workbook, print_setup
+from .xlsx import FONT, Formats, iso_day, new_workbook, print_setup, write_day_or_text
 
 TEXT = {
     "zh": {
@@ -109,12 +109,16 @@ def add_formats(wb, f: Formats) -> None:
         f.cache[name] = wb.add_format({**base, **spec})
 
 
+LONG_TABLE = 25   # data rows past which a table may run onto a second printed page
+
+
 class _Sheet:
     """A worksheet with a cursor: tables and headings written top to bottom."""
 
     def __init__(self, wb, f: Formats, name: str, t: dict):
         self.ws, self.f, self.t, self.row = wb.add_worksheet(name), f, t, 0
         self.widths: dict[int, float] = {}
+        self.tables: list[tuple[int, int]] = []     # (header row, data rows) of each table
 
     def text(self, value: str, fmt: str | None = None, gap: int = 1) -> None:
         self.ws.write_string(self.row, 0, value, self.f.get(fmt) if fmt else None)
@@ -131,6 +135,8 @@ class _Sheet:
             ws.write_number(r, c, v / 100, f.get("box_pct"))
         elif isinstance(v, (int, float)):
             ws.write_number(r, c, v, f.get("box_dec") if kind == "dec" else f.get("box"))
+        elif iso_day(v) is not None:      # dates stay dates (sortable, formatted), not text
+            write_day_or_text(ws, r, c, v, f)
         else:
             ws.write_string(r, c, str(v), f.get("box"))
         self.widths[c] = max(self.widths.get(c, 0), _width(v, self.t))
@@ -138,6 +144,7 @@ class _Sheet:
     def table(self, headers: list[str], rows: list[list], kinds: tuple = ()) -> tuple[int, int]:
         """Writes a boxed table at the cursor; returns its first and last data row."""
         first = self.row + 1
+        self.tables.append((self.row, len(rows)))
         for j, h in enumerate(headers):
             self.ws.write_string(self.row, j, h, self.f.get("header"))
             self.widths[j] = max(self.widths.get(j, 0), _width(h, self.t))
@@ -150,7 +157,10 @@ class _Sheet:
     def finish(self, header: str, landscape: bool = True) -> None:
         for c, w in self.widths.items():
             self.ws.set_column(c, c, min(max(w + 2, 8), 40))
-        print_setup(self.ws, landscape=landscape, repeat_rows=None, header=header)
+        # a table long enough to run onto another page repeats its header row there
+        head, n = max(self.tables, key=lambda t: t[1], default=(None, 0))
+        repeat = (head, head) if head is not None and n > LONG_TABLE else None
+        print_setup(self.ws, landscape=landscape, repeat_rows=repeat, header=header)
 
 
 def _width(v, t: dict) -> float:

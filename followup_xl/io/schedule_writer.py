@@ -69,7 +69,7 @@ class _Fmt:
         self.cell = add()
         self.center = add(align="center")
         self.num = add(num_format="0", align="center")
-        self.fit = add(shrink=True)        # long reasons shrink instead of spilling over
+        self.fit = add(text_wrap=True, valign="top")   # long reasons wrap onto more lines, never cut
         self.date = add(num_format="yyyy-mm-dd", align="center")
         self.late = add(num_format="yyyy-mm-dd", align="center", bg_color=RED, font_color=RED_FONT)
         self.off = add(align="center", italic=True, font_color=GREY_FONT, bg_color="#F2F2F2")

@@ -6,7 +6,7 @@ import os
 
 from .atomic import atomic_output
 from .report_writer import add_formats
-from .xlsx import Formats, new_workbook, print_setup
+from .xlsx import Formats, new_workbook, print_setup, write_day_or_text
 
 ITEM_EN = {"deal": "Last month's deals called in the first week", "consultation": "Consultation follow-ups ≥30/week, ≥120/month",
            "verification": "≥1200 records verified", "trip": "Trip visits verified the next day"}
@@ -69,7 +69,7 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     for i, p in enumerate(s["staff"], start=row + 1):
         by_m = {x["month"]: x["score"] for x in p["monthly"]}
         ws.write_string(i, 0, p["name"], f.get("box"))
-        ws.write_string(i, 1, p["joined"] or "", f.get("box"))
+        write_day_or_text(ws, i, 1, p["joined"], f)
         ws.write_number(i, 2, p["months_worked"], f.get("box"))
         for m in range(1, 13):
             if m in by_m:

@@ -8,7 +8,7 @@ import os
 from .. import schema
 from ..weekly import Weekly
 from .atomic import atomic_output
-from .xlsx import FONT, RED, RED_FONT, Formats, new_workbook, print_setup, xl_col_to_name
+from .xlsx import FONT, RED, RED_FONT, Formats, new_workbook, print_setup, write_day_or_text, xl_col_to_name
 
 COLUMNS = ["owner", "deals", "new_customers", "calls", "successful_calls", "appointments", "appointments_met",
            "consultation_followups", "consultation_target", "overdue", "outcomes"]
@@ -110,7 +110,7 @@ def _projects(ws, w: Weekly, f: Formats, t: dict) -> None:
             if isinstance(v, int):
                 ws.write_number(r, j, v, f.get("box"))
             else:
-                ws.write_string(r, j, "" if v is None else str(v), f.get("box"))
+                write_day_or_text(ws, r, j, v, f)
     ws.freeze_panes(3, 0)
     print_setup(ws, header=t["projects"], repeat_rows=(2, 2))
 

@@ -82,6 +82,7 @@ class Formats:
                 "note": {"font_color": "#595959", "text_wrap": True, "valign": "top"},
                 "link": {"font_color": "#0563C1", "underline": 1},
                 "box": {"border": 1},
+                "box_date": {"border": 1, "num_format": DATE_FMT, "align": "center"},
             }[name]
             self.cache[name] = self.wb.add_format({**base, **spec})
         return self.cache[name]
@@ -195,6 +196,29 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
     return ws
 
 
+def iso_day(value) -> dt.date | None:
+    """A date given as a date or as ISO text ("2026-10-02"), so report cells hold real dates."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def write_day_or_text(ws, row: int, col: int, value, fmts: "Formats", fmt: str = "box") -> None:
+    """A real, formatted date where the value is a day; the text (or blank) otherwise."""
+    day = iso_day(value)
+    if day is not None:
+        ws.write_datetime(row, col, dt.datetime(day.year, day.month, day.day), fmts.get(fmt + "_date"))
+    else:
+        ws.write_string(row, col, "" if value is None else str(value), fmts.get(fmt))
+
+
 FOOTER = {"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}
 
 
@@ -217,4 +241,4 @@ def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None 
 
 
 __all__ = ["new_workbook", "Formats", "write_value", "TableSpec", "spec_for", "write_table",
-           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell"]
+           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell", "iso_day", "write_day_or_text"]

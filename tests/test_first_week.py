@@ -542,3 +542,19 @@ def test_report_outputs_hold_real_dates(office, tmp_path):
                         found += 1
                         assert "yy" in c.number_format, (name, ws.title, c.coordinate, c.number_format)
     assert found > 0
+
+
+def test_export_rollup_and_demo_run_under_gbk(office, tmp_path):
+    """The region's commands and the demo, in order (rollup reads what export wrote)."""
+    rc, out, err = gbk_run(["export", office["master"], "-o", tmp_path / "区域数据", "--office", "深圳分公司",
+                            "--as-of", AS_OF, "--month", "2026-10"], tmp_path)
+    assert rc == 0 and "Traceback" not in err, err
+    rc, out, err = gbk_run(["rollup", tmp_path / "区域数据", "--month", "2026-10", "-o", tmp_path / "区域汇总.xlsx"],
+                           tmp_path)
+    assert rc == 0 and "深圳分公司" in out, (out, err)
+    rc, out, err = gbk_run(["rollup", tmp_path / "区域数据", "--month", "2026-10", "-o", tmp_path / "区域.csv",
+                            "--lang", "en"], tmp_path)
+    assert rc == 3 and "区域.xlsx" in err
+    rc, out, err = gbk_run(["demo", tmp_path / "演示"], tmp_path)
+    assert rc == 0 and "Traceback" not in err, err
+    assert "汇总总表" in out and out.rstrip().endswith("个文件）")

@@ -6,13 +6,13 @@ import click
 
 from .. import api
 from ..report import shift_month
-from .common import emit_json, guarded, json_option, lang_option, today
+from .common import emit_json, guarded, json_option, lang_option, today, xlsx_output
 
 
 @click.command("rollup")
 @click.argument("folder", type=click.Path(file_okay=False))
 @click.option("--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。")
 @lang_option
 @json_option

@@ -204,6 +204,14 @@ def test_usage_errors_are_chinese_sentences_with_exit_3(args, zh_piece, tmp_path
     assert result.stderr.strip().count("\n") == 0
 
 
+def test_a_usage_error_raised_by_a_command_is_localised_too(tmp_path):
+    args = ["handover", "m.xlsx", "--from", "a", "-o", tmp_path / "n.xlsx", "--plan-only", "--plan", "p.xlsx"]
+    zh, en = invoke(*args), invoke(*args, "--lang", "en")
+    assert zh.exit_code == en.exit_code == 3
+    assert zh.stderr.startswith("错误: --plan-only 与 --plan 不能同时使用")
+    assert en.stderr.startswith("error: --plan-only and --plan cannot be used together")
+
+
 def test_usage_errors_in_english_with_lang_en():
     result = invoke("due", "--bogus", "--lang", "en")
     assert result.exit_code == 3

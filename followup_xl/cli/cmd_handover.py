@@ -6,6 +6,7 @@ import click
 
 from .. import api
 from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, xlsx_output
+from .usage import LocalizedUsageError
 
 
 @click.command("handover")
@@ -38,7 +39,7 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
     beside the new master lists the SMS notices (以短信形式告知顾客).
     """
     if plan_only and plan_path:
-        raise click.UsageError("--plan-only and --plan cannot be used together. 两者不能同时使用。")
+        raise LocalizedUsageError("--plan-only 与 --plan 不能同时使用", "--plan-only and --plan cannot be used together")
     result = api.handover(master, leaver, list(receivers), out, plan_only=plan_only, plan_path=plan_path, by=by,
                           as_of=as_of, lang=lang, policy_path=policy_path)
     if as_json:

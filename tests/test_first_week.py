@@ -427,6 +427,8 @@ def test_handover_lists_landlines_apart_and_greets_the_contact(tmp_path):
     text = invoke("handover", master, "--from", "杨磊", "--to", "张伟", "-o", tmp_path / "b.xlsx",
                   "--as-of", AS_OF)
     assert "短信 2 条，需电话告知 2 位" in text.stdout
+    # 原有 + 接收 − 已废除 = 交接后, and the line says so
+    assert re.search(r"张伟: 原有 1，接收 5（.*其中已废除 1 位，不计入交接后），交接后 5", text.stdout), text.stdout
 
 
 def test_handover_without_a_manager_needs_by(tmp_path):

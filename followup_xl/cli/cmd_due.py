@@ -6,14 +6,14 @@ import click
 
 from .. import api
 from ..io.due_writer import STATUS
-from .common import echo, as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today
+from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
 
 
 @click.command("due")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
 @click.option("--owner", default=None, help="Only this person's follow-ups. 只看某位负责人。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
               help="Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。")
 @click.option("--mask-phones", is_flag=True, help="Mask phone numbers (138****1234) in the output. 隐藏电话中间位。")
 @policy_option

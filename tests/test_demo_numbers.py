@@ -115,11 +115,13 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
 
     # the due list: the total is the file's rows, the parts its statuses
     due = out / "4_待回访" / "待回访清单.xlsx"
-    *_date, total, overdue, today, upcoming = say("待回访清单")
-    due_rows = data_rows(due, "待回访")
-    assert total == len(due_rows) == overdue + today + upcoming
+    *_date, total, overdue, escalate, today, upcoming, missed = say("待回访清单")
+    due_rows, missed_rows = data_rows(due, "待回访"), data_rows(due, "逾期未办")
+    assert total == len(due_rows) + len(missed_rows) == overdue + today + upcoming + missed
+    assert missed == len(missed_rows)
     status = column(due, "待回访", "状态")
     assert overdue == status.count("已逾期") and today == status.count("今天")
+    assert escalate == column(due, "待回访", "上报").count("上报主管")
 
     # the schedule: customers = the 汇总 合计 of the week, reasons = the rows of the person sheets
     sched = out / "5_排期" / "回访排期表.xlsx"

@@ -214,8 +214,8 @@ def test_due_workbook_has_a_missed_sheet_and_english_footers(tmp_path):
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["Due", "Missed"]
-    assert wb["Due"]["A2"].value == "Overdue" and wb["Due"]["J2"].value == "To supervisor"
-    assert [c.value for c in wb["Missed"]["A"]][1:] == ["Missed"] and wb["Missed"]["H2"].value == "P6"
+    assert wb["Due"]["A2"].value == "Overdue" and wb["Due"]["K2"].value == "To supervisor"
+    assert [c.value for c in wb["Missed"]["A"]][1:] == ["Missed"] and wb["Missed"]["I2"].value == "P6"
     assert wb["Due"].oddFooter.center.text == "Page &P of &N"
     zh = tmp_path / "due_zh.xlsx"
     CliRunner().invoke(main, ["due", str(src), "--as-of", "2026-11-25", "-o", str(zh)])

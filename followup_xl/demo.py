@@ -242,7 +242,7 @@ def step_second_week(run: DemoRun) -> None:
     run.written += [book, out]
     run.master = out
     run.say(f"第二周：张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：",
-            f"week 2: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):")
+            f"second week: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):")
     for ch in result["changes"]:
         run.say(f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
                 f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]")

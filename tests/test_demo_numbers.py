@@ -188,7 +188,7 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
     assert len(log) - len(sms) - len(by_phone) == (int(void.group(1)) if void else 0)
 
     # split
-    assert say("分发") == [len(list((out / "9_分发").glob("*.xlsx")))]
+    assert say("分发") == [len(list((out / "9_分发").glob("*.xls*")))]
 
 
 def _reasons_in(rows) -> int:

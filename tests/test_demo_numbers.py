@@ -78,9 +78,10 @@ def test_english_summary_is_english_with_the_same_numbers(demo, demo_en):
     assert len(lines) == len(zh_lines)
     for zh, en in zip(zh_lines[:-1], lines[:-1]):
         assert nums(zh) == nums(en), (zh, en)
-    for ln in lines:
+    for ln in (ln for ln in lines if not ln.startswith("  ")):   # indented lines quote the data itself
         # people's names, file and sheet names stay as they are; the sentence itself is English
-        prose = re.sub(r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|冲突", "", ln)
+        prose = re.sub(r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|冲突|修改记录",
+                       "", ln)
         assert not re.search(r"[\u4e00-\u9fff]", prose), ln
 
 

@@ -65,7 +65,8 @@ def xlsx_output(ctx, param, value):
     """
     if value is None:
         return value
-    allowed = (".xlsx", ".xlsm") if param is not None and param.name == "annotate_to" else (".xlsx",)
+    # an annotated copy may keep the book's own kind: .xlsm (macros), .xls (written as .xlsx, and said so)
+    allowed = (".xlsx", ".xlsm", ".xls") if param is not None and param.name == "annotate_to" else (".xlsx",)
     stem, ext = os.path.splitext(value)
     if ext.lower() in allowed:
         return value

@@ -17,7 +17,7 @@ import python_calamine as pc
 from ..errors import UsageError
 from ..merge import Change, text
 from ..normalize import clean_text
-from .xlsx import Formats, print_setup
+from .xlsx import Formats, write_plain_sheet
 
 LOG_SHEET = {"zh": "修改记录", "en": "Changes"}
 PENDING_SHEET = {"zh": "待批准", "en": "Pending"}
@@ -52,28 +52,12 @@ def write_change_sheets(wb, fmts: Formats, log: list[tuple[str, Change]], pendin
     """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
     i = 1 if lang == "en" else 0
     rows = [_row(day, ch, STATUSES[ch.status][i], lang) for day, ch in log]
-    _sheet(wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12])
+    write_plain_sheet(wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12])
     if pending:
-        ws = _sheet(wb, fmts, PENDING_SHEET[lang], PENDING_HEADERS[lang],
+        ws = write_plain_sheet(wb, fmts, PENDING_SHEET[lang], PENDING_HEADERS[lang],
                     [_row(day, ch, "", lang) for day, ch in pending], [11, 8, 13, 10, 16, 16, 36, 8, 8])
         ws.data_validation(1, 8, len(pending), 8, {"validate": "list", "source": ["是", "否"] if lang == "zh"
                                                    else ["yes", "no"], "ignore_blank": True})
-
-
-def _sheet(wb, fmts: Formats, name: str, headers: list[str], rows: list[list[str]], widths: list[int]):
-    ws = wb.add_worksheet(name)
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, w, fmts.get("wrap"))
-    for j, h in enumerate(headers):
-        ws.write_string(0, j, h, fmts.get("header"))
-    for r, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            if v not in (None, ""):
-                ws.write_string(r, j, str(v))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    print_setup(ws, header=name)
-    return ws
 
 
 def _cell(v) -> str:

@@ -30,7 +30,7 @@ from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
 from .history import ARCHIVE_OVER, HISTORY_HEADERS, HISTORY_SHEET, history_dir, referenced_files
-from .xlsx import Formats, new_workbook, print_setup
+from .xlsx import Formats, new_workbook, print_setup, write_plain_sheet
 
 EXCEL_ROW_LIMIT = 1_048_575          # data rows under one header row
 EPOCH = dt.datetime(1899, 12, 30)
@@ -343,13 +343,13 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
             n = _write_records(wb, fmts, name, sheet, rows, lang, codes=sheet.key in check_codes.SHEETS)
             if on_sheet:
                 on_sheet(name, n)
-        _write_plain(wb, fmts, "冲突" if lang == "zh" else "Conflicts",
+        write_plain_sheet(wb, fmts, "冲突" if lang == "zh" else "Conflicts",
                      ["类型", "客户编号", "来源", "保留", "原因"] if lang == "zh" else
                      ["Kind", "Customer ID", "Sources", "Kept", "Why"],
                      [[KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"], c["customer_id"],
                        "\n".join(c["sources"]), c["kept"], c["why"]] for c in conflicts],
                      [10, 14, 60, 40, 60])
-        _write_plain(wb, fmts, "来源" if lang == "zh" else "Inputs",
+        write_plain_sheet(wb, fmts, "来源" if lang == "zh" else "Inputs",
                      ["文件", "状态", "客户", "回访记录", "回访事项", "新并入客户", "新并入记录", "新并入事项", "内容哈希(SHA-256)", "说明"]
                      if lang == "zh" else
                      ["File", "Status", "Customers", "Calls", "Events", "New customers", "New calls", "New events",
@@ -359,7 +359,7 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
                        i.get("new_events"), i.get("sha256"), i.get("error") or i.get("note")] for i in inputs],
                      [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
         if listed:
-            _write_plain(wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66])
+            write_plain_sheet(wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66])
         from .changelog import write_change_sheets
 
         write_change_sheets(wb, fmts, *(changes or ([], [])), lang)
@@ -372,24 +372,3 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
 KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复",
               "not_owner": "非负责人改动"}
 STATUS_LABEL = {"merged": "已合并", "ignored": "已忽略", "error": "出错"}
-
-
-def _write_plain(wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]) -> None:
-    ws = wb.add_worksheet(name)
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, w, fmts.get("wrap"))
-    for j, h in enumerate(headers):
-        ws.write_string(0, j, h, fmts.get("header"))
-    for r, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                ws.write_number(r, j, v)
-            else:
-                ws.write_string(r, j, str(v))
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
-    print_setup(ws, header=name)
-
-

@@ -241,4 +241,26 @@ def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None 
 
 
 __all__ = ["new_workbook", "Formats", "write_value", "TableSpec", "spec_for", "write_table",
-           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell", "iso_day", "write_day_or_text"]
+           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell", "iso_day", "write_day_or_text",
+           "write_plain_sheet"]
+
+
+def write_plain_sheet(wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]):
+    """A frozen, filtered, printable list sheet (冲突, 来源, 修改记录…): numbers as numbers, the rest as text."""
+    ws = wb.add_worksheet(name)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w, fmts.get("wrap"))
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, h, fmts.get("header"))
+    for r, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, j, v)
+            else:
+                ws.write_string(r, j, str(v))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+    print_setup(ws, header=name)
+    return ws

@@ -7,7 +7,6 @@ hand-over and the split into per-person books.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import tempfile
 import time
@@ -21,22 +20,53 @@ from followup_xl.models import Book
 def main(per_owner: int = 600) -> None:
     office = example_office.generate(customers_per_owner=per_owner, plant_mistakes=False)
     books = list(office.books.values())
-    master = Book(path="m", customers=[c for b in books for c in b.customers], calls=[k for b in books for k in b.calls],
-                  events=[e for b in books for e in b.events], staff=list(books[0].staff), rules=list(books[0].rules))
+    master = Book(
+        path="m",
+        customers=[c for b in books for c in b.customers],
+        calls=[k for b in books for k in b.calls],
+        events=[e for b in books for e in b.events],
+        staff=list(books[0].staff),
+        rules=list(books[0].rules),
+    )
     day = example_office.AS_OF
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
         write_master(path, master, [], [])
-        print(f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(master.events)} triggers")
+        print(
+            f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(master.events)} triggers"
+        )
         for label, fn in [
-            ("plan-only", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/plan.xlsx", plan_only=True, as_of=day)),
-            ("handover", lambda: api.handover(str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/new.xlsx", as_of=day)),
+            (
+                "plan-only",
+                lambda: api.handover(
+                    str(path),
+                    "杨磊",
+                    ["张伟", "王芳"],
+                    f"{tmp}/plan.xlsx",
+                    plan_only=True,
+                    as_of=day,
+                ),
+            ),
+            (
+                "handover",
+                lambda: api.handover(
+                    str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/new.xlsx", as_of=day
+                ),
+            ),
             ("split", lambda: api.split(str(path), f"{tmp}/split", as_of=day)),
-            ("split --password", lambda: api.split(str(path), f"{tmp}/split_pw", as_of=day, password="pw")),
+            (
+                "split --password",
+                lambda: api.split(str(path), f"{tmp}/split_pw", as_of=day, password="pw"),
+            ),
             # every text of every record through the phone finder (privacy.staff_view): against "split"
-            ("split --staff-variant", lambda: api.split(str(path), f"{tmp}/split_sv", as_of=day,
-                                                        staff_variant=True)),
-            ("due --mask-phones", lambda: api.due(str(path), day, out=f"{tmp}/due_m.xlsx", mask_phones=True)),
+            (
+                "split --staff-variant",
+                lambda: api.split(str(path), f"{tmp}/split_sv", as_of=day, staff_variant=True),
+            ),
+            (
+                "due --mask-phones",
+                lambda: api.due(str(path), day, out=f"{tmp}/due_m.xlsx", mask_phones=True),
+            ),
             ("due", lambda: api.due(str(path), day, out=f"{tmp}/due.xlsx")),
         ]:
             t = time.perf_counter()

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from .large_office import build
 
-CHILD = r'''
+CHILD = r"""
 import json, resource, sys, time
 t = time.perf_counter()
 {body}
@@ -47,9 +47,9 @@ ru, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource
 print(json.dumps({{"seconds": time.perf_counter() - t,
                   "cpu": ru.ru_utime + ru.ru_stime + kids.ru_utime + kids.ru_stime,
                   "peak_mib": ru.ru_maxrss / 1024, "child_peak_mib": kids.ru_maxrss / 1024}}))
-'''
+"""
 
-NAIVE = '''
+NAIVE = """
 import pandas as pd, glob
 frames = {}
 for f in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
@@ -58,9 +58,9 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
 with pd.ExcelWriter(sys.argv[2], engine="openpyxl") as xw:
     for name, dfs in frames.items():
         pd.concat(dfs, ignore_index=True).to_excel(xw, sheet_name=name, index=False)
-'''
+"""
 
-FLOOR = '''
+FLOOR = """
 import python_calamine as pc, glob, xlsxwriter
 sheets = {}
 for f in sorted(glob.glob(sys.argv[1] + "/*.xlsx")):
@@ -77,46 +77,46 @@ for name, books in sheets.items():
             # the same rows the master holds: the values plus where they came from (file, row)
             ws.write_row(row, 0, values + ([file, i] if row else ["来源文件", "来源行"])); row += 1
 wb.close()
-'''
+"""
 
-OURS = '''
+OURS = """
 from followup_xl import api
 res = api.merge([sys.argv[1]], sys.argv[2])
 assert res["exit_code"] == 0, res["exit_code"]
-'''
+"""
 
-WEEKLY = '''
+WEEKLY = """
 from followup_xl import api
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
 assert res["exit_code"] == 0, res["exit_code"]
-'''
+"""
 
-FIRST = '''
+FIRST = """
 from followup_xl.io import master_cache
 book = master_cache.cached_read(sys.argv[1])
 assert master_cache.last_status.get("written"), master_cache.last_status
-'''
+"""
 
-CACHED = '''
+CACHED = """
 from followup_xl import api
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
 assert res["exit_code"] == 0, res["exit_code"]
 assert [i.get("cache") for i in res["inputs"] if i.get("cache")] == ["hit"], res["inputs"]
-'''
+"""
 
-WEEK_CHANGED = '''
+WEEK_CHANGED = """
 from followup_xl import api
 import followup_xl, glob
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
 assert res["exit_code"] == 0, res["exit_code"]
 print("code:", followup_xl.__file__, "changes:", len(res.get("changes", [])), file=sys.stderr)
-'''
+"""
 
-ONEFILE = '''
+ONEFILE = """
 from followup_xl import api
 res = api.merge([sys.argv[1]], sys.argv[2], archive_over=10**9)
 assert res["exit_code"] == 0, res["exit_code"]
-'''
+"""
 
 
 def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
@@ -129,7 +129,10 @@ def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
     last = max(book.calls, key=lambda k: k.call_date)
     for i in range(new_calls):
         values = {k: getattr(last, k) for k in last.SHEET.keys}
-        values.update(record_id=f"{last.record_id}-W{i}", call_date=last.call_date + dt.timedelta(days=1 + i % 5))
+        values.update(
+            record_id=f"{last.record_id}-W{i}",
+            call_date=last.call_date + dt.timedelta(days=1 + i % 5),
+        )
         book.calls.append(Call.build(None, {}, {}, values))
     out.mkdir(parents=True, exist_ok=True)
     write_staff_workbook(out / book_path.name, book=book)
@@ -151,21 +154,34 @@ def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
     rng = random.Random(12)
     for path in sorted(folder.glob("*.xlsx")):
         book = read_book(path)
-        for key, field, value in (("customers", "phone", lambda r, n: f"139{n:08d}"),
-                                  ("calls", "content", lambda r, n: f"{r.content}（更正{n}）")):
+        for key, field, value in (
+            ("customers", "phone", lambda r, n: f"139{n:08d}"),
+            ("calls", "content", lambda r, n: f"{r.content}（更正{n}）"),
+        ):
             records = book.records(key)
             for n in rng.sample(range(len(records)), max(1, int(len(records) * pct / 100))):
                 r = records[n]
-                records[n] = type(r).build(None, dict(r.bad), dict(r.extra),
-                                           {**{k: getattr(r, k) for k in r.SHEET.keys}, field: value(r, n)})
+                records[n] = type(r).build(
+                    None,
+                    dict(r.bad),
+                    dict(r.extra),
+                    {**{k: getattr(r, k) for k in r.SHEET.keys}, field: value(r, n)},
+                )
         write_staff_workbook(out / path.name, book=book, owner=book.customers[0].owner)
     done.write_text("")
     return out
 
 
 def show(name: str, r: dict) -> None:
-    kids = f" (history writers: {r['child_peak_mib']:.0f} MiB each at most)" if r["child_peak_mib"] else ""
-    print(f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB{kids}", flush=True)
+    kids = (
+        f" (history writers: {r['child_peak_mib']:.0f} MiB each at most)"
+        if r["child_peak_mib"]
+        else ""
+    )
+    print(
+        f"{name:7s} {r['seconds']:7.1f} s wall  {r['cpu']:7.1f} s cpu   peak {r['peak_mib']:6.0f} MiB{kids}",
+        flush=True,
+    )
 
 
 def child(body: str, *args: str, code_dir: str | None = None) -> dict:
@@ -173,8 +189,13 @@ def child(body: str, *args: str, code_dir: str | None = None) -> dict:
 
     env = dict(os.environ, PYTHONPATH=code_dir) if code_dir else None
     # run from code_dir: `python -c` puts the working directory first on sys.path
-    proc = subprocess.run([sys.executable, "-c", CHILD.format(body=body), *args], capture_output=True, text=True,
-                          env=env, cwd=code_dir)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD.format(body=body), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=code_dir,
+    )
     if "code:" in proc.stderr:
         print("   ", proc.stderr.strip().splitlines()[-1], flush=True)
     if proc.returncode != 0:
@@ -184,37 +205,60 @@ def child(body: str, *args: str, code_dir: str | None = None) -> dict:
 
 def main(argv: list[str]) -> None:
     flags_with_value = {argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--baseline"}
-    sizes = [int(a) for a in argv if not a.startswith("--") and a not in flags_with_value] or [50, 1000, 10000]
+    sizes = [int(a) for a in argv if not a.startswith("--") and a not in flags_with_value] or [
+        50,
+        1000,
+        10000,
+    ]
     t = time.perf_counter()
     folder = build(owners=sizes[0], customers=sizes[1], calls=sizes[2])
-    print(f"office: {sizes[0]} books x ({sizes[1]} customers + {sizes[2]} calls) "
-          f"[{time.perf_counter() - t:.0f} s to generate or find]")
+    print(
+        f"office: {sizes[0]} books x ({sizes[1]} customers + {sizes[2]} calls) "
+        f"[{time.perf_counter() - t:.0f} s to generate or find]"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         results = {}
         for sub in ("floor", "汇总", "naive", "onefile"):
             (tmp / sub).mkdir()
-        for name, body, out in (("floor", FLOOR, "floor/floor.xlsx"), ("merge", OURS, "汇总/第47周总表.xlsx"),
-                                ("naive", NAIVE, "naive/naive.xlsx")):
+        for name, body, out in (
+            ("floor", FLOOR, "floor/floor.xlsx"),
+            ("merge", OURS, "汇总/第47周总表.xlsx"),
+            ("naive", NAIVE, "naive/naive.xlsx"),
+        ):
             if name == "naive" and "--skip-naive" in argv:
                 continue
             results[name] = child(body, str(folder), str(tmp / out))
             show(name, results[name])
         changed = this_week(sorted(folder.glob("*.xlsx"))[0], tmp / "this_week")
-        results["weekly"] = child(WEEKLY, str(tmp / "汇总/第47周总表.xlsx"), str(tmp / "汇总/第48周总表.xlsx"),
-                                  str(changed))
+        results["weekly"] = child(
+            WEEKLY,
+            str(tmp / "汇总/第47周总表.xlsx"),
+            str(tmp / "汇总/第48周总表.xlsx"),
+            str(changed),
+        )
         show("weekly", results["weekly"])
         if "--week" in argv:
             t = time.perf_counter()
             inbox = changed_week(folder, folder.parent / f"{folder.name}_changed1pct")
-            print(f"1 % changed books: {time.perf_counter() - t:.0f} s to generate or find", flush=True)
+            print(
+                f"1 % changed books: {time.perf_counter() - t:.0f} s to generate or find",
+                flush=True,
+            )
             last = str(tmp / "汇总/第47周总表.xlsx")
             if "--baseline" in argv:
                 base = argv[argv.index("--baseline") + 1]
-                results["base1%"] = child(WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_base.xlsx"), str(inbox),
-                                          code_dir=base)
+                results["base1%"] = child(
+                    WEEK_CHANGED,
+                    last,
+                    str(tmp / "汇总/第48周总表_base.xlsx"),
+                    str(inbox),
+                    code_dir=base,
+                )
                 show("base1%", results["base1%"])
-            results["week1%"] = child(WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_1pct.xlsx"), str(inbox))
+            results["week1%"] = child(
+                WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_1pct.xlsx"), str(inbox)
+            )
             show("week1%", results["week1%"])
             if "base1%" in results:
                 for unit in ("seconds", "cpu"):
@@ -222,16 +266,22 @@ def main(argv: list[str]) -> None:
                     print(f"{unit:7s} week1%/base1% = {r:.2f} (goal ≤ 1.10)")
         results["first"] = child(FIRST, str(tmp / "汇总/第47周总表.xlsx"))
         show("first", results["first"])
-        results["cached"] = child(CACHED, str(tmp / "汇总/第47周总表.xlsx"), str(tmp / "汇总/第48周总表b.xlsx"),
-                                  str(changed))
+        results["cached"] = child(
+            CACHED,
+            str(tmp / "汇总/第47周总表.xlsx"),
+            str(tmp / "汇总/第48周总表b.xlsx"),
+            str(changed),
+        )
         show("cached", results["cached"])
         if "--onefile" in argv:
             results["onefile"] = child(ONEFILE, str(folder), str(tmp / "onefile" / "master.xlsx"))
             show("onefile", results["onefile"])
         for unit in ("seconds", "cpu"):
             m, f = results["merge"][unit], results["floor"][unit]
-            line = (f"{unit:7s} merge/floor = {m / f:.2f} (goal ≤ 1.3)   weekly/merge = {results['weekly'][unit] / m:.2f}"
-                    f"   cached weekly/merge = {results['cached'][unit] / m:.2f} (goal ≤ 0.35)")
+            line = (
+                f"{unit:7s} merge/floor = {m / f:.2f} (goal ≤ 1.3)   weekly/merge = {results['weekly'][unit] / m:.2f}"
+                f"   cached weekly/merge = {results['cached'][unit] / m:.2f} (goal ≤ 0.35)"
+            )
             if "naive" in results:
                 line += f"   naive/merge = {results['naive'][unit] / m:.1f}x (goal ≥ 5)"
             print(line)

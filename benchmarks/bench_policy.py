@@ -30,9 +30,21 @@ def large_book(customers: int, calls: int) -> Book:
     book = owner_book(0, customers, calls, rng)
     for k in range(customers // 10):
         d = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(1000))
-        book.events.append(Event.build(None, {}, {}, dict(
-            event_id=f"E{k:05d}", customer_id=f"K00{rng.randrange(customers):04d}", event_type=rng.choice(EVENT_TYPES),
-            event_date=d, planned_end=d + dt.timedelta(days=60), owner="员工00")))
+        book.events.append(
+            Event.build(
+                None,
+                {},
+                {},
+                dict(
+                    event_id=f"E{k:05d}",
+                    customer_id=f"K00{rng.randrange(customers):04d}",
+                    event_type=rng.choice(EVENT_TYPES),
+                    event_date=d,
+                    planned_end=d + dt.timedelta(days=60),
+                    owner="员工00",
+                ),
+            )
+        )
     return book
 
 
@@ -48,14 +60,19 @@ def timed(fn, repeat: int = 3) -> float:
 def main(argv: list[str]) -> None:
     customers, calls = ([int(a) for a in argv[:2]] + [5000, 50000])[:2] if argv else (5000, 50000)
     office = example_office.generate()
-    merged = Book(path="office", customers=[c for b in office.books.values() for c in b.customers],
-                  calls=[c for b in office.books.values() for c in b.calls],
-                  events=[e for b in office.books.values() for e in b.events],
-                  staff=next(iter(office.books.values())).staff)
+    merged = Book(
+        path="office",
+        customers=[c for b in office.books.values() for c in b.customers],
+        calls=[c for b in office.books.values() for c in b.calls],
+        events=[e for b in office.books.values() for e in b.events],
+        staff=next(iter(office.books.values())).staff,
+    )
     as_of = example_office.AS_OF
     n = len(compute_obligations(merged, Policy(), as_of).obligations)
-    print(f"example office ({len(merged.customers)} customers, {len(merged.calls)} calls, {len(merged.events)} events): "
-          f"{timed(lambda: compute_obligations(merged, Policy(), as_of)):.3f} s, {n} obligations")
+    print(
+        f"example office ({len(merged.customers)} customers, {len(merged.calls)} calls, {len(merged.events)} events): "
+        f"{timed(lambda: compute_obligations(merged, Policy(), as_of)):.3f} s, {n} obligations"
+    )
     big = large_book(customers, calls)
     as_of = dt.date(2026, 11, 22)
 
@@ -67,9 +84,11 @@ def main(argv: list[str]) -> None:
             lst.sort(key=lambda c: (c.call_date, c.call_time or dt.time()))
 
     n = len(compute_obligations(big, Policy(), as_of).obligations)
-    print(f"generated ({customers} customers, {calls} calls, {len(big.events)} events): "
-          f"{timed(lambda: compute_obligations(big, Policy(), as_of)):.3f} s, {n} obligations; "
-          f"baseline group+sort {timed(group):.3f} s")
+    print(
+        f"generated ({customers} customers, {calls} calls, {len(big.events)} events): "
+        f"{timed(lambda: compute_obligations(big, Policy(), as_of)):.3f} s, {n} obligations; "
+        f"baseline group+sort {timed(group):.3f} s"
+    )
 
 
 if __name__ == "__main__":

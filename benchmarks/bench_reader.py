@@ -16,8 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import badfiles  # noqa: E402
-from followup_xl.io.reader import read_book  # noqa: E402
+import badfiles
+
+from followup_xl.io.reader import read_book
 
 
 def best_of(path: Path, runs: int = 3) -> float:
@@ -35,14 +36,20 @@ def main(argv: list[str]) -> None:
         tmp = Path(tmp)
         for sub in ("errors-1", "errors-4", "merged-1", "merged-4", "far", "plain"):
             (tmp / sub).mkdir()
-        for name, key, build in (("error cells", "errors", badfiles.many_error_cells),
-                                 ("merged ranges", "merged", badfiles.many_merged_ranges)):
+        for name, key, build in (
+            ("error cells", "errors", badfiles.many_error_cells),
+            ("merged ranges", "merged", badfiles.many_merged_ranges),
+        ):
             small, large = build(tmp / f"{key}-1", n), build(tmp / f"{key}-4", 4 * n)
             a, b = best_of(small), best_of(large)
-            print(f"{name:14s} {n:>7,d}: {a:6.2f} s   {4 * n:>7,d}: {b:6.2f} s   ratio {b / a:4.1f} (linear ≈ 4, quadratic ≈ 16)")
+            print(
+                f"{name:14s} {n:>7,d}: {a:6.2f} s   {4 * n:>7,d}: {b:6.2f} s   ratio {b / a:4.1f} (linear ≈ 4, quadratic ≈ 16)"
+            )
         far = badfiles.far_cell(tmp / "far")
         plain = badfiles._plain_sheet_book(tmp / "plain")
-        print(f"far cell (XFD1048576): {best_of(far):.3f} s   the same book without it: {best_of(plain):.3f} s")
+        print(
+            f"far cell (XFD1048576): {best_of(far):.3f} s   the same book without it: {best_of(plain):.3f} s"
+        )
 
 
 if __name__ == "__main__":

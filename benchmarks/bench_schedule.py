@@ -25,8 +25,14 @@ from followup_xl.settings import Policy
 def main(per_owner: int = 600) -> None:
     office = example_office.generate(customers_per_owner=per_owner, plant_mistakes=False)
     books = list(office.books.values())
-    master = Book(path="m", customers=[c for b in books for c in b.customers], calls=[k for b in books for k in b.calls],
-                  events=[e for b in books for e in b.events], staff=list(books[0].staff), rules=list(books[0].rules))
+    master = Book(
+        path="m",
+        customers=[c for b in books for c in b.customers],
+        calls=[k for b in books for k in b.calls],
+        events=[e for b in books for e in b.events],
+        staff=list(books[0].staff),
+        rules=list(books[0].rules),
+    )
     day = example_office.AS_OF
     policy, cal = Policy(), WorkCalendar()
     obls = compute_obligations(master, policy, day, cal).obligations
@@ -34,9 +40,16 @@ def main(per_owner: int = 600) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
         write_master(path, master, [], [])
-        print(f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(obls)} obligations")
+        print(
+            f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(obls)} obligations"
+        )
         for label, fn in [
-            ("plan_week only", lambda: plan_week(obls, master.staff, customers, policy, cal, coming_week(day), day)),
+            (
+                "plan_week only",
+                lambda: plan_week(
+                    obls, master.staff, customers, policy, cal, coming_week(day), day
+                ),
+            ),
             ("schedule -o", lambda: api.schedule(str(path), as_of=day, out=f"{tmp}/plan.xlsx")),
             ("weekly -o", lambda: api.weekly(str(path), day, out=f"{tmp}/weekly.xlsx")),
         ]:

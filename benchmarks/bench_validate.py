@@ -42,13 +42,22 @@ def main(argv: list[str]) -> None:
             t3 = time.perf_counter()
             TypeAdapter(list[Call]).validate_python(rows)
             t4 = time.perf_counter()
-            for k, v in (("read", t1 - t0), ("checks", t2 - t1), ("total", t2 - t0), ("pydantic", t4 - t3)):
+            for k, v in (
+                ("read", t1 - t0),
+                ("checks", t2 - t1),
+                ("total", t2 - t0),
+                ("pydantic", t4 - t3),
+            ):
                 best[k] = min(best.get(k, 1e9), v)
-        print(f"book: {len(book.customers)} customers, {len(book.calls)} calls; findings {len(report.findings)}")
+        print(
+            f"book: {len(book.customers)} customers, {len(book.calls)} calls; findings {len(report.findings)}"
+        )
         print(f"read    {best['read']:.2f} s")
         print(f"checks  {best['checks']:.2f} s")
         print(f"total   {best['total']:.2f} s   (goal < 2 s)")
-        print(f"baseline: pydantic TypeAdapter over the same {len(rows)} call rows {best['pydantic']:.2f} s")
+        print(
+            f"baseline: pydantic TypeAdapter over the same {len(rows)} call rows {best['pydantic']:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import libreoffice as lo  # noqa: E402
+import libreoffice as lo
 
-from followup_xl.demo import run_demo  # noqa: E402
+from followup_xl.demo import run_demo
 
 SHOTS = [  # (file in the demo output, page, picture name)
     ("2_校验结果/张伟_客户回访_校验.xlsx", 1, "validate-issues.png"),
@@ -32,7 +32,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run_demo(tmp)
         for rel, page, name in SHOTS:
-            pngs = lo.to_pngs(Path(tmp) / rel, Path(tmp) / "png" / name, dpi=70, first=page, last=page)
+            pngs = lo.to_pngs(
+                Path(tmp) / rel, Path(tmp) / "png" / name, dpi=70, first=page, last=page
+            )
             shutil.copy(pngs[0], out / name)
             print(out / name)
 

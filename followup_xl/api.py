@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import os
 
-from .io.reader import read_book  # noqa: F401  (re-exported)
+from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
-from .settings import Policy, policy_for_book  # noqa: F401
+from .settings import policy_for_book
 
 
-def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro: bool = False,
-                  force: bool = False) -> list[str]:
+def init_workbook(
+    folder: str,
+    lang: str = "zh",
+    owner: str | None = None,
+    macro: bool = False,
+    force: bool = False,
+) -> list[str]:
     """A blank staff workbook (and the .xlsm with the button when ``macro``), named after ``owner``.
 
     An existing file of that name may hold a person's work: it is refused unless ``force``.
@@ -23,15 +28,27 @@ def init_workbook(folder: str, lang: str = "zh", owner: str | None = None, macro
     from .split import file_name
 
     def name(m):
-        return file_name(owner.strip(), lang, m) if owner and owner.strip() else template_name(lang, macro=m)
+        return (
+            file_name(owner.strip(), lang, m)
+            if owner and owner.strip()
+            else template_name(lang, macro=m)
+        )
 
-    targets = [os.path.join(folder, name(False))] + ([os.path.join(folder, name(True))] if macro else [])
+    targets = [os.path.join(folder, name(False))] + (
+        [os.path.join(folder, name(True))] if macro else []
+    )
     for path in targets:
         if os.path.exists(path) and not force:
-            raise UsageError("文件已存在（可能已填有数据），没有覆盖；确需覆盖请加 --force，或换一个文件夹",
-                             "the file already exists (it may hold data) and was not overwritten; "
-                             "add --force to replace it, or choose another folder", path=path)
-    return [write_staff_workbook(path, lang, owner=owner, macro=path.endswith(".xlsm")) for path in targets]
+            raise UsageError(
+                "文件已存在（可能已填有数据），没有覆盖；确需覆盖请加 --force，或换一个文件夹",
+                "the file already exists (it may hold data) and was not overwritten; "
+                "add --force to replace it, or choose another folder",
+                path=path,
+            )
+    return [
+        write_staff_workbook(path, lang, owner=owner, macro=path.endswith(".xlsm"))
+        for path in targets
+    ]
 
 
 def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> list[str]:
@@ -41,7 +58,9 @@ def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> li
     staff = [s.name for s in read_book(master).staff if s.name] if master else []
     for s in SETTINGS:
         if s.key in ("inbox", "output"):
-            os.makedirs(os.path.join(folder, s.default_en if lang == "en" else s.default_zh), exist_ok=True)
+            os.makedirs(
+                os.path.join(folder, s.default_en if lang == "en" else s.default_zh), exist_ok=True
+            )
     return [write_manager_workbook(os.path.join(folder, manager_name(lang)), lang, staff=staff)]
 
 
@@ -52,12 +71,19 @@ def load(path: str, policy_path: str | None = None, wants: str = "book"):
     from .settings import policy_for_book as _policy
 
     refuse_output(path, wants)
-    book = cached_read(path)          # a master's parsed records come from its Parquet cache when valid
+    book = cached_read(path)  # a master's parsed records come from its Parquet cache when valid
     return book, _policy(book, policy_path)
 
 
-def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang: str = "zh",
-        policy_path: str | None = None, mask_phones: bool = False) -> dict:
+def due(
+    path: str,
+    as_of,
+    owner: str | None = None,
+    out: str | None = None,
+    lang: str = "zh",
+    policy_path: str | None = None,
+    mask_phones: bool = False,
+) -> dict:
     """Open obligations as of ``as_of``: escalations first, then overdue, due today, upcoming;
     last the missed ones (逾期未办: past their window, no longer on the call list)."""
     from .io.due_writer import write_due
@@ -76,21 +102,44 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
         status = o.status(as_of)
         phone = phones.get(o.customer_id)
         hint = o.maybe_done_on.isoformat() if o.maybe_done_on else None
-        items.append({
-            "customer_id": o.customer_id, "customer_name": o.customer_name, "owner": o.owner, "rule": o.rule,
-            "due_date": o.due_date.isoformat(), "status": status, "escalate": o.escalate(as_of),
-            "days_overdue": o.days_overdue(as_of),
-            "lapse_date": o.lapse_date.isoformat() if o.lapse_date else None,
-            "reason": o.reason if lang == "zh" else (o.reason_en or o.reason), "source": o.source,
-            "maybe_done_on": hint, "maybe_done_by": o.maybe_done_by,
-            "hint": (f"可能已在 {hint} 的回访中完成（请核对回访类型）" if lang == "zh"
-                     else f"may have been done in the call of {hint} (check its call type)") if hint else None,
-            "contact": contacts.get(o.customer_id), "phone": phone,
-        })
-    items.sort(key=lambda i: (not i["escalate"], order[i["status"]], i["due_date"], i["owner"] or "",
-                              i["customer_id"], i["rule"]))
+        items.append(
+            {
+                "customer_id": o.customer_id,
+                "customer_name": o.customer_name,
+                "owner": o.owner,
+                "rule": o.rule,
+                "due_date": o.due_date.isoformat(),
+                "status": status,
+                "escalate": o.escalate(as_of),
+                "days_overdue": o.days_overdue(as_of),
+                "lapse_date": o.lapse_date.isoformat() if o.lapse_date else None,
+                "reason": o.reason if lang == "zh" else (o.reason_en or o.reason),
+                "source": o.source,
+                "maybe_done_on": hint,
+                "maybe_done_by": o.maybe_done_by,
+                "hint": (
+                    f"可能已在 {hint} 的回访中完成（请核对回访类型）"
+                    if lang == "zh"
+                    else f"may have been done in the call of {hint} (check its call type)"
+                )
+                if hint
+                else None,
+                "contact": contacts.get(o.customer_id),
+                "phone": phone,
+            }
+        )
+    items.sort(
+        key=lambda i: (
+            not i["escalate"],
+            order[i["status"]],
+            i["due_date"],
+            i["owner"] or "",
+            i["customer_id"],
+            i["rule"],
+        )
+    )
     warnings = result.warnings
-    if mask_phones:   # every text that leaves: reasons quote 客户反映问题, names may hold a phone
+    if mask_phones:  # every text that leaves: reasons quote 客户反映问题, names may hold a phone
         items, warnings = mask_deep(items), mask_deep(warnings)
     counts = {s: sum(1 for i in items if i["status"] == s) for s in order}
     counts["escalate"] = sum(1 for i in items if i["escalate"])
@@ -101,9 +150,19 @@ def due(path: str, as_of, owner: str | None = None, out: str | None = None, lang
     return payload
 
 
-def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh", as_of=None,
-          policy_path: str | None = None, staff_variant: bool = False, password: str | None = None,
-          protect: bool = False, macro: bool = False, overwrite: bool = True) -> dict:
+def split(
+    master: str,
+    out_dir: str,
+    owner: str | None = None,
+    lang: str = "zh",
+    as_of=None,
+    policy_path: str | None = None,
+    staff_variant: bool = False,
+    password: str | None = None,
+    protect: bool = False,
+    macro: bool = False,
+    overwrite: bool = True,
+) -> dict:
     """The master as one staff workbook per person (B3), each with its open follow-ups.
 
     ``macro`` writes .xlsm books with the 校验 button; without ``overwrite`` books
@@ -125,43 +184,91 @@ def split(master: str, out_dir: str, owner: str | None = None, lang: str = "zh",
     book, policy = load(master, policy_path, wants="master")
     as_of = as_of or _dt.date.today()
     parts = split_book(book, lang)
-    names, renamed = file_names(parts, lang, macro)   # over everyone, so --owner gets the same name
+    names, renamed = file_names(parts, lang, macro)  # over everyone, so --owner gets the same name
     if owner is not None:
         if owner.strip() not in parts:
-            raise UsageError(f"{owner} 名下没有客户（负责人有：{'、'.join(parts)}）",
-                             f"{owner} owns no customers (owners: {', '.join(parts)})")
+            raise UsageError(
+                f"{owner} 名下没有客户（负责人有：{'、'.join(parts)}）",
+                f"{owner} owns no customers (owners: {', '.join(parts)})",
+            )
         parts = {owner.strip(): parts[owner.strip()]}
     if not os.path.isdir(out_dir):
         os.makedirs(out_dir, exist_ok=True)
     unassigned = UNASSIGNED[lang]
-    items = open_by_owner(compute_obligations(book, policy, as_of).open(),
-                          owner_of_customers(book, unassigned), unassigned)
+    items = open_by_owner(
+        compute_obligations(book, policy, as_of).open(),
+        owner_of_customers(book, unassigned),
+        unassigned,
+    )
     roles = {(s.name or "").strip(): s.role for s in book.staff}
     there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
     if there and not overwrite:
-        raise UsageError(f"输出文件夹里已有 {'、'.join(there)}，未覆盖；请换一个文件夹或加 --overwrite",
-                         f"{', '.join(there)} already in the output folder; not overwritten (use another folder "
-                         "or --overwrite)", path=out_dir)
+        raise UsageError(
+            f"输出文件夹里已有 {'、'.join(there)}，未覆盖；请换一个文件夹或加 --overwrite",
+            f"{', '.join(there)} already in the output folder; not overwritten (use another folder "
+            "or --overwrite)",
+            path=out_dir,
+        )
     written = []
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
         path = os.path.join(out_dir, names[who])
         mine = items.get(who, [])
-        write_split_book(path, staff_view(part) if masked else part, who, mask_deep(mine) if masked else mine,
-                         as_of, lang,
-                         protect=protect, password=password, macro=macro, inputs=[master])
-        written.append({"owner": who, "path": path, "customers": len(part.customers), "calls": len(part.calls),
-                        "events": len(part.events), "open_items": len(items.get(who, [])),
-                        "class_a_masked": masked, "password": bool(password)})
-    notes = [(f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）" if lang == "zh" else
-              f"{who}'s book is named {name} (same file name as {other}'s)")
-             for who, name, other in renamed if who in parts]
-    return {"master": master, "as_of": as_of.isoformat(), "output_dir": out_dir, "books": written, "notes": notes}
+        write_split_book(
+            path,
+            staff_view(part) if masked else part,
+            who,
+            mask_deep(mine) if masked else mine,
+            as_of,
+            lang,
+            protect=protect,
+            password=password,
+            macro=macro,
+            inputs=[master],
+        )
+        written.append(
+            {
+                "owner": who,
+                "path": path,
+                "customers": len(part.customers),
+                "calls": len(part.calls),
+                "events": len(part.events),
+                "open_items": len(items.get(who, [])),
+                "class_a_masked": masked,
+                "password": bool(password),
+            }
+        )
+    notes = [
+        (
+            f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）"
+            if lang == "zh"
+            else f"{who}'s book is named {name} (same file name as {other}'s)"
+        )
+        for who, name, other in renamed
+        if who in parts
+    ]
+    return {
+        "master": master,
+        "as_of": as_of.isoformat(),
+        "output_dir": out_dir,
+        "books": written,
+        "notes": notes,
+    }
 
 
-def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_only: bool = False,
-             plan_path: str | None = None, by: str | None = None, as_of=None, lang: str = "zh",
-             policy_path: str | None = None) -> dict:
+def handover(
+    master: str,
+    leaver: str,
+    receivers: list[str],
+    out: str,
+    *,
+    plan_only: bool = False,
+    plan_path: str | None = None,
+    by: str | None = None,
+    as_of=None,
+    lang: str = "zh",
+    policy_path: str | None = None,
+) -> dict:
     """离职交接 (B2): the leaver's customers to the receivers, fairly, with their history.
 
     ``plan_only`` writes the plan workbook to ``out`` and changes nothing;
@@ -176,53 +283,98 @@ def handover(master: str, leaver: str, receivers: list[str], out: str, *, plan_o
     from . import handover as ho
     from . import schema
     from .errors import UsageError
-    from .io.handover_writer import (ID_COL, RECEIVER_COL, read_log, read_plan, write_master_with_log, write_plan,
-                                     write_record)
+    from .io.handover_writer import (
+        ID_COL,
+        RECEIVER_COL,
+        read_log,
+        read_plan,
+        write_master_with_log,
+        write_plan,
+        write_record,
+    )
     from .policy import compute_obligations
 
     book, policy = load(master, policy_path, wants="master")
     day = as_of or _dt.date.today()
     by = (by or "").strip() or ho.manager_of(book)
-    if not by:   # never the computer's login name (root, Administrator)
-        raise UsageError("请用 --by 写明经办人姓名（人员表里没有唯一一位在职的公司经理）",
-                         "give who carries out the hand-over with --by (the staff sheet has no single working "
-                         "公司经理)", path=master)
+    if not by:  # never the computer's login name (root, Administrator)
+        raise UsageError(
+            "请用 --by 写明经办人姓名（人员表里没有唯一一位在职的公司经理）",
+            "give who carries out the hand-over with --by (the staff sheet has no single working "
+            "公司经理)",
+            path=master,
+        )
     ho.check_template(policy.sms_template)
-    open_items = Counter(o.customer_id for o in compute_obligations(book, policy, day).open() if o.customer_id)
+    open_items = Counter(
+        o.customer_id for o in compute_obligations(book, policy, day).open() if o.customer_id
+    )
     leaver = leaver.strip()
     if plan_path:
         edited, sheet = read_plan(plan_path)
         if edited.leaver != leaver:
-            raise UsageError(f"交接计划是 {edited.leaver} 的，不是 {leaver} 的", f"the plan is for {edited.leaver}, not {leaver}",
-                             path=plan_path)
-        plan = ho.make_plan(book, leaver, receivers or edited.receivers, as_of or edited.date or day, by, open_items)
+            raise UsageError(
+                f"交接计划是 {edited.leaver} 的，不是 {leaver} 的",
+                f"the plan is for {edited.leaver}, not {leaver}",
+                path=plan_path,
+            )
+        plan = ho.make_plan(
+            book, leaver, receivers or edited.receivers, as_of or edited.date or day, by, open_items
+        )
         edited.receivers = plan.receivers
-        ho.check_plan(book, edited, where=plan_path, sheet=sheet, receiver_col=RECEIVER_COL, id_col=ID_COL)
+        ho.check_plan(
+            book, edited, where=plan_path, sheet=sheet, receiver_col=RECEIVER_COL, id_col=ID_COL
+        )
         proposed = {m.customer_id: m for m in plan.moves}
         plan.moves = [replace(proposed[m.customer_id], receiver=m.receiver) for m in edited.moves]
     else:
         plan = ho.make_plan(book, leaver, receivers, day, by, open_items)
-    result = {"master": master, "leaver": plan.leaver, "receivers": plan.receivers, "date": plan.date.isoformat(),
-              "by": plan.by, "moved": len(plan.moves), "summary": plan.summary(),
-              "warnings": [w[1] if lang == "en" else w[0] for w in plan.warnings]}
+    result = {
+        "master": master,
+        "leaver": plan.leaver,
+        "receivers": plan.receivers,
+        "date": plan.date.isoformat(),
+        "by": plan.by,
+        "moved": len(plan.moves),
+        "summary": plan.summary(),
+        "warnings": [w[1] if lang == "en" else w[0] for w in plan.warnings],
+    }
     if plan_only:
-        write_plan(out, plan, {c.customer_id: c.phone for c in book.customers}, lang, inputs=[master], master=master)
+        write_plan(
+            out,
+            plan,
+            {c.customer_id: c.phone for c in book.customers},
+            lang,
+            inputs=[master],
+            master=master,
+        )
         return {**result, "plan": out}
     new = ho.apply_plan(book, plan)
     notices = ho.sms_notices(book, plan, policy)
     log = read_log(master) + ho.log_rows(plan)
     record = os.path.splitext(out)[0] + ("_交接单.xlsx" if lang == "zh" else "_handover.xlsx")
     info = book.sheet_info("customers")
-    book_lang = "en" if info and info.name == schema.CUSTOMERS.en else "zh"   # the master keeps its language
-    write_master_with_log(out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else []))
+    book_lang = (
+        "en" if info and info.name == schema.CUSTOMERS.en else "zh"
+    )  # the master keeps its language
+    write_master_with_log(
+        out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else [])
+    )
     write_record(record, plan, notices, lang, inputs=[master, out])
     texts = sum(n["channel"] == "sms" for n in notices)
     return {**result, "output": out, "record": record, "sms": texts, "calls": len(notices) - texts}
 
 
-def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", as_of=None,
-          row_limit: int | None = None, on_progress=None, archive_over: int | None = None,
-          masters: list[str] = ()) -> dict:
+def merge(
+    inputs: list[str],
+    out: str,
+    strict: bool = False,
+    lang: str = "zh",
+    as_of=None,
+    row_limit: int | None = None,
+    on_progress=None,
+    archive_over: int | None = None,
+    masters: list[str] = (),
+) -> dict:
     """Merge staff books (files or folders) into one master at ``out``.
 
     Returns the JSON contract of `followup-xl merge`; ``exit_code`` says 0 (all merged),
@@ -235,11 +387,22 @@ def merge(inputs: list[str], out: str, strict: bool = False, lang: str = "zh", a
     from .io.gcpause import gc_paused
 
     with gc_paused():
-        return _merge(list(inputs) + [m for m in masters if m not in inputs], out, strict, lang, row_limit,
-                      on_progress, archive_over, as_of, list(masters))
+        return _merge(
+            list(inputs) + [m for m in masters if m not in inputs],
+            out,
+            strict,
+            lang,
+            row_limit,
+            on_progress,
+            archive_over,
+            as_of,
+            list(masters),
+        )
 
 
-def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_of=None, masters=()) -> dict:
+def _merge(
+    inputs, out, strict, lang, row_limit, on_progress, archive_over, as_of=None, masters=()
+) -> dict:
     import datetime as _dt
 
     from . import fingerprint, schema
@@ -253,12 +416,13 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
     from .io.master import EXCEL_ROW_LIMIT, write_master
     from .merge import merge_books
     from .normalize import parser_for
-    from .settings import policy_for_book
 
     items = discover(inputs)
     if not items:
-        raise UsageError("没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods/.csv）",
-                         "no workbooks (.xlsx/.xlsm/.xls/.ods/.csv) found in the inputs")
+        raise UsageError(
+            "没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods/.csv）",
+            "no workbooks (.xlsx/.xlsm/.xls/.ods/.csv) found in the inputs",
+        )
     check_output(out, [i.path for i in items])
     named = {os.path.realpath(m) for m in masters}
     for item in items:
@@ -284,10 +448,16 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
         return parser_for(schema.BY_KEY[key].column(field))(value)
 
     labels = [(os.path.basename(i.path), i.book) for i in good]
-    result = merge_books(labels, {os.path.basename(i.path) for i in base}, as_of=day,
-                         lock_days=policy.lock_days if policy else 30,
-                         decisions=[(ch, ok) for _d, ch, ok in decisions], history=[ch for _d, ch in log],
-                         parse=parse, owners={os.path.basename(i.path): i.owner for i in good if i.owner})
+    result = merge_books(
+        labels,
+        {os.path.basename(i.path) for i in base},
+        as_of=day,
+        lock_days=policy.lock_days if policy else 30,
+        decisions=[(ch, ok) for _d, ch, ok in decisions],
+        history=[ch for _d, ch in log],
+        parse=parse,
+        owners={os.path.basename(i.path): i.owner for i in good if i.owner},
+    )
     for i in good:
         added = result.added.get(os.path.basename(i.path), {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
@@ -296,7 +466,9 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
     payload = {
         "master": out,
         "inputs": [i.to_dict() for i in items],
-        "customers": len(result.book.customers), "calls": len(result.book.calls), "events": len(result.book.events),
+        "customers": len(result.book.customers),
+        "calls": len(result.book.calls),
+        "events": len(result.book.events),
         "duplicates_dropped": result.duplicates_dropped,
         "conflicts": [c.to_dict() for c in result.conflicts],
         "changes": [c.to_dict() for c in result.changes],
@@ -314,12 +486,25 @@ def _merge(inputs, out, strict, lang, row_limit, on_progress, archive_over, as_o
     since = {ch.key(): d for d, ch, _ok in decisions}
     pending = [(since.get(ch.key(), day.isoformat()), ch) for ch in result.pending]
     changes = (log + [(day.isoformat(), ch) for ch in result.changes], pending)
-    rows = [{**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}} for i in items]
-    write_master(out, result.book, payload["conflicts"], rows, lang, row_limit or EXCEL_ROW_LIMIT,
-                 protect_inputs=[i.path for i in items],
-                 on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
-                 archive_over=ARCHIVE_OVER if archive_over is None else archive_over, changes=changes,
-                 extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang)) if handovers else None)
+    rows = [
+        {**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
+        for i in items
+    ]
+    write_master(
+        out,
+        result.book,
+        payload["conflicts"],
+        rows,
+        lang,
+        row_limit or EXCEL_ROW_LIMIT,
+        protect_inputs=[i.path for i in items],
+        on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
+        archive_over=ARCHIVE_OVER if archive_over is None else archive_over,
+        changes=changes,
+        extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang))
+        if handovers
+        else None,
+    )
     payload["written"] = True
     payload["exit_code"] = 1 if failed else 0
     return payload
@@ -335,46 +520,63 @@ def verify(path: str, lang: str = "zh") -> dict:
     found, checked = fingerprint.check(book, os.path.basename(path))
     if not checked and read_kind(path) != "master":
         kind = describe(read_kind(path), "zh")
-        raise UsageError(f"这不是本工具写出的总表（是{kind}，没有校验码列），无从核对",
-                         f"not a master written by this tool ({describe(read_kind(path), 'en')}, no check codes)",
-                         path=path)
-    return {"master": path, "checked": checked, "mismatches": [m.to_dict(lang) for m in found],
-            "exit_code": 1 if found else 0}
+        raise UsageError(
+            f"这不是本工具写出的总表（是{kind}，没有校验码列），无从核对",
+            f"not a master written by this tool ({describe(read_kind(path), 'en')}, no check codes)",
+            path=path,
+        )
+    return {
+        "master": path,
+        "checked": checked,
+        "mismatches": [m.to_dict(lang) for m in found],
+        "exit_code": 1 if found else 0,
+    }
 
 
-def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
-             policy_path: str | None = None) -> dict:
+def validate(
+    path: str,
+    as_of,
+    annotate_to: str | None = None,
+    lang: str = "zh",
+    policy_path: str | None = None,
+) -> dict:
     """Run every entry check; the JSON contract of `followup-xl validate` (+ ``exit_code``)."""
     from .checks import run_checks
     from .io.filekind import refuse_output
-    from .settings import policy_for_book
 
     refuse_output(path)
-    book = read_book(path, provenance=False)   # a master's findings name the master's own cells
+    book = read_book(path, provenance=False)  # a master's findings name the master's own cells
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)
     # a master's finding also names the staff book row it came from, so it can be forwarded
     sep = " › "
-    row_word = ("第{}行" if lang != "en" else "row {}")
-    origin = {key: sep.join([s.file, s.sheet, row_word.format(s.row) if s.row else ""]).rstrip(sep)
-              for key, s in book.origins.items()}
+    row_word = "第{}行" if lang != "en" else "row {}"
+    origin = {
+        key: sep.join([s.file, s.sheet, row_word.format(s.row) if s.row else ""]).rstrip(sep)
+        for key, s in book.origins.items()
+    }
     for f, d in zip(report.findings, result["findings"]):
         s = book.origins.get((f.sheet, f.row))
-        d["source"] = {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[(f.sheet, f.row)]} if s else None
+        d["source"] = (
+            {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[(f.sheet, f.row)]}
+            if s
+            else None
+        )
     if annotate_to:
         from .io.annotate import annotate, notes
         from .io.formats import sniff
 
         converted = []
         fmt = sniff(path)
-        if fmt != "xlsx":   # openpyxl writes only .xlsx: the copy is one, and the answer says so
+        if fmt != "xlsx":  # openpyxl writes only .xlsx: the copy is one, and the answer says so
             root, ext = os.path.splitext(annotate_to)
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
             converted.append(
                 f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}"
-                if lang == "zh" else
-                f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
-                f"without the original formatting and formulas): {annotate_to}")
+                if lang == "zh"
+                else f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
+                f"without the original formatting and formulas): {annotate_to}"
+            )
         info = annotate(path, annotate_to, report.findings, lang, sources=origin or None)
         result["annotated"] = annotate_to
         result["annotate_notes"] = converted + notes(info, lang)
@@ -382,8 +584,16 @@ def validate(path: str, as_of, annotate_to: str | None = None, lang: str = "zh",
     return result
 
 
-def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner: str | None = None,
-             policy_path: str | None = None, mask_phones: bool = False, lang: str = "zh") -> dict:
+def schedule(
+    path: str,
+    week_of=None,
+    as_of=None,
+    out: str | None = None,
+    owner: str | None = None,
+    policy_path: str | None = None,
+    mask_phones: bool = False,
+    lang: str = "zh",
+) -> dict:
     """The Sunday schedule for the week containing ``week_of`` (default: the week after ``as_of``)."""
     import datetime as _dt
 
@@ -397,16 +607,26 @@ def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner:
     book, policy = load(path, policy_path)
     cal = WorkCalendar.from_policy(policy)
     result = compute_obligations(book, policy, as_of, cal)
-    plan = plan_week(result.obligations, book.staff, {c.customer_id: c for c in book.customers}, policy, cal,
-                     week_of or coming_week(as_of, policy.week_start), as_of)
+    plan = plan_week(
+        result.obligations,
+        book.staff,
+        {c.customer_id: c for c in book.customers},
+        policy,
+        cal,
+        week_of or coming_week(as_of, policy.week_start),
+        as_of,
+    )
     if owner:
         known = set(plan.owners) | {s.name for s in book.staff if s.name}
         if owner not in known:
-            raise UsageError(f"没有名为「{owner}」的负责人（人员表和客户名录簿里都没有）",
-                             f"no one called {owner!r} in the staff sheet or the customer book", path=path)
+            raise UsageError(
+                f"没有名为「{owner}」的负责人（人员表和客户名录簿里都没有）",
+                f"no one called {owner!r} in the staff sheet or the customer book",
+                path=path,
+            )
         plan = plan.only(owner)
     warnings = list(dict.fromkeys(result.warnings + cal.warnings))
-    if mask_phones:   # phones, and phones quoted in reasons, names and notes
+    if mask_phones:  # phones, and phones quoted in reasons, names and notes
         from .privacy import mask_deep
 
         plan, warnings = mask_deep(plan), mask_deep(warnings)
@@ -418,8 +638,14 @@ def schedule(path: str, week_of=None, as_of=None, out: str | None = None, owner:
     return payload
 
 
-def weekly(path: str, week_of=None, out: str | None = None, policy_path: str | None = None,
-           lang: str = "zh", as_of=None) -> dict:
+def weekly(
+    path: str,
+    week_of=None,
+    out: str | None = None,
+    policy_path: str | None = None,
+    lang: str = "zh",
+    as_of=None,
+) -> dict:
     """The Monday summary of the week containing ``week_of`` (default: the last week ended by ``as_of``)."""
     import datetime as _dt
 
@@ -437,8 +663,14 @@ def weekly(path: str, week_of=None, out: str | None = None, policy_path: str | N
     return payload
 
 
-def report(path: str, month: str, out: str | None = None, policy_path: str | None = None,
-           mask_phones: bool = False, lang: str = "zh") -> dict:
+def report(
+    path: str,
+    month: str,
+    out: str | None = None,
+    policy_path: str | None = None,
+    mask_phones: bool = False,
+    lang: str = "zh",
+) -> dict:
     """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book."""
     from .io.report_writer import write_report
     from .privacy import mask_deep, mask_value
@@ -447,7 +679,7 @@ def report(path: str, month: str, out: str | None = None, policy_path: str | Non
     month_bounds(month)
     book, policy = load(path, policy_path)
     r = monthly_report(book, policy, month, mask=mask_value if mask_phones else None)
-    if mask_phones:   # issue texts, names, notes: every text of the report
+    if mask_phones:  # issue texts, names, notes: every text of the report
         r = mask_deep(r)
     if out:
         write_report(out, r, inputs=[path], lang=lang, source=os.path.basename(path))
@@ -455,8 +687,14 @@ def report(path: str, month: str, out: str | None = None, policy_path: str | Non
     return r
 
 
-def scores(path: str, year: int, out: str | None = None, policy_path: str | None = None, as_of=None,
-           lang: str = "zh") -> dict:
+def scores(
+    path: str,
+    year: int,
+    out: str | None = None,
+    policy_path: str | None = None,
+    as_of=None,
+    lang: str = "zh",
+) -> dict:
     """Staff scores (M2) for ``year``, judged on the whole months up to ``as_of``."""
     from .io.scores_writer import write_scores
     from .scores import yearly_scores
@@ -469,8 +707,15 @@ def scores(path: str, year: int, out: str | None = None, policy_path: str | None
     return s
 
 
-def export(masters: list[str], out_dir: str, office: str | None = None, as_of=None, months: list[str] = (),
-           with_phones: bool = False, policy_path: str | None = None) -> dict:
+def export(
+    masters: list[str],
+    out_dir: str,
+    office: str | None = None,
+    as_of=None,
+    months: list[str] = (),
+    with_phones: bool = False,
+    policy_path: str | None = None,
+) -> dict:
     """Masters → Parquet under ``out_dir`` (io/parquet_export.py): customers, calls, events, staff and the
     obligations as of ``as_of`` and as of the last day of the month before it (and of each of ``months``,
     for `rollup`). Phones are masked unless ``with_phones``."""
@@ -478,15 +723,17 @@ def export(masters: list[str], out_dir: str, office: str | None = None, as_of=No
     from pathlib import Path
 
     from .batch import sha256
+    from .calendar import WorkCalendar
     from .errors import UsageError
     from .io.parquet_export import check_office, export_book
     from .policy import compute_obligations
-    from .calendar import WorkCalendar
     from .report import month_bounds, shift_month
 
     if office is not None and len(masters) > 1:
-        raise UsageError("--office 只能用于一个总表（多个总表时各用其文件名作单位名称）",
-                         "--office needs a single master (with several, each is named after its file)")
+        raise UsageError(
+            "--office 只能用于一个总表（多个总表时各用其文件名作单位名称）",
+            "--office needs a single master (with several, each is named after its file)",
+        )
     as_of = as_of or _dt.date.today()
     days = {as_of, month_bounds(shift_month(f"{as_of:%Y-%m}", -1))[1]}
     days |= {month_bounds(m)[1] for m in months}
@@ -494,20 +741,33 @@ def export(masters: list[str], out_dir: str, office: str | None = None, as_of=No
     if root.exists() and not root.is_dir():
         raise UsageError("输出路径应为文件夹", "the output must be a folder", path=out_dir)
     names = [check_office(office if office is not None else Path(p).stem) for p in masters]
-    loaded = [load(p, policy_path) for p in masters]      # every master readable before anything is written
+    loaded = [
+        load(p, policy_path) for p in masters
+    ]  # every master readable before anything is written
     root.mkdir(parents=True, exist_ok=True)
     offices = []
     for path, name, (book, policy) in zip(masters, names, loaded):
         cal = WorkCalendar.from_policy(policy)
         snapshots = {d: compute_obligations(book, policy, d, cal).obligations for d in sorted(days)}
-        row = {"master": os.path.basename(path), "master_sha256": sha256(path), "exported_as_of": as_of,
-               "complaint_coverage_pct": policy.complaint_coverage_pct,
-               "repair_coverage_pct": policy.repair_coverage_pct,
-               "activity_coverage_pct": policy.activity_coverage_pct}
+        row = {
+            "master": os.path.basename(path),
+            "master_sha256": sha256(path),
+            "exported_as_of": as_of,
+            "complaint_coverage_pct": policy.complaint_coverage_pct,
+            "repair_coverage_pct": policy.repair_coverage_pct,
+            "activity_coverage_pct": policy.activity_coverage_pct,
+        }
         tables = export_book(book, root, name, snapshots, with_phones, row)
-        offices.append({"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)})
-    return {"output": out_dir, "as_of": as_of.isoformat(), "phones_masked": not with_phones,
-            "snapshots": sorted(d.isoformat() for d in days), "offices": offices}
+        offices.append(
+            {"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)}
+        )
+    return {
+        "output": out_dir,
+        "as_of": as_of.isoformat(),
+        "phones_masked": not with_phones,
+        "snapshots": sorted(d.isoformat() for d in days),
+        "offices": offices,
+    }
 
 
 def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") -> dict:
@@ -519,17 +779,51 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
     start, end = month_bounds(month)
     offices = []
     for row in month_rows(folder, start, end):
-        coverage = [{"rule": rule, "event_type": etype, "events": row[n], "followed_up": row[f"{n}_followed"],
-                     "target_pct": row[f"{k}_coverage_target_pct"], "actual_pct": row[f"{k}_coverage_actual_pct"],
-                     "met": row[f"{k}_coverage_met"]}
-                    for rule, etype, n, k in (("P2", "投诉", "complaints", "complaint"), ("P3", "维修", "repairs", "repair"),
-                                              ("P4", "活动", "activities", "activity"))]
-        offices.append({"rank": row["rank"], "office": row["office"],
-                        **{k: row[k] for k in ("planned", "done", "done_pct", "successful", "successful_pct", "calls",
-                                               "successful_calls", "satisfaction_avg", "overdue_at_month_end")},
-                        "coverage": coverage})
-    payload = {"month": month, "start": start.isoformat(), "end": end.isoformat(), "folder": folder,
-               "engine": "duckdb", "offices": offices}
+        coverage = [
+            {
+                "rule": rule,
+                "event_type": etype,
+                "events": row[n],
+                "followed_up": row[f"{n}_followed"],
+                "target_pct": row[f"{k}_coverage_target_pct"],
+                "actual_pct": row[f"{k}_coverage_actual_pct"],
+                "met": row[f"{k}_coverage_met"],
+            }
+            for rule, etype, n, k in (
+                ("P2", "投诉", "complaints", "complaint"),
+                ("P3", "维修", "repairs", "repair"),
+                ("P4", "活动", "activities", "activity"),
+            )
+        ]
+        offices.append(
+            {
+                "rank": row["rank"],
+                "office": row["office"],
+                **{
+                    k: row[k]
+                    for k in (
+                        "planned",
+                        "done",
+                        "done_pct",
+                        "successful",
+                        "successful_pct",
+                        "calls",
+                        "successful_calls",
+                        "satisfaction_avg",
+                        "overdue_at_month_end",
+                    )
+                },
+                "coverage": coverage,
+            }
+        )
+    payload = {
+        "month": month,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "folder": folder,
+        "engine": "duckdb",
+        "offices": offices,
+    }
     if out:
         from .io.rollup_writer import write_rollup
 
@@ -538,8 +832,13 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
     return payload
 
 
-def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_path: str | None = None,
-                   lang: str = "zh") -> dict:
+def import_tracker(
+    inputs: list[str],
+    out: str,
+    owner: str | None = None,
+    map_path: str | None = None,
+    lang: str = "zh",
+) -> dict:
     """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``.
 
     The JSON contract of `followup-xl import`: output, customers, calls, events, mapped

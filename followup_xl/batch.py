@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FollowupError
-from .io.formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .io.filekind import refuse_output
+from .io.formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .io.history import is_history_dir
 from .io.isolate import read_book_isolated
 from .io.master_cache import cached_read, last_status
@@ -27,23 +27,31 @@ ISOLATED_FORMATS = ("xls", "xlsb", "ods")
 @dataclass
 class Input:
     path: str
-    status: str = "pending"          # merged | ignored | error
+    status: str = "pending"  # merged | ignored | error
     reason: str = ""
     book: Book | None = None
     sha256: str = ""
-    cache: dict = field(default_factory=dict)    # a master read through its Parquet cache: hit, or why not
-    master: bool = False             # a master this tool wrote (or named with --master): provenance believed
-    owner: str | None = None         # the person split stamped on a staff book
+    cache: dict = field(
+        default_factory=dict
+    )  # a master read through its Parquet cache: hit, or why not
+    master: bool = False  # a master this tool wrote (or named with --master): provenance believed
+    owner: str | None = None  # the person split stamped on a staff book
     counts: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        d = {"path": self.path, "status": self.status, "customers": self.counts.get("customers"),
-             "calls": self.counts.get("calls"), "events": self.counts.get("events"),
-             "error": self.reason if self.status == "error" else None, "sha256": self.sha256 or None}
+        d = {
+            "path": self.path,
+            "status": self.status,
+            "customers": self.counts.get("customers"),
+            "calls": self.counts.get("calls"),
+            "events": self.counts.get("events"),
+            "error": self.reason if self.status == "error" else None,
+            "sha256": self.sha256 or None,
+        }
         if self.status == "ignored" or (self.status == "merged" and self.reason):
             d["note"] = self.reason
         if self.cache.get("status", "not-a-master") != "not-a-master":
-            d["cache"] = self.cache["status"]     # hit, absent, stale, tampered, other-version
+            d["cache"] = self.cache["status"]  # hit, absent, stale, tampered, other-version
         d["master"] = self.master
         return d
 
@@ -69,11 +77,15 @@ def discover(paths: list[str]) -> list[Input]:
         if p.is_dir() and p.suffix.lower() not in REFUSED_ENDINGS:
             for f in sorted(p.rglob("*")):
                 if f.suffix.lower() not in REFUSED_ENDINGS and not f.is_file():
-                    continue   # (a Mac's .numbers "file" is a folder: it gets its sentence)
-                if any(q.suffix.lower() == ".numbers" for q in f.parents if q != p and p in q.parents):
+                    continue  # (a Mac's .numbers "file" is a folder: it gets its sentence)
+                if any(
+                    q.suffix.lower() == ".numbers" for q in f.parents if q != p and p in q.parents
+                ):
                     continue
                 why = _ignore_reason(f)
-                if why is None and f.suffix.lower() not in WORKBOOK_SUFFIXES + tuple(REFUSED_ENDINGS):
+                if why is None and f.suffix.lower() not in WORKBOOK_SUFFIXES + tuple(
+                    REFUSED_ENDINGS
+                ):
                     continue
                 key = os.path.realpath(f)
                 found.setdefault(key, Input(str(f), "ignored" if why else "pending", why or ""))
@@ -108,10 +120,16 @@ def read_input(item: Input, lang: str = "zh") -> Input:
         item.owner = read_owner(item.path)
     try:
         refuse_output(item.path)
-        if sniff(item.path) in ISOLATED_FORMATS:   # no master cache for these: a tool-written master is .xlsx
-            item.book = read_book_isolated(item.path, label=os.path.basename(item.path), provenance=item.master)
+        if (
+            sniff(item.path) in ISOLATED_FORMATS
+        ):  # no master cache for these: a tool-written master is .xlsx
+            item.book = read_book_isolated(
+                item.path, label=os.path.basename(item.path), provenance=item.master
+            )
         else:
-            item.book = cached_read(item.path, label=os.path.basename(item.path), write=False, provenance=item.master)
+            item.book = cached_read(
+                item.path, label=os.path.basename(item.path), write=False, provenance=item.master
+            )
             if item.master:
                 item.cache = dict(last_status)
     except FollowupError as exc:
@@ -121,13 +139,24 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     item.counts = {"customers": len(b.customers), "calls": len(b.calls), "events": len(b.events)}
     item.status = "merged"
     if not item.master and looks_like_old_master(b):
-        item.reason = ("像是旧版本写出的总表（有来源列和来源表、没有总表标记），已当作员工工作簿合并；"
-                       "若它是上周的总表，请用 --master 指明") if lang == "zh" else (
-            "looks like a master written by an older version (provenance columns and a 来源 sheet, no master "
-            "marker): merged as a staff book; if it is last week's master, name it with --master")
+        item.reason = (
+            (
+                "像是旧版本写出的总表（有来源列和来源表、没有总表标记），已当作员工工作簿合并；"
+                "若它是上周的总表，请用 --master 指明"
+            )
+            if lang == "zh"
+            else (
+                "looks like a master written by an older version (provenance columns and a 来源 sheet, no master "
+                "marker): merged as a staff book; if it is last week's master, name it with --master"
+            )
+        )
     return item
 
 
 def looks_like_old_master(book: Book) -> bool:
     info = book.sheet_info("customers")
-    return bool(info and "src_file" in info.columns and any(n in ("来源", "Inputs") for n in book.ignored_sheets))
+    return bool(
+        info
+        and "src_file" in info.columns
+        and any(n in ("来源", "Inputs") for n in book.ignored_sheets)
+    )

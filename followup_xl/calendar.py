@@ -50,7 +50,7 @@ class WorkCalendar:
         self._warned: set[int] = set()
 
     @classmethod
-    def from_policy(cls, policy) -> "WorkCalendar":
+    def from_policy(cls, policy) -> WorkCalendar:
         return cls(policy.extra_holidays, policy.extra_workdays)
 
     def known(self, year: int) -> bool:
@@ -62,7 +62,8 @@ class WorkCalendar:
         self._warned.add(year)
         self.warnings.append(
             f"{year}年的法定节假日调休安排尚未收录：只按固定节日放假计算，未含调休上班日；"
-            f"请在「节假日」表中补充 (official {year} make-up working days unknown; add them to the 节假日 sheet)")
+            f"请在「节假日」表中补充 (official {year} make-up working days unknown; add them to the 节假日 sheet)"
+        )
 
     def is_working_day(self, d: dt.date) -> bool:
         if d in self.extra_workdays:

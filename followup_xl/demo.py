@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import example_office
 from .io.reader import read_book
-from .io.template import template_name, write_staff_workbook
 
 
 @dataclass
@@ -48,8 +47,10 @@ def step_templates(run: DemoRun) -> None:
 
     paths = write_templates(run.dir("0_空白模板"))
     run.written += paths
-    run.say(f"空白模板：{len(paths)} 个（.xlsx，及带校验按钮的 .xlsm）",
-            f"blank templates: {len(paths)} (.xlsx, and .xlsm with the Validate button)")
+    run.say(
+        f"空白模板：{len(paths)} 个（.xlsx，及带校验按钮的 .xlsm）",
+        f"blank templates: {len(paths)} (.xlsx, and .xlsm with the Validate button)",
+    )
 
 
 def step_staff_books(run: DemoRun) -> None:
@@ -62,8 +63,10 @@ def step_staff_books(run: DemoRun) -> None:
         total_c += len(b.customers)
         total_k += len(b.calls)
     run.staff_customer_rows = total_c
-    run.say(f"员工工作簿：{len(run.staff_books)} 本，读回客户 {total_c} 行、回访记录 {total_k} 条",
-            f"staff books: {len(run.staff_books)}, read back {total_c} customer rows and {total_k} calls")
+    run.say(
+        f"员工工作簿：{len(run.staff_books)} 本，读回客户 {total_c} 行、回访记录 {total_k} 条",
+        f"staff books: {len(run.staff_books)}, read back {total_c} customer rows and {total_k} calls",
+    )
 
 
 def step_validate(run: DemoRun) -> None:
@@ -76,8 +79,10 @@ def step_validate(run: DemoRun) -> None:
         errors += res["summary"]["errors"]
         warnings += res["summary"]["warnings"]
         run.written.append(out)
-    run.say(f"校验：{len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）",
-            f"validate: {len(run.staff_books)} books, {errors} errors, {warnings} warnings (annotated copies in 2_校验结果)")
+    run.say(
+        f"校验：{len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）",
+        f"validate: {len(run.staff_books)} books, {errors} errors, {warnings} warnings (annotated copies in 2_校验结果)",
+    )
 
 
 def step_merge(run: DemoRun) -> None:
@@ -90,10 +95,12 @@ def step_merge(run: DemoRun) -> None:
     run.written.append(out)
     rows, conflicts = run.staff_customer_rows, len(res["conflicts"])
     again = rows - res["customers"]
-    run.say(f"汇总总表：客户 {res['customers']} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
-            f"回访记录 {res['calls']} 条，冲突 {conflicts} 条（见 冲突 表）",
-            f"master: {res['customers']} customers (the staff books hold {rows} rows; {again} repeated rows of the "
-            f"same customer kept once), {res['calls']} calls, {conflicts} conflicts (see the 冲突 sheet)")
+    run.say(
+        f"汇总总表：客户 {res['customers']} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
+        f"回访记录 {res['calls']} 条，冲突 {conflicts} 条（见 冲突 表）",
+        f"master: {res['customers']} customers (the staff books hold {rows} rows; {again} repeated rows of the "
+        f"same customer kept once), {res['calls']} calls, {conflicts} conflicts (see the 冲突 sheet)",
+    )
 
 
 def step_schedule(run: DemoRun) -> None:
@@ -103,13 +110,15 @@ def step_schedule(run: DemoRun) -> None:
     out = run.path("5_排期", "回访排期表.xlsx")
     res = api.schedule(run.master or run.staff_books[0], as_of=run.as_of, out=out, lang=run.lang)
     run.written.append(out)
-    calls = len({(i["owner"], i["date"], i["customer_id"]) for i in res["items"]})   # the 汇总 合计
+    calls = len({(i["owner"], i["date"], i["customer_id"]) for i in res["items"]})  # the 汇总 合计
     customers = len({(i["owner"], i["customer_id"]) for i in res["items"]})
     missed = len(res["unscheduled"])
-    run.say(f"排期 {res['week_start']}–{res['week_end']}：已排回访 {calls} 次（客户 {customers} 位，"
-            f"回访事由 {len(res['items'])} 项），排不下 {missed} 项",
-            f"schedule {res['week_start']}–{res['week_end']}: {calls} calls planned ({customers} customers, "
-            f"{len(res['items'])} reasons), {missed} could not be scheduled")
+    run.say(
+        f"排期 {res['week_start']}–{res['week_end']}：已排回访 {calls} 次（客户 {customers} 位，"
+        f"回访事由 {len(res['items'])} 项），排不下 {missed} 项",
+        f"schedule {res['week_start']}–{res['week_end']}: {calls} calls planned ({customers} customers, "
+        f"{len(res['items'])} reasons), {missed} could not be scheduled",
+    )
 
 
 def step_weekly(run: DemoRun) -> None:
@@ -120,8 +129,10 @@ def step_weekly(run: DemoRun) -> None:
     w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang)
     run.written.append(out)
     calls = sum(r["calls"] for r in w["by_owner"])
-    run.say(f"周报 {w['week_start']}–{w['week_end']}：回访记录 {calls} 条，报送日 {w['report_day']}",
-            f"weekly {w['week_start']}–{w['week_end']}: {calls} calls, due {w['report_day']}")
+    run.say(
+        f"周报 {w['week_start']}–{w['week_end']}：回访记录 {calls} 条，报送日 {w['report_day']}",
+        f"weekly {w['week_start']}–{w['week_end']}: {calls} calls, due {w['report_day']}",
+    )
 
 
 def step_report(run: DemoRun) -> None:
@@ -134,10 +145,12 @@ def step_report(run: DemoRun) -> None:
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
     r = api.report(book, month, out=out, mask_phones=True, lang=run.lang)
     run.written.append(out)
-    run.say(f"月报 {month}：应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
-            f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表",
-            f"report {month}: planned {r['planned']}, done {r['done']} ({r['done_pct']}%), "
-            f"successful {r['successful']} ({r['successful_pct']}%), satisfaction {r['satisfaction_avg']}; with charts")
+    run.say(
+        f"月报 {month}：应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
+        f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表",
+        f"report {month}: planned {r['planned']}, done {r['done']} ({r['done_pct']}%), "
+        f"successful {r['successful']} ({r['successful_pct']}%), satisfaction {r['satisfaction_avg']}; with charts",
+    )
 
 
 def step_scores(run: DemoRun) -> None:
@@ -148,13 +161,19 @@ def step_scores(run: DemoRun) -> None:
     out = run.path("7_月报", f"电话回访员考核_{run.as_of.year}.xlsx")
     s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang)
     run.written.append(out)
-    best = max((p for p in s["staff"] if p["yearly_score"] is not None), key=lambda p: p["yearly_score"], default=None)
+    best = max(
+        (p for p in s["staff"] if p["yearly_score"] is not None),
+        key=lambda p: p["yearly_score"],
+        default=None,
+    )
     months = sorted({p["months_worked"] for p in s["staff"]})
     span = f"{months[0]}–{months[-1]}" if len(months) > 1 else f"{months[0] if months else 0}"
-    run.say(f"考核 {run.as_of.year}：{len(s['staff'])} 人，每人按有记录的整月考核 {span} 个月"
-            + (f"，最高年度分 {best['name']} {best['yearly_score']:.2f}" if best else ""),
-            f"scores {run.as_of.year}: {len(s['staff'])} people, each judged on {span} whole months with records"
-            + (f", best yearly score {best['name']} {best['yearly_score']:.2f}" if best else ""))
+    run.say(
+        f"考核 {run.as_of.year}：{len(s['staff'])} 人，每人按有记录的整月考核 {span} 个月"
+        + (f"，最高年度分 {best['name']} {best['yearly_score']:.2f}" if best else ""),
+        f"scores {run.as_of.year}: {len(s['staff'])} people, each judged on {span} whole months with records"
+        + (f", best yearly score {best['name']} {best['yearly_score']:.2f}" if best else ""),
+    )
 
 
 def step_due(run: DemoRun) -> None:
@@ -166,10 +185,12 @@ def step_due(run: DemoRun) -> None:
     run.written.append(out)
     n = result["counts"]
     total = len(result["items"])
-    run.say(f"待回访清单（{run.as_of}）：共 {total} 项，逾期 {n['overdue']}（须上报 {n['escalate']}），"
-            f"今天到期 {n['due']}，以后到期 {n['upcoming']}，逾期未办 {n['missed']}",
-            f"due list ({run.as_of}): {total} items, {n['overdue']} overdue ({n['escalate']} to escalate), "
-            f"{n['due']} due today, {n['upcoming']} upcoming, {n['missed']} missed")
+    run.say(
+        f"待回访清单（{run.as_of}）：共 {total} 项，逾期 {n['overdue']}（须上报 {n['escalate']}），"
+        f"今天到期 {n['due']}，以后到期 {n['upcoming']}，逾期未办 {n['missed']}",
+        f"due list ({run.as_of}): {total} items, {n['overdue']} overdue ({n['escalate']} to escalate), "
+        f"{n['due']} due today, {n['upcoming']} upcoming, {n['missed']} missed",
+    )
 
 
 def step_handover(run: DemoRun) -> None:
@@ -177,20 +198,42 @@ def step_handover(run: DemoRun) -> None:
     from . import api
 
     folder = run.dir("8_交接")
-    plan = api.handover(run.master, "杨磊", ["张伟", "王芳"], os.path.join(folder, "交接计划_杨磊.xlsx"),
-                        plan_only=True, as_of=run.as_of, by="赵刚", lang=run.lang)
-    result = api.handover(run.master, "杨磊", ["张伟", "王芳"], os.path.join(folder, "客户回访总表_交接后.xlsx"),
-                          as_of=run.as_of, by="赵刚", lang=run.lang)
+    plan = api.handover(
+        run.master,
+        "杨磊",
+        ["张伟", "王芳"],
+        os.path.join(folder, "交接计划_杨磊.xlsx"),
+        plan_only=True,
+        as_of=run.as_of,
+        by="赵刚",
+        lang=run.lang,
+    )
+    result = api.handover(
+        run.master,
+        "杨磊",
+        ["张伟", "王芳"],
+        os.path.join(folder, "客户回访总表_交接后.xlsx"),
+        as_of=run.as_of,
+        by="赵刚",
+        lang=run.lang,
+    )
     run.written += [plan["plan"], result["output"], result["record"]]
     run.master = result["output"]
-    got = "，".join(f'{r["receiver"]} {r["received"]} 位（A类 {r["A"]}）' for r in result["summary"])
-    got_en = ", ".join(f'{r["receiver"]} {r["received"]} (class A {r["A"]})' for r in result["summary"])
+    got = "，".join(
+        f"{r['receiver']} {r['received']} 位（A类 {r['A']}）" for r in result["summary"]
+    )
+    got_en = ", ".join(
+        f"{r['receiver']} {r['received']} (class A {r['A']})" for r in result["summary"]
+    )
     void = sum(r["废除"] for r in result["summary"])
     calls = result["calls"]
-    run.say(f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条，需电话告知 {calls} 位（座机）"
-            + (f"，已废除的 {void} 位不通知" if void else ""),
-            f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices, "
-            f"{calls} to inform by phone (landlines)" + (f", {void} void customers not notified" if void else ""))
+    run.say(
+        f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条，需电话告知 {calls} 位（座机）"
+        + (f"，已废除的 {void} 位不通知" if void else ""),
+        f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices, "
+        f"{calls} to inform by phone (landlines)"
+        + (f", {void} void customers not notified" if void else ""),
+    )
 
 
 def step_split(run: DemoRun) -> None:
@@ -199,8 +242,10 @@ def step_split(run: DemoRun) -> None:
 
     result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
     run.written += [b["path"] for b in result["books"]]
-    run.say(f"分发：{len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单",
-            f"split: {len(result['books'])} personal books, each with the person's customers, calls and due list")
+    run.say(
+        f"分发：{len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单",
+        f"split: {len(result['books'])} personal books, each with the person's customers, calls and due list",
+    )
 
 
 def _edit_cell(ws, key_header: str, key: str, header: str, value) -> None:
@@ -241,15 +286,31 @@ def step_second_week(run: DemoRun) -> None:
     result = api.merge([run.master, inbox], out, as_of=run.as_of, lang=lang)
     run.written += [book, out]
     run.master = out
-    run.say(f"第二周：张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：",
-            f"second week: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):")
+    run.say(
+        f"第二周：张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：",
+        f"second week: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):",
+    )
     for ch in result["changes"]:
-        run.say(f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
-                f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]")
+        run.say(
+            f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
+            f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]"
+        )
 
 
-STEPS: list[Callable[[DemoRun], None]] = [step_templates, step_staff_books, step_validate, step_merge, step_due, step_schedule, step_weekly, step_report, step_scores,
-                                          step_handover, step_split, step_second_week]
+STEPS: list[Callable[[DemoRun], None]] = [
+    step_templates,
+    step_staff_books,
+    step_validate,
+    step_merge,
+    step_due,
+    step_schedule,
+    step_weekly,
+    step_report,
+    step_scores,
+    step_handover,
+    step_split,
+    step_second_week,
+]
 
 
 def run_demo(out: str, lang: str = "zh", echo: Callable[[str], None] | None = None) -> DemoRun:

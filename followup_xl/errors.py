@@ -8,17 +8,25 @@ from __future__ import annotations
 
 # Exit codes shared by every command (documented in `followup-xl --help`).
 EXIT_OK = 0
-EXIT_FINDINGS = 1      # ran, but found errors / some inputs failed
-EXIT_UNREADABLE = 2    # an input could not be read at all
-EXIT_USAGE = 3         # bad option, output path, or policy
-EXIT_INTERNAL = 70     # a bug: please report it
+EXIT_FINDINGS = 1  # ran, but found errors / some inputs failed
+EXIT_UNREADABLE = 2  # an input could not be read at all
+EXIT_USAGE = 3  # bad option, output path, or policy
+EXIT_INTERNAL = 70  # a bug: please report it
 
 
 class FollowupError(Exception):
     exit_code = EXIT_UNREADABLE
 
-    def __init__(self, zh: str, en: str | None = None, *, path: str | None = None,
-                 sheet: str | None = None, cell: str | None = None, exit_code: int | None = None):
+    def __init__(
+        self,
+        zh: str,
+        en: str | None = None,
+        *,
+        path: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+        exit_code: int | None = None,
+    ):
         self.zh = zh
         self.en = en or zh
         self.path = path
@@ -38,8 +46,13 @@ class FollowupError(Exception):
         return f"{where}: {text}" if where else text
 
     def to_dict(self, lang: str = "zh") -> dict:
-        return {"error": self.message(lang), "file": self.path, "sheet": self.sheet,
-                "cell": self.cell, "exit_code": self.exit_code}
+        return {
+            "error": self.message(lang),
+            "file": self.path,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "exit_code": self.exit_code,
+        }
 
 
 class UnreadableWorkbook(FollowupError):

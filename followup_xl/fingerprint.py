@@ -55,14 +55,25 @@ class Mismatch:
 
     def message(self, lang: str = "zh") -> str:
         if lang == "en":
-            return (f"{self.file} › {self.sheet} › row {self.row} ({self.id or 'no id'}): the row no longer "
-                    f"matches its check code in {self.cell}; edited after the master was written?")
-        return (f"{self.file} › {self.sheet} › 第{self.row}行（{self.id or '无编号'}）：内容与校验码（{self.cell}）"
-                "不符，总表写出后可能被手工改过")
+            return (
+                f"{self.file} › {self.sheet} › row {self.row} ({self.id or 'no id'}): the row no longer "
+                f"matches its check code in {self.cell}; edited after the master was written?"
+            )
+        return (
+            f"{self.file} › {self.sheet} › 第{self.row}行（{self.id or '无编号'}）：内容与校验码（{self.cell}）"
+            "不符，总表写出后可能被手工改过"
+        )
 
     def to_dict(self, lang: str = "zh") -> dict:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row, "cell": self.cell, "kind": self.kind,
-                "id": self.id, "message": self.message(lang)}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "cell": self.cell,
+            "kind": self.kind,
+            "id": self.id,
+            "message": self.message(lang),
+        }
 
 
 def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
@@ -73,7 +84,7 @@ def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
         records = book.records(key)
         offset = 0
         for info in book.sheets.get(key, []):
-            recs = records[offset:offset + info.rows_read]
+            recs = records[offset : offset + info.rows_read]
             offset += info.rows_read
             if not info.fingerprints:
                 continue
@@ -83,7 +94,10 @@ def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
                     continue
                 checked += 1
                 if str(stored).strip().lower() != code(rec):
-                    rid = rec.customer_id if key == "customers" else (
-                        rec.record_id if key == "calls" else rec.event_id)
+                    rid = (
+                        rec.customer_id
+                        if key == "customers"
+                        else (rec.record_id if key == "calls" else rec.event_id)
+                    )
                     out.append(Mismatch(file, info.name, row, f"{col}{row}", key, rid or ""))
     return out, checked

@@ -31,7 +31,9 @@ SMS_FIELDS = ("customer", "contact", "old_owner", "new_owner", "new_phone")
 
 def natural_key(text: str | None) -> tuple:
     """K2 before K10: ids sort the way people read them."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p)
+    return tuple(
+        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text or "") if p
+    )
 
 
 def group_of(c: Customer) -> str:
@@ -46,12 +48,12 @@ class Move:
 
     customer_id: str
     name: str | None
-    group: str                  # A/B/C/未分类/废除
+    group: str  # A/B/C/未分类/废除
     receiver: str
     calls: int = 0
     events: int = 0
     open_items: int = 0
-    row: int | None = None      # Excel row in an edited plan workbook, for messages
+    row: int | None = None  # Excel row in an edited plan workbook, for messages
 
 
 @dataclass
@@ -59,7 +61,7 @@ class Plan:
     leaver: str
     receivers: list[str]
     moves: list[Move]
-    existing: dict[str, int]    # receiver → active customers they already had
+    existing: dict[str, int]  # receiver → active customers they already had
     date: dt.date
     by: str | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
@@ -76,8 +78,15 @@ class Plan:
         rows = []
         for r, got in self.received().items():
             active = sum(n for g, n in got.items() if g != "废除")
-            rows.append({"receiver": r, "before": self.existing.get(r, 0), **{g: got.get(g, 0) for g in GROUPS},
-                         "received": sum(got.values()), "after": self.existing.get(r, 0) + active})
+            rows.append(
+                {
+                    "receiver": r,
+                    "before": self.existing.get(r, 0),
+                    **{g: got.get(g, 0) for g in GROUPS},
+                    "received": sum(got.values()),
+                    "after": self.existing.get(r, 0) + active,
+                }
+            )
         return rows
 
 
@@ -100,33 +109,51 @@ def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
     if not receivers:
         raise UsageError("请用 --to 指定至少一位接收人", "give at least one receiver with --to")
     if leaver in receivers:
-        raise UsageError(f"{leaver} 既是离职人又是接收人", f"{leaver} is both the leaver and a receiver")
+        raise UsageError(
+            f"{leaver} 既是离职人又是接收人", f"{leaver} is both the leaver and a receiver"
+        )
     dupes = [r for r, n in Counter(receivers).items() if n > 1]
     if dupes:
-        raise UsageError(f"接收人重复：{'、'.join(dupes)}", f"receiver named twice: {', '.join(dupes)}")
+        raise UsageError(
+            f"接收人重复：{'、'.join(dupes)}", f"receiver named twice: {', '.join(dupes)}"
+        )
     staff = {_norm(s.name): s for s in book.staff if s.name}
     if staff:
         unknown = [r for r in receivers if r not in staff]
         if unknown:
-            raise UsageError(f"接收人不在人员表中：{'、'.join(unknown)}（人员表有：{'、'.join(staff)}）",
-                             f"receiver not in the staff sheet: {', '.join(unknown)} (staff: {', '.join(staff)})")
+            raise UsageError(
+                f"接收人不在人员表中：{'、'.join(unknown)}（人员表有：{'、'.join(staff)}）",
+                f"receiver not in the staff sheet: {', '.join(unknown)} (staff: {', '.join(staff)})",
+            )
         gone = [r for r in receivers if staff[r].has_left]
         if gone:
-            raise UsageError(f"接收人已离职：{'、'.join(gone)}", f"receiver has left: {', '.join(gone)}")
+            raise UsageError(
+                f"接收人已离职：{'、'.join(gone)}", f"receiver has left: {', '.join(gone)}"
+            )
     if not customers_of(book, leaver):
         owners = sorted({_norm(c.owner) for c in book.customers if _norm(c.owner)})
-        raise UsageError(f"{leaver} 名下没有客户（负责人有：{'、'.join(owners)}）",
-                         f"{leaver} owns no customers (owners: {', '.join(owners)})")
+        raise UsageError(
+            f"{leaver} 名下没有客户（负责人有：{'、'.join(owners)}）",
+            f"{leaver} owns no customers (owners: {', '.join(owners)})",
+        )
 
 
 def _counts(book: Book) -> tuple[Counter, Counter]:
     """customer id → calls, → events (history that travels with the customer)."""
-    return (Counter(k.customer_id for k in book.calls if k.customer_id),
-            Counter(e.customer_id for e in book.events if e.customer_id))
+    return (
+        Counter(k.customer_id for k in book.calls if k.customer_id),
+        Counter(e.customer_id for e in book.events if e.customer_id),
+    )
 
 
-def make_plan(book: Book, leaver: str, receivers: list[str], date: dt.date, by: str | None = None,
-              open_items: dict[str, int] | None = None) -> Plan:
+def make_plan(
+    book: Book,
+    leaver: str,
+    receivers: list[str],
+    date: dt.date,
+    by: str | None = None,
+    open_items: dict[str, int] | None = None,
+) -> Plan:
     """The fair, deterministic plan (see the module docstring for the rule)."""
     leaver, receivers = _norm(leaver), [_norm(r) for r in receivers]
     check_people(book, leaver, receivers)
@@ -143,15 +170,27 @@ def make_plan(book: Book, leaver: str, receivers: list[str], date: dt.date, by: 
     to = assign({g: [c.customer_id for c in cs] for g, cs in by_group.items()}, receivers, existing)
     calls, events = _counts(book)
     open_items = open_items or {}
-    moves = [Move(c.customer_id, c.name, g, to[c.customer_id], calls.get(c.customer_id, 0),
-                  events.get(c.customer_id, 0), open_items.get(c.customer_id, 0))
-             for g in GROUPS for c in by_group[g]]
+    moves = [
+        Move(
+            c.customer_id,
+            c.name,
+            g,
+            to[c.customer_id],
+            calls.get(c.customer_id, 0),
+            events.get(c.customer_id, 0),
+            open_items.get(c.customer_id, 0),
+        )
+        for g in GROUPS
+        for c in by_group[g]
+    ]
     plan = Plan(leaver, receivers, moves, existing, date, by)
     plan.warnings = _plan_warnings(book, plan)
     return plan
 
 
-def assign(groups: dict[str, list[str]], receivers: list[str], existing: dict[str, int]) -> dict[str, str]:
+def assign(
+    groups: dict[str, list[str]], receivers: list[str], existing: dict[str, int]
+) -> dict[str, str]:
     """customer id → receiver, in two steps.
 
     How many: customers go one at a time to whoever has the fewest (existing
@@ -191,20 +230,36 @@ def assign(groups: dict[str, list[str]], receivers: list[str], existing: dict[st
 
 def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
     phones = {_norm(s.name): s.phone for s in book.staff}
-    out = [(f"{r} 在人员表中没有联系电话，短信里的新联系电话将为空",
-            f"{r} has no phone in the staff sheet: the texts will give no new phone number")
-           for r in plan.receivers if not phones.get(r)]
+    out = [
+        (
+            f"{r} 在人员表中没有联系电话，短信里的新联系电话将为空",
+            f"{r} has no phone in the staff sheet: the texts will give no new phone number",
+        )
+        for r in plan.receivers
+        if not phones.get(r)
+    ]
     no_id = sum(1 for c in customers_of(book, plan.leaver) if not c.customer_id)
     if no_id:
-        out.append((f"{plan.leaver} 名下有 {no_id} 位客户没有客户编号，无法交接，请先补填编号",
-                    f"{no_id} of {plan.leaver}'s customers have no customer id and cannot be handed over"))
+        out.append(
+            (
+                f"{plan.leaver} 名下有 {no_id} 位客户没有客户编号，无法交接，请先补填编号",
+                f"{no_id} of {plan.leaver}'s customers have no customer id and cannot be handed over",
+            )
+        )
     return out
 
 
-def check_plan(book: Book, plan: Plan, where: str | None = None, sheet: str | None = None,
-               receiver_col: str = "J", id_col: str = "A") -> None:
+def check_plan(
+    book: Book,
+    plan: Plan,
+    where: str | None = None,
+    sheet: str | None = None,
+    receiver_col: str = "J",
+    id_col: str = "A",
+) -> None:
     """An edited plan must still name every customer of the leaver exactly once, each to a
     receiver allowed by the plan. The first problem is raised with the plan cell."""
+
     def fail(zh, en, m: Move | None, col: str):
         cell = f"{col}{m.row}" if m is not None and m.row else None
         raise FollowupError(zh, en, path=where, sheet=sheet, cell=cell, exit_code=3)
@@ -217,30 +272,54 @@ def check_plan(book: Book, plan: Plan, where: str | None = None, sheet: str | No
         if not m.customer_id:
             fail("客户编号为空", "customer id is blank", m, id_col)
         if m.customer_id in seen:
-            fail(f"客户 {m.customer_id} 在计划中出现了两次（另见第 {seen[m.customer_id].row} 行）",
-                 f"customer {m.customer_id} is in the plan twice (see also row {seen[m.customer_id].row})", m, id_col)
+            fail(
+                f"客户 {m.customer_id} 在计划中出现了两次（另见第 {seen[m.customer_id].row} 行）",
+                f"customer {m.customer_id} is in the plan twice (see also row {seen[m.customer_id].row})",
+                m,
+                id_col,
+            )
         seen[m.customer_id] = m
         if m.customer_id not in mine:
-            fail(f"客户 {m.customer_id} 不是 {plan.leaver} 名下的客户（计划可能已过时，请重新生成）",
-                 f"customer {m.customer_id} is not {plan.leaver}'s (the plan may be stale; make it again)", m, id_col)
+            fail(
+                f"客户 {m.customer_id} 不是 {plan.leaver} 名下的客户（计划可能已过时，请重新生成）",
+                f"customer {m.customer_id} is not {plan.leaver}'s (the plan may be stale; make it again)",
+                m,
+                id_col,
+            )
         if not m.receiver:
-            fail(f"客户 {m.customer_id} 没有填写新负责人", f"customer {m.customer_id} has no receiver", m, receiver_col)
+            fail(
+                f"客户 {m.customer_id} 没有填写新负责人",
+                f"customer {m.customer_id} has no receiver",
+                m,
+                receiver_col,
+            )
         if m.receiver not in plan.receivers:
-            fail(f"新负责人「{m.receiver}」不是本次的接收人（可选：{'、'.join(plan.receivers)}）",
-                 f"receiver {m.receiver!r} is not one of this hand-over's receivers ({', '.join(plan.receivers)})",
-                 m, receiver_col)
+            fail(
+                f"新负责人「{m.receiver}」不是本次的接收人（可选：{'、'.join(plan.receivers)}）",
+                f"receiver {m.receiver!r} is not one of this hand-over's receivers ({', '.join(plan.receivers)})",
+                m,
+                receiver_col,
+            )
     missing = sorted(mine - set(seen), key=natural_key)
     if missing:
-        fail(f"计划里缺少 {plan.leaver} 的客户：{'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}",
-             f"the plan leaves out {plan.leaver}'s customers: {', '.join(missing[:10])}", None, id_col)
+        fail(
+            f"计划里缺少 {plan.leaver} 的客户：{'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}",
+            f"the plan leaves out {plan.leaver}'s customers: {', '.join(missing[:10])}",
+            None,
+            id_col,
+        )
 
 
 def apply_plan(book: Book, plan: Plan) -> Book:
     """A new Book: the moved customers' owner set to their receiver, events the leaver owned
     follow their customer, the leaver marked 离职 in 人员. Nothing else changes."""
     to = {m.customer_id: m.receiver for m in plan.moves}
-    customers = [c.model_copy(update={"owner": to[c.customer_id]})
-                 if _norm(c.owner) == plan.leaver and c.customer_id in to else c for c in book.customers]
+    customers = [
+        c.model_copy(update={"owner": to[c.customer_id]})
+        if _norm(c.owner) == plan.leaver and c.customer_id in to
+        else c
+        for c in book.customers
+    ]
     owner_now = {}
     for c in customers:
         owner_now.setdefault(c.customer_id, _norm(c.owner))
@@ -251,7 +330,12 @@ def apply_plan(book: Book, plan: Plan) -> Book:
             if new and new != plan.leaver:
                 e = e.model_copy(update={"owner": new})
         events.append(e)
-    return replace(book, customers=customers, events=events, staff=_mark_left(book.staff, plan.leaver, plan.date))
+    return replace(
+        book,
+        customers=customers,
+        events=events,
+        staff=_mark_left(book.staff, plan.leaver, plan.date),
+    )
 
 
 def _mark_left(staff: list[Staff], person: str, date: dt.date) -> list[Staff]:
@@ -268,35 +352,66 @@ def _mark_left(staff: list[Staff], person: str, date: dt.date) -> list[Staff]:
 
 def log_rows(plan: Plan) -> list[dict]:
     """The 交接记录 lines: who moved where, when, by whom."""
-    return [{"date": plan.date, "customer_id": m.customer_id, "name": m.name, "group": m.group,
-             "from": plan.leaver, "to": m.receiver, "calls": m.calls, "events": m.events,
-             "open_items": m.open_items, "by": plan.by} for m in plan.moves]
+    return [
+        {
+            "date": plan.date,
+            "customer_id": m.customer_id,
+            "name": m.name,
+            "group": m.group,
+            "from": plan.leaver,
+            "to": m.receiver,
+            "calls": m.calls,
+            "events": m.events,
+            "open_items": m.open_items,
+            "by": plan.by,
+        }
+        for m in plan.moves
+    ]
 
 
 def check_template(template: str) -> None:
     """Refuse an SMS template with a placeholder we cannot fill, before anything is written."""
     try:
-        fields = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template) if f is not None]
+        fields = [
+            (f, spec, conv)
+            for _, f, spec, conv in string.Formatter().parse(template)
+            if f is not None
+        ]
     except ValueError as exc:
-        raise UsageError(f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}")
+        raise UsageError(
+            f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}"
+        )
     # Only plain {field}: a width such as {customer:>300000000} would build gigabytes of text.
-    fancy = [f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}" for f, spec, conv in fields
-             if spec or conv]
+    fancy = [
+        f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+        for f, spec, conv in fields
+        if spec or conv
+    ]
     if fancy:
-        raise UsageError(f"交接短信模板只能用简单的占位符（如 {{customer}}），不能带格式：{'、'.join(fancy)}",
-                         f"the hand-over SMS template allows only plain placeholders such as {{customer}}, "
-                         f"not formats: {', '.join(fancy)}")
+        raise UsageError(
+            f"交接短信模板只能用简单的占位符（如 {{customer}}），不能带格式：{'、'.join(fancy)}",
+            f"the hand-over SMS template allows only plain placeholders such as {{customer}}, "
+            f"not formats: {', '.join(fancy)}",
+        )
     names = [f for f, _, _ in fields]
     unknown = [n for n in names if n not in SMS_FIELDS]
     if unknown:
-        raise UsageError(f"交接短信模板里有未知的占位符：{'、'.join('{' + n + '}' for n in unknown)}"
-                         f"（可用 {' '.join('{' + n + '}' for n in SMS_FIELDS)}）",
-                         f"unknown placeholder(s) in the hand-over SMS template: {', '.join(unknown)}")
+        raise UsageError(
+            f"交接短信模板里有未知的占位符：{'、'.join('{' + n + '}' for n in unknown)}"
+            f"（可用 {' '.join('{' + n + '}' for n in SMS_FIELDS)}）",
+            f"unknown placeholder(s) in the hand-over SMS template: {', '.join(unknown)}",
+        )
 
 
 def manager_of(book: Book) -> str | None:
     """Who carries out a hand-over when --by is not given: the one 公司经理 still working in 人员."""
-    managers = sorted({_norm(s.name) for s in book.staff if s.role == "公司经理" and not s.has_left and _norm(s.name)})
+    managers = sorted(
+        {
+            _norm(s.name)
+            for s in book.staff
+            if s.role == "公司经理" and not s.has_left and _norm(s.name)
+        }
+    )
     return managers[0] if len(managers) == 1 else None
 
 
@@ -317,15 +432,34 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
             continue
         receiver = people.get(m.receiver)
         new_phone = receiver.phone if receiver and receiver.phone else ""
-        text = policy.sms_template.format(customer=c.name or c.contact or "客户", contact=c.contact or c.name or "客户",
-                                          old_owner=plan.leaver, new_owner=m.receiver, new_phone=new_phone)
+        text = policy.sms_template.format(
+            customer=c.name or c.contact or "客户",
+            contact=c.contact or c.name or "客户",
+            old_owner=plan.leaver,
+            new_owner=m.receiver,
+            new_phone=new_phone,
+        )
         kind = phone_kind(c.phone) if c.phone else None
-        why = (None if kind == "mobile" else
-               ("座机，不能接收短信", "a landline cannot receive SMS") if kind == "landline" else
-               ("电话缺失或无法识别，请先核实", "phone missing or unreadable: check it first"))
-        out.append({"customer_id": c.customer_id, "customer": c.name, "contact": c.contact,
-                    "phone": c.phone or c.bad.get("phone"), "phone_ok": bool(c.phone),
-                    "new_owner": m.receiver, "new_phone": new_phone, "text": text,
-                    "channel": "sms" if kind == "mobile" else "call",
-                    "why": why[0] if why else "", "why_en": why[1] if why else ""})
+        why = (
+            None
+            if kind == "mobile"
+            else ("座机，不能接收短信", "a landline cannot receive SMS")
+            if kind == "landline"
+            else ("电话缺失或无法识别，请先核实", "phone missing or unreadable: check it first")
+        )
+        out.append(
+            {
+                "customer_id": c.customer_id,
+                "customer": c.name,
+                "contact": c.contact,
+                "phone": c.phone or c.bad.get("phone"),
+                "phone_ok": bool(c.phone),
+                "new_owner": m.receiver,
+                "new_phone": new_phone,
+                "text": text,
+                "channel": "sms" if kind == "mobile" else "call",
+                "why": why[0] if why else "",
+                "why_en": why[1] if why else "",
+            }
+        )
     return out

@@ -22,33 +22,71 @@ from .models import Book, Call, Customer, Source
 from .normalize import Unreadable, parser_for
 
 HEADER_ROWS = 30
-CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 # "the call itself": a repeated column named only as a call holds its date, or its notes
-CALL_WORDS = {"回访", "回访情况", "回访记录", "跟进", "跟进情况", "跟进记录", "联系", "联系记录", "call", "followup"}
+CALL_WORDS = {
+    "回访",
+    "回访情况",
+    "回访记录",
+    "跟进",
+    "跟进情况",
+    "跟进记录",
+    "联系",
+    "联系记录",
+    "call",
+    "followup",
+}
 _ORDINAL_RE = re.compile(r"^第([一二两三四五六七八九十\d]{1,3})次(.*)$")
 _TRAILING_RE = re.compile(r"^(.*?)[\s_\-#(（]*(\d{1,2})[)）]?$")
-_PHONE_IN_TEXT_RE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)")
-_MONTH_SHEET_RE = re.compile(r"^(?:(\d{4})\s*[年\-./_]\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月?(?:份)?(?:回访.*)?$")
-_LEADING_DATE_RE = re.compile(r"^\s*((?:\d{4}[年\-./])?\d{1,2}[月\-./]\d{1,2}日?)[\s,，:：、]*(.*)$", re.S)
-METHOD_WORDS = (("上门", "上门"), ("拜访", "上门"), ("微信", "微信"), ("短信", "短信"), ("邮件", "邮件"), ("电话", "电话"))
+_PHONE_IN_TEXT_RE = re.compile(
+    r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)"
+)
+_MONTH_SHEET_RE = re.compile(
+    r"^(?:(\d{4})\s*[年\-./_]\s*)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月?(?:份)?(?:回访.*)?$"
+)
+_LEADING_DATE_RE = re.compile(
+    r"^\s*((?:\d{4}[年\-./])?\d{1,2}[月\-./]\d{1,2}日?)[\s,，:：、]*(.*)$", re.S
+)
+METHOD_WORDS = (
+    ("上门", "上门"),
+    ("拜访", "上门"),
+    ("微信", "微信"),
+    ("短信", "短信"),
+    ("邮件", "邮件"),
+    ("电话", "电话"),
+)
 
 
 @dataclass
 class Defaults:
     """What a tracker rarely records, filled in and counted (``assumed`` in the answer)."""
 
-    owner: str | None = None         # --owner: customers without a 负责人, calls without a 回访人
-    method: str = "电话"               # unless the call's notes say 上门/微信/短信/邮件
+    owner: str | None = None  # --owner: customers without a 负责人, calls without a 回访人
+    method: str = "电话"  # unless the call's notes say 上门/微信/短信/邮件
     call_type: str = "例行"
 
 
 @dataclass
 class Imported:
     book: Book
-    mapped: dict[str, str] = field(default_factory=dict)         # source header → "customers.phone"
+    mapped: dict[str, str] = field(default_factory=dict)  # source header → "customers.phone"
     unmapped: list[str] = field(default_factory=list)
-    skipped: list[dict] = field(default_factory=list)            # {sheet, row, reason}
-    layouts: dict[str, str] = field(default_factory=dict)        # sheet → taken | wide | calls | month | customers
+    skipped: list[dict] = field(default_factory=list)  # {sheet, row, reason}
+    layouts: dict[str, str] = field(
+        default_factory=dict
+    )  # sheet → taken | wide | calls | month | customers
     assumed: dict[str, int] = field(default_factory=dict)
 
 
@@ -82,7 +120,10 @@ class Mapper:
     """Header → (sheet key, field key), from our names and aliases plus the office's --map file."""
 
     def __init__(self, extra: dict[str, str] | None = None):
-        self.index = {k: schema.header_index(s) for k, s in (("customers", schema.CUSTOMERS), ("calls", schema.CALLS))}
+        self.index = {
+            k: schema.header_index(s)
+            for k, s in (("customers", schema.CUSTOMERS), ("calls", schema.CALLS))
+        }
         self.user: dict[str, tuple[str, str] | None] = {}
         for header, target in (extra or {}).items():
             self.user[schema.fold(header)] = resolve_field(target)
@@ -101,14 +142,16 @@ class Mapper:
     def call_part(self, rest: str) -> str | None:
         """The field of a repeated call column's base name ('回访日期' → call_date, '回访' → 'call')."""
         h = schema.fold(rest)
-        if h in self.user and self.user[h]:
+        if self.user.get(h):
             return self.user[h][1]
         if h in CALL_WORDS:
             return "call"
         key = self.index["calls"].get(h)
         if key in schema.CALLS.keys and key not in ("customer_id", "record_id"):
             return key
-        if h.startswith("回访") or h.startswith("跟进"):   # 回访日期/回访时间/回访方式… by their tail
+        if h.startswith("回访") or h.startswith(
+            "跟进"
+        ):  # 回访日期/回访时间/回访方式… by their tail
             key = self.index["calls"].get(h[2:]) or self.index["calls"].get("回访" + h[2:])
             if key in schema.CALLS.keys:
                 return key
@@ -145,7 +188,7 @@ def split_name_phone(text: str) -> tuple[str, str] | None:
     m = _PHONE_IN_TEXT_RE.search(text)
     if not m:
         return None
-    name = (text[:m.start()] + " " + text[m.end():]).strip(" \t/|,，;；:：-—()（）[]【】")
+    name = (text[: m.start()] + " " + text[m.end() :]).strip(" \t/|,，;；:：-—()（）[]【】")
     name = re.sub(r"\s*[/|,，;；:：]\s*$", "", name).strip()
     return (name, m.group(0).strip()) if name else None
 
@@ -164,7 +207,7 @@ def month_of_sheet(name: str, default_year: int) -> tuple[int, int] | None:
 class _Columns:
     customer: dict[str, int] = field(default_factory=dict)
     call: dict[str, int] = field(default_factory=dict)
-    groups: dict[int, dict[str, int]] = field(default_factory=dict)    # n → {field: col}
+    groups: dict[int, dict[str, int]] = field(default_factory=dict)  # n → {field: col}
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -178,7 +221,7 @@ def _classify(header: list, mapper: Mapper, result: Imported, prefer: str) -> _C
         part = mapper.call_part(rep[1]) if rep else None
         target = mapper.field(text, prefer)
         if schema.fold(text) in mapper.user and target is None:
-            continue                                  # the office said: ignore this column
+            continue  # the office said: ignore this column
         if rep and part and (target is None or target[0] == "calls"):
             cols.groups.setdefault(rep[0], {}).setdefault(part, j)
             result.mapped[text] = f"calls.{'call_date' if part == 'call' else part}"
@@ -232,8 +275,14 @@ def _blank(row: list) -> bool:
 
 
 class Importer:
-    def __init__(self, mapper: Mapper, defaults: Defaults, label: str, epoch_1904: bool = False,
-                 default_year: int | None = None):
+    def __init__(
+        self,
+        mapper: Mapper,
+        defaults: Defaults,
+        label: str,
+        epoch_1904: bool = False,
+        default_year: int | None = None,
+    ):
         self.mapper, self.defaults, self.label = mapper, defaults, label
         self.parse = _Parse(epoch_1904)
         self.default_year = default_year or dt.date.today().year
@@ -259,11 +308,15 @@ class Importer:
 
     def take_book(self, book: Book) -> None:
         """Sheets the reader recognised, as they are."""
-        for i, c in enumerate(book.customers):   # a list without numbers: numbered, so calls can name them
+        for i, c in enumerate(
+            book.customers
+        ):  # a list without numbers: numbered, so calls can name them
             if not c.customer_id and "customer_id" not in c.bad and c.name:
                 cid = self.ids_by_name.get(schema.fold(c.name)) or self._new_customer_id()
                 values = {k: getattr(c, k) for k in c.SHEET.keys if getattr(c, k) is not None}
-                book.customers[i] = c = Customer.build(c.src, c.bad, c.extra, {**values, "customer_id": cid})
+                book.customers[i] = c = Customer.build(
+                    c.src, c.bad, c.extra, {**values, "customer_id": cid}
+                )
                 self._assume("customers.customer_id")
             self.known_ids.add(c.customer_id)
         for key in ("customers", "calls", "events", "staff", "rules", "holidays"):
@@ -293,7 +346,9 @@ class Importer:
         month = month_of_sheet(name, self.default_year)
         cols = _classify(rows[h], self.mapper, self.result, "calls" if month else "customers")
         if cols.groups or (cols.customer and not {"call_date", "content"} & set(cols.call)):
-            self._calls_are_own_columns(rows[h], cols)   # a 序号 beside customers is no call's record number
+            self._calls_are_own_columns(
+                rows[h], cols
+            )  # a 序号 beside customers is no call's record number
         if cols.groups:
             self.result.layouts[name] = "wide"
         elif cols.call and ("call_date" in cols.call or "content" in cols.call):
@@ -333,22 +388,40 @@ class Importer:
         if cols.groups:
             made = 0
             for n in sorted(cols.groups):
-                made += self._call(sheet, excel_row, row, cols.groups[n], {}, customer_id, src, month, f"第{n}次")
+                made += self._call(
+                    sheet, excel_row, row, cols.groups[n], {}, customer_id, src, month, f"第{n}次"
+                )
             if not made and not cols.customer:
                 self._skip(sheet, excel_row, "这一行没有回访内容")
         elif cols.call:
-            if not self._call(sheet, excel_row, row, cols.call, cols.extra if not cols.customer else {},
-                              customer_id, src, month, ""):
+            if not self._call(
+                sheet,
+                excel_row,
+                row,
+                cols.call,
+                cols.extra if not cols.customer else {},
+                customer_id,
+                src,
+                month,
+                "",
+            ):
                 self._skip(sheet, excel_row, "这一行没有回访日期也没有回访内容")
 
-    def _customer(self, sheet: str, excel_row: int, row: list, cols: _Columns, src: Source) -> str | None:
+    def _customer(
+        self, sheet: str, excel_row: int, row: list, cols: _Columns, src: Source
+    ) -> str | None:
         raw = {k: self._cell(row, j) for k, j in cols.customer.items()}
         name = raw.get("name")
         if isinstance(name, str) and not raw.get("phone") and (split := split_name_phone(name)):
             raw["name"], raw["phone"] = split
             self._assume("customers.name+phone split")
         if not any(v not in ("", None) for v in raw.values()):
-            self._skip(sheet, excel_row, "没有客户名称或编号" + ("，这一行的回访无法归属" if cols.groups or cols.call else ""))
+            self._skip(
+                sheet,
+                excel_row,
+                "没有客户名称或编号"
+                + ("，这一行的回访无法归属" if cols.groups or cols.call else ""),
+            )
             return None
         values, bad = {}, {}
         for k, v in raw.items():
@@ -363,19 +436,31 @@ class Importer:
         ext = {h: v for h, j in cols.extra.items() if (v := self._cell(row, j)) not in ("", None)}
         cid = values.get("customer_id")
         if (cols.groups or cols.call) and cid in self.known_ids:
-            return cid               # a customer named again beside its calls: the calls are its own
+            return cid  # a customer named again beside its calls: the calls are its own
         self.known_ids.add(cid)
         self.result.book.customers.append(Customer.build(src, bad, ext, values))
         if values.get("name"):
             self.ids_by_name.setdefault(schema.fold(values["name"]), cid)
         return cid
 
-    def _call(self, sheet: str, excel_row: int, row: list, fields: dict[str, int], extra_cols: dict[str, int],
-              customer_id: str | None, src: Source, month, which: str) -> int:
+    def _call(
+        self,
+        sheet: str,
+        excel_row: int,
+        row: list,
+        fields: dict[str, int],
+        extra_cols: dict[str, int],
+        customer_id: str | None,
+        src: Source,
+        month,
+        which: str,
+    ) -> int:
         raw = {k: self._cell(row, j) for k, j in fields.items()}
         call = raw.pop("call", None)
         if call not in ("", None):
-            if isinstance(call, (dt.date, dt.datetime)) or (isinstance(call, (int, float)) and not isinstance(call, bool)):
+            if isinstance(call, (dt.date, dt.datetime)) or (
+                isinstance(call, (int, float)) and not isinstance(call, bool)
+            ):
                 raw.setdefault("call_date", call)
             elif isinstance(call, str) and (m := _LEADING_DATE_RE.match(call)):
                 raw.setdefault("call_date", m.group(1))
@@ -386,30 +471,55 @@ class Importer:
         if not any(v not in ("", None) for v in raw.values()):
             return 0
         values, bad = {}, {}
-        if month and isinstance(raw.get("call_date"), (int, float)) and not isinstance(raw["call_date"], bool) \
-                and 1 <= raw["call_date"] <= 31:
-            raw["call_date"] = f"{month[0]}-{month[1]:02d}-{int(raw['call_date']):02d}"     # a day of the sheet's month
-        elif month and isinstance(raw.get("call_date"), str) and re.fullmatch(r"\d{1,2}日?", raw["call_date"]):
+        if (
+            month
+            and isinstance(raw.get("call_date"), (int, float))
+            and not isinstance(raw["call_date"], bool)
+            and 1 <= raw["call_date"] <= 31
+        ):
+            raw["call_date"] = (
+                f"{month[0]}-{month[1]:02d}-{int(raw['call_date']):02d}"  # a day of the sheet's month
+            )
+        elif (
+            month
+            and isinstance(raw.get("call_date"), str)
+            and re.fullmatch(r"\d{1,2}日?", raw["call_date"])
+        ):
             raw["call_date"] = f"{month[0]}-{month[1]:02d}-{int(raw['call_date'].rstrip('日')):02d}"
-        elif isinstance(raw.get("call_date"), str) and re.fullmatch(r"\d{1,2}[月\-./]\d{1,2}日?", raw["call_date"]):
+        elif isinstance(raw.get("call_date"), str) and re.fullmatch(
+            r"\d{1,2}[月\-./]\d{1,2}日?", raw["call_date"]
+        ):
             year = month[0] if month else self.default_year
-            raw["call_date"] = f"{year}年{raw['call_date'].replace('-', '月').replace('.', '月').replace('/', '月')}"
+            raw["call_date"] = (
+                f"{year}年{raw['call_date'].replace('-', '月').replace('.', '月').replace('/', '月')}"
+            )
         for k, v in raw.items():
             _put(values, bad, schema.CALLS, k, v, self.parse)
         customer_id = customer_id or values.get("customer_id")
         if not customer_id:
-            self._skip(sheet, excel_row, f"{which}回访找不到所属客户（没有客户编号，客户名称也对不上）")
+            self._skip(
+                sheet, excel_row, f"{which}回访找不到所属客户（没有客户编号，客户名称也对不上）"
+            )
             return 0
         values["customer_id"] = customer_id
         content = values.get("content") or ""
         if not values.get("method") and "method" not in bad:
-            values["method"] = next((m for w, m in METHOD_WORDS if w in content), self.defaults.method)
+            values["method"] = next(
+                (m for w, m in METHOD_WORDS if w in content), self.defaults.method
+            )
             self._assume("calls.method")
         if not values.get("call_type") and "call_type" not in bad:
             values["call_type"] = self.defaults.call_type
             self._assume("calls.call_type")
         if not values.get("caller") and "caller" not in bad:
-            owner = next((c.owner for c in reversed(self.result.book.customers) if c.customer_id == customer_id), None)
+            owner = next(
+                (
+                    c.owner
+                    for c in reversed(self.result.book.customers)
+                    if c.customer_id == customer_id
+                ),
+                None,
+            )
             if owner or self.defaults.owner:
                 values["caller"] = owner or self.defaults.owner
                 self._assume("calls.caller")

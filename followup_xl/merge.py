@@ -34,7 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Book, Call, Customer, Event, Record
+from .models import Book, Call, Customer, Record
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
 EVENT_KEY = ("customer_id", "event_type", "event_date", "description")
@@ -44,33 +44,46 @@ SHEET_OF = {v: k for k, v in KIND.items()}
 
 @dataclass
 class Conflict:
-    kind: str                 # customer_id | phone | call_id | event_id | not_owner
+    kind: str  # customer_id | phone | call_id | event_id | not_owner
     customer_id: str
     sources: list[str]
     kept: str
     why: str
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "customer_id": self.customer_id, "sources": self.sources, "kept": self.kept,
-                "why": self.why}
+        return {
+            "kind": self.kind,
+            "customer_id": self.customer_id,
+            "sources": self.sources,
+            "kept": self.kept,
+            "why": self.why,
+        }
 
 
 @dataclass
 class Change:
     """One field of one record changed (or proposed, or a row gone from its book)."""
 
-    kind: str                 # customer | call | event
+    kind: str  # customer | call | event
     id: str
-    field: str                # the column header ("" for a whole row)
+    field: str  # the column header ("" for a whole row)
     old: Any
     new: Any
-    source: str               # book › sheet › row
-    who: str                  # the book's owner
-    status: str               # applied | pending | approved | refused | deleted | added
+    source: str  # book › sheet › row
+    who: str  # the book's owner
+    status: str  # applied | pending | approved | refused | deleted | added
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "id": self.id, "field": self.field, "old": plain(self.old),
-                "new": plain(self.new), "source": self.source, "who": self.who, "status": self.status}
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "field": self.field,
+            "old": plain(self.old),
+            "new": plain(self.new),
+            "source": self.source,
+            "who": self.who,
+            "status": self.status,
+        }
 
     def key(self) -> tuple:
         return (self.kind, self.id, self.field, text(self.old), text(self.new))
@@ -81,10 +94,12 @@ class MergeResult:
     book: Book
     conflicts: list[Conflict] = field(default_factory=list)
     duplicates_dropped: int = 0
-    added: dict[str, dict[str, int]] = field(default_factory=dict)   # input label → rows new to the master
-    changes: list[Change] = field(default_factory=list)              # this run's
-    pending: list[Change] = field(default_factory=list)              # all edits waiting for approval
-    notes: list[tuple[str, str]] = field(default_factory=list)       # (zh, en) one line each
+    added: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # input label → rows new to the master
+    changes: list[Change] = field(default_factory=list)  # this run's
+    pending: list[Change] = field(default_factory=list)  # all edits waiting for approval
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) one line each
 
 
 def plain(v: Any) -> Any:
@@ -119,7 +134,10 @@ def _content(r: Record, keys) -> tuple:
 
 
 def _details(c: Record) -> tuple:
-    return tuple(c.raw(k) for k in c.SHEET.keys) + (tuple(sorted((k, text(v)) for k, v in c.extra.items())),)
+    return (
+        *tuple(c.raw(k) for k in c.SHEET.keys),
+        tuple(sorted((k, text(v)) for k, v in c.extra.items())),
+    )
 
 
 def book_owner(book: Book) -> str | None:
@@ -127,7 +145,9 @@ def book_owner(book: Book) -> str | None:
     (else its main caller). A tie is nobody: a book cannot claim a colleague by adding their rows."""
     owners = Counter((c.owner or "").strip() for c in book.customers if c.owner and c.owner.strip())
     if not owners:
-        owners = Counter((k.caller or "").strip() for k in book.calls if k.caller and k.caller.strip())
+        owners = Counter(
+            (k.caller or "").strip() for k in book.calls if k.caller and k.caller.strip()
+        )
     top = owners.most_common(2)
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
         return None
@@ -146,7 +166,10 @@ def label_id(key: str, r: Record) -> str:
     if key == "customers":
         return r.customer_id or ""
     rid = r.record_id if key == "calls" else r.event_id
-    return rid or f"{r.customer_id or ''} {text(getattr(r, 'call_date' if key == 'calls' else 'event_date'))}".strip()
+    return (
+        rid
+        or f"{r.customer_id or ''} {text(getattr(r, 'call_date' if key == 'calls' else 'event_date'))}".strip()
+    )
 
 
 def masks(old: Any, new: Any) -> bool:
@@ -155,6 +178,7 @@ def masks(old: Any, new: Any) -> bool:
 
 
 # --- the first merge: a union of books ------------------------------------------------------------
+
 
 def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict]:
     """Records of several books (masters, or the staff books of a first merge) by identity."""
@@ -184,15 +208,24 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
                     added[key] += 1
                 elif i[0] == "id" and _details(have) != _details(k):
                     kind = "call_id" if key == "calls" else "event_id"
-                    result.conflicts.append(Conflict(kind, k.customer_id or "", [where(have), where(k)], where(have),
-                                                     f"{what}{i[1]}重复但内容不同，保留先读到的一条；另一条未并入，请核对"))
+                    result.conflicts.append(
+                        Conflict(
+                            kind,
+                            k.customer_id or "",
+                            [where(have), where(k)],
+                            where(have),
+                            f"{what}{i[1]}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
+                        )
+                    )
                 else:
                     result.duplicates_dropped += 1
     for cid, versions in customers.items():
         kept = versions[0][1]
         if len(versions) > 1:
             kept, why = _choose(versions, own_file)
-            result.conflicts.append(Conflict("customer_id", cid, [where(v) for _l, v in versions], where(kept), why))
+            result.conflicts.append(
+                Conflict("customer_id", cid, [where(v) for _l, v in versions], where(kept), why)
+            )
         out["customers"][cid] = kept
     return out
 
@@ -204,6 +237,7 @@ def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> t
 
     def filled(c: Customer) -> int:
         return sum(1 for v in _details(c)[:-1] if v not in (None, ""))
+
     best = max(versions, key=lambda lv: (filled(lv[1]), lv[1].verified_on or dt.date.min))
     if filled(best[1]) > min(filled(v) for _l, v in versions):
         return best[1], "同一客户编号资料不一致：保留填写最完整的版本"
@@ -212,24 +246,31 @@ def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> t
 
 # --- the weekly merge: staff books onto the master -----------------------------------------------
 
+
 @dataclass
 class _Ctx:
     base: dict[str, dict]
-    owner_of: dict[str, str]          # customer id → 负责人 in the master
+    owner_of: dict[str, str]  # customer id → 负责人 in the master
     result: MergeResult
     as_of: dt.date
     lock_days: int
-    refused: set                      # Change.key() refused earlier: not proposed again
-    pending: dict                     # Change.key() → Change waiting for approval
-    superseded: set = field(default_factory=set)   # (kind, id, field, value) an approval replaced: a stale book
+    refused: set  # Change.key() refused earlier: not proposed again
+    pending: dict  # Change.key() → Change waiting for approval
+    superseded: set = field(
+        default_factory=set
+    )  # (kind, id, field, value) an approval replaced: a stale book
     new_versions: dict = field(default_factory=lambda: {"customers": {}, "calls": {}, "events": {}})
-    applied: dict = field(default_factory=dict)    # (sheet key, ident) → label of the book that changed it
+    applied: dict = field(
+        default_factory=dict
+    )  # (sheet key, ident) → label of the book that changed it
     with_master: bool = True
 
 
 def _present_columns(book: Book, key: str) -> dict[str, set]:
     """sheet name → the fields (schema keys and extra headers) that sheet of the book has."""
-    return {info.name: set(info.columns) | set(info.extra_columns) for info in book.sheets.get(key, [])}
+    return {
+        info.name: set(info.columns) | set(info.extra_columns) for info in book.sheets.get(key, [])
+    }
 
 
 def schema_keys(key: str) -> list[str]:
@@ -315,48 +356,90 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     result.duplicates_dropped += 1
                 elif versions and key != "customers":
                     what = "记录编号" if key == "calls" else "事项编号"
-                    result.conflicts.append(Conflict(
-                        "call_id" if key == "calls" else "event_id", rec.customer_id or "",
-                        [where(versions[0][1]), where(rec)], where(versions[0][1]),
-                        f"{what}{label_id(key, rec)}重复但内容不同，保留先读到的一条；另一条未并入，请核对"))
+                    result.conflicts.append(
+                        Conflict(
+                            "call_id" if key == "calls" else "event_id",
+                            rec.customer_id or "",
+                            [where(versions[0][1]), where(rec)],
+                            where(versions[0][1]),
+                            f"{what}{label_id(key, rec)}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
+                        )
+                    )
                 else:
                     versions.append((label, rec))
                     added[key] += len(versions) == 1
                 continue
             hd, rd = have.__dict__, rec.__dict__
-            same = values(hd) == values(rd) and hd["bad"] == rd["bad"] and hd["extra"] == rd["extra"]   # fast path
-            diffs = [] if same else _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
+            same = (
+                values(hd) == values(rd) and hd["bad"] == rd["bad"] and hd["extra"] == rd["extra"]
+            )  # fast path
+            diffs = (
+                [] if same else _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
+            )
             rec_owner = _record_owner(key, have, ctx)
             if not diffs:
                 result.duplicates_dropped += 1
-                if stamped and rec_owner == owner and rec.src and (not have.src or have.src.file != label):
+                if (
+                    stamped
+                    and rec_owner == owner
+                    and rec.src
+                    and (not have.src or have.src.file != label)
+                ):
                     # the book split sent its owner holds the row now: a deletion there will be seen
-                    base[i] = type(have).build(rec.src, have.bad, have.extra,
-                                               {k: getattr(have, k) for k in have.SHEET.keys})
+                    base[i] = type(have).build(
+                        rec.src,
+                        have.bad,
+                        have.extra,
+                        {k: getattr(have, k) for k in have.SHEET.keys},
+                    )
                 continue
             if not owner or rec_owner != owner:
-                if key == "customers" and [d[0] for d in diffs] == ["owner"] and (rec.owner or "").strip() == owner:
-                    handed["customers"] += 1        # the master moved it (hand-over): the old book is stale
+                if (
+                    key == "customers"
+                    and [d[0] for d in diffs] == ["owner"]
+                    and (rec.owner or "").strip() == owner
+                ):
+                    handed["customers"] += (
+                        1  # the master moved it (hand-over): the old book is stale
+                    )
                     continue
-                result.conflicts.append(Conflict(
-                    "not_owner", have.customer_id or "", [where(have), where(rec)], where(have),
-                    f"{label}（{owner or '负责人不明'}的工作簿）改动了负责人为{rec_owner or '（空）'}的"
-                    f"{_field_header(key, diffs[0][0])}等{len(diffs)}项：只有负责人本人的工作簿能改，未采用，请核对"))
+                result.conflicts.append(
+                    Conflict(
+                        "not_owner",
+                        have.customer_id or "",
+                        [where(have), where(rec)],
+                        where(have),
+                        f"{label}（{owner or '负责人不明'}的工作簿）改动了负责人为{rec_owner or '（空）'}的"
+                        f"{_field_header(key, diffs[0][0])}等{len(diffs)}项：只有负责人本人的工作簿能改，未采用，请核对",
+                    )
+                )
                 continue
             if (key, i) in ctx.applied:
-                result.conflicts.append(Conflict(
-                    _conflict_kind(key), have.customer_id or "", [ctx.applied[(key, i)], where(rec)],
-                    ctx.applied[(key, i)], f"两本工作簿同时改动了{label_id(key, rec)}且不一致：采用先读到的一本"))
+                result.conflicts.append(
+                    Conflict(
+                        _conflict_kind(key),
+                        have.customer_id or "",
+                        [ctx.applied[(key, i)], where(rec)],
+                        ctx.applied[(key, i)],
+                        f"两本工作簿同时改动了{label_id(key, rec)}且不一致：采用先读到的一本",
+                    )
+                )
                 continue
             _propose(key, i, have, rec, diffs, owner, ctx)
-        has_sheet = key in book.sheets if book.sheets else bool(book.records(key))   # read, or built in code
+        has_sheet = (
+            key in book.sheets if book.sheets else bool(book.records(key))
+        )  # read, or built in code
         if owner and has_sheet and ctx.with_master:
             _deleted(key, owner, seen, label, ctx)
     if handed["customers"]:
         n = handed["customers"]
-        result.notes.append((f"{label}：{n} 位客户在总表中已交接给他人，本工作簿的旧负责人未采用；其中的新回访记录已并入",
-                             f"{label}: {n} customers were handed over in the master; this book's old owner "
-                             "was not applied; its new calls were merged"))
+        result.notes.append(
+            (
+                f"{label}：{n} 位客户在总表中已交接给他人，本工作簿的旧负责人未采用；其中的新回访记录已并入",
+                f"{label}: {n} customers were handed over in the master; this book's old owner "
+                "was not applied; its new calls were merged",
+            )
+        )
 
 
 def _conflict_kind(key: str) -> str:
@@ -367,14 +450,28 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
     hold = _protected(key, have, ctx)
     apply = []
     for f, old, new in diffs:
-        ch = Change(KIND[key], label_id(key, have), _field_header(key, f), old, new, where(rec), owner,
-                    "pending" if hold else "applied")
+        ch = Change(
+            KIND[key],
+            label_id(key, have),
+            _field_header(key, f),
+            old,
+            new,
+            where(rec),
+            owner,
+            "pending" if hold else "applied",
+        )
         if ch.key() in ctx.refused or (ch.kind, ch.id, ch.field, text(new)) in ctx.superseded:
             continue
         if hold:
             if ch.key() not in ctx.pending:
-                for k in [k for k, p in ctx.pending.items() if (p.kind, p.id, p.field) == (ch.kind, ch.id, ch.field)]:
-                    del ctx.pending[k]          # the book's newer version replaces an older one still waiting
+                for k in [
+                    k
+                    for k, p in ctx.pending.items()
+                    if (p.kind, p.id, p.field) == (ch.kind, ch.id, ch.field)
+                ]:
+                    del ctx.pending[
+                        k
+                    ]  # the book's newer version replaces an older one still waiting
                 ctx.pending[ch.key()] = ch
                 ctx.result.changes.append(ch)
         else:
@@ -388,15 +485,30 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
 def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
     """Rows of the owner's that the owner's book no longer has: kept, and listed."""
     for i, rec in ctx.base[key].items():
-        if i in seen or _record_owner(key, rec, ctx) != owner or not rec.src or rec.src.file != label:
+        if (
+            i in seen
+            or _record_owner(key, rec, ctx) != owner
+            or not rec.src
+            or rec.src.file != label
+        ):
             continue
-        ch = Change(KIND[key], label_id(key, rec), "", None, None, f"{label} › {rec.SHEET.zh}", owner, "deleted")
-        if ch.key() not in ctx.refused:      # already listed as deleted: not again
+        ch = Change(
+            KIND[key],
+            label_id(key, rec),
+            "",
+            None,
+            None,
+            f"{label} › {rec.SHEET.zh}",
+            owner,
+            "deleted",
+        )
+        if ch.key() not in ctx.refused:  # already listed as deleted: not again
             ctx.result.changes.append(ch)
 
 
-def apply_decisions(base: dict[str, dict], decisions: list[tuple[Change, bool | None]], result: MergeResult,
-                    parse) -> tuple[dict, set]:
+def apply_decisions(
+    base: dict[str, dict], decisions: list[tuple[Change, bool | None]], result: MergeResult, parse
+) -> tuple[dict, set]:
     """The manager's 批准 是/否 on pending edits: approved ones applied, refused ones remembered.
 
     ``parse(sheet key, field, value)`` turns an approved value back into the field's type.
@@ -414,18 +526,29 @@ def apply_decisions(base: dict[str, dict], decisions: list[tuple[Change, bool | 
         i = by_label.get(key, {}).get(ch.id)
         if not ok:
             refused.add(ch.key())
-            result.changes.append(Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "refused"))
+            result.changes.append(
+                Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "refused")
+            )
             continue
         rec = base[key][i] if i is not None else None
         sheet = schema.BY_KEY[key]
         f = next((c.key for c in sheet.columns if c.zh == ch.field), ch.field)
         if rec is None:
-            result.notes.append((f"批准的修改找不到记录 {ch.id}，未应用", f"approved edit: no record {ch.id}; not applied"))
+            result.notes.append(
+                (
+                    f"批准的修改找不到记录 {ch.id}，未应用",
+                    f"approved edit: no record {ch.id}; not applied",
+                )
+            )
             continue
         current = rec.raw(f) if f in sheet.keys else rec.extra.get(f)
         if text(current) != text(ch.old):
-            result.notes.append((f"{ch.id} 的{ch.field}已不是 {text(ch.old)}，批准的修改未应用",
-                                 f"{ch.id} {ch.field} is no longer {text(ch.old)}; the approved edit was not applied"))
+            result.notes.append(
+                (
+                    f"{ch.id} 的{ch.field}已不是 {text(ch.old)}，批准的修改未应用",
+                    f"{ch.id} {ch.field} is no longer {text(ch.old)}; the approved edit was not applied",
+                )
+            )
             continue
         values = {k: getattr(rec, k) for k in sheet.keys}
         bad, extra = dict(rec.bad), dict(rec.extra)
@@ -441,14 +564,22 @@ def apply_decisions(base: dict[str, dict], decisions: list[tuple[Change, bool | 
         else:
             extra[f] = ch.new
         base[key][i] = type(rec).build(rec.src, bad, extra, values)
-        result.changes.append(Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved"))
+        result.changes.append(
+            Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved")
+        )
     return pending, refused
 
 
-def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = frozenset(),
-                as_of: dt.date | None = None, lock_days: int = 30,
-                decisions: list[tuple[Change, bool | None]] = (), history: list[Change] = (),
-                parse=None, owners: dict[str, str] | None = None) -> MergeResult:
+def merge_books(
+    books: list[tuple[str, Book]],
+    masters: set[str] | frozenset = frozenset(),
+    as_of: dt.date | None = None,
+    lock_days: int = 30,
+    decisions: list[tuple[Change, bool | None]] = (),
+    history: list[Change] = (),
+    parse=None,
+    owners: dict[str, str] | None = None,
+) -> MergeResult:
     """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
 
     With a master: the masters are the base and the staff books are applied onto it
@@ -464,11 +595,29 @@ def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = f
     as_of = as_of or dt.date.today()
     if master_books:
         base = _union(master_books, result)
-        pending, refused = apply_decisions(base, list(decisions), result, parse or (lambda _k, _f, v: v))
+        pending, refused = apply_decisions(
+            base, list(decisions), result, parse or (lambda _k, _f, v: v)
+        )
         refused |= {c.key() for c in history if c.status in ("refused", "deleted")}
-        owner_of = {r.customer_id: (r.owner or "").strip() for r in base["customers"].values() if r.customer_id}
-        ctx = _Ctx(base, owner_of, result, as_of, lock_days, refused, pending,
-                   {(c.kind, c.id, c.field, text(c.old)) for c in [*history, *result.changes] if c.status == "approved"})
+        owner_of = {
+            r.customer_id: (r.owner or "").strip()
+            for r in base["customers"].values()
+            if r.customer_id
+        }
+        ctx = _Ctx(
+            base,
+            owner_of,
+            result,
+            as_of,
+            lock_days,
+            refused,
+            pending,
+            {
+                (c.kind, c.id, c.field, text(c.old))
+                for c in [*history, *result.changes]
+                if c.status == "approved"
+            },
+        )
         owners = owners or {}
         for label, book in staff_books:
             _take_book(label, book, ctx, owners.get(label))
@@ -476,13 +625,25 @@ def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = f
             for i, versions in ctx.new_versions[key].items():
                 kept = versions[0][1]
                 if key == "customers" and len(versions) > 1:
-                    kept, why = _choose(versions, {book_owner(b) or "": lb for lb, b in staff_books})
-                    result.conflicts.append(Conflict("customer_id", i, [where(v) for _l, v in versions],
-                                                     where(kept), why))
+                    kept, why = _choose(
+                        versions, {book_owner(b) or "": lb for lb, b in staff_books}
+                    )
+                    result.conflicts.append(
+                        Conflict(
+                            "customer_id", i, [where(v) for _l, v in versions], where(kept), why
+                        )
+                    )
                 base[key][i] = kept
-                who = owners.get(versions[0][0]) or book_owner(dict(staff_books)[versions[0][0]]) or ""
-                result.changes.append(Change(KIND[key], label_id(key, kept), "", None, None, where(kept), who,
-                                             "added"))
+                who = (
+                    owners.get(versions[0][0])
+                    or book_owner(dict(staff_books)[versions[0][0]])
+                    or ""
+                )
+                result.changes.append(
+                    Change(
+                        KIND[key], label_id(key, kept), "", None, None, where(kept), who, "added"
+                    )
+                )
         result.pending = list(pending.values())
         office = master_books
     else:
@@ -492,8 +653,10 @@ def merge_books(books: list[tuple[str, Book]], masters: set[str] | frozenset = f
     out.customers = sorted(base["customers"].values(), key=lambda c: ident("customers", c))
     _phone_clashes(out.customers, result)
     out.calls = sorted(base["calls"].values(), key=_call_order)
-    out.events = sorted(base["events"].values(), key=lambda e: (e.event_date or dt.date.min, e.event_id or "",
-                                                                 where(e)))
+    out.events = sorted(
+        base["events"].values(),
+        key=lambda e: (e.event_date or dt.date.min, e.event_id or "", where(e)),
+    )
     return result
 
 
@@ -501,10 +664,19 @@ def _sheet_version(records: list[Record]) -> tuple:
     return tuple(sorted(tuple(text(v) for v in r.values().values()) for r in records))
 
 
-def _office_sheets(out: Book, office: list[tuple[str, Book]], others: list[tuple[str, Book]],
-                   result: MergeResult, with_master: bool) -> None:
+def _office_sheets(
+    out: Book,
+    office: list[tuple[str, Book]],
+    others: list[tuple[str, Book]],
+    result: MergeResult,
+    with_master: bool,
+) -> None:
     """规则, 人员, 节假日: from the master (else the version most books agree on); others differing are named."""
-    names = {"rules": ("规则", "rules"), "staff": ("人员", "staff"), "holidays": ("节假日", "holidays")}
+    names = {
+        "rules": ("规则", "rules"),
+        "staff": ("人员", "staff"),
+        "holidays": ("节假日", "holidays"),
+    }
     for key, (zh, en) in names.items():
         versions = [(lb, b.records(key)) for lb, b in office if b.records(key)]
         if not versions:
@@ -512,14 +684,26 @@ def _office_sheets(out: Book, office: list[tuple[str, Book]], others: list[tuple
         counts = Counter(_sheet_version(recs) for _lb, recs in versions)
         chosen = counts.most_common(1)[0][0]
         records = next(recs for _lb, recs in versions if _sheet_version(recs) == chosen)
-        setattr(out, key, sorted(records, key=lambda h: h.date or dt.date.min) if key == "holidays" else list(records))
+        setattr(
+            out,
+            key,
+            sorted(records, key=lambda h: h.date or dt.date.min)
+            if key == "holidays"
+            else list(records),
+        )
         for lb, recs in [*versions, *((lb, b.records(key)) for lb, b in others if b.records(key))]:
             if _sheet_version(recs) != chosen:
                 result.notes.append(
-                    (f"{lb}：{zh}表与总表不同，已忽略（规则、人员、节假日只以总表为准）",
-                     f"{lb}: its {en} sheet differs from the master's and was ignored") if with_master else
-                    (f"{lb}：{zh}表与多数工作簿不同，已忽略（请用总表或 --policy 设定）",
-                     f"{lb}: its {en} sheet differs from most books' and was ignored"))
+                    (
+                        f"{lb}：{zh}表与总表不同，已忽略（规则、人员、节假日只以总表为准）",
+                        f"{lb}: its {en} sheet differs from the master's and was ignored",
+                    )
+                    if with_master
+                    else (
+                        f"{lb}：{zh}表与多数工作簿不同，已忽略（请用总表或 --policy 设定）",
+                        f"{lb}: its {en} sheet differs from most books' and was ignored",
+                    )
+                )
 
 
 def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
@@ -530,11 +714,22 @@ def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
     for phone, same in sorted(by_phone.items()):
         ids = sorted({c.customer_id or "" for c in same})
         if len(ids) > 1:
-            result.conflicts.append(Conflict(
-                "phone", "、".join(ids), [where(c) for c in same], "全部保留",
-                f"电话{phone}出现在多个客户编号下（{'、'.join(ids)}）：两条都保留，请核实是否为同一客户"))
+            result.conflicts.append(
+                Conflict(
+                    "phone",
+                    "、".join(ids),
+                    [where(c) for c in same],
+                    "全部保留",
+                    f"电话{phone}出现在多个客户编号下（{'、'.join(ids)}）：两条都保留，请核实是否为同一客户",
+                )
+            )
 
 
 def _call_order(k: Call) -> tuple:
-    return (k.call_date or dt.date.min, k.call_time or dt.time(), k.customer_id or "", k.record_id or "",
-            where(k))
+    return (
+        k.call_date or dt.date.min,
+        k.call_time or dt.time(),
+        k.customer_id or "",
+        k.record_id or "",
+        where(k),
+    )

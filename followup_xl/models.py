@@ -25,7 +25,7 @@ class Source(BaseModel):
     row: int | None = None
 
     @classmethod
-    def fast(cls, file: str, sheet: str, row: int | None) -> "Source":
+    def fast(cls, file: str, sheet: str, row: int | None) -> Source:
         """Without validation: the reader makes one per row of every book."""
         m = cls.__new__(cls)
         object.__setattr__(m, "__dict__", {"file": file, "sheet": sheet, "row": row})
@@ -44,7 +44,7 @@ class Record(BaseModel):
     extra: dict[str, Any] = {}
 
     @classmethod
-    def build(cls, src: "Source | None", bad: dict, extra: dict, values: dict) -> "Record":
+    def build(cls, src: Source | None, bad: dict, extra: dict, values: dict) -> Record:
         """Construct without validation, fast: the reader has already typed every value.
 
         Same result as ``model_construct`` (which resolves each default one by one and
@@ -201,11 +201,11 @@ MODEL_FOR = {
 class SheetInfo:
     """How one of our sheets was laid out in the file, so findings can name cells."""
 
-    key: str                     # schema key: customers, calls, …
-    name: str                    # the sheet's name as it stands in the file
-    header_row: int              # Excel row number of the header line
-    columns: dict[str, int]      # field key → 0-based column index
-    headers: dict[str, str]      # field key → header text as typed in the file
+    key: str  # schema key: customers, calls, …
+    name: str  # the sheet's name as it stands in the file
+    header_row: int  # Excel row number of the header line
+    columns: dict[str, int]  # field key → 0-based column index
+    headers: dict[str, str]  # field key → header text as typed in the file
     extra_columns: dict[str, int] = field(default_factory=dict)  # unknown header → index
     duplicate_headers: list[str] = field(default_factory=list)
     rows_read: int = 0

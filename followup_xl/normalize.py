@@ -25,7 +25,7 @@ class Unreadable(str):
 
     expected: str
 
-    def __new__(cls, raw: object, expected: str) -> "Unreadable":
+    def __new__(cls, raw: object, expected: str) -> Unreadable:
         obj = super().__new__(cls, "" if raw is None else str(raw))
         obj.expected = expected
         return obj
@@ -63,8 +63,11 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-                    for c in range(r[0], r[1] + 1)}
+_FULLWIDTH_ALNUM = {
+    c: c - 0xFEE0
+    for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for c in range(r[0], r[1] + 1)
+}
 _FULLWIDTH_ALNUM[0x3000] = 0x20
 
 
@@ -128,11 +131,11 @@ def parse_time(value: object) -> dt.time | Unreadable | None:
     if isinstance(value, dt.time):
         return value.replace(microsecond=0)
     if isinstance(value, dt.timedelta):
-        secs = int(round(value.total_seconds())) % 86400
+        secs = round(value.total_seconds()) % 86400
         return dt.time(secs // 3600, secs % 3600 // 60, secs % 60)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 0 <= value < 1:
-            secs = int(round(value * 86400)) % 86400
+            secs = round(value * 86400) % 86400
             return dt.time(secs // 3600, secs % 3600 // 60, secs % 60)
         return Unreadable(_num_text(value), "time")
     text = clean_text(value)
@@ -220,7 +223,10 @@ def _classify_digits(digits: str) -> str | None:
     kind = phonenumbers.number_type(num)
     if kind in (phonenumbers.PhoneNumberType.MOBILE,):
         return "mobile"
-    if kind in (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if kind in (
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         return "mobile" if digits.startswith("1") else "landline"
     return "mobile" if digits.startswith("1") else "landline"
 
@@ -264,7 +270,7 @@ def mask_phone(phone: str | None) -> str | None:
     return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index(choices: tuple[Choice, ...]) -> dict[str, str]:
     return choice_index(choices)
 
@@ -332,12 +338,15 @@ def parser_for(col: Column, epoch_1904: bool = False):
                 s = v.strip()
                 return s or None
             return slow(v)
+
         return text
     if t is ColType.DATE:
+
         def date(v):
             if type(v) is dt.date:
                 return v
             return parse_date(v, epoch_1904)
+
         return date
     return lambda v: parse_cell(col, v, epoch_1904)
 

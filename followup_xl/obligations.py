@@ -15,24 +15,28 @@ RULE_CODES = tuple(f"P{i}" for i in range(1, 16))
 @dataclass(frozen=True)
 class Obligation:
     customer_id: str
-    rule: str                        # "P1" … "P15" (REQUIREMENTS numbering)
-    due_date: dt.date                # already moved to a working day
-    reason: str                      # Chinese sentence: 为什么要回访
+    rule: str  # "P1" … "P15" (REQUIREMENTS numbering)
+    due_date: dt.date  # already moved to a working day
+    reason: str  # Chinese sentence: 为什么要回访
     reason_en: str = ""
     customer_name: str | None = None
-    owner: str | None = None         # whose list it is on (customer owner; event owner for events)
-    trigger_date: dt.date | None = None   # the date the rule counts from
-    source: str = ""                 # event id, or "sheet!row" of the record that created it
+    owner: str | None = None  # whose list it is on (customer owner; event owner for events)
+    trigger_date: dt.date | None = None  # the date the rule counts from
+    source: str = ""  # event id, or "sheet!row" of the record that created it
     event_id: str | None = None
-    call_types: tuple[str, ...] = () # 回访类型 values that satisfy it
-    hard: bool = False               # a hard deadline (P2–P7, P9, P13, P14)
-    satisfied_on: dt.date | None = None   # the call date that satisfied it, if any
+    call_types: tuple[str, ...] = ()  # 回访类型 values that satisfy it
+    hard: bool = False  # a hard deadline (P2–P7, P9, P13, P14)
+    satisfied_on: dt.date | None = None  # the call date that satisfied it, if any
     satisfied_by: str | None = None  # that call's record id or "sheet!row"
-    typed_date: dt.date | None = None     # staff's 下次回访日期 when it decided the date (P11)
+    typed_date: dt.date | None = None  # staff's 下次回访日期 when it decided the date (P11)
     flags: tuple[str, ...] = field(default=())  # e.g. "typed_after_deadline" (P11)
-    lapse_date: dt.date | None = None     # last day still worth a call; after it the item is missed (None: never)
-    escalate_on: dt.date | None = None    # from this day an open item goes to the supervisor (P2, P9)
-    maybe_done_on: dt.date | None = None  # a successful call of another type inside the window (fix its type?)
+    lapse_date: dt.date | None = (
+        None  # last day still worth a call; after it the item is missed (None: never)
+    )
+    escalate_on: dt.date | None = None  # from this day an open item goes to the supervisor (P2, P9)
+    maybe_done_on: dt.date | None = (
+        None  # a successful call of another type inside the window (fix its type?)
+    )
     maybe_done_by: str | None = None
 
     @property

@@ -47,16 +47,24 @@ UNMASKED_CLASSES = ("B", "C")
 
 def _fold(text: str) -> str:
     """Full-width digits and brackets to ASCII, one character for one, so offsets still match."""
-    return "".join(ch if ch.isascii() else (unicodedata.normalize("NFKC", ch) if len(
-        unicodedata.normalize("NFKC", ch)) == 1 else ch) for ch in text)
+    return "".join(
+        ch
+        if ch.isascii()
+        else (
+            unicodedata.normalize("NFKC", ch) if len(unicodedata.normalize("NFKC", ch)) == 1 else ch
+        )
+        for ch in text
+    )
 
 
 def find_phones(text: str) -> list[tuple[int, int]]:
     """(start, end) of every phone number in ``text``, in order, not overlapping."""
     if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
         return []
-    spans = [_balanced(text, m.start, m.end) for m in phonenumbers.PhoneNumberMatcher(
-        text, "CN", leniency=phonenumbers.Leniency.VALID)]
+    spans = [
+        _balanced(text, m.start, m.end)
+        for m in phonenumbers.PhoneNumberMatcher(text, "CN", leniency=phonenumbers.Leniency.VALID)
+    ]
     spans += [m.span() for m in PHONE_IN_TEXT.finditer(_fold(text))]
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -114,8 +122,12 @@ def mask_deep(obj: Any) -> Any:
     if isinstance(obj, str):
         return _mask_str(obj)
     if isinstance(obj, dict):
-        return {mask_deep(k): (mask_value(v) if _is_phone_key(k) and isinstance(v, (str, int)) else mask_deep(v))
-                for k, v in obj.items()}
+        return {
+            mask_deep(k): (
+                mask_value(v) if _is_phone_key(k) and isinstance(v, (str, int)) else mask_deep(v)
+            )
+            for k, v in obj.items()
+        }
     if isinstance(obj, (list, tuple, set, frozenset)):
         return type(obj)(mask_deep(v) for v in obj)
     if isinstance(obj, Record):
@@ -135,8 +147,12 @@ def mask_deep(obj: Any) -> Any:
     return obj
 
 
-def _mask_record(rec: Record, phone_keys: tuple[str, ...] = (), also: dict[str, Any] | None = None,
-                 keep: tuple[str, ...] = ()) -> Record:
+def _mask_record(
+    rec: Record,
+    phone_keys: tuple[str, ...] = (),
+    also: dict[str, Any] | None = None,
+    keep: tuple[str, ...] = (),
+) -> Record:
     """A copy of ``rec`` with phone fields masked whole and phones in every other text masked
     (the unreadable raw text in ``bad`` too); ``keep`` fields stay as they are."""
     update: dict[str, Any] = dict(also or {})
@@ -150,7 +166,10 @@ def _mask_record(rec: Record, phone_keys: tuple[str, ...] = (), also: dict[str, 
             masked = _mask_str(v)
             if masked != v:
                 update[key] = masked
-    bad = {k: v if k in keep else mask_value(v) if k in phone_keys else mask_text(v) for k, v in rec.bad.items()}
+    bad = {
+        k: v if k in keep else mask_value(v) if k in phone_keys else mask_text(v)
+        for k, v in rec.bad.items()
+    }
     extra = {k: mask_text(v) for k, v in rec.extra.items()}
     if not update and bad == rec.bad and extra == rec.extra:
         return rec
@@ -159,7 +178,10 @@ def _mask_record(rec: Record, phone_keys: tuple[str, ...] = (), also: dict[str, 
 
 def mask_book(book: Book) -> Book:
     """Every phone in the book masked: customers' and staff phones, and phones typed anywhere."""
-    return _replace(book, lambda rec, key: _mask_record(rec, ("phone",) if key in ("customers", "staff") else ()))
+    return _replace(
+        book,
+        lambda rec, key: _mask_record(rec, ("phone",) if key in ("customers", "staff") else ()),
+    )
 
 
 def hides_class_a(policy: Policy, role: str | None) -> bool:
@@ -198,5 +220,10 @@ def staff_view(book: Book) -> Book:
 
 def _replace(book: Book, fn) -> Book:
     """A new Book whose data records went through ``fn(record, sheet_key)``; the rest shared."""
-    return replace(book, **{key: [fn(r, key) for r in book.records(key)]
-                            for key in ("customers", "calls", "events", "staff")})
+    return replace(
+        book,
+        **{
+            key: [fn(r, key) for r in book.records(key)]
+            for key in ("customers", "calls", "events", "staff")
+        },
+    )

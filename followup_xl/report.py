@@ -30,9 +30,9 @@ import calendar as _cal
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Iterable
 
 from .calendar import WorkCalendar
 from .errors import UsageError
@@ -42,9 +42,12 @@ from .policy import RULE_NAMES, compute_obligations
 from .settings import Policy
 
 CALL_RULES = frozenset(RULE_NAMES) - {"P10", "P12", "P15"}
-ANY_CALL_RULES = frozenset({"P1", "P8", "P9"})   # closed by any successful call, whatever its type
-COVERAGE = (("P2", "投诉", "complaint_coverage_pct"), ("P3", "维修", "repair_coverage_pct"),
-            ("P4", "活动", "activity_coverage_pct"))
+ANY_CALL_RULES = frozenset({"P1", "P8", "P9"})  # closed by any successful call, whatever its type
+COVERAGE = (
+    ("P2", "投诉", "complaint_coverage_pct"),
+    ("P3", "维修", "repair_coverage_pct"),
+    ("P4", "活动", "activity_coverage_pct"),
+)
 NO_OWNER = "（无负责人）"
 TOP_N = 10
 LIST_N = 30
@@ -54,7 +57,10 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``YYYY-MM``; a sentence, not a traceback, for anything else."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1900:
-        raise UsageError(f"月份应为 YYYY-MM，例如 2026-10：{month!r}", f"the month must be YYYY-MM, e.g. 2026-10: {month!r}")
+        raise UsageError(
+            f"月份应为 YYYY-MM，例如 2026-10：{month!r}",
+            f"the month must be YYYY-MM, e.g. 2026-10: {month!r}",
+        )
     y, mo = int(m[1]), int(m[2])
     return dt.date(y, mo, 1), dt.date(y, mo, _cal.monthrange(y, mo)[1])
 
@@ -83,7 +89,7 @@ class Item:
     obligation: Obligation
     done: bool
     successful: bool
-    missed: bool = False     # its window ended in the month with no call: planned and not done
+    missed: bool = False  # its window ended in the month with no call: planned and not done
 
 
 def _ref(call: Call) -> str:
@@ -98,10 +104,14 @@ def _could_satisfy(o: Obligation, call: Call) -> bool:
         return True
     if o.event_id and call.event_id == o.event_id:
         return True
-    return call.call_type in o.call_types and not call.event_id   # a typed call naming another event is not it
+    return (
+        call.call_type in o.call_types and not call.event_id
+    )  # a typed call naming another event is not it
 
 
-def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start: dt.date, end: dt.date) -> list[Item]:
+def month_items(
+    obligations: Iterable[Obligation], calls: Iterable[Call], start: dt.date, end: dt.date
+) -> list[Item]:
     """The month's planned follow-ups with their done / successful flags (definitions above)."""
     obligations = list(obligations)
     month_calls: dict[str, list[Call]] = defaultdict(list)
@@ -114,15 +124,24 @@ def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start:
             continue
         sat = o.satisfied_on
         in_month = sat is not None and start <= sat <= end
-        gone = o.lapse_date + dt.timedelta(days=1) if o.lapse_date else None   # the first day it is missed
+        gone = (
+            o.lapse_date + dt.timedelta(days=1) if o.lapse_date else None
+        )  # the first day it is missed
         lapsed_before = gone is not None and gone < start
-        if not (in_month or (o.due_date <= end and (sat is None or sat >= start) and not lapsed_before)):
+        if not (
+            in_month or (o.due_date <= end and (sat is None or sat >= start) and not lapsed_before)
+        ):
             continue
-        ok = in_month and "refused" not in o.flags     # the engine closes the cadence on a 拒访 too
+        ok = in_month and "refused" not in o.flags  # the engine closes the cadence on a 拒访 too
         missed = gone is not None and start <= gone <= end and (sat is None or sat > end)
         since = max(start, o.trigger_date or start)
-        tried = in_month or (not missed and any(k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
-                                                for k in month_calls.get(o.customer_id, ())))
+        tried = in_month or (
+            not missed
+            and any(
+                k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
+                for k in month_calls.get(o.customer_id, ())
+            )
+        )
         items.append(Item(o, tried, ok, missed))
     return items
 
@@ -130,8 +149,15 @@ def month_items(obligations: Iterable[Obligation], calls: Iterable[Call], start:
 def overdue_at(obligations: Iterable[Obligation], end: dt.date) -> int:
     """Follow-ups (the planned kinds) still open at the month's last day, due before it and not yet
     missed (an item past its window is 逾期未办, no longer overdue)."""
-    return sum(1 for o in obligations if o.rule in CALL_RULES and o.customer_id and o.is_open and o.due_date < end
-               and not o.missed(end))
+    return sum(
+        1
+        for o in obligations
+        if o.rule in CALL_RULES
+        and o.customer_id
+        and o.is_open
+        and o.due_date < end
+        and not o.missed(end)
+    )
 
 
 def headline(items: list[Item], calls: list[Call]) -> dict:
@@ -140,39 +166,76 @@ def headline(items: list[Item], calls: list[Call]) -> dict:
     done = sum(i.done for i in items)
     ok = sum(i.successful for i in items)
     sats = [k.satisfaction for k in calls if k.satisfaction]
-    return {"planned": planned, "done": done, "done_pct": pct(done, planned), "successful": ok,
-            "successful_pct": pct(ok, planned), "missed": sum(i.missed for i in items), "calls": len(calls),
-            "successful_calls": sum(1 for k in calls if k.successful), "satisfaction_avg": avg(sats)}
+    return {
+        "planned": planned,
+        "done": done,
+        "done_pct": pct(done, planned),
+        "successful": ok,
+        "successful_pct": pct(ok, planned),
+        "missed": sum(i.missed for i in items),
+        "calls": len(calls),
+        "successful_calls": sum(1 for k in calls if k.successful),
+        "satisfaction_avg": avg(sats),
+    }
 
 
 def _calls_in(calls: list[Call], start: dt.date, end: dt.date) -> list[Call]:
     return [k for k in calls if k.call_date and start <= k.call_date <= end]
 
 
-def _people(staff: list[Staff], customers: list[Customer], start: dt.date, end: dt.date) -> list[str]:
+def _people(
+    staff: list[Staff], customers: list[Customer], start: dt.date, end: dt.date
+) -> list[str]:
     """Staff (员工) employed some time in the month; the customers' owners when there is no 人员 sheet."""
-    names = {s.name for s in staff if s.name and s.role in (None, "员工")
-             and not (s.joined and s.joined > end) and not (s.left and s.left < start)
-             and not (s.has_left and not s.left)}
+    names = {
+        s.name
+        for s in staff
+        if s.name
+        and s.role in (None, "员工")
+        and not (s.joined and s.joined > end)
+        and not (s.left and s.left < start)
+        and not (s.has_left and not s.left)
+    }
     return sorted(names or {c.owner for c in customers if c.owner})
 
 
 def _open_issues(calls: list[Call], end: dt.date, customers: dict[str, Customer]) -> list[dict]:
     """Customers whose latest call with a 问题状态 up to ``end`` still says 未解决."""
     latest: dict[str, Call] = {}
-    for k in sorted((k for k in calls if k.customer_id and k.call_date and k.call_date <= end and k.issue_status),
-                    key=lambda k: (k.call_date, k.call_time or dt.time())):
+    for k in sorted(
+        (
+            k
+            for k in calls
+            if k.customer_id and k.call_date and k.call_date <= end and k.issue_status
+        ),
+        key=lambda k: (k.call_date, k.call_time or dt.time()),
+    ):
         latest[k.customer_id] = k
-    out = [{"customer_id": cid, "customer_name": customers[cid].name if cid in customers else None,
-            "owner": customers[cid].owner if cid in customers else None, "issue": k.issue,
-            "since": k.call_date.isoformat(), "days_open": (end - k.call_date).days}
-           for cid, k in latest.items() if k.issue_status == "未解决"]
+    out = [
+        {
+            "customer_id": cid,
+            "customer_name": customers[cid].name if cid in customers else None,
+            "owner": customers[cid].owner if cid in customers else None,
+            "issue": k.issue,
+            "since": k.call_date.isoformat(),
+            "days_open": (end - k.call_date).days,
+        }
+        for cid, k in latest.items()
+        if k.issue_status == "未解决"
+    ]
     return sorted(out, key=lambda x: (x["since"], x["customer_id"]))
 
 
-def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], customers: list[Customer],
-                calls: list[Call], events: list[Event], staff: list[Staff], policy: Policy,
-                mask: Callable[[str | None], str | None] | None = None) -> dict:
+def report_from(
+    month: str,
+    obligations_for: Callable[[str], list[Obligation]],
+    customers: list[Customer],
+    calls: list[Call],
+    events: list[Event],
+    staff: list[Staff],
+    policy: Policy,
+    mask: Callable[[str | None], str | None] | None = None,
+) -> dict:
     """Every number of ``month``, JSON-able. ``obligations_for(m)`` gives the obligations computed
     as of month ``m``'s last day (the comparisons and the trend need other months)."""
     start, end = month_bounds(month)
@@ -180,8 +243,15 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
     obligations = obligations_for(month)
     items = month_items(obligations, calls, start, end)
     mc = _calls_in(calls, start, end)
-    out: dict = {"month": month, "start": start.isoformat(), "end": end.isoformat(), **headline(items, mc)}
-    out["satisfaction_distribution"] = {str(i): sum(1 for k in mc if k.satisfaction == i) for i in range(1, 6)}
+    out: dict = {
+        "month": month,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **headline(items, mc),
+    }
+    out["satisfaction_distribution"] = {
+        str(i): sum(1 for k in mc if k.satisfaction == i) for i in range(1, 6)
+    }
     out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
 
     per_owner: dict[str, list[Item]] = defaultdict(list)
@@ -192,30 +262,55 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
     per_caller: dict[str, list[Call]] = defaultdict(list)
     for k in mc:
         per_caller[k.caller or NO_OWNER].append(k)
-    out["by_owner"] = [{"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
-                       for n in sorted(set(per_owner) | set(per_caller))]
-    out["by_type"] = [{"rule": r, "name": RULE_NAMES[r][0], "name_en": RULE_NAMES[r][1],
-                       **{k: v for k, v in headline(per_rule[r], []).items()
-                          if k in ("planned", "done", "done_pct", "successful", "successful_pct", "missed")}}
-                      for r in sorted(per_rule, key=lambda r: int(r[1:]))]
+    out["by_owner"] = [
+        {"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
+        for n in sorted(set(per_owner) | set(per_caller))
+    ]
+    out["by_type"] = [
+        {
+            "rule": r,
+            "name": RULE_NAMES[r][0],
+            "name_en": RULE_NAMES[r][1],
+            **{
+                k: v
+                for k, v in headline(per_rule[r], []).items()
+                if k in ("planned", "done", "done_pct", "successful", "successful_pct", "missed")
+            },
+        }
+        for r in sorted(per_rule, key=lambda r: int(r[1:]))
+    ]
 
     per_type: dict[str, list[int]] = defaultdict(list)
     for k in mc:
         if k.satisfaction:
             per_type[k.call_type or "（未填）"].append(k.satisfaction)
-    out["satisfaction_by_type"] = [{"call_type": t, "average": avg(v), "count": len(v)}
-                                   for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))]
+    out["satisfaction_by_type"] = [
+        {"call_type": t, "average": avg(v), "count": len(v)}
+        for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))
+    ]
     hide = mask or (lambda p: p)
-    lowest = sorted((k for k in mc if k.satisfaction and k.satisfaction <= 2),
-                    key=lambda k: (k.satisfaction, k.call_date, k.customer_id or ""))
-    out["lowest_scored"] = [{"customer_id": k.customer_id,
-                             "customer_name": by_id[k.customer_id].name if k.customer_id in by_id else None,
-                             "phone": hide(by_id[k.customer_id].phone) if k.customer_id in by_id else None,
-                             "date": k.call_date.isoformat(), "call_type": k.call_type, "satisfaction": k.satisfaction,
-                             "caller": k.caller, "issue": k.issue} for k in lowest[:LIST_N]]
+    lowest = sorted(
+        (k for k in mc if k.satisfaction and k.satisfaction <= 2),
+        key=lambda k: (k.satisfaction, k.call_date, k.customer_id or ""),
+    )
+    out["lowest_scored"] = [
+        {
+            "customer_id": k.customer_id,
+            "customer_name": by_id[k.customer_id].name if k.customer_id in by_id else None,
+            "phone": hide(by_id[k.customer_id].phone) if k.customer_id in by_id else None,
+            "date": k.call_date.isoformat(),
+            "call_type": k.call_type,
+            "satisfaction": k.satisfaction,
+            "caller": k.caller,
+            "issue": k.issue,
+        }
+        for k in lowest[:LIST_N]
+    ]
     issues = Counter(k.issue for k in mc if k.issue)
-    out["top_issues"] = [{"issue": i, "count": n}
-                         for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]]
+    out["top_issues"] = [
+        {"issue": i, "count": n}
+        for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]
+    ]
     out["overdue_at_month_end"] = overdue_at(obligations, end)
     open_issues = _open_issues(calls, end, by_id)
     out["open_issues_at_month_end"] = len(open_issues)
@@ -223,37 +318,74 @@ def report_from(month: str, obligations_for: Callable[[str], list[Obligation]], 
 
     out["coverage"] = []
     for rule, etype, field_name in COVERAGE:
-        mine = [o for o in obligations if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end]
+        mine = [
+            o
+            for o in obligations
+            if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end
+        ]
         followed = sum(1 for o in mine if o.satisfied_on and o.satisfied_on <= end)
         actual, target = pct(followed, len(mine)), getattr(policy, field_name)
-        out["coverage"].append({"rule": rule, "event_type": etype, "events": len(mine), "followed_up": followed,
-                                "target_pct": target, "actual_pct": actual,
-                                "met": None if actual is None else actual >= target})
+        out["coverage"].append(
+            {
+                "rule": rule,
+                "event_type": etype,
+                "events": len(mine),
+                "followed_up": followed,
+                "target_pct": target,
+                "actual_pct": actual,
+                "met": None if actual is None else actual >= target,
+            }
+        )
     consult = Counter(k.caller for k in mc if k.call_type == "咨询" and k.caller)
     target = policy.consultation_monthly_target
-    out["consultation"] = [{"owner": n, "followups": consult.get(n, 0), "target": target,
-                            "met": consult.get(n, 0) >= target} for n in _people(staff, customers, start, end)]
-    complaints = [e for e in events if e.event_type == "投诉" and e.event_date and start <= e.event_date <= end]
+    out["consultation"] = [
+        {
+            "owner": n,
+            "followups": consult.get(n, 0),
+            "target": target,
+            "met": consult.get(n, 0) >= target,
+        }
+        for n in _people(staff, customers, start, end)
+    ]
+    complaints = [
+        e
+        for e in events
+        if e.event_type == "投诉" and e.event_date and start <= e.event_date <= end
+    ]
     parties = Counter(e.responsible or "（未注明）" for e in complaints)
-    out["complaints_by_party"] = [{"party": p, "complaints": n, "ratio_pct": pct(n, len(complaints))}
-                                  for p, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))]
+    out["complaints_by_party"] = [
+        {"party": p, "complaints": n, "ratio_pct": pct(n, len(complaints))}
+        for p, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
     def other(m: str) -> dict:
         s, e = month_bounds(m)
         oc = _calls_in(calls, s, e)
         if not oc:
             return {"month": m, "data": False}
-        return {"month": m, "data": True, **headline(month_items(obligations_for(m), calls, s, e), oc)}
+        return {
+            "month": m,
+            "data": True,
+            **headline(month_items(obligations_for(m), calls, s, e), oc),
+        }
 
-    out["comparison"] = {"previous_month": other(shift_month(month, -1)),
-                         "same_month_last_year": other(shift_month(month, -12))}
-    out["trend"] = [other(shift_month(month, -i)) for i in range(11, 0, -1)] + \
-        [{"month": month, "data": bool(mc), **headline(items, mc)}]
+    out["comparison"] = {
+        "previous_month": other(shift_month(month, -1)),
+        "same_month_last_year": other(shift_month(month, -12)),
+    }
+    out["trend"] = [other(shift_month(month, -i)) for i in range(11, 0, -1)] + [
+        {"month": month, "data": bool(mc), **headline(items, mc)}
+    ]
     return out
 
 
-def monthly_report(book: Book, policy: Policy, month: str, cal: WorkCalendar | None = None,
-                   mask: Callable[[str | None], str | None] | None = None) -> dict:
+def monthly_report(
+    book: Book,
+    policy: Policy,
+    month: str,
+    cal: WorkCalendar | None = None,
+    mask: Callable[[str | None], str | None] | None = None,
+) -> dict:
     """The report of ``month`` for a staff book or a master. ``mask`` hides listed phones."""
     month_bounds(month)
     cal = cal or WorkCalendar.from_policy(policy)
@@ -267,6 +399,8 @@ def monthly_report(book: Book, policy: Policy, month: str, cal: WorkCalendar | N
             warnings.extend(w for w in result.warnings if w not in warnings)
         return cache[m]
 
-    r = report_from(month, obligations_for, book.customers, book.calls, book.events, book.staff, policy, mask)
+    r = report_from(
+        month, obligations_for, book.customers, book.calls, book.events, book.staff, policy, mask
+    )
     r["warnings"] = warnings
     return r

@@ -48,21 +48,30 @@ class PlanItem:
     due_date: dt.date
     reason: str
     reason_en: str
-    overdue: bool            # due before the plan was made (as_of)
-    carried: bool            # due before the first day the plan can use (week start, or as_of mid-week)
-    note: str = ""           # how it was placed, when that needs saying
+    overdue: bool  # due before the plan was made (as_of)
+    carried: bool  # due before the first day the plan can use (week start, or as_of mid-week)
+    note: str = ""  # how it was placed, when that needs saying
     note_en: str = ""
-    escalate: bool = False   # also on the supervisor's list (P2/P9 open past 上报天数)
-    contact: str | None = None   # whom to ask for on the phone
+    escalate: bool = False  # also on the supervisor's list (P2/P9 open past 上报天数)
+    contact: str | None = None  # whom to ask for on the phone
 
     @property
     def late(self) -> bool:
         return self.date > self.due_date
 
     def to_dict(self) -> dict:
-        return {"date": self.date.isoformat(), "owner": self.owner, "customer_id": self.customer_id,
-                "customer_name": self.customer_name, "rule": self.rule, "due_date": self.due_date.isoformat(),
-                "overdue": self.overdue, "carried": self.carried, "escalate": self.escalate, "note": self.note}
+        return {
+            "date": self.date.isoformat(),
+            "owner": self.owner,
+            "customer_id": self.customer_id,
+            "customer_name": self.customer_name,
+            "rule": self.rule,
+            "due_date": self.due_date.isoformat(),
+            "overdue": self.overdue,
+            "carried": self.carried,
+            "escalate": self.escalate,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -77,8 +86,14 @@ class Unscheduled:
     reason_en: str
 
     def to_dict(self) -> dict:
-        return {"owner": self.owner, "customer_id": self.customer_id, "customer_name": self.customer_name,
-                "rule": self.rule, "due_date": self.due_date.isoformat(), "reason": self.reason}
+        return {
+            "owner": self.owner,
+            "customer_id": self.customer_id,
+            "customer_name": self.customer_name,
+            "rule": self.rule,
+            "due_date": self.due_date.isoformat(),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -92,8 +107,13 @@ class Appointment:
     done: bool
 
     def to_dict(self) -> dict:
-        return {"owner": self.owner, "week_start": self.week_start.isoformat(),
-                "week_end": self.week_end.isoformat(), "required": self.required, "done": self.done}
+        return {
+            "owner": self.owner,
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "required": self.required,
+            "done": self.done,
+        }
 
 
 @dataclass
@@ -108,33 +128,50 @@ class Plan:
     capacity: dict[str, int] = field(default_factory=dict)
     appointments: list[Appointment] = field(default_factory=list)
     manager: str = ""
-    escalations: list[Unscheduled] = field(default_factory=list)   # for the supervisor (P2, P9 long open)
+    escalations: list[Unscheduled] = field(
+        default_factory=list
+    )  # for the supervisor (P2, P9 long open)
 
     @property
     def owners(self) -> list[str]:
-        names = {i.owner for i in self.items} | {u.owner for u in self.unscheduled} | \
-            {a.owner for a in self.appointments}
+        names = (
+            {i.owner for i in self.items}
+            | {u.owner for u in self.unscheduled}
+            | {a.owner for a in self.appointments}
+        )
         return sorted(names)
 
     def load(self, owner: str, day: dt.date) -> int:
         """Calls (distinct customers) on one person's list that day."""
         return len({i.customer_id for i in self.items if i.owner == owner and i.date == day})
 
-    def only(self, owner: str) -> "Plan":
+    def only(self, owner: str) -> Plan:
         """The same plan cut down to one person's list."""
-        return Plan(self.week_start, self.week_end, self.as_of, self.batch_days, self.working_days,
-                    [i for i in self.items if i.owner == owner],
-                    [u for u in self.unscheduled if u.owner == owner],
-                    {k: v for k, v in self.capacity.items() if k == owner},
-                    [a for a in self.appointments if a.owner == owner], self.manager,
-                    [e for e in self.escalations if e.owner == owner])
+        return Plan(
+            self.week_start,
+            self.week_end,
+            self.as_of,
+            self.batch_days,
+            self.working_days,
+            [i for i in self.items if i.owner == owner],
+            [u for u in self.unscheduled if u.owner == owner],
+            {k: v for k, v in self.capacity.items() if k == owner},
+            [a for a in self.appointments if a.owner == owner],
+            self.manager,
+            [e for e in self.escalations if e.owner == owner],
+        )
 
     def to_dict(self) -> dict:
-        return {"week_start": self.week_start.isoformat(), "week_end": self.week_end.isoformat(),
-                "as_of": self.as_of.isoformat(), "batch_days": [d.isoformat() for d in self.batch_days],
-                "items": [i.to_dict() for i in self.items], "unscheduled": [u.to_dict() for u in self.unscheduled],
-                "appointments": [a.to_dict() for a in self.appointments],
-                "escalations": [e.to_dict() for e in self.escalations]}
+        return {
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "batch_days": [d.isoformat() for d in self.batch_days],
+            "items": [i.to_dict() for i in self.items],
+            "unscheduled": [u.to_dict() for u in self.unscheduled],
+            "appointments": [a.to_dict() for a in self.appointments],
+            "escalations": [e.to_dict() for e in self.escalations],
+        }
 
 
 def week_bounds(day: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:
@@ -180,27 +217,62 @@ class _Days:
         self.calls.setdefault((owner, day), set()).add(cid)
 
 
-def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict[str, Customer],
-              policy: Policy, cal: WorkCalendar, week_of: dt.date, as_of: dt.date) -> Plan:
+def plan_week(
+    obligations: list[Obligation],
+    staff: list[Staff],
+    customers: dict[str, Customer],
+    policy: Policy,
+    cal: WorkCalendar,
+    week_of: dt.date,
+    as_of: dt.date,
+) -> Plan:
     start, end = week_bounds(week_of, policy.week_start)
     week = cal.working_days(start, end)
-    working = [d for d in week if d >= as_of]      # planning mid-week: the days already gone are not used
-    batch = [d for d in week[::policy.batch_spacing_days] if d >= as_of]
+    working = [
+        d for d in week if d >= as_of
+    ]  # planning mid-week: the days already gone are not used
+    batch = [d for d in week[:: policy.batch_spacing_days] if d >= as_of]
     plan = Plan(start, end, as_of, batch, week, manager=manager_of(staff))
     people = {s.name: s for s in staff if s.name}
 
     def capacity(name: str) -> int:
         s = people.get(name)
-        return (s.daily_capacity if s and s.daily_capacity and s.daily_capacity > 0
-                else policy.default_daily_capacity)
+        return (
+            s.daily_capacity
+            if s and s.daily_capacity and s.daily_capacity > 0
+            else policy.default_daily_capacity
+        )
 
-    todo = [o for o in obligations if o.is_open and not o.missed(as_of) and o.customer_id and o.due_date <= end]
+    todo = [
+        o
+        for o in obligations
+        if o.is_open and not o.missed(as_of) and o.customer_id and o.due_date <= end
+    ]
     first_day = max(start, as_of)
-    todo.sort(key=lambda o: (not o.escalate(as_of), o.due_date >= first_day, o.due_date, o.customer_id, o.rule,
-                             o.source))
-    plan.escalations = [Unscheduled(*_owner(o, people, plan.manager)[:1], o.customer_id, o.customer_name,
-                                    _phone(customers, o.customer_id), o.rule, o.due_date, o.reason, o.reason_en)
-                        for o in todo if o.escalate(as_of)]
+    todo.sort(
+        key=lambda o: (
+            not o.escalate(as_of),
+            o.due_date >= first_day,
+            o.due_date,
+            o.customer_id,
+            o.rule,
+            o.source,
+        )
+    )
+    plan.escalations = [
+        Unscheduled(
+            *_owner(o, people, plan.manager)[:1],
+            o.customer_id,
+            o.customer_name,
+            _phone(customers, o.customer_id),
+            o.rule,
+            o.due_date,
+            o.reason,
+            o.reason_en,
+        )
+        for o in todo
+        if o.escalate(as_of)
+    ]
     days = _Days()
     for o in todo:
         owner, note, note_en = _owner(o, people, plan.manager)
@@ -216,28 +288,72 @@ def plan_week(obligations: list[Obligation], staff: list[Staff], customers: dict
         if day is None:
             day = next((d for d in on_time if days.room(owner, d, cap)), None)
             if day is not None and day not in batch:
-                note, note_en = _join(note, "批次日已满，加排"), _join(note_en, "batch days full: extra day", "; ")
+                note, note_en = (
+                    _join(note, "批次日已满，加排"),
+                    _join(note_en, "batch days full: extra day", "; "),
+                )
         if day is None and not carried:
             day = next((d for d in working if d > o.due_date and days.room(owner, d, cap)), None)
             if day is not None:
                 note = _join(note, f"此前已排满，推迟到{day:%m-%d}（容量所限）")
                 note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
         if day is None:
-            why, why_en = (("本周每日回访上限已排满", "every day of the week is at capacity") if working
-                           else ("本周没有可排的工作日", "no working day left in the week"))
-            plan.unscheduled.append(Unscheduled(owner, cid, o.customer_name, _phone(customers, cid), o.rule,
-                                                o.due_date, _join(why, o.reason), _join(why_en, o.reason_en, ": ")))
+            why, why_en = (
+                ("本周每日回访上限已排满", "every day of the week is at capacity")
+                if working
+                else ("本周没有可排的工作日", "no working day left in the week")
+            )
+            plan.unscheduled.append(
+                Unscheduled(
+                    owner,
+                    cid,
+                    o.customer_name,
+                    _phone(customers, cid),
+                    o.rule,
+                    o.due_date,
+                    _join(why, o.reason),
+                    _join(why_en, o.reason_en, ": "),
+                )
+            )
             continue
         days.add(owner, day, cid)
-        plan.items.append(PlanItem(day, owner, cid, o.customer_name, _phone(customers, cid), o.rule, o.due_date,
-                                   o.reason, o.reason_en, o.due_date < as_of, carried, note, note_en,
-                                   o.escalate(as_of), _contact(customers, cid)))
-    first: dict[tuple, tuple] = {}   # a customer's calls that day stay together, at its most urgent item
+        plan.items.append(
+            PlanItem(
+                day,
+                owner,
+                cid,
+                o.customer_name,
+                _phone(customers, cid),
+                o.rule,
+                o.due_date,
+                o.reason,
+                o.reason_en,
+                o.due_date < as_of,
+                carried,
+                note,
+                note_en,
+                o.escalate(as_of),
+                _contact(customers, cid),
+            )
+        )
+    first: dict[
+        tuple, tuple
+    ] = {}  # a customer's calls that day stay together, at its most urgent item
     for i in plan.items:
         key = (not i.escalate, not i.carried, i.due_date)
-        first[(i.owner, i.date, i.customer_id)] = min(key, first.get((i.owner, i.date, i.customer_id), key))
-    plan.items.sort(key=lambda i: (i.owner, i.date, first[(i.owner, i.date, i.customer_id)], i.customer_id,
-                                   i.due_date, i.rule))
+        first[(i.owner, i.date, i.customer_id)] = min(
+            key, first.get((i.owner, i.date, i.customer_id), key)
+        )
+    plan.items.sort(
+        key=lambda i: (
+            i.owner,
+            i.date,
+            first[(i.owner, i.date, i.customer_id)],
+            i.customer_id,
+            i.due_date,
+            i.rule,
+        )
+    )
     plan.appointments = _appointments(obligations, staff, policy, start, end)
     for a in plan.appointments:
         plan.capacity.setdefault(a.owner, capacity(a.owner))
@@ -254,8 +370,9 @@ def _owner(o: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, 
     return o.owner, "", ""
 
 
-def _appointments(obligations: list[Obligation], staff: list[Staff], policy: Policy,
-                  start: dt.date, end: dt.date) -> list[Appointment]:
+def _appointments(
+    obligations: list[Obligation], staff: list[Staff], policy: Policy, start: dt.date, end: dt.date
+) -> list[Appointment]:
     """P12 lines: every salesperson (or, with no 人员 sheet, everyone the policy asked)."""
     if policy.appointments_per_week <= 0:
         return []
@@ -264,7 +381,9 @@ def _appointments(obligations: list[Obligation], staff: list[Staff], policy: Pol
     names = [s.name for s in staff if s.name and not s.has_left and s.role in (None, "员工")]
     names = names or sorted({o.owner for o in p12})
     done = {o.owner for o in p12 if not o.is_open and o.trigger_date == ap_start}
-    return [Appointment(n, ap_start, ap_end, policy.appointments_per_week, n in done) for n in names]
+    return [
+        Appointment(n, ap_start, ap_end, policy.appointments_per_week, n in done) for n in names
+    ]
 
 
 def _contact(customers: dict[str, Customer], cid: str) -> str | None:

@@ -7,21 +7,21 @@ renamed in one place is renamed everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import Enum
 import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 
-class ColType(str, Enum):
+class ColType(StrEnum):
     TEXT = "text"
-    ID = "id"            # an identifier: numbers like 1001.0 become "1001"
+    ID = "id"  # an identifier: numbers like 1001.0 become "1001"
     DATE = "date"
     TIME = "time"
     PHONE = "phone"
     INT = "int"
     ENUM = "enum"
     SATISFACTION = "satisfaction"  # 1–5, or 非常满意…非常不满意
-    BOOL = "bool"                  # 是/否
+    BOOL = "bool"  # 是/否
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ CUSTOMER_STATUS = (
     Choice("废除", "Void", ("作废", "无效", "已废除")),
     Choice("停止回访", "Do not call", ("勿扰", "不再回访", "拒绝回访", "do-not-call")),
 )
-EVENT_STATUS = (   # a closed or withdrawn event makes no further follow-ups
+EVENT_STATUS = (  # a closed or withdrawn event makes no further follow-ups
     Choice("进行中", "Open", ("未办结", "处理中", "open")),
     Choice("已办结", "Closed", ("办结", "已完成", "closed")),
     Choice("已撤销", "Withdrawn", ("撤销", "取消", "已取消", "withdrawn")),
@@ -194,84 +194,308 @@ C = Column
 T = ColType
 
 CUSTOMERS = SheetDef(
-    "customers", "客户名录簿", "Customers", "tblCustomers",
+    "customers",
+    "客户名录簿",
+    "Customers",
+    "tblCustomers",
     aliases=("客户名录", "客户名单", "客户档案", "客户资料", "Customer Book", "客户表"),
     columns=(
-        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码", "编号", "ID", "客户号"), required=True, width=11),
-        C("name", "客户名称", "Customer", T.TEXT, ("客户姓名", "名称", "客户", "姓名", "Customer Name", "Name", "单位名称"), required=True, width=18),
+        C(
+            "customer_id",
+            "客户编号",
+            "Customer ID",
+            T.ID,
+            ("客户ID", "客户代码", "编号", "ID", "客户号"),
+            required=True,
+            width=11,
+        ),
+        C(
+            "name",
+            "客户名称",
+            "Customer",
+            T.TEXT,
+            ("客户姓名", "名称", "客户", "姓名", "Customer Name", "Name", "单位名称"),
+            required=True,
+            width=18,
+        ),
         C("contact", "联系人", "Contact", T.TEXT, ("联系人姓名",), width=10),
-        C("phone", "联系电话", "Phone", T.PHONE, ("电话", "手机", "手机号", "手机号码", "电话号码", "联系方式", "Mobile", "Tel", "Telephone"), required=True, width=15),
-        C("klass", "客户类别", "Class", T.ENUM, ("类别", "客户等级", "等级", "分类", "ABC类", "Category"), CLASSES, width=9, note="A/B/C"),
+        C(
+            "phone",
+            "联系电话",
+            "Phone",
+            T.PHONE,
+            (
+                "电话",
+                "手机",
+                "手机号",
+                "手机号码",
+                "电话号码",
+                "联系方式",
+                "Mobile",
+                "Tel",
+                "Telephone",
+            ),
+            required=True,
+            width=15,
+        ),
+        C(
+            "klass",
+            "客户类别",
+            "Class",
+            T.ENUM,
+            ("类别", "客户等级", "等级", "分类", "ABC类", "Category"),
+            CLASSES,
+            width=9,
+            note="A/B/C",
+        ),
         C("ctype", "客户类型", "Customer Type", T.ENUM, ("类型",), CUSTOMER_TYPES, width=11),
-        C("owner", "负责人", "Owner", T.TEXT, ("业务员", "销售人员", "客户经理", "跟进人", "Salesperson"), required=True, width=9),
+        C(
+            "owner",
+            "负责人",
+            "Owner",
+            T.TEXT,
+            ("业务员", "销售人员", "客户经理", "跟进人", "Salesperson"),
+            required=True,
+            width=9,
+        ),
         C("created", "建档日期", "Filed On", T.DATE, ("登记日期", "建档时间", "Created"), width=11),
-        C("last_deal", "最近成交日期", "Last Deal", T.DATE, ("最近成交", "成交日期", "Last Deal Date"), width=12),
+        C(
+            "last_deal",
+            "最近成交日期",
+            "Last Deal",
+            T.DATE,
+            ("最近成交", "成交日期", "Last Deal Date"),
+            width=12,
+        ),
         C("status", "状态", "Status", T.ENUM, ("客户状态",), CUSTOMER_STATUS, width=7),
         C("note", "备注", "Note", T.TEXT, ("说明", "Remarks", "Notes"), width=16),
         C("filed_by", "建档人", "Filed By", T.TEXT, (), width=9),
         C("verified_by", "核实人", "Verified By", T.TEXT, (), width=9),
         C("verified_on", "核实日期", "Verified On", T.DATE, (), width=11),
-        C("status_since", "状态日期", "Status Since", T.DATE, ("停止回访日期",), width=11,
-          note="状态改为停止回访或废除的日期"),
+        C(
+            "status_since",
+            "状态日期",
+            "Status Since",
+            T.DATE,
+            ("停止回访日期",),
+            width=11,
+            note="状态改为停止回访或废除的日期",
+        ),
     ),
 )
 
 CALLS = SheetDef(
-    "calls", "回访记录表", "Calls", "tblCalls",
+    "calls",
+    "回访记录表",
+    "Calls",
+    "tblCalls",
     aliases=("客户回访记录表", "回访记录", "客户回访记录", "回访登记表", "Call Log", "Follow-ups"),
     columns=(
         C("record_id", "记录编号", "Record ID", T.ID, ("编号", "序号", "Record"), width=13),
-        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码"), required=True, width=11),
+        C(
+            "customer_id",
+            "客户编号",
+            "Customer ID",
+            T.ID,
+            ("客户ID", "客户代码"),
+            required=True,
+            width=11,
+        ),
         C("call_date", "回访日期", "Call Date", T.DATE, ("日期", "Date"), required=True, width=11),
         C("call_time", "回访时间", "Call Time", T.TIME, ("时间", "Time"), width=9),
         C("method", "回访方式", "Method", T.ENUM, ("方式",), METHODS, required=True, width=9),
-        C("call_type", "回访类型", "Call Type", T.ENUM, ("类型", "回访类别", "Type"), CALL_TYPES, required=True, width=10),
+        C(
+            "call_type",
+            "回访类型",
+            "Call Type",
+            T.ENUM,
+            ("类型", "回访类别", "Type"),
+            CALL_TYPES,
+            required=True,
+            width=10,
+        ),
         C("event_id", "事项编号", "Event ID", T.ID, ("关联事项", "Event"), width=11),
         C("related_date", "关联日期", "Related Date", T.DATE, ("事项日期",), width=11),
-        C("complaint_level", "投诉等级", "Complaint Level", T.ENUM, ("投诉级别",), COMPLAINT_LEVELS, width=9),
-        C("caller", "回访人", "Caller", T.TEXT, ("回访人员", "经办人", "回访员"), required=True, width=9),
-        C("content", "回访内容", "Content", T.TEXT, ("内容", "回访记录", "Notes"), required=True, width=28),
-        C("satisfaction", "满意度", "Satisfaction", T.SATISFACTION, ("满意程度", "评分"), SATISFACTION, width=8),
-        C("issue", "客户反映问题", "Customer Issue", T.TEXT, ("反映问题", "问题", "客户意见", "Issue"), width=18),
-        C("issue_status", "问题状态", "Issue Status", T.ENUM, ("处理状态", "是否解决"), ISSUE_STATUS, width=9),
+        C(
+            "complaint_level",
+            "投诉等级",
+            "Complaint Level",
+            T.ENUM,
+            ("投诉级别",),
+            COMPLAINT_LEVELS,
+            width=9,
+        ),
+        C(
+            "caller",
+            "回访人",
+            "Caller",
+            T.TEXT,
+            ("回访人员", "经办人", "回访员"),
+            required=True,
+            width=9,
+        ),
+        C(
+            "content",
+            "回访内容",
+            "Content",
+            T.TEXT,
+            ("内容", "回访记录", "Notes"),
+            required=True,
+            width=28,
+        ),
+        C(
+            "satisfaction",
+            "满意度",
+            "Satisfaction",
+            T.SATISFACTION,
+            ("满意程度", "评分"),
+            SATISFACTION,
+            width=8,
+        ),
+        C(
+            "issue",
+            "客户反映问题",
+            "Customer Issue",
+            T.TEXT,
+            ("反映问题", "问题", "客户意见", "Issue"),
+            width=18,
+        ),
+        C(
+            "issue_status",
+            "问题状态",
+            "Issue Status",
+            T.ENUM,
+            ("处理状态", "是否解决"),
+            ISSUE_STATUS,
+            width=9,
+        ),
         C("result", "结果", "Result", T.ENUM, ("回访结果",), RESULTS, width=8),
-        C("next_date", "下次回访日期", "Next Call", T.DATE, ("下次回访", "预约日期", "Next Call Date"), width=12),
-        C("signature", "客户签名", "Customer Signature", T.TEXT, ("签名", "客户签字", "Signature"), width=10),
-        C("responsible", "责任对象", "Responsible Party", T.TEXT, ("责任人", "被投诉对象", "责任部门"), width=10),
+        C(
+            "next_date",
+            "下次回访日期",
+            "Next Call",
+            T.DATE,
+            ("下次回访", "预约日期", "Next Call Date"),
+            width=12,
+        ),
+        C(
+            "signature",
+            "客户签名",
+            "Customer Signature",
+            T.TEXT,
+            ("签名", "客户签字", "Signature"),
+            width=10,
+        ),
+        C(
+            "responsible",
+            "责任对象",
+            "Responsible Party",
+            T.TEXT,
+            ("责任人", "被投诉对象", "责任部门"),
+            width=10,
+        ),
         C("reviewer", "审核人", "Reviewer", T.TEXT, ("审核",), width=9),
         C("review_note", "审核意见", "Review Note", T.TEXT, ("审核结果",), width=14),
     ),
 )
 
 EVENTS = SheetDef(
-    "events", "回访事项", "Triggers", "tblEvents",
+    "events",
+    "回访事项",
+    "Triggers",
+    "tblEvents",
     aliases=("投诉记录", "事项", "回访事件", "Events", "Follow-up Triggers"),
     columns=(
-        C("event_id", "事项编号", "Event ID", T.ID, ("编号", "投诉编号", "ID"), required=True, width=11),
-        C("customer_id", "客户编号", "Customer ID", T.ID, ("客户ID", "客户代码"), required=True, width=11),
-        C("event_type", "事项类型", "Event Type", T.ENUM, ("类型", "Type"), EVENT_TYPES, required=True, width=10),
-        C("event_date", "事项日期", "Event Date", T.DATE, ("日期", "Date", "发生日期"), required=True, width=11),
+        C(
+            "event_id",
+            "事项编号",
+            "Event ID",
+            T.ID,
+            ("编号", "投诉编号", "ID"),
+            required=True,
+            width=11,
+        ),
+        C(
+            "customer_id",
+            "客户编号",
+            "Customer ID",
+            T.ID,
+            ("客户ID", "客户代码"),
+            required=True,
+            width=11,
+        ),
+        C(
+            "event_type",
+            "事项类型",
+            "Event Type",
+            T.ENUM,
+            ("类型", "Type"),
+            EVENT_TYPES,
+            required=True,
+            width=10,
+        ),
+        C(
+            "event_date",
+            "事项日期",
+            "Event Date",
+            T.DATE,
+            ("日期", "Date", "发生日期"),
+            required=True,
+            width=11,
+        ),
         C("planned_end", "计划竣工日期", "Planned Completion", T.DATE, ("计划竣工",), width=12),
         C("actual_end", "实际竣工日期", "Actual Completion", T.DATE, ("实际竣工",), width=12),
-        C("complaint_level", "投诉等级", "Complaint Level", T.ENUM, ("投诉级别",), COMPLAINT_LEVELS, width=9),
+        C(
+            "complaint_level",
+            "投诉等级",
+            "Complaint Level",
+            T.ENUM,
+            ("投诉级别",),
+            COMPLAINT_LEVELS,
+            width=9,
+        ),
         C("proposal_level", "提案级别", "Proposal Level", T.ENUM, (), PROPOSAL_LEVELS, width=10),
         C("anonymous", "匿名", "Anonymous", T.BOOL, ("是否匿名",), YES_NO, width=7),
-        C("responsible", "责任对象", "Responsible Party", T.TEXT, ("责任人", "被投诉对象"), width=10),
+        C(
+            "responsible",
+            "责任对象",
+            "Responsible Party",
+            T.TEXT,
+            ("责任人", "被投诉对象"),
+            width=10,
+        ),
         C("owner", "负责人", "Owner", T.TEXT, ("业务员", "经办人"), width=9),
         C("description", "事项说明", "Description", T.TEXT, ("说明", "内容", "备注"), width=24),
         C("status", "状态", "Status", T.ENUM, ("事项状态", "办结状态"), EVENT_STATUS, width=8),
-        C("closing_note", "办结说明", "Closing Note", T.TEXT, ("撤销原因", "办结情况"), width=20,
-          note="已办结但没有相应回访，或已撤销时，写明原因"),
+        C(
+            "closing_note",
+            "办结说明",
+            "Closing Note",
+            T.TEXT,
+            ("撤销原因", "办结情况"),
+            width=20,
+            note="已办结但没有相应回访，或已撤销时，写明原因",
+        ),
     ),
 )
 
 STAFF = SheetDef(
-    "staff", "人员", "Staff", "tblStaff",
+    "staff",
+    "人员",
+    "Staff",
+    "tblStaff",
     aliases=("人员名单", "员工", "员工名单", "人员表", "People"),
     columns=(
         C("name", "姓名", "Name", T.TEXT, ("人员", "员工", "员工姓名"), required=True, width=10),
         C("role", "角色", "Role", T.ENUM, ("职务", "岗位"), ROLES, width=10),
-        C("daily_capacity", "每日回访上限", "Daily Capacity", T.INT, ("每日上限", "日回访量", "Capacity"), width=12),
+        C(
+            "daily_capacity",
+            "每日回访上限",
+            "Daily Capacity",
+            T.INT,
+            ("每日上限", "日回访量", "Capacity"),
+            width=12,
+        ),
         C("status", "状态", "Status", T.ENUM, ("在职状态",), STAFF_STATUS, width=7),
         C("phone", "联系电话", "Phone", T.PHONE, ("电话", "手机"), width=14),
         C("department", "部门", "Department", T.TEXT, (), width=10),
@@ -281,7 +505,10 @@ STAFF = SheetDef(
 )
 
 RULES = SheetDef(
-    "rules", "规则", "Rules", "tblRules",
+    "rules",
+    "规则",
+    "Rules",
+    "tblRules",
     aliases=("回访规则", "参数", "Policy", "Settings"),
     columns=(
         C("key", "参数", "Setting", T.TEXT, ("规则", "项目", "Key"), required=True, width=26),
@@ -291,7 +518,10 @@ RULES = SheetDef(
 )
 
 HOLIDAYS = SheetDef(
-    "holidays", "节假日", "Holidays", "tblHolidays",
+    "holidays",
+    "节假日",
+    "Holidays",
+    "tblHolidays",
     aliases=("假日", "节假日调整", "Calendar"),
     optional=True,
     columns=(

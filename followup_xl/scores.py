@@ -44,7 +44,11 @@ def _all_on_time(items: list[Obligation]) -> bool | None:
 
 def _whole_weeks(start: dt.date, end: dt.date, week_start: str) -> list[dt.date]:
     first = start + dt.timedelta(days=(WEEKDAYS.get(week_start, 0) - start.weekday()) % 7)
-    return [first + dt.timedelta(days=7 * i) for i in range(6) if first + dt.timedelta(days=7 * i + 6) <= end]
+    return [
+        first + dt.timedelta(days=7 * i)
+        for i in range(6)
+        if first + dt.timedelta(days=7 * i + 6) <= end
+    ]
 
 
 def _people(book: Book) -> list[Staff]:
@@ -52,23 +56,34 @@ def _people(book: Book) -> list[Staff]:
     people = [s for s in book.staff if s.name and s.role in (None, "员工")]
     if people or book.staff:
         return people
-    names = sorted({k.caller for k in book.calls if k.caller} | {c.owner for c in book.customers if c.owner})
+    names = sorted(
+        {k.caller for k in book.calls if k.caller} | {c.owner for c in book.customers if c.owner}
+    )
     return [Staff.build(None, {}, {}, {"name": n}) for n in names]
 
 
-def yearly_scores(book: Book, policy: Policy, year: int, as_of: dt.date | None = None,
-                  cal: WorkCalendar | None = None) -> dict:
+def yearly_scores(
+    book: Book,
+    policy: Policy,
+    year: int,
+    as_of: dt.date | None = None,
+    cal: WorkCalendar | None = None,
+) -> dict:
     """Every person's monthly points and yearly score for ``year``, JSON-able."""
     if not 1900 <= year <= 9999:
         raise UsageError(f"年份不合理：{year}", f"not a reasonable year: {year}")
     year_end = dt.date(year, 12, 31)
     as_of = min(as_of or year_end, year_end)
     if as_of.year < year:
-        raise UsageError(f"{year}年尚未开始（今天 {as_of}）", f"{year} has not begun yet (today is {as_of})")
+        raise UsageError(
+            f"{year}年尚未开始（今天 {as_of}）", f"{year} has not begun yet (today is {as_of})"
+        )
     cal = cal or WorkCalendar.from_policy(policy)
     result = compute_obligations(book, policy, as_of, cal)
     points = {i.key: i.points for i in policy.score_items}
-    months_with_calls = {k.call_date.month for k in book.calls if k.call_date and k.call_date.year == year}
+    months_with_calls = {
+        k.call_date.month for k in book.calls if k.call_date and k.call_date.year == year
+    }
     whole = [m for m in range(1, 13) if month_bounds(f"{year}-{m:02d}")[1] <= as_of]
     consult: Counter = Counter()
     for k in book.calls:
@@ -90,40 +105,81 @@ def yearly_scores(book: Book, policy: Policy, year: int, as_of: dt.date | None =
         monthly = []
         for m in whole:
             start, end = month_bounds(f"{year}-{m:02d}")
-            if (s.joined and s.joined > end) or (s.left and s.left < start) or m not in months_with_calls:
+            if (
+                (s.joined and s.joined > end)
+                or (s.left and s.left < start)
+                or m not in months_with_calls
+            ):
                 continue
-            month_total = sum(n for (who, d), n in consult.items() if who == s.name and start <= d <= end)
-            weeks = [sum(consult.get((s.name, w + dt.timedelta(days=i)), 0) for i in range(7))
-                     for w in _whole_weeks(start, end, policy.week_start)]
+            month_total = sum(
+                n for (who, d), n in consult.items() if who == s.name and start <= d <= end
+            )
+            weeks = [
+                sum(consult.get((s.name, w + dt.timedelta(days=i)), 0) for i in range(7))
+                for w in _whole_weeks(start, end, policy.week_start)
+            ]
             deals, trips = due.get((s.name, "P5", m), []), due.get((s.name, "P14", m), [])
-            met = {"deal": _all_on_time(deals),
-                   "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
-                   and month_total >= policy.consultation_monthly_target,
-                   "verification": verified.get((s.name, m), 0) >= policy.verifier_monthly_target,
-                   "trip": _all_on_time(trips)}
+            met = {
+                "deal": _all_on_time(deals),
+                "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
+                and month_total >= policy.consultation_monthly_target,
+                "verification": verified.get((s.name, m), 0) >= policy.verifier_monthly_target,
+                "trip": _all_on_time(trips),
+            }
             earned = sum(points.get(k, 0) for k, ok in met.items() if ok)
-            monthly.append({"month": m, "met": met, "points": earned, "score": policy.score_base + earned,
-                            "deals_due": len(deals), "trips_due": len(trips), "consultation_followups": month_total,
-                            "consultation_weeks": weeks, "verified": verified.get((s.name, m), 0)})
+            monthly.append(
+                {
+                    "month": m,
+                    "met": met,
+                    "points": earned,
+                    "score": policy.score_base + earned,
+                    "deals_due": len(deals),
+                    "trips_due": len(trips),
+                    "consultation_followups": month_total,
+                    "consultation_weeks": weeks,
+                    "verified": verified.get((s.name, m), 0),
+                }
+            )
         yearly = round(sum(x["score"] for x in monthly) / len(monthly), 2) if monthly else None
         left = bool(s.left and s.left <= year_end) or s.has_left
         recent = bool(s.joined and add_months(s.joined, policy.min_months_for_bonus) > as_of)
         if left:
             why = ("年中离职", "left during the year")
         elif recent:
-            why = (f"入职不满{policy.min_months_for_bonus}个月", f"joined less than {policy.min_months_for_bonus} months ago")
+            why = (
+                f"入职不满{policy.min_months_for_bonus}个月",
+                f"joined less than {policy.min_months_for_bonus} months ago",
+            )
         elif yearly is None:
             why = ("无考核月份", "no month scored")
         elif yearly < policy.bonus_threshold:
-            why = (f"年度分未达{policy.bonus_threshold:g}", f"yearly score below {policy.bonus_threshold:g}")
+            why = (
+                f"年度分未达{policy.bonus_threshold:g}",
+                f"yearly score below {policy.bonus_threshold:g}",
+            )
         else:
             why = ("", "")
-        staff.append({"name": s.name, "joined": s.joined.isoformat() if s.joined else None,
-                      "left": s.left.isoformat() if s.left else None, "months_worked": len(monthly),
-                      "monthly": monthly, "yearly_score": yearly, "bonus_eligible": not why[0],
-                      "not_eligible_reason": why[0], "not_eligible_reason_en": why[1]})
-    return {"year": year, "as_of": as_of.isoformat(), "threshold": policy.bonus_threshold,
-            "score_base": policy.score_base, "min_months_for_bonus": policy.min_months_for_bonus, "months_scored": whole,
-            "months_without_calls": [m for m in whole if m not in months_with_calls],
-            "items": [{"key": i.key, "name": i.zh, "points": i.points} for i in policy.score_items],
-            "staff": staff}
+        staff.append(
+            {
+                "name": s.name,
+                "joined": s.joined.isoformat() if s.joined else None,
+                "left": s.left.isoformat() if s.left else None,
+                "months_worked": len(monthly),
+                "monthly": monthly,
+                "yearly_score": yearly,
+                "bonus_eligible": not why[0],
+                "not_eligible_reason": why[0],
+                "not_eligible_reason_en": why[1],
+            }
+        )
+    return {
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "threshold": policy.bonus_threshold,
+        "score_base": policy.score_base,
+        "min_months_for_bonus": policy.min_months_for_bonus,
+        "months_scored": whole,
+        "months_without_calls": [m for m in whole if m not in months_with_calls],
+        "items": [{"key": i.key, "name": i.zh, "points": i.points} for i in policy.score_items],
+        "staff": staff,
+    }

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import UsageError
-
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -39,19 +39,34 @@ class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     # P1 routine cadence
-    cadence_days: dict[str, int] = Field({"A": 7, "B": 14, "C": 30}, json_schema_extra=_zh("例行回访间隔天数", "按客户类别 A/B/C，自上次成功回访起算"))
-    default_class: str = Field("C", json_schema_extra=_zh("未分类客户按类别", "客户类别为空时按此类别排例行回访"))
-    retry_no_answer_workdays: int = Field(1, ge=0, json_schema_extra=_zh("未接通重拨工作日", "未接通后第几个工作日重拨"))
-    refusal_pause_days: int = Field(90, ge=0, json_schema_extra=_zh("拒访暂停天数", "客户拒访后暂停例行回访的天数"))
+    cadence_days: dict[str, int] = Field(
+        {"A": 7, "B": 14, "C": 30},
+        json_schema_extra=_zh("例行回访间隔天数", "按客户类别 A/B/C，自上次成功回访起算"),
+    )
+    default_class: str = Field(
+        "C", json_schema_extra=_zh("未分类客户按类别", "客户类别为空时按此类别排例行回访")
+    )
+    retry_no_answer_workdays: int = Field(
+        1, ge=0, json_schema_extra=_zh("未接通重拨工作日", "未接通后第几个工作日重拨")
+    )
+    refusal_pause_days: int = Field(
+        90, ge=0, json_schema_extra=_zh("拒访暂停天数", "客户拒访后暂停例行回访的天数")
+    )
     # P2–P4
-    complaint_days: int = Field(3, ge=0, json_schema_extra=_zh("投诉处理后回访天数", "投诉处理完毕后几天内回访"))
-    complaint_coverage_pct: float = Field(50, ge=0, le=100, json_schema_extra=_zh("投诉回访率目标%"))
+    complaint_days: int = Field(
+        3, ge=0, json_schema_extra=_zh("投诉处理后回访天数", "投诉处理完毕后几天内回访")
+    )
+    complaint_coverage_pct: float = Field(
+        50, ge=0, le=100, json_schema_extra=_zh("投诉回访率目标%")
+    )
     repair_days: int = Field(30, ge=0, json_schema_extra=_zh("维修后回访天数"))
     repair_coverage_pct: float = Field(30, ge=0, le=100, json_schema_extra=_zh("维修回访率目标%"))
     activity_days: int = Field(30, ge=0, json_schema_extra=_zh("活动后回访天数"))
     activity_coverage_pct: float = Field(10, ge=0, le=100, json_schema_extra=_zh("活动回访率目标%"))
     # P5 deal → first week of next month
-    deal_first_week_days: int = Field(7, ge=1, le=28, json_schema_extra=_zh("成交次月第一周天数", "成交客户在次月前几天内回访"))
+    deal_first_week_days: int = Field(
+        7, ge=1, le=28, json_schema_extra=_zh("成交次月第一周天数", "成交客户在次月前几天内回访")
+    )
     # P6 consultation → Monday of the following week
     consultation_weekly_target: int = Field(30, ge=0, json_schema_extra=_zh("技术咨询周回访目标"))
     consultation_monthly_target: int = Field(120, ge=0, json_schema_extra=_zh("技术咨询月回访目标"))
@@ -62,13 +77,25 @@ class Policy(BaseModel):
     # P9 open issues
     unresolved_issue_workdays: int = Field(3, ge=0, json_schema_extra=_zh("问题未解决再回访工作日"))
     # obligations that end: after its window an event follow-up is missed (逾期未办); P2/P9 never lapse
-    lapse_workdays: dict[str, int] = Field(dict(LAPSE_DEFAULTS), json_schema_extra=_zh(
-        "回访有效期工作日", "应回访日期后还值得回访的工作日数，过后记为逾期未办；投诉(P2)和未解决问题(P9)不失效"))
-    escalate_workdays: int = Field(5, ge=0, json_schema_extra=_zh(
-        "上报天数", "投诉(P2)或未解决问题(P9)逾期超过这些工作日，标记上报主管"))
+    lapse_workdays: dict[str, int] = Field(
+        dict(LAPSE_DEFAULTS),
+        json_schema_extra=_zh(
+            "回访有效期工作日",
+            "应回访日期后还值得回访的工作日数，过后记为逾期未办；投诉(P2)和未解决问题(P9)不失效",
+        ),
+    )
+    escalate_workdays: int = Field(
+        5,
+        ge=0,
+        json_schema_extra=_zh(
+            "上报天数", "投诉(P2)或未解决问题(P9)逾期超过这些工作日，标记上报主管"
+        ),
+    )
     # P12 appointment visits
     appointments_per_week: int = Field(1, ge=0, json_schema_extra=_zh("每周约访次数"))
-    appointment_week_start: Literal["monday", "saturday", "sunday"] = Field("saturday", json_schema_extra=_zh("约访周起始日", "周六到下周五为一周"))
+    appointment_week_start: Literal["monday", "saturday", "sunday"] = Field(
+        "saturday", json_schema_extra=_zh("约访周起始日", "周六到下周五为一周")
+    )
     # P13 proposals
     proposal_days: int = Field(15, ge=0, json_schema_extra=_zh("提案反馈天数"))
     proposal_vp_days: int = Field(20, ge=0, json_schema_extra=_zh("提案反馈天数(副总审批)"))
@@ -78,31 +105,56 @@ class Policy(BaseModel):
     # P15 record verification
     verification_period_days: int = Field(365, ge=1, json_schema_extra=_zh("客户资料核实周期天数"))
     verifier_monthly_target: int = Field(1200, ge=0, json_schema_extra=_zh("每月核实客户资料目标"))
-    require_filed_verified: bool = Field(False, json_schema_extra=_zh("建档须填建档人和核实人", "V11：是或否"))
+    require_filed_verified: bool = Field(
+        False, json_schema_extra=_zh("建档须填建档人和核实人", "V11：是或否")
+    )
     # how "within N days" is counted
-    count_working_days: bool = Field(False, json_schema_extra=_zh("按工作日计天数", "否：按日历天计"))
+    count_working_days: bool = Field(
+        False, json_schema_extra=_zh("按工作日计天数", "否：按日历天计")
+    )
     # W1 schedule
-    week_start: Literal["monday", "saturday", "sunday"] = Field("monday", json_schema_extra=_zh("排期周起始日"))
-    batch_spacing_days: int = Field(2, ge=1, json_schema_extra=_zh("分批回访间隔天数", "每隔几天分批回访"))
+    week_start: Literal["monday", "saturday", "sunday"] = Field(
+        "monday", json_schema_extra=_zh("排期周起始日")
+    )
+    batch_spacing_days: int = Field(
+        2, ge=1, json_schema_extra=_zh("分批回访间隔天数", "每隔几天分批回访")
+    )
     default_daily_capacity: int = Field(20, ge=1, json_schema_extra=_zh("默认每日回访上限"))
     # V8 complaint levels → role
-    complaint_roles: dict[str, str] = Field({"一般": "员工", "重要": "部门主管", "重大": "公司经理"}, json_schema_extra=_zh("投诉等级对应回访角色"))
+    complaint_roles: dict[str, str] = Field(
+        {"一般": "员工", "重要": "部门主管", "重大": "公司经理"},
+        json_schema_extra=_zh("投诉等级对应回访角色"),
+    )
     # M2 staff scores
-    score_items: list[ScoreItem] = Field(default_factory=lambda: [
-        ScoreItem(key="deal", zh="每月第一周回访上月成交客户", points=3),
-        ScoreItem(key="consultation", zh="技术咨询回访每周≥30、每月≥120", points=3),
-        ScoreItem(key="verification", zh="每月核实客户资料≥1200", points=5),
-        ScoreItem(key="trip", zh="业务员出差回来次日回访核实", points=4),
-    ], json_schema_extra=_zh("考核项目与分值"))
-    score_base: float = Field(100, ge=0, json_schema_extra=_zh("月度基础分", "月度分 = 基础分 + 达标项目分值"))
+    score_items: list[ScoreItem] = Field(
+        default_factory=lambda: [
+            ScoreItem(key="deal", zh="每月第一周回访上月成交客户", points=3),
+            ScoreItem(key="consultation", zh="技术咨询回访每周≥30、每月≥120", points=3),
+            ScoreItem(key="verification", zh="每月核实客户资料≥1200", points=5),
+            ScoreItem(key="trip", zh="业务员出差回来次日回访核实", points=4),
+        ],
+        json_schema_extra=_zh("考核项目与分值"),
+    )
+    score_base: float = Field(
+        100, ge=0, json_schema_extra=_zh("月度基础分", "月度分 = 基础分 + 达标项目分值")
+    )
     bonus_threshold: float = Field(110, ge=0, json_schema_extra=_zh("年终奖资格年度分"))
     min_months_for_bonus: int = Field(3, ge=0, json_schema_extra=_zh("年终奖最少入职月数"))
     # B2–B4
     sms_template: str = Field(
         "尊敬的{contact}：您好！原负责您业务的{old_owner}已离职，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
-        json_schema_extra=_zh("交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"))
+        json_schema_extra=_zh(
+            "交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"
+        ),
+    )
     retention_years: int = Field(1, ge=1, json_schema_extra=_zh("记录保存年数"))
-    lock_days: int = Field(30, ge=0, json_schema_extra=_zh("回访记录锁定天数", "早于此天数或已审核的回访记录，改动须经理在总表待批准表中批准"))
+    lock_days: int = Field(
+        30,
+        ge=0,
+        json_schema_extra=_zh(
+            "回访记录锁定天数", "早于此天数或已审核的回访记录，改动须经理在总表待批准表中批准"
+        ),
+    )
     mask_class_a_for_staff: bool = Field(True, json_schema_extra=_zh("员工版隐藏A类客户资料"))
     # office calendar additions (also from the 节假日 sheet)
     extra_holidays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加休息日"))
@@ -115,7 +167,9 @@ class Policy(BaseModel):
     def _known_classes(cls, v: dict[str, int]) -> dict[str, int]:
         unknown = set(v) - {"A", "B", "C"}
         if unknown:
-            raise ValueError(f"未知客户类别 unknown class: {', '.join(sorted(unknown))}（只能是 A/B/C）")
+            raise ValueError(
+                f"未知客户类别 unknown class: {', '.join(sorted(unknown))}（只能是 A/B/C）"
+            )
         bad = {k: n for k, n in v.items() if n <= 0}
         if bad:
             raise ValueError(f"回访间隔必须大于 0 天 interval must be > 0: {bad}")
@@ -126,12 +180,16 @@ class Policy(BaseModel):
     def _known_windows(cls, v: dict[str, int]) -> dict[str, int]:
         never = set(v) & set(NEVER_LAPSE)
         if never:
-            raise ValueError(f"投诉(P2)和未解决问题(P9)不失效，不能设有效期 complaints and open issues never lapse: "
-                             f"{', '.join(sorted(never))}")
+            raise ValueError(
+                f"投诉(P2)和未解决问题(P9)不失效，不能设有效期 complaints and open issues never lapse: "
+                f"{', '.join(sorted(never))}"
+            )
         unknown = set(v) - set(LAPSE_DEFAULTS)
         if unknown:
-            raise ValueError(f"只有事项规则有有效期 only event rules have a window ({', '.join(LAPSE_DEFAULTS)}): "
-                             f"{', '.join(sorted(unknown))}")
+            raise ValueError(
+                f"只有事项规则有有效期 only event rules have a window ({', '.join(LAPSE_DEFAULTS)}): "
+                f"{', '.join(sorted(unknown))}"
+            )
         bad = {k: n for k, n in v.items() if n < 0}
         if bad:
             raise ValueError(f"有效期不能为负 a window cannot be negative: {bad}")
@@ -146,16 +204,20 @@ class Policy(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Policy":
+    def _consistent(self) -> Policy:
         if self.default_class not in ("A", "B", "C"):
             raise ValueError("未分类客户按类别 default_class 只能是 A/B/C")
         if not self.proposal_days <= self.proposal_vp_days <= self.proposal_major_days:
-            raise ValueError("提案反馈天数应满足 一般 ≤ 副总审批 ≤ 重大复杂 (proposal days must not decrease)")
+            raise ValueError(
+                "提案反馈天数应满足 一般 ≤ 副总审批 ≤ 重大复杂 (proposal days must not decrease)"
+            )
         if self.deal_first_week_days > 28:
             raise ValueError("成交次月第一周天数不能超过 28 (that rule could never fire)")
         both = sorted(set(self.extra_holidays) & set(self.extra_workdays))
         if both:
-            raise ValueError(f"{both[0]} 既列为休息日又列为工作日 (both a day off and a working day)")
+            raise ValueError(
+                f"{both[0]} 既列为休息日又列为工作日 (both a day off and a working day)"
+            )
         return self
 
 
@@ -205,7 +267,9 @@ def _coerce(name: str, value: Any) -> Any:
     return value
 
 
-def policy_from_rows(rows: Iterable[tuple[str | None, Any, str]], base: Policy | None = None) -> Policy:
+def policy_from_rows(
+    rows: Iterable[tuple[str | None, Any, str]], base: Policy | None = None
+) -> Policy:
     """Apply (setting, value, where) rows over ``base``; `where` names the cell for errors."""
     names = setting_names()
     from .schema import fold
@@ -216,13 +280,19 @@ def policy_from_rows(rows: Iterable[tuple[str | None, Any, str]], base: Policy |
             continue
         name = names.get(fold(key))
         if name is None:
-            raise UsageError(f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", cell=where)
+            raise UsageError(
+                f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", cell=where
+            )
         if value is None or str(value).strip() == "":
             continue
         try:
             data[name] = _coerce(name, value)
         except ValueError as exc:
-            raise UsageError(f"规则「{key}」的值「{value}」无效：{exc}", f"policy setting {key!r}: bad value {value!r}: {exc}", cell=where)
+            raise UsageError(
+                f"规则「{key}」的值「{value}」无效：{exc}",
+                f"policy setting {key!r}: bad value {value!r}: {exc}",
+                cell=where,
+            )
     return validate_policy(data)
 
 
@@ -232,7 +302,11 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"规则设置有误（{loc}）：{first['msg']}", f"invalid policy ({loc}): {first['msg']}", path=where)
+        raise UsageError(
+            f"规则设置有误（{loc}）：{first['msg']}",
+            f"invalid policy ({loc}): {first['msg']}",
+            path=where,
+        )
 
 
 def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
@@ -242,7 +316,9 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
     except FileNotFoundError:
         raise UsageError("规则文件不存在", "policy file not found", path=path)
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"规则文件格式错误：{exc}", f"policy file is not valid TOML: {exc}", path=path)
+        raise UsageError(
+            f"规则文件格式错误：{exc}", f"policy file is not valid TOML: {exc}", path=path
+        )
     names = setting_names()
     from .schema import fold
 
@@ -250,7 +326,9 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
     for key, value in raw.items():
         name = names.get(fold(key))
         if name is None:
-            raise UsageError(f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", path=path)
+            raise UsageError(
+                f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", path=path
+            )
         data[name] = value
     return validate_policy(data, where=path)
 
@@ -265,10 +343,12 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
     extra_off = [h.date for h in book.holidays if h.date and h.kind == "休息日"]
     extra_on = [h.date for h in book.holidays if h.date and h.kind == "工作日"]
     if extra_off or extra_on:
-        policy = policy.model_copy(update={
-            "extra_holidays": sorted(set(policy.extra_holidays) | set(extra_off)),
-            "extra_workdays": sorted(set(policy.extra_workdays) | set(extra_on)),
-        })
+        policy = policy.model_copy(
+            update={
+                "extra_holidays": sorted(set(policy.extra_holidays) | set(extra_off)),
+                "extra_workdays": sorted(set(policy.extra_workdays) | set(extra_on)),
+            }
+        )
     if toml_path:
         policy = load_policy_toml(toml_path, base=policy)
     return policy
@@ -293,6 +373,11 @@ def describe_settings(lang: str = "zh") -> list[dict]:
             text = str(int(value))
         else:
             text = str(value)
-        out.append({"key": extra.get("zh", name) if lang == "zh" else name, "value": text,
-                    "description": extra.get("desc", "")})
+        out.append(
+            {
+                "key": extra.get("zh", name) if lang == "zh" else name,
+                "value": text,
+                "description": extra.get("desc", ""),
+            }
+        )
     return out

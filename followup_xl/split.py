@@ -32,19 +32,32 @@ def split_book(master: Book, lang: str = "zh") -> dict[str, Book]:
     """owner → their Book, in the order owners first appear in the customer book."""
     unassigned = UNASSIGNED[lang]
     owners = owner_of_customers(master, unassigned)
-    parts: dict[str, dict[str, list]] = defaultdict(lambda: {"customers": [], "calls": [], "events": []})
+    parts: dict[str, dict[str, list]] = defaultdict(
+        lambda: {"customers": [], "calls": [], "events": []}
+    )
     for c in master.customers:
         parts[(c.owner or "").strip() or unassigned]["customers"].append(c)
     for key in ("calls", "events"):
         for rec in master.records(key):
             parts[owners.get(rec.customer_id or "", unassigned)][key].append(rec)
-    return {who: Book(path=who, customers=p["customers"], calls=p["calls"], events=p["events"],
-                      staff=list(master.staff), rules=list(master.rules), holidays=list(master.holidays),
-                      epoch_1904=master.epoch_1904)
-            for who, p in parts.items()}
+    return {
+        who: Book(
+            path=who,
+            customers=p["customers"],
+            calls=p["calls"],
+            events=p["events"],
+            staff=list(master.staff),
+            rules=list(master.rules),
+            holidays=list(master.holidays),
+            epoch_1904=master.epoch_1904,
+        )
+        for who, p in parts.items()
+    }
 
 
-def open_by_owner(open_items: list[Obligation], owners: dict[str, str], unassigned: str) -> dict[str, list[Obligation]]:
+def open_by_owner(
+    open_items: list[Obligation], owners: dict[str, str], unassigned: str
+) -> dict[str, list[Obligation]]:
     """Open obligations per book: a customer's go to the book holding the customer (where the
     call will be logged), a person's own (P12, no customer) to that person."""
     out: dict[str, list[Obligation]] = defaultdict(list)
@@ -63,12 +76,14 @@ def file_name(owner: str, lang: str = "zh", macro: bool = False) -> str:
     return f"{safe}_{'客户回访' if lang == 'zh' else 'followup'}.{'xlsm' if macro else 'xlsx'}"
 
 
-def file_names(owners, lang: str = "zh", macro: bool = False) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+def file_names(
+    owners, lang: str = "zh", macro: bool = False
+) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """owner → a file name no other owner's book has, even where Windows sees two names as one
     (张伟 / 张伟. — trailing dots dropped; 王芳: / 王芳? — both cleaned to 王芳_; Tom / tom — case).
     Also (owner, renamed file, owner whose name it clashed with) for each book renamed, so it can be said."""
     names: dict[str, str] = {}
-    holder: dict[str, str] = {}      # casefolded name → owner
+    holder: dict[str, str] = {}  # casefolded name → owner
     renamed: list[tuple[str, str, str]] = []
     for who in owners:
         name, i = file_name(who, lang, macro), 2

@@ -38,9 +38,14 @@ class Weekly:
     projects: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"week_start": self.week_start.isoformat(), "week_end": self.week_end.isoformat(),
-                "report_day": self.report_day.isoformat(), "report_moved_to_sunday": self.report_moved,
-                "by_owner": self.by_owner, "projects": self.projects}
+        return {
+            "week_start": self.week_start.isoformat(),
+            "week_end": self.week_end.isoformat(),
+            "report_day": self.report_day.isoformat(),
+            "report_moved_to_sunday": self.report_moved,
+            "by_owner": self.by_owner,
+            "projects": self.projects,
+        }
 
 
 def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
@@ -51,25 +56,36 @@ def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
 
 def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.date) -> Weekly:
     start, end = week_bounds(week_of, policy.week_start)
-    monday = end + dt.timedelta(days=7 - end.weekday())      # the first Monday after the week
+    monday = end + dt.timedelta(days=7 - end.weekday())  # the first Monday after the week
     moved = not cal.is_working_day(monday)
     report_day = monday - dt.timedelta(days=1) if moved else monday
     owner_of = {c.customer_id: c.owner for c in book.customers if c.customer_id}
-    in_week = lambda d: d is not None and start <= d <= end  # noqa: E731
+    in_week = lambda d: d is not None and start <= d <= end
 
     # the P12 week (Saturday–Friday by default) that ends inside the summarised week
     ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)
     sales = {s.name for s in book.staff if s.name and s.role in (None, "员工")}
 
-    people = [s.name for s in book.staff if s.name and not (s.has_left and s.left and s.left < start)]
+    people = [
+        s.name for s in book.staff if s.name and not (s.has_left and s.left and s.left < start)
+    ]
     rows: dict[str, dict] = {}
 
     def row(name: str) -> dict:
         if name not in rows:
-            rows[name] = {"owner": name, "deals": 0, "new_customers": 0, "calls": 0, "successful_calls": 0,
-                          "outcomes": Counter(), "appointments": 0, "appointments_met": False,
-                          "consultation_followups": 0, "consultation_target": policy.consultation_weekly_target,
-                          "overdue": 0}
+            rows[name] = {
+                "owner": name,
+                "deals": 0,
+                "new_customers": 0,
+                "calls": 0,
+                "successful_calls": 0,
+                "outcomes": Counter(),
+                "appointments": 0,
+                "appointments_met": False,
+                "consultation_followups": 0,
+                "consultation_target": policy.consultation_weekly_target,
+                "overdue": 0,
+            }
         return rows[name]
 
     for name in people:
@@ -96,7 +112,12 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
             r["outcomes"][k.result or "成功"] += 1
             if k.call_type == "咨询":
                 r["consultation_followups"] += 1
-        if k.call_type == "约访" and k.successful and k.call_date and ap_start <= k.call_date <= ap_end:
+        if (
+            k.call_type == "约访"
+            and k.successful
+            and k.call_date
+            and ap_start <= k.call_date <= ap_end
+        ):
             row(who)["appointments"] += 1
     result = compute_obligations(book, policy, end, cal)
     for o in result.open():
@@ -126,14 +147,26 @@ def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
         done = ev.actual_end
         if done is not None and done < start:
             continue
-        status = ("本周竣工" if done and start <= done <= end
-                  else "超期在施" if ev.planned_end and ev.planned_end < end and not (done and done <= end)
-                  else "在施")
+        status = (
+            "本周竣工"
+            if done and start <= done <= end
+            else "超期在施"
+            if ev.planned_end and ev.planned_end < end and not (done and done <= end)
+            else "在施"
+        )
         calls = calls_by_event.get(ev.event_id or "", [])
-        out.append({"event_id": ev.event_id, "customer_id": ev.customer_id, "customer_name": names.get(ev.customer_id),
-                    "owner": ev.owner, "start": ev.event_date.isoformat(),
-                    "planned_end": ev.planned_end.isoformat() if ev.planned_end else None,
-                    "actual_end": done.isoformat() if done else None, "status": status,
-                    "calls_this_week": len(calls),
-                    "call_types": "、".join(sorted({k.call_type or "" for k in calls}))})
+        out.append(
+            {
+                "event_id": ev.event_id,
+                "customer_id": ev.customer_id,
+                "customer_name": names.get(ev.customer_id),
+                "owner": ev.owner,
+                "start": ev.event_date.isoformat(),
+                "planned_end": ev.planned_end.isoformat() if ev.planned_end else None,
+                "actual_end": done.isoformat() if done else None,
+                "status": status,
+                "calls_this_week": len(calls),
+                "call_types": "、".join(sorted({k.call_type or "" for k in calls})),
+            }
+        )
     return out

@@ -67,7 +67,7 @@ def _numbers_zip(p: Path) -> Path:
     with zipfile.ZipFile(p, "w") as zf:
         zf.writestr("Index/Document.iwa", b"\x00\x1c\x00\x00" + b"\x08\x01" * 20)
         zf.writestr("Index/Metadata.iwa", b"\x00\x08\x00\x00" + b"\x08\x01" * 4)
-        zf.writestr("Metadata/Properties.plist", b"<?xml version=\"1.0\"?><plist/>")
+        zf.writestr("Metadata/Properties.plist", b'<?xml version="1.0"?><plist/>')
         zf.writestr("preview.jpg", b"\xff\xd8\xff\xe0")
     return p
 
@@ -98,7 +98,9 @@ def csv_given(folder: Path) -> Path:
 def csv_unknown_encoding(folder: Path) -> Path:
     """Neither UTF-8 nor GBK: a Western-European export (cp1252)."""
     p = folder / "export.csv"
-    p.write_bytes("客户编号,客户名称\nK1,".encode("ascii", "ignore") + "Müller Köln\n".encode("cp1252"))
+    p.write_bytes(
+        "客户编号,客户名称\nK1,".encode("ascii", "ignore") + "Müller Köln\n".encode("cp1252")
+    )
     return p
 
 
@@ -138,25 +140,41 @@ def headers_missing(folder: Path) -> Path:
 
 
 def headers_duplicated(folder: Path) -> Path:
-    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人", "客户编号"],
-                                ["K1", "甲", "13800138002", "张伟", "K9"]])
+    wb, _ = _sheet(
+        "客户名录簿",
+        [
+            ["客户编号", "客户名称", "联系电话", "负责人", "客户编号"],
+            ["K1", "甲", "13800138002", "张伟", "K9"],
+        ],
+    )
     wb.save(folder / "dup_headers.xlsx")
     return folder / "dup_headers.xlsx"
 
 
 def merged_data_cells(folder: Path) -> Path:
-    wb, ws = _sheet("回访记录表", [CALL_HEADERS] +
-                    [["K1", dt.date(2026, 11, 2 + i), "电话", "例行", "张伟", f"第{i + 1}次"] for i in range(3)])
-    ws.merge_cells("A2:A4")   # one id typed once for three calls
+    wb, ws = _sheet(
+        "回访记录表",
+        [CALL_HEADERS]
+        + [
+            ["K1", dt.date(2026, 11, 2 + i), "电话", "例行", "张伟", f"第{i + 1}次"]
+            for i in range(3)
+        ],
+    )
+    ws.merge_cells("A2:A4")  # one id typed once for three calls
     ws.merge_cells("E2:E4")
     wb.save(folder / "merged.xlsx")
     return folder / "merged.xlsx"
 
 
 def formulas_and_errors(folder: Path) -> Path:
-    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人", "建档日期"],
-                                 ["K1", "=UPPER(\"abc\")", "13800138002", "张伟", "=TODAY()"],
-                                 ["K2", "乙", None, "张伟", None]])
+    wb, ws = _sheet(
+        "客户名录簿",
+        [
+            ["客户编号", "客户名称", "联系电话", "负责人", "建档日期"],
+            ["K1", '=UPPER("abc")', "13800138002", "张伟", "=TODAY()"],
+            ["K2", "乙", None, "张伟", None],
+        ],
+    )
     ws["C3"].value, ws["C3"].data_type = "#N/A", "e"
     ws["E3"].value, ws["E3"].data_type = "#REF!", "e"
     wb.save(folder / "formulas.xlsx")
@@ -176,7 +194,10 @@ def _rewrite_member(src: Path, dst: Path, member: str, transform) -> Path:
 
 
 def _plain_sheet_book(folder: Path) -> Path:
-    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]])
+    wb, _ = _sheet(
+        "客户名录簿",
+        [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]],
+    )
     wb.save(folder / "plain_sheet.xlsx")
     return folder / "plain_sheet.xlsx"
 
@@ -210,16 +231,18 @@ def big_sheet(folder: Path, megabytes: int = 50) -> Path:
     def transform(data: bytes, fh):
         head, _, tail = data.partition(b"</sheetData>")
         head = head.split(b'<row r="2"')[0]
-        fh.write(head.replace(b'<dimension ref="A1:F2"', b"<dimension ref=\"A1:F9\""))
+        fh.write(head.replace(b'<dimension ref="A1:F2"', b'<dimension ref="A1:F9"'))
         size, r, chunk = 0, 2, []
         day = dt.date(2026, 1, 1)
         while size < megabytes * 1024 * 1024:
             d = (day + dt.timedelta(days=r % 300)).isoformat()
-            row = (f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>K{r % 5000}</t></is></c>'
-                   f'<c r="B{r}" t="inlineStr"><is><t>{d}</t></is></c>'
-                   f'<c r="C{r}" t="inlineStr"><is><t>电话</t></is></c><c r="D{r}" t="inlineStr"><is><t>例行</t></is></c>'
-                   f'<c r="E{r}" t="inlineStr"><is><t>张伟</t></is></c>'
-                   f'<c r="F{r}" t="inlineStr"><is><t>了解使用情况，客户反馈良好</t></is></c></row>').encode()
+            row = (
+                f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>K{r % 5000}</t></is></c>'
+                f'<c r="B{r}" t="inlineStr"><is><t>{d}</t></is></c>'
+                f'<c r="C{r}" t="inlineStr"><is><t>电话</t></is></c><c r="D{r}" t="inlineStr"><is><t>例行</t></is></c>'
+                f'<c r="E{r}" t="inlineStr"><is><t>张伟</t></is></c>'
+                f'<c r="F{r}" t="inlineStr"><is><t>了解使用情况，客户反馈良好</t></is></c></row>'
+            ).encode()
             chunk.append(row)
             size += len(row)
             r += 1
@@ -273,8 +296,14 @@ def zip_bomb(folder: Path) -> Path:
 
 
 def hidden_rows_and_sheets(folder: Path) -> Path:
-    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"],
-                                 ["K2", "乙", "13800138004", "张伟"]])
+    wb, ws = _sheet(
+        "客户名录簿",
+        [
+            ["客户编号", "客户名称", "联系电话", "负责人"],
+            ["K1", "甲", "13800138002", "张伟"],
+            ["K2", "乙", "13800138004", "张伟"],
+        ],
+    )
     ws.row_dimensions[3].hidden = True
     calls = wb.create_sheet("回访记录表")
     calls.append(CALL_HEADERS)
@@ -288,7 +317,10 @@ def hidden_rows_and_sheets(folder: Path) -> Path:
 def dates_1904(folder: Path) -> Path:
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    wb, ws = _sheet("回访记录表", [CALL_HEADERS, ["K1", dt.date(2026, 11, 2), "电话", "例行", "张伟", "Mac 版 Excel 保存"]])
+    wb, ws = _sheet(
+        "回访记录表",
+        [CALL_HEADERS, ["K1", dt.date(2026, 11, 2), "电话", "例行", "张伟", "Mac 版 Excel 保存"]],
+    )
     wb.epoch = CALENDAR_MAC_1904
     ws["B2"].number_format = "yyyy-mm-dd"
     p = folder / "mac1904.xlsx"
@@ -298,7 +330,10 @@ def dates_1904(folder: Path) -> Path:
 
 def far_cell(folder: Path) -> Path:
     """A small book with one value at XFD1048576: a dense read would need 512 GiB."""
-    wb, ws = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]])
+    wb, ws = _sheet(
+        "客户名录簿",
+        [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"]],
+    )
     ws["XFD1048576"] = "x"
     p = folder / "far_cell.xlsx"
     wb.save(p)
@@ -312,10 +347,14 @@ def many_error_cells(folder: Path, n: int = 24_000) -> Path:
     def transform(data: bytes, fh):
         head, _, tail = data.partition(b"</sheetData>")
         fh.write(head.replace(b'<dimension ref="A1:D2"', b'<dimension ref="A1:F%d"' % (n + 3)))
-        fh.write(b'<row r="3"><c r="A3" t="inlineStr"><is><t>K2</t></is></c>'
-                 b'<c r="B3" t="inlineStr"><is><t>\xe4\xb9\x99</t></is></c><c r="C3" t="e"><v>#N/A</v></c>'
-                 b'<c r="D3" t="e"><f>VLOOKUP(A3,X!A:B,2,0)</f><v>#N/A</v></c></row>')
-        fh.write(b"".join(b'<row r="%d"><c r="F%d" t="e"/></row>' % (r, r) for r in range(4, n + 4)))
+        fh.write(
+            b'<row r="3"><c r="A3" t="inlineStr"><is><t>K2</t></is></c>'
+            b'<c r="B3" t="inlineStr"><is><t>\xe4\xb9\x99</t></is></c><c r="C3" t="e"><v>#N/A</v></c>'
+            b'<c r="D3" t="e"><f>VLOOKUP(A3,X!A:B,2,0)</f><v>#N/A</v></c></row>'
+        )
+        fh.write(
+            b"".join(b'<row r="%d"><c r="F%d" t="e"/></row>' % (r, r) for r in range(4, n + 4))
+        )
         fh.write(b"</sheetData>" + tail)
 
     return _rewrite_member(src, folder / "many_errors.xlsx", "xl/worksheets/sheet1.xml", transform)
@@ -323,14 +362,32 @@ def many_error_cells(folder: Path, n: int = 24_000) -> Path:
 
 def many_merged_ranges(folder: Path, n: int = 5_000) -> Path:
     """A call log of 2n rows where each customer id is typed once, merged down two rows: n ranges."""
-    wb, ws = _sheet("回访记录表", [CALL_HEADERS] + [[f"K{i // 2}" if i % 2 == 0 else None, dt.date(2026, 11, 2),
-                                                     "电话", "例行", "张伟", f"第{i}次"] for i in range(2 * n)])
+    wb, ws = _sheet(
+        "回访记录表",
+        [CALL_HEADERS]
+        + [
+            [
+                f"K{i // 2}" if i % 2 == 0 else None,
+                dt.date(2026, 11, 2),
+                "电话",
+                "例行",
+                "张伟",
+                f"第{i}次",
+            ]
+            for i in range(2 * n)
+        ],
+    )
     src = folder / "many_merged_src.xlsx"
     wb.save(src)
-    merges = b'<mergeCells count="%d">' % n + b"".join(
-        b'<mergeCell ref="A%d:A%d"/>' % (2 * i + 2, 2 * i + 3) for i in range(n)) + b"</mergeCells>"
+    merges = (
+        b'<mergeCells count="%d">' % n
+        + b"".join(b'<mergeCell ref="A%d:A%d"/>' % (2 * i + 2, 2 * i + 3) for i in range(n))
+        + b"</mergeCells>"
+    )
 
-    def transform(data: bytes, fh):     # written straight into the XML: openpyxl's merge_cells is quadratic
+    def transform(
+        data: bytes, fh
+    ):  # written straight into the XML: openpyxl's merge_cells is quadratic
         fh.write(data.replace(b"</sheetData>", b"</sheetData>" + merges, 1))
 
     p = _rewrite_member(src, folder / "many_merged.xlsx", "xl/worksheets/sheet1.xml", transform)
@@ -373,8 +430,14 @@ def self_listing_history(folder: Path) -> Path:
 def escape_sequence_cell(folder: Path) -> Path:
     """A phone cell holding a terminal escape (``_x001B_`` is how OOXML stores ESC) and rich
     markup: validate quotes it, and must print it, not obey it."""
-    wb, _ = _sheet("客户名录簿", [["客户编号", "客户名称", "联系电话", "负责人"], ["K1", "甲", "13800138002", "张伟"],
-                                ["K2", "乙", "PLACEHOLDER", "张伟"]])
+    wb, _ = _sheet(
+        "客户名录簿",
+        [
+            ["客户编号", "客户名称", "联系电话", "负责人"],
+            ["K1", "甲", "13800138002", "张伟"],
+            ["K2", "乙", "PLACEHOLDER", "张伟"],
+        ],
+    )
     src = folder / "escape_src.xlsx"
     wb.save(src)
 
@@ -385,16 +448,20 @@ def escape_sequence_cell(folder: Path) -> Path:
 
 
 # An external workbook link, as Excel stores one (openpyxl cannot write them).
-EXT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-       '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-       '<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
-       '<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row></sheetData>'
-       '</sheetDataSet></externalBook></externalLink>')
-EXT_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            'externalLinkPath" Target="file:///\\\\server\\share\\book.xlsx" TargetMode="External"/></Relationships>')
+EXT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/></sheetNames>'
+    '<sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>42</v></cell></row></sheetData>'
+    "</sheetDataSet></externalBook></externalLink>"
+)
+EXT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'externalLinkPath" Target="file:///\\\\server\\share\\book.xlsx" TargetMode="External"/></Relationships>'
+)
 
 
 def add_external_link(path: Path) -> None:
@@ -403,19 +470,32 @@ def add_external_link(path: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info.filename).decode()
             if info.filename == "xl/workbook.xml":
-                data = data.replace("</sheets>", '</sheets><externalReferences><externalReference r:id="rIdExt1"/>'
-                                    '</externalReferences>')
-                if 'xmlns:r=' not in data:
-                    data = data.replace("<workbook ", '<workbook xmlns:r="http://schemas.openxmlformats.org/'
-                                        'officeDocument/2006/relationships" ', 1)
+                data = data.replace(
+                    "</sheets>",
+                    '</sheets><externalReferences><externalReference r:id="rIdExt1"/>'
+                    "</externalReferences>",
+                )
+                if "xmlns:r=" not in data:
+                    data = data.replace(
+                        "<workbook ",
+                        '<workbook xmlns:r="http://schemas.openxmlformats.org/'
+                        'officeDocument/2006/relationships" ',
+                        1,
+                    )
             elif info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace("</Relationships>", '<Relationship Id="rIdExt1" Type="http://schemas.'
-                                    'openxmlformats.org/officeDocument/2006/relationships/externalLink" '
-                                    'Target="externalLinks/externalLink1.xml"/></Relationships>')
+                data = data.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rIdExt1" Type="http://schemas.'
+                    'openxmlformats.org/officeDocument/2006/relationships/externalLink" '
+                    'Target="externalLinks/externalLink1.xml"/></Relationships>',
+                )
             elif info.filename == "[Content_Types].xml":
-                data = data.replace("</Types>", '<Override PartName="/xl/externalLinks/externalLink1.xml" '
-                                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                                    'externalLink+xml"/></Types>')
+                data = data.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/externalLinks/externalLink1.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                    'externalLink+xml"/></Types>',
+                )
             zout.writestr(info, data)
         zout.writestr("xl/externalLinks/externalLink1.xml", EXT)
         zout.writestr("xl/externalLinks/_rels/externalLink1.xml.rels", EXT_RELS)
@@ -425,11 +505,24 @@ def add_external_link(path: Path) -> None:
 def formulas_from_names(folder: Path) -> Path:
     """A customer sheet named ``=1+2`` holding ``=HYPERLINK(…)`` text, a class typed ``=1+2``, a formula
     reading another workbook through an external link, and a hyperlink to ``file:///\\\\server\\share``."""
-    wb, ws = _sheet("=1+2", [["客户编号", "客户名称", "联系电话", "负责人", "客户类别", "备注", "附件"],
-                             ["K1", '=HYPERLINK("http://evil.example","x")', "12345", "张伟", "=1+2", None, "看这里"]])
+    wb, ws = _sheet(
+        "=1+2",
+        [
+            ["客户编号", "客户名称", "联系电话", "负责人", "客户类别", "备注", "附件"],
+            [
+                "K1",
+                '=HYPERLINK("http://evil.example","x")',
+                "12345",
+                "张伟",
+                "=1+2",
+                None,
+                "看这里",
+            ],
+        ],
+    )
     for cell in ws[2]:
         if isinstance(cell.value, str):
-            cell.data_type = "s"      # typed as text by a person: not formulas in the input
+            cell.data_type = "s"  # typed as text by a person: not formulas in the input
     ws["F2"] = "=[1]Sheet1!A1"
     ws["G2"].hyperlink = "file:///\\\\server\\share\\a.xlsx"
     p = folder / "names_as_formulas.xlsx"
@@ -472,5 +565,3 @@ CORPUS = {
 def build(name: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return CORPUS[name][0](folder)
-
-

@@ -1,5 +1,3 @@
-import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -7,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from followup_xl import example_office  # noqa: E402
+from followup_xl import example_office
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -63,13 +63,19 @@ class FakeRange:
     @property
     def address(self):
         a = f"${get_column_letter(self.c1)}${self.r1}"
-        return a if (self.r1, self.c1) == (self.r2, self.c2) else f"{a}:${get_column_letter(self.c2)}${self.r2}"
+        return (
+            a
+            if (self.r1, self.c1) == (self.r2, self.c2)
+            else f"{a}:${get_column_letter(self.c2)}${self.r2}"
+        )
 
     def options(self, ndim=None, err_to_str=False, **_):
-        return type(self)(self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim, err_to_str=err_to_str)
+        return type(self)(
+            self.sheet, self.r1, self.c1, self.r2, self.c2, ndim=ndim, err_to_str=err_to_str
+        )
 
     def _get(self, r, c):
-        if (r, c) in self.sheet.errors:   # xlwings: None, or the error text with err_to_str=True
+        if (r, c) in self.sheet.errors:  # xlwings: None, or the error text with err_to_str=True
             return self.sheet.errors[(r, c)] if self._err_to_str else None
         return self.sheet.cells.get((r, c))
 
@@ -79,8 +85,10 @@ class FakeRange:
     # values
     @property
     def value(self):
-        grid = [[self._get(r, c) for c in range(self.c1, self.c2 + 1)]
-                for r in range(self.r1, self.r2 + 1)]
+        grid = [
+            [self._get(r, c) for c in range(self.c1, self.c2 + 1)]
+            for r in range(self.r1, self.r2 + 1)
+        ]
         if self._ndim == 2:
             return grid
         if len(grid) == 1 and len(grid[0]) == 1:
@@ -120,18 +128,26 @@ class FakeRange:
     @property
     def note(self):
         key = (self.r1, self.c1)
-        return self.note_class(self.sheet, key, self.sheet.notes[key]) if key in self.sheet.notes else None
+        return (
+            self.note_class(self.sheet, key, self.sheet.notes[key])
+            if key in self.sheet.notes
+            else None
+        )
 
     def add_note(self, text):
         key = (self.r1, self.c1)
         if key in self.sheet.notes:
-            raise RuntimeError("Application-defined or object-defined error (a note already exists)")
+            raise RuntimeError(
+                "Application-defined or object-defined error (a note already exists)"
+            )
         self.sheet.notes[key] = text
         return self.note_class(self.sheet, key, text)
 
     def add_hyperlink(self, address, text_to_display=None, screen_tip=None):
         self.sheet.links[(self.r1, self.c1)] = address
-        self.sheet._set(self.r1, self.c1, text_to_display if text_to_display is not None else address)
+        self.sheet._set(
+            self.r1, self.c1, text_to_display if text_to_display is not None else address
+        )
 
 
 class _NoteProxy:
@@ -144,7 +160,7 @@ class FakeSheet:
     def __init__(self, book, name):
         self.book, self.name = book, name
         self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
-        self.errors = {}   # (row, col) → "#N/A" etc.: cells holding an Excel error value
+        self.errors = {}  # (row, col) → "#N/A" etc.: cells holding an Excel error value
 
     def _set(self, r, c, v, typed=True):
         self.errors.pop((r, c), None)
@@ -161,7 +177,9 @@ class FakeSheet:
             raise ValueError(f"bad reference {ref}")
         c1, r1 = column_index_from_string(m.group(1)), int(m.group(2))
         if m.group(3):
-            return self.range_class(self, r1, c1, int(m.group(4)), column_index_from_string(m.group(3)))
+            return self.range_class(
+                self, r1, c1, int(m.group(4)), column_index_from_string(m.group(3))
+            )
         return self.range_class(self, r1, c1)
 
     __getitem__ = range
@@ -215,7 +233,7 @@ class FakeSheets:
 class FakeApp:
     def __init__(self):
         self.alerts = []
-        self.statuses = []   # every status_bar text set, in order (False restores Excel's own)
+        self.statuses = []  # every status_bar text set, in order (False restores Excel's own)
 
     @property
     def status_bar(self):
@@ -250,7 +268,9 @@ class FakeBook:
                     if cell.data_type == "e":
                         sheet.errors[(cell.row, cell.column)] = v
                         continue
-                    if isinstance(v, dt.time):  # Excel hands a time back as a datetime on 1899-12-30
+                    if isinstance(
+                        v, dt.time
+                    ):  # Excel hands a time back as a datetime on 1899-12-30
                         v = dt.datetime.combine(dt.date(1899, 12, 30), v)
                     elif isinstance(v, dt.date) and not isinstance(v, dt.datetime):
                         v = dt.datetime(v.year, v.month, v.day)

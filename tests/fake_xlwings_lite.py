@@ -17,7 +17,9 @@ class LiteNote(FakeNote):
 
     @property
     def text(self):
-        raise NotImplementedError("Reading a note's text synchronously isn't supported on this engine.")
+        raise NotImplementedError(
+            "Reading a note's text synchronously isn't supported on this engine."
+        )
 
     @text.setter
     def text(self, value):
@@ -29,7 +31,9 @@ class LiteRange(FakeRange):
 
     @property
     def color(self):
-        raise NotImplementedError("Reading the fill color synchronously isn't supported on this engine.")
+        raise NotImplementedError(
+            "Reading the fill color synchronously isn't supported on this engine."
+        )
 
     @color.setter
     def color(self, rgb):
@@ -51,4 +55,4 @@ class LiteBook(FakeBook):
     def __init__(self, path, notes_supported: bool = True):
         self.notes_supported = notes_supported
         super().__init__(path)
-        self.fullname = self.name   # Lite works on the open workbook; there is no path
+        self.fullname = self.name  # Lite works on the open workbook; there is no path

@@ -29,7 +29,9 @@ def soffice() -> str:
         return exe
     if os.environ.get("CI"):
         pytest.fail("LibreOffice is required in CI (.ci/run installs libreoffice-calc-nogui)")
-    pytest.skip("LibreOffice not installed (apt-get install -y libreoffice-calc-nogui fonts-wqy-microhei)")
+    pytest.skip(
+        "LibreOffice not installed (apt-get install -y libreoffice-calc-nogui fonts-wqy-microhei)"
+    )
 
 
 def _profile() -> Path:
@@ -40,7 +42,9 @@ def _profile() -> Path:
     return root
 
 
-def convert(src: str | os.PathLike, fmt: str, outdir: str | os.PathLike, timeout: int = 120) -> Path:
+def convert(
+    src: str | os.PathLike, fmt: str, outdir: str | os.PathLike, timeout: int = 120
+) -> Path:
     """soffice --convert-to FMT; returns the produced file (recalculated on load)."""
     exe = soffice()
     profile = _profile()
@@ -48,9 +52,21 @@ def convert(src: str | os.PathLike, fmt: str, outdir: str | os.PathLike, timeout
     outdir.mkdir(parents=True, exist_ok=True)
     try:
         proc = subprocess.run(
-            [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(outdir), str(src)],
-            capture_output=True, text=True, timeout=timeout)
+            [
+                exe,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     ext = fmt.split(":")[0]
@@ -73,8 +89,11 @@ def to_pngs(src, outdir, dpi: int = 60, first: int = 1, last: int = 1) -> list[P
             pytest.fail("pdftoppm is required in CI (.ci/run installs poppler-utils)")
         pytest.skip("pdftoppm not installed")
     prefix = Path(outdir) / Path(src).stem
-    subprocess.run([exe, "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
-                   check=True, timeout=120)
+    subprocess.run(
+        [exe, "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
+        check=True,
+        timeout=120,
+    )
     return sorted(Path(outdir).glob(Path(src).stem + "*.png"))
 
 
@@ -84,5 +103,7 @@ def pdf_text(src, outdir) -> str:
     exe = shutil.which("pdftotext")
     if not exe:
         pytest.fail("pdftotext is required (.ci/run installs poppler-utils)")
-    out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [exe, "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=120
+    )
     return out.stdout

@@ -26,17 +26,21 @@ import sys
 import tempfile
 import time
 
-import uno  # noqa: I001  (LibreOffice's Python-UNO bridge)
+import uno
 from com.sun.star.beans import PropertyValue
 
-OURS = ("FollowUp", "Manager")   # our modules; every public `Sub X()` in them is run
+OURS = ("FollowUp", "Manager")  # our modules; every public `Sub X()` in them is run
 RESULT_SHEETS = {"zh": ["问题清单", "待回访"], "en": ["Issues", "Due"]}
 HOME = {"zh": "首页", "en": "Home"}
 HEADER = "Rem Attribute VBA_ModuleType=VBAModule\nOption VBASupport 1\n"
-PROBE = HEADER + 'Public Function FollowUpXlAlive()\n    FollowUpXlAlive = "compiled"\nEnd Function\n'
+PROBE = (
+    HEADER + 'Public Function FollowUpXlAlive()\n    FollowUpXlAlive = "compiled"\nEnd Function\n'
+)
 # Stands in for xlwings' RunPython: remembers each call with the status bar (LibreOffice reads
 # it back as False) and the active sheet at that moment (what the person sees while Python runs).
-STUB = HEADER + """Public FollowUpXlCalls As String
+STUB = (
+    HEADER
+    + """Public FollowUpXlCalls As String
 Public FollowUpXlStatus As String
 
 Public Function RunPython(PythonCommand As String)
@@ -57,6 +61,7 @@ Public Function FollowUpXlState() As String
     FollowUpXlCalls = ""
 End Function
 """
+)
 # Application.StatusBar reads back False in LibreOffice, and setting it on a hidden document
 # now and then crashes soffice 7.4 headless: in the test copy (after the compile check of the
 # original), our modules set the status bar through the stub, which remembers the text.
@@ -82,9 +87,10 @@ def _call(doc, library: str, name: str, args=()):
     """Invoke a document macro; returns (value, error text or None)."""
     try:
         script = doc.getScriptProvider().getScript(
-            f"vnd.sun.star.script:{library}.{name}?language=Basic&location=document")
+            f"vnd.sun.star.script:{library}.{name}?language=Basic&location=document"
+        )
         return script.invoke(tuple(args), (), ())[0], None
-    except Exception as e:  # noqa: BLE001  (report what LibreOffice said)
+    except Exception as e:
         return None, f"{type(e).__name__}: {getattr(e, 'Message', e)}".strip()
 
 
@@ -103,7 +109,7 @@ def _parse_state(text: str) -> dict:
     calls_part, _, now = (text or "").rpartition("=\t")
     calls = []
     for line in calls_part.splitlines():
-        command, status, sheet = (line.split("\t") + ["", "", ""])[:3]
+        command, status, sheet = ([*line.split("\t"), "", "", ""])[:3]
         calls.append({"command": command, "status_bar": status, "active_sheet": sheet})
     status, _, sheet = now.partition("\t")
     return {"calls": calls, "status_bar_after": status, "active_sheet_after": sheet}
@@ -111,7 +117,9 @@ def _parse_state(text: str) -> dict:
 
 def run_book(desktop, path: str) -> dict:
     url = uno.systemPathToFileUrl(os.path.abspath(path))
-    doc = desktop.loadComponentFromURL(url, "_blank", 0, (_pv("Hidden", True), _pv("MacroExecutionMode", 4)))
+    doc = desktop.loadComponentFromURL(
+        url, "_blank", 0, (_pv("Hidden", True), _pv("MacroExecutionMode", 4))
+    )
     if doc is None:
         return {"path": path, "error": "LibreOffice could not open the file"}
     try:
@@ -123,13 +131,20 @@ def run_book(desktop, path: str) -> dict:
         modules = list(lib.getElementNames())
         out["modules"] = modules
         ours = [m for m in OURS if m in modules]
-        out["compiles"] = {m: _compiles(doc, i, m, lib.getByName(m)) for i, m in enumerate(modules)
-                           if m in (*OURS, "xlwings", "Dictionary", "Module1")}
+        out["compiles"] = {
+            m: _compiles(doc, i, m, lib.getByName(m))
+            for i, m in enumerate(modules)
+            if m in (*OURS, "xlwings", "Dictionary", "Module1")
+        }
         out["sources"] = {m: lib.getByName(m) for m in ours}
         # The test copy: RunPython becomes the stub; modules LibreOffice cannot compile
         # (conditional compilation, see the README's release check) are left out.
-        lib.replaceByName("xlwings", STUB) if "xlwings" in modules else lib.insertByName("xlwings", STUB)
-        out["left_out"] = [m for m, ok in out["compiles"].items() if not ok and m not in (*OURS, "xlwings")]
+        lib.replaceByName("xlwings", STUB) if "xlwings" in modules else lib.insertByName(
+            "xlwings", STUB
+        )
+        out["left_out"] = [
+            m for m, ok in out["compiles"].items() if not ok and m not in (*OURS, "xlwings")
+        ]
         for m in out["left_out"]:
             lib.removeByName(m)
         out["status_bar_rewritten"] = 0
@@ -144,21 +159,33 @@ def run_book(desktop, path: str) -> dict:
         lang = "en" if "Customers" in names and "客户名录簿" not in names else "zh"
         out["lang"] = lang
         if "FollowUp" in ours:
-            for i, sheet in enumerate(RESULT_SHEETS[lang]):   # what the Python side would have created
+            for i, sheet in enumerate(
+                RESULT_SHEETS[lang]
+            ):  # what the Python side would have created
                 if sheet not in names:
                     doc.Sheets.insertNewByName(sheet, i)
         controller = doc.getCurrentController()
         first = controller.getActiveSheet().getName()
         home = HOME[lang] if "FollowUp" in ours else first
-        macros = [f"{m}.{sub}" for m in ours for sub in re.findall(r"^Sub (\w+)\(\)", out["sources"][m], re.M)]
+        macros = [
+            f"{m}.{sub}"
+            for m in ours
+            for sub in re.findall(r"^Sub (\w+)\(\)", out["sources"][m], re.M)
+        ]
         runs = []
         for macro in macros:
             if doc.Sheets.hasByName(home):
                 controller.setActiveSheet(doc.Sheets.getByName(home))
             _, error = _call(doc, "VBAProject", macro)
             state, _ = _call(doc, "VBAProject", "xlwings.FollowUpXlState")
-            runs.append({"macro": macro, "error": error, **_parse_state(state),
-                         "active_sheet_uno": controller.getActiveSheet().getName()})
+            runs.append(
+                {
+                    "macro": macro,
+                    "error": error,
+                    **_parse_state(state),
+                    "active_sheet_uno": controller.getActiveSheet().getName(),
+                }
+            )
         out["runs"] = runs
         return out
     finally:
@@ -170,28 +197,44 @@ def _in_fresh_soffice(path: str, n: int) -> dict:
     document cannot spoil the next book."""
     profile = tempfile.mkdtemp(prefix="lo-vba-")
     os.makedirs(os.path.join(profile, "user"))
-    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w", encoding="utf-8") as f:
+    with open(
+        os.path.join(profile, "user", "registrymodifications.xcu"), "w", encoding="utf-8"
+    ) as f:
         f.write(XCU)
     pipe = f"followupxl{os.getpid()}n{n}"
     exe = shutil.which("soffice") or shutil.which("libreoffice")
-    proc = subprocess.Popen([exe, f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}", "--headless",
-                             "--norestore", "--invisible", f"--accept=pipe,name={pipe};urp;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            exe,
+            f"-env:UserInstallation={uno.systemPathToFileUrl(profile)}",
+            "--headless",
+            "--norestore",
+            "--invisible",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     desktop = None
     try:
         local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
         deadline = time.monotonic() + 120
         while True:
             try:
                 ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
-            except Exception:  # noqa: BLE001  (not listening yet)
+            except Exception:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.1)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        copy = os.path.join(profile, os.path.basename(path))   # LibreOffice's lock file goes beside the copy
+        copy = os.path.join(
+            profile, os.path.basename(path)
+        )  # LibreOffice's lock file goes beside the copy
         shutil.copy(path, copy)
         result = run_book(desktop, copy)
         result["path"] = path
@@ -201,7 +244,7 @@ def _in_fresh_soffice(path: str, n: int) -> dict:
             if desktop is not None:
                 desktop.terminate()
             proc.wait(timeout=30)
-        except Exception:  # noqa: BLE001  (already gone, or stuck)
+        except Exception:
             try:
                 os.killpg(proc.pid, 9)
             except ProcessLookupError:
@@ -212,13 +255,17 @@ def _in_fresh_soffice(path: str, n: int) -> dict:
 def main(paths: list[str]) -> int:
     results = []
     for n, path in enumerate(paths):
-        for attempt in range(3):   # soffice 7.4 headless now and then dies mid-run: try that book again
+        for attempt in range(
+            3
+        ):  # soffice 7.4 headless now and then dies mid-run: try that book again
             try:
                 result = _in_fresh_soffice(path, 3 * n + attempt)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 result = {"path": path, "error": f"soffice failed: {type(e).__name__}: {e}"}
             result["attempts"] = attempt + 1
-            if not str(result.get("error", "")).startswith(("soffice failed", "LibreOffice could not open")):
+            if not str(result.get("error", "")).startswith(
+                ("soffice failed", "LibreOffice could not open")
+            ):
                 break
         results.append(result)
     json.dump(results, sys.stdout, ensure_ascii=False)

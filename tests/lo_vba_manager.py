@@ -19,23 +19,32 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import lo_vba  # noqa: E402
+import lo_vba
 
-MACROS = ["Manager.MergeBooks", "Manager.ValidateAll", "Manager.DueList", "Manager.WeekSchedule",
-          "Manager.WeekSummary", "Manager.MonthReport", "Manager.Handover", "Manager.SplitBooks"]
+MACROS = [
+    "Manager.MergeBooks",
+    "Manager.ValidateAll",
+    "Manager.DueList",
+    "Manager.WeekSchedule",
+    "Manager.WeekSummary",
+    "Manager.MonthReport",
+    "Manager.Handover",
+    "Manager.SplitBooks",
+]
 ACTIONS = {"zh": "操作", "en": "Actions"}
 
 
 def _open(desktop, path: str):
     url = lo_vba.uno.systemPathToFileUrl(os.path.abspath(path))
-    return desktop.loadComponentFromURL(url, "_blank", 0, (lo_vba._pv("Hidden", True),
-                                                           lo_vba._pv("MacroExecutionMode", 4)))
+    return desktop.loadComponentFromURL(
+        url, "_blank", 0, (lo_vba._pv("Hidden", True), lo_vba._pv("MacroExecutionMode", 4))
+    )
 
 
 def _close(doc) -> None:
     try:
         doc.close(True)
-    except Exception:  # noqa: BLE001  (see the module docstring)
+    except Exception:
         pass
 
 
@@ -49,10 +58,15 @@ def run_desk(desktop, path: str) -> dict:
         lib = doc.BasicLibraries.getByName("VBAProject")
         modules = list(lib.getElementNames())
         out["modules"] = modules
-        out["compiles"] = {m: lo_vba._compiles(doc, i, m, lib.getByName(m)) for i, m in enumerate(modules)
-                           if m in ("Manager", "xlwings", "Dictionary", "Module1")}
+        out["compiles"] = {
+            m: lo_vba._compiles(doc, i, m, lib.getByName(m))
+            for i, m in enumerate(modules)
+            if m in ("Manager", "xlwings", "Dictionary", "Module1")
+        }
         out["manager_source"] = lib.getByName("Manager") if "Manager" in modules else None
-        out["left_out"] = [m for m, ok in out["compiles"].items() if not ok and m not in ("Manager", "xlwings")]
+        out["left_out"] = [
+            m for m, ok in out["compiles"].items() if not ok and m not in ("Manager", "xlwings")
+        ]
         names = list(doc.Sheets.getElementNames())
         out["lang"] = lang = "en" if ACTIONS["en"] in names else "zh"
     finally:
@@ -62,8 +76,9 @@ def run_desk(desktop, path: str) -> dict:
         doc = _open(desktop, path)
         try:
             lib = doc.BasicLibraries.getByName("VBAProject")
-            lib.replaceByName("xlwings", lo_vba.STUB) if lib.hasByName("xlwings") else \
-                lib.insertByName("xlwings", lo_vba.STUB)
+            lib.replaceByName("xlwings", lo_vba.STUB) if lib.hasByName(
+                "xlwings"
+            ) else lib.insertByName("xlwings", lo_vba.STUB)
             for m in out["left_out"]:
                 lib.removeByName(m)
             lib.insertByName("FollowUpXlProbe", lo_vba.PROBE)
@@ -72,12 +87,14 @@ def run_desk(desktop, path: str) -> dict:
             active = doc.getCurrentController().getActiveSheet().getName()
             _, error = lo_vba._call(doc, "VBAProject", macro)
             state, _ = lo_vba._call(doc, "VBAProject", "xlwings.FollowUpXlState")
-            out["runs"].append({"macro": macro, "error": error, "opened_on": active, **lo_vba._parse_state(state)})
+            out["runs"].append(
+                {"macro": macro, "error": error, "opened_on": active, **lo_vba._parse_state(state)}
+            )
         finally:
             _close(doc)
     return out
 
 
 if __name__ == "__main__":
-    lo_vba.run_book = run_desk     # the harness's start-up and JSON output, our books
+    lo_vba.run_book = run_desk  # the harness's start-up and JSON output, our books
     sys.exit(lo_vba.main(sys.argv[1:]))

@@ -13,10 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import badfiles
 import pytest
 from click.testing import CliRunner
 
-import badfiles
 from followup_xl.cli import main
 
 # How a manager would call each command on one input file, writing into OUT.
@@ -25,12 +25,36 @@ ARGS = {
     "validate": lambda f, out: ["validate", f, "--as-of", "2026-11-22"],
     "due": lambda f, out: ["due", f, "--as-of", "2026-11-22", "-o", str(out / "due.xlsx")],
     "merge": lambda f, out: ["merge", f, "-o", str(out / "master.xlsx")],
-    "schedule": lambda f, out: ["schedule", f, "--week-of", "2026-11-23", "--as-of", "2026-11-22",
-                                "-o", str(out / "schedule.xlsx")],
-    "weekly": lambda f, out: ["weekly", f, "--week-of", "2026-11-22", "-o", str(out / "weekly.xlsx")],
+    "schedule": lambda f, out: [
+        "schedule",
+        f,
+        "--week-of",
+        "2026-11-23",
+        "--as-of",
+        "2026-11-22",
+        "-o",
+        str(out / "schedule.xlsx"),
+    ],
+    "weekly": lambda f, out: [
+        "weekly",
+        f,
+        "--week-of",
+        "2026-11-22",
+        "-o",
+        str(out / "weekly.xlsx"),
+    ],
     "report": lambda f, out: ["report", f, "--month", "2026-10", "-o", str(out / "report.xlsx")],
     "scores": lambda f, out: ["scores", f, "--year", "2026", "-o", str(out / "scores.xlsx")],
-    "handover": lambda f, out: ["handover", f, "--from", "张伟", "--to", "王芳", "-o", str(out / "handover.xlsx")],
+    "handover": lambda f, out: [
+        "handover",
+        f,
+        "--from",
+        "张伟",
+        "--to",
+        "王芳",
+        "-o",
+        str(out / "handover.xlsx"),
+    ],
     "split": lambda f, out: ["split", f, "-o", str(out / "split")],
     "import": lambda f, out: ["import", f, "-o", str(out / "imported.xlsx")],
     "export": lambda f, out: ["export", f, "-o", str(out / "parquet"), "--as-of", "2026-11-22"],
@@ -51,7 +75,12 @@ def digest(path: Path) -> str:
 
 def test_the_matrix_covers_the_cli():
     """A new command that reads a workbook must be added to ARGS (and so held to the corpus)."""
-    assert set(main.commands) - set(ARGS) == {"demo", "init", "rules", "rollup"}   # rollup reads Parquet
+    assert set(main.commands) - set(ARGS) == {
+        "demo",
+        "init",
+        "rules",
+        "rollup",
+    }  # rollup reads Parquet
     assert set(COMMANDS) == set(ARGS)
 
 
@@ -65,8 +94,9 @@ def test_bad_input_gets_a_sentence(corpus, tmp_path, command, name):
     result = CliRunner().invoke(main, ARGS[command](str(src), out))
     text = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert "Traceback" not in text and result.exit_code != 70, text
-    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
     expectation, keyword = badfiles.CORPUS[name][1], badfiles.CORPUS[name][2]
     if expectation == "unreadable":
         assert result.exit_code == 2, (result.exit_code, text)
@@ -89,20 +119,33 @@ def test_memory_stays_bounded(corpus, name):
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    code = ("import sys\nfrom followup_xl.io.reader import read_book\nfrom followup_xl.errors import FollowupError\n"
-            "try:\n    b = read_book(sys.argv[1]); print('read', len(b.customers))\n"
-            "except FollowupError as e:\n    print('refused', e.message('en'))\n")
-    proc = subprocess.run([sys.executable, "-c", code, str(corpus[name])], capture_output=True, text=True,
-                          timeout=120, preexec_fn=cap)
+    code = (
+        "import sys\nfrom followup_xl.io.reader import read_book\nfrom followup_xl.errors import FollowupError\n"
+        "try:\n    b = read_book(sys.argv[1]); print('read', len(b.customers))\n"
+        "except FollowupError as e:\n    print('refused', e.message('en'))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(corpus[name])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert proc.stdout.startswith("read" if badfiles.CORPUS[name][1] == "readable" else "refused"), proc.stdout
+    assert proc.stdout.startswith(
+        "read" if badfiles.CORPUS[name][1] == "readable" else "refused"
+    ), proc.stdout
 
 
 @pytest.mark.parametrize("name", [n for n in badfiles.CORPUS if n != "million_styled_rows"])
 def test_annotate_gets_a_sentence_too(corpus, tmp_path, name):
     out = tmp_path / "annotated.xlsx"
-    result = CliRunner().invoke(main, ["validate", str(corpus[name]), "--as-of", "2026-11-22", "--annotate", str(out)])
-    assert result.exit_code in ((2,) if badfiles.CORPUS[name][1] == "unreadable" else (0, 1, 2)), result.output
+    result = CliRunner().invoke(
+        main, ["validate", str(corpus[name]), "--as-of", "2026-11-22", "--annotate", str(out)]
+    )
+    assert result.exit_code in ((2,) if badfiles.CORPUS[name][1] == "unreadable" else (0, 1, 2)), (
+        result.output
+    )
     assert "Traceback" not in result.output and result.exit_code != 70
     if result.exit_code != 2:
         assert out.exists()
@@ -114,9 +157,8 @@ def test_output_equal_to_input_is_refused(tmp_path):
 
     src = badfiles.open_in_excel(tmp_path)
     before = digest(src)
-    with pytest.raises(UsageError) as err:
-        with atomic_output(src, inputs=[src]):
-            pass
+    with pytest.raises(UsageError) as err, atomic_output(src, inputs=[src]):
+        pass
     assert "相同" in err.value.message("zh") and digest(src) == before
 
 
@@ -131,9 +173,8 @@ def test_read_only_output_folder_is_a_sentence(tmp_path):
     try:
         if os.geteuid() == 0 and not immutable:
             pytest.fail("cannot make a read-only folder for root here (chattr +i failed)")
-        with pytest.raises(UsageError) as err:
-            with atomic_output(ro / "out.xlsx") as tmp:
-                Path(tmp).write_bytes(b"x")
+        with pytest.raises(UsageError) as err, atomic_output(ro / "out.xlsx") as tmp:
+            Path(tmp).write_bytes(b"x")
         assert "写入" in err.value.message("zh")
         assert list(ro.iterdir()) == []
     finally:
@@ -150,11 +191,25 @@ def test_a_50_megabyte_sheet_is_read_and_checked_within_bounds(tmp_path):
     def cap():
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    proc = subprocess.run([sys.executable, "-m", "followup_xl", "validate", str(src), "--as-of", "2026-11-22",
-                           "--json"], capture_output=True, text=True, timeout=300, preexec_fn=cap)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "followup_xl",
+            "validate",
+            str(src),
+            "--as-of",
+            "2026-11-22",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=cap,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     import json
 
     out = json.loads(proc.stdout)
-    assert out["summary"] == {"errors": 0, "warnings": 1}   # only: there is no customer book (V15)
+    assert out["summary"] == {"errors": 0, "warnings": 1}  # only: there is no customer book (V15)
     assert out["findings"][0]["code"] == "V15" and "Traceback" not in proc.stderr

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_xl.calendar import WorkCalendar, last_official_year
 
@@ -19,7 +20,7 @@ def test_make_up_saturdays_and_holidays_2026():
 
 def test_previous_working_day_before_spring_festival():
     cal = WorkCalendar()
-    assert cal.on_or_before(D("2026-02-18")) == D("2026-02-14")   # the make-up Saturday
+    assert cal.on_or_before(D("2026-02-18")) == D("2026-02-14")  # the make-up Saturday
     assert cal.on_or_after(D("2026-02-18")) == D("2026-02-24")
     assert cal.add_working_days(D("2026-02-13"), 1) == D("2026-02-14")
     assert cal.add_working_days(D("2026-02-14"), 1) == D("2026-02-24")
@@ -29,7 +30,7 @@ def test_year_without_official_data_warns_once_and_does_not_crash():
     year = last_official_year() + 1
     cal = WorkCalendar()
     assert not cal.known(year)
-    assert not cal.is_working_day(dt.date(year, 1, 1))           # New Year is fixed by law
+    assert not cal.is_working_day(dt.date(year, 1, 1))  # New Year is fixed by law
     assert cal.is_working_day(dt.date(year, 1, 4)) == (dt.date(year, 1, 4).weekday() < 5)
     cal.working_days(dt.date(year, 1, 1), dt.date(year, 3, 1))
     assert len(cal.warnings) == 1 and str(year) in cal.warnings[0]
@@ -38,7 +39,9 @@ def test_year_without_official_data_warns_once_and_does_not_crash():
 def test_office_additions_win():
     year = last_official_year() + 1
     extra_work = dt.date(year, 2, 6) if dt.date(year, 2, 6).weekday() >= 5 else dt.date(year, 2, 7)
-    cal = WorkCalendar(extra_holidays=[D("2026-11-24")], extra_workdays=[extra_work, D("2026-10-01")])
+    cal = WorkCalendar(
+        extra_holidays=[D("2026-11-24")], extra_workdays=[extra_work, D("2026-10-01")]
+    )
     assert not cal.is_working_day(D("2026-11-24"))
     assert cal.is_working_day(extra_work) and cal.is_working_day(D("2026-10-01"))
 

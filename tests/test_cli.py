@@ -29,7 +29,9 @@ def test_every_command_has_help(name):
 def test_readme_cli_reference_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert START in readme and END in readme
-    assert splice(readme) == readme, "README CLI reference is stale: python -m followup_xl.cli.reference --write"
+    assert splice(readme) == readme, (
+        "README CLI reference is stale: python -m followup_xl.cli.reference --write"
+    )
 
 
 def test_init_writes_a_workbook(tmp_path):

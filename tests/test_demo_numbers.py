@@ -24,7 +24,7 @@ def sheet(path, name):
 
 def data_rows(path, name, header_row=0):
     rows = sheet(path, name)
-    return [r for r in rows[header_row + 1:] if any(v not in ("", None) for v in r)]
+    return [r for r in rows[header_row + 1 :] if any(v not in ("", None) for v in r)]
 
 
 def book_rows(path, prefix):
@@ -35,13 +35,13 @@ def book_rows(path, prefix):
     name = next(n for n in wb.sheet_names if n.startswith(prefix))
     rows = wb.get_sheet_by_name(name).to_python()
     h = next(i for i, r in enumerate(rows) if sum(v not in ("", None) for v in r) > 3)
-    return [r for r in rows[h + 1:] if any(v not in ("", None) for v in r)]
+    return [r for r in rows[h + 1 :] if any(v not in ("", None) for v in r)]
 
 
 def column(path, name, header, header_row=0):
     rows = sheet(path, name)
     j = rows[header_row].index(header)
-    return [r[j] for r in rows[header_row + 1:] if any(v not in ("", None) for v in r)]
+    return [r[j] for r in rows[header_row + 1 :] if any(v not in ("", None) for v in r)]
 
 
 def run_demo(tmp_path_factory, lang):
@@ -78,16 +78,21 @@ def test_english_summary_is_english_with_the_same_numbers(demo, demo_en):
     assert len(lines) == len(zh_lines)
     for zh, en in zip(zh_lines[:-1], lines[:-1]):
         assert nums(zh) == nums(en), (zh, en)
-    for ln in (ln for ln in lines if not ln.startswith("  ")):   # indented lines quote the data itself
+    for ln in (
+        ln for ln in lines if not ln.startswith("  ")
+    ):  # indented lines quote the data itself
         # people's names, file and sheet names stay as they are; the sentence itself is English
-        prose = re.sub(r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|冲突|修改记录",
-                       "", ln)
+        prose = re.sub(
+            r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|冲突|修改记录",
+            "",
+            ln,
+        )
         assert not re.search(r"[\u4e00-\u9fff]", prose), ln
 
 
 def test_every_printed_count_is_the_count_in_the_file(demo):
     _, out, lines = demo
-    say = lambda start: nums(line_with(lines, start))  # noqa: E731
+    say = lambda start: nums(line_with(lines, start))
 
     # blank templates
     assert say("空白模板") == [len(list((out / "0_空白模板").iterdir()))]
@@ -135,10 +140,12 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
     wb = pc.CalamineWorkbook.from_path(str(sched))
     people = [s for s in wb.sheet_names if s not in ("汇总", "排不下")]
     assert reasons == sum(_reasons_in(wb.get_sheet_by_name(s).to_python()) for s in people)
-    assert customers == len({(s, c) for s in people for c in _customers_in(wb.get_sheet_by_name(s).to_python())})
+    assert customers == len(
+        {(s, c) for s in people for c in _customers_in(wb.get_sheet_by_name(s).to_python())}
+    )
     left = sheet(sched, "排不下")
     h = next(i for i, r in enumerate(left) if "客户编号" in r)
-    assert missed == sum(bool(r[left[h].index("客户编号")]) for r in left[h + 1:])
+    assert missed == sum(bool(r[left[h].index("客户编号")]) for r in left[h + 1 :])
 
     # the weekly summary: calls = the 合计 row's 回访记录
     weekly = out / "6_周报" / "客户回访周报.xlsx"
@@ -153,7 +160,11 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
     r = sheet(report, "月报")
     values = {row[0]: row[1] for row in r if row and isinstance(row[1], float)}
     planned, done, done_pct, ok, ok_pct, satisfaction = say("月报")[2:]
-    assert planned == values["本月应回访数量"] and done == values["实施回访数量"] and ok == values["成功回访数量"]
+    assert (
+        planned == values["本月应回访数量"]
+        and done == values["实施回访数量"]
+        and ok == values["成功回访数量"]
+    )
     assert done_pct == pytest.approx(values["实施回访百分比"] * 100, abs=0.05)
     assert ok_pct == pytest.approx(values["成功回访百分比"] * 100, abs=0.05)
     assert satisfaction == pytest.approx(values["平均满意度（1–5）"], abs=0.005)
@@ -162,18 +173,17 @@ def test_every_printed_count_is_the_count_in_the_file(demo):
     scores = next((out / "7_月报").glob("电话回访员考核_*.xlsx"))
     ys = sheet(scores, "年度考核")
     h = next(i for i, row in enumerate(ys) if row[0] == "姓名")
-    staff = [row for row in ys[h + 1:] if row[0] and isinstance(row[2], float)]
+    staff = [row for row in ys[h + 1 :] if row[0] and isinstance(row[2], float)]
     numbers = say("考核")
     assert numbers[1] == len(staff)
     months = sorted({row[2] for row in staff})
     span = [months[0], months[-1]] if len(months) > 1 else months
-    assert numbers[2:2 + len(span)] == span
+    assert numbers[2 : 2 + len(span)] == span
     assert numbers[-1] == pytest.approx(max(row[15] for row in staff), abs=0.005)
 
     # hand-over: moved = the 交接记录 rows; per receiver and class A from those rows; SMS = the SMS sheet
     record = next((out / "8_交接").glob("*交接单*.xlsx"))
-    log = [row for row in sheet(record, "交接记录")[1:]
-           if row[1] and str(row[1]).startswith("K")]
+    log = [row for row in sheet(record, "交接记录")[1:] if row[1] and str(row[1]).startswith("K")]
     sms = data_rows(record, "短信通知")
     ho = line_with(lines, "离职交接")
     assert int(re.search(r"(\d+) 位客户", ho).group(1)) == len(log)
@@ -196,13 +206,13 @@ def _reasons_in(rows) -> int:
     """Reasons listed for customers on a person's sheet, one line each (not the visit line to fill in)."""
     h = next(i for i, r in enumerate(rows) if r and r[0] == "日期")
     j, c = rows[h].index("原因"), rows[h].index("客户编号")
-    return sum(len(str(r[j]).splitlines()) for r in rows[h + 1:] if r[j] and r[c])
+    return sum(len(str(r[j]).splitlines()) for r in rows[h + 1 :] if r[j] and r[c])
 
 
 def _customers_in(rows) -> set:
     h = next(i for i, r in enumerate(rows) if r and r[0] == "日期")
     j = rows[h].index("客户编号")
-    return {r[j] for r in rows[h + 1:] if r[j]}
+    return {r[j] for r in rows[h + 1 :] if r[j]}
 
 
 def test_demo_writes_no_more_files_than_it_says(demo):

@@ -3,13 +3,12 @@
 import datetime as dt
 import json
 
+import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
 from followup_xl.cli import main
-
-import libreoffice as lo
 
 
 def unseen(path):
@@ -35,11 +34,16 @@ def unseen(path):
 
 
 EXPECTED = {
-    ("K1", "P1", "2026-09-30", "upcoming"),   # 10-02 is in the National Day holiday → the day before it
-    ("K2", "P1", "2026-10-10", "upcoming"),   # 09-26 + 14 = 10-10: a make-up Saturday
-    ("K4", "P2", "2026-09-28", "due"),        # complaint closed Fri 09-25 + 3 = Mon 09-28
-    ("K4", "P1", "2026-09-30", "upcoming"),   # filed 09-01, class C: 10-01 → 09-30
-    ("", "P12", "2026-09-30", "upcoming"),    # week Sat 09-26..Fri 10-02 (a holiday) → 09-30
+    (
+        "K1",
+        "P1",
+        "2026-09-30",
+        "upcoming",
+    ),  # 10-02 is in the National Day holiday → the day before it
+    ("K2", "P1", "2026-10-10", "upcoming"),  # 09-26 + 14 = 10-10: a make-up Saturday
+    ("K4", "P2", "2026-09-28", "due"),  # complaint closed Fri 09-25 + 3 = Mon 09-28
+    ("K4", "P1", "2026-09-30", "upcoming"),  # filed 09-01, class C: 10-01 → 09-30
+    ("", "P12", "2026-09-30", "upcoming"),  # week Sat 09-26..Fri 10-02 (a holiday) → 09-30
 }
 
 
@@ -52,24 +56,33 @@ def test_hand_computed_due_dates(tmp_path):
     got = {(i["customer_id"], i["rule"], i["due_date"], i["status"]) for i in out["items"]}
     assert got == EXPECTED
     assert all(i["reason"] for i in out["items"]) and src.read_bytes() == before
-    assert out["items"][0]["status"] == "due"   # today's first: nothing is overdue here
+    assert out["items"][0]["status"] == "due"  # today's first: nothing is overdue here
 
 
 def test_owner_filter_and_overdue_days(tmp_path):
     src = unseen(tmp_path / "unseen.xlsx")
-    out = json.loads(CliRunner().invoke(main, ["due", str(src), "--as-of", "2026-10-09", "--json",
-                                               "--owner", "张伟"]).stdout)
+    out = json.loads(
+        CliRunner()
+        .invoke(main, ["due", str(src), "--as-of", "2026-10-09", "--json", "--owner", "张伟"])
+        .stdout
+    )
     k4 = next(i for i in out["items"] if i["rule"] == "P2")
     assert k4["status"] == "overdue" and k4["days_overdue"] == 11
-    assert CliRunner().invoke(main, ["due", str(src), "--json", "--owner", "nobody", "--as-of", "2026-10-09"]
-                              ).stdout.count('"rule"') == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["due", str(src), "--json", "--owner", "nobody", "--as-of", "2026-10-09"])
+        .stdout.count('"rule"')
+        == 0
+    )
 
 
 @pytest.mark.libreoffice
 def test_due_workbook_opens_and_shows_the_list(tmp_path):
     src = unseen(tmp_path / "unseen.xlsx")
     out = tmp_path / "due.xlsx"
-    result = CliRunner().invoke(main, ["due", str(src), "--as-of", "2026-10-09", "-o", str(out), "--mask-phones"])
+    result = CliRunner().invoke(
+        main, ["due", str(src), "--as-of", "2026-10-09", "-o", str(out), "--mask-phones"]
+    )
     assert result.exit_code == 0, result.output
     text = lo.pdf_text(out, tmp_path / "pdf")
     assert "已逾期" in text and "投诉E1" in text and "138****8008" in text

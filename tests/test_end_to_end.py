@@ -35,7 +35,7 @@ def run_json(*args, ok=(0,)):
 
 def matches(found: str, planted: str) -> bool:
     """V1 matches V1 and V1a, not V10."""
-    rest = found[len(planted):]
+    rest = found[len(planted) :]
     return found.startswith(planted) and not (rest and rest[0].isdigit())
 
 
@@ -64,7 +64,9 @@ def test_whole_month(pipeline):
         owner = Path(path).name.split("_")[0]
         out = run_json("validate", path, "--as-of", AS_OF, ok=(0, 1))
         codes = {f["code"] for f in out["findings"]}
-        expected = planted_by_owner.get(owner, set()) - {"V3"}  # phone clashes across books show on merge
+        expected = planted_by_owner.get(owner, set()) - {
+            "V3"
+        }  # phone clashes across books show on merge
         for code in expected:
             assert any(matches(c, code) for c in codes), (owner, code, codes)
 
@@ -83,23 +85,42 @@ def test_whole_month(pipeline):
     assert due["items"] and not any(i["customer_id"] in void for i in due["items"])
     for item in due["items"]:
         d = dt.date.fromisoformat(item["due_date"])
-        lapsed = item["lapse_date"] and dt.date.fromisoformat(item["lapse_date"]) < dt.date(2026, 11, 22)
-        assert item["status"] == ("missed" if lapsed else "overdue" if d < dt.date(2026, 11, 22)
-                                  else "due" if d == dt.date(2026, 11, 22) else "upcoming")
+        lapsed = item["lapse_date"] and dt.date.fromisoformat(item["lapse_date"]) < dt.date(
+            2026, 11, 22
+        )
+        assert item["status"] == (
+            "missed"
+            if lapsed
+            else "overdue"
+            if d < dt.date(2026, 11, 22)
+            else "due"
+            if d == dt.date(2026, 11, 22)
+            else "upcoming"
+        )
 
     # 4. Sunday schedule for the coming week: every obligation due by week end exactly once
     sched = run_json("schedule", master, "--week-of", "2026-11-23", "--as-of", AS_OF)
     week_end = dt.date.fromisoformat(sched["week_end"])
-    expected = sorted((i["customer_id"], i["rule"], i["due_date"]) for i in due["items"]
-                      if i["customer_id"] and dt.date.fromisoformat(i["due_date"]) <= week_end
-                      and i["status"] != "missed")                          # missed items are never planned
-    got = sorted((i["customer_id"], i["rule"], i["due_date"]) for i in sched["items"] + sched["unscheduled"]
-                 if i["customer_id"])
+    expected = sorted(
+        (i["customer_id"], i["rule"], i["due_date"])
+        for i in due["items"]
+        if i["customer_id"]
+        and dt.date.fromisoformat(i["due_date"]) <= week_end
+        and i["status"] != "missed"
+    )  # missed items are never planned
+    got = sorted(
+        (i["customer_id"], i["rule"], i["due_date"])
+        for i in sched["items"] + sched["unscheduled"]
+        if i["customer_id"]
+    )
     assert got == expected
 
     # 5. Monday summary of the week before
     weekly = run_json("weekly", master, "--week-of", AS_OF)
-    start, end = dt.date.fromisoformat(weekly["week_start"]), dt.date.fromisoformat(weekly["week_end"])
+    start, end = (
+        dt.date.fromisoformat(weekly["week_start"]),
+        dt.date.fromisoformat(weekly["week_end"]),
+    )
     calls_in_week = sum(1 for c in book.calls if c.call_date and start <= c.call_date <= end)
     assert sum(o["calls"] for o in weekly["by_owner"]) == calls_in_week
 

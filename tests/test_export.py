@@ -6,10 +6,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import helpers
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from office_master import write_master
 
 from followup_xl import api, schema
 from followup_xl.cli import main
@@ -20,9 +22,6 @@ from followup_xl.normalize import mask_phone
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import policy_for_book
 
-import helpers
-from office_master import write_master
-
 AS_OF = dt.date(2026, 11, 22)
 
 
@@ -32,8 +31,21 @@ def master(office_dir, tmp_path_factory) -> Path:
 
 
 def _export(master: Path, out: Path, *extra: str) -> dict:
-    r = CliRunner().invoke(main, ["export", str(master), "-o", str(out), "--office", "示例单位",
-                                  "--as-of", AS_OF.isoformat(), "--json", *extra])
+    r = CliRunner().invoke(
+        main,
+        [
+            "export",
+            str(master),
+            "-o",
+            str(out),
+            "--office",
+            "示例单位",
+            "--as-of",
+            AS_OF.isoformat(),
+            "--json",
+            *extra,
+        ],
+    )
     assert r.exit_code == 0, r.output
     return json.loads(r.output)
 
@@ -44,19 +56,35 @@ def _rows(table) -> list[dict]:
 
 def _expected(rec, keys) -> dict:
     s = rec.src
-    return {**{k: getattr(rec, k) for k in keys}, "unreadable": sorted(rec.bad.items()) or None,
-            "source_file": s.file if s else None, "source_sheet": s.sheet if s else None,
-            "source_row": s.row if s else None}
+    return {
+        **{k: getattr(rec, k) for k in keys},
+        "unreadable": sorted(rec.bad.items()) or None,
+        "source_file": s.file if s else None,
+        "source_sheet": s.sheet if s else None,
+        "source_row": s.row if s else None,
+    }
 
 
 def _actual(row: dict, keys) -> dict:
-    return {**{k: row[k] for k in keys}, "unreadable": sorted(row["unreadable"]) if row["unreadable"] else None,
-            "source_file": row["source_file"], "source_sheet": row["source_sheet"], "source_row": row["source_row"]}
+    return {
+        **{k: row[k] for k in keys},
+        "unreadable": sorted(row["unreadable"]) if row["unreadable"] else None,
+        "source_file": row["source_file"],
+        "source_sheet": row["source_sheet"],
+        "source_row": row["source_row"],
+    }
 
 
 def _by_source(rows):
-    return sorted(rows, key=lambda r: (r["source_file"] or "", r["source_sheet"] or "", r["source_row"] or 0,
-                                       repr(r)))
+    return sorted(
+        rows,
+        key=lambda r: (
+            r["source_file"] or "",
+            r["source_sheet"] or "",
+            r["source_row"] or 0,
+            repr(r),
+        ),
+    )
 
 
 def test_round_trip_equals_the_master(master, tmp_path):
@@ -77,19 +105,35 @@ def test_round_trip_equals_the_master(master, tmp_path):
     # a year partition holds only that year's calls; undated rows are in the NULL partition
     for row in _rows(calls):
         assert row["year"] == (row["call_date"].year if row["call_date"] else None)
-    assert any(row["unreadable"] for row in _rows(calls)), "the example office plants unreadable values"
+    assert any(row["unreadable"] for row in _rows(calls)), (
+        "the example office plants unreadable values"
+    )
 
     obl = read_dataset(out, "obligations")
-    snaps = {d: [o for o in _rows(obl) if o["as_of"] == d] for d in {o["as_of"] for o in _rows(obl)}}
+    snaps = {
+        d: [o for o in _rows(obl) if o["as_of"] == d] for d in {o["as_of"] for o in _rows(obl)}
+    }
     assert set(snaps) == {AS_OF, dt.date(2026, 10, 31)}
     policy = policy_for_book(book)
     for day, rows in snaps.items():
         engine = compute_obligations(book, policy, day).obligations
         assert len(rows) == len(engine)
-        key = lambda o: (o["customer_id"] or "", o["rule"], o["due_date"], o["source"])  # noqa: E731
-        want = sorted(({"customer_id": o.customer_id, "rule": o.rule, "due_date": o.due_date, "source": o.source,
-                        "satisfied_on": o.satisfied_on, "flags": list(o.flags), "call_types": list(o.call_types)}
-                       for o in engine), key=key)
+        key = lambda o: (o["customer_id"] or "", o["rule"], o["due_date"], o["source"])
+        want = sorted(
+            (
+                {
+                    "customer_id": o.customer_id,
+                    "rule": o.rule,
+                    "due_date": o.due_date,
+                    "source": o.source,
+                    "satisfied_on": o.satisfied_on,
+                    "flags": list(o.flags),
+                    "call_types": list(o.call_types),
+                }
+                for o in engine
+            ),
+            key=key,
+        )
         have = sorted(({k: o[k] for k in want[0]} for o in rows), key=key)
         assert have == want
 
@@ -101,11 +145,15 @@ def test_phones_masked_unless_asked(master, tmp_path):
     real = [c.phone for c in book.customers if c.phone]
     assert not set(real) & set(phones)
     assert sorted(p for p in phones if p) == sorted(mask_phone(p) for p in real)
-    staff_phones = [p for p in read_dataset(tmp_path / "pq", "staff").column("phone").to_pylist() if p]
+    staff_phones = [
+        p for p in read_dataset(tmp_path / "pq", "staff").column("phone").to_pylist() if p
+    ]
     assert staff_phones and all("****" in p for p in staff_phones)
 
 
-def test_re_export_is_byte_identical_and_a_new_week_replaces_only_changed_partitions(master, tmp_path, office_dir):
+def test_re_export_is_byte_identical_and_a_new_week_replaces_only_changed_partitions(
+    master, tmp_path, office_dir
+):
     out = tmp_path / "pq"
     _export(master, out)
     files = {p: p.read_bytes() for p in out.rglob("*.parquet")}
@@ -120,22 +168,44 @@ def test_re_export_is_byte_identical_and_a_new_week_replaces_only_changed_partit
     c = old.customers[0]
     week2 = tmp_path / "inbox"
     week2.mkdir()
-    write_staff_workbook(week2 / "本周.xlsx", book=helpers.book(
-        [c], [helpers.call(c.customer_id, "2026-11-20", record_id="R-NEW-1", caller=c.owner, content="新的一周")]))
+    write_staff_workbook(
+        week2 / "本周.xlsx",
+        book=helpers.book(
+            [c],
+            [
+                helpers.call(
+                    c.customer_id,
+                    "2026-11-20",
+                    record_id="R-NEW-1",
+                    caller=c.owner,
+                    content="新的一周",
+                )
+            ],
+        ),
+    )
     master2 = tmp_path / "第48周总表.xlsx"
     api.merge([str(master), str(week2)], str(master2), as_of=AS_OF)
     r = _export(master2, out)
     t = r["offices"][0]["tables"]
     assert t["calls"]["written"] == 1 and t["calls"]["unchanged"] >= 1
-    assert t["customers"]["written"] == 0 and t["events"]["written"] == 0 and t["staff"]["written"] == 0
+    assert (
+        t["customers"]["written"] == 0
+        and t["events"]["written"] == 0
+        and t["staff"]["written"] == 0
+    )
     changed = {p for p in files if p.read_bytes() != files[p]}
     calls_2026 = out / "calls" / "office=示例单位" / "year=2026" / "part-0.parquet"
-    assert {p for p in changed if p.parts[-4] not in ("obligations", "offices")
-            and p.parts[-3] not in ("offices",)} == {calls_2026}
+    assert {
+        p
+        for p in changed
+        if p.parts[-4] not in ("obligations", "offices") and p.parts[-3] not in ("offices",)
+    } == {calls_2026}
     old_rows = pq.read_table(pa.BufferReader(files[calls_2026])).num_rows
     assert pq.read_table(calls_2026).num_rows == old_rows + 1
 
 
 def test_office_name_that_cannot_be_a_folder_is_refused(master, tmp_path):
-    r = CliRunner().invoke(main, ["export", str(master), "-o", str(tmp_path / "pq"), "--office", "a/b"])
+    r = CliRunner().invoke(
+        main, ["export", str(master), "-o", str(tmp_path / "pq"), "--office", "a/b"]
+    )
     assert r.exit_code == 3 and "Traceback" not in r.output

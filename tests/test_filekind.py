@@ -17,4 +17,7 @@ def test_outputs_carry_their_kind_and_office_books_none(tmp_path):
     assert filekind.read_kind(tmp_path / "p.xlsx") is None
     (tmp_path / "n.xlsx").write_bytes(b"not a zip")
     assert filekind.read_kind(tmp_path / "n.xlsx") is None
-    assert filekind.describe("due") == "待回访清单" and filekind.describe(None, "en") == "staff workbook"
+    assert (
+        filekind.describe("due") == "待回访清单"
+        and filekind.describe(None, "en") == "staff workbook"
+    )

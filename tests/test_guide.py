@@ -27,8 +27,19 @@ def guide_commands() -> list[list[str]]:
 
 def test_the_guide_names_commands():
     names = {argv[0] for argv in guide_commands() if argv and not argv[0].startswith("-")}
-    assert {"init", "validate", "merge", "due", "schedule", "weekly", "report", "scores", "handover",
-            "split", "demo"} <= names
+    assert {
+        "init",
+        "validate",
+        "merge",
+        "due",
+        "schedule",
+        "weekly",
+        "report",
+        "scores",
+        "handover",
+        "split",
+        "demo",
+    } <= names
 
 
 @pytest.mark.parametrize("argv", guide_commands(), ids=lambda a: " ".join(a)[:60])
@@ -36,7 +47,9 @@ def test_every_command_and_option_in_the_guide_exists(argv):
     if argv[0].startswith("-"):
         assert argv[0] in ("--help", "-h", "--version")
         return
-    assert argv[0] in main.commands, f"the guide names `followup-xl {argv[0]}`, which no longer exists"
+    assert argv[0] in main.commands, (
+        f"the guide names `followup-xl {argv[0]}`, which no longer exists"
+    )
     cmd = main.commands[argv[0]]
     known = {opt for p in cmd.params for opt in (*p.opts, *p.secondary_opts)} | {"--help", "-h"}
     for word in argv[1:]:
@@ -54,7 +67,9 @@ def test_guide_is_linked_from_the_readme_first_screen():
 
 def test_guide_names_rules_in_words_not_ids_or_seeds():
     text = GUIDE.read_text(encoding="utf-8")
-    assert not re.search(r"\b[PBMWRV]\d{1,2}[ab]?\b", text), re.search(r"\b[PBMWRV]\d{1,2}[ab]?\b", text)
+    assert not re.search(r"\b[PBMWRV]\d{1,2}[ab]?\b", text), re.search(
+        r"\b[PBMWRV]\d{1,2}[ab]?\b", text
+    )
     assert "REQUIREMENTS" not in text and "seed" not in text.lower() and "种子" not in text
 
 

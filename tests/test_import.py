@@ -34,19 +34,110 @@ def findings(path) -> list[tuple[str, str]]:
 # one row per customer, four repeated "第N次回访" cells holding "date + method + notes",
 # the office's own columns (区域, 序号), and three mistakes really in the data.
 UNSEEN = [
-    ["序号", "单位名称", "联系人", "联系方式", "客户等级", "业务员", "所在区域",
-     "第一次回访", "第二次回访", "第三次回访", "第四次回访", "备注"],
-    [1, "华兴建材有限公司", "刘经理", "138 0013 8002", "A类", "陈静", "南山", "2026/8/3 电话 了解使用情况，反馈良好",
-     "2026/8/11 电话 确认第二批到货", "2026年9月2日 电话，客户提出安装问题", "2026-10-09 电话 问题已解决", ""],
-    [2, "鑫达商贸 13900139004", "", "", "B", "陈静", "福田", "2026-09-15 电话 暂无新需求", None, None, None, "老客户"],
-    [3, "李记餐饮", "李老板", "0755-2688123", "C", "陈静", "宝安", "2026-10-20 微信 询问使用情况", None, None, None, None],   # 7-digit landline
-    [4, "顺丰物流园", "周主管", "13700137006", "A", "陈静", "龙岗", None, None, None, None, "新客户，待首次回访"],
-    [5, "明珠酒店", "黄总", "", "B", "陈静", "罗湖", "2026/11/5 电话 续约意向", "2026/11/30 电话 约好再谈", None, None, ""],  # no phone; a future call
-    [None, None, None, None, None, None, None, "2026/10/1 电话 这一行没写客户", None, None, None, None],
+    [
+        "序号",
+        "单位名称",
+        "联系人",
+        "联系方式",
+        "客户等级",
+        "业务员",
+        "所在区域",
+        "第一次回访",
+        "第二次回访",
+        "第三次回访",
+        "第四次回访",
+        "备注",
+    ],
+    [
+        1,
+        "华兴建材有限公司",
+        "刘经理",
+        "138 0013 8002",
+        "A类",
+        "陈静",
+        "南山",
+        "2026/8/3 电话 了解使用情况，反馈良好",
+        "2026/8/11 电话 确认第二批到货",
+        "2026年9月2日 电话，客户提出安装问题",
+        "2026-10-09 电话 问题已解决",
+        "",
+    ],
+    [
+        2,
+        "鑫达商贸 13900139004",
+        "",
+        "",
+        "B",
+        "陈静",
+        "福田",
+        "2026-09-15 电话 暂无新需求",
+        None,
+        None,
+        None,
+        "老客户",
+    ],
+    [
+        3,
+        "李记餐饮",
+        "李老板",
+        "0755-2688123",
+        "C",
+        "陈静",
+        "宝安",
+        "2026-10-20 微信 询问使用情况",
+        None,
+        None,
+        None,
+        None,
+    ],  # 7-digit landline
+    [
+        4,
+        "顺丰物流园",
+        "周主管",
+        "13700137006",
+        "A",
+        "陈静",
+        "龙岗",
+        None,
+        None,
+        None,
+        None,
+        "新客户，待首次回访",
+    ],
+    [
+        5,
+        "明珠酒店",
+        "黄总",
+        "",
+        "B",
+        "陈静",
+        "罗湖",
+        "2026/11/5 电话 续约意向",
+        "2026/11/30 电话 约好再谈",
+        None,
+        None,
+        "",
+    ],  # no phone; a future call
+    [
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "2026/10/1 电话 这一行没写客户",
+        None,
+        None,
+        None,
+        None,
+    ],
 ]
-PLANTED = {("V2", "D4"),        # 李记餐饮: a landline one digit short
-           ("V1", "D6"),        # 明珠酒店: no phone at all
-           ("V5a", "C8")}       # 明珠酒店's second call is dated after the day of checking
+PLANTED = {
+    ("V2", "D4"),  # 李记餐饮: a landline one digit short
+    ("V1", "D6"),  # 明珠酒店: no phone at all
+    ("V5a", "C8"),
+}  # 明珠酒店's second call is dated after the day of checking
 
 
 def unseen_tracker(path):
@@ -69,25 +160,45 @@ def test_an_unseen_wide_tracker_imports_every_call_and_validates_but_for_its_own
     # every filled 第N次回访 cell is a call, or a skipped row with its reason
     filled = sum(1 for r in UNSEEN[1:] for v in r[7:11] if v)
     assert out["calls"] + len(out["skipped"]) == filled == 9
-    assert out["skipped"] == [{"sheet": "2026年客户回访登记", "row": 9,
-                               "reason": "没有客户名称或编号，这一行的回访无法归属"}]
+    assert out["skipped"] == [
+        {
+            "sheet": "2026年客户回访登记",
+            "row": 9,
+            "reason": "没有客户名称或编号，这一行的回访无法归属",
+        }
+    ]
     assert out["customers"] == 5 and out["sheets"] == {"2026年客户回访登记": "wide"}
     assert set(out["unmapped_columns"]) == {"序号", "所在区域"}
-    assert out["mapped"]["联系方式"] == "customers.phone" and out["mapped"]["第三次回访"].startswith("calls.")
+    assert out["mapped"]["联系方式"] == "customers.phone" and out["mapped"][
+        "第三次回访"
+    ].startswith("calls.")
     assert read_kind(tmp_path / "陈静_客户回访.xlsx") == "staff"
     book = read_book(tmp_path / "陈静_客户回访.xlsx")
     hx = next(c for c in book.customers if c.name == "华兴建材有限公司")
-    assert (hx.phone, hx.klass, hx.owner, hx.extra["所在区域"]) == ("13800138002", "A", "陈静", "南山")
+    assert (hx.phone, hx.klass, hx.owner, hx.extra["所在区域"]) == (
+        "13800138002",
+        "A",
+        "陈静",
+        "南山",
+    )
     assert set(hx.extra) == {"序号", "所在区域"}
-    xd = next(c for c in book.customers if c.name == "鑫达商贸")          # "name + phone" in one cell
+    xd = next(c for c in book.customers if c.name == "鑫达商贸")  # "name + phone" in one cell
     assert xd.phone == "13900139004" and xd.note == "老客户"
-    calls = sorted((c.customer_id, c.call_date, c.method, c.content) for c in book.calls if c.customer_id == hx.customer_id)
-    assert calls == [(hx.customer_id, D(2026, 8, 3), "电话", "电话 了解使用情况，反馈良好"),
-                     (hx.customer_id, D(2026, 8, 11), "电话", "电话 确认第二批到货"),
-                     (hx.customer_id, D(2026, 9, 2), "电话", "电话，客户提出安装问题"),
-                     (hx.customer_id, D(2026, 10, 9), "电话", "电话 问题已解决")]
+    calls = sorted(
+        (c.customer_id, c.call_date, c.method, c.content)
+        for c in book.calls
+        if c.customer_id == hx.customer_id
+    )
+    assert calls == [
+        (hx.customer_id, D(2026, 8, 3), "电话", "电话 了解使用情况，反馈良好"),
+        (hx.customer_id, D(2026, 8, 11), "电话", "电话 确认第二批到货"),
+        (hx.customer_id, D(2026, 9, 2), "电话", "电话，客户提出安装问题"),
+        (hx.customer_id, D(2026, 10, 9), "电话", "电话 问题已解决"),
+    ]
     assert next(c.method for c in book.calls if "微信" in c.content) == "微信"
-    assert set(findings(tmp_path / "陈静_客户回访.xlsx")) == {(code, cell) for code, cell in _planted_cells(book)}
+    assert set(findings(tmp_path / "陈静_客户回访.xlsx")) == {
+        (code, cell) for code, cell in _planted_cells(book)
+    }
 
 
 def _planted_cells(book):
@@ -96,8 +207,11 @@ def _planted_cells(book):
     info = book.sheet_info("customers")
     calls = book.sheet_info("calls")
     future = next(c for c in book.calls if c.call_date == D(2026, 11, 30))
-    got = {("V2", info.cell("phone", cust["李记餐饮"].src.row)), ("V1", info.cell("phone", cust["明珠酒店"].src.row)),
-           ("V5a", calls.cell("call_date", future.src.row))}
+    got = {
+        ("V2", info.cell("phone", cust["李记餐饮"].src.row)),
+        ("V1", info.cell("phone", cust["明珠酒店"].src.row)),
+        ("V5a", calls.cell("call_date", future.src.row)),
+    }
     assert len(got) == len(PLANTED)
     return got
 
@@ -115,8 +229,11 @@ def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "客户名单"
-    for row in (["客户名称", "电话", "类别", "业务员"], ["华兴建材", "13800138002", "A", "张伟"],
-                ["鑫达商贸", "13900139004", "B", "张伟"]):
+    for row in (
+        ["客户名称", "电话", "类别", "业务员"],
+        ["华兴建材", "13800138002", "A", "张伟"],
+        ["鑫达商贸", "13900139004", "B", "张伟"],
+    ):
         ws.append(row)
     for month in ("2026年9月", "10月"):
         s = wb.create_sheet(month)
@@ -131,8 +248,13 @@ def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(tmp_path):
     book = read_book(tmp_path / "new.xlsx")
     ids = {c.name: c.customer_id for c in book.customers}
     assert sorted((c.customer_id, c.call_date) for c in book.calls) == sorted(
-        [(ids["华兴建材"], D(2026, 9, 3)), (ids["鑫达商贸"], D(2026, 9, 18)),
-         (ids["华兴建材"], D(2026, 10, 3)), (ids["鑫达商贸"], D(2026, 10, 18))])
+        [
+            (ids["华兴建材"], D(2026, 9, 3)),
+            (ids["鑫达商贸"], D(2026, 9, 18)),
+            (ids["华兴建材"], D(2026, 10, 3)),
+            (ids["鑫达商贸"], D(2026, 10, 18)),
+        ]
+    )
     assert findings(tmp_path / "new.xlsx") == []
 
 
@@ -140,16 +262,29 @@ def test_a_map_file_covers_what_the_aliases_do_not(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "名单"
-    ws.append(["单位", "手机", "对接业务", "拜访日期1", "拜访纪要1", "拜访日期2", "拜访纪要2", "内部编码"])
+    ws.append(
+        ["单位", "手机", "对接业务", "拜访日期1", "拜访纪要1", "拜访日期2", "拜访纪要2", "内部编码"]
+    )
     ws.append(["华兴建材", "13800138002", "张伟", D(2026, 9, 1), "送样品", D(2026, 10, 1), "回款"])
     wb.save(tmp_path / "old.xlsx")
-    (tmp_path / "map.toml").write_text('[columns]\n"单位" = "客户名称"\n"对接业务" = "owner"\n'
-                                       '"拜访日期" = "calls.call_date"\n"拜访纪要" = "回访内容"\n"内部编码" = "忽略"\n'
-                                       '[defaults]\nmethod = "上门"\n', encoding="utf-8")
-    code, out = run("import", str(tmp_path / "old.xlsx"), "-o", str(tmp_path / "new.xlsx"),
-                    "--map", str(tmp_path / "map.toml"))
+    (tmp_path / "map.toml").write_text(
+        '[columns]\n"单位" = "客户名称"\n"对接业务" = "owner"\n'
+        '"拜访日期" = "calls.call_date"\n"拜访纪要" = "回访内容"\n"内部编码" = "忽略"\n'
+        '[defaults]\nmethod = "上门"\n',
+        encoding="utf-8",
+    )
+    code, out = run(
+        "import",
+        str(tmp_path / "old.xlsx"),
+        "-o",
+        str(tmp_path / "new.xlsx"),
+        "--map",
+        str(tmp_path / "map.toml"),
+    )
     assert code == 0 and out["customers"] == 1 and out["calls"] == 2
-    assert out["mapped"]["单位"] == "customers.name" and out["mapped"]["拜访纪要2"] == "calls.content"
+    assert (
+        out["mapped"]["单位"] == "customers.name" and out["mapped"]["拜访纪要2"] == "calls.content"
+    )
     assert "内部编码" not in out["unmapped_columns"]
     book = read_book(tmp_path / "new.xlsx")
     assert {(c.method, c.caller) for c in book.calls} == {("上门", "张伟")}
@@ -160,8 +295,17 @@ def test_a_bad_map_file_is_a_sentence(tmp_path):
     wb.active.append(["客户名称", "电话"])
     wb.save(tmp_path / "old.xlsx")
     (tmp_path / "map.toml").write_text('[columns]\n"单位" = "不存在的字段"\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["import", str(tmp_path / "old.xlsx"), "-o", str(tmp_path / "n.xlsx"),
-                                       "--map", str(tmp_path / "map.toml")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "import",
+            str(tmp_path / "old.xlsx"),
+            "-o",
+            str(tmp_path / "n.xlsx"),
+            "--map",
+            str(tmp_path / "map.toml"),
+        ],
+    )
     assert result.exit_code == 3 and "不存在的字段" in result.output and "map.toml" in result.output
     assert not (tmp_path / "n.xlsx").exists()
 
@@ -172,22 +316,41 @@ def test_the_output_must_be_a_workbook_we_write(tmp_path):
     assert result.exit_code == 3 and ".xlsx" in result.output
 
 
-@pytest.mark.parametrize("header,expected", [
-    ("回访日期1", (1, "回访日期")), ("回访内容12", (12, "回访内容")), ("第一次回访", (1, "回访")),
-    ("第十二次回访内容", (12, "回访内容")), ("第3次回访", (3, "回访")), ("回访(2)", (2, "回访")),
-    ("回访 3", (3, "回访")), ("客户名称", None), ("2026", None)])
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ("回访日期1", (1, "回访日期")),
+        ("回访内容12", (12, "回访内容")),
+        ("第一次回访", (1, "回访")),
+        ("第十二次回访内容", (12, "回访内容")),
+        ("第3次回访", (3, "回访")),
+        ("回访(2)", (2, "回访")),
+        ("回访 3", (3, "回访")),
+        ("客户名称", None),
+        ("2026", None),
+    ],
+)
 def test_repeated_headers(header, expected):
     assert split_repeated(header) == expected
 
 
-@given(st.sampled_from(["华兴建材", "张三", "ABC公司"]), st.sampled_from(["13800138002", "0755-26881234", "+86 139 0013 9004"]),
-       st.sampled_from([" ", "/", "（{}）", ",", "  ", "："]))
+@given(
+    st.sampled_from(["华兴建材", "张三", "ABC公司"]),
+    st.sampled_from(["13800138002", "0755-26881234", "+86 139 0013 9004"]),
+    st.sampled_from([" ", "/", "（{}）", ",", "  ", "："]),
+)
 def test_name_and_phone_in_one_cell_split_whatever_the_separator(name, phone, sep):
     cell = name + sep.format(phone) if "{}" in sep else name + sep + phone
     assert split_name_phone(cell) == (name, phone)
 
 
 def test_month_sheet_names():
-    assert month_of_sheet("9月", 2026) == (2026, 9) and month_of_sheet("2025年12月", 2026) == (2025, 12)
-    assert month_of_sheet("2026-03", 2026) == (2026, 3) and month_of_sheet("三月", 2026) == (2026, 3)
+    assert month_of_sheet("9月", 2026) == (2026, 9) and month_of_sheet("2025年12月", 2026) == (
+        2025,
+        12,
+    )
+    assert month_of_sheet("2026-03", 2026) == (2026, 3) and month_of_sheet("三月", 2026) == (
+        2026,
+        3,
+    )
     assert month_of_sheet("客户名单", 2026) is None and month_of_sheet("13月", 2026) is None

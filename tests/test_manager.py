@@ -9,19 +9,18 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from fake_xlwings import FakeBook
 
 from followup_xl.cli import main
 from followup_xl.io.filekind import read_kind
-from followup_xl.io.manager_writer import ACTIONS, BUTTONS, LOG, SETTINGS, result_row
+from followup_xl.io.manager_writer import BUTTONS, SETTINGS, result_row
 from followup_xl.xl import manager
 
-import libreoffice as lo
-from fake_xlwings import FakeBook
-
-AS_OF = dt.date(2026, 11, 22)          # the example office's Sunday
+AS_OF = dt.date(2026, 11, 22)  # the example office's Sunday
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -78,11 +77,13 @@ def test_init_manager_writes_the_desk(tmp_path):
     assert wb.sheetnames[:2] == ["操作", "运行记录"] and wb["列表"].sheet_state == "hidden"
     ws = wb["操作"]
     assert [ws[f"A{row_of(s.key)}"].value for s in SETTINGS] == [s.zh for s in SETTINGS]
-    lists = {str(c): dv.formula1 for dv in ws.data_validations.dataValidation for c in dv.sqref.ranges}
+    lists = {
+        str(c): dv.formula1 for dv in ws.data_validations.dataValidation for c in dv.sqref.ranges
+    }
     for key in ("as_of", "month", "leaver", "receiver1", "receiver2", "receiver3", "mask_phones"):
         assert f"B{row_of(key)}" in lists, key
     assert "列表" in lists[f"B{row_of('leaver')}"]
-    assert wb["列表"]["A2"].value.weekday() == 6      # Sundays to pick
+    assert wb["列表"]["A2"].value.weekday() == 6  # Sundays to pick
     code, out = cli("init", tmp_path / "en", "--manager", "--lang", "en")
     assert Path(out["written"][0]).name == "followup-manager.xlsm"
     assert openpyxl.load_workbook(out["written"][0]).sheetnames[:2] == ["Actions", "Run log"]
@@ -106,19 +107,22 @@ def test_workbook_carries_the_manager_module_and_eight_buttons(tmp_path):
 
 
 def test_macro_source_is_the_one_in_macros_folder():
-    assert (ROOT / "macros" / "Manager.bas").read_text() == \
-        (ROOT / "followup_xl" / "data" / "Manager.bas").read_text()
+    assert (ROOT / "macros" / "Manager.bas").read_text() == (
+        ROOT / "followup_xl" / "data" / "Manager.bas"
+    ).read_text()
     source = (ROOT / "macros" / "Manager.bas").read_text()
     assert source.isascii()
     entries = re.findall(r'"import followup_xl\.xl\.manager as m; m\.(\w+)\(\)"', source)
-    assert len(entries) == len(BUTTONS["zh"])             # every button names an entry point that exists
+    assert len(entries) == len(BUTTONS["zh"])  # every button names an entry point that exists
     for entry in entries:
         assert callable(getattr(manager, entry)), entry
 
 
 def test_merge_button_gives_the_cli_master(desk, tmp_path):
     folder, xl, result = desk
-    code, out = cli("merge", folder / "收件箱", "-o", tmp_path / "总表_2026-11-22.xlsx", "--as-of", AS_OF)
+    code, out = cli(
+        "merge", folder / "收件箱", "-o", tmp_path / "总表_2026-11-22.xlsx", "--as-of", AS_OF
+    )
     assert code == result["raw"]["exit_code"]
     for k in ("customers", "calls", "events", "duplicates_dropped"):
         assert result["raw"][k] == out[k], k
@@ -132,9 +136,9 @@ def test_merge_button_gives_the_cli_master(desk, tmp_path):
     assert row[1] == "合并汇总" and row[2] == "成功" and f"冲突 {len(out['conflicts'])}" in row[3]
     assert xl.sheets["运行记录"].links[(2, 6)] == str(Path("输出") / "总表_2026-11-22.xlsx")
     staff = [r[0] for r in xl.sheets["列表"]["C2:C20"].options(ndim=2).value if r[0]]
-    assert "杨磊" in staff and "张伟" in staff                   # the 交接 pickers know the master's people
+    assert "杨磊" in staff and "张伟" in staff  # the 交接 pickers know the master's people
     assert any(isinstance(s, str) and "读取文件" in s for s in xl.app.statuses)
-    assert xl.app.statuses[-1] is False                           # Excel's own status bar is back
+    assert xl.app.statuses[-1] is False  # Excel's own status bar is back
 
 
 def master_of(desk) -> Path:
@@ -142,12 +146,19 @@ def master_of(desk) -> Path:
     return folder / xl.sheets["操作"][f"B{row_of('master')}"].value
 
 
-@pytest.mark.parametrize("job,argv,name", [
-    ("due", ["due", "{master}", "--as-of", "2026-11-22"], "待回访_2026-11-22.xlsx"),
-    ("schedule", ["schedule", "{master}", "--as-of", "2026-11-22"], "回访排期表_2026-11-22.xlsx"),
-    ("weekly", ["weekly", "{master}", "--as-of", "2026-11-22"], "周报_2026-11-22.xlsx"),
-    ("report", ["report", "{master}", "--month", "2026-10"], "月报_2026-10.xlsx"),
-])
+@pytest.mark.parametrize(
+    "job,argv,name",
+    [
+        ("due", ["due", "{master}", "--as-of", "2026-11-22"], "待回访_2026-11-22.xlsx"),
+        (
+            "schedule",
+            ["schedule", "{master}", "--as-of", "2026-11-22"],
+            "回访排期表_2026-11-22.xlsx",
+        ),
+        ("weekly", ["weekly", "{master}", "--as-of", "2026-11-22"], "周报_2026-11-22.xlsx"),
+        ("report", ["report", "{master}", "--month", "2026-10"], "月报_2026-10.xlsx"),
+    ],
+)
 def test_button_gives_the_cli_file_and_counts(desk, tmp_path, job, argv, name):
     folder, xl, _ = desk
     master = master_of(desk)
@@ -187,7 +198,10 @@ def test_validate_all_gives_each_books_cli_findings(desk, tmp_path):
         code, out = cli("validate", book, "--as-of", AS_OF, "--annotate", mine)
         errors += out["summary"]["errors"]
         theirs = next(b for b in result["raw"]["books"] if Path(b["path"]).name == book.name)
-        assert (theirs["errors"], theirs["warnings"]) == (out["summary"]["errors"], out["summary"]["warnings"])
+        assert (theirs["errors"], theirs["warnings"]) == (
+            out["summary"]["errors"],
+            out["summary"]["warnings"],
+        )
         assert values(theirs["annotated"]) == values(mine)
     assert figures(xl)["错误"] == errors > 0
 
@@ -202,20 +216,39 @@ def test_handover_and_split_buttons_give_the_cli_files(desk, tmp_path):
     result = manager.handover_button(xl)
     assert result["ok"], result.get("error")
     new = folder / "输出" / f"{master.stem}_交接_杨磊.xlsx"
-    code, out = cli("handover", master, "--from", "杨磊", "--to", "张伟", "--to", "王芳", "--by", "赵刚",
-                    "--as-of", AS_OF, "-o", tmp_path / new.name)
+    code, out = cli(
+        "handover",
+        master,
+        "--from",
+        "杨磊",
+        "--to",
+        "张伟",
+        "--to",
+        "王芳",
+        "--by",
+        "赵刚",
+        "--as-of",
+        AS_OF,
+        "-o",
+        tmp_path / new.name,
+    )
     assert code == 0
     assert (result["raw"]["moved"], result["raw"]["sms"]) == (out["moved"], out["sms"])
     assert values(new) == values(tmp_path / new.name)
     assert values(result["raw"]["record"]) == values(out["record"])
-    assert xl.sheets["操作"][f"B{row_of('master')}"].value == str(Path("输出") / new.name)   # split reads it
+    assert xl.sheets["操作"][f"B{row_of('master')}"].value == str(
+        Path("输出") / new.name
+    )  # split reads it
     result = manager.split_button(xl)
     assert result["ok"], result.get("error")
     code, out = cli("split", new, "--as-of", AS_OF, "-o", tmp_path / "分发")
-    assert [(Path(b["path"]).name, b["customers"], b["open_items"]) for b in result["raw"]["books"]] == \
-        [(Path(b["path"]).name, b["customers"], b["open_items"]) for b in out["books"]]
+    assert [
+        (Path(b["path"]).name, b["customers"], b["open_items"]) for b in result["raw"]["books"]
+    ] == [(Path(b["path"]).name, b["customers"], b["open_items"]) for b in out["books"]]
     for b in out["books"]:
-        assert values(folder / "输出" / "分发_2026-11-22" / Path(b["path"]).name) == values(b["path"])
+        assert values(folder / "输出" / "分发_2026-11-22" / Path(b["path"]).name) == values(
+            b["path"]
+        )
     assert "杨磊" not in [b["owner"] for b in out["books"]]
     # restore the desk's master for any test that runs after
     xl.sheets["操作"][f"B{row_of('master')}"].value = str(master.relative_to(folder))
@@ -239,9 +272,11 @@ def test_pickers_follow_a_master_typed_in(desk, tmp_path):
 def test_a_failure_is_a_sentence_in_the_sheet(tmp_path):
     _, out = cli("init", tmp_path, "--manager")
     xl = FakeBook(out["written"][0])
-    result = manager.due_button(xl)                        # no master yet
+    result = manager.due_button(xl)  # no master yet
     assert not result["ok"]
-    assert result["error"].startswith(f"操作 › B{row_of('master')}") and "合并汇总" in result["error"]
+    assert (
+        result["error"].startswith(f"操作 › B{row_of('master')}") and "合并汇总" in result["error"]
+    )
     row = log_rows(xl)[-1]
     assert row[1:3] == ["待回访", "失败"] and "Traceback" not in row[3]
     assert figures(xl)["失败"] == result["error"]
@@ -254,12 +289,18 @@ def test_a_failure_is_a_sentence_in_the_sheet(tmp_path):
     result = manager.report_button(xl)
     assert not result["ok"] and f"B{row_of('month')}" in result["error"]
     assert xl.app.statuses[-1] is False and len(log_rows(xl)) == 3
-    xl.sheets["运行记录"].delete()                          # removed by hand: the next run starts a new log
+    xl.sheets["运行记录"].delete()  # removed by hand: the next run starts a new log
     assert not manager.due_button(xl)["ok"]
-    assert [s.name for s in xl.sheets][:2] == ["操作", "运行记录"] and log_rows(xl)[0][1] == "待回访"
-    xl.sheets["操作"].name = "设置"                        # renamed by hand: a sentence, not a KeyError
+    assert [s.name for s in xl.sheets][:2] == ["操作", "运行记录"] and log_rows(xl)[0][
+        1
+    ] == "待回访"
+    xl.sheets["操作"].name = "设置"  # renamed by hand: a sentence, not a KeyError
     result = manager.due_button(xl)
-    assert not result["ok"] and "找不到「操作」表" in result["error"] and "内部错误" not in result["error"]
+    assert (
+        not result["ok"]
+        and "找不到「操作」表" in result["error"]
+        and "内部错误" not in result["error"]
+    )
     assert "找不到「操作」表" in log_rows(xl)[-1][3] and "找不到「操作」表" in xl.app.alerts[-1][1]
 
 
@@ -275,7 +316,9 @@ def test_libreoffice_opens_the_desk_with_dropdowns_and_buttons(tmp_path):
         assert f"Sub {macro.split('.')[1]}()" in module
         button = content.split(f'form:label="{caption}"', 1)[1].split("</form:button>", 1)[0]
         assert f"vnd.sun.star.script:VBAProject.{macro}?" in button
-    validations = content.split("<table:content-validations>", 1)[1].split("</table:content-validations>", 1)[0]
+    validations = content.split("<table:content-validations>", 1)[1].split(
+        "</table:content-validations>", 1
+    )[0]
     assert validations.count("<table:content-validation ") >= 5 and "列表" in validations
     assert "回访管理台" in content
 
@@ -284,10 +327,12 @@ def test_english_desk_says_it_in_english(tmp_path):
     _, out = cli("init", tmp_path, "--manager", "--lang", "en")
     xl = FakeBook(out["written"][0])
     result = manager.due_button(xl)
-    assert not result["ok"] and result["error"].startswith(f"Actions › B{row_of('master')}: Current master")
+    assert not result["ok"] and result["error"].startswith(
+        f"Actions › B{row_of('master')}: Current master"
+    )
     row = xl.sheets["Run log"].used_range.options(ndim=2).value[-1]
     assert row[1:3] == ["Due list", "failed"]
-    xl.sheets["Actions"]["A4"].value = "收件箱"                      # a renamed label is named, not guessed
+    xl.sheets["Actions"]["A4"].value = "收件箱"  # a renamed label is named, not guessed
     result = manager.merge_button(xl)
     assert not result["ok"] and "Inbox folder" in result["error"]
 
@@ -302,10 +347,25 @@ def test_english_desk_runs_the_week_in_english(tmp_path, office_dir):
     code, theirs = cli("merge", tmp_path / "inbox", "-o", tmp_path / "m.xlsx", "--lang", "en")
     assert values(tmp_path / "output" / "master_2026-11-22.xlsx") == values(tmp_path / "m.xlsx")
     result = manager.due_button(xl)
-    code, due = cli("due", tmp_path / "output" / "master_2026-11-22.xlsx", "--as-of", AS_OF, "--lang", "en",
-                    "-o", tmp_path / "d.xlsx")
+    code, due = cli(
+        "due",
+        tmp_path / "output" / "master_2026-11-22.xlsx",
+        "--as-of",
+        AS_OF,
+        "--lang",
+        "en",
+        "-o",
+        tmp_path / "d.xlsx",
+    )
     assert values(tmp_path / "output" / "due_2026-11-22.xlsx") == values(tmp_path / "d.xlsx")
-    shown = {r[0]: r[1] for r in xl.sheets["Actions"][f"A{result_row() + 1}:B{result_row() + 6}"]
-             .options(ndim=2).value if r[0]}
-    assert shown["Job"] == "Due list" and shown["Overdue"] == sum(i["status"] == "overdue" for i in due["items"])
+    shown = {
+        r[0]: r[1]
+        for r in xl.sheets["Actions"][f"A{result_row() + 1}:B{result_row() + 6}"]
+        .options(ndim=2)
+        .value
+        if r[0]
+    }
+    assert shown["Job"] == "Due list" and shown["Overdue"] == sum(
+        i["status"] == "overdue" for i in due["items"]
+    )
     assert xl.sheets["Run log"].used_range.options(ndim=2).value[-1][2] == "done"

@@ -10,18 +10,23 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_vba_libreoffice import uno_python
 
 from followup_xl.io.manager_writer import BUTTONS, write_manager_workbook
 from followup_xl.xl import manager, vba
 
-from test_vba_libreoffice import uno_python
-
 pytestmark = pytest.mark.libreoffice
 HERE = Path(__file__).resolve().parent
-ENTRY = {"Manager.MergeBooks": "merge_button", "Manager.ValidateAll": "validate_all_button",
-         "Manager.DueList": "due_button", "Manager.WeekSchedule": "schedule_button",
-         "Manager.WeekSummary": "weekly_button", "Manager.MonthReport": "report_button",
-         "Manager.Handover": "handover_button", "Manager.SplitBooks": "split_button"}
+ENTRY = {
+    "Manager.MergeBooks": "merge_button",
+    "Manager.ValidateAll": "validate_all_button",
+    "Manager.DueList": "due_button",
+    "Manager.WeekSchedule": "schedule_button",
+    "Manager.WeekSummary": "weekly_button",
+    "Manager.MonthReport": "report_button",
+    "Manager.Handover": "handover_button",
+    "Manager.SplitBooks": "split_button",
+}
 
 
 def run_in_libreoffice(paths: list[Path]) -> dict[str, dict]:
@@ -29,29 +34,43 @@ def run_in_libreoffice(paths: list[Path]) -> dict[str, dict]:
     exe = uno_python()
     results = {}
     for path in paths:
-        for _attempt in range(2):   # a compile error is not a crash: it comes back as a result
-            proc = subprocess.run([exe, str(HERE / "lo_vba_manager.py"), str(path)],
-                                  capture_output=True, text=True, timeout=600)
+        for _attempt in range(2):  # a compile error is not a crash: it comes back as a result
+            proc = subprocess.run(
+                [exe, str(HERE / "lo_vba_manager.py"), str(path)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             if proc.returncode == 0 and "runs" in proc.stdout:
                 results[path.name] = json.loads(proc.stdout)[0]
                 break
         else:
-            raise AssertionError(f"lo_vba_manager.py failed on {path.name}: {proc.stdout[-500:]} {proc.stderr[-2000:]}")
+            raise AssertionError(
+                f"lo_vba_manager.py failed on {path.name}: {proc.stdout[-500:]} {proc.stderr[-2000:]}"
+            )
     return results
 
 
 def assert_buttons_run(result: dict, lang: str) -> None:
     """Each button: Python called once, with the entry point of the same job, from the 操作 sheet."""
     assert result["compiles"]["Manager"], "Manager does not compile in LibreOffice"
-    assert result["library_compiles"], f"VBAProject does not compile (left out: {result['left_out']})"
+    assert result["library_compiles"], (
+        f"VBAProject does not compile (left out: {result['left_out']})"
+    )
     assert result["lang"] == lang
     assert [r["macro"] for r in result["runs"]] == [m for _c, m in BUTTONS[lang]]
     for run in result["runs"]:
         assert run["error"] is None, run
         entry = ENTRY[run["macro"]]
-        assert [c["command"] for c in run["calls"]] == [f"import followup_xl.xl.manager as m; m.{entry}()"], run
+        assert [c["command"] for c in run["calls"]] == [
+            f"import followup_xl.xl.manager as m; m.{entry}()"
+        ], run
         assert callable(getattr(manager, entry))
-        assert run["calls"][0]["active_sheet"] == run["opened_on"] == ("操作" if lang == "zh" else "Actions")
+        assert (
+            run["calls"][0]["active_sheet"]
+            == run["opened_on"]
+            == ("操作" if lang == "zh" else "Actions")
+        )
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +78,14 @@ def lo_results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("desk-vba")
     good = {lang: write_manager_workbook(folder / f"{lang}.xlsm", lang) for lang in ("zh", "en")}
     real = vba.module_source
-    broken_source = real("Manager").replace("End Sub", "End Sbu", 1)   # the planted syntax error
+    broken_source = real("Manager").replace("End Sub", "End Sbu", 1)  # the planted syntax error
     mp = pytest.MonkeyPatch()
     try:
-        mp.setattr(vba, "module_source", lambda module="FollowUp": broken_source if module == "Manager" else real(module))
+        mp.setattr(
+            vba,
+            "module_source",
+            lambda module="FollowUp": broken_source if module == "Manager" else real(module),
+        )
         vba.vba_project_bin.cache_clear()
         broken = write_manager_workbook(folder / "broken.xlsm", "zh")
     finally:

@@ -18,14 +18,22 @@ from followup_xl.cli import main
 from followup_xl.io.template import write_staff_workbook
 
 # every way the review saw a number typed (mobiles and landlines, spaced, dotted, bracketed, full-width)
-FORMATS = ["{m}", "{m3} {m4a} {m4b}", "{m3}.{m4a}.{m4b}", "{m3}  {m4a} {m4b}", "({a}){l}", "（{a}）{l}",
-           "+86 {m3} {m4a} {m4b}", "{fw}"]
+FORMATS = [
+    "{m}",
+    "{m3} {m4a} {m4b}",
+    "{m3}.{m4a}.{m4b}",
+    "{m3}  {m4a} {m4b}",
+    "({a}){l}",
+    "（{a}）{l}",
+    "+86 {m3} {m4a} {m4b}",
+    "{fw}",
+]
 
 
 def planted(n: int) -> tuple[str, str]:
     """The n-th planted number: (as typed, its digits)."""
     fmt = FORMATS[n % len(FORMATS)]
-    scramble = (n * 7919 + 3571) % 10**7          # digits that do not occur by chance in a workbook
+    scramble = (n * 7919 + 3571) % 10**7  # digits that do not occur by chance in a workbook
     if "{a}" in fmt:
         digits = f"07552{scramble:07d}"
         return fmt.format(a=digits[:4], l=digits[4:]), digits
@@ -62,15 +70,31 @@ def hostile(tmp_path_factory):
     a_phone = plant("A级客户的联系电话")
     set_(a_grade, klass=None, phone=None)
     a_grade.bad.update({"klass": "A级", "phone": a_phone})
-    set_(named, name=plant("客户名称", "客户"), contact=plant("联系人"), note=plant("备注", "备用 "))
+    set_(
+        named, name=plant("客户名称", "客户"), contact=plant("联系人"), note=plant("备注", "备用 ")
+    )
     set_(other, note=plant("备注2", "", "（晚上打）"))
-    for i, c in enumerate(sorted(book.calls, key=lambda k: k.call_date)[-6:]):   # recent calls: open issues
-        set_(c, issue=plant(f"客户反映问题{i}", "请回电"), issue_status="未解决", next_date=None,
-             content=plant(f"回访内容{i}", "客户说改用"), signature=plant(f"客户签名{i}"),
-             responsible=plant(f"责任对象{i}"), review_note=plant(f"核实备注{i}"))
+    for i, c in enumerate(
+        sorted(book.calls, key=lambda k: k.call_date)[-6:]
+    ):  # recent calls: open issues
+        set_(
+            c,
+            issue=plant(f"客户反映问题{i}", "请回电"),
+            issue_status="未解决",
+            next_date=None,
+            content=plant(f"回访内容{i}", "客户说改用"),
+            signature=plant(f"客户签名{i}"),
+            responsible=plant(f"责任对象{i}"),
+            review_note=plant(f"核实备注{i}"),
+        )
     october = [c for c in book.calls if c.call_date and c.call_date.month == 10][:4]
     for i, c in enumerate(october):
-        set_(c, issue=plant(f"十月问题{i}", "请回电"), satisfaction=1, signature=plant(f"十月签名{i}"))
+        set_(
+            c,
+            issue=plant(f"十月问题{i}", "请回电"),
+            satisfaction=1,
+            signature=plant(f"十月签名{i}"),
+        )
     for i, e in enumerate(book.events[:3]):
         set_(e, description=plant(f"事项说明{i}"), responsible=plant(f"事项责任对象{i}"))
     folder = tmp_path_factory.mktemp("hostile")
@@ -84,7 +108,11 @@ def _digits_only(text: str) -> str:
 
 def leaks(text: str, where: dict[str, str]) -> list[str]:
     flat = _digits_only(text)
-    return [f"{digits} ({field})" for digits, field in where.items() if digits in flat or digits[-8:] in flat]
+    return [
+        f"{digits} ({field})"
+        for digits, field in where.items()
+        if digits in flat or digits[-8:] in flat
+    ]
 
 
 def parts_of(path: Path) -> dict[str, str]:
@@ -113,15 +141,20 @@ def test_the_planted_book_really_carries_the_numbers(hostile, tmp_path):
     assert any("客户反映问题" in w for w in leaks(out.output, where))
     assert leaks("\n".join(parts_of(tmp_path / "due.xlsx").values()), where)
     run("report", src, "--month", "2026-10", "-o", tmp_path / "r.xlsx")
-    assert any("十月问题" in w for w in leaks("\n".join(parts_of(tmp_path / "r.xlsx").values()), where))
+    assert any(
+        "十月问题" in w for w in leaks("\n".join(parts_of(tmp_path / "r.xlsx").values()), where)
+    )
 
 
 @pytest.mark.parametrize("command", ["due", "schedule", "report"])
 def test_masked_outputs_leak_no_planted_number(hostile, tmp_path, command):
     src, where = hostile
     out = tmp_path / f"{command}.xlsx"
-    args = {"due": ["--as-of", "2026-11-22"], "schedule": ["--as-of", "2026-11-22"],
-            "report": ["--month", "2026-10"]}[command]
+    args = {
+        "due": ["--as-of", "2026-11-22"],
+        "schedule": ["--as-of", "2026-11-22"],
+        "report": ["--month", "2026-10"],
+    }[command]
     for lang in ("zh", "en"):
         result = run(command, src, *args, "--mask-phones", "--json", "--lang", lang, "-o", out)
         payload = json.loads(result.output)
@@ -132,35 +165,44 @@ def test_masked_outputs_leak_no_planted_number(hostile, tmp_path, command):
 
 def test_the_staff_variant_leaks_no_planted_number(hostile, tmp_path):
     src, where = hostile
-    result = run("split", src, "-o", tmp_path / "分发", "--staff-variant", "--as-of", "2026-11-22", "--json")
+    result = run(
+        "split", src, "-o", tmp_path / "分发", "--staff-variant", "--as-of", "2026-11-22", "--json"
+    )
     assert leaks(result.output, where) == []
     (book,) = list((tmp_path / "分发").iterdir())
     assert_no_leak(book, where)
     import openpyxl
 
     wb = openpyxl.load_workbook(book)
-    assert "待回访" in wb.sheetnames and wb["待回访"].max_row > 2   # the open issues are listed, masked
+    assert (
+        "待回访" in wb.sheetnames and wb["待回访"].max_row > 2
+    )  # the open issues are listed, masked
 
 
 # --- the phone finder as a rule (hypothesis) ------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from followup_xl.privacy import mask_text  # noqa: E402
+from followup_xl.privacy import mask_text
 
 SEPARATORS = st.sampled_from(["", " ", "  ", ".", "-", "\u3000", " - "])
-WORDS = st.text(alphabet=st.sampled_from(list("请回电客户说改用号码或者打找王经理abcXYZ，。：（）")), max_size=8)
+WORDS = st.text(
+    alphabet=st.sampled_from(list("请回电客户说改用号码或者打找王经理abcXYZ，。：（）")), max_size=8
+)
 
 
 @st.composite
 def typed_mobiles(draw):
-    digits = "1" + draw(st.sampled_from("3456789")) + "".join(draw(st.lists(
-        st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    digits = (
+        "1"
+        + draw(st.sampled_from("3456789"))
+        + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    )
     a, b = draw(SEPARATORS), draw(SEPARATORS)
     typed = f"{digits[:3]}{a}{digits[3:7]}{b}{digits[7:]}"
     if draw(st.booleans()):
-        typed = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in typed)   # full-width
+        typed = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in typed)  # full-width
     if draw(st.booleans()):
         typed = draw(st.sampled_from(["+86 ", "+86", "0086 ", "86-"])) + typed
     return digits, typed
@@ -169,8 +211,9 @@ def typed_mobiles(draw):
 @st.composite
 def typed_landlines(draw):
     area = draw(st.sampled_from(["010", "020", "021", "0755", "0571", "0898"]))
-    local = draw(st.sampled_from("2345678")) + "".join(draw(st.lists(st.sampled_from("0123456789"),
-                                                                      min_size=7, max_size=7)))
+    local = draw(st.sampled_from("2345678")) + "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=7, max_size=7))
+    )
     left, right = draw(st.sampled_from([("", ""), ("(", ")"), ("（", "）")]))
     return area + local, f"{left}{area}{right}{draw(SEPARATORS) if not left else ''}{local}"
 
@@ -186,8 +229,14 @@ def test_a_phone_typed_any_way_inside_any_text_is_masked(phone, before, after):
 
 
 @settings(max_examples=200, deadline=None)
-@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)), words=WORDS, n=st.integers(0, 999_999))
+@given(
+    day=st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31)), words=WORDS, n=st.integers(0, 999_999)
+)
 def test_dates_amounts_and_short_numbers_are_left_alone(day, words, n):
-    for text in (f"{words}应于{day.isoformat()}回访", f"{words}{day:%Y年%m月%d日}", f"金额 {n} 元{words}",
-                 f"编号K{n}{words}"):
+    for text in (
+        f"{words}应于{day.isoformat()}回访",
+        f"{words}{day:%Y年%m月%d日}",
+        f"金额 {n} 元{words}",
+        f"编号K{n}{words}",
+    ):
         assert mask_text(text) == text

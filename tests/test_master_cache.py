@@ -11,6 +11,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from office_master import write_master
 
 from followup_xl import api, example_office
 from followup_xl.cli import main
@@ -19,8 +20,6 @@ from followup_xl.io.history import HISTORY_DIR
 from followup_xl.io.reader import read_book
 from followup_xl.io.template import write_staff_workbook
 from followup_xl.models import MODEL_FOR
-
-from office_master import write_master
 
 
 def deep(book) -> dict:
@@ -31,9 +30,14 @@ def deep(book) -> dict:
             continue
         v = getattr(book, f.name)
         if f.name in MODEL_FOR:
-            v = [(type(r), {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.__dict__.items()},
-                  {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.bad.items()})
-                 for r in v]
+            v = [
+                (
+                    type(r),
+                    {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.__dict__.items()},
+                    {k: (type(x), x, getattr(x, "expected", None)) for k, x in r.bad.items()},
+                )
+                for r in v
+            ]
         out[f.name] = v
     return out
 
@@ -102,7 +106,7 @@ def test_a_master_copied_over_is_stale(master, tmp_path, office_dir):
     wb["回访记录表"].delete_rows(2, 5)
     wb.save(other)
     api.merge([str(other)], str(tmp_path / "another.xlsx"))
-    shutil.copyfile(tmp_path / "another.xlsx", master)       # same name, other content
+    shutil.copyfile(tmp_path / "another.xlsx", master)  # same name, other content
     book = mc.cached_read(master)
     assert mc.last_status["status"] == "stale"
     assert deep(book) == deep(read_book(master))
@@ -148,7 +152,9 @@ def test_a_tampered_cache_is_detected_and_ignored(master, how):
     book = mc.cached_read(master)
     assert mc.last_status["status"] == "tampered"
     assert deep(book) == deep(plain)
-    assert mc.cached_read(master) and mc.last_status == {"status": "hit"}     # rewritten from the workbook
+    assert mc.cached_read(master) and mc.last_status == {
+        "status": "hit"
+    }  # rewritten from the workbook
 
 
 def test_another_version_of_the_reader_does_not_use_the_cache(master, monkeypatch):
@@ -166,7 +172,9 @@ def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(mas
     assert mc.cache_dir(master).is_dir()
 
     def merge(out: Path) -> dict:
-        res = CliRunner().invoke(main, ["merge", str(master), "-o", str(out), "--as-of", "2026-11-22", "--json"])
+        res = CliRunner().invoke(
+            main, ["merge", str(master), "-o", str(out), "--as-of", "2026-11-22", "--json"]
+        )
         assert res.exit_code == 0, res.output
         return json.loads(res.output)
 
@@ -177,9 +185,10 @@ def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(mas
     shutil.rmtree(mc.cache_dir(master))
     fresh = merge(tmp_path / "b" / "第48周总表.xlsx")
     assert [i.get("cache") for i in fresh["inputs"]] == ["absent"]
-    assert not mc.cache_dir(master).exists()          # merge does not cache last week's master
-    assert deep(read_book(tmp_path / "a" / "第48周总表.xlsx", label="x")) == \
-        deep(read_book(tmp_path / "b" / "第48周总表.xlsx", label="x"))
+    assert not mc.cache_dir(master).exists()  # merge does not cache last week's master
+    assert deep(read_book(tmp_path / "a" / "第48周总表.xlsx", label="x")) == deep(
+        read_book(tmp_path / "b" / "第48周总表.xlsx", label="x")
+    )
 
 
 def test_a_folder_where_the_cache_cannot_be_written_is_no_error(master):

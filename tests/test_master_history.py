@@ -17,8 +17,19 @@ from followup_xl.models import Call
 
 
 def key(c):
-    return tuple(str(c.raw(k)) for k in ("record_id", "customer_id", "call_date", "call_time", "method",
-                                           "call_type", "caller", "content"))
+    return tuple(
+        str(c.raw(k))
+        for k in (
+            "record_id",
+            "customer_id",
+            "call_date",
+            "call_time",
+            "method",
+            "call_type",
+            "caller",
+            "content",
+        )
+    )
 
 
 @pytest.fixture
@@ -36,7 +47,10 @@ def three_years(tmp_path):
 
 
 def fingerprints(folder):
-    return {p.name: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in folder.iterdir()}
+    return {
+        p.name: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+        for p in folder.iterdir()
+    }
 
 
 def test_closed_years_go_beside_the_master_and_are_read_with_it(tmp_path, three_years):
@@ -48,11 +62,13 @@ def test_closed_years_go_beside_the_master_and_are_read_with_it(tmp_path, three_
     assert sorted(p.name[:9] for p in archive.iterdir()) == ["回访记录表2024", "回访记录表2025"]
     wb = openpyxl.load_workbook(out, read_only=True)
     own = [r[2] for r in wb["回访记录表"].iter_rows(min_row=2, values_only=True)]
-    assert own and all(d.year == 2026 for d in own)           # the master itself keeps the newest year
+    assert own and all(d.year == 2026 for d in own)  # the master itself keeps the newest year
     assert [r[0] for r in wb["历史档案"].iter_rows(min_row=2, values_only=True)] == [2024, 2025]
     back = read_book(out)
     assert sorted(map(key, back.calls)) == sorted(map(key, book.calls))
-    assert {c.src.file for c in back.calls} == {src.name}     # provenance: the staff book, not the archive
+    assert {c.src.file for c in back.calls} == {
+        src.name
+    }  # provenance: the staff book, not the archive
 
 
 def test_weekly_remerge_writes_only_the_year_that_changed(tmp_path, three_years):
@@ -63,15 +79,23 @@ def test_weekly_remerge_writes_only_the_year_that_changed(tmp_path, three_years)
     api.merge([str(src)], str(last), archive_over=20)
     before = fingerprints(folder / HISTORY_DIR)
     first = book.calls[-1]
-    new = Call.build(None, {}, {}, {**{k: getattr(first, k) for k in first.SHEET.keys},
-                                    "record_id": "R-NEW-1", "call_date": dt.date(2026, 11, 27)})
+    new = Call.build(
+        None,
+        {},
+        {},
+        {
+            **{k: getattr(first, k) for k in first.SHEET.keys},
+            "record_id": "R-NEW-1",
+            "call_date": dt.date(2026, 11, 27),
+        },
+    )
     book.calls.append(new)
     src.unlink()
-    write_staff_workbook(src, book=book)                      # this week's staff book: one new call
+    write_staff_workbook(src, book=book)  # this week's staff book: one new call
     this = folder / "第48周总表.xlsx"
     res = api.merge([str(last), str(src)], str(this), archive_over=20)
     assert res["exit_code"] == 0 and res["calls"] == len(book.calls)
-    assert fingerprints(folder / HISTORY_DIR) == before        # closed years untouched, none added
+    assert fingerprints(folder / HISTORY_DIR) == before  # closed years untouched, none added
     assert sorted(map(key, read_book(this).calls)) == sorted(map(key, book.calls))
     assert sorted(map(key, read_book(last).calls)) == sorted(map(key, book.calls[:-1]))
 
@@ -81,12 +105,20 @@ def test_a_changed_closed_year_gets_a_new_file_and_the_unlisted_one_goes(tmp_pat
     out = tmp_path / "总表.xlsx"
     api.merge([str(src)], str(out), archive_over=20)
     old = {p.name for p in (tmp_path / HISTORY_DIR).iterdir()}
-    late = Call.build(None, {}, {}, {**{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
-                                     "record_id": "R-LATE-1", "call_date": dt.date(2024, 12, 30)})
-    book.calls.append(late)                                    # a 2024 call entered late
+    late = Call.build(
+        None,
+        {},
+        {},
+        {
+            **{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
+            "record_id": "R-LATE-1",
+            "call_date": dt.date(2024, 12, 30),
+        },
+    )
+    book.calls.append(late)  # a 2024 call entered late
     src.unlink()
     write_staff_workbook(src, book=book)
-    out.unlink()                                               # the same master name, written again
+    out.unlink()  # the same master name, written again
     api.merge([str(src)], str(out), archive_over=20)
     now = {p.name for p in (tmp_path / HISTORY_DIR).iterdir()}
     assert {n[:9] for n in now} == {"回访记录表2024", "回访记录表2025"}
@@ -108,7 +140,9 @@ def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three
     _book, src = three_years
     out = tmp_path / "总表.xlsx"
     api.merge([str(src)], str(out), archive_over=20)
-    res = api.merge([str(tmp_path)], str(tmp_path.parent / f"{tmp_path.name}-2.xlsx"), archive_over=20)
+    res = api.merge(
+        [str(tmp_path)], str(tmp_path.parent / f"{tmp_path.name}-2.xlsx"), archive_over=20
+    )
     status = {p["path"].rsplit("/", 1)[-1]: p["status"] for p in res["inputs"]}
     assert [s for n, s in status.items() if n.startswith("回访记录表")] == ["ignored", "ignored"]
     assert status["总表.xlsx"] == "merged"
@@ -121,21 +155,31 @@ def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_y
     out = tmp_path / "总表.xlsx"
     api.merge([str(src)], str(out), archive_over=20)
     before = out.read_bytes()
-    book.calls.append(Call.build(None, {}, {}, {**{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
-                                                "record_id": "R-LATE-2", "call_date": dt.date(2025, 12, 31)}))
+    book.calls.append(
+        Call.build(
+            None,
+            {},
+            {},
+            {
+                **{k: getattr(book.calls[0], k) for k in book.calls[0].SHEET.keys},
+                "record_id": "R-LATE-2",
+                "call_date": dt.date(2025, 12, 31),
+            },
+        )
+    )
     src.unlink()
     write_staff_workbook(src, book=book)
     real = master_io._write_records
 
     def explode(wb, fmts, name, *args, **kw):
-        if name == "客户名录簿":                              # the master itself, after the new 2025 file
+        if name == "客户名录簿":  # the master itself, after the new 2025 file
             raise KeyboardInterrupt
         return real(wb, fmts, name, *args, **kw)
 
     monkeypatch.setattr(master_io, "_write_records", explode)
     with pytest.raises(KeyboardInterrupt):
         api.merge([str(src)], str(tmp_path / "新总表.xlsx"), archive_over=20)
-    assert len(list((tmp_path / HISTORY_DIR).iterdir())) == 3      # the new 2025 file was written first
+    assert len(list((tmp_path / HISTORY_DIR).iterdir())) == 3  # the new 2025 file was written first
     assert out.read_bytes() == before
     assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls[:-1]))
 
@@ -156,7 +200,10 @@ def _rewrite_history(master, names: list[str]) -> None:
     with zipfile.ZipFile(master) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename.startswith("xl/worksheets/") or info.filename == "xl/sharedStrings.xml":
+            if (
+                info.filename.startswith("xl/worksheets/")
+                or info.filename == "xl/sharedStrings.xml"
+            ):
                 text = data.decode()
                 for old, new in zip(olds, names):
                     text = text.replace(f">{escape(old)}<", f">{escape(new)}<")
@@ -165,8 +212,18 @@ def _rewrite_history(master, names: list[str]) -> None:
     shutil.move(tmp, master)
 
 
-@pytest.mark.parametrize("name", ["/etc/passwd", "../总表.xlsx", "..", r"C:\x.xlsx", "C:x.xlsx",
-                                  r"\\server\share\回访记录表2024.xlsx", "sub/回访记录表2024.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/etc/passwd",
+        "../总表.xlsx",
+        "..",
+        r"C:\x.xlsx",
+        "C:x.xlsx",
+        r"\\server\share\回访记录表2024.xlsx",
+        "sub/回访记录表2024.xlsx",
+    ],
+)
 def test_the_history_sheet_names_only_plain_files_in_its_folder(tmp_path, three_years, name):
     """An absolute path, .., a drive or a UNC share in 历史档案 is refused with its cell (exit 2)."""
     from click.testing import CliRunner
@@ -178,7 +235,10 @@ def test_the_history_sheet_names_only_plain_files_in_its_folder(tmp_path, three_
     api.merge([str(src)], str(out), archive_over=20)
     _rewrite_history(out, [name])
     assert _history_names(out)[0] == name
-    for args in (["due", str(out), "--as-of", "2026-11-22"], ["validate", str(out), "--as-of", "2026-11-22"]):
+    for args in (
+        ["due", str(out), "--as-of", "2026-11-22"],
+        ["validate", str(out), "--as-of", "2026-11-22"],
+    ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         assert "历史档案 › B2" in result.output and "文件名" in result.output
@@ -209,8 +269,11 @@ def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
     from followup_xl.cli import main
 
     master = badfiles.self_listing_history(tmp_path)
-    for args in (["due", str(master), "--as-of", "2026-11-22"], ["validate", str(master), "--as-of", "2026-11-22"],
-                 ["merge", str(master), "-o", str(tmp_path / "out.xlsx")]):
+    for args in (
+        ["due", str(master), "--as-of", "2026-11-22"],
+        ["validate", str(master), "--as-of", "2026-11-22"],
+        ["merge", str(master), "-o", str(tmp_path / "out.xlsx")],
+    ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         assert "列出了总表自己" in result.output and master.name in result.output

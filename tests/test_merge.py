@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import badfiles
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -16,23 +17,39 @@ from followup_xl.cli import main
 from followup_xl.io import master as master_io
 from followup_xl.io.reader import read_book
 
-import badfiles
-
 
 def key(c):
     """A call's identity as text (unreadable values included, as typed)."""
-    return tuple(str(c.raw(k)) for k in ("customer_id", "call_date", "call_time", "method", "call_type", "caller",
-                                           "content"))
+    return tuple(
+        str(c.raw(k))
+        for k in (
+            "customer_id",
+            "call_date",
+            "call_time",
+            "method",
+            "call_type",
+            "caller",
+            "content",
+        )
+    )
 
 
 def digest(folder: Path) -> dict:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def content(path) -> tuple:
     b = read_book(path)
-    return ([c.values() for c in b.customers], sorted(key(c) for c in b.calls), [e.values() for e in b.events],
-            [(c.src.file, c.src.sheet, c.src.row) for c in b.calls])
+    return (
+        [c.values() for c in b.customers],
+        sorted(key(c) for c in b.calls),
+        [e.values() for e in b.events],
+        [(c.src.file, c.src.sheet, c.src.row) for c in b.calls],
+    )
 
 
 def run(*args):
@@ -53,8 +70,12 @@ def unseen(tmp_path, office, office_dir):
     ws.title = "客户名录簿"
     first = office.books["刘洋"].customers[0]
     ws.append(["客户编号", "客户名称", "联系电话", "负责人"])
-    ws.append([first.customer_id, "改过名字的客户", first.phone, "刘洋"])        # same id, different details
-    ws.append(["K8888", "另一家公司", office.books["张伟"].customers[0].phone, "刘洋"])  # same phone, new id
+    ws.append(
+        [first.customer_id, "改过名字的客户", first.phone, "刘洋"]
+    )  # same id, different details
+    ws.append(
+        ["K8888", "另一家公司", office.books["张伟"].customers[0].phone, "刘洋"]
+    )  # same phone, new id
     wb.save(folder / "刘洋_补充.xlsx")
     (tmp_path / "src").mkdir()
     bad = badfiles.truncated(tmp_path / "src")
@@ -69,19 +90,24 @@ def test_unseen_set(tmp_path, office, unseen):
     code, res = run(unseen, "-o", out)
     assert code == 1 and res["written"]
     status = {Path(i["path"]).name: i for i in res["inputs"]}
-    assert status["孙丽_客户回访.xlsx"]["status"] == "error" and "损坏" in status["孙丽_客户回访.xlsx"]["error"]
+    assert (
+        status["孙丽_客户回访.xlsx"]["status"] == "error"
+        and "损坏" in status["孙丽_客户回访.xlsx"]["error"]
+    )
     assert status["~$刘洋_客户回访.xlsx"]["status"] == "ignored"
     assert status["张伟_客户回访 - 副本.xlsx"]["status"] == "merged"
     book = read_book(out)
     every = {key(c) for b in office.books.values() for c in b.calls}
-    assert sorted(key(c) for c in book.calls) == sorted(every)          # each unique call exactly once
+    assert sorted(key(c) for c in book.calls) == sorted(every)  # each unique call exactly once
     kinds = {(c["kind"], c["customer_id"]) for c in res["conflicts"]}
     first = office.books["刘洋"].customers[0]
     assert ("customer_id", first.customer_id) in kinds
     assert any(k == "phone" and "K8888" in cid for k, cid in kinds)
     clash = next(c for c in res["conflicts"] if c["customer_id"] == first.customer_id)
-    assert "刘洋_客户回访.xlsx" in clash["kept"] and "本人" in clash["why"]   # the owner's own book wins
-    assert digest(unseen) == before                                     # inputs untouched
+    assert (
+        "刘洋_客户回访.xlsx" in clash["kept"] and "本人" in clash["why"]
+    )  # the owner's own book wins
+    assert digest(unseen) == before  # inputs untouched
     wb = openpyxl.load_workbook(out, read_only=True)
     assert {"冲突", "来源", "客户名录簿", "回访记录表"} <= set(wb.sheetnames)
 
@@ -95,7 +121,7 @@ def test_rerun_is_identical_and_master_plus_inputs_adds_nothing(tmp_path, office
     assert code == 0
     ca, cc = content(a), content(c)
     assert ca[1] == cc[1] and ca[2] == cc[2] and len(ca[0]) == len(cc[0])
-    assert ca[3] == cc[3]                      # the original provenance survives a second merge
+    assert ca[3] == cc[3]  # the original provenance survives a second merge
     master_in = next(i for i in res["inputs"] if i["path"].endswith("a.xlsx"))
     assert master_in["status"] == "merged"
 
@@ -147,7 +173,7 @@ def test_crash_midway_leaves_the_previous_master(tmp_path, office_dir, monkeypat
 def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     office = example_office.generate(customers_per_owner=8, owners=["张伟"], plant_mistakes=False)
     b = office.books["张伟"]
-    for k in b.calls[: len(b.calls) // 2]:      # half of the history a year earlier
+    for k in b.calls[: len(b.calls) // 2]:  # half of the history a year earlier
         object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
     src = tmp_path / "zw.xlsx"
     from followup_xl.io.template import write_staff_workbook
@@ -176,7 +202,7 @@ def test_libreoffice_opens_the_master_with_every_row(tmp_path, office_dir):
 
     out = tmp_path / "总表.xlsx"
     run(office_dir, "-o", out)
-    back = read_book(lo.recalc(out, tmp_path / "lo"))          # LibreOffice's own re-save, read by us
+    back = read_book(lo.recalc(out, tmp_path / "lo"))  # LibreOffice's own re-save, read by us
     mine = read_book(out)
     assert sorted(key(c) for c in back.calls) == sorted(key(c) for c in mine.calls)
     assert [c.values() for c in back.customers] == [c.values() for c in mine.customers]

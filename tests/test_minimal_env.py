@@ -20,12 +20,32 @@ ROOT = Path(__file__).resolve().parent.parent
 LITE = ROOT / "workbook_templates" / "xlwings_lite"
 ENV = Path(sys.prefix) / "followup-minimal-env"
 # the three and what they pull in themselves
-ALLOWED = {"pydantic", "pydantic-core", "annotated-types", "typing-extensions", "typing-inspection",
-           "holidays", "python-dateutil", "six", "phonenumbers", "followup-xl"}
-FORBIDDEN = ("python_calamine", "xlsxwriter", "pyopenvba", "msoffcrypto", "rich", "openpyxl", "pandas",
-             "click", "xlwings", "numpy")
+ALLOWED = {
+    "pydantic",
+    "pydantic-core",
+    "annotated-types",
+    "typing-extensions",
+    "typing-inspection",
+    "holidays",
+    "python-dateutil",
+    "six",
+    "phonenumbers",
+    "followup-xl",
+}
+FORBIDDEN = (
+    "python_calamine",
+    "xlsxwriter",
+    "pyopenvba",
+    "msoffcrypto",
+    "rich",
+    "openpyxl",
+    "pandas",
+    "click",
+    "xlwings",
+    "numpy",
+)
 
-SCRIPT = r'''
+SCRIPT = r"""
 import datetime as dt, importlib.util, json, sys
 import followup_xl
 assert "site-packages" in followup_xl.__file__, followup_xl.__file__   # the installed wheel, not the repo
@@ -63,7 +83,7 @@ print(json.dumps({
     "lite_loaded": sorted({m.split(".")[0] for m in sys.modules}),
     "xlwings": sys.modules["xlwings"].__file__,
 }, ensure_ascii=False))
-'''
+"""
 XLWINGS_STANDIN = '''"""Stand-in for the xlwings that xlwings Lite provides: its two decorators and Book."""
 def script(f=None, **_):
     return f if f is not None else (lambda g: g)
@@ -98,13 +118,27 @@ def test_core_runs_with_only_pydantic_holidays_phonenumbers(tmp_path):
     assert sorted(r.split(">")[0] for r in requirements) == ["holidays", "phonenumbers", "pydantic"]
     python = _env_python(requirements)
     wheel = build_wheel.build(tmp_path / "dist")
-    r = _run(sys.executable, "-m", "pip", "--python", python, "install", "-q", "--no-deps", "--force-reinstall",
-             wheel)
+    r = _run(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        python,
+        "install",
+        "-q",
+        "--no-deps",
+        "--force-reinstall",
+        wheel,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     r = _run(sys.executable, "-m", "pip", "--python", python, "check")
-    assert r.returncode == 0, r.stdout + r.stderr   # the wheel's declared dependencies are all there
-    listed = _run(python, "-c", "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in "
-                                "m.distributions()))")
+    assert r.returncode == 0, r.stdout + r.stderr  # the wheel's declared dependencies are all there
+    listed = _run(
+        python,
+        "-c",
+        "import importlib.metadata as m; print('\\n'.join(d.metadata['Name'] for d in "
+        "m.distributions()))",
+    )
     installed = {n.strip().lower().replace("_", "-") for n in listed.stdout.split()}
     assert installed <= ALLOWED, installed - ALLOWED
 
@@ -115,9 +149,9 @@ def test_core_runs_with_only_pydantic_holidays_phonenumbers(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(r.stdout)
     codes = {code for code, _cell in out["findings"]}
-    assert {"V2", "V4a"} <= codes, out["findings"]      # the bad phone, the unknown customer
+    assert {"V2", "V4a"} <= codes, out["findings"]  # the bad phone, the unknown customer
     assert "K1" in out["due_customers"]
-    assert out["workday"] == "2026-02-14"                 # 调休 make-up Saturday
+    assert out["workday"] == "2026-02-14"  # 调休 make-up Saturday
     assert not set(out["core_loaded"]) & set(FORBIDDEN), set(out["core_loaded"]) & set(FORBIDDEN)
-    assert set(out["lite_loaded"]) & set(FORBIDDEN) == {"xlwings"}       # only the stand-in
+    assert set(out["lite_loaded"]) & set(FORBIDDEN) == {"xlwings"}  # only the stand-in
     assert out["xlwings"].startswith(str(standin))

@@ -1,18 +1,40 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from followup_xl import schema
-from followup_xl.normalize import (Unreadable, mask_phone, parse_choice, parse_date, parse_phone,
-                                   parse_satisfaction, parse_time)
+from followup_xl.normalize import (
+    Unreadable,
+    mask_phone,
+    parse_choice,
+    parse_date,
+    parse_phone,
+    parse_satisfaction,
+    parse_time,
+)
 
 
-@pytest.mark.parametrize("raw", [
-    dt.date(2026, 3, 5), dt.datetime(2026, 3, 5, 14, 0), 46086, 46086.0, "46086",
-    "2026/3/5", "2026年3月5日", "2026.03.05", "2026-03-05", "２０２６－０３－０５", " 2026-3-5 ",
-    "2026/03/05 14:30", "20260305", "2026年3月5号",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        dt.date(2026, 3, 5),
+        dt.datetime(2026, 3, 5, 14, 0),
+        46086,
+        46086.0,
+        "46086",
+        "2026/3/5",
+        "2026年3月5日",
+        "2026.03.05",
+        "2026-03-05",
+        "２０２６－０３－０５",
+        " 2026-3-5 ",
+        "2026/03/05 14:30",
+        "20260305",
+        "2026年3月5号",
+    ],
+)
 def test_dates_in_every_office_style(raw):
     assert parse_date(raw) == dt.date(2026, 3, 5)
 
@@ -29,11 +51,20 @@ def test_1904_date_system():
     assert parse_date(44624) == dt.date(2022, 3, 4)
 
 
-@pytest.mark.parametrize("raw,expected", [
-    (dt.time(14, 30), dt.time(14, 30)), (0.6041666666, dt.time(14, 30)), ("14:30", dt.time(14, 30)),
-    ("14：30", dt.time(14, 30)), ("下午2:30", dt.time(14, 30)), ("2:30 PM", dt.time(14, 30)),
-    ("14点30分", dt.time(14, 30)), ("9点", dt.time(9, 0)), ("09:05:07", dt.time(9, 5, 7)),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (dt.time(14, 30), dt.time(14, 30)),
+        (0.6041666666, dt.time(14, 30)),
+        ("14:30", dt.time(14, 30)),
+        ("14：30", dt.time(14, 30)),
+        ("下午2:30", dt.time(14, 30)),
+        ("2:30 PM", dt.time(14, 30)),
+        ("14点30分", dt.time(14, 30)),
+        ("9点", dt.time(9, 0)),
+        ("09:05:07", dt.time(9, 5, 7)),
+    ],
+)
 def test_times(raw, expected):
     assert parse_time(raw) == expected
 
@@ -43,17 +74,28 @@ def test_unreadable_times(raw):
     assert isinstance(parse_time(raw), Unreadable)
 
 
-@pytest.mark.parametrize("raw,expected", [
-    (13800138002.0, "13800138002"), ("138 0013 8004", "13800138004"), ("+86 138-0013-8006", "13800138006"),
-    ("0086 13800138006", "13800138006"), ("8613800138006", "13800138006"),
-    ("１３８００１３８００８", "13800138008"), ("0755-26881234", "0755-26881234"), ("075526881234", "0755-26881234"),
-    ("(010) 6552 9988", "010-65529988"), ("13800138002.0", "13800138002"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (13800138002.0, "13800138002"),
+        ("138 0013 8004", "13800138004"),
+        ("+86 138-0013-8006", "13800138006"),
+        ("0086 13800138006", "13800138006"),
+        ("8613800138006", "13800138006"),
+        ("１３８００１３８００８", "13800138008"),
+        ("0755-26881234", "0755-26881234"),
+        ("075526881234", "0755-26881234"),
+        ("(010) 6552 9988", "010-65529988"),
+        ("13800138002.0", "13800138002"),
+    ],
+)
 def test_valid_phones_normalise(raw, expected):
     assert parse_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["1380013800", "138001380021", "12345678901", "2688123", "abc", "0755-123"])
+@pytest.mark.parametrize(
+    "raw", ["1380013800", "138001380021", "12345678901", "2688123", "abc", "0755-123"]
+)
 def test_invalid_phones_are_unreadable(raw):
     v = parse_phone(raw)
     assert isinstance(v, Unreadable), v
@@ -75,7 +117,9 @@ def test_choice_outside_the_list_is_kept():
     assert isinstance(v, Unreadable) and str(v) == "电联"
 
 
-@pytest.mark.parametrize("raw,expected", [(5, 5), (4.0, 4), ("非常满意", 5), ("满意", 4), ("一般", 3), ("3", 3)])
+@pytest.mark.parametrize(
+    "raw,expected", [(5, 5), (4.0, 4), ("非常满意", 5), ("满意", 4), ("一般", 3), ("3", 3)]
+)
 def test_satisfaction(raw, expected):
     assert parse_satisfaction(raw, schema.SATISFACTION) == expected
 
@@ -87,8 +131,13 @@ def test_satisfaction_out_of_range(raw):
 
 @given(st.dates(min_value=dt.date(1951, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_any_date_survives_every_text_style(d):
-    for text in (d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
-                 f"{d.year}.{d.month:02d}.{d.day:02d}", (d - dt.date(1899, 12, 30)).days):
+    for text in (
+        d.isoformat(),
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d.year}.{d.month:02d}.{d.day:02d}",
+        (d - dt.date(1899, 12, 30)).days,
+    ):
         assert parse_date(text) == d
 
 

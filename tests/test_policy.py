@@ -4,14 +4,13 @@ import datetime as dt
 import random
 
 import pytest
-
-from hypothesis import given, settings, strategies as st
+from helpers import D, book, call, customer, event, staff
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_xl.calendar import WorkCalendar
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import Policy
-
-from helpers import D, book, call, customer, event, staff
 
 
 def run(b, as_of="2026-11-22", **policy):
@@ -19,12 +18,19 @@ def run(b, as_of="2026-11-22", **policy):
 
 
 def only(result, rule, open_=None):
-    out = [o for o in result.obligations if o.rule == rule and (open_ is None or o.is_open == open_)]
+    out = [
+        o for o in result.obligations if o.rule == rule and (open_ is None or o.is_open == open_)
+    ]
     return out
 
 
 def test_p1_cadence_from_the_last_successful_call():
-    r = run(book([customer(klass="A")], [call(date="2026-11-10"), call(date="2026-11-13", result="未接通")]))
+    r = run(
+        book(
+            [customer(klass="A")],
+            [call(date="2026-11-10"), call(date="2026-11-13", result="未接通")],
+        )
+    )
     (o,) = only(r, "P1", open_=True)
     # 未接通 on Fri 11-13 → retry Mon 11-16, earlier than 11-10 + 7 = 11-17
     assert o.due_date == D("2026-11-16") and "未接通" in o.reason
@@ -33,7 +39,9 @@ def test_p1_cadence_from_the_last_successful_call():
 
 
 def test_p1_counts_from_filing_when_no_call_and_by_class():
-    r = run(book([customer("K1", "B", created="2026-11-02"), customer("K2", "C", created="2026-11-02")]))
+    r = run(
+        book([customer("K1", "B", created="2026-11-02"), customer("K2", "C", created="2026-11-02")])
+    )
     due = {o.customer_id: o.due_date for o in only(r, "P1")}
     assert due == {"K1": D("2026-11-16"), "K2": D("2026-12-02")}
 
@@ -59,46 +67,83 @@ def test_p11_typed_date_wins_over_cadence_and_p1_refusal_pauses():
 
 
 def test_p11_typed_date_after_a_hard_deadline_is_flagged():
-    b = book([customer()], [call(date="2026-11-02", next_date="2026-11-30")],
-             [event("E1", etype="投诉", date="2026-11-16")])
+    b = book(
+        [customer()],
+        [call(date="2026-11-02", next_date="2026-11-30")],
+        [event("E1", etype="投诉", date="2026-11-16")],
+    )
     o = only(run(b), "P1", True)[0]
     assert "typed_after_deadline" in o.flags
 
 
 def test_p2_complaint_within_3_days_and_satisfaction():
-    b = book([customer()], [call(date="2026-11-18", call_type="投诉", event_id="E1")],
-             [event("E1", date="2026-11-13"), event("E2", date="2026-11-13"), event("E3", date="2026-11-13", anonymous=True)])
+    b = book(
+        [customer()],
+        [call(date="2026-11-18", call_type="投诉", event_id="E1")],
+        [
+            event("E1", date="2026-11-13"),
+            event("E2", date="2026-11-13"),
+            event("E3", date="2026-11-13", anonymous=True),
+        ],
+    )
     p2 = {o.event_id: o for o in only(run(b), "P2")}
-    assert set(p2) == {"E1", "E2"}                       # P10: anonymous complaints never
+    assert set(p2) == {"E1", "E2"}  # P10: anonymous complaints never
     assert p2["E1"].satisfied_on == D("2026-11-18")
     # E2: the typed call names E1, so it does not satisfy E2; due Fri 11-13 + 3 = Mon 11-16
     assert p2["E2"].is_open and p2["E2"].due_date == D("2026-11-16")
 
 
 def test_p3_p4_p13_p14_windows():
-    b = book([customer()], [], [event("R", etype="维修", date="2026-09-10"), event("A", etype="活动", date="2026-11-02"),
-                               event("P", etype="提案", date="2026-11-02", proposal_level="重大"),
-                               event("T", etype="出差拜访", date="2026-11-20")])
+    b = book(
+        [customer()],
+        [],
+        [
+            event("R", etype="维修", date="2026-09-10"),
+            event("A", etype="活动", date="2026-11-02"),
+            event("P", etype="提案", date="2026-11-02", proposal_level="重大"),
+            event("T", etype="出差拜访", date="2026-11-20"),
+        ],
+    )
     due = {o.event_id: o.due_date for o in run(b).obligations if o.event_id}
-    assert due["R"] == D("2026-10-10")       # 09-10 + 30 = 10-10: a make-up Saturday, a working day
+    assert due["R"] == D("2026-10-10")  # 09-10 + 30 = 10-10: a make-up Saturday, a working day
     assert due["A"] == D("2026-12-02")
-    assert due["P"] == D("2026-12-02")       # 30 days for a major proposal
-    assert due["T"] == D("2026-11-23")       # next working day after Fri 11-20
+    assert due["P"] == D("2026-12-02")  # 30 days for a major proposal
+    assert due["T"] == D("2026-11-23")  # next working day after Fri 11-20
 
 
 def test_p5_first_week_of_next_month_and_p6_next_monday():
-    b = book([customer()], [], [event("D", etype="成交", date="2026-09-15"), event("C", etype="咨询", date="2026-11-18")])
+    b = book(
+        [customer()],
+        [],
+        [event("D", etype="成交", date="2026-09-15"), event("C", etype="咨询", date="2026-11-18")],
+    )
     due = {o.event_id: o.due_date for o in run(b).obligations if o.event_id}
-    assert due["D"] == D("2026-09-30")       # 10-07 is a holiday → back to 09-30 (still after the deal)
+    assert due["D"] == D("2026-09-30")  # 10-07 is a holiday → back to 09-30 (still after the deal)
     assert due["C"] == D("2026-11-23")
 
 
 def test_p7_project_three_calls_and_late_completion():
-    b = book([customer()], [call(date="2026-06-11", call_type="工程开工", event_id="W")],
-             [event("W", etype="工程", date="2026-06-01", planned_end="2026-07-31", actual_end="2026-08-20")])
+    b = book(
+        [customer()],
+        [call(date="2026-06-11", call_type="工程开工", event_id="W")],
+        [
+            event(
+                "W",
+                etype="工程",
+                date="2026-06-01",
+                planned_end="2026-07-31",
+                actual_end="2026-08-20",
+            )
+        ],
+    )
     p7 = only(run(b), "P7")
     assert [o.call_types[0] for o in p7] == ["工程开工", "工程中期", "工程竣工", "工程竣工"]
-    assert [o.due_date for o in p7] == [D("2026-06-11"), D("2026-07-01"), D("2026-07-31"), D("2026-08-20")]
+    assert [o.due_date for o in p7] == [
+        D("2026-06-11"),
+        D("2026-07-01"),
+        D("2026-07-31"),
+        D("2026-08-20"),
+    ]
     assert p7[0].satisfied_on == D("2026-06-11") and all(o.is_open for o in p7[1:])
 
 
@@ -109,10 +154,24 @@ def test_p8_no_deal_for_six_months():
 
 
 def test_p9_open_issue_repeats_until_resolved():
-    b = book([customer()], [call(date="2026-11-02", issue="漏水", issue_status="未解决", next_date="2026-11-04"),
-                            call(date="2026-11-04", issue="漏水", issue_status="未解决", next_date="2026-11-06", row=3)])
+    b = book(
+        [customer()],
+        [
+            call(date="2026-11-02", issue="漏水", issue_status="未解决", next_date="2026-11-04"),
+            call(
+                date="2026-11-04",
+                issue="漏水",
+                issue_status="未解决",
+                next_date="2026-11-06",
+                row=3,
+            ),
+        ],
+    )
     p9 = only(run(b), "P9")
-    assert [(o.due_date, o.is_open) for o in p9] == [(D("2026-11-05"), False), (D("2026-11-09"), True)]
+    assert [(o.due_date, o.is_open) for o in p9] == [
+        (D("2026-11-05"), False),
+        (D("2026-11-09"), True),
+    ]
 
 
 def test_p10_void_customers_never_scheduled():
@@ -121,10 +180,15 @@ def test_p10_void_customers_never_scheduled():
 
 
 def test_p12_weekly_appointment_per_person():
-    b = book([customer()], [call(date="2026-11-21", call_type="约访")], [], [staff("张伟"), staff("王芳")])
+    b = book(
+        [customer()],
+        [call(date="2026-11-21", call_type="约访")],
+        [],
+        [staff("张伟"), staff("王芳")],
+    )
     p12 = {o.owner: o for o in only(run(b), "P12")}
     assert not p12["张伟"].is_open and p12["王芳"].is_open
-    assert p12["王芳"].due_date == D("2026-11-27")   # week Sat 11-21 .. Fri 11-27
+    assert p12["王芳"].due_date == D("2026-11-27")  # week Sat 11-21 .. Fri 11-27
 
 
 def test_p15_verification_period():
@@ -136,7 +200,9 @@ def test_p15_verification_period():
 
 def test_policy_numbers_come_from_the_policy():
     b = book([customer(klass="A", created="2026-11-02")])
-    assert only(run(b, cadence_days={"A": 3, "B": 14, "C": 30}), "P1")[0].due_date == D("2026-11-05")
+    assert only(run(b, cadence_days={"A": 3, "B": 14, "C": 30}), "P1")[0].due_date == D(
+        "2026-11-05"
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -147,8 +213,10 @@ def test_results_do_not_depend_on_row_order(seed, office):
     rng = random.Random(seed)
     for lst in (shuffled.customers, shuffled.calls, shuffled.events):
         rng.shuffle(lst)
-    key = lambda r: sorted((o.customer_id, o.rule, o.due_date, o.satisfied_on or D("1900-01-01"), o.source)
-                           for o in r.obligations)
+    key = lambda r: sorted(
+        (o.customer_id, o.rule, o.due_date, o.satisfied_on or D("1900-01-01"), o.source)
+        for o in r.obligations
+    )
     assert key(run(shuffled)) == key(run(book(b.customers, b.calls, b.events, b.staff)))
 
 
@@ -157,7 +225,9 @@ def test_results_do_not_depend_on_row_order(seed, office):
 def test_due_dates_are_working_days_and_never_before_their_trigger(seed):
     from followup_xl import example_office
 
-    office = example_office.generate(seed=seed, customers_per_owner=5, owners=["张伟"], plant_mistakes=False)
+    office = example_office.generate(
+        seed=seed, customers_per_owner=5, owners=["张伟"], plant_mistakes=False
+    )
     b = office.books["张伟"]
     cal = WorkCalendar()
     for o in run(b).obligations:
@@ -174,8 +244,11 @@ def test_new_year_into_a_year_without_official_data():
     assert only(r, "P1", True)[0].due_date == D("2026-12-31")
     assert len(r.warnings) == 1 and "2027" in r.warnings[0]
     # the office's own 节假日 list wins: 12-31 declared a day off → 12-30
-    r = compute_obligations(book([customer()], [call(date="2026-12-25")]),
-                            Policy(extra_holidays=[D("2026-12-31")]), D("2026-12-28"))
+    r = compute_obligations(
+        book([customer()], [call(date="2026-12-25")]),
+        Policy(extra_holidays=[D("2026-12-31")]),
+        D("2026-12-28"),
+    )
     assert only(r, "P1", True)[0].due_date == D("2026-12-30")
 
 
@@ -183,9 +256,17 @@ def test_policy_settings_are_checked_with_sentences():
     from followup_xl.errors import UsageError
     from followup_xl.settings import policy_from_rows
 
-    assert policy_from_rows([("例行回访间隔天数", "A=5", "规则!B2")]).cadence_days == {"A": 5, "B": 14, "C": 30}
-    for key, value, words in [("例行回访间隔天数", "A=-5", "大于 0"), ("例行回访间隔天数", "D=7", "未知客户类别"),
-                              ("成交次月第一周天数", "40", "28"), ("投诉处理后回访天数", "-1", "complaint_days")]:
+    assert policy_from_rows([("例行回访间隔天数", "A=5", "规则!B2")]).cadence_days == {
+        "A": 5,
+        "B": 14,
+        "C": 30,
+    }
+    for key, value, words in [
+        ("例行回访间隔天数", "A=-5", "大于 0"),
+        ("例行回访间隔天数", "D=7", "未知客户类别"),
+        ("成交次月第一周天数", "40", "28"),
+        ("投诉处理后回访天数", "-1", "complaint_days"),
+    ]:
         with pytest.raises(UsageError) as exc:
             policy_from_rows([(key, value, "规则!B2")])
         assert words in exc.value.message("zh"), (key, value)
@@ -194,12 +275,17 @@ def test_policy_settings_are_checked_with_sentences():
 
 
 @settings(max_examples=150, deadline=None)
-@given(day=st.dates(min_value=D("2025-12-01"), max_value=D("2027-03-31")), kind=st.sampled_from(["投诉", "维修", "提案"]))
+@given(
+    day=st.dates(min_value=D("2025-12-01"), max_value=D("2027-03-31")),
+    kind=st.sampled_from(["投诉", "维修", "提案"]),
+)
 def test_hard_deadlines_are_met_whenever_a_working_day_allows(day, kind):
     """A hard due date is a working day, never before the event, and never after the deadline
     when some working day between the event and the deadline could meet it."""
-    r = run(book([customer(created="2025-01-02")], [], [event("E", etype=kind, date=day.isoformat())]),
-            as_of="2027-06-30")
+    r = run(
+        book([customer(created="2025-01-02")], [], [event("E", etype=kind, date=day.isoformat())]),
+        as_of="2027-06-30",
+    )
     (o,) = [x for x in r.obligations if x.event_id == "E"]
     deadline = day + dt.timedelta(days={"投诉": 3, "维修": 30, "提案": 15}[kind])
     cal = WorkCalendar()

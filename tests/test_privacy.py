@@ -11,7 +11,10 @@ import openpyxl
 import pytest
 import python_calamine as pc
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from helpers import book, call, customer, event, staff
+from hypothesis import given
+from hypothesis import strategies as st
+from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli import main
@@ -22,11 +25,10 @@ from followup_xl.io.template import write_staff_workbook
 from followup_xl.privacy import hides_class_a, mask_book, mask_text, staff_view
 from followup_xl.settings import Policy
 
-from helpers import book, call, customer, event, staff
-from office_master import write_master
-
 # Independent of the code under test: a full mainland mobile or landline, however spaced.
-FULL_PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)")
+FULL_PHONE = re.compile(
+    r"(?<!\d)(?:(?:\+|00)?86[\s-]?)?(?:1[3-9]\d(?:[\s-]?\d){8}|0\d{2,3}[\s-]?\d{7,8})(?!\d)"
+)
 AS_OF = "2026-11-22"
 
 
@@ -48,15 +50,21 @@ def master(tmp_path_factory, office_dir):
 
 
 def test_the_scanner_finds_what_it_must(master):
-    assert len(full_phones(master)) > 300   # the master keeps full numbers
+    assert len(full_phones(master)) > 300  # the master keeps full numbers
 
 
-def _args_for(cmd: click.Command, master: Path, office_dir: Path, out: Path) -> tuple[list[str], Path]:
+def _args_for(
+    cmd: click.Command, master: Path, office_dir: Path, out: Path
+) -> tuple[list[str], Path]:
     """Arguments that run a command on the example office with --mask-phones, and where its output goes."""
     args, target = [], None
     for p in cmd.params:
         if isinstance(p, click.Argument):
-            args += [str(x) for x in sorted(office_dir.glob("*.xlsx"))] if p.nargs == -1 else [str(master)]
+            args += (
+                [str(x) for x in sorted(office_dir.glob("*.xlsx"))]
+                if p.nargs == -1
+                else [str(master)]
+            )
         elif "--mask-phones" in p.opts:
             args.append("--mask-phones")
         elif "--as-of" in p.opts:
@@ -69,7 +77,11 @@ def _args_for(cmd: click.Command, master: Path, office_dir: Path, out: Path) -> 
 
 
 def commands_with_mask_phones() -> list[str]:
-    return sorted(name for name, cmd in main.commands.items() if any("--mask-phones" in p.opts for p in cmd.params))
+    return sorted(
+        name
+        for name, cmd in main.commands.items()
+        if any("--mask-phones" in p.opts for p in cmd.params)
+    )
 
 
 def test_some_command_masks_phones():
@@ -91,12 +103,22 @@ def test_masked_outputs_hold_no_full_phone_number(name, master, office_dir, tmp_
 
 def test_the_handover_plan_that_travels_for_approval_is_masked(master, tmp_path):
     plan = tmp_path / "plan.xlsx"
-    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=dt.date(2026, 11, 22))
+    api.handover(
+        str(master),
+        "杨磊",
+        ["张伟", "王芳"],
+        str(plan),
+        plan_only=True,
+        as_of=dt.date(2026, 11, 22),
+    )
     assert full_phones(plan) == []
 
 
-@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True), st.sampled_from(["", " ", "-"]),
-       st.text(alphabet="客户电话请打，。abc ", max_size=8))
+@given(
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
+    st.sampled_from(["", " ", "-"]),
+    st.text(alphabet="客户电话请打，。abc ", max_size=8),
+)
 def test_mask_text_leaves_no_mobile_in_free_text(number, sep, words):
     spaced = f"{number[:3]}{sep}{number[3:7]}{sep}{number[7:]}"
     masked = mask_text(f"{words}{spaced}{words}")
@@ -104,24 +126,36 @@ def test_mask_text_leaves_no_mobile_in_free_text(number, sep, words):
 
 
 def test_mask_text_keeps_other_numbers():
-    assert mask_text("订单20261120123456，金额 1380 元，电话 0755-26881234") == "订单20261120123456，金额 1380 元，电话 0755-****1234"
+    assert (
+        mask_text("订单20261120123456，金额 1380 元，电话 0755-26881234")
+        == "订单20261120123456，金额 1380 元，电话 0755-****1234"
+    )
 
 
 def test_staff_view_masks_class_a_details_and_every_phone_typed_in_text():
-    b = book([customer("K1", klass="A", contact="王小明", note="手机 13912345678"), customer("K2", klass="B")],
-             [call("K1", content="客户说改用 13912345678"), call("K2", content="13800138000")])
+    b = book(
+        [
+            customer("K1", klass="A", contact="王小明", note="手机 13912345678"),
+            customer("K2", klass="B"),
+        ],
+        [call("K1", content="客户说改用 13912345678"), call("K2", content="13800138000")],
+    )
     v = staff_view(b)
     a, other = v.customers
     assert a.phone == "138****8002" and a.contact == "王**" and a.note == "手机 139****5678"
     # a number typed in text may be anyone's (a class-A customer's too): masked in every record
     assert v.calls[0].content == "客户说改用 139****5678" and v.calls[1].content == "138****8000"
-    assert other.phone == "13800138002"                      # a class-B phone column stays whole
-    assert b.customers[0].phone == "13800138002"            # the input is untouched
+    assert other.phone == "13800138002"  # a class-B phone column stays whole
+    assert b.customers[0].phone == "13800138002"  # the input is untouched
 
 
 def test_mask_book_masks_every_phone_for_reports_that_travel():
-    b = book([customer("K1", klass="C", note="备用 020-87654321")], [call("K1", content="改打 13912345678")], [],
-             [staff("张伟", phone="13900000001")])
+    b = book(
+        [customer("K1", klass="C", note="备用 020-87654321")],
+        [call("K1", content="改打 13912345678")],
+        [],
+        [staff("张伟", phone="13900000001")],
+    )
     m = mask_book(b)
     assert (m.customers[0].phone, m.customers[0].note) == ("138****8002", "备用 020-****4321")
     assert m.calls[0].content == "改打 139****5678" and m.staff[0].phone == "139****0001"
@@ -134,7 +168,9 @@ def test_only_managers_see_class_a_when_the_policy_says_so():
 
 
 def test_password_protected_books_need_the_password(master, tmp_path):
-    api.split(str(master), str(tmp_path), owner="陈静", password="回访2026", as_of=dt.date(2026, 11, 22))
+    api.split(
+        str(master), str(tmp_path), owner="陈静", password="回访2026", as_of=dt.date(2026, 11, 22)
+    )
     (path,) = tmp_path.glob("*.xlsx")
     with pytest.raises(UnreadableWorkbook, match="password-protected"):
         read_book(path)
@@ -147,35 +183,57 @@ def test_password_protected_books_need_the_password(master, tmp_path):
         assert msoffcrypto.OfficeFile(fh).is_encrypted()
 
 
-INJECTED = ['=HYPERLINK("http://evil.example","点我")', "+86 转 8008", "-2+3", "@SUM(1+1)", "=cmd|' /C calc'!A0"]
+INJECTED = [
+    '=HYPERLINK("http://evil.example","点我")',
+    "+86 转 8008",
+    "-2+3",
+    "@SUM(1+1)",
+    "=cmd|' /C calc'!A0",
+]
 
 
 @pytest.fixture
 def poisoned(tmp_path):
     """A staff book whose text cells start with = + - @, plus real formula cells and an external reference."""
-    cs = [customer(f"K{i}", owner="张伟" if i % 2 else "王芳", klass="B", note=v, contact=v)
-          for i, v in enumerate(INJECTED, start=1)]
+    cs = [
+        customer(f"K{i}", owner="张伟" if i % 2 else "王芳", klass="B", note=v, contact=v)
+        for i, v in enumerate(INJECTED, start=1)
+    ]
     calls = [call(f"K{i}", content=v, issue=v, row=i + 1) for i, v in enumerate(INJECTED, start=1)]
     path = tmp_path / "毒.xlsx"
-    write_staff_workbook(path, book=book(cs, calls, [event("E1", "K1", description=INJECTED[0])],
-                                         [staff("张伟", phone="13900000001"), staff("王芳", phone="13900000002")]))
+    write_staff_workbook(
+        path,
+        book=book(
+            cs,
+            calls,
+            [event("E1", "K1", description=INJECTED[0])],
+            [staff("张伟", phone="13900000001"), staff("王芳", phone="13900000002")],
+        ),
+    )
     wb = openpyxl.load_workbook(path)
     ws = wb["客户名录簿"]
-    ws["K2"] = '=HYPERLINK("http://evil.example","x")'          # a live formula in 备注
-    ws["K3"] = "='C:\\secret\\[prices.xlsx]Sheet1'!A1"        # an external reference
+    ws["K2"] = '=HYPERLINK("http://evil.example","x")'  # a live formula in 备注
+    ws["K3"] = "='C:\\secret\\[prices.xlsx]Sheet1'!A1"  # an external reference
     wb.save(path)
     return path
 
 
 def _formula_cells(path: Path) -> list[str]:
     wb = openpyxl.load_workbook(path)
-    return [f"{ws.title}!{c.coordinate}={c.value}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.data_type == "f" and ws.title not in ("首页", "汇总")]
+    return [
+        f"{ws.title}!{c.coordinate}={c.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f" and ws.title not in ("首页", "汇总")
+    ]
 
 
 def _strings(path: Path) -> set[str]:
     wb = openpyxl.load_workbook(path)
-    return {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
+    return {
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"
+    }
 
 
 def _no_external_links(path: Path) -> bool:
@@ -186,12 +244,22 @@ def _no_external_links(path: Path) -> bool:
 def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
     master = tmp_path / "master.xlsx"
     assert api.merge([str(poisoned)], str(master))["written"]
-    split = [Path(b["path"]) for b in api.split(str(master), str(tmp_path / "split"),
-                                                as_of=dt.date(2026, 11, 22))["books"]]
-    res = api.handover(str(master), "张伟", ["王芳"], str(tmp_path / "new.xlsx"), as_of=dt.date(2026, 11, 22),
-                       by="赵刚")
+    split = [
+        Path(b["path"])
+        for b in api.split(str(master), str(tmp_path / "split"), as_of=dt.date(2026, 11, 22))[
+            "books"
+        ]
+    ]
+    res = api.handover(
+        str(master),
+        "张伟",
+        ["王芳"],
+        str(tmp_path / "new.xlsx"),
+        as_of=dt.date(2026, 11, 22),
+        by="赵刚",
+    )
     for path in (master, *split, Path(res["output"]), Path(res["record"])):
         assert _formula_cells(path) == [] and _no_external_links(path), path
     for produced in (master, Path(res["output"])):
-        assert set(INJECTED) <= _strings(produced), produced              # written back as text, unchanged
+        assert set(INJECTED) <= _strings(produced), produced  # written back as text, unchanged
     assert set(INJECTED) <= set().union(*(_strings(p) for p in split))

@@ -12,21 +12,40 @@ from followup_xl.io.reader import read_book
 def messy_book(path):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "客户名录"                       # an alias of 客户名录簿
+    ws.title = "客户名录"  # an alias of 客户名录簿
     ws.merge_cells("A1:F1")
-    ws["A1"] = "华南区 客户名录"                 # merged title row
+    ws["A1"] = "华南区 客户名录"  # merged title row
     ws["A2"] = "制表人：张伟   制表日期：2026年3月1日"
     ws.append([])
-    ws.append(["客户ID", "客户姓名", "手机号码", "等级", "业务员", "登记日期", "Status", "自定义列"])  # row 4
-    ws.append([1001.0, "华兴建材", 13800138002.0, "Ａ", "张伟", dt.datetime(2026, 3, 5), "正常", "x"])  # row 5
-    ws.append([])                                                                              # row 6 blank
-    ws.append(["K1002", "ＡＢＣ公司", "138 0013 8004", "b类", "张伟", "2026/3/5", None, None])       # row 7
-    ws.append(["K1003", "李四", "+86 138-0013-8006", "C", "张伟", "2026年3月5日", "废除", None])      # row 8
-    ws.append(["K1004", "王五", "0755-26881234", "C", "张伟", "2026.03.05", None, None])            # row 9
-    ws.append(["K1005", "赵六", "１３８００１３８００８", "C", "张伟", 46086, None, None])               # row 10
-    ws.append(["K1006", "钱七", "1380013800", "D", "张伟", "明年", None, None])                      # row 11: bad
-    calls = wb.create_sheet("Calls")                                                           # English headers
-    calls.append(["Customer ID", "Call Date", "Call Time", "Method", "Call Type", "Caller", "Content", "Satisfaction"])
+    ws.append(
+        ["客户ID", "客户姓名", "手机号码", "等级", "业务员", "登记日期", "Status", "自定义列"]
+    )  # row 4
+    ws.append(
+        [1001.0, "华兴建材", 13800138002.0, "Ａ", "张伟", dt.datetime(2026, 3, 5), "正常", "x"]
+    )  # row 5
+    ws.append([])  # row 6 blank
+    ws.append(
+        ["K1002", "ＡＢＣ公司", "138 0013 8004", "b类", "张伟", "2026/3/5", None, None]
+    )  # row 7
+    ws.append(
+        ["K1003", "李四", "+86 138-0013-8006", "C", "张伟", "2026年3月5日", "废除", None]
+    )  # row 8
+    ws.append(["K1004", "王五", "0755-26881234", "C", "张伟", "2026.03.05", None, None])  # row 9
+    ws.append(["K1005", "赵六", "１３８００１３８００８", "C", "张伟", 46086, None, None])  # row 10
+    ws.append(["K1006", "钱七", "1380013800", "D", "张伟", "明年", None, None])  # row 11: bad
+    calls = wb.create_sheet("Calls")  # English headers
+    calls.append(
+        [
+            "Customer ID",
+            "Call Date",
+            "Call Time",
+            "Method",
+            "Call Type",
+            "Caller",
+            "Content",
+            "Satisfaction",
+        ]
+    )
     calls.append(["K1002", "2026-03-05", "14:30", "phone", "Routine", "张伟", "ok", "非常满意"])
     c = calls.cell(row=3, column=1, value="K1003")
     calls.cell(row=3, column=2, value=dt.datetime(2026, 3, 6)).number_format = "yyyy-mm-dd"
@@ -37,7 +56,7 @@ def messy_book(path):
     calls.cell(row=3, column=6, value="孙丽")
     calls.cell(row=3, column=7, value="现场查看")
     calls.cell(row=3, column=8, value=4)
-    other = wb.create_sheet("销售统计")                                                         # not ours
+    other = wb.create_sheet("销售统计")  # not ours
     other.append(["月份", "销售额"])
     other.append(["2026-03", 1000])
     wb.save(path)
@@ -67,7 +86,11 @@ def test_values_and_row_numbers(book):
     assert list(by_id) == ["1001", "K1002", "K1003", "K1004", "K1005", "K1006"]
     assert [c.src.row for c in book.customers] == [5, 7, 8, 9, 10, 11]
     assert by_id["1001"].phone == "13800138002" and by_id["1001"].klass == "A"
-    assert by_id["K1002"].name == "ABC公司" and by_id["K1002"].phone == "13800138004" and by_id["K1002"].klass == "B"
+    assert (
+        by_id["K1002"].name == "ABC公司"
+        and by_id["K1002"].phone == "13800138004"
+        and by_id["K1002"].klass == "B"
+    )
     assert by_id["K1003"].phone == "13800138006" and by_id["K1003"].is_void
     assert by_id["K1004"].phone == "0755-26881234"
     assert by_id["K1005"].phone == "13800138008"
@@ -87,10 +110,21 @@ def test_unreadable_values_are_kept_with_their_cell(book):
 
 def test_english_headers_and_times(book):
     a, b = book.calls
-    assert (a.customer_id, a.call_date, a.call_time, a.method, a.call_type, a.satisfaction) == \
-        ("K1002", dt.date(2026, 3, 5), dt.time(14, 30), "电话", "例行", 5)
-    assert (b.call_date, b.call_time, b.method, b.call_type, b.satisfaction) == \
-        (dt.date(2026, 3, 6), dt.time(9, 15), "上门", "投诉", 4)
+    assert (a.customer_id, a.call_date, a.call_time, a.method, a.call_type, a.satisfaction) == (
+        "K1002",
+        dt.date(2026, 3, 5),
+        dt.time(14, 30),
+        "电话",
+        "例行",
+        5,
+    )
+    assert (b.call_date, b.call_time, b.method, b.call_type, b.satisfaction) == (
+        dt.date(2026, 3, 6),
+        dt.time(9, 15),
+        "上门",
+        "投诉",
+        4,
+    )
     assert (a.src.sheet, a.src.row, b.src.row) == ("Calls", 2, 3)
 
 
@@ -112,10 +146,18 @@ def test_reading_does_not_touch_the_file(tmp_path):
     assert (p.read_bytes(), p.stat().st_mtime_ns) == before
 
 
-@pytest.mark.parametrize("content,needle", [
-    (b"", "空"), (b"customer,phone\n1,2\n", "CSV"), (b"PK\x03\x04garbage", "损坏"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "损坏"),   # an .xls signature and nothing behind it
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "空"),
+        (b"customer,phone\n1,2\n", "CSV"),
+        (b"PK\x03\x04garbage", "损坏"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            "损坏",
+        ),  # an .xls signature and nothing behind it
+    ],
+)
 def test_not_a_workbook_gets_a_sentence(tmp_path, content, needle):
     p = tmp_path / "bad.xlsx"
     p.write_bytes(content)
@@ -135,7 +177,10 @@ def test_example_office_books_read_back(office, office_dir):
         assert [c.customer_id for c in read.customers] == [c.customer_id for c in book.customers]
         for orig, got in zip(book.calls, read.calls):
             assert got.call_date == orig.call_date and got.customer_id == orig.customer_id
-            assert got.satisfaction == orig.satisfaction and got.method == orig.method, (owner, got.src)
+            assert got.satisfaction == orig.satisfaction and got.method == orig.method, (
+                owner,
+                got.src,
+            )
         for orig, got in zip(book.customers, read.customers):
             assert got.phone == orig.phone and got.klass == orig.klass, (owner, got.src)
         first_row = 5 if owner in MESSY_OWNERS else 2

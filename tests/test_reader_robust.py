@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 
+import badfiles
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import badfiles
 from followup_xl.cli import main
 from followup_xl.io import sheetscan
 from followup_xl.io.reader import _fill_merged, read_book
@@ -20,7 +20,9 @@ def test_far_cell_is_read_sparsely_and_the_rows_are_all_there(tmp_path):
     scan = sheetscan.scan_workbook(str(src))["客户名录簿"]
     assert scan.sparse and scan.far == "XFD1048576" and scan.grid == 16384 * 1048576
     book = read_book(src)
-    assert [(c.customer_id, c.phone, c.src.row) for c in book.customers] == [("K1", "13800138002", 2)]
+    assert [(c.customer_id, c.phone, c.src.row) for c in book.customers] == [
+        ("K1", "13800138002", 2)
+    ]
 
 
 def test_ordinary_books_are_not_measured_cell_by_cell(tmp_path):
@@ -31,8 +33,11 @@ def test_ordinary_books_are_not_measured_cell_by_cell(tmp_path):
 
 
 def test_a_wide_and_dense_sheet_is_not_called_sparse():
-    row = lambda r: b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c.encode(), r)
-                                                   for c in ("A", "Z", "AA", "AB")) + b"</row>"
+    row = lambda r: (
+        b'<row r="%d">' % r
+        + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c.encode(), r) for c in ("A", "Z", "AA", "AB"))
+        + b"</row>"
+    )
     data = b"<sheetData>" + b"".join(row(r) for r in range(1, 12001)) + b"</sheetData>"
     scan = sheetscan.scan_sheet(data)
     assert scan.grid == 12000 * 28 and scan.cells == 48000 and not scan.sparse
@@ -40,16 +45,20 @@ def test_a_wide_and_dense_sheet_is_not_called_sparse():
 
 def test_cells_without_references_are_placed_like_calamine_places_them():
     """No r= on the far cell: it still counts where it lands (row r, after the previous cell)."""
-    data = (b'<sheetData><row r="1"><c r="XFD1"><v>1</v></c></row>'
-            b'<row r="1048576"><c><v>2</v></c></row></sheetData>')
+    data = (
+        b'<sheetData><row r="1"><c r="XFD1"><v>1</v></c></row>'
+        b'<row r="1048576"><c><v>2</v></c></row></sheetData>'
+    )
     scan = sheetscan.scan_sheet(data)
     assert scan.sparse and scan.far == "A1048576"
 
 
 def test_error_cells_every_way_they_are_written():
-    data = (b'<sheetData><row r="2"><c r="C2" t="e"><v>#N/A</v></c><c r="D2" s="3" t="e"><f>1/0</f>'
-            b'<v>#DIV/0!</v></c><c r="E2" t="e"/><c r="F2" t="e"></c></row>'
-            b'<row r="3"><c r="G3" t="e"/><c r="H3" t="e"><v>#REF!</v></c></row></sheetData>')
+    data = (
+        b'<sheetData><row r="2"><c r="C2" t="e"><v>#N/A</v></c><c r="D2" s="3" t="e"><f>1/0</f>'
+        b'<v>#DIV/0!</v></c><c r="E2" t="e"/><c r="F2" t="e"></c></row>'
+        b'<row r="3"><c r="G3" t="e"/><c r="H3" t="e"><v>#REF!</v></c></row></sheetData>'
+    )
     assert sheetscan.error_cells(data) == {(2, 2): "#N/A", (2, 3): "#DIV/0!", (3, 7): "#REF!"}
 
 
@@ -80,10 +89,12 @@ def _fill_merged_naive(rows, merged, header_idx):
 @st.composite
 def merged_sheets(draw):
     n_rows, width = draw(st.integers(1, 25)), draw(st.integers(1, 6))
-    rows = [[draw(st.sampled_from(["", "x", "y", 3])) for _ in range(draw(st.integers(0, width)))]
-            for _ in range(n_rows)]
+    rows = [
+        [draw(st.sampled_from(["", "x", "y", 3])) for _ in range(draw(st.integers(0, width)))]
+        for _ in range(n_rows)
+    ]
     cells, ranges = set(), []
-    for _ in range(draw(st.integers(0, 8))):   # non-overlapping ranges, as Excel keeps them
+    for _ in range(draw(st.integers(0, 8))):  # non-overlapping ranges, as Excel keeps them
         r1, c1 = draw(st.integers(0, n_rows + 1)), draw(st.integers(0, width))
         r2, c2 = r1 + draw(st.integers(0, 4)), c1 + draw(st.integers(0, 2))
         box = {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
@@ -117,7 +128,9 @@ def test_merge_survives_a_reader_that_crashes(tmp_path, monkeypatch):
     # Take away the far-cell defence and read every input in a child: calamine then aborts on far.xlsx.
     monkeypatch.setattr(sheetscan, "scan_sheet", lambda *a: sheetscan.SheetScan())
     monkeypatch.setattr("followup_xl.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods"))
-    result = CliRunner().invoke(main, ["merge", str(inbox), "-o", str(tmp_path / "master.xlsx"), "--json"])
+    result = CliRunner().invoke(
+        main, ["merge", str(inbox), "-o", str(tmp_path / "master.xlsx"), "--json"]
+    )
     assert result.exit_code == 1, result.output
     out = json.loads(result.stdout)
     status = {i["path"].rsplit("/", 1)[-1]: i for i in out["inputs"]}

@@ -7,10 +7,12 @@ import hashlib
 import json
 import zipfile
 
+import libreoffice as lo
 import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from helpers import D, book, call, customer, event, staff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,11 +21,15 @@ from followup_xl.cli import main
 from followup_xl.errors import UsageError
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
-from followup_xl.report import ANY_CALL_RULES, CALL_RULES, month_bounds, month_items, monthly_report, shift_month
+from followup_xl.report import (
+    ANY_CALL_RULES,
+    CALL_RULES,
+    month_bounds,
+    month_items,
+    monthly_report,
+    shift_month,
+)
 from followup_xl.settings import Policy
-
-import libreoffice as lo
-from helpers import D, book, call, customer, event, staff
 
 MONTH = "2026-10"
 
@@ -60,26 +66,39 @@ def test_calls_satisfaction_issues_and_complaints_reconcile_with_plain_pandas(ma
     assert [t["count"] for t in r["top_issues"]] == [int(v) for v in counts.head(10).values]
     assert all(t["count"] == counts[t["issue"]] for t in r["top_issues"])
     per_caller = month.groupby("回访人").size()
-    assert {o["owner"]: o["calls"] for o in r["by_owner"] if o["calls"]} == {k: int(v) for k, v in per_caller.items()}
+    assert {o["owner"]: o["calls"] for o in r["by_owner"] if o["calls"]} == {
+        k: int(v) for k, v in per_caller.items()
+    }
     per_caller_sat = month.groupby("回访人")["满意度"].mean()
     assert all(o["satisfaction_avg"] == round(per_caller_sat[o["owner"]], 2) for o in r["by_owner"])
     events = _raw(master, "回访事项", "事项日期")
     ev = events[events["事项日期"].between(start, end)]
     complaints = ev[ev["事项类型"] == "投诉"]
-    assert {c["party"]: c["complaints"] for c in r["complaints_by_party"]} == \
-        {k: int(v) for k, v in complaints["责任对象"].fillna("（未注明）").value_counts().items()}
+    assert {c["party"]: c["complaints"] for c in r["complaints_by_party"]} == {
+        k: int(v) for k, v in complaints["责任对象"].fillna("（未注明）").value_counts().items()
+    }
     customers = pd.read_excel(master, sheet_name="客户名录簿", engine="calamine")
-    callable_ids = set(customers.loc[customers["状态"].fillna("正常") == "正常", "客户编号"].astype(str))
+    callable_ids = set(
+        customers.loc[customers["状态"].fillna("正常") == "正常", "客户编号"].astype(str)
+    )
     calls = _raw(master, "回访记录表", "回访日期")
     reached = calls[(calls["结果"].isna() | (calls["结果"] == "成功")) & (calls["回访日期"] <= end)]
     by_event = set(reached["事项编号"].dropna().astype(str))
-    typed = set(zip(reached.loc[reached["事项编号"].isna(), "客户编号"].astype(str),
-                    reached.loc[reached["事项编号"].isna(), "回访类型"]))
+    typed = set(
+        zip(
+            reached.loc[reached["事项编号"].isna(), "客户编号"].astype(str),
+            reached.loc[reached["事项编号"].isna(), "回访类型"],
+        )
+    )
     called = ev["事项编号"].astype(str).isin(by_event) | pd.Series(
-        [(str(c), t) in typed for c, t in zip(ev["客户编号"], ev["事项类型"])], index=ev.index)
-    named = ev[~ev["匿名"].astype(str).isin(["是", "True", "true", "1"]) & (ev["状态"] != "已撤销")
-               & ((ev["状态"] != "已办结") | called)            # closed without a call makes no follow-up
-               & ev["客户编号"].astype(str).isin(callable_ids)]     # withdrawn: never held; no calls to void/停止回访
+        [(str(c), t) in typed for c, t in zip(ev["客户编号"], ev["事项类型"])], index=ev.index
+    )
+    named = ev[
+        ~ev["匿名"].astype(str).isin(["是", "True", "true", "1"])
+        & (ev["状态"] != "已撤销")
+        & ((ev["状态"] != "已办结") | called)  # closed without a call makes no follow-up
+        & ev["客户编号"].astype(str).isin(callable_ids)
+    ]  # withdrawn: never held; no calls to void/停止回访
     assert (events["状态"] == "已撤销").any() and (customers["状态"] == "停止回访").any()
     for c in r["coverage"]:
         assert c["events"] == int((named["事项类型"] == c["event_type"]).sum()), c
@@ -90,73 +109,147 @@ def test_planned_done_successful_reconcile_with_plain_pandas(master, oct_report)
     r = oct_report
     start, end = (pd.Timestamp(d) for d in month_bounds(MONTH))
     b, policy = api.load(str(master))
-    obl = pd.DataFrame([o.__dict__ for o in compute_obligations(b, policy, month_bounds(MONTH)[1]).obligations])
+    obl = pd.DataFrame(
+        [o.__dict__ for o in compute_obligations(b, policy, month_bounds(MONTH)[1]).obligations]
+    )
     obl = obl[obl["rule"].isin(CALL_RULES) & (obl["customer_id"] != "")].reset_index(drop=True)
     due, sat_on = pd.to_datetime(obl["due_date"]), pd.to_datetime(obl["satisfied_on"])
-    gone = pd.to_datetime(obl["lapse_date"]) + pd.Timedelta(days=1)     # the first day an item is missed
+    gone = pd.to_datetime(obl["lapse_date"]) + pd.Timedelta(
+        days=1
+    )  # the first day an item is missed
     in_month = sat_on.between(start, end)
     planned = in_month | ((due <= end) & (sat_on.isna() | (sat_on >= start)) & ~(gone < start))
     missed = planned & gone.between(start, end) & (sat_on.isna() | (sat_on > end))
 
     calls = _raw(master, "回访记录表", "回访日期")
-    calls["ref"] = calls["记录编号"].where(calls["记录编号"].notna(),
-                                          calls["来源工作表"].fillna("回访记录表") + "!" + calls["来源行"].astype(str))
+    calls["ref"] = calls["记录编号"].where(
+        calls["记录编号"].notna(),
+        calls["来源工作表"].fillna("回访记录表") + "!" + calls["来源行"].astype(str),
+    )
     reached = calls["结果"].isna() | (calls["结果"] == "成功")
     result_of = dict(zip(zip(calls["ref"], calls["客户编号"], calls["回访日期"]), reached))
     keys = list(zip(obl["satisfied_by"], obl["customer_id"], sat_on))
     assert {k for k, m in zip(keys, in_month) if m} <= set(result_of)
-    successful = planned & in_month & pd.Series([bool(result_of.get(k)) for k in keys], index=obl.index)
+    successful = (
+        planned & in_month & pd.Series([bool(result_of.get(k)) for k in keys], index=obl.index)
+    )
 
     month = calls[calls["回访日期"].between(start, end)]
-    pairs = obl[planned & ~in_month].reset_index().merge(month, left_on="customer_id", right_on="客户编号")
+    pairs = (
+        obl[planned & ~in_month]
+        .reset_index()
+        .merge(month, left_on="customer_id", right_on="客户编号")
+    )
     trig = pd.to_datetime(pairs["trigger_date"]).fillna(start).clip(lower=start)
-    typed = pd.Series([t in types for t, types in zip(pairs["回访类型"], pairs["call_types"])], index=pairs.index)
-    matches = pairs["rule"].isin(ANY_CALL_RULES) | (pairs["event_id"].notna() & (pairs["event_id"] == pairs["事项编号"])) \
+    typed = pd.Series(
+        [t in types for t, types in zip(pairs["回访类型"], pairs["call_types"])], index=pairs.index
+    )
+    matches = (
+        pairs["rule"].isin(ANY_CALL_RULES)
+        | (pairs["event_id"].notna() & (pairs["event_id"] == pairs["事项编号"]))
         | (typed & pairs["事项编号"].isna())
-    attempted = pairs[(pairs["回访日期"] >= trig) & (pairs["ref"] != pairs["source"]) & matches]["index"].unique()
+    )
+    attempted = pairs[(pairs["回访日期"] >= trig) & (pairs["ref"] != pairs["source"]) & matches][
+        "index"
+    ].unique()
     done = planned & (in_month | (obl.index.isin(attempted) & ~missed))
 
-    assert (r["planned"], r["done"], r["successful"]) == (int(planned.sum()), int(done.sum()), int(successful.sum()))
+    assert (r["planned"], r["done"], r["successful"]) == (
+        int(planned.sum()),
+        int(done.sum()),
+        int(successful.sum()),
+    )
     assert r["missed"] == int(missed.sum()) and r["missed"] > 0
     assert r["successful"] < r["done"] < r["planned"]
     assert r["done_pct"] == round(100 * r["done"] / r["planned"], 1)
     assert r["successful_pct"] == round(100 * r["successful"] / r["planned"], 1)
     by_owner = obl[planned].groupby("owner").size()
-    assert {o["owner"]: o["planned"] for o in r["by_owner"]} == {k: int(v) for k, v in by_owner.items()}
-    assert sum(t["planned"] for t in r["by_type"]) == r["planned"] == sum(o["planned"] for o in r["by_owner"])
+    assert {o["owner"]: o["planned"] for o in r["by_owner"]} == {
+        k: int(v) for k, v in by_owner.items()
+    }
+    assert (
+        sum(t["planned"] for t in r["by_type"])
+        == r["planned"]
+        == sum(o["planned"] for o in r["by_owner"])
+    )
     assert sum(t["successful"] for t in r["by_type"]) == r["successful"]
 
 
-def _o(rule="P2", due="2026-10-10", trigger="2026-10-05", sat=None, by=None, cid="K1", types=("投诉",), eid="E1",
-       source="E1", flags=()):
-    return Obligation(cid, rule, D(due), "", trigger_date=D(trigger) if trigger else None, source=source,
-                      event_id=eid, call_types=types, satisfied_on=D(sat) if sat else None, satisfied_by=by,
-                      owner="张伟", flags=flags)
+def _o(
+    rule="P2",
+    due="2026-10-10",
+    trigger="2026-10-05",
+    sat=None,
+    by=None,
+    cid="K1",
+    types=("投诉",),
+    eid="E1",
+    source="E1",
+    flags=(),
+):
+    return Obligation(
+        cid,
+        rule,
+        D(due),
+        "",
+        trigger_date=D(trigger) if trigger else None,
+        source=source,
+        event_id=eid,
+        call_types=types,
+        satisfied_on=D(sat) if sat else None,
+        satisfied_by=by,
+        owner="张伟",
+        flags=flags,
+    )
 
 
 def test_month_definitions_on_hand_made_obligations():
     start, end = month_bounds(MONTH)
-    calls = [call("K1", "2026-10-06", call_type="投诉", result="未接通", event_id="E1", record_id="c1"),
-             call("K2", "2026-10-07", call_type="例行", record_id="c2"),
-             call("K3", "2026-10-08", call_type="例行", result="拒访", record_id="c3"),
-             call("K4", "2026-10-09", call_type="例行", result="未接通", record_id="c4")]
+    calls = [
+        call("K1", "2026-10-06", call_type="投诉", result="未接通", event_id="E1", record_id="c1"),
+        call("K2", "2026-10-07", call_type="例行", record_id="c2"),
+        call("K3", "2026-10-08", call_type="例行", result="拒访", record_id="c3"),
+        call("K4", "2026-10-09", call_type="例行", result="未接通", record_id="c4"),
+    ]
     obls = {
-        "attempted": _o(),                                                    # 未接通, same event → done only
-        "wrong type": _o(cid="K2", eid="E2", source="E2"),                    # only a 例行 call: not done
-        "refused": _o("P1", cid="K3", types=("例行",), eid=None, source="x", sat="2026-10-08", by="c3",
-                      flags=("refused",)),
-        "ahead": _o("P5", due="2026-11-06", sat="2026-10-20", by="c9", types=("成交",)),   # early: counts now
-        "carried": _o(due="2026-09-20", trigger="2026-09-15", eid="E5"),       # overdue from September
+        "attempted": _o(),  # 未接通, same event → done only
+        "wrong type": _o(cid="K2", eid="E2", source="E2"),  # only a 例行 call: not done
+        "refused": _o(
+            "P1",
+            cid="K3",
+            types=("例行",),
+            eid=None,
+            source="x",
+            sat="2026-10-08",
+            by="c3",
+            flags=("refused",),
+        ),
+        "ahead": _o(
+            "P5", due="2026-11-06", sat="2026-10-20", by="c9", types=("成交",)
+        ),  # early: counts now
+        "carried": _o(due="2026-09-20", trigger="2026-09-15", eid="E5"),  # overdue from September
         "late": _o(due="2026-09-20", trigger="2026-09-15", sat="2026-10-02", by="c8", eid="E6"),
-        "before": _o(due="2026-10-20", sat="2026-09-28", by="c7", eid="E7"),   # done in September: not planned
+        "before": _o(
+            due="2026-10-20", sat="2026-09-28", by="c7", eid="E7"
+        ),  # done in September: not planned
         "next month": _o(due="2026-11-02", eid="E8"),
         "issue call": _o("P9", cid="K4", types=(), eid=None, source="c4", trigger="2026-10-09"),
     }
-    got = {i.obligation: (i.done, i.successful) for i in month_items(obls.values(), calls, start, end)}
+    got = {
+        i.obligation: (i.done, i.successful) for i in month_items(obls.values(), calls, start, end)
+    }
     flags = {name: got.get(o) for name, o in obls.items()}
-    assert flags == {"attempted": (True, False), "wrong type": (False, False), "refused": (True, False),
-                     "ahead": (True, True), "carried": (False, False), "late": (True, True), "before": None,
-                     "next month": None, "issue call": (False, False)}
+    assert flags == {
+        "attempted": (True, False),
+        "wrong type": (False, False),
+        "refused": (True, False),
+        "ahead": (True, True),
+        "carried": (False, False),
+        "late": (True, True),
+        "before": None,
+        "next month": None,
+        "issue call": (False, False),
+    }
 
 
 @st.composite
@@ -171,12 +264,27 @@ def _history(draw):
         sat_on = trig + dt.timedelta(days=sat) if sat is not None else None
         ok = draw(st.booleans())
         if sat_on and sat_on.year == 2026:
-            calls.append(call(f"K{i}", sat_on.isoformat(), result="成功" if ok else "拒访", record_id=f"c{i}"))
+            calls.append(
+                call(
+                    f"K{i}", sat_on.isoformat(), result="成功" if ok else "拒访", record_id=f"c{i}"
+                )
+            )
         else:
             sat_on = None
-        obls.append(Obligation(f"K{i}", "P1", due, "", trigger_date=trig, source=f"s{i}", call_types=("例行",),
-                               satisfied_on=sat_on, satisfied_by=f"c{i}" if sat_on else None,
-                               flags=() if ok or not sat_on else ("refused",)))
+        obls.append(
+            Obligation(
+                f"K{i}",
+                "P1",
+                due,
+                "",
+                trigger_date=trig,
+                source=f"s{i}",
+                call_types=("例行",),
+                satisfied_on=sat_on,
+                satisfied_by=f"c{i}" if sat_on else None,
+                flags=() if ok or not sat_on else ("refused",),
+            )
+        )
     return obls, calls
 
 
@@ -193,7 +301,9 @@ def test_each_satisfied_follow_up_counts_once_and_open_ones_carry(hist):
     assert successes == sum(1 for o in obls if o.satisfied_by in reached)
     last = month_bounds("2026-12")[1]
     for o in obls:
-        if o.is_open and o.due_date <= last:    # an open item is planned every month from its due month on
+        if (
+            o.is_open and o.due_date <= last
+        ):  # an open item is planned every month from its due month on
             planned_in = [m for m in months if any(i.obligation is o for i in per[m])]
             assert planned_in == [m for m in months if month_bounds(m)[1] >= o.due_date]
 
@@ -203,7 +313,7 @@ def test_month_arithmetic(y, m, delta):
     month = f"{y:04d}-{m:02d}"
     start, end = month_bounds(month)
     assert start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start <= end
-    if 1900 <= y + delta // 12 - 1 and y + delta // 12 + 1 <= 9999:
+    if y + delta // 12 - 1 >= 1900 and y + delta // 12 + 1 <= 9999:
         assert shift_month(shift_month(month, delta), -delta) == month
     nxt = month_bounds(shift_month(month, 1))[0] if y < 9999 or m < 12 else None
     assert nxt is None or nxt == end + dt.timedelta(days=1)
@@ -216,29 +326,57 @@ def test_bad_month_is_a_sentence(bad):
 
 
 def test_coverage_parties_and_comparisons_on_a_hand_made_book():
-    b = book([customer("K1"), customer("K2")],
-             [call("K1", "2026-10-05", call_type="投诉", event_id="C1", satisfaction=5),
-              call("K1", "2026-09-10", satisfaction=2),
-              call("K2", "2026-10-22", call_type="咨询", caller="王芳", satisfaction=1, issue="漏水")],
-             [event("C1", "K1", "投诉", "2026-10-03", responsible="施工队"),
-              event("C2", "K2", "投诉", "2026-10-20", responsible="施工队"),
-              event("C3", "K2", "投诉", "2026-10-21", responsible="设计师"),
-              event("C4", "K2", "投诉", "2026-10-21", responsible="设计师", anonymous=True),
-              event("R1", "K2", "维修", "2026-10-02")],
-             [staff("张伟"), staff("王芳"), staff("孙丽", role="部门主管"),
-              staff("李娜", status="离职", left=D("2026-08-31"))])
+    b = book(
+        [customer("K1"), customer("K2")],
+        [
+            call("K1", "2026-10-05", call_type="投诉", event_id="C1", satisfaction=5),
+            call("K1", "2026-09-10", satisfaction=2),
+            call("K2", "2026-10-22", call_type="咨询", caller="王芳", satisfaction=1, issue="漏水"),
+        ],
+        [
+            event("C1", "K1", "投诉", "2026-10-03", responsible="施工队"),
+            event("C2", "K2", "投诉", "2026-10-20", responsible="施工队"),
+            event("C3", "K2", "投诉", "2026-10-21", responsible="设计师"),
+            event("C4", "K2", "投诉", "2026-10-21", responsible="设计师", anonymous=True),
+            event("R1", "K2", "维修", "2026-10-02"),
+        ],
+        [
+            staff("张伟"),
+            staff("王芳"),
+            staff("孙丽", role="部门主管"),
+            staff("李娜", status="离职", left=D("2026-08-31")),
+        ],
+    )
     r = monthly_report(b, Policy(), MONTH, mask=lambda p: "MASKED")
     cov = {c["rule"]: c for c in r["coverage"]}
-    assert (cov["P2"]["events"], cov["P2"]["followed_up"], cov["P2"]["actual_pct"], cov["P2"]["met"]) == \
-        (3, 1, 33.3, False)                                          # the anonymous one is not followed up (P10)
+    assert (
+        cov["P2"]["events"],
+        cov["P2"]["followed_up"],
+        cov["P2"]["actual_pct"],
+        cov["P2"]["met"],
+    ) == (3, 1, 33.3, False)  # the anonymous one is not followed up (P10)
     assert (cov["P3"]["events"], cov["P3"]["followed_up"], cov["P3"]["met"]) == (1, 0, False)
     assert cov["P4"] == {**cov["P4"], "events": 0, "actual_pct": None, "met": None}
-    assert r["complaints_by_party"] == [{"party": "施工队", "complaints": 2, "ratio_pct": 50.0},
-                                        {"party": "设计师", "complaints": 2, "ratio_pct": 50.0}]
-    assert [(c["owner"], c["followups"], c["met"]) for c in r["consultation"]] == [("张伟", 0, False), ("王芳", 1, False)]
-    assert r["lowest_scored"] == [{"customer_id": "K2", "customer_name": "客户K2", "phone": "MASKED",
-                                   "date": "2026-10-22", "call_type": "咨询", "satisfaction": 1, "caller": "王芳",
-                                   "issue": "漏水"}]
+    assert r["complaints_by_party"] == [
+        {"party": "施工队", "complaints": 2, "ratio_pct": 50.0},
+        {"party": "设计师", "complaints": 2, "ratio_pct": 50.0},
+    ]
+    assert [(c["owner"], c["followups"], c["met"]) for c in r["consultation"]] == [
+        ("张伟", 0, False),
+        ("王芳", 1, False),
+    ]
+    assert r["lowest_scored"] == [
+        {
+            "customer_id": "K2",
+            "customer_name": "客户K2",
+            "phone": "MASKED",
+            "date": "2026-10-22",
+            "call_type": "咨询",
+            "satisfaction": 1,
+            "caller": "王芳",
+            "issue": "漏水",
+        }
+    ]
     assert r["comparison"]["previous_month"]["data"] is True
     assert r["comparison"]["previous_month"]["satisfaction_avg"] == 2.0
     assert r["comparison"]["same_month_last_year"] == {"month": "2025-10", "data": False}
@@ -246,19 +384,39 @@ def test_coverage_parties_and_comparisons_on_a_hand_made_book():
     assert [t["data"] for t in r["trend"]][-3:] == [False, True, True]
 
 
-def test_a_staff_book_gives_its_owner_the_same_numbers_as_the_master(master, oct_report, office_dir):
+def test_a_staff_book_gives_its_owner_the_same_numbers_as_the_master(
+    master, oct_report, office_dir
+):
     mine = next(p for p in sorted(office_dir.glob("*.xlsx")) if p.name.startswith("张伟"))
     r = api.report(str(mine), MONTH)
     row = {o["owner"]: o for o in oct_report["by_owner"]}["张伟"]
-    assert (r["planned"], r["done"], r["successful"]) == (row["planned"], row["done"], row["successful"])
+    assert (r["planned"], r["done"], r["successful"]) == (
+        row["planned"],
+        row["done"],
+        row["successful"],
+    )
 
 
 def test_cli_json_contract_and_errors(master, tmp_path):
     r = CliRunner().invoke(main, ["report", str(master), "--month", MONTH, "--json"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert {"month", "planned", "done", "done_pct", "successful", "successful_pct", "satisfaction_avg", "by_owner",
-            "by_type", "coverage", "top_issues", "complaints_by_party", "comparison", "trend"} <= set(out)
+    assert {
+        "month",
+        "planned",
+        "done",
+        "done_pct",
+        "successful",
+        "successful_pct",
+        "satisfaction_avg",
+        "by_owner",
+        "by_type",
+        "coverage",
+        "top_issues",
+        "complaints_by_party",
+        "comparison",
+        "trend",
+    } <= set(out)
     assert {"owner", "planned", "done", "successful", "satisfaction_avg"} <= set(out["by_owner"][0])
     assert {"rule", "target_pct", "actual_pct", "met"} <= set(out["coverage"][0])
     r = CliRunner().invoke(main, ["report", str(master), "--month", "2026-13"])
@@ -271,15 +429,24 @@ def test_cli_json_contract_and_errors(master, tmp_path):
 
 def _all_text(path) -> str:
     with zipfile.ZipFile(path) as z:
-        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+        return "".join(
+            z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
+        )
 
 
 def test_workbook_masks_phones_leaves_the_input_alone_and_speaks_english(master, tmp_path):
     before = hashlib.sha256(master.read_bytes()).hexdigest()
-    phones = {str(p) for p in pd.read_excel(master, sheet_name="客户名录簿", engine="calamine")["联系电话"].dropna()}
+    phones = {
+        str(p)
+        for p in pd.read_excel(master, sheet_name="客户名录簿", engine="calamine")[
+            "联系电话"
+        ].dropna()
+    }
     out = tmp_path / "月报.xlsx"
     r = api.report(str(master), MONTH, out=str(out), mask_phones=True)
-    assert r["lowest_scored"] and all(x["phone"] is None or "****" in x["phone"] for x in r["lowest_scored"])
+    assert r["lowest_scored"] and all(
+        x["phone"] is None or "****" in x["phone"] for x in r["lowest_scored"]
+    )
     text = _all_text(out)
     assert not [p for p in phones if len(p) >= 11 and p in text]
     assert hashlib.sha256(master.read_bytes()).hexdigest() == before
@@ -295,13 +462,24 @@ def test_workbook_masks_phones_leaves_the_input_alone_and_speaks_english(master,
 @pytest.mark.libreoffice
 def test_report_charts_render_in_libreoffice(tmp_path, master):
     out = tmp_path / "月报.xlsx"
-    r = CliRunner().invoke(main, ["report", str(master), "--month", MONTH, "-o", str(out), "--mask-phones"])
+    r = CliRunner().invoke(
+        main, ["report", str(master), "--month", MONTH, "-o", str(out), "--mask-phones"]
+    )
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
     assert [len(wb[n]._charts) for n in ("按人员", "满意度", "趋势")] == [1, 1, 1]
-    flat = "".join(lo.pdf_text(out, tmp_path / "pdf").split())   # pdftotext spaces out mixed digits and Chinese
-    for title in ("客户回访月报2026-10", "各人员应回访/实施/成功", "满意度分布", "近12个月回访趋势", "本月应回访数量",
-                  "回访率目标", "投诉责任对象"):
+    flat = "".join(
+        lo.pdf_text(out, tmp_path / "pdf").split()
+    )  # pdftotext spaces out mixed digits and Chinese
+    for title in (
+        "客户回访月报2026-10",
+        "各人员应回访/实施/成功",
+        "满意度分布",
+        "近12个月回访趋势",
+        "本月应回访数量",
+        "回访率目标",
+        "投诉责任对象",
+    ):
         assert title in flat, title
     pngs = lo.to_pngs(out, tmp_path / "png", dpi=30, first=2, last=2)
-    assert pngs and pngs[0].stat().st_size > 3000   # the per-person chart page is not blank
+    assert pngs and pngs[0].stat().st_size > 3000  # the per-person chart page is not blank

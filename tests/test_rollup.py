@@ -7,10 +7,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from office_master import write_master
 
 from followup_xl import example_office
 from followup_xl.cli import main
@@ -18,15 +21,25 @@ from followup_xl.io.filekind import read_kind
 from followup_xl.io.rollup_query import sql_text
 from followup_xl.report import avg, pct
 
-import libreoffice as lo
-from office_master import write_master
-
 AS_OF = dt.date(2026, 11, 22)
 MONTHS = ("2026-08", "2026-09", "2026-10")
-OFFICES = {"深圳分公司": (11, None), "广州分公司": (22, ["周四", "吴五"]),   # 深圳: the example staff, planted mistakes
-           "杭州分公司": (33, ["郑六", "冯七", "陈八", "褚九"])}
-HEADLINE = ("planned", "done", "done_pct", "successful", "successful_pct", "calls", "successful_calls",
-            "satisfaction_avg", "overdue_at_month_end", "coverage")
+OFFICES = {
+    "深圳分公司": (11, None),
+    "广州分公司": (22, ["周四", "吴五"]),  # 深圳: the example staff, planted mistakes
+    "杭州分公司": (33, ["郑六", "冯七", "陈八", "褚九"]),
+}
+HEADLINE = (
+    "planned",
+    "done",
+    "done_pct",
+    "successful",
+    "successful_pct",
+    "calls",
+    "successful_calls",
+    "satisfaction_avg",
+    "overdue_at_month_end",
+    "coverage",
+)
 
 
 def _cli(*args) -> dict:
@@ -41,12 +54,23 @@ def region(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
     root = tmp_path_factory.mktemp("region")
     masters = {}
     for name, (seed, owners) in OFFICES.items():
-        office = example_office.generate(seed=seed, customers_per_owner=25, owners=owners,
-                                         plant_mistakes=owners is None)
+        office = example_office.generate(
+            seed=seed, customers_per_owner=25, owners=owners, plant_mistakes=owners is None
+        )
         example_office.write_office(office, str(root / name))
         masters[name] = write_master(root / name, root / f"{name}_总表.xlsx")
         months = [a for m in MONTHS for a in ("--month", m)]
-        _cli("export", masters[name], "-o", root / "parquet", "--office", name, "--as-of", AS_OF, *months)
+        _cli(
+            "export",
+            masters[name],
+            "-o",
+            root / "parquet",
+            "--office",
+            name,
+            "--as-of",
+            AS_OF,
+            *months,
+        )
     return root / "parquet", masters
 
 
@@ -54,7 +78,9 @@ def region(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
 def test_rollup_equals_report_for_each_office(region, month):
     folder, masters = region
     rolled = _cli("rollup", folder, "--month", month)
-    assert [o["office"] for o in sorted(rolled["offices"], key=lambda o: o["office"])] == sorted(OFFICES)
+    assert [o["office"] for o in sorted(rolled["offices"], key=lambda o: o["office"])] == sorted(
+        OFFICES
+    )
     for o in rolled["offices"]:
         report = _cli("report", masters[o["office"]], "--month", month)
         assert {k: o[k] for k in HEADLINE} == {k: report[k] for k in HEADLINE}, o["office"]
@@ -66,16 +92,25 @@ def test_ranking_and_workbook(region, tmp_path):
     out = tmp_path / "区域汇总.xlsx"
     r = _cli("rollup", folder, "--month", "2026-10", "-o", out)
     ranked = sorted(r["offices"], key=lambda o: o["rank"])
-    keys = [(-(o["successful_pct"] or -1), -(o["done_pct"] or -1), -(o["satisfaction_avg"] or -1)) for o in ranked]
+    keys = [
+        (-(o["successful_pct"] or -1), -(o["done_pct"] or -1), -(o["satisfaction_avg"] or -1))
+        for o in ranked
+    ]
     assert keys == sorted(keys)
     assert read_kind(out) == "rollup"
     ws = openpyxl.load_workbook(out)["区域汇总"]
     assert len(ws._charts) == 1
-    rows = {ws.cell(r_, 2).value: r_ for r_ in range(1, ws.max_row + 1) if ws.cell(r_, 2).value in OFFICES}
+    rows = {
+        ws.cell(r_, 2).value: r_
+        for r_ in range(1, ws.max_row + 1)
+        if ws.cell(r_, 2).value in OFFICES
+    }
     for o in r["offices"]:
         row = rows[o["office"]]
         assert ws.cell(row, 1).value == o["rank"] and ws.cell(row, 3).value == o["planned"]
-        assert ws.cell(row, 5).value == pytest.approx(o["done_pct"] / 100)   # a real % cell, not text
+        assert ws.cell(row, 5).value == pytest.approx(
+            o["done_pct"] / 100
+        )  # a real % cell, not text
 
 
 @pytest.mark.libreoffice
@@ -84,7 +119,13 @@ def test_rollup_workbook_renders_in_libreoffice(region, tmp_path):
     out = tmp_path / "区域汇总.xlsx"
     _cli("rollup", folder, "--month", "2026-10", "-o", out)
     flat = "".join(lo.pdf_text(out, tmp_path / "pdf").split())
-    for text in ("区域回访月度对比2026-10", "深圳分公司", "广州分公司", "杭州分公司", "各单位实施率/成功率"):
+    for text in (
+        "区域回访月度对比2026-10",
+        "深圳分公司",
+        "广州分公司",
+        "杭州分公司",
+        "各单位实施率/成功率",
+    ):
         assert text in flat, text
 
 
@@ -105,21 +146,27 @@ _DUCK = duckdb.connect()
 def _sql_round(n: int, d: int, m: int, div: int) -> float | None:
     """The half-to-even expression rollup_month.sql uses, run by DuckDB on one ratio."""
     text = sql_text("rollup_month")
-    assert "CAST(floor(CAST(1000 * done AS DOUBLE) / nullif(planned, 0)) AS BIGINT) AS done_q" in text
+    assert (
+        "CAST(floor(CAST(1000 * done AS DOUBLE) / nullif(planned, 0)) AS BIGINT) AS done_q" in text
+    )
     q = f"CAST(floor(CAST({m} * n AS DOUBLE) / nullif(d, 0)) AS BIGINT)"
-    expr = (f"CASE WHEN d = 0 THEN NULL ELSE ({q} + CASE WHEN 2 * ({m} * n - {q} * d) > d "
-            f"OR (2 * ({m} * n - {q} * d) = d AND {q} % 2 = 1) THEN 1 ELSE 0 END) / {div}.0 END")
-    return _DUCK.execute(f"SELECT {expr} FROM (SELECT {n}::BIGINT AS n, {d}::BIGINT AS d)").fetchone()[0]
+    expr = (
+        f"CASE WHEN d = 0 THEN NULL ELSE ({q} + CASE WHEN 2 * ({m} * n - {q} * d) > d "
+        f"OR (2 * ({m} * n - {q} * d) = d AND {q} % 2 = 1) THEN 1 ELSE 0 END) / {div}.0 END"
+    )
+    return _DUCK.execute(
+        f"SELECT {expr} FROM (SELECT {n}::BIGINT AS n, {d}::BIGINT AS d)"
+    ).fetchone()[0]
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 5000), st.integers(0, 5000))
 def test_sql_rounding_is_reports_rounding(a, b):
     a = min(a, b)
-    assert _sql_round(a, b, 1000, 10) == pct(a, b)      # percentages: 1000·a/b tenths of a per cent
+    assert _sql_round(a, b, 1000, 10) == pct(a, b)  # percentages: 1000·a/b tenths of a per cent
     if b:
         xs = [1 + (i * 7 + a) % 5 for i in range(b % 60 + 1)]
-        assert _sql_round(sum(xs), len(xs), 100, 100) == avg(xs)   # averages: hundredths
+        assert _sql_round(sum(xs), len(xs), 100, 100) == avg(xs)  # averages: hundredths
 
 
 def test_ties_round_half_to_even_on_the_exact_ratio():

@@ -4,9 +4,11 @@ import datetime as dt
 import json
 from collections import Counter
 
+import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli import main
@@ -17,9 +19,6 @@ from followup_xl.io.split_writer import DUE_SHEET
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import Policy
 from followup_xl.split import file_name
-
-import libreoffice as lo
-from office_master import write_master
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -66,7 +65,8 @@ def test_each_book_holds_only_its_owners_customers_and_their_history(master, spl
     m = read_book(master)
     owners = sorted({c.owner for c in m.customers})
     assert sorted(p.name for p in split_dir.glob("*.xlsx")) == sorted(
-        [file_name(o) for o in owners] + [file_name("未分配")])
+        [file_name(o) for o in owners] + [file_name("未分配")]
+    )
     for owner in owners:
         b = read_book(split_dir / file_name(owner))
         ids = {c.customer_id for c in b.customers}
@@ -84,9 +84,15 @@ def test_each_book_lists_its_owners_open_follow_ups(master, split_dir):
     owner_of = {c.customer_id: c.owner for c in m.customers}
     wb = openpyxl.load_workbook(split_dir / file_name("张伟"), read_only=True)
     listed = [r for r in wb[DUE_SHEET["zh"]].iter_rows(min_row=2, values_only=True) if any(r)]
-    mine = [o for o in open_items if owner_of.get(o.customer_id) == "张伟" or (not o.customer_id and o.owner == "张伟")]
+    mine = [
+        o
+        for o in open_items
+        if owner_of.get(o.customer_id) == "张伟" or (not o.customer_id and o.owner == "张伟")
+    ]
     assert len(listed) == len(mine) > 0
-    assert Counter((r[3] or "", r[7]) for r in listed) == Counter((o.customer_id, o.rule) for o in mine)
+    assert Counter((r[3] or "", r[7]) for r in listed) == Counter(
+        (o.customer_id, o.rule) for o in mine
+    )
     # a caller needs whom to ask for and the number: 联系人, 联系电话 beside the customer
     customers = {c.customer_id: c for c in m.customers}
     for r in listed:
@@ -94,7 +100,7 @@ def test_each_book_lists_its_owners_open_follow_ups(master, split_dir):
             c = customers[r[3]]
             assert r[5] == (c.contact or c.name) and r[6] == c.raw("phone")
     statuses = [r[0] for r in listed]
-    assert statuses == sorted(statuses, key=["已逾期", "今天", "待回访"].index)   # overdue first
+    assert statuses == sorted(statuses, key=["已逾期", "今天", "待回访"].index)  # overdue first
 
 
 def test_one_owner_only_and_an_unknown_owner_is_named(master, tmp_path):
@@ -109,13 +115,19 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
     from dataclasses import replace
 
     from office_master import combined
+
     from followup_xl.io.template import write_staff_workbook
 
     m = combined(office)
     # 孙丽 (部门主管) takes over two A customers, so a manager's book exists too
     a_ids = [c.customer_id for c in m.customers if c.klass == "A"][:2]
-    m = replace(m, customers=[c.model_copy(update={"owner": "孙丽"}) if c.customer_id in a_ids else c
-                              for c in m.customers])
+    m = replace(
+        m,
+        customers=[
+            c.model_copy(update={"owner": "孙丽"}) if c.customer_id in a_ids else c
+            for c in m.customers
+        ],
+    )
     path = write_staff_workbook(tmp_path / "m.xlsx", book=m)
     out = tmp_path / "out"
     result = api.split(str(path), str(out), staff_variant=True, as_of=AS_OF)
@@ -125,15 +137,21 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
     a = [c for c in staff_book.customers if c.klass == "A"]
     assert a and all("****" in (c.bad.get("phone") or "") and c.phone is None for c in a)
     assert all("*" in c.contact for c in a if c.contact)
-    assert all(c.phone and "*" not in c.phone for c in staff_book.customers if c.klass != "A" and c.phone)
+    assert all(
+        c.phone and "*" not in c.phone for c in staff_book.customers if c.klass != "A" and c.phone
+    )
     head = read_book(out / file_name("孙丽"))
-    assert {c.customer_id for c in head.customers} == set(a_ids) and all(c.phone for c in head.customers)
+    assert {c.customer_id for c in head.customers} == set(a_ids) and all(
+        c.phone for c in head.customers
+    )
     # an office that lets staff see class A: the staff variant changes nothing
     m_open = tmp_path / "open.xlsx"
     write_staff_workbook(m_open, book=replace(m, rules=[]))
     toml = tmp_path / "p.toml"
     toml.write_text("mask_class_a_for_staff = false\n", encoding="utf-8")
-    result = api.split(str(m_open), str(tmp_path / "out2"), staff_variant=True, as_of=AS_OF, policy_path=str(toml))
+    result = api.split(
+        str(m_open), str(tmp_path / "out2"), staff_variant=True, as_of=AS_OF, policy_path=str(toml)
+    )
     assert not any(b["class_a_masked"] for b in result["books"])
 
 
@@ -141,7 +159,15 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
 def test_split_books_are_the_staff_template_and_compute_in_a_spreadsheet(split_dir, tmp_path):
     src = split_dir / file_name("李娜")
     wb = openpyxl.load_workbook(src)
-    assert wb.sheetnames[:7] == ["首页", "客户名录簿", "回访记录表", "回访事项", "人员", "规则", "节假日"]
+    assert wb.sheetnames[:7] == [
+        "首页",
+        "客户名录簿",
+        "回访记录表",
+        "回访事项",
+        "人员",
+        "规则",
+        "节假日",
+    ]
     calls = wb["回访记录表"]
     assert calls.data_validations.dataValidation and calls.conditional_formatting
     recalced = lo.recalc(src, tmp_path)
@@ -151,12 +177,26 @@ def test_split_books_are_the_staff_template_and_compute_in_a_spreadsheet(split_d
 
 
 def test_cli_split_json(master, tmp_path):
-    res = CliRunner().invoke(main, ["split", str(master), "-o", str(tmp_path / "x"), "--owner", "刘洋",
-                                    "--as-of", "2026-11-22", "--json"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "split",
+            str(master),
+            "-o",
+            str(tmp_path / "x"),
+            "--owner",
+            "刘洋",
+            "--as-of",
+            "2026-11-22",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
     assert data["books"][0]["owner"] == "刘洋" and data["books"][0]["customers"] == 60
-    res = CliRunner().invoke(main, ["split", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "y")])
+    res = CliRunner().invoke(
+        main, ["split", str(tmp_path / "missing.xlsx"), "-o", str(tmp_path / "y")]
+    )
     assert res.exit_code == 2 and "文件不存在" in res.output
 
 

@@ -3,15 +3,19 @@
 import datetime as dt
 from pathlib import Path
 
+import libreoffice as lo
 import openpyxl
 import pytest
 
 from followup_xl import schema
 from followup_xl.io.reader import read_book
-from followup_xl.io.template import home_formulas, template_name, write_staff_workbook, write_templates
+from followup_xl.io.template import (
+    home_formulas,
+    template_name,
+    write_staff_workbook,
+    write_templates,
+)
 from followup_xl.settings import Policy, policy_for_book
-
-import libreoffice as lo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +30,9 @@ def test_every_sheet_is_a_table_with_dropdowns_and_frozen_header(tmp_path, lang)
         (table,) = ws.tables.values()
         assert table.name == sheet.table
         assert [c.name for c in table.tableColumns] == [c.header(lang) for c in sheet.columns]
-        lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+        lists = {
+            str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+        }
         for j, col in enumerate(sheet.columns):
             if col.choices:
                 letter = openpyxl.utils.get_column_letter(j + 1)
@@ -35,7 +41,9 @@ def test_every_sheet_is_a_table_with_dropdowns_and_frozen_header(tmp_path, lang)
                     assert label in lists[f"{letter}2"]
     calls = wb[schema.CALLS.title(lang)]
     rules = [r.formula[0] for cf in calls.conditional_formatting for r in cf.rules]
-    assert any("TODAY()" in f and "<" in f for f in rules) and any(f.endswith("=TODAY()") for f in rules)
+    assert any("TODAY()" in f and "<" in f for f in rules) and any(
+        f.endswith("=TODAY()") for f in rules
+    )
 
 
 def test_committed_templates_match_the_code(tmp_path):
@@ -43,8 +51,9 @@ def test_committed_templates_match_the_code(tmp_path):
     for path in fresh:
         committed = ROOT / "workbook_templates" / Path(path).name
         assert committed.exists(), f"{committed} missing: run `python -m followup_xl.io.template`"
-        assert committed.read_bytes() == Path(path).read_bytes(), \
+        assert committed.read_bytes() == Path(path).read_bytes(), (
             f"{committed.name} drifted from the code: regenerate with `python -m followup_xl.io.template`"
+        )
 
 
 def test_blank_template_reads_back_with_default_policy(tmp_path):
@@ -60,7 +69,10 @@ def test_libreoffice_recalculates_home_figures_and_keeps_rules(tmp_path, office)
     out = lo.recalc(src, tmp_path / "lo")
     wb = openpyxl.load_workbook(out, data_only=True)
     home = wb["首页"]
-    got = {label: home.cell(row=5 + i, column=2).value for i, (_k, label, _f) in enumerate(home_formulas("zh"))}
+    got = {
+        label: home.cell(row=5 + i, column=2).value
+        for i, (_k, label, _f) in enumerate(home_formulas("zh"))
+    }
     today = dt.date.today()
     month_start = today.replace(day=1)
     expected = {
@@ -68,7 +80,9 @@ def test_libreoffice_recalculates_home_figures_and_keeps_rules(tmp_path, office)
         "A类客户": sum(c.klass == "A" for c in book.customers),
         "已废除客户": sum(c.status == "废除" for c in book.customers),
         "回访记录条数": sum(c.customer_id is not None for c in book.calls),
-        "本月回访次数": sum(1 for c in book.calls if c.call_date and month_start <= c.call_date <= today),
+        "本月回访次数": sum(
+            1 for c in book.calls if c.call_date and month_start <= c.call_date <= today
+        ),
         "下次回访日期已过的记录": sum(1 for c in book.calls if c.next_date and c.next_date < today),
         "今天应回访的记录": sum(1 for c in book.calls if c.next_date == today),
     }

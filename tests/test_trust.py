@@ -25,10 +25,14 @@ def run(*args: str):
 
 
 def office_of(owners: list[str], per_owner: int = 6):
-    return example_office.generate(customers_per_owner=per_owner, owners=owners, plant_mistakes=False)
+    return example_office.generate(
+        customers_per_owner=per_owner, owners=owners, plant_mistakes=False
+    )
 
 
-def one_book(tmp_path: Path, owners: list[str], name: str = "book.xlsx", per_owner: int = 6) -> Path:
+def one_book(
+    tmp_path: Path, owners: list[str], name: str = "book.xlsx", per_owner: int = 6
+) -> Path:
     """Every owner's customers and calls in one staff book (what a small office keeps)."""
     office = office_of(owners, per_owner)
     books = list(office.books.values())
@@ -42,14 +46,30 @@ def one_book(tmp_path: Path, owners: list[str], name: str = "book.xlsx", per_own
 
 # --- handover: the SMS template -------------------------------------------------------------
 
-@pytest.mark.parametrize("template", ["{customer:>300000000}", "{customer!r}", "{customer.__class__}",
-                                      "{customer[0]}", "{}", "{0}"])
+
+@pytest.mark.parametrize(
+    "template",
+    ["{customer:>300000000}", "{customer!r}", "{customer.__class__}", "{customer[0]}", "{}", "{0}"],
+)
 def test_the_sms_template_takes_only_plain_placeholders(tmp_path, template):
     book = one_book(tmp_path, ["张伟", "王芳"])
     policy = tmp_path / "policy.toml"
     policy.write_text(f'sms_template = "{template}"\n', encoding="utf-8")
     out = tmp_path / "新总表.xlsx"
-    result = run("handover", book, "--from", "张伟", "--to", "王芳", "-o", out, "--policy", policy, "--as-of", DAY)
+    result = run(
+        "handover",
+        book,
+        "--from",
+        "张伟",
+        "--to",
+        "王芳",
+        "-o",
+        out,
+        "--policy",
+        policy,
+        "--as-of",
+        DAY,
+    )
     assert result.exit_code == 3, result.output
     assert "交接短信模板" in result.output
     assert not out.exists()
@@ -58,16 +78,37 @@ def test_the_sms_template_takes_only_plain_placeholders(tmp_path, template):
 def test_a_plain_sms_template_still_works(tmp_path):
     book = one_book(tmp_path, ["张伟", "王芳"])
     policy = tmp_path / "policy.toml"
-    policy.write_text('sms_template = "{customer}您好，{new_owner}接替{old_owner}"\n', encoding="utf-8")
+    policy.write_text(
+        'sms_template = "{customer}您好，{new_owner}接替{old_owner}"\n', encoding="utf-8"
+    )
     out = tmp_path / "新总表.xlsx"
-    result = run("handover", book, "--from", "张伟", "--to", "王芳", "-o", out, "--policy", policy, "--as-of", DAY)
+    result = run(
+        "handover",
+        book,
+        "--from",
+        "张伟",
+        "--to",
+        "王芳",
+        "-o",
+        out,
+        "--policy",
+        policy,
+        "--as-of",
+        DAY,
+    )
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(tmp_path / "新总表_交接单.xlsx").worksheets[0]
-    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "接替张伟" in c.value]
+    texts = [
+        c.value
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "接替张伟" in c.value
+    ]
     assert texts and all(t.endswith("王芳接替张伟") for t in texts)
 
 
 # --- schedule: owners Excel cannot tell apart -------------------------------------------------
+
 
 def test_schedule_with_owners_differing_only_by_case_or_quoted(tmp_path):
     owners = ["Tom", "tom", "'Ann", "Ann'", "History"]
@@ -88,6 +129,7 @@ def test_schedule_with_owners_differing_only_by_case_or_quoted(tmp_path):
 
 # --- split: owners whose names make one file name ------------------------------------------------
 
+
 def test_split_gives_owners_with_clashing_file_names_a_book_each(tmp_path):
     owners = ["张伟", "张伟.", "王芳:", "王芳?", "Tom", "tom"]
     book = one_book(tmp_path, owners, per_owner=3)
@@ -102,10 +144,11 @@ def test_split_gives_owners_with_clashing_file_names_a_book_each(tmp_path):
     owners_in = {f.name: {c.owner for c in read_book(f).customers} for f in files}
     assert sorted(o for os_ in owners_in.values() for o in os_) == sorted(owners)
     assert all(len(os_) == 1 for os_ in owners_in.values())
-    assert result.output.count("另名为") == 3          # 张伟., 王芳?, tom: said, not silent
+    assert result.output.count("另名为") == 3  # 张伟., 王芳?, tom: said, not silent
 
 
 # --- split --password: where the plain copy lives, and how the password arrives --------------------
+
 
 def _encrypted(path: Path, password: str) -> bool:
     from followup_xl.io.protect import decrypt_bytes
@@ -116,8 +159,14 @@ def _encrypted(path: Path, password: str) -> bool:
 def test_an_empty_password_is_refused(tmp_path):
     book = one_book(tmp_path, ["张伟", "王芳"])
     out = tmp_path / "分发"
-    for args in (["--password", ""], ["--password-env", "H13_EMPTY"], ["--password-env", "H13_NOT_SET"]):
-        result = CliRunner(env={"H13_EMPTY": ""}).invoke(main, ["split", str(book), "-o", str(out), *args])
+    for args in (
+        ["--password", ""],
+        ["--password-env", "H13_EMPTY"],
+        ["--password-env", "H13_NOT_SET"],
+    ):
+        result = CliRunner(env={"H13_EMPTY": ""}).invoke(
+            main, ["split", str(book), "-o", str(out), *args]
+        )
         assert result.exit_code == 3, result.output
         assert not out.exists() or list(out.iterdir()) == []
 
@@ -125,17 +174,33 @@ def test_an_empty_password_is_refused(tmp_path):
 def test_the_password_from_the_environment_or_a_prompt(tmp_path):
     book = one_book(tmp_path, ["张伟", "王芳"])
     result = CliRunner(env={"H13_PW": "回访2026"}).invoke(
-        main, ["split", str(book), "-o", str(tmp_path / "a"), "--password-env", "H13_PW", "--as-of", DAY])
+        main,
+        ["split", str(book), "-o", str(tmp_path / "a"), "--password-env", "H13_PW", "--as-of", DAY],
+    )
     assert result.exit_code == 0, result.output
     assert "回访2026" not in result.output
     assert all(_encrypted(f, "回访2026") for f in (tmp_path / "a").iterdir())
-    result = CliRunner().invoke(main, ["split", str(book), "-o", str(tmp_path / "b"), "--ask-password",
-                                       "--as-of", DAY], input="pw-秘密\npw-秘密\n")
+    result = CliRunner().invoke(
+        main,
+        ["split", str(book), "-o", str(tmp_path / "b"), "--ask-password", "--as-of", DAY],
+        input="pw-秘密\npw-秘密\n",
+    )
     assert result.exit_code == 0, result.output
     books = list((tmp_path / "b").iterdir())
     assert len(books) == 2 and all(_encrypted(f, "pw-秘密") for f in books)
-    both = CliRunner(env={"H13_PW": "x"}).invoke(main, ["split", str(book), "-o", str(tmp_path / "c"),
-                                                        "--password", "y", "--password-env", "H13_PW"])
+    both = CliRunner(env={"H13_PW": "x"}).invoke(
+        main,
+        [
+            "split",
+            str(book),
+            "-o",
+            str(tmp_path / "c"),
+            "--password",
+            "y",
+            "--password-env",
+            "H13_PW",
+        ],
+    )
     assert both.exit_code == 3
 
 
@@ -154,13 +219,21 @@ def test_the_plain_copy_is_private_and_gone_when_interrupted(tmp_path, monkeypat
     seen = []
 
     def interrupted(plain, target, password, inputs=()):
-        seen.append((stat.S_IMODE(os.stat(plain).st_mode), stat.S_IMODE(os.stat(os.path.dirname(plain)).st_mode),
-                     Path(plain).parent.parent == scratch, Path(plain).read_bytes()[:2]))
+        seen.append(
+            (
+                stat.S_IMODE(os.stat(plain).st_mode),
+                stat.S_IMODE(os.stat(os.path.dirname(plain)).st_mode),
+                Path(plain).parent.parent == scratch,
+                Path(plain).read_bytes()[:2],
+            )
+        )
         raise KeyboardInterrupt
 
     monkeypatch.setattr(protect, "encrypt_file", interrupted)
     out = tmp_path / "分发"
-    result = CliRunner().invoke(main, ["split", str(book), "-o", str(out), "--password", "pw", "--as-of", DAY])
+    result = CliRunner().invoke(
+        main, ["split", str(book), "-o", str(out), "--password", "pw", "--as-of", DAY]
+    )
     assert result.exit_code == 130, result.output
     assert seen == [(0o600, 0o700, True, b"PK")]
     assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
@@ -175,22 +248,41 @@ def test_a_killed_split_leaves_no_plain_copy(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     out = tmp_path / "分发"
-    code = ("import os, signal, sys, time\n"
-            "from followup_xl.io import protect\n"
-            "def killed(*a, **k):\n"
-            "    os.kill(os.getpid(), signal.SIGTERM)\n"
-            "    time.sleep(30)\n"
-            "protect.encrypt_file = killed\n"
-            "from followup_xl.cli import main\n"
-            "main(sys.argv[1:])\n")
-    proc = subprocess.run([sys.executable, "-c", code, "split", str(book), "-o", str(out), "--password", "pw",
-                           "--as-of", DAY], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "TMPDIR": str(scratch)})
+    code = (
+        "import os, signal, sys, time\n"
+        "from followup_xl.io import protect\n"
+        "def killed(*a, **k):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(30)\n"
+        "protect.encrypt_file = killed\n"
+        "from followup_xl.cli import main\n"
+        "main(sys.argv[1:])\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "split",
+            str(book),
+            "-o",
+            str(out),
+            "--password",
+            "pw",
+            "--as-of",
+            DAY,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
     assert proc.returncode == 130, proc.stderr
     assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
 
 
 # --- the terminal: staff text printed, not obeyed ----------------------------------------------------
+
 
 def test_validate_prints_escape_sequences_and_markup_as_text(tmp_path):
     import badfiles
@@ -200,26 +292,33 @@ def test_validate_prints_escape_sequences_and_markup_as_text(tmp_path):
         result = run("validate", src, "--as-of", DAY, *args)
         assert result.exit_code == 1, result.output
         assert "\x1b" not in result.output and "\\x1b[2J" in result.output
-        assert "[bold" in result.output          # the markup is shown as typed, not applied
+        assert "[bold" in result.output  # the markup is shown as typed, not applied
 
 
 def test_other_commands_print_staff_text_escaped(tmp_path):
     owners = ["\x1b[2J张伟", "王芳"]
     book = one_book(tmp_path, owners, per_owner=3)
-    for args in (["due", book, "--as-of", DAY], ["schedule", book, "--as-of", DAY],
-                 ["split", book, "-o", tmp_path / "s", "--as-of", DAY]):
+    for args in (
+        ["due", book, "--as-of", DAY],
+        ["schedule", book, "--as-of", DAY],
+        ["split", book, "-o", tmp_path / "s", "--as-of", DAY],
+    ):
         result = run(*args)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output, args
-        assert ("_[2J张伟_客户回访.xlsm" if args[0] == "split" else "\\x1b[2J张伟") in result.output, args
+        assert (
+            "_[2J张伟_客户回访.xlsm" if args[0] == "split" else "\\x1b[2J张伟"
+        ) in result.output, args
 
 
 # --- validate --annotate: a copy the manager can open safely -------------------------------------------
+
 
 def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_path):
     import zipfile
 
     import badfiles
+
     from followup_xl.io.filekind import read_kind
 
     src = badfiles.formulas_from_names(tmp_path)
@@ -234,9 +333,11 @@ def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_pa
     assert not any("server" in text for text in xml.values())
     issues = openpyxl.load_workbook(out)["问题清单"]
     cells = [c for row in issues.iter_rows() for c in row if c.value is not None]
-    assert "=1+2" in [c.value for c in cells]                          # the sheet name, shown …
-    assert all(c.data_type != "f" for c in cells)                       # … as text, never a formula
-    assert not any("<f>" in text or "<f " in text for n, text in xml.items() if n.startswith("xl/worksheets/"))
+    assert "=1+2" in [c.value for c in cells]  # the sheet name, shown …
+    assert all(c.data_type != "f" for c in cells)  # … as text, never a formula
+    assert not any(
+        "<f>" in text or "<f " in text for n, text in xml.items() if n.startswith("xl/worksheets/")
+    )
     assert read_kind(out) == "annotated"
 
 
@@ -269,11 +370,13 @@ def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(tmp_pa
 
 # --- the 校验 button: names written as text through xlwings --------------------------------------------
 
+
 def test_the_button_writes_names_as_text_not_formulas(tmp_path):
     """A sheet named =1+2 and a customer named =HYPERLINK(…): through xlwings ``.value`` Excel would
     make them live formulas in 问题清单 and 待回访; the fake parses strings the way Excel does."""
     import badfiles
     from fake_xlwings import FakeBook, FakeFormula
+
     from followup_xl.xl import button
 
     src = badfiles.formulas_from_names(tmp_path)

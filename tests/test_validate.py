@@ -7,11 +7,11 @@ import json
 import shutil
 import zipfile
 
+import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import libreoffice as lo
 from followup_xl.cli import main
 from followup_xl.io.template import write_staff_workbook
 
@@ -33,14 +33,16 @@ def test_json_contract_and_exit_codes(office_dir):
     d = json.loads(r.stdout)
     assert set(d) == {"file", "as_of", "findings", "summary"} and d["as_of"] == AS_OF
     assert d["file"].endswith("张伟_客户回访.xlsx")
-    assert d["summary"] == {"errors": sum(f["severity"] == "error" for f in d["findings"]),
-                            "warnings": sum(f["severity"] == "warning" for f in d["findings"])}
+    assert d["summary"] == {
+        "errors": sum(f["severity"] == "error" for f in d["findings"]),
+        "warnings": sum(f["severity"] == "warning" for f in d["findings"]),
+    }
     for f in d["findings"]:
         assert set(f) == KEYS and f["severity"] in ("error", "warning")
         if f["row"] is not None:
             assert isinstance(f["row"], int) and f["cell"].endswith(str(f["row"]))
     wb = openpyxl.load_workbook(office_dir / "张伟_客户回访.xlsx")
-    for f in d["findings"]:   # the header text is the one in the file, above the cell
+    for f in d["findings"]:  # the header text is the one in the file, above the cell
         if f["cell"]:
             col = "".join(ch for ch in f["cell"] if ch.isalpha())
             headers = [wb[f["sheet"]][f"{col}{r}"].value for r in range(1, 6)]
@@ -62,10 +64,19 @@ def test_unreadable_file_exits_2_with_a_sentence(tmp_path):
 def test_as_of_and_lang(office_dir):
     path = office_dir / "李娜_客户回访.xlsx"
     now = json.loads(run("validate", path, "--as-of", AS_OF, "--json").stdout)
-    later = json.loads(run("validate", path, "--as-of", "2027-01-01", "--json", "--lang", "en").stdout)
-    assert "V5a" in {f["code"] for f in now["findings"]} and "V5a" not in {f["code"] for f in later["findings"]}
-    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in f["message"].split("'")[0]) for f in later["findings"])
-    assert {f["sheet"] for f in later["findings"]} <= {f["sheet"] for f in now["findings"]}   # names as in the file
+    later = json.loads(
+        run("validate", path, "--as-of", "2027-01-01", "--json", "--lang", "en").stdout
+    )
+    assert "V5a" in {f["code"] for f in now["findings"]} and "V5a" not in {
+        f["code"] for f in later["findings"]
+    }
+    assert all(
+        not any("\u4e00" <= ch <= "\u9fff" for ch in f["message"].split("'")[0])
+        for f in later["findings"]
+    )
+    assert {f["sheet"] for f in later["findings"]} <= {
+        f["sheet"] for f in now["findings"]
+    }  # names as in the file
 
 
 def test_terminal_output_names_cells(office_dir):
@@ -82,7 +93,7 @@ def test_annotated_copy(office_dir, tmp_path):
     r = run("validate", src, "--as-of", AS_OF, "--json", "--annotate", out)
     assert r.exit_code == 1
     d = json.loads(r.stdout)
-    assert digest(src) == before                                  # the input is never modified
+    assert digest(src) == before  # the input is never modified
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "问题清单"
     issues = wb["问题清单"]
@@ -90,27 +101,43 @@ def test_annotated_copy(office_dir, tmp_path):
     for i, f in enumerate(d["findings"], start=2):
         assert issues.cell(i, 3).value == f["code"] and issues.cell(i, 7).value == f["message"]
         if f["cell"]:
-            assert issues.cell(i, 5).hyperlink.location == f"'{f['sheet']}'!{f['cell']}" or \
-                issues.cell(i, 5).hyperlink.target == f"#'{f['sheet']}'!{f['cell']}"
+            assert (
+                issues.cell(i, 5).hyperlink.location == f"'{f['sheet']}'!{f['cell']}"
+                or issues.cell(i, 5).hyperlink.target == f"#'{f['sheet']}'!{f['cell']}"
+            )
             cell = wb[f["sheet"]][f["cell"]]
             assert f["code"] in cell.comment.text and cell.comment.author == "followup-xl"
-            assert cell.fill.fgColor.rgb.endswith("FFC7CE" if f["severity"] == "error" else "FFEB9C")
+            assert cell.fill.fgColor.rgb.endswith(
+                "FFC7CE" if f["severity"] == "error" else "FFEB9C"
+            )
     # the staff member's own tables and dropdowns survive the copy
     orig = openpyxl.load_workbook(src)
     assert wb["回访记录表"].tables.keys() == orig["回访记录表"].tables.keys()
-    assert len(wb["回访记录表"].data_validations.dataValidation) == \
-        len(orig["回访记录表"].data_validations.dataValidation)
+    assert len(wb["回访记录表"].data_validations.dataValidation) == len(
+        orig["回访记录表"].data_validations.dataValidation
+    )
 
     # annotating the annotated copy clears the previous marks instead of piling up
     again = tmp_path / "标注2.xlsx"
     r2 = run("validate", out, "--as-of", "2027-01-01", "--annotate", again)
     wb2 = openpyxl.load_workbook(again)
     assert wb2.sheetnames.count("问题清单") == 1
-    ours = [c for ws in wb2.worksheets for row in ws.iter_rows() for c in row
-            if c.comment is not None and c.comment.author == "followup-xl"]
-    assert len({(c.parent.title, c.coordinate) for c in ours}) == \
-        len({(f["sheet"], f["cell"]) for f in json.loads(run("validate", out, "--as-of", "2027-01-01", "--json")
-                                                           .stdout)["findings"] if f["cell"]})
+    ours = [
+        c
+        for ws in wb2.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.comment is not None and c.comment.author == "followup-xl"
+    ]
+    assert len({(c.parent.title, c.coordinate) for c in ours}) == len(
+        {
+            (f["sheet"], f["cell"])
+            for f in json.loads(run("validate", out, "--as-of", "2027-01-01", "--json").stdout)[
+                "findings"
+            ]
+            if f["cell"]
+        }
+    )
     assert r2.exit_code == 1
 
 
@@ -136,7 +163,7 @@ def test_annotated_copy_opens_in_libreoffice(office_dir, tmp_path):
     out = tmp_path / "标注.xlsx"
     run("validate", office_dir / "陈静_客户回访.xlsx", "--as-of", AS_OF, "--annotate", out)
     text = lo.pdf_text(out, tmp_path / "pdf")
-    assert "V8" in text and "重大投诉应由公司经理回访" in text   # the 问题清单 sheet prints
+    assert "V8" in text and "重大投诉应由公司经理回访" in text  # the 问题清单 sheet prints
 
 
 def test_rules_lists_and_explains(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -28,30 +27,64 @@ def run(*args):
 
 
 def cust(cid, owner, phone, klass="B", **kw):
-    return Customer.build(None, {}, kw.pop("extra", {}), dict(customer_id=cid, name=f"客户{cid}", phone=phone,
-                                                               klass=klass, owner=owner, **kw))
+    return Customer.build(
+        None,
+        {},
+        kw.pop("extra", {}),
+        dict(customer_id=cid, name=f"客户{cid}", phone=phone, klass=klass, owner=owner, **kw),
+    )
 
 
 def call(rid, cid, caller, day, result="成功", **kw):
-    return Call.build(None, {}, {}, dict(record_id=rid, customer_id=cid, call_date=day, method="电话",
-                                         call_type="例行", caller=caller, content=f"回访{rid}", result=result, **kw))
+    return Call.build(
+        None,
+        {},
+        {},
+        dict(
+            record_id=rid,
+            customer_id=cid,
+            call_date=day,
+            method="电话",
+            call_type="例行",
+            caller=caller,
+            content=f"回访{rid}",
+            result=result,
+            **kw,
+        ),
+    )
 
 
-STAFF = [Staff.build(None, {}, {}, dict(name=n, role=r)) for n, r in
-         (("张伟", "员工"), ("王芳", "员工"), ("赵刚", "公司经理"))]
+STAFF = [
+    Staff.build(None, {}, {}, dict(name=n, role=r))
+    for n, r in (("张伟", "员工"), ("王芳", "员工"), ("赵刚", "公司经理"))
+]
 RULES = [RuleRow.build(None, {}, {}, dict(key="员工版隐藏A类客户资料", value="是"))]
 
 
 def office_books() -> dict[str, Book]:
-    zw = Book("张伟", customers=[cust("K1", "张伟", "13800000001"), cust("K2", "张伟", "13800000002", "A"),
-                                cust("K3", "张伟", "13800000003")],
-              calls=[call("R1", "K1", "张伟", DAY - dt.timedelta(days=3), "未接通"),
-                     call("R2", "K2", "张伟", DAY - dt.timedelta(days=2), reviewer="赵刚"),
-                     call("R3", "K3", "张伟", DAY - dt.timedelta(days=60)),
-                     call("R4", "K3", "张伟", DAY - dt.timedelta(days=1))],
-              staff=STAFF, rules=RULES)
-    wf = Book("王芳", customers=[cust("K7", "王芳", "13900000007"), cust("K8", "王芳", "13900000008")],
-              calls=[call("R7", "K7", "王芳", DAY - dt.timedelta(days=4))], staff=STAFF, rules=RULES)
+    zw = Book(
+        "张伟",
+        customers=[
+            cust("K1", "张伟", "13800000001"),
+            cust("K2", "张伟", "13800000002", "A"),
+            cust("K3", "张伟", "13800000003"),
+        ],
+        calls=[
+            call("R1", "K1", "张伟", DAY - dt.timedelta(days=3), "未接通"),
+            call("R2", "K2", "张伟", DAY - dt.timedelta(days=2), reviewer="赵刚"),
+            call("R3", "K3", "张伟", DAY - dt.timedelta(days=60)),
+            call("R4", "K3", "张伟", DAY - dt.timedelta(days=1)),
+        ],
+        staff=STAFF,
+        rules=RULES,
+    )
+    wf = Book(
+        "王芳",
+        customers=[cust("K7", "王芳", "13900000007"), cust("K8", "王芳", "13900000008")],
+        calls=[call("R7", "K7", "王芳", DAY - dt.timedelta(days=4))],
+        staff=STAFF,
+        rules=RULES,
+    )
     return {"张伟": zw, "王芳": wf}
 
 
@@ -77,39 +110,62 @@ def edited(master: Path, who: str, edit) -> Book:
     """``who``'s part of the master as their book comes back after ``edit(book)``."""
     book = read_book(master, provenance=False)
     mine = {c.customer_id for c in book.customers if c.owner == who}
-    b = Book(who, customers=[c for c in book.customers if c.owner == who],
-             calls=[k for k in book.calls if k.customer_id in mine], staff=list(book.staff), rules=list(book.rules))
+    b = Book(
+        who,
+        customers=[c for c in book.customers if c.owner == who],
+        calls=[k for k in book.calls if k.customer_id in mine],
+        staff=list(book.staff),
+        rules=list(book.rules),
+    )
     edit(b)
     return b
 
 
 def replace(records, i, **changes):
     r = records[i]
-    records[i] = type(r).build(r.src, dict(r.bad), {**r.extra, **changes.pop("extra", {})},
-                               {**{k: getattr(r, k) for k in r.SHEET.keys}, **changes})
+    records[i] = type(r).build(
+        r.src,
+        dict(r.bad),
+        {**r.extra, **changes.pop("extra", {})},
+        {**{k: getattr(r, k) for k in r.SHEET.keys}, **changes},
+    )
 
 
 def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
     tmp, master = week1
 
     def zw(b):
-        replace(b.customers, 0, phone="13811112222", extra={"微信号": "zw_k1"})    # new phone + office column
-        replace(b.customers, 2, klass="A")                                     # upgraded B → A
-        replace(b.calls, [k.record_id for k in b.calls].index("R1"), result="成功")   # corrected call
-        b.calls = [k for k in b.calls if k.record_id != "R4"]                   # a row deleted in the book
+        replace(
+            b.customers, 0, phone="13811112222", extra={"微信号": "zw_k1"}
+        )  # new phone + office column
+        replace(b.customers, 2, klass="A")  # upgraded B → A
+        replace(
+            b.calls, [k.record_id for k in b.calls].index("R1"), result="成功"
+        )  # corrected call
+        b.calls = [k for k in b.calls if k.record_id != "R4"]  # a row deleted in the book
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     out = tmp / "第2周总表.xlsx"
     code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0, res
     got = {(c["id"], c["field"], c["status"]) for c in res["changes"]}
-    assert got == {("K1", "联系电话", "applied"), ("K1", "微信号", "applied"), ("K3", "客户类别", "applied"),
-                   ("R1", "结果", "applied"), ("R4", "", "deleted")}
+    assert got == {
+        ("K1", "联系电话", "applied"),
+        ("K1", "微信号", "applied"),
+        ("K3", "客户类别", "applied"),
+        ("R1", "结果", "applied"),
+        ("R4", "", "deleted"),
+    }
     new = read_book(out)
     by = {c.customer_id: c for c in new.customers}
-    assert by["K1"].phone == "13811112222" and by["K1"].extra == {"微信号": "zw_k1"} and by["K3"].klass == "A"
+    assert (
+        by["K1"].phone == "13811112222"
+        and by["K1"].extra == {"微信号": "zw_k1"}
+        and by["K3"].klass == "A"
+    )
     calls = {k.record_id: k for k in new.calls}
-    assert calls["R1"].result == "成功" and "R4" in calls                 # the deleted row is retained
+    assert calls["R1"].result == "成功" and "R4" in calls  # the deleted row is retained
     wb = openpyxl.load_workbook(out, read_only=True)
     log = [r for r in wb["修改记录"].iter_rows(min_row=2, values_only=True)]
     assert len(log) == 5 and {r[8] for r in log} == {"已采用", "工作簿中已删除"}
@@ -125,11 +181,14 @@ def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
 def test_a_book_changes_only_its_owners_data(week1):
     tmp, master = week1
 
-    def wf(b):      # 王芳's book claims 张伟's customer K1, with a forged provenance and a policy of its own
+    def wf(
+        b,
+    ):  # 王芳's book claims 张伟's customer K1, with a forged provenance and a policy of its own
         k1 = cust("K1", "张伟", "13800009999", extra={"来源文件": "张伟_客户回访.xlsx"})
         b.customers.append(k1)
         b.rules = [RuleRow.build(None, {}, {}, dict(key="员工版隐藏A类客户资料", value="否"))]
         b.staff = [Staff.build(None, {}, {}, dict(name="王芳", role="公司经理"))]
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"王芳": edited(master, "王芳", wf)})
     out = tmp / "第2周总表.xlsx"
@@ -138,7 +197,9 @@ def test_a_book_changes_only_its_owners_data(week1):
     assert res["changes"] == []
     clash = [c for c in res["conflicts"] if c["kind"] == "not_owner"]
     assert len(clash) == 1 and clash[0]["customer_id"] == "K1"
-    assert "王芳_客户回访.xlsx" in clash[0]["sources"][1]        # attributed to the book, not its forged 来源文件
+    assert (
+        "王芳_客户回访.xlsx" in clash[0]["sources"][1]
+    )  # attributed to the book, not its forged 来源文件
     assert any("规则" in w and "王芳_客户回访.xlsx" in w for w in res["warnings"])
     assert any("人员" in w for w in res["warnings"])
     new = read_book(out)
@@ -152,16 +213,22 @@ def test_reviewed_and_locked_calls_wait_for_approval(week1):
 
     def zw(b):
         ids = [k.record_id for k in b.calls]
-        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")       # reviewed
-        replace(b.calls, ids.index("R3"), result="拒访")                      # older than 30 days
+        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")  # reviewed
+        replace(b.calls, ids.index("R3"), result="拒访")  # older than 30 days
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     out = tmp / "第2周总表.xlsx"
     code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0 and res["pending"] == 2
-    assert {(c["id"], c["status"]) for c in res["changes"]} == {("R2", "pending"), ("R3", "pending")}
+    assert {(c["id"], c["status"]) for c in res["changes"]} == {
+        ("R2", "pending"),
+        ("R3", "pending"),
+    }
     calls = {k.record_id: k for k in read_book(out).calls}
-    assert calls["R2"].content == "回访R2" and calls["R3"].result == "成功"    # the master keeps the reviewed values
+    assert (
+        calls["R2"].content == "回访R2" and calls["R3"].result == "成功"
+    )  # the master keeps the reviewed values
     # the manager answers in the master's 待批准 sheet: R2 yes, R3 no
     wb = openpyxl.load_workbook(out)
     ws = wb["待批准"]
@@ -172,10 +239,13 @@ def test_reviewed_and_locked_calls_wait_for_approval(week1):
     final = tmp / "第3周总表.xlsx"
     code, res = run("merge", "--master", approved, inbox, "-o", final, "--as-of", DAY)
     assert code == 0, res
-    assert {(c["id"], c["status"]) for c in res["changes"]} == {("R2", "approved"), ("R3", "refused")}
+    assert {(c["id"], c["status"]) for c in res["changes"]} == {
+        ("R2", "approved"),
+        ("R3", "refused"),
+    }
     calls = {k.record_id: k for k in read_book(final).calls}
     assert calls["R2"].content == "改写了已审核的记录" and calls["R3"].result == "成功"
-    assert res["pending"] == 0                          # the refused edit is not proposed again
+    assert res["pending"] == 0  # the refused edit is not proposed again
     # a wrong answer is refused with its cell
     ws.cell(2, 9).value = "可以"
     wb.save(approved)
@@ -189,12 +259,17 @@ def test_masked_values_never_replace_real_ones(week1):
     def zw(b):
         replace(b.customers, 1, phone=None, contact="张**")
         b.customers[1].bad["phone"] = "138****0002"
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     code, res = run("merge", master, inbox, "-o", tmp / "m2.xlsx", "--as-of", DAY)
     assert code == 0 and res["changes"] == [], res["changes"]
-    assert {c.customer_id: c.phone for c in read_book(tmp / "m2.xlsx").customers}["K2"] == "13800000002"
-    _code, found = run("validate", inbox / "张伟_客户回访.xlsx", "--as-of", DAY)     # nor a wrong phone
+    assert {c.customer_id: c.phone for c in read_book(tmp / "m2.xlsx").customers}[
+        "K2"
+    ] == "13800000002"
+    _code, found = run(
+        "validate", inbox / "张伟_客户回访.xlsx", "--as-of", DAY
+    )  # nor a wrong phone
     assert not [f for f in found["findings"] if f["code"] == "V2"], found["findings"]
 
 
@@ -253,7 +328,11 @@ def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
     master2 = tmp / "第2周总表.xlsx"
     code, res = run("merge", master, out1, "-o", master2, "--as-of", DAY)
     assert code == 0
-    assert {(c["id"], c["field"]) for c in res["changes"]} == {("K1", "联系电话"), ("K1", "微信号"), ("R1", "录音文件")}
+    assert {(c["id"], c["field"]) for c in res["changes"]} == {
+        ("K1", "联系电话"),
+        ("K1", "微信号"),
+        ("R1", "录音文件"),
+    }
     # splitting into the same folder again refuses to overwrite the books there
     code, text_out = run("split", master2, "-o", out1, "--as-of", DAY)
     assert code == 3 and "张伟_客户回访.xlsm" in str(text_out)
@@ -264,18 +343,39 @@ def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
     k1 = next(c for c in back.customers if c.customer_id == "K1")
     assert k1.phone == "13855556666" and k1.extra == {"微信号": "zw_k1"}
     assert next(k for k in back.calls if k.record_id == "R1").extra == {"录音文件": "R1.mp3"}
-    headers = [c.value for c in openpyxl.load_workbook(out2 / "张伟_客户回访.xlsx", read_only=True)["客户名录簿"][1]]
-    assert headers[-1] == "微信号" and headers.index("微信号") > headers.index("核实日期")   # after ours
+    headers = [
+        c.value
+        for c in openpyxl.load_workbook(out2 / "张伟_客户回访.xlsx", read_only=True)["客户名录簿"][
+            1
+        ]
+    ]
+    assert headers[-1] == "微信号" and headers.index("微信号") > headers.index(
+        "核实日期"
+    )  # after ours
 
 
 def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week1):
     tmp, master = week1
     handed = tmp / "交接后总表.xlsx"
-    code, res = run("handover", master, "--from", "王芳", "--to", "张伟", "-o", handed, "--as-of", DAY, "--by", "赵刚")
+    code, res = run(
+        "handover",
+        master,
+        "--from",
+        "王芳",
+        "--to",
+        "张伟",
+        "-o",
+        handed,
+        "--as-of",
+        DAY,
+        "--by",
+        "赵刚",
+    )
     assert code == 0, res
 
-    def wf(b):      # 王芳's book from before the hand-over, with one new call
+    def wf(b):  # 王芳's book from before the hand-over, with one new call
         b.calls.append(call("R9", "K7", "王芳", DAY))
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"王芳": edited(master, "王芳", wf)})
     out = tmp / "第2周总表.xlsx"
@@ -287,7 +387,7 @@ def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week
     assert any("交接" in w and "王芳_客户回访.xlsx" in w for w in res["warnings"])
     assert [c for c in res["changes"] if c["status"] != "added"] == []
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert len(list(wb["交接记录"].iter_rows(min_row=2))) == 2          # the master's decisions survive
+    assert len(list(wb["交接记录"].iter_rows(min_row=2))) == 2  # the master's decisions survive
 
 
 def test_merge_prints_what_changed(week1):
@@ -295,10 +395,27 @@ def test_merge_prints_what_changed(week1):
 
     def zw(b):
         replace(b.customers, 0, phone="13811112222")
+
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
-    r = CliRunner().invoke(main, ["merge", str(master), str(inbox), "-o", str(tmp / "m.xlsx"), "--as-of", str(DAY)])
-    assert r.exit_code == 0 and "[已采用] 客户 K1 联系电话: 13800000001 → 13811112222" in r.output, r.output
-    r = CliRunner().invoke(main, ["merge", str(master), str(inbox), "-o", str(tmp / "e.xlsx"), "--as-of", str(DAY),
-                                  "--lang", "en"])
+    r = CliRunner().invoke(
+        main, ["merge", str(master), str(inbox), "-o", str(tmp / "m.xlsx"), "--as-of", str(DAY)]
+    )
+    assert (
+        r.exit_code == 0 and "[已采用] 客户 K1 联系电话: 13800000001 → 13811112222" in r.output
+    ), r.output
+    r = CliRunner().invoke(
+        main,
+        [
+            "merge",
+            str(master),
+            str(inbox),
+            "-o",
+            str(tmp / "e.xlsx"),
+            "--as-of",
+            str(DAY),
+            "--lang",
+            "en",
+        ],
+    )
     assert "[applied] Customer K1 联系电话: 13800000001 → 13811112222" in r.output, r.output

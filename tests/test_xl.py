@@ -7,15 +7,14 @@ import json
 import zipfile
 from pathlib import Path
 
+import libreoffice as lo
 import pytest
 from click.testing import CliRunner
+from fake_xlwings import FakeBook
 
 from followup_xl.cli import main
 from followup_xl.io.template import write_staff_workbook
 from followup_xl.xl import button, functions
-
-import libreoffice as lo
-from fake_xlwings import FakeBook
 
 AS_OF = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,13 +25,16 @@ def cli_findings(path):
     return json.loads(r.stdout)
 
 
-@pytest.mark.parametrize("owner", ["张伟", "李娜"])   # a template book and a hand-made one
+@pytest.mark.parametrize("owner", ["张伟", "李娜"])  # a template book and a hand-made one
 def test_button_finds_what_the_cli_finds(office_dir, owner):
     path = office_dir / f"{owner}_客户回访.xlsx"
     cli = cli_findings(path)
     xl = FakeBook(path)
     summary = button.validate_button(xl, as_of=AS_OF)
-    assert (summary["errors"], summary["warnings"]) == (cli["summary"]["errors"], cli["summary"]["warnings"])
+    assert (summary["errors"], summary["warnings"]) == (
+        cli["summary"]["errors"],
+        cli["summary"]["warnings"],
+    )
     for f in cli["findings"]:
         if f["cell"]:
             rng = xl.sheets[f["sheet"]][f["cell"]]
@@ -44,8 +46,11 @@ def test_button_finds_what_the_cli_finds(office_dir, owner):
     assert rows[0][0] == "序号" and len(rows) == len(cli["findings"]) + 1
     linked = [f for f in cli["findings"] if f["cell"]]
     assert len(issues.links) == len(linked)
-    assert issues.links[(2, 5)] == f"#'{cli['findings'][0]['sheet']}'!{cli['findings'][0]['cell']}" \
-        if cli["findings"][0]["cell"] else True
+    assert (
+        issues.links[(2, 5)] == f"#'{cli['findings'][0]['sheet']}'!{cli['findings'][0]['cell']}"
+        if cli["findings"][0]["cell"]
+        else True
+    )
     assert xl.app.alerts and "错误" in xl.app.alerts[-1][1]
 
 
@@ -65,10 +70,12 @@ def test_error_values_are_findings_through_the_button_as_through_the_cli(tmp_pat
     wb.save(path)
     cli = cli_findings(path)
     xl = FakeBook(path)
-    assert xl.sheets["客户名录簿"]["B2"].value is None                  # as xlwings shows an error cell
+    assert xl.sheets["客户名录簿"]["B2"].value is None  # as xlwings shows an error cell
     button.validate_button(xl, as_of=AS_OF)
     rows = xl.sheets["问题清单"].used_range.options(ndim=2).value[1:]
-    assert [(r[2], r[3], r[4]) for r in rows] == [(f["code"], f["sheet"], f["cell"]) for f in cli["findings"]]
+    assert [(r[2], r[3], r[4]) for r in rows] == [
+        (f["code"], f["sheet"], f["cell"]) for f in cli["findings"]
+    ]
     assert ("V12", "客户名录簿", "B2") in [(r[2], r[3], r[4]) for r in rows]
     assert ("V12", "回访记录表", "C2") in [(r[2], r[3], r[4]) for r in rows]
 
@@ -84,7 +91,9 @@ def test_second_run_clears_the_first_and_ids_are_stable(office_dir):
     xl.sheets["回访记录表"].cells[bad] = "电话"
     second = button.validate_button(xl, as_of=AS_OF)
     assert second["errors"] == first["errors"] - 1
-    assert xl.sheets["回访记录表"].colors.get(bad) is None and bad not in xl.sheets["回访记录表"].notes
+    assert (
+        xl.sheets["回访记录表"].colors.get(bad) is None and bad not in xl.sheets["回访记录表"].notes
+    )
     assert [s.name for s in xl.sheets].count("问题清单") == 1
     assert second["ids_filled"] == 0
     assert {k: v for k, v in xl.sheets["回访记录表"].cells.items() if k[1] == 1} == ids
@@ -96,7 +105,9 @@ def test_refresh_due_button_matches_the_due_command(office_dir):
     path = office_dir / "王芳_客户回访.xlsx"
     xl = FakeBook(path)
     n = button.refresh_due_button(xl, as_of=AS_OF)
-    calls = [i for i in api.due(str(path), AS_OF)["items"] if i["status"] != "missed"]   # the call list
+    calls = [
+        i for i in api.due(str(path), AS_OF)["items"] if i["status"] != "missed"
+    ]  # the call list
     assert n == len(calls) and n > 0
     due = xl.sheets["待回访"].used_range.options(ndim=2).value
     assert due[0][0] == "状态" and len(due) == n + 1
@@ -104,10 +115,10 @@ def test_refresh_due_button_matches_the_due_command(office_dir):
 
 
 def test_worksheet_functions_know_make_up_days(office_dir):
-    assert functions.FOLLOWUP_IS_WORKDAY(dt.datetime(2026, 10, 10)) is True      # make-up Saturday
+    assert functions.FOLLOWUP_IS_WORKDAY(dt.datetime(2026, 10, 10)) is True  # make-up Saturday
     assert functions.FOLLOWUP_IS_WORKDAY("2026-10-05") is False
     assert functions.FOLLOWUP_WORKDAY(dt.datetime(2026, 2, 13), 1) == dt.date(2026, 2, 14)
-    assert functions.FOLLOWUP_WORKDAY(46066, 2) == dt.date(2026, 2, 24)            # serial of 2026-02-13
+    assert functions.FOLLOWUP_WORKDAY(46066, 2) == dt.date(2026, 2, 24)  # serial of 2026-02-13
     path = str(office_dir / "刘洋_客户回访.xlsx")
     cid = "K1181"
     nxt = functions.FOLLOWUP_NEXT_CALL(cid, path)
@@ -137,8 +148,9 @@ def test_xlsm_carries_the_macro_and_buttons(tmp_path):
 
 
 def test_macro_source_is_the_one_in_macros_folder():
-    assert (ROOT / "macros" / "FollowUp.bas").read_text() == \
-        (ROOT / "followup_xl" / "data" / "FollowUp.bas").read_text()
+    assert (ROOT / "macros" / "FollowUp.bas").read_text() == (
+        ROOT / "followup_xl" / "data" / "FollowUp.bas"
+    ).read_text()
 
 
 @pytest.mark.libreoffice
@@ -149,9 +161,13 @@ def test_libreoffice_loads_the_module_and_binds_the_buttons(tmp_path):
     with zipfile.ZipFile(ods) as zf:
         module = zf.read("Basic/VBAProject/FollowUp.xml").decode()
         content = zf.read("content.xml").decode()
-    assert 'moduleType="normal"' in module and "Sub Validate()" in module and "Sub RefreshDue()" in module
+    assert (
+        'moduleType="normal"' in module
+        and "Sub Validate()" in module
+        and "Sub RefreshDue()" in module
+    )
     assert "&quot;import followup_xl.xl.button as b; b.validate_button()&quot;" in module
-    assert "Basic/VBAProject/xlwings.xml" in zipfile.ZipFile(ods).namelist()   # RunPython itself
+    assert "Basic/VBAProject/xlwings.xml" in zipfile.ZipFile(ods).namelist()  # RunPython itself
     for label, macro in (("校验", "Validate"), ("刷新待回访", "RefreshDue")):
         button = content.split(f'form:label="{label}"', 1)[1].split("</form:button>", 1)[0]
         assert f"vnd.sun.star.script:VBAProject.FollowUp.{macro}?" in button

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fake_xlwings_lite import LiteBook
 
 from followup_xl import api
 from followup_xl.cli import main as cli
 from followup_xl.xl import button
 
-from fake_xlwings_lite import LiteBook
-
 ROOT = Path(__file__).resolve().parent.parent
 LITE = ROOT / "workbook_templates" / "xlwings_lite"
-TODAY = dt.date.today()   # the Lite scripts, like the button, check against today
+TODAY = dt.date.today()  # the Lite scripts, like the button, check against today
 
 
 def load_main():
@@ -41,7 +40,9 @@ def cli_summary(path):
 def test_validate_script_marks_what_the_cli_finds(office_dir, notes, capsys):
     path = office_dir / "张伟_客户回访.xlsx"
     cli = cli_summary(path)
-    assert cli["summary"]["errors"] + cli["summary"]["warnings"] > 0   # the book has planted mistakes
+    assert (
+        cli["summary"]["errors"] + cli["summary"]["warnings"] > 0
+    )  # the book has planted mistakes
     book = LiteBook(path, notes_supported=notes)
     load_main().validate(book)
     out = capsys.readouterr().out
@@ -75,17 +76,19 @@ def test_refresh_due_script_lists_what_the_due_command_lists(office_dir, capsys)
     expected = api.due(str(path), TODAY)["items"]
     rows = book.sheets["待回访"].used_range.options(ndim=2).value
     assert len(rows) - 1 == len(expected) > 0
-    assert sorted(str(r[3] or "") for r in rows[1:]) == sorted(str(i["customer_id"] or "") for i in expected)
+    assert sorted(str(r[3] or "") for r in rows[1:]) == sorted(
+        str(i["customer_id"] or "") for i in expected
+    )
     assert book.active_sheet is book.sheets["待回访"]
     assert f"待回访 {len(expected)} 项" in capsys.readouterr().out
 
 
 def test_worksheet_functions_know_make_up_days():
     main = load_main()
-    assert main.FOLLOWUP_IS_WORKDAY(dt.datetime(2026, 2, 14)) is True     # 调休 Saturday
-    assert main.FOLLOWUP_IS_WORKDAY(dt.date(2026, 2, 16)) is False        # Spring Festival
+    assert main.FOLLOWUP_IS_WORKDAY(dt.datetime(2026, 2, 14)) is True  # 调休 Saturday
+    assert main.FOLLOWUP_IS_WORKDAY(dt.date(2026, 2, 16)) is False  # Spring Festival
     assert main.FOLLOWUP_WORKDAY(dt.date(2026, 2, 13), 1) == dt.date(2026, 2, 14)
-    assert main.FOLLOWUP_WORKDAY(46066, 1) == dt.date(2026, 2, 14)   # an Excel serial number
+    assert main.FOLLOWUP_WORKDAY(46066, 1) == dt.date(2026, 2, 14)  # an Excel serial number
     with pytest.raises(ValueError):
         main.FOLLOWUP_WORKDAY("下周", 1)
 
@@ -93,7 +96,18 @@ def test_worksheet_functions_know_make_up_days():
 def test_requirements_are_the_core_only():
     """What Lite installs (micropip in Pyodide): the core's three libraries and the package,
     none of the desktop-only ones that have no Pyodide build or are not needed there."""
-    lines = [ln.split("#")[0].strip() for ln in (LITE / "requirements.txt").read_text().splitlines()]
-    names = {re.split(r"[<>=!~ ]", ln)[0].lower() for ln in lines if ln and not ln.startswith("http")}
+    lines = [
+        ln.split("#")[0].strip() for ln in (LITE / "requirements.txt").read_text().splitlines()
+    ]
+    names = {
+        re.split(r"[<>=!~ ]", ln)[0].lower() for ln in lines if ln and not ln.startswith("http")
+    }
     assert {"pydantic", "holidays", "phonenumbers", "xlwings"} <= names
-    assert not names & {"python-calamine", "xlsxwriter", "pyopenvba", "msoffcrypto-tool", "rich", "pandas"}
+    assert not names & {
+        "python-calamine",
+        "xlsxwriter",
+        "pyopenvba",
+        "msoffcrypto-tool",
+        "rich",
+        "pandas",
+    }

@@ -11,16 +11,26 @@ from dataclasses import dataclass, field
 
 from ..models import Book
 from ..settings import Policy
-from . import entries, relations, structure  # noqa: F401  (register the checks)
+from . import entries, relations, structure
 from .base import ERROR, REGISTRY, WARNING, Check, Context, Finding
 
-__all__ = ["REGISTRY", "Check", "Finding", "ValidationReport", "run_checks", "ERROR", "WARNING", "ordered_checks"]
+__all__ = [
+    "ERROR",
+    "REGISTRY",
+    "WARNING",
+    "Check",
+    "Finding",
+    "ValidationReport",
+    "ordered_checks",
+    "run_checks",
+]
 
 
 def ordered_checks() -> list[Check]:
     def key(code: str):
         num = int("".join(ch for ch in code[1:] if ch.isdigit()))
         return (num, code)
+
     return [REGISTRY[c] for c in sorted(REGISTRY, key=key)]
 
 
@@ -39,9 +49,12 @@ class ValidationReport:
         return sum(1 for f in self.findings if f.severity == WARNING)
 
     def to_dict(self, lang: str = "zh") -> dict:
-        return {"file": self.file, "as_of": self.as_of.isoformat(),
-                "findings": [f.to_dict(lang) for f in self.findings],
-                "summary": {"errors": self.errors, "warnings": self.warnings}}
+        return {
+            "file": self.file,
+            "as_of": self.as_of.isoformat(),
+            "findings": [f.to_dict(lang) for f in self.findings],
+            "summary": {"errors": self.errors, "warnings": self.warnings},
+        }
 
 
 def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
@@ -50,7 +63,9 @@ def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
     return roles
 
 
-def run_checks(book: Book, policy: Policy, as_of: dt.date, file: str | None = None) -> ValidationReport:
+def run_checks(
+    book: Book, policy: Policy, as_of: dt.date, file: str | None = None
+) -> ValidationReport:
     ctx = Context(book, policy, as_of, staff_roles(book, policy))
     report = ValidationReport(file or book.path, as_of)
     for chk in ordered_checks():

@@ -10,8 +10,8 @@ sheet (as in the file), the Excel row, the header text and the cell. Rendering
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from ..models import Book, Record
 from ..settings import Policy
@@ -25,13 +25,13 @@ class Check:
     severity: str
     name_zh: str
     name_en: str
-    message_zh: str          # str.format templates: {value} {column} {extra}
+    message_zh: str  # str.format templates: {value} {column} {extra}
     message_en: str
     fix_zh: str
     fix_en: str
-    example: str             # a bad value and what the check says, for `rules CODE`
-    requirement: str = ""    # REQUIREMENTS / seed reference
-    run: Callable[["Context"], Iterator["Finding"]] | None = None
+    example: str  # a bad value and what the check says, for `rules CODE`
+    requirement: str = ""  # REQUIREMENTS / seed reference
+    run: Callable[[Context], Iterator[Finding]] | None = None
 
 
 @dataclass
@@ -50,8 +50,15 @@ class Finding:
         return self.message_en if lang == "en" else self.message_zh
 
     def to_dict(self, lang: str = "zh") -> dict:
-        return {"code": self.code, "severity": self.severity, "sheet": self.sheet, "row": self.row,
-                "column": self.column, "cell": self.cell, "message": self.message(lang)}
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "message": self.message(lang),
+        }
 
 
 @dataclass
@@ -59,11 +66,18 @@ class Context:
     book: Book
     policy: Policy
     as_of: dt.date
-    roles: dict[str, str] = field(default_factory=dict)   # person → 员工/部门主管/公司经理
+    roles: dict[str, str] = field(default_factory=dict)  # person → 员工/部门主管/公司经理
 
-    def finding(self, check: Check, record: Record | None = None, key: str | None = None,
-                value: object = None, extra: str = "", sheet_key: str | None = None,
-                sheet_name: str | None = None) -> Finding:
+    def finding(
+        self,
+        check: Check,
+        record: Record | None = None,
+        key: str | None = None,
+        value: object = None,
+        extra: str = "",
+        sheet_key: str | None = None,
+        sheet_name: str | None = None,
+    ) -> Finding:
         """A finding at a record's cell (or a whole sheet when ``record`` is None)."""
         sheet = row = column = cell = None
         if record is not None and record.src is not None:
@@ -78,9 +92,17 @@ class Context:
             sheet = sheet_name
         col_label = column or (record.SHEET.column(key).zh if record is not None and key else "")
         fmt = {"value": "" if value is None else value, "column": col_label, "extra": extra}
-        return Finding(check.code, check.severity, sheet, row, column, cell,
-                       check.message_zh.format(**fmt) + "。" + check.fix_zh,
-                       _cap(check.message_en.format(**fmt)) + ". " + _cap(check.fix_en) + ".", value)
+        return Finding(
+            check.code,
+            check.severity,
+            sheet,
+            row,
+            column,
+            cell,
+            check.message_zh.format(**fmt) + "。" + check.fix_zh,
+            _cap(check.message_en.format(**fmt)) + ". " + _cap(check.fix_en) + ".",
+            value,
+        )
 
 
 def _cap(text: str) -> str:
@@ -90,12 +112,33 @@ def _cap(text: str) -> str:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(code: str, severity: str, name_zh: str, name_en: str, message_zh: str, message_en: str,
-          fix_zh: str, fix_en: str, example: str, requirement: str = ""):
+def check(
+    code: str,
+    severity: str,
+    name_zh: str,
+    name_en: str,
+    message_zh: str,
+    message_en: str,
+    fix_zh: str,
+    fix_en: str,
+    example: str,
+    requirement: str = "",
+):
     """Register a check function under its code (one decorator per check)."""
 
     def deco(fn: Callable[[Context, Check], Iterator[Finding]]):
-        c = Check(code, severity, name_zh, name_en, message_zh, message_en, fix_zh, fix_en, example, requirement)
+        c = Check(
+            code,
+            severity,
+            name_zh,
+            name_en,
+            message_zh,
+            message_en,
+            fix_zh,
+            fix_en,
+            example,
+            requirement,
+        )
         REGISTRY[code] = Check(**{**c.__dict__, "run": lambda ctx, _c=c: fn(ctx, _c)})
         return fn
 

@@ -31,8 +31,12 @@ Exit codes (all commands):
 """
 
 
-@click.group("followup-xl", cls=FollowupGroup, help=HELP,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    "followup-xl",
+    cls=FollowupGroup,
+    help=HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="followup-xl")
 def main() -> None:
     pass
@@ -44,8 +48,12 @@ def _register() -> None:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, click.Command) and getattr(value, "__module__", module.__name__) and \
-                    value.callback is not None and value.callback.__module__ == module.__name__:
+            if (
+                isinstance(value, click.Command)
+                and getattr(value, "__module__", module.__name__)
+                and value.callback is not None
+                and value.callback.__module__ == module.__name__
+            ):
                 main.add_command(value)
 
 

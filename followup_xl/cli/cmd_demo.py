@@ -22,4 +22,8 @@ def demo(out_dir: str, lang: str, as_json: bool) -> None:
     if as_json:
         emit_json({"out": out_dir, "as_of": run.as_of, "written": run.written, "log": run.log})
     else:
-        click.echo(f"→ {out_dir}（{len(run.written)} 个文件）" if lang == "zh" else f"→ {out_dir} ({len(run.written)} files)")
+        click.echo(
+            f"→ {out_dir}（{len(run.written)} 个文件）"
+            if lang == "zh"
+            else f"→ {out_dir} ({len(run.written)} files)"
+        )

@@ -6,16 +6,38 @@ import click
 
 from .. import api
 from ..io.due_writer import STATUS
-from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
+from .common import (
+    as_of_option,
+    echo,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("due")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
 @click.option("--owner", default=None, help="Only this person's follow-ups. 只看某位负责人。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。")
-@click.option("--mask-phones", is_flag=True, help="Mask phone numbers (138****1234) in the output. 隐藏电话中间位。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。",
+)
+@click.option(
+    "--mask-phones",
+    is_flag=True,
+    help="Mask phone numbers (138****1234) in the output. 隐藏电话中间位。",
+)
 @policy_option
 @lang_option
 @json_option
@@ -28,7 +50,15 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     Due dates fall on mainland working days (调休 included) and move before holidays.
     """
     as_of = as_of or today()
-    result = api.due(book, as_of, owner=owner, out=out, lang=lang, policy_path=policy_path, mask_phones=mask_phones)
+    result = api.due(
+        book,
+        as_of,
+        owner=owner,
+        out=out,
+        lang=lang,
+        policy_path=policy_path,
+        mask_phones=mask_phones,
+    )
     if as_json:
         emit_json(result)
         return
@@ -38,16 +68,26 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     label = STATUS[lang]
     for i in active[:40]:
         flag = mark if i["escalate"] else ""
-        echo(f'{i["due_date"]}  {label[i["status"]]:<8} {flag:<4} {i["rule"]:<4} {i["customer_id"]:<8} '
-             f'{i["owner"] or "":<6} {i["reason"]}' + (f'  （{i["hint"]}）' if i["hint"] else ""))
+        echo(
+            f"{i['due_date']}  {label[i['status']]:<8} {flag:<4} {i['rule']:<4} {i['customer_id']:<8} "
+            f"{i['owner'] or '':<6} {i['reason']}" + (f"  （{i['hint']}）" if i["hint"] else "")
+        )
     if len(active) > 40:
-        echo(f"…（另有 {len(active) - 40} 项，见输出文件或 --json）" if lang == "zh" else f"… ({len(active) - 40} more)")
+        echo(
+            f"…（另有 {len(active) - 40} 项，见输出文件或 --json）"
+            if lang == "zh"
+            else f"… ({len(active) - 40} more)"
+        )
     n, total = result["counts"], len(result["items"])
     if lang == "zh":
-        echo(f"共 {total} 项：逾期 {n['overdue']}（须上报 {n['escalate']}），今天到期 {n['due']}，"
-             f"以后到期 {n['upcoming']}，逾期未办 {n['missed']}")
+        echo(
+            f"共 {total} 项：逾期 {n['overdue']}（须上报 {n['escalate']}），今天到期 {n['due']}，"
+            f"以后到期 {n['upcoming']}，逾期未办 {n['missed']}"
+        )
     else:
-        echo(f"{total} items: {n['overdue']} overdue ({n['escalate']} to escalate), {n['due']} due today, "
-             f"{n['upcoming']} upcoming, {n['missed']} missed")
+        echo(
+            f"{total} items: {n['overdue']} overdue ({n['escalate']} to escalate), {n['due']} due today, "
+            f"{n['upcoming']} upcoming, {n['missed']} missed"
+        )
     if out:
         echo(out)

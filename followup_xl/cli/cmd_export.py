@@ -5,18 +5,42 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, emit_json, echo_warnings, guarded, json_option, lang_option, policy_option, today
+from .common import (
+    as_of_option,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    today,
+)
 
 
 @click.command("export")
 @click.argument("masters", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
-              help="Folder for the Parquet datasets (created if missing). 输出文件夹。")
-@click.option("--office", default=None, help="The office's name (default: the master's file name). 单位名称。")
-@click.option("--month", "months", multiple=True, metavar="YYYY-MM",
-              help="Also write the obligations as of this month's end (repeatable; the month before --as-of "
-                   "always is). 另存该月末的应回访快照，可重复。")
-@click.option("--with-phones", is_flag=True, help="Keep phone numbers (default: masked). 保留完整电话号码。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the Parquet datasets (created if missing). 输出文件夹。",
+)
+@click.option(
+    "--office", default=None, help="The office's name (default: the master's file name). 单位名称。"
+)
+@click.option(
+    "--month",
+    "months",
+    multiple=True,
+    metavar="YYYY-MM",
+    help="Also write the obligations as of this month's end (repeatable; the month before --as-of "
+    "always is). 另存该月末的应回访快照，可重复。",
+)
+@click.option(
+    "--with-phones", is_flag=True, help="Keep phone numbers (default: masked). 保留完整电话号码。"
+)
 @as_of_option
 @policy_option
 @lang_option
@@ -29,8 +53,15 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
     日期为日期类型，含来源列；电话默认隐藏中间位。同一总表再次导出得到相同文件；
     新一周只替换有变化的分区。应回访（obligations）按计算日分区：--as-of 当天和上月末。
     """
-    r = api.export(list(masters), out, office=office, as_of=as_of or today(), months=list(months),
-                   with_phones=with_phones, policy_path=policy_path)
+    r = api.export(
+        list(masters),
+        out,
+        office=office,
+        as_of=as_of or today(),
+        months=list(months),
+        with_phones=with_phones,
+        policy_path=policy_path,
+    )
     if as_json:
         emit_json(r)
         return
@@ -39,10 +70,14 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
         t = o["tables"]
         changed = sum(v.get("written", 0) for v in t.values())
         if lang == "zh":
-            click.echo(f"{o['office']}：客户 {t['customers']['rows']}，回访记录 {t['calls']['rows']}，"
-                       f"事项 {t['events']['rows']}，应回访 {t['obligations']['rows']}；写入 {changed} 个分区")
+            click.echo(
+                f"{o['office']}：客户 {t['customers']['rows']}，回访记录 {t['calls']['rows']}，"
+                f"事项 {t['events']['rows']}，应回访 {t['obligations']['rows']}；写入 {changed} 个分区"
+            )
         else:
-            click.echo(f"{o['office']}: customers {t['customers']['rows']}, calls {t['calls']['rows']}, "
-                       f"events {t['events']['rows']}, obligations {t['obligations']['rows']}; "
-                       f"{changed} partition(s) written")
+            click.echo(
+                f"{o['office']}: customers {t['customers']['rows']}, calls {t['calls']['rows']}, "
+                f"events {t['events']['rows']}, obligations {t['obligations']['rows']}; "
+                f"{changed} partition(s) written"
+            )
     click.echo(r["output"])

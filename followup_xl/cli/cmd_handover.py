@@ -5,30 +5,64 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, xlsx_output
+from .common import (
+    as_of_option,
+    echo,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    xlsx_output,
+)
 from .usage import LocalizedUsageError
 
 
 @click.command("handover")
 @click.argument("master", type=click.Path(dir_okay=False))
 @click.option("--from", "leaver", required=True, help="The person who is leaving. 离职人员姓名。")
-@click.option("--to", "receivers", multiple=True,
-              help="A receiver; repeat for several (--to 张伟 --to 王芳). With --plan, defaults to the plan's. 接收人，可重复。")
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), callback=xlsx_output,
-              help="The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。")
-@click.option("--plan-only", is_flag=True,
-              help="Only write the plan for approval (editable 新负责人 column); change nothing. 只生成交接计划，不做修改。")
-@click.option("--plan", "plan_path", type=click.Path(dir_okay=False), default=None,
-              help="Apply this plan workbook, as edited by the manager. 按（修改后的）交接计划执行。")
-@click.option("--by", default=None,
-              help="Who carries out the hand-over (default: the one 公司经理 in 人员; required otherwise). "
-                   "经办人（默认为人员表中的公司经理）。")
+@click.option(
+    "--to",
+    "receivers",
+    multiple=True,
+    help="A receiver; repeat for several (--to 张伟 --to 王芳). With --plan, defaults to the plan's. 接收人，可重复。",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=xlsx_output,
+    help="The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。",
+)
+@click.option(
+    "--plan-only",
+    is_flag=True,
+    help="Only write the plan for approval (editable 新负责人 column); change nothing. 只生成交接计划，不做修改。",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Apply this plan workbook, as edited by the manager. 按（修改后的）交接计划执行。",
+)
+@click.option(
+    "--by",
+    default=None,
+    help="Who carries out the hand-over (default: the one 公司经理 in 人员; required otherwise). "
+    "经办人（默认为人员表中的公司经理）。",
+)
 @as_of_option
 @policy_option
 @lang_option
 @json_option
 @guarded
-def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, policy_path, lang, as_json):
+def handover(
+    master, leaver, receivers, out, plan_only, plan_path, by, as_of, policy_path, lang, as_json
+):
     """Hand a leaving person's customers over to others.  离职交接。
 
     Customers go to whoever has the fewest (existing customers count), and each
@@ -39,29 +73,62 @@ def handover(master, leaver, receivers, out, plan_only, plan_path, by, as_of, po
     beside the new master lists the SMS notices (以短信形式告知顾客).
     """
     if plan_only and plan_path:
-        raise LocalizedUsageError("--plan-only 与 --plan 不能同时使用", "--plan-only and --plan cannot be used together")
-    result = api.handover(master, leaver, list(receivers), out, plan_only=plan_only, plan_path=plan_path, by=by,
-                          as_of=as_of, lang=lang, policy_path=policy_path)
+        raise LocalizedUsageError(
+            "--plan-only 与 --plan 不能同时使用", "--plan-only and --plan cannot be used together"
+        )
+    result = api.handover(
+        master,
+        leaver,
+        list(receivers),
+        out,
+        plan_only=plan_only,
+        plan_path=plan_path,
+        by=by,
+        as_of=as_of,
+        lang=lang,
+        policy_path=policy_path,
+    )
     if as_json:
         emit_json(result)
         return
     zh = lang == "zh"
     echo_warnings(result["warnings"], lang)
-    echo(f'{result["leaver"]} → {"、".join(result["receivers"])}  '
-               + (f'客户 {result["moved"]} 位' if zh else f'{result["moved"]} customers'))
+    echo(
+        f"{result['leaver']} → {'、'.join(result['receivers'])}  "
+        + (f"客户 {result['moved']} 位" if zh else f"{result['moved']} customers")
+    )
     for row in result["summary"]:
         classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
         void = row.get("废除", 0)
-        note = ((f"；其中已废除 {void} 位，不计入交接后" if zh else f"; {void} void, not counted after") if void else "")
-        echo(f'  {row["receiver"]}: ' + (f'原有 {row["before"]}，接收 {row["received"]}（{classes}{note}），'
-                                               f'交接后 {row["after"]}' if zh else
-                                               f'had {row["before"]}, receives {row["received"]} ({classes}{note}), '
-                                               f'after {row["after"]}'))
+        note = (
+            (f"；其中已废除 {void} 位，不计入交接后" if zh else f"; {void} void, not counted after")
+            if void
+            else ""
+        )
+        echo(
+            f"  {row['receiver']}: "
+            + (
+                f"原有 {row['before']}，接收 {row['received']}（{classes}{note}），"
+                f"交接后 {row['after']}"
+                if zh
+                else f"had {row['before']}, receives {row['received']} ({classes}{note}), "
+                f"after {row['after']}"
+            )
+        )
     if plan_only:
         echo(result["plan"])
     else:
         echo(result["output"])
         calls = result.get("calls", 0)
-        echo(result["record"] + (f'  （短信 {result["sms"]} 条' + (f'，需电话告知 {calls} 位' if calls else '') + '）'
-                                       if zh else f'  ({result["sms"]} SMS notices'
-                                       + (f', {calls} to inform by phone' if calls else '') + ')'))
+        echo(
+            result["record"]
+            + (
+                f"  （短信 {result['sms']} 条"
+                + (f"，需电话告知 {calls} 位" if calls else "")
+                + "）"
+                if zh
+                else f"  ({result['sms']} SMS notices"
+                + (f", {calls} to inform by phone" if calls else "")
+                + ")"
+            )
+        )

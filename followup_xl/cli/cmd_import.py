@@ -12,11 +12,24 @@ from .common import emit_json, guarded, json_option, lang_option
 
 @click.command("import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
-              help="The staff workbook to write (.xlsx, or .xlsm with the 校验 button). 输出的员工工作簿。")
-@click.option("--owner", default=None, help="负责人/回访人 for rows that name none. 未写负责人时用此人。")
-@click.option("--map", "map_path", type=click.Path(dir_okay=False), default=None,
-              help="TOML: [columns] \"原表列名\" = \"字段\" for headers the aliases miss. 列名映射文件。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The staff workbook to write (.xlsx, or .xlsm with the 校验 button). 输出的员工工作簿。",
+)
+@click.option(
+    "--owner", default=None, help="负责人/回访人 for rows that name none. 未写负责人时用此人。"
+)
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help='TOML: [columns] "原表列名" = "字段" for headers the aliases miss. 列名映射文件。',
+)
 @lang_option
 @json_option
 @guarded
@@ -42,14 +55,32 @@ def import_(inputs, out, owner, map_path, lang, as_json):
         zh = lang == "zh"
         for sheet, layout in result["sheets"].items():
             click.echo(f"  {sheet}: {layout}")
-        click.echo((f"导入：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
-                    f"跳过 {len(result['skipped'])} 行") if zh else
-                   (f"imported: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
-                    f"{len(result['skipped'])} rows skipped"))
+        click.echo(
+            (
+                f"导入：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
+                f"跳过 {len(result['skipped'])} 行"
+            )
+            if zh
+            else (
+                f"imported: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
+                f"{len(result['skipped'])} rows skipped"
+            )
+        )
         for s in result["skipped"][:50]:
-            click.echo(f"  - {s['sheet']} 第{s['row']}行：{s['reason']}" if zh else f"  - {s['sheet']} row {s['row']}: {s['reason']}")
+            click.echo(
+                f"  - {s['sheet']} 第{s['row']}行：{s['reason']}"
+                if zh
+                else f"  - {s['sheet']} row {s['row']}: {s['reason']}"
+            )
         if result["unmapped_columns"]:
-            click.echo(("保留为自有列：" if zh else "kept as the office's own columns: ") + "、".join(result["unmapped_columns"]))
+            click.echo(
+                ("保留为自有列：" if zh else "kept as the office's own columns: ")
+                + "、".join(result["unmapped_columns"])
+            )
         click.echo(result["output"])
-        click.echo(f"下一步：followup-xl validate {result['output']}" if zh else f"next: followup-xl validate {result['output']}")
+        click.echo(
+            f"下一步：followup-xl validate {result['output']}"
+            if zh
+            else f"next: followup-xl validate {result['output']}"
+        )
     sys.exit(0)

@@ -7,17 +7,41 @@ import sys
 import click
 
 from .. import api
-from .common import as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, progress, xlsx_output
+from .common import (
+    as_of_option,
+    echo,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    progress,
+    xlsx_output,
+)
 
 
 @click.command("merge")
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), callback=xlsx_output,
-              help="The master workbook to write (.xlsx). 汇总总表。")
-@click.option("--strict", is_flag=True, help="Write nothing if any input fails. 任一文件出错则不写总表。")
-@click.option("--master", "masters", multiple=True, type=click.Path(dir_okay=False),
-              help="Last week's master, trusted as the base even if written before masters were marked. "
-                   "上周总表（旧版本写出的总表须用此项指明）。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    callback=xlsx_output,
+    help="The master workbook to write (.xlsx). 汇总总表。",
+)
+@click.option(
+    "--strict", is_flag=True, help="Write nothing if any input fails. 任一文件出错则不写总表。"
+)
+@click.option(
+    "--master",
+    "masters",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Last week's master, trusted as the base even if written before masters were marked. "
+    "上周总表（旧版本写出的总表须用此项指明）。",
+)
 @as_of_option
 @lang_option
 @json_option
@@ -46,35 +70,61 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
         def tick(kind, n):
             bar.advance(files if kind == "file" else rows, n)
 
-        result = api.merge(list(inputs), out, strict=strict, lang=lang, as_of=as_of, on_progress=tick,
-                           masters=list(masters))
+        result = api.merge(
+            list(inputs),
+            out,
+            strict=strict,
+            lang=lang,
+            as_of=as_of,
+            on_progress=tick,
+            masters=list(masters),
+        )
     code = result.pop("exit_code")
     if as_json:
         emit_json(result)
     else:
         echo_warnings(result["warnings"] + [m["message"] for m in result["tampered"]], lang)
         for i in result["inputs"]:
-            mark = {"merged": "√", "ignored": "-", "error": "×"}[i["status"]]   # in GBK too
-            note = i.get("error") or i.get("note") or f'{i["customers"]} / {i["calls"]} / {i["events"]}'
+            mark = {"merged": "√", "ignored": "-", "error": "×"}[i["status"]]  # in GBK too
+            note = (
+                i.get("error")
+                or i.get("note")
+                or f"{i['customers']} / {i['calls']} / {i['events']}"
+            )
             echo(f"{mark} {i['path']}  {note}")
         zh = lang == "zh"
-        echo((f"总表：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
-                    f"重复去掉 {result['duplicates_dropped']}，冲突 {len(result['conflicts'])}") if zh else
-                   (f"master: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
-                    f"{result['duplicates_dropped']} duplicates dropped, {len(result['conflicts'])} conflicts"))
+        echo(
+            (
+                f"总表：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
+                f"重复去掉 {result['duplicates_dropped']}，冲突 {len(result['conflicts'])}"
+            )
+            if zh
+            else (
+                f"master: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
+                f"{result['duplicates_dropped']} duplicates dropped, {len(result['conflicts'])} conflicts"
+            )
+        )
         for ch in result["changes"]:
             echo(change_line(ch, lang))
         if result["pending"]:
-            echo(f"待批准 {result['pending']} 项：在总表「待批准」表的批准栏填 是/否，再合并一次" if zh else
-                       f"{result['pending']} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
-                       "and merge again")
-        echo((out if result["written"] else ("未写入总表" if zh else "no master written")))
+            echo(
+                f"待批准 {result['pending']} 项：在总表「待批准」表的批准栏填 是/否，再合并一次"
+                if zh
+                else f"{result['pending']} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
+                "and merge again"
+            )
+        echo(out if result["written"] else ("未写入总表" if zh else "no master written"))
     sys.exit(code)
 
 
-STATUS = {"applied": ("已采用", "applied"), "pending": ("待批准", "pending"), "approved": ("已批准", "approved"),
-          "refused": ("已拒绝", "refused"), "deleted": ("工作簿中已删除（总表保留）", "deleted in book (kept)"),
-          "added": ("新增", "added")}
+STATUS = {
+    "applied": ("已采用", "applied"),
+    "pending": ("待批准", "pending"),
+    "approved": ("已批准", "approved"),
+    "refused": ("已拒绝", "refused"),
+    "deleted": ("工作簿中已删除（总表保留）", "deleted in book (kept)"),
+    "added": ("新增", "added"),
+}
 
 
 def change_line(ch: dict, lang: str) -> str:
@@ -82,7 +132,7 @@ def change_line(ch: dict, lang: str) -> str:
     from ..io.changelog import KINDS
 
     status = STATUS[ch["status"]][lang == "en"]
-    what = f'{KINDS[ch["kind"]][lang == "en"]} {ch["id"]}'
+    what = f"{KINDS[ch['kind']][lang == 'en']} {ch['id']}"
     if ch["field"]:
-        what += f' {ch["field"]}: {ch["old"] if ch["old"] is not None else ""} → {ch["new"] if ch["new"] is not None else ""}'
+        what += f" {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → {ch['new'] if ch['new'] is not None else ''}"
     return f"  [{status}] {what}  ({ch['source']})"

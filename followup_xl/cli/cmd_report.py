@@ -6,15 +6,33 @@ import click
 
 from .. import api
 from ..report import shift_month
-from .common import emit_json, guarded, json_option, lang_option, month_option, policy_option, today, xlsx_output
+from .common import (
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    month_option,
+    policy_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("report")
 @click.argument("book", type=click.Path(dir_okay=False))
 @month_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write the 客户回访月报 workbook here. 输出月报。")
-@click.option("--mask-phones", is_flag=True, help="Mask phone numbers in the report. 隐藏电话中间位。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write the 客户回访月报 workbook here. 输出月报。",
+)
+@click.option(
+    "--mask-phones", is_flag=True, help="Mask phone numbers in the report. 隐藏电话中间位。"
+)
 @policy_option
 @lang_option
 @json_option
@@ -26,22 +44,31 @@ def report(book, month, out, mask_phones, policy_path, lang, as_json):
     投诉/维修/活动回访率是否达标、技术咨询回访、投诉责任对象、与上月及去年同月对比，附图表。
     """
     month = month or shift_month(f"{today():%Y-%m}", -1)
-    r = api.report(book, month, out=out, policy_path=policy_path, mask_phones=mask_phones, lang=lang)
+    r = api.report(
+        book, month, out=out, policy_path=policy_path, mask_phones=mask_phones, lang=lang
+    )
     if as_json:
         emit_json(r)
         return
     zh = lang == "zh"
-    pct = lambda v: "—" if v is None else f"{v}%"  # noqa: E731
+    pct = lambda v: "—" if v is None else f"{v}%"
     if zh:
-        click.echo(f"{r['month']}：应回访 {r['planned']}，实施 {r['done']}（{pct(r['done_pct'])}），"
-                   f"成功 {r['successful']}（{pct(r['successful_pct'])}），平均满意度 {r['satisfaction_avg'] or '—'}")
+        click.echo(
+            f"{r['month']}：应回访 {r['planned']}，实施 {r['done']}（{pct(r['done_pct'])}），"
+            f"成功 {r['successful']}（{pct(r['successful_pct'])}），平均满意度 {r['satisfaction_avg'] or '—'}"
+        )
     else:
-        click.echo(f"{r['month']}: planned {r['planned']}, done {r['done']} ({pct(r['done_pct'])}), "
-                   f"successful {r['successful']} ({pct(r['successful_pct'])}), "
-                   f"satisfaction {r['satisfaction_avg'] or '—'}")
+        click.echo(
+            f"{r['month']}: planned {r['planned']}, done {r['done']} ({pct(r['done_pct'])}), "
+            f"successful {r['successful']} ({pct(r['successful_pct'])}), "
+            f"satisfaction {r['satisfaction_avg'] or '—'}"
+        )
     for c in r["coverage"]:
         if c["met"] is False:
-            click.echo((f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）"
-                        if zh else f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)"))
+            click.echo(
+                f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）"
+                if zh
+                else f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)"
+            )
     if out:
         click.echo(out)

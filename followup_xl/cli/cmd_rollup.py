@@ -11,9 +11,18 @@ from .common import emit_json, guarded, json_option, lang_option, today, xlsx_ou
 
 @click.command("rollup")
 @click.argument("folder", type=click.Path(file_okay=False))
-@click.option("--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。")
+@click.option(
+    "--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。"
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。",
+)
 @lang_option
 @json_option
 @guarded
@@ -29,14 +38,18 @@ def rollup(folder, month, out, lang, as_json):
     if as_json:
         emit_json(r)
         return
-    pct = lambda v: "—" if v is None else f"{v}%"  # noqa: E731
+    pct = lambda v: "—" if v is None else f"{v}%"
     for o in r["offices"]:
         if lang == "zh":
-            click.echo(f"{o['rank']}. {o['office']}：应回访 {o['planned']}，实施 {o['done']}（{pct(o['done_pct'])}），"
-                       f"成功 {o['successful']}（{pct(o['successful_pct'])}），月末逾期 {o['overdue_at_month_end']}")
+            click.echo(
+                f"{o['rank']}. {o['office']}：应回访 {o['planned']}，实施 {o['done']}（{pct(o['done_pct'])}），"
+                f"成功 {o['successful']}（{pct(o['successful_pct'])}），月末逾期 {o['overdue_at_month_end']}"
+            )
         else:
-            click.echo(f"{o['rank']}. {o['office']}: planned {o['planned']}, done {o['done']} ({pct(o['done_pct'])}), "
-                       f"successful {o['successful']} ({pct(o['successful_pct'])}), "
-                       f"overdue at month end {o['overdue_at_month_end']}")
+            click.echo(
+                f"{o['rank']}. {o['office']}: planned {o['planned']}, done {o['done']} ({pct(o['done_pct'])}), "
+                f"successful {o['successful']} ({pct(o['successful_pct'])}), "
+                f"overdue at month end {o['overdue_at_month_end']}"
+            )
     if out:
         click.echo(out)

@@ -20,24 +20,42 @@ def rules(code, lang, as_json):
     if code:
         chk = REGISTRY.get(code.upper()) or REGISTRY.get(code)
         if chk is None:
-            raise UsageError(f"没有代码为 {code} 的规则（followup-xl rules 列出全部）",
-                             f"no check with code {code} (followup-xl rules lists them)")
+            raise UsageError(
+                f"没有代码为 {code} 的规则（followup-xl rules 列出全部）",
+                f"no check with code {code} (followup-xl rules lists them)",
+            )
         checks = [chk]
     else:
         checks = ordered_checks()
     severity = {"error": "错误", "warning": "提醒"} if zh else {}
-    rows = [{"code": c.code, "severity": c.severity, "name": c.name_zh if zh else c.name_en,
-             "message": (c.message_zh if zh else c.message_en).replace("{value}", "…").replace("{column}", "…")
-             .replace("{extra}", "…"), "fix": c.fix_zh if zh else c.fix_en, "example": c.example,
-             "requirement": c.requirement} for c in checks]
+    rows = [
+        {
+            "code": c.code,
+            "severity": c.severity,
+            "name": c.name_zh if zh else c.name_en,
+            "message": (c.message_zh if zh else c.message_en)
+            .replace("{value}", "…")
+            .replace("{column}", "…")
+            .replace("{extra}", "…"),
+            "fix": c.fix_zh if zh else c.fix_en,
+            "example": c.example,
+            "requirement": c.requirement,
+        }
+        for c in checks
+    ]
     if as_json:
         emit_json(rows)
         return
     if code:
         r = rows[0]
-        labels = ("代码", "级别", "名称", "提示", "修改", "示例", "依据") if zh else \
-            ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
-        for label, key in zip(labels, ("code", "severity", "name", "message", "fix", "example", "requirement")):
+        labels = (
+            ("代码", "级别", "名称", "提示", "修改", "示例", "依据")
+            if zh
+            else ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
+        )
+        for label, key in zip(
+            labels, ("code", "severity", "name", "message", "fix", "example", "requirement")
+        ):
             value = severity.get(r[key], r[key]) if key == "severity" else r[key]
             click.echo(f"{label}: {value}")
         return

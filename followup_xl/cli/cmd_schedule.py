@@ -7,17 +7,42 @@ from collections import Counter
 import click
 
 from .. import api
-from .common import as_of_option, date_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
+from .common import (
+    as_of_option,
+    date_option,
+    echo,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("schedule")
 @click.argument("book", type=click.Path(dir_okay=False))
-@date_option("--week-of", "Any day of the week to plan (default: the week after --as-of). 排期周内任一天。")
+@date_option(
+    "--week-of", "Any day of the week to plan (default: the week after --as-of). 排期周内任一天。"
+)
 @as_of_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write the 回访排期表 workbook here (.xlsx). 输出排期表。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write the 回访排期表 workbook here (.xlsx). 输出排期表。",
+)
 @click.option("--owner", default=None, help="Only this person's plan. 只排某人。")
-@click.option("--mask-phones", is_flag=True, help="Mask phone numbers (138****1234) in the workbook. 隐藏电话中间位。")
+@click.option(
+    "--mask-phones",
+    is_flag=True,
+    help="Mask phone numbers (138****1234) in the workbook. 隐藏电话中间位。",
+)
 @policy_option
 @lang_option
 @json_option
@@ -29,22 +54,43 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
     不超过每人每日上限，节假日不排、调休上班日照排；离职人员的转给经理；排不下的列入
     「排不下」并说明原因；每人每周约访一行待填；经理核定栏与签字行。
     """
-    result = api.schedule(book, week_of=week_of, as_of=as_of or today(), out=out, owner=owner,
-                          policy_path=policy_path, mask_phones=mask_phones, lang=lang)
+    result = api.schedule(
+        book,
+        week_of=week_of,
+        as_of=as_of or today(),
+        out=out,
+        owner=owner,
+        policy_path=policy_path,
+        mask_phones=mask_phones,
+        lang=lang,
+    )
     if as_json:
         emit_json(result)
         return
     zh = lang == "zh"
     echo_warnings(result["warnings"], lang)
     # calls = one customer on one day (what 汇总 counts); reasons = the items behind them
-    calls = Counter(o for o, _d, _c in {(i["owner"], i["date"], i["customer_id"]) for i in result["items"]})
+    calls = Counter(
+        o for o, _d, _c in {(i["owner"], i["date"], i["customer_id"]) for i in result["items"]}
+    )
     missed = Counter(u["owner"] for u in result["unscheduled"])
     for name in sorted(set(calls) | set(missed)):
-        echo(f"{name:<8} " + (f"已排回访 {calls[name]:>4} 次  排不下 {missed[name]:>3} 项" if zh
-                                    else f"calls {calls[name]:>4}  unscheduled {missed[name]:>3}"))
+        echo(
+            f"{name:<8} "
+            + (
+                f"已排回访 {calls[name]:>4} 次  排不下 {missed[name]:>3} 项"
+                if zh
+                else f"calls {calls[name]:>4}  unscheduled {missed[name]:>3}"
+            )
+        )
     total, reasons = sum(calls.values()), len(result["items"])
-    echo(f"{result['week_start']} – {result['week_end']}: "
-               + (f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(result['unscheduled'])} 项" if zh else
-                  f"{total} calls planned ({reasons} reasons), {len(result['unscheduled'])} could not be scheduled"))
+    echo(
+        f"{result['week_start']} – {result['week_end']}: "
+        + (
+            f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(result['unscheduled'])} 项"
+            if zh
+            else f"{total} calls planned ({reasons} reasons), {len(result['unscheduled'])} could not be scheduled"
+        )
+    )
     if out:
         echo(out)

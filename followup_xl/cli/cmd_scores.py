@@ -5,15 +5,32 @@ from __future__ import annotations
 import click
 
 from .. import api
-from .common import as_of_option, echo, emit_json, guarded, json_option, lang_option, policy_option, today, xlsx_output
+from .common import (
+    as_of_option,
+    echo,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("scores")
 @click.argument("book", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, default=None, help="The year (default: this year). 年份。")
 @as_of_option
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write the 考核 workbook here. 输出考核表。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write the 考核 workbook here. 输出考核表。",
+)
 @policy_option
 @lang_option
 @json_option
@@ -25,7 +42,9 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     年度分达标、未年中离职且入职满3个月者有年终奖资格。只计到 --as-of 为止的整月。
     """
     as_of = as_of or today()
-    s = api.scores(book, year or as_of.year, out=out, policy_path=policy_path, as_of=as_of, lang=lang)
+    s = api.scores(
+        book, year or as_of.year, out=out, policy_path=policy_path, as_of=as_of, lang=lang
+    )
     if as_json:
         emit_json(s)
         return
@@ -33,10 +52,14 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     for p in s["staff"]:
         score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
         if zh:
-            echo(f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
-                       f"{'有' if p['bonus_eligible'] else '无'}年终奖资格 {p['not_eligible_reason']}")
+            echo(
+                f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
+                f"{'有' if p['bonus_eligible'] else '无'}年终奖资格 {p['not_eligible_reason']}"
+            )
         else:
-            echo(f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
-                       f"bonus {'yes' if p['bonus_eligible'] else 'no'} {p['not_eligible_reason_en']}")
+            echo(
+                f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
+                f"bonus {'yes' if p['bonus_eligible'] else 'no'} {p['not_eligible_reason_en']}"
+            )
     if out:
         echo(out)

@@ -8,38 +8,94 @@ import click
 
 from .. import api
 from ..errors import UsageError
-from .common import (as_of_option, echo, echo_warnings, emit_json, guarded, json_option, lang_option, policy_option,
-                     terminate_as_interrupt, today)
+from .common import (
+    as_of_option,
+    echo,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    policy_option,
+    terminate_as_interrupt,
+    today,
+)
 
 
 @click.command("split")
 @click.argument("master", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the per-person workbooks (created if missing). 输出文件夹。")
-@click.option("--owner", default=None, help="Only this person's workbook. 只生成某位负责人的工作簿。")
-@click.option("--staff-variant", is_flag=True,
-              help="Mask class-A customers' phones and contacts in the books of non-managers (per policy). "
-                   "员工版：按规则隐藏A类客户的电话和联系人。")
-@click.option("--password", default=None,
-              help="Opening password for every book written (Excel asks for it); visible to `ps`, so prefer "
-                   "--password-env or --ask-password. 打开密码。")
-@click.option("--password-env", "password_env", default=None, metavar="NAME",
-              help="Take the opening password from environment variable NAME. 从环境变量读取打开密码。")
-@click.option("--ask-password", is_flag=True,
-              help="Ask for the opening password (typed twice, not shown). 提示输入打开密码。")
-@click.option("--protect", is_flag=True,
-              help="Lock headers and formulas; data cells stay editable. 保护表头和公式，数据单元格仍可填写。")
-@click.option("--xlsx", "plain_xlsx", is_flag=True,
-              help="Write .xlsx books without the 校验 button (default: .xlsm with the button). 不带校验按钮。")
-@click.option("--overwrite", is_flag=True,
-              help="Replace books already in the output folder (default: refuse). 覆盖输出文件夹中已有的工作簿。")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the per-person workbooks (created if missing). 输出文件夹。",
+)
+@click.option(
+    "--owner", default=None, help="Only this person's workbook. 只生成某位负责人的工作簿。"
+)
+@click.option(
+    "--staff-variant",
+    is_flag=True,
+    help="Mask class-A customers' phones and contacts in the books of non-managers (per policy). "
+    "员工版：按规则隐藏A类客户的电话和联系人。",
+)
+@click.option(
+    "--password",
+    default=None,
+    help="Opening password for every book written (Excel asks for it); visible to `ps`, so prefer "
+    "--password-env or --ask-password. 打开密码。",
+)
+@click.option(
+    "--password-env",
+    "password_env",
+    default=None,
+    metavar="NAME",
+    help="Take the opening password from environment variable NAME. 从环境变量读取打开密码。",
+)
+@click.option(
+    "--ask-password",
+    is_flag=True,
+    help="Ask for the opening password (typed twice, not shown). 提示输入打开密码。",
+)
+@click.option(
+    "--protect",
+    is_flag=True,
+    help="Lock headers and formulas; data cells stay editable. 保护表头和公式，数据单元格仍可填写。",
+)
+@click.option(
+    "--xlsx",
+    "plain_xlsx",
+    is_flag=True,
+    help="Write .xlsx books without the 校验 button (default: .xlsm with the button). 不带校验按钮。",
+)
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace books already in the output folder (default: refuse). 覆盖输出文件夹中已有的工作簿。",
+)
 @as_of_option
 @policy_option
 @lang_option
 @json_option
 @guarded
-def split(master, out_dir, owner, staff_variant, password, password_env, ask_password, protect, plain_xlsx, overwrite,
-          as_of, policy_path, lang, as_json):
+def split(
+    master,
+    out_dir,
+    owner,
+    staff_variant,
+    password,
+    password_env,
+    ask_password,
+    protect,
+    plain_xlsx,
+    overwrite,
+    as_of,
+    policy_path,
+    lang,
+    as_json,
+):
     """Split a master into per-person workbooks.  把总表拆分为每人一份的工作簿。
 
     Each book is the staff template (dropdowns, colours, home sheet) holding only
@@ -50,10 +106,20 @@ def split(master, out_dir, owner, staff_variant, password, password_env, ask_pas
     --overwrite is given.
     """
     password = _password(password, password_env, ask_password)
-    with terminate_as_interrupt():   # a kill still removes the plain copies (io/protect.py)
-        result = api.split(master, out_dir, owner=owner, lang=lang, as_of=as_of or today(),
-                           policy_path=policy_path, staff_variant=staff_variant, password=password, protect=protect,
-                           macro=not plain_xlsx, overwrite=overwrite)
+    with terminate_as_interrupt():  # a kill still removes the plain copies (io/protect.py)
+        result = api.split(
+            master,
+            out_dir,
+            owner=owner,
+            lang=lang,
+            as_of=as_of or today(),
+            policy_path=policy_path,
+            staff_variant=staff_variant,
+            password=password,
+            protect=protect,
+            macro=not plain_xlsx,
+            overwrite=overwrite,
+        )
     echo_warnings(result["notes"], lang)
     if as_json:
         emit_json(result)
@@ -61,28 +127,47 @@ def split(master, out_dir, owner, staff_variant, password, password_env, ask_pas
     for b in result["books"]:
         if lang == "zh":
             extra = "，A类客户已隐藏" if b["class_a_masked"] else ""
-            echo(f'{b["path"]}  客户 {b["customers"]}，回访记录 {b["calls"]}，事项 {b["events"]}，'
-                       f'待回访 {b["open_items"]}{extra}')
+            echo(
+                f"{b['path']}  客户 {b['customers']}，回访记录 {b['calls']}，事项 {b['events']}，"
+                f"待回访 {b['open_items']}{extra}"
+            )
         else:
             extra = ", class A masked" if b["class_a_masked"] else ""
-            echo(f'{b["path"]}  customers {b["customers"]}, calls {b["calls"]}, triggers {b["events"]}, '
-                       f'open {b["open_items"]}{extra}')
+            echo(
+                f"{b['path']}  customers {b['customers']}, calls {b['calls']}, triggers {b['events']}, "
+                f"open {b['open_items']}{extra}"
+            )
 
 
 def _password(password: str | None, env: str | None, ask: bool) -> str | None:
     """One opening password from the command line, an environment variable or a prompt;
     an empty one is refused (it would write unencrypted books and say they are protected)."""
-    given = [name for name, on in (("--password", password is not None), ("--password-env", env is not None),
-                                   ("--ask-password", ask)) if on]
+    given = [
+        name
+        for name, on in (
+            ("--password", password is not None),
+            ("--password-env", env is not None),
+            ("--ask-password", ask),
+        )
+        if on
+    ]
     if len(given) > 1:
         raise UsageError(f"{' 与 '.join(given)} 只能用一个", f"use only one of {', '.join(given)}")
     if env is not None:
         if not os.environ.get(env):
-            raise UsageError(f"环境变量 {env} 没有设置或为空", f"environment variable {env} is not set or empty")
+            raise UsageError(
+                f"环境变量 {env} 没有设置或为空", f"environment variable {env} is not set or empty"
+            )
         password = os.environ[env]
     if ask:
-        password = click.prompt("打开密码 Opening password", hide_input=True, confirmation_prompt=True,
-                                err=True, default="", show_default=False)
+        password = click.prompt(
+            "打开密码 Opening password",
+            hide_input=True,
+            confirmation_prompt=True,
+            err=True,
+            default="",
+            show_default=False,
+        )
     if password is not None and not password:
         raise UsageError("打开密码不能为空", "the opening password must not be empty")
     return password

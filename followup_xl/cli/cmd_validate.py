@@ -7,14 +7,31 @@ import sys
 import click
 
 from .. import api
-from .common import as_of_option, echo_warnings, emit_json, guarded, json_option, lang_option, markup_safe, policy_option, today, xlsx_output
+from .common import (
+    as_of_option,
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    markup_safe,
+    policy_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("validate")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
-@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False), default=None, callback=xlsx_output,
-              help="Write a copy with offending cells marked and a 问题清单 sheet. 输出标注副本。")
+@click.option(
+    "--annotate",
+    "annotate_to",
+    type=click.Path(dir_okay=False),
+    default=None,
+    callback=xlsx_output,
+    help="Write a copy with offending cells marked and a 问题清单 sheet. 输出标注副本。",
+)
 @policy_option
 @lang_option
 @json_option
@@ -28,7 +45,9 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
     Exit: 0 no errors (warnings allowed); 1 at least one error; 2 the file cannot be read.
     The input is never modified.
     """
-    result = api.validate(book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path)
+    result = api.validate(
+        book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path
+    )
     code = result.pop("exit_code")
     echo_warnings(result.get("annotate_notes", []), lang)
     if as_json:
@@ -41,20 +60,33 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
         zh = lang == "zh"
         if result["findings"]:
             table = Table(show_lines=False, header_style="bold")
-            with_source = any(f.get("source") for f in result["findings"])   # a master: the staff book row too
-            heads = ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
+            with_source = any(
+                f.get("source") for f in result["findings"]
+            )  # a master: the staff book row too
+            heads = (
+                ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
+            )
             for h in heads + (("来源",) if zh else ("Source",)) * with_source:
                 table.add_column(h, overflow="fold")
             for f in result["findings"][:200]:
                 style = "red" if f["severity"] == "error" else "yellow"
                 source = (markup_safe((f["source"] or {}).get("text", "")),) * with_source
-                table.add_row(markup_safe(f["sheet"] or ""), markup_safe(f["cell"] or ""),
-                              f"[{style}]{markup_safe(f['code'])}[/{style}]", markup_safe(f["message"]), *source)
+                table.add_row(
+                    markup_safe(f["sheet"] or ""),
+                    markup_safe(f["cell"] or ""),
+                    f"[{style}]{markup_safe(f['code'])}[/{style}]",
+                    markup_safe(f["message"]),
+                    *source,
+                )
             console.print(table)
             if len(result["findings"]) > 200:
                 console.print(f"… {len(result['findings']) - 200}")
         s = result["summary"]
-        console.print(f"错误 {s['errors']}，提醒 {s['warnings']}" if zh else f"{s['errors']} errors, {s['warnings']} warnings")
+        console.print(
+            f"错误 {s['errors']}，提醒 {s['warnings']}"
+            if zh
+            else f"{s['errors']} errors, {s['warnings']} warnings"
+        )
         if annotate_to:
             console.print(markup_safe(result["annotated"]))
     sys.exit(code)

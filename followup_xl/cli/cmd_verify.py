@@ -31,6 +31,9 @@ def verify(master, lang, as_json):
         for m in result["mismatches"]:
             click.echo(m["message"])
         n = len(result["mismatches"])
-        click.echo(f"已核对 {result['checked']} 行，{n} 行与校验码不符" if lang == "zh" else
-                   f"{result['checked']} rows checked, {n} do not match their check code")
+        click.echo(
+            f"已核对 {result['checked']} 行，{n} 行与校验码不符"
+            if lang == "zh"
+            else f"{result['checked']} rows checked, {n} do not match their check code"
+        )
     sys.exit(code)

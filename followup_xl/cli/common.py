@@ -10,7 +10,8 @@ import os
 import re
 import sys
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -23,12 +24,19 @@ DEBUG_ENV = "FOLLOWUP_XL_DEBUG"
 
 
 def lang_option(f: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                        help="Language of sheets and messages. 表头与提示的语言。")(f)
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help="Language of sheets and messages. 表头与提示的语言。",
+    )(f)
 
 
 def json_option(f: Callable) -> Callable:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON object for automation. 输出 JSON。")(f)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON object for automation. 输出 JSON。"
+    )(f)
 
 
 def _parse_day(ctx, param, value):
@@ -37,8 +45,10 @@ def _parse_day(ctx, param, value):
         return value
     day = parse_date(value) if re.search(r"\D", value.strip()) or len(value.strip()) == 8 else None
     if not isinstance(day, dt.date):
-        raise LocalizedBadParameter(f"应为日期，例如 2026-11-22 或 2026/11/22：{value!r}",
-                                    f"expected a date such as 2026-11-22 or 2026/11/22: {value!r}")
+        raise LocalizedBadParameter(
+            f"应为日期，例如 2026-11-22 或 2026/11/22：{value!r}",
+            f"expected a date such as 2026-11-22 or 2026/11/22: {value!r}",
+        )
     return day
 
 
@@ -50,9 +60,15 @@ def _parse_month(ctx, param, value):
     if value is None:
         return value
     m = _MONTH_RE.match(value)
-    if not m or not 1 <= int(m[2]) <= 12 or (len(m[2]) == 1 and not re.search(r"\D", value.strip())):
-        raise LocalizedBadParameter(f"应为 YYYY-MM 格式的月份，例如 2026-10 或 2026-1：{value!r}",
-                                    f"expected a month YYYY-MM such as 2026-10 or 2026-1: {value!r}")
+    if (
+        not m
+        or not 1 <= int(m[2]) <= 12
+        or (len(m[2]) == 1 and not re.search(r"\D", value.strip()))
+    ):
+        raise LocalizedBadParameter(
+            f"应为 YYYY-MM 格式的月份，例如 2026-10 或 2026-1：{value!r}",
+            f"expected a month YYYY-MM such as 2026-10 or 2026-1: {value!r}",
+        )
     return f"{int(m[1]):04d}-{int(m[2]):02d}"
 
 
@@ -66,7 +82,11 @@ def xlsx_output(ctx, param, value):
     if value is None:
         return value
     # an annotated copy may keep the book's own kind: .xlsm (macros), .xls (written as .xlsx, and said so)
-    allowed = (".xlsx", ".xlsm", ".xls") if param is not None and param.name == "annotate_to" else (".xlsx",)
+    allowed = (
+        (".xlsx", ".xlsm", ".xls")
+        if param is not None and param.name == "annotate_to"
+        else (".xlsx",)
+    )
     stem, ext = os.path.splitext(value)
     if ext.lower() in allowed:
         return value
@@ -76,32 +96,64 @@ def xlsx_output(ctx, param, value):
     raise LocalizedBadParameter(
         f"输出的是 Excel 工作簿，文件名应以 .xlsx 结尾（现为{got_zh}），未写入任何文件；请改用 {suggestion}",
         f"the output is an Excel workbook, so its name must end in .xlsx (it has {got_en}); nothing was written; "
-        f"use {suggestion}")
+        f"use {suggestion}",
+    )
 
 
-_WRONG_EXT = {".pdf", ".csv", ".xls", ".xlsb", ".ods", ".txt", ".doc", ".docx", ".et", ".wps", ".json", ".xml",
-              ".htm", ".html", ".zip"}
+_WRONG_EXT = {
+    ".pdf",
+    ".csv",
+    ".xls",
+    ".xlsb",
+    ".ods",
+    ".txt",
+    ".doc",
+    ".docx",
+    ".et",
+    ".wps",
+    ".json",
+    ".xml",
+    ".htm",
+    ".html",
+    ".zip",
+}
 
 
 def month_option(f: Callable) -> Callable:
-    return click.option("--month", callback=_parse_month, metavar="YYYY-MM", default=None,
-                        help="The month (default: last month). 月份。")(f)
+    return click.option(
+        "--month",
+        callback=_parse_month,
+        metavar="YYYY-MM",
+        default=None,
+        help="The month (default: last month). 月份。",
+    )(f)
 
 
 def as_of_option(f: Callable) -> Callable:
-    return click.option("--as-of", "as_of", callback=_parse_day, metavar="YYYY-MM-DD",
-                        help="The day the run pretends is today (default: today). 以哪一天为“今天”。")(f)
+    return click.option(
+        "--as-of",
+        "as_of",
+        callback=_parse_day,
+        metavar="YYYY-MM-DD",
+        help="The day the run pretends is today (default: today). 以哪一天为“今天”。",
+    )(f)
 
 
 def date_option(name: str, help: str) -> Callable:
     def deco(f):
         return click.option(name, callback=_parse_day, metavar="YYYY-MM-DD", help=help)(f)
+
     return deco
 
 
 def policy_option(f: Callable) -> Callable:
-    return click.option("--policy", "policy_path", type=click.Path(dir_okay=False), default=None,
-                        help="A TOML policy file that overrides the workbook's 规则 sheet. 规则文件 (TOML)。")(f)
+    return click.option(
+        "--policy",
+        "policy_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A TOML policy file that overrides the workbook's 规则 sheet. 规则文件 (TOML)。",
+    )(f)
 
 
 def today() -> dt.date:
@@ -145,9 +197,19 @@ def guarded(f: Callable) -> Callable:
         except FollowupError as exc:
             _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
         except KeyboardInterrupt:
-            _fail("已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written", 130, as_json, lang=lang)
+            _fail(
+                "已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written",
+                130,
+                as_json,
+                lang=lang,
+            )
         except MemoryError:
-            _fail("内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large", 2, as_json, lang=lang)
+            _fail(
+                "内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large",
+                2,
+                as_json,
+                lang=lang,
+            )
         except click.exceptions.Exit:
             raise
         except click.ClickException:
@@ -155,18 +217,26 @@ def guarded(f: Callable) -> Callable:
         except Exception as exc:  # a bug: still one sentence
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
-            msg = (f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
-                   if lang == "zh" else
-                   f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details")
+            msg = (
+                f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
+                if lang == "zh"
+                else f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details"
+            )
             _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
 
     return wrapper
 
 
-def _fail(message: str, code: int, as_json: bool, payload: dict | None = None, lang: str = "zh") -> None:
+def _fail(
+    message: str, code: int, as_json: bool, payload: dict | None = None, lang: str = "zh"
+) -> None:
     if as_json:
         text = json.dumps(payload or {"error": message, "exit_code": code}, ensure_ascii=False)
-        click.echo(text if console.can_encode(text) else json.dumps(payload or {"error": message, "exit_code": code}))
+        click.echo(
+            text
+            if console.can_encode(text)
+            else json.dumps(payload or {"error": message, "exit_code": code})
+        )
     echo(("错误: " if lang != "en" else "error: ") + message, err=True)
     sys.exit(code)
 
@@ -184,8 +254,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def plain(text: Any) -> str:
     """Staff text made harmless for a terminal: control characters shown as \\x1b etc., never obeyed
     (a cell holding ``_x001B_[2J`` must not clear the manager's screen)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
-                        f"\\u{ord(m.group()):04x}", str(text))
+    return _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        str(text),
+    )
 
 
 def markup_safe(text: Any) -> str:
@@ -223,11 +297,16 @@ def terminate_as_interrupt():
 
 def progress(lang: str, enabled: bool = True):
     """A rich progress bar on a terminal; silent otherwise (pipes, --json, CI)."""
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from rich.console import Console
-
     console = Console(stderr=True)
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True,
-                    disable=not (enabled and console.is_terminal))
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not (enabled and console.is_terminal),
+    )

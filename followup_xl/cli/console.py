@@ -15,8 +15,21 @@ ERRORS = "followup-xl-console"
 
 # characters the tool prints that GBK lacks → what a GBK console can show
 SUBSTITUTES = {
-    "✓": "√", "✔": "√", "✗": "×", "✘": "×", "›": ">", "‹": "<", "・": "·", "•": "·",
-    "╭": "┌", "╮": "┐", "╰": "└", "╯": "┘", "━": "─", "┃": "│", "\u00a0": " ",
+    "✓": "√",
+    "✔": "√",
+    "✗": "×",
+    "✘": "×",
+    "›": ">",
+    "‹": "<",
+    "・": "·",
+    "•": "·",
+    "╭": "┌",
+    "╮": "┐",
+    "╰": "└",
+    "╯": "┘",
+    "━": "─",
+    "┃": "│",
+    "\u00a0": " ",
 }
 
 
@@ -24,7 +37,7 @@ def _substitute(err: UnicodeError):
     if not isinstance(err, UnicodeEncodeError):
         raise err
     out = []
-    for ch in err.object[err.start:err.end]:
+    for ch in err.object[err.start : err.end]:
         sub = SUBSTITUTES.get(ch, "?")
         try:
             sub.encode(err.encoding)

@@ -53,7 +53,7 @@ def _param_name(param, ctx) -> str:
     try:
         hint = param.get_error_hint(ctx) if ctx is not None else "/".join(param.opts)
         return hint.replace("'", "")
-    except Exception:  # noqa: BLE001 - a name for a message, never worth failing over
+    except Exception:
         return "/".join(getattr(param, "opts", []) or [param.name or ""])
 
 
@@ -68,9 +68,14 @@ def _bad_value_zh(exc: click.BadParameter) -> str:
     if isinstance(ptype, click.types.FloatParamType):
         return "应为数字"
     if isinstance(ptype, click.Path):
-        return exc.message.replace("does not exist", "不存在").replace("is a directory", "是文件夹") \
-            .replace("is a file", "是文件").replace("File", "文件").replace("Directory", "文件夹") \
+        return (
+            exc.message.replace("does not exist", "不存在")
+            .replace("is a directory", "是文件夹")
+            .replace("is a file", "是文件")
+            .replace("File", "文件")
+            .replace("Directory", "文件夹")
             .replace("Path", "路径")
+        )
     return exc.message
 
 
@@ -84,9 +89,13 @@ def message(exc: click.UsageError, lang: str) -> str:
     elif isinstance(exc, click.NoSuchOption):
         maybe = list(exc.possibilities or [])
         if zh:
-            text = f"没有选项 {exc.option_name}" + (f"；您是否想用 {'、'.join(maybe)}？" if maybe else "")
+            text = f"没有选项 {exc.option_name}" + (
+                f"；您是否想用 {'、'.join(maybe)}？" if maybe else ""
+            )
         else:
-            text = f"no such option {exc.option_name}" + (f"; did you mean {', '.join(maybe)}?" if maybe else "")
+            text = f"no such option {exc.option_name}" + (
+                f"; did you mean {', '.join(maybe)}?" if maybe else ""
+            )
     elif isinstance(exc, click.MissingParameter):
         name = _param_name(exc.param, ctx)
         is_arg = getattr(exc.param, "param_type_name", "") == "argument"
@@ -95,7 +104,11 @@ def message(exc: click.UsageError, lang: str) -> str:
         else:
             text = f"missing {'argument' if is_arg else 'option'} {name}"
     elif isinstance(exc, click.BadParameter):
-        name = exc.param_hint.replace("'", "") if isinstance(exc.param_hint, str) else _param_name(exc.param, ctx)
+        name = (
+            exc.param_hint.replace("'", "")
+            if isinstance(exc.param_hint, str)
+            else _param_name(exc.param, ctx)
+        )
         if zh:
             text = f"{name} 的值无效：{_bad_value_zh(exc)}"
         else:
@@ -105,15 +118,24 @@ def message(exc: click.UsageError, lang: str) -> str:
         extras = m.group(1) if m else ""
         text = f"多余的参数：{extras}" if zh else f"unexpected extra arguments: {extras}"
         if any(_PATHISH.search(piece) for piece in extras.split()) or any(
-                _PATHISH.search(a) for a in (ctx.params.values() if ctx is not None else []) if isinstance(a, str)):
-            text += ("。路径中有空格时，请把整个路径放在英文引号里，例如 \"D:\\回访 资料\\总表.xlsx\""
-                     if zh else '. If a path contains a space, put the whole path in quotes, e.g. '
-                                '"D:\\follow up\\master.xlsx"')
+            _PATHISH.search(a)
+            for a in (ctx.params.values() if ctx is not None else [])
+            if isinstance(a, str)
+        ):
+            text += (
+                '。路径中有空格时，请把整个路径放在英文引号里，例如 "D:\\回访 资料\\总表.xlsx"'
+                if zh
+                else ". If a path contains a space, put the whole path in quotes, e.g. "
+                '"D:\\follow up\\master.xlsx"'
+            )
     elif exc.message.startswith("No such command"):
         m = re.search(r"'(.*)'", exc.message)
         name = m.group(1) if m else ""
-        text = (f"没有命令 {name}（followup-xl --help 列出全部命令）" if zh
-                else f"no such command {name} (followup-xl --help lists them)")
+        text = (
+            f"没有命令 {name}（followup-xl --help 列出全部命令）"
+            if zh
+            else f"no such command {name} (followup-xl --help lists them)"
+        )
     else:
         text = exc.message
     if "--help" in text:

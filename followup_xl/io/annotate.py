@@ -35,7 +35,10 @@ from .formats import sniff
 
 AUTHOR = "followup-xl"
 ISSUES_SHEET = {"zh": "问题清单", "en": "Issues"}
-FILL = {ERROR: PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
+FILL = {
+    ERROR: PatternFill("solid", fgColor="FFC7CE"),
+    "warning": PatternFill("solid", fgColor="FFEB9C"),
+}
 OUR_COLOURS = {"00FFC7CE", "FFFFC7CE", "00FFEB9C", "FFFFEB9C"}
 HEADERS = {
     "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
@@ -44,49 +47,72 @@ HEADERS = {
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
 
 
-def annotate(src: str | os.PathLike, out: str | os.PathLike, findings: list[Finding], lang: str = "zh",
-             sources: dict | None = None) -> dict:
+def annotate(
+    src: str | os.PathLike,
+    out: str | os.PathLike,
+    findings: list[Finding],
+    lang: str = "zh",
+    sources: dict | None = None,
+) -> dict:
     """Write the annotated copy; says what was left out (external links, macros).
 
     ``sources`` (sheet, row) → text adds a 来源 column: where a master's row came from."""
     ext = Path(out).suffix.lower()
     if ext not in (".xlsx", ".xlsm"):
-        raise UsageError("标注副本的文件名应以 .xlsx 结尾", "the annotated copy must be named .xlsx",
-                         path=os.fspath(out))
+        raise UsageError(
+            "标注副本的文件名应以 .xlsx 结尾",
+            "the annotated copy must be named .xlsx",
+            path=os.fspath(out),
+        )
     fmt = sniff(os.fspath(src))
     has_vba = fmt == "xlsx" and _has_vba(src)
     if ext == ".xlsm" and not has_vba:
-        raise UsageError("原工作簿没有宏：标注副本请用 .xlsx 扩展名", "the workbook has no macros: name the copy .xlsx",
-                         path=os.fspath(out))
-    if fmt != "xlsx":   # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
+        raise UsageError(
+            "原工作簿没有宏：标注副本请用 .xlsx 扩展名",
+            "the workbook has no macros: name the copy .xlsx",
+            path=os.fspath(out),
+        )
+    if fmt != "xlsx":  # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
         wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
     else:
         try:
             wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
             cached = _cached_values(src) if wb._external_links else {}
         except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
-            raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
-                                     f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
-                                     path=os.fspath(src))
+            raise UnreadableWorkbook(
+                f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
+                f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
+                path=os.fspath(src),
+            )
     clear(wb)
     dropped = drop_external_links(wb, cached)
     mark(wb, findings, lang, sources)
     _stamp(wb)
     with atomic_output(out, [src]) as tmp:
         wb.save(tmp)
-    return {"path": os.fspath(out), "external_links_dropped": dropped, "macros_dropped": has_vba and ext == ".xlsx"}
+    return {
+        "path": os.fspath(out),
+        "external_links_dropped": dropped,
+        "macros_dropped": has_vba and ext == ".xlsx",
+    }
 
 
 def notes(info: dict, lang: str = "zh") -> list[str]:
     """The sentences that tell the user what the copy left out."""
     out = []
     if info["external_links_dropped"]:
-        out.append(f"标注副本去掉了 {info['external_links_dropped']} 个外部链接（其他工作簿、文件或网址）" if lang == "zh" else
-                   f"the annotated copy leaves out {info['external_links_dropped']} external link(s) "
-                   f"(other workbooks, files, web addresses)")
+        out.append(
+            f"标注副本去掉了 {info['external_links_dropped']} 个外部链接（其他工作簿、文件或网址）"
+            if lang == "zh"
+            else f"the annotated copy leaves out {info['external_links_dropped']} external link(s) "
+            f"(other workbooks, files, web addresses)"
+        )
     if info["macros_dropped"]:
-        out.append("标注副本是 .xlsx，不含原工作簿的宏（要保留宏请用 .xlsm 文件名）" if lang == "zh" else
-                   "the annotated copy is an .xlsx without the workbook's macros (name it .xlsm to keep them)")
+        out.append(
+            "标注副本是 .xlsx，不含原工作簿的宏（要保留宏请用 .xlsm 文件名）"
+            if lang == "zh"
+            else "the annotated copy is an .xlsx without the workbook's macros (name it .xlsm to keep them)"
+        )
     return out
 
 
@@ -102,8 +128,13 @@ def _cached_values(src) -> dict[tuple[str, str], object]:
     """What Excel last showed in each formula cell (to stand in for formulas that read other workbooks)."""
     wb = openpyxl.load_workbook(src, data_only=True, read_only=True)
     try:
-        return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows()
-                for c in row if getattr(c, "coordinate", None) and c.value is not None}
+        return {
+            (ws.title, c.coordinate): c.value
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if getattr(c, "coordinate", None) and c.value is not None
+        }
     finally:
         wb.close()
 
@@ -174,11 +205,18 @@ def clear(wb) -> None:
             if cell.comment is not None and cell.comment.author == AUTHOR:
                 cell.comment = None
             fill = cell.fill
-            if fill is not None and fill.fill_type == "solid" and str(fill.fgColor.rgb) in OUR_COLOURS:
+            if (
+                fill is not None
+                and fill.fill_type == "solid"
+                and str(fill.fgColor.rgb) in OUR_COLOURS
+            ):
                 cell.fill = PatternFill(fill_type=None)
 
 
-SOURCE_HEADER = {"zh": "来源（员工工作簿 › 工作表 › 行）", "en": "Source (staff book › sheet › row)"}
+SOURCE_HEADER = {
+    "zh": "来源（员工工作簿 › 工作表 › 行）",
+    "en": "Source (staff book › sheet › row)",
+}
 
 
 def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:
@@ -198,8 +236,19 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
     for c in ws[1]:
         c.font = Font(bold=True)
     for i, f in enumerate(findings, start=1):
-        for j, v in enumerate([i, SEVERITY[lang][f.severity], f.code, f.sheet, f.cell or "", f.column or "",
-                               f.message(lang)] + ([sources.get((f.sheet, f.row), "")] if sources else []), start=1):
+        for j, v in enumerate(
+            [
+                i,
+                SEVERITY[lang][f.severity],
+                f.code,
+                f.sheet,
+                f.cell or "",
+                f.column or "",
+                f.message(lang),
+            ]
+            + ([sources.get((f.sheet, f.row), "")] if sources else []),
+            start=1,
+        ):
             _put(ws.cell(row=i + 1, column=j), v)
         if f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
@@ -212,10 +261,10 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{'H' if sources else 'G'}{len(findings) + 1}"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True     # one page wide, as many long as it takes
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # one page wide, as many long as it takes
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"       # printable: one page wide, header repeated
+    ws.page_setup.orientation = "landscape"  # printable: one page wide, header repeated
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"

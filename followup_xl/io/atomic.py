@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..errors import UsageError
 
@@ -26,30 +26,46 @@ def check_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] 
     target = Path(target)
     for src in inputs:
         if same_file(target, src):
-            raise UsageError("输出文件不能与输入文件相同（输入文件永远不会被修改）",
-                             "the output must not be the same file as an input (inputs are never modified)",
-                             path=str(target))
+            raise UsageError(
+                "输出文件不能与输入文件相同（输入文件永远不会被修改）",
+                "the output must not be the same file as an input (inputs are never modified)",
+                path=str(target),
+            )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise UsageError("输出文件夹不存在", "the output folder does not exist", path=str(folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError("输出文件夹没有写入权限", "the output folder is not writable", path=str(folder))
+        raise UsageError(
+            "输出文件夹没有写入权限", "the output folder is not writable", path=str(folder)
+        )
     if target.is_dir():
-        raise UsageError("输出路径是一个文件夹，请给出文件名", "the output path is a folder; give a file name", path=str(target))
+        raise UsageError(
+            "输出路径是一个文件夹，请给出文件名",
+            "the output path is a folder; give a file name",
+            path=str(target),
+        )
     lock = folder / f"~${target.name}"
     if lock.exists():
-        raise UsageError("该文件正在 Excel 中打开，请先关闭再重试", "the file is open in Excel; close it and try again",
-                         path=str(target))
+        raise UsageError(
+            "该文件正在 Excel 中打开，请先关闭再重试",
+            "the file is open in Excel; close it and try again",
+            path=str(target),
+        )
     return target
 
 
 @contextlib.contextmanager
-def atomic_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> Iterator[Path]:
+def atomic_output(
+    target: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()
+) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
     target = check_output(target, inputs)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
-    denied = UsageError("无法写入输出文件夹（只读或没有权限）", "cannot write to the output folder (read-only or no permission)",
-                        path=str(target.parent))
+    denied = UsageError(
+        "无法写入输出文件夹（只读或没有权限）",
+        "cannot write to the output folder (read-only or no permission)",
+        path=str(target.parent),
+    )
     try:
         tmp.touch()  # os.access says yes to root even on a read-only or immutable folder: try it
     except OSError:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import python_calamine as pc
-
 from ..errors import UsageError
 from ..merge import Change, text
 from ..normalize import clean_text
@@ -21,18 +19,42 @@ from .xlsx import Formats, write_plain_sheet
 
 LOG_SHEET = {"zh": "修改记录", "en": "Changes"}
 PENDING_SHEET = {"zh": "待批准", "en": "Pending"}
-LOG_HEADERS = {"zh": ["合并日期", "类型", "编号", "字段", "原值", "新值", "来源", "修改人", "状态"],
-               "en": ["Merged on", "Kind", "ID", "Field", "Old", "New", "Source", "By", "Status"]}
-PENDING_HEADERS = {"zh": ["提出日期", "类型", "编号", "字段", "总表现值", "提议新值", "来源", "修改人", "批准"],
-                   "en": ["Proposed on", "Kind", "ID", "Field", "Master value", "Proposed", "Source", "By",
-                          "Approve"]}
+LOG_HEADERS = {
+    "zh": ["合并日期", "类型", "编号", "字段", "原值", "新值", "来源", "修改人", "状态"],
+    "en": ["Merged on", "Kind", "ID", "Field", "Old", "New", "Source", "By", "Status"],
+}
+PENDING_HEADERS = {
+    "zh": ["提出日期", "类型", "编号", "字段", "总表现值", "提议新值", "来源", "修改人", "批准"],
+    "en": [
+        "Proposed on",
+        "Kind",
+        "ID",
+        "Field",
+        "Master value",
+        "Proposed",
+        "Source",
+        "By",
+        "Approve",
+    ],
+}
 APPROVE_COL = "I"
-KINDS = {"customer": ("客户", "Customer"), "call": ("回访记录", "Call"), "event": ("事项", "Trigger")}
-STATUSES = {"applied": ("已采用", "applied"), "pending": ("待批准", "pending"), "approved": ("已批准", "approved"),
-            "refused": ("已拒绝", "refused"), "deleted": ("工作簿中已删除", "deleted in book"),
-            "added": ("新增", "added")}
-YES, NO = ("是", "yes", "y", "同意", "批准", "approve", "approved"), ("否", "no", "n", "不同意", "拒绝", "refuse",
-                                                                    "refused")
+KINDS = {
+    "customer": ("客户", "Customer"),
+    "call": ("回访记录", "Call"),
+    "event": ("事项", "Trigger"),
+}
+STATUSES = {
+    "applied": ("已采用", "applied"),
+    "pending": ("待批准", "pending"),
+    "approved": ("已批准", "approved"),
+    "refused": ("已拒绝", "refused"),
+    "deleted": ("工作簿中已删除", "deleted in book"),
+    "added": ("新增", "added"),
+}
+YES, NO = (
+    ("是", "yes", "y", "同意", "批准", "approve", "approved"),
+    ("否", "no", "n", "不同意", "拒绝", "refuse", "refused"),
+)
 
 
 def _back(table: dict, label) -> str | None:
@@ -44,20 +66,52 @@ def _back(table: dict, label) -> str | None:
 
 def _row(day, ch: Change, last: str, lang: str) -> list[str]:
     i = 1 if lang == "en" else 0
-    return [str(day), KINDS[ch.kind][i], ch.id, ch.field, text(ch.old), text(ch.new), ch.source, ch.who, last]
+    return [
+        str(day),
+        KINDS[ch.kind][i],
+        ch.id,
+        ch.field,
+        text(ch.old),
+        text(ch.new),
+        ch.source,
+        ch.who,
+        last,
+    ]
 
 
-def write_change_sheets(wb, fmts: Formats, log: list[tuple[str, Change]], pending: list[tuple[str, Change]],
-                        lang: str = "zh") -> None:
+def write_change_sheets(
+    wb,
+    fmts: Formats,
+    log: list[tuple[str, Change]],
+    pending: list[tuple[str, Change]],
+    lang: str = "zh",
+) -> None:
     """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
     i = 1 if lang == "en" else 0
     rows = [_row(day, ch, STATUSES[ch.status][i], lang) for day, ch in log]
-    write_plain_sheet(wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12])
+    write_plain_sheet(
+        wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12]
+    )
     if pending:
-        ws = write_plain_sheet(wb, fmts, PENDING_SHEET[lang], PENDING_HEADERS[lang],
-                    [_row(day, ch, "", lang) for day, ch in pending], [11, 8, 13, 10, 16, 16, 36, 8, 8])
-        ws.data_validation(1, 8, len(pending), 8, {"validate": "list", "source": ["是", "否"] if lang == "zh"
-                                                   else ["yes", "no"], "ignore_blank": True})
+        ws = write_plain_sheet(
+            wb,
+            fmts,
+            PENDING_SHEET[lang],
+            PENDING_HEADERS[lang],
+            [_row(day, ch, "", lang) for day, ch in pending],
+            [11, 8, 13, 10, 16, 16, 36, 8, 8],
+        )
+        ws.data_validation(
+            1,
+            8,
+            len(pending),
+            8,
+            {
+                "validate": "list",
+                "source": ["是", "否"] if lang == "zh" else ["yes", "no"],
+                "ignore_blank": True,
+            },
+        )
 
 
 def _cell(v) -> str:
@@ -68,14 +122,16 @@ def _cell(v) -> str:
     return clean_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
 
 
-def read_change_sheets(path: str) -> tuple[list[tuple[str, Change]], list[tuple[str, Change, bool | None]]]:
+def read_change_sheets(
+    path: str,
+) -> tuple[list[tuple[str, Change]], list[tuple[str, Change, bool | None]]]:
     """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank).
 
     An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
     """
     from .formats import open_calamine, sniff
 
-    if sniff(path) == "csv":     # a customer list exported as CSV has no change sheets
+    if sniff(path) == "csv":  # a customer list exported as CSV has no change sheets
         return [], []
     with open_calamine(path) as wb:
         names = wb.sheet_names
@@ -93,7 +149,9 @@ def read_change_sheets(path: str) -> tuple[list[tuple[str, Change]], list[tuple[
     for r in log_rows:
         kind, status = _back(KINDS, r[1]), _back(STATUSES, r[8])
         if kind and status:
-            log.append((r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], status)))
+            log.append(
+                (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], status))
+            )
     pending = []
     for n, r in enumerate(pend_rows, start=2):
         kind = _back(KINDS, r[1])
@@ -102,8 +160,14 @@ def read_change_sheets(path: str) -> tuple[list[tuple[str, Change]], list[tuple[
         answer = r[8].strip().lower()
         ok = True if answer in YES else False if answer in NO else None if answer == "" else "bad"
         if ok == "bad":
-            raise UsageError(f"批准一栏只能填 是 或 否（或留空），这里是「{r[8]}」",
-                             f"the approve column takes 是/否 (yes/no) or blank, not {r[8]!r}",
-                             path=path, sheet=pend_name, cell=f"{APPROVE_COL}{n}")
-        pending.append((r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok))
+            raise UsageError(
+                f"批准一栏只能填 是 或 否（或留空），这里是「{r[8]}」",
+                f"the approve column takes 是/否 (yes/no) or blank, not {r[8]!r}",
+                path=path,
+                sheet=pend_name,
+                cell=f"{APPROVE_COL}{n}",
+            )
+        pending.append(
+            (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
+        )
     return log, pending

@@ -35,8 +35,11 @@ def copy_as_workbook(path: str, fmt: str):
                     continue
                 cell = ws.cell(row=r, column=c, value=v)
                 if isinstance(v, (dt.date, dt.datetime)):
-                    cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(v, dt.datetime) and v.time() != dt.time() \
+                    cell.number_format = (
+                        "yyyy-mm-dd hh:mm"
+                        if isinstance(v, dt.datetime) and v.time() != dt.time()
                         else "yyyy-mm-dd"
+                    )
                 elif isinstance(v, dt.time):
                     cell.number_format = "hh:mm"
     if not wb.sheetnames:
@@ -58,8 +61,11 @@ def _sheets(path: str, fmt: str):
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:
-        raise UnreadableWorkbook(f"无法复制此工作簿来标注问题（{type(exc).__name__}）",
-                                 f"cannot copy this workbook to annotate it ({exc})", path=path)
+        raise UnreadableWorkbook(
+            f"无法复制此工作簿来标注问题（{type(exc).__name__}）",
+            f"cannot copy this workbook to annotate it ({exc})",
+            path=path,
+        )
     try:
         for meta in wb.sheets_metadata:
             if meta.typ == pc.SheetTypeEnum.WorkSheet:

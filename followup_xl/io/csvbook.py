@@ -16,17 +16,23 @@ import os
 from ..errors import UnreadableWorkbook
 
 MAX_CSV = 512 * 1024**2
-GB2312_SHARE = 0.8     # real Chinese text is nearly all GB2312 characters; mis-decoded bytes are not
+GB2312_SHARE = 0.8  # real Chinese text is nearly all GB2312 characters; mis-decoded bytes are not
 
-_UNKNOWN = ("无法判断这个文本文件的编码（不是 UTF-8，也不像 GBK/GB18030 中文）；请在 Excel/WPS 中另存为 .xlsx，"
-            "或另存为「CSV UTF-8（逗号分隔）」",
-            "cannot tell this text file's encoding (not UTF-8, and it does not read as GBK/GB18030 Chinese); "
-            "save it as .xlsx, or as \"CSV UTF-8 (comma delimited)\", in Excel or WPS")
+_UNKNOWN = (
+    "无法判断这个文本文件的编码（不是 UTF-8，也不像 GBK/GB18030 中文）；请在 Excel/WPS 中另存为 .xlsx，"
+    "或另存为「CSV UTF-8（逗号分隔）」",
+    "cannot tell this text file's encoding (not UTF-8, and it does not read as GBK/GB18030 Chinese); "
+    'save it as .xlsx, or as "CSV UTF-8 (comma delimited)", in Excel or WPS',
+)
 
 
 def decode(raw: bytes, path: str = "") -> tuple[str, str]:
     """(text, encoding name), or a sentence when the encoding cannot be told."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, enc in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if raw.startswith(bom):
             try:
                 return raw.decode(enc), enc
@@ -74,12 +80,17 @@ def csv_rows(path: str) -> tuple[str, list[list[str]]]:
     try:
         size = os.path.getsize(path)
         if size > MAX_CSV:
-            raise UnreadableWorkbook("文本文件太大（超过 512 MB），请分成几个文件或另存为 .xlsx",
-                                     "the text file is over 512 MB; split it or save it as .xlsx", path=path)
+            raise UnreadableWorkbook(
+                "文本文件太大（超过 512 MB），请分成几个文件或另存为 .xlsx",
+                "the text file is over 512 MB; split it or save it as .xlsx",
+                path=path,
+            )
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        raise UnreadableWorkbook(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path)
+        raise UnreadableWorkbook(
+            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
+        )
     text, _ = decode(raw, path)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))

@@ -11,52 +11,148 @@ from .atomic import atomic_output
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
 
 HEADERS = {
-    "zh": ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "联系人", "联系电话", "负责人", "规则", "原因",
-           "上报", "提示", "来源"],
-    "en": ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Contact", "Phone", "Owner", "Rule", "Reason",
-           "Escalate", "Hint", "Source"],
+    "zh": [
+        "状态",
+        "应回访日期",
+        "逾期天数",
+        "客户编号",
+        "客户名称",
+        "联系人",
+        "联系电话",
+        "负责人",
+        "规则",
+        "原因",
+        "上报",
+        "提示",
+        "来源",
+    ],
+    "en": [
+        "Status",
+        "Due",
+        "Days overdue",
+        "Customer ID",
+        "Customer",
+        "Contact",
+        "Phone",
+        "Owner",
+        "Rule",
+        "Reason",
+        "Escalate",
+        "Hint",
+        "Source",
+    ],
 }
-STATUS = {"zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访", "missed": "逾期未办"},
-          "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming", "missed": "Missed"}}
+STATUS = {
+    "zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访", "missed": "逾期未办"},
+    "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming", "missed": "Missed"},
+}
 ESCALATE = {"zh": "上报主管", "en": "To supervisor"}
 SHEETS = {"zh": ("待回访", "逾期未办", "说明"), "en": ("Due", "Missed", "Notes")}
-TITLES = {"zh": ("待回访清单", "逾期未办（已过回访有效期，不再排期）"),
-          "en": ("Due follow-ups", "Missed (past the window, no longer scheduled)")}
-KINDS = [None, ColType.DATE, ColType.INT, ColType.ID, None, None, ColType.PHONE, None, None, None, None, None, None]
+TITLES = {
+    "zh": ("待回访清单", "逾期未办（已过回访有效期，不再排期）"),
+    "en": ("Due follow-ups", "Missed (past the window, no longer scheduled)"),
+}
+KINDS = [
+    None,
+    ColType.DATE,
+    ColType.INT,
+    ColType.ID,
+    None,
+    None,
+    ColType.PHONE,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+]
 WIDTHS = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
 
 
 def _rows(items: list[dict], lang: str) -> list[list]:
-    return [[STATUS[lang][i["status"]], dt.date.fromisoformat(i["due_date"]), i["days_overdue"], i["customer_id"],
-             i["customer_name"], i.get("contact"), i.get("phone"), i["owner"], i["rule"], i["reason"],
-             ESCALATE[lang] if i.get("escalate") else None, i.get("hint"), i["source"]] for i in items]
+    return [
+        [
+            STATUS[lang][i["status"]],
+            dt.date.fromisoformat(i["due_date"]),
+            i["days_overdue"],
+            i["customer_id"],
+            i["customer_name"],
+            i.get("contact"),
+            i.get("phone"),
+            i["owner"],
+            i["rule"],
+            i["reason"],
+            ESCALATE[lang] if i.get("escalate") else None,
+            i.get("hint"),
+            i["source"],
+        ]
+        for i in items
+    ]
 
 
-def write_due(path: str | os.PathLike, items: list[dict], as_of: dt.date, lang: str = "zh",
-              inputs=(), warnings: list[str] = ()) -> str:
+def write_due(
+    path: str | os.PathLike,
+    items: list[dict],
+    as_of: dt.date,
+    lang: str = "zh",
+    inputs=(),
+    warnings: list[str] = (),
+) -> str:
     """``items`` as produced by api.due (already ordered: escalations, overdue, today, upcoming, missed)."""
     active = [i for i in items if i["status"] != "missed"]
     missed = [i for i in items if i["status"] == "missed"]
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="due")
         fmts = Formats(wb)
-        for n, (sheet, title, part, table) in enumerate(((SHEETS[lang][0], TITLES[lang][0], active, "tblDue"),
-                                                         (SHEETS[lang][1], TITLES[lang][1], missed, "tblMissed"))):
+        for n, (sheet, title, part, table) in enumerate(
+            (
+                (SHEETS[lang][0], TITLES[lang][0], active, "tblDue"),
+                (SHEETS[lang][1], TITLES[lang][1], missed, "tblMissed"),
+            )
+        ):
             rows = _rows(part, lang)
-            spec = TableSpec(sheet=None, name=sheet, table_name=table, headers=HEADERS[lang], kinds=KINDS,
-                             widths=WIDTHS, rows=rows, min_rows=1)
+            spec = TableSpec(
+                sheet=None,
+                name=sheet,
+                table_name=table,
+                headers=HEADERS[lang],
+                kinds=KINDS,
+                widths=WIDTHS,
+                rows=rows,
+                min_rows=1,
+            )
             ws = write_table(wb, spec, fmts, lang)
             last = len(rows) + 1
             if n == 0:
-                ws.conditional_format(f"A2:M{last}", {"type": "formula", "criteria": f'=$K2="{ESCALATE[lang]}"',
-                                                       "format": fmts.get("red")})
-                ws.conditional_format(f"A2:M{last}", {"type": "formula",
-                                                       "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
-                                                       "format": fmts.get("red")})
-                ws.conditional_format(f"A2:M{last}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["due"]}"',
-                                                       "format": fmts.get("amber")})
+                ws.conditional_format(
+                    f"A2:M{last}",
+                    {
+                        "type": "formula",
+                        "criteria": f'=$K2="{ESCALATE[lang]}"',
+                        "format": fmts.get("red"),
+                    },
+                )
+                ws.conditional_format(
+                    f"A2:M{last}",
+                    {
+                        "type": "formula",
+                        "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
+                        "format": fmts.get("red"),
+                    },
+                )
+                ws.conditional_format(
+                    f"A2:M{last}",
+                    {
+                        "type": "formula",
+                        "criteria": f'=$A2="{STATUS[lang]["due"]}"',
+                        "format": fmts.get("amber"),
+                    },
+                )
             else:
-                ws.conditional_format(f"A2:M{last}", {"type": "no_blanks", "format": fmts.get("grey")})
+                ws.conditional_format(
+                    f"A2:M{last}", {"type": "no_blanks", "format": fmts.get("grey")}
+                )
             print_setup(ws, header=f"{title}  {as_of.isoformat()}", lang=lang)
         if warnings:
             notes = wb.add_worksheet(SHEETS[lang][2])

@@ -34,7 +34,9 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 
 _PROP_RE = re.compile(
-    r'<property[^>]*name="' + re.escape(PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', re.S)
+    r'<property[^>]*name="' + re.escape(PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
+    re.S,
+)
 
 
 def mark(wb, kind: str) -> None:
@@ -68,7 +70,11 @@ def read_kind(path) -> str | None:
 
 OWNER_PROPERTY = "followup-xl-owner"
 _OWNER_RE = re.compile(
-    r'<property[^>]*name="' + re.escape(OWNER_PROPERTY) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>', re.S)
+    r'<property[^>]*name="'
+    + re.escape(OWNER_PROPERTY)
+    + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
+    re.S,
+)
 
 
 def mark_owner(wb, owner: str) -> None:
@@ -102,11 +108,14 @@ def describe(kind: str | None, lang: str = "zh") -> str:
 
 
 # outputs that are reports about books, never books: reading one as a book gives confident nonsense
-NOT_A_BOOK = frozenset({"due", "schedule", "weekly", "report", "scores", "handover-plan", "handover-sms",
-                        "manager"})
+NOT_A_BOOK = frozenset(
+    {"due", "schedule", "weekly", "report", "scores", "handover-plan", "handover-sms", "manager"}
+)
 
-_WANTS = {"book": ("员工工作簿或汇总总表", "a staff workbook or the master"),
-          "master": ("汇总总表（merge 生成的总表）", "the master (written by merge)")}
+_WANTS = {
+    "book": ("员工工作簿或汇总总表", "a staff workbook or the master"),
+    "master": ("汇总总表（merge 生成的总表）", "the master (written by merge)"),
+}
 
 
 def refuse_output(path, wants: str = "book") -> None:
@@ -121,6 +130,8 @@ def refuse_output(path, wants: str = "book") -> None:
         return
     got_zh, got_en = KINDS[kind]
     want_zh, want_en = _WANTS[wants]
-    raise UnreadableWorkbook(f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
-                             f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
-                             path=str(path))
+    raise UnreadableWorkbook(
+        f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
+        f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
+        path=str(path),
+    )

@@ -12,22 +12,34 @@ import zipfile
 
 from ..errors import UnreadableWorkbook
 
-MAX_UNCOMPRESSED = 2 * 1024**3      # refuse a package that expands past 2 GiB
-MAX_RATIO = 400                     # …or a member compressed more than 400:1 and over 50 MiB
+MAX_UNCOMPRESSED = 2 * 1024**3  # refuse a package that expands past 2 GiB
+MAX_RATIO = 400  # …or a member compressed more than 400:1 and over 50 MiB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 # format → the file name endings it normally has (python-calamine chooses its reader by ending)
-ENDINGS = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "xlsb": (".xlsb",), "ods": (".ods",), "csv": (".csv", ".txt", ".tsv")}
+ENDINGS = {
+    "xlsx": (".xlsx", ".xlsm"),
+    "xls": (".xls",),
+    "xlsb": (".xlsb",),
+    "ods": (".ods",),
+    "csv": (".csv", ".txt", ".tsv"),
+}
 READABLE_ENDINGS = tuple(e for ends in ENDINGS.values() for e in ends if e not in (".txt",))
 # formats we name and refuse: ending → (zh, en)
 REFUSED_ENDINGS = {
-    ".et": ("这是 WPS 表格自己的格式（.et），请在 WPS 里用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
-            "this is WPS Spreadsheets' own format (.et); in WPS use File › Save As › Excel workbook (.xlsx)"),
-    ".ett": ("这是 WPS 表格模板（.ett），请在 WPS 里打开后用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
-             "this is a WPS Spreadsheets template (.ett); open it in WPS and use File › Save As › Excel workbook (.xlsx)"),
-    ".numbers": ("这是苹果 Numbers 表格（.numbers），请在 Numbers 里用「文件 › 导出到 › Excel」保存为 .xlsx",
-                 "this is an Apple Numbers file (.numbers); in Numbers use File › Export To › Excel (.xlsx)"),
+    ".et": (
+        "这是 WPS 表格自己的格式（.et），请在 WPS 里用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
+        "this is WPS Spreadsheets' own format (.et); in WPS use File › Save As › Excel workbook (.xlsx)",
+    ),
+    ".ett": (
+        "这是 WPS 表格模板（.ett），请在 WPS 里打开后用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
+        "this is a WPS Spreadsheets template (.ett); open it in WPS and use File › Save As › Excel workbook (.xlsx)",
+    ),
+    ".numbers": (
+        "这是苹果 Numbers 表格（.numbers），请在 Numbers 里用「文件 › 导出到 › Excel」保存为 .xlsx",
+        "this is an Apple Numbers file (.numbers); in Numbers use File › Export To › Excel (.xlsx)",
+    ),
 }
 SAVE_AS = ("请在 Excel/WPS 中另存为 .xlsx", "save it as .xlsx in Excel or WPS")
 
@@ -39,19 +51,29 @@ def _refuse(path: str, zh: str, en: str) -> UnreadableWorkbook:
 def sniff(path: str) -> str:
     """The format of a workbook we can read ("xlsx", "xls", "xlsb", "ods", "csv"), else a sentence."""
     ending = os.path.splitext(path)[1].lower()
-    if ending in REFUSED_ENDINGS and os.path.exists(path):   # a .numbers "file" may be a folder (a package)
+    if ending in REFUSED_ENDINGS and os.path.exists(
+        path
+    ):  # a .numbers "file" may be a folder (a package)
         raise _refuse(path, *REFUSED_ENDINGS[ending])
     if not os.path.exists(path):
         raise UnreadableWorkbook("文件不存在", "file not found", path=path)
     if os.path.isdir(path):
-        raise UnreadableWorkbook("这是一个文件夹，不是工作簿", "this is a folder, not a workbook", path=path)
+        raise UnreadableWorkbook(
+            "这是一个文件夹，不是工作簿", "this is a folder, not a workbook", path=path
+        )
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
     except PermissionError:
-        raise UnreadableWorkbook("没有读取权限（文件可能正被占用）", "no permission to read the file (is it locked?)", path=path)
+        raise UnreadableWorkbook(
+            "没有读取权限（文件可能正被占用）",
+            "no permission to read the file (is it locked?)",
+            path=path,
+        )
     except OSError as exc:
-        raise UnreadableWorkbook(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path)
+        raise UnreadableWorkbook(
+            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
+        )
     if not head:
         raise UnreadableWorkbook("文件是空的（0 字节）", "the file is empty (0 bytes)", path=path)
     if head.startswith(OLE_MAGIC):
@@ -60,14 +82,21 @@ def sniff(path: str) -> str:
         return _sniff_zip(path)
     if _looks_text(head):
         return "csv"
-    raise _refuse(path, "不是 Excel 工作簿（.xlsx/.xls/.ods 都不是）", "not a spreadsheet (neither .xlsx, .xls nor .ods)")
+    raise _refuse(
+        path,
+        "不是 Excel 工作簿（.xlsx/.xls/.ods 都不是）",
+        "not a spreadsheet (neither .xlsx, .xls nor .ods)",
+    )
 
 
 def _looks_text(head: bytes) -> bool:
     sample = head[:4096]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):   # UTF-16 text (Excel's "Unicode text")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text (Excel's "Unicode text")
         return True
-    return all(b >= 9 and b != 0x7F for b in sample if b not in (0xEF, 0xBB, 0xBF)) and b"\0" not in sample
+    return (
+        all(b >= 9 and b != 0x7F for b in sample if b not in (0xEF, 0xBB, 0xBF))
+        and b"\0" not in sample
+    )
 
 
 def _sniff_ole(path: str) -> str:
@@ -78,18 +107,34 @@ def _sniff_ole(path: str) -> str:
         with olefile.OleFileIO(path) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=True)}
     except Exception:
-        raise _refuse(path, "文件已损坏或不完整（可能没有下载/复制完）", "the file is damaged or truncated (incomplete download or copy?)")
+        raise _refuse(
+            path,
+            "文件已损坏或不完整（可能没有下载/复制完）",
+            "the file is damaged or truncated (incomplete download or copy?)",
+        )
     if streams & {"encryptioninfo", "encryptedpackage"}:
-        raise _refuse(path, "工作簿设有打开密码，请先去掉密码再保存一份",
-                      "the workbook is password-protected; save a copy without the password")
+        raise _refuse(
+            path,
+            "工作簿设有打开密码，请先去掉密码再保存一份",
+            "the workbook is password-protected; save a copy without the password",
+        )
     if streams & {"workbook", "book"}:
         return "xls"
     if "worddocument" in streams:
-        raise _refuse(path, "这是 Word 文档，不是 Excel 工作簿", "this is a Word document, not a workbook")
+        raise _refuse(
+            path, "这是 Word 文档，不是 Excel 工作簿", "this is a Word document, not a workbook"
+        )
     if "powerpoint document" in streams:
-        raise _refuse(path, "这是 PowerPoint 文件，不是 Excel 工作簿", "this is a PowerPoint file, not a workbook")
-    raise _refuse(path, "是旧版 Office 文件，但里面没有工作表；" + SAVE_AS[0],
-                  "an old-style Office file without a worksheet in it; " + SAVE_AS[1])
+        raise _refuse(
+            path,
+            "这是 PowerPoint 文件，不是 Excel 工作簿",
+            "this is a PowerPoint file, not a workbook",
+        )
+    raise _refuse(
+        path,
+        "是旧版 Office 文件，但里面没有工作表；" + SAVE_AS[0],
+        "an old-style Office file without a worksheet in it; " + SAVE_AS[1],
+    )
 
 
 def _sniff_zip(path: str) -> str:
@@ -100,28 +145,53 @@ def _sniff_zip(path: str) -> str:
             total = sum(i.file_size for i in infos)
             mime = zf.read("mimetype")[:100].strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise _refuse(path, "文件已损坏或不完整（可能没有下载/复制完）",
-                      "the file is damaged or truncated (incomplete download or copy?)")
+        raise _refuse(
+            path,
+            "文件已损坏或不完整（可能没有下载/复制完）",
+            "the file is damaged or truncated (incomplete download or copy?)",
+        )
     if total > MAX_UNCOMPRESSED or any(
-        i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
+        i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+        for i in infos
     ):
-        raise _refuse(path, "文件解压后异常巨大（疑似压缩炸弹），已拒绝读取", "the file expands to an absurd size (a zip bomb?); refused")
+        raise _refuse(
+            path,
+            "文件解压后异常巨大（疑似压缩炸弹），已拒绝读取",
+            "the file expands to an absurd size (a zip bomb?); refused",
+        )
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
         return "xlsb"
-    if mime == ODS_MIME or (not mime and "content.xml" in names and "META-INF/manifest.xml" in names):
+    if mime == ODS_MIME or (
+        not mime and "content.xml" in names and "META-INF/manifest.xml" in names
+    ):
         return "ods"
     if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
         raise _refuse(path, *REFUSED_ENDINGS[".numbers"])
     if mime.startswith(b"application/vnd.oasis.opendocument"):
-        raise _refuse(path, "这是 OpenDocument 文字/演示文件，不是表格", "an OpenDocument text or presentation, not a spreadsheet")
+        raise _refuse(
+            path,
+            "这是 OpenDocument 文字/演示文件，不是表格",
+            "an OpenDocument text or presentation, not a spreadsheet",
+        )
     if "word/document.xml" in names:
-        raise _refuse(path, "这是 Word 文档（.docx），不是 Excel 工作簿", "this is a Word document (.docx), not a workbook")
+        raise _refuse(
+            path,
+            "这是 Word 文档（.docx），不是 Excel 工作簿",
+            "this is a Word document (.docx), not a workbook",
+        )
     if any(n.startswith("ppt/") for n in names):
-        raise _refuse(path, "这是 PowerPoint 文件（.pptx），不是 Excel 工作簿", "this is a PowerPoint file (.pptx), not a workbook")
-    raise _refuse(path, "是压缩包，但里面没有工作簿（不是 .xlsx/.ods）；" + SAVE_AS[0],
-                  "a zip archive without a workbook in it (not .xlsx/.ods); " + SAVE_AS[1])
+        raise _refuse(
+            path,
+            "这是 PowerPoint 文件（.pptx），不是 Excel 工作簿",
+            "this is a PowerPoint file (.pptx), not a workbook",
+        )
+    raise _refuse(
+        path,
+        "是压缩包，但里面没有工作簿（不是 .xlsx/.ods）；" + SAVE_AS[0],
+        "a zip archive without a workbook in it (not .xlsx/.ods); " + SAVE_AS[1],
+    )
 
 
 def opens_by_name(path: str, fmt: str) -> bool:

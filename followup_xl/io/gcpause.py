@@ -17,5 +17,5 @@ def gc_paused():
         yield
     finally:
         if was:
-            gc.freeze()   # what was built is long-lived: keep it out of later scans
+            gc.freeze()  # what was built is long-lived: keep it out of later scans
             gc.enable()

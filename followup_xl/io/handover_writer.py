@@ -20,9 +20,9 @@ from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
 from .atomic import atomic_output
-from .protect import ENTRY_OPTIONS
 from .formats import open_calamine, sniff
 from .master import KIND_LABEL, STATUS_LABEL, write_master
+from .protect import ENTRY_OPTIONS
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
 
 T = ColType
@@ -45,52 +45,103 @@ PLAN_COLUMNS = [
 PLAN_KEYS = [c[0] for c in PLAN_COLUMNS]
 ID_COL = xl_col_to_name(PLAN_KEYS.index("customer_id"))
 RECEIVER_COL = xl_col_to_name(PLAN_KEYS.index("receiver"))
-INFO_KEYS = {"leaver": ("离职人员", "Leaving"), "receivers": ("接收人", "Receivers"),
-             "date": ("交接日期", "Date"), "by": ("经办人", "Handled by"), "master": ("来源总表", "Master")}
+INFO_KEYS = {
+    "leaver": ("离职人员", "Leaving"),
+    "receivers": ("接收人", "Receivers"),
+    "date": ("交接日期", "Date"),
+    "by": ("经办人", "Handled by"),
+    "master": ("来源总表", "Master"),
+}
 LOG_COLUMNS = [
-    ("date", "交接日期", "Date", T.DATE, 11), ("customer_id", "客户编号", "Customer ID", T.ID, 11),
-    ("name", "客户名称", "Customer", T.TEXT, 20), ("group", "客户类别", "Class", T.TEXT, 9),
-    ("from", "原负责人", "From", T.TEXT, 9), ("to", "新负责人", "To", T.TEXT, 9),
-    ("calls", "回访记录数", "Calls", T.INT, 10), ("events", "回访事项数", "Triggers", T.INT, 10),
-    ("open_items", "待回访数", "Open items", T.INT, 9), ("by", "经办人", "Handled by", T.TEXT, 9),
+    ("date", "交接日期", "Date", T.DATE, 11),
+    ("customer_id", "客户编号", "Customer ID", T.ID, 11),
+    ("name", "客户名称", "Customer", T.TEXT, 20),
+    ("group", "客户类别", "Class", T.TEXT, 9),
+    ("from", "原负责人", "From", T.TEXT, 9),
+    ("to", "新负责人", "To", T.TEXT, 9),
+    ("calls", "回访记录数", "Calls", T.INT, 10),
+    ("events", "回访事项数", "Triggers", T.INT, 10),
+    ("open_items", "待回访数", "Open items", T.INT, 9),
+    ("by", "经办人", "Handled by", T.TEXT, 9),
 ]
 LOG_SHEET = {"zh": "交接记录", "en": "Handovers"}
 SMS_COLUMNS = [
-    ("customer_id", "客户编号", "Customer ID", T.ID, 11), ("customer", "客户名称", "Customer", T.TEXT, 20),
-    ("contact", "联系人", "Contact", T.TEXT, 10), ("phone", "客户电话", "Phone", T.PHONE, 14),
-    ("new_owner", "新联系人", "New contact", T.TEXT, 10), ("new_phone", "新联系人电话", "New contact phone", T.PHONE, 14),
-    ("text", "短信内容", "Message", T.TEXT, 70), ("sent", "已发送", "Sent", T.TEXT, 8),
+    ("customer_id", "客户编号", "Customer ID", T.ID, 11),
+    ("customer", "客户名称", "Customer", T.TEXT, 20),
+    ("contact", "联系人", "Contact", T.TEXT, 10),
+    ("phone", "客户电话", "Phone", T.PHONE, 14),
+    ("new_owner", "新联系人", "New contact", T.TEXT, 10),
+    ("new_phone", "新联系人电话", "New contact phone", T.PHONE, 14),
+    ("text", "短信内容", "Message", T.TEXT, 70),
+    ("sent", "已发送", "Sent", T.TEXT, 8),
 ]
 SMS_SHEET = {"zh": "短信通知", "en": "SMS notices"}
 CALL_SHEET = {"zh": "需电话告知", "en": "Call to inform"}
-CALL_COLUMNS = SMS_COLUMNS[:4] + [("why", "原因", "Why not SMS", T.TEXT, 22)] + SMS_COLUMNS[4:6] + [
-    ("text", "告知内容", "What to say", T.TEXT, 70), ("sent", "已告知", "Informed", T.TEXT, 8)]
+CALL_COLUMNS = [
+    *SMS_COLUMNS[:4],
+    ("why", "原因", "Why not SMS", T.TEXT, 22),
+    *SMS_COLUMNS[4:6],
+    ("text", "告知内容", "What to say", T.TEXT, 70),
+    ("sent", "已告知", "Informed", T.TEXT, 8),
+]
 
 
 def _spec(name, table, columns, rows, lang) -> TableSpec:
-    return TableSpec(sheet=None, name=name, table_name=table, headers=[c[2 if lang == "en" else 1] for c in columns],
-                     kinds=[c[3] for c in columns], widths=[c[4] for c in columns], rows=rows,
-                     choices=[None] * len(columns))
+    return TableSpec(
+        sheet=None,
+        name=name,
+        table_name=table,
+        headers=[c[2 if lang == "en" else 1] for c in columns],
+        kinds=[c[3] for c in columns],
+        widths=[c[4] for c in columns],
+        rows=rows,
+        choices=[None] * len(columns),
+    )
 
 
 def _group_label(group: str, lang: str) -> str:
     return GROUPS_EN[group] if lang == "en" else group
 
 
-def write_plan(path: str | os.PathLike, plan: Plan, phones: dict[str, str | None], lang: str = "zh",
-               inputs=(), master: str | None = None) -> str:
+def write_plan(
+    path: str | os.PathLike,
+    plan: Plan,
+    phones: dict[str, str | None],
+    lang: str = "zh",
+    inputs=(),
+    master: str | None = None,
+) -> str:
     """The plan workbook for approval; phones are masked (the plan is passed around for signatures)."""
     zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="handover-plan")
         fmts = Formats(wb)
-        rows = [[m.customer_id, m.name, _group_label(m.group, lang), mask_value(phones.get(m.customer_id)),
-                 m.calls, m.events, m.open_items, plan.leaver, m.receiver, m.receiver] for m in plan.moves]
+        rows = [
+            [
+                m.customer_id,
+                m.name,
+                _group_label(m.group, lang),
+                mask_value(phones.get(m.customer_id)),
+                m.calls,
+                m.events,
+                m.open_items,
+                plan.leaver,
+                m.receiver,
+                m.receiver,
+            ]
+            for m in plan.moves
+        ]
         spec = _spec(PLAN_SHEET[lang], "tblHandoverPlan", PLAN_COLUMNS, rows, lang)
         spec.choices[PLAN_KEYS.index("receiver")] = list(plan.receivers)
         ws = write_table(wb, spec, fmts, lang)
-        editable = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "font_name": "Microsoft YaHei",
-                                  "font_size": 10})
+        editable = wb.add_format(
+            {
+                "locked": False,
+                "bg_color": "#FFF2CC",
+                "font_name": "Microsoft YaHei",
+                "font_size": 10,
+            }
+        )
         j = PLAN_KEYS.index("receiver")
         for r, m in enumerate(plan.moves, start=1):
             ws.write_string(r, j, m.receiver, editable)
@@ -108,8 +159,11 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
     """Per receiver: customers before, received per class (COUNTIFS over the edited plan), after."""
     zh = lang == "zh"
     ws = wb.add_worksheet(SUMMARY_SHEET[lang])
-    heads = (["接收人", "原有客户"] if zh else ["Receiver", "Had"]) + [_group_label(g, lang) for g in GROUPS] + \
-        (["接收合计", "交接后客户"] if zh else ["Received", "After"])
+    heads = (
+        (["接收人", "原有客户"] if zh else ["Receiver", "Had"])
+        + [_group_label(g, lang) for g in GROUPS]
+        + (["接收合计", "交接后客户"] if zh else ["Received", "After"])
+    )
     ws.set_column(0, len(heads) - 1, 10)
     for j, h in enumerate(heads):
         ws.write_string(0, j, h, fmts.get("header"))
@@ -123,23 +177,48 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
         ws.write_string(i, 0, row["receiver"], fmts.get("box"))
         ws.write_number(i, 1, row["before"], fmts.get("box"))
         for k, g in enumerate(GROUPS):
-            ws.write_formula(i, 2 + k, f'=COUNTIFS({recv},$A{i + 1},{grp},"{_group_label(g, lang)}")',
-                             fmts.get("box"), row[g])
+            ws.write_formula(
+                i,
+                2 + k,
+                f'=COUNTIFS({recv},$A{i + 1},{grp},"{_group_label(g, lang)}")',
+                fmts.get("box"),
+                row[g],
+            )
         first, lastg = xl_col_to_name(2), xl_col_to_name(1 + len(GROUPS))
-        ws.write_formula(i, 2 + len(GROUPS), f"=SUM({first}{i + 1}:{lastg}{i + 1})", fmts.get("box"), row["received"])
+        ws.write_formula(
+            i,
+            2 + len(GROUPS),
+            f"=SUM({first}{i + 1}:{lastg}{i + 1})",
+            fmts.get("box"),
+            row["received"],
+        )
         void = xl_col_to_name(void_j)
         total = xl_col_to_name(2 + len(GROUPS))
-        ws.write_formula(i, 3 + len(GROUPS), f"=B{i + 1}+{total}{i + 1}-{void}{i + 1}", fmts.get("box"), row["after"])
+        ws.write_formula(
+            i,
+            3 + len(GROUPS),
+            f"=B{i + 1}+{total}{i + 1}-{void}{i + 1}",
+            fmts.get("box"),
+            row["after"],
+        )
     base = len(plan.receivers) + 3
-    lines = (["客户逐一分给当时客户最少的人（原有客户计入），A/B/C 各类按比例分配，不会让一人接收全部 A 类客户。",
-              "可在「交接计划」表的「新负责人」列修改（黄色单元格，下拉选择），本表随之更新。",
-              "修改后运行：followup-xl handover 总表.xlsx --from 离职人 --plan 本文件.xlsx -o 新总表.xlsx",
-              "", "销售经理核定：____________    日期：__________"]
-             if zh else
-             ["Customers go to whoever has the fewest (existing ones count); each class is shared in proportion.",
-              "Edit the New owner column of the plan (yellow cells, dropdown); this sheet follows.",
-              "Then run: followup-xl handover MASTER.xlsx --from NAME --plan THIS.xlsx -o NEW_MASTER.xlsx",
-              "", "Approved by: ____________    Date: __________"])
+    lines = (
+        [
+            "客户逐一分给当时客户最少的人（原有客户计入），A/B/C 各类按比例分配，不会让一人接收全部 A 类客户。",
+            "可在「交接计划」表的「新负责人」列修改（黄色单元格，下拉选择），本表随之更新。",
+            "修改后运行：followup-xl handover 总表.xlsx --from 离职人 --plan 本文件.xlsx -o 新总表.xlsx",
+            "",
+            "销售经理核定：____________    日期：__________",
+        ]
+        if zh
+        else [
+            "Customers go to whoever has the fewest (existing ones count); each class is shared in proportion.",
+            "Edit the New owner column of the plan (yellow cells, dropdown); this sheet follows.",
+            "Then run: followup-xl handover MASTER.xlsx --from NAME --plan THIS.xlsx -o NEW_MASTER.xlsx",
+            "",
+            "Approved by: ____________    Date: __________",
+        ]
+    )
     for k, line in enumerate(lines):
         ws.write_string(base + k, 0, line)
     ws.protect("", ENTRY_OPTIONS)
@@ -150,8 +229,13 @@ def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) ->
     ws = wb.add_worksheet(INFO_SHEET[lang])
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 40)
-    values = {"leaver": plan.leaver, "receivers": "、".join(plan.receivers), "date": plan.date,
-              "by": plan.by or "", "master": master or ""}
+    values = {
+        "leaver": plan.leaver,
+        "receivers": "、".join(plan.receivers),
+        "date": plan.date,
+        "by": plan.by or "",
+        "master": master or "",
+    }
     for i, (key, labels) in enumerate(INFO_KEYS.items()):
         ws.write_string(i, 0, labels[1 if lang == "en" else 0], fmts.get("bold"))
         v = values[key]
@@ -169,15 +253,19 @@ def read_plan(path: str) -> tuple[Plan, str]:
     try:
         wb = pc.CalamineWorkbook.from_path(path)
     except Exception as exc:
-        raise UnreadableWorkbook(f"交接计划无法打开（{type(exc).__name__}）", f"cannot open the plan ({exc})", path=path)
+        raise UnreadableWorkbook(
+            f"交接计划无法打开（{type(exc).__name__}）", f"cannot open the plan ({exc})", path=path
+        )
     try:
         names = wb.sheet_names
         plan_name = next((n for n in names if n in PLAN_SHEET.values()), None)
         info_name = next((n for n in names if n in INFO_SHEET.values()), None)
         if plan_name is None or info_name is None:
-            raise UnreadableWorkbook("这不是交接计划工作簿（缺少「交接计划」或「说明」工作表），请用 --plan-only 生成",
-                                     "this is not a hand-over plan (no 交接计划/说明 sheet); make one with --plan-only",
-                                     path=path)
+            raise UnreadableWorkbook(
+                "这不是交接计划工作簿（缺少「交接计划」或「说明」工作表），请用 --plan-only 生成",
+                "this is not a hand-over plan (no 交接计划/说明 sheet); make one with --plan-only",
+                path=path,
+            )
         rows = wb.get_sheet_by_name(plan_name).to_python(skip_empty_area=False)
         info_rows = wb.get_sheet_by_name(info_name).to_python(skip_empty_area=False)
     finally:
@@ -188,68 +276,156 @@ def read_plan(path: str) -> tuple[Plan, str]:
     for key, zh, en, _kind, _w in PLAN_COLUMNS:
         idx = next((i for i, h in enumerate(header) if h in (zh, en)), None)
         if idx is None and key in ("customer_id", "receiver"):
-            raise FollowupError(f"交接计划缺少「{zh}」列", f"the plan has no {en!r} column", path=path,
-                                sheet=plan_name, cell="1:1", exit_code=3)
+            raise FollowupError(
+                f"交接计划缺少「{zh}」列",
+                f"the plan has no {en!r} column",
+                path=path,
+                sheet=plan_name,
+                cell="1:1",
+                exit_code=3,
+            )
         cols[key] = idx
     groups = {**{g: g for g in GROUPS}, **{v: k for k, v in GROUPS_EN.items()}}
     moves = []
     for r, row in enumerate(rows[1:], start=2):
+
         def get(key):
             i = cols.get(key)
             return clean_text(row[i]) if i is not None and i < len(row) else None
+
         if not any(v not in ("", None) for v in row):
             continue
-        moves.append(Move(customer_id=get("customer_id") or "", name=get("name"),
-                          group=groups.get(get("group") or "", "未分类"), receiver=get("receiver") or "",
-                          row=r))
-    return Plan(leaver=info["leaver"], receivers=info["receivers"], moves=moves, existing={},
-                date=info["date"], by=info["by"]), plan_name
+        moves.append(
+            Move(
+                customer_id=get("customer_id") or "",
+                name=get("name"),
+                group=groups.get(get("group") or "", "未分类"),
+                receiver=get("receiver") or "",
+                row=r,
+            )
+        )
+    return Plan(
+        leaver=info["leaver"],
+        receivers=info["receivers"],
+        moves=moves,
+        existing={},
+        date=info["date"],
+        by=info["by"],
+    ), plan_name
 
 
 def _read_info(rows: list[list], path: str, sheet: str) -> dict:
     labels = {label: key for key, pair in INFO_KEYS.items() for label in pair}
-    raw = {labels[clean_text(r[0])]: (r[1] if len(r) > 1 else None) for r in rows if r and clean_text(r[0]) in labels}
+    raw = {
+        labels[clean_text(r[0])]: (r[1] if len(r) > 1 else None)
+        for r in rows
+        if r and clean_text(r[0]) in labels
+    }
     leaver = clean_text(raw.get("leaver"))
     if not leaver:
-        raise FollowupError("交接计划的「说明」表里没有离职人员", "the plan's About sheet names no leaving person",
-                            path=path, sheet=sheet, cell="B1", exit_code=3)
-    receivers = [p for p in (clean_text(raw.get("receivers")) or "").replace(",", "、").replace("，", "、").split("、") if p]
+        raise FollowupError(
+            "交接计划的「说明」表里没有离职人员",
+            "the plan's About sheet names no leaving person",
+            path=path,
+            sheet=sheet,
+            cell="B1",
+            exit_code=3,
+        )
+    receivers = [
+        p
+        for p in (clean_text(raw.get("receivers")) or "")
+        .replace(",", "、")
+        .replace("，", "、")
+        .split("、")
+        if p
+    ]
     date = parse_date(raw.get("date"), False) if raw.get("date") not in (None, "") else None
     if not isinstance(date, dt.date):
         date = None
-    return {"leaver": leaver, "receivers": [r.strip() for r in receivers], "date": date,
-            "by": clean_text(raw.get("by"))}
+    return {
+        "leaver": leaver,
+        "receivers": [r.strip() for r in receivers],
+        "date": date,
+        "by": clean_text(raw.get("by")),
+    }
 
 
-def write_record(path: str | os.PathLike, plan: Plan, notices: list[dict], lang: str = "zh", inputs=()) -> str:
+def write_record(
+    path: str | os.PathLike, plan: Plan, notices: list[dict], lang: str = "zh", inputs=()
+) -> str:
     """The 交接单: what moved to whom, the texts to send, and the signatures the seed asks for
     (hand-over "在上级领导监督下进行", 000 §7.2)."""
     zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="handover-sms")
         fmts = Formats(wb)
-        sms = [[n["customer_id"], n["customer"], n["contact"], n["phone"], n["new_owner"], n["new_phone"], n["text"], None]
-               for n in notices if n.get("channel", "sms") == "sms"]
+        sms = [
+            [
+                n["customer_id"],
+                n["customer"],
+                n["contact"],
+                n["phone"],
+                n["new_owner"],
+                n["new_phone"],
+                n["text"],
+                None,
+            ]
+            for n in notices
+            if n.get("channel", "sms") == "sms"
+        ]
         ws = write_table(wb, _spec(SMS_SHEET[lang], "tblSms", SMS_COLUMNS, sms, lang), fmts, lang)
-        ws.data_validation(1, len(SMS_COLUMNS) - 1, max(len(sms), 1), len(SMS_COLUMNS) - 1,
-                           {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]})
+        ws.data_validation(
+            1,
+            len(SMS_COLUMNS) - 1,
+            max(len(sms), 1),
+            len(SMS_COLUMNS) - 1,
+            {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+        )
         print_setup(ws, header=SMS_SHEET[lang], lang=lang)
         # landlines and unreadable phones cannot take a text: listed apart, to be told by phone
-        calls = [[n["customer_id"], n["customer"], n["contact"], n["phone"], n["why"] if zh else n["why_en"],
-                  n["new_owner"], n["new_phone"], n["text"], None] for n in notices if n.get("channel") == "call"]
+        calls = [
+            [
+                n["customer_id"],
+                n["customer"],
+                n["contact"],
+                n["phone"],
+                n["why"] if zh else n["why_en"],
+                n["new_owner"],
+                n["new_phone"],
+                n["text"],
+                None,
+            ]
+            for n in notices
+            if n.get("channel") == "call"
+        ]
         if calls:
-            ws = write_table(wb, _spec(CALL_SHEET[lang], "tblCall", CALL_COLUMNS, calls, lang), fmts, lang)
-            ws.data_validation(1, len(CALL_COLUMNS) - 1, len(calls), len(CALL_COLUMNS) - 1,
-                               {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]})
+            ws = write_table(
+                wb, _spec(CALL_SHEET[lang], "tblCall", CALL_COLUMNS, calls, lang), fmts, lang
+            )
+            ws.data_validation(
+                1,
+                len(CALL_COLUMNS) - 1,
+                len(calls),
+                len(CALL_COLUMNS) - 1,
+                {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+            )
             print_setup(ws, header=CALL_SHEET[lang], lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
         people = "、".join(plan.receivers)
-        lines = ([f"离职人员：{plan.leaver}（签字）____________", f"接收人：{people}（签字）____________",
-                  f"经办人：{plan.by or ''}    销售经理核定：____________    日期：{plan.date.isoformat()}"]
-                 if zh else
-                 [f"Leaving: {plan.leaver} (signature) ____________", f"Receivers: {people} (signature) ____________",
-                  f"Handled by: {plan.by or ''}    Approved by: ____________    Date: {plan.date.isoformat()}"])
+        lines = (
+            [
+                f"离职人员：{plan.leaver}（签字）____________",
+                f"接收人：{people}（签字）____________",
+                f"经办人：{plan.by or ''}    销售经理核定：____________    日期：{plan.date.isoformat()}",
+            ]
+            if zh
+            else [
+                f"Leaving: {plan.leaver} (signature) ____________",
+                f"Receivers: {people} (signature) ____________",
+                f"Handled by: {plan.by or ''}    Approved by: ____________    Date: {plan.date.isoformat()}",
+            ]
+        )
         for k, line in enumerate(lines):
             ws.write_string(base + k, 0, line)
         ws.activate()
@@ -280,7 +456,7 @@ def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
 
 def read_log(path: str) -> list[dict]:
     """The 交接记录 rows already in a master, so the next hand-over keeps them."""
-    if sniff(path) == "csv":     # a customer list exported as CSV has no sheets but its one
+    if sniff(path) == "csv":  # a customer list exported as CSV has no sheets but its one
         return []
     wb = open_calamine(path)
     try:
@@ -291,13 +467,19 @@ def read_log(path: str) -> list[dict]:
     if not rows:
         return []
     header = [clean_text(h) for h in rows[0]]
-    idx = {key: next((i for i, h in enumerate(header) if h in (zh, en)), None) for key, zh, en, *_ in LOG_COLUMNS}
+    idx = {
+        key: next((i for i, h in enumerate(header) if h in (zh, en)), None)
+        for key, zh, en, *_ in LOG_COLUMNS
+    }
     groups = {v: k for k, v in GROUPS_EN.items()}
     out = []
     for row in rows[1:]:
         if not any(v not in ("", None) for v in row):
             continue
-        rec = {k: (row[i] if i is not None and i < len(row) and row[i] != "" else None) for k, i in idx.items()}
+        rec = {
+            k: (row[i] if i is not None and i < len(row) and row[i] != "" else None)
+            for k, i in idx.items()
+        }
         if isinstance(rec["date"], dt.datetime):
             rec["date"] = rec["date"].date()
         rec["group"] = groups.get(rec["group"], rec["group"])
@@ -305,17 +487,25 @@ def read_log(path: str) -> list[dict]:
     return out
 
 
-def write_master_with_log(path: str | os.PathLike, book, old_master: str, log: list[dict], lang: str = "zh",
-                          inputs=()) -> str:
+def write_master_with_log(
+    path: str | os.PathLike, book, old_master: str, log: list[dict], lang: str = "zh", inputs=()
+) -> str:
     """The new master through the merge's writer: same sheets, provenance, 冲突 and 来源
     carried over from the old master, plus the 交接记录 sheet."""
     from .changelog import read_change_sheets
 
     conflicts, sources = read_master_notes(old_master)
     changes, pending = read_change_sheets(old_master)
-    return write_master(path, book, conflicts, sources, lang, protect_inputs=inputs,
-                        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang),
-                        changes=(changes, [(day, ch) for day, ch, _ok in pending]))
+    return write_master(
+        path,
+        book,
+        conflicts,
+        sources,
+        lang,
+        protect_inputs=inputs,
+        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang),
+        changes=(changes, [(day, ch) for day, ch, _ok in pending]),
+    )
 
 
 def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
@@ -326,21 +516,48 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
         return [], []
     wb = open_calamine(path)
     try:
+
         def rows(names):
             name = next((n for n in wb.sheet_names if n in names), None)
             data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:] if name else []
-            return [[None if v == "" else int(v) if isinstance(v, float) and v.is_integer() else v for v in r]
-                    + [None] * 10 for r in data if any(v not in ("", None) for v in r)]
-        conflicts = [{"kind": kinds.get(r[0], r[0]), "customer_id": r[1], "sources": str(r[2] or "").split("\n"),
-                      "kept": r[3], "why": r[4]} for r in rows(("冲突", "Conflicts"))]
-        keys = ("path", "status", "customers", "calls", "events", "new_customers", "new_calls", "new_events",
-                "sha256", "note")
+            return [
+                [
+                    None if v == "" else int(v) if isinstance(v, float) and v.is_integer() else v
+                    for v in r
+                ]
+                + [None] * 10
+                for r in data
+                if any(v not in ("", None) for v in r)
+            ]
+
+        conflicts = [
+            {
+                "kind": kinds.get(r[0], r[0]),
+                "customer_id": r[1],
+                "sources": str(r[2] or "").split("\n"),
+                "kept": r[3],
+                "why": r[4],
+            }
+            for r in rows(("冲突", "Conflicts"))
+        ]
+        keys = (
+            "path",
+            "status",
+            "customers",
+            "calls",
+            "events",
+            "new_customers",
+            "new_calls",
+            "new_events",
+            "sha256",
+            "note",
+        )
         sources = [dict(zip(keys, r)) for r in rows(("来源", "Inputs"))]
     finally:
         wb.close()
     for s in sources:
         status = statuses.get(s["status"], s["status"])
-        if status not in STATUS_LABEL:   # a label we do not know: keep the text, in the note
+        if status not in STATUS_LABEL:  # a label we do not know: keep the text, in the note
             s["note"] = "；".join(str(v) for v in (s["status"], s["note"]) if v)
             status = "ignored"
         s["status"] = status

@@ -33,8 +33,11 @@ from pathlib import Path
 import python_calamine as pc
 
 HISTORY_SHEET = {"zh": "历史档案", "en": "History"}
-HISTORY_HEADERS = {"zh": ["年份", "文件", "回访记录", "指纹"], "en": ["Year", "File", "Calls", "Fingerprint"]}
-ARCHIVE_OVER = 100_000      # calls in a master before closed years move beside it
+HISTORY_HEADERS = {
+    "zh": ["年份", "文件", "回访记录", "指纹"],
+    "en": ["Year", "File", "Calls", "Fingerprint"],
+}
+ARCHIVE_OVER = 100_000  # calls in a master before closed years move beside it
 HISTORY_DIR = "回访历史档案"
 
 
@@ -54,7 +57,11 @@ def _listed(wb, sheet: str) -> list[str]:
 def _listed_rows(wb, sheet: str) -> list[tuple[int, str]]:
     """(Excel row number, file name) of every listed file."""
     rows = wb.get_sheet_by_name(sheet).to_python()
-    return [(i, str(r[1])) for i, r in enumerate(rows[1:], start=2) if len(r) > 1 and r[1] not in ("", None)]
+    return [
+        (i, str(r[1]))
+        for i, r in enumerate(rows[1:], start=2)
+        if len(r) > 1 and r[1] not in ("", None)
+    ]
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -62,9 +69,14 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 def is_plain_name(name: str) -> bool:
     """A bare file name: no folder part on any system, no drive, no share, no control characters."""
-    return (bool(name) and name.strip() == name and name not in (".", "..")
-            and not any(ch in name for ch in '/\\:') and not _DRIVE.match(name)
-            and not any(ord(ch) < 32 for ch in name))
+    return (
+        bool(name)
+        and name.strip() == name
+        and name not in (".", "..")
+        and not any(ch in name for ch in "/\\:")
+        and not _DRIVE.match(name)
+        and not any(ord(ch) < 32 for ch in name)
+    )
 
 
 def listed_files(master: str | os.PathLike, sheet: str) -> list[Path]:
@@ -78,7 +90,10 @@ def listed_files(master: str | os.PathLike, sheet: str) -> list[Path]:
             raise UnreadableWorkbook(
                 f"历史档案只能写 {HISTORY_DIR} 文件夹里的文件名，不能写路径：{name!r}",
                 f"the history sheet may list only file names inside {HISTORY_DIR}, not paths: {name!r}",
-                path=os.fspath(master), sheet=sheet, cell=f"B{row}")
+                path=os.fspath(master),
+                sheet=sheet,
+                cell=f"B{row}",
+            )
     return [history_dir(master) / name for _row, name in rows]
 
 
@@ -121,7 +136,7 @@ def attach_history(book, master: str | os.PathLike, read: bool = True) -> None:
         return
     here = os.path.realpath(master)
     outer = _reading.get()
-    token = _reading.set(outer + (here,))
+    token = _reading.set((*outer, here))
     try:
         for f in listed_files(master, sheet):
             if not read:
@@ -129,10 +144,13 @@ def attach_history(book, master: str | os.PathLike, read: bool = True) -> None:
                     raise _lists_itself(master, sheet, f)
                 continue
             if not f.is_file():
-                raise UnreadableWorkbook(f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
-                                         f"a history file of the master is missing: {f.name} "
-                                         f"(expected in {f.parent.name})", path=os.fspath(master))
-            if os.path.realpath(f) in outer + (here,) or _same_file(f, master):
+                raise UnreadableWorkbook(
+                    f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
+                    f"a history file of the master is missing: {f.name} "
+                    f"(expected in {f.parent.name})",
+                    path=os.fspath(master),
+                )
+            if os.path.realpath(f) in (*outer, here) or _same_file(f, master):
                 raise _lists_itself(master, sheet, f)
             book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
     finally:
@@ -142,9 +160,12 @@ def attach_history(book, master: str | os.PathLike, read: bool = True) -> None:
 def _lists_itself(master, sheet: str, f: Path):
     from ..errors import UnreadableWorkbook
 
-    return UnreadableWorkbook(f"总表的历史档案列出了总表自己（{f.name}），无法读取",
-                              f"the master's history sheet lists the master itself ({f.name})",
-                              path=os.fspath(master), sheet=sheet)
+    return UnreadableWorkbook(
+        f"总表的历史档案列出了总表自己（{f.name}），无法读取",
+        f"the master's history sheet lists the master itself ({f.name})",
+        path=os.fspath(master),
+        sheet=sheet,
+    )
 
 
 def _same_file(a: Path, b: str | os.PathLike) -> bool:

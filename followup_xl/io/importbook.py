@@ -28,24 +28,36 @@ def load_map(path: str) -> tuple[dict[str, str], dict[str, str]]:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except OSError as exc:
-        raise UsageError(f"无法读取映射文件：{exc.strerror}", f"cannot read the map file: {exc.strerror}", path=path)
+        raise UsageError(
+            f"无法读取映射文件：{exc.strerror}",
+            f"cannot read the map file: {exc.strerror}",
+            path=path,
+        )
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"映射文件格式有误（{exc}）", f"the map file is not valid TOML ({exc})", path=path)
+        raise UsageError(
+            f"映射文件格式有误（{exc}）", f"the map file is not valid TOML ({exc})", path=path
+        )
     columns = data.get("columns", {k: v for k, v in data.items() if isinstance(v, str)})
     defaults = data.get("defaults", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise UsageError("映射文件的 [columns] 应写成 \"原表列名\" = \"字段\"",
-                         'the map file\'s [columns] must read "header" = "field"', path=path)
+        raise UsageError(
+            '映射文件的 [columns] 应写成 "原表列名" = "字段"',
+            'the map file\'s [columns] must read "header" = "field"',
+            path=path,
+        )
     from ..importing import resolve_field
 
     for header, target in columns.items():
         try:
             resolve_field(target)
         except ValueError:
-            raise UsageError(f"映射文件里「{header}」= 「{target}」：没有这个字段（可写 客户名称、联系电话、回访日期、"
-                             "回访内容…，或 忽略）",
-                             f"map file: {header!r} = {target!r} is no field of ours (use e.g. name, phone, "
-                             "call_date, content, or ignore)", path=path)
+            raise UsageError(
+                f"映射文件里「{header}」= 「{target}」：没有这个字段（可写 客户名称、联系电话、回访日期、"
+                "回访内容…，或 忽略）",
+                f"map file: {header!r} = {target!r} is no field of ours (use e.g. name, phone, "
+                "call_date, content, or ignore)",
+                path=path,
+            )
     return columns, {k: str(v) for k, v in defaults.items()}
 
 
@@ -66,8 +78,11 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:
-        raise UnreadableWorkbook(f"文件无法作为工作簿打开（{type(exc).__name__}）",
-                                 f"cannot open the file as a workbook ({exc})", path=path)
+        raise UnreadableWorkbook(
+            f"文件无法作为工作簿打开（{type(exc).__name__}）",
+            f"cannot open the file as a workbook ({exc})",
+            path=path,
+        )
     out = []
     try:
         for meta in wb.sheets_metadata:
@@ -81,12 +96,19 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
                     rows, merged = list(sparse_rows(path, meta.name, scan)), []
                 else:
                     sheet = wb.get_sheet_by_name(meta.name)
-                    rows, merged = sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+                    rows, merged = (
+                        sheet.to_python(skip_empty_area=False),
+                        sheet.merged_cell_ranges or [],
+                    )
             except UnreadableWorkbook:
                 raise
             except Exception as exc:
-                raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）", f"the sheet cannot be read ({exc})",
-                                         path=path, sheet=meta.name)
+                raise UnreadableWorkbook(
+                    f"工作表无法读取（{type(exc).__name__}）",
+                    f"the sheet cannot be read ({exc})",
+                    path=path,
+                    sheet=meta.name,
+                )
             out.append((meta.name, rows, merged, scan.errors))
     finally:
         wb.close()
@@ -103,29 +125,47 @@ def _refuse_our_outputs(path: str) -> None:
     if kind == "master":
         from .reader import read_book
 
-        read_book(path)      # a damaged master gets its own sentence first
-        raise UnreadableWorkbook("这是汇总总表，不是原有的台账，不用导入；要给某人一份工作簿请用 split --owner 姓名",
-                                 "this is a master, not an existing tracker; to give someone their book use "
-                                 "split --owner NAME", path=path)
-    raise UnreadableWorkbook(f"这是本工具写出的{describe(kind)}，不是原有的台账，不用导入",
-                             f"this is a {describe(kind, 'en')} the tool wrote, not an existing tracker", path=path)
+        read_book(path)  # a damaged master gets its own sentence first
+        raise UnreadableWorkbook(
+            "这是汇总总表，不是原有的台账，不用导入；要给某人一份工作簿请用 split --owner 姓名",
+            "this is a master, not an existing tracker; to give someone their book use "
+            "split --owner NAME",
+            path=path,
+        )
+    raise UnreadableWorkbook(
+        f"这是本工具写出的{describe(kind)}，不是原有的台账，不用导入",
+        f"this is a {describe(kind, 'en')} the tool wrote, not an existing tracker",
+        path=path,
+    )
 
 
-def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_path: str | None = None,
-                   lang: str = "zh", default_year: int | None = None) -> dict:
+def import_tracker(
+    inputs: list[str],
+    out: str,
+    owner: str | None = None,
+    map_path: str | None = None,
+    lang: str = "zh",
+    default_year: int | None = None,
+) -> dict:
     from ..importing import split_repeated
     from .atomic import check_output
     from .template import write_staff_workbook
 
     ext = os.path.splitext(out)[1].lower()
     if ext not in (".xlsx", ".xlsm"):
-        raise UsageError("输出文件应以 .xlsx 或 .xlsm 结尾（.xlsm 带校验按钮）",
-                         "the output must end in .xlsx or .xlsm (.xlsm has the Validate button)", path=out)
+        raise UsageError(
+            "输出文件应以 .xlsx 或 .xlsm 结尾（.xlsm 带校验按钮）",
+            "the output must end in .xlsx or .xlsm (.xlsm has the Validate button)",
+            path=out,
+        )
     check_output(out, inputs)
     columns, defaults = load_map(map_path) if map_path else ({}, {})
     mapper = Mapper(columns)
-    d = Defaults(owner=owner or defaults.get("owner"), method=defaults.get("method", "电话"),
-                 call_type=defaults.get("call_type", "例行"))
+    d = Defaults(
+        owner=owner or defaults.get("owner"),
+        method=defaults.get("method", "电话"),
+        call_type=defaults.get("call_type", "例行"),
+    )
     results = []
     importer = None
     for path in inputs:
@@ -140,8 +180,20 @@ def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_pa
             named_in_map = any(schema.fold(c) in mapper.user for c in head)
             if not (wide or month_of_sheet(name, 2000) or named_in_map):
                 book = Book(path=path)
-                read_rows(book, name, iter(rows), importer.label, epoch_1904, merged, errors, provenance=False)
-                if any(book.sheets.get(k) for k in ("customers", "calls", "events", "staff", "rules", "holidays")):
+                read_rows(
+                    book,
+                    name,
+                    iter(rows),
+                    importer.label,
+                    epoch_1904,
+                    merged,
+                    errors,
+                    provenance=False,
+                )
+                if any(
+                    book.sheets.get(k)
+                    for k in ("customers", "calls", "events", "staff", "rules", "holidays")
+                ):
                     importer.take_book(book)
                     continue
             hand_made.append((name, rows))
@@ -152,11 +204,25 @@ def import_tracker(inputs: list[str], out: str, owner: str | None = None, map_pa
         results.append(path)
     res = importer.result
     if not (res.book.customers or res.book.calls or res.book.events):
-        raise UnreadableWorkbook("找不到认得的表头行，没有可导入的客户或回访数据；请用 --map 说明哪一列是什么"
-                                 "（见 followup-xl import --help）",
-                                 "no header row recognised, so no customer or call data to import; say which "
-                                 "column is what with --map (see followup-xl import --help)", path=inputs[0])
-    write_staff_workbook(out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs)
-    return {"output": out, "inputs": results, "customers": len(res.book.customers), "calls": len(res.book.calls),
-            "events": len(res.book.events), "mapped": res.mapped, "unmapped_columns": res.unmapped,
-            "skipped": res.skipped, "sheets": res.layouts, "assumed": res.assumed}
+        raise UnreadableWorkbook(
+            "找不到认得的表头行，没有可导入的客户或回访数据；请用 --map 说明哪一列是什么"
+            "（见 followup-xl import --help）",
+            "no header row recognised, so no customer or call data to import; say which "
+            "column is what with --map (see followup-xl import --help)",
+            path=inputs[0],
+        )
+    write_staff_workbook(
+        out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
+    )
+    return {
+        "output": out,
+        "inputs": results,
+        "customers": len(res.book.customers),
+        "calls": len(res.book.calls),
+        "events": len(res.book.events),
+        "mapped": res.mapped,
+        "unmapped_columns": res.unmapped,
+        "skipped": res.skipped,
+        "sheets": res.layouts,
+        "assumed": res.assumed,
+    }

@@ -16,7 +16,7 @@ import os
 from ..errors import FollowupError, UnreadableWorkbook
 from ..models import Book
 
-HEADROOM = 4 * 1024**3      # address space a child may add to what it inherits
+HEADROOM = 4 * 1024**3  # address space a child may add to what it inherits
 
 
 def _limit_memory() -> None:
@@ -28,20 +28,27 @@ def _limit_memory() -> None:
         cap = used + HEADROOM
         resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
     except (ImportError, OSError, ValueError):
-        pass   # no /proc or no rlimits (Windows, macOS): the crash alone is still contained
+        pass  # no /proc or no rlimits (Windows, macOS): the crash alone is still contained
 
 
 def _child(conn, path: str, kwargs: dict) -> None:
     from .reader import read_book
 
     _limit_memory()
-    if not os.environ.get("FOLLOWUP_XL_DEBUG"):   # a Rust abort's own lines would only alarm the manager
+    if not os.environ.get(
+        "FOLLOWUP_XL_DEBUG"
+    ):  # a Rust abort's own lines would only alarm the manager
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 2)
     try:
         conn.send(("ok", read_book(path, **kwargs)))
     except FollowupError as exc:
-        conn.send(("error", (type(exc).__name__, exc.zh, exc.en, exc.path, exc.sheet, exc.cell, exc.exit_code)))
+        conn.send(
+            (
+                "error",
+                (type(exc).__name__, exc.zh, exc.en, exc.path, exc.sheet, exc.cell, exc.exit_code),
+            )
+        )
     except MemoryError:
         conn.send(("crash", "MemoryError"))
     finally:
@@ -68,7 +75,12 @@ def read_book_isolated(path: str, **kwargs) -> Book:
     if kind == "error":
         _, zh, en, where, sheet, cell, code = payload
         raise UnreadableWorkbook(zh, en, path=where, sheet=sheet, cell=cell, exit_code=code)
-    how = payload or (f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}")
-    raise UnreadableWorkbook(f"读取这个文件时读取程序崩溃了（{how}），文件可能已损坏或经过特殊构造；请用 Excel/WPS 打开后另存为 .xlsx",
-                             f"the reader crashed on this file ({how}); it may be damaged or crafted — "
-                             "open it in Excel/WPS and save it as .xlsx", path=path)
+    how = payload or (
+        f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}"
+    )
+    raise UnreadableWorkbook(
+        f"读取这个文件时读取程序崩溃了（{how}），文件可能已损坏或经过特殊构造；请用 Excel/WPS 打开后另存为 .xlsx",
+        f"the reader crashed on this file ({how}); it may be damaged or crafted — "
+        "open it in Excel/WPS and save it as .xlsx",
+        path=path,
+    )

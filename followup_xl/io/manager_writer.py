@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup
@@ -19,8 +19,10 @@ ACTIONS = {"zh": "操作", "en": "Actions"}
 LOG = {"zh": "运行记录", "en": "Run log"}
 LISTS = {"zh": "列表", "en": "Lists"}
 RESULT = {"zh": "最近结果", "en": "Latest result"}
-LOG_HEADERS = {"zh": ["时间", "操作", "结果", "数量", "提醒", "文件"],
-               "en": ["When", "Job", "Outcome", "Counts", "Warnings", "Files"]}
+LOG_HEADERS = {
+    "zh": ["时间", "操作", "结果", "数量", "提醒", "文件"],
+    "en": ["When", "Job", "Outcome", "Counts", "Warnings", "Files"],
+}
 
 
 @dataclass(frozen=True)
@@ -32,46 +34,116 @@ class Setting:
     hint_en: str
     default_zh: str = ""
     default_en: str = ""
-    source: str | None = None   # column of the 列表 sheet that feeds its dropdown
+    source: str | None = None  # column of the 列表 sheet that feeds its dropdown
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
 
 SETTINGS = [
-    Setting("inbox", "收件箱文件夹", "Inbox folder", "员工交来的工作簿所在文件夹（可写相对本工作簿的路径）",
-            "folder of the staff workbooks (relative to this workbook, or absolute)", "收件箱", "inbox"),
-    Setting("last_master", "上周总表", "Last week's master", "合并时一并读入（可空）",
-            "merged in too (may be blank)"),
-    Setting("output", "输出文件夹", "Output folder", "所有结果写到这里（没有就新建）",
-            "every result goes here (created if missing)", "输出", "output"),
-    Setting("master", "当前总表", "Current master", "合并汇总、离职交接后自动填写；其余按钮读它",
-            "filled by Merge and Handover; the other buttons read it"),
-    Setting("as_of", "本周（以哪天为今天）", "This week (the day taken as today)", "留空=今天；周日排下周，周一出上周周报",
-            "blank = today; Sunday plans next week, Monday sums up last week", source="A"),
-    Setting("month", "月份", "Month", "月报的月份 YYYY-MM；留空=上个月", "month of the report, YYYY-MM; blank = last month",
-            source="B"),
-    Setting("leaver", "交接：离职人员", "Handover: leaver", "从总表的人员中选", "pick from the master's staff", source="C"),
-    Setting("receiver1", "交接：接收人1", "Handover: receiver 1", "至少一位", "at least one", source="C"),
-    Setting("receiver2", "交接：接收人2", "Handover: receiver 2", "可空", "may be blank", source="C"),
-    Setting("receiver3", "交接：接收人3", "Handover: receiver 3", "可空", "may be blank", source="C"),
+    Setting(
+        "inbox",
+        "收件箱文件夹",
+        "Inbox folder",
+        "员工交来的工作簿所在文件夹（可写相对本工作簿的路径）",
+        "folder of the staff workbooks (relative to this workbook, or absolute)",
+        "收件箱",
+        "inbox",
+    ),
+    Setting(
+        "last_master",
+        "上周总表",
+        "Last week's master",
+        "合并时一并读入（可空）",
+        "merged in too (may be blank)",
+    ),
+    Setting(
+        "output",
+        "输出文件夹",
+        "Output folder",
+        "所有结果写到这里（没有就新建）",
+        "every result goes here (created if missing)",
+        "输出",
+        "output",
+    ),
+    Setting(
+        "master",
+        "当前总表",
+        "Current master",
+        "合并汇总、离职交接后自动填写；其余按钮读它",
+        "filled by Merge and Handover; the other buttons read it",
+    ),
+    Setting(
+        "as_of",
+        "本周（以哪天为今天）",
+        "This week (the day taken as today)",
+        "留空=今天；周日排下周，周一出上周周报",
+        "blank = today; Sunday plans next week, Monday sums up last week",
+        source="A",
+    ),
+    Setting(
+        "month",
+        "月份",
+        "Month",
+        "月报的月份 YYYY-MM；留空=上个月",
+        "month of the report, YYYY-MM; blank = last month",
+        source="B",
+    ),
+    Setting(
+        "leaver",
+        "交接：离职人员",
+        "Handover: leaver",
+        "从总表的人员中选",
+        "pick from the master's staff",
+        source="C",
+    ),
+    Setting(
+        "receiver1", "交接：接收人1", "Handover: receiver 1", "至少一位", "at least one", source="C"
+    ),
+    Setting(
+        "receiver2", "交接：接收人2", "Handover: receiver 2", "可空", "may be blank", source="C"
+    ),
+    Setting(
+        "receiver3", "交接：接收人3", "Handover: receiver 3", "可空", "may be blank", source="C"
+    ),
     Setting("by", "经办人", "Carried out by", "留空=登录名", "blank = login name"),
-    Setting("mask_phones", "隐藏电话", "Mask phones", "待回访、排期表、月报中的电话显示为 138****1234",
-            "phones in due list, schedule and report as 138****1234", "否", "no", source="D"),
+    Setting(
+        "mask_phones",
+        "隐藏电话",
+        "Mask phones",
+        "待回访、排期表、月报中的电话显示为 138****1234",
+        "phones in due list, schedule and report as 138****1234",
+        "否",
+        "no",
+        source="D",
+    ),
 ]
-FIRST_ROW = 4           # Excel row of the first setting (labels in A, values in B, hints in C)
-BUTTON_COL = 4          # column E (0-based 4)
+FIRST_ROW = 4  # Excel row of the first setting (labels in A, values in B, hints in C)
+BUTTON_COL = 4  # column E (0-based 4)
 
 BUTTONS = {  # (caption, macro, job) — job names the xl.manager entry point and the CLI command
-    "zh": [("合并汇总", "Manager.MergeBooks"), ("全部校验", "Manager.ValidateAll"), ("待回访", "Manager.DueList"),
-           ("生成排期表（周日）", "Manager.WeekSchedule"), ("生成周报（周一）", "Manager.WeekSummary"),
-           ("生成月报", "Manager.MonthReport"), ("离职交接", "Manager.Handover"), ("分发", "Manager.SplitBooks")],
-    "en": [("Merge", "Manager.MergeBooks"), ("Validate all", "Manager.ValidateAll"), ("Due list", "Manager.DueList"),
-           ("Schedule (Sunday)", "Manager.WeekSchedule"), ("Weekly (Monday)", "Manager.WeekSummary"),
-           ("Monthly report", "Manager.MonthReport"), ("Handover", "Manager.Handover"),
-           ("Split", "Manager.SplitBooks")],
+    "zh": [
+        ("合并汇总", "Manager.MergeBooks"),
+        ("全部校验", "Manager.ValidateAll"),
+        ("待回访", "Manager.DueList"),
+        ("生成排期表（周日）", "Manager.WeekSchedule"),
+        ("生成周报（周一）", "Manager.WeekSummary"),
+        ("生成月报", "Manager.MonthReport"),
+        ("离职交接", "Manager.Handover"),
+        ("分发", "Manager.SplitBooks"),
+    ],
+    "en": [
+        ("Merge", "Manager.MergeBooks"),
+        ("Validate all", "Manager.ValidateAll"),
+        ("Due list", "Manager.DueList"),
+        ("Schedule (Sunday)", "Manager.WeekSchedule"),
+        ("Weekly (Monday)", "Manager.WeekSummary"),
+        ("Monthly report", "Manager.MonthReport"),
+        ("Handover", "Manager.Handover"),
+        ("Split", "Manager.SplitBooks"),
+    ],
 }
-LIST_ROWS = 120          # rows each dropdown list may use on the 列表 sheet
+LIST_ROWS = 120  # rows each dropdown list may use on the 列表 sheet
 
 
 def result_row() -> int:
@@ -97,10 +169,15 @@ def months(today: dt.date, before: int = 24, after: int = 3) -> list[str]:
     return out
 
 
-def write_manager_workbook(path: str | os.PathLike, lang: str = "zh", today: dt.date | None = None,
-                           staff: Iterable[str] = (), created: dt.datetime | None = None) -> str:
+def write_manager_workbook(
+    path: str | os.PathLike,
+    lang: str = "zh",
+    today: dt.date | None = None,
+    staff: Iterable[str] = (),
+    created: dt.datetime | None = None,
+) -> str:
     """Write the 管理台 .xlsm atomically; ``staff`` fills the 交接 pickers (the buttons refresh it)."""
-    from ..xl.vba import add_buttons  # noqa: PLC0415 (optional part: xlwings' VBA project)
+    from ..xl.vba import add_buttons
 
     path = os.fspath(path)
     today = today or dt.date.today()
@@ -117,12 +194,19 @@ def write_manager_workbook(path: str | os.PathLike, lang: str = "zh", today: dt.
         ws.set_column(3, 3, 3)
         ws.set_column(4, 4, 22)
         ws.write_string(0, 0, "回访管理台" if zh else "Follow-up manager's desk", fmts.get("title"))
-        ws.write_string(1, 0, "填好下面的设置，再点右边的按钮；结果写在「运行记录」，最新数字见「最近结果」。" if zh else
-                        "Fill in the settings below, then press a button; results go to Run log, "
-                        "the newest figures to Latest result.", fmts.get("subtitle"))
+        ws.write_string(
+            1,
+            0,
+            "填好下面的设置，再点右边的按钮；结果写在「运行记录」，最新数字见「最近结果」。"
+            if zh
+            else "Fill in the settings below, then press a button; results go to Run log, "
+            "the newest figures to Latest result.",
+            fmts.get("subtitle"),
+        )
         text_cell = wb.add_format({"num_format": "@", "border": 1, "bg_color": "#FFF2CC"})
-        date_cell = wb.add_format({"num_format": "yyyy-mm-dd", "border": 1, "bg_color": "#FFF2CC",
-                                   "align": "left"})
+        date_cell = wb.add_format(
+            {"num_format": "yyyy-mm-dd", "border": 1, "bg_color": "#FFF2CC", "align": "left"}
+        )
         ws.write_string(FIRST_ROW - 2, 0, "设置" if zh else "Settings", fmts.get("bold"))
         for i, s in enumerate(SETTINGS):
             r = FIRST_ROW - 1 + i
@@ -136,9 +220,19 @@ def write_manager_workbook(path: str | os.PathLike, lang: str = "zh", today: dt.
             ws.write_string(r, 2, s.hint_zh if zh else s.hint_en, fmts.get("grey"))
             if s.source:
                 ref = f"='{LISTS[lang]}'!${s.source}$2:${s.source}${LIST_ROWS + 1}"
-                ws.data_validation(r, 1, r, 1, {"validate": "list", "source": ref, "show_error": False,
-                                                "input_title": s.label(lang)[:32],
-                                                "input_message": (s.hint_zh if zh else s.hint_en)[:255]})
+                ws.data_validation(
+                    r,
+                    1,
+                    r,
+                    1,
+                    {
+                        "validate": "list",
+                        "source": ref,
+                        "show_error": False,
+                        "input_title": s.label(lang)[:32],
+                        "input_message": (s.hint_zh if zh else s.hint_en)[:255],
+                    },
+                )
         ws.write_string(result_row() - 1, 0, RESULT[lang], fmts.get("bold"))
         log.set_column(0, 0, 18)
         log.set_column(1, 2, 14)
@@ -162,7 +256,9 @@ def write_manager_workbook(path: str | os.PathLike, lang: str = "zh", today: dt.
         for i, yn in enumerate(["是", "否"] if zh else ["yes", "no"]):
             lists.write_string(i + 1, 3, yn)
         lists.hide()
-        add_buttons(wb, ws, BUTTONS[lang], module="Manager", row=FIRST_ROW - 1, col=BUTTON_COL, step=2)
+        add_buttons(
+            wb, ws, BUTTONS[lang], module="Manager", row=FIRST_ROW - 1, col=BUTTON_COL, step=2
+        )
         ws.activate()
         wb.close()
     return path

@@ -21,10 +21,11 @@ import multiprocessing as mp
 import operator
 import os
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from .. import fingerprint as check_codes, schema
+from .. import fingerprint as check_codes
+from .. import schema
 from ..errors import FollowupError
 from ..models import Book, Record
 from ..schema import ColType
@@ -32,7 +33,7 @@ from .atomic import atomic_output, check_output
 from .history import ARCHIVE_OVER, HISTORY_HEADERS, HISTORY_SHEET, history_dir, referenced_files
 from .xlsx import Formats, new_workbook, print_setup, write_plain_sheet
 
-EXCEL_ROW_LIMIT = 1_048_575          # data rows under one header row
+EXCEL_ROW_LIMIT = 1_048_575  # data rows under one header row
 EPOCH = dt.datetime(1899, 12, 30)
 
 
@@ -47,6 +48,7 @@ def _cell_writer(ws, kind: ColType, fmts: Formats) -> Callable:
                 ws_number(r, c, (v - EPOCH.date()).days, fmt)
             else:
                 ws_string(r, c, str(v))
+
         return w
     if kind is ColType.TIME:
         fmt = fmts.get("time")
@@ -56,21 +58,27 @@ def _cell_writer(ws, kind: ColType, fmts: Formats) -> Callable:
                 ws_number(r, c, (v.hour * 3600 + v.minute * 60 + v.second) / 86400, fmt)
             else:
                 ws_string(r, c, str(v))
+
         return w
     if kind in (ColType.INT, ColType.SATISFACTION):
+
         def w(r, c, v):
             if type(v) is int:
                 ws_number(r, c, v)
             else:
                 ws_string(r, c, str(v))
+
         return w
     if kind is ColType.BOOL:
+
         def w(r, c, v):
             ws_string(r, c, ("是" if v else "否") if isinstance(v, bool) else str(v))
+
         return w
 
     def w(r, c, v):
         ws_string(r, c, v if type(v) is str else str(v))
+
     return w
 
 
@@ -95,17 +103,29 @@ def _extra_writer(ws, fmts: Formats) -> Callable:
         elif isinstance(v, (int, float)):
             ws.write_number(r, c, v)
         elif isinstance(v, (dt.date, dt.datetime)):
-            ws.write_datetime(r, c, v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day),
-                              date_fmt)
+            ws.write_datetime(
+                r,
+                c,
+                v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day),
+                date_fmt,
+            )
         elif isinstance(v, dt.time):
             ws.write_datetime(r, c, v, fmts.get("time"))
         else:
             ws.write_string(r, c, str(v))
+
     return w
 
 
-def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records: list[Record],
-                   lang: str, codes: bool = False) -> int:
+def _write_records(
+    wb,
+    fmts: Formats,
+    name: str,
+    sheet: schema.SheetDef,
+    records: list[Record],
+    lang: str,
+    codes: bool = False,
+) -> int:
     """Our columns, the office's own columns, then provenance (and each row's 校验码 when ``codes``)."""
     ws = wb.add_worksheet(name)
     extras = extra_headers(records)
@@ -114,7 +134,7 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
         ws.set_column(j, j, col.width)
     n_keys = len(sheet.keys)
     n_extra = len(extras)
-    p0 = n_keys + n_extra                  # first provenance column
+    p0 = n_keys + n_extra  # first provenance column
     for j, col in enumerate(tail):
         ws.set_column(p0 + j, p0 + j, col.width)
     header = fmts.get("header")
@@ -124,7 +144,9 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
         ws.write_string(0, n_keys + j, h, header)
     for j, col in enumerate(tail):
         ws.write_string(0, p0 + j, col.header(lang), header)
-    print_setup(ws, header=name, lang=lang)     # landscape, one page wide, the header row on every page
+    print_setup(
+        ws, header=name, lang=lang
+    )  # landscape, one page wide, the header row on every page
     writers = [_cell_writer(ws, c.type, fmts) for c in sheet.columns]
     extra_w = _extra_writer(ws, fmts)
     extra_col = {h: n_keys + j for j, h in enumerate(extras)}
@@ -153,7 +175,9 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
         if src is not None:
             if src.file:
                 write_string(r, p0, src.file)
-            if src.sheet and src.sheet != canonical:  # blank means the usual sheet name (read back as such)
+            if (
+                src.sheet and src.sheet != canonical
+            ):  # blank means the usual sheet name (read back as such)
                 write_string(r, p0 + 1, src.sheet)
             if src.row is not None:
                 write_number(r, p0 + 2, src.row)
@@ -164,13 +188,24 @@ def _write_records(wb, fmts: Formats, name: str, sheet: schema.SheetDef, records
     ws.autofilter(0, 0, max(r, 1), ncols - 1)
     for j, col in enumerate(sheet.columns):
         if col.choices:
-            ws.data_validation(1, j, max(r, 1), j, {"validate": "list", "source": col.choice_labels(lang),
-                                                  "ignore_blank": True, "error_type": "warning"})
+            ws.data_validation(
+                1,
+                j,
+                max(r, 1),
+                j,
+                {
+                    "validate": "list",
+                    "source": col.choice_labels(lang),
+                    "ignore_blank": True,
+                    "error_type": "warning",
+                },
+            )
     return r
 
 
-def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh",
-                base: str | None = None) -> list[tuple[str, list]]:
+def call_sheets(
+    calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh", base: str | None = None
+) -> list[tuple[str, list]]:
     """(sheet name, calls) pairs: one sheet while it fits, else one per year (newest unsuffixed)."""
     base = base or schema.CALLS.title(lang)
     if len(calls) <= row_limit:
@@ -186,7 +221,7 @@ def call_sheets(calls: list, row_limit: int = EXCEL_ROW_LIMIT, lang: str = "zh",
         name = base if y == newest else f"{base}{y if y is not None else '日期不明'}"
         for i in range(0, len(rows), row_limit):
             part = i // row_limit
-            out.append((name if part == 0 else f"{name}-{part + 1}", rows[i:i + row_limit]))
+            out.append((name if part == 0 else f"{name}-{part + 1}", rows[i : i + row_limit]))
     return out
 
 
@@ -212,7 +247,7 @@ def fingerprint(records: list[Record]) -> str:
     for rec in records:
         d = rec.__dict__
         s = d["src"]
-        parts.append(repr(values(d)))              # repr: None, "None" and dates stay distinct
+        parts.append(repr(values(d)))  # repr: None, "None" and dates stay distinct
         if d["bad"]:
             parts.append(repr(sorted(d["bad"].items())))
         parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
@@ -221,7 +256,9 @@ def fingerprint(records: list[Record]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _plan_history(target: Path, closed: dict[int, list], lang: str) -> tuple[list[list], list[tuple]]:
+def _plan_history(
+    target: Path, closed: dict[int, list], lang: str
+) -> tuple[list[list], list[tuple]]:
     """The 历史档案 rows for the master, and the closed years whose file is not there yet."""
     if not closed:
         return [], []
@@ -231,7 +268,7 @@ def _plan_history(target: Path, closed: dict[int, list], lang: str) -> tuple[lis
     for year, rows in closed.items():
         fp = fingerprint(rows)
         name = f"{schema.CALLS.title(lang)}{year}_{fp[:12]}.xlsx"
-        if not (folder / name).is_file():      # same rows as last time: already there, not rewritten
+        if not (folder / name).is_file():  # same rows as last time: already there, not rewritten
             todo.append((folder / name, year, rows))
         listed.append([year, name, len(rows), fp])
     return listed, todo
@@ -242,7 +279,9 @@ def _write_years(jobs: list[tuple], lang: str, row_limit: int, protect_inputs) -
         with atomic_output(path, protect_inputs) as tmp:
             wb = new_workbook(tmp, constant_memory=True, kind="history")
             fmts = Formats(wb)
-            for sheet_name, part in call_sheets(rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"):
+            for sheet_name, part in call_sheets(
+                rows, row_limit, lang, base=f"{schema.CALLS.title(lang)}{year}"
+            ):
                 _write_records(wb, fmts, sheet_name, schema.CALLS, part, lang)
             wb.close()
 
@@ -250,7 +289,7 @@ def _write_years(jobs: list[tuple], lang: str, row_limit: int, protect_inputs) -
 def _forked_writer(jobs, lang, row_limit, protect_inputs) -> None:
     try:
         _write_years(jobs, lang, row_limit, protect_inputs)
-    except BaseException:                      # the parent names the file; its temp file is already gone
+    except BaseException:  # the parent names the file; its temp file is already gone
         sys.exit(1)
 
 
@@ -263,8 +302,17 @@ def _start_history(todo: list[tuple], lang: str, row_limit: int, protect_inputs)
         return []
     ctx = mp.get_context("fork")
     k = min(len(todo), cores)
-    procs = [(ctx.Process(target=_forked_writer, args=(todo[i::k], lang, row_limit, protect_inputs), daemon=True),
-              todo[i::k]) for i in range(k)]
+    procs = [
+        (
+            ctx.Process(
+                target=_forked_writer,
+                args=(todo[i::k], lang, row_limit, protect_inputs),
+                daemon=True,
+            ),
+            todo[i::k],
+        )
+        for i in range(k)
+    ]
     for p, _jobs in procs:
         p.start()
     return procs
@@ -282,8 +330,11 @@ def _finish_history(procs: list, target: Path, on_sheet) -> None:
                 on_sheet(path.name, len(rows))
     if failed:
         names = "、".join(failed)
-        raise FollowupError(f"历史档案文件写入失败：{names}；总表未更新", f"could not write history file(s) {names}; "
-                            "the master was not replaced", path=os.fspath(target))
+        raise FollowupError(
+            f"历史档案文件写入失败：{names}；总表未更新",
+            f"could not write history file(s) {names}; the master was not replaced",
+            path=os.fspath(target),
+        )
 
 
 def _prune_history(target: Path, lang: str) -> None:
@@ -299,11 +350,19 @@ def _prune_history(target: Path, lang: str) -> None:
             f.unlink(missing_ok=True)
 
 
-def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inputs: list[dict],
-                 lang: str = "zh", row_limit: int = EXCEL_ROW_LIMIT, protect_inputs: Iterable = (),
-                 on_sheet: Callable[[str, int], None] | None = None,
-                 extra_sheets: Callable | None = None, archive_over: int = ARCHIVE_OVER,
-                 changes: tuple[list, list] | None = None) -> str:
+def write_master(
+    path: str | os.PathLike,
+    book: Book,
+    conflicts: list[dict],
+    inputs: list[dict],
+    lang: str = "zh",
+    row_limit: int = EXCEL_ROW_LIMIT,
+    protect_inputs: Iterable = (),
+    on_sheet: Callable[[str, int], None] | None = None,
+    extra_sheets: Callable | None = None,
+    archive_over: int = ARCHIVE_OVER,
+    changes: tuple[list, list] | None = None,
+) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
     ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
@@ -318,48 +377,131 @@ def write_master(path: str | os.PathLike, book: Book, conflicts: list[dict], inp
     listed, todo = _plan_history(target, closed, lang)
     procs = _start_history(todo, lang, row_limit, protect_inputs)
     try:
-        _write_master_file(target, book, current, conflicts, inputs, listed, lang, row_limit, protect_inputs,
-                           on_sheet, extra_sheets, lambda: _finish_history(procs, target, on_sheet), changes)
+        _write_master_file(
+            target,
+            book,
+            current,
+            conflicts,
+            inputs,
+            listed,
+            lang,
+            row_limit,
+            protect_inputs,
+            on_sheet,
+            extra_sheets,
+            lambda: _finish_history(procs, target, on_sheet),
+            changes,
+        )
     finally:
-        for p, _jobs in procs:          # on an error in the master too: let them finish their files whole
+        for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
             p.join()
     _prune_history(target, lang)
     return os.fspath(path)
 
 
-def _write_master_file(path: Path, book: Book, current: list, conflicts: list[dict], inputs: list[dict],
-                       listed: list[list], lang: str, row_limit: int, protect_inputs, on_sheet, extra_sheets,
-                       before_rename: Callable[[], None], changes: tuple[list, list] | None = None) -> None:
+def _write_master_file(
+    path: Path,
+    book: Book,
+    current: list,
+    conflicts: list[dict],
+    inputs: list[dict],
+    listed: list[list],
+    lang: str,
+    row_limit: int,
+    protect_inputs,
+    on_sheet,
+    extra_sheets,
+    before_rename: Callable[[], None],
+    changes: tuple[list, list] | None = None,
+) -> None:
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
         fmts = Formats(wb)
         parts = [(schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)]
-        parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)]
-        parts += [(schema.EVENTS.title(lang), schema.EVENTS, book.events),
-                  (schema.STAFF.title(lang), schema.STAFF, book.staff),
-                  (schema.RULES.title(lang), schema.RULES, book.rules),
-                  (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays)]
+        parts += [
+            (name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)
+        ]
+        parts += [
+            (schema.EVENTS.title(lang), schema.EVENTS, book.events),
+            (schema.STAFF.title(lang), schema.STAFF, book.staff),
+            (schema.RULES.title(lang), schema.RULES, book.rules),
+            (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays),
+        ]
         for name, sheet, rows in parts:
-            n = _write_records(wb, fmts, name, sheet, rows, lang, codes=sheet.key in check_codes.SHEETS)
+            n = _write_records(
+                wb, fmts, name, sheet, rows, lang, codes=sheet.key in check_codes.SHEETS
+            )
             if on_sheet:
                 on_sheet(name, n)
-        write_plain_sheet(wb, fmts, "冲突" if lang == "zh" else "Conflicts",
-                     ["类型", "客户编号", "来源", "保留", "原因"] if lang == "zh" else
-                     ["Kind", "Customer ID", "Sources", "Kept", "Why"],
-                     [[KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"], c["customer_id"],
-                       "\n".join(c["sources"]), c["kept"], c["why"]] for c in conflicts],
-                     [10, 14, 60, 40, 60])
-        write_plain_sheet(wb, fmts, "来源" if lang == "zh" else "Inputs",
-                     ["文件", "状态", "客户", "回访记录", "回访事项", "新并入客户", "新并入记录", "新并入事项", "内容哈希(SHA-256)", "说明"]
-                     if lang == "zh" else
-                     ["File", "Status", "Customers", "Calls", "Events", "New customers", "New calls", "New events",
-                      "SHA-256", "Note"],
-                     [[i["path"], STATUS_LABEL[i["status"]] if lang == "zh" else i["status"], i.get("customers"),
-                       i.get("calls"), i.get("events"), i.get("new_customers"), i.get("new_calls"),
-                       i.get("new_events"), i.get("sha256"), i.get("error") or i.get("note")] for i in inputs],
-                     [48, 8, 8, 10, 10, 10, 10, 10, 66, 50])
+        write_plain_sheet(
+            wb,
+            fmts,
+            "冲突" if lang == "zh" else "Conflicts",
+            ["类型", "客户编号", "来源", "保留", "原因"]
+            if lang == "zh"
+            else ["Kind", "Customer ID", "Sources", "Kept", "Why"],
+            [
+                [
+                    KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"],
+                    c["customer_id"],
+                    "\n".join(c["sources"]),
+                    c["kept"],
+                    c["why"],
+                ]
+                for c in conflicts
+            ],
+            [10, 14, 60, 40, 60],
+        )
+        write_plain_sheet(
+            wb,
+            fmts,
+            "来源" if lang == "zh" else "Inputs",
+            [
+                "文件",
+                "状态",
+                "客户",
+                "回访记录",
+                "回访事项",
+                "新并入客户",
+                "新并入记录",
+                "新并入事项",
+                "内容哈希(SHA-256)",
+                "说明",
+            ]
+            if lang == "zh"
+            else [
+                "File",
+                "Status",
+                "Customers",
+                "Calls",
+                "Events",
+                "New customers",
+                "New calls",
+                "New events",
+                "SHA-256",
+                "Note",
+            ],
+            [
+                [
+                    i["path"],
+                    STATUS_LABEL[i["status"]] if lang == "zh" else i["status"],
+                    i.get("customers"),
+                    i.get("calls"),
+                    i.get("events"),
+                    i.get("new_customers"),
+                    i.get("new_calls"),
+                    i.get("new_events"),
+                    i.get("sha256"),
+                    i.get("error") or i.get("note"),
+                ]
+                for i in inputs
+            ],
+            [48, 8, 8, 10, 10, 10, 10, 10, 66, 50],
+        )
         if listed:
-            write_plain_sheet(wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66])
+            write_plain_sheet(
+                wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66]
+            )
         from .changelog import write_change_sheets
 
         write_change_sheets(wb, fmts, *(changes or ([], [])), lang)
@@ -369,6 +511,11 @@ def _write_master_file(path: Path, book: Book, current: list, conflicts: list[di
         before_rename()
 
 
-KIND_LABEL = {"customer_id": "客户编号重复", "phone": "电话重复", "call_id": "记录编号重复", "event_id": "事项编号重复",
-              "not_owner": "非负责人改动"}
+KIND_LABEL = {
+    "customer_id": "客户编号重复",
+    "phone": "电话重复",
+    "call_id": "记录编号重复",
+    "event_id": "事项编号重复",
+    "not_owner": "非负责人改动",
+}
 STATUS_LABEL = {"merged": "已合并", "ignored": "已忽略", "error": "出错"}

@@ -26,25 +26,31 @@ import json
 import os
 import shutil
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..models import MODEL_FOR, Book, Record, SheetInfo, Source
 from ..normalize import Unreadable
 
-if TYPE_CHECKING:                 # pyarrow is imported only where a cache is read or written
+if TYPE_CHECKING:  # pyarrow is imported only where a cache is read or written
     import pyarrow as pa
 
 CACHE_DIR = ".followup-xl-cache"
-CACHE_OVER = 50_000               # records: below this, reading the workbook is as quick as the cache
+CACHE_OVER = 50_000  # records: below this, reading the workbook is as quick as the cache
 FORMAT = 1
-LABEL = "\x00label\x00"           # stands for the caller's label in records that carry none of their own
-REST = "_rest"                    # per record: anything beyond typed values/unreadable text/provenance (JSON)
-_CODE = ("io/reader.py", "io/history.py", "io/parquet.py", "io/master_cache.py", "normalize.py", "schema.py",
-         "models.py")
+LABEL = "\x00label\x00"  # stands for the caller's label in records that carry none of their own
+REST = "_rest"  # per record: anything beyond typed values/unreadable text/provenance (JSON)
+_CODE = (
+    "io/reader.py",
+    "io/history.py",
+    "io/parquet.py",
+    "io/master_cache.py",
+    "normalize.py",
+    "schema.py",
+    "models.py",
+)
 
-last_status: dict = {}            # what the last cached_read did (hit / miss and why): merge reports it
+last_status: dict = {}  # what the last cached_read did (hit / miss and why): merge reports it
 
 
 def cache_dir(master: str | os.PathLike) -> Path:
@@ -70,6 +76,7 @@ def code_digest() -> str:
 
 
 # --- tagged JSON: dates, times and tuples come back as what they were ------------------------
+
 
 def _enc(v):
     if v is None or isinstance(v, (bool, int, float)):
@@ -100,7 +107,7 @@ def _dec(v):
         return [_dec(x) for x in v]
     if not isinstance(v, dict):
         return v
-    (tag, x), = v.items()
+    ((tag, x),) = v.items()
     if tag == "U":
         return Unreadable(x[0], x[1])
     if tag == "D":
@@ -120,13 +127,14 @@ def _dec(v):
 
 # --- records <-> tables -----------------------------------------------------------------------
 
+
 def _rest_of(rec: Record, keys: frozenset) -> str | None:
     """Everything a record holds beyond what the typed table keeps: JSON, or None (the usual case)."""
     d = rec.__dict__
     rest = {}
     bad = d["bad"]
     if bad:
-        rest["bad"] = {k: _enc(v) for k, v in bad.items()}      # Unreadable keeps what was expected
+        rest["bad"] = {k: _enc(v) for k, v in bad.items()}  # Unreadable keeps what was expected
     if d["extra"]:
         rest["extra"] = _enc(d["extra"])
     for k, v in d.items():
@@ -135,7 +143,7 @@ def _rest_of(rec: Record, keys: frozenset) -> str | None:
     return json.dumps(rest, ensure_ascii=False) if rest else None
 
 
-def _to_table(key: str, records: list[Record]) -> "pa.Table":
+def _to_table(key: str, records: list[Record]) -> pa.Table:
     import pyarrow as pa
 
     from .parquet import records_table
@@ -143,46 +151,60 @@ def _to_table(key: str, records: list[Record]) -> "pa.Table":
     sheet = MODEL_FOR[key].SHEET
     keys = frozenset(sheet.keys)
     table = records_table(sheet, records)
-    return table.append_column(REST, pa.array([_rest_of(r, keys) for r in records], type=pa.string()))
+    return table.append_column(
+        REST, pa.array([_rest_of(r, keys) for r in records], type=pa.string())
+    )
 
 
-def _shared_values(arr: "pa.Array") -> list:
+def _shared_values(arr: pa.Array) -> list:
     """A column as Python values, each distinct value one object (as the reader's memo shares them):
     fewer objects to make, less memory held."""
     enc = arr.dictionary_encode()
     uniq = enc.dictionary.to_pylist()
-    uniq.append(None)                                  # index -1: null
+    uniq.append(None)  # index -1: null
     return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
 
 
-def _null_patterns(batch: "pa.RecordBatch", keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
+def _null_patterns(batch: pa.RecordBatch, keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
     """Per row, a code for which fields hold a value; per code, those fields (the record's fields set)."""
     import numpy as np
 
     codes = np.zeros(batch.num_rows, dtype=np.int64)
     for j, k in enumerate(keys):
         codes |= batch.column(k).is_valid().to_numpy(zero_copy_only=False).astype(np.int64) << j
-    pats = {int(c): frozenset(k for j, k in enumerate(keys) if c >> j & 1) for c in np.unique(codes)}
+    pats = {
+        int(c): frozenset(k for j, k in enumerate(keys) if c >> j & 1) for c in np.unique(codes)
+    }
     return codes.tolist(), pats
 
 
-def _from_table(key: str, table: "pa.Table") -> list[Record]:
+def _from_table(key: str, table: pa.Table) -> list[Record]:
     """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set)."""
     from .parquet import UNREADABLE
 
     model = MODEL_FOR[key]
     keys = tuple(model.SHEET.keys)
-    blank = {k: None for k in model.model_fields if k not in keys and k not in ("src", "bad", "extra")}
+    blank = {
+        k: None for k in model.model_fields if k not in keys and k not in ("src", "bad", "extra")
+    }
     base = frozenset({"src", "bad", "extra"})
     new, put, fast = model.__new__, object.__setattr__, Source.fast
     out: list[Record] = []
-    for batch in table.to_batches(max_chunksize=65_536):   # bounded memory: one batch of lists at a time
+    for batch in table.to_batches(
+        max_chunksize=65_536
+    ):  # bounded memory: one batch of lists at a time
         cols = [_shared_values(batch.column(k)) for k in keys]
         codes, pats = _null_patterns(batch, keys)
         sets = {c: p | base for c, p in pats.items()}
-        srcs = [None if f is None and sh is None and r is None else fast(f, sh, r)
-                for f, sh, r in zip(*(_shared_values(batch.column(n))
-                                      for n in ("source_file", "source_sheet", "source_row")))]
+        srcs = [
+            None if f is None and sh is None and r is None else fast(f, sh, r)
+            for f, sh, r in zip(
+                *(
+                    _shared_values(batch.column(n))
+                    for n in ("source_file", "source_sheet", "source_row")
+                )
+            )
+        ]
         first = len(out)
         for row, src, code in zip(zip(*cols), srcs, codes):
             d = dict(zip(keys, row))
@@ -199,7 +221,9 @@ def _from_table(key: str, table: "pa.Table") -> list[Record]:
             for m in out[first:]:
                 m.__dict__.update(blank)
         bads, rests = batch.column(UNREADABLE), batch.column(REST)
-        if rests.null_count < len(rests) or bads.null_count < len(bads):     # the few rows with more to them
+        if rests.null_count < len(rests) or bads.null_count < len(
+            bads
+        ):  # the few rows with more to them
             for i, (bad, rest) in enumerate(zip(bads.to_pylist(), rests.to_pylist())):
                 if bad is None and rest is None:
                     continue
@@ -219,14 +243,20 @@ def _from_table(key: str, table: "pa.Table") -> list[Record]:
 
 # --- the cache --------------------------------------------------------------------------------
 
+
 def _record_fields() -> list[str]:
     return [f.name for f in dataclasses.fields(Book) if f.name in MODEL_FOR]
 
 
 def _key(master: Path, history: list[str]) -> dict:
     folder = master.parent
-    return {"format": FORMAT, "code": code_digest(), "master": master.name, "master_sha256": _sha256(master),
-            "history": {name: _sha256(folder / name) for name in history}}
+    return {
+        "format": FORMAT,
+        "code": code_digest(),
+        "master": master.name,
+        "master_sha256": _sha256(master),
+        "history": {name: _sha256(folder / name) for name in history},
+    }
 
 
 def _history_of(master: Path, book: Book) -> list[str]:
@@ -254,13 +284,13 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
                 continue
             meta[f.name] = _enc(getattr(book, f.name))
         tables = {name: _to_table(name, getattr(book, name)) for name in _record_fields()}
-    except Exception:               # something the cache cannot keep exactly: no cache, never a failed command
+    except Exception:  # something the cache cannot keep exactly: no cache, never a failed command
         return None
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:                            # a folder we cannot write into: simply no cache
+    try:  # a folder we cannot write into: simply no cache
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         files = {}
@@ -269,9 +299,15 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
         (tmp / "book.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         for p in sorted(tmp.iterdir()):
             files[p.name] = _sha256(p)
-        manifest = {**key, "files": files, "rows": {n: t.num_rows for n, t in tables.items()},
-                    "written": dt.datetime.now().isoformat(timespec="seconds")}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        manifest = {
+            **key,
+            "files": files,
+            "rows": {n: t.num_rows for n, t in tables.items()},
+            "written": dt.datetime.now().isoformat(timespec="seconds"),
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         old = target.with_name(f".{target.name}.{os.getpid()}.old")
         if target.exists():
             os.replace(target, old)
@@ -313,7 +349,9 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
     try:
         if manifest.get("format") != FORMAT or manifest.get("code") != code_digest():
             return None, "other-version"
-        if manifest.get("master") != master.name or manifest.get("master_sha256") != _sha256(master):
+        if manifest.get("master") != master.name or manifest.get("master_sha256") != _sha256(
+            master
+        ):
             return None, "stale"
         for name, digest in manifest["history"].items():
             f = master.parent / name
@@ -325,7 +363,10 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
         for name, digest in manifest["files"].items():
             if _sha256(folder / name) != digest:
                 return None, "tampered"
-        meta = {k: _dec(v) for k, v in json.loads((folder / "book.json").read_text(encoding="utf-8")).items()}
+        meta = {
+            k: _dec(v)
+            for k, v in json.loads((folder / "book.json").read_text(encoding="utf-8")).items()
+        }
         book = Book(path=os.fspath(master), **meta)
         for name in _record_fields():
             records = _from_table(name, pq.read_table(folder / f"{name}.parquet"))
@@ -338,8 +379,9 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
     return book, "hit"
 
 
-def cached_read(path: str | os.PathLike, label: str | None = None, write: bool = True,
-                provenance: bool = True) -> Book:
+def cached_read(
+    path: str | os.PathLike, label: str | None = None, write: bool = True, provenance: bool = True
+) -> Book:
     """``read_book(path, label)`` for a master this tool wrote, through the cache when it is valid.
 
     ``write``: on a miss, cache what was read for the next command (merge passes False for

@@ -14,8 +14,8 @@ import datetime as dt
 import io
 import os
 import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,24 +27,35 @@ from .atomic import atomic_output
 
 UNREADABLE = "unreadable"
 PROVENANCE = ("source_file", "source_sheet", "source_row")
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"   # what Spark and DuckDB read as NULL
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # what Spark and DuckDB read as NULL
 PART_FILE = "part-0.parquet"
 
-_ARROW = {ColType.DATE: pa.date32(), ColType.TIME: pa.time32("s"), ColType.INT: pa.int64(),
-          ColType.SATISFACTION: pa.int64(), ColType.BOOL: pa.bool_()}
+_ARROW = {
+    ColType.DATE: pa.date32(),
+    ColType.TIME: pa.time32("s"),
+    ColType.INT: pa.int64(),
+    ColType.SATISFACTION: pa.int64(),
+    ColType.BOOL: pa.bool_(),
+}
 
 
 def arrow_schema(sheet: schema.SheetDef) -> pa.Schema:
     """The typed columns of one sheet, then unreadable text and provenance."""
     fields = [pa.field(c.key, _ARROW.get(c.type, pa.string())) for c in sheet.columns]
     fields.append(pa.field(UNREADABLE, pa.map_(pa.string(), pa.string())))
-    fields += [pa.field("source_file", pa.string()), pa.field("source_sheet", pa.string()),
-               pa.field("source_row", pa.int64())]
+    fields += [
+        pa.field("source_file", pa.string()),
+        pa.field("source_sheet", pa.string()),
+        pa.field("source_row", pa.int64()),
+    ]
     return pa.schema(fields)
 
 
-def records_table(sheet: schema.SheetDef, records: Iterable[Record],
-                  transform: Callable[[str, object], object] | None = None) -> pa.Table:
+def records_table(
+    sheet: schema.SheetDef,
+    records: Iterable[Record],
+    transform: Callable[[str, object], object] | None = None,
+) -> pa.Table:
     """Records → a typed table; ``transform(key, value)`` may rewrite a value (masking)."""
     keys = sheet.keys
     cols: dict[str, list] = {k: [] for k in keys}
@@ -55,14 +66,20 @@ def records_table(sheet: schema.SheetDef, records: Iterable[Record],
             v = d[k]
             cols[k].append(transform(k, v) if transform and v is not None else v)
         bad = d["bad"]
-        bad_col.append(sorted((k, transform(k, v) if transform else v) for k, v in bad.items()) if bad else None)
+        bad_col.append(
+            sorted((k, transform(k, v) if transform else v) for k, v in bad.items())
+            if bad
+            else None
+        )
         s = d["src"]
         files.append(s.file if s else None)
         sheets.append(s.sheet if s else None)
         rows.append(s.row if s else None)
     arrays = [*(cols[k] for k in keys), bad_col, files, sheets, rows]
-    return pa.Table.from_arrays([pa.array(a, type=f.type) for a, f in zip(arrays, arrow_schema(sheet))],
-                                schema=arrow_schema(sheet))
+    return pa.Table.from_arrays(
+        [pa.array(a, type=f.type) for a, f in zip(arrays, arrow_schema(sheet))],
+        schema=arrow_schema(sheet),
+    )
 
 
 def table_records(key: str, table: pa.Table) -> list[Record]:
@@ -73,11 +90,19 @@ def table_records(key: str, table: pa.Table) -> list[Record]:
     n = table.num_rows
     out = []
     cols = [data[k] for k in keys]
-    bads, files, sheets, rows = data[UNREADABLE], data["source_file"], data["source_sheet"], data["source_row"]
+    bads, files, sheets, rows = (
+        data[UNREADABLE],
+        data["source_file"],
+        data["source_sheet"],
+        data["source_row"],
+    )
     for i in range(n):
         values = {k: c[i] for k, c in zip(keys, cols)}
-        src = None if files[i] is None and sheets[i] is None and rows[i] is None else \
-            Source.fast(files[i] or "", sheets[i] or "", rows[i])
+        src = (
+            None
+            if files[i] is None and sheets[i] is None and rows[i] is None
+            else Source.fast(files[i] or "", sheets[i] or "", rows[i])
+        )
         bad = dict(bads[i]) if bads[i] else {}
         out.append(model.build(src, bad, {}, values))
     return out
@@ -100,21 +125,34 @@ def replace_if_changed(target: Path, data: bytes) -> bool:
     return True
 
 
-def partition_dir(root: Path, table_name: str, office: str, part: tuple[str, object] | None) -> Path:
-    if part is None:                       # a table without a date (staff): one file per office
+def partition_dir(
+    root: Path, table_name: str, office: str, part: tuple[str, object] | None
+) -> Path:
+    if part is None:  # a table without a date (staff): one file per office
         return root / table_name / f"office={office}"
     name, value = part
-    text = NULL_PARTITION if value is None else (value.isoformat() if isinstance(value, dt.date) else str(value))
+    text = (
+        NULL_PARTITION
+        if value is None
+        else (value.isoformat() if isinstance(value, dt.date) else str(value))
+    )
     return root / table_name / f"office={office}" / f"{name}={text}"
 
 
-def write_partitions(root: Path, table_name: str, office: str, parts: dict[tuple[str, object], pa.Table],
-                     keep_others: bool = False) -> dict[str, int]:
+def write_partitions(
+    root: Path,
+    table_name: str,
+    office: str,
+    parts: dict[tuple[str, object], pa.Table],
+    keep_others: bool = False,
+) -> dict[str, int]:
     """Write each partition of one office whose bytes differ; drop the office's partitions not
     written this time (unless ``keep_others``: obligation snapshots of other days stay)."""
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     wanted = set()
-    for part, table in sorted(parts.items(), key=lambda kv: (kv[0] is None or kv[0][1] is None, str(kv[0]))):
+    for part, table in sorted(
+        parts.items(), key=lambda kv: (kv[0] is None or kv[0][1] is None, str(kv[0]))
+    ):
         folder = partition_dir(root, table_name, office, part)
         wanted.add(folder.name)
         changed = replace_if_changed(folder / PART_FILE, parquet_bytes(table))
@@ -145,6 +183,10 @@ def read_dataset(root: str | os.PathLike, table_name: str) -> pa.Table:
 
     folder = Path(root) / table_name
     depth = {"staff": 1, "offices": 1}.get(table_name, 2)
-    names = ["office"] + ([] if depth == 1 else ["as_of" if table_name == "obligations" else "year"])
-    part = ds.HivePartitioning(pa.schema([(n, PARTITION_TYPES[n]) for n in names]), null_fallback=NULL_PARTITION)
+    names = ["office"] + (
+        [] if depth == 1 else ["as_of" if table_name == "obligations" else "year"]
+    )
+    part = ds.HivePartitioning(
+        pa.schema([(n, PARTITION_TYPES[n]) for n in names]), null_fallback=NULL_PARTITION
+    )
     return ds.dataset(os.fspath(folder), format="parquet", partitioning=part).to_table()

@@ -29,24 +29,50 @@ from ..models import Book
 from ..normalize import mask_phone
 from ..obligations import Obligation
 from ..schema import ColType
-from .parquet import PART_FILE, parquet_bytes, partition_by, records_table, replace_if_changed, write_partitions
+from .parquet import (
+    PART_FILE,
+    parquet_bytes,
+    partition_by,
+    records_table,
+    replace_if_changed,
+    write_partitions,
+)
 
 YEAR_OF = {"customers": "created", "calls": "call_date", "events": "event_date"}
 TABLES = ("customers", "calls", "events", "staff")
 
-OBLIGATION_SCHEMA = pa.schema([
-    ("customer_id", pa.string()), ("rule", pa.string()), ("due_date", pa.date32()), ("reason", pa.string()),
-    ("reason_en", pa.string()), ("customer_name", pa.string()), ("owner", pa.string()),
-    ("trigger_date", pa.date32()), ("source", pa.string()), ("event_id", pa.string()),
-    ("call_types", pa.list_(pa.string())), ("hard", pa.bool_()), ("satisfied_on", pa.date32()),
-    ("satisfied_by", pa.string()), ("typed_date", pa.date32()), ("flags", pa.list_(pa.string())),
-    ("lapse_date", pa.date32()), ("escalate_on", pa.date32()),
-])
-OFFICE_SCHEMA = pa.schema([
-    ("master", pa.string()), ("master_sha256", pa.string()), ("exported_as_of", pa.date32()),
-    ("complaint_coverage_pct", pa.float64()), ("repair_coverage_pct", pa.float64()),
-    ("activity_coverage_pct", pa.float64()),
-])
+OBLIGATION_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.string()),
+        ("rule", pa.string()),
+        ("due_date", pa.date32()),
+        ("reason", pa.string()),
+        ("reason_en", pa.string()),
+        ("customer_name", pa.string()),
+        ("owner", pa.string()),
+        ("trigger_date", pa.date32()),
+        ("source", pa.string()),
+        ("event_id", pa.string()),
+        ("call_types", pa.list_(pa.string())),
+        ("hard", pa.bool_()),
+        ("satisfied_on", pa.date32()),
+        ("satisfied_by", pa.string()),
+        ("typed_date", pa.date32()),
+        ("flags", pa.list_(pa.string())),
+        ("lapse_date", pa.date32()),
+        ("escalate_on", pa.date32()),
+    ]
+)
+OFFICE_SCHEMA = pa.schema(
+    [
+        ("master", pa.string()),
+        ("master_sha256", pa.string()),
+        ("exported_as_of", pa.date32()),
+        ("complaint_coverage_pct", pa.float64()),
+        ("repair_coverage_pct", pa.float64()),
+        ("activity_coverage_pct", pa.float64()),
+    ]
+)
 _BAD_OFFICE = re.compile(r"[\\/=:*?\"<>|\x00-\x1f]")
 
 
@@ -54,8 +80,10 @@ def check_office(name: str) -> str:
     """An office name becomes a folder name: refuse what a path cannot hold."""
     name = (name or "").strip()
     if not name or name.startswith(".") or _BAD_OFFICE.search(name):
-        raise UsageError(f"单位名称不能为空，也不能含有 / \\ = : * ? \" < > | 等字符：{name!r}",
-                         f"the office name must not be empty or contain / \\ = : * ? \" < > |: {name!r}")
+        raise UsageError(
+            f'单位名称不能为空，也不能含有 / \\ = : * ? " < > | 等字符：{name!r}',
+            f'the office name must not be empty or contain / \\ = : * ? " < > |: {name!r}',
+        )
     return name
 
 
@@ -79,13 +107,25 @@ def _sort_key(rec):
     d = rec.__dict__
     s = d["src"]
     date_key = next((d[k] for k in ("call_date", "event_date", "created") if k in d), None)
-    first_id = next((d[k] for k in ("record_id", "event_id", "customer_id", "name") if k in d), None)
-    return (date_key is None, date_key or dt.date.min, first_id or "",
-            (s.file, s.sheet, s.row or 0) if s else ("", "", 0))
+    first_id = next(
+        (d[k] for k in ("record_id", "event_id", "customer_id", "name") if k in d), None
+    )
+    return (
+        date_key is None,
+        date_key or dt.date.min,
+        first_id or "",
+        (s.file, s.sheet, s.row or 0) if s else ("", "", 0),
+    )
 
 
-def export_book(book: Book, root: Path, office: str, snapshots: dict[dt.date, list[Obligation]],
-                with_phones: bool, office_row: dict) -> dict:
+def export_book(
+    book: Book,
+    root: Path,
+    office: str,
+    snapshots: dict[dt.date, list[Obligation]],
+    with_phones: bool,
+    office_row: dict,
+) -> dict:
     """Write one office's tables under ``root``; returns per-table partition counts."""
     out: dict[str, dict] = {}
     for key in TABLES:
@@ -93,14 +133,23 @@ def export_book(book: Book, root: Path, office: str, snapshots: dict[dt.date, li
         records = sorted(book.records(key), key=_sort_key)
         table = records_table(sheet, records, None if with_phones else phone_masker(sheet))
         date_key = YEAR_OF.get(key)
-        years = [getattr(r, date_key).year if date_key and getattr(r, date_key) else None for r in records]
-        parts = (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
+        years = [
+            getattr(r, date_key).year if date_key and getattr(r, date_key) else None
+            for r in records
+        ]
+        parts = (
+            (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
+        )
         out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
     snap_parts = {("as_of", day): obligations_table(obls) for day, obls in snapshots.items()}
-    out["obligations"] = {"rows": sum(t.num_rows for t in snap_parts.values()),
-                          "snapshots": sorted(d.isoformat() for d in snapshots),
-                          **write_partitions(root, "obligations", office, snap_parts, keep_others=True)}
+    out["obligations"] = {
+        "rows": sum(t.num_rows for t in snap_parts.values()),
+        "snapshots": sorted(d.isoformat() for d in snapshots),
+        **write_partitions(root, "obligations", office, snap_parts, keep_others=True),
+    }
     data = parquet_bytes(pa.Table.from_pylist([office_row], schema=OFFICE_SCHEMA))
-    out["offices"] = {"rows": 1, "written": int(replace_if_changed(root / "offices" / f"office={office}" / PART_FILE,
-                                                                   data))}
+    out["offices"] = {
+        "rows": 1,
+        "written": int(replace_if_changed(root / "offices" / f"office={office}" / PART_FILE, data)),
+    }
     return out

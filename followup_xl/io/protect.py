@@ -11,7 +11,7 @@ import io
 import os
 import shutil
 import tempfile
-from typing import Callable
+from collections.abc import Callable
 
 import msoffcrypto
 
@@ -24,12 +24,23 @@ from .xlsx import Formats
 # Cell formats that hold data: unlocked, so protection leaves them editable.
 DATA_FORMATS = ("text", "wrap", "date", "time", "int", "pct", "dec")
 # What staff may still do on a protected sheet.
-ENTRY_OPTIONS = {"autofilter": True, "sort": True, "insert_rows": True, "format_columns": True,
-                 "select_locked_cells": True, "select_unlocked_cells": True}
+ENTRY_OPTIONS = {
+    "autofilter": True,
+    "sort": True,
+    "insert_rows": True,
+    "format_columns": True,
+    "select_locked_cells": True,
+    "select_unlocked_cells": True,
+}
 
 
-def protect_entry_sheets(wb, fmts: Formats, lang: str = "zh",
-                         sheets: tuple[schema.SheetDef, ...] = schema.SHEETS, password: str = "") -> None:
+def protect_entry_sheets(
+    wb,
+    fmts: Formats,
+    lang: str = "zh",
+    sheets: tuple[schema.SheetDef, ...] = schema.SHEETS,
+    password: str = "",
+) -> None:
     """Lock every sheet of ``wb``: the header rows and formulas stay locked, data cells of
     our Table sheets (rows already written and the empty rows below) stay editable.
 
@@ -44,16 +55,23 @@ def protect_entry_sheets(wb, fmts: Formats, lang: str = "zh",
         sheet = by_title.get(ws.get_name())
         if sheet is not None:
             for j, col in enumerate(sheet.columns):
-                kind = "date" if col.type is ColType.DATE else "time" if col.type is ColType.TIME else "text"
+                kind = (
+                    "date"
+                    if col.type is ColType.DATE
+                    else "time"
+                    if col.type is ColType.TIME
+                    else "text"
+                )
                 ws.set_column(j, j, col.width, fmts.get(kind))
         ws.protect(password, ENTRY_OPTIONS)
 
 
-def encrypt_file(plain: str | os.PathLike, target: str | os.PathLike, password: str, inputs=()) -> str:
+def encrypt_file(
+    plain: str | os.PathLike, target: str | os.PathLike, password: str, inputs=()
+) -> str:
     """Write ``target`` as the password-protected copy of ``plain`` (atomically)."""
-    with open(plain, "rb") as src, atomic_output(target, inputs) as tmp:
-        with open(tmp, "wb") as out:
-            msoffcrypto.OfficeFile(src).encrypt(password, out)
+    with open(plain, "rb") as src, atomic_output(target, inputs) as tmp, open(tmp, "wb") as out:
+        msoffcrypto.OfficeFile(src).encrypt(password, out)
     return os.fspath(target)
 
 
@@ -67,8 +85,9 @@ def decrypt_bytes(path: str | os.PathLike, password: str) -> bytes:
     return buf.getvalue()
 
 
-def write_with_password(target: str | os.PathLike, password: str | None,
-                        write: Callable[[str], object], inputs=()) -> str:
+def write_with_password(
+    target: str | os.PathLike, password: str | None, write: Callable[[str], object], inputs=()
+) -> str:
     """Run ``write(path)`` into ``target``; with a password, the plain workbook is written in a
     private temporary folder (0700, files 0600: no other user can read it, and nothing plain
     ever sits in the distribution folder) and removed on every way out, crash or Ctrl-C."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 import zipfile
-from typing import TYPE_CHECKING, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .. import schema
 from ..errors import UnreadableWorkbook
@@ -31,9 +32,8 @@ _SUFFIX_RE = re.compile(r"[\s_\-—()（）\[\]【】0-9年度]+$")
 
 def uses_1904_dates(path: str) -> bool:
     try:
-        with zipfile.ZipFile(path) as zf:
-            with zf.open("xl/workbook.xml") as fh:
-                head = fh.read(8192)
+        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+            head = fh.read(8192)
     except (KeyError, zipfile.BadZipFile, OSError):
         return False
     return re.search(rb'date1904="(1|true)"', head) is not None
@@ -86,7 +86,9 @@ def _iter_rows(sheet: pc.CalamineSheet) -> Iterator[list]:
         yield pad + row if col_off else row
 
 
-def _map_columns(header: list, sheet: schema.SheetDef) -> tuple[dict[str, int], dict[str, str], dict[str, int], list[str]]:
+def _map_columns(
+    header: list, sheet: schema.SheetDef
+) -> tuple[dict[str, int], dict[str, str], dict[str, int], list[str]]:
     index = schema.header_index(sheet)
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
@@ -121,7 +123,7 @@ def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterato
         yield from rows
         return
     last = max(r2 for spans in starting.values() for _, r2, _ in spans)
-    active: list[tuple[object, int, int, int]] = []     # (value, c1, last row, c2)
+    active: list[tuple[object, int, int, int]] = []  # (value, c1, last row, c2)
     for i, row in enumerate(rows, start=header_idx + 1):
         if active:
             active = [a for a in active if a[2] >= i]
@@ -139,15 +141,27 @@ def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterato
             return
 
 
-def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, header_idx: int,
-               header: list, path_label: str, epoch_1904: bool, book: Book,
-               errors: dict[tuple[int, int], str] | None = None, provenance: bool = True) -> None:
+def read_sheet(
+    rows: Iterable[list],
+    sheet: schema.SheetDef,
+    sheet_name: str,
+    header_idx: int,
+    header: list,
+    path_label: str,
+    epoch_1904: bool,
+    book: Book,
+    errors: dict[tuple[int, int], str] | None = None,
+    provenance: bool = True,
+) -> None:
     columns, headers, extra, dupes = _map_columns(header, sheet)
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
     book.sheets.setdefault(sheet.key, []).append(info)
     model = MODEL_FOR[sheet.key]
-    plan = [(key, idx, parser_for(sheet.column(key), epoch_1904), {})
-            for key, idx in columns.items() if key in sheet.keys]
+    plan = [
+        (key, idx, parser_for(sheet.column(key), epoch_1904), {})
+        for key, idx in columns.items()
+        if key in sheet.keys
+    ]
     prov = [(key, idx) for key, idx in columns.items() if key not in sheet.keys]
     fp_idx = columns.get("fingerprint")
     fps = info.fingerprints
@@ -188,8 +202,11 @@ def read_sheet(rows: Iterable[list], sheet: schema.SheetDef, sheet_name: str, he
         if prov:  # a master's provenance columns: the original source wins, or is noted beside
             got = {key: row[idx] for key, idx in prov if idx < width and row[idx] not in ("", None)}
             if "src_file" in got:
-                src = Source.fast(str(got["src_file"]), str(got.get("src_sheet") or sheet.zh),
-                                  _int_or_none(got.get("src_row")))
+                src = Source.fast(
+                    str(got["src_file"]),
+                    str(got.get("src_sheet") or sheet.zh),
+                    _int_or_none(got.get("src_row")),
+                )
                 if not provenance:
                     book.origins[(sheet_name, excel_row)] = src
                     src = None
@@ -209,8 +226,12 @@ def _int_or_none(v) -> int | None:
         return None
 
 
-def read_book(path: str | os.PathLike, label: str | None = None, require_data: bool = True,
-              provenance: bool = True) -> Book:
+def read_book(
+    path: str | os.PathLike,
+    label: str | None = None,
+    require_data: bool = True,
+    provenance: bool = True,
+) -> Book:
     """Read every sheet of ours from a workbook; foreign sheets are listed, not read.
 
     A workbook with none of our data sheets is refused with a sentence (no command
@@ -218,7 +239,7 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     ``provenance=False`` a master's records keep their place in this file (validate
     must point at the master's own cells) instead of the staff book they came from.
     """
-    import python_calamine as pc   # here, not at the top: xlwings Lite reads rows through read_rows without it
+    import python_calamine as pc  # here, not at the top: xlwings Lite reads rows through read_rows without it
 
     path = os.fspath(path)
     fmt = sniff(path)
@@ -228,14 +249,19 @@ def read_book(path: str | os.PathLike, label: str | None = None, require_data: b
     try:
         if opens_by_name(path, fmt):
             wb = pc.CalamineWorkbook.from_path(path)
-        else:   # an .xls saved under an .xlsx name (and the like): calamine goes by the content
+        else:  # an .xls saved under an .xlsx name (and the like): calamine goes by the content
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError:
-        raise UnreadableWorkbook("工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path)
+        raise UnreadableWorkbook(
+            "工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path
+        )
     except Exception as exc:  # calamine's own errors: zip/xml damage
-        raise UnreadableWorkbook(f"文件无法作为工作簿打开（{type(exc).__name__}）",
-                                 f"cannot open the file as a workbook ({type(exc).__name__}: {exc})", path=path)
+        raise UnreadableWorkbook(
+            f"文件无法作为工作簿打开（{type(exc).__name__}）",
+            f"cannot open the file as a workbook ({type(exc).__name__}: {exc})",
+            path=path,
+        )
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
     scans = scan_workbook(path) if fmt == "xlsx" else {}
@@ -262,12 +288,21 @@ def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
         raise UnreadableWorkbook(
             "这个文本/CSV 文件里找不到客户或回访的表头（第一行应有 客户编号、客户名称、联系电话 等列名）",
             "no customer or call headers in this text/CSV file (the first line should name columns such as "
-            "客户编号 / Customer ID, 客户名称, 联系电话)", path=path)
+            "客户编号 / Customer ID, 客户名称, 联系电话)",
+            path=path,
+        )
     return book
 
 
-def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, scans: dict[str, SheetScan],
-                 provenance: bool = True) -> None:
+def _read_sheets(
+    wb,
+    book: Book,
+    path: str,
+    label: str,
+    epoch_1904: bool,
+    scans: dict[str, SheetScan],
+    provenance: bool = True,
+) -> None:
     import python_calamine as pc
 
     try:
@@ -277,19 +312,39 @@ def _read_sheets(wb, book: Book, path: str, label: str, epoch_1904: bool, scans:
                 book.ignored_sheets.append(name)
                 continue
             scan = scans.get(name) or SheetScan()
-            if scan.sparse:   # a stray far cell: calamine's dense grid would not fit in memory
+            if scan.sparse:  # a stray far cell: calamine's dense grid would not fit in memory
                 from .sparse import sparse_rows
 
-                read_rows(book, name, _guarded(sparse_rows(path, name, scan), path, name), label, epoch_1904,
-                          [], scan.errors, provenance)
+                read_rows(
+                    book,
+                    name,
+                    _guarded(sparse_rows(path, name, scan), path, name),
+                    label,
+                    epoch_1904,
+                    [],
+                    scan.errors,
+                    provenance,
+                )
                 continue
             try:
                 sheet = wb.get_sheet_by_name(name)
             except Exception as exc:
-                raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）",
-                                         f"the sheet cannot be read ({exc})", path=path, sheet=name)
-            read_rows(book, name, _iter_rows(sheet), label, epoch_1904,
-                      sheet.merged_cell_ranges or [], scan.errors, provenance)
+                raise UnreadableWorkbook(
+                    f"工作表无法读取（{type(exc).__name__}）",
+                    f"the sheet cannot be read ({exc})",
+                    path=path,
+                    sheet=name,
+                )
+            read_rows(
+                book,
+                name,
+                _iter_rows(sheet),
+                label,
+                epoch_1904,
+                sheet.merged_cell_ranges or [],
+                scan.errors,
+                provenance,
+            )
     finally:
         wb.close()
 
@@ -301,12 +356,24 @@ def _guarded(rows: Iterator[list], path: str, name: str) -> Iterator[list]:
     except UnreadableWorkbook:
         raise
     except Exception as exc:
-        raise UnreadableWorkbook(f"工作表无法读取（{type(exc).__name__}）", f"the sheet cannot be read ({exc})",
-                                 path=path, sheet=name)
+        raise UnreadableWorkbook(
+            f"工作表无法读取（{type(exc).__name__}）",
+            f"the sheet cannot be read ({exc})",
+            path=path,
+            sheet=name,
+        )
 
 
-def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoch_1904: bool = False,
-              merged: list | None = None, errors: dict | None = None, provenance: bool = True) -> None:
+def read_rows(
+    book: Book,
+    name: str,
+    rows_iter: Iterator[list],
+    label: str,
+    epoch_1904: bool = False,
+    merged: list | None = None,
+    errors: dict | None = None,
+    provenance: bool = True,
+) -> None:
     """One sheet's rows (absolute positions: row i is Excel row i+1) into ``book``.
 
     Shared by the file reader and the workbook button (which gets its rows from
@@ -340,7 +407,7 @@ def read_rows(book: Book, name: str, rows_iter: Iterator[list], label: str, epoc
             return
         kind, h, _ = best
         book.headerless_sheets.pop(name, None)
-    rest = _fill_merged(_chain(head[h + 1:], rows_iter), merged or [], h)
+    rest = _fill_merged(_chain(head[h + 1 :], rows_iter), merged or [], h)
     read_sheet(rest, kind, name, h, head[h], label, epoch_1904, book, errors, provenance)
 
 
@@ -353,12 +420,15 @@ def require_our_sheets(book: Book, path: str) -> None:
         raise UnreadableWorkbook(
             f"{names}工作表里找不到表头行（应有 客户编号、客户名称、联系电话 等列名）",
             f"no header row found in sheet(s) {', '.join(book.headerless_sheets)} "
-            "(expected column names such as 客户编号 / Customer ID)", path=path)
+            "(expected column names such as 客户编号 / Customer ID)",
+            path=path,
+        )
     found = "、".join(book.ignored_sheets) or "无"
     raise UnreadableWorkbook(
         f"工作簿里没有客户名录簿、回访记录表或回访事项（现有工作表：{found}）",
         f"the workbook has none of our sheets (customers, calls, triggers); it has: {', '.join(book.ignored_sheets)}",
-        path=path)
+        path=path,
+    )
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

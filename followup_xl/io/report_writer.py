@@ -11,32 +11,83 @@ from .xlsx import FONT, Formats, iso_day, new_workbook, print_setup, write_day_o
 TEXT = {
     "zh": {
         "sheets": ["月报", "按人员", "按类型", "满意度", "客户问题", "趋势", "说明"],
-        "title": "客户回访月报 {month}", "period": "统计期间 {start} 至 {end}　　数据来源：{source}",
+        "title": "客户回访月报 {month}",
+        "period": "统计期间 {start} 至 {end}　　数据来源：{source}",
         "head": ["项目", "本月", "上月 {prev}", "去年同月 {last}"],
-        "rows": ["本月应回访数量", "实施回访数量", "实施回访百分比", "成功回访数量", "成功回访百分比", "回访记录条数",
-                 "平均满意度（1–5）"],
-        "open_issues": "月末未解决问题（客户数）", "no_data": "无数据",
+        "rows": [
+            "本月应回访数量",
+            "实施回访数量",
+            "实施回访百分比",
+            "成功回访数量",
+            "成功回访百分比",
+            "回访记录条数",
+            "平均满意度（1–5）",
+        ],
+        "open_issues": "月末未解决问题（客户数）",
+        "no_data": "无数据",
         "missed": "本月逾期未办（过了回访有效期，计入应回访、未实施）",
         "coverage": "回访率目标（投诉 / 维修 / 活动）",
         "coverage_head": ["事项", "本月事项数", "月底前已回访", "回访率", "目标", "是否达标"],
         "event": {"投诉": "投诉处理后", "维修": "维修后", "活动": "活动后"},
-        "consultation": "技术咨询回访（每人每月目标）", "consultation_head": ["人员", "咨询回访", "月目标", "是否达标"],
-        "met": "达标", "not_met": "未达标", "none": "—",
+        "consultation": "技术咨询回访（每人每月目标）",
+        "consultation_head": ["人员", "咨询回访", "月目标", "是否达标"],
+        "met": "达标",
+        "not_met": "未达标",
+        "none": "—",
         "sign": "审阅：________________    日期：____年____月____日",
-        "owner_head": ["人员", "应回访", "实施回访", "实施率", "成功回访", "成功率", "回访记录", "平均满意度"],
-        "owner_chart": "各人员应回访 / 实施 / 成功", "series": ["应回访", "实施回访", "成功回访"],
+        "owner_head": [
+            "人员",
+            "应回访",
+            "实施回访",
+            "实施率",
+            "成功回访",
+            "成功率",
+            "回访记录",
+            "平均满意度",
+        ],
+        "owner_chart": "各人员应回访 / 实施 / 成功",
+        "series": ["应回访", "实施回访", "成功回访"],
         "type_head": ["规则", "回访类型", "应回访", "实施回访", "实施率", "成功回访", "成功率"],
         "dist_head": ["满意度", "次数"],
-        "levels": {"5": "5 非常满意", "4": "4 满意", "3": "3 一般", "2": "2 不满意", "1": "1 非常不满意"},
-        "dist_chart": "满意度分布", "count": "次数",
-        "by_type_head": ["回访类型", "平均满意度", "次数"], "by_type": "各回访类型满意度（低分在前）",
+        "levels": {
+            "5": "5 非常满意",
+            "4": "4 满意",
+            "3": "3 一般",
+            "2": "2 不满意",
+            "1": "1 非常不满意",
+        },
+        "dist_chart": "满意度分布",
+        "count": "次数",
+        "by_type_head": ["回访类型", "平均满意度", "次数"],
+        "by_type": "各回访类型满意度（低分在前）",
         "lowest": "评分最低的回访（1–2分）",
-        "lowest_head": ["客户编号", "客户名称", "联系电话", "日期", "回访类型", "满意度", "回访人", "客户反映问题"],
-        "issues_head": ["客户反映问题", "次数"], "issues": "客户反映最多的问题",
-        "open_head": ["客户编号", "客户名称", "负责人", "问题", "自", "已开天数"], "open": "月末未解决的问题",
-        "parties": "投诉责任对象", "parties_head": ["责任对象", "投诉数", "占比"],
-        "trend_head": ["月份", "应回访", "实施回访", "成功回访", "实施率", "回访记录", "平均满意度"],
-        "trend_chart": "近12个月回访趋势", "sat_series": "平均满意度（右轴）",
+        "lowest_head": [
+            "客户编号",
+            "客户名称",
+            "联系电话",
+            "日期",
+            "回访类型",
+            "满意度",
+            "回访人",
+            "客户反映问题",
+        ],
+        "issues_head": ["客户反映问题", "次数"],
+        "issues": "客户反映最多的问题",
+        "open_head": ["客户编号", "客户名称", "负责人", "问题", "自", "已开天数"],
+        "open": "月末未解决的问题",
+        "parties": "投诉责任对象",
+        "parties_head": ["责任对象", "投诉数", "占比"],
+        "trend_head": [
+            "月份",
+            "应回访",
+            "实施回访",
+            "成功回访",
+            "实施率",
+            "回访记录",
+            "平均满意度",
+        ],
+        "trend_chart": "近12个月回访趋势",
+        "sat_series": "平均满意度（右轴）",
         "notes": "统计口径",
         "definitions": [
             "应回访：1日仍未完成、月底前到期的回访事项（本月到期及以前月份结转的逾期事项），加上本月提前完成的以后到期事项；"
@@ -53,33 +104,98 @@ TEXT = {
     },
     "en": {
         "sheets": ["Report", "By person", "By rule", "Satisfaction", "Issues", "Trend", "Notes"],
-        "title": "Monthly follow-up report {month}", "period": "Period {start} to {end}    Source: {source}",
+        "title": "Monthly follow-up report {month}",
+        "period": "Period {start} to {end}    Source: {source}",
         "head": ["Item", "This month", "Previous {prev}", "Same month last year {last}"],
-        "rows": ["Planned follow-ups", "Done", "Done %", "Successful", "Successful %", "Calls", "Average satisfaction (1–5)"],
-        "open_issues": "Open issues at month end (customers)", "no_data": "no data",
+        "rows": [
+            "Planned follow-ups",
+            "Done",
+            "Done %",
+            "Successful",
+            "Successful %",
+            "Calls",
+            "Average satisfaction (1–5)",
+        ],
+        "open_issues": "Open issues at month end (customers)",
+        "no_data": "no data",
         "missed": "Missed this month (window ended: planned, not done)",
         "coverage": "Coverage targets (complaints / repairs / activities)",
-        "coverage_head": ["Item", "Events this month", "Followed up by month end", "Coverage", "Target", "Met"],
+        "coverage_head": [
+            "Item",
+            "Events this month",
+            "Followed up by month end",
+            "Coverage",
+            "Target",
+            "Met",
+        ],
         "event": {"投诉": "complaint closed", "维修": "repair done", "活动": "activity held"},
         "consultation": "Consultation follow-ups (monthly target per person)",
         "consultation_head": ["Person", "Follow-ups", "Monthly target", "Met"],
-        "met": "met", "not_met": "not met", "none": "—",
+        "met": "met",
+        "not_met": "not met",
+        "none": "—",
         "sign": "Reviewed by: ________________    Date: ______________",
-        "owner_head": ["Person", "Planned", "Done", "Done %", "Successful", "Successful %", "Calls", "Avg satisfaction"],
-        "owner_chart": "Planned / done / successful per person", "series": ["Planned", "Done", "Successful"],
-        "type_head": ["Rule", "Follow-up type", "Planned", "Done", "Done %", "Successful", "Successful %"],
+        "owner_head": [
+            "Person",
+            "Planned",
+            "Done",
+            "Done %",
+            "Successful",
+            "Successful %",
+            "Calls",
+            "Avg satisfaction",
+        ],
+        "owner_chart": "Planned / done / successful per person",
+        "series": ["Planned", "Done", "Successful"],
+        "type_head": [
+            "Rule",
+            "Follow-up type",
+            "Planned",
+            "Done",
+            "Done %",
+            "Successful",
+            "Successful %",
+        ],
         "dist_head": ["Satisfaction", "Calls"],
-        "levels": {"5": "5 very satisfied", "4": "4 satisfied", "3": "3 neutral", "2": "2 unsatisfied",
-                   "1": "1 very unsatisfied"},
-        "dist_chart": "Satisfaction distribution", "count": "Calls",
-        "by_type_head": ["Call type", "Average", "Calls"], "by_type": "Satisfaction per call type (lowest first)",
+        "levels": {
+            "5": "5 very satisfied",
+            "4": "4 satisfied",
+            "3": "3 neutral",
+            "2": "2 unsatisfied",
+            "1": "1 very unsatisfied",
+        },
+        "dist_chart": "Satisfaction distribution",
+        "count": "Calls",
+        "by_type_head": ["Call type", "Average", "Calls"],
+        "by_type": "Satisfaction per call type (lowest first)",
         "lowest": "Lowest-scored calls (1–2)",
-        "lowest_head": ["Customer ID", "Customer", "Phone", "Date", "Call type", "Satisfaction", "Caller", "Issue"],
-        "issues_head": ["Customer issue", "Count"], "issues": "Most frequent customer issues",
-        "open_head": ["Customer ID", "Customer", "Owner", "Issue", "Since", "Days open"], "open": "Open issues at month end",
-        "parties": "Complaints per responsible party", "parties_head": ["Responsible party", "Complaints", "Share"],
-        "trend_head": ["Month", "Planned", "Done", "Successful", "Done %", "Calls", "Avg satisfaction"],
-        "trend_chart": "Follow-ups over the last 12 months", "sat_series": "Average satisfaction (right axis)",
+        "lowest_head": [
+            "Customer ID",
+            "Customer",
+            "Phone",
+            "Date",
+            "Call type",
+            "Satisfaction",
+            "Caller",
+            "Issue",
+        ],
+        "issues_head": ["Customer issue", "Count"],
+        "issues": "Most frequent customer issues",
+        "open_head": ["Customer ID", "Customer", "Owner", "Issue", "Since", "Days open"],
+        "open": "Open issues at month end",
+        "parties": "Complaints per responsible party",
+        "parties_head": ["Responsible party", "Complaints", "Share"],
+        "trend_head": [
+            "Month",
+            "Planned",
+            "Done",
+            "Successful",
+            "Done %",
+            "Calls",
+            "Avg satisfaction",
+        ],
+        "trend_chart": "Follow-ups over the last 12 months",
+        "sat_series": "Average satisfaction (right axis)",
         "notes": "Definitions",
         "definitions": [
             "Planned: follow-ups still open on the 1st that fall due by the month's end (due this month or carried in "
@@ -104,12 +220,15 @@ TEXT = {
 def add_formats(wb, f: Formats) -> None:
     """Boxed variants of the shared formats, for tables that are not Excel Tables."""
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-    for name, spec in (("box_pct", {"num_format": "0.0%"}), ("box_dec", {"num_format": "0.00"}),
-                       ("box_red", {"bg_color": "#FFC7CE", "font_color": "#9C0006"})):
+    for name, spec in (
+        ("box_pct", {"num_format": "0.0%"}),
+        ("box_dec", {"num_format": "0.00"}),
+        ("box_red", {"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+    ):
         f.cache[name] = wb.add_format({**base, **spec})
 
 
-LONG_TABLE = 25   # data rows past which a table may run onto a second printed page
+LONG_TABLE = 25  # data rows past which a table may run onto a second printed page
 
 
 class _Sheet:
@@ -118,7 +237,7 @@ class _Sheet:
     def __init__(self, wb, f: Formats, name: str, t: dict):
         self.ws, self.f, self.t, self.row = wb.add_worksheet(name), f, t, 0
         self.widths: dict[int, float] = {}
-        self.tables: list[tuple[int, int]] = []     # (header row, data rows) of each table
+        self.tables: list[tuple[int, int]] = []  # (header row, data rows) of each table
 
     def text(self, value: str, fmt: str | None = None, gap: int = 1) -> None:
         self.ws.write_string(self.row, 0, value, self.f.get(fmt) if fmt else None)
@@ -130,12 +249,17 @@ class _Sheet:
         if v is None:
             ws.write_string(r, c, self.t["none"], f.get("box"))
         elif isinstance(v, bool):
-            ws.write_string(r, c, self.t["met"] if v else self.t["not_met"], f.get("box") if v else f.get("box_red"))
+            ws.write_string(
+                r,
+                c,
+                self.t["met"] if v else self.t["not_met"],
+                f.get("box") if v else f.get("box_red"),
+            )
         elif isinstance(v, (int, float)) and kind == "pct":
             ws.write_number(r, c, v / 100, f.get("box_pct"))
         elif isinstance(v, (int, float)):
             ws.write_number(r, c, v, f.get("box_dec") if kind == "dec" else f.get("box"))
-        elif iso_day(v) is not None:      # dates stay dates (sortable, formatted), not text
+        elif iso_day(v) is not None:  # dates stay dates (sortable, formatted), not text
             write_day_or_text(ws, r, c, v, f)
         else:
             ws.write_string(r, c, str(v), f.get("box"))
@@ -175,12 +299,16 @@ def _chart(wb, kind: str, title: str, lang: str, subtype: str | None = None):
     font = {"name": FONT if lang == "zh" else "Calibri"}
     chart.set_title({"name": title, "name_font": {**font, "size": 12, "bold": True}})
     chart.set_x_axis({"num_font": font})
-    chart.set_y_axis({"num_font": font, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_y_axis(
+        {"num_font": font, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}}
+    )
     chart.set_legend({"position": "bottom", "font": font})
     return chart
 
 
-def write_report(path: str | os.PathLike, r: dict, inputs=(), lang: str = "zh", source: str = "") -> str:
+def write_report(
+    path: str | os.PathLike, r: dict, inputs=(), lang: str = "zh", source: str = ""
+) -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="report")
@@ -209,10 +337,20 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
     s.text(t["title"].format(month=r["month"]), "title")
     s.text(t["period"].format(start=r["start"], end=r["end"], source=source), "subtitle")
     prev, last = r["comparison"]["previous_month"], r["comparison"]["same_month_last_year"]
-    keys = [("planned", None), ("done", None), ("done_pct", "pct"), ("successful", None), ("successful_pct", "pct"),
-            ("calls", None), ("satisfaction_avg", "dec")]
+    keys = [
+        ("planned", None),
+        ("done", None),
+        ("done_pct", "pct"),
+        ("successful", None),
+        ("successful_pct", "pct"),
+        ("calls", None),
+        ("satisfaction_avg", "dec"),
+    ]
     first = s.row + 1
-    s.table([h.format(prev=prev["month"], last=last["month"]) for h in t["head"]], [[label] for label in t["rows"]])
+    s.table(
+        [h.format(prev=prev["month"], last=last["month"]) for h in t["head"]],
+        [[label] for label in t["rows"]],
+    )
     for i, (key, kind) in enumerate(keys):
         for j, d in ((1, r), (2, prev), (3, last)):
             if d is r or d["data"]:
@@ -222,11 +360,26 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
     s.text(f"{t['missed']}: {r['missed']}", "bold")
     s.text(f"{t['open_issues']}: {r['open_issues_at_month_end']}", "bold", gap=2)
     s.text(t["coverage"], "bold")
-    s.table(t["coverage_head"], [[f"{c['rule']} {t['event'][c['event_type']]}", c["events"], c["followed_up"],
-                                  c["actual_pct"], c["target_pct"], c["met"]] for c in r["coverage"]],
-            (None, None, None, "pct", "pct"))
+    s.table(
+        t["coverage_head"],
+        [
+            [
+                f"{c['rule']} {t['event'][c['event_type']]}",
+                c["events"],
+                c["followed_up"],
+                c["actual_pct"],
+                c["target_pct"],
+                c["met"],
+            ]
+            for c in r["coverage"]
+        ],
+        (None, None, None, "pct", "pct"),
+    )
     s.text(t["consultation"], "bold")
-    s.table(t["consultation_head"], [[c["owner"], c["followups"], c["target"], c["met"]] for c in r["consultation"]])
+    s.table(
+        t["consultation_head"],
+        [[c["owner"], c["followups"], c["target"], c["met"]] for c in r["consultation"]],
+    )
     s.text(t["sign"])
     s.widths[0] = max(s.widths[0], 24)
     s.finish(t["title"].format(month=r["month"]), landscape=False)
@@ -234,43 +387,104 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
 
 def _owners(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
     owners = r["by_owner"]
-    first, last = s.table(t["owner_head"], [[o["owner"], o["planned"], o["done"], o["done_pct"], o["successful"],
-                                              o["successful_pct"], o["calls"], o["satisfaction_avg"]] for o in owners],
-                          (None, None, None, "pct", None, "pct", None, "dec"))
+    first, last = s.table(
+        t["owner_head"],
+        [
+            [
+                o["owner"],
+                o["planned"],
+                o["done"],
+                o["done_pct"],
+                o["successful"],
+                o["successful_pct"],
+                o["calls"],
+                o["satisfaction_avg"],
+            ]
+            for o in owners
+        ],
+        (None, None, None, "pct", None, "pct", None, "dec"),
+    )
     if owners:
         chart = _chart(wb, "column", t["owner_chart"], lang)
         for col, name in zip((1, 2, 4), t["series"]):
-            chart.add_series({"name": name, "categories": [s.ws.name, first, 0, last, 0],
-                              "values": [s.ws.name, first, col, last, col], "gap": 80})
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": [s.ws.name, first, 0, last, 0],
+                    "values": [s.ws.name, first, col, last, col],
+                    "gap": 80,
+                }
+            )
         chart.set_size({"width": 720, "height": 340})
         s.ws.insert_chart(s.row + 1, 0, chart)
     s.finish(t["sheets"][1])
 
 
 def _types(s: _Sheet, r: dict, t: dict, lang: str) -> None:
-    s.table(t["type_head"], [[x["rule"], x["name"] if lang == "zh" else x["name_en"], x["planned"], x["done"],
-                              x["done_pct"], x["successful"], x["successful_pct"]] for x in r["by_type"]],
-            (None, None, None, None, "pct", None, "pct"))
+    s.table(
+        t["type_head"],
+        [
+            [
+                x["rule"],
+                x["name"] if lang == "zh" else x["name_en"],
+                x["planned"],
+                x["done"],
+                x["done_pct"],
+                x["successful"],
+                x["successful_pct"],
+            ]
+            for x in r["by_type"]
+        ],
+        (None, None, None, None, "pct", None, "pct"),
+    )
     s.finish(t["sheets"][2])
 
 
 def _satisfaction(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
     dist = r["satisfaction_distribution"]
-    first, last = s.table(t["dist_head"], [[t["levels"][k], dist[k]] for k in ("5", "4", "3", "2", "1")])
+    first, last = s.table(
+        t["dist_head"], [[t["levels"][k], dist[k]] for k in ("5", "4", "3", "2", "1")]
+    )
     chart = _chart(wb, "column", t["dist_chart"], lang)
-    chart.add_series({"name": t["count"], "categories": [s.ws.name, first, 0, last, 0],
-                      "values": [s.ws.name, first, 1, last, 1], "data_labels": {"value": True},
-                      "points": [{"fill": {"color": c}} for c in ("#2E7D32", "#8BC34A", "#FFC107", "#FF7043", "#C62828")]})
+    chart.add_series(
+        {
+            "name": t["count"],
+            "categories": [s.ws.name, first, 0, last, 0],
+            "values": [s.ws.name, first, 1, last, 1],
+            "data_labels": {"value": True},
+            "points": [
+                {"fill": {"color": c}}
+                for c in ("#2E7D32", "#8BC34A", "#FFC107", "#FF7043", "#C62828")
+            ],
+        }
+    )
     chart.set_legend({"none": True})
     chart.set_size({"width": 520, "height": 300})
     s.ws.insert_chart(0, 3, chart)
     s.row = max(s.row, 17)
     s.text(t["by_type"], "bold")
-    s.table(t["by_type_head"], [[x["call_type"], x["average"], x["count"]] for x in r["satisfaction_by_type"]],
-            (None, "dec"))
+    s.table(
+        t["by_type_head"],
+        [[x["call_type"], x["average"], x["count"]] for x in r["satisfaction_by_type"]],
+        (None, "dec"),
+    )
     s.text(t["lowest"], "bold")
-    s.table(t["lowest_head"], [[x["customer_id"], x["customer_name"], x["phone"], x["date"], x["call_type"],
-                                x["satisfaction"], x["caller"], x["issue"]] for x in r["lowest_scored"]])
+    s.table(
+        t["lowest_head"],
+        [
+            [
+                x["customer_id"],
+                x["customer_name"],
+                x["phone"],
+                x["date"],
+                x["call_type"],
+                x["satisfaction"],
+                x["caller"],
+                x["issue"],
+            ]
+            for x in r["lowest_scored"]
+        ],
+    )
     s.finish(t["sheets"][3])
 
 
@@ -278,11 +492,26 @@ def _issues(s: _Sheet, r: dict, t: dict) -> None:
     s.text(t["issues"], "bold")
     s.table(t["issues_head"], [[x["issue"], x["count"]] for x in r["top_issues"]])
     s.text(t["parties"], "bold")
-    s.table(t["parties_head"], [[x["party"], x["complaints"], x["ratio_pct"]] for x in r["complaints_by_party"]],
-            (None, None, "pct"))
+    s.table(
+        t["parties_head"],
+        [[x["party"], x["complaints"], x["ratio_pct"]] for x in r["complaints_by_party"]],
+        (None, None, "pct"),
+    )
     s.text(t["open"] + f"（{r['open_issues_at_month_end']}）", "bold")
-    s.table(t["open_head"], [[x["customer_id"], x["customer_name"], x["owner"], x["issue"], x["since"], x["days_open"]]
-                             for x in r["open_issues"]])
+    s.table(
+        t["open_head"],
+        [
+            [
+                x["customer_id"],
+                x["customer_name"],
+                x["owner"],
+                x["issue"],
+                x["since"],
+                x["days_open"],
+            ]
+            for x in r["open_issues"]
+        ],
+    )
     s.finish(t["sheets"][4])
 
 
@@ -291,20 +520,42 @@ def _trend(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
     first = s.row + 1
     s.table(t["trend_head"], [[m["month"]] for m in months])
     for i, m in enumerate(months):
-        for j, (key, kind) in enumerate((("planned", None), ("done", None), ("successful", None), ("done_pct", "pct"),
-                                         ("calls", None), ("satisfaction_avg", "dec")), start=1):
+        for j, (key, kind) in enumerate(
+            (
+                ("planned", None),
+                ("done", None),
+                ("successful", None),
+                ("done_pct", "pct"),
+                ("calls", None),
+                ("satisfaction_avg", "dec"),
+            ),
+            start=1,
+        ):
             if m["data"]:
                 s.cell(first + i, j, m[key], kind)
-            else:   # a blank, so the chart shows a gap rather than a fall to zero
+            else:  # a blank, so the chart shows a gap rather than a fall to zero
                 s.ws.write_blank(first + i, j, None, s.f.get("box"))
     last = first + len(months) - 1
     chart = _chart(wb, "line", t["trend_chart"], lang)
     for col, name in zip((1, 2, 3), t["series"]):
-        chart.add_series({"name": name, "categories": [s.ws.name, first, 0, last, 0],
-                          "values": [s.ws.name, first, col, last, col], "marker": {"type": "circle", "size": 5}})
-    chart.add_series({"name": t["sat_series"], "categories": [s.ws.name, first, 0, last, 0],
-                      "values": [s.ws.name, first, 6, last, 6], "y2_axis": True,
-                      "line": {"dash_type": "dash"}, "marker": {"type": "diamond", "size": 6}})
+        chart.add_series(
+            {
+                "name": name,
+                "categories": [s.ws.name, first, 0, last, 0],
+                "values": [s.ws.name, first, col, last, col],
+                "marker": {"type": "circle", "size": 5},
+            }
+        )
+    chart.add_series(
+        {
+            "name": t["sat_series"],
+            "categories": [s.ws.name, first, 0, last, 0],
+            "values": [s.ws.name, first, 6, last, 6],
+            "y2_axis": True,
+            "line": {"dash_type": "dash"},
+            "marker": {"type": "diamond", "size": 6},
+        }
+    )
     chart.set_y2_axis({"min": 1, "max": 5, "num_font": {"name": FONT}})
     chart.set_size({"width": 720, "height": 340})
     s.ws.insert_chart(s.row + 1, 0, chart)

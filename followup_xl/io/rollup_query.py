@@ -22,7 +22,11 @@ TABLES = {  # table → (glob under DIR, hive partition types)
 
 def sql_text(name: str) -> str:
     """A query shipped with the package (followup_xl/data/sql/<name>.sql)."""
-    return resources.files("followup_xl").joinpath("data", "sql", f"{name}.sql").read_text(encoding="utf-8")
+    return (
+        resources.files("followup_xl")
+        .joinpath("data", "sql", f"{name}.sql")
+        .read_text(encoding="utf-8")
+    )
 
 
 def connect(root: str | os.PathLike):
@@ -31,18 +35,25 @@ def connect(root: str | os.PathLike):
 
     root = Path(root)
     if not root.is_dir():
-        raise FollowupError("找不到导出文件夹（先用 followup-xl export 导出）",
-                            "the export folder does not exist (run followup-xl export first)", path=os.fspath(root))
+        raise FollowupError(
+            "找不到导出文件夹（先用 followup-xl export 导出）",
+            "the export folder does not exist (run followup-xl export first)",
+            path=os.fspath(root),
+        )
     con = duckdb.connect(":memory:")
     for table, (pattern, types) in TABLES.items():
         if not any(root.glob(pattern)):
-            raise FollowupError(f"文件夹里没有 {table} 数据（应为 followup-xl export 的输出）",
-                                f"no {table} data in the folder (expected the output of followup-xl export)",
-                                path=os.fspath(root))
+            raise FollowupError(
+                f"文件夹里没有 {table} 数据（应为 followup-xl export 的输出）",
+                f"no {table} data in the folder (expected the output of followup-xl export)",
+                path=os.fspath(root),
+            )
         hive = "{" + ", ".join(f"'{k}': '{v}'" for k, v in types.items()) + "}"
         glob = (root / pattern).as_posix().replace("'", "''")
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true, "
-                    f"hive_types = {hive}, union_by_name = true)")
+        con.execute(
+            f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{glob}', hive_partitioning = true, "
+            f"hive_types = {hive}, union_by_name = true)"
+        )
     return con
 
 
@@ -52,20 +63,33 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> list[di
 
     con = connect(root)
     try:
-        offices = [r[0] for r in con.execute("SELECT DISTINCT office FROM offices ORDER BY office").fetchall()]
-        have = {r[0] for r in con.execute("SELECT DISTINCT office FROM obligations WHERE as_of = $d",
-                                          {"d": end}).fetchall()}
+        offices = [
+            r[0]
+            for r in con.execute("SELECT DISTINCT office FROM offices ORDER BY office").fetchall()
+        ]
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT office FROM obligations WHERE as_of = $d", {"d": end}
+            ).fetchall()
+        }
         missing = [o for o in offices if o not in have]
         if missing:
             names = "、".join(missing)
-            raise UsageError(f"{names} 没有 {end} 的应回访快照；请用 followup-xl export --month {end:%Y-%m} 重新导出",
-                             f"{', '.join(missing)}: no obligations as of {end}; re-export with "
-                             f"followup-xl export --month {end:%Y-%m}", path=os.fspath(root))
+            raise UsageError(
+                f"{names} 没有 {end} 的应回访快照；请用 followup-xl export --month {end:%Y-%m} 重新导出",
+                f"{', '.join(missing)}: no obligations as of {end}; re-export with "
+                f"followup-xl export --month {end:%Y-%m}",
+                path=os.fspath(root),
+            )
         cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
     except duckdb.Error as exc:
-        raise FollowupError(f"Parquet 文件无法读取（{type(exc).__name__}）",
-                            f"cannot read the Parquet files ({type(exc).__name__}: {exc})", path=os.fspath(root))
+        raise FollowupError(
+            f"Parquet 文件无法读取（{type(exc).__name__}）",
+            f"cannot read the Parquet files ({type(exc).__name__}: {exc})",
+            path=os.fspath(root),
+        )
     finally:
         con.close()

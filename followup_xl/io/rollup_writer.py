@@ -9,30 +9,66 @@ from __future__ import annotations
 import os
 
 from .atomic import atomic_output
-from .report_writer import TEXT as REPORT_TEXT, _chart, _Sheet, add_formats
+from .report_writer import TEXT as REPORT_TEXT
+from .report_writer import _chart, _Sheet, add_formats
 from .xlsx import Formats, new_workbook
 
 TEXT = {
     "zh": {
-        "sheets": ["区域汇总", "说明"], "title": "区域回访月度对比 {month}",
+        "sheets": ["区域汇总", "说明"],
+        "title": "区域回访月度对比 {month}",
         "period": "统计期间 {start} 至 {end}　　数据：{folder}（Parquet，DuckDB 计算）",
-        "head": ["排名", "单位", "应回访", "实施回访", "实施率", "成功回访", "成功率", "回访记录", "平均满意度",
-                 "投诉回访率", "达标", "维修回访率", "达标", "活动回访率", "达标", "月末逾期"],
-        "chart": "各单位实施率 / 成功率", "series": ["实施率", "成功率"],
+        "head": [
+            "排名",
+            "单位",
+            "应回访",
+            "实施回访",
+            "实施率",
+            "成功回访",
+            "成功率",
+            "回访记录",
+            "平均满意度",
+            "投诉回访率",
+            "达标",
+            "维修回访率",
+            "达标",
+            "活动回访率",
+            "达标",
+            "月末逾期",
+        ],
+        "chart": "各单位实施率 / 成功率",
+        "series": ["实施率", "成功率"],
         "ranking": "排名：按成功率，其次实施率、平均满意度（本月无应回访的单位排在最后）。",
         "snapshot": "应回访事项取各单位导出时计算的月末快照（截至 {end}）；口径与 followup-xl report 相同：",
         "overdue": "月末逾期：月底仍未完成、且应回访日期早于月底的事项。",
     },
     "en": {
-        "sheets": ["Region", "Notes"], "title": "Region: offices compared, {month}",
+        "sheets": ["Region", "Notes"],
+        "title": "Region: offices compared, {month}",
         "period": "Period {start} to {end}    Data: {folder} (Parquet, computed by DuckDB)",
-        "head": ["Rank", "Office", "Planned", "Done", "Done %", "Successful", "Successful %", "Calls",
-                 "Avg satisfaction", "Complaint coverage", "Met", "Repair coverage", "Met", "Activity coverage", "Met",
-                 "Overdue at month end"],
-        "chart": "Done % and successful % per office", "series": ["Done %", "Successful %"],
+        "head": [
+            "Rank",
+            "Office",
+            "Planned",
+            "Done",
+            "Done %",
+            "Successful",
+            "Successful %",
+            "Calls",
+            "Avg satisfaction",
+            "Complaint coverage",
+            "Met",
+            "Repair coverage",
+            "Met",
+            "Activity coverage",
+            "Met",
+            "Overdue at month end",
+        ],
+        "chart": "Done % and successful % per office",
+        "series": ["Done %", "Successful %"],
         "ranking": "Ranking: successful %, then done %, then average satisfaction (offices with nothing planned last).",
         "snapshot": "Follow-ups are each office's snapshot as of {end}, computed at export; the definitions are "
-                    "those of followup-xl report:",
+        "those of followup-xl report:",
         "overdue": "Overdue at month end: follow-ups still open on the last day and due before it.",
     },
 }
@@ -46,26 +82,77 @@ def write_rollup(path: str | os.PathLike, r: dict, lang: str = "zh") -> str:
         add_formats(wb, f)
         s = _Sheet(wb, f, t["sheets"][0], rt)
         s.text(t["title"].format(month=r["month"]), "title")
-        s.text(t["period"].format(start=r["start"], end=r["end"], folder=os.path.basename(os.path.abspath(r["folder"]))),
-               "subtitle")
+        s.text(
+            t["period"].format(
+                start=r["start"],
+                end=r["end"],
+                folder=os.path.basename(os.path.abspath(r["folder"])),
+            ),
+            "subtitle",
+        )
         rows = []
         for o in r["offices"]:
             cov = {c["rule"]: c for c in o["coverage"]}
-            rows.append([o["rank"], o["office"], o["planned"], o["done"], o["done_pct"], o["successful"],
-                         o["successful_pct"], o["calls"], o["satisfaction_avg"],
-                         cov["P2"]["actual_pct"], cov["P2"]["met"], cov["P3"]["actual_pct"], cov["P3"]["met"],
-                         cov["P4"]["actual_pct"], cov["P4"]["met"], o["overdue_at_month_end"]])
-        kinds = (None, None, None, None, "pct", None, "pct", None, "dec", "pct", None, "pct", None, "pct", None, None)
+            rows.append(
+                [
+                    o["rank"],
+                    o["office"],
+                    o["planned"],
+                    o["done"],
+                    o["done_pct"],
+                    o["successful"],
+                    o["successful_pct"],
+                    o["calls"],
+                    o["satisfaction_avg"],
+                    cov["P2"]["actual_pct"],
+                    cov["P2"]["met"],
+                    cov["P3"]["actual_pct"],
+                    cov["P3"]["met"],
+                    cov["P4"]["actual_pct"],
+                    cov["P4"]["met"],
+                    o["overdue_at_month_end"],
+                ]
+            )
+        kinds = (
+            None,
+            None,
+            None,
+            None,
+            "pct",
+            None,
+            "pct",
+            None,
+            "dec",
+            "pct",
+            None,
+            "pct",
+            None,
+            "pct",
+            None,
+            None,
+        )
         first, last = s.table(t["head"], rows, kinds)
         s.ws.freeze_panes(first, 2)
         if rows:
             chart = _chart(wb, "column", t["chart"], lang)
             name = t["sheets"][0]
             for col, label in ((4, t["series"][0]), (6, t["series"][1])):
-                chart.add_series({"name": label, "categories": [name, first, 1, last, 1],
-                                  "values": [name, first, col, last, col], "data_labels": {"value": True}})
-            chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1,
-                              "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+                chart.add_series(
+                    {
+                        "name": label,
+                        "categories": [name, first, 1, last, 1],
+                        "values": [name, first, col, last, col],
+                        "data_labels": {"value": True},
+                    }
+                )
+            chart.set_y_axis(
+                {
+                    "num_format": "0%",
+                    "min": 0,
+                    "max": 1,
+                    "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                }
+            )
             s.ws.insert_chart(s.row + 1, 1, chart, {"x_scale": 1.6, "y_scale": 1.2})
         s.finish(t["title"].format(month=r["month"]))
         notes = wb.add_worksheet(t["sheets"][1])

@@ -11,48 +11,92 @@ from ..schedule import Plan, PlanItem
 from .atomic import atomic_output
 from .xlsx import FONT, GREY_FONT, RED, RED_FONT, new_workbook, print_setup, xl_col_to_name
 
-WEEKDAYS = {"zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
-            "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+WEEKDAYS = {
+    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
 
 TEXT = {
     "zh": {
-        "title": "回访排期表 {start}（{wd}）至 {end}", "summary": "汇总", "unscheduled": "排不下",
+        "title": "回访排期表 {start}（{wd}）至 {end}",
+        "summary": "汇总",
+        "unscheduled": "排不下",
         "made": "制表日期 {as_of}；分批回访日：{batch}（批次日排满时加排其他工作日）；逾期和上周未完成的优先",
-        "summary_head": ["负责人", "每日上限"], "totals": ["合计", "此前到期", "排不下", "约访"],
-        "total": "合计", "off": "休",
-        "person_head": ["日期", "客户编号", "客户名称", "联系人", "联系电话", "规则", "应回访日期", "原因", "排期说明",
-                        "经理核定"],
+        "summary_head": ["负责人", "每日上限"],
+        "totals": ["合计", "此前到期", "排不下", "约访"],
+        "total": "合计",
+        "off": "休",
+        "person_head": [
+            "日期",
+            "客户编号",
+            "客户名称",
+            "联系人",
+            "联系电话",
+            "规则",
+            "应回访日期",
+            "原因",
+            "排期说明",
+            "经理核定",
+        ],
         "person_sub": "{owner}：每日上限 {cap} 位；本周回访 {calls} 次（{n} 项事由，同一客户当天合为一行）；分批回访日：{batch}",
         "sign": "销售经理核定：________________    日期：____年____月____日",
         "caller": "回访人：{owner}        ",
-        "overdue": "逾期{n}天", "carried": "此前到期",
-        "visit": "约访", "visit_blank": "（填写客户）",
+        "overdue": "逾期{n}天",
+        "carried": "此前到期",
+        "visit": "约访",
+        "visit_blank": "（填写客户）",
         "visit_todo": "{start}至{end}至少约访{n}位客户：请填写客户和日期",
         "visit_done": "{start}至{end}的约访已完成",
         "unsched_title": "排不下 {start} 至 {end}：请经理另行安排",
-        "unsched_head": ["负责人", "客户编号", "客户名称", "联系电话", "规则", "应回访日期", "原因"],
-        "header": "回访排期表", "none": "（无：本周的回访全部排入）",
+        "unsched_head": [
+            "负责人",
+            "客户编号",
+            "客户名称",
+            "联系电话",
+            "规则",
+            "应回访日期",
+            "原因",
+        ],
+        "header": "回访排期表",
+        "none": "（无：本周的回访全部排入）",
         "escalate_title": "须上报主管（投诉或问题逾期超过上报天数，已排在各人名单最前）",
     },
     "en": {
-        "title": "Follow-up schedule {start} ({wd}) to {end}", "summary": "Summary", "unscheduled": "Unscheduled",
+        "title": "Follow-up schedule {start} ({wd}) to {end}",
+        "summary": "Summary",
+        "unscheduled": "Unscheduled",
         "made": "Made {as_of}; batch days: {batch} (other working days when batch days are full); "
-                "overdue and carried-in items first",
-        "summary_head": ["Owner", "Per day"], "totals": ["Total", "Due earlier", "Unscheduled", "Visits"],
-        "total": "Total", "off": "off",
-        "person_head": ["Day", "Customer ID", "Customer", "Contact", "Phone", "Rule", "Due", "Reason",
-                        "Scheduling note", "Approved"],
+        "overdue and carried-in items first",
+        "summary_head": ["Owner", "Per day"],
+        "totals": ["Total", "Due earlier", "Unscheduled", "Visits"],
+        "total": "Total",
+        "off": "off",
+        "person_head": [
+            "Day",
+            "Customer ID",
+            "Customer",
+            "Contact",
+            "Phone",
+            "Rule",
+            "Due",
+            "Reason",
+            "Scheduling note",
+            "Approved",
+        ],
         "person_sub": "{owner}: up to {cap} a day; {calls} calls this week ({n} reasons, one row per customer and day); "
-                      "batch days: {batch}",
+        "batch days: {batch}",
         "sign": "Sales manager approval: ________________    Date: ______________",
         "caller": "Caller: {owner}        ",
-        "overdue": "{n} days overdue", "carried": "due earlier",
-        "visit": "Visit", "visit_blank": "(customer)",
+        "overdue": "{n} days overdue",
+        "carried": "due earlier",
+        "visit": "Visit",
+        "visit_blank": "(customer)",
         "visit_todo": "at least {n} appointment visit(s) {start} to {end}: fill in customer and day",
         "visit_done": "appointment visit(s) {start} to {end} done",
         "unsched_title": "Unscheduled {start} to {end}: for the manager to arrange",
         "unsched_head": ["Owner", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason"],
-        "header": "Follow-up schedule", "none": "(none: every follow-up of the week is on a list)",
+        "header": "Follow-up schedule",
+        "none": "(none: every follow-up of the week is on a list)",
         "escalate_title": "For the supervisor (complaints or issues open past the escalation days; first on each list)",
     },
 }
@@ -65,16 +109,18 @@ class _Fmt:
 
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-        add = lambda **kw: wb.add_format({**base, **kw})  # noqa: E731
+        add = lambda **kw: wb.add_format({**base, **kw})
         self.cell = add()
         self.center = add(align="center")
         self.num = add(num_format="0", align="center")
-        self.fit = add(text_wrap=True, valign="top")   # long reasons wrap onto more lines, never cut
+        self.fit = add(text_wrap=True, valign="top")  # long reasons wrap onto more lines, never cut
         self.date = add(num_format="yyyy-mm-dd", align="center")
         self.late = add(num_format="yyyy-mm-dd", align="center", bg_color=RED, font_color=RED_FONT)
         self.off = add(align="center", italic=True, font_color=GREY_FONT, bg_color="#F2F2F2")
         self.visit = add(bg_color="#FFEB9C", font_color="#9C5700", align="center")
-        self.header = add(bold=True, font_color="#FFFFFF", bg_color="#305496", align="center", text_wrap=True)
+        self.header = add(
+            bold=True, font_color="#FFFFFF", bg_color="#305496", align="center", text_wrap=True
+        )
         self.total = add(bold=True, num_format="0", align="center", bg_color="#D9E1F2")
         self.total_label = add(bold=True, bg_color="#D9E1F2")
         self.title = wb.add_format({"font_name": FONT, "bold": True, "font_size": 15})
@@ -82,21 +128,38 @@ class _Fmt:
         self.sign = wb.add_format({"font_name": FONT, "font_size": 11})
 
 
-def write_schedule(path: str | os.PathLike, plan: Plan, mask_phones: bool = False, inputs=(),
-                   lang: str = "zh") -> str:
+def write_schedule(
+    path: str | os.PathLike, plan: Plan, mask_phones: bool = False, inputs=(), lang: str = "zh"
+) -> str:
     t = TEXT[lang]
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="schedule")
         f = _Fmt(wb)
         wd = WEEKDAYS[lang]
-        title = t["title"].format(start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end)
-        batch = "、".join(f"{d:%m-%d}" for d in plan.batch_days) if lang == "zh" else \
-            ", ".join(f"{d:%m-%d}" for d in plan.batch_days)
+        title = t["title"].format(
+            start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end
+        )
+        batch = (
+            "、".join(f"{d:%m-%d}" for d in plan.batch_days)
+            if lang == "zh"
+            else ", ".join(f"{d:%m-%d}" for d in plan.batch_days)
+        )
         phone = (lambda p: mask_value(p) if p else "") if mask_phones else (lambda p: p or "")
         used = {t["summary"], t["unscheduled"]}
         _summary(wb.add_worksheet(t["summary"]), plan, f, t, wd, title, batch)
         for owner in plan.owners:
-            _person(wb.add_worksheet(_safe_name(owner, used)), plan, owner, f, t, wd, title, batch, phone, lang)
+            _person(
+                wb.add_worksheet(_safe_name(owner, used)),
+                plan,
+                owner,
+                f,
+                t,
+                wd,
+                title,
+                batch,
+                phone,
+                lang,
+            )
         _unscheduled(wb.add_worksheet(t["unscheduled"]), plan, f, t, phone, lang)
         wb.close()
     return os.fspath(path)
@@ -111,7 +174,9 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
     for j, h in enumerate(head):
         ws.write_string(3, j, h, f.header)
     owners = plan.owners
-    totals = [0] * 13   # the 合计 row's results, written beside its formulas for unrecalculated views
+    totals = [
+        0
+    ] * 13  # the 合计 row's results, written beside its formulas for unrecalculated views
     for r, owner in enumerate(owners, start=4):
         ws.write_string(r, 0, owner, f.cell)
         ws.write_number(r, 1, plan.capacity.get(owner, 0), f.num)
@@ -148,23 +213,45 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
         for j, h in enumerate(t["unsched_head"]):
             ws.write_string(r + 1, j, h, f.header)
         for k, e in enumerate(plan.escalations, start=r + 2):
-            values = [e.owner, e.customer_id, e.customer_name or "", e.rule, f"{e.due_date:%Y-%m-%d}",
-                      e.reason_en or e.reason if t is TEXT["en"] else e.reason]
+            values = [
+                e.owner,
+                e.customer_id,
+                e.customer_name or "",
+                e.rule,
+                f"{e.due_date:%Y-%m-%d}",
+                e.reason_en or e.reason if t is TEXT["en"] else e.reason,
+            ]
             for j, v in zip((0, 1, 2, 4, 5, 6), values):
                 ws.write_string(k, j, v, f.cell)
     print_setup(ws, header=t["header"], repeat_rows=(3, 3))
 
 
-def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: str, batch: str,
-            phone, lang: str) -> None:
+def _person(
+    ws,
+    plan: Plan,
+    owner: str,
+    f: _Fmt,
+    t: dict,
+    wd: list[str],
+    title: str,
+    batch: str,
+    phone,
+    lang: str,
+) -> None:
     """One person's list, in calling order, with an approval column and a signature line."""
     mine = [i for i in plan.items if i.owner == owner]
-    calls: dict[tuple, list[PlanItem]] = {}      # one call per customer per day: its reasons on one row
+    calls: dict[tuple, list[PlanItem]] = {}  # one call per customer per day: its reasons on one row
     for it in mine:
         calls.setdefault((it.date, it.customer_id), []).append(it)
     ws.write_string(0, 0, f"{owner}  {title}", f.title)
-    ws.write_string(1, 0, t["person_sub"].format(owner=owner, cap=plan.capacity.get(owner, 0), n=len(mine),
-                                                 calls=len(calls), batch=batch), f.sub)
+    ws.write_string(
+        1,
+        0,
+        t["person_sub"].format(
+            owner=owner, cap=plan.capacity.get(owner, 0), n=len(mine), calls=len(calls), batch=batch
+        ),
+        f.sub,
+    )
     for j, (h, w) in enumerate(zip(t["person_head"], PERSON_WIDTHS)):
         ws.write_string(2, j, h, f.header)
         ws.set_column(j, j, w)
@@ -182,10 +269,22 @@ def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: 
         due = min(i.due_date for i in items)
         ws.write_datetime(r, 6, due, f.late if day > due else f.date)
         reasons = [((i.reason_en or i.reason) if lang == "en" else i.reason) for i in items]
-        ws.write_string(r, 7, "\n".join(f"{i.rule} {text}" if len(items) > 1 else text
-                                        for i, text in zip(items, reasons)), f.fit)
-        ws.write_string(r, 8, ("; " if lang == "en" else "；").join(
-            dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)), f.fit)
+        ws.write_string(
+            r,
+            7,
+            "\n".join(
+                f"{i.rule} {text}" if len(items) > 1 else text for i, text in zip(items, reasons)
+            ),
+            f.fit,
+        )
+        ws.write_string(
+            r,
+            8,
+            ("; " if lang == "en" else "；").join(
+                dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)
+            ),
+            f.fit,
+        )
         ws.write_blank(r, 9, None, f.cell)
         r += 1
     for ap in (a for a in plan.appointments if a.owner == owner):
@@ -195,8 +294,12 @@ def _person(ws, plan: Plan, owner: str, f: _Fmt, t: dict, wd: list[str], title: 
         ws.write_string(r, 2, "" if ap.done else t["visit_blank"], f.cell)
         ws.write_string(r, 5, "P12", f.center)
         text = t["visit_done" if ap.done else "visit_todo"]
-        ws.write_string(r, 7, text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}",
-                                          n=ap.required), f.cell)
+        ws.write_string(
+            r,
+            7,
+            text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}", n=ap.required),
+            f.cell,
+        )
         r += 1
     ws.write_string(r + 1, 0, t["caller"].format(owner=owner) + t["sign"], f.sign)
     ws.freeze_panes(3, 0)
@@ -217,13 +320,17 @@ def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
 
 
 def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
-    ws.write_string(0, 0, t["unsched_title"].format(start=plan.week_start, end=plan.week_end), f.title)
+    ws.write_string(
+        0, 0, t["unsched_title"].format(start=plan.week_start, end=plan.week_end), f.title
+    )
     for j, (h, w) in enumerate(zip(t["unsched_head"], UNSCHED_WIDTHS)):
         ws.write_string(2, j, h, f.header)
         ws.set_column(j, j, w)
     ws.set_row(2, 28)
     for r, u in enumerate(plan.unscheduled, start=3):
-        for j, v in enumerate([u.owner, u.customer_id, u.customer_name or "", phone(u.phone), u.rule]):
+        for j, v in enumerate(
+            [u.owner, u.customer_id, u.customer_name or "", phone(u.phone), u.rule]
+        ):
             ws.write_string(r, j, v, f.center if j == 4 else f.cell)
         ws.write_datetime(r, 5, u.due_date, f.date)
         ws.write_string(r, 6, (u.reason_en or u.reason) if lang == "en" else u.reason, f.fit)
@@ -236,8 +343,11 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
 def _safe_name(name: str, used: set[str]) -> str:
     """An Excel sheet name not used yet: no []:*?/\\, no apostrophe at either end, at most
     31 characters, and unique ignoring case (Excel takes Tom and tom for the same sheet)."""
-    base = "".join(ch for ch in name if ch not in "[]:*?/\\" and ord(ch) >= 32)[:28].strip("' ") or "人员"
-    if base.casefold() == "history":     # reserved by Excel
+    base = (
+        "".join(ch for ch in name if ch not in "[]:*?/\\" and ord(ch) >= 32)[:28].strip("' ")
+        or "人员"
+    )
+    if base.casefold() == "history":  # reserved by Excel
         base += "_"
     taken = {u.casefold() for u in used}
     out, i = base, 2

@@ -8,19 +8,30 @@ from .atomic import atomic_output
 from .report_writer import add_formats
 from .xlsx import Formats, new_workbook, print_setup, write_day_or_text
 
-ITEM_EN = {"deal": "Last month's deals called in the first week", "consultation": "Consultation follow-ups ≥30/week, ≥120/month",
-           "verification": "≥1200 records verified", "trip": "Trip visits verified the next day"}
+ITEM_EN = {
+    "deal": "Last month's deals called in the first week",
+    "consultation": "Consultation follow-ups ≥30/week, ≥120/month",
+    "verification": "≥1200 records verified",
+    "trip": "Trip visits verified the next day",
+}
 
 TEXT = {
     "zh": {
         "sheets": ["年度考核", "月度明细"],
         "title": "电话回访员考核 {year}",
         "rule": "月度分 = {base:g} + 当月达标项目分值（1分 = 1% 月度底薪）；年度分 = 各月度分之和 ÷ 考核月数；"
-                "年度分 ≥ {threshold:g} 且未年中离职、入职满{months}个月者有年终奖资格。统计至 {as_of}。",
+        "年度分 ≥ {threshold:g} 且未年中离职、入职满{months}个月者有年终奖资格。统计至 {as_of}。",
         "no_calls": "以下月份工作簿中没有回访记录，未计入考核：{months}",
-        "head": ["姓名", "入职日期", "考核月数"] + [f"{m}月" for m in range(1, 13)] + ["年度分", "年终奖资格", "说明"],
-        "detail_head": ["姓名", "月份"], "detail_tail": ["得分", "月度分", "应回访成交", "咨询回访", "核实资料"],
-        "yes": "有", "no": "无", "met": "达标", "not_met": "未达标", "none": "无事项",
+        "head": ["姓名", "入职日期", "考核月数"]
+        + [f"{m}月" for m in range(1, 13)]
+        + ["年度分", "年终奖资格", "说明"],
+        "detail_head": ["姓名", "月份"],
+        "detail_tail": ["得分", "月度分", "应回访成交", "咨询回访", "核实资料"],
+        "yes": "有",
+        "no": "无",
+        "met": "达标",
+        "not_met": "未达标",
+        "none": "无事项",
         "attitude": "日常工作态度（不合格扣5分）以经理月报为依据，工作簿中无此数据，请经理另行扣分。",
         "month": "{m}月",
     },
@@ -28,14 +39,21 @@ TEXT = {
         "sheets": ["Year", "Months"],
         "title": "Follow-up staff scores {year}",
         "rule": "Monthly score = {base:g} + points of the targets met (1 point = 1% of monthly base pay); yearly "
-                "score = sum of monthly scores ÷ months scored; bonus from {threshold:g}, unless the person left "
-                "during the year or joined less than {months} months ago. Data up to {as_of}.",
+        "score = sum of monthly scores ÷ months scored; bonus from {threshold:g}, unless the person left "
+        "during the year or joined less than {months} months ago. Data up to {as_of}.",
         "no_calls": "Months without any call in the workbook are not scored: {months}",
-        "head": ["Name", "Joined", "Months scored"] + [f"M{m}" for m in range(1, 13)] + ["Yearly", "Bonus", "Why not"],
-        "detail_head": ["Name", "Month"], "detail_tail": ["Points", "Score", "Deals due", "Consultations", "Verified"],
-        "yes": "yes", "no": "no", "met": "met", "not_met": "not met", "none": "nothing due",
+        "head": ["Name", "Joined", "Months scored"]
+        + [f"M{m}" for m in range(1, 13)]
+        + ["Yearly", "Bonus", "Why not"],
+        "detail_head": ["Name", "Month"],
+        "detail_tail": ["Points", "Score", "Deals due", "Consultations", "Verified"],
+        "yes": "yes",
+        "no": "no",
+        "met": "met",
+        "not_met": "not met",
+        "none": "nothing due",
         "attitude": "Work attitude (−5 when unsatisfactory) comes from the manager's report and is not in the "
-                    "workbook: the manager deducts it.",
+        "workbook: the manager deducts it.",
         "month": "M{m}",
     },
 }
@@ -55,13 +73,27 @@ def write_scores(path: str | os.PathLike, s: dict, inputs=(), lang: str = "zh") 
 
 def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     ws.write_string(0, 0, t["title"].format(year=s["year"]), f.get("title"))
-    ws.write_string(1, 0, t["rule"].format(base=s["score_base"], threshold=s["threshold"], as_of=s["as_of"],
-                                           months=s["min_months_for_bonus"]), f.get("subtitle"))
+    ws.write_string(
+        1,
+        0,
+        t["rule"].format(
+            base=s["score_base"],
+            threshold=s["threshold"],
+            as_of=s["as_of"],
+            months=s["min_months_for_bonus"],
+        ),
+        f.get("subtitle"),
+    )
     row = 2
     if s["months_without_calls"]:
-        ws.write_string(row, 0, t["no_calls"].format(months="、".join(t["month"].format(m=m)
-                                                                       for m in s["months_without_calls"])),
-                        f.get("subtitle"))
+        ws.write_string(
+            row,
+            0,
+            t["no_calls"].format(
+                months="、".join(t["month"].format(m=m) for m in s["months_without_calls"])
+            ),
+            f.get("subtitle"),
+        )
         row += 1
     row += 1
     for j, h in enumerate(t["head"]):
@@ -80,10 +112,18 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
             ws.write_blank(i, 15, None, f.get("box"))
         else:
             ws.write_number(i, 15, p["yearly_score"], f.get("box_dec"))
-        ws.write_string(i, 16, t["yes"] if p["bonus_eligible"] else t["no"], f.get("box") if p["bonus_eligible"]
-                        else f.get("box_red"))
-        ws.write_string(i, 17, p["not_eligible_reason" if lang == "zh" else "not_eligible_reason_en"],
-                        f.get("box"))
+        ws.write_string(
+            i,
+            16,
+            t["yes"] if p["bonus_eligible"] else t["no"],
+            f.get("box") if p["bonus_eligible"] else f.get("box_red"),
+        )
+        ws.write_string(
+            i,
+            17,
+            p["not_eligible_reason" if lang == "zh" else "not_eligible_reason_en"],
+            f.get("box"),
+        )
     end = row + len(s["staff"]) + 2
     ws.write_string(end, 0, t["attitude"], f.get("subtitle"))
     ws.set_column(0, 0, 10)
@@ -98,7 +138,11 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
 def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     items = s["items"]
     names = [i["name"] if lang == "zh" else ITEM_EN.get(i["key"], i["name"]) for i in items]
-    head = t["detail_head"] + [f"{n}（{i['points']:g}）" for n, i in zip(names, items)] + t["detail_tail"]
+    head = (
+        t["detail_head"]
+        + [f"{n}（{i['points']:g}）" for n, i in zip(names, items)]
+        + t["detail_tail"]
+    )
     for j, h in enumerate(head):
         ws.write_string(0, j, h, f.get("header"))
     r = 1
@@ -110,8 +154,16 @@ def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
                 ok = x["met"].get(i["key"])
                 label = t["none"] if ok is None else t["met"] if ok else t["not_met"]
                 ws.write_string(r, j, label, f.get("box_red") if ok is False else f.get("box"))
-            for j, v in enumerate((x["points"], x["score"], x["deals_due"], x["consultation_followups"], x["verified"]),
-                                  start=2 + len(items)):
+            for j, v in enumerate(
+                (
+                    x["points"],
+                    x["score"],
+                    x["deals_due"],
+                    x["consultation_followups"],
+                    x["verified"],
+                ),
+                start=2 + len(items),
+            ):
                 ws.write_number(r, j, v, f.get("box"))
             r += 1
     ws.set_row(0, 42)

@@ -17,10 +17,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-GRID_LIMIT = 16_000_000     # cells of dense grid (≈0.5 GiB in calamine) a sheet may ask for…
-SPARSE_RATIO = 8            # …unless it really holds more than 1/8 of them
-HEADER_ROWS = 30            # the reader looks for the header line in the first 30 rows
-BODY_WINDOW = 32_768        # a cell's formula and value fit in this (Excel's formula limit is 8,192)
+GRID_LIMIT = 16_000_000  # cells of dense grid (≈0.5 GiB in calamine) a sheet may ask for…
+SPARSE_RATIO = 8  # …unless it really holds more than 1/8 of them
+HEADER_ROWS = 30  # the reader looks for the header line in the first 30 rows
+BODY_WINDOW = 32_768  # a cell's formula and value fit in this (Excel's formula limit is 8,192)
 
 _SHEET_RE = re.compile(rb'<sheet\b[^>]*?\bname="([^"]+)"[^>]*?\br:id="([^"]+)"', re.S)
 _REL_RE = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', re.S)
@@ -29,24 +29,28 @@ _ERROR_TAG_RE = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>')
 _REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 # Literal prefixes, so the regex engine skips ahead fast (a leading \b would make these 5x slower).
-_UNPLACED_RE = re.compile(rb'<c(?! r=")[\s>/]')          # a cell not written <c r="…" (as Excel, WPS, LibreOffice do)
-_WIDE_RE = re.compile(rb'<c r="[A-Z]{2}')                 # a column past Z
-_VERY_WIDE_RE = re.compile(rb'<c r="[A-Z]{3}')            # a column past ZZ
-_TALL_RE = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{5}')       # a row past 9,999
-_TAG_RE = re.compile(rb'<(row|c)\b([^>]*)>')
+_UNPLACED_RE = re.compile(
+    rb'<c(?! r=")[\s>/]'
+)  # a cell not written <c r="…" (as Excel, WPS, LibreOffice do)
+_WIDE_RE = re.compile(rb'<c r="[A-Z]{2}')  # a column past Z
+_VERY_WIDE_RE = re.compile(rb'<c r="[A-Z]{3}')  # a column past ZZ
+_TALL_RE = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{5}')  # a row past 9,999
+_TAG_RE = re.compile(rb"<(row|c)\b([^>]*)>")
 _PLACED_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_R_RE = re.compile(rb'\br="[0-9]{1,7}"')
 
 
 @dataclass
 class SheetScan:
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)   # (Excel row, 0-based col) → "#N/A"
-    grid: int = 0          # cells of the dense grid calamine would build (0: known to be small)
-    cells: int = 0         # cells (styled empty ones too)
-    rows: int = 0          # the last row with a cell in the header area's columns
-    rows_used: int = 0     # rows that hold a cell
-    header_cols: int = 0   # 1-based last column used in the first HEADER_ROWS rows
-    far: str = ""          # the farthest cell, as Excel names it
+    errors: dict[tuple[int, int], str] = field(
+        default_factory=dict
+    )  # (Excel row, 0-based col) → "#N/A"
+    grid: int = 0  # cells of the dense grid calamine would build (0: known to be small)
+    cells: int = 0  # cells (styled empty ones too)
+    rows: int = 0  # the last row with a cell in the header area's columns
+    rows_used: int = 0  # rows that hold a cell
+    header_cols: int = 0  # 1-based last column used in the first HEADER_ROWS rows
+    far: str = ""  # the farthest cell, as Excel names it
 
     @property
     def sparse(self) -> bool:
@@ -83,7 +87,7 @@ def scan_workbook(path: str) -> dict[str, SheetScan]:
 
 
 CHUNK = 4 * 1024 * 1024
-OVERLAP = 64     # longer than anything the searches match, so nothing is lost between chunks
+OVERLAP = 64  # longer than anything the searches match, so nothing is lost between chunks
 
 
 def scan_sheet(zf: zipfile.ZipFile | bytes, part: str = "") -> SheetScan:
@@ -93,7 +97,9 @@ def scan_sheet(zf: zipfile.ZipFile | bytes, part: str = "") -> SheetScan:
     errors = unplaced = wide = very_wide = tall = False
     for chunk, settled in _chunks(zf, part):
         errors = errors or b't="e"' in chunk
-        if not unplaced:   # a tag cut at the chunk's end is looked at again, whole, in the next chunk
+        if (
+            not unplaced
+        ):  # a tag cut at the chunk's end is looked at again, whole, in the next chunk
             m = _UNPLACED_RE.search(chunk)
             unplaced = m is not None and m.start() < settled
         wide = wide or _WIDE_RE.search(chunk) is not None
@@ -126,7 +132,7 @@ def _chunks(zf, part: str):
 def error_cells(data: bytes) -> dict[tuple[int, int], str]:
     """Every t="e" cell with its value; linear however the cells are written (self-closing too)."""
     cells: dict[tuple[int, int], str] = {}
-    close = -1       # position of the next </c> at or after the current tag (-2: there is none)
+    close = -1  # position of the next </c> at or after the current tag (-2: there is none)
     for m in _ERROR_TAG_RE.finditer(data):
         attrs = m.group(1)
         ref = _REF_RE.search(attrs)
@@ -139,7 +145,9 @@ def error_cells(data: bytes) -> dict[tuple[int, int], str]:
             break
         val = _VALUE_RE.search(data, m.end(), min(close, m.end() + BODY_WINDOW))
         if val:
-            cells[(int(ref.group(2)), col_index(ref.group(1)) - 1)] = html.unescape(val.group(1).decode())
+            cells[(int(ref.group(2)), col_index(ref.group(1)) - 1)] = html.unescape(
+                val.group(1).decode()
+            )
     return cells
 
 

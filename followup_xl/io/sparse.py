@@ -8,7 +8,7 @@ loses nothing the reader would use.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import UnreadableWorkbook
 from .sheetscan import GRID_LIMIT, SheetScan
@@ -21,21 +21,27 @@ def sparse_rows(path: str, sheet_name: str, scan: SheetScan) -> Iterator[list]:
         raise UnreadableWorkbook(
             f"工作表用到了很远的单元格 {scan.far}，表头区域宽得异常，无法读取；请删除多余的行列后另存",
             f"the sheet uses a cell as far away as {scan.far} and its header area is absurdly wide; "
-            "delete the stray rows/columns and save again", path=path, sheet=sheet_name, cell=scan.far)
+            "delete the stray rows/columns and save again",
+            path=path,
+            sheet=sheet_name,
+            cell=scan.far,
+        )
     import openpyxl
 
     errors_by_row: dict[int, list[int]] = {}
-    for (r, c) in scan.errors:
+    for r, c in scan.errors:
         errors_by_row.setdefault(r, []).append(c)
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb[sheet_name]
-        for i, row in enumerate(ws.iter_rows(min_row=1, max_row=scan.rows, max_col=width, values_only=True), 1):
+        for i, row in enumerate(
+            ws.iter_rows(min_row=1, max_row=scan.rows, max_col=width, values_only=True), 1
+        ):
             if row.count(None) == len(row):
                 yield []
                 continue
             out = ["" if v is None else v for v in row]
-            for c in errors_by_row.get(i, ()):   # error values are blanks, as calamine reads them
+            for c in errors_by_row.get(i, ()):  # error values are blanks, as calamine reads them
                 if c < len(out):
                     out[c] = ""
             yield out

@@ -21,15 +21,39 @@ from .xlsx import TableSpec, print_setup, write_table
 
 DUE_SHEET = {"zh": "待回访", "en": "Due"}
 DUE_HEADERS = {
-    "zh": ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "联系人", "联系电话", "规则", "回访原因"],
-    "en": ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Contact", "Phone", "Rule", "Why"],
+    "zh": [
+        "状态",
+        "应回访日期",
+        "逾期天数",
+        "客户编号",
+        "客户名称",
+        "联系人",
+        "联系电话",
+        "规则",
+        "回访原因",
+    ],
+    "en": [
+        "Status",
+        "Due",
+        "Days overdue",
+        "Customer ID",
+        "Customer",
+        "Contact",
+        "Phone",
+        "Rule",
+        "Why",
+    ],
 }
-STATUS = {"zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"},
-          "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}}
+STATUS = {
+    "zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"},
+    "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"},
+}
 ORDER = {"overdue": 0, "due": 1, "upcoming": 2}
 
 
-def due_rows(items: list[Obligation], as_of: dt.date, lang: str, customers: dict | None = None) -> list[list]:
+def due_rows(
+    items: list[Obligation], as_of: dt.date, lang: str, customers: dict | None = None
+) -> list[list]:
     """Overdue first, then today, then upcoming — the order the day's calls are made in —
     with whom to ask for and the number to dial (from ``customers``: id → Customer)."""
     customers = customers or {}
@@ -37,35 +61,81 @@ def due_rows(items: list[Obligation], as_of: dt.date, lang: str, customers: dict
     rows = []
     for o in items:
         c = customers.get(o.customer_id)
-        rows.append([STATUS[lang][o.status(as_of)], o.due_date, o.days_overdue(as_of), o.customer_id or None,
-                     o.customer_name, (c.contact or c.name) if c else None, c.raw("phone") if c else None,
-                     o.rule, o.reason if lang == "zh" else (o.reason_en or o.reason)])
+        rows.append(
+            [
+                STATUS[lang][o.status(as_of)],
+                o.due_date,
+                o.days_overdue(as_of),
+                o.customer_id or None,
+                o.customer_name,
+                (c.contact or c.name) if c else None,
+                c.raw("phone") if c else None,
+                o.rule,
+                o.reason if lang == "zh" else (o.reason_en or o.reason),
+            ]
+        )
     return rows
 
 
-def add_due_sheet(wb, fmts, items: list[Obligation], as_of: dt.date, lang: str, book: Book | None = None) -> None:
+def add_due_sheet(
+    wb, fmts, items: list[Obligation], as_of: dt.date, lang: str, book: Book | None = None
+) -> None:
     customers = {c.customer_id: c for c in book.customers} if book else {}
-    spec = TableSpec(sheet=None, name=DUE_SHEET[lang], table_name="tblDue", headers=DUE_HEADERS[lang],
-                     kinds=[None, ColType.DATE, ColType.INT, ColType.ID, None, None, ColType.PHONE, None, None],
-                     widths=[8, 11, 8, 10, 18, 10, 14, 6, 60], rows=due_rows(items, as_of, lang, customers),
-                     choices=[None] * 9)
+    spec = TableSpec(
+        sheet=None,
+        name=DUE_SHEET[lang],
+        table_name="tblDue",
+        headers=DUE_HEADERS[lang],
+        kinds=[None, ColType.DATE, ColType.INT, ColType.ID, None, None, ColType.PHONE, None, None],
+        widths=[8, 11, 8, 10, 18, 10, 14, 6, 60],
+        rows=due_rows(items, as_of, lang, customers),
+        choices=[None] * 9,
+    )
     ws = write_table(wb, spec, fmts, lang)
     n = len(items) + 1
-    ws.conditional_format(f"A2:I{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
-                                       "format": fmts.get("red")})
-    ws.conditional_format(f"A2:I{n}", {"type": "formula", "criteria": f'=$A2="{STATUS[lang]["due"]}"',
-                                       "format": fmts.get("amber")})
+    ws.conditional_format(
+        f"A2:I{n}",
+        {
+            "type": "formula",
+            "criteria": f'=$A2="{STATUS[lang]["overdue"]}"',
+            "format": fmts.get("red"),
+        },
+    )
+    ws.conditional_format(
+        f"A2:I{n}",
+        {
+            "type": "formula",
+            "criteria": f'=$A2="{STATUS[lang]["due"]}"',
+            "format": fmts.get("amber"),
+        },
+    )
     print_setup(ws, header=f"{DUE_SHEET[lang]}  {as_of.isoformat()}", lang=lang)
 
 
-def write_split_book(path: str | os.PathLike, book: Book, owner: str, items: list[Obligation], as_of: dt.date,
-                     lang: str = "zh", protect: bool = False, password: str | None = None, macro: bool = False,
-                     inputs=()) -> str:
+def write_split_book(
+    path: str | os.PathLike,
+    book: Book,
+    owner: str,
+    items: list[Obligation],
+    as_of: dt.date,
+    lang: str = "zh",
+    protect: bool = False,
+    password: str | None = None,
+    macro: bool = False,
+    inputs=(),
+) -> str:
     """Write one person's book; ``protect`` locks headers and formulas, ``password`` encrypts it."""
+
     def customize(wb, fmts):
         add_due_sheet(wb, fmts, items, as_of, lang, book)
         if protect:
             protect_entry_sheets(wb, fmts, lang)
 
-    return write_with_password(path, password, lambda p: write_staff_workbook(
-        p, lang, book=book, owner=owner, macro=macro, customize=customize, inputs=inputs), inputs)
+    return write_with_password(
+        path,
+        password,
+        lambda p: write_staff_workbook(
+            p, lang, book=book, owner=owner, macro=macro, customize=customize, inputs=inputs
+        ),
+        inputs,
+    )

@@ -8,9 +8,8 @@ cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-
 import os
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from .. import schema
 from ..models import Book, Record
@@ -19,6 +18,7 @@ from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup, spec_for, write_table
 
 HOME = {"zh": "首页", "en": "Home"}
+
 
 # Live figures on the home sheet: label, formula (structured references into our Tables).
 # Kept here so tests can recompute each from the rows written.
@@ -35,15 +35,28 @@ def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
     return [
         ("customers", "客户总数" if zh else "Customers", f"=COUNTA({cust.table}[{cid}])"),
         ("class_a", "A类客户" if zh else "Class A", f'=COUNTIF({cust.table}[{klass}],"A")'),
-        ("void", "已废除客户" if zh else "Void customers", f'=COUNTIF({cust.table}[{status}],"{void}")'),
+        (
+            "void",
+            "已废除客户" if zh else "Void customers",
+            f'=COUNTIF({cust.table}[{status}],"{void}")',
+        ),
         ("calls", "回访记录条数" if zh else "Call records", f"=COUNTA({calls.table}[{call_cust}])"),
-        ("calls_month", "本月回访次数" if zh else "Calls this month",
-         f'=COUNTIFS({calls.table}[{call_date}],">="&DATE(YEAR(TODAY()),MONTH(TODAY()),1),'
-         f'{calls.table}[{call_date}],"<="&TODAY())'),
-        ("next_past", "下次回访日期已过的记录" if zh else "Records with next call date passed",
-         f'=COUNTIFS({calls.table}[{next_date}],"<"&TODAY())'),
-        ("next_today", "今天应回访的记录" if zh else "Records due today",
-         f'=COUNTIFS({calls.table}[{next_date}],TODAY())'),
+        (
+            "calls_month",
+            "本月回访次数" if zh else "Calls this month",
+            f'=COUNTIFS({calls.table}[{call_date}],">="&DATE(YEAR(TODAY()),MONTH(TODAY()),1),'
+            f'{calls.table}[{call_date}],"<="&TODAY())',
+        ),
+        (
+            "next_past",
+            "下次回访日期已过的记录" if zh else "Records with next call date passed",
+            f'=COUNTIFS({calls.table}[{next_date}],"<"&TODAY())',
+        ),
+        (
+            "next_today",
+            "今天应回访的记录" if zh else "Records due today",
+            f"=COUNTIFS({calls.table}[{next_date}],TODAY())",
+        ),
     ]
 
 
@@ -69,7 +82,9 @@ def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
     next_days = [day(k["next_date"]) for k in calls]
     return {
         "customers": sum(filled(c["customer_id"]) for c in customers),
-        "class_a": sum(isinstance(c["klass"], str) and c["klass"].upper() == "A" for c in customers),
+        "class_a": sum(
+            isinstance(c["klass"], str) and c["klass"].upper() == "A" for c in customers
+        ),
         "void": sum(c["status"] == "废除" for c in customers),
         "calls": sum(filled(k["customer_id"]) for k in calls),
         "calls_month": sum(d is not None and month_start <= d <= today for d in call_days),
@@ -114,10 +129,16 @@ def _extras(records) -> list[str]:
     return list(seen)
 
 
-def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book | None = None,
-                         owner: str | None = None, macro: bool = False,
-                         customize: Callable | None = None, inputs: Iterable = (),
-                         created=None) -> str:
+def write_staff_workbook(
+    path: str | os.PathLike,
+    lang: str = "zh",
+    book: Book | None = None,
+    owner: str | None = None,
+    macro: bool = False,
+    customize: Callable | None = None,
+    inputs: Iterable = (),
+    created=None,
+) -> str:
     """Write a staff workbook (blank when ``book`` is None) atomically; returns the path.
 
     ``macro`` adds the VBA project and the 校验 button (see followup_xl.xl.vba);
@@ -136,18 +157,28 @@ def write_staff_workbook(path: str | os.PathLike, lang: str = "zh", book: Book |
         for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
             recs = book.records(sheet.key) if book else ()
             extras = _extras(recs)
-            spec = spec_for(sheet, _rows(recs, sheet.keys, extras), lang,
-                            extra=[schema.Column(f"extra:{h}", h, h, width=12) for h in extras])
+            spec = spec_for(
+                sheet,
+                _rows(recs, sheet.keys, extras),
+                lang,
+                extra=[schema.Column(f"extra:{h}", h, h, width=12) for h in extras],
+            )
             ws = write_table(wb, spec, fmts, lang)
             print_setup(ws, header=sheet.title(lang), lang=lang)
         rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]
         if book and book.rules:
             rules = list(_rows(book.rules, schema.RULES.keys))
         ws = write_table(wb, spec_for(schema.RULES, rules, lang), fmts, lang)
-        ws = write_table(wb, spec_for(schema.HOLIDAYS, _rows(book.holidays if book else (), schema.HOLIDAYS.keys), lang),
-                         fmts, lang)
+        ws = write_table(
+            wb,
+            spec_for(
+                schema.HOLIDAYS, _rows(book.holidays if book else (), schema.HOLIDAYS.keys), lang
+            ),
+            fmts,
+            lang,
+        )
         if macro:
-            from ..xl.vba import add_validate_button  # noqa: PLC0415 (optional part)
+            from ..xl.vba import add_validate_button
 
             add_validate_button(wb, home, lang)
         if customize:
@@ -162,8 +193,14 @@ def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[st
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 7, 12)
-    ws.write_string(0, 0, "客户回访助手" if zh else "Customer follow-up assistant", fmts.get("title"))
-    sub = ("负责人：" if zh else "Owner: ") + owner if owner else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
+    ws.write_string(
+        0, 0, "客户回访助手" if zh else "Customer follow-up assistant", fmts.get("title")
+    )
+    sub = (
+        ("负责人：" if zh else "Owner: ") + owner
+        if owner
+        else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
+    )
     ws.write_string(1, 0, sub, fmts.get("subtitle"))
     ws.write_string(3, 0, "概况" if zh else "At a glance", fmts.get("bold"))
     for i, (key, label, formula) in enumerate(home_formulas(lang)):
@@ -183,15 +220,27 @@ def template_name(lang: str = "zh", macro: bool = False) -> str:
     return f"{base}.{'xlsm' if macro else 'xlsx'}"
 
 
-def write_templates(folder: str | os.PathLike, langs=("zh", "en"), macro_ok: bool = True) -> list[str]:
+def write_templates(
+    folder: str | os.PathLike, langs=("zh", "en"), macro_ok: bool = True
+) -> list[str]:
     """The blank templates as committed in workbook_templates/."""
     os.makedirs(folder, exist_ok=True)
     out = []
     for lang in langs:
-        out.append(write_staff_workbook(os.path.join(folder, template_name(lang)), lang, created=TEMPLATE_DATE))
+        out.append(
+            write_staff_workbook(
+                os.path.join(folder, template_name(lang)), lang, created=TEMPLATE_DATE
+            )
+        )
         if macro_ok:
-            out.append(write_staff_workbook(os.path.join(folder, template_name(lang, macro=True)), lang,
-                                            macro=True, created=TEMPLATE_DATE))
+            out.append(
+                write_staff_workbook(
+                    os.path.join(folder, template_name(lang, macro=True)),
+                    lang,
+                    macro=True,
+                    created=TEMPLATE_DATE,
+                )
+            )
     return out
 
 

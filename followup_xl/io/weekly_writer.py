@@ -8,42 +8,140 @@ import os
 from .. import schema
 from ..weekly import Weekly
 from .atomic import atomic_output
-from .xlsx import FONT, RED, RED_FONT, Formats, new_workbook, print_setup, write_day_or_text, xl_col_to_name
+from .xlsx import (
+    FONT,
+    RED,
+    RED_FONT,
+    Formats,
+    new_workbook,
+    print_setup,
+    write_day_or_text,
+    xl_col_to_name,
+)
 
-COLUMNS = ["owner", "deals", "new_customers", "calls", "successful_calls", "appointments", "appointments_met",
-           "consultation_followups", "consultation_target", "overdue", "outcomes"]
+COLUMNS = [
+    "owner",
+    "deals",
+    "new_customers",
+    "calls",
+    "successful_calls",
+    "appointments",
+    "appointments_met",
+    "consultation_followups",
+    "consultation_target",
+    "overdue",
+    "outcomes",
+]
 WIDTHS = [10, 8, 9, 9, 9, 9, 9, 12, 8, 9, 34]
-SUMMED = {"deals", "new_customers", "calls", "successful_calls", "appointments", "consultation_followups", "overdue"}
-PROJECT_COLUMNS = ["event_id", "customer_id", "customer_name", "owner", "start", "planned_end", "actual_end",
-                   "status", "calls_this_week", "call_types"]
+SUMMED = {
+    "deals",
+    "new_customers",
+    "calls",
+    "successful_calls",
+    "appointments",
+    "consultation_followups",
+    "overdue",
+}
+PROJECT_COLUMNS = [
+    "event_id",
+    "customer_id",
+    "customer_name",
+    "owner",
+    "start",
+    "planned_end",
+    "actual_end",
+    "status",
+    "calls_this_week",
+    "call_types",
+]
 PROJECT_WIDTHS = [10, 10, 20, 9, 11, 11, 11, 10, 9, 24]
 
 TEXT = {
     "zh": {
-        "sheet": "周报", "projects": "在施工程", "title": "客户回访周报 {start} 至 {end}",
-        "due": "报送日：{day}（周一）", "moved": "报送日：{day}（周一放假，提前至周日报送）",
+        "sheet": "周报",
+        "projects": "在施工程",
+        "title": "客户回访周报 {start} 至 {end}",
+        "due": "报送日：{day}（周一）",
+        "moved": "报送日：{day}（周一放假，提前至周日报送）",
         "moved_title": "（周一放假，提前至周日 {day} 报送）",
-        "head": ["姓名", "成交量", "新增客户", "回访记录", "成功回访", "约访次数", "约访达标", "技术咨询回访", "周目标",
-                 "周末逾期", "回访结果"],
-        "total": "合计", "yes": "是", "no": "否", "na": "—", "sep": "，",
+        "head": [
+            "姓名",
+            "成交量",
+            "新增客户",
+            "回访记录",
+            "成功回访",
+            "约访次数",
+            "约访达标",
+            "技术咨询回访",
+            "周目标",
+            "周末逾期",
+            "回访结果",
+        ],
+        "total": "合计",
+        "yes": "是",
+        "no": "否",
+        "na": "—",
+        "sep": "，",
         "sign": "销售经理审阅：________________    日期：____年____月____日",
         "projects_title": "在施及本周竣工工程 {start} 至 {end}（周例会材料）",
-        "project_head": ["事项编号", "客户编号", "客户名称", "负责人", "开工日期", "计划竣工", "实际竣工", "状态",
-                         "本周回访", "回访类型"],
+        "project_head": [
+            "事项编号",
+            "客户编号",
+            "客户名称",
+            "负责人",
+            "开工日期",
+            "计划竣工",
+            "实际竣工",
+            "状态",
+            "本周回访",
+            "回访类型",
+        ],
         "status": {"在施": "在施", "超期在施": "超期在施", "本周竣工": "本周竣工"},
     },
     "en": {
-        "sheet": "Weekly", "projects": "Projects", "title": "Weekly follow-up summary {start} to {end}",
-        "due": "Due {day} (Monday)", "moved": "Due {day}: Monday is a holiday, so the summary is due on Sunday",
+        "sheet": "Weekly",
+        "projects": "Projects",
+        "title": "Weekly follow-up summary {start} to {end}",
+        "due": "Due {day} (Monday)",
+        "moved": "Due {day}: Monday is a holiday, so the summary is due on Sunday",
         "moved_title": " (Monday is a holiday: due Sunday {day})",
-        "head": ["Name", "Deals", "New customers", "Calls", "Reached", "Visits", "Visit target met",
-                 "Consultation follow-ups", "Weekly target", "Overdue at week end", "Outcomes"],
-        "total": "Total", "yes": "yes", "no": "no", "na": "—", "sep": ", ",
+        "head": [
+            "Name",
+            "Deals",
+            "New customers",
+            "Calls",
+            "Reached",
+            "Visits",
+            "Visit target met",
+            "Consultation follow-ups",
+            "Weekly target",
+            "Overdue at week end",
+            "Outcomes",
+        ],
+        "total": "Total",
+        "yes": "yes",
+        "no": "no",
+        "na": "—",
+        "sep": ", ",
         "sign": "Reviewed by the sales manager: ________________    Date: ______________",
         "projects_title": "Projects in progress and completed {start} to {end} (weekly meeting)",
-        "project_head": ["Event", "Customer ID", "Customer", "Owner", "Started", "Planned end", "Completed",
-                         "Status", "Calls this week", "Call types"],
-        "status": {"在施": "in progress", "超期在施": "past planned end", "本周竣工": "completed this week"},
+        "project_head": [
+            "Event",
+            "Customer ID",
+            "Customer",
+            "Owner",
+            "Started",
+            "Planned end",
+            "Completed",
+            "Status",
+            "Calls this week",
+            "Call types",
+        ],
+        "status": {
+            "在施": "in progress",
+            "超期在施": "past planned end",
+            "本周竣工": "completed this week",
+        },
     },
 }
 
@@ -62,7 +160,7 @@ def write_weekly(path: str | os.PathLike, w: Weekly, inputs=(), lang: str = "zh"
 def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
     title = t["title"].format(start=w.week_start, end=w.week_end)
     when = t["moved" if w.report_moved else "due"].format(day=w.report_day)
-    if w.report_moved:                     # the title line itself says the summary is due a day early
+    if w.report_moved:  # the title line itself says the summary is due a day early
         title += t["moved_title"].format(day=f"{w.report_day:%m-%d}")
     ws.write_string(0, 0, title, f.get("title"))
     ws.write_string(1, 0, when, f.get("subtitle"))
@@ -71,17 +169,31 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
         ws.set_column(j, j, width)
     outcome = _outcome_names(lang)
     ok = f.wb.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center"})
-    missed = f.wb.add_format({"font_name": FONT, "font_size": 10, "border": 1, "align": "center",
-                              "bg_color": RED, "font_color": RED_FONT})
+    missed = f.wb.add_format(
+        {
+            "font_name": FONT,
+            "font_size": 10,
+            "border": 1,
+            "align": "center",
+            "bg_color": RED,
+            "font_color": RED_FONT,
+        }
+    )
     for r, row in enumerate(w.by_owner, start=4):
         for j, k in enumerate(COLUMNS):
             v = row[k]
             if k == "appointments_met":
-                label, fmt = ((t["na"], ok) if v is None else (t["yes"], ok) if v else (t["no"], missed))
+                label, fmt = (
+                    (t["na"], ok) if v is None else (t["yes"], ok) if v else (t["no"], missed)
+                )
                 ws.write_string(r, j, label, fmt)
             elif k == "outcomes":
-                ws.write_string(r, j, t["sep"].join(f"{outcome.get(a, a)} {b}" for a, b in sorted(v.items())),
-                                f.get("box"))
+                ws.write_string(
+                    r,
+                    j,
+                    t["sep"].join(f"{outcome.get(a, a)} {b}" for a, b in sorted(v.items())),
+                    f.get("box"),
+                )
             elif isinstance(v, int):
                 ws.write_number(r, j, v, f.get("box"))
             else:
@@ -91,7 +203,9 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
     for j, k in enumerate(COLUMNS):
         if k in SUMMED:
             col = xl_col_to_name(j)
-            ws.write_formula(last, j, f"=SUM({col}5:{col}{last})", f.get("bold"), sum(r[k] for r in w.by_owner))
+            ws.write_formula(
+                last, j, f"=SUM({col}5:{col}{last})", f.get("bold"), sum(r[k] for r in w.by_owner)
+            )
     ws.write_string(last + 2, 0, t["sign"])
     ws.set_row(3, 30)
     ws.freeze_panes(4, 1)
@@ -100,7 +214,9 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
 
 def _projects(ws, w: Weekly, f: Formats, t: dict) -> None:
     """W3: projects in progress and completed this week, with this week's calls on them."""
-    ws.write_string(0, 0, t["projects_title"].format(start=w.week_start, end=w.week_end), f.get("title"))
+    ws.write_string(
+        0, 0, t["projects_title"].format(start=w.week_start, end=w.week_end), f.get("title")
+    )
     for j, (h, width) in enumerate(zip(t["project_head"], PROJECT_WIDTHS)):
         ws.write_string(2, j, h, f.get("header"))
         ws.set_column(j, j, width)
@@ -117,4 +233,7 @@ def _projects(ws, w: Weekly, f: Formats, t: dict) -> None:
 
 def _outcome_names(lang: str) -> dict[str, str]:
     """回访结果 labels in the sheet's language."""
-    return {c.zh: (c.en if lang == "en" else c.zh) for c in schema.BY_KEY["calls"].column("result").choices}
+    return {
+        c.zh: (c.en if lang == "en" else c.zh)
+        for c in schema.BY_KEY["calls"].column("result").choices
+    }

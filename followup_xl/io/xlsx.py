@@ -8,20 +8,21 @@ injection (a staff value starting with '=' is written as text, never a formula).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import schema
-from . import filekind
 from ..schema import ColType
+from . import filekind
 
-FONT = "Microsoft YaHei"      # Excel on Windows; LibreOffice substitutes WenQuanYi
+FONT = "Microsoft YaHei"  # Excel on Windows; LibreOffice substitutes WenQuanYi
 DATE_FMT = "yyyy-mm-dd"
 TIME_FMT = "hh:mm"
-DROPDOWN_ROWS = 5000          # rows below the header that carry dropdowns/colours
+DROPDOWN_ROWS = 5000  # rows below the header that carry dropdowns/colours
 RED = "#FFC7CE"
 RED_FONT = "#9C0006"
 AMBER = "#FFEB9C"
@@ -29,21 +30,25 @@ AMBER_FONT = "#9C5700"
 GREY_FONT = "#808080"
 
 
-def new_workbook(path, constant_memory: bool = False, created: dt.datetime | None = None,
-                 kind: str | None = None) -> xlsxwriter.Workbook:
+def new_workbook(
+    path, constant_memory: bool = False, created: dt.datetime | None = None, kind: str | None = None
+) -> xlsxwriter.Workbook:
     """A workbook with our defaults; ``created`` fixed makes the bytes reproducible.
 
     ``kind`` stamps what the file is (see io/filekind.py) so the tool can refuse
     its own outputs where it wants a staff book or a master.
     """
-    wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": constant_memory,
-        "strings_to_formulas": False,   # formula injection: text stays text
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-        "default_date_format": DATE_FMT,
-        "remove_timezone": True,
-    })
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": constant_memory,
+            "strings_to_formulas": False,  # formula injection: text stays text
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": DATE_FMT,
+            "remove_timezone": True,
+        },
+    )
     wb.set_properties({"created": created or dt.datetime.now(), "author": "followup-xl"})
     wb.formats[0].set_font_name(FONT)
     wb.formats[0].set_font_size(10)
@@ -70,13 +75,24 @@ class Formats:
                 "int": {"num_format": "0"},
                 "pct": {"num_format": "0.0%"},
                 "dec": {"num_format": "0.00"},
-                "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": "#305496", "border": 1,
-                           "align": "center", "text_wrap": True},
+                "header": {
+                    "bold": True,
+                    "font_color": "#FFFFFF",
+                    "bg_color": "#305496",
+                    "border": 1,
+                    "align": "center",
+                    "text_wrap": True,
+                },
                 "title": {"bold": True, "font_size": 16, "align": "left"},
                 "subtitle": {"italic": True, "font_color": "#595959"},
                 "bold": {"bold": True},
                 "red": {"bg_color": RED, "font_color": RED_FONT},
-                "red_date": {"bg_color": RED, "font_color": RED_FONT, "num_format": DATE_FMT, "align": "center"},
+                "red_date": {
+                    "bg_color": RED,
+                    "font_color": RED_FONT,
+                    "num_format": DATE_FMT,
+                    "align": "center",
+                },
                 "amber": {"bg_color": AMBER, "font_color": AMBER_FONT},
                 "grey": {"font_color": GREY_FONT, "italic": True},
                 "note": {"font_color": "#595959", "text_wrap": True, "valign": "top"},
@@ -88,7 +104,9 @@ class Formats:
         return self.cache[name]
 
 
-def write_value(ws, row: int, col: int, value: Any, fmts: Formats, kind: ColType | None = None) -> None:
+def write_value(
+    ws, row: int, col: int, value: Any, fmts: Formats, kind: ColType | None = None
+) -> None:
     """One cell, by Python type: strings always as strings (never a formula)."""
     if value is None or value == "":
         return
@@ -97,7 +115,9 @@ def write_value(ws, row: int, col: int, value: Any, fmts: Formats, kind: ColType
     elif isinstance(value, dt.datetime):
         ws.write_datetime(row, col, value, fmts.get("date"))
     elif isinstance(value, dt.date):
-        ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmts.get("date"))
+        ws.write_datetime(
+            row, col, dt.datetime(value.year, value.month, value.day), fmts.get("date")
+        )
     elif isinstance(value, dt.time):
         ws.write_datetime(row, col, value, fmts.get("time"))
     elif isinstance(value, (int, float)) and kind not in (ColType.PHONE, ColType.ID, ColType.TEXT):
@@ -111,22 +131,27 @@ class TableSpec:
     """A sheet holding one Excel Table."""
 
     sheet: schema.SheetDef | None
-    name: str                              # sheet name
+    name: str  # sheet name
     table_name: str
     headers: list[str]
     kinds: list[ColType | None]
     widths: list[float]
     rows: Iterable[Sequence[Any]] = ()
     choices: list[list[str] | None] = field(default_factory=list)
-    date_alert_cols: list[int] = field(default_factory=list)   # red when past, amber when today
-    void_col: int | None = None                               # grey the row when 废除/离职
+    date_alert_cols: list[int] = field(default_factory=list)  # red when past, amber when today
+    void_col: int | None = None  # grey the row when 废除/离职
     style: str = "Table Style Medium 2"
     min_rows: int = 1
 
 
-def spec_for(sheet: schema.SheetDef, rows: Iterable[Sequence[Any]] = (), lang: str = "zh",
-             extra: Sequence[schema.Column] = (), name: str | None = None,
-             table_name: str | None = None) -> TableSpec:
+def spec_for(
+    sheet: schema.SheetDef,
+    rows: Iterable[Sequence[Any]] = (),
+    lang: str = "zh",
+    extra: Sequence[schema.Column] = (),
+    name: str | None = None,
+    table_name: str | None = None,
+) -> TableSpec:
     """The TableSpec of one of our sheets, straight from the schema."""
     cols = [*sheet.columns, *extra]
     spec = TableSpec(
@@ -153,7 +178,13 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
     ncols = len(spec.headers)
     for j, w in enumerate(spec.widths):
         kind = spec.kinds[j]
-        fmt = fmts.get("date") if kind is ColType.DATE else fmts.get("time") if kind is ColType.TIME else None
+        fmt = (
+            fmts.get("date")
+            if kind is ColType.DATE
+            else fmts.get("time")
+            if kind is ColType.TIME
+            else None
+        )
         ws.set_column(j, j, w, fmt)
     ws.set_row(0, 30)
     for j, h in enumerate(spec.headers):
@@ -163,36 +194,64 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
         for j, v in enumerate(values):
             write_value(ws, r, j, v, fmts, spec.kinds[j])
     last = max(r, spec.min_rows)
-    ws.add_table(0, 0, last, ncols - 1, {
-        "name": spec.table_name,
-        "style": spec.style,
-        "columns": [{"header": h, "header_format": fmts.get("header")} for h in spec.headers],
-        "autofilter": True,
-    })
+    ws.add_table(
+        0,
+        0,
+        last,
+        ncols - 1,
+        {
+            "name": spec.table_name,
+            "style": spec.style,
+            "columns": [{"header": h, "header_format": fmts.get("header")} for h in spec.headers],
+            "autofilter": True,
+        },
+    )
     ws.freeze_panes(1, 0)
     span = max(last, DROPDOWN_ROWS)
     for j, options in enumerate(spec.choices):
         if options:
-            ws.data_validation(1, j, span, j, {
-                "validate": "list",
-                "source": options,
-                "ignore_blank": True,
-                "error_type": "warning",
-                "error_title": "请从下拉列表中选择" if lang == "zh" else "Choose from the list",
-                "error_message": ("可选：" if lang == "zh" else "Allowed: ") + " / ".join(options),
-            })
+            ws.data_validation(
+                1,
+                j,
+                span,
+                j,
+                {
+                    "validate": "list",
+                    "source": options,
+                    "ignore_blank": True,
+                    "error_type": "warning",
+                    "error_title": "请从下拉列表中选择" if lang == "zh" else "Choose from the list",
+                    "error_message": ("可选：" if lang == "zh" else "Allowed: ")
+                    + " / ".join(options),
+                },
+            )
     for j in spec.date_alert_cols:
         col = xl_col_to_name(j)
         rng = f"{col}2:{col}{span + 1}"
-        ws.conditional_format(rng, {"type": "formula", "criteria": f"=AND(${col}2<>\"\",${col}2<TODAY())",
-                                    "format": fmts.get("red")})
-        ws.conditional_format(rng, {"type": "formula", "criteria": f"=${col}2=TODAY()",
-                                    "format": fmts.get("amber")})
+        ws.conditional_format(
+            rng,
+            {
+                "type": "formula",
+                "criteria": f'=AND(${col}2<>"",${col}2<TODAY())',
+                "format": fmts.get("red"),
+            },
+        )
+        ws.conditional_format(
+            rng, {"type": "formula", "criteria": f"=${col}2=TODAY()", "format": fmts.get("amber")}
+        )
     if spec.void_col is not None:
         col = xl_col_to_name(spec.void_col)
-        ws.conditional_format(1, 0, span, ncols - 1, {
-            "type": "formula", "criteria": f'=OR(${col}2="废除",${col}2="离职",${col}2="Void",${col}2="Left")',
-            "format": fmts.get("grey")})
+        ws.conditional_format(
+            1,
+            0,
+            span,
+            ncols - 1,
+            {
+                "type": "formula",
+                "criteria": f'=OR(${col}2="废除",${col}2="离职",${col}2="Void",${col}2="Left")',
+                "format": fmts.get("grey"),
+            },
+        )
     return ws
 
 
@@ -210,11 +269,13 @@ def iso_day(value) -> dt.date | None:
     return None
 
 
-def write_day_or_text(ws, row: int, col: int, value, fmts: "Formats", fmt: str = "box") -> None:
+def write_day_or_text(ws, row: int, col: int, value, fmts: Formats, fmt: str = "box") -> None:
     """A real, formatted date where the value is a day; the text (or blank) otherwise."""
     day = iso_day(value)
     if day is not None:
-        ws.write_datetime(row, col, dt.datetime(day.year, day.month, day.day), fmts.get(fmt + "_date"))
+        ws.write_datetime(
+            row, col, dt.datetime(day.year, day.month, day.day), fmts.get(fmt + "_date")
+        )
     else:
         ws.write_string(row, col, "" if value is None else str(value), fmts.get(fmt))
 
@@ -222,8 +283,13 @@ def write_day_or_text(ws, row: int, col: int, value, fmts: "Formats", fmt: str =
 FOOTER = {"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}
 
 
-def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None = (0, 0),
-                header: str | None = None, lang: str | None = None) -> None:
+def print_setup(
+    ws,
+    landscape: bool = True,
+    repeat_rows: tuple[int, int] | None = (0, 0),
+    header: str | None = None,
+    lang: str | None = None,
+) -> None:
     """Ready to print: landscape, one page wide, header rows repeated, page numbers in ``lang``
     (when not given: the header's language, so an English sheet never gets a Chinese footer)."""
     if landscape:
@@ -234,18 +300,31 @@ def print_setup(ws, landscape: bool = True, repeat_rows: tuple[int, int] | None 
     if repeat_rows:
         ws.repeat_rows(*repeat_rows)
     if header:
-        ws.set_header(f"&L&\"{FONT},Bold\"{header}&R&D")
+        ws.set_header(f'&L&"{FONT},Bold"{header}&R&D')
     if lang is None:
         lang = "en" if header and not any("\u4e00" <= ch <= "\u9fff" for ch in header) else "zh"
     ws.set_footer(FOOTER.get(lang, FOOTER["zh"]))
 
 
-__all__ = ["new_workbook", "Formats", "write_value", "TableSpec", "spec_for", "write_table",
-           "print_setup", "xl_col_to_name", "xl_rowcol_to_cell", "iso_day", "write_day_or_text",
-           "write_plain_sheet"]
+__all__ = [
+    "Formats",
+    "TableSpec",
+    "iso_day",
+    "new_workbook",
+    "print_setup",
+    "spec_for",
+    "write_day_or_text",
+    "write_plain_sheet",
+    "write_table",
+    "write_value",
+    "xl_col_to_name",
+    "xl_rowcol_to_cell",
+]
 
 
-def write_plain_sheet(wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]):
+def write_plain_sheet(
+    wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]
+):
     """A frozen, filtered, printable list sheet (冲突, 来源, 修改记录…): numbers as numbers, the rest as text."""
     ws = wb.add_worksheet(name)
     for j, w in enumerate(widths):

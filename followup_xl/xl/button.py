@@ -22,12 +22,29 @@ from ..settings import policy_for_book
 ISSUES = {"zh": "问题清单", "en": "Issues"}
 DUE = {"zh": "待回访", "en": "Due"}
 RED, AMBER = (255, 199, 206), (255, 235, 156)
-HEADERS = {"zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
-           "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"]}
+HEADERS = {
+    "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
+    "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"],
+}
 SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
 NOTE_TAG = "【校验】"
-EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-                "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+EXCEL_ERRORS = {
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+}
 
 
 def as_text(value):
@@ -69,21 +86,32 @@ def book_from_xlwings(xl_book) -> Book:
         values = used.options(ndim=2, err_to_str=True).value or []
         top, left = used.row - 1, used.column - 1
         rows = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
-        errors = {}   # #N/A and friends: reported as V12 like the file reader does, not read as blanks
+        errors = {}  # #N/A and friends: reported as V12 like the file reader does, not read as blanks
         for i in range(top, len(rows)):
             for j, v in enumerate(rows[i]):
                 if type(v) is str and v in EXCEL_ERRORS:
                     errors[(i + 1, j)], rows[i][j] = v, None
-        read_rows(book, sheet.name, iter(rows), xl_book.name, errors=errors or None,
-                  provenance=False)   # as `validate` reads
+        read_rows(
+            book, sheet.name, iter(rows), xl_book.name, errors=errors or None, provenance=False
+        )  # as `validate` reads
     require_our_sheets(book, xl_book.fullname)
     return book
 
 
 def stable_record_id(call) -> str:
     """The same call gets the same id on every run (content, not position)."""
-    key = "|".join(str(call.raw(k) or "") for k in ("customer_id", "call_date", "call_time", "method", "call_type",
-                                                    "caller", "content"))
+    key = "|".join(
+        str(call.raw(k) or "")
+        for k in (
+            "customer_id",
+            "call_date",
+            "call_time",
+            "method",
+            "call_type",
+            "caller",
+            "content",
+        )
+    )
     return "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8].upper()
 
 
@@ -150,7 +178,9 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     xl_book = xl_book or _caller()
     lang = _lang(xl_book)
     book = book_from_xlwings(xl_book)
-    report = run_checks(book, policy_for_book(book), as_of or dt.date.today(), file=xl_book.fullname)
+    report = run_checks(
+        book, policy_for_book(book), as_of or dt.date.today(), file=xl_book.fullname
+    )
     clear_previous(xl_book, lang)
     filled = fill_record_ids(xl_book, book)
     by_cell: dict[tuple[str, str], list] = {}
@@ -163,16 +193,29 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
         _write_note(rng, NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
     sheets = xl_book.sheets
     issues = sheets.add(ISSUES[lang], before=sheets[0])
-    table = [HEADERS[lang]] + [[i, SEVERITY[lang][f.severity], f.code, f.sheet or "", f.cell or "", f.column or "",
-                                f.message(lang)] for i, f in enumerate(report.findings, start=1)]
+    table = [HEADERS[lang]] + [
+        [
+            i,
+            SEVERITY[lang][f.severity],
+            f.code,
+            f.sheet or "",
+            f.cell or "",
+            f.column or "",
+            f.message(lang),
+        ]
+        for i, f in enumerate(report.findings, start=1)
+    ]
     issues["A1"].value = as_text_rows(table)
     for i, f in enumerate(report.findings, start=2):
         if f.sheet and f.cell:
             issues[f"E{i}"].add_hyperlink(sheet_link(f.sheet, f.cell), f.cell)
     _show(issues)
     summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
-    message = (f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」" if lang == "zh" else
-               f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet")
+    message = (
+        f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」"
+        if lang == "zh"
+        else f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet"
+    )
     _alert(xl_book, message)
     return summary
 
@@ -190,18 +233,38 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
     if DUE[lang] in names:
         xl_book.sheets[DUE[lang]].delete()
     sheet = xl_book.sheets.add(DUE[lang], before=xl_book.sheets[0])
-    status = {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"} if lang == "zh" else \
-        {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}
-    head = ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "原因"] if lang == "zh" else \
-        ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
+    status = (
+        {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"}
+        if lang == "zh"
+        else {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}
+    )
+    head = (
+        ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "原因"]
+        if lang == "zh"
+        else ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
+    )
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))
-    sheet["A1"].value = as_text_rows([head] + [[status[o.status(day)], o.due_date, o.days_overdue(day),
-                                                o.customer_id, o.customer_name, o.rule,
-                                                o.reason if lang == "zh" else o.reason_en] for o in items])
+    sheet["A1"].value = as_text_rows(
+        [head]
+        + [
+            [
+                status[o.status(day)],
+                o.due_date,
+                o.days_overdue(day),
+                o.customer_id,
+                o.customer_name,
+                o.rule,
+                o.reason if lang == "zh" else o.reason_en,
+            ]
+            for o in items
+        ]
+    )
     for i, o in enumerate(items, start=2):
         if o.status(day) != "upcoming":
-            sheet[f"A{i}:{column_letter(6)}{i}"].color = RED if o.status(day) == "overdue" else AMBER
+            sheet[f"A{i}:{column_letter(6)}{i}"].color = (
+                RED if o.status(day) == "overdue" else AMBER
+            )
     _show(sheet)
     _alert(xl_book, f"待回访 {len(items)} 项" if lang == "zh" else f"{len(items)} follow-ups due")
     return len(items)

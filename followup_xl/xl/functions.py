@@ -45,13 +45,15 @@ def _caller_path() -> str:
 def FOLLOWUP_NEXT_CALL(customer_id, path=None):
     """The customer's next follow-up date (from the saved workbook), or "" when none is due."""
     path = path or _caller_path()
-    nxt = _obligations(path, os.path.getmtime(path), dt.date.today()).next_for(str(customer_id).strip())
+    nxt = _obligations(path, os.path.getmtime(path), dt.date.today()).next_for(
+        str(customer_id).strip()
+    )
     return nxt.due_date if nxt else ""
 
 
 @xw.func
 def FOLLOWUP_OVERDUE(customer_id, path=None) -> str:
-    """"逾期N天" when the customer's next follow-up is overdue, else ""."""
+    """ "逾期N天" when the customer's next follow-up is overdue, else ""."""
     path = path or _caller_path()
     today = dt.date.today()
     nxt = _obligations(path, os.path.getmtime(path), today).next_for(str(customer_id).strip())

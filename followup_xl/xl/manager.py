@@ -12,21 +12,33 @@ status bar says what is running.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 from dataclasses import dataclass, field
 
 from .. import api
 from ..errors import FollowupError
+from ..io.manager_writer import (
+    ACTIONS,
+    LIST_ROWS,
+    LISTS,
+    LOG,
+    LOG_HEADERS,
+    SETTINGS,
+    result_row,
+)
 from ..models import column_letter
-from ..io.manager_writer import ACTIONS, LISTS, LOG, LOG_HEADERS, LIST_ROWS, RESULT, SETTINGS, result_row
 
 JOBS = {  # job → (zh, en) name, as on the button
-    "merge": ("合并汇总", "Merge"), "validate": ("全部校验", "Validate all"), "due": ("待回访", "Due list"),
-    "schedule": ("生成排期表", "Schedule"), "weekly": ("生成周报", "Weekly summary"),
-    "report": ("生成月报", "Monthly report"), "handover": ("离职交接", "Handover"), "split": ("分发", "Split"),
+    "merge": ("合并汇总", "Merge"),
+    "validate": ("全部校验", "Validate all"),
+    "due": ("待回访", "Due list"),
+    "schedule": ("生成排期表", "Schedule"),
+    "weekly": ("生成周报", "Weekly summary"),
+    "report": ("生成月报", "Monthly report"),
+    "handover": ("离职交接", "Handover"),
+    "split": ("分发", "Split"),
 }
-RESULT_ROWS = 10   # rows under 最近结果 cleared before the newest figures are written
+RESULT_ROWS = 10  # rows under 最近结果 cleared before the newest figures are written
 
 
 class SettingError(FollowupError):
@@ -50,8 +62,8 @@ class Settings:
     lang: str
     base: str
     values: dict = field(default_factory=dict)
-    rows: dict = field(default_factory=dict)    # key → Excel row of its value (column B)
-    set_master: str | None = None                # a job that wrote a new master names it here
+    rows: dict = field(default_factory=dict)  # key → Excel row of its value (column B)
+    set_master: str | None = None  # a job that wrote a new master names it here
 
     def text(self, key: str) -> str:
         v = self.values.get(key)
@@ -70,12 +82,16 @@ class Settings:
         if not p:
             raise self.error(key, "请先填写", "is blank: fill it in")
         if must_exist and not os.path.exists(p):
-            raise self.error(key, f"找不到「{self.text(key)}」", f"{self.text(key)!r} does not exist")
+            raise self.error(
+                key, f"找不到「{self.text(key)}」", f"{self.text(key)!r} does not exist"
+            )
         return p
 
     def error(self, key: str, zh: str, en: str) -> SettingError:
         s = next(s for s in SETTINGS if s.key == key)
-        return SettingError(f"「{s.zh}」{zh}", f"{s.en} {en}", sheet=ACTIONS[self.lang], cell=f"B{self.rows[key]}")
+        return SettingError(
+            f"「{s.zh}」{zh}", f"{s.en} {en}", sheet=ACTIONS[self.lang], cell=f"B{self.rows[key]}"
+        )
 
     @property
     def as_of(self) -> dt.date:
@@ -89,20 +105,24 @@ class Settings:
         try:
             return dt.date.fromisoformat(self.text("as_of").replace("/", "-"))
         except ValueError:
-            raise self.error("as_of", "应为日期，如 2026-11-22", "must be a date such as 2026-11-22") from None
+            raise self.error(
+                "as_of", "应为日期，如 2026-11-22", "must be a date such as 2026-11-22"
+            ) from None
 
     @property
     def month(self) -> str:
         from ..report import month_bounds, shift_month
 
         v = self.values.get("month")
-        if isinstance(v, (dt.date, dt.datetime)):   # Excel turned the picked 2026-10 into a date
+        if isinstance(v, (dt.date, dt.datetime)):  # Excel turned the picked 2026-10 into a date
             return f"{v:%Y-%m}"
         month = self.text("month") or shift_month(f"{self.as_of:%Y-%m}", -1)
         try:
             month_bounds(month)
         except FollowupError:
-            raise self.error("month", "应为 YYYY-MM，如 2026-10", "must be YYYY-MM, such as 2026-10") from None
+            raise self.error(
+                "month", "应为 YYYY-MM，如 2026-10", "must be YYYY-MM, such as 2026-10"
+            ) from None
         return month
 
     @property
@@ -116,8 +136,11 @@ class Settings:
 
     def master(self) -> str:
         if not self.text("master"):
-            raise self.error("master", "为空：请先点「合并汇总」，或填写总表的路径",
-                             "is blank: press Merge first, or type a master's path")
+            raise self.error(
+                "master",
+                "为空：请先点「合并汇总」，或填写总表的路径",
+                "is blank: press Merge first, or type a master's path",
+            )
         return self.need_path("master")
 
     def relative(self, path: str) -> str:
@@ -130,12 +153,18 @@ def read_settings(xl_book) -> Settings:
     """The settings by their labels in column A, so a moved row still counts."""
     lang = lang_of(xl_book)
     if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
-        raise SettingError(f"找不到「{ACTIONS['zh']}」表（请不要改名或删除）",
-                           f"the {ACTIONS['en']!r} sheet is missing (keep its name)", path=xl_book.name)
+        raise SettingError(
+            f"找不到「{ACTIONS['zh']}」表（请不要改名或删除）",
+            f"the {ACTIONS['en']!r} sheet is missing (keep its name)",
+            path=xl_book.name,
+        )
     sheet = xl_book.sheets[ACTIONS[lang]]
     grid = sheet["A1:B40"].options(ndim=2).value or []
-    labels = {s.label(lang): s.key for s in SETTINGS} | {s.zh: s.key for s in SETTINGS} | \
-        {s.en: s.key for s in SETTINGS}
+    labels = (
+        {s.label(lang): s.key for s in SETTINGS}
+        | {s.zh: s.key for s in SETTINGS}
+        | {s.en: s.key for s in SETTINGS}
+    )
     st = Settings(lang, os.path.dirname(os.path.abspath(xl_book.fullname)))
     for i, row in enumerate(grid, start=1):
         key = labels.get(str(row[0]).strip()) if row and row[0] is not None else None
@@ -143,47 +172,67 @@ def read_settings(xl_book) -> Settings:
             st.values[key], st.rows[key] = row[1], i
     missing = [s for s in SETTINGS if s.key not in st.rows]
     if missing:
-        raise SettingError(f"找不到设置「{missing[0].zh}」（A 列的名称不要改）",
-                           f"setting {missing[0].en!r} not found (keep the names in column A)",
-                           sheet=ACTIONS[lang])
+        raise SettingError(
+            f"找不到设置「{missing[0].zh}」（A 列的名称不要改）",
+            f"setting {missing[0].en!r} not found (keep the names in column A)",
+            sheet=ACTIONS[lang],
+        )
     return st
 
 
 # ---- the jobs: each calls the api function its CLI command calls, with the same arguments ------------
+
 
 def _stamp(st: Settings) -> str:
     return st.as_of.isoformat()
 
 
 def job_merge(st: Settings, status) -> dict:
-    inputs = [st.need_path("inbox")] + ([st.need_path("last_master")] if st.text("last_master") else [])
-    out = os.path.join(st.output_dir(), ("总表_" if st.lang == "zh" else "master_") + _stamp(st) + ".xlsx")
+    inputs = [st.need_path("inbox")] + (
+        [st.need_path("last_master")] if st.text("last_master") else []
+    )
+    out = os.path.join(
+        st.output_dir(), ("总表_" if st.lang == "zh" else "master_") + _stamp(st) + ".xlsx"
+    )
     seen = {"file": 0}
 
     def tick(kind, n):
         if kind == "file":
             seen["file"] += n
-            status(f"读取文件 {seen['file']}" if st.lang == "zh" else f"reading file {seen['file']}")
+            status(
+                f"读取文件 {seen['file']}" if st.lang == "zh" else f"reading file {seen['file']}"
+            )
 
     r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick)
     failed = [i for i in r["inputs"] if i["status"] == "error"]
     zh = st.lang == "zh"
-    figures = [("客户" if zh else "Customers", r["customers"]), ("回访记录" if zh else "Calls", r["calls"]),
-               ("事项" if zh else "Triggers", r["events"]), ("重复去掉" if zh else "Duplicates dropped",
-                                                            r["duplicates_dropped"]),
-               ("冲突" if zh else "Conflicts", len(r["conflicts"])), ("读取失败" if zh else "Failed inputs", len(failed))]
+    figures = [
+        ("客户" if zh else "Customers", r["customers"]),
+        ("回访记录" if zh else "Calls", r["calls"]),
+        ("事项" if zh else "Triggers", r["events"]),
+        ("重复去掉" if zh else "Duplicates dropped", r["duplicates_dropped"]),
+        ("冲突" if zh else "Conflicts", len(r["conflicts"])),
+        ("读取失败" if zh else "Failed inputs", len(failed)),
+    ]
     warnings = [f"{i['path']}: {i['error']}" for i in failed]
     if r["written"]:
         st.set_master = out
-    return {"figures": figures, "warnings": warnings, "files": [out] if r["written"] else [],
-            "ok": r["written"], "raw": r}
+    return {
+        "figures": figures,
+        "warnings": warnings,
+        "files": [out] if r["written"] else [],
+        "ok": r["written"],
+        "raw": r,
+    }
 
 
 def job_validate(st: Settings, status) -> dict:
     from ..batch import discover
 
     inbox = st.need_path("inbox")
-    folder = os.path.join(st.output_dir(), ("校验_" if st.lang == "zh" else "checked_") + _stamp(st))
+    folder = os.path.join(
+        st.output_dir(), ("校验_" if st.lang == "zh" else "checked_") + _stamp(st)
+    )
     os.makedirs(folder, exist_ok=True)
     items = [i for i in discover([inbox]) if i.status == "pending"]
     books, warnings, files = [], [], []
@@ -201,62 +250,106 @@ def job_validate(st: Settings, status) -> dict:
         errors, warns = errors + r["summary"]["errors"], warns + r["summary"]["warnings"]
         files.append(out)
     zh = st.lang == "zh"
-    figures = [("工作簿" if zh else "Workbooks", len(books)), ("有错误的" if zh else "With errors",
-                                                             sum(1 for b in books if b["errors"])),
-               ("错误" if zh else "Errors", errors), ("提醒" if zh else "Warnings", warns),
-               ("无法读取" if zh else "Unreadable", len(warnings))]
-    return {"figures": figures, "warnings": warnings, "files": files, "ok": True, "raw": {"books": books}}
+    figures = [
+        ("工作簿" if zh else "Workbooks", len(books)),
+        ("有错误的" if zh else "With errors", sum(1 for b in books if b["errors"])),
+        ("错误" if zh else "Errors", errors),
+        ("提醒" if zh else "Warnings", warns),
+        ("无法读取" if zh else "Unreadable", len(warnings)),
+    ]
+    return {
+        "figures": figures,
+        "warnings": warnings,
+        "files": files,
+        "ok": True,
+        "raw": {"books": books},
+    }
 
 
 def job_due(st: Settings, status) -> dict:
-    out = os.path.join(st.output_dir(), ("待回访_" if st.lang == "zh" else "due_") + _stamp(st) + ".xlsx")
+    out = os.path.join(
+        st.output_dir(), ("待回访_" if st.lang == "zh" else "due_") + _stamp(st) + ".xlsx"
+    )
     r = api.due(st.master(), st.as_of, out=out, lang=st.lang, mask_phones=st.mask_phones)
     n = r["counts"]
     zh = st.lang == "zh"
-    figures = [("逾期" if zh else "Overdue", n["overdue"]), ("今天" if zh else "Due today", n["due"]),
-               ("待回访" if zh else "Upcoming", n["upcoming"]), ("须上报" if zh else "To escalate", n["escalate"]),
-               ("逾期未办" if zh else "Missed", n["missed"])]
+    figures = [
+        ("逾期" if zh else "Overdue", n["overdue"]),
+        ("今天" if zh else "Due today", n["due"]),
+        ("待回访" if zh else "Upcoming", n["upcoming"]),
+        ("须上报" if zh else "To escalate", n["escalate"]),
+        ("逾期未办" if zh else "Missed", n["missed"]),
+    ]
     return {"figures": figures, "warnings": r["warnings"], "files": [out], "ok": True, "raw": r}
 
 
 def job_schedule(st: Settings, status) -> dict:
-    out = os.path.join(st.output_dir(), ("回访排期表_" if st.lang == "zh" else "schedule_") + _stamp(st) + ".xlsx")
+    out = os.path.join(
+        st.output_dir(), ("回访排期表_" if st.lang == "zh" else "schedule_") + _stamp(st) + ".xlsx"
+    )
     r = api.schedule(st.master(), as_of=st.as_of, out=out, mask_phones=st.mask_phones, lang=st.lang)
     zh = st.lang == "zh"
-    figures = [("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
-               ("已排" if zh else "Planned", len(r["items"])),
-               ("排不下" if zh else "Unscheduled", len(r["unscheduled"]))]
+    figures = [
+        ("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
+        ("已排" if zh else "Planned", len(r["items"])),
+        ("排不下" if zh else "Unscheduled", len(r["unscheduled"])),
+    ]
     return {"figures": figures, "warnings": r["warnings"], "files": [out], "ok": True, "raw": r}
 
 
 def job_weekly(st: Settings, status) -> dict:
-    out = os.path.join(st.output_dir(), ("周报_" if st.lang == "zh" else "weekly_") + _stamp(st) + ".xlsx")
+    out = os.path.join(
+        st.output_dir(), ("周报_" if st.lang == "zh" else "weekly_") + _stamp(st) + ".xlsx"
+    )
     r = api.weekly(st.master(), out=out, lang=st.lang, as_of=st.as_of)
     zh = st.lang == "zh"
-    total = lambda k: sum(o[k] for o in r["by_owner"])  # noqa: E731
-    figures = [("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
-               ("报送日" if zh else "Due", r["report_day"]), ("成交" if zh else "Deals", total("deals")),
-               ("新增客户" if zh else "New customers", total("new_customers")),
-               ("回访" if zh else "Calls", total("calls")), ("周末逾期" if zh else "Overdue at week end", total("overdue"))]
+    total = lambda k: sum(o[k] for o in r["by_owner"])
+    figures = [
+        ("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
+        ("报送日" if zh else "Due", r["report_day"]),
+        ("成交" if zh else "Deals", total("deals")),
+        ("新增客户" if zh else "New customers", total("new_customers")),
+        ("回访" if zh else "Calls", total("calls")),
+        ("周末逾期" if zh else "Overdue at week end", total("overdue")),
+    ]
     return {"figures": figures, "warnings": [], "files": [out], "ok": True, "raw": r}
 
 
 def job_report(st: Settings, status) -> dict:
     month = st.month
-    out = os.path.join(st.output_dir(), ("月报_" if st.lang == "zh" else "report_") + month + ".xlsx")
+    out = os.path.join(
+        st.output_dir(), ("月报_" if st.lang == "zh" else "report_") + month + ".xlsx"
+    )
     r = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
     zh = st.lang == "zh"
-    pct = lambda v: "—" if v is None else f"{v}%"  # noqa: E731
-    figures = [("月份" if zh else "Month", month), ("应回访" if zh else "Planned", r["planned"]),
-               ("实施" if zh else "Done", f"{r['done']}（{pct(r['done_pct'])}）" if zh else
-                f"{r['done']} ({pct(r['done_pct'])})"),
-               ("成功" if zh else "Successful", f"{r['successful']}（{pct(r['successful_pct'])}）" if zh else
-                f"{r['successful']} ({pct(r['successful_pct'])})"),
-               ("平均满意度" if zh else "Satisfaction", r["satisfaction_avg"] if r["satisfaction_avg"] is not None
-                else "—")]
-    missed = [(f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）" if zh else
-               f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)")
-              for c in r["coverage"] if c["met"] is False]
+    pct = lambda v: "—" if v is None else f"{v}%"
+    figures = [
+        ("月份" if zh else "Month", month),
+        ("应回访" if zh else "Planned", r["planned"]),
+        (
+            "实施" if zh else "Done",
+            f"{r['done']}（{pct(r['done_pct'])}）" if zh else f"{r['done']} ({pct(r['done_pct'])})",
+        ),
+        (
+            "成功" if zh else "Successful",
+            f"{r['successful']}（{pct(r['successful_pct'])}）"
+            if zh
+            else f"{r['successful']} ({pct(r['successful_pct'])})",
+        ),
+        (
+            "平均满意度" if zh else "Satisfaction",
+            r["satisfaction_avg"] if r["satisfaction_avg"] is not None else "—",
+        ),
+    ]
+    missed = [
+        (
+            f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）"
+            if zh
+            else f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)"
+        )
+        for c in r["coverage"]
+        if c["met"] is False
+    ]
     return {"figures": figures, "warnings": missed, "files": [out], "ok": True, "raw": r}
 
 
@@ -266,31 +359,66 @@ def job_handover(st: Settings, status) -> dict:
         raise st.error("leaver", "为空：请选择离职人员", "is blank: pick the person who leaves")
     receivers = [st.text(k) for k in ("receiver1", "receiver2", "receiver3") if st.text(k)]
     if not receivers:
-        raise st.error("receiver1", "为空：至少选一位接收人", "is blank: pick at least one receiver")
+        raise st.error(
+            "receiver1", "为空：至少选一位接收人", "is blank: pick at least one receiver"
+        )
     master = st.master()
     stem = os.path.splitext(os.path.basename(master))[0]
-    out = os.path.join(st.output_dir(), f"{stem}_{'交接' if st.lang == 'zh' else 'handover'}_{leaver}.xlsx")
-    r = api.handover(master, leaver, receivers, out, by=st.text("by") or None, as_of=st.as_of, lang=st.lang)
+    out = os.path.join(
+        st.output_dir(), f"{stem}_{'交接' if st.lang == 'zh' else 'handover'}_{leaver}.xlsx"
+    )
+    r = api.handover(
+        master, leaver, receivers, out, by=st.text("by") or None, as_of=st.as_of, lang=st.lang
+    )
     zh = st.lang == "zh"
-    figures = [("离职人员" if zh else "Leaver", r["leaver"]), ("移交客户" if zh else "Customers moved", r["moved"]),
-               ("短信" if zh else "SMS notices", r["sms"])]
-    figures += [(row["receiver"], (f"接收 {row['received']}，交接后 {row['after']}" if zh else
-                                   f"receives {row['received']}, after {row['after']}")) for row in r["summary"]]
+    figures = [
+        ("离职人员" if zh else "Leaver", r["leaver"]),
+        ("移交客户" if zh else "Customers moved", r["moved"]),
+        ("短信" if zh else "SMS notices", r["sms"]),
+    ]
+    figures += [
+        (
+            row["receiver"],
+            (
+                f"接收 {row['received']}，交接后 {row['after']}"
+                if zh
+                else f"receives {row['received']}, after {row['after']}"
+            ),
+        )
+        for row in r["summary"]
+    ]
     st.set_master = out
-    return {"figures": figures, "warnings": r["warnings"], "files": [out, r["record"]], "ok": True, "raw": r}
+    return {
+        "figures": figures,
+        "warnings": r["warnings"],
+        "files": [out, r["record"]],
+        "ok": True,
+        "raw": r,
+    }
 
 
 def job_split(st: Settings, status) -> dict:
     folder = os.path.join(st.output_dir(), ("分发_" if st.lang == "zh" else "split_") + _stamp(st))
-    r = api.split(st.master(), folder, lang=st.lang, as_of=st.as_of, macro=True)   # as the CLI: .xlsm with 校验
+    r = api.split(
+        st.master(), folder, lang=st.lang, as_of=st.as_of, macro=True
+    )  # as the CLI: .xlsm with 校验
     zh = st.lang == "zh"
-    figures = [("工作簿" if zh else "Workbooks", len(r["books"])),
-               ("客户" if zh else "Customers", sum(b["customers"] for b in r["books"])),
-               ("待回访" if zh else "Open follow-ups", sum(b["open_items"] for b in r["books"]))]
-    return {"figures": figures, "warnings": [], "files": [b["path"] for b in r["books"]], "ok": True, "raw": r}
+    figures = [
+        ("工作簿" if zh else "Workbooks", len(r["books"])),
+        ("客户" if zh else "Customers", sum(b["customers"] for b in r["books"])),
+        ("待回访" if zh else "Open follow-ups", sum(b["open_items"] for b in r["books"])),
+    ]
+    return {
+        "figures": figures,
+        "warnings": [],
+        "files": [b["path"] for b in r["books"]],
+        "ok": True,
+        "raw": r,
+    }
 
 
 # ---- the shell around every job ---------------------------------------------------------------------
+
 
 def run(job: str, xl_book=None) -> dict:
     """Run one job for the workbook; write its outcome; never raise (the sheet shows a sentence)."""
@@ -302,9 +430,12 @@ def run(job: str, xl_book=None) -> dict:
     def status(text: str | bool) -> None:
         if app is not None:
             try:
-                app.status_bar = f"{name}：{text}" if isinstance(text, str) and lang == "zh" else \
-                    (f"{name}: {text}" if isinstance(text, str) else text)
-            except Exception:  # noqa: BLE001 (a status bar is a courtesy)
+                app.status_bar = (
+                    f"{name}：{text}"
+                    if isinstance(text, str) and lang == "zh"
+                    else (f"{name}: {text}" if isinstance(text, str) else text)
+                )
+            except Exception:
                 pass
 
     started = dt.datetime.now()
@@ -313,15 +444,31 @@ def run(job: str, xl_book=None) -> dict:
         st = read_settings(xl_book)
         outcome = JOB_RUNS[job](st, status)
         if st.set_master:
-            xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = st.relative(st.set_master)
-        if outcome["ok"] and job != "validate":   # the 交接 pickers follow the master in use
+            xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = st.relative(
+                st.set_master
+            )
+        if outcome["ok"] and job != "validate":  # the 交接 pickers follow the master in use
             _refresh_staff(xl_book, lang, st.set_master or st.master())
     except FollowupError as exc:
-        outcome = {"ok": False, "error": exc.message(lang), "figures": [], "warnings": [], "files": []}
-    except Exception as exc:  # noqa: BLE001 (a bug: still one sentence in the sheet)
-        outcome = {"ok": False, "figures": [], "warnings": [], "files": [],
-                   "error": (f"内部错误（{type(exc).__name__}: {exc}）" if lang == "zh" else
-                             f"internal error ({type(exc).__name__}: {exc})")}
+        outcome = {
+            "ok": False,
+            "error": exc.message(lang),
+            "figures": [],
+            "warnings": [],
+            "files": [],
+        }
+    except Exception as exc:
+        outcome = {
+            "ok": False,
+            "figures": [],
+            "warnings": [],
+            "files": [],
+            "error": (
+                f"内部错误（{type(exc).__name__}: {exc}）"
+                if lang == "zh"
+                else f"internal error ({type(exc).__name__}: {exc})"
+            ),
+        }
     finally:
         status(False)
     outcome["job"], outcome["when"] = job, started
@@ -351,7 +498,13 @@ def staff_names(path: str) -> list[str]:
     try:
         for name in (schema.STAFF.zh, schema.STAFF.en):
             if name in wb.sheet_names:
-                read_rows(book, name, iter(wb.get_sheet_by_name(name).to_python(skip_empty_area=False)), path, provenance=False)
+                read_rows(
+                    book,
+                    name,
+                    iter(wb.get_sheet_by_name(name).to_python(skip_empty_area=False)),
+                    path,
+                    provenance=False,
+                )
     finally:
         wb.close()
     return list(dict.fromkeys(s.name for s in book.staff if s.name))
@@ -368,31 +521,44 @@ def _refresh_staff(xl_book, lang: str, master: str) -> None:
 
 def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
     names = [s.name for s in xl_book.sheets]
-    if LOG[lang] not in names:     # deleted by hand: start a new log
-        log = xl_book.sheets.add(LOG[lang], after=xl_book.sheets[ACTIONS[lang]] if ACTIONS[lang] in names else None)
+    if LOG[lang] not in names:  # deleted by hand: start a new log
+        log = xl_book.sheets.add(
+            LOG[lang], after=xl_book.sheets[ACTIONS[lang]] if ACTIONS[lang] in names else None
+        )
         log["A1"].value = LOG_HEADERS[lang]
     log = xl_book.sheets[LOG[lang]]
     used = log.used_range
     row = max(used.row + len(used.options(ndim=2).value or []), 2)
     when = outcome["when"].strftime("%Y-%m-%d %H:%M:%S")
-    status = ("成功" if lang == "zh" else "done") if outcome["ok"] else ("失败" if lang == "zh" else "failed")
-    counts = outcome.get("error") or ("，" if lang == "zh" else ", ").join(f"{k} {v}" for k, v in outcome["figures"])
+    status = (
+        ("成功" if lang == "zh" else "done")
+        if outcome["ok"]
+        else ("失败" if lang == "zh" else "failed")
+    )
+    counts = outcome.get("error") or ("，" if lang == "zh" else ", ").join(
+        f"{k} {v}" for k, v in outcome["figures"]
+    )
     log[f"A{row}"].value = [when, name, status, counts, "\n".join(outcome["warnings"])]
     base = os.path.dirname(os.path.abspath(xl_book.fullname))
     for j, path in enumerate(outcome["files"]):
         rel = os.path.relpath(path, base)
         target = path if rel.startswith("..") else rel
-        log[f"{column_letter(len(LOG_HEADERS[lang]) - 1 + j)}{row}"].add_hyperlink(target, os.path.basename(path))
+        log[f"{column_letter(len(LOG_HEADERS[lang]) - 1 + j)}{row}"].add_hyperlink(
+            target, os.path.basename(path)
+        )
 
 
 def _write_result(xl_book, lang: str, name: str, outcome: dict) -> None:
     if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
-        return   # the sheet is gone; the log and the alert still say what happened
+        return  # the sheet is gone; the log and the alert still say what happened
     sheet = xl_book.sheets[ACTIONS[lang]]
     top = result_row() + 1
     sheet[f"A{top}:B{top + RESULT_ROWS - 1}"].value = None
     when = outcome["when"].strftime("%Y-%m-%d %H:%M")
-    rows = [[("操作" if lang == "zh" else "Job"), name], [("时间" if lang == "zh" else "When"), when]]
+    rows = [
+        [("操作" if lang == "zh" else "Job"), name],
+        [("时间" if lang == "zh" else "When"), when],
+    ]
     if outcome["ok"]:
         rows += [[k, v] for k, v in outcome["figures"]]
     else:
@@ -405,12 +571,20 @@ def _alert(xl_book, message: str) -> None:
     if app is not None and hasattr(app, "alert"):
         try:
             app.alert(message, title="回访管理台")
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
-JOB_RUNS = {"merge": job_merge, "validate": job_validate, "due": job_due, "schedule": job_schedule,
-            "weekly": job_weekly, "report": job_report, "handover": job_handover, "split": job_split}
+JOB_RUNS = {
+    "merge": job_merge,
+    "validate": job_validate,
+    "due": job_due,
+    "schedule": job_schedule,
+    "weekly": job_weekly,
+    "report": job_report,
+    "handover": job_handover,
+    "split": job_split,
+}
 
 
 def merge_button(xl_book=None) -> dict:

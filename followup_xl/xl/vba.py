@@ -43,7 +43,9 @@ def vba_project_bin(module: str = "FollowUp") -> bytes:
     from pyopenvba import ExcelFile
 
     source = module_source(module)
-    body = "\r\n".join(line for line in source.splitlines() if not line.startswith("Attribute VB_Name"))
+    body = "\r\n".join(
+        line for line in source.splitlines() if not line.startswith("Attribute VB_Name")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = os.path.join(tmp, "project.xlsm")
         shutil.copy(_xlwings_standalone(), work)
@@ -59,11 +61,16 @@ def add_validate_button(wb, home, lang: str = "zh") -> None:
     add_buttons(wb, home, BUTTONS[lang])
 
 
-def add_buttons(wb, home, buttons, module: str = "FollowUp", row: int = 4, col: int = 3, step: int = 3) -> None:
+def add_buttons(
+    wb, home, buttons, module: str = "FollowUp", row: int = 4, col: int = 3, step: int = 3
+) -> None:
     """xlwings' project plus ``module``, and one button per (caption, macro) down column ``col``."""
     wb.add_vba_project(io.BytesIO(vba_project_bin(module)), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
     home.set_vba_name("Sheet1")
     for i, (caption, macro) in enumerate(buttons):
-        home.insert_button(row + step * i, col, {"macro": macro, "caption": caption, "width": 150, "height": 40,
-                                                 "x_offset": 10})
+        home.insert_button(
+            row + step * i,
+            col,
+            {"macro": macro, "caption": caption, "width": 150, "height": 40, "x_offset": 10},
+        )

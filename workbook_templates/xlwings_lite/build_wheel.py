@@ -40,27 +40,46 @@ def build(outdir: str | Path = "dist") -> Path:
     dist_info = f"followup_xl-{version}.dist-info"
     out = Path(outdir) / f"followup_xl-{version}-py3-none-any.whl"
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in (ROOT / "followup_xl").rglob("*")
-                   if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    metadata = "\n".join(["Metadata-Version: 2.1", "Name: followup-xl", f"Version: {version}",
-                          f"Summary: {project['description']} (xlwings Lite build: core dependencies only)",
-                          f"Requires-Python: {project['requires-python']}",
-                          *[f"Requires-Dist: {r}" for r in _core_requirements()]]) + "\n"
+    files = sorted(
+        p
+        for p in (ROOT / "followup_xl").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    metadata = (
+        "\n".join(
+            [
+                "Metadata-Version: 2.1",
+                "Name: followup-xl",
+                f"Version: {version}",
+                f"Summary: {project['description']} (xlwings Lite build: core dependencies only)",
+                f"Requires-Python: {project['requires-python']}",
+                *[f"Requires-Dist: {r}" for r in _core_requirements()],
+            ]
+        )
+        + "\n"
+    )
     wheel = "Wheel-Version: 1.0\nGenerator: followup-xl build_wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     record = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in files:
             name = path.relative_to(ROOT).as_posix()
             data = path.read_bytes()
-            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
             record.append(_record_line(name, data))
         for name, text in ((f"{dist_info}/METADATA", metadata), (f"{dist_info}/WHEEL", wheel)):
             data = text.encode("utf-8")
-            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
             record.append(_record_line(name, data))
         record.append(f"{dist_info}/RECORD,,")
-        zf.writestr(zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(2026, 1, 1, 0, 0, 0)),
-                    "\n".join(record) + "\n", zipfile.ZIP_DEFLATED)
+        zf.writestr(
+            zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(2026, 1, 1, 0, 0, 0)),
+            "\n".join(record) + "\n",
+            zipfile.ZIP_DEFLATED,
+        )
     return out
 
 

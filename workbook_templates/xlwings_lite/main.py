@@ -20,7 +20,9 @@ from followup_xl.xl import button, dates
 def validate(book: xw.Book):
     """校验: colour and annotate the offending cells, list them in 问题清单."""
     summary = button.validate_button(book)
-    print(f"错误 {summary['errors']} 处，提醒 {summary['warnings']} 处，补记录编号 {summary['ids_filled']} 个")
+    print(
+        f"错误 {summary['errors']} 处，提醒 {summary['warnings']} 处，补记录编号 {summary['ids_filled']} 个"
+    )
 
 
 @script(name="刷新待回访", button="[btn_due]首页!H7", show_taskpane=True)

@@ -1,11 +1,12 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   — the whole job on the bundled example office → demo-out/
 #   make test   — installs what the tests need and runs them
+#   make lint   — ruff (lint and format) and mypy, the gate every change passes
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo lint test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	rm -rf demo-out
 	$(BIN)/followup-xl demo demo-out
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

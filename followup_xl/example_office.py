@@ -168,7 +168,7 @@ def generate(
     for oi, owner in enumerate(owners):
         book = Book(path=f"{owner}.xlsx", staff=list(staff_rows), rules=list(rules))
         office.books[owner] = book
-        for k in range(customers_per_owner):
+        for _k in range(customers_per_owner):
             cid = f"K{next_cid}"
             next_cid += 1
             klass = rng.choices("ABC", weights=(2, 3, 5))[0]
@@ -510,7 +510,6 @@ def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
 
 def _plant(rng: random.Random, office: Office) -> None:
     """The mistakes staff make, each recorded for the tests."""
-    books = list(office.books.values())
 
     def note(owner, sheet, customer_id, code, what):
         office.planted.append(

@@ -380,7 +380,7 @@ def check_template(template: str) -> None:
     except ValueError as exc:
         raise UsageError(
             f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}"
-        )
+        ) from exc
     # Only plain {field}: a width such as {customer:>300000000} would build gigabytes of text.
     fancy = [
         f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"

@@ -366,7 +366,7 @@ class Importer:
             self._row(name, excel_row, row, cols, month)
 
     def _calls_are_own_columns(self, header: list, cols: _Columns) -> None:
-        for key, j in cols.call.items():
+        for j in cols.call.values():
             text = str(header[j]).strip()
             self.result.mapped.pop(text, None)
             cols.extra.setdefault(text, j)
@@ -393,19 +393,18 @@ class Importer:
                 )
             if not made and not cols.customer:
                 self._skip(sheet, excel_row, "这一行没有回访内容")
-        elif cols.call:
-            if not self._call(
-                sheet,
-                excel_row,
-                row,
-                cols.call,
-                cols.extra if not cols.customer else {},
-                customer_id,
-                src,
-                month,
-                "",
-            ):
-                self._skip(sheet, excel_row, "这一行没有回访日期也没有回访内容")
+        elif cols.call and not self._call(
+            sheet,
+            excel_row,
+            row,
+            cols.call,
+            cols.extra if not cols.customer else {},
+            customer_id,
+            src,
+            month,
+            "",
+        ):
+            self._skip(sheet, excel_row, "这一行没有回访日期也没有回访内容")
 
     def _customer(
         self, sheet: str, excel_row: int, row: list, cols: _Columns, src: Source

@@ -292,7 +292,7 @@ def policy_from_rows(
                 f"规则「{key}」的值「{value}」无效：{exc}",
                 f"policy setting {key!r}: bad value {value!r}: {exc}",
                 cell=where,
-            )
+            ) from exc
     return validate_policy(data)
 
 
@@ -306,19 +306,19 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
             f"规则设置有误（{loc}）：{first['msg']}",
             f"invalid policy ({loc}): {first['msg']}",
             path=where,
-        )
+        ) from exc
 
 
 def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
     try:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise UsageError("规则文件不存在", "policy file not found", path=path)
+    except FileNotFoundError as exc:
+        raise UsageError("规则文件不存在", "policy file not found", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(
             f"规则文件格式错误：{exc}", f"policy file is not valid TOML: {exc}", path=path
-        )
+        ) from exc
     names = setting_names()
     from .schema import fold
 

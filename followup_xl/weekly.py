@@ -60,7 +60,9 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     moved = not cal.is_working_day(monday)
     report_day = monday - dt.timedelta(days=1) if moved else monday
     owner_of = {c.customer_id: c.owner for c in book.customers if c.customer_id}
-    in_week = lambda d: d is not None and start <= d <= end
+
+    def in_week(d):
+        return d is not None and start <= d <= end
 
     # the P12 week (Saturday–Friday by default) that ends inside the summarised week
     ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)

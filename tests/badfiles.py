@@ -362,7 +362,7 @@ def many_error_cells(folder: Path, n: int = 24_000) -> Path:
 
 def many_merged_ranges(folder: Path, n: int = 5_000) -> Path:
     """A call log of 2n rows where each customer id is typed once, merged down two rows: n ranges."""
-    wb, ws = _sheet(
+    wb, _ws = _sheet(
         "回访记录表",
         [CALL_HEADERS]
         + [

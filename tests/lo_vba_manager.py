@@ -68,7 +68,7 @@ def run_desk(desktop, path: str) -> dict:
             m for m, ok in out["compiles"].items() if not ok and m not in ("Manager", "xlwings")
         ]
         names = list(doc.Sheets.getElementNames())
-        out["lang"] = lang = "en" if ACTIONS["en"] in names else "zh"
+        out["lang"] = "en" if ACTIONS["en"] in names else "zh"
     finally:
         _close(doc)
     out["runs"] = []

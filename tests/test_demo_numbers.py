@@ -92,7 +92,9 @@ def test_english_summary_is_english_with_the_same_numbers(demo, demo_en):
 
 def test_every_printed_count_is_the_count_in_the_file(demo):
     _, out, lines = demo
-    say = lambda start: nums(line_with(lines, start))
+
+    def say(start):
+        return nums(line_with(lines, start))
 
     # blank templates
     assert say("空白模板") == [len(list((out / "0_空白模板").iterdir()))]

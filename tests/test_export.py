@@ -118,7 +118,10 @@ def test_round_trip_equals_the_master(master, tmp_path):
     for day, rows in snaps.items():
         engine = compute_obligations(book, policy, day).obligations
         assert len(rows) == len(engine)
-        key = lambda o: (o["customer_id"] or "", o["rule"], o["due_date"], o["source"])
+
+        def key(o):
+            return (o["customer_id"] or "", o["rule"], o["due_date"], o["source"])
+
         want = sorted(
             (
                 {

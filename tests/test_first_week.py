@@ -162,7 +162,7 @@ def test_validate_table_under_gbk(office, tmp_path):
 
 
 def test_a_name_gbk_lacks_comes_out_as_json_escapes(tmp_path):
-    rc, out, err = gbk_run(["rules", "NOPE·𠮷", "--json"], tmp_path)
+    rc, out, _err = gbk_run(["rules", "NOPE·𠮷", "--json"], tmp_path)
     assert rc == 3
     assert "\\ud842" in out.lower() or "?" not in out
     assert json.loads(out)["exit_code"] == 3

@@ -77,7 +77,10 @@ def test_a_book_saved_as_xls_or_ods_validates_with_the_same_findings(saved_as, f
 
 def _records(master: Path) -> dict:
     book = read_book(master)
-    strip = lambda f: f.rsplit(".", 1)[0] if f else f  # 张伟_客户回访.xls → 张伟_客户回访
+
+    def strip(f):
+        return f.rsplit(".", 1)[0] if f else f  # 张伟_客户回访.xls → 张伟_客户回访
+
     return {
         key: sorted(
             json.dumps(

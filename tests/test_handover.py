@@ -262,7 +262,10 @@ def test_open_obligations_follow_the_customer_to_the_receiver(office):
     # record re-verification (P15) stays with the verifier (核实人), whoever owns the customer
     assert moved and all(o.owner == to[o.customer_id] for o in moved if o.rule != "P15")
     assert all(o.owner in ("孙丽", to[o.customer_id]) for o in moved if o.rule == "P15")
-    key = lambda o: (o.customer_id, o.rule, o.due_date, o.source)
+
+    def key(o):
+        return (o.customer_id, o.rule, o.due_date, o.source)
+
     assert sorted(map(key, before)) == sorted(
         map(key, after)
     )  # the same items, only on other lists

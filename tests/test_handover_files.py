@@ -41,7 +41,7 @@ def digest(path):
 
 
 def test_nothing_lost_only_owners_change(master, handed):
-    out, result = handed
+    out, _result = handed
     old, new = read_book(master), read_book(out)
     assert without_owner(new.customers) == without_owner(old.customers)
     assert Counter(tuple(r.values().values()) for r in new.calls) == Counter(
@@ -80,7 +80,7 @@ def test_handover_log_and_sms_notices(master, handed):
     sms = [r for r in wb["短信通知"].iter_rows(min_row=2, values_only=True) if r[0]]
     phones = {s.name: s.phone for s in new.staff}
     assert len(sms) == result["sms"] > 50
-    for cid, _name, _contact, phone, new_owner, new_phone, text, _sent in sms:
+    for cid, _name, _contact, _phone, new_owner, new_phone, text, _sent in sms:
         assert owner[cid] == new_owner and new_phone == phones[new_owner]
         assert f"今后由{new_owner}（电话{new_phone}）为您服务" in text
     assert "交接记录" in wb.sheetnames
@@ -224,7 +224,7 @@ def test_cli_handover(master, tmp_path):
 def test_the_demo_hands_over_and_splits(tmp_path):
     from followup_xl.demo import run_demo
 
-    run = run_demo(str(tmp_path))
+    run_demo(str(tmp_path))
     handed = tmp_path / "8_交接"
     assert sorted(p.name for p in handed.iterdir()) == [
         "交接计划_杨磊.xlsx",

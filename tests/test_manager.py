@@ -195,7 +195,7 @@ def test_validate_all_gives_each_books_cli_findings(desk, tmp_path):
     errors = 0
     for book in books:
         mine = tmp_path / (book.stem + "_校验.xlsx")
-        code, out = cli("validate", book, "--as-of", AS_OF, "--annotate", mine)
+        _code, out = cli("validate", book, "--as-of", AS_OF, "--annotate", mine)
         errors += out["summary"]["errors"]
         theirs = next(b for b in result["raw"]["books"] if Path(b["path"]).name == book.name)
         assert (theirs["errors"], theirs["warnings"]) == (
@@ -257,7 +257,7 @@ def test_handover_and_split_buttons_give_the_cli_files(desk, tmp_path):
 def test_pickers_follow_a_master_typed_in(desk, tmp_path):
     """Week two: the manager types last week's master into 当前总表 and presses 待回访 — the 交接
     pickers then list that master's people without a merge."""
-    folder, _, _ = desk
+    _folder, _, _ = desk
     _, out = cli("init", tmp_path, "--manager")
     xl = FakeBook(out["written"][0])
     assert xl.sheets["列表"]["C2"].value is None
@@ -344,10 +344,10 @@ def test_english_desk_runs_the_week_in_english(tmp_path, office_dir):
     xl = FakeBook(out["written"][0])
     xl.sheets["Actions"][f"B{row_of('as_of')}"].value = dt.datetime(2026, 11, 22)
     assert manager.merge_button(xl)["ok"]
-    code, theirs = cli("merge", tmp_path / "inbox", "-o", tmp_path / "m.xlsx", "--lang", "en")
+    _ = cli("merge", tmp_path / "inbox", "-o", tmp_path / "m.xlsx", "--lang", "en")
     assert values(tmp_path / "output" / "master_2026-11-22.xlsx") == values(tmp_path / "m.xlsx")
-    result = manager.due_button(xl)
-    code, due = cli(
+    assert manager.due_button(xl)["ok"]
+    _, due = cli(
         "due",
         tmp_path / "output" / "master_2026-11-22.xlsx",
         "--as-of",

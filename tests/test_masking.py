@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup_xl import example_office
 from followup_xl.cli import main
 from followup_xl.io.template import write_staff_workbook
+from followup_xl.privacy import mask_text
 
 # every way the review saw a number typed (mobiles and landlines, spaced, dotted, bracketed, full-width)
 FORMATS = [
@@ -181,10 +184,6 @@ def test_the_staff_variant_leaks_no_planted_number(hostile, tmp_path):
 
 # --- the phone finder as a rule (hypothesis) ------------------------------------------------------------
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from followup_xl.privacy import mask_text
 
 SEPARATORS = st.sampled_from(["", " ", "  ", ".", "-", "\u3000", " - "])
 WORDS = st.text(

@@ -213,10 +213,13 @@ def test_results_do_not_depend_on_row_order(seed, office):
     rng = random.Random(seed)
     for lst in (shuffled.customers, shuffled.calls, shuffled.events):
         rng.shuffle(lst)
-    key = lambda r: sorted(
-        (o.customer_id, o.rule, o.due_date, o.satisfied_on or D("1900-01-01"), o.source)
-        for o in r.obligations
-    )
+
+    def key(r):
+        return sorted(
+            (o.customer_id, o.rule, o.due_date, o.satisfied_on or D("1900-01-01"), o.source)
+            for o in r.obligations
+        )
+
     assert key(run(shuffled)) == key(run(book(b.customers, b.calls, b.events, b.staff)))
 
 

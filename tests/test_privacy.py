@@ -174,7 +174,7 @@ def test_password_protected_books_need_the_password(master, tmp_path):
     (path,) = tmp_path.glob("*.xlsx")
     with pytest.raises(UnreadableWorkbook, match="password-protected"):
         read_book(path)
-    with pytest.raises(Exception):
+    with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
         decrypt_bytes(path, "wrong")
     plain = tmp_path / "plain.xlsx.bin"
     plain.write_bytes(decrypt_bytes(path, "回访2026"))

@@ -47,7 +47,7 @@ def messy_book(path):
         ]
     )
     calls.append(["K1002", "2026-03-05", "14:30", "phone", "Routine", "张伟", "ok", "非常满意"])
-    c = calls.cell(row=3, column=1, value="K1003")
+    calls.cell(row=3, column=1, value="K1003")
     calls.cell(row=3, column=2, value=dt.datetime(2026, 3, 6)).number_format = "yyyy-mm-dd"
     t = calls.cell(row=3, column=3, value=dt.time(9, 15))
     t.number_format = "hh:mm"

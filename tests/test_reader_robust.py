@@ -33,11 +33,15 @@ def test_ordinary_books_are_not_measured_cell_by_cell(tmp_path):
 
 
 def test_a_wide_and_dense_sheet_is_not_called_sparse():
-    row = lambda r: (
-        b'<row r="%d">' % r
-        + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c.encode(), r) for c in ("A", "Z", "AA", "AB"))
-        + b"</row>"
-    )
+    def row(r):
+        return (
+            b'<row r="%d">' % r
+            + b"".join(
+                b'<c r="%s%d"><v>1</v></c>' % (c.encode(), r) for c in ("A", "Z", "AA", "AB")
+            )
+            + b"</row>"
+        )
+
     data = b"<sheetData>" + b"".join(row(r) for r in range(1, 12001)) + b"</sheetData>"
     scan = sheetscan.scan_sheet(data)
     assert scan.grid == 12000 * 28 and scan.cells == 48000 and not scan.sparse

@@ -63,7 +63,7 @@ def week_case(draw):
         default_daily_capacity=draw(st.integers(1, 6)),
     )
     monday = D("2026-01-05") + dt.timedelta(weeks=draw(st.integers(0, 100)))
-    start, end = week_bounds(monday, week_start)
+    start, _end = week_bounds(monday, week_start)
     days = [start + dt.timedelta(days=i) for i in range(7)]
     off = draw(st.lists(st.sampled_from(days), max_size=7, unique=True))
     on = draw(

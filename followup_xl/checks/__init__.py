@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import Book
 from ..settings import Policy
-from . import entries, relations, structure
+from . import entries, relations, structure  # noqa: F401  (importing them registers their checks)
 from .base import ERROR, REGISTRY, WARNING, Check, Context, Finding
 
 __all__ = [
@@ -71,7 +71,7 @@ def run_checks(
     for chk in ordered_checks():
         report.findings.extend(chk.run(ctx))
     order = {}
-    for kind, infos in book.sheets.items():
+    for infos in book.sheets.values():
         for info in infos:
             order[info.name] = len(order)
     report.findings.sort(key=lambda f: (order.get(f.sheet, -1), f.row or 0, f.cell or "", f.code))

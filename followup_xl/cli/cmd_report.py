@@ -51,7 +51,10 @@ def report(book, month, out, mask_phones, policy_path, lang, as_json):
         emit_json(r)
         return
     zh = lang == "zh"
-    pct = lambda v: "—" if v is None else f"{v}%"
+
+    def pct(v):
+        return "—" if v is None else f"{v}%"
+
     if zh:
         click.echo(
             f"{r['month']}：应回访 {r['planned']}，实施 {r['done']}（{pct(r['done_pct'])}），"

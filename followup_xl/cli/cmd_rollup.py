@@ -38,7 +38,10 @@ def rollup(folder, month, out, lang, as_json):
     if as_json:
         emit_json(r)
         return
-    pct = lambda v: "—" if v is None else f"{v}%"
+
+    def pct(v):
+        return "—" if v is None else f"{v}%"
+
     for o in r["offices"]:
         if lang == "zh":
             click.echo(

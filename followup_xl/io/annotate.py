@@ -83,7 +83,7 @@ def annotate(
                 f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
                 f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
                 path=os.fspath(src),
-            )
+            ) from exc
     clear(wb)
     dropped = drop_external_links(wb, cached)
     mark(wb, findings, lang, sources)

@@ -65,7 +65,7 @@ def _sheets(path: str, fmt: str):
             f"无法复制此工作簿来标注问题（{type(exc).__name__}）",
             f"cannot copy this workbook to annotate it ({exc})",
             path=path,
-        )
+        ) from exc
     try:
         for meta in wb.sheets_metadata:
             if meta.typ == pc.SheetTypeEnum.WorkSheet:

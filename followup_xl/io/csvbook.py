@@ -36,16 +36,16 @@ def decode(raw: bytes, path: str = "") -> tuple[str, str]:
         if raw.startswith(bom):
             try:
                 return raw.decode(enc), enc
-            except UnicodeDecodeError:
-                raise UnreadableWorkbook(*_UNKNOWN, path=path)
+            except UnicodeDecodeError as exc:
+                raise UnreadableWorkbook(*_UNKNOWN, path=path) from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
         text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise UnreadableWorkbook(*_UNKNOWN, path=path)
+    except UnicodeDecodeError as exc:
+        raise UnreadableWorkbook(*_UNKNOWN, path=path) from exc
     if not _reads_as_chinese(text):
         raise UnreadableWorkbook(*_UNKNOWN, path=path)
     return text, "gb18030"
@@ -90,10 +90,12 @@ def csv_rows(path: str) -> tuple[str, list[list[str]]]:
     except OSError as exc:
         raise UnreadableWorkbook(
             f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
-        )
+        ) from exc
     text, _ = decode(raw, path)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise UnreadableWorkbook(f"CSV 格式有误（{exc}）", f"malformed CSV ({exc})", path=path)
+        raise UnreadableWorkbook(
+            f"CSV 格式有误（{exc}）", f"malformed CSV ({exc})", path=path
+        ) from exc
     return os.path.splitext(os.path.basename(path))[0], [[c.strip() for c in r] for r in rows]

@@ -64,16 +64,16 @@ def sniff(path: str) -> str:
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
-    except PermissionError:
+    except PermissionError as exc:
         raise UnreadableWorkbook(
             "没有读取权限（文件可能正被占用）",
             "no permission to read the file (is it locked?)",
             path=path,
-        )
+        ) from exc
     except OSError as exc:
         raise UnreadableWorkbook(
             f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
-        )
+        ) from exc
     if not head:
         raise UnreadableWorkbook("文件是空的（0 字节）", "the file is empty (0 bytes)", path=path)
     if head.startswith(OLE_MAGIC):
@@ -106,12 +106,12 @@ def _sniff_ole(path: str) -> str:
     try:
         with olefile.OleFileIO(path) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=True)}
-    except Exception:
+    except Exception as exc:
         raise _refuse(
             path,
             "文件已损坏或不完整（可能没有下载/复制完）",
             "the file is damaged or truncated (incomplete download or copy?)",
-        )
+        ) from exc
     if streams & {"encryptioninfo", "encryptedpackage"}:
         raise _refuse(
             path,
@@ -144,12 +144,12 @@ def _sniff_zip(path: str) -> str:
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)
             mime = zf.read("mimetype")[:100].strip() if "mimetype" in names else b""
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise _refuse(
             path,
             "文件已损坏或不完整（可能没有下载/复制完）",
             "the file is damaged or truncated (incomplete download or copy?)",
-        )
+        ) from exc
     if total > MAX_UNCOMPRESSED or any(
         i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
         for i in infos

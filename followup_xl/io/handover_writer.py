@@ -255,7 +255,7 @@ def read_plan(path: str) -> tuple[Plan, str]:
     except Exception as exc:
         raise UnreadableWorkbook(
             f"交接计划无法打开（{type(exc).__name__}）", f"cannot open the plan ({exc})", path=path
-        )
+        ) from exc
     try:
         names = wb.sheet_names
         plan_name = next((n for n in names if n in PLAN_SHEET.values()), None)
@@ -289,7 +289,7 @@ def read_plan(path: str) -> tuple[Plan, str]:
     moves = []
     for r, row in enumerate(rows[1:], start=2):
 
-        def get(key):
+        def get(key, row=row):
             i = cols.get(key)
             return clean_text(row[i]) if i is not None and i < len(row) else None
 
@@ -440,7 +440,7 @@ def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
     serves the master, which is written in constant_memory mode.
     """
     ws = wb.add_worksheet(LOG_SHEET[lang])
-    for j, (_k, zh, en, kind, width) in enumerate(LOG_COLUMNS):
+    for j, (_k, _zh, _en, kind, width) in enumerate(LOG_COLUMNS):
         ws.set_column(j, j, width, fmts.get("date") if kind is T.DATE else None)
     for j, (_k, zh, en, *_rest) in enumerate(LOG_COLUMNS):
         ws.write_string(0, j, en if lang == "en" else zh, fmts.get("header"))

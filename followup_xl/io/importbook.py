@@ -32,11 +32,11 @@ def load_map(path: str) -> tuple[dict[str, str], dict[str, str]]:
             f"无法读取映射文件：{exc.strerror}",
             f"cannot read the map file: {exc.strerror}",
             path=path,
-        )
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(
             f"映射文件格式有误（{exc}）", f"the map file is not valid TOML ({exc})", path=path
-        )
+        ) from exc
     columns = data.get("columns", {k: v for k, v in data.items() if isinstance(v, str)})
     defaults = data.get("defaults", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
@@ -50,14 +50,14 @@ def load_map(path: str) -> tuple[dict[str, str], dict[str, str]]:
     for header, target in columns.items():
         try:
             resolve_field(target)
-        except ValueError:
+        except ValueError as exc:
             raise UsageError(
                 f"映射文件里「{header}」= 「{target}」：没有这个字段（可写 客户名称、联系电话、回访日期、"
                 "回访内容…，或 忽略）",
                 f"map file: {header!r} = {target!r} is no field of ours (use e.g. name, phone, "
                 "call_date, content, or ignore)",
                 path=path,
-            )
+            ) from exc
     return columns, {k: str(v) for k, v in defaults.items()}
 
 
@@ -82,7 +82,7 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
             f"文件无法作为工作簿打开（{type(exc).__name__}）",
             f"cannot open the file as a workbook ({exc})",
             path=path,
-        )
+        ) from exc
     out = []
     try:
         for meta in wb.sheets_metadata:
@@ -108,7 +108,7 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
                     f"the sheet cannot be read ({exc})",
                     path=path,
                     sheet=meta.name,
-                )
+                ) from exc
             out.append((meta.name, rows, merged, scan.errors))
     finally:
         wb.close()

@@ -252,16 +252,16 @@ def read_book(
         else:  # an .xls saved under an .xlsx name (and the like): calamine goes by the content
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
-    except pc.PasswordError:
+    except pc.PasswordError as exc:
         raise UnreadableWorkbook(
             "工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path
-        )
+        ) from exc
     except Exception as exc:  # calamine's own errors: zip/xml damage
         raise UnreadableWorkbook(
             f"文件无法作为工作簿打开（{type(exc).__name__}）",
             f"cannot open the file as a workbook ({type(exc).__name__}: {exc})",
             path=path,
-        )
+        ) from exc
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
     scans = scan_workbook(path) if fmt == "xlsx" else {}
@@ -334,7 +334,7 @@ def _read_sheets(
                     f"the sheet cannot be read ({exc})",
                     path=path,
                     sheet=name,
-                )
+                ) from exc
             read_rows(
                 book,
                 name,
@@ -361,7 +361,7 @@ def _guarded(rows: Iterator[list], path: str, name: str) -> Iterator[list]:
             f"the sheet cannot be read ({exc})",
             path=path,
             sheet=name,
-        )
+        ) from exc
 
 
 def read_rows(

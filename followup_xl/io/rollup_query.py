@@ -90,6 +90,6 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> list[di
             f"Parquet 文件无法读取（{type(exc).__name__}）",
             f"cannot read the Parquet files ({type(exc).__name__}: {exc})",
             path=os.fspath(root),
-        )
+        ) from exc
     finally:
         con.close()

@@ -109,7 +109,10 @@ class _Fmt:
 
     def __init__(self, wb):
         base = {"font_name": FONT, "font_size": 10, "valign": "vcenter", "border": 1}
-        add = lambda **kw: wb.add_format({**base, **kw})
+
+        def add(**kw):
+            return wb.add_format({**base, **kw})
+
         self.cell = add()
         self.center = add(align="center")
         self.num = add(num_format="0", align="center")

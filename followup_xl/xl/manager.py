@@ -303,7 +303,10 @@ def job_weekly(st: Settings, status) -> dict:
     )
     r = api.weekly(st.master(), out=out, lang=st.lang, as_of=st.as_of)
     zh = st.lang == "zh"
-    total = lambda k: sum(o[k] for o in r["by_owner"])
+
+    def total(k):
+        return sum(o[k] for o in r["by_owner"])
+
     figures = [
         ("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
         ("报送日" if zh else "Due", r["report_day"]),
@@ -322,7 +325,10 @@ def job_report(st: Settings, status) -> dict:
     )
     r = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
     zh = st.lang == "zh"
-    pct = lambda v: "—" if v is None else f"{v}%"
+
+    def pct(v):
+        return "—" if v is None else f"{v}%"
+
     figures = [
         ("月份" if zh else "Month", month),
         ("应回访" if zh else "Planned", r["planned"]),

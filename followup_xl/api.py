@@ -406,9 +406,9 @@ def _merge(
     import datetime as _dt
 
     from . import fingerprint, schema
-    from .batch import discover, read_input
     from .errors import UsageError
     from .io.atomic import check_output
+    from .io.batch import discover, read_input
     from .io.changelog import read_change_sheets
     from .io.filekind import read_kind
     from .io.handover_writer import read_log, write_log_sheet
@@ -545,7 +545,10 @@ def validate(
     from .io.filekind import refuse_output
 
     refuse_output(path)
-    book = read_book(path, provenance=False)  # a master's findings name the master's own cells
+    from .io.masterbook import read_master
+
+    # a master's findings name the cells of the master (and of its archive files) themselves
+    book = read_master(path, provenance=False)
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
     result = report.to_dict(lang)
     # a master's finding also names the staff book row it came from, so it can be forwarded
@@ -577,7 +580,8 @@ def validate(
                 else f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
                 f"without the original formatting and formulas): {annotate_to}"
             )
-        info = annotate(path, annotate_to, report.findings, lang, sources=origin or None)
+        own = [f for f in report.findings if f.file == path]  # not the archive files' findings
+        info = annotate(path, annotate_to, own, lang, sources=origin or None)
         result["annotated"] = annotate_to
         result["annotate_notes"] = converted + notes(info, lang)
     result["exit_code"] = 1 if report.errors else 0
@@ -722,9 +726,9 @@ def export(
     import datetime as _dt
     from pathlib import Path
 
-    from .batch import sha256
     from .calendar import WorkCalendar
     from .errors import UsageError
+    from .io.batch import sha256
     from .io.parquet_export import check_office, export_book
     from .policy import compute_obligations
     from .report import month_bounds, shift_month

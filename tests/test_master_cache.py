@@ -17,7 +17,7 @@ from followup_xl import api, example_office
 from followup_xl.cli import main
 from followup_xl.io import master_cache as mc
 from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.reader import read_book
+from followup_xl.io.masterbook import read_master
 from followup_xl.io.template import write_staff_workbook
 from followup_xl.models import MODEL_FOR
 
@@ -74,7 +74,7 @@ def history_master(tmp_path) -> Path:
 @pytest.mark.parametrize("which", ["master", "history_master"])
 def test_a_hit_is_what_reading_the_workbook_returns(which, request):
     path = request.getfixturevalue(which)
-    plain = read_book(path)
+    plain = read_master(path)
     first = mc.cached_read(path)
     assert mc.last_status == {"status": "absent", "written": True}
     assert mc.cache_dir(path).is_dir()
@@ -85,7 +85,7 @@ def test_a_hit_is_what_reading_the_workbook_returns(which, request):
     # the label the caller gives is applied as the reader would (merge reads by file name)
     named = mc.cached_read(path, label="总表.xlsx")
     assert mc.last_status == {"status": "hit"}
-    assert deep(named) == deep(read_book(path, label="总表.xlsx"))
+    assert deep(named) == deep(read_master(path, label="总表.xlsx"))
 
 
 def test_a_hand_edited_master_is_read_from_the_workbook(master):
@@ -109,7 +109,7 @@ def test_a_master_copied_over_is_stale(master, tmp_path, office_dir):
     shutil.copyfile(tmp_path / "another.xlsx", master)  # same name, other content
     book = mc.cached_read(master)
     assert mc.last_status["status"] == "stale"
-    assert deep(book) == deep(read_book(master))
+    assert deep(book) == deep(read_master(master))
 
 
 def test_a_replaced_history_file_is_stale(history_master):
@@ -121,7 +121,7 @@ def test_a_replaced_history_file_is_stale(history_master):
     wb.save(archive)
     book = mc.cached_read(history_master)
     assert mc.last_status["status"] == "stale"
-    assert deep(book) == deep(read_book(history_master))
+    assert deep(book) == deep(read_master(history_master))
 
 
 def _tamper_value(folder: Path) -> None:
@@ -135,7 +135,7 @@ def _tamper_value(folder: Path) -> None:
 
 @pytest.mark.parametrize("how", ["value", "truncated", "manifest", "extra file", "missing file"])
 def test_a_tampered_cache_is_detected_and_ignored(master, how):
-    plain = read_book(master)
+    plain = read_master(master)
     mc.cached_read(master)
     folder = mc.cache_dir(master)
     if how == "value":
@@ -186,8 +186,8 @@ def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(mas
     fresh = merge(tmp_path / "b" / "第48周总表.xlsx")
     assert [i.get("cache") for i in fresh["inputs"]] == ["absent"]
     assert not mc.cache_dir(master).exists()  # merge does not cache last week's master
-    assert deep(read_book(tmp_path / "a" / "第48周总表.xlsx", label="x")) == deep(
-        read_book(tmp_path / "b" / "第48周总表.xlsx", label="x")
+    assert deep(read_master(tmp_path / "a" / "第48周总表.xlsx", label="x")) == deep(
+        read_master(tmp_path / "b" / "第48周总表.xlsx", label="x")
     )
 
 
@@ -203,4 +203,4 @@ def test_a_small_master_gets_no_cache(master, monkeypatch):
     monkeypatch.setattr(mc, "CACHE_OVER", 50_000)
     book = mc.cached_read(master)
     assert mc.last_status == {"status": "absent"} and not mc.cache_dir(master).exists()
-    assert deep(book) == deep(read_book(master))
+    assert deep(book) == deep(read_master(master))

@@ -11,7 +11,7 @@ import pytest
 from followup_xl import api, example_office
 from followup_xl.errors import UnreadableWorkbook
 from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.reader import read_book
+from followup_xl.io.masterbook import read_master
 from followup_xl.io.template import write_staff_workbook
 from followup_xl.models import Call
 
@@ -64,7 +64,7 @@ def test_closed_years_go_beside_the_master_and_are_read_with_it(tmp_path, three_
     own = [r[2] for r in wb["回访记录表"].iter_rows(min_row=2, values_only=True)]
     assert own and all(d.year == 2026 for d in own)  # the master itself keeps the newest year
     assert [r[0] for r in wb["历史档案"].iter_rows(min_row=2, values_only=True)] == [2024, 2025]
-    back = read_book(out)
+    back = read_master(out)
     assert sorted(map(key, back.calls)) == sorted(map(key, book.calls))
     assert {c.src.file for c in back.calls} == {
         src.name
@@ -96,8 +96,8 @@ def test_weekly_remerge_writes_only_the_year_that_changed(tmp_path, three_years)
     res = api.merge([str(last), str(src)], str(this), archive_over=20)
     assert res["exit_code"] == 0 and res["calls"] == len(book.calls)
     assert fingerprints(folder / HISTORY_DIR) == before  # closed years untouched, none added
-    assert sorted(map(key, read_book(this).calls)) == sorted(map(key, book.calls))
-    assert sorted(map(key, read_book(last).calls)) == sorted(map(key, book.calls[:-1]))
+    assert sorted(map(key, read_master(this).calls)) == sorted(map(key, book.calls))
+    assert sorted(map(key, read_master(last).calls)) == sorted(map(key, book.calls[:-1]))
 
 
 def test_a_changed_closed_year_gets_a_new_file_and_the_unlisted_one_goes(tmp_path, three_years):
@@ -123,7 +123,7 @@ def test_a_changed_closed_year_gets_a_new_file_and_the_unlisted_one_goes(tmp_pat
     now = {p.name for p in (tmp_path / HISTORY_DIR).iterdir()}
     assert {n[:9] for n in now} == {"回访记录表2024", "回访记录表2025"}
     assert len(now - old) == 1 and next(iter(now - old)).startswith("回访记录表2024")
-    assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls))
+    assert sorted(map(key, read_master(out).calls)) == sorted(map(key, book.calls))
 
 
 def test_a_missing_history_file_is_named_not_skipped(tmp_path, three_years):
@@ -133,7 +133,7 @@ def test_a_missing_history_file_is_named_not_skipped(tmp_path, three_years):
     victim = sorted((tmp_path / HISTORY_DIR).iterdir())[0]
     victim.unlink()
     with pytest.raises(UnreadableWorkbook, match=victim.name):
-        read_book(out)
+        read_master(out)
 
 
 def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three_years):
@@ -181,7 +181,7 @@ def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_y
         api.merge([str(src)], str(tmp_path / "新总表.xlsx"), archive_over=20)
     assert len(list((tmp_path / HISTORY_DIR).iterdir())) == 3  # the new 2025 file was written first
     assert out.read_bytes() == before
-    assert sorted(map(key, read_book(out).calls)) == sorted(map(key, book.calls[:-1]))
+    assert sorted(map(key, read_master(out).calls)) == sorted(map(key, book.calls[:-1]))
 
 
 def _history_names(master) -> list:
@@ -259,7 +259,7 @@ def test_a_staff_books_history_sheet_is_not_followed(tmp_path, three_years):
     from followup_xl.io.filekind import read_kind
 
     assert read_kind(out) == "master" and read_kind(unstamped) is None
-    assert len(read_book(unstamped).calls) < len(read_book(out).calls)
+    assert len(read_master(unstamped).calls) < len(read_master(out).calls)
 
 
 def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
@@ -277,3 +277,52 @@ def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         assert "列出了总表自己" in result.output and master.name in result.output
+
+
+def test_the_single_file_reader_reads_only_the_file(tmp_path, three_years):
+    """read_book knows nothing of history: the master file alone holds only the newest year."""
+    from followup_xl.io.reader import read_book
+
+    book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    own = read_book(out).calls
+    assert own and {c.call_date.year for c in own} == {2026}
+    assert len(read_master(out).calls) == len(book.calls) > len(own)
+
+
+def test_validate_checks_the_archive_files_too(tmp_path, three_years):
+    """An office expects the whole master checked: a bad date in a closed year is found, in its file."""
+    import json
+
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    clean = api.validate(str(out), dt.date(2026, 11, 22))
+    archive = sorted((tmp_path / HISTORY_DIR).iterdir())[0]  # 2024
+    wb = openpyxl.load_workbook(archive)
+    ws = wb.worksheets[0]
+    col = next(c.column for c in ws[1] if c.value == "回访日期")
+    ws.cell(3, col).value = "2024年13月45日"
+    wb.save(archive)
+    found = api.validate(str(out), dt.date(2026, 11, 22))
+    new = [f for f in found["findings"] if f not in clean["findings"]]
+    assert new and all(f["file"] == str(archive) for f in new), new
+    assert {(f["sheet"], f["row"]) for f in new} == {(ws.title, 3)}
+    assert new[0]["cell"] == f"{openpyxl.utils.get_column_letter(col)}3"
+    assert found["exit_code"] == 1 and all(
+        f["file"] == str(out) for f in clean["findings"]
+    )  # the master's own findings name the master
+    text = CliRunner(env={"COLUMNS": "400"}).invoke(
+        main, ["validate", str(out), "--as-of", "2026-11-22"]
+    )
+    assert text.exit_code == 1 and f"{archive.name} › {ws.title}" in text.output
+    as_json = CliRunner().invoke(main, ["validate", str(out), "--as-of", "2026-11-22", "--json"])
+    assert any(f["file"] == str(archive) for f in json.loads(as_json.output)["findings"])
+    annotated = tmp_path / "标注.xlsx"
+    api.validate(str(out), dt.date(2026, 11, 22), annotate_to=str(annotated))
+    assert annotated.exists()  # the archive's finding is listed, not marked on a master cell

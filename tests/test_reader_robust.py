@@ -131,7 +131,7 @@ def test_merge_survives_a_reader_that_crashes(tmp_path, monkeypatch):
     shutil.copy(badfiles.far_cell(tmp_path), inbox / "far.xlsx")
     # Take away the far-cell defence and read every input in a child: calamine then aborts on far.xlsx.
     monkeypatch.setattr(sheetscan, "scan_sheet", lambda *a: sheetscan.SheetScan())
-    monkeypatch.setattr("followup_xl.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods"))
+    monkeypatch.setattr("followup_xl.io.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods"))
     result = CliRunner().invoke(
         main, ["merge", str(inbox), "-o", str(tmp_path / "master.xlsx"), "--json"]
     )

@@ -16,7 +16,7 @@ from followup_xl.cli import main
 from followup_xl.io.template import write_staff_workbook
 
 AS_OF = "2026-11-22"
-KEYS = {"code", "severity", "sheet", "row", "column", "cell", "message", "source"}
+KEYS = {"code", "severity", "sheet", "row", "column", "cell", "message", "source", "file"}
 
 
 def run(*args):

@@ -70,6 +70,8 @@ def run_checks(
     report = ValidationReport(file or book.path, as_of)
     for chk in ordered_checks():
         report.findings.extend(chk.run(ctx))
+    for f in report.findings:  # a whole-sheet finding, or a record read without a file
+        f.file = f.file or report.file
     order = {}
     for infos in book.sheets.values():
         for info in infos:

@@ -45,6 +45,7 @@ class Finding:
     message_zh: str
     message_en: str
     value: object = None
+    file: str | None = None  # the workbook the cell is in (a master's archive file, for one)
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
@@ -58,6 +59,7 @@ class Finding:
             "column": self.column,
             "cell": self.cell,
             "message": self.message(lang),
+            "file": self.file,
         }
 
 
@@ -79,9 +81,9 @@ class Context:
         sheet_name: str | None = None,
     ) -> Finding:
         """A finding at a record's cell (or a whole sheet when ``record`` is None)."""
-        sheet = row = column = cell = None
+        sheet = row = column = cell = file = None
         if record is not None and record.src is not None:
-            sheet, row = record.src.sheet, record.src.row
+            file, sheet, row = record.src.file, record.src.sheet, record.src.row
             info = self.book.sheet_info(record.SHEET.key, sheet)
             if info and key:
                 column = info.headers.get(key) or record.SHEET.column(key).zh
@@ -102,6 +104,7 @@ class Context:
             check.message_zh.format(**fmt) + "。" + check.fix_zh,
             _cap(check.message_en.format(**fmt)) + ". " + _cap(check.fix_en) + ".",
             value,
+            file,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -71,8 +72,11 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
             for f in result["findings"][:200]:
                 style = "red" if f["severity"] == "error" else "yellow"
                 source = (markup_safe((f["source"] or {}).get("text", "")),) * with_source
+                where = f["sheet"] or ""
+                if f.get("file") and f["file"] != result["file"]:  # a master's archive file
+                    where = f"{os.path.basename(f['file'])} › {where}"
                 table.add_row(
-                    markup_safe(f["sheet"] or ""),
+                    markup_safe(where),
                     markup_safe(f["cell"] or ""),
                     f"[{style}]{markup_safe(f['code'])}[/{style}]",
                     markup_safe(f["message"]),

@@ -11,9 +11,9 @@ folder lists any more are removed only after the new master is in place, so a
 crash leaves every master with the files it lists. Keep the folder with the
 masters when moving them.
 
-``read_book`` reads the listed files with the master, so every command sees the
-whole history without knowing where it is kept (not with ``provenance=False``:
-validate checks the cells of the master file itself).
+``io/masterbook.read_master`` reads the listed files with the master, so every
+command sees the whole history without knowing where it is kept; the single-file
+reader (``io/reader.read_book``) knows nothing of it.
 
 The sheet is a path list someone else wrote, so it is trusted only as far as it
 must be: only in a workbook the tool stamped "master" (a staff book's 历史档案
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import re
-from contextvars import ContextVar
 from pathlib import Path
 
 import python_calamine as pc
@@ -117,44 +116,31 @@ def history_sheet(sheet_names) -> str | None:
     return next((n for n in sheet_names if n in HISTORY_SHEET.values()), None)
 
 
-_reading: ContextVar[tuple[str, ...]] = ContextVar("history_reading", default=())
-
-
-def attach_history(book, master: str | os.PathLike, read: bool = True) -> None:
-    """Add the calls of every archive file the master lists to ``book`` (their provenance kept).
+def archive_files(master: str | os.PathLike, ignored_sheets: list[str]) -> list[Path]:
+    """The archive files a master lists, checked but not read: [] for anything but a master.
 
     Only a master the tool wrote has a history; a staff book's 历史档案 sheet is
-    not followed (see the module docstring). ``read=False`` only checks the list
-    (validate looks at the master's own cells, but a hostile list is still refused).
+    not followed (see the module docstring). A file missing or listing the master
+    itself is refused with a sentence.
     """
     from ..errors import UnreadableWorkbook
     from .filekind import read_kind
-    from .reader import read_book
 
-    sheet = history_sheet(book.ignored_sheets)
+    sheet = history_sheet(ignored_sheets)
     if sheet is None or read_kind(master) != "master":
-        return
+        return []
     here = os.path.realpath(master)
-    outer = _reading.get()
-    token = _reading.set((*outer, here))
-    try:
-        for f in listed_files(master, sheet):
-            if not read:
-                if _same_file(f, master) or os.path.realpath(f) == here:
-                    raise _lists_itself(master, sheet, f)
-                continue
-            if not f.is_file():
-                raise UnreadableWorkbook(
-                    f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
-                    f"a history file of the master is missing: {f.name} "
-                    f"(expected in {f.parent.name})",
-                    path=os.fspath(master),
-                )
-            if os.path.realpath(f) in (*outer, here) or _same_file(f, master):
-                raise _lists_itself(master, sheet, f)
-            book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
-    finally:
-        _reading.reset(token)
+    files = listed_files(master, sheet)
+    for f in files:
+        if _same_file(f, master) or os.path.realpath(f) == here:
+            raise _lists_itself(master, sheet, f)
+        if not f.is_file():
+            raise UnreadableWorkbook(
+                f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
+                f"a history file of the master is missing: {f.name} (expected in {f.parent.name})",
+                path=os.fspath(master),
+            )
+    return files
 
 
 def _lists_itself(master, sheet: str, f: Path):

@@ -232,7 +232,9 @@ def read_book(
     require_data: bool = True,
     provenance: bool = True,
 ) -> Book:
-    """Read every sheet of ours from a workbook; foreign sheets are listed, not read.
+    """Read every sheet of ours from one workbook file; foreign sheets are listed, not read.
+
+    Only this file: a master's closed years beside it are ``masterbook.read_master``'s.
 
     A workbook with none of our data sheets is refused with a sentence (no command
     has anything to do with it), unless ``require_data`` is False. With
@@ -267,10 +269,6 @@ def read_book(
     scans = scan_workbook(path) if fmt == "xlsx" else {}
     with gc_paused():
         _read_sheets(wb, book, path, label, epoch_1904, scans, provenance)
-        # a large master's closed years, kept beside it (io/history.py); validate only checks the list
-        from .history import attach_history
-
-        attach_history(book, path, read=provenance)
     if require_data:
         require_our_sheets(book, path)
     return book

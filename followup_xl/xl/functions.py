@@ -29,11 +29,11 @@ def FOLLOWUP_WORKDAY(day, days) -> dt.date:
 
 @functools.lru_cache(maxsize=8)
 def _obligations(path: str, mtime: float, as_of: dt.date):
-    from ..io.reader import read_book
+    from ..io.masterbook import read_master
     from ..policy import compute_obligations
     from ..settings import policy_for_book
 
-    book = read_book(path)
+    book = read_master(path)
     return compute_obligations(book, policy_for_book(book), as_of)
 
 

@@ -227,7 +227,7 @@ def job_merge(st: Settings, status) -> dict:
 
 
 def job_validate(st: Settings, status) -> dict:
-    from ..batch import discover
+    from ..io.batch import discover
 
     inbox = st.need_path("inbox")
     folder = os.path.join(

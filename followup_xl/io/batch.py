@@ -11,13 +11,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FollowupError
-from .io.filekind import refuse_output
-from .io.formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
-from .io.history import is_history_dir
-from .io.isolate import read_book_isolated
-from .io.master_cache import cached_read, last_status
-from .models import Book
+from ..errors import FollowupError
+from ..models import Book
+from .filekind import refuse_output
+from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
+from .history import is_history_dir
+from .isolate import read_book_isolated
+from .master_cache import cached_read, last_status
 
 WORKBOOK_SUFFIXES = READABLE_ENDINGS
 # Read in a child process: formats whose size python-calamine cannot be asked about beforehand.
@@ -115,7 +115,7 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     except OSError:
         pass
     if not item.master:
-        from .io.filekind import read_owner
+        from .filekind import read_owner
 
         item.owner = read_owner(item.path)
     try:

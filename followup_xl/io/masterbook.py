@@ -1,0 +1,45 @@
+"""A master as one book: the master file and the closed years it keeps beside it.
+
+The single-file reader (``reader.read_book``) knows nothing of how a master
+stores its history; this module puts the two together for every command that
+reads a master (merge, due, schedule, split, handover, validate, the manager's
+workbook), so none of them can forget the archive.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..models import Book
+from .history import archive_files
+from .reader import read_book
+
+
+def read_master(
+    path: str | os.PathLike,
+    label: str | None = None,
+    require_data: bool = True,
+    provenance: bool = True,
+) -> Book:
+    """``read_book`` plus the calls of every archive file a master lists (any other book: as read).
+
+    ``provenance=False`` (validate) reads each archive file's own cells too: its
+    calls name the archive file, sheet and row, and its sheets are listed in the
+    book, so a finding points at the archive's cell. Otherwise the calls keep the
+    staff book they came from, as in the master.
+    """
+    book = read_book(path, label=label, require_data=require_data, provenance=provenance)
+    attach_history(book, path, provenance)
+    return book
+
+
+def attach_history(book: Book, master: str | os.PathLike, provenance: bool = True) -> None:
+    """Add the calls of the master's archive files to ``book`` (nothing for a book without them)."""
+    for f in archive_files(master, book.ignored_sheets):
+        if provenance:
+            book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
+            continue
+        archive = read_book(f, label=os.fspath(f), require_data=False, provenance=False)
+        book.calls.extend(archive.calls)
+        book.sheets.setdefault("calls", []).extend(archive.sheets.get("calls", []))
+        book.origins.update(archive.origins)

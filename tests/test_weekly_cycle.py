@@ -419,3 +419,32 @@ def test_merge_prints_what_changed(week1):
         ],
     )
     assert "[applied] Customer K1 联系电话: 13800000001 → 13811112222" in r.output, r.output
+
+
+@pytest.mark.parametrize("days_after_call", [20, 40])
+def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(week1, days_after_call):
+    """``merge --as-of`` is the merge's today: an edit to a call 20 days old is applied, 40 days
+    old waits for approval (lock period 30), and 修改记录 is dated that day, not the real today."""
+    tmp, master = week1
+    r3_day = DAY - dt.timedelta(days=60)
+    as_of = r3_day + dt.timedelta(days=days_after_call)
+
+    def zw(b):
+        replace(b.calls, [k.record_id for k in b.calls].index("R3"), result="拒访")
+
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    out = tmp / "第2周总表.xlsx"
+    code, res = run("merge", master, inbox, "-o", out, "--as-of", as_of)
+    assert code == 0, res
+    locked = days_after_call > 30
+    assert [(c["id"], c["status"]) for c in res["changes"]] == [
+        ("R3", "pending" if locked else "applied")
+    ]
+    assert res["pending"] == int(locked)
+    calls = {k.record_id: k for k in read_book(out).calls}
+    assert calls["R3"].result == ("成功" if locked else "拒访")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    sheet = wb["待批准" if locked else "修改记录"]
+    dates = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
+    assert dates and {str(d)[:10] for d in dates} == {as_of.isoformat()}

@@ -8,7 +8,7 @@ import click
 
 from .. import api
 from .common import (
-    as_of_option,
+    date_option,
     echo,
     echo_warnings,
     emit_json,
@@ -42,7 +42,11 @@ from .common import (
     help="Last week's master, trusted as the base even if written before masters were marked. "
     "上周总表（旧版本写出的总表须用此项指明）。",
 )
-@as_of_option
+@date_option(
+    "--as-of",
+    help="The merge's date (default: today): 修改记录 and 待批准 are dated with it, and the lock "
+    "period of old calls counts back from it. 合并日期：写入修改记录，锁定期由此倒算。",
+)
 @lang_option
 @json_option
 @guarded

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from ..errors import FollowupError
 from ..models import Book
-from .filekind import refuse_output
+from .filekind import read_owner, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .history import is_history_dir
 from .isolate import read_book_isolated
 from .master_cache import cached_read, last_status
+from .package import Package
 
 WORKBOOK_SUFFIXES = READABLE_ENDINGS
 # Read in a child process: formats whose size python-calamine cannot be asked about beforehand.
@@ -114,27 +115,30 @@ def read_input(item: Input, lang: str = "zh") -> Input:
         item.sha256 = sha256(item.path)
     except OSError:
         pass
-    if not item.master:
-        from .filekind import read_owner
-
-        item.owner = read_owner(item.path)
-    try:
-        refuse_output(item.path)
-        if (
-            sniff(item.path) in ISOLATED_FORMATS
-        ):  # no master cache for these: a tool-written master is .xlsx
-            item.book = read_book_isolated(
-                item.path, label=os.path.basename(item.path), provenance=item.master
-            )
-        else:
-            item.book = cached_read(
-                item.path, label=os.path.basename(item.path), write=False, provenance=item.master
-            )
-            if item.master:
-                item.cache = dict(last_status)
-    except FollowupError as exc:
-        item.status, item.reason = "error", exc.message(lang)
-        return item
+    with Package(item.path) as package:  # one opened zip for the stamps, the sniff and the read
+        if not item.master:
+            item.owner = read_owner(package)
+        try:
+            refuse_output(package)
+            if (
+                sniff(item.path, package) in ISOLATED_FORMATS
+            ):  # no master cache for these: a tool-written master is .xlsx
+                item.book = read_book_isolated(
+                    item.path, label=os.path.basename(item.path), provenance=item.master
+                )
+            else:
+                item.book = cached_read(
+                    item.path,
+                    label=os.path.basename(item.path),
+                    write=False,
+                    provenance=item.master,
+                    package=package,
+                )
+                if item.master:
+                    item.cache = dict(last_status)
+        except FollowupError as exc:
+            item.status, item.reason = "error", exc.message(lang)
+            return item
     b = item.book
     item.counts = {"customers": len(b.customers), "calls": len(b.calls), "events": len(b.events)}
     item.status = "merged"

@@ -10,7 +10,8 @@ A book without the property is a staff book or something the office made.
 from __future__ import annotations
 
 import re
-import zipfile
+
+from .package import custom_xml, package_path
 
 PROPERTY = "followup-xl-kind"
 
@@ -46,22 +47,14 @@ def mark(wb, kind: str) -> None:
     wb.set_custom_property(PROPERTY, kind)
 
 
-def read_kind(path) -> str | None:
-    """The kind the tool stamped on ``path``, or None (a staff book, or not ours).
+def read_kind(source) -> str | None:
+    """The kind the tool stamped on a path (or an open ``Package``), or None (a staff book, or not ours).
 
     Reads only docProps/custom.xml, so it costs a few milliseconds even on a
     50 MB workbook; anything unreadable is simply "not marked".
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                info = zf.getinfo("docProps/custom.xml")
-            except KeyError:
-                return None
-            if info.file_size > 1_000_000:
-                return None
-            text = zf.read(info).decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+    text = custom_xml(source)
+    if text is None:
         return None
     m = _PROP_RE.search(text)
     kind = m.group(1).strip() if m else None
@@ -82,15 +75,10 @@ def mark_owner(wb, owner: str) -> None:
     wb.set_custom_property(OWNER_PROPERTY, owner)
 
 
-def read_owner(path) -> str | None:
-    """The owner ``split`` stamped on a staff book, or None."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/custom.xml")
-            if info.file_size > 1_000_000:
-                return None
-            text = zf.read(info).decode("utf-8", "replace")
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
+def read_owner(source) -> str | None:
+    """The owner ``split`` stamped on a staff book (a path or an open ``Package``), or None."""
+    text = custom_xml(source)
+    if text is None:
         return None
     m = _OWNER_RE.search(text)
     if not m:
@@ -118,14 +106,14 @@ _WANTS = {
 }
 
 
-def refuse_output(path, wants: str = "book") -> None:
+def refuse_output(source, wants: str = "book") -> None:
     """Raise (exit 2) when ``path`` is one of the tool's own reports where a book is wanted.
 
     One sentence naming what the file is and what the command wants instead.
     """
     from ..errors import UnreadableWorkbook
 
-    kind = read_kind(path)
+    kind = read_kind(source)
     if kind not in NOT_A_BOOK:
         return
     got_zh, got_en = KINDS[kind]
@@ -133,5 +121,5 @@ def refuse_output(path, wants: str = "book") -> None:
     raise UnreadableWorkbook(
         f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
         f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
-        path=str(path),
+        path=package_path(source),
     )

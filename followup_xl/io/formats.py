@@ -11,6 +11,7 @@ import os
 import zipfile
 
 from ..errors import UnreadableWorkbook
+from .package import Package, opened_zip
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse a package that expands past 2 GiB
 MAX_RATIO = 400  # …or a member compressed more than 400:1 and over 50 MiB
@@ -48,8 +49,10 @@ def _refuse(path: str, zh: str, en: str) -> UnreadableWorkbook:
     return UnreadableWorkbook(zh, en, path=path)
 
 
-def sniff(path: str) -> str:
-    """The format of a workbook we can read ("xlsx", "xls", "xlsb", "ods", "csv"), else a sentence."""
+def sniff(path: str, package: Package | None = None) -> str:
+    """The format of a workbook we can read ("xlsx", "xls", "xlsb", "ods", "csv"), else a sentence.
+
+    ``package``: the file's ``Package``, so a zip is opened once for the whole read."""
     ending = os.path.splitext(path)[1].lower()
     if ending in REFUSED_ENDINGS and os.path.exists(
         path
@@ -79,7 +82,7 @@ def sniff(path: str) -> str:
     if head.startswith(OLE_MAGIC):
         return _sniff_ole(path)
     if head.startswith(b"PK"):
-        return _sniff_zip(path)
+        return _sniff_zip(path, package)
     if _looks_text(head):
         return "csv"
     raise _refuse(
@@ -137,9 +140,9 @@ def _sniff_ole(path: str) -> str:
     )
 
 
-def _sniff_zip(path: str) -> str:
+def _sniff_zip(path: str, package: Package | None = None) -> str:
     try:
-        with zipfile.ZipFile(path) as zf:
+        with opened_zip(package or path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             total = sum(i.file_size for i in infos)

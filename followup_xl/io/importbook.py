@@ -123,9 +123,9 @@ def _refuse_our_outputs(path: str) -> None:
     if kind in (None, "template", "staff", "example", "annotated"):
         return
     if kind == "master":
-        from .reader import read_book
+        from .masterbook import read_master
 
-        read_book(path)  # a damaged master gets its own sentence first
+        read_master(path)  # a damaged master (or its history) gets its own sentence first
         raise UnreadableWorkbook(
             "这是汇总总表，不是原有的台账，不用导入；要给某人一份工作簿请用 split --owner 姓名",
             "this is a master, not an existing tracker; to give someone their book use "

@@ -380,29 +380,34 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
 
 
 def cached_read(
-    path: str | os.PathLike, label: str | None = None, write: bool = True, provenance: bool = True
+    path: str | os.PathLike,
+    label: str | None = None,
+    write: bool = True,
+    provenance: bool = True,
+    package=None,
 ) -> Book:
     """``read_master(path, label)`` for a master this tool wrote, through the cache when it is valid.
 
     ``write``: on a miss, cache what was read for the next command (merge passes False for
-    last week's master, which nothing reads after it).
+    last week's master, which nothing reads after it). ``package``: the file's open
+    ``io/package.Package`` when the caller has one (its zip is opened once).
     """
     from .filekind import read_kind
     from .masterbook import read_master
 
     label = label if label is not None else os.fspath(path)
     if not provenance:
-        return read_master(path, label=label, provenance=False)
-    if read_kind(path) != "master":
+        return read_master(path, label=label, provenance=False, package=package)
+    if read_kind(package or path) != "master":
         last_status.clear()
         last_status.update(status="not-a-master")
-        return read_master(path, label=label)
+        return read_master(path, label=label, package=package)
     book, why = load(path, label)
     last_status.clear()
     last_status.update(status=why)
     if book is not None:
         return book
-    book = read_master(path, label=LABEL)
+    book = read_master(path, label=LABEL, package=package)
     if write and sum(len(getattr(book, n)) for n in _record_fields()) >= CACHE_OVER:
         last_status["written"] = save(path, book) is not None
     return _relabel_book(book, label)

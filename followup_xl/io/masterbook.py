@@ -12,6 +12,7 @@ import os
 
 from ..models import Book
 from .history import archive_files
+from .package import Package
 from .reader import read_book
 
 
@@ -20,6 +21,7 @@ def read_master(
     label: str | None = None,
     require_data: bool = True,
     provenance: bool = True,
+    package: Package | None = None,
 ) -> Book:
     """``read_book`` plus the calls of every archive file a master lists (any other book: as read).
 
@@ -28,14 +30,19 @@ def read_master(
     book, so a finding points at the archive's cell. Otherwise the calls keep the
     staff book they came from, as in the master.
     """
-    book = read_book(path, label=label, require_data=require_data, provenance=provenance)
-    attach_history(book, path, provenance)
+    if package is None:  # one opened zip for the reader and the history stamp
+        with Package(path) as own:
+            return read_master(path, label, require_data, provenance, own)
+    book = read_book(path, label, require_data, provenance, package)
+    attach_history(book, path, provenance, package)
     return book
 
 
-def attach_history(book: Book, master: str | os.PathLike, provenance: bool = True) -> None:
+def attach_history(
+    book: Book, master: str | os.PathLike, provenance: bool = True, package: Package | None = None
+) -> None:
     """Add the calls of the master's archive files to ``book`` (nothing for a book without them)."""
-    for f in archive_files(master, book.ignored_sheets):
+    for f in archive_files(master, book.ignored_sheets, package):
         if provenance:
             book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
             continue

@@ -20,6 +20,7 @@ from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
 from .formats import opens_by_name, sniff
 from .gcpause import gc_paused
+from .package import Package, opened_zip
 from .sheetscan import SheetScan, scan_workbook
 
 if TYPE_CHECKING:
@@ -30,9 +31,10 @@ HEADER_SCAN_ROWS = 30
 _SUFFIX_RE = re.compile(r"[\s_\-—()（）\[\]【】0-9年度]+$")
 
 
-def uses_1904_dates(path: str) -> bool:
+def uses_1904_dates(source: str | Package) -> bool:
+    """Whether a workbook (a path or its open ``Package``) counts its dates from 1904 (old Mac Excel)."""
     try:
-        with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+        with opened_zip(source) as zf, zf.open("xl/workbook.xml") as fh:
             head = fh.read(8192)
     except (KeyError, zipfile.BadZipFile, OSError):
         return False
@@ -231,6 +233,7 @@ def read_book(
     label: str | None = None,
     require_data: bool = True,
     provenance: bool = True,
+    package: Package | None = None,
 ) -> Book:
     """Read every sheet of ours from one workbook file; foreign sheets are listed, not read.
 
@@ -240,14 +243,18 @@ def read_book(
     has anything to do with it), unless ``require_data`` is False. With
     ``provenance=False`` a master's records keep their place in this file (validate
     must point at the master's own cells) instead of the staff book they came from.
+    ``package``: the file's open ``Package`` when the caller looks inside it too.
     """
     import python_calamine as pc  # here, not at the top: xlwings Lite reads rows through read_rows without it
 
     path = os.fspath(path)
-    fmt = sniff(path)
+    if package is None:  # one opened zip for every look inside this file
+        with Package(path) as own:
+            return read_book(path, label, require_data, provenance, own)
+    fmt = sniff(path, package)
     if fmt == "csv":
         return _read_csv(path, label, require_data)
-    epoch_1904 = uses_1904_dates(path) if fmt == "xlsx" else False
+    epoch_1904 = uses_1904_dates(package) if fmt == "xlsx" else False
     try:
         if opens_by_name(path, fmt):
             wb = pc.CalamineWorkbook.from_path(path)
@@ -266,7 +273,7 @@ def read_book(
         ) from exc
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
-    scans = scan_workbook(path) if fmt == "xlsx" else {}
+    scans = scan_workbook(package) if fmt == "xlsx" else {}
     with gc_paused():
         _read_sheets(wb, book, path, label, epoch_1904, scans, provenance)
     if require_data:

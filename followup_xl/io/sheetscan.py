@@ -17,6 +17,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from .package import Package, opened_zip
+
 GRID_LIMIT = 16_000_000  # cells of dense grid (≈0.5 GiB in calamine) a sheet may ask for…
 SPARSE_RATIO = 8  # …unless it really holds more than 1/8 of them
 HEADER_ROWS = 30  # the reader looks for the header line in the first 30 rows
@@ -66,11 +68,13 @@ def col_index(letters: bytes) -> int:
     return n
 
 
-def scan_workbook(path: str) -> dict[str, SheetScan]:
-    """Sheet name → what calamine will not tell us; {} when the package cannot be read this way."""
+def scan_workbook(source: str | Package) -> dict[str, SheetScan]:
+    """Sheet name → what calamine will not tell us; {} when the package cannot be read this way.
+
+    ``source``: a path, or the file's open ``Package``."""
     out: dict[str, SheetScan] = {}
     try:
-        with zipfile.ZipFile(path) as zf:
+        with opened_zip(source) as zf:
             names = set(zf.namelist())
             wb_xml = zf.read("xl/workbook.xml")
             rels = zf.read("xl/_rels/workbook.xml.rels")

@@ -64,6 +64,7 @@ def cli(*args) -> tuple[int, dict]:
 
 def findings(path) -> tuple[int, list]:
     code, out = cli("validate", str(path), "--as-of", AS_OF)
+    assert all(f.pop("file") == str(path) for f in out["findings"])  # each names the file it is in
     return code, sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in out["findings"])
 
 

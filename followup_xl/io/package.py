@@ -24,7 +24,8 @@ class Package:
         self.path = os.fspath(path)
         self._zip: zipfile.ZipFile | None = None
         self._error: Exception | None = None
-        self._custom: str | None | bool = False  # False: not looked at yet
+        self._custom: str | None = None
+        self._custom_read = False
 
     @property
     def zip(self) -> zipfile.ZipFile:
@@ -41,13 +42,14 @@ class Package:
 
     def custom_xml(self) -> str | None:
         """docProps/custom.xml as text (None: absent, too large, or not a zip), read once."""
-        if self._custom is False:
+        if not self._custom_read:
             self._custom = _read_custom(self.zip) if self._opens() else None
-        return self._custom  # type: ignore[return-value]
+            self._custom_read = True
+        return self._custom
 
     def _opens(self) -> bool:
         try:
-            self.zip
+            _ = self.zip
         except (OSError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError):
             return False
         return True

@@ -1,11 +1,14 @@
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from followup_xl import example_office
+from followup_xl.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,3 +30,34 @@ def office_dir(tmp_path_factory, office):
 @pytest.fixture
 def as_of():
     return example_office.AS_OF
+
+
+class Cli:
+    """followup-xl run in-process as a user would run it; a traceback or exit 70 (a bug) always fails."""
+
+    def __call__(self, *args, ok: tuple[int, ...] | None = None) -> Result:
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        assert "Traceback" not in result.output and result.exit_code != 70, result.output[-3000:]
+        if ok is not None:
+            assert result.exit_code in ok, (args, result.exit_code, result.output[-3000:])
+        return result
+
+    def json(self, *args, ok: tuple[int, ...] | None = None) -> tuple[int, dict | str]:
+        """Exit code and the parsed --json answer (the plain output when it is not JSON)."""
+        result = self(*args, "--json", ok=ok)
+        out = result.stdout
+        return result.exit_code, (json.loads(out) if out.strip().startswith("{") else result.output)
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture(scope="session")
+def master(tmp_path_factory, office_dir, cli) -> Path:
+    """The example office's master made by the real `merge` command, once per session: read it, never write it."""
+    path = tmp_path_factory.mktemp("master") / "总表.xlsx"
+    code, out = cli.json("merge", office_dir, "-o", path)
+    assert code == 0 and path.exists(), out
+    return path

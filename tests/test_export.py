@@ -9,9 +9,7 @@ from pathlib import Path
 import helpers
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from click.testing import CliRunner
-from office_master import write_master
 
 from followup_xl import api, schema
 from followup_xl.cli import main
@@ -23,11 +21,6 @@ from followup_xl.policy import compute_obligations
 from followup_xl.settings import policy_for_book
 
 AS_OF = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def master(office_dir, tmp_path_factory) -> Path:
-    return write_master(office_dir, tmp_path_factory.mktemp("export") / "总表.xlsx")
 
 
 def _export(master: Path, out: Path, *extra: str) -> dict:

@@ -9,7 +9,6 @@ import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli import main
@@ -18,11 +17,6 @@ from followup_xl.io.handover_writer import read_log, read_master_notes
 from followup_xl.io.reader import read_book
 
 DAY = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def master(tmp_path_factory, office_dir):
-    return write_master(office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
 
 
 @pytest.fixture(scope="module")

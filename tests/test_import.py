@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import openpyxl
 import pytest
@@ -19,14 +18,8 @@ from followup_xl.io.reader import read_book
 D = dt.date
 
 
-def run(*args) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, [*args, "--json"])
-    assert "Traceback" not in result.output and result.exit_code != 70, result.output
-    return result.exit_code, json.loads(result.stdout)
-
-
-def findings(path) -> list[tuple[str, str]]:
-    _, out = run("validate", str(path), "--as-of", "2026-11-22")
+def findings(cli, path) -> list[tuple[str, str]]:
+    _, out = cli.json("validate", str(path), "--as-of", "2026-11-22")
     return sorted((f["code"], f["cell"] or "") for f in out["findings"])
 
 
@@ -153,9 +146,11 @@ def unseen_tracker(path):
     return path
 
 
-def test_an_unseen_wide_tracker_imports_every_call_and_validates_but_for_its_own_mistakes(tmp_path):
+def test_an_unseen_wide_tracker_imports_every_call_and_validates_but_for_its_own_mistakes(
+    cli, tmp_path
+):
     src = unseen_tracker(tmp_path / "回访登记.xlsx")
-    code, out = run("import", str(src), "-o", str(tmp_path / "陈静_客户回访.xlsx"))
+    code, out = cli.json("import", str(src), "-o", str(tmp_path / "陈静_客户回访.xlsx"))
     assert code == 0
     # every filled 第N次回访 cell is a call, or a skipped row with its reason
     filled = sum(1 for r in UNSEEN[1:] for v in r[7:11] if v)
@@ -196,7 +191,7 @@ def test_an_unseen_wide_tracker_imports_every_call_and_validates_but_for_its_own
         (hx.customer_id, D(2026, 10, 9), "电话", "电话 问题已解决"),
     ]
     assert next(c.method for c in book.calls if "微信" in c.content) == "微信"
-    assert set(findings(tmp_path / "陈静_客户回访.xlsx")) == {
+    assert set(findings(cli, tmp_path / "陈静_客户回访.xlsx")) == {
         (code, cell) for code, cell in _planted_cells(book)
     }
 
@@ -216,16 +211,16 @@ def _planted_cells(book):
     return got
 
 
-def test_import_writes_the_button_book_when_asked_for_xlsm(tmp_path):
+def test_import_writes_the_button_book_when_asked_for_xlsm(cli, tmp_path):
     src = unseen_tracker(tmp_path / "回访登记.xlsx")
-    code, out = run("import", str(src), "-o", str(tmp_path / "陈静.xlsm"))
+    code, out = cli.json("import", str(src), "-o", str(tmp_path / "陈静.xlsm"))
     assert code == 0 and out["output"].endswith(".xlsm")
     import zipfile
 
     assert "xl/vbaProject.bin" in zipfile.ZipFile(tmp_path / "陈静.xlsm").namelist()
 
 
-def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(tmp_path):
+def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(cli, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "客户名单"
@@ -242,7 +237,7 @@ def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(tmp_path):
         s.append(["18日", "鑫达商贸", "电话", f"{month}询问需求", "非常满意"])
         s.append([None, None, None, None, None])
     wb.save(tmp_path / "月度.xlsx")
-    code, out = run("import", str(tmp_path / "月度.xlsx"), "-o", str(tmp_path / "new.xlsx"))
+    code, out = cli.json("import", str(tmp_path / "月度.xlsx"), "-o", str(tmp_path / "new.xlsx"))
     assert code == 0 and out["customers"] == 2 and out["calls"] == 4 and out["skipped"] == []
     assert out["sheets"] == {"客户名单": "taken", "2026年9月": "month", "10月": "month"}
     book = read_book(tmp_path / "new.xlsx")
@@ -255,10 +250,10 @@ def test_a_sheet_per_month_with_day_only_dates_and_customers_by_name(tmp_path):
             (ids["鑫达商贸"], D(2026, 10, 18)),
         ]
     )
-    assert findings(tmp_path / "new.xlsx") == []
+    assert findings(cli, tmp_path / "new.xlsx") == []
 
 
-def test_a_map_file_covers_what_the_aliases_do_not(tmp_path):
+def test_a_map_file_covers_what_the_aliases_do_not(cli, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "名单"
@@ -273,7 +268,7 @@ def test_a_map_file_covers_what_the_aliases_do_not(tmp_path):
         '[defaults]\nmethod = "上门"\n',
         encoding="utf-8",
     )
-    code, out = run(
+    code, out = cli.json(
         "import",
         str(tmp_path / "old.xlsx"),
         "-o",

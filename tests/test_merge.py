@@ -52,12 +52,6 @@ def content(path) -> tuple:
     )
 
 
-def run(*args):
-    r = CliRunner().invoke(main, ["merge", *map(str, args), "--json"])
-    assert "Traceback" not in r.output, r.output
-    return r.exit_code, (json.loads(r.stdout) if r.stdout.strip().startswith("{") else r.output)
-
-
 @pytest.fixture
 def unseen(tmp_path, office, office_dir):
     """Staff books + a colleague's copy + an id clash + a phone clash + a truncated file + a lock file."""
@@ -84,10 +78,10 @@ def unseen(tmp_path, office, office_dir):
     return folder
 
 
-def test_unseen_set(tmp_path, office, unseen):
+def test_unseen_set(cli, tmp_path, office, unseen):
     before = digest(unseen)
     out = tmp_path / "master.xlsx"
-    code, res = run(unseen, "-o", out)
+    code, res = cli.json("merge", unseen, "-o", out)
     assert code == 1 and res["written"]
     status = {Path(i["path"]).name: i for i in res["inputs"]}
     assert (
@@ -112,12 +106,12 @@ def test_unseen_set(tmp_path, office, unseen):
     assert {"冲突", "来源", "客户名录簿", "回访记录表"} <= set(wb.sheetnames)
 
 
-def test_rerun_is_identical_and_master_plus_inputs_adds_nothing(tmp_path, office_dir):
+def test_rerun_is_identical_and_master_plus_inputs_adds_nothing(cli, tmp_path, office_dir):
     a, b, c = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"
-    assert run(office_dir, "-o", a)[0] == 0
-    assert run(office_dir, "-o", b)[0] == 0
+    assert cli.json("merge", office_dir, "-o", a)[0] == 0
+    assert cli.json("merge", office_dir, "-o", b)[0] == 0
     assert content(a) == content(b)
-    code, res = run(a, office_dir, "-o", c)
+    code, res = cli.json("merge", a, office_dir, "-o", c)
     assert code == 0
     ca, cc = content(a), content(c)
     assert ca[1] == cc[1] and ca[2] == cc[2] and len(ca[0]) == len(cc[0])
@@ -126,33 +120,33 @@ def test_rerun_is_identical_and_master_plus_inputs_adds_nothing(tmp_path, office
     assert master_in["status"] == "merged"
 
 
-def test_provenance_points_at_the_staff_book(tmp_path, office_dir):
+def test_provenance_points_at_the_staff_book(cli, tmp_path, office_dir):
     out = tmp_path / "m.xlsx"
-    run(office_dir, "-o", out)
+    cli.json("merge", office_dir, "-o", out)
     book = read_book(out)
     call = book.calls[0]
     src = read_book(office_dir / call.src.file)
     assert any(key(c) == key(call) and c.src.row == call.src.row for c in src.calls)
 
 
-def test_strict_writes_nothing_and_nothing_readable_is_2(tmp_path, office_dir):
+def test_strict_writes_nothing_and_nothing_readable_is_2(cli, tmp_path, office_dir):
     folder = tmp_path / "in"
     shutil.copytree(office_dir, folder)
     bad = badfiles.not_a_workbook(tmp_path)
     shutil.copy(bad, folder / "broken.xlsx")
     out = tmp_path / "m.xlsx"
-    code, res = run(folder, "-o", out, "--strict")
+    code, res = cli.json("merge", folder, "-o", out, "--strict")
     assert code == 1 and not res["written"] and not out.exists()
     only_bad = tmp_path / "bad"
     only_bad.mkdir()
     shutil.copy(bad, only_bad / "x.xlsx")
-    code, res = run(only_bad, "-o", out)
+    code, res = cli.json("merge", only_bad, "-o", out)
     assert code == 2 and not out.exists()
 
 
-def test_crash_midway_leaves_the_previous_master(tmp_path, office_dir, monkeypatch):
+def test_crash_midway_leaves_the_previous_master(cli, tmp_path, office_dir, monkeypatch):
     out = tmp_path / "m.xlsx"
-    run(office_dir, "-o", out)
+    cli.json("merge", office_dir, "-o", out)
     before = out.read_bytes()
     calls = {"n": 0}
     real = master_io._write_records
@@ -189,19 +183,19 @@ def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     assert len(back.sheets["calls"]) == len([n for n in names if n.startswith("回访记录表")])
 
 
-def test_every_other_command_reads_the_master(tmp_path, office_dir):
+def test_every_other_command_reads_the_master(cli, tmp_path, office_dir):
     out = tmp_path / "m.xlsx"
-    run(office_dir, "-o", out)
+    cli.json("merge", office_dir, "-o", out)
     r = CliRunner().invoke(main, ["due", str(out), "--as-of", "2026-11-22", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["items"]
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_opens_the_master_with_every_row(tmp_path, office_dir):
+def test_libreoffice_opens_the_master_with_every_row(cli, tmp_path, office_dir):
     import libreoffice as lo
 
     out = tmp_path / "总表.xlsx"
-    run(office_dir, "-o", out)
+    cli.json("merge", office_dir, "-o", out)
     back = read_book(lo.recalc(out, tmp_path / "lo"))  # LibreOffice's own re-save, read by us
     mine = read_book(out)
     assert sorted(key(c) for c in back.calls) == sorted(key(c) for c in mine.calls)

@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from helpers import book, call, customer, event, staff
 from hypothesis import given
 from hypothesis import strategies as st
-from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli import main
@@ -42,11 +41,6 @@ def full_phones(path: Path) -> list[str]:
                 text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
                 found += [f"{name}: {m}" for m in FULL_PHONE.findall(text)]
     return found
-
-
-@pytest.fixture(scope="module")
-def master(tmp_path_factory, office_dir):
-    return write_master(office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
 
 
 def test_the_scanner_finds_what_it_must(master):

@@ -35,13 +35,6 @@ MONTH = "2026-10"
 
 
 @pytest.fixture(scope="module")
-def master(tmp_path_factory, office_dir):
-    out = tmp_path_factory.mktemp("m") / "master.xlsx"
-    assert api.merge([str(office_dir)], str(out))["exit_code"] == 0
-    return out
-
-
-@pytest.fixture(scope="module")
 def oct_report(master):
     return api.report(str(master), MONTH)
 

@@ -8,7 +8,6 @@ import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli import main
@@ -21,11 +20,6 @@ from followup_xl.settings import Policy
 from followup_xl.split import file_name
 
 AS_OF = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def master(tmp_path_factory, office_dir):
-    return write_master(office_dir, tmp_path_factory.mktemp("master") / "总表.xlsx")
 
 
 @pytest.fixture(scope="module")

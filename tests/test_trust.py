@@ -18,12 +18,6 @@ from followup_xl.io.template import write_staff_workbook
 DAY = "2026-11-22"
 
 
-def run(*args: str):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output and result.exit_code != 70, result.output
-    return result
-
-
 def office_of(owners: list[str], per_owner: int = 6):
     return example_office.generate(
         customers_per_owner=per_owner, owners=owners, plant_mistakes=False
@@ -51,12 +45,12 @@ def one_book(
     "template",
     ["{customer:>300000000}", "{customer!r}", "{customer.__class__}", "{customer[0]}", "{}", "{0}"],
 )
-def test_the_sms_template_takes_only_plain_placeholders(tmp_path, template):
+def test_the_sms_template_takes_only_plain_placeholders(cli, tmp_path, template):
     book = one_book(tmp_path, ["张伟", "王芳"])
     policy = tmp_path / "policy.toml"
     policy.write_text(f'sms_template = "{template}"\n', encoding="utf-8")
     out = tmp_path / "新总表.xlsx"
-    result = run(
+    result = cli(
         "handover",
         book,
         "--from",
@@ -75,14 +69,14 @@ def test_the_sms_template_takes_only_plain_placeholders(tmp_path, template):
     assert not out.exists()
 
 
-def test_a_plain_sms_template_still_works(tmp_path):
+def test_a_plain_sms_template_still_works(cli, tmp_path):
     book = one_book(tmp_path, ["张伟", "王芳"])
     policy = tmp_path / "policy.toml"
     policy.write_text(
         'sms_template = "{customer}您好，{new_owner}接替{old_owner}"\n', encoding="utf-8"
     )
     out = tmp_path / "新总表.xlsx"
-    result = run(
+    result = cli(
         "handover",
         book,
         "--from",
@@ -110,12 +104,12 @@ def test_a_plain_sms_template_still_works(tmp_path):
 # --- schedule: owners Excel cannot tell apart -------------------------------------------------
 
 
-def test_schedule_with_owners_differing_only_by_case_or_quoted(tmp_path):
+def test_schedule_with_owners_differing_only_by_case_or_quoted(cli, tmp_path):
     owners = ["Tom", "tom", "'Ann", "Ann'", "History"]
     book = one_book(tmp_path, owners, per_owner=4)
     out = tmp_path / "排期.xlsx"
     # four weeks on, every customer's routine call (C: 30 days) falls due, so every owner has a list
-    result = run("schedule", book, "--as-of", DAY, "--week-of", "2026-12-14", "-o", out)
+    result = cli("schedule", book, "--as-of", DAY, "--week-of", "2026-12-14", "-o", out)
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     names = wb.sheetnames
@@ -130,11 +124,11 @@ def test_schedule_with_owners_differing_only_by_case_or_quoted(tmp_path):
 # --- split: owners whose names make one file name ------------------------------------------------
 
 
-def test_split_gives_owners_with_clashing_file_names_a_book_each(tmp_path):
+def test_split_gives_owners_with_clashing_file_names_a_book_each(cli, tmp_path):
     owners = ["张伟", "张伟.", "王芳:", "王芳?", "Tom", "tom"]
     book = one_book(tmp_path, owners, per_owner=3)
     out = tmp_path / "分发"
-    result = run("split", book, "-o", out, "--as-of", DAY)
+    result = cli("split", book, "-o", out, "--as-of", DAY)
     assert result.exit_code == 0, result.output
     files = sorted(out.iterdir())
     assert len(files) == len(owners)
@@ -284,18 +278,18 @@ def test_a_killed_split_leaves_no_plain_copy(tmp_path):
 # --- the terminal: staff text printed, not obeyed ----------------------------------------------------
 
 
-def test_validate_prints_escape_sequences_and_markup_as_text(tmp_path):
+def test_validate_prints_escape_sequences_and_markup_as_text(cli, tmp_path):
     import badfiles
 
     src = badfiles.escape_sequence_cell(tmp_path)
     for args in ([], ["--lang", "en"]):
-        result = run("validate", src, "--as-of", DAY, *args)
+        result = cli("validate", src, "--as-of", DAY, *args)
         assert result.exit_code == 1, result.output
         assert "\x1b" not in result.output and "\\x1b[2J" in result.output
         assert "[bold" in result.output  # the markup is shown as typed, not applied
 
 
-def test_other_commands_print_staff_text_escaped(tmp_path):
+def test_other_commands_print_staff_text_escaped(cli, tmp_path):
     owners = ["\x1b[2J张伟", "王芳"]
     book = one_book(tmp_path, owners, per_owner=3)
     for args in (
@@ -303,7 +297,7 @@ def test_other_commands_print_staff_text_escaped(tmp_path):
         ["schedule", book, "--as-of", DAY],
         ["split", book, "-o", tmp_path / "s", "--as-of", DAY],
     ):
-        result = run(*args)
+        result = cli(*args)
         assert result.exit_code == 0, result.output
         assert "\x1b" not in result.output, args
         assert (
@@ -314,7 +308,7 @@ def test_other_commands_print_staff_text_escaped(tmp_path):
 # --- validate --annotate: a copy the manager can open safely -------------------------------------------
 
 
-def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_path):
+def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(cli, tmp_path):
     import zipfile
 
     import badfiles
@@ -323,7 +317,7 @@ def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_pa
 
     src = badfiles.formulas_from_names(tmp_path)
     out = tmp_path / "标注.xlsx"
-    result = run("validate", src, "--as-of", DAY, "--annotate", out)
+    result = cli("validate", src, "--as-of", DAY, "--annotate", out)
     assert result.exit_code == 1, result.output
     assert "去掉了 2 个外部链接" in result.output
     with zipfile.ZipFile(out) as zf:
@@ -341,7 +335,7 @@ def test_the_annotated_copy_writes_names_as_text_and_drops_external_links(tmp_pa
     assert read_kind(out) == "annotated"
 
 
-def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(tmp_path):
+def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(cli, tmp_path):
     import zipfile
 
     from followup_xl import api
@@ -354,17 +348,17 @@ def test_the_annotated_copy_keeps_extension_and_content_type_in_agreement(tmp_pa
             return zf.read("[Content_Types].xml").decode(), zf.namelist()
 
     as_xlsx = tmp_path / "标注.xlsx"
-    result = run("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsx)
+    result = cli("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsx)
     assert "不含原工作簿的宏" in result.output
     types, names = content(as_xlsx)
     assert "macroEnabled" not in types and not any("vbaProject" in n for n in names)
     as_xlsm = tmp_path / "标注.xlsm"
-    run("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsm)
+    cli("validate", xlsm, "--as-of", DAY, "--annotate", as_xlsm)
     types, names = content(as_xlsm)
     assert "macroEnabled" in types and any("vbaProject" in n for n in names)
     (tmp_path / "p").mkdir()
     plain = Path(api.init_workbook(str(tmp_path / "p"))[0])
-    refused = run("validate", plain, "--as-of", DAY, "--annotate", tmp_path / "x.xlsm")
+    refused = cli("validate", plain, "--as-of", DAY, "--annotate", tmp_path / "x.xlsm")
     assert refused.exit_code == 3 and not (tmp_path / "x.xlsm").exists()
 
 

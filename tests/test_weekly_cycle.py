@@ -4,7 +4,6 @@ from the owner's own book (issues 12 and 13)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import openpyxl
@@ -18,12 +17,6 @@ from followup_xl.io.template import write_staff_workbook
 from followup_xl.models import Book, Call, Customer, RuleRow, Staff
 
 DAY = dt.date(2026, 3, 16)
-
-
-def run(*args):
-    r = CliRunner().invoke(main, [*map(str, args), "--json"])
-    assert "Traceback" not in r.output, r.output
-    return r.exit_code, (json.loads(r.stdout) if r.stdout.strip().startswith("{") else r.output)
 
 
 def cust(cid, owner, phone, klass="B", **kw):
@@ -95,12 +88,12 @@ def write_books(folder: Path, books: dict[str, Book]) -> None:
 
 
 @pytest.fixture
-def week1(tmp_path):
+def week1(cli, tmp_path):
     """Week 1: the staff books merged into the first master."""
     inbox = tmp_path / "收件箱"
     write_books(inbox, office_books())
     master = tmp_path / "第1周总表.xlsx"
-    code, res = run("merge", inbox, "-o", master, "--as-of", DAY)
+    code, res = cli.json("merge", inbox, "-o", master, "--as-of", DAY)
     assert code == 0 and res["changes"] == [], res
     assert read_kind(master) == "master"
     return tmp_path, master
@@ -131,7 +124,7 @@ def replace(records, i, **changes):
     )
 
 
-def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
+def test_owner_edits_win_field_by_field_and_are_logged_once(cli, week1):
     tmp, master = week1
 
     def zw(b):
@@ -147,7 +140,7 @@ def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     out = tmp / "第2周总表.xlsx"
-    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0, res
     got = {(c["id"], c["field"], c["status"]) for c in res["changes"]}
     assert got == {
@@ -172,13 +165,13 @@ def test_owner_edits_win_field_by_field_and_are_logged_once(week1):
     assert {r[0] for r in log} == {DAY.isoformat()}
     # the same inputs again: nothing applied twice, the log keeps its five rows
     again = tmp / "第2周总表_重跑.xlsx"
-    code, res2 = run("merge", out, inbox, "-o", again, "--as-of", DAY)
+    code, res2 = cli.json("merge", out, inbox, "-o", again, "--as-of", DAY)
     assert code == 0 and res2["changes"] == [], res2["changes"]
     wb = openpyxl.load_workbook(again, read_only=True)
     assert len(list(wb["修改记录"].iter_rows(min_row=2))) == 5
 
 
-def test_a_book_changes_only_its_owners_data(week1):
+def test_a_book_changes_only_its_owners_data(cli, week1):
     tmp, master = week1
 
     def wf(
@@ -192,7 +185,7 @@ def test_a_book_changes_only_its_owners_data(week1):
     inbox = tmp / "收件箱2"
     write_books(inbox, {"王芳": edited(master, "王芳", wf)})
     out = tmp / "第2周总表.xlsx"
-    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0
     assert res["changes"] == []
     clash = [c for c in res["conflicts"] if c["kind"] == "not_owner"]
@@ -208,7 +201,7 @@ def test_a_book_changes_only_its_owners_data(week1):
     assert {s.name: s.role for s in new.staff}["王芳"] == "员工"
 
 
-def test_reviewed_and_locked_calls_wait_for_approval(week1):
+def test_reviewed_and_locked_calls_wait_for_approval(cli, week1):
     tmp, master = week1
 
     def zw(b):
@@ -219,7 +212,7 @@ def test_reviewed_and_locked_calls_wait_for_approval(week1):
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     out = tmp / "第2周总表.xlsx"
-    code, res = run("merge", master, inbox, "-o", out, "--as-of", DAY)
+    code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0 and res["pending"] == 2
     assert {(c["id"], c["status"]) for c in res["changes"]} == {
         ("R2", "pending"),
@@ -237,7 +230,7 @@ def test_reviewed_and_locked_calls_wait_for_approval(week1):
     approved = tmp / "第2周总表_已批.xlsx"
     wb.save(approved)
     final = tmp / "第3周总表.xlsx"
-    code, res = run("merge", "--master", approved, inbox, "-o", final, "--as-of", DAY)
+    code, res = cli.json("merge", "--master", approved, inbox, "-o", final, "--as-of", DAY)
     assert code == 0, res
     assert {(c["id"], c["status"]) for c in res["changes"]} == {
         ("R2", "approved"),
@@ -249,11 +242,13 @@ def test_reviewed_and_locked_calls_wait_for_approval(week1):
     # a wrong answer is refused with its cell
     ws.cell(2, 9).value = "可以"
     wb.save(approved)
-    code, out_text = run("merge", "--master", approved, inbox, "-o", tmp / "x.xlsx", "--as-of", DAY)
+    code, out_text = cli.json(
+        "merge", "--master", approved, inbox, "-o", tmp / "x.xlsx", "--as-of", DAY
+    )
     assert code == 3 and "待批准" in str(out_text) and "I2" in str(out_text)
 
 
-def test_masked_values_never_replace_real_ones(week1):
+def test_masked_values_never_replace_real_ones(cli, week1):
     tmp, master = week1
 
     def zw(b):
@@ -262,33 +257,33 @@ def test_masked_values_never_replace_real_ones(week1):
 
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
-    code, res = run("merge", master, inbox, "-o", tmp / "m2.xlsx", "--as-of", DAY)
+    code, res = cli.json("merge", master, inbox, "-o", tmp / "m2.xlsx", "--as-of", DAY)
     assert code == 0 and res["changes"] == [], res["changes"]
     assert {c.customer_id: c.phone for c in read_book(tmp / "m2.xlsx").customers}[
         "K2"
     ] == "13800000002"
-    _code, found = run(
+    _code, found = cli.json(
         "validate", inbox / "张伟_客户回访.xlsx", "--as-of", DAY
     )  # nor a wrong phone
     assert not [f for f in found["findings"] if f["code"] == "V2"], found["findings"]
 
 
-def test_verify_finds_a_hand_edit_with_its_row(week1):
+def test_verify_finds_a_hand_edit_with_its_row(cli, week1):
     tmp, master = week1
-    code, res = run("verify", master)
+    code, res = cli.json("verify", master)
     assert code == 0 and res["checked"] == 10 and res["mismatches"] == []
     wb = openpyxl.load_workbook(master)
     ws = wb["回访记录表"]
     ws.cell(3, 11).value = "悄悄改过"
     edited_master = tmp / "改过的总表.xlsx"
     wb.save(edited_master)
-    code, res = run("verify", edited_master)
+    code, res = cli.json("verify", edited_master)
     assert code == 1 and [(m["sheet"], m["row"]) for m in res["mismatches"]] == [("回访记录表", 3)]
-    code, res = run("merge", "--master", edited_master, "-o", tmp / "m3.xlsx", "--as-of", DAY)
+    code, res = cli.json("merge", "--master", edited_master, "-o", tmp / "m3.xlsx", "--as-of", DAY)
     assert code == 0 and [m["row"] for m in res["tampered"]] == [3]
 
 
-def test_an_old_master_is_trusted_only_when_named(week1, tmp_path):
+def test_an_old_master_is_trusted_only_when_named(cli, week1, tmp_path):
     tmp, master = week1
     # an old master: same content, no marker
     wb = openpyxl.load_workbook(master)
@@ -296,9 +291,9 @@ def test_an_old_master_is_trusted_only_when_named(week1, tmp_path):
     old = tmp / "旧总表.xlsx"
     wb.save(old)
     assert read_kind(old) is None
-    code, res = run("merge", old, "-o", tmp / "a.xlsx", "--as-of", DAY)
+    code, res = cli.json("merge", old, "-o", tmp / "a.xlsx", "--as-of", DAY)
     assert code == 0 and any("--master" in w for w in res["warnings"])
-    code, res = run("merge", "--master", old, "-o", tmp / "b.xlsx", "--as-of", DAY)
+    code, res = cli.json("merge", "--master", old, "-o", tmp / "b.xlsx", "--as-of", DAY)
     assert code == 0 and not any("--master" in w for w in res["warnings"])
     assert next(i for i in res["inputs"] if i["path"].endswith("旧总表.xlsx"))["master"] is True
 
@@ -316,17 +311,17 @@ def _cell_edit(path: Path, sheet: str, match: str, header: str, value) -> None:
     wb.save(path)
 
 
-def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
+def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(cli, week1):
     tmp, master = week1
     out1 = tmp / "分发1"
-    code, res = run("split", master, "-o", out1, "--as-of", DAY)
+    code, res = cli.json("split", master, "-o", out1, "--as-of", DAY)
     assert code == 0 and {Path(b["path"]).suffix for b in res["books"]} == {".xlsm"}
     book = out1 / "张伟_客户回访.xlsm"
     _cell_edit(book, "客户名录簿", "K1", "联系电话", "13855556666")
     _cell_edit(book, "客户名录簿", "K1", "微信号", "zw_k1")
     _cell_edit(book, "回访记录表", "R1", "录音文件", "R1.mp3")
     master2 = tmp / "第2周总表.xlsx"
-    code, res = run("merge", master, out1, "-o", master2, "--as-of", DAY)
+    code, res = cli.json("merge", master, out1, "-o", master2, "--as-of", DAY)
     assert code == 0
     assert {(c["id"], c["field"]) for c in res["changes"]} == {
         ("K1", "联系电话"),
@@ -334,10 +329,10 @@ def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
         ("R1", "录音文件"),
     }
     # splitting into the same folder again refuses to overwrite the books there
-    code, text_out = run("split", master2, "-o", out1, "--as-of", DAY)
+    code, text_out = cli.json("split", master2, "-o", out1, "--as-of", DAY)
     assert code == 3 and "张伟_客户回访.xlsm" in str(text_out)
     out2 = tmp / "分发2"
-    code, res = run("split", master2, "-o", out2, "--as-of", DAY, "--xlsx")
+    code, res = cli.json("split", master2, "-o", out2, "--as-of", DAY, "--xlsx")
     assert code == 0
     back = read_book(out2 / "张伟_客户回访.xlsx")
     k1 = next(c for c in back.customers if c.customer_id == "K1")
@@ -354,10 +349,10 @@ def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(week1):
     )  # after ours
 
 
-def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week1):
+def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(cli, week1):
     tmp, master = week1
     handed = tmp / "交接后总表.xlsx"
-    code, res = run(
+    code, res = cli.json(
         "handover",
         master,
         "--from",
@@ -379,7 +374,7 @@ def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(week
     inbox = tmp / "收件箱2"
     write_books(inbox, {"王芳": edited(master, "王芳", wf)})
     out = tmp / "第2周总表.xlsx"
-    code, res = run("merge", handed, inbox, "-o", out, "--as-of", DAY)
+    code, res = cli.json("merge", handed, inbox, "-o", out, "--as-of", DAY)
     assert code == 0
     new = read_book(out)
     assert {c.customer_id: c.owner for c in new.customers}["K7"] == "张伟"

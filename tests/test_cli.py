@@ -1,12 +1,20 @@
 """Every command is documented, and the README's CLI reference is what the commands say."""
 
+import json
+import re
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
+from oletools.olevba import VBA_Parser
+from openpyxl.utils import get_column_letter
 
+from followup_xl import schema
 from followup_xl.cli import main
 from followup_xl.cli.reference import END, START, splice
+from followup_xl.io.filekind import read_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +43,34 @@ def test_readme_cli_reference_is_current():
 
 
 def test_init_writes_a_workbook(tmp_path):
-    result = CliRunner().invoke(main, ["init", str(tmp_path), "--json"])
+    """The blank book: stamped as a template, every sheet with its headers and dropdowns, the .xlsm with its buttons."""
+    result = CliRunner().invoke(
+        main, ["init", str(tmp_path), "--macro", "--owner", "张伟", "--json"]
+    )
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "客户回访工作簿.xlsx").exists()
+    written = [Path(p) for p in json.loads(result.stdout)["written"]]
+    assert [p.name for p in written] == ["张伟_客户回访.xlsx", "张伟_客户回访.xlsm"]
+    for path in written:
+        assert read_kind(path) == "template"
+        wb = openpyxl.load_workbook(path)
+        assert wb.sheetnames == ["首页"] + [s.zh for s in schema.SHEETS]
+        for sheet in schema.SHEETS:
+            ws = wb[sheet.zh]
+            assert [c.value for c in ws[1]] == [c.zh for c in sheet.columns], sheet.key
+            lists = {
+                str(dv.sqref).split(":")[0]: dv.formula1
+                for dv in ws.data_validations.dataValidation
+            }
+            for j, col in enumerate(sheet.columns):
+                if col.choices:
+                    assert col.choices[0].zh in lists[f"{get_column_letter(j + 1)}2"], col.key
+    assert "xl/vbaProject.bin" not in zipfile.ZipFile(written[0]).namelist()
+    with zipfile.ZipFile(written[1]) as zf:
+        vml = zf.read("xl/drawings/vmlDrawing1.vml").decode()
+    buttons = re.findall(r"<x:FmlaMacro>\[0\]!FollowUp\.(\w+)</x:FmlaMacro>", vml)
+    assert buttons == ["Validate", "RefreshDue"] and "校验" in vml
+    parser = VBA_Parser(str(written[1]))
+    modules = {name: code for (_f, _s, name, code) in parser.extract_macros()}
+    parser.close()
+    for sub in buttons:
+        assert f"Sub {sub}()" in modules["FollowUp.bas"]

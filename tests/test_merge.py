@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
 import badfiles
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from followup_xl import api, example_office
-from followup_xl.cli import main
 from followup_xl.io import master as master_io
 from followup_xl.io.reader import read_book
 
@@ -183,11 +180,41 @@ def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     assert len(back.sheets["calls"]) == len([n for n in names if n.startswith("回访记录表")])
 
 
-def test_every_other_command_reads_the_master(cli, tmp_path, office_dir):
-    out = tmp_path / "m.xlsx"
-    cli.json("merge", office_dir, "-o", out)
-    r = CliRunner().invoke(main, ["due", str(out), "--as-of", "2026-11-22", "--json"])
-    assert r.exit_code == 0 and json.loads(r.stdout)["items"]
+def test_every_other_command_reads_the_master(cli, master, tmp_path):
+    """Each command that takes a master reads all of it: the same record counts, or a real result."""
+    day = ("--as-of", "2026-11-22")
+    code, merged = cli.json("merge", master, "-o", tmp_path / "again.xlsx")
+    (read,) = merged["inputs"]
+    assert code == 0 and read["master"] and read["status"] == "merged"
+    counts = {k: read[k] for k in ("customers", "calls", "events")}
+    assert counts == {k: merged[k] for k in counts} and min(counts.values()) > 100
+    total = sum(counts.values())
+
+    _, exported = cli.json("export", master, "-o", tmp_path / "pq", "--office", "示例", ok=(0,))
+    (office,) = exported["offices"]
+    assert {k: office["tables"][k]["rows"] for k in counts} == counts
+    _, split = cli.json("split", master, "-o", tmp_path / "split", *day, ok=(0,))
+    assert {k: sum(b[k] for b in split["books"]) for k in counts} == counts
+    _, verified = cli.json("verify", master, ok=(0,))
+    assert verified["checked"] == total and verified["mismatches"] == []
+    handed = tmp_path / "handed.xlsx"
+    cli.json("handover", master, "--from", "杨磊", "--to", "张伟", "-o", handed, *day, ok=(0,))
+    assert cli.json("verify", handed, ok=(0,))[1]["checked"] == total
+
+    _, checked = cli.json("validate", master, *day, ok=(1,))
+    assert checked["summary"]["errors"] > 0 and checked["findings"]
+    _, due = cli.json("due", master, *day, ok=(0,))
+    assert len(due["items"]) == sum(
+        due["counts"][k] for k in ("overdue", "due", "upcoming", "missed")
+    )
+    _, plan = cli.json("schedule", master, *day, "-o", tmp_path / "s.xlsx", ok=(0,))
+    assert plan["items"]
+    _, week = cli.json("weekly", master, *day, "-o", tmp_path / "w.xlsx", ok=(0,))
+    assert week["by_owner"]
+    _, month = cli.json("report", master, "--month", "2026-10", "-o", tmp_path / "r.xlsx", ok=(0,))
+    assert month["calls"] > 0 and len(month["by_owner"]) == 6
+    _, scores = cli.json("scores", master, "--year", "2026", "-o", tmp_path / "sc.xlsx", ok=(0,))
+    assert len(scores["staff"]) >= 6
 
 
 @pytest.mark.libreoffice

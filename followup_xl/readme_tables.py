@@ -7,7 +7,6 @@ so a new check or setting cannot go undocumented.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -55,10 +54,9 @@ def splice(readme: str) -> str:
     """README text with every generated block replaced by what the code says now."""
     for name, render in BLOCKS.items():
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        block = f"{start}\n{render()}\n{end}"
-        readme = re.sub(
-            re.escape(start) + r".*?" + re.escape(end), lambda _m, b=block: b, readme, flags=re.S
-        )
+        head, found, rest = readme.partition(start)
+        if found and end in rest:
+            readme = f"{head}{start}\n{render()}\n{end}{rest.partition(end)[2]}"
     return readme
 
 

@@ -417,7 +417,9 @@ def test_merge_prints_what_changed(week1):
 
 
 @pytest.mark.parametrize("days_after_call", [20, 40])
-def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(week1, days_after_call):
+def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(
+    cli, week1, days_after_call
+):
     """``merge --as-of`` is the merge's today: an edit to a call 20 days old is applied, 40 days
     old waits for approval (lock period 30), and 修改记录 is dated that day, not the real today."""
     tmp, master = week1
@@ -430,7 +432,7 @@ def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(week1,
     inbox = tmp / "收件箱2"
     write_books(inbox, {"张伟": edited(master, "张伟", zw)})
     out = tmp / "第2周总表.xlsx"
-    code, res = run("merge", master, inbox, "-o", out, "--as-of", as_of)
+    code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", as_of)
     assert code == 0, res
     locked = days_after_call > 30
     assert [(c["id"], c["status"]) for c in res["changes"]] == [

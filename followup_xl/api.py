@@ -410,7 +410,6 @@ def _merge(
     from .io.atomic import check_output
     from .io.batch import discover, read_input
     from .io.changelog import read_change_sheets
-    from .io.filekind import read_kind
     from .io.handover_writer import read_log, write_log_sheet
     from .io.history import ARCHIVE_OVER
     from .io.master import EXCEL_ROW_LIMIT, write_master
@@ -427,7 +426,7 @@ def _merge(
     named = {os.path.realpath(m) for m in masters}
     for item in items:
         if item.status == "pending":
-            item.master = os.path.realpath(item.path) in named or read_kind(item.path) == "master"
+            item.master = os.path.realpath(item.path) in named  # or stamped: read_input looks
             read_input(item, lang)
         if on_progress:
             on_progress("file", 1)

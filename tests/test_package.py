@@ -85,3 +85,13 @@ def test_a_damaged_zip_gets_the_same_sentence_through_a_package(tmp_path):
         assert package.custom_xml() is None  # the stamps read as "not marked", as before
         with pytest.raises(UnreadableWorkbook, match="damaged"):
             read_book(bad, package=package)
+
+
+def test_a_whole_merge_opens_a_staff_books_zip_once(books, zip_opens, tmp_path):
+    """Whether an input is a master is read from the same opened zip as the rest (not before it)."""
+    _folder, staff, master = books
+    zip_opens.clear()
+    res = api.merge([str(master), staff], str(tmp_path / "新总表.xlsx"))
+    assert res["exit_code"] == 0
+    assert {i["path"]: i["master"] for i in res["inputs"]} == {str(master): True, str(staff): False}
+    assert zip_opens.count(str(staff)) == 1

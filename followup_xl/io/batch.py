@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import FollowupError
 from ..models import Book
-from .filekind import read_owner, refuse_output
+from .filekind import read_kind, read_owner, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .history import is_history_dir
 from .isolate import read_book_isolated
@@ -109,13 +109,15 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     """Read one input; a failure is recorded on the item with its sentence, never raised.
 
     Only a master's provenance columns and history archive are believed: a staff book's
-    rows are that book's rows, whatever its 来源文件 column says.
+    rows are that book's rows, whatever its 来源文件 column says. A master is one named
+    (``item.master`` already set) or one the tool stamped so.
     """
     try:
         item.sha256 = sha256(item.path)
     except OSError:
         pass
     with Package(item.path) as package:  # one opened zip for the stamps, the sniff and the read
+        item.master = item.master or read_kind(package) == "master"
         if not item.master:
             item.owner = read_owner(package)
         try:

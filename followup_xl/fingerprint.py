@@ -10,6 +10,7 @@ not a signature (someone who computes CRC-32 by hand can forge it).
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import zlib
 from dataclasses import dataclass
 
@@ -33,11 +34,42 @@ def _text(v) -> str:
     return str(v)
 
 
+_GETTERS: dict[str, operator.itemgetter] = {}
+_DATE_TEXT: dict = {}  # dates and times repeat across rows: each one's text made once
+
+
+def _shared_text(v) -> str:
+    t = type(v)
+    if t is dt.date or t is dt.time:  # (never equal to a number or to each other: one dict is safe)
+        s = _DATE_TEXT.get(v)
+        if s is None:
+            s = _text(v)
+            if len(_DATE_TEXT) < 100_000:
+                _DATE_TEXT[v] = s
+        return s
+    return _text(v)
+
+
+def _values(sheet) -> operator.itemgetter:
+    got = _GETTERS.get(sheet.key)
+    if got is None:
+        got = _GETTERS[sheet.key] = operator.itemgetter(*sheet.keys)
+    return got
+
+
 def code(rec: Record) -> str:
     """Eight hex digits over the record's values (unreadable text as typed) and its extra columns."""
     d = rec.__dict__
     bad = d["bad"]
-    parts = [_text(bad[k]) if d[k] is None and k in bad else _text(d[k]) for k in rec.SHEET.keys]
+    if bad:
+        parts = [
+            _text(bad[k]) if d[k] is None and k in bad else _text(d[k]) for k in rec.SHEET.keys
+        ]
+    else:  # the usual row: text and blanks straight through (called for every row read and written)
+        parts = [
+            v if type(v) is str else "" if v is None else _shared_text(v)
+            for v in _values(rec.SHEET)(d)
+        ]
     extra = d["extra"]
     if extra:
         parts += [f"{k}={_text(v)}" for k, v in sorted(extra.items())]

@@ -264,6 +264,24 @@ class _Ctx:
         default_factory=dict
     )  # (sheet key, ident) → label of the book that changed it
     with_master: bool = True
+    # For _deleted, so each book looks at its own rows, not the whole master: per sheet key,
+    # source file → idents whose record came from it, each ident's place in the master, and
+    # the idents this merge gave a new record (their source may have changed since).
+    by_file: dict = field(default_factory=dict)
+    position: dict = field(default_factory=dict)
+    touched: dict = field(
+        default_factory=lambda: {"customers": set(), "calls": set(), "events": set()}
+    )
+
+    def index_sources(self) -> None:
+        for key, recs in self.base.items():
+            files: dict[str, list] = {}
+            for i, rec in recs.items():
+                s = rec.__dict__["src"]
+                if s is not None:
+                    files.setdefault(s.file, []).append(i)
+            self.by_file[key] = files
+            self.position[key] = {i: n for n, i in enumerate(recs)}
 
 
 def _present_columns(book: Book, key: str) -> dict[str, set]:
@@ -386,6 +404,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     and (not have.src or have.src.file != label)
                 ):
                     # the book split sent its owner holds the row now: a deletion there will be seen
+                    ctx.touched[key].add(i)
                     base[i] = type(have).build(
                         rec.src,
                         have.bad,
@@ -478,13 +497,20 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
             apply.append(f)
             ctx.result.changes.append(ch)
     if apply:
+        ctx.touched[key].add(i)
         ctx.base[key][i] = _apply(have, rec, apply)
         ctx.applied[(key, i)] = where(rec)
 
 
 def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
-    """Rows of the owner's that the owner's book no longer has: kept, and listed."""
-    for i, rec in ctx.base[key].items():
+    """Rows of the owner's that the owner's book no longer has: kept, and listed.
+
+    Only rows from this book can qualify: those the master had from it, and those this merge
+    replaced (now from whichever book changed them); in the master's order."""
+    base, pos = ctx.base[key], ctx.position[key]
+    candidates = ctx.touched[key].union(ctx.by_file[key].get(label, ()))
+    for i in sorted(candidates, key=pos.__getitem__):
+        rec = base[i]
         if (
             i in seen
             or _record_owner(key, rec, ctx) != owner
@@ -618,6 +644,7 @@ def merge_books(
                 if c.status == "approved"
             },
         )
+        ctx.index_sources()
         owners = owners or {}
         for label, book in staff_books:
             _take_book(label, book, ctx, owners.get(label))

@@ -7,6 +7,7 @@ renamed in one place is renamed everywhere.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -78,9 +79,10 @@ class SheetDef:
                 return c
         raise KeyError(f"{self.key} has no column {key!r}")
 
-    @property
-    def keys(self) -> list[str]:
-        return [c.key for c in self.columns]
+    @functools.cached_property
+    def keys(self) -> tuple[str, ...]:
+        """Computed once: merging and fingerprinting ask for it for every record."""
+        return tuple(c.key for c in self.columns)
 
 
 def fold(text: str) -> str:

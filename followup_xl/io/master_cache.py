@@ -165,37 +165,19 @@ def _shared_values(arr: pa.Array) -> list:
     return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
 
 
-def _null_patterns(batch: pa.RecordBatch, keys: tuple) -> tuple[list[int], dict[int, frozenset]]:
-    """Per row, a code for which fields hold a value; per code, those fields (the record's fields set)."""
-    import numpy as np
-
-    codes = np.zeros(batch.num_rows, dtype=np.int64)
-    for j, k in enumerate(keys):
-        codes |= batch.column(k).is_valid().to_numpy(zero_copy_only=False).astype(np.int64) << j
-    pats = {
-        int(c): frozenset(k for j, k in enumerate(keys) if c >> j & 1) for c in np.unique(codes)
-    }
-    return codes.tolist(), pats
-
-
 def _from_table(key: str, table: pa.Table) -> list[Record]:
     """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set)."""
     from .parquet import UNREADABLE
 
     model = MODEL_FOR[key]
     keys = tuple(model.SHEET.keys)
-    blank = {
-        k: None for k in model.model_fields if k not in keys and k not in ("src", "bad", "extra")
-    }
-    base = frozenset({"src", "bad", "extra"})
+    blank, fields = model._blank(), model._all_fields()
     new, put, fast = model.__new__, object.__setattr__, Source.fast
     out: list[Record] = []
     for batch in table.to_batches(
         max_chunksize=65_536
     ):  # bounded memory: one batch of lists at a time
         cols = [_shared_values(batch.column(k)) for k in keys]
-        codes, pats = _null_patterns(batch, keys)
-        sets = {c: p | base for c, p in pats.items()}
         srcs = [
             None if f is None and sh is None and r is None else fast(f, sh, r)
             for f, sh, r in zip(
@@ -206,20 +188,18 @@ def _from_table(key: str, table: pa.Table) -> list[Record]:
             )
         ]
         first = len(out)
-        for row, src, code in zip(zip(*cols), srcs, codes):
-            d = dict(zip(keys, row))
+        for row, src in zip(zip(*cols), srcs):
+            d = blank.copy()
+            d.update(zip(keys, row))
             d["src"] = src
             d["bad"] = {}
             d["extra"] = {}
             m = new(model)
             put(m, "__dict__", d)
-            put(m, "__pydantic_fields_set__", set(sets[code]))
+            put(m, "__pydantic_fields_set__", fields)
             put(m, "__pydantic_extra__", None)
             put(m, "__pydantic_private__", None)
             out.append(m)
-        if blank:
-            for m in out[first:]:
-                m.__dict__.update(blank)
         bads, rests = batch.column(UNREADABLE), batch.column(REST)
         if rests.null_count < len(rests) or bads.null_count < len(
             bads
@@ -234,10 +214,8 @@ def _from_table(key: str, table: pa.Table) -> list[Record]:
                 rest = json.loads(rest)
                 d["bad"] = {k: _dec(v) for k, v in rest.get("bad", {}).items()}
                 d["extra"] = _dec(rest["extra"]) if "extra" in rest else {}
-                more = {k: _dec(v) for k, v in rest.get("fields", {}).items()}
-                d.update(more)
-                out[first + i].__pydantic_fields_set__.update(more)
-        del cols, codes, srcs
+                d.update({k: _dec(v) for k, v in rest.get("fields", {}).items()})
+        del cols, srcs
     return out
 
 
@@ -323,11 +301,11 @@ def _relabel(rec: Record, old: str, new: str) -> Record:
     s = rec.src
     if s is None or s.file != old:
         return rec
-    d = dict(rec.__dict__)
+    d = rec.__dict__.copy()
     d["src"] = Source.fast(new, s.sheet, s.row)
     m = rec.__class__.__new__(rec.__class__)
     object.__setattr__(m, "__dict__", d)
-    object.__setattr__(m, "__pydantic_fields_set__", set(rec.__pydantic_fields_set__))
+    object.__setattr__(m, "__pydantic_fields_set__", rec.__pydantic_fields_set__)
     object.__setattr__(m, "__pydantic_extra__", None)
     object.__setattr__(m, "__pydantic_private__", None)
     return m

@@ -273,6 +273,16 @@ class _Ctx:
         default_factory=lambda: {"customers": set(), "calls": set(), "events": set()}
     )
 
+    _waiting: dict | None = None
+
+    def pending_by_field(self) -> dict:
+        """(kind, id, field) → the keys in ``pending`` for it, so a newer edit finds the one it replaces."""
+        if self._waiting is None:
+            self._waiting = {}
+            for k in self.pending:
+                self._waiting.setdefault(k[:3], []).append(k)
+        return self._waiting
+
     def index_sources(self) -> None:
         for key, recs in self.base.items():
             files: dict[str, list] = {}
@@ -394,12 +404,11 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
             diffs = (
                 [] if same else _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
             )
-            rec_owner = _record_owner(key, have, ctx)
             if not diffs:
                 result.duplicates_dropped += 1
                 if (
                     stamped
-                    and rec_owner == owner
+                    and _record_owner(key, have, ctx) == owner
                     and rec.src
                     and (not have.src or have.src.file != label)
                 ):
@@ -412,6 +421,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                         {k: getattr(have, k) for k in have.SHEET.keys},
                     )
                 continue
+            rec_owner = _record_owner(key, have, ctx)
             if not owner or rec_owner != owner:
                 if (
                     key == "customers"
@@ -483,15 +493,13 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
             continue
         if hold:
             if ch.key() not in ctx.pending:
-                for k in [
-                    k
-                    for k, p in ctx.pending.items()
-                    if (p.kind, p.id, p.field) == (ch.kind, ch.id, ch.field)
-                ]:
+                waiting = ctx.pending_by_field()
+                for k in waiting.pop((ch.kind, ch.id, ch.field), ()):
                     del ctx.pending[
                         k
                     ]  # the book's newer version replaces an older one still waiting
                 ctx.pending[ch.key()] = ch
+                waiting[(ch.kind, ch.id, ch.field)] = [ch.key()]
                 ctx.result.changes.append(ch)
         else:
             apply.append(f)

@@ -255,7 +255,8 @@ def fingerprint(records: list[Record]) -> str:
     if not records:
         return hashlib.sha256(b"").hexdigest()
     values = operator.itemgetter(*records[0].SHEET.keys)
-    parts = []
+    h = hashlib.sha256()
+    parts: list[str] = []
     for rec in records:
         d = rec.__dict__
         s = d["src"]
@@ -265,7 +266,12 @@ def fingerprint(records: list[Record]) -> str:
         parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
         if d["extra"]:
             parts.append(repr(sorted(d["extra"].items())))
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        if len(parts) >= 4096:  # hashed in pieces, not as one text of every row (same digest)
+            h.update(("\n".join(parts)).encode())
+            parts.clear()
+            parts.append("")  # the newline between this piece and the next
+    h.update("\n".join(parts).encode())
+    return h.hexdigest()
 
 
 def _plan_history(

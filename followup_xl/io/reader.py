@@ -143,6 +143,11 @@ def _fill_merged(rows: Iterable[list], merged: list, header_idx: int) -> Iterato
             return
 
 
+def _shared(names: dict, v) -> str:
+    """``str(v)``, one string object per distinct text (provenance repeats on every row)."""
+    return names.setdefault(v, v) if type(v) is str else str(v)
+
+
 def read_sheet(
     rows: Iterable[list],
     sheet: schema.SheetDef,
@@ -168,6 +173,7 @@ def read_sheet(
     fp_idx = columns.get("fingerprint")
     fps = info.fingerprints
     out = book.records(sheet.key)
+    names: dict = {}  # source file and sheet names repeat on every row: one string each
     n = 0
     for offset, row in enumerate(rows):
         excel_row = header_idx + 2 + offset
@@ -205,8 +211,8 @@ def read_sheet(
             got = {key: row[idx] for key, idx in prov if idx < width and row[idx] not in ("", None)}
             if "src_file" in got:
                 src = Source.fast(
-                    str(got["src_file"]),
-                    str(got.get("src_sheet") or sheet.zh),
+                    _shared(names, got["src_file"]),
+                    _shared(names, got.get("src_sheet") or sheet.zh),
                     _int_or_none(got.get("src_row")),
                 )
                 if not provenance:

@@ -10,6 +10,7 @@ import os
 
 from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
+from .results import DueItem, DueList, Text, ValidationReport, origin_text, texts
 from .settings import policy_for_book
 
 
@@ -83,7 +84,7 @@ def due(
     lang: str = "zh",
     policy_path: str | None = None,
     mask_phones: bool = False,
-) -> dict:
+) -> DueList:
     """Open obligations as of ``as_of``: escalations first, then overdue, due today, upcoming;
     last the missed ones (逾期未办: past their window, no longer on the call list)."""
     from .io.due_writer import write_due
@@ -94,60 +95,36 @@ def due(
     result = compute_obligations(book, policy, as_of)
     phones = {c.customer_id: c.phone for c in book.customers}
     contacts = {c.customer_id: c.contact or c.name for c in book.customers}
-    order = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3}
-    items = []
-    for o in result.open() + result.missed():
-        if owner and o.owner != owner:
-            continue
-        status = o.status(as_of)
-        phone = phones.get(o.customer_id)
-        hint = o.maybe_done_on.isoformat() if o.maybe_done_on else None
-        items.append(
-            {
-                "customer_id": o.customer_id,
-                "customer_name": o.customer_name,
-                "owner": o.owner,
-                "rule": o.rule,
-                "due_date": o.due_date.isoformat(),
-                "status": status,
-                "escalate": o.escalate(as_of),
-                "days_overdue": o.days_overdue(as_of),
-                "lapse_date": o.lapse_date.isoformat() if o.lapse_date else None,
-                "reason": o.reason if lang == "zh" else (o.reason_en or o.reason),
-                "source": o.source,
-                "maybe_done_on": hint,
-                "maybe_done_by": o.maybe_done_by,
-                "hint": (
-                    f"可能已在 {hint} 的回访中完成（请核对回访类型）"
-                    if lang == "zh"
-                    else f"may have been done in the call of {hint} (check its call type)"
-                )
-                if hint
-                else None,
-                "contact": contacts.get(o.customer_id),
-                "phone": phone,
-            }
+    items = [
+        DueItem(
+            customer_id=o.customer_id,
+            customer_name=o.customer_name,
+            owner=o.owner,
+            rule=o.rule,
+            due_date=o.due_date,
+            status=o.status(as_of),
+            escalate=o.escalate(as_of),
+            days_overdue=o.days_overdue(as_of),
+            lapse_date=o.lapse_date,
+            reason=Text(o.reason, o.reason_en or o.reason),
+            source=o.source,
+            maybe_done_on=o.maybe_done_on,
+            maybe_done_by=o.maybe_done_by,
+            contact=contacts.get(o.customer_id),
+            phone=phones.get(o.customer_id),
         )
-    items.sort(
-        key=lambda i: (
-            not i["escalate"],
-            order[i["status"]],
-            i["due_date"],
-            i["owner"] or "",
-            i["customer_id"],
-            i["rule"],
-        )
-    )
+        for o in result.open() + result.missed()
+        if not owner or o.owner == owner
+    ]
+    items.sort(key=DueItem.sort_key)
     warnings = result.warnings
     if mask_phones:  # every text that leaves: reasons quote 客户反映问题, names may hold a phone
         items, warnings = mask_deep(items), mask_deep(warnings)
-    counts = {s: sum(1 for i in items if i["status"] == s) for s in order}
-    counts["escalate"] = sum(1 for i in items if i["escalate"])
-    payload = {"as_of": as_of.isoformat(), "counts": counts, "items": items, "warnings": warnings}
+    found = DueList(as_of, items, warnings)
     if out:
-        write_due(out, items, as_of, lang, inputs=[path], warnings=warnings)
-        payload["output"] = out
-    return payload
+        write_due(out, found, lang, inputs=[path])
+        found.output = out
+    return found
 
 
 def split(
@@ -540,8 +517,8 @@ def validate(
     annotate_to: str | None = None,
     lang: str = "zh",
     policy_path: str | None = None,
-) -> dict:
-    """Run every entry check; the JSON contract of `followup-xl validate` (+ ``exit_code``)."""
+) -> ValidationReport:
+    """Run every entry check (`followup-xl validate`); ``exit_code`` 1 when any error."""
     from .checks import run_checks
     from .io.filekind import refuse_output
 
@@ -551,42 +528,29 @@ def validate(
     # a master's findings name the cells of the master (and of its archive files) themselves
     book = read_master(path, provenance=False)
     report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
-    result = report.to_dict(lang)
     # a master's finding also names the staff book row it came from, so it can be forwarded
-    sep = " › "
-    row_word = "第{}行" if lang != "en" else "row {}"
-    origin = {
-        key: sep.join([s.file, s.sheet, row_word.format(s.row) if s.row else ""]).rstrip(sep)
-        for key, s in book.origins.items()
-    }
-    for f, d in zip(report.findings, result["findings"]):
-        s = book.origins.get((f.sheet, f.row))
-        d["source"] = (
-            {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[(f.sheet, f.row)]}
-            if s
-            else None
-        )
+    report.origins = book.origins
     if annotate_to:
         from .io.annotate import annotate, notes
         from .io.formats import sniff
 
-        converted = []
         fmt = sniff(path)
         if fmt != "xlsx":  # openpyxl writes only .xlsx: the copy is one, and the answer says so
             root, ext = os.path.splitext(annotate_to)
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
-            converted.append(
-                f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}"
-                if lang == "zh"
-                else f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
-                f"without the original formatting and formulas): {annotate_to}"
+            report.annotate_notes.append(
+                Text(
+                    f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}",
+                    f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
+                    f"without the original formatting and formulas): {annotate_to}",
+                )
             )
+        origin = {key: origin_text(s, lang) for key, s in book.origins.items()}
         own = [f for f in report.findings if f.file == path]  # not the archive files' findings
         info = annotate(path, annotate_to, own, lang, sources=origin or None)
-        result["annotated"] = annotate_to
-        result["annotate_notes"] = converted + notes(info, lang)
-    result["exit_code"] = 1 if report.errors else 0
-    return result
+        report.annotated = annotate_to
+        report.annotate_notes += texts(zip(notes(info, "zh"), notes(info, "en"), strict=True))
+    return report
 
 
 def schedule(

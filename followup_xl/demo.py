@@ -76,8 +76,8 @@ def step_validate(run: DemoRun) -> None:
     for path in run.staff_books:
         out = run.path("2_校验结果", os.path.basename(path).replace(".xlsx", "_校验.xlsx"))
         res = api.validate(path, run.as_of, annotate_to=out, lang=run.lang)
-        errors += res["summary"]["errors"]
-        warnings += res["summary"]["warnings"]
+        errors += len(res.errors)
+        warnings += len(res.warnings)
         run.written.append(out)
     run.say(
         f"校验：{len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）",
@@ -183,8 +183,8 @@ def step_due(run: DemoRun) -> None:
     out = run.path("4_待回访", "待回访清单.xlsx")
     result = api.due(source, run.as_of, out=out, lang=run.lang)
     run.written.append(out)
-    n = result["counts"]
-    total = len(result["items"])
+    n = result.counts
+    total = len(result.items)
     run.say(
         f"待回访清单（{run.as_of}）：共 {total} 项，逾期 {n['overdue']}（须上报 {n['escalate']}），"
         f"今天到期 {n['due']}，以后到期 {n['upcoming']}，逾期未办 {n['missed']}",

@@ -61,12 +61,12 @@ def test_a_clash_between_two_books_is_found_in_the_merged_master(office, office_
     res = api.validate(str(master), AS_OF)
     wb = openpyxl.load_workbook(master, read_only=False)
     planted = next(p for p in office.planted if "found on merge" in p["what"])
-    phones = [f for f in res["findings"] if f["code"] == "V3b"]
-    assert phones and any(planted["customer_id"] in f["message"] for f in phones)
+    phones = [f for f in res.findings if f.code == "V3b"]
+    assert phones and any(planted["customer_id"] in f.message() for f in phones)
     # on a master every finding names the master's own cell, not the staff book's row
-    for f in res["findings"]:
-        if f["code"] in ("V9", "V12", "V2"):
-            assert str(wb[f["sheet"]][f["cell"]].value) in f["message"], f
+    for f in res.findings:
+        if f.code in ("V9", "V12", "V2"):
+            assert str(wb[f.sheet][f.cell].value) in f.message(), f
 
 
 def test_errors_only_where_mistakes_were_planted(office, office_dir):

@@ -377,7 +377,7 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
         cid: ("停止回访", v[0]) for cid, v in quiet.items()
     }
     due = api.due(str(new), D("2026-11-22"))
-    assert not {i["customer_id"] for i in due["items"]} & set(quiet)
+    assert not {i.customer_id for i in due.items} & set(quiet)
 
 
 def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
@@ -399,17 +399,17 @@ def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
     )
     assert m, "the README's demo due-list sentence is missing"
     out = api.due(str(write_master(office_dir, tmp_path / "总表.xlsx")), D("2026-11-22"))
-    n = out["counts"]
-    week = sum(1 for i in out["items"] if i["status"] != "missed" and i["due_date"] <= "2026-11-29")
+    n = out.counts
+    week = sum(1 for i in out.items if i.status != "missed" and i.due_date <= D("2026-11-29"))
     assert [int(g) for g in m.groups()] == [
-        len(out["items"]),
+        len(out.items),
         n["overdue"],
         n["escalate"],
         n["upcoming"],
         week,
         n["missed"],
     ] and n["due"] == 0
-    assert f"{sum(1 for i in out['items'] if i['hint'])} items carry" in text
+    assert f"{sum(1 for i in out.items if i.hint)} items carry" in text
 
 
 @pytest.mark.parametrize("lang, footer", [("en", "Page &P of &N"), ("zh", "第 &P 页 / 共 &N 页")])

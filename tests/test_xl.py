@@ -105,9 +105,7 @@ def test_refresh_due_button_matches_the_due_command(office_dir):
     path = office_dir / "王芳_客户回访.xlsx"
     xl = FakeBook(path)
     n = button.refresh_due_button(xl, as_of=AS_OF)
-    calls = [
-        i for i in api.due(str(path), AS_OF)["items"] if i["status"] != "missed"
-    ]  # the call list
+    calls = [i for i in api.due(str(path), AS_OF).items if i.status != "missed"]  # the call list
     assert n == len(calls) and n > 0
     due = xl.sheets["待回访"].used_range.options(ndim=2).value
     assert due[0][0] == "状态" and len(due) == n + 1
@@ -124,8 +122,9 @@ def test_worksheet_functions_know_make_up_days(office_dir):
     nxt = functions.FOLLOWUP_NEXT_CALL(cid, path)
     from followup_xl import api
 
-    items = [i for i in api.due(path, dt.date.today())["items"] if i["customer_id"] == cid]
-    assert (nxt.isoformat() if nxt else "") == (min(i["due_date"] for i in items) if items else "")
+    items = [i for i in api.due(path, dt.date.today()).items if i.customer_id == cid]
+    first = min(i.due_date for i in items).isoformat() if items else ""
+    assert (nxt.isoformat() if nxt else "") == first
     flag = functions.FOLLOWUP_OVERDUE(cid, path)
     assert flag == "" or flag.startswith("逾期")
 

@@ -7,12 +7,15 @@ button call, so staff and manager always see the same findings.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..models import Book
 from ..settings import Policy
 from . import entries, relations, structure  # noqa: F401  (importing them registers their checks)
 from .base import ERROR, REGISTRY, WARNING, Check, Context, Finding
+
+if TYPE_CHECKING:
+    from ..results import ValidationReport
 
 __all__ = [
     "ERROR",
@@ -20,7 +23,6 @@ __all__ = [
     "WARNING",
     "Check",
     "Finding",
-    "ValidationReport",
     "ordered_checks",
     "run_checks",
 ]
@@ -34,29 +36,6 @@ def ordered_checks() -> list[Check]:
     return [REGISTRY[c] for c in sorted(REGISTRY, key=key)]
 
 
-@dataclass
-class ValidationReport:
-    file: str
-    as_of: dt.date
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == WARNING)
-
-    def to_dict(self, lang: str = "zh") -> dict:
-        return {
-            "file": self.file,
-            "as_of": self.as_of.isoformat(),
-            "findings": [f.to_dict(lang) for f in self.findings],
-            "summary": {"errors": self.errors, "warnings": self.warnings},
-        }
-
-
 def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
     roles = {s.get("name"): s.get("role") for s in policy.staff if s.get("name") and s.get("role")}
     roles.update({s.name: s.role for s in book.staff if s.name and s.role})
@@ -66,6 +45,8 @@ def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
 def run_checks(
     book: Book, policy: Policy, as_of: dt.date, file: str | None = None
 ) -> ValidationReport:
+    from ..results import ValidationReport  # results names Finding: imported here, not at the top
+
     ctx = Context(book, policy, as_of, staff_roles(book, policy))
     report = ValidationReport(file or book.path, as_of)
     for chk in ordered_checks():

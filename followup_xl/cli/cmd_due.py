@@ -6,6 +6,7 @@ import click
 
 from .. import api
 from ..io.due_writer import STATUS
+from ..results import say
 from .common import (
     as_of_option,
     echo,
@@ -60,17 +61,18 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
         mask_phones=mask_phones,
     )
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
         return
-    echo_warnings(result["warnings"], lang)
-    active = [i for i in result["items"] if i["status"] != "missed"]
+    echo_warnings(result.warnings, lang)
+    active = result.active()
     mark = "上报" if lang == "zh" else "ESC"
     label = STATUS[lang]
     for i in active[:40]:
-        flag = mark if i["escalate"] else ""
+        flag = mark if i.escalate else ""
+        hint = say(i.hint, lang)
         echo(
-            f"{i['due_date']}  {label[i['status']]:<8} {flag:<4} {i['rule']:<4} {i['customer_id']:<8} "
-            f"{i['owner'] or '':<6} {i['reason']}" + (f"  （{i['hint']}）" if i["hint"] else "")
+            f"{i.due_date.isoformat()}  {label[i.status]:<8} {flag:<4} {i.rule:<4} {i.customer_id:<8} "
+            f"{i.owner or '':<6} {i.reason.say(lang)}" + (f"  （{hint}）" if hint else "")
         )
     if len(active) > 40:
         echo(
@@ -78,7 +80,7 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
             if lang == "zh"
             else f"… ({len(active) - 40} more)"
         )
-    n, total = result["counts"], len(result["items"])
+    n, total = result.counts, len(result.items)
     if lang == "zh":
         echo(
             f"共 {total} 项：逾期 {n['overdue']}（须上报 {n['escalate']}），今天到期 {n['due']}，"

@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import api
+from ..results import say
 from .common import (
     as_of_option,
     echo_warnings,
@@ -49,48 +50,47 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
     result = api.validate(
         book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path
     )
-    code = result.pop("exit_code")
-    echo_warnings(result.get("annotate_notes", []), lang)
+    echo_warnings([say(n, lang) for n in result.annotate_notes], lang)
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
     else:
         from rich.console import Console
         from rich.table import Table
 
         console = Console()
         zh = lang == "zh"
-        if result["findings"]:
+        if result.findings:
             table = Table(show_lines=False, header_style="bold")
             with_source = any(
-                f.get("source") for f in result["findings"]
+                result.origin(f) for f in result.findings
             )  # a master: the staff book row too
             heads = (
                 ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
             )
             for h in heads + (("来源",) if zh else ("Source",)) * with_source:
                 table.add_column(h, overflow="fold")
-            for f in result["findings"][:200]:
-                style = "red" if f["severity"] == "error" else "yellow"
-                source = (markup_safe((f["source"] or {}).get("text", "")),) * with_source
-                where = f["sheet"] or ""
-                if f.get("file") and f["file"] != result["file"]:  # a master's archive file
-                    where = f"{os.path.basename(f['file'])} › {where}"
+            spec = ("severity", "file", "sheet", "cell", "code", "message", "source")
+            for severity, file, sheet, cell, code, message, source in result.flatten(spec, lang)[
+                :200
+            ]:
+                style = "red" if severity == "error" else "yellow"
+                where = sheet or ""
+                if file != result.file:  # a master's archive file
+                    where = f"{os.path.basename(file)} › {where}"
                 table.add_row(
                     markup_safe(where),
-                    markup_safe(f["cell"] or ""),
-                    f"[{style}]{markup_safe(f['code'])}[/{style}]",
-                    markup_safe(f["message"]),
-                    *source,
+                    markup_safe(cell or ""),
+                    f"[{style}]{markup_safe(code)}[/{style}]",
+                    markup_safe(message),
+                    *(markup_safe(source or ""),) * with_source,
                 )
             console.print(table)
-            if len(result["findings"]) > 200:
-                console.print(f"… {len(result['findings']) - 200}")
-        s = result["summary"]
+            if len(result.findings) > 200:
+                console.print(f"… {len(result.findings) - 200}")
+        errors, warnings = len(result.errors), len(result.warnings)
         console.print(
-            f"错误 {s['errors']}，提醒 {s['warnings']}"
-            if zh
-            else f"{s['errors']} errors, {s['warnings']} warnings"
+            f"错误 {errors}，提醒 {warnings}" if zh else f"{errors} errors, {warnings} warnings"
         )
         if annotate_to:
-            console.print(markup_safe(result["annotated"]))
-    sys.exit(code)
+            console.print(markup_safe(result.annotated))
+    sys.exit(result.exit_code)

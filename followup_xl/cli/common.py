@@ -160,23 +160,13 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def to_jsonable(obj: Any) -> Any:
-    if isinstance(obj, (dt.date, dt.time)):
-        return obj.isoformat()
-    if hasattr(obj, "model_dump"):
-        return to_jsonable(obj.model_dump())
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple, set)):
-        return [to_jsonable(v) for v in obj]
-    return obj
+def emit_json(obj: Any, lang: str = "zh") -> None:
+    """JSON on stdout (cli/jsonout.py); \\u escapes where the console's encoding (GBK…) lacks a character."""
+    from .jsonout import dumps
 
-
-def emit_json(obj: Any) -> None:
-    """JSON on stdout; \\u escapes where the console's encoding (GBK…) lacks a character."""
-    text = json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2)
+    text = dumps(obj, lang)
     if not console.can_encode(text):
-        text = json.dumps(to_jsonable(obj), ensure_ascii=True, indent=2)
+        text = dumps(obj, lang, ascii_only=True)
     click.echo(text)
 
 

@@ -3,9 +3,9 @@ with the reason; the missed ones (逾期未办, past their window) on a sheet of
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 
+from ..results import DueItem, DueList, say
 from ..schema import ColType
 from .atomic import atomic_output
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
@@ -70,22 +70,22 @@ KINDS = [
 WIDTHS = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
 
 
-def _rows(items: list[dict], lang: str) -> list[list]:
+def _rows(items: list[DueItem], lang: str) -> list[list]:
     return [
         [
-            STATUS[lang][i["status"]],
-            dt.date.fromisoformat(i["due_date"]),
-            i["days_overdue"],
-            i["customer_id"],
-            i["customer_name"],
-            i.get("contact"),
-            i.get("phone"),
-            i["owner"],
-            i["rule"],
-            i["reason"],
-            ESCALATE[lang] if i.get("escalate") else None,
-            i.get("hint"),
-            i["source"],
+            STATUS[lang][i.status],
+            i.due_date,
+            i.days_overdue,
+            i.customer_id,
+            i.customer_name,
+            i.contact,
+            i.phone,
+            i.owner,
+            i.rule,
+            i.reason.say(lang),
+            ESCALATE[lang] if i.escalate else None,
+            say(i.hint, lang),
+            i.source,
         ]
         for i in items
     ]
@@ -93,15 +93,13 @@ def _rows(items: list[dict], lang: str) -> list[list]:
 
 def write_due(
     path: str | os.PathLike,
-    items: list[dict],
-    as_of: dt.date,
+    due: DueList,
     lang: str = "zh",
     inputs=(),
-    warnings: list[str] = (),
 ) -> str:
-    """``items`` as produced by api.due (already ordered: escalations, overdue, today, upcoming, missed)."""
-    active = [i for i in items if i["status"] != "missed"]
-    missed = [i for i in items if i["status"] == "missed"]
+    """The list api.due made (already ordered: escalations, overdue, today, upcoming, missed)."""
+    as_of, warnings = due.as_of, due.warnings
+    active, missed = due.active(), due.missed()
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="due")
         fmts = Formats(wb)

@@ -210,11 +210,12 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
         if f.sheet and f.cell:
             issues[f"E{i}"].add_hyperlink(sheet_link(f.sheet, f.cell), f.cell)
     _show(issues)
-    summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
+    errors, warnings = len(report.errors), len(report.warnings)
+    summary = {"errors": errors, "warnings": warnings, "ids_filled": filled}
     message = (
-        f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」"
+        f"错误 {errors} 处，提醒 {warnings} 处；详见「{ISSUES[lang]}」"
         if lang == "zh"
-        else f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet"
+        else f"{errors} errors, {warnings} warnings: see the {ISSUES[lang]} sheet"
     )
     _alert(xl_book, message)
     return summary

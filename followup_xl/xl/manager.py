@@ -246,8 +246,15 @@ def job_validate(st: Settings, status) -> dict:
         except FollowupError as exc:
             warnings.append(exc.message(st.lang))
             continue
-        books.append({"path": item.path, **r["summary"], "annotated": out})
-        errors, warns = errors + r["summary"]["errors"], warns + r["summary"]["warnings"]
+        books.append(
+            {
+                "path": item.path,
+                "errors": len(r.errors),
+                "warnings": len(r.warnings),
+                "annotated": out,
+            }
+        )
+        errors, warns = errors + len(r.errors), warns + len(r.warnings)
         files.append(out)
     zh = st.lang == "zh"
     figures = [
@@ -271,7 +278,7 @@ def job_due(st: Settings, status) -> dict:
         st.output_dir(), ("待回访_" if st.lang == "zh" else "due_") + _stamp(st) + ".xlsx"
     )
     r = api.due(st.master(), st.as_of, out=out, lang=st.lang, mask_phones=st.mask_phones)
-    n = r["counts"]
+    n = r.counts
     zh = st.lang == "zh"
     figures = [
         ("逾期" if zh else "Overdue", n["overdue"]),
@@ -280,7 +287,7 @@ def job_due(st: Settings, status) -> dict:
         ("须上报" if zh else "To escalate", n["escalate"]),
         ("逾期未办" if zh else "Missed", n["missed"]),
     ]
-    return {"figures": figures, "warnings": r["warnings"], "files": [out], "ok": True, "raw": r}
+    return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
 
 
 def job_schedule(st: Settings, status) -> dict:

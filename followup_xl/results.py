@@ -1,0 +1,192 @@
+"""What the API returns: plain objects with dates as dates and text in both languages.
+
+The CLI turns these into JSON (cli/jsonout.py) and the writers into cells; neither has to
+parse an ISO string back or pick a language before the user has chosen one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .checks.base import ERROR, WARNING, Finding
+from .models import Source
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in Chinese and English; rendered when the language is known."""
+
+    zh: str
+    en: str
+
+    def say(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def say(text: Text | str | None, lang: str = "zh") -> str | None:
+    """``text`` in ``lang``; plain strings (one language only) as they are."""
+    return text.say(lang) if isinstance(text, Text) else text
+
+
+# ---- validate ---------------------------------------------------------------------------------------
+
+FLAT = ("code", "sheet", "cell", "message")
+
+
+def origin_text(src: Source, lang: str = "zh") -> str:
+    """A staff book row a master's finding came from: 张伟.xlsx › 回访记录 › 第12行."""
+    sep = " › "
+    row = ("row {}" if lang == "en" else "第{}行").format(src.row) if src.row else ""
+    return sep.join([src.file, src.sheet, row]).rstrip(sep)
+
+
+@dataclass
+class ValidationReport:
+    """One file's findings, in the manner of frictionless' ``Report``: ``valid``, ``errors``,
+    ``warnings``, ``flatten``. ``origins`` names, for a master, the staff book row of each finding."""
+
+    file: str
+    as_of: dt.date
+    findings: list[Finding] = field(default_factory=list)
+    origins: dict[tuple[str, int], Source] = field(default_factory=dict)
+    annotated: str | None = None
+    annotate_notes: list[Text] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        """No errors (warnings allowed), as the exit code says."""
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.valid else 1
+
+    def origin(self, finding: Finding) -> Source | None:
+        return self.origins.get((finding.sheet, finding.row))
+
+    def flatten(self, spec: Sequence[str] = FLAT, lang: str = "zh") -> list[list]:
+        """One row per finding with the ``spec`` fields: code, severity, sheet, row, column, cell,
+        message (in ``lang``), value, file (the finding's workbook), source (the staff book row,
+        for a master)."""
+        return [_flat(self.file, f, self.origin(f), spec, lang) for f in self.findings]
+
+
+def _flat(file: str, f: Finding, src: Source | None, spec: Sequence[str], lang: str) -> list:
+    extra = {
+        "file": f.file or file,  # a master's archive file, for a finding in one
+        "message": f.message(lang),
+        "source": origin_text(src, lang) if src else None,
+    }
+    return [extra[k] if k in extra else getattr(f, k) for k in spec]
+
+
+@dataclass
+class ValidationRun:
+    """Several files checked together (frictionless' tasks): one report per readable file and a
+    sentence for each file that could not be read."""
+
+    tasks: list[ValidationReport] = field(default_factory=list)
+    unreadable: list[Text] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for t in self.tasks for f in t.findings]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for t in self.tasks for f in t.errors]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for t in self.tasks for f in t.warnings]
+
+    @property
+    def valid(self) -> bool:
+        return not self.unreadable and all(t.valid for t in self.tasks)
+
+    def flatten(self, spec: Sequence[str] = ("file", *FLAT), lang: str = "zh") -> list[list]:
+        return [row for t in self.tasks for row in t.flatten(spec, lang)]
+
+
+# ---- due ---------------------------------------------------------------------------------------------
+
+DUE_ORDER = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3}
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One open (or missed) follow-up as the due list shows it."""
+
+    customer_id: str
+    customer_name: str | None
+    owner: str | None
+    rule: str
+    due_date: dt.date
+    status: str  # overdue / due / upcoming / missed
+    escalate: bool
+    days_overdue: int
+    lapse_date: dt.date | None
+    reason: Text
+    source: str | None
+    maybe_done_on: dt.date | None
+    maybe_done_by: str | None
+    contact: str | None
+    phone: str | None
+
+    @property
+    def hint(self) -> Text | None:
+        """The call that may already have done it (its call type to be checked)."""
+        if not self.maybe_done_on:
+            return None
+        day = self.maybe_done_on.isoformat()
+        return Text(
+            f"可能已在 {day} 的回访中完成（请核对回访类型）",
+            f"may have been done in the call of {day} (check its call type)",
+        )
+
+    def sort_key(self):
+        return (
+            not self.escalate,
+            DUE_ORDER[self.status],
+            self.due_date,
+            self.owner or "",
+            self.customer_id,
+            self.rule,
+        )
+
+
+@dataclass
+class DueList:
+    """`followup-xl due`: the items in the order shown, and the counts per status."""
+
+    as_of: dt.date
+    items: list[DueItem]
+    warnings: list[str] = field(default_factory=list)
+    output: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {s: sum(1 for i in self.items if i.status == s) for s in DUE_ORDER}
+        counts["escalate"] = sum(1 for i in self.items if i.escalate)
+        return counts
+
+    def active(self) -> list[DueItem]:
+        return [i for i in self.items if i.status != "missed"]
+
+    def missed(self) -> list[DueItem]:
+        return [i for i in self.items if i.status == "missed"]
+
+
+def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:
+    """(zh, en) pairs as Text."""
+    return [Text(zh, en) for zh, en in pairs]

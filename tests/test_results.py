@@ -1,0 +1,51 @@
+"""The API's objects: a validation report in the manner of frictionless, the due list with real dates."""
+
+import datetime as dt
+
+from followup_xl import api
+from followup_xl.results import Text, ValidationRun
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+def test_validation_report_is_valid_only_without_errors(office_dir):
+    bad = api.validate(str(office_dir / "张伟_客户回访.xlsx"), AS_OF)
+    good = api.validate(str(office_dir / "刘洋_客户回访.xlsx"), AS_OF)
+    assert not bad.valid and bad.exit_code == 1 and bad.errors
+    assert good.valid and good.exit_code == 0 and not good.errors
+    assert all(f.severity == "error" for f in bad.errors)
+    assert all(f.severity == "warning" for f in bad.warnings)
+    assert len(bad.errors) + len(bad.warnings) == len(bad.findings)
+
+
+def test_flatten_gives_the_asked_fields_in_the_asked_language(office_dir):
+    report = api.validate(str(office_dir / "张伟_客户回访.xlsx"), AS_OF)
+    rows = report.flatten(["code", "sheet", "cell", "message"])
+    assert [r[0] for r in rows] == [f.code for f in report.findings]
+    assert [r[2] for r in rows] == [f.cell for f in report.findings]
+    assert [r[3] for r in rows] == [f.message_zh for f in report.findings]
+    assert [r[0] for r in report.flatten(["message"], lang="en")] == [
+        f.message_en for f in report.findings
+    ]
+
+
+def test_a_run_over_several_books_holds_one_task_per_book(office_dir):
+    paths = [office_dir / "张伟_客户回访.xlsx", office_dir / "刘洋_客户回访.xlsx"]
+    run = ValidationRun([api.validate(str(p), AS_OF) for p in paths])
+    assert not run.valid  # 张伟's book has errors
+    assert len(run.findings) == sum(len(t.findings) for t in run.tasks)
+    assert [row[0] for row in run.flatten()] == [t.file for t in run.tasks for _f in t.findings]
+    assert run.tasks[1].warnings  # 刘洋's book: warnings only, so valid
+    assert ValidationRun(run.tasks[1:]).valid
+    assert not ValidationRun(run.tasks[1:], unreadable=[Text("读不了", "unreadable")]).valid
+
+
+def test_due_items_carry_dates_and_both_languages(office_dir):
+    due = api.due(str(office_dir / "王芳_客户回访.xlsx"), AS_OF)
+    assert due.items and all(isinstance(i.due_date, dt.date) for i in due.items)
+    assert sum(due.counts[s] for s in ("overdue", "due", "upcoming", "missed")) == len(due.items)
+    assert [i.sort_key() for i in due.items] == sorted(i.sort_key() for i in due.items)
+    hinted = [i for i in due.items if i.maybe_done_on]
+    for i in hinted:
+        assert i.maybe_done_on.isoformat() in i.hint.zh and i.maybe_done_on.isoformat() in i.hint.en
+    assert all(i.reason.zh and i.reason.en for i in due.items)

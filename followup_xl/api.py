@@ -10,7 +10,21 @@ import os
 
 from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
-from .results import DueItem, DueList, Text, ValidationReport, origin_text, texts
+from .results import (
+    DueItem,
+    DueList,
+    Export,
+    MonthlyReport,
+    RegionMonth,
+    Schedule,
+    Text,
+    ValidationReport,
+    Verification,
+    WeeklySummary,
+    YearlyScores,
+    origin_text,
+    texts,
+)
 from .settings import policy_for_book
 
 
@@ -460,8 +474,8 @@ def _merge(
         payload["exit_code"] = 1
         return payload
     since = {ch.key(): d for d, ch, _ok in decisions}
-    pending = [(since.get(ch.key(), day.isoformat()), ch) for ch in result.pending]
-    changes = (log + [(day.isoformat(), ch) for ch in result.changes], pending)
+    pending = [(since.get(ch.key(), day), ch) for ch in result.pending]
+    changes = (log + [(day, ch) for ch in result.changes], pending)
     rows = [
         {**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
         for i in items
@@ -486,7 +500,7 @@ def _merge(
     return payload
 
 
-def verify(path: str, lang: str = "zh") -> dict:
+def verify(path: str, lang: str = "zh") -> Verification:
     """Rows of a master whose content no longer matches the 校验码 it was written with."""
     from . import fingerprint
     from .errors import UsageError
@@ -503,12 +517,7 @@ def verify(path: str, lang: str = "zh") -> dict:
             f"not a master written by this tool ({describe(read_kind(path), 'en')}, no check codes)",
             path=path,
         )
-    return {
-        "master": path,
-        "checked": checked,
-        "mismatches": [m.to_dict(lang) for m in found],
-        "exit_code": 1 if found else 0,
-    }
+    return Verification(path, checked, found)
 
 
 def validate(
@@ -562,7 +571,7 @@ def schedule(
     policy_path: str | None = None,
     mask_phones: bool = False,
     lang: str = "zh",
-) -> dict:
+) -> Schedule:
     """The Sunday schedule for the week containing ``week_of`` (default: the week after ``as_of``)."""
     import datetime as _dt
 
@@ -599,12 +608,11 @@ def schedule(
         from .privacy import mask_deep
 
         plan, warnings = mask_deep(plan), mask_deep(warnings)
-    payload = plan.to_dict()
-    payload["warnings"] = warnings
+    found = Schedule(plan, warnings)
     if out:
         write_schedule(out, plan, mask_phones=mask_phones, inputs=[path], lang=lang)
-        payload["output"] = out
-    return payload
+        found.output = out
+    return found
 
 
 def weekly(
@@ -614,7 +622,7 @@ def weekly(
     policy_path: str | None = None,
     lang: str = "zh",
     as_of=None,
-) -> dict:
+) -> WeeklySummary:
     """The Monday summary of the week containing ``week_of`` (default: the last week ended by ``as_of``)."""
     import datetime as _dt
 
@@ -625,11 +633,11 @@ def weekly(
     book, policy = load(path, policy_path)
     day = week_of or last_complete_week(as_of or _dt.date.today(), policy.week_start)
     w = summarise_week(book, policy, WorkCalendar.from_policy(policy), day)
-    payload = w.to_dict()
+    found = WeeklySummary(w)
     if out:
         write_weekly(out, w, inputs=[path], lang=lang)
-        payload["output"] = out
-    return payload
+        found.output = out
+    return found
 
 
 def report(
@@ -639,7 +647,7 @@ def report(
     policy_path: str | None = None,
     mask_phones: bool = False,
     lang: str = "zh",
-) -> dict:
+) -> MonthlyReport:
     """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book."""
     from .io.report_writer import write_report
     from .privacy import mask_deep, mask_value
@@ -650,10 +658,11 @@ def report(
     r = monthly_report(book, policy, month, mask=mask_value if mask_phones else None)
     if mask_phones:  # issue texts, names, notes: every text of the report
         r = mask_deep(r)
+    found = MonthlyReport(r)
     if out:
         write_report(out, r, inputs=[path], lang=lang, source=os.path.basename(path))
-        r["output"] = out
-    return r
+        found.output = out
+    return found
 
 
 def scores(
@@ -663,17 +672,18 @@ def scores(
     policy_path: str | None = None,
     as_of=None,
     lang: str = "zh",
-) -> dict:
+) -> YearlyScores:
     """Staff scores (M2) for ``year``, judged on the whole months up to ``as_of``."""
     from .io.scores_writer import write_scores
     from .scores import yearly_scores
 
     book, policy = load(path, policy_path)
     s = yearly_scores(book, policy, year, as_of=as_of)
+    found = YearlyScores(s)
     if out:
         write_scores(out, s, inputs=[path], lang=lang)
-        s["output"] = out
-    return s
+        found.output = out
+    return found
 
 
 def export(
@@ -684,7 +694,7 @@ def export(
     months: list[str] = (),
     with_phones: bool = False,
     policy_path: str | None = None,
-) -> dict:
+) -> Export:
     """Masters → Parquet under ``out_dir`` (io/parquet_export.py): customers, calls, events, staff and the
     obligations as of ``as_of`` and as of the last day of the month before it (and of each of ``months``,
     for `rollup`). Phones are masked unless ``with_phones``."""
@@ -730,16 +740,10 @@ def export(
         offices.append(
             {"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)}
         )
-    return {
-        "output": out_dir,
-        "as_of": as_of.isoformat(),
-        "phones_masked": not with_phones,
-        "snapshots": sorted(d.isoformat() for d in days),
-        "offices": offices,
-    }
+    return Export(out_dir, as_of, not with_phones, sorted(days), offices)
 
 
-def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") -> dict:
+def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") -> RegionMonth:
     """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
     computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
     from .io.rollup_query import month_rows
@@ -785,20 +789,13 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
                 "coverage": coverage,
             }
         )
-    payload = {
-        "month": month,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
-        "folder": folder,
-        "engine": "duckdb",
-        "offices": offices,
-    }
+    region = RegionMonth(month, start, end, folder, offices)
     if out:
         from .io.rollup_writer import write_rollup
 
-        write_rollup(out, payload, lang=lang)
-        payload["output"] = out
-    return payload
+        write_rollup(out, region, lang=lang)
+        region.output = out
+    return region
 
 
 def import_tracker(

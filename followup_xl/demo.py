@@ -110,14 +110,16 @@ def step_schedule(run: DemoRun) -> None:
     out = run.path("5_排期", "回访排期表.xlsx")
     res = api.schedule(run.master or run.staff_books[0], as_of=run.as_of, out=out, lang=run.lang)
     run.written.append(out)
-    calls = len({(i["owner"], i["date"], i["customer_id"]) for i in res["items"]})  # the 汇总 合计
-    customers = len({(i["owner"], i["customer_id"]) for i in res["items"]})
-    missed = len(res["unscheduled"])
+    plan = res.plan
+    calls = len({(i.owner, i.date, i.customer_id) for i in plan.items})  # the 汇总 合计
+    customers = len({(i.owner, i.customer_id) for i in plan.items})
+    missed = len(plan.unscheduled)
+    start, end = plan.week_start.isoformat(), plan.week_end.isoformat()
     run.say(
-        f"排期 {res['week_start']}–{res['week_end']}：已排回访 {calls} 次（客户 {customers} 位，"
-        f"回访事由 {len(res['items'])} 项），排不下 {missed} 项",
-        f"schedule {res['week_start']}–{res['week_end']}: {calls} calls planned ({customers} customers, "
-        f"{len(res['items'])} reasons), {missed} could not be scheduled",
+        f"排期 {start}–{end}：已排回访 {calls} 次（客户 {customers} 位，"
+        f"回访事由 {len(plan.items)} 项），排不下 {missed} 项",
+        f"schedule {start}–{end}: {calls} calls planned ({customers} customers, "
+        f"{len(plan.items)} reasons), {missed} could not be scheduled",
     )
 
 
@@ -126,12 +128,13 @@ def step_weekly(run: DemoRun) -> None:
     from . import api
 
     out = run.path("6_周报", "客户回访周报.xlsx")
-    w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang)
+    w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang).week
     run.written.append(out)
-    calls = sum(r["calls"] for r in w["by_owner"])
+    calls = sum(r["calls"] for r in w.by_owner)
+    start, end, day = w.week_start.isoformat(), w.week_end.isoformat(), w.report_day.isoformat()
     run.say(
-        f"周报 {w['week_start']}–{w['week_end']}：回访记录 {calls} 条，报送日 {w['report_day']}",
-        f"weekly {w['week_start']}–{w['week_end']}: {calls} calls, due {w['report_day']}",
+        f"周报 {start}–{end}：回访记录 {calls} 条，报送日 {day}",
+        f"weekly {start}–{end}: {calls} calls, due {day}",
     )
 
 
@@ -143,7 +146,7 @@ def step_report(run: DemoRun) -> None:
     book = run.master or run.staff_books[0]
     month = shift_month(f"{run.as_of:%Y-%m}", -1)
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
-    r = api.report(book, month, out=out, mask_phones=True, lang=run.lang)
+    r = api.report(book, month, out=out, mask_phones=True, lang=run.lang).figures
     run.written.append(out)
     run.say(
         f"月报 {month}：应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
@@ -159,7 +162,7 @@ def step_scores(run: DemoRun) -> None:
 
     book = run.master or run.staff_books[0]
     out = run.path("7_月报", f"电话回访员考核_{run.as_of.year}.xlsx")
-    s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang)
+    s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang).figures
     run.written.append(out)
     best = max(
         (p for p in s["staff"] if p["yearly_score"] is not None),

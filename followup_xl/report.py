@@ -217,7 +217,7 @@ def _open_issues(calls: list[Call], end: dt.date, customers: dict[str, Customer]
             "customer_name": customers[cid].name if cid in customers else None,
             "owner": customers[cid].owner if cid in customers else None,
             "issue": k.issue,
-            "since": k.call_date.isoformat(),
+            "since": k.call_date,
             "days_open": (end - k.call_date).days,
         }
         for cid, k in latest.items()
@@ -245,8 +245,8 @@ def report_from(
     mc = _calls_in(calls, start, end)
     out: dict = {
         "month": month,
-        "start": start.isoformat(),
-        "end": end.isoformat(),
+        "start": start,
+        "end": end,
         **headline(items, mc),
     }
     out["satisfaction_distribution"] = {
@@ -298,7 +298,7 @@ def report_from(
             "customer_id": k.customer_id,
             "customer_name": by_id[k.customer_id].name if k.customer_id in by_id else None,
             "phone": hide(by_id[k.customer_id].phone) if k.customer_id in by_id else None,
-            "date": k.call_date.isoformat(),
+            "date": k.call_date,
             "call_type": k.call_type,
             "satisfaction": k.satisfaction,
             "caller": k.caller,

@@ -9,9 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
 from .models import Source
+
+if TYPE_CHECKING:
+    from .fingerprint import Mismatch
+    from .schedule import Plan
+    from .weekly import Weekly
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,83 @@ class DueList:
 
     def missed(self) -> list[DueItem]:
         return [i for i in self.items if i.status == "missed"]
+
+
+# ---- schedule, weekly -------------------------------------------------------------------------------
+
+
+@dataclass
+class Schedule:
+    """`followup-xl schedule`: the week's plan (the core's own object) and what to warn about."""
+
+    plan: Plan
+    warnings: list[str] = field(default_factory=list)
+    output: str | None = None
+
+
+@dataclass
+class WeeklySummary:
+    """`followup-xl weekly`: the week's figures (the core's own object)."""
+
+    week: Weekly
+    output: str | None = None
+
+
+# ---- report, scores, verify, export, rollup ---------------------------------------------------------
+
+
+@dataclass
+class MonthlyReport:
+    """`followup-xl report`: the core's figures (report.monthly_report: numbers, dates as dates,
+    lists of rows), keyed as the JSON prints them."""
+
+    figures: dict
+    output: str | None = None
+
+
+@dataclass
+class YearlyScores:
+    """`followup-xl scores`: the core's figures (scores.yearly_scores), dates as dates."""
+
+    figures: dict
+    output: str | None = None
+
+
+@dataclass
+class Verification:
+    """`followup-xl verify`: rows of a master edited by hand since it was written."""
+
+    master: str
+    checked: int
+    mismatches: list[Mismatch]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.mismatches else 0
+
+
+@dataclass
+class Export:
+    """`followup-xl export`: what was written under ``output`` for each office."""
+
+    output: str
+    as_of: dt.date
+    phones_masked: bool
+    snapshots: list[dt.date]
+    offices: list[dict]
+
+
+@dataclass
+class RegionMonth:
+    """`followup-xl rollup`: every exported office's month, ranked."""
+
+    month: str
+    start: dt.date
+    end: dt.date
+    folder: str
+    offices: list[dict]
+    engine: str = "duckdb"
+    output: str | None = None
 
 
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:

@@ -59,20 +59,6 @@ class PlanItem:
     def late(self) -> bool:
         return self.date > self.due_date
 
-    def to_dict(self) -> dict:
-        return {
-            "date": self.date.isoformat(),
-            "owner": self.owner,
-            "customer_id": self.customer_id,
-            "customer_name": self.customer_name,
-            "rule": self.rule,
-            "due_date": self.due_date.isoformat(),
-            "overdue": self.overdue,
-            "carried": self.carried,
-            "escalate": self.escalate,
-            "note": self.note,
-        }
-
 
 @dataclass
 class Unscheduled:
@@ -85,16 +71,6 @@ class Unscheduled:
     reason: str
     reason_en: str
 
-    def to_dict(self) -> dict:
-        return {
-            "owner": self.owner,
-            "customer_id": self.customer_id,
-            "customer_name": self.customer_name,
-            "rule": self.rule,
-            "due_date": self.due_date.isoformat(),
-            "reason": self.reason,
-        }
-
 
 @dataclass
 class Appointment:
@@ -105,15 +81,6 @@ class Appointment:
     week_end: dt.date
     required: int
     done: bool
-
-    def to_dict(self) -> dict:
-        return {
-            "owner": self.owner,
-            "week_start": self.week_start.isoformat(),
-            "week_end": self.week_end.isoformat(),
-            "required": self.required,
-            "done": self.done,
-        }
 
 
 @dataclass
@@ -160,18 +127,6 @@ class Plan:
             self.manager,
             [e for e in self.escalations if e.owner == owner],
         )
-
-    def to_dict(self) -> dict:
-        return {
-            "week_start": self.week_start.isoformat(),
-            "week_end": self.week_end.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "batch_days": [d.isoformat() for d in self.batch_days],
-            "items": [i.to_dict() for i in self.items],
-            "unscheduled": [u.to_dict() for u in self.unscheduled],
-            "appointments": [a.to_dict() for a in self.appointments],
-            "escalations": [e.to_dict() for e in self.escalations],
-        }
 
 
 def week_bounds(day: dt.date, week_start: str = "monday") -> tuple[dt.date, dt.date]:

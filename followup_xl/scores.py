@@ -162,8 +162,8 @@ def yearly_scores(
         staff.append(
             {
                 "name": s.name,
-                "joined": s.joined.isoformat() if s.joined else None,
-                "left": s.left.isoformat() if s.left else None,
+                "joined": s.joined,
+                "left": s.left,
                 "months_worked": len(monthly),
                 "monthly": monthly,
                 "yearly_score": yearly,
@@ -174,7 +174,7 @@ def yearly_scores(
         )
     return {
         "year": year,
-        "as_of": as_of.isoformat(),
+        "as_of": as_of,
         "threshold": policy.bonus_threshold,
         "score_base": policy.score_base,
         "min_months_for_bonus": policy.min_months_for_bonus,

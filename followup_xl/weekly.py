@@ -37,16 +37,6 @@ class Weekly:
     by_owner: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        return {
-            "week_start": self.week_start.isoformat(),
-            "week_end": self.week_end.isoformat(),
-            "report_day": self.report_day.isoformat(),
-            "report_moved_to_sunday": self.report_moved,
-            "by_owner": self.by_owner,
-            "projects": self.projects,
-        }
-
 
 def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
     """A day of the latest week that has ended by ``as_of`` (Sunday: this week; Monday: last week)."""
@@ -163,9 +153,9 @@ def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
                 "customer_id": ev.customer_id,
                 "customer_name": names.get(ev.customer_id),
                 "owner": ev.owner,
-                "start": ev.event_date.isoformat(),
-                "planned_end": ev.planned_end.isoformat() if ev.planned_end else None,
-                "actual_end": done.isoformat() if done else None,
+                "start": ev.event_date,
+                "planned_end": ev.planned_end,
+                "actual_end": done,
                 "status": status,
                 "calls_this_week": len(calls),
                 "call_types": "、".join(sorted({k.call_type or "" for k in calls})),

@@ -36,7 +36,7 @@ MONTH = "2026-10"
 
 @pytest.fixture(scope="module")
 def oct_report(master):
-    return api.report(str(master), MONTH)
+    return api.report(str(master), MONTH).figures
 
 
 def _raw(master, sheet: str, date_col: str) -> pd.DataFrame:
@@ -363,7 +363,7 @@ def test_coverage_parties_and_comparisons_on_a_hand_made_book():
             "customer_id": "K2",
             "customer_name": "客户K2",
             "phone": "MASKED",
-            "date": "2026-10-22",
+            "date": dt.date(2026, 10, 22),
             "call_type": "咨询",
             "satisfaction": 1,
             "caller": "王芳",
@@ -381,7 +381,7 @@ def test_a_staff_book_gives_its_owner_the_same_numbers_as_the_master(
     master, oct_report, office_dir
 ):
     mine = next(p for p in sorted(office_dir.glob("*.xlsx")) if p.name.startswith("张伟"))
-    r = api.report(str(mine), MONTH)
+    r = api.report(str(mine), MONTH).figures
     row = {o["owner"]: o for o in oct_report["by_owner"]}["张伟"]
     assert (r["planned"], r["done"], r["successful"]) == (
         row["planned"],
@@ -436,7 +436,7 @@ def test_workbook_masks_phones_leaves_the_input_alone_and_speaks_english(master,
         ].dropna()
     }
     out = tmp_path / "月报.xlsx"
-    r = api.report(str(master), MONTH, out=str(out), mask_phones=True)
+    r = api.report(str(master), MONTH, out=str(out), mask_phones=True).figures
     assert r["lowest_scored"] and all(
         x["phone"] is None or "****" in x["phone"] for x in r["lowest_scored"]
     )

@@ -162,7 +162,7 @@ def test_owner_edits_win_field_by_field_and_are_logged_once(cli, week1):
     wb = openpyxl.load_workbook(out, read_only=True)
     log = [r for r in wb["修改记录"].iter_rows(min_row=2, values_only=True)]
     assert len(log) == 5 and {r[8] for r in log} == {"已采用", "工作簿中已删除"}
-    assert {r[0] for r in log} == {DAY.isoformat()}
+    assert {r[0] for r in log} == {dt.datetime(DAY.year, DAY.month, DAY.day)}  # a date cell
     # the same inputs again: nothing applied twice, the log keeps its five rows
     again = tmp / "第2周总表_重跑.xlsx"
     code, res2 = cli.json("merge", out, inbox, "-o", again, "--as-of", DAY)

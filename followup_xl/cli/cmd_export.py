@@ -63,9 +63,9 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
         policy_path=policy_path,
     )
     if as_json:
-        emit_json(r)
+        emit_json(r, lang)
         return
-    for o in r["offices"]:
+    for o in r.offices:
         echo_warnings(o["warnings"], lang)
         t = o["tables"]
         changed = sum(v.get("written", 0) for v in t.values())
@@ -80,4 +80,4 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
                 f"events {t['events']['rows']}, obligations {t['obligations']['rows']}; "
                 f"{changed} partition(s) written"
             )
-    click.echo(r["output"])
+    click.echo(r.output)

@@ -48,8 +48,9 @@ def report(book, month, out, mask_phones, policy_path, lang, as_json):
         book, month, out=out, policy_path=policy_path, mask_phones=mask_phones, lang=lang
     )
     if as_json:
-        emit_json(r)
+        emit_json(r, lang)
         return
+    r = r.figures
     zh = lang == "zh"
 
     def pct(v):

@@ -36,13 +36,13 @@ def rollup(folder, month, out, lang, as_json):
     month = month or shift_month(f"{today():%Y-%m}", -1)
     r = api.rollup(folder, month, out=out, lang=lang)
     if as_json:
-        emit_json(r)
+        emit_json(r, lang)
         return
 
     def pct(v):
         return "—" if v is None else f"{v}%"
 
-    for o in r["offices"]:
+    for o in r.offices:
         if lang == "zh":
             click.echo(
                 f"{o['rank']}. {o['office']}：应回访 {o['planned']}，实施 {o['done']}（{pct(o['done_pct'])}），"

@@ -65,15 +65,14 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
         lang=lang,
     )
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
         return
     zh = lang == "zh"
-    echo_warnings(result["warnings"], lang)
+    echo_warnings(result.warnings, lang)
+    plan = result.plan
     # calls = one customer on one day (what 汇总 counts); reasons = the items behind them
-    calls = Counter(
-        o for o, _d, _c in {(i["owner"], i["date"], i["customer_id"]) for i in result["items"]}
-    )
-    missed = Counter(u["owner"] for u in result["unscheduled"])
+    calls = Counter(o for o, _d, _c in {(i.owner, i.date, i.customer_id) for i in plan.items})
+    missed = Counter(u.owner for u in plan.unscheduled)
     for name in sorted(set(calls) | set(missed)):
         echo(
             f"{name:<8} "
@@ -83,13 +82,13 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
                 else f"calls {calls[name]:>4}  unscheduled {missed[name]:>3}"
             )
         )
-    total, reasons = sum(calls.values()), len(result["items"])
+    total, reasons = sum(calls.values()), len(plan.items)
     echo(
-        f"{result['week_start']} – {result['week_end']}: "
+        f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}: "
         + (
-            f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(result['unscheduled'])} 项"
+            f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(plan.unscheduled)} 项"
             if zh
-            else f"{total} calls planned ({reasons} reasons), {len(result['unscheduled'])} could not be scheduled"
+            else f"{total} calls planned ({reasons} reasons), {len(plan.unscheduled)} could not be scheduled"
         )
     )
     if out:

@@ -46,10 +46,10 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
         book, year or as_of.year, out=out, policy_path=policy_path, as_of=as_of, lang=lang
     )
     if as_json:
-        emit_json(s)
+        emit_json(s, lang)
         return
     zh = lang == "zh"
-    for p in s["staff"]:
+    for p in s.figures["staff"]:
         score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
         if zh:
             echo(

@@ -24,16 +24,15 @@ def verify(master, lang, as_json):
     its cell. Exit: 0 every row matches; 1 some rows changed.
     """
     result = api.verify(master, lang=lang)
-    code = result.pop("exit_code")
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
     else:
-        for m in result["mismatches"]:
-            click.echo(m["message"])
-        n = len(result["mismatches"])
+        for m in result.mismatches:
+            click.echo(m.message(lang))
+        n = len(result.mismatches)
         click.echo(
-            f"已核对 {result['checked']} 行，{n} 行与校验码不符"
+            f"已核对 {result.checked} 行，{n} 行与校验码不符"
             if lang == "zh"
-            else f"{result['checked']} rows checked, {n} do not match their check code"
+            else f"{result.checked} rows checked, {n} do not match their check code"
         )
-    sys.exit(code)
+    sys.exit(result.exit_code)

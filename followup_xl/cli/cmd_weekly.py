@@ -50,14 +50,15 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
         book, week_of, out=out, policy_path=policy_path, lang=lang, as_of=as_of or today()
     )
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
         return
     zh = lang == "zh"
+    w = result.week
     echo(
-        f"{result['week_start']} – {result['week_end']}  "
-        + (f"报送日 {result['report_day']}" if zh else f"due {result['report_day']}")
+        f"{w.week_start.isoformat()} – {w.week_end.isoformat()}  "
+        + (f"报送日 {w.report_day.isoformat()}" if zh else f"due {w.report_day.isoformat()}")
     )
-    for r in result["by_owner"]:
+    for r in w.by_owner:
         if zh:
             echo(
                 f"{r['owner']:<8} 成交 {r['deals']:>3}  新增 {r['new_customers']:>3}  回访 {r['calls']:>4}  "

@@ -12,7 +12,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..results import DueItem, DueList, Text, ValidationReport, origin_text
+from ..fingerprint import Mismatch
+from ..results import (
+    DueItem,
+    DueList,
+    Export,
+    MonthlyReport,
+    RegionMonth,
+    Schedule,
+    Text,
+    ValidationReport,
+    Verification,
+    WeeklySummary,
+    YearlyScores,
+    origin_text,
+)
+from ..schedule import Appointment, Plan, PlanItem, Unscheduled
+from ..weekly import Weekly
 
 SHAPES: dict[type, Callable[[Any, str], Any]] = {}
 
@@ -112,3 +128,86 @@ def _validation(r: ValidationReport, lang: str) -> dict:
     if r.annotated:
         out |= {"annotated": r.annotated, "annotate_notes": r.annotate_notes}
     return out
+
+
+@shape(PlanItem)
+def _plan_item(i: PlanItem, lang: str) -> dict:
+    keys = ("date", "owner", "customer_id", "customer_name", "rule", "due_date")
+    return {
+        **{k: getattr(i, k) for k in keys},
+        "overdue": i.overdue,
+        "carried": i.carried,
+        "escalate": i.escalate,
+        "note": i.note,
+    }
+
+
+@shape(Unscheduled)
+def _unscheduled(u: Unscheduled, lang: str) -> dict:
+    keys = ("owner", "customer_id", "customer_name", "rule", "due_date", "reason")
+    return {k: getattr(u, k) for k in keys}
+
+
+@shape(Appointment)
+def _appointment(a: Appointment, lang: str) -> dict:
+    return {k: getattr(a, k) for k in ("owner", "week_start", "week_end", "required", "done")}
+
+
+@shape(Plan)
+def _plan(p: Plan, lang: str) -> dict:
+    keys = ("week_start", "week_end", "as_of", "batch_days", "items", "unscheduled")
+    return {
+        **{k: getattr(p, k) for k in keys},
+        "appointments": p.appointments,
+        "escalations": p.escalations,
+    }
+
+
+@shape(Schedule)
+def _schedule(s: Schedule, lang: str) -> dict:
+    return _with_output({**to_json(s.plan, lang), "warnings": s.warnings}, s.output)
+
+
+@shape(Weekly)
+def _weekly(w: Weekly, lang: str) -> dict:
+    return {
+        "week_start": w.week_start,
+        "week_end": w.week_end,
+        "report_day": w.report_day,
+        "report_moved_to_sunday": w.report_moved,
+        "by_owner": w.by_owner,
+        "projects": w.projects,
+    }
+
+
+@shape(WeeklySummary)
+def _weekly_summary(w: WeeklySummary, lang: str) -> dict:
+    return _with_output(to_json(w.week, lang), w.output)
+
+
+@shape(MonthlyReport)
+@shape(YearlyScores)
+def _figures(r: MonthlyReport | YearlyScores, lang: str) -> dict:
+    return _with_output(r.figures, r.output)
+
+
+@shape(Mismatch)
+def _mismatch(m: Mismatch, lang: str) -> dict:
+    return m.to_dict(lang)
+
+
+@shape(Verification)
+def _verification(v: Verification, lang: str) -> dict:
+    return {"master": v.master, "checked": v.checked, "mismatches": v.mismatches}
+
+
+@shape(Export)
+def _export(e: Export, lang: str) -> dict:
+    keys = ("output", "as_of", "phones_masked", "snapshots", "offices")
+    return {k: getattr(e, k) for k in keys}
+
+
+@shape(RegionMonth)
+def _region(r: RegionMonth, lang: str) -> dict:
+    keys = ("month", "start", "end", "folder", "engine", "offices")
+    return _with_output({k: getattr(r, k) for k in keys}, r.output)

@@ -64,10 +64,10 @@ def _back(table: dict, label) -> str | None:
     return None
 
 
-def _row(day, ch: Change, last: str, lang: str) -> list[str]:
+def _row(day: dt.date, ch: Change, last: str, lang: str) -> list:
     i = 1 if lang == "en" else 0
     return [
-        str(day),
+        day,
         KINDS[ch.kind][i],
         ch.id,
         ch.field,
@@ -82,8 +82,8 @@ def _row(day, ch: Change, last: str, lang: str) -> list[str]:
 def write_change_sheets(
     wb,
     fmts: Formats,
-    log: list[tuple[str, Change]],
-    pending: list[tuple[str, Change]],
+    log: list[tuple[dt.date, Change]],
+    pending: list[tuple[dt.date, Change]],
     lang: str = "zh",
 ) -> None:
     """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
@@ -122,9 +122,21 @@ def _cell(v) -> str:
     return clean_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
 
 
+def _day(v) -> dt.date | None:
+    """The 合并日期 cell: a date cell, or the ISO text masters written before held."""
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip())
+    except ValueError:
+        return None
+
+
 def read_change_sheets(
     path: str,
-) -> tuple[list[tuple[str, Change]], list[tuple[str, Change, bool | None]]]:
+) -> tuple[list[tuple[dt.date, Change]], list[tuple[dt.date, Change, bool | None]]]:
     """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank).
 
     An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
@@ -141,7 +153,9 @@ def read_change_sheets(
             if name is None:
                 return None, []
             data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
-            return name, [[_cell(v) for v in r] + [""] * 9 for r in data]
+            return name, [
+                [_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 9 for r in data
+            ]
 
         _n, log_rows = rows(LOG_SHEET.values())
         pend_name, pend_rows = rows(PENDING_SHEET.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from .atomic import atomic_output
-from .xlsx import FONT, Formats, iso_day, new_workbook, print_setup, write_day_or_text
+from .xlsx import FONT, Formats, as_day, new_workbook, print_setup, write_day_or_text
 
 TEXT = {
     "zh": {
@@ -259,7 +259,7 @@ class _Sheet:
             ws.write_number(r, c, v / 100, f.get("box_pct"))
         elif isinstance(v, (int, float)):
             ws.write_number(r, c, v, f.get("box_dec") if kind == "dec" else f.get("box"))
-        elif iso_day(v) is not None:  # dates stay dates (sortable, formatted), not text
+        elif as_day(v) is not None:  # dates stay dates (sortable, formatted), not text
             write_day_or_text(ws, r, c, v, f)
         else:
             ws.write_string(r, c, str(v), f.get("box"))

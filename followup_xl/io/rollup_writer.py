@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from ..results import RegionMonth
 from .atomic import atomic_output
 from .report_writer import TEXT as REPORT_TEXT
 from .report_writer import _chart, _Sheet, add_formats
@@ -74,24 +75,24 @@ TEXT = {
 }
 
 
-def write_rollup(path: str | os.PathLike, r: dict, lang: str = "zh") -> str:
+def write_rollup(path: str | os.PathLike, r: RegionMonth, lang: str = "zh") -> str:
     t, rt = TEXT[lang], REPORT_TEXT[lang]
     with atomic_output(path) as tmp:
         wb = new_workbook(tmp, kind="rollup")
         f = Formats(wb)
         add_formats(wb, f)
         s = _Sheet(wb, f, t["sheets"][0], rt)
-        s.text(t["title"].format(month=r["month"]), "title")
+        s.text(t["title"].format(month=r.month), "title")
         s.text(
             t["period"].format(
-                start=r["start"],
-                end=r["end"],
-                folder=os.path.basename(os.path.abspath(r["folder"])),
+                start=r.start,
+                end=r.end,
+                folder=os.path.basename(os.path.abspath(r.folder)),
             ),
             "subtitle",
         )
         rows = []
-        for o in r["offices"]:
+        for o in r.offices:
             cov = {c["rule"]: c for c in o["coverage"]}
             rows.append(
                 [
@@ -154,9 +155,9 @@ def write_rollup(path: str | os.PathLike, r: dict, lang: str = "zh") -> str:
                 }
             )
             s.ws.insert_chart(s.row + 1, 1, chart, {"x_scale": 1.6, "y_scale": 1.2})
-        s.finish(t["title"].format(month=r["month"]))
+        s.finish(t["title"].format(month=r.month))
         notes = wb.add_worksheet(t["sheets"][1])
-        lines = [t["ranking"], t["snapshot"].format(end=r["end"]), *rt["definitions"], t["overdue"]]
+        lines = [t["ranking"], t["snapshot"].format(end=r.end), *rt["definitions"], t["overdue"]]
         for i, line in enumerate(lines):
             notes.write_string(i, 0, line, f.get("wrap"))
             notes.set_row(i, 36)

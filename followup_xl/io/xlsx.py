@@ -255,23 +255,18 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
     return ws
 
 
-def iso_day(value) -> dt.date | None:
-    """A date given as a date or as ISO text ("2026-10-02"), so report cells hold real dates."""
+def as_day(value) -> dt.date | None:
+    """The day of a date or datetime; None for anything else (text is never parsed back)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
     return None
 
 
 def write_day_or_text(ws, row: int, col: int, value, fmts: Formats, fmt: str = "box") -> None:
-    """A real, formatted date where the value is a day; the text (or blank) otherwise."""
-    day = iso_day(value)
+    """A real, formatted date where the value is a date; the text (or blank) otherwise."""
+    day = as_day(value)
     if day is not None:
         ws.write_datetime(
             row, col, dt.datetime(day.year, day.month, day.day), fmts.get(fmt + "_date")
@@ -309,7 +304,7 @@ def print_setup(
 __all__ = [
     "Formats",
     "TableSpec",
-    "iso_day",
+    "as_day",
     "new_workbook",
     "print_setup",
     "spec_for",
@@ -325,7 +320,8 @@ __all__ = [
 def write_plain_sheet(
     wb, fmts: Formats, name: str, headers: list[str], rows: list[list], widths: list[int]
 ):
-    """A frozen, filtered, printable list sheet (冲突, 来源, 修改记录…): numbers as numbers, the rest as text."""
+    """A frozen, filtered, printable list sheet (冲突, 来源, 修改记录…): numbers as numbers, dates as
+    dates, the rest as text."""
     ws = wb.add_worksheet(name)
     for j, w in enumerate(widths):
         ws.set_column(j, j, w, fmts.get("wrap"))
@@ -337,6 +333,8 @@ def write_plain_sheet(
                 continue
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.write_number(r, j, v)
+            elif isinstance(v, dt.date):
+                write_value(ws, r, j, v, fmts)
             else:
                 ws.write_string(r, j, str(v))
     ws.freeze_panes(1, 0)

@@ -296,12 +296,13 @@ def job_schedule(st: Settings, status) -> dict:
     )
     r = api.schedule(st.master(), as_of=st.as_of, out=out, mask_phones=st.mask_phones, lang=st.lang)
     zh = st.lang == "zh"
+    plan = r.plan
     figures = [
-        ("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
-        ("已排" if zh else "Planned", len(r["items"])),
-        ("排不下" if zh else "Unscheduled", len(r["unscheduled"])),
+        ("周" if zh else "Week", f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}"),
+        ("已排" if zh else "Planned", len(plan.items)),
+        ("排不下" if zh else "Unscheduled", len(plan.unscheduled)),
     ]
-    return {"figures": figures, "warnings": r["warnings"], "files": [out], "ok": True, "raw": r}
+    return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
 
 
 def job_weekly(st: Settings, status) -> dict:
@@ -310,13 +311,14 @@ def job_weekly(st: Settings, status) -> dict:
     )
     r = api.weekly(st.master(), out=out, lang=st.lang, as_of=st.as_of)
     zh = st.lang == "zh"
+    w = r.week
 
     def total(k):
-        return sum(o[k] for o in r["by_owner"])
+        return sum(o[k] for o in w.by_owner)
 
     figures = [
-        ("周" if zh else "Week", f"{r['week_start']} – {r['week_end']}"),
-        ("报送日" if zh else "Due", r["report_day"]),
+        ("周" if zh else "Week", f"{w.week_start.isoformat()} – {w.week_end.isoformat()}"),
+        ("报送日" if zh else "Due", w.report_day.isoformat()),
         ("成交" if zh else "Deals", total("deals")),
         ("新增客户" if zh else "New customers", total("new_customers")),
         ("回访" if zh else "Calls", total("calls")),
@@ -330,7 +332,8 @@ def job_report(st: Settings, status) -> dict:
     out = os.path.join(
         st.output_dir(), ("月报_" if st.lang == "zh" else "report_") + month + ".xlsx"
     )
-    r = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
+    result = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
+    r = result.figures
     zh = st.lang == "zh"
 
     def pct(v):
@@ -363,7 +366,7 @@ def job_report(st: Settings, status) -> dict:
         for c in r["coverage"]
         if c["met"] is False
     ]
-    return {"figures": figures, "warnings": missed, "files": [out], "ok": True, "raw": r}
+    return {"figures": figures, "warnings": missed, "files": [out], "ok": True, "raw": result}
 
 
 def job_handover(st: Settings, status) -> dict:

@@ -14,9 +14,12 @@ from .results import (
     DueItem,
     DueList,
     Export,
+    Handover,
     MonthlyReport,
     RegionMonth,
     Schedule,
+    Split,
+    SplitBook,
     Text,
     ValidationReport,
     Verification,
@@ -218,33 +221,26 @@ def split(
             inputs=[master],
         )
         written.append(
-            {
-                "owner": who,
-                "path": path,
-                "customers": len(part.customers),
-                "calls": len(part.calls),
-                "events": len(part.events),
-                "open_items": len(items.get(who, [])),
-                "class_a_masked": masked,
-                "password": bool(password),
-            }
+            SplitBook(
+                owner=who,
+                path=path,
+                customers=len(part.customers),
+                calls=len(part.calls),
+                events=len(part.events),
+                open_items=len(items.get(who, [])),
+                class_a_masked=masked,
+                password=bool(password),
+            )
         )
     notes = [
-        (
-            f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）"
-            if lang == "zh"
-            else f"{who}'s book is named {name} (same file name as {other}'s)"
+        Text(
+            f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）",
+            f"{who}'s book is named {name} (same file name as {other}'s)",
         )
         for who, name, other in renamed
         if who in parts
     ]
-    return {
-        "master": master,
-        "as_of": as_of.isoformat(),
-        "output_dir": out_dir,
-        "books": written,
-        "notes": notes,
-    }
+    return Split(master, as_of, out_dir, written, notes)
 
 
 def handover(
@@ -319,16 +315,16 @@ def handover(
         plan.moves = [replace(proposed[m.customer_id], receiver=m.receiver) for m in edited.moves]
     else:
         plan = ho.make_plan(book, leaver, receivers, day, by, open_items)
-    result = {
-        "master": master,
-        "leaver": plan.leaver,
-        "receivers": plan.receivers,
-        "date": plan.date.isoformat(),
-        "by": plan.by,
-        "moved": len(plan.moves),
-        "summary": plan.summary(),
-        "warnings": [w[1] if lang == "en" else w[0] for w in plan.warnings],
-    }
+    result = Handover(
+        master=master,
+        leaver=plan.leaver,
+        receivers=plan.receivers,
+        date=plan.date,
+        by=plan.by,
+        moved=len(plan.moves),
+        summary=plan.summary(),
+        warnings=texts(plan.warnings),
+    )
     if plan_only:
         write_plan(
             out,
@@ -338,7 +334,8 @@ def handover(
             inputs=[master],
             master=master,
         )
-        return {**result, "plan": out}
+        result.plan = out
+        return result
     new = ho.apply_plan(book, plan)
     notices = ho.sms_notices(book, plan, policy)
     log = read_log(master) + ho.log_rows(plan)
@@ -351,8 +348,9 @@ def handover(
         out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else [])
     )
     write_record(record, plan, notices, lang, inputs=[master, out])
-    texts = sum(n["channel"] == "sms" for n in notices)
-    return {**result, "output": out, "record": record, "sms": texts, "calls": len(notices) - texts}
+    sms = sum(n["channel"] == "sms" for n in notices)
+    result.output, result.record, result.sms, result.calls = out, record, sms, len(notices) - sms
+    return result
 
 
 def merge(

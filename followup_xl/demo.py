@@ -220,20 +220,18 @@ def step_handover(run: DemoRun) -> None:
         by="赵刚",
         lang=run.lang,
     )
-    run.written += [plan["plan"], result["output"], result["record"]]
-    run.master = result["output"]
-    got = "，".join(
-        f"{r['receiver']} {r['received']} 位（A类 {r['A']}）" for r in result["summary"]
-    )
+    run.written += [plan.plan, result.output, result.record]
+    run.master = result.output
+    got = "，".join(f"{r['receiver']} {r['received']} 位（A类 {r['A']}）" for r in result.summary)
     got_en = ", ".join(
-        f"{r['receiver']} {r['received']} (class A {r['A']})" for r in result["summary"]
+        f"{r['receiver']} {r['received']} (class A {r['A']})" for r in result.summary
     )
-    void = sum(r["废除"] for r in result["summary"])
-    calls = result["calls"]
+    void = sum(r["废除"] for r in result.summary)
+    calls = result.calls
     run.say(
-        f"离职交接：杨磊的 {result['moved']} 位客户 → {got}；短信通知 {result['sms']} 条，需电话告知 {calls} 位（座机）"
+        f"离职交接：杨磊的 {result.moved} 位客户 → {got}；短信通知 {result.sms} 条，需电话告知 {calls} 位（座机）"
         + (f"，已废除的 {void} 位不通知" if void else ""),
-        f"hand-over: 杨磊's {result['moved']} customers → {got_en}; {result['sms']} SMS notices, "
+        f"hand-over: 杨磊's {result.moved} customers → {got_en}; {result.sms} SMS notices, "
         f"{calls} to inform by phone (landlines)"
         + (f", {void} void customers not notified" if void else ""),
     )
@@ -244,10 +242,10 @@ def step_split(run: DemoRun) -> None:
     from . import api
 
     result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
-    run.written += [b["path"] for b in result["books"]]
+    run.written += [b.path for b in result.books]
     run.say(
-        f"分发：{len(result['books'])} 本个人工作簿，各含本人客户、回访记录与待回访清单",
-        f"split: {len(result['books'])} personal books, each with the person's customers, calls and due list",
+        f"分发：{len(result.books)} 本个人工作簿，各含本人客户、回访记录与待回访清单",
+        f"split: {len(result.books)} personal books, each with the person's customers, calls and due list",
     )
 
 

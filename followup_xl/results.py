@@ -270,6 +270,54 @@ class RegionMonth:
     output: str | None = None
 
 
+# ---- split, handover ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitBook:
+    """One person's book written by `split`."""
+
+    owner: str
+    path: str
+    customers: int
+    calls: int
+    events: int
+    open_items: int
+    class_a_masked: bool
+    password: bool  # whether it has an opening password (never the password itself)
+
+
+@dataclass
+class Split:
+    """`followup-xl split`: the books written, and the ones renamed to avoid a clash."""
+
+    master: str
+    as_of: dt.date
+    output_dir: str
+    books: list[SplitBook]
+    notes: list[Text]
+
+
+@dataclass
+class Handover:
+    """`followup-xl handover`: the plan's figures; ``plan`` is the plan workbook (--plan-only),
+    otherwise ``output`` (the new master), ``record`` (the 交接单) and the notices."""
+
+    master: str
+    leaver: str
+    receivers: list[str]
+    date: dt.date
+    by: str
+    moved: int
+    summary: list[dict]
+    warnings: list[Text]
+    plan: str | None = None
+    output: str | None = None
+    record: str | None = None
+    sms: int = 0
+    calls: int = 0
+
+
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:
     """(zh, en) pairs as Text."""
     return [Text(zh, en) for zh, en in pairs]

@@ -66,14 +66,14 @@ def test_handover_log_and_sms_notices(master, handed):
     log = read_log(str(out))
     new = read_book(out)
     owner = {c.customer_id: c.owner for c in new.customers}
-    assert len(log) == result["moved"] and all(
+    assert len(log) == result.moved and all(
         r["from"] == "杨磊" and r["by"] == "赵刚" and r["date"] == DAY for r in log
     )
     assert all(owner[r["customer_id"]] == r["to"] for r in log)
-    wb = openpyxl.load_workbook(result["record"], read_only=True)
+    wb = openpyxl.load_workbook(result.record, read_only=True)
     sms = [r for r in wb["短信通知"].iter_rows(min_row=2, values_only=True) if r[0]]
     phones = {s.name: s.phone for s in new.staff}
-    assert len(sms) == result["sms"] > 50
+    assert len(sms) == result.sms > 50
     for cid, _name, _contact, _phone, new_owner, new_phone, text, _sent in sms:
         assert owner[cid] == new_owner and new_phone == phones[new_owner]
         assert f"今后由{new_owner}（电话{new_phone}）为您服务" in text
@@ -88,7 +88,7 @@ def test_a_second_handover_keeps_the_first_in_the_log(handed, tmp_path):
     )
     log = read_log(str(second))
     zhang = {c.customer_id for c in read_book(out).customers if c.owner == "张伟"}
-    assert Counter(r["from"] for r in log) == Counter({"杨磊": first["moved"], "张伟": len(zhang)})
+    assert Counter(r["from"] for r in log) == Counter({"杨磊": first.moved, "张伟": len(zhang)})
 
 
 def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_path):
@@ -97,7 +97,7 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
     res = api.handover(
         str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY, by="赵刚"
     )
-    assert digest(master) == before and res["plan"] == str(plan)
+    assert digest(master) == before and res.plan == str(plan)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["交接计划.xlsx"]
     wb = openpyxl.load_workbook(plan)
     ws = wb["交接计划"]
@@ -109,7 +109,7 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
     wb.save(plan)
     out = tmp_path / "新总表.xlsx"
     res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), by="赵刚")
-    assert res["receivers"] == ["张伟", "王芳"] and res["date"] == DAY.isoformat()
+    assert res.receivers == ["张伟", "王芳"] and res.date == DAY
     new = read_book(out)
     assert {c.owner for c in new.customers if c.customer_id in ids} == {"王芳"}
     assert digest(master) == before
@@ -127,7 +127,7 @@ def test_an_english_plan_round_trips(master, tmp_path):
     wb.save(plan)
     out = tmp_path / "new.xlsx"
     res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), lang="en")
-    assert res["record"].endswith("new_handover.xlsx")
+    assert res.record.endswith("new_handover.xlsx")
     new = read_book(out)
     assert {c.owner for c in new.customers if c.customer_id == first} == {"王芳"}
     assert new.sheet_info("customers").name == "客户名录簿"  # the master keeps its own language
@@ -171,10 +171,10 @@ def test_plan_summary_formulas_follow_the_edits_in_a_spreadsheet(master, tmp_pat
     rows = {
         values.cell(r, 1).value: [values.cell(r, c).value for c in range(2, 10)] for r in (2, 3)
     }
-    zhang = next(s for s in res["summary"] if s["receiver"] == "张伟")
-    wang = next(s for s in res["summary"] if s["receiver"] == "王芳")
+    zhang = next(s for s in res.summary if s["receiver"] == "张伟")
+    wang = next(s for s in res.summary if s["receiver"] == "王芳")
     assert rows["张伟"][6] == 0 and rows["张伟"][7] == zhang["before"]
-    assert rows["王芳"][6] == wang["received"] + switched == res["moved"]
+    assert rows["王芳"][6] == wang["received"] + switched == res.moved
 
 
 def test_cli_handover(master, tmp_path):

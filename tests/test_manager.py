@@ -234,18 +234,18 @@ def test_handover_and_split_buttons_give_the_cli_files(desk, tmp_path):
         tmp_path / new.name,
     )
     assert code == 0
-    assert (result["raw"]["moved"], result["raw"]["sms"]) == (out["moved"], out["sms"])
+    assert (result["raw"].moved, result["raw"].sms) == (out["moved"], out["sms"])
     assert values(new) == values(tmp_path / new.name)
-    assert values(result["raw"]["record"]) == values(out["record"])
+    assert values(result["raw"].record) == values(out["record"])
     assert xl.sheets["操作"][f"B{row_of('master')}"].value == str(
         Path("输出") / new.name
     )  # split reads it
     result = manager.split_button(xl)
     assert result["ok"], result.get("error")
     code, out = cli("split", new, "--as-of", AS_OF, "-o", tmp_path / "分发")
-    assert [
-        (Path(b["path"]).name, b["customers"], b["open_items"]) for b in result["raw"]["books"]
-    ] == [(Path(b["path"]).name, b["customers"], b["open_items"]) for b in out["books"]]
+    assert [(Path(b.path).name, b.customers, b.open_items) for b in result["raw"].books] == [
+        (Path(b["path"]).name, b["customers"], b["open_items"]) for b in out["books"]
+    ]
     for b in out["books"]:
         assert values(folder / "输出" / "分发_2026-11-22" / Path(b["path"]).name) == values(
             b["path"]

@@ -239,10 +239,8 @@ def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
     master = tmp_path / "master.xlsx"
     assert api.merge([str(poisoned)], str(master))["written"]
     split = [
-        Path(b["path"])
-        for b in api.split(str(master), str(tmp_path / "split"), as_of=dt.date(2026, 11, 22))[
-            "books"
-        ]
+        Path(b.path)
+        for b in api.split(str(master), str(tmp_path / "split"), as_of=dt.date(2026, 11, 22)).books
     ]
     res = api.handover(
         str(master),
@@ -252,8 +250,8 @@ def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
         as_of=dt.date(2026, 11, 22),
         by="赵刚",
     )
-    for path in (master, *split, Path(res["output"]), Path(res["record"])):
+    for path in (master, *split, Path(res.output), Path(res.record)):
         assert _formula_cells(path) == [] and _no_external_links(path), path
-    for produced in (master, Path(res["output"])):
+    for produced in (master, Path(res.output)):
         assert set(INJECTED) <= _strings(produced), produced  # written back as text, unchanged
     assert set(INJECTED) <= set().union(*(_strings(p) for p in split))

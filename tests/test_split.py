@@ -99,7 +99,7 @@ def test_each_book_lists_its_owners_open_follow_ups(master, split_dir):
 
 def test_one_owner_only_and_an_unknown_owner_is_named(master, tmp_path):
     result = api.split(str(master), str(tmp_path), owner="王芳", as_of=AS_OF)
-    assert [b["owner"] for b in result["books"]] == ["王芳"]
+    assert [b.owner for b in result.books] == ["王芳"]
     assert [p.name for p in tmp_path.iterdir()] == [file_name("王芳")]
     with pytest.raises(UsageError, match="王小芳 owns no customers"):
         api.split(str(master), str(tmp_path), owner="王小芳", as_of=AS_OF)
@@ -125,7 +125,7 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
     path = write_staff_workbook(tmp_path / "m.xlsx", book=m)
     out = tmp_path / "out"
     result = api.split(str(path), str(out), staff_variant=True, as_of=AS_OF)
-    masked = {b["owner"]: b["class_a_masked"] for b in result["books"]}
+    masked = {b.owner: b.class_a_masked for b in result.books}
     assert masked["孙丽"] is False and masked["张伟"] is True
     staff_book = read_book(out / file_name("张伟"))
     a = [c for c in staff_book.customers if c.klass == "A"]
@@ -146,7 +146,7 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
     result = api.split(
         str(m_open), str(tmp_path / "out2"), staff_variant=True, as_of=AS_OF, policy_path=str(toml)
     )
-    assert not any(b["class_a_masked"] for b in result["books"])
+    assert not any(b.class_a_masked for b in result.books)
 
 
 @pytest.mark.libreoffice

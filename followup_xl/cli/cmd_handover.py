@@ -89,15 +89,15 @@ def handover(
         policy_path=policy_path,
     )
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
         return
     zh = lang == "zh"
-    echo_warnings(result["warnings"], lang)
+    echo_warnings([w.say(lang) for w in result.warnings], lang)
     echo(
-        f"{result['leaver']} → {'、'.join(result['receivers'])}  "
-        + (f"客户 {result['moved']} 位" if zh else f"{result['moved']} customers")
+        f"{result.leaver} → {'、'.join(result.receivers)}  "
+        + (f"客户 {result.moved} 位" if zh else f"{result.moved} customers")
     )
-    for row in result["summary"]:
+    for row in result.summary:
         classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
         void = row.get("废除", 0)
         note = (
@@ -116,18 +116,16 @@ def handover(
             )
         )
     if plan_only:
-        echo(result["plan"])
+        echo(result.plan)
     else:
-        echo(result["output"])
-        calls = result.get("calls", 0)
+        echo(result.output)
+        calls = result.calls
         echo(
-            result["record"]
+            result.record
             + (
-                f"  （短信 {result['sms']} 条"
-                + (f"，需电话告知 {calls} 位" if calls else "")
-                + "）"
+                f"  （短信 {result.sms} 条" + (f"，需电话告知 {calls} 位" if calls else "") + "）"
                 if zh
-                else f"  ({result['sms']} SMS notices"
+                else f"  ({result.sms} SMS notices"
                 + (f", {calls} to inform by phone" if calls else "")
                 + ")"
             )

@@ -120,22 +120,22 @@ def split(
             macro=not plain_xlsx,
             overwrite=overwrite,
         )
-    echo_warnings(result["notes"], lang)
+    echo_warnings([n.say(lang) for n in result.notes], lang)
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
         return
-    for b in result["books"]:
+    for b in result.books:
         if lang == "zh":
-            extra = "，A类客户已隐藏" if b["class_a_masked"] else ""
+            extra = "，A类客户已隐藏" if b.class_a_masked else ""
             echo(
-                f"{b['path']}  客户 {b['customers']}，回访记录 {b['calls']}，事项 {b['events']}，"
-                f"待回访 {b['open_items']}{extra}"
+                f"{b.path}  客户 {b.customers}，回访记录 {b.calls}，事项 {b.events}，"
+                f"待回访 {b.open_items}{extra}"
             )
         else:
-            extra = ", class A masked" if b["class_a_masked"] else ""
+            extra = ", class A masked" if b.class_a_masked else ""
             echo(
-                f"{b['path']}  customers {b['customers']}, calls {b['calls']}, triggers {b['events']}, "
-                f"open {b['open_items']}{extra}"
+                f"{b.path}  customers {b.customers}, calls {b.calls}, triggers {b.events}, "
+                f"open {b.open_items}{extra}"
             )
 
 

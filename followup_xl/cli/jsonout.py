@@ -17,6 +17,7 @@ from ..results import (
     DueItem,
     DueList,
     Export,
+    Handover,
     MonthlyReport,
     RegionMonth,
     Schedule,
@@ -211,3 +212,12 @@ def _export(e: Export, lang: str) -> dict:
 def _region(r: RegionMonth, lang: str) -> dict:
     keys = ("month", "start", "end", "folder", "engine", "offices")
     return _with_output({k: getattr(r, k) for k in keys}, r.output)
+
+
+@shape(Handover)
+def _handover(h: Handover, lang: str) -> dict:
+    keys = ("master", "leaver", "receivers", "date", "by", "moved", "summary", "warnings")
+    out = {k: getattr(h, k) for k in keys}
+    if h.plan:
+        return {**out, "plan": h.plan}
+    return {**out, "output": h.output, "record": h.record, "sms": h.sms, "calls": h.calls}

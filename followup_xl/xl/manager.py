@@ -388,9 +388,9 @@ def job_handover(st: Settings, status) -> dict:
     )
     zh = st.lang == "zh"
     figures = [
-        ("离职人员" if zh else "Leaver", r["leaver"]),
-        ("移交客户" if zh else "Customers moved", r["moved"]),
-        ("短信" if zh else "SMS notices", r["sms"]),
+        ("离职人员" if zh else "Leaver", r.leaver),
+        ("移交客户" if zh else "Customers moved", r.moved),
+        ("短信" if zh else "SMS notices", r.sms),
     ]
     figures += [
         (
@@ -401,13 +401,13 @@ def job_handover(st: Settings, status) -> dict:
                 else f"receives {row['received']}, after {row['after']}"
             ),
         )
-        for row in r["summary"]
+        for row in r.summary
     ]
     st.set_master = out
     return {
         "figures": figures,
-        "warnings": r["warnings"],
-        "files": [out, r["record"]],
+        "warnings": [w.say(st.lang) for w in r.warnings],
+        "files": [out, r.record],
         "ok": True,
         "raw": r,
     }
@@ -420,14 +420,14 @@ def job_split(st: Settings, status) -> dict:
     )  # as the CLI: .xlsm with 校验
     zh = st.lang == "zh"
     figures = [
-        ("工作簿" if zh else "Workbooks", len(r["books"])),
-        ("客户" if zh else "Customers", sum(b["customers"] for b in r["books"])),
-        ("待回访" if zh else "Open follow-ups", sum(b["open_items"] for b in r["books"])),
+        ("工作簿" if zh else "Workbooks", len(r.books)),
+        ("客户" if zh else "Customers", sum(b.customers for b in r.books)),
+        ("待回访" if zh else "Open follow-ups", sum(b.open_items for b in r.books)),
     ]
     return {
         "figures": figures,
         "warnings": [],
-        "files": [b["path"] for b in r["books"]],
+        "files": [b.path for b in r.books],
         "ok": True,
         "raw": r,
     }

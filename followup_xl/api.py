@@ -156,7 +156,7 @@ def split(
     protect: bool = False,
     macro: bool = False,
     overwrite: bool = True,
-) -> dict:
+) -> Split:
     """The master as one staff workbook per person (B3), each with its open follow-ups.
 
     ``macro`` writes .xlsm books with the 校验 button; without ``overwrite`` books
@@ -255,7 +255,7 @@ def handover(
     as_of=None,
     lang: str = "zh",
     policy_path: str | None = None,
-) -> dict:
+) -> Handover:
     """离职交接 (B2): the leaver's customers to the receivers, fairly, with their history.
 
     ``plan_only`` writes the plan workbook to ``out`` and changes nothing;

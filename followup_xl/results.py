@@ -78,6 +78,8 @@ class ValidationReport:
         return 0 if self.valid else 1
 
     def origin(self, finding: Finding) -> Source | None:
+        if finding.sheet is None or finding.row is None:
+            return None
         return self.origins.get((finding.sheet, finding.row))
 
     def flatten(self, spec: Sequence[str] = FLAT, lang: str = "zh") -> list[list]:

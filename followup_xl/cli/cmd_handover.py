@@ -121,7 +121,7 @@ def handover(
         echo(result.output)
         calls = result.calls
         echo(
-            result.record
+            (result.record or "")
             + (
                 f"  （短信 {result.sms} 条" + (f"，需电话告知 {calls} 位" if calls else "") + "）"
                 if zh

@@ -44,13 +44,13 @@ def report(book, month, out, mask_phones, policy_path, lang, as_json):
     投诉/维修/活动回访率是否达标、技术咨询回访、投诉责任对象、与上月及去年同月对比，附图表。
     """
     month = month or shift_month(f"{today():%Y-%m}", -1)
-    r = api.report(
+    result = api.report(
         book, month, out=out, policy_path=policy_path, mask_phones=mask_phones, lang=lang
     )
     if as_json:
-        emit_json(r, lang)
+        emit_json(result, lang)
         return
-    r = r.figures
+    r = result.figures
     zh = lang == "zh"
 
     def pct(v):

@@ -82,13 +82,13 @@ wb.close()
 OURS = """
 from followup_xl import api
 res = api.merge([sys.argv[1]], sys.argv[2])
-assert res["exit_code"] == 0, res["exit_code"]
+assert res.exit_code == 0, res.exit_code
 """
 
 WEEKLY = """
 from followup_xl import api
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
-assert res["exit_code"] == 0, res["exit_code"]
+assert res.exit_code == 0, res.exit_code
 """
 
 FIRST = """
@@ -100,22 +100,22 @@ assert master_cache.last_status.get("written"), master_cache.last_status
 CACHED = """
 from followup_xl import api
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
-assert res["exit_code"] == 0, res["exit_code"]
-assert [i.get("cache") for i in res["inputs"] if i.get("cache")] == ["hit"], res["inputs"]
+assert res.exit_code == 0, res.exit_code
+assert [i.get("cache") for i in res.inputs if i.get("cache")] == ["hit"], res.inputs
 """
 
 WEEK_CHANGED = """
 from followup_xl import api
 import followup_xl, glob
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
-assert res["exit_code"] == 0, res["exit_code"]
+assert res.exit_code == 0, res.exit_code
 print("code:", followup_xl.__file__, "changes:", len(res.get("changes", [])), file=sys.stderr)
 """
 
 ONEFILE = """
 from followup_xl import api
 res = api.merge([sys.argv[1]], sys.argv[2], archive_over=10**9)
-assert res["exit_code"] == 0, res["exit_code"]
+assert res.exit_code == 0, res.exit_code
 """
 
 

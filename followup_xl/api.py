@@ -15,6 +15,7 @@ from .results import (
     DueList,
     Export,
     Handover,
+    MergeResult,
     MonthlyReport,
     RegionMonth,
     Schedule,
@@ -363,10 +364,10 @@ def merge(
     on_progress=None,
     archive_over: int | None = None,
     masters: list[str] = (),
-) -> dict:
+) -> MergeResult:
     """Merge staff books (files or folders) into one master at ``out``.
 
-    Returns the JSON contract of `followup-xl merge`; ``exit_code`` says 0 (all merged),
+    Returns what `followup-xl merge` prints; ``exit_code`` says 0 (all merged),
     1 (master written, some inputs failed — or nothing written with ``strict``),
     2 (nothing could be read). ``on_progress(kind, n)`` is told of files read and rows merged.
     Past ``archive_over`` calls, closed years are kept beside the master (io/history.py).
@@ -391,7 +392,7 @@ def merge(
 
 def _merge(
     inputs, out, strict, lang, row_limit, on_progress, archive_over, as_of=None, masters=()
-) -> dict:
+) -> MergeResult:
     import datetime as _dt
 
     from . import fingerprint, schema
@@ -449,27 +450,26 @@ def _merge(
     for i in good:
         added = result.added.get(os.path.basename(i.path), {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
-    warnings = [zh if lang == "zh" else en for zh, en in result.notes]
+    warnings: list[Text | str] = texts(result.notes)
     warnings += [i.reason for i in good if i.reason]
-    payload = {
-        "master": out,
-        "inputs": [i.to_dict() for i in items],
-        "customers": len(result.book.customers),
-        "calls": len(result.book.calls),
-        "events": len(result.book.events),
-        "duplicates_dropped": result.duplicates_dropped,
-        "conflicts": [c.to_dict() for c in result.conflicts],
-        "changes": [c.to_dict() for c in result.changes],
-        "pending": len(result.pending),
-        "tampered": [m.to_dict(lang) for m in tampered],
-        "warnings": warnings,
-        "written": False,
-    }
+    payload = MergeResult(
+        master=out,
+        inputs=[i.to_dict() for i in items],
+        customers=len(result.book.customers),
+        calls=len(result.book.calls),
+        events=len(result.book.events),
+        duplicates_dropped=result.duplicates_dropped,
+        conflicts=result.conflicts,
+        changes=result.changes,
+        pending=len(result.pending),
+        tampered=tampered,
+        warnings=warnings,
+    )
     if not good:
-        payload["exit_code"] = 2
+        payload.exit_code = 2
         return payload
     if failed and strict:
-        payload["exit_code"] = 1
+        payload.exit_code = 1
         return payload
     since = {ch.key(): d for d, ch, _ok in decisions}
     pending = [(since.get(ch.key(), day), ch) for ch in result.pending]
@@ -481,7 +481,7 @@ def _merge(
     write_master(
         out,
         result.book,
-        payload["conflicts"],
+        [c.to_dict() for c in result.conflicts],
         rows,
         lang,
         row_limit or EXCEL_ROW_LIMIT,
@@ -493,8 +493,8 @@ def _merge(
         if handovers
         else None,
     )
-    payload["written"] = True
-    payload["exit_code"] = 1 if failed else 0
+    payload.written = True
+    payload.exit_code = 1 if failed else 0
     return payload
 
 

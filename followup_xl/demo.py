@@ -93,13 +93,13 @@ def step_merge(run: DemoRun) -> None:
     res = api.merge([run.dir("1_员工工作簿")], out, lang=run.lang, as_of=run.as_of)
     run.master = out
     run.written.append(out)
-    rows, conflicts = run.staff_customer_rows, len(res["conflicts"])
-    again = rows - res["customers"]
+    rows, conflicts = run.staff_customer_rows, len(res.conflicts)
+    again = rows - res.customers
     run.say(
-        f"汇总总表：客户 {res['customers']} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
-        f"回访记录 {res['calls']} 条，冲突 {conflicts} 条（见 冲突 表）",
-        f"master: {res['customers']} customers (the staff books hold {rows} rows; {again} repeated rows of the "
-        f"same customer kept once), {res['calls']} calls, {conflicts} conflicts (see the 冲突 sheet)",
+        f"汇总总表：客户 {res.customers} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
+        f"回访记录 {res.calls} 条，冲突 {conflicts} 条（见 冲突 表）",
+        f"master: {res.customers} customers (the staff books hold {rows} rows; {again} repeated rows of the "
+        f"same customer kept once), {res.calls} calls, {conflicts} conflicts (see the 冲突 sheet)",
     )
 
 
@@ -267,6 +267,7 @@ def step_second_week(run: DemoRun) -> None:
 
     from . import api, schema
     from .io.changelog import KINDS
+    from .merge import plain
     from .split import file_name
 
     lang = run.lang
@@ -288,13 +289,14 @@ def step_second_week(run: DemoRun) -> None:
     run.written += [book, out]
     run.master = out
     run.say(
-        f"第二周：张伟交回工作簿，合并采用 {len(result['changes'])} 处改动（见总表「修改记录」）：",
-        f"second week: 张伟 sends his book back; the merge takes {len(result['changes'])} edits (see the master's 修改记录):",
+        f"第二周：张伟交回工作簿，合并采用 {len(result.changes)} 处改动（见总表「修改记录」）：",
+        f"second week: 张伟 sends his book back; the merge takes {len(result.changes)} edits (see the master's 修改记录):",
     )
-    for ch in result["changes"]:
+    for ch in result.changes:
+        old, new = plain(ch.old), plain(ch.new)
         run.say(
-            f"  {KINDS[ch['kind']][lang == 'en']} {ch['id']} {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → "
-            f"{ch['new'] if ch['new'] is not None else ''}  [{ch['status']}]"
+            f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {ch.field}: {old if old is not None else ''} → "
+            f"{new if new is not None else ''}  [{ch.status}]"
         )
 
 

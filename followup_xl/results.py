@@ -16,6 +16,7 @@ from .models import Source
 
 if TYPE_CHECKING:
     from .fingerprint import Mismatch
+    from .merge import Change, Conflict
     from .schedule import Plan
     from .weekly import Weekly
 
@@ -213,6 +214,29 @@ class WeeklySummary:
 
     week: Weekly
     output: str | None = None
+
+
+# ---- merge -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    """`followup-xl merge`: what was read, merged and written. ``exit_code``: 0 all merged, 1 some
+    inputs failed (or nothing written with --strict), 2 nothing could be read."""
+
+    master: str
+    inputs: list[dict]  # one row per input file, as the master's 来源 sheet lists it
+    customers: int
+    calls: int
+    events: int
+    duplicates_dropped: int
+    conflicts: list[Conflict]
+    changes: list[Change]
+    pending: int
+    tampered: list[Mismatch]
+    warnings: list[Text | str]
+    written: bool = False
+    exit_code: int = 0
 
 
 # ---- report, scores, verify, export, rollup ---------------------------------------------------------

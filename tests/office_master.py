@@ -23,5 +23,5 @@ def combined(office) -> Book:
 
 def write_master(office_dir: Path, path: Path) -> Path:
     result = api.merge([str(office_dir)], str(path))
-    assert result["written"], result
+    assert result.written, result
     return path

@@ -36,7 +36,7 @@ def office(tmp_path_factory):
     data = example_office.generate(seed=11, customers_per_owner=8)
     example_office.write_office(data, str(books))
     master = root / "总表.xlsx"
-    assert api.merge([str(books)], str(master))["written"]
+    assert api.merge([str(books)], str(master)).written
     outputs = {
         "due": root / "待回访.xlsx",
         "schedule": root / "回访排期表.xlsx",

@@ -124,10 +124,10 @@ def test_merge_button_gives_the_cli_master(desk, tmp_path):
     code, out = cli(
         "merge", folder / "收件箱", "-o", tmp_path / "总表_2026-11-22.xlsx", "--as-of", AS_OF
     )
-    assert code == result["raw"]["exit_code"]
+    assert code == result["raw"].exit_code
     for k in ("customers", "calls", "events", "duplicates_dropped"):
-        assert result["raw"][k] == out[k], k
-    assert len(result["raw"]["conflicts"]) == len(out["conflicts"]) > 0
+        assert getattr(result["raw"], k) == out[k], k
+    assert len(result["raw"].conflicts) == len(out["conflicts"]) > 0
     written = folder / "输出" / "总表_2026-11-22.xlsx"
     assert values(written) == values(tmp_path / "总表_2026-11-22.xlsx")
     ops = xl.sheets["操作"]

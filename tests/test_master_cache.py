@@ -66,7 +66,7 @@ def history_master(tmp_path) -> Path:
     write_staff_workbook(tmp_path / "staff" / "张伟_客户回访.xlsx", book=book)
     out = tmp_path / "汇总" / "总表.xlsx"
     out.parent.mkdir()
-    assert api.merge([str(tmp_path / "staff")], str(out), archive_over=20)["exit_code"] == 0
+    assert api.merge([str(tmp_path / "staff")], str(out), archive_over=20).exit_code == 0
     assert any((out.parent / HISTORY_DIR).iterdir())
     return out
 

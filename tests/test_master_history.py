@@ -57,7 +57,7 @@ def test_closed_years_go_beside_the_master_and_are_read_with_it(tmp_path, three_
     book, src = three_years
     out = tmp_path / "汇总" / "总表.xlsx"
     out.parent.mkdir()
-    assert api.merge([str(src)], str(out), archive_over=20)["exit_code"] == 0
+    assert api.merge([str(src)], str(out), archive_over=20).exit_code == 0
     archive = out.parent / HISTORY_DIR
     assert sorted(p.name[:9] for p in archive.iterdir()) == ["回访记录表2024", "回访记录表2025"]
     wb = openpyxl.load_workbook(out, read_only=True)
@@ -94,7 +94,7 @@ def test_weekly_remerge_writes_only_the_year_that_changed(tmp_path, three_years)
     write_staff_workbook(src, book=book)  # this week's staff book: one new call
     this = folder / "第48周总表.xlsx"
     res = api.merge([str(last), str(src)], str(this), archive_over=20)
-    assert res["exit_code"] == 0 and res["calls"] == len(book.calls)
+    assert res.exit_code == 0 and res.calls == len(book.calls)
     assert fingerprints(folder / HISTORY_DIR) == before  # closed years untouched, none added
     assert sorted(map(key, read_master(this).calls)) == sorted(map(key, book.calls))
     assert sorted(map(key, read_master(last).calls)) == sorted(map(key, book.calls[:-1]))
@@ -143,7 +143,7 @@ def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three
     res = api.merge(
         [str(tmp_path)], str(tmp_path.parent / f"{tmp_path.name}-2.xlsx"), archive_over=20
     )
-    status = {p["path"].rsplit("/", 1)[-1]: p["status"] for p in res["inputs"]}
+    status = {p["path"].rsplit("/", 1)[-1]: p["status"] for p in res.inputs}
     assert [s for n, s in status.items() if n.startswith("回访记录表")] == ["ignored", "ignored"]
     assert status["总表.xlsx"] == "merged"
 

@@ -172,7 +172,7 @@ def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     write_staff_workbook(src, book=b)
     out = tmp_path / "m.xlsx"
     res = api.merge([str(src)], str(out), row_limit=10)
-    assert res["exit_code"] == 0
+    assert res.exit_code == 0
     names = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert "回访记录表" in names and "回访记录表2025" in names and "回访记录表2025-2" in names
     back = read_book(out)

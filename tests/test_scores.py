@@ -138,7 +138,7 @@ def test_a_book_without_a_staff_sheet_scores_its_callers_and_owners():
 
 def test_cli_scores_the_example_office(tmp_path, office_dir):
     master = tmp_path / "master.xlsx"
-    assert api.merge([str(office_dir)], str(master))["exit_code"] == 0
+    assert api.merge([str(office_dir)], str(master)).exit_code == 0
     out = tmp_path / "考核.xlsx"
     r = CliRunner().invoke(
         main,

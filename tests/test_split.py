@@ -44,13 +44,13 @@ def test_merging_the_split_books_back_gives_the_master_again(master, split_dir):
 def test_the_merge_of_the_split_books_is_the_master(master, split_dir, tmp_path):
     again = tmp_path / "again.xlsx"
     result = api.merge([str(split_dir)], str(again))
-    assert result["exit_code"] == 0 and result["duplicates_dropped"] == 0
+    assert result.exit_code == 0 and result.duplicates_dropped == 0
     m, back = read_book(master), read_book(again)
     for key in ("customers", "calls", "events", "staff"):
         assert rows(back.records(key)) == rows(m.records(key)), key
     before, _ = read_master_notes(str(master))
     # no new clash: an id clash the master already settled is gone, a shared phone is found again
-    again_found = {(c["kind"], c["customer_id"]) for c in result["conflicts"]}
+    again_found = {(c.kind, c.customer_id) for c in result.conflicts}
     assert again_found <= {(c["kind"], c["customer_id"]) for c in before}
     assert ("phone" in {k for k, _ in again_found}) == ("phone" in {c["kind"] for c in before})
 

@@ -7,6 +7,8 @@ import sys
 import click
 
 from .. import api
+from ..merge import Change, plain
+from ..results import say
 from .common import (
     date_option,
     echo,
@@ -83,12 +85,14 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
             on_progress=tick,
             masters=list(masters),
         )
-    code = result.pop("exit_code")
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
     else:
-        echo_warnings(result["warnings"] + [m["message"] for m in result["tampered"]], lang)
-        for i in result["inputs"]:
+        echo_warnings(
+            [say(w, lang) for w in result.warnings] + [m.message(lang) for m in result.tampered],
+            lang,
+        )
+        for i in result.inputs:
             mark = {"merged": "√", "ignored": "-", "error": "×"}[i["status"]]  # in GBK too
             note = (
                 i.get("error")
@@ -99,26 +103,26 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
         zh = lang == "zh"
         echo(
             (
-                f"总表：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
-                f"重复去掉 {result['duplicates_dropped']}，冲突 {len(result['conflicts'])}"
+                f"总表：客户 {result.customers}，回访记录 {result.calls}，事项 {result.events}；"
+                f"重复去掉 {result.duplicates_dropped}，冲突 {len(result.conflicts)}"
             )
             if zh
             else (
-                f"master: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
-                f"{result['duplicates_dropped']} duplicates dropped, {len(result['conflicts'])} conflicts"
+                f"master: {result.customers} customers, {result.calls} calls, {result.events} events; "
+                f"{result.duplicates_dropped} duplicates dropped, {len(result.conflicts)} conflicts"
             )
         )
-        for ch in result["changes"]:
+        for ch in result.changes:
             echo(change_line(ch, lang))
-        if result["pending"]:
+        if result.pending:
             echo(
-                f"待批准 {result['pending']} 项：在总表「待批准」表的批准栏填 是/否，再合并一次"
+                f"待批准 {result.pending} 项：在总表「待批准」表的批准栏填 是/否，再合并一次"
                 if zh
-                else f"{result['pending']} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
+                else f"{result.pending} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
                 "and merge again"
             )
-        echo(out if result["written"] else ("未写入总表" if zh else "no master written"))
-    sys.exit(code)
+        echo(out if result.written else ("未写入总表" if zh else "no master written"))
+    sys.exit(result.exit_code)
 
 
 STATUS = {
@@ -131,12 +135,13 @@ STATUS = {
 }
 
 
-def change_line(ch: dict, lang: str) -> str:
+def change_line(ch: Change, lang: str) -> str:
     """One printed line per change: status, record, field old → new, where from."""
     from ..io.changelog import KINDS
 
-    status = STATUS[ch["status"]][lang == "en"]
-    what = f"{KINDS[ch['kind']][lang == 'en']} {ch['id']}"
-    if ch["field"]:
-        what += f" {ch['field']}: {ch['old'] if ch['old'] is not None else ''} → {ch['new'] if ch['new'] is not None else ''}"
-    return f"  [{status}] {what}  ({ch['source']})"
+    status = STATUS[ch.status][lang == "en"]
+    what = f"{KINDS[ch.kind][lang == 'en']} {ch.id}"
+    if ch.field:
+        old, new = plain(ch.old), plain(ch.new)
+        what += f" {ch.field}: {old if old is not None else ''} → {new if new is not None else ''}"
+    return f"  [{status}] {what}  ({ch.source})"

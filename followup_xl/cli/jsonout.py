@@ -13,11 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 from ..fingerprint import Mismatch
+from ..merge import Change, Conflict
 from ..results import (
     DueItem,
     DueList,
     Export,
     Handover,
+    MergeResult,
     MonthlyReport,
     RegionMonth,
     Schedule,
@@ -221,3 +223,16 @@ def _handover(h: Handover, lang: str) -> dict:
     if h.plan:
         return {**out, "plan": h.plan}
     return {**out, "output": h.output, "record": h.record, "sms": h.sms, "calls": h.calls}
+
+
+@shape(Conflict)
+@shape(Change)
+def _merged(c: Conflict | Change, lang: str) -> dict:
+    return c.to_dict()
+
+
+@shape(MergeResult)
+def _merge(m: MergeResult, lang: str) -> dict:
+    keys = ("master", "inputs", "customers", "calls", "events", "duplicates_dropped", "conflicts")
+    rest = ("changes", "pending", "tampered", "warnings", "written")
+    return {k: getattr(m, k) for k in (*keys, *rest)}

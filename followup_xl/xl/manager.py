@@ -27,6 +27,7 @@ from ..io.manager_writer import (
     result_row,
 )
 from ..models import column_letter
+from ..results import Text, ValidationRun
 
 JOBS = {  # job → (zh, en) name, as on the button
     "merge": ("合并汇总", "Merge"),
@@ -204,24 +205,24 @@ def job_merge(st: Settings, status) -> dict:
             )
 
     r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick)
-    failed = [i for i in r["inputs"] if i["status"] == "error"]
+    failed = [i for i in r.inputs if i["status"] == "error"]
     zh = st.lang == "zh"
     figures = [
-        ("客户" if zh else "Customers", r["customers"]),
-        ("回访记录" if zh else "Calls", r["calls"]),
-        ("事项" if zh else "Triggers", r["events"]),
-        ("重复去掉" if zh else "Duplicates dropped", r["duplicates_dropped"]),
-        ("冲突" if zh else "Conflicts", len(r["conflicts"])),
+        ("客户" if zh else "Customers", r.customers),
+        ("回访记录" if zh else "Calls", r.calls),
+        ("事项" if zh else "Triggers", r.events),
+        ("重复去掉" if zh else "Duplicates dropped", r.duplicates_dropped),
+        ("冲突" if zh else "Conflicts", len(r.conflicts)),
         ("读取失败" if zh else "Failed inputs", len(failed)),
     ]
     warnings = [f"{i['path']}: {i['error']}" for i in failed]
-    if r["written"]:
+    if r.written:
         st.set_master = out
     return {
         "figures": figures,
         "warnings": warnings,
-        "files": [out] if r["written"] else [],
-        "ok": r["written"],
+        "files": [out] if r.written else [],
+        "ok": r.written,
         "raw": r,
     }
 
@@ -235,39 +236,36 @@ def job_validate(st: Settings, status) -> dict:
     )
     os.makedirs(folder, exist_ok=True)
     items = [i for i in discover([inbox]) if i.status == "pending"]
-    books, warnings, files = [], [], []
-    errors = warns = 0
+    run = ValidationRun()  # one task per readable book, a sentence per unreadable one
     for n, item in enumerate(items, start=1):
         status(f"校验 {n}/{len(items)}" if st.lang == "zh" else f"validating {n}/{len(items)}")
         stem = os.path.splitext(os.path.basename(item.path))[0]
         out = os.path.join(folder, stem + ("_校验.xlsx" if st.lang == "zh" else "_checked.xlsx"))
         try:
-            r = api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang)
+            run.tasks.append(api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang))
         except FollowupError as exc:
-            warnings.append(exc.message(st.lang))
-            continue
-        books.append(
-            {
-                "path": item.path,
-                "errors": len(r.errors),
-                "warnings": len(r.warnings),
-                "annotated": out,
-            }
-        )
-        errors, warns = errors + len(r.errors), warns + len(r.warnings)
-        files.append(out)
+            run.unreadable.append(Text(exc.message("zh"), exc.message("en")))
+    books = [
+        {
+            "path": t.file,
+            "errors": len(t.errors),
+            "warnings": len(t.warnings),
+            "annotated": t.annotated,
+        }
+        for t in run.tasks
+    ]
     zh = st.lang == "zh"
     figures = [
-        ("工作簿" if zh else "Workbooks", len(books)),
-        ("有错误的" if zh else "With errors", sum(1 for b in books if b["errors"])),
-        ("错误" if zh else "Errors", errors),
-        ("提醒" if zh else "Warnings", warns),
-        ("无法读取" if zh else "Unreadable", len(warnings)),
+        ("工作簿" if zh else "Workbooks", len(run.tasks)),
+        ("有错误的" if zh else "With errors", sum(1 for t in run.tasks if not t.valid)),
+        ("错误" if zh else "Errors", len(run.errors)),
+        ("提醒" if zh else "Warnings", len(run.warnings)),
+        ("无法读取" if zh else "Unreadable", len(run.unreadable)),
     ]
     return {
         "figures": figures,
-        "warnings": warnings,
-        "files": files,
+        "warnings": [u.say(st.lang) for u in run.unreadable],
+        "files": [t.annotated for t in run.tasks],
         "ok": True,
         "raw": {"books": books},
     }

@@ -15,6 +15,7 @@ from .results import (
     DueList,
     Export,
     Handover,
+    ImportResult,
     MergeResult,
     MonthlyReport,
     RegionMonth,
@@ -802,13 +803,9 @@ def import_tracker(
     owner: str | None = None,
     map_path: str | None = None,
     lang: str = "zh",
-) -> dict:
-    """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``.
-
-    The JSON contract of `followup-xl import`: output, customers, calls, events, mapped
-    {header: "sheet.field"}, unmapped_columns, skipped [{sheet, row, reason}], sheets
-    {name: layout}, assumed {field: count}.
-    """
+) -> ImportResult:
+    """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``:
+    what was mapped, assumed and skipped (results.ImportResult)."""
     from .io.importbook import import_tracker as _import
 
     return _import(inputs, out, owner=owner, map_path=map_path, lang=lang)

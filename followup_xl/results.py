@@ -344,6 +344,25 @@ class Handover:
     calls: int = 0
 
 
+# ---- import ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """`followup-xl import`: the staff workbook written from an office's own tracker."""
+
+    output: str
+    inputs: list[str]
+    customers: int
+    calls: int
+    events: int
+    mapped: dict[str, str]  # header → "sheet.field"
+    unmapped_columns: list[str]
+    skipped: list[dict]  # {sheet, row, reason}
+    sheets: dict[str, str]  # sheet → the layout recognised
+    assumed: dict[str, int]  # field → rows where a default was assumed
+
+
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:
     """(zh, en) pairs as Text."""
     return [Text(zh, en) for zh, en in pairs]

@@ -50,37 +50,37 @@ def import_(inputs, out, owner, map_path, lang, as_json):
     """
     result = api.import_tracker(list(inputs), out, owner=owner, map_path=map_path, lang=lang)
     if as_json:
-        emit_json(result)
+        emit_json(result, lang)
     else:
         zh = lang == "zh"
-        for sheet, layout in result["sheets"].items():
+        for sheet, layout in result.sheets.items():
             click.echo(f"  {sheet}: {layout}")
         click.echo(
             (
-                f"导入：客户 {result['customers']}，回访记录 {result['calls']}，事项 {result['events']}；"
-                f"跳过 {len(result['skipped'])} 行"
+                f"导入：客户 {result.customers}，回访记录 {result.calls}，事项 {result.events}；"
+                f"跳过 {len(result.skipped)} 行"
             )
             if zh
             else (
-                f"imported: {result['customers']} customers, {result['calls']} calls, {result['events']} events; "
-                f"{len(result['skipped'])} rows skipped"
+                f"imported: {result.customers} customers, {result.calls} calls, {result.events} events; "
+                f"{len(result.skipped)} rows skipped"
             )
         )
-        for s in result["skipped"][:50]:
+        for s in result.skipped[:50]:
             click.echo(
                 f"  - {s['sheet']} 第{s['row']}行：{s['reason']}"
                 if zh
                 else f"  - {s['sheet']} row {s['row']}: {s['reason']}"
             )
-        if result["unmapped_columns"]:
+        if result.unmapped_columns:
             click.echo(
                 ("保留为自有列：" if zh else "kept as the office's own columns: ")
-                + "、".join(result["unmapped_columns"])
+                + "、".join(result.unmapped_columns)
             )
-        click.echo(result["output"])
+        click.echo(result.output)
         click.echo(
-            f"下一步：followup-xl validate {result['output']}"
+            f"下一步：followup-xl validate {result.output}"
             if zh
-            else f"next: followup-xl validate {result['output']}"
+            else f"next: followup-xl validate {result.output}"
         )
     sys.exit(0)

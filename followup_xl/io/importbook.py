@@ -17,6 +17,7 @@ from .. import schema
 from ..errors import UnreadableWorkbook, UsageError
 from ..importing import Defaults, Importer, Mapper, month_of_sheet
 from ..models import Book
+from ..results import ImportResult
 from .formats import opens_by_name, sniff
 from .reader import read_rows, uses_1904_dates
 from .sheetscan import SheetScan, scan_workbook
@@ -146,7 +147,7 @@ def import_tracker(
     map_path: str | None = None,
     lang: str = "zh",
     default_year: int | None = None,
-) -> dict:
+) -> ImportResult:
     from ..importing import split_repeated
     from .atomic import check_output
     from .template import write_staff_workbook
@@ -214,15 +215,15 @@ def import_tracker(
     write_staff_workbook(
         out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
     )
-    return {
-        "output": out,
-        "inputs": results,
-        "customers": len(res.book.customers),
-        "calls": len(res.book.calls),
-        "events": len(res.book.events),
-        "mapped": res.mapped,
-        "unmapped_columns": res.unmapped,
-        "skipped": res.skipped,
-        "sheets": res.layouts,
-        "assumed": res.assumed,
-    }
+    return ImportResult(
+        output=out,
+        inputs=results,
+        customers=len(res.book.customers),
+        calls=len(res.book.calls),
+        events=len(res.book.events),
+        mapped=res.mapped,
+        unmapped_columns=res.unmapped,
+        skipped=res.skipped,
+        sheets=res.layouts,
+        assumed=res.assumed,
+    )

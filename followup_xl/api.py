@@ -1,7 +1,8 @@
 """The Python API behind every CLI command: call these from your own code.
 
-Each function takes paths or plain data and returns plain data (JSON-able dicts
-or domain objects); the CLI only parses options and prints.
+Each function takes paths or plain data and returns an object (followup_xl/results.py,
+or the core's own): dates as dates, messages in both languages. The CLI parses options,
+prints, and alone makes JSON of them (cli/jsonout.py).
 """
 
 from __future__ import annotations

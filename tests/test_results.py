@@ -2,8 +2,12 @@
 
 import datetime as dt
 
+import openpyxl
+from office_master import write_master
+
 from followup_xl import api
-from followup_xl.results import Text, ValidationRun
+from followup_xl.cli.jsonout import to_json
+from followup_xl.results import DueItem, DueList, Text, ValidationRun
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -49,3 +53,43 @@ def test_due_items_carry_dates_and_both_languages(office_dir):
     for i in hinted:
         assert i.maybe_done_on.isoformat() in i.hint.zh and i.maybe_done_on.isoformat() in i.hint.en
     assert all(i.reason.zh and i.reason.en for i in due.items)
+
+
+def test_json_renders_dates_and_text_in_the_chosen_language():
+    item = DueItem(
+        customer_id="K1",
+        customer_name="甲",
+        owner="张伟",
+        rule="P2",
+        due_date=dt.date(2026, 11, 20),
+        status="overdue",
+        escalate=True,
+        days_overdue=2,
+        lapse_date=None,
+        reason=Text("投诉回访", "complaint call"),
+        source=None,
+        maybe_done_on=dt.date(2026, 11, 19),
+        maybe_done_by="王芳",
+        contact=None,
+        phone=None,
+    )
+    due = DueList(AS_OF, [item])
+    zh, en = to_json(due, "zh"), to_json(due, "en")
+    assert zh["as_of"] == "2026-11-22" and "output" not in zh  # no output key without -o
+    assert zh["items"][0]["due_date"] == "2026-11-20" and zh["items"][0]["reason"] == "投诉回访"
+    assert en["items"][0]["reason"] == "complaint call" and "2026-11-19" in en["items"][0]["hint"]
+    assert zh["counts"] == {"overdue": 1, "due": 0, "upcoming": 0, "missed": 0, "escalate": 1}
+    due.output = "待回访.xlsx"
+    assert list(to_json(due))[-1] == "output"
+
+
+def test_the_schedules_escalation_dates_are_date_cells(office_dir, tmp_path):
+    master = write_master(office_dir, tmp_path / "总表.xlsx")
+    out = tmp_path / "排期.xlsx"
+    plan = api.schedule(str(master), as_of=AS_OF, out=str(out)).plan
+    assert plan.escalations
+    ws = openpyxl.load_workbook(out)["汇总"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("须上报主管"))
+    dues = [r[5] for r in rows[head + 2 : head + 2 + len(plan.escalations)]]
+    assert dues == [dt.datetime.combine(e.due_date, dt.time()) for e in plan.escalations]

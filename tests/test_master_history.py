@@ -310,12 +310,12 @@ def test_validate_checks_the_archive_files_too(tmp_path, three_years):
     ws.cell(3, col).value = "2024年13月45日"
     wb.save(archive)
     found = api.validate(str(out), dt.date(2026, 11, 22))
-    new = [f for f in found["findings"] if f not in clean["findings"]]
-    assert new and all(f["file"] == str(archive) for f in new), new
-    assert {(f["sheet"], f["row"]) for f in new} == {(ws.title, 3)}
-    assert new[0]["cell"] == f"{openpyxl.utils.get_column_letter(col)}3"
-    assert found["exit_code"] == 1 and all(
-        f["file"] == str(out) for f in clean["findings"]
+    new = [f for f in found.findings if f not in clean.findings]
+    assert new and all(f.file == str(archive) for f in new), new
+    assert {(f.sheet, f.row) for f in new} == {(ws.title, 3)}
+    assert new[0].cell == f"{openpyxl.utils.get_column_letter(col)}3"
+    assert found.exit_code == 1 and all(
+        f.file == str(out) for f in clean.findings
     )  # the master's own findings name the master
     text = CliRunner(env={"COLUMNS": "400"}).invoke(
         main, ["validate", str(out), "--as-of", "2026-11-22"]

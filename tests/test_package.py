@@ -37,7 +37,7 @@ def books(tmp_path_factory):
     office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
     staff = example_office.write_office(office, str(folder / "staff"))[0]
     master = folder / "总表.xlsx"
-    assert api.merge([staff], str(master))["exit_code"] == 0
+    assert api.merge([staff], str(master)).exit_code == 0
     return folder, staff, master
 
 
@@ -66,7 +66,7 @@ def test_a_master_and_each_archive_file_are_opened_once(tmp_path, zip_opens):
         object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
     staff = example_office.write_office(office, str(tmp_path / "staff"))[0]
     master = tmp_path / "总表.xlsx"
-    assert api.merge([staff], str(master), archive_over=20)["exit_code"] == 0
+    assert api.merge([staff], str(master), archive_over=20).exit_code == 0
     archives = sorted((tmp_path / HISTORY_DIR).iterdir())
     assert archives
     zip_opens.clear()
@@ -92,6 +92,6 @@ def test_a_whole_merge_opens_a_staff_books_zip_once(books, zip_opens, tmp_path):
     _folder, staff, master = books
     zip_opens.clear()
     res = api.merge([str(master), staff], str(tmp_path / "新总表.xlsx"))
-    assert res["exit_code"] == 0
-    assert {i["path"]: i["master"] for i in res["inputs"]} == {str(master): True, str(staff): False}
+    assert res.exit_code == 0
+    assert {i["path"]: i["master"] for i in res.inputs} == {str(master): True, str(staff): False}
     assert zip_opens.count(str(staff)) == 1

@@ -26,7 +26,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from .calendar import WorkCalendar
-from .errors import UsageError
+from .errors import BadDate
 from .models import Book, Staff
 from .obligations import Obligation
 from .policy import add_months, compute_obligations
@@ -71,13 +71,11 @@ def yearly_scores(
 ) -> dict:
     """Every person's monthly points and yearly score for ``year``, JSON-able."""
     if not 1900 <= year <= 9999:
-        raise UsageError(f"年份不合理：{year}", f"not a reasonable year: {year}")
+        raise BadDate("scores.bad_year", year=year)
     year_end = dt.date(year, 12, 31)
     as_of = min(as_of or year_end, year_end)
     if as_of.year < year:
-        raise UsageError(
-            f"{year}年尚未开始（今天 {as_of}）", f"{year} has not begun yet (today is {as_of})"
-        )
+        raise BadDate("scores.year_not_begun", year=year, as_of=as_of)
     cal = cal or WorkCalendar.from_policy(policy)
     result = compute_obligations(book, policy, as_of, cal)
     points = {i.key: i.points for i in policy.score_items}

@@ -73,9 +73,7 @@ def handover(
     beside the new master lists the SMS notices (以短信形式告知顾客).
     """
     if plan_only and plan_path:
-        raise LocalizedUsageError(
-            "--plan-only 与 --plan 不能同时使用", "--plan-only and --plan cannot be used together"
-        )
+        raise LocalizedUsageError("option.plan_only_with_plan")
     result = api.handover(
         master,
         leaver,

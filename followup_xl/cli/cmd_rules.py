@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..checks import REGISTRY, ordered_checks
-from ..errors import UsageError
+from ..errors import UnknownCheck
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -20,10 +20,7 @@ def rules(code, lang, as_json):
     if code:
         chk = REGISTRY.get(code.upper()) or REGISTRY.get(code)
         if chk is None:
-            raise UsageError(
-                f"没有代码为 {code} 的规则（followup-xl rules 列出全部）",
-                f"no check with code {code} (followup-xl rules lists them)",
-            )
+            raise UnknownCheck("rules.unknown_code", code=code)
         checks = [chk]
     else:
         checks = ordered_checks()

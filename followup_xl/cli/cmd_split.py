@@ -7,7 +7,8 @@ import os
 import click
 
 from .. import api
-from ..errors import UsageError
+from ..errors import BadOption
+from ..messages import Pair
 from .common import (
     as_of_option,
     echo,
@@ -152,12 +153,12 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
         if on
     ]
     if len(given) > 1:
-        raise UsageError(f"{' 与 '.join(given)} 只能用一个", f"use only one of {', '.join(given)}")
+        raise BadOption(
+            "option.password_sources", options=Pair(" 与 ".join(given), ", ".join(given))
+        )
     if env is not None:
         if not os.environ.get(env):
-            raise UsageError(
-                f"环境变量 {env} 没有设置或为空", f"environment variable {env} is not set or empty"
-            )
+            raise BadOption("option.env_unset", env=env)
         password = os.environ[env]
     if ask:
         password = click.prompt(
@@ -169,5 +170,5 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
             show_default=False,
         )
     if password is not None and not password:
-        raise UsageError("打开密码不能为空", "the opening password must not be empty")
+        raise BadOption("option.empty_password")
     return password

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
+from ..messages import text
 from ..normalize import parse_date
 from . import console
 from .usage import LocalizedBadParameter
@@ -45,10 +46,7 @@ def _parse_day(ctx, param, value):
         return value
     day = parse_date(value) if re.search(r"\D", value.strip()) or len(value.strip()) == 8 else None
     if not isinstance(day, dt.date):
-        raise LocalizedBadParameter(
-            f"应为日期，例如 2026-11-22 或 2026/11/22：{value!r}",
-            f"expected a date such as 2026-11-22 or 2026/11/22: {value!r}",
-        )
+        raise LocalizedBadParameter("option.bad_date", value=value)
     return day
 
 
@@ -65,10 +63,7 @@ def _parse_month(ctx, param, value):
         or not 1 <= int(m[2]) <= 12
         or (len(m[2]) == 1 and not re.search(r"\D", value.strip()))
     ):
-        raise LocalizedBadParameter(
-            f"应为 YYYY-MM 格式的月份，例如 2026-10 或 2026-1：{value!r}",
-            f"expected a month YYYY-MM such as 2026-10 or 2026-1: {value!r}",
-        )
+        raise LocalizedBadParameter("option.bad_month", value=value)
     return f"{int(m[1]):04d}-{int(m[2]):02d}"
 
 
@@ -91,13 +86,8 @@ def xlsx_output(ctx, param, value):
     if ext.lower() in allowed:
         return value
     suggestion = (stem if ext.lower() in _WRONG_EXT else value) + ".xlsx"
-    got_zh = f"扩展名 {ext}" if ext else "没有扩展名"
-    got_en = f"the extension {ext}" if ext else "no extension"
-    raise LocalizedBadParameter(
-        f"输出的是 Excel 工作簿，文件名应以 .xlsx 结尾（现为{got_zh}），未写入任何文件；请改用 {suggestion}",
-        f"the output is an Excel workbook, so its name must end in .xlsx (it has {got_en}); nothing was written; "
-        f"use {suggestion}",
-    )
+    got = text("output.extension_is", ext=ext) if ext else text("output.no_extension")
+    raise LocalizedBadParameter("output.needs_xlsx", got=got, suggestion=suggestion)
 
 
 _WRONG_EXT = {

@@ -14,23 +14,24 @@ import sys
 import click
 
 from ..errors import EXIT_USAGE
+from ..messages import render
 from . import console
 
 
 class LocalizedUsageError(click.UsageError):
-    """A usage error that knows its sentence in both languages."""
+    """A usage error that knows its sentence in both languages (a catalog message)."""
 
-    def __init__(self, zh: str, en: str, ctx: click.Context | None = None):
-        super().__init__(en, ctx)
-        self.zh = zh
-        self.en = en
+    def __init__(self, msg_id: str, ctx: click.Context | None = None, **params):
+        self.zh = render(msg_id, "zh", **params)
+        self.en = render(msg_id, "en", **params)
+        super().__init__(self.en, ctx)
 
 
 class LocalizedBadParameter(click.BadParameter):
-    def __init__(self, zh: str, en: str, ctx=None, param=None):
-        super().__init__(en, ctx, param)
-        self.zh = zh
-        self.en = en
+    def __init__(self, msg_id: str, ctx=None, param=None, **params):
+        self.zh = render(msg_id, "zh", **params)
+        self.en = render(msg_id, "en", **params)
+        super().__init__(self.en, ctx, param)
 
 
 def lang_of(args) -> str:

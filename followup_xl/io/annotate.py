@@ -27,7 +27,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
-from ..errors import UnreadableWorkbook, UsageError
+from ..errors import OutputRefused, UnreadableWorkbook
 from .atomic import atomic_output
 from .convert import copy_as_workbook
 from .filekind import PROPERTY
@@ -59,19 +59,11 @@ def annotate(
     ``sources`` (sheet, row) → text adds a 来源 column: where a master's row came from."""
     ext = Path(out).suffix.lower()
     if ext not in (".xlsx", ".xlsm"):
-        raise UsageError(
-            "标注副本的文件名应以 .xlsx 结尾",
-            "the annotated copy must be named .xlsx",
-            path=os.fspath(out),
-        )
+        raise OutputRefused("annotate.needs_xlsx", path=os.fspath(out))
     fmt = sniff(os.fspath(src))
     has_vba = fmt == "xlsx" and _has_vba(src)
     if ext == ".xlsm" and not has_vba:
-        raise UsageError(
-            "原工作簿没有宏：标注副本请用 .xlsx 扩展名",
-            "the workbook has no macros: name the copy .xlsx",
-            path=os.fspath(out),
-        )
+        raise OutputRefused("annotate.no_macros", path=os.fspath(out))
     if fmt != "xlsx":  # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
         wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
     else:
@@ -80,9 +72,7 @@ def annotate(
             cached = _cached_values(src) if wb._external_links else {}
         except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
             raise UnreadableWorkbook(
-                f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
-                f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
-                path=os.fspath(src),
+                "annotate.cannot_copy", error_type=type(exc).__name__, exc=exc, path=os.fspath(src)
             ) from exc
     clear(wb)
     dropped = drop_external_links(wb, cached)

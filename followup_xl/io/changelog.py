@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..errors import UsageError
+from ..errors import BadApproval
 from ..merge import Change, text
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
@@ -160,9 +160,9 @@ def read_change_sheets(
         answer = r[8].strip().lower()
         ok = True if answer in YES else False if answer in NO else None if answer == "" else "bad"
         if ok == "bad":
-            raise UsageError(
-                f"批准一栏只能填 是 或 否（或留空），这里是「{r[8]}」",
-                f"the approve column takes 是/否 (yes/no) or blank, not {r[8]!r}",
+            raise BadApproval(
+                "changelog.bad_approval",
+                value=r[8],
                 path=path,
                 sheet=pend_name,
                 cell=f"{APPROVE_COL}{n}",

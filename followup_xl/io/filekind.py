@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..errors import OwnFileGiven
+from ..messages import Pair
 from .package import custom_xml, package_path
 
 PROPERTY = "followup-xl-kind"
@@ -111,15 +113,13 @@ def refuse_output(source, wants: str = "book") -> None:
 
     One sentence naming what the file is and what the command wants instead.
     """
-    from ..errors import UnreadableWorkbook
 
     kind = read_kind(source)
     if kind not in NOT_A_BOOK:
         return
-    got_zh, got_en = KINDS[kind]
-    want_zh, want_en = _WANTS[wants]
-    raise UnreadableWorkbook(
-        f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
-        f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
+    raise OwnFileGiven(
+        "read.own_report",
+        got=Pair(*KINDS[kind]),
+        want=Pair(*_WANTS[wants]),
         path=package_path(source),
     )

@@ -14,8 +14,9 @@ import os
 import python_calamine as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from ..errors import FollowupError, UnreadableWorkbook
+from ..errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ..handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
+from ..messages import Pair
 from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
@@ -254,18 +255,14 @@ def read_plan(path: str) -> tuple[Plan, str]:
         wb = pc.CalamineWorkbook.from_path(path)
     except Exception as exc:
         raise UnreadableWorkbook(
-            f"交接计划无法打开（{type(exc).__name__}）", f"cannot open the plan ({exc})", path=path
+            "plan.cannot_open", error_type=type(exc).__name__, exc=exc, path=path
         ) from exc
     try:
         names = wb.sheet_names
         plan_name = next((n for n in names if n in PLAN_SHEET.values()), None)
         info_name = next((n for n in names if n in INFO_SHEET.values()), None)
         if plan_name is None or info_name is None:
-            raise UnreadableWorkbook(
-                "这不是交接计划工作簿（缺少「交接计划」或「说明」工作表），请用 --plan-only 生成",
-                "this is not a hand-over plan (no 交接计划/说明 sheet); make one with --plan-only",
-                path=path,
-            )
+            raise WrongWorkbook("plan.not_a_plan", path=path)
         rows = wb.get_sheet_by_name(plan_name).to_python(skip_empty_area=False)
         info_rows = wb.get_sheet_by_name(info_name).to_python(skip_empty_area=False)
     finally:
@@ -276,13 +273,8 @@ def read_plan(path: str) -> tuple[Plan, str]:
     for key, zh, en, _kind, _w in PLAN_COLUMNS:
         idx = next((i for i, h in enumerate(header) if h in (zh, en)), None)
         if idx is None and key in ("customer_id", "receiver"):
-            raise FollowupError(
-                f"交接计划缺少「{zh}」列",
-                f"the plan has no {en!r} column",
-                path=path,
-                sheet=plan_name,
-                cell="1:1",
-                exit_code=3,
+            raise BadHandoverPlan(
+                "plan.column_missing", column=Pair(zh, en), path=path, sheet=plan_name, cell="1:1"
             )
         cols[key] = idx
     groups = {**{g: g for g in GROUPS}, **{v: k for k, v in GROUPS_EN.items()}}
@@ -323,14 +315,7 @@ def _read_info(rows: list[list], path: str, sheet: str) -> dict:
     }
     leaver = clean_text(raw.get("leaver"))
     if not leaver:
-        raise FollowupError(
-            "交接计划的「说明」表里没有离职人员",
-            "the plan's About sheet names no leaving person",
-            path=path,
-            sheet=sheet,
-            cell="B1",
-            exit_code=3,
-        )
+        raise BadHandoverPlan("plan.no_leaver", path=path, sheet=sheet, cell="B1")
     receivers = [
         p
         for p in (clean_text(raw.get("receivers")) or "")

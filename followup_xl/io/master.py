@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .. import fingerprint as check_codes
 from .. import schema
-from ..errors import FollowupError
+from ..errors import HistoryWriteFailed
 from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
@@ -348,11 +348,7 @@ def _finish_history(procs: list, target: Path, on_sheet) -> None:
                 on_sheet(path.name, len(rows))
     if failed:
         names = "、".join(failed)
-        raise FollowupError(
-            f"历史档案文件写入失败：{names}；总表未更新",
-            f"could not write history file(s) {names}; the master was not replaced",
-            path=os.fspath(target),
-        )
+        raise HistoryWriteFailed("history.write_failed", names=names, path=os.fspath(target))
 
 
 def _prune_history(target: Path, lang: str) -> None:

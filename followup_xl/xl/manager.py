@@ -26,6 +26,7 @@ from ..io.manager_writer import (
     SETTINGS,
     result_row,
 )
+from ..messages import Pair
 from ..models import column_letter
 
 JOBS = {  # job → (zh, en) name, as on the button
@@ -80,17 +81,19 @@ class Settings:
     def need_path(self, key: str, must_exist: bool = True) -> str:
         p = self.path(key)
         if not p:
-            raise self.error(key, "请先填写", "is blank: fill it in")
+            raise self.error(key, "manager.blank")
         if must_exist and not os.path.exists(p):
-            raise self.error(
-                key, f"找不到「{self.text(key)}」", f"{self.text(key)!r} does not exist"
-            )
+            raise self.error(key, "manager.path_missing", value=self.text(key))
         return p
 
-    def error(self, key: str, zh: str, en: str) -> SettingError:
+    def error(self, key: str, msg_id: str, **params) -> SettingError:
         s = next(s for s in SETTINGS if s.key == key)
         return SettingError(
-            f"「{s.zh}」{zh}", f"{s.en} {en}", sheet=ACTIONS[self.lang], cell=f"B{self.rows[key]}"
+            msg_id,
+            setting=Pair(s.zh, s.en),
+            sheet=ACTIONS[self.lang],
+            cell=f"B{self.rows[key]}",
+            **params,
         )
 
     @property
@@ -105,9 +108,7 @@ class Settings:
         try:
             return dt.date.fromisoformat(self.text("as_of").replace("/", "-"))
         except ValueError:
-            raise self.error(
-                "as_of", "应为日期，如 2026-11-22", "must be a date such as 2026-11-22"
-            ) from None
+            raise self.error("as_of", "manager.bad_as_of") from None
 
     @property
     def month(self) -> str:
@@ -120,9 +121,7 @@ class Settings:
         try:
             month_bounds(month)
         except FollowupError:
-            raise self.error(
-                "month", "应为 YYYY-MM，如 2026-10", "must be YYYY-MM, such as 2026-10"
-            ) from None
+            raise self.error("month", "manager.bad_month") from None
         return month
 
     @property
@@ -136,11 +135,7 @@ class Settings:
 
     def master(self) -> str:
         if not self.text("master"):
-            raise self.error(
-                "master",
-                "为空：请先点「合并汇总」，或填写总表的路径",
-                "is blank: press Merge first, or type a master's path",
-            )
+            raise self.error("master", "manager.master_blank")
         return self.need_path("master")
 
     def relative(self, path: str) -> str:
@@ -154,9 +149,7 @@ def read_settings(xl_book) -> Settings:
     lang = lang_of(xl_book)
     if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
         raise SettingError(
-            f"找不到「{ACTIONS['zh']}」表（请不要改名或删除）",
-            f"the {ACTIONS['en']!r} sheet is missing (keep its name)",
-            path=xl_book.name,
+            "manager.sheet_missing", name=Pair(ACTIONS["zh"], ACTIONS["en"]), path=xl_book.name
         )
     sheet = xl_book.sheets[ACTIONS[lang]]
     grid = sheet["A1:B40"].options(ndim=2).value or []
@@ -173,9 +166,7 @@ def read_settings(xl_book) -> Settings:
     missing = [s for s in SETTINGS if s.key not in st.rows]
     if missing:
         raise SettingError(
-            f"找不到设置「{missing[0].zh}」（A 列的名称不要改）",
-            f"setting {missing[0].en!r} not found (keep the names in column A)",
-            sheet=ACTIONS[lang],
+            "manager.setting_missing", name=Pair(missing[0].zh, missing[0].en), sheet=ACTIONS[lang]
         )
     return st
 
@@ -362,12 +353,10 @@ def job_report(st: Settings, status) -> dict:
 def job_handover(st: Settings, status) -> dict:
     leaver = st.text("leaver")
     if not leaver:
-        raise st.error("leaver", "为空：请选择离职人员", "is blank: pick the person who leaves")
+        raise st.error("leaver", "manager.leaver_blank")
     receivers = [st.text(k) for k in ("receiver1", "receiver2", "receiver3") if st.text(k)]
     if not receivers:
-        raise st.error(
-            "receiver1", "为空：至少选一位接收人", "is blank: pick at least one receiver"
-        )
+        raise st.error("receiver1", "manager.receiver_blank")
     master = st.master()
     stem = os.path.splitext(os.path.basename(master))[0]
     out = os.path.join(

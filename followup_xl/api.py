@@ -19,7 +19,7 @@ from .errors import (
 )
 from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
-from .messages import Pair
+from .messages import Pair, render
 from .settings import policy_for_book
 
 
@@ -121,13 +121,7 @@ def due(
                 "source": o.source,
                 "maybe_done_on": hint,
                 "maybe_done_by": o.maybe_done_by,
-                "hint": (
-                    f"可能已在 {hint} 的回访中完成（请核对回访类型）"
-                    if lang == "zh"
-                    else f"may have been done in the call of {hint} (check its call type)"
-                )
-                if hint
-                else None,
+                "hint": (render("due.maybe_done", lang, hint=hint)) if hint else None,
                 "contact": contacts.get(o.customer_id),
                 "phone": phone,
             }
@@ -234,11 +228,7 @@ def split(
             }
         )
     notes = [
-        (
-            f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）"
-            if lang == "zh"
-            else f"{who}'s book is named {name} (same file name as {other}'s)"
-        )
+        (render("split.renamed_book", lang, who=who, name=name, other=other))
         for who, name, other in renamed
         if who in parts
     ]
@@ -338,7 +328,7 @@ def handover(
     new = ho.apply_plan(book, plan)
     notices = ho.sms_notices(book, plan, policy)
     log = read_log(master) + ho.log_rows(plan)
-    record = os.path.splitext(out)[0] + ("_交接单.xlsx" if lang == "zh" else "_handover.xlsx")
+    record = os.path.splitext(out)[0] + (render("handover.record_file", lang))
     info = book.sheet_info("customers")
     book_lang = (
         "en" if info and info.name == schema.CUSTOMERS.en else "zh"
@@ -534,9 +524,10 @@ def validate(
     result = report.to_dict(lang)
     # a master's finding also names the staff book row it came from, so it can be forwarded
     sep = " › "
-    row_word = "第{}行" if lang != "en" else "row {}"
     origin = {
-        key: sep.join([s.file, s.sheet, row_word.format(s.row) if s.row else ""]).rstrip(sep)
+        key: sep.join(
+            [s.file, s.sheet, render("api.row", lang, row=s.row) if s.row else ""]
+        ).rstrip(sep)
         for key, s in book.origins.items()
     }
     for f, d in zip(report.findings, result["findings"]):
@@ -556,10 +547,12 @@ def validate(
             root, ext = os.path.splitext(annotate_to)
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
             converted.append(
-                f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}"
-                if lang == "zh"
-                else f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
-                f"without the original formatting and formulas): {annotate_to}"
+                render(
+                    "annotate.values_only_copy",
+                    lang,
+                    ending=os.path.splitext(path)[1] or fmt,
+                    annotate_to=annotate_to,
+                )
             )
         own = [f for f in report.findings if f.file == path]  # not the archive files' findings
         info = annotate(path, annotate_to, own, lang, sources=origin or None)

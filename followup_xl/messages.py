@@ -1,7 +1,8 @@
 """Every user-facing sentence, zh and en side by side, rendered from one catalog.
 
 The catalog is ``data/messages.toml``: one table per message id with a ``zh`` and an
-``en`` template using named ``{placeholders}`` (str.format syntax, ``{{`` for a brace).
+``en`` template using named ``{placeholders}`` (str.format syntax, ``{{`` for a brace),
+or a ``zh`` and an ``en`` list of labels (column headers, choices) read with ``labels``.
 A message cannot exist in one language only: ``tests/test_messages.py`` checks that
 both templates exist, render, and use the same placeholders.
 """
@@ -53,13 +54,14 @@ class Pair:
     en: str
 
 
-def _value(value, lang: str):
+def localize(value, lang: str):
+    """A parameter value as ``lang`` shows it (Text rendered, Pair side picked, lists joined)."""
     if isinstance(value, Text):
         return value.render(lang)
     if isinstance(value, Pair):
         return value.en if lang == "en" else value.zh
     if isinstance(value, list | tuple | set | frozenset | dict):
-        return LIST_SEPARATOR[lang].join(str(_value(v, lang)) for v in value)
+        return LIST_SEPARATOR[lang].join(str(localize(v, lang)) for v in value)
     return value
 
 
@@ -70,8 +72,14 @@ def render(msg_id: str, lang: str = "zh", /, **params) -> str:
     a ``Text`` parameter is rendered in the same language and a ``Pair`` gives its own side.
     """
     entry = catalog()[msg_id]
-    template = entry["en" if lang == "en" else "zh"]
-    return template.format_map({k: _value(v, lang) for k, v in params.items()})
+    template = entry["en"] if lang == "en" else entry["zh"]
+    return template.format_map({k: localize(v, lang) for k, v in params.items()})
+
+
+def labels(msg_id: str, lang: str = "zh") -> list[str]:
+    """A catalog entry that is a list of labels (column headers, dropdown choices) in ``lang``."""
+    entry = catalog()[msg_id]
+    return list(entry["en"] if lang == "en" else entry["zh"])
 
 
 def placeholders(template: str) -> set[str]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
+from .messages import render
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
@@ -666,8 +667,10 @@ def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
             and o.customer_id in hard_due
             and o.typed_date > hard_due[o.customer_id]
         ):
+            due = hard_due[o.customer_id]
             obls[i] = replace(
                 o,
                 flags=(*o.flags, "typed_after_deadline"),
-                reason=o.reason + f"；注意：晚于硬性期限{hard_due[o.customer_id]}",
+                reason=o.reason + render("policy.after_hard_deadline", "zh", due=due),
+                reason_en=o.reason_en + render("policy.after_hard_deadline", "en", due=due),
             )

@@ -7,13 +7,14 @@ import ast
 import inspect
 import pickle
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 import followup_xl
 from followup_xl import errors
-from followup_xl.messages import Pair, catalog, placeholders, render, text
+from followup_xl.messages import Pair, catalog, labels, placeholders, render, text
 
 PACKAGE = Path(followup_xl.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -23,6 +24,8 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # and setting names, the 是/否 answers) — data, not untranslated words.
 EN_QUOTES_CHINESE = {
     "changelog.bad_approval": "the 是/否 answers of the 批准 column",
+    "merge.edits_wait_for_approval": "the 是/否 answers and the 待批准 sheet",
+    "merge.old_master_as_book": "the 来源 sheet",
     "handover.by_missing": "the role 公司经理 as written in the staff sheet",
     "plan.not_a_plan": "the plan's sheet names 交接计划/说明",
     "read.csv_no_header": "the column names 客户编号, 客户名称, 联系电话",
@@ -40,6 +43,8 @@ DIFFERENT_PLACEHOLDERS = {
     "rollup.parquet_unreadable": {"exc"},
     # the Chinese sentence also lists the placeholders that are allowed
     "sms.unknown_placeholder": {"available", "unknown", "unknown_names"},
+    # the Chinese names the event type (回访 kinds are Chinese data); English gives the rule only
+    "report.target_missed": {"event_type"},
     # Chinese quotes each sheet name in 「」, English lists them plain
     "read.no_header_row": {"quoted_sheets", "sheets"},
 }
@@ -64,7 +69,13 @@ def sample(template: str) -> dict:
 
 def all_params(msg_id: str) -> dict:
     entry = catalog()[msg_id]
+    if isinstance(entry["zh"], list):
+        return {}
     return sample(entry["zh"]) | sample(entry["en"])
+
+
+TEMPLATES = sorted(i for i, e in catalog().items() if isinstance(e["zh"], str))
+LABEL_LISTS = sorted(i for i, e in catalog().items() if isinstance(e["zh"], list))
 
 
 def package_text() -> str:
@@ -75,8 +86,13 @@ def package_text() -> str:
 def test_every_message_renders_in_both_languages(msg_id):
     entry = catalog()[msg_id]
     assert set(entry) == {"zh", "en"}, "each message has exactly a zh and an en template"
-    zh = render(msg_id, "zh", **all_params(msg_id))
-    en = render(msg_id, "en", **all_params(msg_id))
+    assert type(entry["zh"]) is type(entry["en"])
+    if msg_id in LABEL_LISTS:
+        zh, en = "\n".join(labels(msg_id, "zh")), "\n".join(labels(msg_id, "en"))
+        assert len(labels(msg_id, "zh")) == len(labels(msg_id, "en")), "one label for one label"
+    else:
+        zh = render(msg_id, "zh", **all_params(msg_id))
+        en = render(msg_id, "en", **all_params(msg_id))
     assert zh.strip() and en.strip()
     assert CJK.search(zh), f"{msg_id}: the Chinese text has no Chinese in it"
     if msg_id in EN_QUOTES_CHINESE:
@@ -85,7 +101,7 @@ def test_every_message_renders_in_both_languages(msg_id):
         assert not CJK.search(en), f"{msg_id}: the English text has Chinese in it: {en}"
 
 
-@pytest.mark.parametrize("msg_id", sorted(catalog()))
+@pytest.mark.parametrize("msg_id", TEMPLATES)
 def test_both_languages_fill_in_the_same_placeholders(msg_id):
     entry = catalog()[msg_id]
     zh, en = placeholders(entry["zh"]), placeholders(entry["en"])
@@ -97,7 +113,7 @@ def test_both_languages_fill_in_the_same_placeholders(msg_id):
 
 def test_every_message_id_is_used_in_the_package():
     source = package_text()
-    unused = [i for i in catalog() if f'"{i}"' not in source]
+    unused = [i for i in catalog() if f'"{i}"' not in source and f"'{i}'" not in source]
     assert unused == []
 
 
@@ -139,6 +155,7 @@ ERROR_CLASSES = [
 PASSED_ON = "<an id its helper was given>"
 
 
+@cache
 def _raised_classes() -> dict[str, list[tuple[str, str]]]:
     """Class name → [(file, message id)] for every ``raise X("id", …)`` / ``X("id", …)`` call."""
     names = {c.__name__ for c in ERROR_CLASSES} | {"FollowupError", "SettingError"}
@@ -204,3 +221,87 @@ def test_exit_codes_stay_by_kind():
     assert {c.exit_code for c in usage} == {errors.EXIT_USAGE}
     assert {c.exit_code for c in unreadable} == {errors.EXIT_UNREADABLE}
     assert errors.HistoryWriteFailed.exit_code == errors.EXIT_UNREADABLE
+
+
+# ---- no inline zh/en branch left ------------------------------------------------------
+
+
+def _on_lang(test: ast.expr) -> bool:
+    """A test that looks at the language: ``lang == "zh"``, ``st.lang != "en"``, ``zh``…"""
+    return any(
+        (isinstance(n, ast.Name) and n.id in ("lang", "zh", "en"))
+        or (isinstance(n, ast.Attribute) and n.attr == "lang")
+        for n in ast.walk(test)
+    )
+
+
+def _literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return bool(node.elts) and all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.values) and all(_literal(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal(node.left) or _literal(node.right)
+    return False
+
+
+def _says(stmts: list[ast.stmt], chinese: bool) -> bool:
+    """Do these statements hold a string literal in Chinese (or, chinese=False, in words)?"""
+    return any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and (bool(CJK.search(n.value)) if chinese else bool(re.search(r"[A-Za-z]{2}", n.value)))
+        for s in stmts
+        for n in ast.walk(s)
+    )
+
+
+def inline_language_branches(source: str) -> list[tuple[int, str]]:
+    """``"中文" if lang == "zh" else "English"`` and ``if zh: echo("…") else: echo("…")``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.IfExp) and _on_lang(node.test):
+            if _literal(node.body) and _literal(node.orelse):
+                found.append((node.lineno, ast.unparse(node)[:80]))
+        elif isinstance(node, ast.If) and _on_lang(node.test) and node.orelse:
+            body, other = node.body, node.orelse
+            if (_says(body, True) and _says(other, False)) or (
+                _says(other, True) and _says(body, False)
+            ):
+                found.append((node.lineno, "if " + ast.unparse(node.test)))
+    return found
+
+
+def test_no_inline_language_branch_with_literal_text_remains():
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {what}"
+        for path in SOURCES
+        for line, what in inline_language_branches(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "render these from the catalog (followup_xl/data/messages.toml)"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'x = "已中断" if lang == "zh" else "interrupted"',
+        'x = f"共 {n} 项" if zh else f"{n} items"',
+        'x = ["是", "否"] if st.lang != "en" else ["yes", "no"]',
+        'if lang == "zh":\n    echo(f"客户 {n}")\nelse:\n    echo(f"customers {n}")',
+    ],
+)
+def test_the_branch_finder_finds_inline_pairs(source):
+    assert inline_language_branches(source)
+
+
+def test_the_branch_finder_leaves_data_choices_alone():
+    source = (
+        "name = c.name_zh if zh else c.name_en\n"
+        'font = FONT if lang == "zh" else "Calibri"\n'
+        'x = render("cli.interrupted", lang)\n'
+    )
+    assert inline_language_branches(source) == []

@@ -6,6 +6,7 @@ import click
 
 from ..checks import REGISTRY, ordered_checks
 from ..errors import UnknownCheck
+from ..messages import labels, render
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -24,7 +25,10 @@ def rules(code, lang, as_json):
         checks = [chk]
     else:
         checks = ordered_checks()
-    severity = {"error": "错误", "warning": "提醒"} if zh else {}
+    severity = {
+        "error": render("rules.severity_error", lang),
+        "warning": render("rules.severity_warning", lang),
+    }
     rows = [
         {
             "code": c.code,
@@ -45,13 +49,9 @@ def rules(code, lang, as_json):
         return
     if code:
         r = rows[0]
-        labels = (
-            ("代码", "级别", "名称", "提示", "修改", "示例", "依据")
-            if zh
-            else ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
-        )
+        headers = tuple(labels("rules.headers", lang))
         for label, key in zip(
-            labels, ("code", "severity", "name", "message", "fix", "example", "requirement")
+            headers, ("code", "severity", "name", "message", "fix", "example", "requirement")
         ):
             value = severity.get(r[key], r[key]) if key == "severity" else r[key]
             click.echo(f"{label}: {value}")

@@ -8,7 +8,7 @@ import click
 
 from .. import api
 from ..errors import BadOption
-from ..messages import Pair
+from ..messages import Pair, render, text
 from .common import (
     as_of_option,
     echo,
@@ -126,18 +126,18 @@ def split(
         emit_json(result)
         return
     for b in result["books"]:
-        if lang == "zh":
-            extra = "，A类客户已隐藏" if b["class_a_masked"] else ""
-            echo(
-                f"{b['path']}  客户 {b['customers']}，回访记录 {b['calls']}，事项 {b['events']}，"
-                f"待回访 {b['open_items']}{extra}"
+        echo(
+            render(
+                "split.book_line",
+                lang,
+                path=b["path"],
+                customers=b["customers"],
+                calls=b["calls"],
+                events=b["events"],
+                open_items=b["open_items"],
+                masked=text("split.class_a_masked") if b["class_a_masked"] else "",
             )
-        else:
-            extra = ", class A masked" if b["class_a_masked"] else ""
-            echo(
-                f"{b['path']}  customers {b['customers']}, calls {b['calls']}, triggers {b['events']}, "
-                f"open {b['open_items']}{extra}"
-            )
+        )
 
 
 def _password(password: str | None, env: str | None, ask: bool) -> str | None:

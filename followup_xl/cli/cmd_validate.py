@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import api
+from ..messages import labels, render
 from .common import (
     as_of_option,
     echo_warnings,
@@ -58,16 +59,13 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
         from rich.table import Table
 
         console = Console()
-        zh = lang == "zh"
         if result["findings"]:
             table = Table(show_lines=False, header_style="bold")
             with_source = any(
                 f.get("source") for f in result["findings"]
             )  # a master: the staff book row too
-            heads = (
-                ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
-            )
-            for h in heads + (("来源",) if zh else ("Source",)) * with_source:
+            heads = tuple(labels("validate.headers", lang))
+            for h in heads + (tuple(labels("validate.source_header", lang))) * with_source:
                 table.add_column(h, overflow="fold")
             for f in result["findings"][:200]:
                 style = "red" if f["severity"] == "error" else "yellow"
@@ -87,9 +85,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
                 console.print(f"… {len(result['findings']) - 200}")
         s = result["summary"]
         console.print(
-            f"错误 {s['errors']}，提醒 {s['warnings']}"
-            if zh
-            else f"{s['errors']} errors, {s['warnings']} warnings"
+            render("validate.errors_warnings", lang, errors=s["errors"], warnings=s["warnings"])
         )
         if annotate_to:
             console.print(markup_safe(result["annotated"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render
 from .common import (
     as_of_option,
     date_option,
@@ -52,22 +53,23 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
     if as_json:
         emit_json(result)
         return
-    zh = lang == "zh"
     echo(
         f"{result['week_start']} – {result['week_end']}  "
-        + (f"报送日 {result['report_day']}" if zh else f"due {result['report_day']}")
+        + (render("weekly.due", lang, report_day=result["report_day"]))
     )
     for r in result["by_owner"]:
-        if zh:
-            echo(
-                f"{r['owner']:<8} 成交 {r['deals']:>3}  新增 {r['new_customers']:>3}  回访 {r['calls']:>4}  "
-                f"约访 {r['appointments']}  咨询 {r['consultation_followups']}  逾期 {r['overdue']}"
+        echo(
+            render(
+                "weekly.owner_line",
+                lang,
+                owner=r["owner"],
+                deals=r["deals"],
+                new_customers=r["new_customers"],
+                calls=r["calls"],
+                appointments=r["appointments"],
+                consultation_followups=r["consultation_followups"],
+                overdue=r["overdue"],
             )
-        else:
-            echo(
-                f"{r['owner']:<8} deals {r['deals']:>3}  new {r['new_customers']:>3}  calls {r['calls']:>4}  "
-                f"visits {r['appointments']}  consultations {r['consultation_followups']}  "
-                f"overdue {r['overdue']}"
-            )
+        )
     if out:
         echo(out)

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
-from ..messages import text
+from ..messages import render, text
 from ..normalize import parse_date
 from . import console
 from .usage import LocalizedBadParameter
@@ -188,14 +188,14 @@ def guarded(f: Callable) -> Callable:
             _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
         except KeyboardInterrupt:
             _fail(
-                "已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written",
+                render("cli.interrupted", lang),
                 130,
                 as_json,
                 lang=lang,
             )
         except MemoryError:
             _fail(
-                "内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large",
+                render("cli.out_of_memory", lang),
                 2,
                 as_json,
                 lang=lang,
@@ -207,10 +207,8 @@ def guarded(f: Callable) -> Callable:
         except Exception as exc:  # a bug: still one sentence
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
-            msg = (
-                f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
-                if lang == "zh"
-                else f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details"
+            msg = render(
+                "cli.internal_error", lang, error_type=type(exc).__name__, exc=exc, env=DEBUG_ENV
             )
             _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
 
@@ -227,14 +225,14 @@ def _fail(
             if console.can_encode(text)
             else json.dumps(payload or {"error": message, "exit_code": code})
         )
-    echo(("错误: " if lang != "en" else "error: ") + message, err=True)
+    echo((render("cli.error", lang)) + message, err=True)
     sys.exit(code)
 
 
 def echo_warnings(warnings, lang: str) -> None:
     """Warnings (e.g. an unknown 调休 year) go to stderr, so --json output stays clean."""
     for w in warnings:
-        echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
+        echo((render("cli.note", lang)) + w, err=True)
 
 
 # C0/C1 controls (ESC starts terminal escape sequences; \x9b is a one-byte CSI) and bidi overrides.

@@ -28,6 +28,7 @@ from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
 from ..errors import OutputRefused, UnreadableWorkbook
+from ..messages import render
 from .atomic import atomic_output
 from .convert import copy_as_workbook
 from .filekind import PROPERTY
@@ -92,17 +93,14 @@ def notes(info: dict, lang: str = "zh") -> list[str]:
     out = []
     if info["external_links_dropped"]:
         out.append(
-            f"标注副本去掉了 {info['external_links_dropped']} 个外部链接（其他工作簿、文件或网址）"
-            if lang == "zh"
-            else f"the annotated copy leaves out {info['external_links_dropped']} external link(s) "
-            f"(other workbooks, files, web addresses)"
+            render(
+                "annotate.external_links_dropped",
+                lang,
+                external_links_dropped=info["external_links_dropped"],
+            )
         )
     if info["macros_dropped"]:
-        out.append(
-            "标注副本是 .xlsx，不含原工作簿的宏（要保留宏请用 .xlsm 文件名）"
-            if lang == "zh"
-            else "the annotated copy is an .xlsx without the workbook's macros (name it .xlsm to keep them)"
-        )
+        out.append(render("annotate.macros_dropped", lang))
     return out
 
 
@@ -243,7 +241,7 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
         if f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
             link.hyperlink = sheet_ref(f.sheet, f.cell or "A1")
-            _put(link, f.cell or ("(整张表)" if lang == "zh" else "(sheet)"))
+            _put(link, f.cell or (render("annotate.sheet", lang)))
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i + 1, column=2).fill = FILL[f.severity]
     for col, width in zip("ABCDEFGH", (6, 9, 7, 12, 9, 12, 90, 40)):

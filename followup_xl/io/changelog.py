@@ -14,6 +14,7 @@ import datetime as dt
 
 from ..errors import BadApproval
 from ..merge import Change, text
+from ..messages import labels
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
 
@@ -108,7 +109,7 @@ def write_change_sheets(
             8,
             {
                 "validate": "list",
-                "source": ["是", "否"] if lang == "zh" else ["yes", "no"],
+                "source": labels("manager_book.yes_no", lang),
                 "ignore_blank": True,
             },
         )

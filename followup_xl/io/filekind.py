@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import OwnFileGiven
-from ..messages import Pair
+from ..messages import Pair, render
 from .package import custom_xml, package_path
 
 PROPERTY = "followup-xl-kind"
@@ -92,7 +92,7 @@ def read_owner(source) -> str | None:
 
 def describe(kind: str | None, lang: str = "zh") -> str:
     if kind is None:
-        return "员工工作簿" if lang != "en" else "staff workbook"
+        return render("filekind.staff_workbook", lang)
     zh, en = KINDS.get(kind, (kind, kind))
     return en if lang == "en" else zh
 

@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ..handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
-from ..messages import Pair
+from ..messages import Pair, labels, render
 from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
@@ -113,7 +113,6 @@ def write_plan(
     master: str | None = None,
 ) -> str:
     """The plan workbook for approval; phones are masked (the plan is passed around for signatures)."""
-    zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="handover-plan")
         fmts = Formats(wb)
@@ -147,7 +146,9 @@ def write_plan(
         for r, m in enumerate(plan.moves, start=1):
             ws.write_string(r, j, m.receiver, editable)
         ws.protect("", ENTRY_OPTIONS)
-        title = f"{'交接计划' if zh else 'Handover plan'}：{plan.leaver}  {plan.date.isoformat()}"
+        title = (
+            f"{render('handover_book.plan_title', lang)}：{plan.leaver}  {plan.date.isoformat()}"
+        )
         print_setup(ws, header=title, lang=lang)
         _write_summary(wb, fmts, plan, lang, len(plan.moves))
         _write_info(wb, fmts, plan, lang, master)
@@ -158,12 +159,11 @@ def write_plan(
 
 def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
     """Per receiver: customers before, received per class (COUNTIFS over the edited plan), after."""
-    zh = lang == "zh"
     ws = wb.add_worksheet(SUMMARY_SHEET[lang])
     heads = (
-        (["接收人", "原有客户"] if zh else ["Receiver", "Had"])
+        (labels("handover_book.receiver_had", lang))
         + [_group_label(g, lang) for g in GROUPS]
-        + (["接收合计", "交接后客户"] if zh else ["Received", "After"])
+        + (labels("handover_book.received_after", lang))
     )
     ws.set_column(0, len(heads) - 1, 10)
     for j, h in enumerate(heads):
@@ -203,23 +203,7 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
             row["after"],
         )
     base = len(plan.receivers) + 3
-    lines = (
-        [
-            "客户逐一分给当时客户最少的人（原有客户计入），A/B/C 各类按比例分配，不会让一人接收全部 A 类客户。",
-            "可在「交接计划」表的「新负责人」列修改（黄色单元格，下拉选择），本表随之更新。",
-            "修改后运行：followup-xl handover 总表.xlsx --from 离职人 --plan 本文件.xlsx -o 新总表.xlsx",
-            "",
-            "销售经理核定：____________    日期：__________",
-        ]
-        if zh
-        else [
-            "Customers go to whoever has the fewest (existing ones count); each class is shared in proportion.",
-            "Edit the New owner column of the plan (yellow cells, dropdown); this sheet follows.",
-            "Then run: followup-xl handover MASTER.xlsx --from NAME --plan THIS.xlsx -o NEW_MASTER.xlsx",
-            "",
-            "Approved by: ____________    Date: __________",
-        ]
-    )
+    lines = labels("handover_book.summary_notes", lang)
     for k, line in enumerate(lines):
         ws.write_string(base + k, 0, line)
     ws.protect("", ENTRY_OPTIONS)
@@ -237,8 +221,8 @@ def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) ->
         "by": plan.by or "",
         "master": master or "",
     }
-    for i, (key, labels) in enumerate(INFO_KEYS.items()):
-        ws.write_string(i, 0, labels[1 if lang == "en" else 0], fmts.get("bold"))
+    for i, (key, names) in enumerate(INFO_KEYS.items()):
+        ws.write_string(i, 0, names[1 if lang == "en" else 0], fmts.get("bold"))
         v = values[key]
         if isinstance(v, dt.date):
             ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), fmts.get("date"))
@@ -364,7 +348,7 @@ def write_record(
             len(SMS_COLUMNS) - 1,
             max(len(sms), 1),
             len(SMS_COLUMNS) - 1,
-            {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+            {"validate": "list", "source": labels("handover_book.yes_no", lang)},
         )
         print_setup(ws, header=SMS_SHEET[lang], lang=lang)
         # landlines and unreadable phones cannot take a text: listed apart, to be told by phone
@@ -392,25 +376,19 @@ def write_record(
                 len(CALL_COLUMNS) - 1,
                 len(calls),
                 len(CALL_COLUMNS) - 1,
-                {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+                {"validate": "list", "source": labels("handover_book.yes_no", lang)},
             )
             print_setup(ws, header=CALL_SHEET[lang], lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
-        people = "、".join(plan.receivers)
-        lines = (
-            [
-                f"离职人员：{plan.leaver}（签字）____________",
-                f"接收人：{people}（签字）____________",
-                f"经办人：{plan.by or ''}    销售经理核定：____________    日期：{plan.date.isoformat()}",
-            ]
-            if zh
-            else [
-                f"Leaving: {plan.leaver} (signature) ____________",
-                f"Receivers: {people} (signature) ____________",
-                f"Handled by: {plan.by or ''}    Approved by: ____________    Date: {plan.date.isoformat()}",
-            ]
-        )
+        "、".join(plan.receivers)
+        lines = [
+            render("handover_book.sign_leaver", lang, leaver=plan.leaver),
+            render("handover_book.sign_receivers", lang, people=plan.receivers),
+            render(
+                "handover_book.sign_approval", lang, by=plan.by or "", date=plan.date.isoformat()
+            ),
+        ]
         for k, line in enumerate(lines):
             ws.write_string(base + k, 0, line)
         ws.activate()

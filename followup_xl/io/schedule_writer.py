@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from ..messages import render
 from ..privacy import mask_value
 from ..schedule import Plan, PlanItem
 from .atomic import atomic_output
@@ -260,7 +261,7 @@ def _person(
         ws.set_column(j, j, w)
     ws.set_row(2, 28)
     r = 3
-    sep = "、" if lang == "zh" else ", "
+    sep = render("sep.list", lang)
     for (day, _cid), items in calls.items():
         first = items[0]
         ws.write_string(r, 0, f"{day:%m-%d} {wd[day.weekday()]}", f.center)
@@ -283,7 +284,7 @@ def _person(
         ws.write_string(
             r,
             8,
-            ("; " if lang == "en" else "；").join(
+            (render("sep.clause", lang)).join(
                 dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)
             ),
             f.fit,
@@ -319,7 +320,7 @@ def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
     note = it.note_en if lang == "en" else it.note
     if note:
         parts.append(note)
-    return ("; " if lang == "en" else "；").join(parts)
+    return (render("sep.clause", lang)).join(parts)
 
 
 def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:

@@ -121,7 +121,7 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
         ws.write_string(
             i,
             17,
-            p["not_eligible_reason" if lang == "zh" else "not_eligible_reason_en"],
+            p["not_eligible_reason_en"] if lang == "en" else p["not_eligible_reason"],
             f.get("box"),
         )
     end = row + len(s["staff"]) + 2

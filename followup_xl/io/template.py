@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable
 
 from .. import schema
+from ..messages import render
 from ..models import Book, Record
 from ..settings import describe_settings
 from .atomic import atomic_output
@@ -31,30 +32,29 @@ def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
     call_date = calls.column("call_date").header(lang)
     next_date = calls.column("next_date").header(lang)
     void = "废除"
-    zh = lang == "zh"
     return [
-        ("customers", "客户总数" if zh else "Customers", f"=COUNTA({cust.table}[{cid}])"),
-        ("class_a", "A类客户" if zh else "Class A", f'=COUNTIF({cust.table}[{klass}],"A")'),
+        ("customers", render("template.customers", lang), f"=COUNTA({cust.table}[{cid}])"),
+        ("class_a", render("template.class_a", lang), f'=COUNTIF({cust.table}[{klass}],"A")'),
         (
             "void",
-            "已废除客户" if zh else "Void customers",
+            render("template.void_customers", lang),
             f'=COUNTIF({cust.table}[{status}],"{void}")',
         ),
-        ("calls", "回访记录条数" if zh else "Call records", f"=COUNTA({calls.table}[{call_cust}])"),
+        ("calls", render("template.call_records", lang), f"=COUNTA({calls.table}[{call_cust}])"),
         (
             "calls_month",
-            "本月回访次数" if zh else "Calls this month",
+            render("template.calls_this_month", lang),
             f'=COUNTIFS({calls.table}[{call_date}],">="&DATE(YEAR(TODAY()),MONTH(TODAY()),1),'
             f'{calls.table}[{call_date}],"<="&TODAY())',
         ),
         (
             "next_past",
-            "下次回访日期已过的记录" if zh else "Records with next call date passed",
+            render("template.next_call_passed", lang),
             f'=COUNTIFS({calls.table}[{next_date}],"<"&TODAY())',
         ),
         (
             "next_today",
-            "今天应回访的记录" if zh else "Records due today",
+            render("template.records_due_today", lang),
             f"=COUNTIFS({calls.table}[{next_date}],TODAY())",
         ),
     ]
@@ -189,20 +189,13 @@ def write_staff_workbook(
 
 
 def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[str, int]) -> None:
-    zh = lang == "zh"
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 7, 12)
-    ws.write_string(
-        0, 0, "客户回访助手" if zh else "Customer follow-up assistant", fmts.get("title")
-    )
-    sub = (
-        ("负责人：" if zh else "Owner: ") + owner
-        if owner
-        else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
-    )
+    ws.write_string(0, 0, render("template.title", lang), fmts.get("title"))
+    sub = (render("template.owner", lang)) + owner if owner else (render("template.subtitle", lang))
     ws.write_string(1, 0, sub, fmts.get("subtitle"))
-    ws.write_string(3, 0, "概况" if zh else "At a glance", fmts.get("bold"))
+    ws.write_string(3, 0, render("template.at_a_glance", lang), fmts.get("bold"))
     for i, (key, label, formula) in enumerate(home_formulas(lang)):
         ws.write_string(4 + i, 0, label, fmts.get("box"))
         ws.write_formula(4 + i, 1, formula, fmts.get("box"), values.get(key, 0))
@@ -216,7 +209,7 @@ HOME_FIRST_FORMULA_ROW = 5  # Excel row of the first figure (B5)
 
 
 def template_name(lang: str = "zh", macro: bool = False) -> str:
-    base = "客户回访工作簿" if lang == "zh" else "followup-workbook"
+    base = render("template.file_name", lang)
     return f"{base}.{'xlsm' if macro else 'xlsx'}"
 
 

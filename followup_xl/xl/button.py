@@ -16,6 +16,7 @@ import hashlib
 from .. import schema
 from ..checks import ERROR, run_checks
 from ..io.reader import read_rows, require_our_sheets
+from ..messages import labels, render
 from ..models import Book, column_letter
 from ..settings import policy_for_book
 
@@ -211,10 +212,12 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
             issues[f"E{i}"].add_hyperlink(sheet_link(f.sheet, f.cell), f.cell)
     _show(issues)
     summary = {"errors": report.errors, "warnings": report.warnings, "ids_filled": filled}
-    message = (
-        f"错误 {report.errors} 处，提醒 {report.warnings} 处；详见「{ISSUES[lang]}」"
-        if lang == "zh"
-        else f"{report.errors} errors, {report.warnings} warnings: see the {ISSUES[lang]} sheet"
+    message = render(
+        "button.validated",
+        lang,
+        errors=report.errors,
+        warnings=report.warnings,
+        issues=ISSUES[lang],
     )
     _alert(xl_book, message)
     return summary
@@ -233,16 +236,12 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
     if DUE[lang] in names:
         xl_book.sheets[DUE[lang]].delete()
     sheet = xl_book.sheets.add(DUE[lang], before=xl_book.sheets[0])
-    status = (
-        {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"}
-        if lang == "zh"
-        else {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}
-    )
-    head = (
-        ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "原因"]
-        if lang == "zh"
-        else ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
-    )
+    status = {
+        "overdue": render("button.overdue", lang),
+        "due": render("button.due_today", lang),
+        "upcoming": render("button.upcoming", lang),
+    }
+    head = labels("button.due_headers", lang)
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))
     sheet["A1"].value = as_text_rows(
@@ -266,7 +265,7 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
                 RED if o.status(day) == "overdue" else AMBER
             )
     _show(sheet)
-    _alert(xl_book, f"待回访 {len(items)} 项" if lang == "zh" else f"{len(items)} follow-ups due")
+    _alert(xl_book, render("button.due_count", lang, n_items=len(items)))
     return len(items)
 
 

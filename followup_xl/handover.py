@@ -25,7 +25,7 @@ from .errors import (
     BadSmsTemplate,
     UnknownOwner,
 )
-from .messages import Pair
+from .messages import Pair, both
 from .models import Book, Customer, Staff
 from .normalize import phone_kind
 from .settings import Policy
@@ -224,22 +224,10 @@ def assign(
 
 def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
     phones = {_norm(s.name): s.phone for s in book.staff}
-    out = [
-        (
-            f"{r} 在人员表中没有联系电话，短信里的新联系电话将为空",
-            f"{r} has no phone in the staff sheet: the texts will give no new phone number",
-        )
-        for r in plan.receivers
-        if not phones.get(r)
-    ]
+    out = [both("handover.receiver_no_phone", r=r) for r in plan.receivers if not phones.get(r)]
     no_id = sum(1 for c in customers_of(book, plan.leaver) if not c.customer_id)
     if no_id:
-        out.append(
-            (
-                f"{plan.leaver} 名下有 {no_id} 位客户没有客户编号，无法交接，请先补填编号",
-                f"{no_id} of {plan.leaver}'s customers have no customer id and cannot be handed over",
-            )
-        )
+        out.append(both("handover.customers_without_id", leaver=plan.leaver, no_id=no_id))
     return out
 
 
@@ -432,9 +420,9 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
         why = (
             None
             if kind == "mobile"
-            else ("座机，不能接收短信", "a landline cannot receive SMS")
+            else both("handover.sms_landline")
             if kind == "landline"
-            else ("电话缺失或无法识别，请先核实", "phone missing or unreadable: check it first")
+            else both("handover.sms_no_phone")
         )
         out.append(
             {

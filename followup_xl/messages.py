@@ -76,6 +76,17 @@ def render(msg_id: str, lang: str = "zh", /, **params) -> str:
     return template.format_map({k: localize(v, lang) for k, v in params.items()})
 
 
+def both(msg_id: str, /, **params) -> tuple[str, str]:
+    """The message in Chinese and in English, for data that keeps both (a note, a reason)."""
+    return render(msg_id, "zh", **params), render(msg_id, "en", **params)
+
+
+def both_as(name: str, msg_id: str, /, **params) -> dict[str, str]:
+    """``{name: Chinese, name_en: English}``, for a record with a field in each language."""
+    zh, en = both(msg_id, **params)
+    return {name: zh, f"{name}_en": en}
+
+
 def labels(msg_id: str, lang: str = "zh") -> list[str]:
     """A catalog entry that is a list of labels (column headers, dropdown choices) in ``lang``."""
     entry = catalog()[msg_id]

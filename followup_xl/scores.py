@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 
 from .calendar import WorkCalendar
 from .errors import BadDate
+from .messages import both
 from .models import Book, Staff
 from .obligations import Obligation
 from .policy import add_months, compute_obligations
@@ -142,19 +143,13 @@ def yearly_scores(
         left = bool(s.left and s.left <= year_end) or s.has_left
         recent = bool(s.joined and add_months(s.joined, policy.min_months_for_bonus) > as_of)
         if left:
-            why = ("年中离职", "left during the year")
+            why = both("scores.left_in_year")
         elif recent:
-            why = (
-                f"入职不满{policy.min_months_for_bonus}个月",
-                f"joined less than {policy.min_months_for_bonus} months ago",
-            )
+            why = both("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
         elif yearly is None:
-            why = ("无考核月份", "no month scored")
+            why = both("scores.no_month_scored")
         elif yearly < policy.bonus_threshold:
-            why = (
-                f"年度分未达{policy.bonus_threshold:g}",
-                f"yearly score below {policy.bonus_threshold:g}",
-            )
+            why = both("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
         else:
             why = ("", "")
         staff.append(

@@ -45,6 +45,12 @@ DIFFERENT_PLACEHOLDERS = {
     "sms.unknown_placeholder": {"available", "unknown", "unknown_names"},
     # the Chinese names the event type (回访 kinds are Chinese data); English gives the rule only
     "report.target_missed": {"event_type"},
+    # an obligation's English reason is the short form: the Chinese adds the complaint level,
+    # the day the new date was agreed, the salesman, the length of the deal window
+    "reason.complaint": {"level"},
+    "reason.rescheduled": {"call_date"},
+    "reason.trip": {"owner"},
+    "reason.deal": {"deal_first_week_days"},
     # Chinese quotes each sheet name in 「」, English lists them plain
     "read.no_header_row": {"quoted_sheets", "sheets"},
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FollowupError
-from ..messages import render
+from ..messages import both, render
 from ..models import Book
 from .filekind import read_kind, read_owner, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
@@ -155,5 +155,5 @@ def looks_like_old_master(book: Book) -> bool:
     return bool(
         info
         and "src_file" in info.columns
-        and any(n in ("来源", "Inputs") for n in book.ignored_sheets)
+        and any(n in both("master_book.inputs") for n in book.ignored_sheets)
     )

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import api
-from ..messages import render
+from ..messages import both, render
 from .common import (
     date_option,
     echo,
@@ -117,12 +117,12 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
 
 
 STATUS = {
-    "applied": ("已采用", "applied"),
-    "pending": ("待批准", "pending"),
-    "approved": ("已批准", "approved"),
-    "refused": ("已拒绝", "refused"),
-    "deleted": ("工作簿中已删除（总表保留）", "deleted in book (kept)"),
-    "added": ("新增", "added"),
+    "applied": both("change.applied"),
+    "pending": both("change.pending"),
+    "approved": both("change.approved"),
+    "refused": both("change.refused"),
+    "deleted": both("change.deleted_in_book_kept"),
+    "added": both("change.added"),
 }
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 
 from ..errors import BadApproval
 from ..merge import Change, text
-from ..messages import labels
+from ..messages import both, labels
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
 
@@ -40,17 +40,17 @@ PENDING_HEADERS = {
 }
 APPROVE_COL = "I"
 KINDS = {
-    "customer": ("客户", "Customer"),
-    "call": ("回访记录", "Call"),
-    "event": ("事项", "Trigger"),
+    "customer": both("change.kind_customer"),
+    "call": both("change.kind_call"),
+    "event": both("change.kind_trigger"),
 }
 STATUSES = {
-    "applied": ("已采用", "applied"),
-    "pending": ("待批准", "pending"),
-    "approved": ("已批准", "approved"),
-    "refused": ("已拒绝", "refused"),
-    "deleted": ("工作簿中已删除", "deleted in book"),
-    "added": ("新增", "added"),
+    "applied": both("change.applied"),
+    "pending": both("change.pending"),
+    "approved": both("change.approved"),
+    "refused": both("change.refused"),
+    "deleted": both("change.deleted_in_book"),
+    "added": both("change.added"),
 }
 YES, NO = (
     ("是", "yes", "y", "同意", "批准", "approve", "approved"),

@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ..handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
-from ..messages import Pair, labels, render
+from ..messages import Pair, both, labels, render
 from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
@@ -47,11 +47,11 @@ PLAN_KEYS = [c[0] for c in PLAN_COLUMNS]
 ID_COL = xl_col_to_name(PLAN_KEYS.index("customer_id"))
 RECEIVER_COL = xl_col_to_name(PLAN_KEYS.index("receiver"))
 INFO_KEYS = {
-    "leaver": ("离职人员", "Leaving"),
-    "receivers": ("接收人", "Receivers"),
-    "date": ("交接日期", "Date"),
-    "by": ("经办人", "Handled by"),
-    "master": ("来源总表", "Master"),
+    "leaver": both("handover_book.leaving"),
+    "receivers": both("handover_book.receivers"),
+    "date": both("handover_book.date"),
+    "by": both("handover_book.handled_by"),
+    "master": both("handover_book.master"),
 }
 LOG_COLUMNS = [
     ("date", "交接日期", "Date", T.DATE, 11),
@@ -501,7 +501,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
                 "kept": r[3],
                 "why": r[4],
             }
-            for r in rows(("冲突", "Conflicts"))
+            for r in rows(both("master_book.conflicts"))
         ]
         keys = (
             "path",
@@ -515,7 +515,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
             "sha256",
             "note",
         )
-        sources = [dict(zip(keys, r)) for r in rows(("来源", "Inputs"))]
+        sources = [dict(zip(keys, r)) for r in rows(both("master_book.inputs"))]
     finally:
         wb.close()
     for s in sources:

@@ -26,18 +26,18 @@ from ..io.manager_writer import (
     SETTINGS,
     result_row,
 )
-from ..messages import Pair, render
+from ..messages import Pair, both, render
 from ..models import column_letter
 
 JOBS = {  # job → (zh, en) name, as on the button
-    "merge": ("合并汇总", "Merge"),
-    "validate": ("全部校验", "Validate all"),
-    "due": ("待回访", "Due list"),
-    "schedule": ("生成排期表", "Schedule"),
-    "weekly": ("生成周报", "Weekly summary"),
-    "report": ("生成月报", "Monthly report"),
-    "handover": ("离职交接", "Handover"),
-    "split": ("分发", "Split"),
+    "merge": both("manager.job_merge"),
+    "validate": both("manager.job_validate_all"),
+    "due": both("manager.job_due_list"),
+    "schedule": both("manager.job_schedule"),
+    "weekly": both("manager.job_weekly_summary"),
+    "report": both("manager.job_monthly_report"),
+    "handover": both("manager.job_handover"),
+    "split": both("manager.job_split"),
 }
 RESULT_ROWS = 10  # rows under 最近结果 cleared before the newest figures are written
 

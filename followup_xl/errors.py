@@ -91,6 +91,10 @@ class UnreadableWorkbook(FollowupError):
     exit_code = EXIT_UNREADABLE
 
 
+class PasswordProtected(UnreadableWorkbook):
+    """The workbook needs a password to open."""
+
+
 class WorkbookTooLarge(UnreadableWorkbook):
     """The file or its used range is too big to read safely."""
 

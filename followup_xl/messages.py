@@ -17,8 +17,6 @@ from functools import cache
 from pathlib import Path
 
 LANGS = ("zh", "en")
-# A list parameter is joined the way each language writes a list.
-LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 
 @cache
@@ -61,7 +59,7 @@ def localize(value, lang: str):
     if isinstance(value, Pair):
         return value.en if lang == "en" else value.zh
     if isinstance(value, list | tuple | set | frozenset | dict):
-        return LIST_SEPARATOR[lang].join(str(localize(v, lang)) for v in value)
+        return render("sep.list", lang).join(str(localize(v, lang)) for v in value)
     return value
 
 
@@ -85,6 +83,19 @@ def both_as(name: str, msg_id: str, /, **params) -> dict[str, str]:
     """``{name: Chinese, name_en: English}``, for a record with a field in each language."""
     zh, en = both(msg_id, **params)
     return {name: zh, f"{name}_en": en}
+
+
+def by_lang(msg_id: str) -> dict[str, object]:
+    """``{"zh": …, "en": …}`` of one entry as written (a sheet name, a header list): for the
+    writers' tables that are looked up by language."""
+    entry = catalog()[msg_id]
+    return {"zh": entry["zh"], "en": entry["en"]}
+
+
+def table(prefix: str) -> dict[str, dict[str, object]]:
+    """``{"zh": {key: …}, "en": {key: …}}`` of every entry ``prefix.key``: a writer's texts."""
+    keys = [i[len(prefix) + 1 :] for i in catalog() if i.startswith(prefix + ".")]
+    return {lang: {k: catalog()[f"{prefix}.{k}"][lang] for k in keys} for lang in LANGS}
 
 
 def labels(msg_id: str, lang: str = "zh") -> list[str]:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .messages import render
+from .messages import by_lang, render
 from .models import Book
 from .obligations import Obligation
 
-UNASSIGNED = {"zh": "未分配", "en": "Unassigned"}
+UNASSIGNED = by_lang("split.unassigned")
 
 
 def owner_of_customers(master: Book, unassigned: str) -> dict[str, str]:

@@ -26,8 +26,8 @@ def rules(code, lang, as_json):
     else:
         checks = ordered_checks()
     severity = {
-        "error": render("rules.severity_error", lang),
-        "warning": render("rules.severity_warning", lang),
+        "error": render("severity.error", lang),
+        "warning": render("severity.warning", lang),
     }
     rows = [
         {

@@ -28,24 +28,21 @@ from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
 from ..errors import OutputRefused, UnreadableWorkbook
-from ..messages import render
+from ..messages import by_lang, render, table
 from .atomic import atomic_output
 from .convert import copy_as_workbook
 from .filekind import PROPERTY
 from .formats import sniff
 
 AUTHOR = "followup-xl"
-ISSUES_SHEET = {"zh": "问题清单", "en": "Issues"}
+ISSUES_SHEET = by_lang("annotate.issues_sheet")
 FILL = {
     ERROR: PatternFill("solid", fgColor="FFC7CE"),
     "warning": PatternFill("solid", fgColor="FFEB9C"),
 }
 OUR_COLOURS = {"00FFC7CE", "FFFFC7CE", "00FFEB9C", "FFFFEB9C"}
-HEADERS = {
-    "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
-    "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"],
-}
-SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
+HEADERS = by_lang("annotate.headers")
+SEVERITY = table("severity")  # finding severity (ERROR, "warning") → its word
 
 
 def annotate(
@@ -201,10 +198,7 @@ def clear(wb) -> None:
                 cell.fill = PatternFill(fill_type=None)
 
 
-SOURCE_HEADER = {
-    "zh": "来源（员工工作簿 › 工作表 › 行）",
-    "en": "Source (staff book › sheet › row)",
-}
+SOURCE_HEADER = by_lang("annotate.source_header")
 
 
 def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:

@@ -14,30 +14,14 @@ import datetime as dt
 
 from ..errors import BadApproval
 from ..merge import Change, text
-from ..messages import both, labels
+from ..messages import both, by_lang, labels
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
 
-LOG_SHEET = {"zh": "修改记录", "en": "Changes"}
-PENDING_SHEET = {"zh": "待批准", "en": "Pending"}
-LOG_HEADERS = {
-    "zh": ["合并日期", "类型", "编号", "字段", "原值", "新值", "来源", "修改人", "状态"],
-    "en": ["Merged on", "Kind", "ID", "Field", "Old", "New", "Source", "By", "Status"],
-}
-PENDING_HEADERS = {
-    "zh": ["提出日期", "类型", "编号", "字段", "总表现值", "提议新值", "来源", "修改人", "批准"],
-    "en": [
-        "Proposed on",
-        "Kind",
-        "ID",
-        "Field",
-        "Master value",
-        "Proposed",
-        "Source",
-        "By",
-        "Approve",
-    ],
-}
+LOG_SHEET = by_lang("changelog.log_sheet")
+PENDING_SHEET = by_lang("changelog.pending_sheet")
+LOG_HEADERS = by_lang("changelog.log_headers")
+PENDING_HEADERS = by_lang("changelog.pending_headers")
 APPROVE_COL = "I"
 KINDS = {
     "customer": both("change.kind_customer"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import zipfile
 
-from ..errors import UnreadableWorkbook
+from ..errors import PasswordProtected, UnreadableWorkbook
 from .package import Package, opened_zip
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse a package that expands past 2 GiB
@@ -90,7 +90,7 @@ def _sniff_ole(path: str) -> str:
     except Exception as exc:
         raise _refuse(path, "read.damaged") from exc
     if streams & {"encryptioninfo", "encryptedpackage"}:
-        raise _refuse(path, "read.password_to_open")
+        raise PasswordProtected("read.password_to_open", path=path)
     if streams & {"workbook", "book"}:
         return "xls"
     if "worddocument" in streams:

@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ..handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
-from ..messages import Pair, both, labels, render
+from ..messages import Pair, both, by_lang, labels, render
 from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
@@ -27,9 +27,9 @@ from .protect import ENTRY_OPTIONS
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
 
 T = ColType
-PLAN_SHEET = {"zh": "交接计划", "en": "Handover plan"}
-SUMMARY_SHEET = {"zh": "汇总", "en": "Summary"}
-INFO_SHEET = {"zh": "说明", "en": "About"}
+PLAN_SHEET = by_lang("handover_book.plan_sheet")
+SUMMARY_SHEET = by_lang("handover_book.summary_sheet")
+INFO_SHEET = by_lang("handover_book.info_sheet")
 # key, zh, en, kind, width — the plan's columns, in order (A…J)
 PLAN_COLUMNS = [
     ("customer_id", "客户编号", "Customer ID", T.ID, 11),
@@ -65,7 +65,7 @@ LOG_COLUMNS = [
     ("open_items", "待回访数", "Open items", T.INT, 9),
     ("by", "经办人", "Handled by", T.TEXT, 9),
 ]
-LOG_SHEET = {"zh": "交接记录", "en": "Handovers"}
+LOG_SHEET = by_lang("handover_book.log_sheet")
 SMS_COLUMNS = [
     ("customer_id", "客户编号", "Customer ID", T.ID, 11),
     ("customer", "客户名称", "Customer", T.TEXT, 20),
@@ -76,8 +76,8 @@ SMS_COLUMNS = [
     ("text", "短信内容", "Message", T.TEXT, 70),
     ("sent", "已发送", "Sent", T.TEXT, 8),
 ]
-SMS_SHEET = {"zh": "短信通知", "en": "SMS notices"}
-CALL_SHEET = {"zh": "需电话告知", "en": "Call to inform"}
+SMS_SHEET = by_lang("handover_book.sms_sheet")
+CALL_SHEET = by_lang("handover_book.call_sheet")
 CALL_COLUMNS = [
     *SMS_COLUMNS[:4],
     ("why", "原因", "Why not SMS", T.TEXT, 22),

@@ -32,12 +32,10 @@ from pathlib import Path
 import python_calamine as pc
 
 from ..errors import BadHistory
+from ..messages import by_lang
 
-HISTORY_SHEET = {"zh": "历史档案", "en": "History"}
-HISTORY_HEADERS = {
-    "zh": ["年份", "文件", "回访记录", "指纹"],
-    "en": ["Year", "File", "Calls", "Fingerprint"],
-}
+HISTORY_SHEET = by_lang("history_book.history_sheet")
+HISTORY_HEADERS = by_lang("history_book.history_headers")
 ARCHIVE_OVER = 100_000  # calls in a master before closed years move beside it
 HISTORY_DIR = "回访历史档案"
 

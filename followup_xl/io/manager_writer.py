@@ -12,18 +12,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..messages import labels, render
+from ..messages import by_lang, labels, render
 from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup
 
-ACTIONS = {"zh": "操作", "en": "Actions"}
-LOG = {"zh": "运行记录", "en": "Run log"}
-LISTS = {"zh": "列表", "en": "Lists"}
-RESULT = {"zh": "最近结果", "en": "Latest result"}
-LOG_HEADERS = {
-    "zh": ["时间", "操作", "结果", "数量", "提醒", "文件"],
-    "en": ["When", "Job", "Outcome", "Counts", "Warnings", "Files"],
-}
+ACTIONS = by_lang("manager_book.actions")
+LOG = by_lang("manager_book.log")
+LISTS = by_lang("manager_book.lists")
+RESULT = by_lang("manager_book.result")
+LOG_HEADERS = by_lang("manager_book.log_headers")
 
 
 @dataclass(frozen=True)

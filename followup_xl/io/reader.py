@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import schema
-from ..errors import NoRecognisedSheets, UnreadableWorkbook
+from ..errors import NoRecognisedSheets, PasswordProtected, UnreadableWorkbook
 from ..messages import Pair
 from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
@@ -269,7 +269,7 @@ def read_book(
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
-        raise UnreadableWorkbook("read.password", path=path) from exc
+        raise PasswordProtected("read.password", path=path) from exc
     except Exception as exc:  # calamine's own errors: zip/xml damage
         raise UnreadableWorkbook(
             "read.cannot_open", error_type=type(exc).__name__, exc=exc, path=path

@@ -12,13 +12,13 @@ import os
 from collections.abc import Callable, Iterable
 
 from .. import schema
-from ..messages import render
+from ..messages import by_lang, render
 from ..models import Book, Record
 from ..settings import describe_settings
 from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup, spec_for, write_table
 
-HOME = {"zh": "首页", "en": "Home"}
+HOME = by_lang("template.home")
 
 
 # Live figures on the home sheet: label, formula (structured references into our Tables).
@@ -93,26 +93,7 @@ def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
     }
 
 
-HOME_TEXT = {
-    "zh": [
-        "使用方法：",
-        "1. 在「客户名录簿」登记客户，在「回访记录表」逐条登记每次回访（详细、属实、标注时间）。",
-        "2. 下拉列表里的值请直接选择；日期写成 2026-03-05 或 2026/3/5 均可。",
-        "3. 点击「校验」按钮检查录入，问题会标在单元格上，并列在「问题清单」表中。",
-        "4. 「回访事项」登记成交、投诉、维修、活动、咨询、工程、提案、出差拜访等需要回访的事项。",
-        "5. 「规则」表里的参数可按本单位制度修改；「节假日」表可增加放假或调休上班的日期。",
-        "下次回访日期：红色=已逾期，黄色=今天应回访。",
-    ],
-    "en": [
-        "How to use:",
-        "1. Register customers in Customers and every follow-up call in Calls (detailed, true, timed).",
-        "2. Pick dropdown values from the list; dates like 2026-03-05 or 2026/3/5.",
-        "3. Press Validate to check the entries: problems are marked on the cells and listed in Issues.",
-        "4. Triggers records deals, complaints, repairs, events, consultations, projects, proposals, trips.",
-        "5. Rules holds the office's policy numbers; Holidays adds days off or make-up working days.",
-        "Next call date: red = overdue, amber = due today.",
-    ],
-}
+HOME_TEXT = by_lang("template.home_text")
 
 
 def _rows(records: Iterable[Record], keys: list[str], extras: list[str] = ()) -> Iterable[list]:

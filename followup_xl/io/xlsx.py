@@ -16,7 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import schema
-from ..messages import render
+from ..messages import by_lang, render
 from ..schema import ColType
 from . import filekind
 
@@ -280,7 +280,7 @@ def write_day_or_text(ws, row: int, col: int, value, fmts: Formats, fmt: str = "
         ws.write_string(row, col, "" if value is None else str(value), fmts.get(fmt))
 
 
-FOOTER = {"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}
+FOOTER = by_lang("sheet.footer")
 
 
 def print_setup(

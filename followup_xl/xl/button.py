@@ -16,18 +16,15 @@ import hashlib
 from .. import schema
 from ..checks import ERROR, run_checks
 from ..io.reader import read_rows, require_our_sheets
-from ..messages import labels, render
+from ..messages import by_lang, labels, render, table
 from ..models import Book, column_letter
 from ..settings import policy_for_book
 
-ISSUES = {"zh": "问题清单", "en": "Issues"}
-DUE = {"zh": "待回访", "en": "Due"}
+ISSUES = by_lang("button.issues")
+DUE = by_lang("button.due")
 RED, AMBER = (255, 199, 206), (255, 235, 156)
-HEADERS = {
-    "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
-    "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"],
-}
-SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
+HEADERS = by_lang("button.headers")
+SEVERITY = table("severity")  # finding severity (ERROR, "warning") → its word
 NOTE_TAG = "【校验】"
 EXCEL_ERRORS = {
     "#NULL!",

@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LANGS = ("zh", "en")
 
 
 @cache
-def catalog() -> dict[str, dict[str, str]]:
+def catalog() -> dict[str, dict[str, Any]]:
     """Message id → {"zh": template, "en": template}; read once."""
     path = Path(__file__).parent / "data" / "messages.toml"
     with path.open("rb") as fh:
@@ -85,14 +86,14 @@ def both_as(name: str, msg_id: str, /, **params) -> dict[str, str]:
     return {name: zh, f"{name}_en": en}
 
 
-def by_lang(msg_id: str) -> dict[str, object]:
+def by_lang(msg_id: str) -> dict[str, Any]:
     """``{"zh": …, "en": …}`` of one entry as written (a sheet name, a header list): for the
     writers' tables that are looked up by language."""
     entry = catalog()[msg_id]
     return {"zh": entry["zh"], "en": entry["en"]}
 
 
-def table(prefix: str) -> dict[str, dict[str, object]]:
+def table(prefix: str) -> dict[str, dict[str, Any]]:
     """``{"zh": {key: …}, "en": {key: …}}`` of every entry ``prefix.key``: a writer's texts."""
     keys = [i[len(prefix) + 1 :] for i in catalog() if i.startswith(prefix + ".")]
     return {lang: {k: catalog()[f"{prefix}.{k}"][lang] for k in keys} for lang in LANGS}

@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import os
 
+from .errors import (
+    BadHandoverPlan,
+    BadOption,
+    NoInputs,
+    NotOurMaster,
+    OutputExists,
+    OutputRefused,
+    UnknownOwner,
+)
 from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
+from .messages import Pair, both, render
 from .results import (
     DueItem,
     DueList,
@@ -45,7 +55,6 @@ def init_workbook(
 
     An existing file of that name may hold a person's work: it is refused unless ``force``.
     """
-    from .errors import UsageError
     from .split import file_name
 
     def name(m):
@@ -60,12 +69,7 @@ def init_workbook(
     )
     for path in targets:
         if os.path.exists(path) and not force:
-            raise UsageError(
-                "文件已存在（可能已填有数据），没有覆盖；确需覆盖请加 --force，或换一个文件夹",
-                "the file already exists (it may hold data) and was not overwritten; "
-                "add --force to replace it, or choose another folder",
-                path=path,
-            )
+            raise OutputExists("output.workbook_exists", path=path)
     return [
         write_staff_workbook(path, lang, owner=owner, macro=path.endswith(".xlsm"))
         for path in targets
@@ -170,24 +174,20 @@ def split(
     """
     import datetime as _dt
 
-    from .errors import UsageError
     from .io.split_writer import write_split_book
     from .policy import compute_obligations
     from .privacy import hides_class_a, mask_deep, staff_view
     from .split import UNASSIGNED, file_names, open_by_owner, owner_of_customers, split_book
 
     if password is not None and not password:
-        raise UsageError("打开密码不能为空", "the opening password must not be empty")
+        raise BadOption("option.empty_password")
     book, policy = load(master, policy_path, wants="master")
     as_of = as_of or _dt.date.today()
     parts = split_book(book, lang)
     names, renamed = file_names(parts, lang, macro)  # over everyone, so --owner gets the same name
     if owner is not None:
         if owner.strip() not in parts:
-            raise UsageError(
-                f"{owner} 名下没有客户（负责人有：{'、'.join(parts)}）",
-                f"{owner} owns no customers (owners: {', '.join(parts)})",
-            )
+            raise UnknownOwner("owner.no_customers", owner=owner, owners=parts)
         parts = {owner.strip(): parts[owner.strip()]}
     if not os.path.isdir(out_dir):
         os.makedirs(out_dir, exist_ok=True)
@@ -200,12 +200,7 @@ def split(
     roles = {(s.name or "").strip(): s.role for s in book.staff}
     there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
     if there and not overwrite:
-        raise UsageError(
-            f"输出文件夹里已有 {'、'.join(there)}，未覆盖；请换一个文件夹或加 --overwrite",
-            f"{', '.join(there)} already in the output folder; not overwritten (use another folder "
-            "or --overwrite)",
-            path=out_dir,
-        )
+        raise OutputExists("output.books_exist", names=there, path=out_dir)
     written = []
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
@@ -236,10 +231,7 @@ def split(
             )
         )
     notes = [
-        Text(
-            f"{who} 的工作簿另名为 {name}（与 {other} 的文件名相同）",
-            f"{who}'s book is named {name} (same file name as {other}'s)",
-        )
+        Text(*both("split.renamed_book", who=who, name=name, other=other))
         for who, name, other in renamed
         if who in parts
     ]
@@ -272,7 +264,6 @@ def handover(
 
     from . import handover as ho
     from . import schema
-    from .errors import UsageError
     from .io.handover_writer import (
         ID_COL,
         RECEIVER_COL,
@@ -288,12 +279,7 @@ def handover(
     day = as_of or _dt.date.today()
     by = (by or "").strip() or ho.manager_of(book)
     if not by:  # never the computer's login name (root, Administrator)
-        raise UsageError(
-            "请用 --by 写明经办人姓名（人员表里没有唯一一位在职的公司经理）",
-            "give who carries out the hand-over with --by (the staff sheet has no single working "
-            "公司经理)",
-            path=master,
-        )
+        raise BadOption("handover.by_missing", path=master)
     ho.check_template(policy.sms_template)
     open_items = Counter(
         o.customer_id for o in compute_obligations(book, policy, day).open() if o.customer_id
@@ -302,10 +288,8 @@ def handover(
     if plan_path:
         edited, sheet = read_plan(plan_path)
         if edited.leaver != leaver:
-            raise UsageError(
-                f"交接计划是 {edited.leaver} 的，不是 {leaver} 的",
-                f"the plan is for {edited.leaver}, not {leaver}",
-                path=plan_path,
+            raise BadHandoverPlan(
+                "handover.plan_for_other", plan_leaver=edited.leaver, leaver=leaver, path=plan_path
             )
         plan = ho.make_plan(
             book, leaver, receivers or edited.receivers, as_of or edited.date or day, by, open_items
@@ -342,7 +326,7 @@ def handover(
     new = ho.apply_plan(book, plan)
     notices = ho.sms_notices(book, plan, policy)
     log = read_log(master) + ho.log_rows(plan)
-    record = os.path.splitext(out)[0] + ("_交接单.xlsx" if lang == "zh" else "_handover.xlsx")
+    record = os.path.splitext(out)[0] + (render("handover.record_file", lang))
     info = book.sheet_info("customers")
     book_lang = (
         "en" if info and info.name == schema.CUSTOMERS.en else "zh"
@@ -398,7 +382,6 @@ def _merge(
     import datetime as _dt
 
     from . import fingerprint, schema
-    from .errors import UsageError
     from .io.atomic import check_output
     from .io.batch import discover, read_input
     from .io.changelog import read_change_sheets
@@ -410,10 +393,7 @@ def _merge(
 
     items = discover(inputs)
     if not items:
-        raise UsageError(
-            "没有找到任何工作簿（.xlsx/.xlsm/.xls/.ods/.csv）",
-            "no workbooks (.xlsx/.xlsm/.xls/.ods/.csv) found in the inputs",
-        )
+        raise NoInputs("merge.no_inputs")
     check_output(out, [i.path for i in items])
     named = {os.path.realpath(m) for m in masters}
     for item in items:
@@ -503,7 +483,6 @@ def _merge(
 def verify(path: str, lang: str = "zh") -> Verification:
     """Rows of a master whose content no longer matches the 校验码 it was written with."""
     from . import fingerprint
-    from .errors import UsageError
     from .io.filekind import describe, read_kind
     from .io.masterbook import read_master
 
@@ -511,11 +490,9 @@ def verify(path: str, lang: str = "zh") -> Verification:
     book = read_master(path, provenance=False)
     found, checked = fingerprint.check(book, os.path.basename(path))
     if not checked and read_kind(path) != "master":
-        kind = describe(read_kind(path), "zh")
-        raise UsageError(
-            f"这不是本工具写出的总表（是{kind}，没有校验码列），无从核对",
-            f"not a master written by this tool ({describe(read_kind(path), 'en')}, no check codes)",
-            path=path,
+        kind = read_kind(path)
+        raise NotOurMaster(
+            "verify.not_our_master", kind=Pair(describe(kind), describe(kind, "en")), path=path
         )
     return Verification(path, checked, found)
 
@@ -549,9 +526,11 @@ def validate(
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
             report.annotate_notes.append(
                 Text(
-                    f"原文件是 {os.path.splitext(path)[1] or fmt} 格式，标注副本另存为 .xlsx（只带过来数值，原来的格式和公式没有）：{annotate_to}",
-                    f"the book is {os.path.splitext(path)[1] or fmt}; the annotated copy is an .xlsx (values only, "
-                    f"without the original formatting and formulas): {annotate_to}",
+                    *both(
+                        "annotate.values_only_copy",
+                        ending=os.path.splitext(path)[1] or fmt,
+                        annotate_to=annotate_to,
+                    )
                 )
             )
         origin = {key: origin_text(s, lang) for key, s in book.origins.items()}
@@ -576,7 +555,6 @@ def schedule(
     import datetime as _dt
 
     from .calendar import WorkCalendar
-    from .errors import UsageError
     from .io.schedule_writer import write_schedule
     from .policy import compute_obligations
     from .schedule import coming_week, plan_week
@@ -597,11 +575,7 @@ def schedule(
     if owner:
         known = set(plan.owners) | {s.name for s in book.staff if s.name}
         if owner not in known:
-            raise UsageError(
-                f"没有名为「{owner}」的负责人（人员表和客户名录簿里都没有）",
-                f"no one called {owner!r} in the staff sheet or the customer book",
-                path=path,
-            )
+            raise UnknownOwner("owner.unknown", owner=owner, path=path)
         plan = plan.only(owner)
     warnings = list(dict.fromkeys(result.warnings + cal.warnings))
     if mask_phones:  # phones, and phones quoted in reasons, names and notes
@@ -702,23 +676,19 @@ def export(
     from pathlib import Path
 
     from .calendar import WorkCalendar
-    from .errors import UsageError
     from .io.batch import sha256
     from .io.parquet_export import check_office, export_book
     from .policy import compute_obligations
     from .report import month_bounds, shift_month
 
     if office is not None and len(masters) > 1:
-        raise UsageError(
-            "--office 只能用于一个总表（多个总表时各用其文件名作单位名称）",
-            "--office needs a single master (with several, each is named after its file)",
-        )
+        raise BadOption("export.office_needs_one_master")
     as_of = as_of or _dt.date.today()
     days = {as_of, month_bounds(shift_month(f"{as_of:%Y-%m}", -1))[1]}
     days |= {month_bounds(m)[1] for m in months}
     root = Path(out_dir)
     if root.exists() and not root.is_dir():
-        raise UsageError("输出路径应为文件夹", "the output must be a folder", path=out_dir)
+        raise OutputRefused("output.not_a_folder", path=out_dir)
     names = [check_office(office if office is not None else Path(p).stem) for p in masters]
     loaded = [
         load(p, policy_path) for p in masters

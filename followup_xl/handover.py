@@ -19,7 +19,13 @@ import string
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .errors import FollowupError, UsageError
+from .errors import (
+    BadHandoverPlan,
+    BadReceivers,
+    BadSmsTemplate,
+    UnknownOwner,
+)
+from .messages import Pair, both
 from .models import Book, Customer, Staff
 from .normalize import phone_kind
 from .settings import Policy
@@ -107,35 +113,23 @@ def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
     """Refuse a hand-over that cannot be right: unknown or departed receivers, the leaver
     among the receivers, or a leaver with no customers (a typo, most likely)."""
     if not receivers:
-        raise UsageError("请用 --to 指定至少一位接收人", "give at least one receiver with --to")
+        raise BadReceivers("handover.no_receivers")
     if leaver in receivers:
-        raise UsageError(
-            f"{leaver} 既是离职人又是接收人", f"{leaver} is both the leaver and a receiver"
-        )
+        raise BadReceivers("handover.leaver_receives", leaver=leaver)
     dupes = [r for r, n in Counter(receivers).items() if n > 1]
     if dupes:
-        raise UsageError(
-            f"接收人重复：{'、'.join(dupes)}", f"receiver named twice: {', '.join(dupes)}"
-        )
+        raise BadReceivers("handover.receiver_twice", dupes=dupes)
     staff = {_norm(s.name): s for s in book.staff if s.name}
     if staff:
         unknown = [r for r in receivers if r not in staff]
         if unknown:
-            raise UsageError(
-                f"接收人不在人员表中：{'、'.join(unknown)}（人员表有：{'、'.join(staff)}）",
-                f"receiver not in the staff sheet: {', '.join(unknown)} (staff: {', '.join(staff)})",
-            )
+            raise UnknownOwner("handover.receiver_not_staff", unknown=unknown, staff=staff)
         gone = [r for r in receivers if staff[r].has_left]
         if gone:
-            raise UsageError(
-                f"接收人已离职：{'、'.join(gone)}", f"receiver has left: {', '.join(gone)}"
-            )
+            raise BadReceivers("handover.receiver_left", gone=gone)
     if not customers_of(book, leaver):
         owners = sorted({_norm(c.owner) for c in book.customers if _norm(c.owner)})
-        raise UsageError(
-            f"{leaver} 名下没有客户（负责人有：{'、'.join(owners)}）",
-            f"{leaver} owns no customers (owners: {', '.join(owners)})",
-        )
+        raise UnknownOwner("owner.no_customers", owner=leaver, owners=owners)
 
 
 def _counts(book: Book) -> tuple[Counter, Counter]:
@@ -230,22 +224,10 @@ def assign(
 
 def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
     phones = {_norm(s.name): s.phone for s in book.staff}
-    out = [
-        (
-            f"{r} 在人员表中没有联系电话，短信里的新联系电话将为空",
-            f"{r} has no phone in the staff sheet: the texts will give no new phone number",
-        )
-        for r in plan.receivers
-        if not phones.get(r)
-    ]
+    out = [both("handover.receiver_no_phone", r=r) for r in plan.receivers if not phones.get(r)]
     no_id = sum(1 for c in customers_of(book, plan.leaver) if not c.customer_id)
     if no_id:
-        out.append(
-            (
-                f"{plan.leaver} 名下有 {no_id} 位客户没有客户编号，无法交接，请先补填编号",
-                f"{no_id} of {plan.leaver}'s customers have no customer id and cannot be handed over",
-            )
-        )
+        out.append(both("handover.customers_without_id", leaver=plan.leaver, no_id=no_id))
     return out
 
 
@@ -260,53 +242,53 @@ def check_plan(
     """An edited plan must still name every customer of the leaver exactly once, each to a
     receiver allowed by the plan. The first problem is raised with the plan cell."""
 
-    def fail(zh, en, m: Move | None, col: str):
+    def fail(msg_id: str, m: Move | None, col: str, **params):
         cell = f"{col}{m.row}" if m is not None and m.row else None
-        raise FollowupError(zh, en, path=where, sheet=sheet, cell=cell, exit_code=3)
+        raise BadHandoverPlan(msg_id, path=where, sheet=sheet, cell=cell, **params)
 
     if not plan.receivers:
-        fail("交接计划没有列出接收人", "the plan names no receivers", None, receiver_col)
+        fail("plan.no_receivers", None, receiver_col)
     mine = {c.customer_id for c in customers_of(book, plan.leaver) if c.customer_id}
     seen: dict[str, Move] = {}
     for m in plan.moves:
         if not m.customer_id:
-            fail("客户编号为空", "customer id is blank", m, id_col)
+            fail("plan.blank_id", m, id_col)
         if m.customer_id in seen:
             fail(
-                f"客户 {m.customer_id} 在计划中出现了两次（另见第 {seen[m.customer_id].row} 行）",
-                f"customer {m.customer_id} is in the plan twice (see also row {seen[m.customer_id].row})",
+                "plan.customer_twice",
                 m,
                 id_col,
+                customer_id=m.customer_id,
+                row=seen[m.customer_id].row,
             )
         seen[m.customer_id] = m
         if m.customer_id not in mine:
             fail(
-                f"客户 {m.customer_id} 不是 {plan.leaver} 名下的客户（计划可能已过时，请重新生成）",
-                f"customer {m.customer_id} is not {plan.leaver}'s (the plan may be stale; make it again)",
+                "plan.not_leavers_customer",
                 m,
                 id_col,
+                customer_id=m.customer_id,
+                leaver=plan.leaver,
             )
         if not m.receiver:
-            fail(
-                f"客户 {m.customer_id} 没有填写新负责人",
-                f"customer {m.customer_id} has no receiver",
-                m,
-                receiver_col,
-            )
+            fail("plan.no_receiver", m, receiver_col, customer_id=m.customer_id)
         if m.receiver not in plan.receivers:
             fail(
-                f"新负责人「{m.receiver}」不是本次的接收人（可选：{'、'.join(plan.receivers)}）",
-                f"receiver {m.receiver!r} is not one of this hand-over's receivers ({', '.join(plan.receivers)})",
+                "plan.not_a_receiver",
                 m,
                 receiver_col,
+                receiver=m.receiver,
+                receivers=plan.receivers,
             )
     missing = sorted(mine - set(seen), key=natural_key)
     if missing:
         fail(
-            f"计划里缺少 {plan.leaver} 的客户：{'、'.join(missing[:10])}{' 等' if len(missing) > 10 else ''}",
-            f"the plan leaves out {plan.leaver}'s customers: {', '.join(missing[:10])}",
+            "plan.customers_left_out",
             None,
             id_col,
+            leaver=plan.leaver,
+            first_missing=missing[:10],
+            more=Pair(" 等" if len(missing) > 10 else "", ""),
         )
 
 
@@ -378,9 +360,7 @@ def check_template(template: str) -> None:
             if f is not None
         ]
     except ValueError as exc:
-        raise UsageError(
-            f"交接短信模板格式有误：{exc}", f"the hand-over SMS template is malformed: {exc}"
-        ) from exc
+        raise BadSmsTemplate("sms.malformed", exc=exc) from exc
     # Only plain {field}: a width such as {customer:>300000000} would build gigabytes of text.
     fancy = [
         f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
@@ -388,18 +368,15 @@ def check_template(template: str) -> None:
         if spec or conv
     ]
     if fancy:
-        raise UsageError(
-            f"交接短信模板只能用简单的占位符（如 {{customer}}），不能带格式：{'、'.join(fancy)}",
-            f"the hand-over SMS template allows only plain placeholders such as {{customer}}, "
-            f"not formats: {', '.join(fancy)}",
-        )
+        raise BadSmsTemplate("sms.formatted_placeholder", fancy=fancy)
     names = [f for f, _, _ in fields]
     unknown = [n for n in names if n not in SMS_FIELDS]
     if unknown:
-        raise UsageError(
-            f"交接短信模板里有未知的占位符：{'、'.join('{' + n + '}' for n in unknown)}"
-            f"（可用 {' '.join('{' + n + '}' for n in SMS_FIELDS)}）",
-            f"unknown placeholder(s) in the hand-over SMS template: {', '.join(unknown)}",
+        raise BadSmsTemplate(
+            "sms.unknown_placeholder",
+            unknown=["{" + n + "}" for n in unknown],
+            available=" ".join("{" + n + "}" for n in SMS_FIELDS),
+            unknown_names=unknown,
         )
 
 
@@ -443,9 +420,9 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
         why = (
             None
             if kind == "mobile"
-            else ("座机，不能接收短信", "a landline cannot receive SMS")
+            else both("handover.sms_landline")
             if kind == "landline"
-            else ("电话缺失或无法识别，请先核实", "phone missing or unreadable: check it first")
+            else both("handover.sms_no_phone")
         )
         out.append(
             {

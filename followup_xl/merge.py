@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import Pair, both
 from .models import Book, Call, Customer, Record
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
@@ -462,13 +463,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
             _deleted(key, owner, seen, label, ctx)
     if handed["customers"]:
         n = handed["customers"]
-        result.notes.append(
-            (
-                f"{label}：{n} 位客户在总表中已交接给他人，本工作簿的旧负责人未采用；其中的新回访记录已并入",
-                f"{label}: {n} customers were handed over in the master; this book's old owner "
-                "was not applied; its new calls were merged",
-            )
-        )
+        result.notes.append(both("merge.handed_over_owner_kept", label=label, n=n))
 
 
 def _conflict_kind(key: str) -> str:
@@ -568,20 +563,12 @@ def apply_decisions(
         sheet = schema.BY_KEY[key]
         f = next((c.key for c in sheet.columns if c.zh == ch.field), ch.field)
         if rec is None:
-            result.notes.append(
-                (
-                    f"批准的修改找不到记录 {ch.id}，未应用",
-                    f"approved edit: no record {ch.id}; not applied",
-                )
-            )
+            result.notes.append(both("merge.edit_no_record", id=ch.id))
             continue
         current = rec.raw(f) if f in sheet.keys else rec.extra.get(f)
         if text(current) != text(ch.old):
             result.notes.append(
-                (
-                    f"{ch.id} 的{ch.field}已不是 {text(ch.old)}，批准的修改未应用",
-                    f"{ch.id} {ch.field} is no longer {text(ch.old)}; the approved edit was not applied",
-                )
+                both("merge.edit_stale", id=ch.id, field=ch.field, old=text(ch.old))
             )
             continue
         values = {k: getattr(rec, k) for k in sheet.keys}
@@ -708,9 +695,9 @@ def _office_sheets(
 ) -> None:
     """规则, 人员, 节假日: from the master (else the version most books agree on); others differing are named."""
     names = {
-        "rules": ("规则", "rules"),
-        "staff": ("人员", "staff"),
-        "holidays": ("节假日", "holidays"),
+        "rules": both("merge.sheet_rules"),
+        "staff": both("merge.sheet_staff"),
+        "holidays": both("merge.sheet_holidays"),
     }
     for key, (zh, en) in names.items():
         versions = [(lb, b.records(key)) for lb, b in office if b.records(key)]
@@ -729,15 +716,9 @@ def _office_sheets(
         for lb, recs in [*versions, *((lb, b.records(key)) for lb, b in others if b.records(key))]:
             if _sheet_version(recs) != chosen:
                 result.notes.append(
-                    (
-                        f"{lb}：{zh}表与总表不同，已忽略（规则、人员、节假日只以总表为准）",
-                        f"{lb}: its {en} sheet differs from the master's and was ignored",
-                    )
+                    both("merge.sheet_differs_from_master", lb=lb, sheet=Pair(zh, en))
                     if with_master
-                    else (
-                        f"{lb}：{zh}表与多数工作簿不同，已忽略（请用总表或 --policy 设定）",
-                        f"{lb}: its {en} sheet differs from most books' and was ignored",
-                    )
+                    else both("merge.sheet_differs_from_most", lb=lb, sheet=Pair(zh, en))
                 )
 
 

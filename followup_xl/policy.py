@@ -15,26 +15,27 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
+from .messages import both, both_as, render
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
 
 RULE_NAMES = {
-    "P1": ("例行回访", "routine cadence"),
-    "P2": ("投诉处理后回访", "complaint closed"),
-    "P3": ("维修后回访", "repair done"),
-    "P4": ("活动后回访", "event/activity"),
-    "P5": ("成交次月第一周回访", "deal: first week of next month"),
-    "P6": ("技术咨询次周一回访", "consultation: next Monday"),
-    "P7": ("在施工程回访", "project under construction"),
-    "P8": ("半年无成交回访", "no deal for 6 months"),
-    "P9": ("问题未解决再回访", "open issue"),
-    "P10": ("废除客户与匿名投诉不回访", "void customers, anonymous complaints"),
-    "P11": ("员工约定的下次回访日期", "typed next call date"),
-    "P12": ("每周至少约访一位客户", "weekly appointment visit"),
-    "P13": ("客户提案结果反馈", "proposal feedback"),
-    "P14": ("业务员出差回来次日核实", "trip verification"),
-    "P15": ("客户资料定期核实", "record re-verification"),
+    "P1": both("rule.P1"),
+    "P2": both("rule.P2"),
+    "P3": both("rule.P3"),
+    "P4": both("rule.P4"),
+    "P5": both("rule.P5"),
+    "P6": both("rule.P6"),
+    "P7": both("rule.P7"),
+    "P8": both("rule.P8"),
+    "P9": both("rule.P9"),
+    "P10": both("rule.P10"),
+    "P11": both("rule.P11"),
+    "P12": both("rule.P12"),
+    "P13": both("rule.P13"),
+    "P14": both("rule.P14"),
+    "P15": both("rule.P15"),
 }
 WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 
@@ -206,15 +207,15 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             if state["due"] is None or retry < state["due"]:
                 state.update(
                     due=retry,
-                    why=f"{call.call_date}回访未接通，下一个工作日重拨",
-                    why_en=f"no answer on {call.call_date}: retry the next working day",
+                    **both_as("why", "reason.no_answer", call_date=call.call_date),
                     src=_ref(call),
                 )
         elif call.result == "改约" and call.next_date:
             state.update(
                 due=call.next_date,
-                why=f"客户改约至{call.next_date}（{call.call_date}约定）",
-                why_en=f"customer rescheduled to {call.next_date}",
+                **both_as(
+                    "why", "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
+                ),
                 src=_ref(call),
                 typed=call.next_date,
             )
@@ -309,8 +310,14 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"投诉{eid}（{ev.complaint_level or '一般'}）{d}处理完毕，{p.complaint_days}天内回访",
-                reason_en=f"complaint {eid} closed {d}: call within {p.complaint_days} days",
+                **both_as(
+                    "reason",
+                    "reason.complaint",
+                    eid=eid,
+                    level=ev.complaint_level or "一般",
+                    d=d,
+                    complaint_days=p.complaint_days,
+                ),
                 **base,
             ),
             cr.calls,
@@ -321,8 +328,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"维修{eid}于{d}完成，{p.repair_days}天内回访",
-                reason_en=f"repair {eid} done {d}: call within {p.repair_days} days",
+                **both_as("reason", "reason.repair", eid=eid, d=d, repair_days=p.repair_days),
                 **base,
             ),
             cr.calls,
@@ -333,8 +339,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"活动{eid}于{d}结束，{p.activity_days}天内回访",
-                reason_en=f"event {eid} ended {d}: call within {p.activity_days} days",
+                **both_as("reason", "reason.event", eid=eid, d=d, activity_days=p.activity_days),
                 **base,
             ),
             cr.calls,
@@ -346,8 +351,13 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"{d}成交，次月第一周（{first}起{p.deal_first_week_days}天内）回访",
-                reason_en=f"deal on {d}: call in the first week of {first:%Y-%m}",
+                **both_as(
+                    "reason",
+                    "reason.deal",
+                    d=d,
+                    first=first,
+                    deal_first_week_days=p.deal_first_week_days,
+                ),
                 **base,
             ),
             cr.calls,
@@ -359,8 +369,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"{d}技术咨询，次周一（{monday}）回访",
-                reason_en=f"consultation on {d}: call the next Monday ({monday})",
+                **both_as("reason", "reason.consultation", d=d, monday=monday),
                 **base,
             ),
             cr.calls,
@@ -376,8 +385,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"客户提案{eid}于{d}收到，{days}天内反馈结果并致谢",
-                reason_en=f"proposal {eid} received {d}: feed back within {days} days",
+                **both_as("reason", "reason.proposal", eid=eid, d=d, days=days),
                 **base,
             ),
             cr.calls,
@@ -388,8 +396,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             Obligation(
                 due_date=due,
-                reason=f"业务员{owner or ''}出差于{d}拜访，回来次日回访核实",
-                reason_en=f"trip visit on {d}: verify the next working day",
+                **both_as("reason", "reason.trip", owner=owner or "", d=d),
                 **base,
             ),
             cr.calls,
@@ -666,8 +673,10 @@ def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
             and o.customer_id in hard_due
             and o.typed_date > hard_due[o.customer_id]
         ):
+            due = hard_due[o.customer_id]
             obls[i] = replace(
                 o,
                 flags=(*o.flags, "typed_after_deadline"),
-                reason=o.reason + f"；注意：晚于硬性期限{hard_due[o.customer_id]}",
+                reason=o.reason + render("policy.after_hard_deadline", "zh", due=due),
+                reason_en=o.reason_en + render("policy.after_hard_deadline", "en", due=due),
             )

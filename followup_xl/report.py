@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .calendar import WorkCalendar
-from .errors import UsageError
+from .errors import BadMonth
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
@@ -57,10 +57,7 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``YYYY-MM``; a sentence, not a traceback, for anything else."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
     if not m or not 1 <= int(m[2]) <= 12 or int(m[1]) < 1900:
-        raise UsageError(
-            f"月份应为 YYYY-MM，例如 2026-10：{month!r}",
-            f"the month must be YYYY-MM, e.g. 2026-10: {month!r}",
-        )
+        raise BadMonth("option.bad_month_value", month=month)
     y, mo = int(m[1]), int(m[2])
     return dt.date(y, mo, 1), dt.date(y, mo, _cal.monthrange(y, mo)[1])
 

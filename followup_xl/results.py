@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
+from .messages import both, render
 from .models import Source
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ FLAT = ("code", "sheet", "cell", "message")
 def origin_text(src: Source, lang: str = "zh") -> str:
     """A staff book row a master's finding came from: 张伟.xlsx › 回访记录 › 第12行."""
     sep = " › "
-    row = ("row {}" if lang == "en" else "第{}行").format(src.row) if src.row else ""
+    row = render("api.row", lang, row=src.row) if src.row else ""
     return sep.join([src.file, src.sheet, row]).rstrip(sep)
 
 
@@ -157,11 +158,7 @@ class DueItem:
         """The call that may already have done it (its call type to be checked)."""
         if not self.maybe_done_on:
             return None
-        day = self.maybe_done_on.isoformat()
-        return Text(
-            f"可能已在 {day} 的回访中完成（请核对回访类型）",
-            f"may have been done in the call of {day} (check its call type)",
-        )
+        return Text(*both("due.maybe_done", hint=self.maybe_done_on.isoformat()))
 
     def sort_key(self):
         return (

@@ -30,6 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
+from .messages import both
 from .models import Customer, Staff
 from .obligations import Obligation
 from .settings import Policy
@@ -253,11 +254,7 @@ def plan_week(
                 note = _join(note, f"此前已排满，推迟到{day:%m-%d}（容量所限）")
                 note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
         if day is None:
-            why, why_en = (
-                ("本周每日回访上限已排满", "every day of the week is at capacity")
-                if working
-                else ("本周没有可排的工作日", "no working day left in the week")
-            )
+            why, why_en = both("schedule.week_full") if working else both("schedule.no_working_day")
             plan.unscheduled.append(
                 Unscheduled(
                     owner,

@@ -26,7 +26,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from .calendar import WorkCalendar
-from .errors import UsageError
+from .errors import BadDate
+from .messages import both
 from .models import Book, Staff
 from .obligations import Obligation
 from .policy import add_months, compute_obligations
@@ -71,13 +72,11 @@ def yearly_scores(
 ) -> dict:
     """Every person's monthly points and yearly score for ``year``, JSON-able."""
     if not 1900 <= year <= 9999:
-        raise UsageError(f"年份不合理：{year}", f"not a reasonable year: {year}")
+        raise BadDate("scores.bad_year", year=year)
     year_end = dt.date(year, 12, 31)
     as_of = min(as_of or year_end, year_end)
     if as_of.year < year:
-        raise UsageError(
-            f"{year}年尚未开始（今天 {as_of}）", f"{year} has not begun yet (today is {as_of})"
-        )
+        raise BadDate("scores.year_not_begun", year=year, as_of=as_of)
     cal = cal or WorkCalendar.from_policy(policy)
     result = compute_obligations(book, policy, as_of, cal)
     points = {i.key: i.points for i in policy.score_items}
@@ -144,19 +143,13 @@ def yearly_scores(
         left = bool(s.left and s.left <= year_end) or s.has_left
         recent = bool(s.joined and add_months(s.joined, policy.min_months_for_bonus) > as_of)
         if left:
-            why = ("年中离职", "left during the year")
+            why = both("scores.left_in_year")
         elif recent:
-            why = (
-                f"入职不满{policy.min_months_for_bonus}个月",
-                f"joined less than {policy.min_months_for_bonus} months ago",
-            )
+            why = both("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
         elif yearly is None:
-            why = ("无考核月份", "no month scored")
+            why = both("scores.no_month_scored")
         elif yearly < policy.bonus_threshold:
-            why = (
-                f"年度分未达{policy.bonus_threshold:g}",
-                f"yearly score below {policy.bonus_threshold:g}",
-            )
+            why = both("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
         else:
             why = ("", "")
         staff.append(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import UsageError
+from .errors import BadPolicy
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -280,19 +280,13 @@ def policy_from_rows(
             continue
         name = names.get(fold(key))
         if name is None:
-            raise UsageError(
-                f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", cell=where
-            )
+            raise BadPolicy("policy.unknown_setting", key=key, cell=where)
         if value is None or str(value).strip() == "":
             continue
         try:
             data[name] = _coerce(name, value)
         except ValueError as exc:
-            raise UsageError(
-                f"规则「{key}」的值「{value}」无效：{exc}",
-                f"policy setting {key!r}: bad value {value!r}: {exc}",
-                cell=where,
-            ) from exc
+            raise BadPolicy("policy.bad_value", key=key, value=value, exc=exc, cell=where) from exc
     return validate_policy(data)
 
 
@@ -302,11 +296,7 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"])
-        raise UsageError(
-            f"规则设置有误（{loc}）：{first['msg']}",
-            f"invalid policy ({loc}): {first['msg']}",
-            path=where,
-        ) from exc
+        raise BadPolicy("policy.invalid", loc=loc, msg=first["msg"], path=where) from exc
 
 
 def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
@@ -314,11 +304,9 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
         with open(path, "rb") as fh:
             raw = tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise UsageError("规则文件不存在", "policy file not found", path=path) from exc
+        raise BadPolicy("policy.file_missing", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(
-            f"规则文件格式错误：{exc}", f"policy file is not valid TOML: {exc}", path=path
-        ) from exc
+        raise BadPolicy("policy.not_toml", exc=exc, path=path) from exc
     names = setting_names()
     from .schema import fold
 
@@ -326,9 +314,7 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
     for key, value in raw.items():
         name = names.get(fold(key))
         if name is None:
-            raise UsageError(
-                f"未知的规则参数「{key}」", f"unknown policy setting {key!r}", path=path
-            )
+            raise BadPolicy("policy.unknown_setting", key=key, path=path)
         data[name] = value
     return validate_policy(data, where=path)
 

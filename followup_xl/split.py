@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from .messages import by_lang, render
 from .models import Book
 from .obligations import Obligation
 
-UNASSIGNED = {"zh": "未分配", "en": "Unassigned"}
+UNASSIGNED = by_lang("split.unassigned")
 
 
 def owner_of_customers(master: Book, unassigned: str) -> dict[str, str]:
@@ -73,7 +74,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
 def file_name(owner: str, lang: str = "zh", macro: bool = False) -> str:
     """张伟_客户回访.xlsx — the name staff books already have; unsafe characters replaced."""
     safe = _UNSAFE.sub("_", owner).strip(" .") or "_"
-    return f"{safe}_{'客户回访' if lang == 'zh' else 'followup'}.{'xlsm' if macro else 'xlsx'}"
+    return f"{safe}_{render('split.file_name', lang)}.{'xlsm' if macro else 'xlsx'}"
 
 
 def file_names(

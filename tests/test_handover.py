@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_xl import handover
-from followup_xl.errors import FollowupError, UsageError
+from followup_xl.errors import BadReceivers, BadSmsTemplate, FollowupError, UsageError
 from followup_xl.models import Book
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import Policy
@@ -197,8 +197,9 @@ def test_impossible_handovers_are_refused_with_a_sentence(leaver, receivers, say
 def test_a_receiver_who_has_left_is_refused():
     b = small_office()
     b.staff[1] = staff("王芳", status="离职")
-    with pytest.raises(UsageError, match="has left: 王芳"):
+    with pytest.raises(BadReceivers) as err:
         handover.make_plan(b, "杨磊", ["张伟", "王芳"], DAY)
+    assert err.value.msg_id == "handover.receiver_left" and err.value.params["gone"] == ["王芳"]
 
 
 def _edited(plan, **changes):
@@ -240,8 +241,9 @@ def test_sms_notices_name_the_new_contact_and_skip_void_customers():
 
 def test_an_sms_template_with_an_unknown_placeholder_is_refused():
     plan = handover.make_plan(small_office(), "杨磊", ["张伟"], DAY)
-    with pytest.raises(UsageError, match="new_mobile"):
+    with pytest.raises(BadSmsTemplate) as err:
         handover.sms_notices(small_office(), plan, Policy(sms_template="{new_owner} {new_mobile}"))
+    assert err.value.params["unknown_names"] == ["new_mobile"]
 
 
 def test_open_obligations_follow_the_customer_to_the_receiver(office):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from followup_xl import api, example_office
-from followup_xl.errors import UnreadableWorkbook
+from followup_xl.errors import BadHistory
 from followup_xl.io.history import HISTORY_DIR
 from followup_xl.io.masterbook import read_master
 from followup_xl.io.template import write_staff_workbook
@@ -132,8 +132,9 @@ def test_a_missing_history_file_is_named_not_skipped(tmp_path, three_years):
     api.merge([str(src)], str(out), archive_over=20)
     victim = sorted((tmp_path / HISTORY_DIR).iterdir())[0]
     victim.unlink()
-    with pytest.raises(UnreadableWorkbook, match=victim.name):
+    with pytest.raises(BadHistory) as err:
         read_master(out)
+    assert err.value.msg_id == "history.file_missing" and err.value.params["name"] == victim.name
 
 
 def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three_years):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from followup_xl import api
 from followup_xl.cli import main
-from followup_xl.errors import UnreadableWorkbook
+from followup_xl.errors import PasswordProtected
 from followup_xl.io.protect import decrypt_bytes
 from followup_xl.io.reader import read_book
 from followup_xl.io.template import write_staff_workbook
@@ -166,7 +166,7 @@ def test_password_protected_books_need_the_password(master, tmp_path):
         str(master), str(tmp_path), owner="陈静", password="回访2026", as_of=dt.date(2026, 11, 22)
     )
     (path,) = tmp_path.glob("*.xlsx")
-    with pytest.raises(UnreadableWorkbook, match="password-protected"):
+    with pytest.raises(PasswordProtected):
         read_book(path)
     with pytest.raises(msoffcrypto.exceptions.InvalidKeyError):
         decrypt_bytes(path, "wrong")

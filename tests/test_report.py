@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from followup_xl import api
 from followup_xl.cli import main
-from followup_xl.errors import UsageError
+from followup_xl.errors import BadMonth
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
 from followup_xl.report import (
@@ -314,8 +314,9 @@ def test_month_arithmetic(y, m, delta):
 
 @pytest.mark.parametrize("bad", ["2026-13", "2026-1", "26-10", "", "2026/10", "1066-10"])
 def test_bad_month_is_a_sentence(bad):
-    with pytest.raises(UsageError, match="YYYY-MM"):
+    with pytest.raises(BadMonth) as err:
         month_bounds(bad)
+    assert "YYYY-MM" in err.value.message("en") and "YYYY-MM" in err.value.message("zh")
 
 
 def test_coverage_parties_and_comparisons_on_a_hand_made_book():

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from followup_xl import api
 from followup_xl.cli import main
-from followup_xl.errors import UsageError
+from followup_xl.errors import UnknownOwner
 from followup_xl.io.handover_writer import read_master_notes
 from followup_xl.io.reader import read_book
 from followup_xl.io.split_writer import DUE_SHEET
@@ -101,8 +101,9 @@ def test_one_owner_only_and_an_unknown_owner_is_named(master, tmp_path):
     result = api.split(str(master), str(tmp_path), owner="王芳", as_of=AS_OF)
     assert [b.owner for b in result.books] == ["王芳"]
     assert [p.name for p in tmp_path.iterdir()] == [file_name("王芳")]
-    with pytest.raises(UsageError, match="王小芳 owns no customers"):
+    with pytest.raises(UnknownOwner) as err:
         api.split(str(master), str(tmp_path), owner="王小芳", as_of=AS_OF)
+    assert err.value.params["owner"] == "王小芳" and "王芳" in err.value.params["owners"]
 
 
 def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, office_dir, tmp_path):

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from ..messages import Text, localize
 from ..models import Book, Record
 from ..settings import Policy
 
@@ -76,7 +77,7 @@ class Context:
         record: Record | None = None,
         key: str | None = None,
         value: object = None,
-        extra: str = "",
+        extra: str | Text = "",
         sheet_key: str | None = None,
         sheet_name: str | None = None,
     ) -> Finding:
@@ -93,7 +94,10 @@ class Context:
         elif sheet_name:
             sheet = sheet_name
         col_label = column or (record.SHEET.column(key).zh if record is not None and key else "")
-        fmt = {"value": "" if value is None else value, "column": col_label, "extra": extra}
+        fmt = {"value": "" if value is None else value, "column": col_label}
+        # extra may be bilingual (a catalog Text): each sentence gets its own language
+        zh = {**fmt, "extra": localize(extra, "zh")}
+        en = {**fmt, "extra": localize(extra, "en")}
         return Finding(
             check.code,
             check.severity,
@@ -101,8 +105,8 @@ class Context:
             row,
             column,
             cell,
-            check.message_zh.format(**fmt) + "。" + check.fix_zh,
-            _cap(check.message_en.format(**fmt)) + ". " + _cap(check.fix_en) + ".",
+            check.message_zh.format(**zh) + "。" + check.fix_zh,
+            _cap(check.message_en.format(**en)) + ". " + _cap(check.fix_en) + ".",
             value,
             file,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..messages import text
 from .base import ERROR, WARNING, Check, Context, check
 
 REQUIRED = {
@@ -134,19 +135,17 @@ def dropdowns(ctx: Context, c: Check):
 )
 def unreadable(ctx: Context, c: Check):
     kinds = {
-        "date": ("日期", "a date"),
-        "time": ("时间", "a time"),
-        "int": ("整数", "a whole number"),
-        "error": ("有效值（单元格是错误值）", "a value (the cell holds an error)"),
+        "date": text("check.expected_date"),
+        "time": text("check.expected_time"),
+        "int": text("check.expected_whole_number"),
+        "error": text("check.expected_value_not_error"),
     }
     for sheet_key in ("customers", "calls", "events", "staff", "holidays", "rules"):
         for rec in ctx.book.records(sheet_key):
             for key, raw in rec.bad.items():
                 exp = getattr(raw, "expected", "")
                 if exp in kinds:
-                    f = ctx.finding(c, rec, key, raw, kinds[exp][0])
-                    f.message_en = f.message_en.replace(kinds[exp][0], kinds[exp][1])
-                    yield f
+                    yield ctx.finding(c, rec, key, raw, kinds[exp])
 
 
 @check(
@@ -175,10 +174,6 @@ def filed_verified(ctx: Context, c: Check):
     for rec in custs:
         if rec.is_void:
             continue
-        for key, label in (("filed_by", "建档人"), ("verified_by", "核实人")):
+        for key, label in (("filed_by", "check.filer"), ("verified_by", "check.verifier")):
             if not getattr(rec, key):
-                f = ctx.finding(c, rec, key, None, label)
-                f.message_en = f.message_en.replace(
-                    label, "filer" if key == "filed_by" else "verifier"
-                )
-                yield f
+                yield ctx.finding(c, rec, key, None, text(label))

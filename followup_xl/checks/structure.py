@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import schema
+from ..messages import text
 from .base import ERROR, WARNING, Check, Context, check
 
 
@@ -75,6 +76,4 @@ def missing_sheets(ctx: Context, c: Check):
 def staff_rows(ctx: Context, c: Check):
     for rec in ctx.book.staff:
         if rec.daily_capacity is not None and rec.daily_capacity <= 0:
-            f = ctx.finding(c, rec, "daily_capacity", rec.name, "每日回访上限必须大于 0")
-            f.message_en = f"{rec.name}: the daily capacity must be above 0. {c.fix_en[:1].upper()}{c.fix_en[1:]}."
-            yield f
+            yield ctx.finding(c, rec, "daily_capacity", rec.name, text("check.capacity_above_zero"))

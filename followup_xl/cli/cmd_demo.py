@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..demo import run_demo
+from ..messages import render
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -22,8 +23,4 @@ def demo(out_dir: str, lang: str, as_json: bool) -> None:
     if as_json:
         emit_json({"out": out_dir, "as_of": run.as_of, "written": run.written, "log": run.log})
     else:
-        click.echo(
-            f"→ {out_dir}（{len(run.written)} 个文件）"
-            if lang == "zh"
-            else f"→ {out_dir} ({len(run.written)} files)"
-        )
+        click.echo(render("demo.files", lang, out_dir=out_dir, n_written=len(run.written)))

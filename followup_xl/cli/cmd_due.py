@@ -6,6 +6,7 @@ import click
 
 from .. import api
 from ..io.due_writer import STATUS
+from ..messages import render
 from ..results import say
 from .common import (
     as_of_option,
@@ -65,7 +66,7 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
         return
     echo_warnings(result.warnings, lang)
     active = result.active()
-    mark = "上报" if lang == "zh" else "ESC"
+    mark = render("due.escalate_mark", lang)
     label = STATUS[lang]
     for i in active[:40]:
         flag = mark if i.escalate else ""
@@ -75,21 +76,19 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
             f"{i.owner or '':<6} {i.reason.say(lang)}" + (f"  （{hint}）" if hint else "")
         )
     if len(active) > 40:
-        echo(
-            f"…（另有 {len(active) - 40} 项，见输出文件或 --json）"
-            if lang == "zh"
-            else f"… ({len(active) - 40} more)"
-        )
+        echo(render("due.more", lang, more=len(active) - 40))
     n, total = result.counts, len(result.items)
-    if lang == "zh":
-        echo(
-            f"共 {total} 项：逾期 {n['overdue']}（须上报 {n['escalate']}），今天到期 {n['due']}，"
-            f"以后到期 {n['upcoming']}，逾期未办 {n['missed']}"
+    echo(
+        render(
+            "due.summary",
+            lang,
+            total=total,
+            overdue=n["overdue"],
+            escalate=n["escalate"],
+            due=n["due"],
+            upcoming=n["upcoming"],
+            missed=n["missed"],
         )
-    else:
-        echo(
-            f"{total} items: {n['overdue']} overdue ({n['escalate']} to escalate), {n['due']} due today, "
-            f"{n['upcoming']} upcoming, {n['missed']} missed"
-        )
+    )
     if out:
         echo(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render
 from .common import (
     as_of_option,
     echo_warnings,
@@ -69,15 +70,16 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
         echo_warnings(o["warnings"], lang)
         t = o["tables"]
         changed = sum(v.get("written", 0) for v in t.values())
-        if lang == "zh":
-            click.echo(
-                f"{o['office']}：客户 {t['customers']['rows']}，回访记录 {t['calls']['rows']}，"
-                f"事项 {t['events']['rows']}，应回访 {t['obligations']['rows']}；写入 {changed} 个分区"
+        click.echo(
+            render(
+                "export.office_line",
+                lang,
+                office=o["office"],
+                customers=t["customers"]["rows"],
+                calls=t["calls"]["rows"],
+                events=t["events"]["rows"],
+                obligations=t["obligations"]["rows"],
+                changed=changed,
             )
-        else:
-            click.echo(
-                f"{o['office']}: customers {t['customers']['rows']}, calls {t['calls']['rows']}, "
-                f"events {t['events']['rows']}, obligations {t['obligations']['rows']}; "
-                f"{changed} partition(s) written"
-            )
+        )
     click.echo(r.output)

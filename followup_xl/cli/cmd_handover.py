@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render, text
 from .common import (
     as_of_option,
     echo,
@@ -73,9 +74,7 @@ def handover(
     beside the new master lists the SMS notices (以短信形式告知顾客).
     """
     if plan_only and plan_path:
-        raise LocalizedUsageError(
-            "--plan-only 与 --plan 不能同时使用", "--plan-only and --plan cannot be used together"
-        )
+        raise LocalizedUsageError("option.plan_only_with_plan")
     result = api.handover(
         master,
         leaver,
@@ -91,28 +90,27 @@ def handover(
     if as_json:
         emit_json(result, lang)
         return
-    zh = lang == "zh"
     echo_warnings([w.say(lang) for w in result.warnings], lang)
     echo(
         f"{result.leaver} → {'、'.join(result.receivers)}  "
-        + (f"客户 {result.moved} 位" if zh else f"{result.moved} customers")
+        + (render("handover.customers", lang, moved=result.moved))
     )
     for row in result.summary:
         classes = " ".join(f"{g}:{row[g]}" for g in ("A", "B", "C") if row[g])
         void = row.get("废除", 0)
-        note = (
-            (f"；其中已废除 {void} 位，不计入交接后" if zh else f"; {void} void, not counted after")
-            if void
-            else ""
-        )
+        note = (render("handover.void_not_counted", lang, void=void)) if void else ""
         echo(
             f"  {row['receiver']}: "
             + (
-                f"原有 {row['before']}，接收 {row['received']}（{classes}{note}），"
-                f"交接后 {row['after']}"
-                if zh
-                else f"had {row['before']}, receives {row['received']} ({classes}{note}), "
-                f"after {row['after']}"
+                render(
+                    "handover.receiver_line",
+                    lang,
+                    before=row["before"],
+                    received=row["received"],
+                    classes=classes,
+                    note=note,
+                    after=row["after"],
+                )
             )
         )
     if plan_only:
@@ -122,11 +120,10 @@ def handover(
         calls = result.calls
         echo(
             (result.record or "")
-            + (
-                f"  （短信 {result.sms} 条" + (f"，需电话告知 {calls} 位" if calls else "") + "）"
-                if zh
-                else f"  ({result.sms} SMS notices"
-                + (f", {calls} to inform by phone" if calls else "")
-                + ")"
+            + render(
+                "handover.sms_count",
+                lang,
+                sms=result.sms,
+                by_phone=text("handover.by_phone", calls=calls) if calls else "",
             )
         )

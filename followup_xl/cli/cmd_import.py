@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import api
+from ..messages import render
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -52,35 +53,30 @@ def import_(inputs, out, owner, map_path, lang, as_json):
     if as_json:
         emit_json(result, lang)
     else:
-        zh = lang == "zh"
         for sheet, layout in result.sheets.items():
             click.echo(f"  {sheet}: {layout}")
         click.echo(
-            (
-                f"导入：客户 {result.customers}，回访记录 {result.calls}，事项 {result.events}；"
-                f"跳过 {len(result.skipped)} 行"
-            )
-            if zh
-            else (
-                f"imported: {result.customers} customers, {result.calls} calls, {result.events} events; "
-                f"{len(result.skipped)} rows skipped"
+            render(
+                "import.summary",
+                lang,
+                customers=result.customers,
+                calls=result.calls,
+                events=result.events,
+                n_skipped=len(result.skipped),
             )
         )
         for s in result.skipped[:50]:
             click.echo(
-                f"  - {s['sheet']} 第{s['row']}行：{s['reason']}"
-                if zh
-                else f"  - {s['sheet']} row {s['row']}: {s['reason']}"
+                render(
+                    "import.skipped_row",
+                    lang,
+                    sheet_name=s["sheet"],
+                    row=s["row"],
+                    reason=s["reason"],
+                )
             )
         if result.unmapped_columns:
-            click.echo(
-                ("保留为自有列：" if zh else "kept as the office's own columns: ")
-                + "、".join(result.unmapped_columns)
-            )
+            click.echo((render("import.kept_columns", lang)) + "、".join(result.unmapped_columns))
         click.echo(result.output)
-        click.echo(
-            f"下一步：followup-xl validate {result.output}"
-            if zh
-            else f"next: followup-xl validate {result.output}"
-        )
+        click.echo(render("import.next_step", lang, output=result.output))
     sys.exit(0)

@@ -8,6 +8,7 @@ import click
 
 from .. import api
 from ..merge import Change, plain
+from ..messages import both, render
 from ..results import say
 from .common import (
     date_option,
@@ -70,8 +71,8 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
     if not inputs and not masters:
         raise click.UsageError("Missing argument 'INPUTS...' (or --master).")
     with progress(lang, enabled=not as_json) as bar:
-        files = bar.add_task("读取文件" if lang == "zh" else "files", total=None)
-        rows = bar.add_task("写入行" if lang == "zh" else "rows", total=None)
+        files = bar.add_task(render("merge.files", lang), total=None)
+        rows = bar.add_task(render("merge.rows", lang), total=None)
 
         def tick(kind, n):
             bar.advance(files if kind == "file" else rows, n)
@@ -100,38 +101,32 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
                 or f"{i['customers']} / {i['calls']} / {i['events']}"
             )
             echo(f"{mark} {i['path']}  {note}")
-        zh = lang == "zh"
         echo(
-            (
-                f"总表：客户 {result.customers}，回访记录 {result.calls}，事项 {result.events}；"
-                f"重复去掉 {result.duplicates_dropped}，冲突 {len(result.conflicts)}"
-            )
-            if zh
-            else (
-                f"master: {result.customers} customers, {result.calls} calls, {result.events} events; "
-                f"{result.duplicates_dropped} duplicates dropped, {len(result.conflicts)} conflicts"
+            render(
+                "merge.summary",
+                lang,
+                customers=result.customers,
+                calls=result.calls,
+                events=result.events,
+                duplicates_dropped=result.duplicates_dropped,
+                n_conflicts=len(result.conflicts),
             )
         )
         for ch in result.changes:
             echo(change_line(ch, lang))
         if result.pending:
-            echo(
-                f"待批准 {result.pending} 项：在总表「待批准」表的批准栏填 是/否，再合并一次"
-                if zh
-                else f"{result.pending} edits wait for approval: answer 是/否 in the master's 待批准 sheet "
-                "and merge again"
-            )
-        echo(out if result.written else ("未写入总表" if zh else "no master written"))
+            echo(render("merge.edits_wait_for_approval", lang, pending=result.pending))
+        echo(out if result.written else (render("merge.no_master_written", lang)))
     sys.exit(result.exit_code)
 
 
 STATUS = {
-    "applied": ("已采用", "applied"),
-    "pending": ("待批准", "pending"),
-    "approved": ("已批准", "approved"),
-    "refused": ("已拒绝", "refused"),
-    "deleted": ("工作簿中已删除（总表保留）", "deleted in book (kept)"),
-    "added": ("新增", "added"),
+    "applied": both("change.applied"),
+    "pending": both("change.pending"),
+    "approved": both("change.approved"),
+    "refused": both("change.refused"),
+    "deleted": both("change.deleted_in_book_kept"),
+    "added": both("change.added"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render
 from ..report import shift_month
 from .common import (
     emit_json,
@@ -51,28 +52,34 @@ def report(book, month, out, mask_phones, policy_path, lang, as_json):
         emit_json(result, lang)
         return
     r = result.figures
-    zh = lang == "zh"
 
     def pct(v):
         return "—" if v is None else f"{v}%"
 
-    if zh:
-        click.echo(
-            f"{r['month']}：应回访 {r['planned']}，实施 {r['done']}（{pct(r['done_pct'])}），"
-            f"成功 {r['successful']}（{pct(r['successful_pct'])}），平均满意度 {r['satisfaction_avg'] or '—'}"
+    click.echo(
+        render(
+            "report.summary",
+            lang,
+            month=r["month"],
+            planned=r["planned"],
+            done=r["done"],
+            done_pct=pct(r["done_pct"]),
+            successful=r["successful"],
+            successful_pct=pct(r["successful_pct"]),
+            satisfaction=r["satisfaction_avg"] or "—",
         )
-    else:
-        click.echo(
-            f"{r['month']}: planned {r['planned']}, done {r['done']} ({pct(r['done_pct'])}), "
-            f"successful {r['successful']} ({pct(r['successful_pct'])}), "
-            f"satisfaction {r['satisfaction_avg'] or '—'}"
-        )
+    )
     for c in r["coverage"]:
         if c["met"] is False:
             click.echo(
-                f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）"
-                if zh
-                else f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)"
+                render(
+                    "report.target_missed",
+                    lang,
+                    rule=c["rule"],
+                    event_type=c["event_type"],
+                    actual=pct(c["actual_pct"]),
+                    target_pct=c["target_pct"],
+                )
             )
     if out:
         click.echo(out)

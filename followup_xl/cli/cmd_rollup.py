@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render
 from ..report import shift_month
 from .common import emit_json, guarded, json_option, lang_option, today, xlsx_output
 
@@ -43,16 +44,19 @@ def rollup(folder, month, out, lang, as_json):
         return "—" if v is None else f"{v}%"
 
     for o in r.offices:
-        if lang == "zh":
-            click.echo(
-                f"{o['rank']}. {o['office']}：应回访 {o['planned']}，实施 {o['done']}（{pct(o['done_pct'])}），"
-                f"成功 {o['successful']}（{pct(o['successful_pct'])}），月末逾期 {o['overdue_at_month_end']}"
+        click.echo(
+            render(
+                "rollup.office_line",
+                lang,
+                rank=o["rank"],
+                office=o["office"],
+                planned=o["planned"],
+                done=o["done"],
+                done_pct=pct(o["done_pct"]),
+                successful=o["successful"],
+                successful_pct=pct(o["successful_pct"]),
+                overdue_at_month_end=o["overdue_at_month_end"],
             )
-        else:
-            click.echo(
-                f"{o['rank']}. {o['office']}: planned {o['planned']}, done {o['done']} ({pct(o['done_pct'])}), "
-                f"successful {o['successful']} ({pct(o['successful_pct'])}), "
-                f"overdue at month end {o['overdue_at_month_end']}"
-            )
+        )
     if out:
         click.echo(out)

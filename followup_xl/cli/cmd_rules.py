@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..checks import REGISTRY, ordered_checks
-from ..errors import UsageError
+from ..errors import UnknownCheck
+from ..messages import labels, render
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -20,14 +21,14 @@ def rules(code, lang, as_json):
     if code:
         chk = REGISTRY.get(code.upper()) or REGISTRY.get(code)
         if chk is None:
-            raise UsageError(
-                f"没有代码为 {code} 的规则（followup-xl rules 列出全部）",
-                f"no check with code {code} (followup-xl rules lists them)",
-            )
+            raise UnknownCheck("rules.unknown_code", code=code)
         checks = [chk]
     else:
         checks = ordered_checks()
-    severity = {"error": "错误", "warning": "提醒"} if zh else {}
+    severity = {
+        "error": render("severity.error", lang),
+        "warning": render("severity.warning", lang),
+    }
     rows = [
         {
             "code": c.code,
@@ -48,13 +49,9 @@ def rules(code, lang, as_json):
         return
     if code:
         r = rows[0]
-        labels = (
-            ("代码", "级别", "名称", "提示", "修改", "示例", "依据")
-            if zh
-            else ("Code", "Severity", "Name", "Message", "Fix", "Example", "Source")
-        )
+        headers = tuple(labels("rules.headers", lang))
         for label, key in zip(
-            labels, ("code", "severity", "name", "message", "fix", "example", "requirement")
+            headers, ("code", "severity", "name", "message", "fix", "example", "requirement")
         ):
             value = severity.get(r[key], r[key]) if key == "severity" else r[key]
             click.echo(f"{label}: {value}")

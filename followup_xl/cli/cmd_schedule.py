@@ -7,6 +7,7 @@ from collections import Counter
 import click
 
 from .. import api
+from ..messages import render
 from .common import (
     as_of_option,
     date_option,
@@ -67,7 +68,6 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
     if as_json:
         emit_json(result, lang)
         return
-    zh = lang == "zh"
     echo_warnings(result.warnings, lang)
     plan = result.plan
     # calls = one customer on one day (what 汇总 counts); reasons = the items behind them
@@ -76,19 +76,19 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
     for name in sorted(set(calls) | set(missed)):
         echo(
             f"{name:<8} "
-            + (
-                f"已排回访 {calls[name]:>4} 次  排不下 {missed[name]:>3} 项"
-                if zh
-                else f"calls {calls[name]:>4}  unscheduled {missed[name]:>3}"
-            )
+            + (render("schedule.owner_line", lang, calls=calls[name], missed=missed[name]))
         )
     total, reasons = sum(calls.values()), len(plan.items)
     echo(
         f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}: "
         + (
-            f"已排回访 {total} 次（回访事由 {reasons} 项），排不下 {len(plan.unscheduled)} 项"
-            if zh
-            else f"{total} calls planned ({reasons} reasons), {len(plan.unscheduled)} could not be scheduled"
+            render(
+                "schedule.summary",
+                lang,
+                total=total,
+                reasons=reasons,
+                n_unscheduled=len(plan.unscheduled),
+            )
         )
     )
     if out:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import Pair, render, text
 from .common import (
     as_of_option,
     echo,
@@ -48,18 +49,18 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     if as_json:
         emit_json(s, lang)
         return
-    zh = lang == "zh"
     for p in s.figures["staff"]:
         score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
-        if zh:
-            echo(
-                f"{p['name']:<6} 考核 {p['months_worked']:>2} 个月  年度分 {score:>6}  "
-                f"{'有' if p['bonus_eligible'] else '无'}年终奖资格 {p['not_eligible_reason']}"
+        echo(
+            render(
+                "scores.staff_line",
+                lang,
+                name=p["name"],
+                months_worked=p["months_worked"],
+                score=score,
+                bonus=text("scores.has_bonus" if p["bonus_eligible"] else "scores.no_bonus"),
+                reason=Pair(p["not_eligible_reason"], p["not_eligible_reason_en"]),
             )
-        else:
-            echo(
-                f"{p['name']:<6} {p['months_worked']:>2} months  yearly {score:>6}  "
-                f"bonus {'yes' if p['bonus_eligible'] else 'no'} {p['not_eligible_reason_en']}"
-            )
+        )
     if out:
         echo(out)

@@ -7,7 +7,8 @@ import os
 import click
 
 from .. import api
-from ..errors import UsageError
+from ..errors import BadOption
+from ..messages import Pair, render, text
 from .common import (
     as_of_option,
     echo,
@@ -125,18 +126,18 @@ def split(
         emit_json(result, lang)
         return
     for b in result.books:
-        if lang == "zh":
-            extra = "，A类客户已隐藏" if b.class_a_masked else ""
-            echo(
-                f"{b.path}  客户 {b.customers}，回访记录 {b.calls}，事项 {b.events}，"
-                f"待回访 {b.open_items}{extra}"
+        echo(
+            render(
+                "split.book_line",
+                lang,
+                path=b.path,
+                customers=b.customers,
+                calls=b.calls,
+                events=b.events,
+                open_items=b.open_items,
+                masked=text("split.class_a_masked") if b.class_a_masked else "",
             )
-        else:
-            extra = ", class A masked" if b.class_a_masked else ""
-            echo(
-                f"{b.path}  customers {b.customers}, calls {b.calls}, triggers {b.events}, "
-                f"open {b.open_items}{extra}"
-            )
+        )
 
 
 def _password(password: str | None, env: str | None, ask: bool) -> str | None:
@@ -152,12 +153,12 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
         if on
     ]
     if len(given) > 1:
-        raise UsageError(f"{' 与 '.join(given)} 只能用一个", f"use only one of {', '.join(given)}")
+        raise BadOption(
+            "option.password_sources", options=Pair(" 与 ".join(given), ", ".join(given))
+        )
     if env is not None:
         if not os.environ.get(env):
-            raise UsageError(
-                f"环境变量 {env} 没有设置或为空", f"environment variable {env} is not set or empty"
-            )
+            raise BadOption("option.env_unset", env=env)
         password = os.environ[env]
     if ask:
         password = click.prompt(
@@ -169,5 +170,5 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
             show_default=False,
         )
     if password is not None and not password:
-        raise UsageError("打开密码不能为空", "the opening password must not be empty")
+        raise BadOption("option.empty_password")
     return password

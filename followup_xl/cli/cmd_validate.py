@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import api
+from ..messages import labels, render
 from ..results import say
 from .common import (
     as_of_option,
@@ -58,16 +59,13 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
         from rich.table import Table
 
         console = Console()
-        zh = lang == "zh"
         if result.findings:
             table = Table(show_lines=False, header_style="bold")
             with_source = any(
                 result.origin(f) for f in result.findings
             )  # a master: the staff book row too
-            heads = (
-                ("工作表", "单元格", "代码", "问题") if zh else ("Sheet", "Cell", "Code", "Problem")
-            )
-            for h in heads + (("来源",) if zh else ("Source",)) * with_source:
+            heads = tuple(labels("validate.headers", lang))
+            for h in heads + (tuple(labels("validate.source_header", lang))) * with_source:
                 table.add_column(h, overflow="fold")
             spec = ("severity", "file", "sheet", "cell", "code", "message", "source")
             for severity, file, sheet, cell, code, message, source in result.flatten(spec, lang)[
@@ -88,9 +86,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
             if len(result.findings) > 200:
                 console.print(f"… {len(result.findings) - 200}")
         errors, warnings = len(result.errors), len(result.warnings)
-        console.print(
-            f"错误 {errors}，提醒 {warnings}" if zh else f"{errors} errors, {warnings} warnings"
-        )
+        console.print(render("validate.errors_warnings", lang, errors=errors, warnings=warnings))
         if annotate_to:
             console.print(markup_safe(result.annotated))
     sys.exit(result.exit_code)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import api
+from ..messages import render
 from .common import emit_json, guarded, json_option, lang_option
 
 
@@ -30,9 +31,5 @@ def verify(master, lang, as_json):
         for m in result.mismatches:
             click.echo(m.message(lang))
         n = len(result.mismatches)
-        click.echo(
-            f"已核对 {result.checked} 行，{n} 行与校验码不符"
-            if lang == "zh"
-            else f"{result.checked} rows checked, {n} do not match their check code"
-        )
+        click.echo(render("verify.summary", lang, checked=result.checked, n=n))
     sys.exit(result.exit_code)

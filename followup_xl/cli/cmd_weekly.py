@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
+from ..messages import render
 from .common import (
     as_of_option,
     date_option,
@@ -52,23 +53,24 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
     if as_json:
         emit_json(result, lang)
         return
-    zh = lang == "zh"
     w = result.week
     echo(
         f"{w.week_start.isoformat()} – {w.week_end.isoformat()}  "
-        + (f"报送日 {w.report_day.isoformat()}" if zh else f"due {w.report_day.isoformat()}")
+        + (render("weekly.due", lang, report_day=w.report_day.isoformat()))
     )
     for r in w.by_owner:
-        if zh:
-            echo(
-                f"{r['owner']:<8} 成交 {r['deals']:>3}  新增 {r['new_customers']:>3}  回访 {r['calls']:>4}  "
-                f"约访 {r['appointments']}  咨询 {r['consultation_followups']}  逾期 {r['overdue']}"
+        echo(
+            render(
+                "weekly.owner_line",
+                lang,
+                owner=r["owner"],
+                deals=r["deals"],
+                new_customers=r["new_customers"],
+                calls=r["calls"],
+                appointments=r["appointments"],
+                consultation_followups=r["consultation_followups"],
+                overdue=r["overdue"],
             )
-        else:
-            echo(
-                f"{r['owner']:<8} deals {r['deals']:>3}  new {r['new_customers']:>3}  calls {r['calls']:>4}  "
-                f"visits {r['appointments']}  consultations {r['consultation_followups']}  "
-                f"overdue {r['overdue']}"
-            )
+        )
     if out:
         echo(out)

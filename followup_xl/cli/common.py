@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
+from ..messages import render, text
 from ..normalize import parse_date
 from . import console
 from .usage import LocalizedBadParameter
@@ -45,10 +46,7 @@ def _parse_day(ctx, param, value):
         return value
     day = parse_date(value) if re.search(r"\D", value.strip()) or len(value.strip()) == 8 else None
     if not isinstance(day, dt.date):
-        raise LocalizedBadParameter(
-            f"应为日期，例如 2026-11-22 或 2026/11/22：{value!r}",
-            f"expected a date such as 2026-11-22 or 2026/11/22: {value!r}",
-        )
+        raise LocalizedBadParameter("option.bad_date", value=value)
     return day
 
 
@@ -65,10 +63,7 @@ def _parse_month(ctx, param, value):
         or not 1 <= int(m[2]) <= 12
         or (len(m[2]) == 1 and not re.search(r"\D", value.strip()))
     ):
-        raise LocalizedBadParameter(
-            f"应为 YYYY-MM 格式的月份，例如 2026-10 或 2026-1：{value!r}",
-            f"expected a month YYYY-MM such as 2026-10 or 2026-1: {value!r}",
-        )
+        raise LocalizedBadParameter("option.bad_month", value=value)
     return f"{int(m[1]):04d}-{int(m[2]):02d}"
 
 
@@ -91,13 +86,8 @@ def xlsx_output(ctx, param, value):
     if ext.lower() in allowed:
         return value
     suggestion = (stem if ext.lower() in _WRONG_EXT else value) + ".xlsx"
-    got_zh = f"扩展名 {ext}" if ext else "没有扩展名"
-    got_en = f"the extension {ext}" if ext else "no extension"
-    raise LocalizedBadParameter(
-        f"输出的是 Excel 工作簿，文件名应以 .xlsx 结尾（现为{got_zh}），未写入任何文件；请改用 {suggestion}",
-        f"the output is an Excel workbook, so its name must end in .xlsx (it has {got_en}); nothing was written; "
-        f"use {suggestion}",
-    )
+    got = text("output.extension_is", ext=ext) if ext else text("output.no_extension")
+    raise LocalizedBadParameter("output.needs_xlsx", got=got, suggestion=suggestion)
 
 
 _WRONG_EXT = {
@@ -188,14 +178,14 @@ def guarded(f: Callable) -> Callable:
             _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
         except KeyboardInterrupt:
             _fail(
-                "已中断，未写入任何输出" if lang == "zh" else "interrupted; no output written",
+                render("cli.interrupted", lang),
                 130,
                 as_json,
                 lang=lang,
             )
         except MemoryError:
             _fail(
-                "内存不足：文件过大" if lang == "zh" else "out of memory: the input is too large",
+                render("cli.out_of_memory", lang),
                 2,
                 as_json,
                 lang=lang,
@@ -207,10 +197,8 @@ def guarded(f: Callable) -> Callable:
         except Exception as exc:  # a bug: still one sentence
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exc()
-            msg = (
-                f"内部错误（{type(exc).__name__}: {exc}）；设置 {DEBUG_ENV}=1 可查看详细信息"
-                if lang == "zh"
-                else f"internal error ({type(exc).__name__}: {exc}); set {DEBUG_ENV}=1 for details"
+            msg = render(
+                "cli.internal_error", lang, error_type=type(exc).__name__, exc=exc, env=DEBUG_ENV
             )
             _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
 
@@ -227,14 +215,14 @@ def _fail(
             if console.can_encode(text)
             else json.dumps(payload or {"error": message, "exit_code": code})
         )
-    echo(("错误: " if lang != "en" else "error: ") + message, err=True)
+    echo((render("cli.error", lang)) + message, err=True)
     sys.exit(code)
 
 
 def echo_warnings(warnings, lang: str) -> None:
     """Warnings (e.g. an unknown 调休 year) go to stderr, so --json output stays clean."""
     for w in warnings:
-        echo(("注意：" if lang == "zh" else "note: ") + w, err=True)
+        echo((render("cli.note", lang)) + w, err=True)
 
 
 # C0/C1 controls (ESC starts terminal escape sequences; \x9b is a one-byte CSI) and bidi overrides.

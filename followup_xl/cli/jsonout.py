@@ -14,6 +14,8 @@ from typing import Any
 
 from ..fingerprint import Mismatch
 from ..merge import Change, Conflict
+from ..messages import Pair, localize
+from ..messages import Text as Message
 from ..results import (
     DueItem,
     DueList,
@@ -54,6 +56,8 @@ def to_json(obj: Any, lang: str = "zh") -> Any:
         return obj.isoformat()
     if isinstance(obj, Text):
         return obj.say(lang)
+    if isinstance(obj, (Message, Pair)):  # the catalog's own (messages.py): rendered the same way
+        return localize(obj, lang)
     for kind in type(obj).__mro__:
         if kind in SHAPES:
             return to_json(SHAPES[kind](obj, lang), lang)

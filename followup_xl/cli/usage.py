@@ -14,23 +14,24 @@ import sys
 import click
 
 from ..errors import EXIT_USAGE
+from ..messages import Pair, Text, render
 from . import console
 
 
 class LocalizedUsageError(click.UsageError):
-    """A usage error that knows its sentence in both languages."""
+    """A usage error that knows its sentence in both languages (a catalog message)."""
 
-    def __init__(self, zh: str, en: str, ctx: click.Context | None = None):
-        super().__init__(en, ctx)
-        self.zh = zh
-        self.en = en
+    def __init__(self, msg_id: str, ctx: click.Context | None = None, **params):
+        self.zh = render(msg_id, "zh", **params)
+        self.en = render(msg_id, "en", **params)
+        super().__init__(self.en, ctx)
 
 
 class LocalizedBadParameter(click.BadParameter):
-    def __init__(self, zh: str, en: str, ctx=None, param=None):
-        super().__init__(en, ctx, param)
-        self.zh = zh
-        self.en = en
+    def __init__(self, msg_id: str, ctx=None, param=None, **params):
+        self.zh = render(msg_id, "zh", **params)
+        self.en = render(msg_id, "en", **params)
+        super().__init__(self.en, ctx, param)
 
 
 def lang_of(args) -> str:
@@ -88,59 +89,46 @@ def message(exc: click.UsageError, lang: str) -> str:
         text = exc.zh if zh else exc.en
     elif isinstance(exc, click.NoSuchOption):
         maybe = list(exc.possibilities or [])
-        if zh:
-            text = f"没有选项 {exc.option_name}" + (
-                f"；您是否想用 {'、'.join(maybe)}？" if maybe else ""
-            )
-        else:
-            text = f"no such option {exc.option_name}" + (
-                f"; did you mean {', '.join(maybe)}?" if maybe else ""
-            )
+        text = render(
+            "cli.no_such_option",
+            lang,
+            option=exc.option_name,
+            did_you_mean=Text("cli.did_you_mean", {"options": maybe}) if maybe else "",
+        )
     elif isinstance(exc, click.MissingParameter):
         name = _param_name(exc.param, ctx)
         is_arg = getattr(exc.param, "param_type_name", "") == "argument"
-        if zh:
-            text = f"缺少{'参数' if is_arg else '必需的选项'} {name}"
-        else:
-            text = f"missing {'argument' if is_arg else 'option'} {name}"
+        text = render("cli.missing_argument" if is_arg else "cli.missing_option", lang, name=name)
     elif isinstance(exc, click.BadParameter):
         name = (
             exc.param_hint.replace("'", "")
             if isinstance(exc.param_hint, str)
             else _param_name(exc.param, ctx)
         )
-        if zh:
-            text = f"{name} 的值无效：{_bad_value_zh(exc)}"
-        else:
-            text = f"invalid value for {name}: {exc.en if isinstance(exc, LocalizedBadParameter) else exc.message}"
+        problem = Pair(
+            _bad_value_zh(exc),
+            exc.en if isinstance(exc, LocalizedBadParameter) else exc.message,
+        )
+        text = render("cli.invalid_value", lang, name=name, problem=problem)
     elif exc.message.startswith("Got unexpected extra argument"):
         m = _EXTRA_RE.search(exc.message)
         extras = m.group(1) if m else ""
-        text = f"多余的参数：{extras}" if zh else f"unexpected extra arguments: {extras}"
+        text = render("cli.extra_arguments", lang, extras=extras)
         if any(_PATHISH.search(piece) for piece in extras.split()) or any(
             _PATHISH.search(a)
             for a in (ctx.params.values() if ctx is not None else [])
             if isinstance(a, str)
         ):
-            text += (
-                '。路径中有空格时，请把整个路径放在英文引号里，例如 "D:\\回访 资料\\总表.xlsx"'
-                if zh
-                else ". If a path contains a space, put the whole path in quotes, e.g. "
-                '"D:\\follow up\\master.xlsx"'
-            )
+            text += render("cli.quote_paths_with_spaces", lang)
     elif exc.message.startswith("No such command"):
         m = re.search(r"'(.*)'", exc.message)
         name = m.group(1) if m else ""
-        text = (
-            f"没有命令 {name}（followup-xl --help 列出全部命令）"
-            if zh
-            else f"no such command {name} (followup-xl --help lists them)"
-        )
+        text = render("cli.no_such_command", lang, name=name)
     else:
         text = exc.message
     if "--help" in text:
         return text
-    return text + (f"（{prog} --help 查看用法）" if zh else f" (see {prog} --help)")
+    return text + (render("cli.see_help", lang, prog=prog))
 
 
 def report(exc: click.UsageError, lang: str, as_json: bool = False) -> None:
@@ -152,7 +140,7 @@ def report(exc: click.UsageError, lang: str, as_json: bool = False) -> None:
         payload = {"error": text, "exit_code": EXIT_USAGE}
         out = json.dumps(payload, ensure_ascii=False)
         click.echo(out if console.can_encode(out) else json.dumps(payload))
-    click.echo(("错误: " if lang != "en" else "error: ") + text, err=True)
+    click.echo((render("cli.error", lang)) + text, err=True)
 
 
 class FollowupGroup(click.Group):
@@ -176,6 +164,6 @@ class FollowupGroup(click.Group):
             exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("已中断" if lang != "en" else "Aborted!", err=True)
+            click.echo(render("cli.aborted", lang), err=True)
             sys.exit(130)
         sys.exit(rv if isinstance(rv, int) else 0)

@@ -27,24 +27,22 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill
 
 from ..checks import ERROR, Finding
-from ..errors import UnreadableWorkbook, UsageError
+from ..errors import OutputRefused, UnreadableWorkbook
+from ..messages import by_lang, render, table
 from .atomic import atomic_output
 from .convert import copy_as_workbook
 from .filekind import PROPERTY
 from .formats import sniff
 
 AUTHOR = "followup-xl"
-ISSUES_SHEET = {"zh": "问题清单", "en": "Issues"}
+ISSUES_SHEET = by_lang("annotate.issues_sheet")
 FILL = {
     ERROR: PatternFill("solid", fgColor="FFC7CE"),
     "warning": PatternFill("solid", fgColor="FFEB9C"),
 }
 OUR_COLOURS = {"00FFC7CE", "FFFFC7CE", "00FFEB9C", "FFFFEB9C"}
-HEADERS = {
-    "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
-    "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"],
-}
-SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
+HEADERS = by_lang("annotate.headers")
+SEVERITY = table("severity")  # finding severity (ERROR, "warning") → its word
 
 
 def annotate(
@@ -59,19 +57,11 @@ def annotate(
     ``sources`` (sheet, row) → text adds a 来源 column: where a master's row came from."""
     ext = Path(out).suffix.lower()
     if ext not in (".xlsx", ".xlsm"):
-        raise UsageError(
-            "标注副本的文件名应以 .xlsx 结尾",
-            "the annotated copy must be named .xlsx",
-            path=os.fspath(out),
-        )
+        raise OutputRefused("annotate.needs_xlsx", path=os.fspath(out))
     fmt = sniff(os.fspath(src))
     has_vba = fmt == "xlsx" and _has_vba(src)
     if ext == ".xlsm" and not has_vba:
-        raise UsageError(
-            "原工作簿没有宏：标注副本请用 .xlsx 扩展名",
-            "the workbook has no macros: name the copy .xlsx",
-            path=os.fspath(out),
-        )
+        raise OutputRefused("annotate.no_macros", path=os.fspath(out))
     if fmt != "xlsx":  # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
         wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
     else:
@@ -80,9 +70,7 @@ def annotate(
             cached = _cached_values(src) if wb._external_links else {}
         except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
             raise UnreadableWorkbook(
-                f"无法复制此工作簿来标注问题（{type(exc).__name__}）；校验结果见上",
-                f"cannot copy this workbook to annotate it ({type(exc).__name__}: {exc})",
-                path=os.fspath(src),
+                "annotate.cannot_copy", error_type=type(exc).__name__, exc=exc, path=os.fspath(src)
             ) from exc
     clear(wb)
     dropped = drop_external_links(wb, cached)
@@ -102,17 +90,14 @@ def notes(info: dict, lang: str = "zh") -> list[str]:
     out = []
     if info["external_links_dropped"]:
         out.append(
-            f"标注副本去掉了 {info['external_links_dropped']} 个外部链接（其他工作簿、文件或网址）"
-            if lang == "zh"
-            else f"the annotated copy leaves out {info['external_links_dropped']} external link(s) "
-            f"(other workbooks, files, web addresses)"
+            render(
+                "annotate.external_links_dropped",
+                lang,
+                external_links_dropped=info["external_links_dropped"],
+            )
         )
     if info["macros_dropped"]:
-        out.append(
-            "标注副本是 .xlsx，不含原工作簿的宏（要保留宏请用 .xlsm 文件名）"
-            if lang == "zh"
-            else "the annotated copy is an .xlsx without the workbook's macros (name it .xlsm to keep them)"
-        )
+        out.append(render("annotate.macros_dropped", lang))
     return out
 
 
@@ -213,10 +198,7 @@ def clear(wb) -> None:
                 cell.fill = PatternFill(fill_type=None)
 
 
-SOURCE_HEADER = {
-    "zh": "来源（员工工作簿 › 工作表 › 行）",
-    "en": "Source (staff book › sheet › row)",
-}
+SOURCE_HEADER = by_lang("annotate.source_header")
 
 
 def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:
@@ -253,7 +235,7 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
         if f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
             link.hyperlink = sheet_ref(f.sheet, f.cell or "A1")
-            _put(link, f.cell or ("(整张表)" if lang == "zh" else "(sheet)"))
+            _put(link, f.cell or (render("annotate.sheet", lang)))
             link.font = Font(color="0563C1", underline="single")
         ws.cell(row=i + 1, column=2).fill = FILL[f.severity]
     for col, width in zip("ABCDEFGH", (6, 9, 7, 12, 9, 12, 90, 40)):

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import OutputRefused
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
@@ -26,31 +26,17 @@ def check_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] 
     target = Path(target)
     for src in inputs:
         if same_file(target, src):
-            raise UsageError(
-                "输出文件不能与输入文件相同（输入文件永远不会被修改）",
-                "the output must not be the same file as an input (inputs are never modified)",
-                path=str(target),
-            )
+            raise OutputRefused("output.is_input", path=str(target))
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
-        raise UsageError("输出文件夹不存在", "the output folder does not exist", path=str(folder))
+        raise OutputRefused("output.no_folder", path=str(folder))
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(
-            "输出文件夹没有写入权限", "the output folder is not writable", path=str(folder)
-        )
+        raise OutputRefused("output.folder_not_writable", path=str(folder))
     if target.is_dir():
-        raise UsageError(
-            "输出路径是一个文件夹，请给出文件名",
-            "the output path is a folder; give a file name",
-            path=str(target),
-        )
+        raise OutputRefused("output.is_folder", path=str(target))
     lock = folder / f"~${target.name}"
     if lock.exists():
-        raise UsageError(
-            "该文件正在 Excel 中打开，请先关闭再重试",
-            "the file is open in Excel; close it and try again",
-            path=str(target),
-        )
+        raise OutputRefused("output.open_in_excel", path=str(target))
     return target
 
 
@@ -61,11 +47,7 @@ def atomic_output(
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
     target = check_output(target, inputs)
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
-    denied = UsageError(
-        "无法写入输出文件夹（只读或没有权限）",
-        "cannot write to the output folder (read-only or no permission)",
-        path=str(target.parent),
-    )
+    denied = OutputRefused("output.cannot_write", path=str(target.parent))
     try:
         tmp.touch()  # os.access says yes to root even on a read-only or immutable folder: try it
     except OSError:

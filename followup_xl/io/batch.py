@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FollowupError
+from ..messages import both, render
 from ..models import Book
 from .filekind import read_kind, read_owner, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
@@ -145,17 +146,7 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     item.counts = {"customers": len(b.customers), "calls": len(b.calls), "events": len(b.events)}
     item.status = "merged"
     if not item.master and looks_like_old_master(b):
-        item.reason = (
-            (
-                "像是旧版本写出的总表（有来源列和来源表、没有总表标记），已当作员工工作簿合并；"
-                "若它是上周的总表，请用 --master 指明"
-            )
-            if lang == "zh"
-            else (
-                "looks like a master written by an older version (provenance columns and a 来源 sheet, no master "
-                "marker): merged as a staff book; if it is last week's master, name it with --master"
-            )
-        )
+        item.reason = render("merge.old_master_as_book", lang)
     return item
 
 
@@ -164,5 +155,5 @@ def looks_like_old_master(book: Book) -> bool:
     return bool(
         info
         and "src_file" in info.columns
-        and any(n in ("来源", "Inputs") for n in book.ignored_sheets)
+        and any(n in both("master_book.inputs") for n in book.ignored_sheets)
     )

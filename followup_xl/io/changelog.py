@@ -12,44 +12,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..errors import UsageError
+from ..errors import BadApproval
 from ..merge import Change, text
+from ..messages import both, by_lang, labels
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
 
-LOG_SHEET = {"zh": "修改记录", "en": "Changes"}
-PENDING_SHEET = {"zh": "待批准", "en": "Pending"}
-LOG_HEADERS = {
-    "zh": ["合并日期", "类型", "编号", "字段", "原值", "新值", "来源", "修改人", "状态"],
-    "en": ["Merged on", "Kind", "ID", "Field", "Old", "New", "Source", "By", "Status"],
-}
-PENDING_HEADERS = {
-    "zh": ["提出日期", "类型", "编号", "字段", "总表现值", "提议新值", "来源", "修改人", "批准"],
-    "en": [
-        "Proposed on",
-        "Kind",
-        "ID",
-        "Field",
-        "Master value",
-        "Proposed",
-        "Source",
-        "By",
-        "Approve",
-    ],
-}
+LOG_SHEET = by_lang("changelog.log_sheet")
+PENDING_SHEET = by_lang("changelog.pending_sheet")
+LOG_HEADERS = by_lang("changelog.log_headers")
+PENDING_HEADERS = by_lang("changelog.pending_headers")
 APPROVE_COL = "I"
 KINDS = {
-    "customer": ("客户", "Customer"),
-    "call": ("回访记录", "Call"),
-    "event": ("事项", "Trigger"),
+    "customer": both("change.kind_customer"),
+    "call": both("change.kind_call"),
+    "event": both("change.kind_trigger"),
 }
 STATUSES = {
-    "applied": ("已采用", "applied"),
-    "pending": ("待批准", "pending"),
-    "approved": ("已批准", "approved"),
-    "refused": ("已拒绝", "refused"),
-    "deleted": ("工作簿中已删除", "deleted in book"),
-    "added": ("新增", "added"),
+    "applied": both("change.applied"),
+    "pending": both("change.pending"),
+    "approved": both("change.approved"),
+    "refused": both("change.refused"),
+    "deleted": both("change.deleted_in_book"),
+    "added": both("change.added"),
 }
 YES, NO = (
     ("是", "yes", "y", "同意", "批准", "approve", "approved"),
@@ -108,7 +93,7 @@ def write_change_sheets(
             8,
             {
                 "validate": "list",
-                "source": ["是", "否"] if lang == "zh" else ["yes", "no"],
+                "source": labels("manager_book.yes_no", lang),
                 "ignore_blank": True,
             },
         )
@@ -174,9 +159,9 @@ def read_change_sheets(
         answer = r[8].strip().lower()
         ok = True if answer in YES else False if answer in NO else None if answer == "" else "bad"
         if ok == "bad":
-            raise UsageError(
-                f"批准一栏只能填 是 或 否（或留空），这里是「{r[8]}」",
-                f"the approve column takes 是/否 (yes/no) or blank, not {r[8]!r}",
+            raise BadApproval(
+                "changelog.bad_approval",
+                value=r[8],
                 path=path,
                 sheet=pend_name,
                 cell=f"{APPROVE_COL}{n}",

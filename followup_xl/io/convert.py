@@ -62,9 +62,7 @@ def _sheets(path: str, fmt: str):
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:
         raise UnreadableWorkbook(
-            f"无法复制此工作簿来标注问题（{type(exc).__name__}）",
-            f"cannot copy this workbook to annotate it ({exc})",
-            path=path,
+            "annotate.cannot_copy_short", error_type=type(exc).__name__, exc=exc, path=path
         ) from exc
     try:
         for meta in wb.sheets_metadata:

@@ -13,17 +13,10 @@ import csv
 import io
 import os
 
-from ..errors import UnreadableWorkbook
+from ..errors import UnreadableWorkbook, WorkbookTooLarge
 
 MAX_CSV = 512 * 1024**2
 GB2312_SHARE = 0.8  # real Chinese text is nearly all GB2312 characters; mis-decoded bytes are not
-
-_UNKNOWN = (
-    "无法判断这个文本文件的编码（不是 UTF-8，也不像 GBK/GB18030 中文）；请在 Excel/WPS 中另存为 .xlsx，"
-    "或另存为「CSV UTF-8（逗号分隔）」",
-    "cannot tell this text file's encoding (not UTF-8, and it does not read as GBK/GB18030 Chinese); "
-    'save it as .xlsx, or as "CSV UTF-8 (comma delimited)", in Excel or WPS',
-)
 
 
 def decode(raw: bytes, path: str = "") -> tuple[str, str]:
@@ -37,7 +30,7 @@ def decode(raw: bytes, path: str = "") -> tuple[str, str]:
             try:
                 return raw.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise UnreadableWorkbook(*_UNKNOWN, path=path) from exc
+                raise UnreadableWorkbook("read.unknown_encoding", path=path) from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -45,9 +38,9 @@ def decode(raw: bytes, path: str = "") -> tuple[str, str]:
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise UnreadableWorkbook(*_UNKNOWN, path=path) from exc
+        raise UnreadableWorkbook("read.unknown_encoding", path=path) from exc
     if not _reads_as_chinese(text):
-        raise UnreadableWorkbook(*_UNKNOWN, path=path)
+        raise UnreadableWorkbook("read.unknown_encoding", path=path)
     return text, "gb18030"
 
 
@@ -80,22 +73,14 @@ def csv_rows(path: str) -> tuple[str, list[list[str]]]:
     try:
         size = os.path.getsize(path)
         if size > MAX_CSV:
-            raise UnreadableWorkbook(
-                "文本文件太大（超过 512 MB），请分成几个文件或另存为 .xlsx",
-                "the text file is over 512 MB; split it or save it as .xlsx",
-                path=path,
-            )
+            raise WorkbookTooLarge("read.text_too_large", path=path)
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        raise UnreadableWorkbook(
-            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
-        ) from exc
+        raise UnreadableWorkbook("read.os_error", strerror=exc.strerror, path=path) from exc
     text, _ = decode(raw, path)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise UnreadableWorkbook(
-            f"CSV 格式有误（{exc}）", f"malformed CSV ({exc})", path=path
-        ) from exc
+        raise UnreadableWorkbook("read.bad_csv", exc=exc, path=path) from exc
     return os.path.splitext(os.path.basename(path))[0], [[c.strip() for c in r] for r in rows]

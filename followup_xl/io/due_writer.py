@@ -5,53 +5,17 @@ from __future__ import annotations
 
 import os
 
+from ..messages import by_lang, table
 from ..results import DueItem, DueList, say
 from ..schema import ColType
 from .atomic import atomic_output
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
 
-HEADERS = {
-    "zh": [
-        "状态",
-        "应回访日期",
-        "逾期天数",
-        "客户编号",
-        "客户名称",
-        "联系人",
-        "联系电话",
-        "负责人",
-        "规则",
-        "原因",
-        "上报",
-        "提示",
-        "来源",
-    ],
-    "en": [
-        "Status",
-        "Due",
-        "Days overdue",
-        "Customer ID",
-        "Customer",
-        "Contact",
-        "Phone",
-        "Owner",
-        "Rule",
-        "Reason",
-        "Escalate",
-        "Hint",
-        "Source",
-    ],
-}
-STATUS = {
-    "zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访", "missed": "逾期未办"},
-    "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming", "missed": "Missed"},
-}
-ESCALATE = {"zh": "上报主管", "en": "To supervisor"}
-SHEETS = {"zh": ("待回访", "逾期未办", "说明"), "en": ("Due", "Missed", "Notes")}
-TITLES = {
-    "zh": ("待回访清单", "逾期未办（已过回访有效期，不再排期）"),
-    "en": ("Due follow-ups", "Missed (past the window, no longer scheduled)"),
-}
+HEADERS = by_lang("due_book.headers")
+STATUS = table("due_book.status")
+ESCALATE = by_lang("due_book.escalate")
+SHEETS = {k: tuple(v) for k, v in by_lang("due_book.sheets").items()}
+TITLES = {k: tuple(v) for k, v in by_lang("due_book.titles").items()}
 KINDS = [
     None,
     ColType.DATE,

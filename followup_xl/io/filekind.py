@@ -11,27 +11,29 @@ from __future__ import annotations
 
 import re
 
+from ..errors import OwnFileGiven
+from ..messages import Pair, both, render
 from .package import custom_xml, package_path
 
 PROPERTY = "followup-xl-kind"
 
 # kind -> (Chinese name, English name) for the sentences that name what a file is
 KINDS: dict[str, tuple[str, str]] = {
-    "template": ("空白模板", "blank template"),
-    "staff": ("员工工作簿", "staff workbook"),
-    "master": ("汇总总表", "master workbook"),
-    "history": ("总表历史档案", "master history archive"),
-    "due": ("待回访清单", "due list"),
-    "schedule": ("回访排期表", "schedule"),
-    "weekly": ("周报", "weekly summary"),
-    "report": ("月报", "monthly report"),
-    "rollup": ("区域汇总", "region roll-up"),
-    "scores": ("考核表", "scores workbook"),
-    "handover-plan": ("交接方案", "hand-over plan"),
-    "handover-sms": ("交接短信清单", "hand-over SMS list"),
-    "annotated": ("校验标注副本", "annotated copy"),
-    "example": ("示例员工工作簿", "example staff workbook"),
-    "manager": ("回访管理台", "manager workbook"),
+    "template": both("filekind.blank_template"),
+    "staff": both("filekind.staff_workbook"),
+    "master": both("filekind.master_workbook"),
+    "history": both("filekind.master_history_archive"),
+    "due": both("filekind.due_list"),
+    "schedule": both("filekind.schedule"),
+    "weekly": both("filekind.weekly_summary"),
+    "report": both("filekind.monthly_report"),
+    "rollup": both("filekind.region_roll_up"),
+    "scores": both("filekind.scores_workbook"),
+    "handover-plan": both("filekind.hand_over_plan"),
+    "handover-sms": both("filekind.hand_over_sms_list"),
+    "annotated": both("filekind.annotated_copy"),
+    "example": both("filekind.example_staff_workbook"),
+    "manager": both("filekind.manager_workbook"),
 }
 
 _PROP_RE = re.compile(
@@ -90,7 +92,7 @@ def read_owner(source) -> str | None:
 
 def describe(kind: str | None, lang: str = "zh") -> str:
     if kind is None:
-        return "员工工作簿" if lang != "en" else "staff workbook"
+        return render("filekind.staff_workbook", lang)
     zh, en = KINDS.get(kind, (kind, kind))
     return en if lang == "en" else zh
 
@@ -101,8 +103,8 @@ NOT_A_BOOK = frozenset(
 )
 
 _WANTS = {
-    "book": ("员工工作簿或汇总总表", "a staff workbook or the master"),
-    "master": ("汇总总表（merge 生成的总表）", "the master (written by merge)"),
+    "book": both("filekind.want_book"),
+    "master": both("filekind.want_master"),
 }
 
 
@@ -111,15 +113,13 @@ def refuse_output(source, wants: str = "book") -> None:
 
     One sentence naming what the file is and what the command wants instead.
     """
-    from ..errors import UnreadableWorkbook
 
     kind = read_kind(source)
     if kind not in NOT_A_BOOK:
         return
-    got_zh, got_en = KINDS[kind]
-    want_zh, want_en = _WANTS[wants]
-    raise UnreadableWorkbook(
-        f"这是本工具生成的{got_zh}，不是{want_zh}；请改用{want_zh}",
-        f"this is a {got_en} written by this tool, not {want_en}; give {want_en} instead",
+    raise OwnFileGiven(
+        "read.own_report",
+        got=Pair(*KINDS[kind]),
+        want=Pair(*_WANTS[wants]),
         path=package_path(source),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import zipfile
 
-from ..errors import UnreadableWorkbook
+from ..errors import PasswordProtected, UnreadableWorkbook
 from .package import Package, opened_zip
 
 MAX_UNCOMPRESSED = 2 * 1024**3  # refuse a package that expands past 2 GiB
@@ -27,26 +27,16 @@ ENDINGS = {
     "csv": (".csv", ".txt", ".tsv"),
 }
 READABLE_ENDINGS = tuple(e for ends in ENDINGS.values() for e in ends if e not in (".txt",))
-# formats we name and refuse: ending → (zh, en)
+# formats we name and refuse: ending → the message saying how to save it as .xlsx
 REFUSED_ENDINGS = {
-    ".et": (
-        "这是 WPS 表格自己的格式（.et），请在 WPS 里用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
-        "this is WPS Spreadsheets' own format (.et); in WPS use File › Save As › Excel workbook (.xlsx)",
-    ),
-    ".ett": (
-        "这是 WPS 表格模板（.ett），请在 WPS 里打开后用「文件 › 另存为」保存为 Excel 工作簿（.xlsx）",
-        "this is a WPS Spreadsheets template (.ett); open it in WPS and use File › Save As › Excel workbook (.xlsx)",
-    ),
-    ".numbers": (
-        "这是苹果 Numbers 表格（.numbers），请在 Numbers 里用「文件 › 导出到 › Excel」保存为 .xlsx",
-        "this is an Apple Numbers file (.numbers); in Numbers use File › Export To › Excel (.xlsx)",
-    ),
+    ".et": "read.wps_et",
+    ".ett": "read.wps_ett",
+    ".numbers": "read.apple_numbers",
 }
-SAVE_AS = ("请在 Excel/WPS 中另存为 .xlsx", "save it as .xlsx in Excel or WPS")
 
 
-def _refuse(path: str, zh: str, en: str) -> UnreadableWorkbook:
-    return UnreadableWorkbook(zh, en, path=path)
+def _refuse(path: str, msg_id: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook(msg_id, path=path)
 
 
 def sniff(path: str, package: Package | None = None) -> str:
@@ -57,39 +47,27 @@ def sniff(path: str, package: Package | None = None) -> str:
     if ending in REFUSED_ENDINGS and os.path.exists(
         path
     ):  # a .numbers "file" may be a folder (a package)
-        raise _refuse(path, *REFUSED_ENDINGS[ending])
+        raise _refuse(path, REFUSED_ENDINGS[ending])
     if not os.path.exists(path):
-        raise UnreadableWorkbook("文件不存在", "file not found", path=path)
+        raise UnreadableWorkbook("read.not_found", path=path)
     if os.path.isdir(path):
-        raise UnreadableWorkbook(
-            "这是一个文件夹，不是工作簿", "this is a folder, not a workbook", path=path
-        )
+        raise UnreadableWorkbook("read.is_folder", path=path)
     try:
         with open(path, "rb") as fh:
             head = fh.read(65536)
     except PermissionError as exc:
-        raise UnreadableWorkbook(
-            "没有读取权限（文件可能正被占用）",
-            "no permission to read the file (is it locked?)",
-            path=path,
-        ) from exc
+        raise UnreadableWorkbook("read.no_permission", path=path) from exc
     except OSError as exc:
-        raise UnreadableWorkbook(
-            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", path=path
-        ) from exc
+        raise UnreadableWorkbook("read.os_error", strerror=exc.strerror, path=path) from exc
     if not head:
-        raise UnreadableWorkbook("文件是空的（0 字节）", "the file is empty (0 bytes)", path=path)
+        raise UnreadableWorkbook("read.empty_file", path=path)
     if head.startswith(OLE_MAGIC):
         return _sniff_ole(path)
     if head.startswith(b"PK"):
         return _sniff_zip(path, package)
     if _looks_text(head):
         return "csv"
-    raise _refuse(
-        path,
-        "不是 Excel 工作簿（.xlsx/.xls/.ods 都不是）",
-        "not a spreadsheet (neither .xlsx, .xls nor .ods)",
-    )
+    raise _refuse(path, "read.not_spreadsheet")
 
 
 def _looks_text(head: bytes) -> bool:
@@ -110,34 +88,16 @@ def _sniff_ole(path: str) -> str:
         with olefile.OleFileIO(path) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=True)}
     except Exception as exc:
-        raise _refuse(
-            path,
-            "文件已损坏或不完整（可能没有下载/复制完）",
-            "the file is damaged or truncated (incomplete download or copy?)",
-        ) from exc
+        raise _refuse(path, "read.damaged") from exc
     if streams & {"encryptioninfo", "encryptedpackage"}:
-        raise _refuse(
-            path,
-            "工作簿设有打开密码，请先去掉密码再保存一份",
-            "the workbook is password-protected; save a copy without the password",
-        )
+        raise PasswordProtected("read.password_to_open", path=path)
     if streams & {"workbook", "book"}:
         return "xls"
     if "worddocument" in streams:
-        raise _refuse(
-            path, "这是 Word 文档，不是 Excel 工作簿", "this is a Word document, not a workbook"
-        )
+        raise _refuse(path, "read.word_doc")
     if "powerpoint document" in streams:
-        raise _refuse(
-            path,
-            "这是 PowerPoint 文件，不是 Excel 工作簿",
-            "this is a PowerPoint file, not a workbook",
-        )
-    raise _refuse(
-        path,
-        "是旧版 Office 文件，但里面没有工作表；" + SAVE_AS[0],
-        "an old-style Office file without a worksheet in it; " + SAVE_AS[1],
-    )
+        raise _refuse(path, "read.powerpoint")
+    raise _refuse(path, "read.ole_without_sheet")
 
 
 def _sniff_zip(path: str, package: Package | None = None) -> str:
@@ -148,20 +108,12 @@ def _sniff_zip(path: str, package: Package | None = None) -> str:
             total = sum(i.file_size for i in infos)
             mime = zf.read("mimetype")[:100].strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise _refuse(
-            path,
-            "文件已损坏或不完整（可能没有下载/复制完）",
-            "the file is damaged or truncated (incomplete download or copy?)",
-        ) from exc
+        raise _refuse(path, "read.damaged") from exc
     if total > MAX_UNCOMPRESSED or any(
         i.file_size > 50 * 1024**2 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
         for i in infos
     ):
-        raise _refuse(
-            path,
-            "文件解压后异常巨大（疑似压缩炸弹），已拒绝读取",
-            "the file expands to an absurd size (a zip bomb?); refused",
-        )
+        raise _refuse(path, "read.zip_bomb")
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -171,30 +123,14 @@ def _sniff_zip(path: str, package: Package | None = None) -> str:
     ):
         return "ods"
     if any(n.startswith("Index/") and n.endswith(".iwa") for n in names) or "Index.zip" in names:
-        raise _refuse(path, *REFUSED_ENDINGS[".numbers"])
+        raise _refuse(path, REFUSED_ENDINGS[".numbers"])
     if mime.startswith(b"application/vnd.oasis.opendocument"):
-        raise _refuse(
-            path,
-            "这是 OpenDocument 文字/演示文件，不是表格",
-            "an OpenDocument text or presentation, not a spreadsheet",
-        )
+        raise _refuse(path, "read.opendocument")
     if "word/document.xml" in names:
-        raise _refuse(
-            path,
-            "这是 Word 文档（.docx），不是 Excel 工作簿",
-            "this is a Word document (.docx), not a workbook",
-        )
+        raise _refuse(path, "read.docx")
     if any(n.startswith("ppt/") for n in names):
-        raise _refuse(
-            path,
-            "这是 PowerPoint 文件（.pptx），不是 Excel 工作簿",
-            "this is a PowerPoint file (.pptx), not a workbook",
-        )
-    raise _refuse(
-        path,
-        "是压缩包，但里面没有工作簿（不是 .xlsx/.ods）；" + SAVE_AS[0],
-        "a zip archive without a workbook in it (not .xlsx/.ods); " + SAVE_AS[1],
-    )
+        raise _refuse(path, "read.pptx")
+    raise _refuse(path, "read.zip_without_workbook")
 
 
 def opens_by_name(path: str, fmt: str) -> bool:

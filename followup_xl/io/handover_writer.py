@@ -14,8 +14,9 @@ import os
 import python_calamine as pc
 from xlsxwriter.utility import xl_col_to_name
 
-from ..errors import FollowupError, UnreadableWorkbook
+from ..errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ..handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
+from ..messages import Pair, both, by_lang, labels, render
 from ..normalize import clean_text, parse_date
 from ..privacy import mask_value
 from ..schema import ColType
@@ -26,9 +27,9 @@ from .protect import ENTRY_OPTIONS
 from .xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
 
 T = ColType
-PLAN_SHEET = {"zh": "交接计划", "en": "Handover plan"}
-SUMMARY_SHEET = {"zh": "汇总", "en": "Summary"}
-INFO_SHEET = {"zh": "说明", "en": "About"}
+PLAN_SHEET = by_lang("handover_book.plan_sheet")
+SUMMARY_SHEET = by_lang("handover_book.summary_sheet")
+INFO_SHEET = by_lang("handover_book.info_sheet")
 # key, zh, en, kind, width — the plan's columns, in order (A…J)
 PLAN_COLUMNS = [
     ("customer_id", "客户编号", "Customer ID", T.ID, 11),
@@ -46,11 +47,11 @@ PLAN_KEYS = [c[0] for c in PLAN_COLUMNS]
 ID_COL = xl_col_to_name(PLAN_KEYS.index("customer_id"))
 RECEIVER_COL = xl_col_to_name(PLAN_KEYS.index("receiver"))
 INFO_KEYS = {
-    "leaver": ("离职人员", "Leaving"),
-    "receivers": ("接收人", "Receivers"),
-    "date": ("交接日期", "Date"),
-    "by": ("经办人", "Handled by"),
-    "master": ("来源总表", "Master"),
+    "leaver": both("handover_book.leaving"),
+    "receivers": both("handover_book.receivers"),
+    "date": both("handover_book.date"),
+    "by": both("handover_book.handled_by"),
+    "master": both("handover_book.master"),
 }
 LOG_COLUMNS = [
     ("date", "交接日期", "Date", T.DATE, 11),
@@ -64,7 +65,7 @@ LOG_COLUMNS = [
     ("open_items", "待回访数", "Open items", T.INT, 9),
     ("by", "经办人", "Handled by", T.TEXT, 9),
 ]
-LOG_SHEET = {"zh": "交接记录", "en": "Handovers"}
+LOG_SHEET = by_lang("handover_book.log_sheet")
 SMS_COLUMNS = [
     ("customer_id", "客户编号", "Customer ID", T.ID, 11),
     ("customer", "客户名称", "Customer", T.TEXT, 20),
@@ -75,8 +76,8 @@ SMS_COLUMNS = [
     ("text", "短信内容", "Message", T.TEXT, 70),
     ("sent", "已发送", "Sent", T.TEXT, 8),
 ]
-SMS_SHEET = {"zh": "短信通知", "en": "SMS notices"}
-CALL_SHEET = {"zh": "需电话告知", "en": "Call to inform"}
+SMS_SHEET = by_lang("handover_book.sms_sheet")
+CALL_SHEET = by_lang("handover_book.call_sheet")
 CALL_COLUMNS = [
     *SMS_COLUMNS[:4],
     ("why", "原因", "Why not SMS", T.TEXT, 22),
@@ -112,7 +113,6 @@ def write_plan(
     master: str | None = None,
 ) -> str:
     """The plan workbook for approval; phones are masked (the plan is passed around for signatures)."""
-    zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="handover-plan")
         fmts = Formats(wb)
@@ -146,7 +146,9 @@ def write_plan(
         for r, m in enumerate(plan.moves, start=1):
             ws.write_string(r, j, m.receiver, editable)
         ws.protect("", ENTRY_OPTIONS)
-        title = f"{'交接计划' if zh else 'Handover plan'}：{plan.leaver}  {plan.date.isoformat()}"
+        title = (
+            f"{render('handover_book.plan_title', lang)}：{plan.leaver}  {plan.date.isoformat()}"
+        )
         print_setup(ws, header=title, lang=lang)
         _write_summary(wb, fmts, plan, lang, len(plan.moves))
         _write_info(wb, fmts, plan, lang, master)
@@ -157,12 +159,11 @@ def write_plan(
 
 def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
     """Per receiver: customers before, received per class (COUNTIFS over the edited plan), after."""
-    zh = lang == "zh"
     ws = wb.add_worksheet(SUMMARY_SHEET[lang])
     heads = (
-        (["接收人", "原有客户"] if zh else ["Receiver", "Had"])
+        (labels("handover_book.receiver_had", lang))
         + [_group_label(g, lang) for g in GROUPS]
-        + (["接收合计", "交接后客户"] if zh else ["Received", "After"])
+        + (labels("handover_book.received_after", lang))
     )
     ws.set_column(0, len(heads) - 1, 10)
     for j, h in enumerate(heads):
@@ -202,23 +203,7 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
             row["after"],
         )
     base = len(plan.receivers) + 3
-    lines = (
-        [
-            "客户逐一分给当时客户最少的人（原有客户计入），A/B/C 各类按比例分配，不会让一人接收全部 A 类客户。",
-            "可在「交接计划」表的「新负责人」列修改（黄色单元格，下拉选择），本表随之更新。",
-            "修改后运行：followup-xl handover 总表.xlsx --from 离职人 --plan 本文件.xlsx -o 新总表.xlsx",
-            "",
-            "销售经理核定：____________    日期：__________",
-        ]
-        if zh
-        else [
-            "Customers go to whoever has the fewest (existing ones count); each class is shared in proportion.",
-            "Edit the New owner column of the plan (yellow cells, dropdown); this sheet follows.",
-            "Then run: followup-xl handover MASTER.xlsx --from NAME --plan THIS.xlsx -o NEW_MASTER.xlsx",
-            "",
-            "Approved by: ____________    Date: __________",
-        ]
-    )
+    lines = labels("handover_book.summary_notes", lang)
     for k, line in enumerate(lines):
         ws.write_string(base + k, 0, line)
     ws.protect("", ENTRY_OPTIONS)
@@ -236,8 +221,8 @@ def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) ->
         "by": plan.by or "",
         "master": master or "",
     }
-    for i, (key, labels) in enumerate(INFO_KEYS.items()):
-        ws.write_string(i, 0, labels[1 if lang == "en" else 0], fmts.get("bold"))
+    for i, (key, names) in enumerate(INFO_KEYS.items()):
+        ws.write_string(i, 0, names[1 if lang == "en" else 0], fmts.get("bold"))
         v = values[key]
         if isinstance(v, dt.date):
             ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), fmts.get("date"))
@@ -254,18 +239,14 @@ def read_plan(path: str) -> tuple[Plan, str]:
         wb = pc.CalamineWorkbook.from_path(path)
     except Exception as exc:
         raise UnreadableWorkbook(
-            f"交接计划无法打开（{type(exc).__name__}）", f"cannot open the plan ({exc})", path=path
+            "plan.cannot_open", error_type=type(exc).__name__, exc=exc, path=path
         ) from exc
     try:
         names = wb.sheet_names
         plan_name = next((n for n in names if n in PLAN_SHEET.values()), None)
         info_name = next((n for n in names if n in INFO_SHEET.values()), None)
         if plan_name is None or info_name is None:
-            raise UnreadableWorkbook(
-                "这不是交接计划工作簿（缺少「交接计划」或「说明」工作表），请用 --plan-only 生成",
-                "this is not a hand-over plan (no 交接计划/说明 sheet); make one with --plan-only",
-                path=path,
-            )
+            raise WrongWorkbook("plan.not_a_plan", path=path)
         rows = wb.get_sheet_by_name(plan_name).to_python(skip_empty_area=False)
         info_rows = wb.get_sheet_by_name(info_name).to_python(skip_empty_area=False)
     finally:
@@ -276,13 +257,8 @@ def read_plan(path: str) -> tuple[Plan, str]:
     for key, zh, en, _kind, _w in PLAN_COLUMNS:
         idx = next((i for i, h in enumerate(header) if h in (zh, en)), None)
         if idx is None and key in ("customer_id", "receiver"):
-            raise FollowupError(
-                f"交接计划缺少「{zh}」列",
-                f"the plan has no {en!r} column",
-                path=path,
-                sheet=plan_name,
-                cell="1:1",
-                exit_code=3,
+            raise BadHandoverPlan(
+                "plan.column_missing", column=Pair(zh, en), path=path, sheet=plan_name, cell="1:1"
             )
         cols[key] = idx
     groups = {**{g: g for g in GROUPS}, **{v: k for k, v in GROUPS_EN.items()}}
@@ -323,14 +299,7 @@ def _read_info(rows: list[list], path: str, sheet: str) -> dict:
     }
     leaver = clean_text(raw.get("leaver"))
     if not leaver:
-        raise FollowupError(
-            "交接计划的「说明」表里没有离职人员",
-            "the plan's About sheet names no leaving person",
-            path=path,
-            sheet=sheet,
-            cell="B1",
-            exit_code=3,
-        )
+        raise BadHandoverPlan("plan.no_leaver", path=path, sheet=sheet, cell="B1")
     receivers = [
         p
         for p in (clean_text(raw.get("receivers")) or "")
@@ -379,7 +348,7 @@ def write_record(
             len(SMS_COLUMNS) - 1,
             max(len(sms), 1),
             len(SMS_COLUMNS) - 1,
-            {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+            {"validate": "list", "source": labels("handover_book.yes_no", lang)},
         )
         print_setup(ws, header=SMS_SHEET[lang], lang=lang)
         # landlines and unreadable phones cannot take a text: listed apart, to be told by phone
@@ -407,25 +376,19 @@ def write_record(
                 len(CALL_COLUMNS) - 1,
                 len(calls),
                 len(CALL_COLUMNS) - 1,
-                {"validate": "list", "source": ["是", "否"] if zh else ["Yes", "No"]},
+                {"validate": "list", "source": labels("handover_book.yes_no", lang)},
             )
             print_setup(ws, header=CALL_SHEET[lang], lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
-        people = "、".join(plan.receivers)
-        lines = (
-            [
-                f"离职人员：{plan.leaver}（签字）____________",
-                f"接收人：{people}（签字）____________",
-                f"经办人：{plan.by or ''}    销售经理核定：____________    日期：{plan.date.isoformat()}",
-            ]
-            if zh
-            else [
-                f"Leaving: {plan.leaver} (signature) ____________",
-                f"Receivers: {people} (signature) ____________",
-                f"Handled by: {plan.by or ''}    Approved by: ____________    Date: {plan.date.isoformat()}",
-            ]
-        )
+        "、".join(plan.receivers)
+        lines = [
+            render("handover_book.sign_leaver", lang, leaver=plan.leaver),
+            render("handover_book.sign_receivers", lang, people=plan.receivers),
+            render(
+                "handover_book.sign_approval", lang, by=plan.by or "", date=plan.date.isoformat()
+            ),
+        ]
         for k, line in enumerate(lines):
             ws.write_string(base + k, 0, line)
         ws.activate()
@@ -538,7 +501,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
                 "kept": r[3],
                 "why": r[4],
             }
-            for r in rows(("冲突", "Conflicts"))
+            for r in rows(both("master_book.conflicts"))
         ]
         keys = (
             "path",
@@ -552,7 +515,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
             "sha256",
             "note",
         )
-        sources = [dict(zip(keys, r)) for r in rows(("来源", "Inputs"))]
+        sources = [dict(zip(keys, r)) for r in rows(both("master_book.inputs"))]
     finally:
         wb.close()
     for s in sources:

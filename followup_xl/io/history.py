@@ -31,11 +31,11 @@ from pathlib import Path
 
 import python_calamine as pc
 
-HISTORY_SHEET = {"zh": "历史档案", "en": "History"}
-HISTORY_HEADERS = {
-    "zh": ["年份", "文件", "回访记录", "指纹"],
-    "en": ["Year", "File", "Calls", "Fingerprint"],
-}
+from ..errors import BadHistory
+from ..messages import by_lang
+
+HISTORY_SHEET = by_lang("history_book.history_sheet")
+HISTORY_HEADERS = by_lang("history_book.history_headers")
 ARCHIVE_OVER = 100_000  # calls in a master before closed years move beside it
 HISTORY_DIR = "回访历史档案"
 
@@ -80,15 +80,14 @@ def is_plain_name(name: str) -> bool:
 
 def listed_files(master: str | os.PathLike, sheet: str) -> list[Path]:
     """The archive files named in a master's 历史档案 sheet (each a plain name in its folder)."""
-    from ..errors import UnreadableWorkbook
-
     with pc.CalamineWorkbook.from_path(os.fspath(master)) as wb:
         rows = _listed_rows(wb, sheet)
     for row, name in rows:
         if not is_plain_name(name):
-            raise UnreadableWorkbook(
-                f"历史档案只能写 {HISTORY_DIR} 文件夹里的文件名，不能写路径：{name!r}",
-                f"the history sheet may list only file names inside {HISTORY_DIR}, not paths: {name!r}",
+            raise BadHistory(
+                "history.path_not_name",
+                folder=HISTORY_DIR,
+                name=name,
                 path=os.fspath(master),
                 sheet=sheet,
                 cell=f"B{row}",
@@ -123,7 +122,6 @@ def archive_files(master: str | os.PathLike, ignored_sheets: list[str], package=
     not followed (see the module docstring). A file missing or listing the master
     itself is refused with a sentence. ``package``: the master's open ``Package``.
     """
-    from ..errors import UnreadableWorkbook
     from .filekind import read_kind
 
     sheet = history_sheet(ignored_sheets)
@@ -135,23 +133,14 @@ def archive_files(master: str | os.PathLike, ignored_sheets: list[str], package=
         if _same_file(f, master) or os.path.realpath(f) == here:
             raise _lists_itself(master, sheet, f)
         if not f.is_file():
-            raise UnreadableWorkbook(
-                f"总表的历史档案文件缺失：{f.name}（应在 {f.parent.name} 文件夹里）",
-                f"a history file of the master is missing: {f.name} (expected in {f.parent.name})",
-                path=os.fspath(master),
+            raise BadHistory(
+                "history.file_missing", name=f.name, folder=f.parent.name, path=os.fspath(master)
             )
     return files
 
 
 def _lists_itself(master, sheet: str, f: Path):
-    from ..errors import UnreadableWorkbook
-
-    return UnreadableWorkbook(
-        f"总表的历史档案列出了总表自己（{f.name}），无法读取",
-        f"the master's history sheet lists the master itself ({f.name})",
-        path=os.fspath(master),
-        sheet=sheet,
-    )
+    return BadHistory("history.lists_itself", name=f.name, path=os.fspath(master), sheet=sheet)
 
 
 def _same_file(a: Path, b: str | os.PathLike) -> bool:

@@ -14,8 +14,15 @@ import tomllib
 import python_calamine as pc
 
 from .. import schema
-from ..errors import UnreadableWorkbook, UsageError
+from ..errors import (
+    BadMapFile,
+    NoRecognisedSheets,
+    OutputRefused,
+    OwnFileGiven,
+    UnreadableWorkbook,
+)
 from ..importing import Defaults, Importer, Mapper, month_of_sheet
+from ..messages import Pair
 from ..models import Book
 from ..results import ImportResult
 from .formats import opens_by_name, sniff
@@ -29,35 +36,21 @@ def load_map(path: str) -> tuple[dict[str, str], dict[str, str]]:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except OSError as exc:
-        raise UsageError(
-            f"无法读取映射文件：{exc.strerror}",
-            f"cannot read the map file: {exc.strerror}",
-            path=path,
-        ) from exc
+        raise BadMapFile("import.map_unreadable", strerror=exc.strerror, path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(
-            f"映射文件格式有误（{exc}）", f"the map file is not valid TOML ({exc})", path=path
-        ) from exc
+        raise BadMapFile("import.map_not_toml", exc=exc, path=path) from exc
     columns = data.get("columns", {k: v for k, v in data.items() if isinstance(v, str)})
     defaults = data.get("defaults", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
-        raise UsageError(
-            '映射文件的 [columns] 应写成 "原表列名" = "字段"',
-            'the map file\'s [columns] must read "header" = "field"',
-            path=path,
-        )
+        raise BadMapFile("import.map_columns_shape", path=path)
     from ..importing import resolve_field
 
     for header, target in columns.items():
         try:
             resolve_field(target)
         except ValueError as exc:
-            raise UsageError(
-                f"映射文件里「{header}」= 「{target}」：没有这个字段（可写 客户名称、联系电话、回访日期、"
-                "回访内容…，或 忽略）",
-                f"map file: {header!r} = {target!r} is no field of ours (use e.g. name, phone, "
-                "call_date, content, or ignore)",
-                path=path,
+            raise BadMapFile(
+                "import.map_unknown_field", header=header, target=target, path=path
             ) from exc
     return columns, {k: str(v) for k, v in defaults.items()}
 
@@ -80,9 +73,7 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:
         raise UnreadableWorkbook(
-            f"文件无法作为工作簿打开（{type(exc).__name__}）",
-            f"cannot open the file as a workbook ({exc})",
-            path=path,
+            "read.cannot_open_short", error_type=type(exc).__name__, exc=exc, path=path
         ) from exc
     out = []
     try:
@@ -105,8 +96,9 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
                 raise
             except Exception as exc:
                 raise UnreadableWorkbook(
-                    f"工作表无法读取（{type(exc).__name__}）",
-                    f"the sheet cannot be read ({exc})",
+                    "read.sheet_unreadable",
+                    error_type=type(exc).__name__,
+                    exc=exc,
                     path=path,
                     sheet=meta.name,
                 ) from exc
@@ -127,16 +119,9 @@ def _refuse_our_outputs(path: str) -> None:
         from .masterbook import read_master
 
         read_master(path)  # a damaged master (or its history) gets its own sentence first
-        raise UnreadableWorkbook(
-            "这是汇总总表，不是原有的台账，不用导入；要给某人一份工作簿请用 split --owner 姓名",
-            "this is a master, not an existing tracker; to give someone their book use "
-            "split --owner NAME",
-            path=path,
-        )
-    raise UnreadableWorkbook(
-        f"这是本工具写出的{describe(kind)}，不是原有的台账，不用导入",
-        f"this is a {describe(kind, 'en')} the tool wrote, not an existing tracker",
-        path=path,
+        raise OwnFileGiven("import.is_master", path=path)
+    raise OwnFileGiven(
+        "import.own_output", kind=Pair(describe(kind), describe(kind, "en")), path=path
     )
 
 
@@ -154,11 +139,7 @@ def import_tracker(
 
     ext = os.path.splitext(out)[1].lower()
     if ext not in (".xlsx", ".xlsm"):
-        raise UsageError(
-            "输出文件应以 .xlsx 或 .xlsm 结尾（.xlsm 带校验按钮）",
-            "the output must end in .xlsx or .xlsm (.xlsm has the Validate button)",
-            path=out,
-        )
+        raise OutputRefused("import.output_ending", path=out)
     check_output(out, inputs)
     columns, defaults = load_map(map_path) if map_path else ({}, {})
     mapper = Mapper(columns)
@@ -205,13 +186,7 @@ def import_tracker(
         results.append(path)
     res = importer.result
     if not (res.book.customers or res.book.calls or res.book.events):
-        raise UnreadableWorkbook(
-            "找不到认得的表头行，没有可导入的客户或回访数据；请用 --map 说明哪一列是什么"
-            "（见 followup-xl import --help）",
-            "no header row recognised, so no customer or call data to import; say which "
-            "column is what with --map (see followup-xl import --help)",
-            path=inputs[0],
-        )
+        raise NoRecognisedSheets("import.no_header", path=inputs[0])
     write_staff_workbook(
         out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-from ..errors import FollowupError, UnreadableWorkbook
+from ..errors import FollowupError, ReaderCrashed
 from ..models import Book
 
 HEADROOM = 4 * 1024**3  # address space a child may add to what it inherits
@@ -43,12 +43,7 @@ def _child(conn, path: str, kwargs: dict) -> None:
     try:
         conn.send(("ok", read_book(path, **kwargs)))
     except FollowupError as exc:
-        conn.send(
-            (
-                "error",
-                (type(exc).__name__, exc.zh, exc.en, exc.path, exc.sheet, exc.cell, exc.exit_code),
-            )
-        )
+        conn.send(("error", exc))  # pickled with its class, message id and parameters
     except MemoryError:
         conn.send(("crash", "MemoryError"))
     finally:
@@ -73,14 +68,8 @@ def read_book_isolated(path: str, **kwargs) -> Book:
     if kind == "ok":
         return payload
     if kind == "error":
-        _, zh, en, where, sheet, cell, code = payload
-        raise UnreadableWorkbook(zh, en, path=where, sheet=sheet, cell=cell, exit_code=code)
+        raise payload
     how = payload or (
         f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}"
     )
-    raise UnreadableWorkbook(
-        f"读取这个文件时读取程序崩溃了（{how}），文件可能已损坏或经过特殊构造；请用 Excel/WPS 打开后另存为 .xlsx",
-        f"the reader crashed on this file ({how}); it may be damaged or crafted — "
-        "open it in Excel/WPS and save it as .xlsx",
-        path=path,
-    )
+    raise ReaderCrashed("read.crashed", how=how, path=path)

@@ -12,17 +12,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..messages import by_lang, labels, render
 from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup
 
-ACTIONS = {"zh": "操作", "en": "Actions"}
-LOG = {"zh": "运行记录", "en": "Run log"}
-LISTS = {"zh": "列表", "en": "Lists"}
-RESULT = {"zh": "最近结果", "en": "Latest result"}
-LOG_HEADERS = {
-    "zh": ["时间", "操作", "结果", "数量", "提醒", "文件"],
-    "en": ["When", "Job", "Outcome", "Counts", "Warnings", "Files"],
-}
+ACTIONS = by_lang("manager_book.actions")
+LOG = by_lang("manager_book.log")
+LISTS = by_lang("manager_book.lists")
+RESULT = by_lang("manager_book.result")
+LOG_HEADERS = by_lang("manager_book.log_headers")
 
 
 @dataclass(frozen=True)
@@ -152,7 +150,7 @@ def result_row() -> int:
 
 
 def manager_name(lang: str = "zh") -> str:
-    return "回访管理台.xlsm" if lang == "zh" else "followup-manager.xlsm"
+    return render("manager_book.file_name", lang)
 
 
 def sundays(today: dt.date, before: int = 8, after: int = 60) -> list[dt.date]:
@@ -193,21 +191,18 @@ def write_manager_workbook(
         ws.set_column(2, 2, 44)
         ws.set_column(3, 3, 3)
         ws.set_column(4, 4, 22)
-        ws.write_string(0, 0, "回访管理台" if zh else "Follow-up manager's desk", fmts.get("title"))
+        ws.write_string(0, 0, render("manager_book.title", lang), fmts.get("title"))
         ws.write_string(
             1,
             0,
-            "填好下面的设置，再点右边的按钮；结果写在「运行记录」，最新数字见「最近结果」。"
-            if zh
-            else "Fill in the settings below, then press a button; results go to Run log, "
-            "the newest figures to Latest result.",
+            render("manager_book.intro", lang),
             fmts.get("subtitle"),
         )
         text_cell = wb.add_format({"num_format": "@", "border": 1, "bg_color": "#FFF2CC"})
         date_cell = wb.add_format(
             {"num_format": "yyyy-mm-dd", "border": 1, "bg_color": "#FFF2CC", "align": "left"}
         )
-        ws.write_string(FIRST_ROW - 2, 0, "设置" if zh else "Settings", fmts.get("bold"))
+        ws.write_string(FIRST_ROW - 2, 0, render("manager_book.settings", lang), fmts.get("bold"))
         for i, s in enumerate(SETTINGS):
             r = FIRST_ROW - 1 + i
             ws.write_string(r, 0, s.label(lang), fmts.get("box"))
@@ -244,7 +239,7 @@ def write_manager_workbook(
         log.freeze_panes(1, 0)
         print_setup(ws, repeat_rows=None)
         print_setup(log)
-        heads = ["本周", "月份", "人员", "是否"] if zh else ["Weeks", "Months", "Staff", "Yes/no"]
+        heads = labels("manager_book.list_headers", lang)
         for j, h in enumerate(heads):
             lists.write_string(0, j, h, fmts.get("bold"))
         for i, d in enumerate(sundays(today)[:LIST_ROWS]):
@@ -253,7 +248,7 @@ def write_manager_workbook(
             lists.write_string(i + 1, 1, m)
         for i, name in enumerate(list(staff)[:LIST_ROWS]):
             lists.write_string(i + 1, 2, name)
-        for i, yn in enumerate(["是", "否"] if zh else ["yes", "no"]):
+        for i, yn in enumerate(labels("manager_book.yes_no", lang)):
             lists.write_string(i + 1, 3, yn)
         lists.hide()
         add_buttons(

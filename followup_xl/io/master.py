@@ -26,7 +26,8 @@ from pathlib import Path
 
 from .. import fingerprint as check_codes
 from .. import schema
-from ..errors import FollowupError
+from ..errors import HistoryWriteFailed
+from ..messages import labels, render
 from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
@@ -348,11 +349,7 @@ def _finish_history(procs: list, target: Path, on_sheet) -> None:
                 on_sheet(path.name, len(rows))
     if failed:
         names = "、".join(failed)
-        raise FollowupError(
-            f"历史档案文件写入失败：{names}；总表未更新",
-            f"could not write history file(s) {names}; the master was not replaced",
-            path=os.fspath(target),
-        )
+        raise HistoryWriteFailed("history.write_failed", names=names, path=os.fspath(target))
 
 
 def _prune_history(target: Path, lang: str) -> None:
@@ -454,10 +451,8 @@ def _write_master_file(
         write_plain_sheet(
             wb,
             fmts,
-            "冲突" if lang == "zh" else "Conflicts",
-            ["类型", "客户编号", "来源", "保留", "原因"]
-            if lang == "zh"
-            else ["Kind", "Customer ID", "Sources", "Kept", "Why"],
+            render("master_book.conflicts", lang),
+            labels("master_book.conflict_headers", lang),
             [
                 [
                     KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"],
@@ -473,32 +468,8 @@ def _write_master_file(
         write_plain_sheet(
             wb,
             fmts,
-            "来源" if lang == "zh" else "Inputs",
-            [
-                "文件",
-                "状态",
-                "客户",
-                "回访记录",
-                "回访事项",
-                "新并入客户",
-                "新并入记录",
-                "新并入事项",
-                "内容哈希(SHA-256)",
-                "说明",
-            ]
-            if lang == "zh"
-            else [
-                "File",
-                "Status",
-                "Customers",
-                "Calls",
-                "Events",
-                "New customers",
-                "New calls",
-                "New events",
-                "SHA-256",
-                "Note",
-            ],
+            render("master_book.inputs", lang),
+            labels("master_book.input_headers", lang),
             [
                 [
                     i["path"],

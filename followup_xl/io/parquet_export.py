@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import schema
-from ..errors import UsageError
+from ..errors import BadOption
 from ..models import Book
 from ..normalize import mask_phone
 from ..obligations import Obligation
@@ -80,10 +80,7 @@ def check_office(name: str) -> str:
     """An office name becomes a folder name: refuse what a path cannot hold."""
     name = (name or "").strip()
     if not name or name.startswith(".") or _BAD_OFFICE.search(name):
-        raise UsageError(
-            f'单位名称不能为空，也不能含有 / \\ = : * ? " < > | 等字符：{name!r}',
-            f'the office name must not be empty or contain / \\ = : * ? " < > |: {name!r}',
-        )
+        raise BadOption("export.bad_office_name", name=name)
     return name
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import msoffcrypto
 
 from .. import schema
-from ..errors import UsageError
+from ..errors import BadOption
 from ..schema import ColType
 from .atomic import atomic_output
 from .xlsx import Formats
@@ -95,7 +95,7 @@ def write_with_password(
         write(os.fspath(target))
         return os.fspath(target)
     if not password:
-        raise UsageError("打开密码不能为空", "the opening password must not be empty")
+        raise BadOption("option.empty_password")
     private = tempfile.mkdtemp(prefix="followup-xl-")
     old_mask = os.umask(0o077)
     try:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .. import schema
-from ..errors import UnreadableWorkbook
+from ..errors import NoRecognisedSheets, PasswordProtected, UnreadableWorkbook
+from ..messages import Pair
 from ..models import MODEL_FOR, Book, SheetInfo, Source
 from ..normalize import Unreadable, parser_for
 from .formats import opens_by_name, sniff
@@ -268,14 +269,10 @@ def read_book(
             with open(path, "rb") as fh:
                 wb = pc.CalamineWorkbook.from_filelike(fh)
     except pc.PasswordError as exc:
-        raise UnreadableWorkbook(
-            "工作簿设有密码，请先去掉密码", "the workbook is password-protected", path=path
-        ) from exc
+        raise PasswordProtected("read.password", path=path) from exc
     except Exception as exc:  # calamine's own errors: zip/xml damage
         raise UnreadableWorkbook(
-            f"文件无法作为工作簿打开（{type(exc).__name__}）",
-            f"cannot open the file as a workbook ({type(exc).__name__}: {exc})",
-            path=path,
+            "read.cannot_open", error_type=type(exc).__name__, exc=exc, path=path
         ) from exc
     book = Book(path=path, epoch_1904=epoch_1904)
     label = label if label is not None else path
@@ -296,12 +293,7 @@ def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
     with gc_paused():
         read_rows(book, name, iter(rows), label if label is not None else path, provenance=False)
     if require_data and not any(book.sheets.get(k) for k in ("customers", "calls", "events")):
-        raise UnreadableWorkbook(
-            "这个文本/CSV 文件里找不到客户或回访的表头（第一行应有 客户编号、客户名称、联系电话 等列名）",
-            "no customer or call headers in this text/CSV file (the first line should name columns such as "
-            "客户编号 / Customer ID, 客户名称, 联系电话)",
-            path=path,
-        )
+        raise NoRecognisedSheets("read.csv_no_header", path=path)
     return book
 
 
@@ -341,8 +333,9 @@ def _read_sheets(
                 sheet = wb.get_sheet_by_name(name)
             except Exception as exc:
                 raise UnreadableWorkbook(
-                    f"工作表无法读取（{type(exc).__name__}）",
-                    f"the sheet cannot be read ({exc})",
+                    "read.sheet_unreadable",
+                    error_type=type(exc).__name__,
+                    exc=exc,
                     path=path,
                     sheet=name,
                 ) from exc
@@ -368,10 +361,7 @@ def _guarded(rows: Iterator[list], path: str, name: str) -> Iterator[list]:
         raise
     except Exception as exc:
         raise UnreadableWorkbook(
-            f"工作表无法读取（{type(exc).__name__}）",
-            f"the sheet cannot be read ({exc})",
-            path=path,
-            sheet=name,
+            "read.sheet_unreadable", error_type=type(exc).__name__, exc=exc, path=path, sheet=name
         ) from exc
 
 
@@ -427,19 +417,15 @@ def require_our_sheets(book: Book, path: str) -> None:
     if any(book.sheets.get(k) for k in ("customers", "calls", "events")):
         return
     if book.headerless_sheets:
-        names = "、".join(f"「{n}」" for n in book.headerless_sheets)
-        raise UnreadableWorkbook(
-            f"{names}工作表里找不到表头行（应有 客户编号、客户名称、联系电话 等列名）",
-            f"no header row found in sheet(s) {', '.join(book.headerless_sheets)} "
-            "(expected column names such as 客户编号 / Customer ID)",
+        raise NoRecognisedSheets(
+            "read.no_header_row",
+            quoted_sheets="、".join(f"「{n}」" for n in book.headerless_sheets),
+            sheets=book.headerless_sheets,
             path=path,
         )
-    found = "、".join(book.ignored_sheets) or "无"
-    raise UnreadableWorkbook(
-        f"工作簿里没有客户名录簿、回访记录表或回访事项（现有工作表：{found}）",
-        f"the workbook has none of our sheets (customers, calls, triggers); it has: {', '.join(book.ignored_sheets)}",
-        path=path,
-    )
+    # "无" for none in Chinese; the English sentence ends on the empty list as it always has
+    sheets = Pair("、".join(book.ignored_sheets) or "无", ", ".join(book.ignored_sheets))
+    raise NoRecognisedSheets("read.none_of_our_sheets", sheets=sheets, path=path)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:

@@ -11,7 +11,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from ..errors import FollowupError, UsageError
+from ..errors import BadOption, FollowupError
 
 TABLES = {  # table → (glob under DIR, hive partition types)
     "calls": ("calls/*/*/*.parquet", {"office": "VARCHAR", "year": "BIGINT"}),
@@ -35,19 +35,11 @@ def connect(root: str | os.PathLike):
 
     root = Path(root)
     if not root.is_dir():
-        raise FollowupError(
-            "找不到导出文件夹（先用 followup-xl export 导出）",
-            "the export folder does not exist (run followup-xl export first)",
-            path=os.fspath(root),
-        )
+        raise FollowupError("rollup.no_export_folder", path=os.fspath(root))
     con = duckdb.connect(":memory:")
     for table, (pattern, types) in TABLES.items():
         if not any(root.glob(pattern)):
-            raise FollowupError(
-                f"文件夹里没有 {table} 数据（应为 followup-xl export 的输出）",
-                f"no {table} data in the folder (expected the output of followup-xl export)",
-                path=os.fspath(root),
-            )
+            raise FollowupError("rollup.no_table", table=table, path=os.fspath(root))
         hive = "{" + ", ".join(f"'{k}': '{v}'" for k, v in types.items()) + "}"
         glob = (root / pattern).as_posix().replace("'", "''")
         con.execute(
@@ -75,20 +67,15 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> list[di
         }
         missing = [o for o in offices if o not in have]
         if missing:
-            names = "、".join(missing)
-            raise UsageError(
-                f"{names} 没有 {end} 的应回访快照；请用 followup-xl export --month {end:%Y-%m} 重新导出",
-                f"{', '.join(missing)}: no obligations as of {end}; re-export with "
-                f"followup-xl export --month {end:%Y-%m}",
-                path=os.fspath(root),
-            )
+            raise BadOption("rollup.no_snapshot", missing=missing, end=end, path=os.fspath(root))
         cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
     except duckdb.Error as exc:
         raise FollowupError(
-            f"Parquet 文件无法读取（{type(exc).__name__}）",
-            f"cannot read the Parquet files ({type(exc).__name__}: {exc})",
+            "rollup.parquet_unreadable",
+            error_type=type(exc).__name__,
+            exc=exc,
             path=os.fspath(root),
         ) from exc
     finally:

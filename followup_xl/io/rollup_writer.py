@@ -8,71 +8,14 @@ from __future__ import annotations
 
 import os
 
+from ..messages import table
 from ..results import RegionMonth
 from .atomic import atomic_output
 from .report_writer import TEXT as REPORT_TEXT
 from .report_writer import _chart, _Sheet, add_formats
 from .xlsx import Formats, new_workbook
 
-TEXT = {
-    "zh": {
-        "sheets": ["区域汇总", "说明"],
-        "title": "区域回访月度对比 {month}",
-        "period": "统计期间 {start} 至 {end}　　数据：{folder}（Parquet，DuckDB 计算）",
-        "head": [
-            "排名",
-            "单位",
-            "应回访",
-            "实施回访",
-            "实施率",
-            "成功回访",
-            "成功率",
-            "回访记录",
-            "平均满意度",
-            "投诉回访率",
-            "达标",
-            "维修回访率",
-            "达标",
-            "活动回访率",
-            "达标",
-            "月末逾期",
-        ],
-        "chart": "各单位实施率 / 成功率",
-        "series": ["实施率", "成功率"],
-        "ranking": "排名：按成功率，其次实施率、平均满意度（本月无应回访的单位排在最后）。",
-        "snapshot": "应回访事项取各单位导出时计算的月末快照（截至 {end}）；口径与 followup-xl report 相同：",
-        "overdue": "月末逾期：月底仍未完成、且应回访日期早于月底的事项。",
-    },
-    "en": {
-        "sheets": ["Region", "Notes"],
-        "title": "Region: offices compared, {month}",
-        "period": "Period {start} to {end}    Data: {folder} (Parquet, computed by DuckDB)",
-        "head": [
-            "Rank",
-            "Office",
-            "Planned",
-            "Done",
-            "Done %",
-            "Successful",
-            "Successful %",
-            "Calls",
-            "Avg satisfaction",
-            "Complaint coverage",
-            "Met",
-            "Repair coverage",
-            "Met",
-            "Activity coverage",
-            "Met",
-            "Overdue at month end",
-        ],
-        "chart": "Done % and successful % per office",
-        "series": ["Done %", "Successful %"],
-        "ranking": "Ranking: successful %, then done %, then average satisfaction (offices with nothing planned last).",
-        "snapshot": "Follow-ups are each office's snapshot as of {end}, computed at export; the definitions are "
-        "those of followup-xl report:",
-        "overdue": "Overdue at month end: follow-ups still open on the last day and due before it.",
-    },
-}
+TEXT = table("rollup_book")
 
 
 def write_rollup(path: str | os.PathLike, r: RegionMonth, lang: str = "zh") -> str:

@@ -6,100 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from ..messages import by_lang, render, table
 from ..privacy import mask_value
 from ..schedule import Plan, PlanItem
 from .atomic import atomic_output
 from .xlsx import FONT, GREY_FONT, RED, RED_FONT, new_workbook, print_setup, xl_col_to_name
 
-WEEKDAYS = {
-    "zh": ["周一", "周二", "周三", "周四", "周五", "周六", "周日"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
+WEEKDAYS = by_lang("schedule_book.weekdays")
 
-TEXT = {
-    "zh": {
-        "title": "回访排期表 {start}（{wd}）至 {end}",
-        "summary": "汇总",
-        "unscheduled": "排不下",
-        "made": "制表日期 {as_of}；分批回访日：{batch}（批次日排满时加排其他工作日）；逾期和上周未完成的优先",
-        "summary_head": ["负责人", "每日上限"],
-        "totals": ["合计", "此前到期", "排不下", "约访"],
-        "total": "合计",
-        "off": "休",
-        "person_head": [
-            "日期",
-            "客户编号",
-            "客户名称",
-            "联系人",
-            "联系电话",
-            "规则",
-            "应回访日期",
-            "原因",
-            "排期说明",
-            "经理核定",
-        ],
-        "person_sub": "{owner}：每日上限 {cap} 位；本周回访 {calls} 次（{n} 项事由，同一客户当天合为一行）；分批回访日：{batch}",
-        "sign": "销售经理核定：________________    日期：____年____月____日",
-        "caller": "回访人：{owner}        ",
-        "overdue": "逾期{n}天",
-        "carried": "此前到期",
-        "visit": "约访",
-        "visit_blank": "（填写客户）",
-        "visit_todo": "{start}至{end}至少约访{n}位客户：请填写客户和日期",
-        "visit_done": "{start}至{end}的约访已完成",
-        "unsched_title": "排不下 {start} 至 {end}：请经理另行安排",
-        "unsched_head": [
-            "负责人",
-            "客户编号",
-            "客户名称",
-            "联系电话",
-            "规则",
-            "应回访日期",
-            "原因",
-        ],
-        "header": "回访排期表",
-        "none": "（无：本周的回访全部排入）",
-        "escalate_title": "须上报主管（投诉或问题逾期超过上报天数，已排在各人名单最前）",
-    },
-    "en": {
-        "title": "Follow-up schedule {start} ({wd}) to {end}",
-        "summary": "Summary",
-        "unscheduled": "Unscheduled",
-        "made": "Made {as_of}; batch days: {batch} (other working days when batch days are full); "
-        "overdue and carried-in items first",
-        "summary_head": ["Owner", "Per day"],
-        "totals": ["Total", "Due earlier", "Unscheduled", "Visits"],
-        "total": "Total",
-        "off": "off",
-        "person_head": [
-            "Day",
-            "Customer ID",
-            "Customer",
-            "Contact",
-            "Phone",
-            "Rule",
-            "Due",
-            "Reason",
-            "Scheduling note",
-            "Approved",
-        ],
-        "person_sub": "{owner}: up to {cap} a day; {calls} calls this week ({n} reasons, one row per customer and day); "
-        "batch days: {batch}",
-        "sign": "Sales manager approval: ________________    Date: ______________",
-        "caller": "Caller: {owner}        ",
-        "overdue": "{n} days overdue",
-        "carried": "due earlier",
-        "visit": "Visit",
-        "visit_blank": "(customer)",
-        "visit_todo": "at least {n} appointment visit(s) {start} to {end}: fill in customer and day",
-        "visit_done": "appointment visit(s) {start} to {end} done",
-        "unsched_title": "Unscheduled {start} to {end}: for the manager to arrange",
-        "unsched_head": ["Owner", "Customer ID", "Customer", "Phone", "Rule", "Due", "Reason"],
-        "header": "Follow-up schedule",
-        "none": "(none: every follow-up of the week is on a list)",
-        "escalate_title": "For the supervisor (complaints or issues open past the escalation days; first on each list)",
-    },
-}
+TEXT = table("schedule_book")
 PERSON_WIDTHS = [11, 11, 20, 10, 14, 8, 11, 64, 30, 10]
 UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
 
@@ -263,7 +178,7 @@ def _person(
         ws.set_column(j, j, w)
     ws.set_row(2, 28)
     r = 3
-    sep = "、" if lang == "zh" else ", "
+    sep = render("sep.list", lang)
     for (day, _cid), items in calls.items():
         first = items[0]
         ws.write_string(r, 0, f"{day:%m-%d} {wd[day.weekday()]}", f.center)
@@ -286,7 +201,7 @@ def _person(
         ws.write_string(
             r,
             8,
-            ("; " if lang == "en" else "；").join(
+            (render("sep.clause", lang)).join(
                 dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)
             ),
             f.fit,
@@ -322,7 +237,7 @@ def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
     note = it.note_en if lang == "en" else it.note
     if note:
         parts.append(note)
-    return ("; " if lang == "en" else "；").join(parts)
+    return (render("sep.clause", lang)).join(parts)
 
 
 def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ..messages import table
 from .atomic import atomic_output
 from .report_writer import add_formats
 from .xlsx import Formats, new_workbook, print_setup, write_day_or_text
@@ -15,48 +16,7 @@ ITEM_EN = {
     "trip": "Trip visits verified the next day",
 }
 
-TEXT = {
-    "zh": {
-        "sheets": ["年度考核", "月度明细"],
-        "title": "电话回访员考核 {year}",
-        "rule": "月度分 = {base:g} + 当月达标项目分值（1分 = 1% 月度底薪）；年度分 = 各月度分之和 ÷ 考核月数；"
-        "年度分 ≥ {threshold:g} 且未年中离职、入职满{months}个月者有年终奖资格。统计至 {as_of}。",
-        "no_calls": "以下月份工作簿中没有回访记录，未计入考核：{months}",
-        "head": ["姓名", "入职日期", "考核月数"]
-        + [f"{m}月" for m in range(1, 13)]
-        + ["年度分", "年终奖资格", "说明"],
-        "detail_head": ["姓名", "月份"],
-        "detail_tail": ["得分", "月度分", "应回访成交", "咨询回访", "核实资料"],
-        "yes": "有",
-        "no": "无",
-        "met": "达标",
-        "not_met": "未达标",
-        "none": "无事项",
-        "attitude": "日常工作态度（不合格扣5分）以经理月报为依据，工作簿中无此数据，请经理另行扣分。",
-        "month": "{m}月",
-    },
-    "en": {
-        "sheets": ["Year", "Months"],
-        "title": "Follow-up staff scores {year}",
-        "rule": "Monthly score = {base:g} + points of the targets met (1 point = 1% of monthly base pay); yearly "
-        "score = sum of monthly scores ÷ months scored; bonus from {threshold:g}, unless the person left "
-        "during the year or joined less than {months} months ago. Data up to {as_of}.",
-        "no_calls": "Months without any call in the workbook are not scored: {months}",
-        "head": ["Name", "Joined", "Months scored"]
-        + [f"M{m}" for m in range(1, 13)]
-        + ["Yearly", "Bonus", "Why not"],
-        "detail_head": ["Name", "Month"],
-        "detail_tail": ["Points", "Score", "Deals due", "Consultations", "Verified"],
-        "yes": "yes",
-        "no": "no",
-        "met": "met",
-        "not_met": "not met",
-        "none": "nothing due",
-        "attitude": "Work attitude (−5 when unsatisfactory) comes from the manager's report and is not in the "
-        "workbook: the manager deducts it.",
-        "month": "M{m}",
-    },
-}
+TEXT = table("scores_book")
 
 
 def write_scores(path: str | os.PathLike, s: dict, inputs=(), lang: str = "zh") -> str:
@@ -121,7 +81,7 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
         ws.write_string(
             i,
             17,
-            p["not_eligible_reason" if lang == "zh" else "not_eligible_reason_en"],
+            p["not_eligible_reason_en"] if lang == "en" else p["not_eligible_reason"],
             f.get("box"),
         )
     end = row + len(s["staff"]) + 2

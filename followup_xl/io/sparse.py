@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..errors import UnreadableWorkbook
+from ..errors import WorkbookTooLarge
 from .sheetscan import GRID_LIMIT, SheetScan
 
 
@@ -18,13 +18,8 @@ def sparse_rows(path: str, sheet_name: str, scan: SheetScan) -> Iterator[list]:
     """The sheet's rows as the dense reader gives them (row i is Excel row i+1, blanks as "")."""
     width = max(scan.header_cols, 1)
     if width * scan.rows_used > GRID_LIMIT:
-        raise UnreadableWorkbook(
-            f"工作表用到了很远的单元格 {scan.far}，表头区域宽得异常，无法读取；请删除多余的行列后另存",
-            f"the sheet uses a cell as far away as {scan.far} and its header area is absurdly wide; "
-            "delete the stray rows/columns and save again",
-            path=path,
-            sheet=sheet_name,
-            cell=scan.far,
+        raise WorkbookTooLarge(
+            "read.far_cell", far=scan.far, path=path, sheet=sheet_name, cell=scan.far
         )
     import openpyxl
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from ..messages import by_lang, table
 from ..models import Book
 from ..obligations import Obligation
 from ..schema import ColType
@@ -19,35 +20,9 @@ from .protect import protect_entry_sheets, write_with_password
 from .template import write_staff_workbook
 from .xlsx import TableSpec, print_setup, write_table
 
-DUE_SHEET = {"zh": "待回访", "en": "Due"}
-DUE_HEADERS = {
-    "zh": [
-        "状态",
-        "应回访日期",
-        "逾期天数",
-        "客户编号",
-        "客户名称",
-        "联系人",
-        "联系电话",
-        "规则",
-        "回访原因",
-    ],
-    "en": [
-        "Status",
-        "Due",
-        "Days overdue",
-        "Customer ID",
-        "Customer",
-        "Contact",
-        "Phone",
-        "Rule",
-        "Why",
-    ],
-}
-STATUS = {
-    "zh": {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"},
-    "en": {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"},
-}
+DUE_SHEET = by_lang("split_book.due_sheet")
+DUE_HEADERS = by_lang("split_book.due_headers")
+STATUS = table("split_book.status")
 ORDER = {"overdue": 0, "due": 1, "upcoming": 2}
 
 

@@ -12,12 +12,13 @@ import os
 from collections.abc import Callable, Iterable
 
 from .. import schema
+from ..messages import by_lang, render
 from ..models import Book, Record
 from ..settings import describe_settings
 from .atomic import atomic_output
 from .xlsx import Formats, new_workbook, print_setup, spec_for, write_table
 
-HOME = {"zh": "首页", "en": "Home"}
+HOME = by_lang("template.home")
 
 
 # Live figures on the home sheet: label, formula (structured references into our Tables).
@@ -31,30 +32,29 @@ def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
     call_date = calls.column("call_date").header(lang)
     next_date = calls.column("next_date").header(lang)
     void = "废除"
-    zh = lang == "zh"
     return [
-        ("customers", "客户总数" if zh else "Customers", f"=COUNTA({cust.table}[{cid}])"),
-        ("class_a", "A类客户" if zh else "Class A", f'=COUNTIF({cust.table}[{klass}],"A")'),
+        ("customers", render("template.customers", lang), f"=COUNTA({cust.table}[{cid}])"),
+        ("class_a", render("template.class_a", lang), f'=COUNTIF({cust.table}[{klass}],"A")'),
         (
             "void",
-            "已废除客户" if zh else "Void customers",
+            render("template.void_customers", lang),
             f'=COUNTIF({cust.table}[{status}],"{void}")',
         ),
-        ("calls", "回访记录条数" if zh else "Call records", f"=COUNTA({calls.table}[{call_cust}])"),
+        ("calls", render("template.call_records", lang), f"=COUNTA({calls.table}[{call_cust}])"),
         (
             "calls_month",
-            "本月回访次数" if zh else "Calls this month",
+            render("template.calls_this_month", lang),
             f'=COUNTIFS({calls.table}[{call_date}],">="&DATE(YEAR(TODAY()),MONTH(TODAY()),1),'
             f'{calls.table}[{call_date}],"<="&TODAY())',
         ),
         (
             "next_past",
-            "下次回访日期已过的记录" if zh else "Records with next call date passed",
+            render("template.next_call_passed", lang),
             f'=COUNTIFS({calls.table}[{next_date}],"<"&TODAY())',
         ),
         (
             "next_today",
-            "今天应回访的记录" if zh else "Records due today",
+            render("template.records_due_today", lang),
             f"=COUNTIFS({calls.table}[{next_date}],TODAY())",
         ),
     ]
@@ -93,26 +93,7 @@ def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
     }
 
 
-HOME_TEXT = {
-    "zh": [
-        "使用方法：",
-        "1. 在「客户名录簿」登记客户，在「回访记录表」逐条登记每次回访（详细、属实、标注时间）。",
-        "2. 下拉列表里的值请直接选择；日期写成 2026-03-05 或 2026/3/5 均可。",
-        "3. 点击「校验」按钮检查录入，问题会标在单元格上，并列在「问题清单」表中。",
-        "4. 「回访事项」登记成交、投诉、维修、活动、咨询、工程、提案、出差拜访等需要回访的事项。",
-        "5. 「规则」表里的参数可按本单位制度修改；「节假日」表可增加放假或调休上班的日期。",
-        "下次回访日期：红色=已逾期，黄色=今天应回访。",
-    ],
-    "en": [
-        "How to use:",
-        "1. Register customers in Customers and every follow-up call in Calls (detailed, true, timed).",
-        "2. Pick dropdown values from the list; dates like 2026-03-05 or 2026/3/5.",
-        "3. Press Validate to check the entries: problems are marked on the cells and listed in Issues.",
-        "4. Triggers records deals, complaints, repairs, events, consultations, projects, proposals, trips.",
-        "5. Rules holds the office's policy numbers; Holidays adds days off or make-up working days.",
-        "Next call date: red = overdue, amber = due today.",
-    ],
-}
+HOME_TEXT = by_lang("template.home_text")
 
 
 def _rows(records: Iterable[Record], keys: list[str], extras: list[str] = ()) -> Iterable[list]:
@@ -189,20 +170,13 @@ def write_staff_workbook(
 
 
 def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[str, int]) -> None:
-    zh = lang == "zh"
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 14)
     ws.set_column(2, 7, 12)
-    ws.write_string(
-        0, 0, "客户回访助手" if zh else "Customer follow-up assistant", fmts.get("title")
-    )
-    sub = (
-        ("负责人：" if zh else "Owner: ") + owner
-        if owner
-        else ("客户名录簿与客户回访记录表" if zh else "Customer book and call log")
-    )
+    ws.write_string(0, 0, render("template.title", lang), fmts.get("title"))
+    sub = (render("template.owner", lang)) + owner if owner else (render("template.subtitle", lang))
     ws.write_string(1, 0, sub, fmts.get("subtitle"))
-    ws.write_string(3, 0, "概况" if zh else "At a glance", fmts.get("bold"))
+    ws.write_string(3, 0, render("template.at_a_glance", lang), fmts.get("bold"))
     for i, (key, label, formula) in enumerate(home_formulas(lang)):
         ws.write_string(4 + i, 0, label, fmts.get("box"))
         ws.write_formula(4 + i, 1, formula, fmts.get("box"), values.get(key, 0))
@@ -216,7 +190,7 @@ HOME_FIRST_FORMULA_ROW = 5  # Excel row of the first figure (B5)
 
 
 def template_name(lang: str = "zh", macro: bool = False) -> str:
-    base = "客户回访工作簿" if lang == "zh" else "followup-workbook"
+    base = render("template.file_name", lang)
     return f"{base}.{'xlsm' if macro else 'xlsx'}"
 
 

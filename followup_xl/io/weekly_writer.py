@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 from .. import schema
+from ..messages import table
 from ..weekly import Weekly
 from .atomic import atomic_output
 from .xlsx import (
@@ -56,94 +57,7 @@ PROJECT_COLUMNS = [
 ]
 PROJECT_WIDTHS = [10, 10, 20, 9, 11, 11, 11, 10, 9, 24]
 
-TEXT = {
-    "zh": {
-        "sheet": "周报",
-        "projects": "在施工程",
-        "title": "客户回访周报 {start} 至 {end}",
-        "due": "报送日：{day}（周一）",
-        "moved": "报送日：{day}（周一放假，提前至周日报送）",
-        "moved_title": "（周一放假，提前至周日 {day} 报送）",
-        "head": [
-            "姓名",
-            "成交量",
-            "新增客户",
-            "回访记录",
-            "成功回访",
-            "约访次数",
-            "约访达标",
-            "技术咨询回访",
-            "周目标",
-            "周末逾期",
-            "回访结果",
-        ],
-        "total": "合计",
-        "yes": "是",
-        "no": "否",
-        "na": "—",
-        "sep": "，",
-        "sign": "销售经理审阅：________________    日期：____年____月____日",
-        "projects_title": "在施及本周竣工工程 {start} 至 {end}（周例会材料）",
-        "project_head": [
-            "事项编号",
-            "客户编号",
-            "客户名称",
-            "负责人",
-            "开工日期",
-            "计划竣工",
-            "实际竣工",
-            "状态",
-            "本周回访",
-            "回访类型",
-        ],
-        "status": {"在施": "在施", "超期在施": "超期在施", "本周竣工": "本周竣工"},
-    },
-    "en": {
-        "sheet": "Weekly",
-        "projects": "Projects",
-        "title": "Weekly follow-up summary {start} to {end}",
-        "due": "Due {day} (Monday)",
-        "moved": "Due {day}: Monday is a holiday, so the summary is due on Sunday",
-        "moved_title": " (Monday is a holiday: due Sunday {day})",
-        "head": [
-            "Name",
-            "Deals",
-            "New customers",
-            "Calls",
-            "Reached",
-            "Visits",
-            "Visit target met",
-            "Consultation follow-ups",
-            "Weekly target",
-            "Overdue at week end",
-            "Outcomes",
-        ],
-        "total": "Total",
-        "yes": "yes",
-        "no": "no",
-        "na": "—",
-        "sep": ", ",
-        "sign": "Reviewed by the sales manager: ________________    Date: ______________",
-        "projects_title": "Projects in progress and completed {start} to {end} (weekly meeting)",
-        "project_head": [
-            "Event",
-            "Customer ID",
-            "Customer",
-            "Owner",
-            "Started",
-            "Planned end",
-            "Completed",
-            "Status",
-            "Calls this week",
-            "Call types",
-        ],
-        "status": {
-            "在施": "in progress",
-            "超期在施": "past planned end",
-            "本周竣工": "completed this week",
-        },
-    },
-}
+TEXT = table("weekly_book")
 
 
 def write_weekly(path: str | os.PathLike, w: Weekly, inputs=(), lang: str = "zh") -> str:

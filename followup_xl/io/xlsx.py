@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from .. import schema
+from ..messages import by_lang, render
 from ..schema import ColType
 from . import filekind
 
@@ -220,9 +221,8 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
                     "source": options,
                     "ignore_blank": True,
                     "error_type": "warning",
-                    "error_title": "请从下拉列表中选择" if lang == "zh" else "Choose from the list",
-                    "error_message": ("可选：" if lang == "zh" else "Allowed: ")
-                    + " / ".join(options),
+                    "error_title": render("sheet.choose_title", lang),
+                    "error_message": (render("sheet.choose_allowed", lang)) + " / ".join(options),
                 },
             )
     for j in spec.date_alert_cols:
@@ -275,7 +275,7 @@ def write_day_or_text(ws, row: int, col: int, value, fmts: Formats, fmt: str = "
         ws.write_string(row, col, "" if value is None else str(value), fmts.get(fmt))
 
 
-FOOTER = {"zh": "&C第 &P 页 / 共 &N 页", "en": "&CPage &P of &N"}
+FOOTER = by_lang("sheet.footer")
 
 
 def print_setup(

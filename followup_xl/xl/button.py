@@ -16,17 +16,15 @@ import hashlib
 from .. import schema
 from ..checks import ERROR, run_checks
 from ..io.reader import read_rows, require_our_sheets
+from ..messages import by_lang, labels, render, table
 from ..models import Book, column_letter
 from ..settings import policy_for_book
 
-ISSUES = {"zh": "问题清单", "en": "Issues"}
-DUE = {"zh": "待回访", "en": "Due"}
+ISSUES = by_lang("button.issues")
+DUE = by_lang("button.due")
 RED, AMBER = (255, 199, 206), (255, 235, 156)
-HEADERS = {
-    "zh": ["序号", "严重程度", "代码", "工作表", "单元格", "列", "问题及修改建议"],
-    "en": ["No.", "Severity", "Code", "Sheet", "Cell", "Column", "Problem and fix"],
-}
-SEVERITY = {"zh": {ERROR: "错误", "warning": "提醒"}, "en": {ERROR: "error", "warning": "warning"}}
+HEADERS = by_lang("button.headers")
+SEVERITY = table("severity")  # finding severity (ERROR, "warning") → its word
 NOTE_TAG = "【校验】"
 EXCEL_ERRORS = {
     "#NULL!",
@@ -212,10 +210,12 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     _show(issues)
     errors, warnings = len(report.errors), len(report.warnings)
     summary = {"errors": errors, "warnings": warnings, "ids_filled": filled}
-    message = (
-        f"错误 {errors} 处，提醒 {warnings} 处；详见「{ISSUES[lang]}」"
-        if lang == "zh"
-        else f"{errors} errors, {warnings} warnings: see the {ISSUES[lang]} sheet"
+    message = render(
+        "button.validated",
+        lang,
+        errors=errors,
+        warnings=warnings,
+        issues=ISSUES[lang],
     )
     _alert(xl_book, message)
     return summary
@@ -234,16 +234,12 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
     if DUE[lang] in names:
         xl_book.sheets[DUE[lang]].delete()
     sheet = xl_book.sheets.add(DUE[lang], before=xl_book.sheets[0])
-    status = (
-        {"overdue": "已逾期", "due": "今天", "upcoming": "待回访"}
-        if lang == "zh"
-        else {"overdue": "Overdue", "due": "Today", "upcoming": "Upcoming"}
-    )
-    head = (
-        ["状态", "应回访日期", "逾期天数", "客户编号", "客户名称", "规则", "原因"]
-        if lang == "zh"
-        else ["Status", "Due", "Days overdue", "Customer ID", "Customer", "Rule", "Reason"]
-    )
+    status = {
+        "overdue": render("button.overdue", lang),
+        "due": render("button.due_today", lang),
+        "upcoming": render("button.upcoming", lang),
+    }
+    head = labels("button.due_headers", lang)
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))
     sheet["A1"].value = as_text_rows(
@@ -267,7 +263,7 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
                 RED if o.status(day) == "overdue" else AMBER
             )
     _show(sheet)
-    _alert(xl_book, f"待回访 {len(items)} 项" if lang == "zh" else f"{len(items)} follow-ups due")
+    _alert(xl_book, render("button.due_count", lang, n_items=len(items)))
     return len(items)
 
 

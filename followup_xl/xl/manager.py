@@ -26,18 +26,19 @@ from ..io.manager_writer import (
     SETTINGS,
     result_row,
 )
+from ..messages import Pair, both, render
 from ..models import column_letter
 from ..results import Text, ValidationRun
 
 JOBS = {  # job → (zh, en) name, as on the button
-    "merge": ("合并汇总", "Merge"),
-    "validate": ("全部校验", "Validate all"),
-    "due": ("待回访", "Due list"),
-    "schedule": ("生成排期表", "Schedule"),
-    "weekly": ("生成周报", "Weekly summary"),
-    "report": ("生成月报", "Monthly report"),
-    "handover": ("离职交接", "Handover"),
-    "split": ("分发", "Split"),
+    "merge": both("manager.job_merge"),
+    "validate": both("manager.job_validate_all"),
+    "due": both("manager.job_due_list"),
+    "schedule": both("manager.job_schedule"),
+    "weekly": both("manager.job_weekly_summary"),
+    "report": both("manager.job_monthly_report"),
+    "handover": both("manager.job_handover"),
+    "split": both("manager.job_split"),
 }
 RESULT_ROWS = 10  # rows under 最近结果 cleared before the newest figures are written
 
@@ -81,17 +82,19 @@ class Settings:
     def need_path(self, key: str, must_exist: bool = True) -> str:
         p = self.path(key)
         if not p:
-            raise self.error(key, "请先填写", "is blank: fill it in")
+            raise self.error(key, "manager.blank")
         if must_exist and not os.path.exists(p):
-            raise self.error(
-                key, f"找不到「{self.text(key)}」", f"{self.text(key)!r} does not exist"
-            )
+            raise self.error(key, "manager.path_missing", value=self.text(key))
         return p
 
-    def error(self, key: str, zh: str, en: str) -> SettingError:
+    def error(self, key: str, msg_id: str, **params) -> SettingError:
         s = next(s for s in SETTINGS if s.key == key)
         return SettingError(
-            f"「{s.zh}」{zh}", f"{s.en} {en}", sheet=ACTIONS[self.lang], cell=f"B{self.rows[key]}"
+            msg_id,
+            setting=Pair(s.zh, s.en),
+            sheet=ACTIONS[self.lang],
+            cell=f"B{self.rows[key]}",
+            **params,
         )
 
     @property
@@ -106,9 +109,7 @@ class Settings:
         try:
             return dt.date.fromisoformat(self.text("as_of").replace("/", "-"))
         except ValueError:
-            raise self.error(
-                "as_of", "应为日期，如 2026-11-22", "must be a date such as 2026-11-22"
-            ) from None
+            raise self.error("as_of", "manager.bad_as_of") from None
 
     @property
     def month(self) -> str:
@@ -121,9 +122,7 @@ class Settings:
         try:
             month_bounds(month)
         except FollowupError:
-            raise self.error(
-                "month", "应为 YYYY-MM，如 2026-10", "must be YYYY-MM, such as 2026-10"
-            ) from None
+            raise self.error("month", "manager.bad_month") from None
         return month
 
     @property
@@ -137,11 +136,7 @@ class Settings:
 
     def master(self) -> str:
         if not self.text("master"):
-            raise self.error(
-                "master",
-                "为空：请先点「合并汇总」，或填写总表的路径",
-                "is blank: press Merge first, or type a master's path",
-            )
+            raise self.error("master", "manager.master_blank")
         return self.need_path("master")
 
     def relative(self, path: str) -> str:
@@ -155,9 +150,7 @@ def read_settings(xl_book) -> Settings:
     lang = lang_of(xl_book)
     if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
         raise SettingError(
-            f"找不到「{ACTIONS['zh']}」表（请不要改名或删除）",
-            f"the {ACTIONS['en']!r} sheet is missing (keep its name)",
-            path=xl_book.name,
+            "manager.sheet_missing", name=Pair(ACTIONS["zh"], ACTIONS["en"]), path=xl_book.name
         )
     sheet = xl_book.sheets[ACTIONS[lang]]
     grid = sheet["A1:B40"].options(ndim=2).value or []
@@ -174,9 +167,7 @@ def read_settings(xl_book) -> Settings:
     missing = [s for s in SETTINGS if s.key not in st.rows]
     if missing:
         raise SettingError(
-            f"找不到设置「{missing[0].zh}」（A 列的名称不要改）",
-            f"setting {missing[0].en!r} not found (keep the names in column A)",
-            sheet=ACTIONS[lang],
+            "manager.setting_missing", name=Pair(missing[0].zh, missing[0].en), sheet=ACTIONS[lang]
         )
     return st
 
@@ -193,27 +184,24 @@ def job_merge(st: Settings, status) -> dict:
         [st.need_path("last_master")] if st.text("last_master") else []
     )
     out = os.path.join(
-        st.output_dir(), ("总表_" if st.lang == "zh" else "master_") + _stamp(st) + ".xlsx"
+        st.output_dir(), (render("manager.master_file", st.lang)) + _stamp(st) + ".xlsx"
     )
     seen = {"file": 0}
 
     def tick(kind, n):
         if kind == "file":
             seen["file"] += n
-            status(
-                f"读取文件 {seen['file']}" if st.lang == "zh" else f"reading file {seen['file']}"
-            )
+            status(render("manager.reading_file", st.lang, file=seen["file"]))
 
     r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick)
     failed = [i for i in r.inputs if i["status"] == "error"]
-    zh = st.lang == "zh"
     figures = [
-        ("客户" if zh else "Customers", r.customers),
-        ("回访记录" if zh else "Calls", r.calls),
-        ("事项" if zh else "Triggers", r.events),
-        ("重复去掉" if zh else "Duplicates dropped", r.duplicates_dropped),
-        ("冲突" if zh else "Conflicts", len(r.conflicts)),
-        ("读取失败" if zh else "Failed inputs", len(failed)),
+        (render("manager.customers", st.lang), r.customers),
+        (render("manager.calls", st.lang), r.calls),
+        (render("manager.triggers", st.lang), r.events),
+        (render("manager.duplicates_dropped", st.lang), r.duplicates_dropped),
+        (render("master_book.conflicts", st.lang), len(r.conflicts)),
+        (render("manager.failed_inputs", st.lang), len(failed)),
     ]
     warnings = [f"{i['path']}: {i['error']}" for i in failed]
     if r.written:
@@ -231,16 +219,14 @@ def job_validate(st: Settings, status) -> dict:
     from ..io.batch import discover
 
     inbox = st.need_path("inbox")
-    folder = os.path.join(
-        st.output_dir(), ("校验_" if st.lang == "zh" else "checked_") + _stamp(st)
-    )
+    folder = os.path.join(st.output_dir(), (render("manager.checked_folder", st.lang)) + _stamp(st))
     os.makedirs(folder, exist_ok=True)
     items = [i for i in discover([inbox]) if i.status == "pending"]
     run = ValidationRun()  # one task per readable book, a sentence per unreadable one
     for n, item in enumerate(items, start=1):
-        status(f"校验 {n}/{len(items)}" if st.lang == "zh" else f"validating {n}/{len(items)}")
+        status(render("manager.validating", st.lang, n=n, n_items=len(items)))
         stem = os.path.splitext(os.path.basename(item.path))[0]
-        out = os.path.join(folder, stem + ("_校验.xlsx" if st.lang == "zh" else "_checked.xlsx"))
+        out = os.path.join(folder, stem + (render("manager.checked_file", st.lang)))
         try:
             run.tasks.append(api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang))
         except FollowupError as exc:
@@ -254,13 +240,12 @@ def job_validate(st: Settings, status) -> dict:
         }
         for t in run.tasks
     ]
-    zh = st.lang == "zh"
     figures = [
-        ("工作簿" if zh else "Workbooks", len(run.tasks)),
-        ("有错误的" if zh else "With errors", sum(1 for t in run.tasks if not t.valid)),
-        ("错误" if zh else "Errors", len(run.errors)),
-        ("提醒" if zh else "Warnings", len(run.warnings)),
-        ("无法读取" if zh else "Unreadable", len(run.unreadable)),
+        (render("manager.workbooks", st.lang), len(run.tasks)),
+        (render("manager.with_errors", st.lang), sum(1 for t in run.tasks if not t.valid)),
+        (render("manager.errors", st.lang), len(run.errors)),
+        (render("manager.warnings", st.lang), len(run.warnings)),
+        (render("manager.unreadable", st.lang), len(run.unreadable)),
     ]
     return {
         "figures": figures,
@@ -273,93 +258,95 @@ def job_validate(st: Settings, status) -> dict:
 
 def job_due(st: Settings, status) -> dict:
     out = os.path.join(
-        st.output_dir(), ("待回访_" if st.lang == "zh" else "due_") + _stamp(st) + ".xlsx"
+        st.output_dir(), (render("manager.due_file", st.lang)) + _stamp(st) + ".xlsx"
     )
     r = api.due(st.master(), st.as_of, out=out, lang=st.lang, mask_phones=st.mask_phones)
     n = r.counts
-    zh = st.lang == "zh"
     figures = [
-        ("逾期" if zh else "Overdue", n["overdue"]),
-        ("今天" if zh else "Due today", n["due"]),
-        ("待回访" if zh else "Upcoming", n["upcoming"]),
-        ("须上报" if zh else "To escalate", n["escalate"]),
-        ("逾期未办" if zh else "Missed", n["missed"]),
+        (render("manager.overdue", st.lang), n["overdue"]),
+        (render("manager.due_today", st.lang), n["due"]),
+        (render("manager.upcoming", st.lang), n["upcoming"]),
+        (render("manager.to_escalate", st.lang), n["escalate"]),
+        (render("manager.missed", st.lang), n["missed"]),
     ]
     return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
 
 
 def job_schedule(st: Settings, status) -> dict:
     out = os.path.join(
-        st.output_dir(), ("回访排期表_" if st.lang == "zh" else "schedule_") + _stamp(st) + ".xlsx"
+        st.output_dir(), (render("manager.schedule_file", st.lang)) + _stamp(st) + ".xlsx"
     )
     r = api.schedule(st.master(), as_of=st.as_of, out=out, mask_phones=st.mask_phones, lang=st.lang)
-    zh = st.lang == "zh"
     plan = r.plan
     figures = [
-        ("周" if zh else "Week", f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}"),
-        ("已排" if zh else "Planned", len(plan.items)),
-        ("排不下" if zh else "Unscheduled", len(plan.unscheduled)),
+        (
+            render("manager.week", st.lang),
+            f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}",
+        ),
+        (render("manager.planned", st.lang), len(plan.items)),
+        (render("manager.unscheduled", st.lang), len(plan.unscheduled)),
     ]
     return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
 
 
 def job_weekly(st: Settings, status) -> dict:
     out = os.path.join(
-        st.output_dir(), ("周报_" if st.lang == "zh" else "weekly_") + _stamp(st) + ".xlsx"
+        st.output_dir(), (render("manager.weekly_file", st.lang)) + _stamp(st) + ".xlsx"
     )
     r = api.weekly(st.master(), out=out, lang=st.lang, as_of=st.as_of)
-    zh = st.lang == "zh"
     w = r.week
 
     def total(k):
         return sum(o[k] for o in w.by_owner)
 
     figures = [
-        ("周" if zh else "Week", f"{w.week_start.isoformat()} – {w.week_end.isoformat()}"),
-        ("报送日" if zh else "Due", w.report_day.isoformat()),
-        ("成交" if zh else "Deals", total("deals")),
-        ("新增客户" if zh else "New customers", total("new_customers")),
-        ("回访" if zh else "Calls", total("calls")),
-        ("周末逾期" if zh else "Overdue at week end", total("overdue")),
+        (render("manager.week", st.lang), f"{w.week_start.isoformat()} – {w.week_end.isoformat()}"),
+        (render("manager.due", st.lang), w.report_day.isoformat()),
+        (render("manager.deals", st.lang), total("deals")),
+        (render("manager.new_customers", st.lang), total("new_customers")),
+        (render("manager.calls_made", st.lang), total("calls")),
+        (render("manager.overdue_at_week_end", st.lang), total("overdue")),
     ]
     return {"figures": figures, "warnings": [], "files": [out], "ok": True, "raw": r}
 
 
 def job_report(st: Settings, status) -> dict:
     month = st.month
-    out = os.path.join(
-        st.output_dir(), ("月报_" if st.lang == "zh" else "report_") + month + ".xlsx"
-    )
+    out = os.path.join(st.output_dir(), (render("manager.report_file", st.lang)) + month + ".xlsx")
     result = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
     r = result.figures
-    zh = st.lang == "zh"
 
     def pct(v):
         return "—" if v is None else f"{v}%"
 
     figures = [
-        ("月份" if zh else "Month", month),
-        ("应回访" if zh else "Planned", r["planned"]),
+        (render("manager.month", st.lang), month),
+        (render("manager.planned_calls", st.lang), r["planned"]),
         (
-            "实施" if zh else "Done",
-            f"{r['done']}（{pct(r['done_pct'])}）" if zh else f"{r['done']} ({pct(r['done_pct'])})",
+            render("manager.done_calls", st.lang),
+            render("manager.count_pct", st.lang, count=r["done"], pct=pct(r["done_pct"])),
         ),
         (
-            "成功" if zh else "Successful",
-            f"{r['successful']}（{pct(r['successful_pct'])}）"
-            if zh
-            else f"{r['successful']} ({pct(r['successful_pct'])})",
+            render("manager.successful", st.lang),
+            render(
+                "manager.count_pct", st.lang, count=r["successful"], pct=pct(r["successful_pct"])
+            ),
         ),
         (
-            "平均满意度" if zh else "Satisfaction",
+            render("manager.satisfaction", st.lang),
             r["satisfaction_avg"] if r["satisfaction_avg"] is not None else "—",
         ),
     ]
     missed = [
         (
-            f"未达标：{c['rule']} {c['event_type']}回访率 {pct(c['actual_pct'])}（目标 {c['target_pct']:g}%）"
-            if zh
-            else f"target missed: {c['rule']} {pct(c['actual_pct'])} (target {c['target_pct']:g}%)"
+            render(
+                "report.target_missed",
+                st.lang,
+                rule=c["rule"],
+                event_type=c["event_type"],
+                actual=pct(c["actual_pct"]),
+                target_pct=c["target_pct"],
+            )
         )
         for c in r["coverage"]
         if c["met"] is False
@@ -370,34 +357,27 @@ def job_report(st: Settings, status) -> dict:
 def job_handover(st: Settings, status) -> dict:
     leaver = st.text("leaver")
     if not leaver:
-        raise st.error("leaver", "为空：请选择离职人员", "is blank: pick the person who leaves")
+        raise st.error("leaver", "manager.leaver_blank")
     receivers = [st.text(k) for k in ("receiver1", "receiver2", "receiver3") if st.text(k)]
     if not receivers:
-        raise st.error(
-            "receiver1", "为空：至少选一位接收人", "is blank: pick at least one receiver"
-        )
+        raise st.error("receiver1", "manager.receiver_blank")
     master = st.master()
     stem = os.path.splitext(os.path.basename(master))[0]
     out = os.path.join(
-        st.output_dir(), f"{stem}_{'交接' if st.lang == 'zh' else 'handover'}_{leaver}.xlsx"
+        st.output_dir(), f"{stem}_{render('manager.handover_file', st.lang)}_{leaver}.xlsx"
     )
     r = api.handover(
         master, leaver, receivers, out, by=st.text("by") or None, as_of=st.as_of, lang=st.lang
     )
-    zh = st.lang == "zh"
     figures = [
-        ("离职人员" if zh else "Leaver", r.leaver),
-        ("移交客户" if zh else "Customers moved", r.moved),
-        ("短信" if zh else "SMS notices", r.sms),
+        (render("manager.leaver", st.lang), r.leaver),
+        (render("manager.customers_moved", st.lang), r.moved),
+        (render("manager.sms_notices", st.lang), r.sms),
     ]
     figures += [
         (
             row["receiver"],
-            (
-                f"接收 {row['received']}，交接后 {row['after']}"
-                if zh
-                else f"receives {row['received']}, after {row['after']}"
-            ),
+            (render("manager.receives", st.lang, received=row["received"], after=row["after"])),
         )
         for row in r.summary
     ]
@@ -412,15 +392,14 @@ def job_handover(st: Settings, status) -> dict:
 
 
 def job_split(st: Settings, status) -> dict:
-    folder = os.path.join(st.output_dir(), ("分发_" if st.lang == "zh" else "split_") + _stamp(st))
+    folder = os.path.join(st.output_dir(), (render("manager.split_folder", st.lang)) + _stamp(st))
     r = api.split(
         st.master(), folder, lang=st.lang, as_of=st.as_of, macro=True
     )  # as the CLI: .xlsm with 校验
-    zh = st.lang == "zh"
     figures = [
-        ("工作簿" if zh else "Workbooks", len(r.books)),
-        ("客户" if zh else "Customers", sum(b.customers for b in r.books)),
-        ("待回访" if zh else "Open follow-ups", sum(b.open_items for b in r.books)),
+        (render("manager.workbooks", st.lang), len(r.books)),
+        (render("manager.customers", st.lang), sum(b.customers for b in r.books)),
+        (render("manager.open_follow_ups", st.lang), sum(b.open_items for b in r.books)),
     ]
     return {
         "figures": figures,
@@ -445,15 +424,15 @@ def run(job: str, xl_book=None) -> dict:
         if app is not None:
             try:
                 app.status_bar = (
-                    f"{name}：{text}"
-                    if isinstance(text, str) and lang == "zh"
-                    else (f"{name}: {text}" if isinstance(text, str) else text)
+                    render("manager.status", lang, job=name, text=text)
+                    if isinstance(text, str)
+                    else text
                 )
             except Exception:
                 pass
 
     started = dt.datetime.now()
-    status("正在运行…" if lang == "zh" else "running…")
+    status(render("manager.running", lang))
     try:
         st = read_settings(xl_book)
         outcome = JOB_RUNS[job](st, status)
@@ -478,9 +457,7 @@ def run(job: str, xl_book=None) -> dict:
             "warnings": [],
             "files": [],
             "error": (
-                f"内部错误（{type(exc).__name__}: {exc}）"
-                if lang == "zh"
-                else f"internal error ({type(exc).__name__}: {exc})"
+                render("manager.internal_error", lang, error_type=type(exc).__name__, exc=exc)
             ),
         }
     finally:
@@ -494,8 +471,8 @@ def run(job: str, xl_book=None) -> dict:
 
 def _summary(lang: str, name: str, outcome: dict) -> str:
     if not outcome["ok"]:
-        return f"{name}{'失败' if lang == 'zh' else ' failed'}: {outcome.get('error', '')}"
-    sep = "，" if lang == "zh" else ", "
+        return f"{name}{render('manager.failed_suffix', lang)}: {outcome.get('error', '')}"
+    sep = render("sep.comma", lang)
     return f"{name}: " + sep.join(f"{k} {v}" for k, v in outcome["figures"])
 
 
@@ -544,12 +521,8 @@ def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
     used = log.used_range
     row = max(used.row + len(used.options(ndim=2).value or []), 2)
     when = outcome["when"].strftime("%Y-%m-%d %H:%M:%S")
-    status = (
-        ("成功" if lang == "zh" else "done")
-        if outcome["ok"]
-        else ("失败" if lang == "zh" else "failed")
-    )
-    counts = outcome.get("error") or ("，" if lang == "zh" else ", ").join(
+    status = (render("manager.done", lang)) if outcome["ok"] else (render("manager.failed", lang))
+    counts = outcome.get("error") or (render("sep.comma", lang)).join(
         f"{k} {v}" for k, v in outcome["figures"]
     )
     log[f"A{row}"].value = [when, name, status, counts, "\n".join(outcome["warnings"])]
@@ -570,13 +543,13 @@ def _write_result(xl_book, lang: str, name: str, outcome: dict) -> None:
     sheet[f"A{top}:B{top + RESULT_ROWS - 1}"].value = None
     when = outcome["when"].strftime("%Y-%m-%d %H:%M")
     rows = [
-        [("操作" if lang == "zh" else "Job"), name],
-        [("时间" if lang == "zh" else "When"), when],
+        [(render("manager.job", lang)), name],
+        [(render("manager.when", lang)), when],
     ]
     if outcome["ok"]:
         rows += [[k, v] for k, v in outcome["figures"]]
     else:
-        rows += [[("失败" if lang == "zh" else "Failed"), outcome["error"]]]
+        rows += [[(render("manager.failed_label", lang)), outcome["error"]]]
     sheet[f"A{top}"].value = rows[:RESULT_ROWS]
 
 

@@ -1,0 +1,118 @@
+"""Every user-facing sentence, zh and en side by side, rendered from one catalog.
+
+The catalog is ``data/messages.toml``: one table per message id with a ``zh`` and an
+``en`` template using named ``{placeholders}`` (str.format syntax, ``{{`` for a brace),
+or a ``zh`` and an ``en`` list of labels (column headers, choices) read with ``labels``.
+A message cannot exist in one language only: ``tests/test_messages.py`` checks that
+both templates exist, render, and use the same placeholders.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGS = ("zh", "en")
+
+
+@cache
+def catalog() -> dict[str, dict[str, Any]]:
+    """Message id → {"zh": template, "en": template}; read once."""
+    path = Path(__file__).parent / "data" / "messages.toml"
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message not yet put into words: rendered later, in whatever language the reader uses."""
+
+    msg_id: str
+    params: dict = field(default_factory=dict)
+
+    def render(self, lang: str = "zh") -> str:
+        return render(self.msg_id, lang, **self.params)
+
+
+def text(msg_id: str, **params) -> Text:
+    """A message to render later (a note or warning handed on before the language is known)."""
+    catalog()[msg_id]  # an unknown id fails where the message is made, not where it is shown
+    return Text(msg_id, params)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A value that is itself bilingual data (a sheet or column name from schema.py, a file kind)."""
+
+    zh: str
+    en: str
+
+
+def localize(value, lang: str):
+    """A parameter value as ``lang`` shows it (Text rendered, Pair side picked, lists joined)."""
+    if isinstance(value, Text):
+        return value.render(lang)
+    if isinstance(value, Pair):
+        return value.en if lang == "en" else value.zh
+    if isinstance(value, list | tuple | set | frozenset | dict):
+        return render("sep.list", lang).join(str(localize(v, lang)) for v in value)
+    return value
+
+
+def render(msg_id: str, lang: str = "zh", /, **params) -> str:
+    """The message ``msg_id`` in ``lang`` ("en", else Chinese), placeholders filled in.
+
+    A list (tuple, set, dict keys) parameter is joined with 、 in Chinese and ", " in English;
+    a ``Text`` parameter is rendered in the same language and a ``Pair`` gives its own side.
+    """
+    entry = catalog()[msg_id]
+    template = entry["en"] if lang == "en" else entry["zh"]
+    return template.format_map({k: localize(v, lang) for k, v in params.items()})
+
+
+def both(msg_id: str, /, **params) -> tuple[str, str]:
+    """The message in Chinese and in English, for data that keeps both (a note, a reason)."""
+    return render(msg_id, "zh", **params), render(msg_id, "en", **params)
+
+
+def both_as(name: str, msg_id: str, /, **params) -> dict[str, str]:
+    """``{name: Chinese, name_en: English}``, for a record with a field in each language."""
+    zh, en = both(msg_id, **params)
+    return {name: zh, f"{name}_en": en}
+
+
+def by_lang(msg_id: str) -> dict[str, Any]:
+    """``{"zh": …, "en": …}`` of one entry as written (a sheet name, a header list): for the
+    writers' tables that are looked up by language."""
+    entry = catalog()[msg_id]
+    return {"zh": entry["zh"], "en": entry["en"]}
+
+
+def table(prefix: str) -> dict[str, dict[str, Any]]:
+    """``{"zh": {key: …}, "en": {key: …}}`` of every entry ``prefix.key``: a writer's texts."""
+    keys = [i[len(prefix) + 1 :] for i in catalog() if i.startswith(prefix + ".")]
+    return {lang: {k: catalog()[f"{prefix}.{k}"][lang] for k in keys} for lang in LANGS}
+
+
+def labels(msg_id: str, lang: str = "zh") -> list[str]:
+    """A catalog entry that is a list of labels (column headers, dropdown choices) in ``lang``."""
+    entry = catalog()[msg_id]
+    return list(entry["en"] if lang == "en" else entry["zh"])
+
+
+def placeholders(template: str) -> set[str]:
+    """The names a template fills in (``{who}``, ``{n!r}``, ``{pct:.1f}`` → who, n, pct)."""
+    return {
+        name.split(".")[0].split("[")[0]
+        for _, name, _, _ in string.Formatter().parse(template)
+        if name
+    }
+
+
+def ids() -> Iterable[str]:
+    return catalog().keys()

@@ -1,0 +1,345 @@
+"""The message catalog and the error classes: every message exists in both languages,
+renders, and is used; every raise names a catalog id; no inline zh/en branch is left."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import pickle
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+import followup_xl
+from followup_xl import errors
+from followup_xl.messages import Pair, catalog, labels, placeholders, render, text
+
+PACKAGE = Path(followup_xl.__file__).parent
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+# English sentences that quote Chinese labels the user sees in the workbook (sheet, column
+# and setting names, the 是/否 answers) — data, not untranslated words.
+EN_QUOTES_CHINESE = {
+    "changelog.bad_approval": "the 是/否 answers of the 批准 column",
+    "merge.edits_wait_for_approval": "the 是/否 answers and the 待批准 sheet",
+    "merge.old_master_as_book": "the 来源 sheet",
+    "report_book.definitions": "the call results 成功 and 未解决",
+    "handover.by_missing": "the role 公司经理 as written in the staff sheet",
+    "plan.not_a_plan": "the plan's sheet names 交接计划/说明",
+    "read.csv_no_header": "the column names 客户编号, 客户名称, 联系电话",
+    "read.no_header_row": "the column name 客户编号",
+}
+# The same sign in both languages (a dash for "no figure").
+LANGUAGE_NEUTRAL = {"report_book.none", "weekly_book.na"}
+# Messages whose two languages say a different amount, on purpose.
+DIFFERENT_PLACEHOLDERS = {
+    # the exception's own text is English; Chinese users get its type name only
+    "annotate.cannot_copy": {"exc"},
+    "annotate.cannot_copy_short": {"exc", "error_type"},
+    "plan.cannot_open": {"exc", "error_type"},
+    "read.cannot_open": {"exc"},
+    "read.cannot_open_short": {"exc", "error_type"},
+    "read.sheet_unreadable": {"exc", "error_type"},
+    "rollup.parquet_unreadable": {"exc"},
+    # the Chinese sentence also lists the placeholders that are allowed
+    "sms.unknown_placeholder": {"available", "unknown", "unknown_names"},
+    # the Chinese names the event type (回访 kinds are Chinese data); English gives the rule only
+    "report.target_missed": {"event_type"},
+    # an obligation's English reason is the short form: the Chinese adds the complaint level,
+    # the day the new date was agreed, the salesman, the length of the deal window
+    "reason.complaint": {"level"},
+    "reason.rescheduled": {"call_date"},
+    "reason.trip": {"owner"},
+    "reason.deal": {"deal_first_week_days"},
+    # Chinese quotes each sheet name in 「」, English lists them plain
+    "read.no_header_row": {"quoted_sheets", "sheets"},
+}
+
+
+class Anything:
+    """A parameter value that fits any placeholder, format spec or conversion."""
+
+    def __format__(self, spec):
+        return "x"
+
+    def __repr__(self):
+        return "'x'"
+
+    def __str__(self):
+        return "x"
+
+
+def sample(template: str) -> dict:
+    return {name: Anything() for name in placeholders(template)}
+
+
+def all_params(msg_id: str) -> dict:
+    entry = catalog()[msg_id]
+    if isinstance(entry["zh"], list):
+        return {}
+    return sample(entry["zh"]) | sample(entry["en"])
+
+
+TEMPLATES = sorted(i for i, e in catalog().items() if isinstance(e["zh"], str))
+LABEL_LISTS = sorted(i for i, e in catalog().items() if isinstance(e["zh"], list))
+# a writer's nested table (key → text or list), read whole with table()/by_lang()
+TABLES = sorted(i for i, e in catalog().items() if isinstance(e["zh"], dict))
+
+
+def shown(msg_id: str, lang: str) -> str:
+    """All the text an entry shows in ``lang``, templates filled in."""
+    entry = catalog()[msg_id]
+    if msg_id in TEMPLATES:
+        return render(msg_id, lang, **all_params(msg_id))
+    if msg_id in LABEL_LISTS:
+        return "\n".join(labels(msg_id, lang))
+    values = entry[lang].values()
+    return "\n".join("\n".join(v) if isinstance(v, list) else v for v in values)
+
+
+def package_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in SOURCES)
+
+
+@pytest.mark.parametrize("msg_id", sorted(catalog()))
+def test_every_message_renders_in_both_languages(msg_id):
+    entry = catalog()[msg_id]
+    assert set(entry) == {"zh", "en"}, "each message has exactly a zh and an en template"
+    assert type(entry["zh"]) is type(entry["en"])
+    if msg_id in LABEL_LISTS:
+        assert len(labels(msg_id, "zh")) == len(labels(msg_id, "en")), "one label for one label"
+    if msg_id in TABLES:
+        assert list(entry["zh"]) == list(entry["en"]), "the same keys in both languages"
+    zh, en = shown(msg_id, "zh"), shown(msg_id, "en")
+    assert zh.strip() and en.strip()
+    if msg_id in LANGUAGE_NEUTRAL:
+        assert zh == en and not CJK.search(zh)
+        return
+    assert CJK.search(zh), f"{msg_id}: the Chinese text has no Chinese in it"
+    if msg_id in EN_QUOTES_CHINESE:
+        assert CJK.search(en), f"{msg_id} no longer quotes Chinese: drop it from the allow-list"
+    else:
+        assert not CJK.search(en), f"{msg_id}: the English text has Chinese in it: {en}"
+
+
+def _template_placeholders(value) -> set[str]:
+    """Placeholders of a template, of every label in a list, or per key of a table."""
+    if isinstance(value, str):
+        return placeholders(value)
+    if isinstance(value, list):
+        return {p for v in value for p in placeholders(v)}
+    return {f"{k}:{p}" for k, v in value.items() for p in _template_placeholders(v)}
+
+
+@pytest.mark.parametrize("msg_id", TEMPLATES + TABLES)
+def test_both_languages_fill_in_the_same_placeholders(msg_id):
+    entry = catalog()[msg_id]
+    zh, en = _template_placeholders(entry["zh"]), _template_placeholders(entry["en"])
+    if msg_id in DIFFERENT_PLACEHOLDERS:
+        assert zh ^ en == DIFFERENT_PLACEHOLDERS[msg_id]
+    else:
+        assert zh == en
+
+
+def test_every_message_id_is_used_in_the_package():
+    source = package_text()
+    tables = set(re.findall(r"\btable\(\"([\w.]+)\"\)", source))
+    unused = [
+        i
+        for i in catalog()
+        if f'"{i}"' not in source and f"'{i}'" not in source and i.rpartition(".")[0] not in tables
+    ]
+    assert unused == []
+
+
+def test_a_list_is_joined_the_way_each_language_writes_one():
+    assert (
+        render("handover.receiver_left", "zh", gone=["王芳", "李娜"]) == "接收人已离职：王芳、李娜"
+    )
+    assert render("handover.receiver_left", "en", gone=["王芳", "李娜"]) == (
+        "receiver has left: 王芳, 李娜"
+    )
+
+
+def test_pair_and_text_parameters_take_the_readers_language():
+    got = text("output.extension_is", ext=".pdf")
+    zh = render("output.needs_xlsx", "zh", got=got, suggestion="月报.xlsx")
+    en = render("output.needs_xlsx", "en", got=got, suggestion="月报.xlsx")
+    assert "（现为扩展名 .pdf）" in zh and "(it has the extension .pdf)" in en
+    sheet = Pair("操作", "Actions")
+    assert render("manager.sheet_missing", "zh", name=sheet).startswith("找不到「操作」表")
+    assert render("manager.sheet_missing", "en", name=sheet).startswith("the 'Actions' sheet")
+
+
+def test_an_unknown_message_id_fails_where_it_is_made():
+    with pytest.raises(KeyError):
+        text("no.such.message")
+    with pytest.raises(KeyError):
+        errors.UsageError("no.such.message")
+
+
+# ---- the error classes --------------------------------------------------------------
+
+ERROR_CLASSES = [
+    c
+    for c in vars(errors).values()
+    if inspect.isclass(c) and issubclass(c, errors.FollowupError) and c is not errors.FollowupError
+]
+
+
+PASSED_ON = "<an id its helper was given>"
+
+
+@cache
+def _raised_classes() -> dict[str, list[tuple[str, str]]]:
+    """Class name → [(file, message id)] for every ``raise X("id", …)`` / ``X("id", …)`` call."""
+    names = {c.__name__ for c in ERROR_CLASSES} | {"FollowupError", "SettingError"}
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id in names and node.args:
+                first = node.args[0]
+                msg_id = first.value if isinstance(first, ast.Constant) else None
+                if isinstance(first, ast.Name) and first.id == "msg_id":
+                    msg_id = PASSED_ON
+                found.setdefault(node.func.id, []).append((path.name, msg_id))
+    return found
+
+
+def test_every_error_is_raised_with_a_catalog_id():
+    bad = [
+        (cls, where, msg_id)
+        for cls, sites in _raised_classes().items()
+        for where, msg_id in sites
+        if msg_id != PASSED_ON and msg_id not in catalog()
+    ]
+    # the helpers that pass an id on (handover.fail, Settings.error, formats._refuse) take
+    # it as a parameter; everything else names its message where it raises
+    assert bad == []
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda c: c.__name__)
+def test_every_error_class_is_a_documented_kind_that_is_raised(cls):
+    assert cls.__doc__ and cls.__doc__.strip()
+    subclasses = {c.__name__ for c in ERROR_CLASSES if issubclass(c, cls)}
+    raised = set(_raised_classes()) | {"UnreadableWorkbook"}  # the isolate/_refuse helpers
+    assert subclasses & raised, f"{cls.__name__} is never raised"
+
+
+@pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda c: c.__name__)
+def test_every_error_class_speaks_both_languages_and_pickles(cls):
+    msg_id = next(
+        (
+            i
+            for name, sites in _raised_classes().items()
+            if name == cls.__name__
+            for _, i in sites
+            if i != PASSED_ON
+        ),
+        "read.not_found",
+    )
+    params = {k: "x" for k in all_params(msg_id)}
+    exc = cls(msg_id, path="总表.xlsx", sheet="客户名录簿", cell="B7", **params)
+    assert exc.message("zh").startswith("总表.xlsx › 客户名录簿 › B7: ")
+    assert CJK.search(exc.text("zh"))
+    assert exc.text("en") and exc.text("en") != exc.text("zh")
+    again = pickle.loads(pickle.dumps(exc))  # crosses the reader's child process (io/isolate.py)
+    assert type(again) is cls and again.message("en") == exc.message("en")
+    assert again.exit_code == exc.exit_code
+
+
+def test_exit_codes_stay_by_kind():
+    usage = [c for c in ERROR_CLASSES if issubclass(c, errors.UsageError)]
+    unreadable = [c for c in ERROR_CLASSES if issubclass(c, errors.UnreadableWorkbook)]
+    assert {c.exit_code for c in usage} == {errors.EXIT_USAGE}
+    assert {c.exit_code for c in unreadable} == {errors.EXIT_UNREADABLE}
+    assert errors.HistoryWriteFailed.exit_code == errors.EXIT_UNREADABLE
+
+
+# ---- no inline zh/en branch left ------------------------------------------------------
+
+
+def _on_lang(test: ast.expr) -> bool:
+    """A test that looks at the language: ``lang == "zh"``, ``st.lang != "en"``, ``zh``…"""
+    return any(
+        (isinstance(n, ast.Name) and n.id in ("lang", "zh", "en"))
+        or (isinstance(n, ast.Attribute) and n.attr == "lang")
+        for n in ast.walk(test)
+    )
+
+
+def _literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return bool(node.elts) and all(_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.values) and all(_literal(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _literal(node.left) or _literal(node.right)
+    return False
+
+
+def _says(stmts: list[ast.stmt], chinese: bool) -> bool:
+    """Do these statements hold a string literal in Chinese (or, chinese=False, in words)?"""
+    return any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, str)
+        and (bool(CJK.search(n.value)) if chinese else bool(re.search(r"[A-Za-z]{2}", n.value)))
+        for s in stmts
+        for n in ast.walk(s)
+    )
+
+
+def inline_language_branches(source: str) -> list[tuple[int, str]]:
+    """``"中文" if lang == "zh" else "English"`` and ``if zh: echo("…") else: echo("…")``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.IfExp) and _on_lang(node.test):
+            if _literal(node.body) and _literal(node.orelse):
+                found.append((node.lineno, ast.unparse(node)[:80]))
+        elif isinstance(node, ast.If) and _on_lang(node.test) and node.orelse:
+            body, other = node.body, node.orelse
+            if (_says(body, True) and _says(other, False)) or (
+                _says(other, True) and _says(body, False)
+            ):
+                found.append((node.lineno, "if " + ast.unparse(node.test)))
+    return found
+
+
+def test_no_inline_language_branch_with_literal_text_remains():
+    found = [
+        f"{path.relative_to(PACKAGE)}:{line}: {what}"
+        for path in SOURCES
+        for line, what in inline_language_branches(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "render these from the catalog (followup_xl/data/messages.toml)"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'x = "已中断" if lang == "zh" else "interrupted"',
+        'x = f"共 {n} 项" if zh else f"{n} items"',
+        'x = ["是", "否"] if st.lang != "en" else ["yes", "no"]',
+        'if lang == "zh":\n    echo(f"客户 {n}")\nelse:\n    echo(f"customers {n}")',
+    ],
+)
+def test_the_branch_finder_finds_inline_pairs(source):
+    assert inline_language_branches(source)
+
+
+def test_the_branch_finder_leaves_data_choices_alone():
+    source = (
+        "name = c.name_zh if zh else c.name_en\n"
+        'font = FONT if lang == "zh" else "Calibri"\n'
+        'x = render("cli.interrupted", lang)\n'
+    )
+    assert inline_language_branches(source) == []

@@ -228,9 +228,10 @@ def setting_names() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, f in Policy.model_fields.items():
         out[fold(name)] = name
-        extra = f.json_schema_extra or {}
-        if isinstance(extra, dict) and extra.get("zh"):
-            out[fold(extra["zh"])] = name
+        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+        zh = extra.get("zh")
+        if isinstance(zh, str) and zh:
+            out[fold(zh)] = name
     return out
 
 
@@ -268,7 +269,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def policy_from_rows(
-    rows: Iterable[tuple[str | None, Any, str]], base: Policy | None = None
+    rows: Iterable[tuple[str | None, Any, str | None]], base: Policy | None = None
 ) -> Policy:
     """Apply (setting, value, where) rows over ``base``; `where` names the cell for errors."""
     names = setting_names()
@@ -326,8 +327,12 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
         where = f"{r.src.sheet}!{book.cell_of(r, 'value')}" if r.src else None
         rows.append((r.key, r.raw("value"), where))
     policy = policy_from_rows(rows)
-    extra_off = [h.date for h in book.holidays if h.date and h.kind == "休息日"]
-    extra_on = [h.date for h in book.holidays if h.date and h.kind == "工作日"]
+    extra_off = [
+        holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "休息日"
+    ]
+    extra_on = [
+        holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "工作日"
+    ]
     if extra_off or extra_on:
         policy = policy.model_copy(
             update={
@@ -345,7 +350,7 @@ def describe_settings(lang: str = "zh") -> list[dict]:
     out = []
     p = Policy()
     for name, f in Policy.model_fields.items():
-        extra = f.json_schema_extra or {}
+        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
         if name in ("staff", "score_items"):
             continue
         value = getattr(p, name)

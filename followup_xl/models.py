@@ -210,6 +210,13 @@ class HolidayRow(Record):
     note: str | None = None
 
 
+def customer_of(record: Record) -> str | None:
+    """The customer id a customer, call or event row belongs to (None on other sheets)."""
+    if isinstance(record, (Customer, Call, Event)):
+        return record.customer_id
+    return None
+
+
 def own_id(record: Record) -> str | None:
     """The id staff know a row by: 客户编号, 回访记录编号 or 事项编号 (None on other sheets)."""
     if isinstance(record, Customer):

@@ -228,8 +228,8 @@ def _replace(book: Book, fn) -> Book:
     """A new Book whose data records went through ``fn(record, sheet_key)``; the rest shared."""
     return replace(
         book,
-        customers=[fn(r, "customers") for r in book.customers],
-        calls=[fn(r, "calls") for r in book.calls],
-        events=[fn(r, "events") for r in book.events],
-        staff=[fn(r, "staff") for r in book.staff],
+        customers=[fn(record, "customers") for record in book.customers],
+        calls=[fn(record, "calls") for record in book.calls],
+        events=[fn(record, "events") for record in book.events],
+        staff=[fn(record, "staff") for record in book.staff],
     )

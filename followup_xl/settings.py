@@ -323,9 +323,9 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
 def policy_for_book(book, toml_path: str | None = None) -> Policy:
     """The policy in force for a workbook: defaults, then its 规则 sheet, then a TOML file."""
     rows = []
-    for r in book.rules:
-        where = f"{r.src.sheet}!{book.cell_of(r, 'value')}" if r.src else None
-        rows.append((r.key, r.raw("value"), where))
+    for row in book.rules:
+        where = f"{row.src.sheet}!{book.cell_of(row, 'value')}" if row.src else None
+        rows.append((row.key, row.raw("value"), where))
     policy = policy_from_rows(rows)
     extra_off = [
         holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "休息日"

@@ -228,7 +228,7 @@ def own_id(record: Record) -> str | None:
     return None
 
 
-MODEL_FOR = {
+MODEL_FOR: dict[str, type[Record]] = {
     "customers": Customer,
     "calls": Call,
     "events": Event,

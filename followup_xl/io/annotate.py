@@ -204,7 +204,7 @@ SOURCE_HEADER = by_lang("annotate.source_header")
 def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.sheet in wb.sheetnames and f.cell:
+        if f.sheet and f.sheet in wb.sheetnames and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     for (sheet, ref), fs in by_cell.items():
         cell = wb[sheet][ref]
@@ -232,7 +232,7 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
             start=1,
         ):
             _put(ws.cell(row=i + 1, column=j), v)
-        if f.sheet in wb.sheetnames:
+        if f.sheet and f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
             link.hyperlink = sheet_ref(f.sheet, f.cell or "A1")
             _put(link, f.cell or (render("annotate.sheet", lang)))

@@ -152,6 +152,7 @@ def read_change_sheets(
                 sheet=pend_name,
                 cell=f"{APPROVE_COL}{n}",
             )
+        ok = True if answer in YES else False if answer in NO else None
         pending.append(
             (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 
 from ..messages import by_lang, table
 from ..schema import ColType
@@ -31,7 +32,7 @@ KINDS = [
     None,
     None,
 ]
-WIDTHS = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
+WIDTHS: list[float] = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
 
 
 def _rows(items: list[dict], lang: str) -> list[list]:
@@ -61,7 +62,7 @@ def write_due(
     as_of: dt.date,
     lang: str = "zh",
     inputs=(),
-    warnings: list[str] = (),
+    warnings: Sequence[str] = (),
 ) -> str:
     """``items`` as produced by api.due (already ordered: escalations, overdue, today, upcoming, missed)."""
     active = [i for i in items if i["status"] != "missed"]

@@ -53,7 +53,11 @@ def _child(conn, path: str, kwargs: dict) -> None:
 def read_book_isolated(path: str, **kwargs) -> Book:
     """``read_book`` in a child process; its death (a signal, an abort) becomes an UnreadableWorkbook."""
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, path, kwargs), daemon=True)
     proc.start()

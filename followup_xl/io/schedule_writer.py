@@ -139,8 +139,8 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
                 f"{e.due_date:%Y-%m-%d}",
                 e.reason_en or e.reason if t is TEXT["en"] else e.reason,
             ]
-            for j, v in zip((0, 1, 2, 4, 5, 6), values):
-                ws.write_string(k, j, v, f.cell)
+            for j, value in zip((0, 1, 2, 4, 5, 6), values):
+                ws.write_string(k, j, value, f.cell)
     print_setup(ws, header=t["header"], repeat_rows=(3, 3))
 
 

@@ -7,6 +7,8 @@ or domain objects); the CLI only parses options and prints.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from typing import Any
 
 from .errors import (
     BadHandoverPlan,
@@ -99,7 +101,7 @@ def due(
     phones = {c.customer_id: c.phone for c in book.customers}
     contacts = {c.customer_id: c.contact or c.name for c in book.customers}
     order = {"overdue": 0, "due": 1, "upcoming": 2, "missed": 3}
-    items = []
+    items: list[dict[str, Any]] = []
     for o in result.open() + result.missed():
         if owner and o.owner != owner:
             continue
@@ -350,7 +352,7 @@ def merge(
     row_limit: int | None = None,
     on_progress=None,
     archive_over: int | None = None,
-    masters: list[str] = (),
+    masters: Sequence[str] = (),
 ) -> dict:
     """Merge staff books (files or folders) into one master at ``out``.
 
@@ -413,13 +415,14 @@ def _merge(
         log += [entry for entry in got_log if entry not in log]
         decisions += [d for d in got_pending if d not in decisions]
         handovers += [row for row in read_log(i.path) if row not in handovers]
-        tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
+        if i.book is not None:  # every merged input has its book
+            tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
     policy = policy_for_book(base[0].book) if base else None
 
     def parse(key, field, value):
         return parser_for(schema.BY_KEY[key].column(field))(value)
 
-    labels = [(os.path.basename(i.path), i.book) for i in good]
+    labels = [(os.path.basename(i.path), i.book) for i in good if i.book is not None]
     result = merge_books(
         labels,
         {os.path.basename(i.path) for i in base},
@@ -531,11 +534,10 @@ def validate(
         for key, s in book.origins.items()
     }
     for f, d in zip(report.findings, result["findings"]):
-        s = book.origins.get((f.sheet, f.row))
+        at = (f.sheet or "", f.row or 0)  # a finding without sheet or row has no origin
+        s = book.origins.get(at)
         d["source"] = (
-            {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[(f.sheet, f.row)]}
-            if s
-            else None
+            {"file": s.file, "sheet": s.sheet, "row": s.row, "text": origin[at]} if s else None
         )
     if annotate_to:
         from .io.annotate import annotate, notes
@@ -685,7 +687,7 @@ def export(
     out_dir: str,
     office: str | None = None,
     as_of=None,
-    months: list[str] = (),
+    months: Sequence[str] = (),
     with_phones: bool = False,
     policy_path: str | None = None,
 ) -> dict:

@@ -67,7 +67,8 @@ def annotate(
     else:
         try:
             wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
-            cached = _cached_values(src) if wb._external_links else {}
+            links = wb._external_links  # type: ignore[attr-defined]  # private list; stubs omit it
+            cached = _cached_values(src) if links else {}
         except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
             raise UnreadableWorkbook(
                 "annotate.cannot_copy", error_type=type(exc).__name__, exc=exc, path=os.fspath(src)

@@ -585,7 +585,7 @@ def apply_decisions(
             continue
         rec = base[key][i]
         sheet = schema.BY_KEY[key]
-        name = next((c.key for c in sheet.columns if c.zh == ch.field), ch.field)
+        name = next((column.key for column in sheet.columns if column.zh == ch.field), ch.field)
         current = rec.raw(name) if name in sheet.keys else rec.extra.get(name)
         if text(current) != text(ch.old):
             result.notes.append(

@@ -226,7 +226,7 @@ def _open_issues(calls: list[Call], end: dt.date, customers: dict[str, Customer]
         for cid, (day, call) in latest.items()
         if call.issue_status == "未解决"
     ]
-    return sorted(out, key=lambda x: (x["since"], x["customer_id"]))
+    return sorted(out, key=lambda item: (item["since"], item["customer_id"]))
 
 
 def report_from(
@@ -291,7 +291,7 @@ def report_from(
         {"call_type": t, "average": avg(v), "count": len(v)}
         for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))
     ]
-    hide = mask or (lambda p: p)
+    hide = mask or (lambda phone: phone)
     lowest = sorted(
         (call for call in mc if call.satisfaction and call.satisfaction <= 2),
         key=lambda call: (call.satisfaction, call.call_date, call.customer_id or ""),

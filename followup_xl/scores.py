@@ -151,7 +151,11 @@ def yearly_scores(
                     "verified": verified.get((person.name, m), 0),
                 }
             )
-        yearly = round(sum(x["score"] for x in monthly) / len(monthly), 2) if monthly else None
+        yearly = (
+            round(sum(month_row["score"] for month_row in monthly) / len(monthly), 2)
+            if monthly
+            else None
+        )
         left = bool(person.left and person.left <= year_end) or person.has_left
         recent = bool(
             person.joined and add_months(person.joined, policy.min_months_for_bonus) > as_of

@@ -226,9 +226,9 @@ def setting_names() -> dict[str, str]:
     from .schema import fold
 
     out: dict[str, str] = {}
-    for name, f in Policy.model_fields.items():
+    for name, info in Policy.model_fields.items():
         out[fold(name)] = name
-        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         zh = extra.get("zh")
         if isinstance(zh, str) and zh:
             out[fold(zh)] = name
@@ -296,7 +296,7 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
         return Policy.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
+        loc = ".".join(str(part) for part in first["loc"])
         raise BadPolicy("policy.invalid", loc=loc, msg=first["msg"], path=where) from exc
 
 
@@ -348,12 +348,12 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
 def describe_settings(lang: str = "zh") -> list[dict]:
     """Rows for a 规则 sheet: setting (Chinese label), default value as text, description."""
     out = []
-    p = Policy()
-    for name, f in Policy.model_fields.items():
-        extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+    defaults = Policy()
+    for name, info in Policy.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if name in ("staff", "score_items"):
             continue
-        value = getattr(p, name)
+        value = getattr(defaults, name)
         if isinstance(value, dict):
             text = ", ".join(f"{k}={v}" for k, v in value.items())
         elif isinstance(value, bool):

@@ -318,7 +318,7 @@ def _present_columns(book: Book, key: str) -> dict[str, set]:
     }
 
 
-def schema_keys(key: str) -> list[str]:
+def schema_keys(key: str) -> tuple[str, ...]:
     from . import schema
 
     return schema.BY_KEY[key].keys

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
-from .messages import both, both_as, render
+from .messages import both, render
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
@@ -210,19 +210,17 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 call.call_date, ctx.policy.retry_no_answer_workdays or 1
             )
             if retry < state.due:
-                state = replace(
-                    state,
-                    due=retry,
-                    **both_as("why", "reason.no_answer", call_date=call.call_date),
-                    src=_ref(call),
-                )
+                why, why_en = both("reason.no_answer", call_date=call.call_date)
+                state = replace(state, due=retry, why=why, why_en=why_en, src=_ref(call))
         elif call.result == "改约" and call.next_date:
+            why, why_en = both(
+                "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
+            )
             state = replace(
                 state,
                 due=call.next_date,
-                **both_as(
-                    "why", "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
-                ),
+                why=why,
+                why_en=why_en,
                 src=_ref(call),
                 typed=call.next_date,
             )

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..messages import Text, localize
+from ..messages import localize
 from ..models import Book, Record
 from ..settings import Policy
 
@@ -77,7 +77,7 @@ class Context:
         record: Record | None = None,
         key: str | None = None,
         value: object = None,
-        extra: str | Text = "",
+        extra: object = "",  # a str, a catalog Text, or any value shown as it is
         sheet_key: str | None = None,
         sheet_name: str | None = None,
     ) -> Finding:

@@ -73,7 +73,6 @@ def read_book_isolated(path: str, **kwargs) -> Book:
         return payload
     if kind == "error":
         raise payload
-    how = payload or (
-        f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}"
-    )
+    code = proc.exitcode
+    how = payload or (f"signal {-code}" if code is not None and code < 0 else f"exit code {code}")
     raise ReaderCrashed("read.crashed", how=how, path=path)

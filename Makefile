@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   — the whole job on the bundled example office → demo-out/
-#   make test   — installs what the tests need and runs them
+#   make test   — installs what the tests need, runs make lint, then the tests
 #   make lint   — ruff (lint and format) and mypy, the gate every change passes
 PYTHON ?= python3
 VENV   ?= .venv
@@ -25,7 +25,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: $(VENV)/.installed
+test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed

@@ -8,6 +8,7 @@ prints, and alone makes JSON of them (cli/jsonout.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from .errors import (
     BadHandoverPlan,
@@ -349,7 +350,7 @@ def merge(
     row_limit: int | None = None,
     on_progress=None,
     archive_over: int | None = None,
-    masters: list[str] = (),
+    masters: Sequence[str] = (),
 ) -> MergeResult:
     """Merge staff books (files or folders) into one master at ``out``.
 
@@ -412,13 +413,14 @@ def _merge(
         log += [entry for entry in got_log if entry not in log]
         decisions += [d for d in got_pending if d not in decisions]
         handovers += [row for row in read_log(i.path) if row not in handovers]
-        tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
+        if i.book is not None:  # every merged input has its book
+            tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
     policy = policy_for_book(base[0].book) if base else None
 
     def parse(key, field, value):
         return parser_for(schema.BY_KEY[key].column(field))(value)
 
-    labels = [(os.path.basename(i.path), i.book) for i in good]
+    labels = [(os.path.basename(i.path), i.book) for i in good if i.book is not None]
     result = merge_books(
         labels,
         {os.path.basename(i.path) for i in base},
@@ -432,7 +434,7 @@ def _merge(
     for i in good:
         added = result.added.get(os.path.basename(i.path), {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
-    warnings: list[Text | str] = texts(result.notes)
+    warnings: list[Text | str] = [*texts(result.notes)]
     warnings += [i.reason for i in good if i.reason]
     payload = MergeResult(
         master=out,
@@ -665,7 +667,7 @@ def export(
     out_dir: str,
     office: str | None = None,
     as_of=None,
-    months: list[str] = (),
+    months: Sequence[str] = (),
     with_phones: bool = False,
     policy_path: str | None = None,
 ) -> Export:

@@ -37,6 +37,12 @@ class DemoRun:
         os.makedirs(p, exist_ok=True)
         return p
 
+    def merged(self) -> str:
+        """The master the merge step wrote; the steps after it work on it."""
+        if self.master is None:
+            raise RuntimeError("the demo's merge step has not run")
+        return self.master
+
     def say(self, zh: str, en: str | None = None) -> None:
         """One line of the summary, in the run's language; every count is the count in the file."""
         self.log.append(en if self.lang == "en" and en is not None else zh)
@@ -202,7 +208,7 @@ def step_handover(run: DemoRun) -> None:
 
     folder = run.dir("8_交接")
     plan = api.handover(
-        run.master,
+        run.merged(),
         "杨磊",
         ["张伟", "王芳"],
         os.path.join(folder, "交接计划_杨磊.xlsx"),
@@ -212,7 +218,7 @@ def step_handover(run: DemoRun) -> None:
         lang=run.lang,
     )
     result = api.handover(
-        run.master,
+        run.merged(),
         "杨磊",
         ["张伟", "王芳"],
         os.path.join(folder, "客户回访总表_交接后.xlsx"),
@@ -220,7 +226,7 @@ def step_handover(run: DemoRun) -> None:
         by="赵刚",
         lang=run.lang,
     )
-    run.written += [plan.plan, result.output, result.record]
+    run.written += [p for p in (plan.plan, result.output, result.record) if p]
     run.master = result.output
     got = "，".join(f"{r['receiver']} {r['received']} 位（A类 {r['A']}）" for r in result.summary)
     got_en = ", ".join(
@@ -241,7 +247,7 @@ def step_split(run: DemoRun) -> None:
     """The master back into one book per person, as the manager hands them out."""
     from . import api
 
-    result = api.split(run.master, run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
+    result = api.split(run.merged(), run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
     run.written += [b.path for b in result.books]
     run.say(
         f"分发：{len(result.books)} 本个人工作簿，各含本人客户、回访记录与待回访清单",
@@ -249,7 +255,7 @@ def step_split(run: DemoRun) -> None:
     )
 
 
-def _edit_cell(ws, key_header: str, key: str, header: str, value) -> None:
+def _edit_cell(ws, key_header: str, key: object, header: str, value) -> None:
     """Type ``value`` under ``header`` in the row whose ``key_header`` is ``key`` (a new column if needed)."""
     heads = [c.value for c in ws[1]]
     col = heads.index(header) + 1 if header in heads else len(heads) + 1
@@ -285,7 +291,7 @@ def step_second_week(run: DemoRun) -> None:
     _edit_cell(calls, h["record_id"], latest, h["satisfaction"], 5)
     wb.save(book)
     out = run.path("10_第二周", "客户回访总表_第二周.xlsx")
-    result = api.merge([run.master, inbox], out, as_of=run.as_of, lang=lang)
+    result = api.merge([run.merged(), inbox], out, as_of=run.as_of, lang=lang)
     run.written += [book, out]
     run.master = out
     run.say(

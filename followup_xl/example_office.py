@@ -325,43 +325,44 @@ def _events_and_calls(
                 day += dt.timedelta(days=1)
         return day
 
-    def follow_through(c: Customer, call: Call, depth: int = 0) -> None:
-        """What an office that keeps up does next: redial the next working day, call on the agreed
-        day, call again about an open issue — most of the time (the rest is the realistic tail)."""
+    def follow_through(c: Customer, call: Call, called: dt.date, depth: int = 0) -> None:
+        """What an office that keeps up does next after ``call`` (made on ``called``): redial the
+        next working day, call on the agreed day, call again about an open issue — most of the
+        time (the rest is the realistic tail)."""
         if depth > 2 or rng.random() < 0.1:
             return
         if call.result == "未接通":
-            when = next_weekday(call.call_date)
+            when = next_weekday(called)
         elif (call.result == "改约" and call.next_date) or (
             call.issue_status == "未解决" and call.next_date
         ):
             when = weekday_on_or_before(call.next_date)
         else:
             return
-        if when <= call.call_date or when > end:
+        if when <= called or when > end:
             return
         again = add_call(
             c,
             when,
-            call.call_type if call.result != "成功" else "例行",
+            (call.call_type or "例行") if call.result != "成功" else "例行",
             issue=call.issue if call.issue_status == "未解决" else None,
             event_id=call.event_id if call.result != "成功" else None,
         )
         if call.issue_status == "未解决" and again.issue and rng.random() < 0.8:
             again.issue_status, again.next_date = "已解决", None
-        follow_through(c, again, depth + 1)
+        follow_through(c, again, when, depth + 1)
 
     cadence = {"A": 7, "B": 14, "C": 30}
     live = [c for c in book.customers if c.status == "正常"]
     for c in live:
         # routine calls at the class cadence, a little early rather than late, on weekdays
-        day = start + dt.timedelta(days=rng.randrange(0, cadence[c.klass]))
+        every = cadence[c.klass or "C"]  # every generated customer has a class
+        day = start + dt.timedelta(days=rng.randrange(0, every))
         while day <= end:
-            made = add_call(c, weekday_on_or_before(day), "例行")
-            follow_through(c, made)
-            day = made.call_date + dt.timedelta(
-                days=cadence[c.klass] - rng.choices([0, 1, 2, -3], (5, 3, 2, 1))[0]
-            )
+            visit = weekday_on_or_before(day)
+            made = add_call(c, visit, "例行")
+            follow_through(c, made, visit)
+            day = visit + dt.timedelta(days=every - rng.choices([0, 1, 2, -3], (5, 3, 2, 1))[0])
     for _ in range(len(live) // 2):
         c = rng.choice(live)
         etype = rng.choices(
@@ -454,9 +455,9 @@ def _events_and_calls(
     for _ in range(max(1, len(days) // 7)):
         c = rng.choice(live)
         add_call(c, rng.choice(days), "约访", method="上门", result="成功")
-    book.calls[:] = [x for x in book.calls if x.call_date <= end]
+    book.calls[:] = [x for x in book.calls if x.call_date and x.call_date <= end]  # all dated
     book.calls.sort(key=lambda x: (x.call_date, x.call_time))
-    book.events.sort(key=lambda x: x.event_date)
+    book.events.sort(key=lambda x: x.event_date or dt.date.min)  # all dated
 
 
 def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
@@ -481,7 +482,7 @@ def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
     if open_events:
         ev = rng.choice(open_events)
         ev.status, ev.closing_note = "已撤销", "客户取消，活动未举办"
-    calls_of: dict[str, list[Call]] = {}
+    calls_of: dict[str | None, list[Call]] = {}
     for k in book.calls:
         calls_of.setdefault(k.customer_id, []).append(k)
     candidates = [
@@ -491,7 +492,8 @@ def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
     ]
     if candidates:
         c = rng.choice(candidates)
-        asked = sorted(calls_of[c.customer_id], key=lambda k: k.call_date)[-2]
+        asked = sorted(calls_of[c.customer_id], key=lambda k: k.call_date or dt.date.min)[-2]
+        asked_on = asked.call_date or dt.date.min  # every generated call has a date
         (
             asked.result,
             asked.content,
@@ -503,7 +505,9 @@ def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
         book.calls[:] = [
             k
             for k in book.calls
-            if k is asked or k.customer_id != c.customer_id or k.call_date < asked.call_date
+            if k is asked
+            or k.customer_id != c.customer_id
+            or (k.call_date or dt.date.min) < asked_on
         ]
         c.status, c.status_since, c.note = "停止回访", asked.call_date, "客户要求停止回访"
 
@@ -601,12 +605,14 @@ def _plant(rng: random.Random, office: Office) -> None:
     note("李娜", "calls", call.customer_id, "V5", "call date in the future")
 
     b = office.books["陈静"]
-    call = next((x for x in b.calls if x.call_type == "投诉" and x.complaint_level == "重大"), None)
-    if call is None:
-        call = next(x for x in b.calls if x.result == "成功")
-        call.call_type, call.complaint_level = "投诉", "重大"
-    call.caller = "陈静"
-    note("陈静", "calls", call.customer_id, "V8", "major complaint followed up by a staff member")
+    major = next(
+        (x for x in b.calls if x.call_type == "投诉" and x.complaint_level == "重大"), None
+    )
+    if major is None:
+        major = next(x for x in b.calls if x.result == "成功")
+        major.call_type, major.complaint_level = "投诉", "重大"
+    major.caller = "陈静"
+    note("陈静", "calls", major.customer_id, "V8", "major complaint followed up by a staff member")
     cust = b.customers[2]
     cust.name, cust.bad = None, {}
     note("陈静", "customers", cust.customer_id, "V1", "customer without a name")

@@ -14,7 +14,7 @@ import operator
 import zlib
 from dataclasses import dataclass
 
-from .models import Book, Record, column_letter
+from .models import Book, Record, column_letter, own_id
 
 SHEETS = ("customers", "calls", "events")
 
@@ -126,10 +126,7 @@ def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
                     continue
                 checked += 1
                 if str(stored).strip().lower() != code(rec):
-                    rid = (
-                        rec.customer_id
-                        if key == "customers"
-                        else (rec.record_id if key == "calls" else rec.event_id)
+                    out.append(
+                        Mismatch(file, info.name, row, f"{col}{row}", key, own_id(rec) or "")
                     )
-                    out.append(Mismatch(file, info.name, row, f"{col}{row}", key, rid or ""))
     return out, checked

@@ -42,10 +42,10 @@ def natural_key(text: str | None) -> tuple:
     )
 
 
-def group_of(c: Customer) -> str:
-    if c.is_void:
+def group_of(customer: Customer) -> str:
+    if customer.is_void:
         return "废除"
-    return c.klass if c.klass in ("A", "B", "C") else "未分类"
+    return customer.klass if customer.klass in ("A", "B", "C") else "未分类"
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,9 @@ class Plan:
 
     def received(self) -> dict[str, Counter]:
         """receiver → group → customers received."""
-        out = {r: Counter() for r in self.receivers}
-        for m in self.moves:
-            out.setdefault(m.receiver, Counter())[m.group] += 1
+        out: dict[str, Counter[str]] = {r: Counter() for r in self.receivers}
+        for move in self.moves:
+            out.setdefault(move.receiver, Counter())[move.group] += 1
         return out
 
     def summary(self) -> list[dict]:
@@ -101,12 +101,16 @@ def _norm(name: str | None) -> str:
 
 
 def customers_of(book: Book, person: str) -> list[Customer]:
-    return [c for c in book.customers if _norm(c.owner) == person]
+    return [customer for customer in book.customers if _norm(customer.owner) == person]
 
 
 def active_load(book: Book) -> Counter:
     """owner → customers who are not void (what a person has to call)."""
-    return Counter(_norm(c.owner) for c in book.customers if not c.is_void and _norm(c.owner))
+    return Counter(
+        _norm(customer.owner)
+        for customer in book.customers
+        if not customer.is_void and _norm(customer.owner)
+    )
 
 
 def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
@@ -119,7 +123,7 @@ def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
     dupes = [r for r, n in Counter(receivers).items() if n > 1]
     if dupes:
         raise BadReceivers("handover.receiver_twice", dupes=dupes)
-    staff = {_norm(s.name): s for s in book.staff if s.name}
+    staff = {_norm(person.name): person for person in book.staff if person.name}
     if staff:
         unknown = [r for r in receivers if r not in staff]
         if unknown:
@@ -128,15 +132,17 @@ def check_people(book: Book, leaver: str, receivers: list[str]) -> None:
         if gone:
             raise BadReceivers("handover.receiver_left", gone=gone)
     if not customers_of(book, leaver):
-        owners = sorted({_norm(c.owner) for c in book.customers if _norm(c.owner)})
+        owners = sorted(
+            {_norm(customer.owner) for customer in book.customers if _norm(customer.owner)}
+        )
         raise UnknownOwner("owner.no_customers", owner=leaver, owners=owners)
 
 
 def _counts(book: Book) -> tuple[Counter, Counter]:
     """customer id → calls, → events (history that travels with the customer)."""
     return (
-        Counter(k.customer_id for k in book.calls if k.customer_id),
-        Counter(e.customer_id for e in book.events if e.customer_id),
+        Counter(call.customer_id for call in book.calls if call.customer_id),
+        Counter(event.customer_id for event in book.events if event.customer_id),
     )
 
 
@@ -153,29 +159,34 @@ def make_plan(
     check_people(book, leaver, receivers)
     before = active_load(book)
     existing = {r: before.get(r, 0) for r in receivers}
-    by_group: dict[str, list[Customer]] = {g: [] for g in GROUPS}
+    by_group: dict[str, list[tuple[str, Customer]]] = {g: [] for g in GROUPS}  # (id, customer)
     seen: set[str] = set()
-    for c in customers_of(book, leaver):
-        if c.customer_id and c.customer_id not in seen:  # a repeated id moves as one (a V3 finding)
-            seen.add(c.customer_id)
-            by_group[group_of(c)].append(c)
+    for customer in customers_of(book, leaver):
+        cid = customer.customer_id
+        if cid and cid not in seen:  # a repeated id moves as one (a V3 finding)
+            seen.add(cid)
+            by_group[group_of(customer)].append((cid, customer))
     for items in by_group.values():
-        items.sort(key=lambda c: natural_key(c.customer_id))
-    to = assign({g: [c.customer_id for c in cs] for g, cs in by_group.items()}, receivers, existing)
+        items.sort(key=lambda item: natural_key(item[0]))
+    to = assign(
+        {g: [cid for cid, _ in items] for g, items in by_group.items()},
+        receivers,
+        existing,
+    )
     calls, events = _counts(book)
     open_items = open_items or {}
     moves = [
         Move(
-            c.customer_id,
-            c.name,
+            cid,
+            customer.name,
             g,
-            to[c.customer_id],
-            calls.get(c.customer_id, 0),
-            events.get(c.customer_id, 0),
-            open_items.get(c.customer_id, 0),
+            to[cid],
+            calls.get(cid, 0),
+            events.get(cid, 0),
+            open_items.get(cid, 0),
         )
         for g in GROUPS
-        for c in by_group[g]
+        for cid, customer in by_group[g]
     ]
     plan = Plan(leaver, receivers, moves, existing, date, by)
     plan.warnings = _plan_warnings(book, plan)
@@ -223,9 +234,9 @@ def assign(
 
 
 def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
-    phones = {_norm(s.name): s.phone for s in book.staff}
+    phones = {_norm(person.name): person.phone for person in book.staff}
     out = [both("handover.receiver_no_phone", r=r) for r in plan.receivers if not phones.get(r)]
-    no_id = sum(1 for c in customers_of(book, plan.leaver) if not c.customer_id)
+    no_id = sum(1 for customer in customers_of(book, plan.leaver) if not customer.customer_id)
     if no_id:
         out.append(both("handover.customers_without_id", leaver=plan.leaver, no_id=no_id))
     return out
@@ -242,42 +253,44 @@ def check_plan(
     """An edited plan must still name every customer of the leaver exactly once, each to a
     receiver allowed by the plan. The first problem is raised with the plan cell."""
 
-    def fail(msg_id: str, m: Move | None, col: str, **params):
-        cell = f"{col}{m.row}" if m is not None and m.row else None
+    def fail(msg_id: str, move: Move | None, col: str, **params):
+        cell = f"{col}{move.row}" if move is not None and move.row else None
         raise BadHandoverPlan(msg_id, path=where, sheet=sheet, cell=cell, **params)
 
     if not plan.receivers:
         fail("plan.no_receivers", None, receiver_col)
-    mine = {c.customer_id for c in customers_of(book, plan.leaver) if c.customer_id}
+    mine = {
+        customer.customer_id for customer in customers_of(book, plan.leaver) if customer.customer_id
+    }
     seen: dict[str, Move] = {}
-    for m in plan.moves:
-        if not m.customer_id:
-            fail("plan.blank_id", m, id_col)
-        if m.customer_id in seen:
+    for move in plan.moves:
+        if not move.customer_id:
+            fail("plan.blank_id", move, id_col)
+        if move.customer_id in seen:
             fail(
                 "plan.customer_twice",
-                m,
+                move,
                 id_col,
-                customer_id=m.customer_id,
-                row=seen[m.customer_id].row,
+                customer_id=move.customer_id,
+                row=seen[move.customer_id].row,
             )
-        seen[m.customer_id] = m
-        if m.customer_id not in mine:
+        seen[move.customer_id] = move
+        if move.customer_id not in mine:
             fail(
                 "plan.not_leavers_customer",
-                m,
+                move,
                 id_col,
-                customer_id=m.customer_id,
+                customer_id=move.customer_id,
                 leaver=plan.leaver,
             )
-        if not m.receiver:
-            fail("plan.no_receiver", m, receiver_col, customer_id=m.customer_id)
-        if m.receiver not in plan.receivers:
+        if not move.receiver:
+            fail("plan.no_receiver", move, receiver_col, customer_id=move.customer_id)
+        if move.receiver not in plan.receivers:
             fail(
                 "plan.not_a_receiver",
-                m,
+                move,
                 receiver_col,
-                receiver=m.receiver,
+                receiver=move.receiver,
                 receivers=plan.receivers,
             )
     missing = sorted(mine - set(seen), key=natural_key)
@@ -295,23 +308,23 @@ def check_plan(
 def apply_plan(book: Book, plan: Plan) -> Book:
     """A new Book: the moved customers' owner set to their receiver, events the leaver owned
     follow their customer, the leaver marked 离职 in 人员. Nothing else changes."""
-    to = {m.customer_id: m.receiver for m in plan.moves}
+    to = {move.customer_id: move.receiver for move in plan.moves}
     customers = [
-        c.model_copy(update={"owner": to[c.customer_id]})
-        if _norm(c.owner) == plan.leaver and c.customer_id in to
-        else c
-        for c in book.customers
+        customer.model_copy(update={"owner": to[customer.customer_id]})
+        if _norm(customer.owner) == plan.leaver and customer.customer_id in to
+        else customer
+        for customer in book.customers
     ]
-    owner_now = {}
-    for c in customers:
-        owner_now.setdefault(c.customer_id, _norm(c.owner))
+    owner_now: dict[str | None, str] = {}
+    for customer in customers:
+        owner_now.setdefault(customer.customer_id, _norm(customer.owner))
     events = []
-    for e in book.events:
-        if _norm(e.owner) == plan.leaver:
-            new = to.get(e.customer_id) or owner_now.get(e.customer_id)
+    for event in book.events:
+        if _norm(event.owner) == plan.leaver:
+            new = to.get(event.customer_id or "") or owner_now.get(event.customer_id)
             if new and new != plan.leaver:
-                e = e.model_copy(update={"owner": new})
-        events.append(e)
+                event = event.model_copy(update={"owner": new})
+        events.append(event)
     return replace(
         book,
         customers=customers,
@@ -322,11 +335,11 @@ def apply_plan(book: Book, plan: Plan) -> Book:
 
 def _mark_left(staff: list[Staff], person: str, date: dt.date) -> list[Staff]:
     out, found = [], False
-    for s in staff:
-        if _norm(s.name) == person:
+    for member in staff:
+        if _norm(member.name) == person:
             found = True
-            s = s.model_copy(update={"status": "离职", "left": s.left or date})
-        out.append(s)
+            member = member.model_copy(update={"status": "离职", "left": member.left or date})
+        out.append(member)
     if not found:
         out.append(Staff.build(None, {}, {}, {"name": person, "status": "离职", "left": date}))
     return out
@@ -337,17 +350,17 @@ def log_rows(plan: Plan) -> list[dict]:
     return [
         {
             "date": plan.date,
-            "customer_id": m.customer_id,
-            "name": m.name,
-            "group": m.group,
+            "customer_id": move.customer_id,
+            "name": move.name,
+            "group": move.group,
             "from": plan.leaver,
-            "to": m.receiver,
-            "calls": m.calls,
-            "events": m.events,
-            "open_items": m.open_items,
+            "to": move.receiver,
+            "calls": move.calls,
+            "events": move.events,
+            "open_items": move.open_items,
             "by": plan.by,
         }
-        for m in plan.moves
+        for move in plan.moves
     ]
 
 
@@ -355,21 +368,21 @@ def check_template(template: str) -> None:
     """Refuse an SMS template with a placeholder we cannot fill, before anything is written."""
     try:
         fields = [
-            (f, spec, conv)
-            for _, f, spec, conv in string.Formatter().parse(template)
-            if f is not None
+            (field, spec, conv)
+            for _, field, spec, conv in string.Formatter().parse(template)
+            if field is not None
         ]
     except ValueError as exc:
         raise BadSmsTemplate("sms.malformed", exc=exc) from exc
     # Only plain {field}: a width such as {customer:>300000000} would build gigabytes of text.
     fancy = [
-        f"{{{f}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
-        for f, spec, conv in fields
+        f"{{{field}{'!' + conv if conv else ''}{':' + spec if spec else ''}}}"
+        for field, spec, conv in fields
         if spec or conv
     ]
     if fancy:
         raise BadSmsTemplate("sms.formatted_placeholder", fancy=fancy)
-    names = [f for f, _, _ in fields]
+    names = [field for field, _, _ in fields]
     unknown = [n for n in names if n not in SMS_FIELDS]
     if unknown:
         raise BadSmsTemplate(
@@ -384,9 +397,9 @@ def manager_of(book: Book) -> str | None:
     """Who carries out a hand-over when --by is not given: the one 公司经理 still working in 人员."""
     managers = sorted(
         {
-            _norm(s.name)
-            for s in book.staff
-            if s.role == "公司经理" and not s.has_left and _norm(s.name)
+            _norm(person.name)
+            for person in book.staff
+            if person.role == "公司经理" and not person.has_left and _norm(person.name)
         }
     )
     return managers[0] if len(managers) == 1 else None
@@ -400,23 +413,27 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
     those are "call" (需电话告知) with the reason, and the text is what to say.
     """
     check_template(policy.sms_template)
-    people = {_norm(s.name): s for s in book.staff}
-    by_id = {c.customer_id: c for c in book.customers if _norm(c.owner) == plan.leaver}
+    people = {_norm(person.name): person for person in book.staff}
+    by_id = {
+        customer.customer_id: customer
+        for customer in book.customers
+        if _norm(customer.owner) == plan.leaver
+    }
     out = []
-    for m in plan.moves:
-        c = by_id.get(m.customer_id)
-        if c is None or c.is_void:
+    for move in plan.moves:
+        customer = by_id.get(move.customer_id)
+        if customer is None or customer.is_void:
             continue
-        receiver = people.get(m.receiver)
+        receiver = people.get(move.receiver)
         new_phone = receiver.phone if receiver and receiver.phone else ""
         text = policy.sms_template.format(
-            customer=c.name or c.contact or "客户",
-            contact=c.contact or c.name or "客户",
+            customer=customer.name or customer.contact or "客户",
+            contact=customer.contact or customer.name or "客户",
             old_owner=plan.leaver,
-            new_owner=m.receiver,
+            new_owner=move.receiver,
             new_phone=new_phone,
         )
-        kind = phone_kind(c.phone) if c.phone else None
+        kind = phone_kind(customer.phone) if customer.phone else None
         why = (
             None
             if kind == "mobile"
@@ -426,12 +443,12 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
         )
         out.append(
             {
-                "customer_id": c.customer_id,
-                "customer": c.name,
-                "contact": c.contact,
-                "phone": c.phone or c.bad.get("phone"),
-                "phone_ok": bool(c.phone),
-                "new_owner": m.receiver,
+                "customer_id": customer.customer_id,
+                "customer": customer.name,
+                "contact": customer.contact,
+                "phone": customer.phone or customer.bad.get("phone"),
+                "phone_ok": bool(customer.phone),
+                "new_owner": move.receiver,
                 "new_phone": new_phone,
                 "text": text,
                 "channel": "sms" if kind == "mobile" else "call",

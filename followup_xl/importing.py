@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import schema
 from .models import Book, Call, Customer, Source
@@ -142,8 +143,9 @@ class Mapper:
     def call_part(self, rest: str) -> str | None:
         """The field of a repeated call column's base name ('回访日期' → call_date, '回访' → 'call')."""
         h = schema.fold(rest)
-        if self.user.get(h):
-            return self.user[h][1]
+        mapped = self.user.get(h)
+        if mapped:
+            return mapped[1]
         if h in CALL_WORDS:
             return "call"
         key = self.index["calls"].get(h)
@@ -250,7 +252,7 @@ def _score(row: list, mapper: Mapper) -> int:
 
 class _Parse:
     def __init__(self, epoch_1904: bool = False):
-        self.parsers = {}
+        self.parsers: dict[tuple, Any] = {}
         self.epoch_1904 = epoch_1904
 
     def __call__(self, sheet: schema.SheetDef, key: str, raw):
@@ -287,8 +289,8 @@ class Importer:
         self.parse = _Parse(epoch_1904)
         self.default_year = default_year or dt.date.today().year
         self.result = Imported(Book(path=label))
-        self.ids_by_name: dict[str, str] = {}
-        self.known_ids: set[str] = set()
+        self.ids_by_name: dict[str, str | None] = {}  # None: the row's id cell was unreadable
+        self.known_ids: set[str | None] = set()
         self._next_id = 0
         self._next_call = 0
 
@@ -422,7 +424,8 @@ class Importer:
                 + ("，这一行的回访无法归属" if cols.groups or cols.call else ""),
             )
             return None
-        values, bad = {}, {}
+        values: dict[str, Any] = {}
+        bad: dict[str, str] = {}
         for k, v in raw.items():
             _put(values, bad, schema.CUSTOMERS, k, v, self.parse)
         if not values.get("customer_id") and "customer_id" not in bad:
@@ -469,7 +472,8 @@ class Importer:
                 raw.setdefault("content", call)
         if not any(v not in ("", None) for v in raw.values()):
             return 0
-        values, bad = {}, {}
+        values: dict[str, Any] = {}
+        bad: dict[str, str] = {}
         if (
             month
             and isinstance(raw.get("call_date"), (int, float))

@@ -31,11 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .messages import Pair, both
-from .models import Book, Call, Customer, Record
+from .models import Book, Call, Customer, Record, customer_of, own_id
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
 EVENT_KEY = ("customer_id", "event_type", "event_date", "description")
@@ -125,29 +126,39 @@ def text(v: Any) -> str:
     return str(v)
 
 
-def where(r: Record) -> str:
-    s = r.src
-    return f"{s.file} › {s.sheet} › 第{s.row}行" if s and s.row else (s.file if s else "")
-
-
-def _content(r: Record, keys) -> tuple:
-    return tuple(r.raw(k) for k in keys)
-
-
-def _details(c: Record) -> tuple:
+def where(record: Record) -> str:
+    src = record.src
     return (
-        *tuple(c.raw(k) for k in c.SHEET.keys),
-        tuple(sorted((k, text(v)) for k, v in c.extra.items())),
+        f"{src.file} › {src.sheet} › 第{src.row}行"
+        if src and src.row
+        else (src.file if src else "")
+    )
+
+
+def _content(record: Record, keys) -> tuple:
+    return tuple(record.raw(k) for k in keys)
+
+
+def _details(record: Record) -> tuple:
+    return (
+        *tuple(record.raw(k) for k in record.SHEET.keys),
+        tuple(sorted((k, text(v)) for k, v in record.extra.items())),
     )
 
 
 def book_owner(book: Book) -> str | None:
     """Whom a staff book belongs to, when split did not stamp it: the 负责人 most of its customers have
     (else its main caller). A tie is nobody: a book cannot claim a colleague by adding their rows."""
-    owners = Counter((c.owner or "").strip() for c in book.customers if c.owner and c.owner.strip())
+    owners = Counter(
+        (customer.owner or "").strip()
+        for customer in book.customers
+        if customer.owner and customer.owner.strip()
+    )
     if not owners:
         owners = Counter(
-            (k.caller or "").strip() for k in book.calls if k.caller and k.caller.strip()
+            (call.caller or "").strip()
+            for call in book.calls
+            if call.caller and call.caller.strip()
         )
     top = owners.most_common(2)
     if not top or (len(top) == 2 and top[0][1] == top[1][1]):
@@ -155,21 +166,26 @@ def book_owner(book: Book) -> str | None:
     return top[0][0]
 
 
-def ident(key: str, r: Record) -> tuple | str:
+def customer_ident(customer: Customer) -> str:
+    """A customer's identity in the master: the id, or the row when the id is missing."""
+    return customer.customer_id or f"(无编号) {where(customer)}"
+
+
+def ident(key: str, record: Record) -> tuple | str:
+    rid = own_id(record)  # 客户编号, 回访记录编号 or 事项编号
     if key == "customers":
-        return r.customer_id or f"(无编号) {where(r)}"
+        return rid or f"(无编号) {where(record)}"  # as customer_ident
     if key == "calls":
-        return ("id", r.record_id) if r.record_id else ("content", _content(r, CALL_KEY))
-    return ("id", r.event_id) if r.event_id else ("content", _content(r, EVENT_KEY))
+        return ("id", rid) if rid else ("content", _content(record, CALL_KEY))
+    return ("id", rid) if rid else ("content", _content(record, EVENT_KEY))
 
 
-def label_id(key: str, r: Record) -> str:
+def label_id(key: str, record: Record) -> str:
     if key == "customers":
-        return r.customer_id or ""
-    rid = r.record_id if key == "calls" else r.event_id
+        return customer_of(record) or ""
     return (
-        rid
-        or f"{r.customer_id or ''} {text(getattr(r, 'call_date' if key == 'calls' else 'event_date'))}".strip()
+        own_id(record)
+        or f"{customer_of(record) or ''} {text(getattr(record, 'call_date' if key == 'calls' else 'event_date'))}".strip()
     )
 
 
@@ -188,32 +204,32 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
         owner = book_owner(book)
         if owner and owner not in own_file:
             own_file[owner] = label
-    customers: dict[str, list[tuple[str, Customer]]] = {}
+    customers: dict[str, list[tuple[str, Customer]]] = {}  # by customer_ident()
     out: dict[str, dict] = {"customers": {}, "calls": {}, "events": {}}
     for label, book in books:
         added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
-        for c in book.customers:
-            versions = customers.setdefault(ident("customers", c), [])
-            if any(_details(v) == _details(c) for _l, v in versions):
+        for customer in book.customers:
+            versions = customers.setdefault(customer_ident(customer), [])
+            if any(_details(v) == _details(customer) for _l, v in versions):
                 result.duplicates_dropped += 1
                 continue
-            versions.append((label, c))
+            versions.append((label, customer))
             added["customers"] += len(versions) == 1
         for key, what in (("calls", "记录编号"), ("events", "事项编号")):
             have_all = out[key]
-            for k in book.records(key):
-                i = ident(key, k)
+            for rec in book.records(key):
+                i = ident(key, rec)
                 have = have_all.get(i)
                 if have is None:
-                    have_all[i] = k
+                    have_all[i] = rec
                     added[key] += 1
-                elif i[0] == "id" and _details(have) != _details(k):
+                elif i[0] == "id" and _details(have) != _details(rec):
                     kind = "call_id" if key == "calls" else "event_id"
                     result.conflicts.append(
                         Conflict(
                             kind,
-                            k.customer_id or "",
-                            [where(have), where(k)],
+                            customer_of(rec) or "",
+                            [where(have), where(rec)],
                             where(have),
                             f"{what}{i[1]}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
                         )
@@ -232,12 +248,12 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
 
 
 def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> tuple[Customer, str]:
-    for label, c in versions:
-        if c.owner and own_file.get(c.owner.strip()) == label:
-            return c, f"同一客户编号资料不一致：保留负责人{c.owner}本人工作簿中的版本"
+    for label, customer in versions:
+        if customer.owner and own_file.get(customer.owner.strip()) == label:
+            return customer, f"同一客户编号资料不一致：保留负责人{customer.owner}本人工作簿中的版本"
 
-    def filled(c: Customer) -> int:
-        return sum(1 for v in _details(c)[:-1] if v not in (None, ""))
+    def filled(customer: Customer) -> int:
+        return sum(1 for v in _details(customer)[:-1] if v not in (None, ""))
 
     best = max(versions, key=lambda lv: (filled(lv[1]), lv[1].verified_on or dt.date.min))
     if filled(best[1]) > min(filled(v) for _l, v in versions):
@@ -302,28 +318,28 @@ def _present_columns(book: Book, key: str) -> dict[str, set]:
     }
 
 
-def schema_keys(key: str) -> list[str]:
+def schema_keys(key: str) -> tuple[str, ...]:
     from . import schema
 
     return schema.BY_KEY[key].keys
 
 
-def _field_header(key: str, f: str) -> str:
+def _field_header(key: str, name: str) -> str:
     from . import schema
 
     sheet = schema.BY_KEY[key]
-    return sheet.column(f).zh if f in sheet.keys else f
+    return sheet.column(name).zh if name in sheet.keys else name
 
 
 def _diff(key: str, old: Record, new: Record, present: set | None) -> list[tuple[str, Any, Any]]:
     """(field, old, new) for every field the book has and changed; masked values never count."""
     out = []
-    for f in old.SHEET.keys:
-        if present is not None and f not in present:
+    for name in old.SHEET.keys:
+        if present is not None and name not in present:
             continue
-        a, b = old.raw(f), new.raw(f)
+        a, b = old.raw(name), new.raw(name)
         if a != b and text(a) != text(b) and not masks(a, b):
-            out.append((f, a, b))
+            out.append((name, a, b))
     for h in dict.fromkeys([*old.extra, *new.extra]):
         if present is not None and h not in present:
             continue
@@ -337,21 +353,21 @@ def _apply(old: Record, new: Record, fields: list[str]) -> Record:
     """``old`` with ``fields`` taken from ``new``; the row now comes from the book."""
     values = {k: getattr(old, k) for k in old.SHEET.keys}
     bad, extra = dict(old.bad), dict(old.extra)
-    for f in fields:
-        if f in values:
-            values[f] = getattr(new, f)
-            bad.pop(f, None)
-            if f in new.bad:
-                bad[f] = new.bad[f]
-        elif f in new.extra and new.extra[f] not in (None, ""):
-            extra[f] = new.extra[f]
+    for name in fields:
+        if name in values:
+            values[name] = getattr(new, name)
+            bad.pop(name, None)
+            if name in new.bad:
+                bad[name] = new.bad[name]
+        elif name in new.extra and new.extra[name] not in (None, ""):
+            extra[name] = new.extra[name]
         else:
-            extra.pop(f, None)
+            extra.pop(name, None)
     return type(old).build(new.src, bad, extra, values)
 
 
 def _protected(key: str, rec: Record, ctx: _Ctx) -> bool:
-    if key != "calls":
+    if key != "calls" or not isinstance(rec, Call):  # only calls are locked
         return False
     if rec.raw("reviewer") not in (None, ""):
         return True
@@ -360,9 +376,9 @@ def _protected(key: str, rec: Record, ctx: _Ctx) -> bool:
 
 def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
     """The 负责人 in the master as it was before this merge (a reassignment now does not move it yet)."""
-    if key == "customers" and not rec.customer_id:
+    if isinstance(rec, Customer) and not rec.customer_id:
         return (rec.owner or "").strip()
-    return ctx.owner_of.get(rec.customer_id or "", "")
+    return ctx.owner_of.get(customer_of(rec) or "", "")
 
 
 def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) -> None:
@@ -388,7 +404,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     result.conflicts.append(
                         Conflict(
                             "call_id" if key == "calls" else "event_id",
-                            rec.customer_id or "",
+                            customer_of(rec) or "",
                             [where(versions[0][1]), where(rec)],
                             where(versions[0][1]),
                             f"{what}{label_id(key, rec)}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
@@ -425,7 +441,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
             rec_owner = _record_owner(key, have, ctx)
             if not owner or rec_owner != owner:
                 if (
-                    key == "customers"
+                    isinstance(rec, Customer)
                     and [d[0] for d in diffs] == ["owner"]
                     and (rec.owner or "").strip() == owner
                 ):
@@ -473,11 +489,11 @@ def _conflict_kind(key: str) -> str:
 def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ctx: _Ctx) -> None:
     hold = _protected(key, have, ctx)
     apply = []
-    for f, old, new in diffs:
+    for name, old, new in diffs:
         ch = Change(
             KIND[key],
             label_id(key, have),
-            _field_header(key, f),
+            _field_header(key, name),
             old,
             new,
             where(rec),
@@ -497,7 +513,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
                 waiting[(ch.kind, ch.id, ch.field)] = [ch.key()]
                 ctx.result.changes.append(ch)
         else:
-            apply.append(f)
+            apply.append(name)
             ctx.result.changes.append(ch)
     if apply:
         ctx.touched[key].add(i)
@@ -536,7 +552,10 @@ def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
 
 
 def apply_decisions(
-    base: dict[str, dict], decisions: list[tuple[Change, bool | None]], result: MergeResult, parse
+    base: dict[str, dict],
+    decisions: Sequence[tuple[Change, bool | None]],
+    result: MergeResult,
+    parse,
 ) -> tuple[dict, set]:
     """The manager's 批准 是/否 on pending edits: approved ones applied, refused ones remembered.
 
@@ -546,12 +565,14 @@ def apply_decisions(
     from . import schema
 
     pending, refused = {}, set()
-    by_label = {key: {label_id(key, r): i for i, r in recs.items()} for key, recs in base.items()}
+    by_label = {
+        key: {label_id(key, record): i for i, record in recs.items()} for key, recs in base.items()
+    }
     for ch, ok in decisions:
         if ok is None:
             pending[ch.key()] = ch
             continue
-        key = SHEET_OF.get(ch.kind)
+        key = SHEET_OF.get(ch.kind, "")  # "": a kind no sheet has, so no record either
         i = by_label.get(key, {}).get(ch.id)
         if not ok:
             refused.add(ch.key())
@@ -559,13 +580,13 @@ def apply_decisions(
                 Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "refused")
             )
             continue
-        rec = base[key][i] if i is not None else None
-        sheet = schema.BY_KEY[key]
-        f = next((c.key for c in sheet.columns if c.zh == ch.field), ch.field)
-        if rec is None:
+        if i is None:
             result.notes.append(both("merge.edit_no_record", id=ch.id))
             continue
-        current = rec.raw(f) if f in sheet.keys else rec.extra.get(f)
+        rec = base[key][i]
+        sheet = schema.BY_KEY[key]
+        name = next((column.key for column in sheet.columns if column.zh == ch.field), ch.field)
+        current = rec.raw(name) if name in sheet.keys else rec.extra.get(name)
         if text(current) != text(ch.old):
             result.notes.append(
                 both("merge.edit_stale", id=ch.id, field=ch.field, old=text(ch.old))
@@ -573,17 +594,17 @@ def apply_decisions(
             continue
         values = {k: getattr(rec, k) for k in sheet.keys}
         bad, extra = dict(rec.bad), dict(rec.extra)
-        if f in values:
-            v = parse(key, f, ch.new)
-            bad.pop(f, None)
+        if name in values:
+            v = parse(key, name, ch.new)
+            bad.pop(name, None)
             if isinstance(v, str) and getattr(v, "expected", None):
-                values[f], bad[f] = None, v
+                values[name], bad[name] = None, v
             else:
-                values[f] = v
+                values[name] = v
         elif ch.new in (None, ""):
-            extra.pop(f, None)
+            extra.pop(name, None)
         else:
-            extra[f] = ch.new
+            extra[name] = ch.new
         base[key][i] = type(rec).build(rec.src, bad, extra, values)
         result.changes.append(
             Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved")
@@ -596,8 +617,8 @@ def merge_books(
     masters: set[str] | frozenset = frozenset(),
     as_of: dt.date | None = None,
     lock_days: int = 30,
-    decisions: list[tuple[Change, bool | None]] = (),
-    history: list[Change] = (),
+    decisions: Sequence[tuple[Change, bool | None]] = (),
+    history: Sequence[Change] = (),
     parse=None,
     owners: dict[str, str] | None = None,
 ) -> MergeResult:
@@ -611,19 +632,19 @@ def merge_books(
     """
     out = Book(path="master")
     result = MergeResult(out)
-    master_books = [(lb, b) for lb, b in books if lb in masters]
-    staff_books = [(lb, b) for lb, b in books if lb not in masters]
+    master_books = [(lb, book) for lb, book in books if lb in masters]
+    staff_books = [(lb, book) for lb, book in books if lb not in masters]
     as_of = as_of or dt.date.today()
     if master_books:
         base = _union(master_books, result)
         pending, refused = apply_decisions(
             base, list(decisions), result, parse or (lambda _k, _f, v: v)
         )
-        refused |= {c.key() for c in history if c.status in ("refused", "deleted")}
+        refused |= {change.key() for change in history if change.status in ("refused", "deleted")}
         owner_of = {
-            r.customer_id: (r.owner or "").strip()
-            for r in base["customers"].values()
-            if r.customer_id
+            customer.customer_id: (customer.owner or "").strip()
+            for customer in base["customers"].values()
+            if customer.customer_id
         }
         ctx = _Ctx(
             base,
@@ -634,9 +655,9 @@ def merge_books(
             refused,
             pending,
             {
-                (c.kind, c.id, c.field, text(c.old))
-                for c in [*history, *result.changes]
-                if c.status == "approved"
+                (change.kind, change.id, change.field, text(change.old))
+                for change in [*history, *result.changes]
+                if change.status == "approved"
             },
         )
         ctx.index_sources()
@@ -648,7 +669,7 @@ def merge_books(
                 kept = versions[0][1]
                 if key == "customers" and len(versions) > 1:
                     kept, why = _choose(
-                        versions, {book_owner(b) or "": lb for lb, b in staff_books}
+                        versions, {book_owner(book) or "": lb for lb, book in staff_books}
                     )
                     result.conflicts.append(
                         Conflict(
@@ -672,18 +693,20 @@ def merge_books(
         base = _union(staff_books, result)
         office = staff_books
     _office_sheets(out, office, staff_books if master_books else [], result, bool(master_books))
-    out.customers = sorted(base["customers"].values(), key=lambda c: ident("customers", c))
+    out.customers = sorted(
+        base["customers"].values(), key=lambda customer: ident("customers", customer)
+    )
     _phone_clashes(out.customers, result)
     out.calls = sorted(base["calls"].values(), key=_call_order)
     out.events = sorted(
         base["events"].values(),
-        key=lambda e: (e.event_date or dt.date.min, e.event_id or "", where(e)),
+        key=lambda event: (event.event_date or dt.date.min, event.event_id or "", where(event)),
     )
     return result
 
 
 def _sheet_version(records: list[Record]) -> tuple:
-    return tuple(sorted(tuple(text(v) for v in r.values().values()) for r in records))
+    return tuple(sorted(tuple(text(v) for v in record.values().values()) for record in records))
 
 
 def _office_sheets(
@@ -700,7 +723,7 @@ def _office_sheets(
         "holidays": both("merge.sheet_holidays"),
     }
     for key, (zh, en) in names.items():
-        versions = [(lb, b.records(key)) for lb, b in office if b.records(key)]
+        versions = [(lb, book.records(key)) for lb, book in office if book.records(key)]
         if not versions:
             continue
         counts = Counter(_sheet_version(recs) for _lb, recs in versions)
@@ -713,7 +736,10 @@ def _office_sheets(
             if key == "holidays"
             else list(records),
         )
-        for lb, recs in [*versions, *((lb, b.records(key)) for lb, b in others if b.records(key))]:
+        for lb, recs in [
+            *versions,
+            *((lb, book.records(key)) for lb, book in others if book.records(key)),
+        ]:
             if _sheet_version(recs) != chosen:
                 result.notes.append(
                     both("merge.sheet_differs_from_master", lb=lb, sheet=Pair(zh, en))
@@ -724,28 +750,28 @@ def _office_sheets(
 
 def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
     by_phone: dict[str, list[Customer]] = {}
-    for c in customers:
-        if c.phone:
-            by_phone.setdefault(c.phone, []).append(c)
+    for customer in customers:
+        if customer.phone:
+            by_phone.setdefault(customer.phone, []).append(customer)
     for phone, same in sorted(by_phone.items()):
-        ids = sorted({c.customer_id or "" for c in same})
+        ids = sorted({customer.customer_id or "" for customer in same})
         if len(ids) > 1:
             result.conflicts.append(
                 Conflict(
                     "phone",
                     "、".join(ids),
-                    [where(c) for c in same],
+                    [where(customer) for customer in same],
                     "全部保留",
                     f"电话{phone}出现在多个客户编号下（{'、'.join(ids)}）：两条都保留，请核实是否为同一客户",
                 )
             )
 
 
-def _call_order(k: Call) -> tuple:
+def _call_order(call: Call) -> tuple:
     return (
-        k.call_date or dt.date.min,
-        k.call_time or dt.time(),
-        k.customer_id or "",
-        k.record_id or "",
-        where(k),
+        call.call_date or dt.date.min,
+        call.call_time or dt.time(),
+        call.customer_id or "",
+        call.record_id or "",
+        where(call),
     )

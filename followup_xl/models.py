@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -56,7 +56,7 @@ class Record(BaseModel):
     extra: dict[str, Any] = {}
 
     @classmethod
-    def build(cls, src: Source | None, bad: dict, extra: dict, values: dict) -> Record:
+    def build(cls, src: Source | None, bad: dict, extra: dict, values: dict) -> Self:
         """Construct without validation, fast: the reader has already typed every value.
 
         Same values as ``model_construct`` (which resolves each default one by one and
@@ -210,7 +210,25 @@ class HolidayRow(Record):
     note: str | None = None
 
 
-MODEL_FOR = {
+def customer_of(record: Record) -> str | None:
+    """The customer id a customer, call or event row belongs to (None on other sheets)."""
+    if isinstance(record, (Customer, Call, Event)):
+        return record.customer_id
+    return None
+
+
+def own_id(record: Record) -> str | None:
+    """The id staff know a row by: 客户编号, 回访记录编号 or 事项编号 (None on other sheets)."""
+    if isinstance(record, Customer):
+        return record.customer_id
+    if isinstance(record, Call):
+        return record.record_id
+    if isinstance(record, Event):
+        return record.event_id
+    return None
+
+
+MODEL_FOR: dict[str, type[Record]] = {
     "customers": Customer,
     "calls": Call,
     "events": Event,

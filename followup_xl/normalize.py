@@ -281,8 +281,8 @@ _CHOICE_CACHE: dict[tuple, str | None] = {}
 def parse_choice(value: object, choices: tuple[Choice, ...]) -> str | Unreadable | None:
     if isinstance(value, str):  # dropdown columns repeat a handful of values: remember them
         key = (value, id(choices))  # the choice sets are module constants: id is stable and cheap
-        hit = _CHOICE_CACHE.get(key, _CHOICE_CACHE)
-        if hit is not _CHOICE_CACHE:
+        if key in _CHOICE_CACHE:
+            hit = _CHOICE_CACHE[key]
             return hit if hit is not None else Unreadable(value, "choice")
         found = _parse_choice(value, choices)
         if len(_CHOICE_CACHE) < 100_000:

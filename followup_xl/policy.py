@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
-from .messages import both, both_as, render
+from .messages import both, render
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
@@ -49,24 +49,42 @@ class PolicyResult:
     def open(self) -> list[Obligation]:
         """The call list: open and still inside its window (missed items are not called)."""
         return sorted(
-            (o for o in self.obligations if o.is_open and not o.missed(self.as_of)),
-            key=lambda o: (o.due_date, o.customer_id, o.rule, o.source),
+            (
+                obligation
+                for obligation in self.obligations
+                if obligation.is_open and not obligation.missed(self.as_of)
+            ),
+            key=lambda obligation: (
+                obligation.due_date,
+                obligation.customer_id,
+                obligation.rule,
+                obligation.source,
+            ),
         )
 
     def missed(self) -> list[Obligation]:
         """逾期未办: open past its window."""
         return sorted(
-            (o for o in self.obligations if o.missed(self.as_of)),
-            key=lambda o: (o.due_date, o.customer_id, o.rule, o.source),
+            (obligation for obligation in self.obligations if obligation.missed(self.as_of)),
+            key=lambda obligation: (
+                obligation.due_date,
+                obligation.customer_id,
+                obligation.rule,
+                obligation.source,
+            ),
         )
 
     def next_for(self, customer_id: str) -> Obligation | None:
         mine = [
-            o
-            for o in self.obligations
-            if o.is_open and not o.missed(self.as_of) and o.customer_id == customer_id
+            obligation
+            for obligation in self.obligations
+            if obligation.is_open
+            and not obligation.missed(self.as_of)
+            and obligation.customer_id == customer_id
         ]
-        return min(mine, key=lambda o: (o.due_date, o.rule), default=None)
+        return min(
+            mine, key=lambda obligation: (obligation.due_date, obligation.rule), default=None
+        )
 
 
 @dataclass
@@ -92,6 +110,7 @@ class CustomerRecords:
     customer: Customer
     calls: list[Call]
     events: list[Event]
+    customer_id: str  # the customer's id (customers without one make no obligations)
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -106,28 +125,30 @@ def _ref(call: Call) -> str:
     return f"{call.src.sheet}!{call.src.row}" if call.src else ""
 
 
-def _cust_src(c: Customer) -> str:
-    return f"{c.src.sheet}!{c.src.row}" if c.src else (c.customer_id or "")
+def _cust_src(customer: Customer) -> str:
+    return (
+        f"{customer.src.sheet}!{customer.src.row}" if customer.src else (customer.customer_id or "")
+    )
 
 
 # --- satisfaction ------------------------------------------------------------
 
 
 def satisfy(
-    o: Obligation, calls: list[Call], window_start: dt.date, staged: bool = False
+    obligation: Obligation, calls: list[Call], window_start: dt.date, staged: bool = False
 ) -> Obligation:
     """The first successful call on/after ``window_start`` that names the event (and, for
     staged projects, is of the stage's type) or is of a matching type without naming another."""
     for call in calls:
         if call.call_date is None or call.call_date < window_start or not call.successful:
             continue
-        named = bool(o.event_id) and call.event_id == o.event_id
-        typed = call.call_type in o.call_types
+        named = bool(obligation.event_id) and call.event_id == obligation.event_id
+        typed = call.call_type in obligation.call_types
         if (named and (typed or not staged)) or (
-            typed and (not call.event_id or call.event_id == o.event_id)
+            typed and (not call.event_id or call.event_id == obligation.event_id)
         ):
-            return replace(o, satisfied_on=call.call_date, satisfied_by=_ref(call))
-    return o
+            return replace(obligation, satisfied_on=call.call_date, satisfied_by=_ref(call))
+    return obligation
 
 
 # --- the rules -----------------------------------------------------------------
@@ -136,55 +157,39 @@ def satisfy(
 def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P1 (+P11): every N days by class from the last successful call; 未接通 → retry next working
     day; 改约 → the agreed date; 拒访 → pause; a typed 下次回访日期 wins over the cadence."""
-    c = cr.customer
-    klass = c.klass or ctx.policy.default_class
+    customer = cr.customer
+    klass = customer.klass or ctx.policy.default_class
     every = ctx.policy.cadence_days[klass]
-    anchor = c.created or (cr.calls[0].call_date if cr.calls else None)
+    anchor = customer.created or (cr.calls[0].call_date if cr.calls else None)
     if anchor is None:
         yield Obligation(
-            c.customer_id,
+            cr.customer_id,
             "P1",
             ctx.cal.on_or_after(ctx.as_of),
             "新客户，无建档日期和回访记录，请尽快首次回访",
             "new customer without filing date or calls: call soon",
-            c.name,
-            c.owner,
+            customer.name,
+            customer.owner,
             None,
-            _cust_src(c),
+            _cust_src(customer),
             call_types=(),
             hard=False,
         )
         return
-    state = {
-        "due": None,
-        "why": "",
-        "why_en": "",
-        "typed": None,
-        "src": _cust_src(c),
-        "trigger": anchor,
-        "flags": (),
-    }
-
-    def start(trigger, due, why, why_en, src, typed=None, flags=()):
-        state.update(
-            trigger=trigger, due=due, why=why, why_en=why_en, src=src, typed=typed, flags=flags
-        )
-
-    first_why = f"{klass}类客户每{every}天例行回访，建档日期{anchor}"
-    start(
-        anchor,
-        anchor + dt.timedelta(days=every),
-        first_why,
-        f"class {klass}: every {every} days, filed {anchor}",
-        _cust_src(c),
+    state = _Cadence(
+        trigger=anchor,
+        due=anchor + dt.timedelta(days=every),
+        why=f"{klass}类客户每{every}天例行回访，建档日期{anchor}",
+        why_en=f"class {klass}: every {every} days, filed {anchor}",
+        src=_cust_src(customer),
     )
     for call in cr.calls:
-        if call.call_date is None or call.call_date < state["trigger"]:
+        if call.call_date is None or call.call_date < state.trigger:
             continue
         if call.successful:
-            yield _routine(ctx, c, state, call)
+            yield _routine(ctx, cr, state, call)
             if call.next_date and call.next_date > call.call_date:
-                start(
+                state = _Cadence(
                     call.call_date,
                     call.next_date,
                     f"员工约定下次回访日期{call.next_date}（上次成功回访{call.call_date}）",
@@ -193,7 +198,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                     typed=call.next_date,
                 )
             else:
-                start(
+                state = _Cadence(
                     call.call_date,
                     call.call_date + dt.timedelta(days=every),
                     f"{klass}类客户每{every}天例行回访，上次成功回访{call.call_date}",
@@ -204,62 +209,79 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             retry = ctx.cal.add_working_days(
                 call.call_date, ctx.policy.retry_no_answer_workdays or 1
             )
-            if state["due"] is None or retry < state["due"]:
-                state.update(
-                    due=retry,
-                    **both_as("why", "reason.no_answer", call_date=call.call_date),
-                    src=_ref(call),
-                )
+            if retry < state.due:
+                why, why_en = both("reason.no_answer", call_date=call.call_date)
+                state = replace(state, due=retry, why=why, why_en=why_en, src=_ref(call))
         elif call.result == "改约" and call.next_date:
-            state.update(
+            why, why_en = both(
+                "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
+            )
+            state = replace(
+                state,
                 due=call.next_date,
-                **both_as(
-                    "why", "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
-                ),
+                why=why,
+                why_en=why_en,
                 src=_ref(call),
                 typed=call.next_date,
             )
         elif call.result == "拒访":
-            yield _routine(ctx, c, state, call, ("refused",))
+            yield _routine(ctx, cr, state, call, ("refused",))
             pause = ctx.policy.refusal_pause_days
-            start(
+            state = _Cadence(
                 call.call_date,
                 call.call_date + dt.timedelta(days=pause),
                 f"客户{call.call_date}拒访，暂停例行回访{pause}天",
                 f"refused on {call.call_date}: paused {pause} days",
                 _ref(call),
             )
-    yield _routine(ctx, c, state)
+    yield _routine(ctx, cr, state)
+
+
+@dataclass(slots=True)
+class _Cadence:
+    """Where the routine cadence stands: counted from ``trigger``, next call due ``due``."""
+
+    trigger: dt.date
+    due: dt.date
+    why: str
+    why_en: str
+    src: str
+    typed: dt.date | None = None  # staff's 下次回访日期 when it set ``due``
+    flags: tuple[str, ...] = ()
 
 
 def _routine(
-    ctx: Context, c: Customer, state: dict, by: Call | None = None, flags=()
+    ctx: Context,
+    cr: CustomerRecords,
+    state: _Cadence,
+    by: Call | None = None,
+    flags: tuple[str, ...] = (),
 ) -> Obligation:
     """The current P1 obligation; closed by ``by`` when given (built once: this is the hot path)."""
-    due = state["due"]
-    typed = state["typed"]
+    due = state.due
+    typed = state.typed
     moved = (
-        ctx.cal.due_on_working_day(due, state["trigger"])
+        ctx.cal.due_on_working_day(due, state.trigger)
         if typed is None
         else ctx.cal.on_or_after(due)
     )
     return Obligation(
-        c.customer_id,
+        cr.customer_id,
         "P1",
         moved,
-        state["why"],
-        state["why_en"],
-        c.name,
-        c.owner,
-        state["trigger"],
-        state["src"],
+        state.why,
+        state.why_en,
+        cr.customer.name,
+        cr.customer.owner,
+        state.trigger,
+        state.src,
         None,
         ("例行",),
         False,
         by.call_date if by else None,
         _ref(by) if by else None,
         typed_date=typed,
-        flags=state["flags"] + flags,
+        flags=state.flags + flags,
     )
 
 
@@ -282,83 +304,90 @@ def rule_events(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     for ev in cr.events:
         if ev.event_date is None or ev.event_type not in EVENT_RULES or ev.anonymous:
             continue
-        for o in _for_event(ctx, cr, ev):
-            if not (ev.is_closed and o.is_open):
-                yield o
+        for obligation in _for_event(ctx, cr, ev):
+            if not (ev.is_closed and obligation.is_open):
+                yield obligation
 
 
 def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligation]:
-    c = cr.customer
-    p = ctx.policy
-    rule, types = EVENT_RULES[ev.event_type]
+    customer = cr.customer
+    policy = ctx.policy
     d = ev.event_date
-    owner = ev.owner or c.owner
-    base = dict(
-        customer_id=c.customer_id,
-        rule=rule,
-        customer_name=c.name,
-        owner=owner,
-        trigger_date=d,
-        source=ev.event_id or _cust_src(c),
-        event_id=ev.event_id,
-        call_types=types,
-        hard=True,
-    )
+    if d is None or ev.event_type is None:  # rule_events passes only dated events of a known type
+        return
+    rule, types = EVENT_RULES[ev.event_type]
+    owner = ev.owner or customer.owner
+
+    def make(
+        due_date: dt.date, reason: str, reason_en: str, call_types: tuple[str, ...] = types
+    ) -> Obligation:
+        """The event's obligation due ``due_date``, for the reason given."""
+        return Obligation(
+            customer_id=cr.customer_id,
+            rule=rule,
+            due_date=due_date,
+            reason=reason,
+            reason_en=reason_en,
+            customer_name=customer.name,
+            owner=owner,
+            trigger_date=d,
+            source=ev.event_id or _cust_src(customer),
+            event_id=ev.event_id,
+            call_types=call_types,
+            hard=True,
+        )
+
     eid = ev.event_id or ""
     if rule == "P2":
-        due = ctx.within(d, p.complaint_days)
+        due = ctx.within(d, policy.complaint_days)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as(
-                    "reason",
+            make(
+                due,
+                *both(
                     "reason.complaint",
                     eid=eid,
                     level=ev.complaint_level or "一般",
                     d=d,
-                    complaint_days=p.complaint_days,
+                    complaint_days=policy.complaint_days,
                 ),
-                **base,
             ),
             cr.calls,
             d,
         )
     elif rule == "P3":
-        due = ctx.within(d, p.repair_days)
+        due = ctx.within(d, policy.repair_days)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as("reason", "reason.repair", eid=eid, d=d, repair_days=p.repair_days),
-                **base,
+            make(
+                due,
+                *both("reason.repair", eid=eid, d=d, repair_days=policy.repair_days),
             ),
             cr.calls,
             d,
         )
     elif rule == "P4":
-        due = ctx.within(d, p.activity_days)
+        due = ctx.within(d, policy.activity_days)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as("reason", "reason.event", eid=eid, d=d, activity_days=p.activity_days),
-                **base,
+            make(
+                due,
+                *both("reason.event", eid=eid, d=d, activity_days=policy.activity_days),
             ),
             cr.calls,
             d,
         )
     elif rule == "P5":
         first = add_months(d.replace(day=1), 1)
-        due = ctx.cal.due_on_working_day(first + dt.timedelta(days=p.deal_first_week_days - 1), d)
+        due = ctx.cal.due_on_working_day(
+            first + dt.timedelta(days=policy.deal_first_week_days - 1), d
+        )
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as(
-                    "reason",
+            make(
+                due,
+                *both(
                     "reason.deal",
                     d=d,
                     first=first,
-                    deal_first_week_days=p.deal_first_week_days,
+                    deal_first_week_days=policy.deal_first_week_days,
                 ),
-                **base,
             ),
             cr.calls,
             d,
@@ -367,46 +396,49 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         monday = d + dt.timedelta(days=7 - d.weekday())
         due = ctx.cal.due_on_working_day(monday, d)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as("reason", "reason.consultation", d=d, monday=monday),
-                **base,
+            make(
+                due,
+                *both("reason.consultation", d=d, monday=monday),
             ),
             cr.calls,
             d,
         )
     elif rule == "P7":
-        yield from _project(ctx, cr, ev, base)
+        yield from _project(ctx, ev, d, cr.calls, make)
     elif rule == "P13":
-        days = {"副总审批": p.proposal_vp_days, "重大": p.proposal_major_days}.get(
-            ev.proposal_level or "", p.proposal_days
+        days = {"副总审批": policy.proposal_vp_days, "重大": policy.proposal_major_days}.get(
+            ev.proposal_level or "", policy.proposal_days
         )
         due = ctx.within(d, days)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as("reason", "reason.proposal", eid=eid, d=d, days=days),
-                **base,
+            make(
+                due,
+                *both("reason.proposal", eid=eid, d=d, days=days),
             ),
             cr.calls,
             d,
         )
     elif rule == "P14":
-        due = ctx.cal.add_working_days(d, p.trip_verify_workdays or 1)
+        due = ctx.cal.add_working_days(d, policy.trip_verify_workdays or 1)
         yield satisfy(
-            Obligation(
-                due_date=due,
-                **both_as("reason", "reason.trip", owner=owner or "", d=d),
-                **base,
+            make(
+                due,
+                *both("reason.trip", owner=owner or "", d=d),
             ),
             cr.calls,
             d,
         )
 
 
-def _project(ctx: Context, cr: CustomerRecords, ev: Event, base: dict) -> Iterator[Obligation]:
-    """P7: ~10 days after start, at mid-project, at planned completion; again at a late real completion."""
-    d = ev.event_date
+def _project(
+    ctx: Context,
+    ev: Event,
+    d: dt.date,
+    calls: list[Call],
+    make: Callable[..., Obligation],
+) -> Iterator[Obligation]:
+    """P7: ~10 days after start, at mid-project, at planned completion; again at a late real
+    completion. ``d`` is the project's start, ``make`` builds its obligations."""
     eid = ev.event_id or ""
     stages = [
         (
@@ -427,72 +459,79 @@ def _project(ctx: Context, cr: CustomerRecords, ev: Event, base: dict) -> Iterat
             )
     used: set[str] = set()
     for call_type, due, why in stages:
-        o = Obligation(
-            **{**base, "call_types": (call_type,)},
-            due_date=ctx.cal.due_on_working_day(due, d),
-            reason=why,
-            reason_en=f"project {eid}: {call_type} call due {due}",
+        obligation = make(
+            ctx.cal.due_on_working_day(due, d),
+            why,
+            f"project {eid}: {call_type} call due {due}",
+            call_types=(call_type,),
         )
         window = (
             d if call_type != "工程竣工" else min(due, ev.planned_end or due) - dt.timedelta(days=7)
         )
-        later = [x for x in cr.calls if _ref(x) not in used]
-        o = satisfy(o, later, window, staged=True)
-        if o.satisfied_by:
-            used.add(o.satisfied_by)
-        yield o
+        later = [call for call in calls if _ref(call) not in used]
+        obligation = satisfy(obligation, later, window, staged=True)
+        if obligation.satisfied_by:
+            used.add(obligation.satisfied_by)
+        yield obligation
 
 
 def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P8: no deal for N months → a follow-up call (any successful call after that day)."""
-    c = cr.customer
-    deals = [e.event_date for e in cr.events if e.event_type == "成交" and e.event_date]
-    last = max([d for d in (c.last_deal, *deals) if d], default=None) or c.created
+    customer = cr.customer
+    deals = [
+        event.event_date for event in cr.events if event.event_type == "成交" and event.event_date
+    ]
+    last = max([d for d in (customer.last_deal, *deals) if d], default=None) or customer.created
     if last is None:
         return
     n = ctx.policy.no_deal_months
     due_raw = add_months(last, n)
     if due_raw > ctx.as_of + dt.timedelta(days=31):
         return  # not yet relevant: keeps the list to what the next month needs
-    o = Obligation(
-        c.customer_id,
+    obligation = Obligation(
+        cr.customer_id,
         "P8",
         ctx.cal.due_on_working_day(due_raw, last),
         f"最近成交{last}，已{n}个月无成交，需回访",
         f"no deal since {last} ({n} months)",
-        c.name,
-        c.owner,
+        customer.name,
+        customer.owner,
         last,
-        _cust_src(c),
+        _cust_src(customer),
         None,
         ("例行", "无成交回访"),
         False,
     )
     reached = next(
-        (x for x in cr.calls if x.call_date and x.call_date >= due_raw and x.successful), None
+        (
+            call
+            for call in cr.calls
+            if call.call_date and call.call_date >= due_raw and call.successful
+        ),
+        None,
     )
     if reached:
-        o = replace(o, satisfied_on=reached.call_date, satisfied_by=_ref(reached))
-    yield o
+        obligation = replace(obligation, satisfied_on=reached.call_date, satisfied_by=_ref(reached))
+    yield obligation
 
 
 def rule_open_issues(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P9: an issue left 未解决 → call again within N working days, until resolved."""
-    c = cr.customer
+    customer = cr.customer
     n = ctx.policy.unresolved_issue_workdays
     for i, call in enumerate(cr.calls):
         if call.issue_status != "未解决" or call.call_date is None:
             continue
         due = ctx.cal.add_working_days(call.call_date, n)
         what = call.issue or "客户反映的问题"
-        o = Obligation(
-            c.customer_id,
+        obligation = Obligation(
+            cr.customer_id,
             "P9",
             due,
             f"{call.call_date}客户反映「{what}」未解决，{n}个工作日内再回访",
             f"issue '{what}' open since {call.call_date}: call again within {n} working days",
-            c.name,
-            c.owner,
+            customer.name,
+            customer.owner,
             call.call_date,
             _ref(call),
             call.event_id,
@@ -501,22 +540,25 @@ def rule_open_issues(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         )
         nxt = next(
             (
-                x
-                for x in cr.calls[i + 1 :]
-                if x.call_date and x.call_date >= call.call_date and x.successful and x is not call
+                later
+                for later in cr.calls[i + 1 :]
+                if later.call_date
+                and later.call_date >= call.call_date
+                and later.successful
+                and later is not call
             ),
             None,
         )
         if nxt:
-            o = replace(o, satisfied_on=nxt.call_date, satisfied_by=_ref(nxt))
-        yield o
+            obligation = replace(obligation, satisfied_on=nxt.call_date, satisfied_by=_ref(nxt))
+        yield obligation
 
 
 def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P15: a record not verified within the policy's period is due for verification."""
-    c = cr.customer
+    customer = cr.customer
     period = ctx.policy.verification_period_days
-    last = c.verified_on or c.created
+    last = customer.verified_on or customer.created
     if last is None:
         due, why = ctx.cal.on_or_after(ctx.as_of), "客户资料从未核实"
     else:
@@ -525,15 +567,15 @@ def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
     if due > ctx.as_of + dt.timedelta(days=31):
         return
     yield Obligation(
-        c.customer_id,
+        cr.customer_id,
         "P15",
         due,
         why,
         f"record verification due ({period}-day period)",
-        c.name,
-        c.verified_by or c.owner,
+        customer.name,
+        customer.verified_by or customer.owner,
         last,
-        _cust_src(c),
+        _cust_src(customer),
         None,
         (),
         False,
@@ -551,15 +593,19 @@ CUSTOMER_RULES: list[Callable[[Context, CustomerRecords], Iterable[Obligation]]]
 
 def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
     """P12: each salesperson at least N 约访 a week (Saturday–Friday by default)."""
-    p = ctx.policy
-    if p.appointments_per_week <= 0:
+    policy = ctx.policy
+    if policy.appointments_per_week <= 0:
         return
-    start_wd = WEEKDAYS[p.appointment_week_start]
+    start_wd = WEEKDAYS[policy.appointment_week_start]
     start = ctx.as_of - dt.timedelta(days=(ctx.as_of.weekday() - start_wd) % 7)
     end = start + dt.timedelta(days=6)
-    people = [s.name for s in book.staff if s.name and not s.has_left and s.role in (None, "员工")]
+    people = [
+        person.name
+        for person in book.staff
+        if person.name and not person.has_left and person.role in (None, "员工")
+    ]
     if not people:
-        people = sorted({c.owner for c in book.customers if c.owner})
+        people = sorted({customer.owner for customer in book.customers if customer.owner})
     done: dict[str, list[Call]] = defaultdict(list)
     for call in book.calls:
         if (
@@ -570,14 +616,16 @@ def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
         ):
             done[call.caller or ""].append(call)
     for name in people:
-        made = sorted(done.get(name, []), key=lambda x: x.call_date)
+        made = sorted(
+            done.get(name, []), key=lambda call: call.call_date or dt.date.min
+        )  # all dated (filtered above)
         due = ctx.cal.on_or_before(end)
-        o = Obligation(
+        obligation = Obligation(
             "",
             "P12",
             due,
-            f"{name}本周（{start}至{end}）须约访至少{p.appointments_per_week}位客户",
-            f"{name}: at least {p.appointments_per_week} appointment visit(s) {start}..{end}",
+            f"{name}本周（{start}至{end}）须约访至少{policy.appointments_per_week}位客户",
+            f"{name}: at least {policy.appointments_per_week} appointment visit(s) {start}..{end}",
             None,
             name,
             start,
@@ -586,10 +634,10 @@ def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
             ("约访",),
             False,
         )
-        if len(made) >= p.appointments_per_week:
-            last = made[p.appointments_per_week - 1]
-            o = replace(o, satisfied_on=last.call_date, satisfied_by=_ref(last))
-        yield o
+        if len(made) >= policy.appointments_per_week:
+            last = made[policy.appointments_per_week - 1]
+            obligation = replace(obligation, satisfied_on=last.call_date, satisfied_by=_ref(last))
+        yield obligation
 
 
 def compute_obligations(
@@ -608,75 +656,102 @@ def compute_obligations(
             events[ev.customer_id].append(ev)
     out: list[Obligation] = []
     seen: set[str] = set()
-    for c in book.customers:
-        if not c.customer_id or c.is_void or c.do_not_call or c.customer_id in seen:
+    for customer in book.customers:
+        if (
+            not customer.customer_id
+            or customer.is_void
+            or customer.do_not_call
+            or customer.customer_id in seen
+        ):
             # P10 and 停止回访: never called; a duplicate id is a V3 finding
             continue
-        seen.add(c.customer_id)
+        seen.add(customer.customer_id)
         mine = sorted(
-            calls.get(c.customer_id, []),
-            key=lambda x: (x.call_date, x.call_time or dt.time(), _ref(x)),
+            calls.get(customer.customer_id, []),
+            key=lambda call: (call.call_date, call.call_time or dt.time(), _ref(call)),
         )
-        evs = sorted(events.get(c.customer_id, []), key=lambda e: (e.event_date, e.event_id or ""))
-        cr = CustomerRecords(c, mine, evs)
+        evs = sorted(
+            events.get(customer.customer_id, []),
+            key=lambda event: (event.event_date, event.event_id or ""),
+        )
+        cr = CustomerRecords(customer, mine, evs, customer.customer_id)
         for rule in CUSTOMER_RULES:
             out.extend(
                 rule(ctx, cr)
                 if rule is rule_routine
-                else (_bounded(ctx, o, mine) for o in rule(ctx, cr))
+                else (_bounded(ctx, obligation, mine) for obligation in rule(ctx, cr))
             )
     out.extend(rule_appointments(ctx, book))
     _flag_typed_after_deadline(out)
     out.sort(
-        key=lambda o: (o.due_date, o.customer_id, o.rule, o.source, o.satisfied_on or dt.date.min)
+        key=lambda obligation: (
+            obligation.due_date,
+            obligation.customer_id,
+            obligation.rule,
+            obligation.source,
+            obligation.satisfied_on or dt.date.min,
+        )
     )
     return PolicyResult(out, list(cal.warnings), as_of)
 
 
-def _bounded(ctx: Context, o: Obligation, calls: list[Call]) -> Obligation:
+def _bounded(ctx: Context, obligation: Obligation, calls: list[Call]) -> Obligation:
     """The obligation's end: a window after which it is missed (event rules), or an escalation
     day (P2, P9: they never lapse); and, while open, a call of another type that may have done it."""
-    p = ctx.policy
-    if o.rule in p.lapse_workdays:
-        o = replace(o, lapse_date=ctx.cal.add_working_days(o.due_date, p.lapse_workdays[o.rule]))
-    elif o.rule in NEVER_LAPSE:
-        o = replace(o, escalate_on=ctx.cal.add_working_days(o.due_date, p.escalate_workdays))
-    if o.is_open and o.call_types and o.trigger_date:
-        last = min(o.lapse_date or ctx.as_of, ctx.as_of)
+    policy = ctx.policy
+    if obligation.rule in policy.lapse_workdays:
+        obligation = replace(
+            obligation,
+            lapse_date=ctx.cal.add_working_days(
+                obligation.due_date, policy.lapse_workdays[obligation.rule]
+            ),
+        )
+    elif obligation.rule in NEVER_LAPSE:
+        obligation = replace(
+            obligation,
+            escalate_on=ctx.cal.add_working_days(obligation.due_date, policy.escalate_workdays),
+        )
+    if obligation.is_open and obligation.call_types and obligation.trigger_date:
+        last = min(obligation.lapse_date or ctx.as_of, ctx.as_of)
         other = next(
             (
-                k
-                for k in calls
-                if k.successful
-                and k.call_date
-                and o.trigger_date <= k.call_date <= last
-                and k.call_type not in o.call_types
-                and k.event_id in (None, o.event_id)
+                call
+                for call in calls
+                if call.successful
+                and call.call_date
+                and obligation.trigger_date <= call.call_date <= last
+                and call.call_type not in obligation.call_types
+                and call.event_id in (None, obligation.event_id)
             ),
             None,
         )
         if other is not None:
-            o = replace(o, maybe_done_on=other.call_date, maybe_done_by=_ref(other))
-    return o
+            obligation = replace(
+                obligation, maybe_done_on=other.call_date, maybe_done_by=_ref(other)
+            )
+    return obligation
 
 
 def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
     """P11: a typed date that lands after an open hard deadline of the same customer is flagged."""
     hard_due: dict[str, dt.date] = {}
-    for o in obls:
-        if o.is_open and o.hard and o.customer_id:
-            hard_due[o.customer_id] = min(o.due_date, hard_due.get(o.customer_id, o.due_date))
-    for i, o in enumerate(obls):
+    for obligation in obls:
+        if obligation.is_open and obligation.hard and obligation.customer_id:
+            hard_due[obligation.customer_id] = min(
+                obligation.due_date, hard_due.get(obligation.customer_id, obligation.due_date)
+            )
+    for i, obligation in enumerate(obls):
         if (
-            o.is_open
-            and o.typed_date
-            and o.customer_id in hard_due
-            and o.typed_date > hard_due[o.customer_id]
+            obligation.is_open
+            and obligation.typed_date
+            and obligation.customer_id in hard_due
+            and obligation.typed_date > hard_due[obligation.customer_id]
         ):
-            due = hard_due[o.customer_id]
+            due = hard_due[obligation.customer_id]
             obls[i] = replace(
-                o,
-                flags=(*o.flags, "typed_after_deadline"),
-                reason=o.reason + render("policy.after_hard_deadline", "zh", due=due),
-                reason_en=o.reason_en + render("policy.after_hard_deadline", "en", due=due),
+                obligation,
+                flags=(*obligation.flags, "typed_after_deadline"),
+                reason=obligation.reason + render("policy.after_hard_deadline", "zh", due=due),
+                reason_en=obligation.reason_en
+                + render("policy.after_hard_deadline", "en", due=due),
             )

@@ -28,7 +28,7 @@ from typing import Any
 import phonenumbers
 from pydantic import BaseModel
 
-from .models import Book, Record
+from .models import Book, Customer, Record
 from .normalize import mask_phone
 from .settings import Policy
 
@@ -134,13 +134,15 @@ def mask_deep(obj: Any) -> Any:
         return _mask_record(obj, phone_keys=("phone",) if "phone" in type(obj).model_fields else ())
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         update = {}
-        for f in dataclasses.fields(obj):
-            if not f.init:
+        for field in dataclasses.fields(obj):
+            if not field.init:
                 continue
-            v = getattr(obj, f.name)
-            new = mask_value(v) if _is_phone_key(f.name) and isinstance(v, str) else mask_deep(v)
+            v = getattr(obj, field.name)
+            new = (
+                mask_value(v) if _is_phone_key(field.name) and isinstance(v, str) else mask_deep(v)
+            )
             if new is not v:
-                update[f.name] = new
+                update[field.name] = new
         return replace(obj, **update) if update else obj
     if isinstance(obj, BaseModel):
         return obj
@@ -205,10 +207,14 @@ def staff_view(book: Book) -> Book:
     """The staff variant: class-A customers keep id and name (calls can still be logged)
     but their phone and contact person are masked, and a phone typed into any text of
     any record (a note, 客户名称, 客户签名, 责任对象…) is masked too."""
-    a_ids = {c.customer_id for c in book.customers if is_class_a_for_masking(c) and c.customer_id}
+    a_ids = {
+        customer.customer_id
+        for customer in book.customers
+        if is_class_a_for_masking(customer) and customer.customer_id
+    }
 
     def one(rec: Record, key: str) -> Record:
-        if key == "customers" and (rec.customer_id in a_ids or is_class_a_for_masking(rec)):
+        if isinstance(rec, Customer) and (rec.customer_id in a_ids or is_class_a_for_masking(rec)):
             contact = {"contact": mask_contact(rec.contact)} if rec.contact else {}
             return _mask_record(rec, ("phone",), contact)
         if key == "staff":
@@ -222,8 +228,8 @@ def _replace(book: Book, fn) -> Book:
     """A new Book whose data records went through ``fn(record, sheet_key)``; the rest shared."""
     return replace(
         book,
-        **{
-            key: [fn(r, key) for r in book.records(key)]
-            for key in ("customers", "calls", "events", "staff")
-        },
+        customers=[fn(record, "customers") for record in book.customers],
+        calls=[fn(record, "calls") for record in book.calls],
+        events=[fn(record, "events") for record in book.events],
+        staff=[fn(record, "staff") for record in book.staff],
     )

@@ -96,13 +96,13 @@ def _ref(call: Call) -> str:
     return f"{call.src.sheet}!{call.src.row}" if call.src else ""
 
 
-def _could_satisfy(o: Obligation, call: Call) -> bool:
-    if o.rule in ANY_CALL_RULES:
+def _could_satisfy(obligation: Obligation, call: Call) -> bool:
+    if obligation.rule in ANY_CALL_RULES:
         return True
-    if o.event_id and call.event_id == o.event_id:
+    if obligation.event_id and call.event_id == obligation.event_id:
         return True
     return (
-        call.call_type in o.call_types and not call.event_id
+        call.call_type in obligation.call_types and not call.event_id
     )  # a typed call naming another event is not it
 
 
@@ -112,34 +112,40 @@ def month_items(
     """The month's planned follow-ups with their done / successful flags (definitions above)."""
     obligations = list(obligations)
     month_calls: dict[str, list[Call]] = defaultdict(list)
-    for k in calls:
-        if k.customer_id and k.call_date and start <= k.call_date <= end:
-            month_calls[k.customer_id].append(k)
+    for call in calls:
+        if call.customer_id and call.call_date and start <= call.call_date <= end:
+            month_calls[call.customer_id].append(call)
     items = []
-    for o in obligations:
-        if o.rule not in CALL_RULES or not o.customer_id:
+    for obligation in obligations:
+        if obligation.rule not in CALL_RULES or not obligation.customer_id:
             continue
-        sat = o.satisfied_on
+        sat = obligation.satisfied_on
         in_month = sat is not None and start <= sat <= end
         gone = (
-            o.lapse_date + dt.timedelta(days=1) if o.lapse_date else None
+            obligation.lapse_date + dt.timedelta(days=1) if obligation.lapse_date else None
         )  # the first day it is missed
         lapsed_before = gone is not None and gone < start
         if not (
-            in_month or (o.due_date <= end and (sat is None or sat >= start) and not lapsed_before)
+            in_month
+            or (obligation.due_date <= end and (sat is None or sat >= start) and not lapsed_before)
         ):
             continue
-        ok = in_month and "refused" not in o.flags  # the engine closes the cadence on a 拒访 too
+        ok = (
+            in_month and "refused" not in obligation.flags
+        )  # the engine closes the cadence on a 拒访 too
         missed = gone is not None and start <= gone <= end and (sat is None or sat > end)
-        since = max(start, o.trigger_date or start)
+        since = max(start, obligation.trigger_date or start)
         tried = in_month or (
             not missed
             and any(
-                k.call_date >= since and _ref(k) != o.source and _could_satisfy(o, k)
-                for k in month_calls.get(o.customer_id, ())
+                call.call_date is not None  # month_calls holds dated calls only
+                and call.call_date >= since
+                and _ref(call) != obligation.source
+                and _could_satisfy(obligation, call)
+                for call in month_calls.get(obligation.customer_id, ())
             )
         )
-        items.append(Item(o, tried, ok, missed))
+        items.append(Item(obligation, tried, ok, missed))
     return items
 
 
@@ -148,12 +154,12 @@ def overdue_at(obligations: Iterable[Obligation], end: dt.date) -> int:
     missed (an item past its window is 逾期未办, no longer overdue)."""
     return sum(
         1
-        for o in obligations
-        if o.rule in CALL_RULES
-        and o.customer_id
-        and o.is_open
-        and o.due_date < end
-        and not o.missed(end)
+        for obligation in obligations
+        if obligation.rule in CALL_RULES
+        and obligation.customer_id
+        and obligation.is_open
+        and obligation.due_date < end
+        and not obligation.missed(end)
     )
 
 
@@ -162,7 +168,7 @@ def headline(items: list[Item], calls: list[Call]) -> dict:
     planned = len(items)
     done = sum(i.done for i in items)
     ok = sum(i.successful for i in items)
-    sats = [k.satisfaction for k in calls if k.satisfaction]
+    sats = [call.satisfaction for call in calls if call.satisfaction]
     return {
         "planned": planned,
         "done": done,
@@ -171,13 +177,13 @@ def headline(items: list[Item], calls: list[Call]) -> dict:
         "successful_pct": pct(ok, planned),
         "missed": sum(i.missed for i in items),
         "calls": len(calls),
-        "successful_calls": sum(1 for k in calls if k.successful),
+        "successful_calls": sum(1 for call in calls if call.successful),
         "satisfaction_avg": avg(sats),
     }
 
 
 def _calls_in(calls: list[Call], start: dt.date, end: dt.date) -> list[Call]:
-    return [k for k in calls if k.call_date and start <= k.call_date <= end]
+    return [call for call in calls if call.call_date and start <= call.call_date <= end]
 
 
 def _people(
@@ -185,42 +191,42 @@ def _people(
 ) -> list[str]:
     """Staff (员工) employed some time in the month; the customers' owners when there is no 人员 sheet."""
     names = {
-        s.name
-        for s in staff
-        if s.name
-        and s.role in (None, "员工")
-        and not (s.joined and s.joined > end)
-        and not (s.left and s.left < start)
-        and not (s.has_left and not s.left)
+        person.name
+        for person in staff
+        if person.name
+        and person.role in (None, "员工")
+        and not (person.joined and person.joined > end)
+        and not (person.left and person.left < start)
+        and not (person.has_left and not person.left)
     }
-    return sorted(names or {c.owner for c in customers if c.owner})
+    return sorted(names or {customer.owner for customer in customers if customer.owner})
 
 
 def _open_issues(calls: list[Call], end: dt.date, customers: dict[str, Customer]) -> list[dict]:
     """Customers whose latest call with a 问题状态 up to ``end`` still says 未解决."""
-    latest: dict[str, Call] = {}
-    for k in sorted(
+    latest: dict[str, tuple[dt.date, Call]] = {}
+    for cid, day, call in sorted(
         (
-            k
-            for k in calls
-            if k.customer_id and k.call_date and k.call_date <= end and k.issue_status
+            (call.customer_id, call.call_date, call)
+            for call in calls
+            if call.customer_id and call.call_date and call.call_date <= end and call.issue_status
         ),
-        key=lambda k: (k.call_date, k.call_time or dt.time()),
+        key=lambda item: (item[1], item[2].call_time or dt.time()),
     ):
-        latest[k.customer_id] = k
+        latest[cid] = (day, call)
     out = [
         {
             "customer_id": cid,
             "customer_name": customers[cid].name if cid in customers else None,
             "owner": customers[cid].owner if cid in customers else None,
-            "issue": k.issue,
-            "since": k.call_date,
-            "days_open": (end - k.call_date).days,
+            "issue": call.issue,
+            "since": day,
+            "days_open": (end - day).days,
         }
-        for cid, k in latest.items()
-        if k.issue_status == "未解决"
+        for cid, (day, call) in latest.items()
+        if call.issue_status == "未解决"
     ]
-    return sorted(out, key=lambda x: (x["since"], x["customer_id"]))
+    return sorted(out, key=lambda item: (item["since"], item["customer_id"]))
 
 
 def report_from(
@@ -236,7 +242,7 @@ def report_from(
     """Every number of ``month``, JSON-able. ``obligations_for(m)`` gives the obligations computed
     as of month ``m``'s last day (the comparisons and the trend need other months)."""
     start, end = month_bounds(month)
-    by_id = {c.customer_id: c for c in customers if c.customer_id}
+    by_id = {customer.customer_id: customer for customer in customers if customer.customer_id}
     obligations = obligations_for(month)
     items = month_items(obligations, calls, start, end)
     mc = _calls_in(calls, start, end)
@@ -247,7 +253,7 @@ def report_from(
         **headline(items, mc),
     }
     out["satisfaction_distribution"] = {
-        str(i): sum(1 for k in mc if k.satisfaction == i) for i in range(1, 6)
+        str(i): sum(1 for call in mc if call.satisfaction == i) for i in range(1, 6)
     }
     out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
 
@@ -257,8 +263,8 @@ def report_from(
         per_owner[i.obligation.owner or NO_OWNER].append(i)
         per_rule[i.obligation.rule].append(i)
     per_caller: dict[str, list[Call]] = defaultdict(list)
-    for k in mc:
-        per_caller[k.caller or NO_OWNER].append(k)
+    for call in mc:
+        per_caller[call.caller or NO_OWNER].append(call)
     out["by_owner"] = [
         {"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
         for n in sorted(set(per_owner) | set(per_caller))
@@ -278,32 +284,32 @@ def report_from(
     ]
 
     per_type: dict[str, list[int]] = defaultdict(list)
-    for k in mc:
-        if k.satisfaction:
-            per_type[k.call_type or "（未填）"].append(k.satisfaction)
+    for call in mc:
+        if call.satisfaction:
+            per_type[call.call_type or "（未填）"].append(call.satisfaction)
     out["satisfaction_by_type"] = [
         {"call_type": t, "average": avg(v), "count": len(v)}
         for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))
     ]
-    hide = mask or (lambda p: p)
+    hide = mask or (lambda phone: phone)
     lowest = sorted(
-        (k for k in mc if k.satisfaction and k.satisfaction <= 2),
-        key=lambda k: (k.satisfaction, k.call_date, k.customer_id or ""),
+        (call for call in mc if call.satisfaction and call.satisfaction <= 2),
+        key=lambda call: (call.satisfaction, call.call_date, call.customer_id or ""),
     )
     out["lowest_scored"] = [
         {
-            "customer_id": k.customer_id,
-            "customer_name": by_id[k.customer_id].name if k.customer_id in by_id else None,
-            "phone": hide(by_id[k.customer_id].phone) if k.customer_id in by_id else None,
-            "date": k.call_date,
-            "call_type": k.call_type,
-            "satisfaction": k.satisfaction,
-            "caller": k.caller,
-            "issue": k.issue,
+            "customer_id": call.customer_id,
+            "customer_name": by_id[call.customer_id].name if call.customer_id in by_id else None,
+            "phone": hide(by_id[call.customer_id].phone) if call.customer_id in by_id else None,
+            "date": call.call_date,  # mc: dated calls
+            "call_type": call.call_type,
+            "satisfaction": call.satisfaction,
+            "caller": call.caller,
+            "issue": call.issue,
         }
-        for k in lowest[:LIST_N]
+        for call in lowest[:LIST_N]
     ]
-    issues = Counter(k.issue for k in mc if k.issue)
+    issues = Counter(call.issue for call in mc if call.issue)
     out["top_issues"] = [
         {"issue": i, "count": n}
         for i, n in sorted(issues.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_N]
@@ -316,11 +322,15 @@ def report_from(
     out["coverage"] = []
     for rule, etype, field_name in COVERAGE:
         mine = [
-            o
-            for o in obligations
-            if o.rule == rule and o.trigger_date and start <= o.trigger_date <= end
+            obligation
+            for obligation in obligations
+            if obligation.rule == rule
+            and obligation.trigger_date
+            and start <= obligation.trigger_date <= end
         ]
-        followed = sum(1 for o in mine if o.satisfied_on and o.satisfied_on <= end)
+        followed = sum(
+            1 for obligation in mine if obligation.satisfied_on and obligation.satisfied_on <= end
+        )
         actual, target = pct(followed, len(mine)), getattr(policy, field_name)
         out["coverage"].append(
             {
@@ -333,7 +343,7 @@ def report_from(
                 "met": None if actual is None else actual >= target,
             }
         )
-    consult = Counter(k.caller for k in mc if k.call_type == "咨询" and k.caller)
+    consult = Counter(call.caller for call in mc if call.call_type == "咨询" and call.caller)
     target = policy.consultation_monthly_target
     out["consultation"] = [
         {
@@ -345,14 +355,14 @@ def report_from(
         for n in _people(staff, customers, start, end)
     ]
     complaints = [
-        e
-        for e in events
-        if e.event_type == "投诉" and e.event_date and start <= e.event_date <= end
+        event
+        for event in events
+        if event.event_type == "投诉" and event.event_date and start <= event.event_date <= end
     ]
-    parties = Counter(e.responsible or "（未注明）" for e in complaints)
+    parties = Counter(event.responsible or "（未注明）" for event in complaints)
     out["complaints_by_party"] = [
-        {"party": p, "complaints": n, "ratio_pct": pct(n, len(complaints))}
-        for p, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))
+        {"party": party, "complaints": n, "ratio_pct": pct(n, len(complaints))}
+        for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
 
     def other(m: str) -> dict:
@@ -393,7 +403,7 @@ def monthly_report(
         if m not in cache:
             result = compute_obligations(book, policy, month_bounds(m)[1], cal)
             cache[m] = result.obligations
-            warnings.extend(w for w in result.warnings if w not in warnings)
+            warnings.extend(warning for warning in result.warnings if warning not in warnings)
         return cache[m]
 
     r = report_from(

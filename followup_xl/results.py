@@ -330,7 +330,7 @@ class Handover:
     leaver: str
     receivers: list[str]
     date: dt.date
-    by: str
+    by: str | None
     moved: int
     summary: list[dict]
     warnings: list[Text]

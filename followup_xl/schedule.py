@@ -104,8 +104,8 @@ class Plan:
     def owners(self) -> list[str]:
         names = (
             {i.owner for i in self.items}
-            | {u.owner for u in self.unscheduled}
-            | {a.owner for a in self.appointments}
+            | {item.owner for item in self.unscheduled}
+            | {appointment.owner for appointment in self.appointments}
         )
         return sorted(names)
 
@@ -122,11 +122,11 @@ class Plan:
             self.batch_days,
             self.working_days,
             [i for i in self.items if i.owner == owner],
-            [u for u in self.unscheduled if u.owner == owner],
+            [item for item in self.unscheduled if item.owner == owner],
             {k: v for k, v in self.capacity.items() if k == owner},
-            [a for a in self.appointments if a.owner == owner],
+            [appointment for appointment in self.appointments if appointment.owner == owner],
             self.manager,
-            [e for e in self.escalations if e.owner == owner],
+            [escalation for escalation in self.escalations if escalation.owner == owner],
         )
 
 
@@ -151,9 +151,9 @@ def appointment_week(start: dt.date, end: dt.date, week_start: str) -> tuple[dt.
 
 def manager_of(staff: list[Staff]) -> str:
     for role in ("公司经理", "部门主管"):
-        for s in staff:
-            if s.role == role and not s.has_left and s.name:
-                return s.name
+        for person in staff:
+            if person.role == role and not person.has_left and person.name:
+                return person.name
     return "经理"
 
 
@@ -189,57 +189,62 @@ def plan_week(
     ]  # planning mid-week: the days already gone are not used
     batch = [d for d in week[:: policy.batch_spacing_days] if d >= as_of]
     plan = Plan(start, end, as_of, batch, week, manager=manager_of(staff))
-    people = {s.name: s for s in staff if s.name}
+    people = {person.name: person for person in staff if person.name}
 
     def capacity(name: str) -> int:
-        s = people.get(name)
+        person = people.get(name)
         return (
-            s.daily_capacity
-            if s and s.daily_capacity and s.daily_capacity > 0
+            person.daily_capacity
+            if person and person.daily_capacity and person.daily_capacity > 0
             else policy.default_daily_capacity
         )
 
     todo = [
-        o
-        for o in obligations
-        if o.is_open and not o.missed(as_of) and o.customer_id and o.due_date <= end
+        obligation
+        for obligation in obligations
+        if obligation.is_open
+        and not obligation.missed(as_of)
+        and obligation.customer_id
+        and obligation.due_date <= end
     ]
     first_day = max(start, as_of)
     todo.sort(
-        key=lambda o: (
-            not o.escalate(as_of),
-            o.due_date >= first_day,
-            o.due_date,
-            o.customer_id,
-            o.rule,
-            o.source,
+        key=lambda obligation: (
+            not obligation.escalate(as_of),
+            obligation.due_date >= first_day,
+            obligation.due_date,
+            obligation.customer_id,
+            obligation.rule,
+            obligation.source,
         )
     )
     plan.escalations = [
         Unscheduled(
-            *_owner(o, people, plan.manager)[:1],
-            o.customer_id,
-            o.customer_name,
-            _phone(customers, o.customer_id),
-            o.rule,
-            o.due_date,
-            o.reason,
-            o.reason_en,
+            *_owner(obligation, people, plan.manager)[:1],
+            obligation.customer_id,
+            obligation.customer_name,
+            _phone(customers, obligation.customer_id),
+            obligation.rule,
+            obligation.due_date,
+            obligation.reason,
+            obligation.reason_en,
         )
-        for o in todo
-        if o.escalate(as_of)
+        for obligation in todo
+        if obligation.escalate(as_of)
     ]
     days = _Days()
-    for o in todo:
-        owner, note, note_en = _owner(o, people, plan.manager)
+    for obligation in todo:
+        owner, note, note_en = _owner(obligation, people, plan.manager)
         cap = plan.capacity.setdefault(owner, capacity(owner))
-        carried = o.due_date < first_day
-        cid = o.customer_id
+        carried = obligation.due_date < first_day
+        cid = obligation.customer_id
         if carried:
             on_time = batch + [d for d in working if d not in batch]
         else:
-            before = [d for d in batch if d <= o.due_date][::-1]
-            on_time = before + [d for d in working if d <= o.due_date and d not in batch][::-1]
+            before = [d for d in batch if d <= obligation.due_date][::-1]
+            on_time = (
+                before + [d for d in working if d <= obligation.due_date and d not in batch][::-1]
+            )
         day = next((d for d in on_time if days.has(owner, d, cid)), None)
         if day is None:
             day = next((d for d in on_time if days.room(owner, d, cap)), None)
@@ -249,7 +254,9 @@ def plan_week(
                     _join(note_en, "batch days full: extra day", "; "),
                 )
         if day is None and not carried:
-            day = next((d for d in working if d > o.due_date and days.room(owner, d, cap)), None)
+            day = next(
+                (d for d in working if d > obligation.due_date and days.room(owner, d, cap)), None
+            )
             if day is not None:
                 note = _join(note, f"此前已排满，推迟到{day:%m-%d}（容量所限）")
                 note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
@@ -259,12 +266,12 @@ def plan_week(
                 Unscheduled(
                     owner,
                     cid,
-                    o.customer_name,
+                    obligation.customer_name,
                     _phone(customers, cid),
-                    o.rule,
-                    o.due_date,
-                    _join(why, o.reason),
-                    _join(why_en, o.reason_en, ": "),
+                    obligation.rule,
+                    obligation.due_date,
+                    _join(why, obligation.reason),
+                    _join(why_en, obligation.reason_en, ": "),
                 )
             )
             continue
@@ -274,17 +281,17 @@ def plan_week(
                 day,
                 owner,
                 cid,
-                o.customer_name,
+                obligation.customer_name,
                 _phone(customers, cid),
-                o.rule,
-                o.due_date,
-                o.reason,
-                o.reason_en,
-                o.due_date < as_of,
+                obligation.rule,
+                obligation.due_date,
+                obligation.reason,
+                obligation.reason_en,
+                obligation.due_date < as_of,
                 carried,
                 note,
                 note_en,
-                o.escalate(as_of),
+                obligation.escalate(as_of),
                 _contact(customers, cid),
             )
         )
@@ -307,19 +314,19 @@ def plan_week(
         )
     )
     plan.appointments = _appointments(obligations, staff, policy, start, end)
-    for a in plan.appointments:
-        plan.capacity.setdefault(a.owner, capacity(a.owner))
+    for appointment in plan.appointments:
+        plan.capacity.setdefault(appointment.owner, capacity(appointment.owner))
     return plan
 
 
-def _owner(o: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, str, str]:
+def _owner(obligation: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, str, str]:
     """Whose list an item goes on, and the note when it is not the obligation's owner."""
-    if not o.owner:
+    if not obligation.owner:
         return manager, "没有负责人", "no owner"
-    s = people.get(o.owner)
-    if s is not None and s.has_left:
-        return manager, f"原负责人{o.owner}已离职", f"{o.owner} has left"
-    return o.owner, "", ""
+    person = people.get(obligation.owner)
+    if person is not None and person.has_left:
+        return manager, f"原负责人{obligation.owner}已离职", f"{obligation.owner} has left"
+    return obligation.owner, "", ""
 
 
 def _appointments(
@@ -329,23 +336,35 @@ def _appointments(
     if policy.appointments_per_week <= 0:
         return []
     ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)
-    p12 = [o for o in obligations if o.rule == "P12" and not o.customer_id and o.owner]
-    names = [s.name for s in staff if s.name and not s.has_left and s.role in (None, "员工")]
-    names = names or sorted({o.owner for o in p12})
-    done = {o.owner for o in p12 if not o.is_open and o.trigger_date == ap_start}
+    p12 = [
+        obligation
+        for obligation in obligations
+        if obligation.rule == "P12" and not obligation.customer_id and obligation.owner
+    ]
+    names = [
+        person.name
+        for person in staff
+        if person.name and not person.has_left and person.role in (None, "员工")
+    ]
+    names = names or sorted({obligation.owner for obligation in p12 if obligation.owner})
+    done = {
+        obligation.owner
+        for obligation in p12
+        if not obligation.is_open and obligation.trigger_date == ap_start
+    }
     return [
         Appointment(n, ap_start, ap_end, policy.appointments_per_week, n in done) for n in names
     ]
 
 
 def _contact(customers: dict[str, Customer], cid: str) -> str | None:
-    c = customers.get(cid)
-    return (c.contact or c.name) if c else None
+    customer = customers.get(cid)
+    return (customer.contact or customer.name) if customer else None
 
 
 def _phone(customers: dict[str, Customer], cid: str) -> str | None:
-    c = customers.get(cid)
-    return c.phone if c else None
+    customer = customers.get(cid)
+    return customer.phone if customer else None
 
 
 def _join(a: str, b: str, sep: str = "；") -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from typing import Any
 
 from .calendar import WorkCalendar
 from .errors import BadDate
@@ -40,7 +41,10 @@ WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 def _all_on_time(items: list[Obligation]) -> bool | None:
     if not items:
         return None
-    return all(o.satisfied_on is not None and o.satisfied_on <= o.due_date for o in items)
+    return all(
+        obligation.satisfied_on is not None and obligation.satisfied_on <= obligation.due_date
+        for obligation in items
+    )
 
 
 def _whole_weeks(start: dt.date, end: dt.date, week_start: str) -> list[dt.date]:
@@ -54,11 +58,12 @@ def _whole_weeks(start: dt.date, end: dt.date, week_start: str) -> list[dt.date]
 
 def _people(book: Book) -> list[Staff]:
     """Staff (员工) from the 人员 sheet; the callers and owners when a book has none."""
-    people = [s for s in book.staff if s.name and s.role in (None, "员工")]
+    people = [person for person in book.staff if person.name and person.role in (None, "员工")]
     if people or book.staff:
         return people
     names = sorted(
-        {k.caller for k in book.calls if k.caller} | {c.owner for c in book.customers if c.owner}
+        {call.caller for call in book.calls if call.caller}
+        | {customer.owner for customer in book.customers if customer.owner}
     )
     return [Staff.build(None, {}, {}, {"name": n}) for n in names]
 
@@ -81,48 +86,55 @@ def yearly_scores(
     result = compute_obligations(book, policy, as_of, cal)
     points = {i.key: i.points for i in policy.score_items}
     months_with_calls = {
-        k.call_date.month for k in book.calls if k.call_date and k.call_date.year == year
+        call.call_date.month
+        for call in book.calls
+        if call.call_date and call.call_date.year == year
     }
     whole = [m for m in range(1, 13) if month_bounds(f"{year}-{m:02d}")[1] <= as_of]
     consult: Counter = Counter()
-    for k in book.calls:
-        if k.call_type == "咨询" and k.caller and k.call_date and k.call_date.year == year:
-            consult[(k.caller, k.call_date)] += 1
+    for call in book.calls:
+        if (
+            call.call_type == "咨询"
+            and call.caller
+            and call.call_date
+            and call.call_date.year == year
+        ):
+            consult[(call.caller, call.call_date)] += 1
     verified: Counter = Counter()
-    for c in book.customers:
-        if c.verified_by and c.verified_on and c.verified_on.year == year:
-            verified[(c.verified_by, c.verified_on.month)] += 1
+    for customer in book.customers:
+        if customer.verified_by and customer.verified_on and customer.verified_on.year == year:
+            verified[(customer.verified_by, customer.verified_on.month)] += 1
     due: dict[tuple, list[Obligation]] = defaultdict(list)
-    for o in result.obligations:
-        if o.rule in ("P5", "P14") and o.due_date.year == year:
-            due[(o.owner, o.rule, o.due_date.month)].append(o)
+    for obligation in result.obligations:
+        if obligation.rule in ("P5", "P14") and obligation.due_date.year == year:
+            due[(obligation.owner, obligation.rule, obligation.due_date.month)].append(obligation)
 
     staff = []
-    for s in _people(book):
-        if (s.left and s.left.year < year) or (s.joined and s.joined > as_of):
+    for person in _people(book):
+        if (person.left and person.left.year < year) or (person.joined and person.joined > as_of):
             continue
-        monthly = []
+        monthly: list[dict[str, Any]] = []
         for m in whole:
             start, end = month_bounds(f"{year}-{m:02d}")
             if (
-                (s.joined and s.joined > end)
-                or (s.left and s.left < start)
+                (person.joined and person.joined > end)
+                or (person.left and person.left < start)
                 or m not in months_with_calls
             ):
                 continue
             month_total = sum(
-                n for (who, d), n in consult.items() if who == s.name and start <= d <= end
+                n for (who, d), n in consult.items() if who == person.name and start <= d <= end
             )
             weeks = [
-                sum(consult.get((s.name, w + dt.timedelta(days=i)), 0) for i in range(7))
+                sum(consult.get((person.name, w + dt.timedelta(days=i)), 0) for i in range(7))
                 for w in _whole_weeks(start, end, policy.week_start)
             ]
-            deals, trips = due.get((s.name, "P5", m), []), due.get((s.name, "P14", m), [])
+            deals, trips = due.get((person.name, "P5", m), []), due.get((person.name, "P14", m), [])
             met = {
                 "deal": _all_on_time(deals),
                 "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
                 and month_total >= policy.consultation_monthly_target,
-                "verification": verified.get((s.name, m), 0) >= policy.verifier_monthly_target,
+                "verification": verified.get((person.name, m), 0) >= policy.verifier_monthly_target,
                 "trip": _all_on_time(trips),
             }
             earned = sum(points.get(k, 0) for k, ok in met.items() if ok)
@@ -136,12 +148,18 @@ def yearly_scores(
                     "trips_due": len(trips),
                     "consultation_followups": month_total,
                     "consultation_weeks": weeks,
-                    "verified": verified.get((s.name, m), 0),
+                    "verified": verified.get((person.name, m), 0),
                 }
             )
-        yearly = round(sum(x["score"] for x in monthly) / len(monthly), 2) if monthly else None
-        left = bool(s.left and s.left <= year_end) or s.has_left
-        recent = bool(s.joined and add_months(s.joined, policy.min_months_for_bonus) > as_of)
+        yearly = (
+            round(sum(month_row["score"] for month_row in monthly) / len(monthly), 2)
+            if monthly
+            else None
+        )
+        left = bool(person.left and person.left <= year_end) or person.has_left
+        recent = bool(
+            person.joined and add_months(person.joined, policy.min_months_for_bonus) > as_of
+        )
         if left:
             why = both("scores.left_in_year")
         elif recent:
@@ -154,9 +172,9 @@ def yearly_scores(
             why = ("", "")
         staff.append(
             {
-                "name": s.name,
-                "joined": s.joined,
-                "left": s.left,
+                "name": person.name,
+                "joined": person.joined,
+                "left": person.left,
                 "months_worked": len(monthly),
                 "monthly": monthly,
                 "yearly_score": yearly,

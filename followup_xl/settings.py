@@ -226,11 +226,12 @@ def setting_names() -> dict[str, str]:
     from .schema import fold
 
     out: dict[str, str] = {}
-    for name, f in Policy.model_fields.items():
+    for name, info in Policy.model_fields.items():
         out[fold(name)] = name
-        extra = f.json_schema_extra or {}
-        if isinstance(extra, dict) and extra.get("zh"):
-            out[fold(extra["zh"])] = name
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        zh = extra.get("zh")
+        if isinstance(zh, str) and zh:
+            out[fold(zh)] = name
     return out
 
 
@@ -268,7 +269,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def policy_from_rows(
-    rows: Iterable[tuple[str | None, Any, str]], base: Policy | None = None
+    rows: Iterable[tuple[str | None, Any, str | None]], base: Policy | None = None
 ) -> Policy:
     """Apply (setting, value, where) rows over ``base``; `where` names the cell for errors."""
     names = setting_names()
@@ -295,7 +296,7 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
         return Policy.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
+        loc = ".".join(str(part) for part in first["loc"])
         raise BadPolicy("policy.invalid", loc=loc, msg=first["msg"], path=where) from exc
 
 
@@ -322,12 +323,16 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
 def policy_for_book(book, toml_path: str | None = None) -> Policy:
     """The policy in force for a workbook: defaults, then its 规则 sheet, then a TOML file."""
     rows = []
-    for r in book.rules:
-        where = f"{r.src.sheet}!{book.cell_of(r, 'value')}" if r.src else None
-        rows.append((r.key, r.raw("value"), where))
+    for row in book.rules:
+        where = f"{row.src.sheet}!{book.cell_of(row, 'value')}" if row.src else None
+        rows.append((row.key, row.raw("value"), where))
     policy = policy_from_rows(rows)
-    extra_off = [h.date for h in book.holidays if h.date and h.kind == "休息日"]
-    extra_on = [h.date for h in book.holidays if h.date and h.kind == "工作日"]
+    extra_off = [
+        holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "休息日"
+    ]
+    extra_on = [
+        holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "工作日"
+    ]
     if extra_off or extra_on:
         policy = policy.model_copy(
             update={
@@ -343,12 +348,12 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
 def describe_settings(lang: str = "zh") -> list[dict]:
     """Rows for a 规则 sheet: setting (Chinese label), default value as text, description."""
     out = []
-    p = Policy()
-    for name, f in Policy.model_fields.items():
-        extra = f.json_schema_extra or {}
+    defaults = Policy()
+    for name, info in Policy.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         if name in ("staff", "score_items"):
             continue
-        value = getattr(p, name)
+        value = getattr(defaults, name)
         if isinstance(value, dict):
             text = ", ".join(f"{k}={v}" for k, v in value.items())
         elif isinstance(value, bool):

@@ -23,9 +23,9 @@ def owner_of_customers(master: Book, unassigned: str) -> dict[str, str]:
     """customer id → the owner whose book gets its calls and events (the first row wins
     for an id repeated under two owners — a conflict the merge reports)."""
     out: dict[str, str] = {}
-    for c in master.customers:
-        if c.customer_id and c.customer_id not in out:
-            out[c.customer_id] = (c.owner or "").strip() or unassigned
+    for customer in master.customers:
+        if customer.customer_id and customer.customer_id not in out:
+            out[customer.customer_id] = (customer.owner or "").strip() or unassigned
     return out
 
 
@@ -36,11 +36,12 @@ def split_book(master: Book, lang: str = "zh") -> dict[str, Book]:
     parts: dict[str, dict[str, list]] = defaultdict(
         lambda: {"customers": [], "calls": [], "events": []}
     )
-    for c in master.customers:
-        parts[(c.owner or "").strip() or unassigned]["customers"].append(c)
-    for key in ("calls", "events"):
-        for rec in master.records(key):
-            parts[owners.get(rec.customer_id or "", unassigned)][key].append(rec)
+    for customer in master.customers:
+        parts[(customer.owner or "").strip() or unassigned]["customers"].append(customer)
+    for call in master.calls:
+        parts[owners.get(call.customer_id or "", unassigned)]["calls"].append(call)
+    for event in master.events:
+        parts[owners.get(event.customer_id or "", unassigned)]["events"].append(event)
     return {
         who: Book(
             path=who,
@@ -62,9 +63,13 @@ def open_by_owner(
     """Open obligations per book: a customer's go to the book holding the customer (where the
     call will be logged), a person's own (P12, no customer) to that person."""
     out: dict[str, list[Obligation]] = defaultdict(list)
-    for o in open_items:
-        who = owners.get(o.customer_id) if o.customer_id else (o.owner or unassigned)
-        out[who or unassigned].append(o)
+    for obligation in open_items:
+        who = (
+            owners.get(obligation.customer_id)
+            if obligation.customer_id
+            else (obligation.owner or unassigned)
+        )
+        out[who or unassigned].append(obligation)
     return out
 
 

@@ -49,17 +49,21 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     monday = end + dt.timedelta(days=7 - end.weekday())  # the first Monday after the week
     moved = not cal.is_working_day(monday)
     report_day = monday - dt.timedelta(days=1) if moved else monday
-    owner_of = {c.customer_id: c.owner for c in book.customers if c.customer_id}
+    owner_of = {
+        customer.customer_id: customer.owner for customer in book.customers if customer.customer_id
+    }
 
     def in_week(d):
         return d is not None and start <= d <= end
 
     # the P12 week (Saturday–Friday by default) that ends inside the summarised week
     ap_start, ap_end = appointment_week(start, end, policy.appointment_week_start)
-    sales = {s.name for s in book.staff if s.name and s.role in (None, "员工")}
+    sales = {person.name for person in book.staff if person.name and person.role in (None, "员工")}
 
     people = [
-        s.name for s in book.staff if s.name and not (s.has_left and s.left and s.left < start)
+        person.name
+        for person in book.staff
+        if person.name and not (person.has_left and person.left and person.left < start)
     ]
     rows: dict[str, dict] = {}
 
@@ -86,35 +90,35 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     for ev in book.events:
         if ev.event_type == "成交" and in_week(ev.event_date):
             key = (ev.customer_id, ev.event_date) if ev.customer_id else ("", id(ev))
-            deals[key] = ev.owner or owner_of.get(ev.customer_id) or NO_OWNER
-    for c in book.customers:
-        if in_week(c.last_deal) and c.customer_id and not c.is_void:
-            deals.setdefault((c.customer_id, c.last_deal), c.owner or NO_OWNER)
+            deals[key] = ev.owner or owner_of.get(ev.customer_id or "") or NO_OWNER
+    for customer in book.customers:
+        if in_week(customer.last_deal) and customer.customer_id and not customer.is_void:
+            deals.setdefault((customer.customer_id, customer.last_deal), customer.owner or NO_OWNER)
     for name in deals.values():
         row(name)["deals"] += 1
-    for c in book.customers:
-        if in_week(c.created):
-            row(c.owner or NO_OWNER)["new_customers"] += 1
-    for k in book.calls:
-        who = k.caller or "（无回访人）"
-        if in_week(k.call_date):
+    for customer in book.customers:
+        if in_week(customer.created):
+            row(customer.owner or NO_OWNER)["new_customers"] += 1
+    for call in book.calls:
+        who = call.caller or "（无回访人）"
+        if in_week(call.call_date):
             r = row(who)
             r["calls"] += 1
-            r["successful_calls"] += k.successful
-            r["outcomes"][k.result or "成功"] += 1
-            if k.call_type == "咨询":
+            r["successful_calls"] += call.successful
+            r["outcomes"][call.result or "成功"] += 1
+            if call.call_type == "咨询":
                 r["consultation_followups"] += 1
         if (
-            k.call_type == "约访"
-            and k.successful
-            and k.call_date
-            and ap_start <= k.call_date <= ap_end
+            call.call_type == "约访"
+            and call.successful
+            and call.call_date
+            and ap_start <= call.call_date <= ap_end
         ):
             row(who)["appointments"] += 1
     result = compute_obligations(book, policy, end, cal)
-    for o in result.open():
-        if o.due_date < end and o.customer_id:
-            row(o.owner or NO_OWNER)["overdue"] += 1
+    for obligation in result.open():
+        if obligation.due_date < end and obligation.customer_id:
+            row(obligation.owner or NO_OWNER)["overdue"] += 1
     for r in rows.values():
         # P12 binds salespeople; managers (and everyone, with no 人员 sheet) only when they visited
         bound = r["owner"] in sales or (not book.staff and r["owner"] != NO_OWNER)
@@ -128,10 +132,10 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
 def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
     """W3: projects in progress during the week and those completed in it, with this week's calls."""
     calls_by_event: dict[str, list] = {}
-    for k in book.calls:
-        if k.event_id and k.call_date and start <= k.call_date <= end:
-            calls_by_event.setdefault(k.event_id, []).append(k)
-    names = {c.customer_id: c.name for c in book.customers}
+    for call in book.calls:
+        if call.event_id and call.call_date and start <= call.call_date <= end:
+            calls_by_event.setdefault(call.event_id, []).append(call)
+    names = {customer.customer_id: customer.name for customer in book.customers}
     out = []
     for ev in book.events:
         if ev.event_type != "工程" or ev.event_date is None or ev.event_date > end:
@@ -158,7 +162,7 @@ def _projects(book: Book, start: dt.date, end: dt.date) -> list[dict]:
                 "actual_end": done,
                 "status": status,
                 "calls_this_week": len(calls),
-                "call_types": "、".join(sorted({k.call_type or "" for k in calls})),
+                "call_types": "、".join(sorted({call.call_type or "" for call in calls})),
             }
         )
     return out

@@ -1,5 +1,7 @@
+import hashlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,9 +57,13 @@ def cli() -> Cli:
 
 
 @pytest.fixture(scope="session")
-def master(tmp_path_factory, office_dir, cli) -> Path:
+def master(tmp_path_factory, office_dir, cli) -> Iterator[Path]:
     """The example office's master made by the real `merge` command, once per session: read it, never write it."""
     path = tmp_path_factory.mktemp("master") / "总表.xlsx"
     code, out = cli.json("merge", office_dir, "-o", path)
     assert code == 0 and path.exists(), out
-    return path
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    yield path
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before, (
+        "a test wrote over the shared master"
+    )

@@ -33,12 +33,16 @@ def ordered_checks() -> list[Check]:
         num = int("".join(ch for ch in code[1:] if ch.isdigit()))
         return (num, code)
 
-    return [REGISTRY[c] for c in sorted(REGISTRY, key=key)]
+    return [REGISTRY[check] for check in sorted(REGISTRY, key=key)]
 
 
 def staff_roles(book: Book, policy: Policy) -> dict[str, str]:
-    roles = {s.get("name"): s.get("role") for s in policy.staff if s.get("name") and s.get("role")}
-    roles.update({s.name: s.role for s in book.staff if s.name and s.role})
+    roles: dict[str, str] = {
+        person["name"]: person["role"]
+        for person in policy.staff
+        if person.get("name") and person.get("role")
+    }
+    roles.update({person.name: person.role for person in book.staff if person.name and person.role})
     return roles
 
 
@@ -50,12 +54,20 @@ def run_checks(
     ctx = Context(book, policy, as_of, staff_roles(book, policy))
     report = ValidationReport(file or book.path, as_of)
     for chk in ordered_checks():
+        assert chk.run is not None  # the @check decorator registers each with its function
         report.findings.extend(chk.run(ctx))
-    for f in report.findings:  # a whole-sheet finding, or a record read without a file
-        f.file = f.file or report.file
-    order = {}
+    for finding in report.findings:  # a whole-sheet finding, or a record read without a file
+        finding.file = finding.file or report.file
+    order: dict[str | None, int] = {}
     for infos in book.sheets.values():
         for info in infos:
             order[info.name] = len(order)
-    report.findings.sort(key=lambda f: (order.get(f.sheet, -1), f.row or 0, f.cell or "", f.code))
+    report.findings.sort(
+        key=lambda finding: (
+            order.get(finding.sheet, -1),
+            finding.row or 0,
+            finding.cell or "",
+            finding.code,
+        )
+    )
     return report

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..messages import Text, localize
+from ..messages import localize
 from ..models import Book, Record
 from ..settings import Policy
 
@@ -77,7 +77,7 @@ class Context:
         record: Record | None = None,
         key: str | None = None,
         value: object = None,
-        extra: str | Text = "",
+        extra: object = "",  # a str, a catalog Text, or any value shown as it is
         sheet_key: str | None = None,
         sheet_name: str | None = None,
     ) -> Finding:
@@ -88,7 +88,7 @@ class Context:
             info = self.book.sheet_info(record.SHEET.key, sheet)
             if info and key:
                 column = info.headers.get(key) or record.SHEET.column(key).zh
-                cell = info.cell(key, row)
+                cell = info.cell(key, row) if row is not None else None
             elif key:
                 column = record.SHEET.column(key).zh
         elif sheet_name:
@@ -134,7 +134,7 @@ def check(
     """Register a check function under its code (one decorator per check)."""
 
     def deco(fn: Callable[[Context, Check], Iterator[Finding]]):
-        c = Check(
+        check = Check(
             code,
             severity,
             name_zh,
@@ -146,7 +146,7 @@ def check(
             example,
             requirement,
         )
-        REGISTRY[code] = Check(**{**c.__dict__, "run": lambda ctx, _c=c: fn(ctx, _c)})
+        REGISTRY[code] = Check(**{**check.__dict__, "run": lambda ctx, _c=check: fn(ctx, _c)})
         return fn
 
     return deco

@@ -26,12 +26,12 @@ REQUIRED = {
     "回访记录表 第7行 回访内容为空 → V1",
     "REQUIREMENTS V1; 000 详细、属实、标注时间",
 )
-def required(ctx: Context, c: Check):
+def required(ctx: Context, check: Check):
     for sheet, keys in REQUIRED.items():
         for rec in ctx.book.records(sheet):
             for key in keys:
                 if getattr(rec, key) is None and key not in rec.bad:
-                    yield ctx.finding(c, rec, key)
+                    yield ctx.finding(check, rec, key)
 
 
 @check(
@@ -46,7 +46,7 @@ def required(ctx: Context, c: Check):
     "联系电话 1380013800（10 位）→ V2",
     "REQUIREMENTS V2",
 )
-def phones(ctx: Context, c: Check):
+def phones(ctx: Context, check: Check):
     for sheet in ("customers", "staff"):
         for rec in ctx.book.records(sheet):
             raw = rec.bad.get("phone")
@@ -55,7 +55,7 @@ def phones(ctx: Context, c: Check):
                 and getattr(raw, "expected", "phone") == "phone"
                 and not MASKED_PHONE.match(raw)
             ):
-                yield ctx.finding(c, rec, "phone", raw)
+                yield ctx.finding(check, rec, "phone", raw)
 
 
 # 138****5678, 0755-****1234: a phone split --staff-variant masked on purpose (the master has the real one)
@@ -74,10 +74,12 @@ MASKED_PHONE = re.compile(r"^\s*[\d-]*\*{2,}\d*\s*$")
     "回访日期 2026-12-01，今天 2026-11-22 → V5a",
     "REQUIREMENTS V5",
 )
-def future_calls(ctx: Context, c: Check):
+def future_calls(ctx: Context, check: Check):
     for rec in ctx.book.calls:
         if rec.call_date and rec.call_date > ctx.as_of:
-            yield ctx.finding(c, rec, "call_date", rec.call_date.isoformat(), ctx.as_of.isoformat())
+            yield ctx.finding(
+                check, rec, "call_date", rec.call_date.isoformat(), ctx.as_of.isoformat()
+            )
 
 
 @check(
@@ -92,11 +94,11 @@ def future_calls(ctx: Context, c: Check):
     "回访日期 2026-11-10，下次回访日期 2026-11-10 → V5b",
     "REQUIREMENTS V5",
 )
-def next_after_call(ctx: Context, c: Check):
+def next_after_call(ctx: Context, check: Check):
     for rec in ctx.book.calls:
         if rec.next_date and rec.call_date and rec.next_date <= rec.call_date:
             yield ctx.finding(
-                c, rec, "next_date", rec.next_date.isoformat(), rec.call_date.isoformat()
+                check, rec, "next_date", rec.next_date.isoformat(), rec.call_date.isoformat()
             )
 
 
@@ -112,13 +114,13 @@ def next_after_call(ctx: Context, c: Check):
     "回访方式 “电联” → V9（应为 电话）",
     "REQUIREMENTS V9",
 )
-def dropdowns(ctx: Context, c: Check):
+def dropdowns(ctx: Context, check: Check):
     for sheet_key in ("customers", "calls", "events", "staff", "holidays"):
         for rec in ctx.book.records(sheet_key):
             for key, raw in rec.bad.items():
                 if getattr(raw, "expected", "") in ("choice", "satisfaction"):
                     col = rec.SHEET.column(key)
-                    yield ctx.finding(c, rec, key, raw, " / ".join(col.choice_labels()))
+                    yield ctx.finding(check, rec, key, raw, " / ".join(col.choice_labels()))
 
 
 @check(
@@ -133,7 +135,7 @@ def dropdowns(ctx: Context, c: Check):
     "回访日期 “2026年13月5日” → V12",
     "issue 3: a date typed as text that cannot be read is an error",
 )
-def unreadable(ctx: Context, c: Check):
+def unreadable(ctx: Context, check: Check):
     kinds = {
         "date": text("check.expected_date"),
         "time": text("check.expected_time"),
@@ -145,7 +147,7 @@ def unreadable(ctx: Context, c: Check):
             for key, raw in rec.bad.items():
                 exp = getattr(raw, "expected", "")
                 if exp in kinds:
-                    yield ctx.finding(c, rec, key, raw, kinds[exp])
+                    yield ctx.finding(check, rec, key, raw, kinds[exp])
 
 
 @check(
@@ -160,14 +162,14 @@ def unreadable(ctx: Context, c: Check):
     "建档人为空 → V11",
     "REQUIREMENTS V11; 004 客户资料确认",
 )
-def filed_verified(ctx: Context, c: Check):
+def filed_verified(ctx: Context, check: Check):
     custs = ctx.book.customers
     info = ctx.book.sheet_info("customers")
     uses = ctx.policy.require_filed_verified or (
         info is not None
         and "filed_by" in info.columns
         and "verified_by" in info.columns
-        and any(x.verified_by or x.filed_by for x in custs)
+        and any(customer.verified_by or customer.filed_by for customer in custs)
     )
     if not uses:
         return
@@ -176,4 +178,4 @@ def filed_verified(ctx: Context, c: Check):
             continue
         for key, label in (("filed_by", "check.filer"), ("verified_by", "check.verifier")):
             if not getattr(rec, key):
-                yield ctx.finding(c, rec, key, None, text(label))
+                yield ctx.finding(check, rec, key, None, text(label))

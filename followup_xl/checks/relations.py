@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
+from ..models import Call, Customer, Event
 from .base import ERROR, WARNING, Check, Context, check
 
 ROLE_RANK = {"员工": 0, "部门主管": 1, "公司经理": 2}
@@ -22,7 +24,7 @@ ROLE_RANK = {"员工": 0, "部门主管": 1, "公司经理": 2}
     "两行客户编号都是 K1001 → V3a",
     "REQUIREMENTS V3",
 )
-def duplicate_ids(ctx: Context, c: Check):
+def duplicate_ids(ctx: Context, check: Check):
     rows = defaultdict(list)
     for rec in ctx.book.customers:
         if rec.customer_id:
@@ -31,7 +33,7 @@ def duplicate_ids(ctx: Context, c: Check):
         if len(recs) > 1:
             for rec in recs[1:]:
                 yield ctx.finding(
-                    c, rec, "customer_id", cid, f"第{recs[0].src.row}行" if recs[0].src else ""
+                    check, rec, "customer_id", cid, f"第{recs[0].src.row}行" if recs[0].src else ""
                 )
 
 
@@ -47,14 +49,14 @@ def duplicate_ids(ctx: Context, c: Check):
     "K1001 与 K1002 的联系电话都是 13800138000 → V3b",
     "REQUIREMENTS V3",
 )
-def duplicate_phones(ctx: Context, c: Check):
-    first = {}
+def duplicate_phones(ctx: Context, check: Check):
+    first: dict[str, Customer] = {}
     for rec in ctx.book.customers:
         if not rec.phone or not rec.customer_id:
             continue
         other = first.setdefault(rec.phone, rec)
         if other is not rec and other.customer_id != rec.customer_id:
-            yield ctx.finding(c, rec, "phone", rec.phone, other.customer_id)
+            yield ctx.finding(check, rec, "phone", rec.phone, other.customer_id)
 
 
 @check(
@@ -69,14 +71,14 @@ def duplicate_phones(ctx: Context, c: Check):
     "回访记录的客户编号 K9999 不存在 → V4a",
     "REQUIREMENTS V4",
 )
-def unknown_customers(ctx: Context, c: Check):
+def unknown_customers(ctx: Context, check: Check):
     if not ctx.book.sheets.get("customers"):
         return  # a call log on its own: nothing to compare with (V15 says the sheet is missing)
-    known = {x.customer_id for x in ctx.book.customers if x.customer_id}
-    for sheet in ("calls", "events"):
-        for rec in ctx.book.records(sheet):
-            if rec.customer_id and rec.customer_id not in known:
-                yield ctx.finding(c, rec, "customer_id", rec.customer_id)
+    known = {customer.customer_id for customer in ctx.book.customers if customer.customer_id}
+    linked: list[Call | Event] = [*ctx.book.calls, *ctx.book.events]
+    for rec in linked:
+        if rec.customer_id and rec.customer_id not in known:
+            yield ctx.finding(check, rec, "customer_id", rec.customer_id)
 
 
 @check(
@@ -91,11 +93,11 @@ def unknown_customers(ctx: Context, c: Check):
     "状态为废除的 K1003 有新回访 → V4b",
     "REQUIREMENTS V4; 003 废除",
 )
-def void_customers(ctx: Context, c: Check):
-    void = {x.customer_id for x in ctx.book.customers if x.is_void}
+def void_customers(ctx: Context, check: Check):
+    void = {customer.customer_id for customer in ctx.book.customers if customer.is_void}
     for rec in ctx.book.calls:
         if rec.customer_id in void:
-            yield ctx.finding(c, rec, "customer_id", rec.customer_id)
+            yield ctx.finding(check, rec, "customer_id", rec.customer_id)
 
 
 @check(
@@ -110,15 +112,15 @@ def void_customers(ctx: Context, c: Check):
     "K1003 状态 停止回访（状态日期 2026-10-01），2026-10-05 又有回访 → V4c",
     "issue 15: do-not-call",
 )
-def do_not_call_customers(ctx: Context, c: Check):
+def do_not_call_customers(ctx: Context, check: Check):
     since = {
-        x.customer_id: x.status_since
-        for x in ctx.book.customers
-        if x.do_not_call and x.customer_id and x.status_since
+        customer.customer_id: customer.status_since
+        for customer in ctx.book.customers
+        if customer.do_not_call and customer.customer_id and customer.status_since
     }  # no 状态日期: no day to compare with
     for rec in ctx.book.calls:
         if rec.customer_id in since and rec.call_date and rec.call_date >= since[rec.customer_id]:
-            yield ctx.finding(c, rec, "call_date", rec.customer_id, since[rec.customer_id])
+            yield ctx.finding(check, rec, "call_date", rec.customer_id, since[rec.customer_id])
 
 
 @check(
@@ -133,13 +135,13 @@ def do_not_call_customers(ctx: Context, c: Check):
     "投诉 E1 状态 已办结，无回访、办结说明为空 → V17",
     "issue 15: closing an event",
 )
-def closed_without_call(ctx: Context, c: Check):
+def closed_without_call(ctx: Context, check: Check):
     from ..policy import EVENT_RULES
 
-    calls = defaultdict(list)
-    for k in ctx.book.calls:
-        if k.customer_id and k.call_date and k.successful:
-            calls[k.customer_id].append(k)
+    calls: dict[str, list[tuple[dt.date, Call]]] = defaultdict(list)  # id → dated successful calls
+    for call in ctx.book.calls:
+        if call.customer_id and call.call_date and call.successful:
+            calls[call.customer_id].append((call.call_date, call))
     for ev in ctx.book.events:
         if (
             ev.status != "已办结"
@@ -149,16 +151,16 @@ def closed_without_call(ctx: Context, c: Check):
             continue
         types = EVENT_RULES[ev.event_type][1]
         matched = any(
-            (ev.event_id and k.event_id == ev.event_id)
+            (ev.event_id and call.event_id == ev.event_id)
             or (
-                k.call_type in types
-                and not k.event_id
-                and (ev.event_date is None or k.call_date >= ev.event_date)
+                call.call_type in types
+                and not call.event_id
+                and (ev.event_date is None or day >= ev.event_date)
             )
-            for k in calls.get(ev.customer_id, ())
+            for day, call in calls.get(ev.customer_id or "", ())
         )
         if not matched:
-            yield ctx.finding(c, ev, "closing_note", ev.event_id or ev.customer_id)
+            yield ctx.finding(check, ev, "closing_note", ev.event_id or ev.customer_id)
 
 
 @check(
@@ -173,10 +175,10 @@ def closed_without_call(ctx: Context, c: Check):
     "回访方式 上门，客户签名为空 → V6a",
     "REQUIREMENTS V6",
 )
-def visit_signature(ctx: Context, c: Check):
+def visit_signature(ctx: Context, check: Check):
     for rec in ctx.book.calls:
         if rec.method == "上门" and not rec.signature:
-            yield ctx.finding(c, rec, "signature")
+            yield ctx.finding(check, rec, "signature")
 
 
 PHONE_WORDS = re.compile(r"电话|致电|通话|来电|打电话")
@@ -194,14 +196,14 @@ PHONE_WORDS = re.compile(r"电话|致电|通话|来电|打电话")
     "方式 短信，内容“电话询问…” → V6b",
     "REQUIREMENTS V6; 001 §1.7",
 )
-def phone_method(ctx: Context, c: Check):
+def phone_method(ctx: Context, check: Check):
     for rec in ctx.book.calls:
         if (
             rec.method in ("短信", "微信", "邮件")
             and rec.content
             and PHONE_WORDS.search(rec.content)
         ):
-            yield ctx.finding(c, rec, "method", rec.method)
+            yield ctx.finding(check, rec, "method", rec.method)
 
 
 @check(
@@ -216,10 +218,10 @@ def phone_method(ctx: Context, c: Check):
     "问题状态 未解决，下次回访日期为空 → V7",
     "REQUIREMENTS V7; 001 §1.9",
 )
-def open_issue_next(ctx: Context, c: Check):
+def open_issue_next(ctx: Context, check: Check):
     for rec in ctx.book.calls:
         if rec.issue_status == "未解决" and rec.next_date is None and "next_date" not in rec.bad:
-            yield ctx.finding(c, rec, "next_date")
+            yield ctx.finding(check, rec, "next_date")
 
 
 @check(
@@ -234,7 +236,7 @@ def open_issue_next(ctx: Context, c: Check):
     "重大投诉由员工张伟回访 → V8",
     "REQUIREMENTS V8; 001 §1.3",
 )
-def complaint_level(ctx: Context, c: Check):
+def complaint_level(ctx: Context, check: Check):
     if not ctx.roles:
         return
     needed = ctx.policy.complaint_roles
@@ -244,7 +246,7 @@ def complaint_level(ctx: Context, c: Check):
         want = needed.get(rec.complaint_level)
         have = ctx.roles.get(rec.caller)
         if want and have and ROLE_RANK.get(have, 0) < ROLE_RANK.get(want, 0):
-            yield ctx.finding(c, rec, "caller", rec.complaint_level, want)
+            yield ctx.finding(check, rec, "caller", rec.complaint_level, want)
 
 
 @check(
@@ -259,18 +261,18 @@ def complaint_level(ctx: Context, c: Check):
     "两个部门都登记了 K1001 的“墙面开裂”投诉 → V10",
     "REQUIREMENTS V10; 001 §1.12",
 )
-def duplicate_complaints(ctx: Context, c: Check):
-    seen = {}
+def duplicate_complaints(ctx: Context, check: Check):
+    seen: dict[tuple[str, str], Event] = {}
     for rec in ctx.book.events:
         if rec.event_type == "投诉" and rec.customer_id and rec.description:
             key = (rec.customer_id, rec.description.strip())
             if key in seen:
-                yield ctx.finding(c, rec, "description", rec.customer_id, rec.description)
+                yield ctx.finding(check, rec, "description", rec.customer_id, rec.description)
             seen.setdefault(key, rec)
-    seen = {}
-    for rec in ctx.book.calls:
-        if rec.call_type == "投诉" and rec.customer_id and rec.issue and not rec.event_id:
-            key = (rec.customer_id, rec.issue.strip(), rec.call_date)
-            if key in seen and seen[key].caller != rec.caller:
-                yield ctx.finding(c, rec, "issue", rec.customer_id, rec.issue)
-            seen.setdefault(key, rec)
+    seen_calls: dict[tuple[str, str, dt.date | None], Call] = {}
+    for call in ctx.book.calls:
+        if call.call_type == "投诉" and call.customer_id and call.issue and not call.event_id:
+            call_key = (call.customer_id, call.issue.strip(), call.call_date)
+            if call_key in seen_calls and seen_calls[call_key].caller != call.caller:
+                yield ctx.finding(check, call, "issue", call.customer_id, call.issue)
+            seen_calls.setdefault(call_key, call)

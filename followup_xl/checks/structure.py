@@ -19,9 +19,9 @@ from .base import ERROR, WARNING, Check, Context, check
     "客户名录簿的第一行是“甲 乙 丙” → V13",
     "foundation: headers in Chinese, English or an alias",
 )
-def headerless(ctx: Context, c: Check):
+def headerless(ctx: Context, check: Check):
     for name in ctx.book.headerless_sheets:
-        yield ctx.finding(c, value=name, sheet_name=name)
+        yield ctx.finding(check, value=name, sheet_name=name)
 
 
 @check(
@@ -36,11 +36,11 @@ def headerless(ctx: Context, c: Check):
     "两列都叫 客户编号 → V14",
     "",
 )
-def duplicate_headers(ctx: Context, c: Check):
+def duplicate_headers(ctx: Context, check: Check):
     for infos in ctx.book.sheets.values():
         for info in infos:
             for h in info.duplicate_headers:
-                yield ctx.finding(c, value=h, sheet_name=info.name)
+                yield ctx.finding(check, value=h, sheet_name=info.name)
 
 
 @check(
@@ -55,10 +55,10 @@ def duplicate_headers(ctx: Context, c: Check):
     "只有回访记录表，没有客户名录簿 → V15",
     "",
 )
-def missing_sheets(ctx: Context, c: Check):
+def missing_sheets(ctx: Context, check: Check):
     for sheet in (schema.CUSTOMERS, schema.CALLS):
         if not ctx.book.sheets.get(sheet.key):
-            yield ctx.finding(c, value=sheet.zh)
+            yield ctx.finding(check, value=sheet.zh)
 
 
 @check(
@@ -73,7 +73,9 @@ def missing_sheets(ctx: Context, c: Check):
     "每日回访上限 0 → V16",
     "W1 daily capacity; V8 roles",
 )
-def staff_rows(ctx: Context, c: Check):
+def staff_rows(ctx: Context, check: Check):
     for rec in ctx.book.staff:
         if rec.daily_capacity is not None and rec.daily_capacity <= 0:
-            yield ctx.finding(c, rec, "daily_capacity", rec.name, text("check.capacity_above_zero"))
+            yield ctx.finding(
+                check, rec, "daily_capacity", rec.name, text("check.capacity_above_zero")
+            )

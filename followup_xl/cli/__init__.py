@@ -50,7 +50,6 @@ def _register() -> None:
         for value in vars(module).values():
             if (
                 isinstance(value, click.Command)
-                and getattr(value, "__module__", module.__name__)
                 and value.callback is not None
                 and value.callback.__module__ == module.__name__
             ):

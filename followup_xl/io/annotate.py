@@ -67,7 +67,8 @@ def annotate(
     else:
         try:
             wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
-            cached = _cached_values(src) if wb._external_links else {}
+            links = wb._external_links  # type: ignore[attr-defined]  # private list; stubs omit it
+            cached = _cached_values(src) if links else {}
         except Exception as exc:  # openpyxl is stricter than calamine about damaged parts
             raise UnreadableWorkbook(
                 "annotate.cannot_copy", error_type=type(exc).__name__, exc=exc, path=os.fspath(src)
@@ -204,7 +205,7 @@ SOURCE_HEADER = by_lang("annotate.source_header")
 def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) -> None:
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.sheet in wb.sheetnames and f.cell:
+        if f.sheet and f.sheet in wb.sheetnames and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
     for (sheet, ref), fs in by_cell.items():
         cell = wb[sheet][ref]
@@ -232,7 +233,7 @@ def mark(wb, findings: list[Finding], lang: str, sources: dict | None = None) ->
             start=1,
         ):
             _put(ws.cell(row=i + 1, column=j), v)
-        if f.sheet in wb.sheetnames:
+        if f.sheet and f.sheet in wb.sheetnames:
             link = ws.cell(row=i + 1, column=5)
             link.hyperlink = sheet_ref(f.sheet, f.cell or "A1")
             _put(link, f.cell or (render("annotate.sheet", lang)))

@@ -133,7 +133,7 @@ def read_change_sheets(
     with open_calamine(path) as wb:
         names = wb.sheet_names
 
-        def rows(sheet_names) -> tuple[str | None, list[list[str]]]:
+        def rows(sheet_names) -> tuple[str | None, list[list]]:
             name = next((n for n in names if n in sheet_names), None)
             if name is None:
                 return None, []
@@ -166,6 +166,7 @@ def read_change_sheets(
                 sheet=pend_name,
                 cell=f"{APPROVE_COL}{n}",
             )
+        ok = True if answer in YES else False if answer in NO else None
         pending.append(
             (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
         )

@@ -26,7 +26,8 @@ def as_xlsx_name(path: str) -> str:
 def copy_as_workbook(path: str, fmt: str):
     """The book's sheets and values in a new openpyxl workbook (dates shown as dates)."""
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    for blank in wb.worksheets:  # the one empty sheet a new workbook starts with
+        wb.remove(blank)
     for name, rows in _sheets(path, fmt):
         ws = wb.create_sheet(name[:31])
         for r, row in enumerate(rows, start=1):

@@ -31,7 +31,7 @@ KINDS = [
     None,
     None,
 ]
-WIDTHS = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
+WIDTHS: list[float] = [8, 11, 8, 10, 18, 10, 14, 8, 6, 52, 9, 30, 16]
 
 
 def _rows(items: list[DueItem], lang: str) -> list[list]:

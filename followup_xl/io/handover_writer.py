@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 import python_calamine as pc
 from xlsxwriter.utility import xl_col_to_name
@@ -291,7 +292,9 @@ def read_plan(path: str) -> tuple[Plan, str]:
 
 
 def _read_info(rows: list[list], path: str, sheet: str) -> dict:
-    labels = {label: key for key, pair in INFO_KEYS.items() for label in pair}
+    labels: dict[str | None, str] = {
+        label: key for key, pair in INFO_KEYS.items() for label in pair
+    }
     raw = {
         labels[clean_text(r[0])]: (r[1] if len(r) > 1 else None)
         for r in rows
@@ -439,7 +442,7 @@ def read_log(path: str) -> list[dict]:
     for row in rows[1:]:
         if not any(v not in ("", None) for v in row):
             continue
-        rec = {
+        rec: dict[str, Any] = {
             k: (row[i] if i is not None and i < len(row) and row[i] != "" else None)
             for k, i in idx.items()
         }

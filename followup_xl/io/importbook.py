@@ -61,8 +61,8 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
     if fmt == "csv":
         from .csvbook import csv_rows
 
-        name, rows = csv_rows(path)
-        return [(name, rows, [], {})], False
+        name, csv_table = csv_rows(path)
+        return [(name, csv_table, [], {})], False
     epoch_1904 = uses_1904_dates(path) if fmt == "xlsx" else False
     scans = scan_workbook(path) if fmt == "xlsx" else {}
     try:
@@ -184,6 +184,7 @@ def import_tracker(
         for name, rows in hand_made:
             importer.sheet(name, rows)
         results.append(path)
+    assert importer is not None  # the command takes at least one input
     res = importer.result
     if not (res.book.customers or res.book.calls or res.book.events):
         raise NoRecognisedSheets("import.no_header", path=inputs[0])

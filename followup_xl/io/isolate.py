@@ -53,7 +53,11 @@ def _child(conn, path: str, kwargs: dict) -> None:
 def read_book_isolated(path: str, **kwargs) -> Book:
     """``read_book`` in a child process; its death (a signal, an abort) becomes an UnreadableWorkbook."""
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx = (
+        multiprocessing.get_context("fork")
+        if "fork" in methods
+        else multiprocessing.get_context("spawn")
+    )
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, path, kwargs), daemon=True)
     proc.start()
@@ -69,7 +73,6 @@ def read_book_isolated(path: str, **kwargs) -> Book:
         return payload
     if kind == "error":
         raise payload
-    how = payload or (
-        f"signal {-proc.exitcode}" if (proc.exitcode or 0) < 0 else f"exit code {proc.exitcode}"
-    )
+    code = proc.exitcode
+    how = payload or (f"signal {-code}" if code is not None and code < 0 else f"exit code {code}")
     raise ReaderCrashed("read.crashed", how=how, path=path)

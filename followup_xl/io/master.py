@@ -21,7 +21,7 @@ import multiprocessing as mp
 import operator
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .. import fingerprint as check_codes
@@ -86,10 +86,10 @@ def _cell_writer(ws, kind: ColType, fmts: Formats) -> Callable:
 
         return w
 
-    def w(r, c, v):
+    def write_text(r, c, v):
         ws_string(r, c, v if type(v) is str else str(v))
 
-    return w
+    return write_text
 
 
 def extra_headers(records: Iterable[Record]) -> list[str]:
@@ -132,7 +132,7 @@ def _write_records(
     fmts: Formats,
     name: str,
     sheet: schema.SheetDef,
-    records: list[Record],
+    records: Sequence[Record],
     lang: str,
     codes: bool = False,
 ) -> int:
@@ -244,7 +244,8 @@ def split_history(calls: list, archive_over: int = ARCHIVE_OVER) -> tuple[list, 
     if len(calls) <= archive_over or len(years) < 2:
         return calls, {}
     newest = max(years)
-    current, closed = [], {}
+    current: list = []
+    closed: dict[int, list] = {}
     for k in calls:
         y = k.call_date.year if k.call_date else newest
         (current if y == newest else closed.setdefault(y, [])).append(k)
@@ -432,7 +433,9 @@ def _write_master_file(
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
         fmts = Formats(wb)
-        parts = [(schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)]
+        parts: list[tuple[str, schema.SheetDef, Sequence[Record]]] = [
+            (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)
+        ]
         parts += [
             (name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)
         ]

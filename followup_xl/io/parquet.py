@@ -14,8 +14,9 @@ import datetime as dt
 import io
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -143,7 +144,7 @@ def write_partitions(
     root: Path,
     table_name: str,
     office: str,
-    parts: dict[tuple[str, object], pa.Table],
+    parts: Mapping[Any, pa.Table],  # (name, value) → part, or None → one unpartitioned table
     keep_others: bool = False,
 ) -> dict[str, int]:
     """Write each partition of one office whose bytes differ; drop the office's partitions not

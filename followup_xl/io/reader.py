@@ -12,7 +12,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from ..errors import NoRecognisedSheets, PasswordProtected, UnreadableWorkbook
@@ -165,7 +165,7 @@ def read_sheet(
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
     book.sheets.setdefault(sheet.key, []).append(info)
     model = MODEL_FOR[sheet.key]
-    plan = [
+    plan: list[tuple[str, int, Any, dict]] = [  # (field, column, parser, cache)
         (key, idx, parser_for(sheet.column(key), epoch_1904), {})
         for key, idx in columns.items()
         if key in sheet.keys

@@ -69,8 +69,8 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> list[di
         if missing:
             raise BadOption("rollup.no_snapshot", missing=missing, end=end, path=os.fspath(root))
         cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        columns = [d[0] for d in cur.description]
+        return [dict(zip(columns, row)) for row in cur.fetchall()]
     except duckdb.Error as exc:
         raise FollowupError(
             "rollup.parquet_unreadable",

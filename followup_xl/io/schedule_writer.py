@@ -139,11 +139,11 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
                 e.due_date,
                 e.reason_en or e.reason if t is TEXT["en"] else e.reason,
             ]
-            for j, v in zip((0, 1, 2, 4, 5, 6), values):
-                if isinstance(v, dt.date):  # a real date, as on the 排不下 sheet
-                    ws.write_datetime(k, j, v, f.date)
+            for j, value in zip((0, 1, 2, 4, 5, 6), values):
+                if isinstance(value, dt.date):  # a real date, as on the 排不下 sheet
+                    ws.write_datetime(k, j, value, f.date)
                 else:
-                    ws.write_string(k, j, v, f.cell)
+                    ws.write_string(k, j, value, f.cell)
     print_setup(ws, header=t["header"], repeat_rows=(3, 3))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .. import schema
 from ..messages import by_lang, render
@@ -96,7 +96,9 @@ def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
 HOME_TEXT = by_lang("template.home_text")
 
 
-def _rows(records: Iterable[Record], keys: list[str], extras: list[str] = ()) -> Iterable[list]:
+def _rows(
+    records: Iterable[Record], keys: Sequence[str], extras: Sequence[str] = ()
+) -> Iterable[list]:
     for r in records:
         yield [r.raw(k) for k in keys] + [r.extra.get(h) for h in extras]
 

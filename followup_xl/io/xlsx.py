@@ -68,7 +68,7 @@ class Formats:
     def get(self, name: str):
         if name not in self.cache:
             base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
-            spec = {
+            specs: dict[str, dict[str, Any]] = {
                 "text": {},
                 "wrap": {"text_wrap": True},
                 "date": {"num_format": DATE_FMT, "align": "center"},
@@ -100,8 +100,8 @@ class Formats:
                 "link": {"font_color": "#0563C1", "underline": 1},
                 "box": {"border": 1},
                 "box_date": {"border": 1, "num_format": DATE_FMT, "align": "center"},
-            }[name]
-            self.cache[name] = self.wb.add_format({**base, **spec})
+            }
+            self.cache[name] = self.wb.add_format({**base, **specs[name]})
         return self.cache[name]
 
 

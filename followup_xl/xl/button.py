@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 from .. import schema
 from ..checks import ERROR, run_checks
@@ -83,7 +84,7 @@ def book_from_xlwings(xl_book) -> Book:
         used = sheet.used_range
         values = used.options(ndim=2, err_to_str=True).value or []
         top, left = used.row - 1, used.column - 1
-        rows = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
+        rows: list[list[Any]] = [[] for _ in range(top)] + [[None] * left + list(r) for r in values]
         errors = {}  # #N/A and friends: reported as V12 like the file reader does, not read as blanks
         for i in range(top, len(rows)):
             for j, v in enumerate(rows[i]):

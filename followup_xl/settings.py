@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadPolicy
+from .messages import render, table
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -22,8 +23,9 @@ LAPSE_DEFAULTS = {"P3": 22, "P4": 22, "P5": 5, "P6": 10, "P7": 10, "P13": 10, "P
 NEVER_LAPSE = ("P2", "P9")
 
 
-def _zh(label: str, desc: str = "") -> dict:
-    return {"zh": label, "desc": desc}
+def _zh(label: str) -> dict:
+    """The setting's Chinese name on the 规则 sheet; its description is the catalog's setting.<name>."""
+    return {"zh": label}
 
 
 class ScoreItem(BaseModel):
@@ -41,21 +43,13 @@ class Policy(BaseModel):
     # P1 routine cadence
     cadence_days: dict[str, int] = Field(
         {"A": 7, "B": 14, "C": 30},
-        json_schema_extra=_zh("例行回访间隔天数", "按客户类别 A/B/C，自上次成功回访起算"),
+        json_schema_extra=_zh("例行回访间隔天数"),
     )
-    default_class: str = Field(
-        "C", json_schema_extra=_zh("未分类客户按类别", "客户类别为空时按此类别排例行回访")
-    )
-    retry_no_answer_workdays: int = Field(
-        1, ge=0, json_schema_extra=_zh("未接通重拨工作日", "未接通后第几个工作日重拨")
-    )
-    refusal_pause_days: int = Field(
-        90, ge=0, json_schema_extra=_zh("拒访暂停天数", "客户拒访后暂停例行回访的天数")
-    )
+    default_class: str = Field("C", json_schema_extra=_zh("未分类客户按类别"))
+    retry_no_answer_workdays: int = Field(1, ge=0, json_schema_extra=_zh("未接通重拨工作日"))
+    refusal_pause_days: int = Field(90, ge=0, json_schema_extra=_zh("拒访暂停天数"))
     # P2–P4
-    complaint_days: int = Field(
-        3, ge=0, json_schema_extra=_zh("投诉处理后回访天数", "投诉处理完毕后几天内回访")
-    )
+    complaint_days: int = Field(3, ge=0, json_schema_extra=_zh("投诉处理后回访天数"))
     complaint_coverage_pct: float = Field(
         50, ge=0, le=100, json_schema_extra=_zh("投诉回访率目标%")
     )
@@ -64,9 +58,7 @@ class Policy(BaseModel):
     activity_days: int = Field(30, ge=0, json_schema_extra=_zh("活动后回访天数"))
     activity_coverage_pct: float = Field(10, ge=0, le=100, json_schema_extra=_zh("活动回访率目标%"))
     # P5 deal → first week of next month
-    deal_first_week_days: int = Field(
-        7, ge=1, le=28, json_schema_extra=_zh("成交次月第一周天数", "成交客户在次月前几天内回访")
-    )
+    deal_first_week_days: int = Field(7, ge=1, le=28, json_schema_extra=_zh("成交次月第一周天数"))
     # P6 consultation → Monday of the following week
     consultation_weekly_target: int = Field(30, ge=0, json_schema_extra=_zh("技术咨询周回访目标"))
     consultation_monthly_target: int = Field(120, ge=0, json_schema_extra=_zh("技术咨询月回访目标"))
@@ -79,22 +71,17 @@ class Policy(BaseModel):
     # obligations that end: after its window an event follow-up is missed (逾期未办); P2/P9 never lapse
     lapse_workdays: dict[str, int] = Field(
         dict(LAPSE_DEFAULTS),
-        json_schema_extra=_zh(
-            "回访有效期工作日",
-            "应回访日期后还值得回访的工作日数，过后记为逾期未办；投诉(P2)和未解决问题(P9)不失效",
-        ),
+        json_schema_extra=_zh("回访有效期工作日"),
     )
     escalate_workdays: int = Field(
         5,
         ge=0,
-        json_schema_extra=_zh(
-            "上报天数", "投诉(P2)或未解决问题(P9)逾期超过这些工作日，标记上报主管"
-        ),
+        json_schema_extra=_zh("上报天数"),
     )
     # P12 appointment visits
     appointments_per_week: int = Field(1, ge=0, json_schema_extra=_zh("每周约访次数"))
     appointment_week_start: Literal["monday", "saturday", "sunday"] = Field(
-        "saturday", json_schema_extra=_zh("约访周起始日", "周六到下周五为一周")
+        "saturday", json_schema_extra=_zh("约访周起始日")
     )
     # P13 proposals
     proposal_days: int = Field(15, ge=0, json_schema_extra=_zh("提案反馈天数"))
@@ -105,20 +92,14 @@ class Policy(BaseModel):
     # P15 record verification
     verification_period_days: int = Field(365, ge=1, json_schema_extra=_zh("客户资料核实周期天数"))
     verifier_monthly_target: int = Field(1200, ge=0, json_schema_extra=_zh("每月核实客户资料目标"))
-    require_filed_verified: bool = Field(
-        False, json_schema_extra=_zh("建档须填建档人和核实人", "V11：是或否")
-    )
+    require_filed_verified: bool = Field(False, json_schema_extra=_zh("建档须填建档人和核实人"))
     # how "within N days" is counted
-    count_working_days: bool = Field(
-        False, json_schema_extra=_zh("按工作日计天数", "否：按日历天计")
-    )
+    count_working_days: bool = Field(False, json_schema_extra=_zh("按工作日计天数"))
     # W1 schedule
     week_start: Literal["monday", "saturday", "sunday"] = Field(
         "monday", json_schema_extra=_zh("排期周起始日")
     )
-    batch_spacing_days: int = Field(
-        2, ge=1, json_schema_extra=_zh("分批回访间隔天数", "每隔几天分批回访")
-    )
+    batch_spacing_days: int = Field(2, ge=1, json_schema_extra=_zh("分批回访间隔天数"))
     default_daily_capacity: int = Field(20, ge=1, json_schema_extra=_zh("默认每日回访上限"))
     # V8 complaint levels → role
     complaint_roles: dict[str, str] = Field(
@@ -135,25 +116,19 @@ class Policy(BaseModel):
         ],
         json_schema_extra=_zh("考核项目与分值"),
     )
-    score_base: float = Field(
-        100, ge=0, json_schema_extra=_zh("月度基础分", "月度分 = 基础分 + 达标项目分值")
-    )
+    score_base: float = Field(100, ge=0, json_schema_extra=_zh("月度基础分"))
     bonus_threshold: float = Field(110, ge=0, json_schema_extra=_zh("年终奖资格年度分"))
     min_months_for_bonus: int = Field(3, ge=0, json_schema_extra=_zh("年终奖最少入职月数"))
     # B2–B4
     sms_template: str = Field(
         "尊敬的{contact}：您好！原负责您业务的{old_owner}已离职，今后由{new_owner}（电话{new_phone}）为您服务，感谢您的支持！",
-        json_schema_extra=_zh(
-            "交接短信模板", "可用 {customer} {old_owner} {new_owner} {new_phone}"
-        ),
+        json_schema_extra=_zh("交接短信模板"),
     )
     retention_years: int = Field(1, ge=1, json_schema_extra=_zh("记录保存年数"))
     lock_days: int = Field(
         30,
         ge=0,
-        json_schema_extra=_zh(
-            "回访记录锁定天数", "早于此天数或已审核的回访记录，改动须经理在总表待批准表中批准"
-        ),
+        json_schema_extra=_zh("回访记录锁定天数"),
     )
     mask_class_a_for_staff: bool = Field(True, json_schema_extra=_zh("员工版隐藏A类客户资料"))
     # office calendar additions (also from the 节假日 sheet)
@@ -348,6 +323,7 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
 def describe_settings(lang: str = "zh") -> list[dict]:
     """Rows for a 规则 sheet: setting (Chinese label), default value as text, description."""
     out = []
+    described = table("setting")["zh"]  # each setting's 说明, zh and en, in the message catalog
     defaults = Policy()
     for name, info in Policy.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -368,7 +344,7 @@ def describe_settings(lang: str = "zh") -> list[dict]:
             {
                 "key": extra.get("zh", name) if lang == "zh" else name,
                 "value": text,
-                "description": extra.get("desc", ""),
+                "description": render(f"setting.{name}", lang) if name in described else "",
             }
         )
     return out

@@ -14,7 +14,7 @@ import pytest
 
 import followup_xl
 from followup_xl import errors
-from followup_xl.messages import Pair, catalog, labels, placeholders, render, text
+from followup_xl.messages import Pair, catalog, labels, placeholders, render, table, text
 
 PACKAGE = Path(followup_xl.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -343,3 +343,17 @@ def test_the_branch_finder_leaves_data_choices_alone():
         'x = render("cli.interrupted", lang)\n'
     )
     assert inline_language_branches(source) == []
+
+
+def test_every_policy_setting_is_described_in_both_languages():
+    """The 规则 sheet's 说明 column and the README's policy table come from the catalog."""
+    from followup_xl.settings import Policy, describe_settings
+
+    names = [n for n in Policy.model_fields if n not in ("staff", "score_items")]
+    assert sorted(table("setting")["zh"]) == sorted(names)
+    zh, en = describe_settings("zh"), describe_settings("en")
+    assert [r["description"] for r in zh] == [render(f"setting.{n}", "zh") for n in names]
+    assert all(CJK.search(r["description"]) for r in zh)
+    assert not any(CJK.search(r["description"]) for r in en)
+    sms = next(r for r in en if r["key"] == "sms_template")["description"]
+    assert "{new_phone}" in sms and "{{" not in sms

@@ -131,7 +131,7 @@ def due(
             escalate=o.escalate(as_of),
             days_overdue=o.days_overdue(as_of),
             lapse_date=o.lapse_date,
-            reason=Text(o.reason, o.reason_en or o.reason),
+            reason=Pair(o.reason, o.reason_en or o.reason),
             source=o.source,
             maybe_done_on=o.maybe_done_on,
             maybe_done_by=o.maybe_done_by,
@@ -231,8 +231,8 @@ def split(
                 password=bool(password),
             )
         )
-    notes = [
-        Text(*both("split.renamed_book", who=who, name=name, other=other))
+    notes: list[Text] = [
+        Pair(*both("split.renamed_book", who=who, name=name, other=other))
         for who, name, other in renamed
         if who in parts
     ]
@@ -527,7 +527,7 @@ def validate(
             root, ext = os.path.splitext(annotate_to)
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
             report.annotate_notes.append(
-                Text(
+                Pair(
                     *both(
                         "annotate.values_only_copy",
                         ending=os.path.splitext(path)[1] or fmt,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
-from .messages import both, render
+from .messages import Pair, both, localize, render
+from .messages import Text as Message
 from .models import Source
 
 if TYPE_CHECKING:
@@ -22,20 +23,14 @@ if TYPE_CHECKING:
     from .weekly import Weekly
 
 
-@dataclass(frozen=True)
-class Text:
-    """A sentence in Chinese and English; rendered when the language is known."""
-
-    zh: str
-    en: str
-
-    def say(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+# A sentence already in words in both languages is the catalog's Pair; one still to be put into
+# words is its Text (messages.py): the results carry either and render when the language is known.
+Text = Pair | Message
 
 
 def say(text: Text | str | None, lang: str = "zh") -> str | None:
     """``text`` in ``lang``; plain strings (one language only) as they are."""
-    return text.say(lang) if isinstance(text, Text) else text
+    return localize(text, lang) if isinstance(text, Pair | Message) else text
 
 
 # ---- validate ---------------------------------------------------------------------------------------
@@ -158,7 +153,7 @@ class DueItem:
         """The call that may already have done it (its call type to be checked)."""
         if not self.maybe_done_on:
             return None
-        return Text(*both("due.maybe_done", hint=self.maybe_done_on.isoformat()))
+        return Pair(*both("due.maybe_done", hint=self.maybe_done_on.isoformat()))
 
     def sort_key(self):
         return (
@@ -361,5 +356,5 @@ class ImportResult:
 
 
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:
-    """(zh, en) pairs as Text."""
-    return [Text(zh, en) for zh, en in pairs]
+    """(zh, en) pairs as the catalog's Pair."""
+    return [Pair(zh, en) for zh, en in pairs]

@@ -7,7 +7,8 @@ from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli.jsonout import to_json
-from followup_xl.results import DueItem, DueList, Text, ValidationRun
+from followup_xl.messages import Pair
+from followup_xl.results import DueItem, DueList, ValidationRun
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -41,7 +42,7 @@ def test_a_run_over_several_books_holds_one_task_per_book(office_dir):
     assert [row[0] for row in run.flatten()] == [t.file for t in run.tasks for _f in t.findings]
     assert run.tasks[1].warnings  # 刘洋's book: warnings only, so valid
     assert ValidationRun(run.tasks[1:]).valid
-    assert not ValidationRun(run.tasks[1:], unreadable=[Text("读不了", "unreadable")]).valid
+    assert not ValidationRun(run.tasks[1:], unreadable=[Pair("读不了", "unreadable")]).valid
 
 
 def test_due_items_carry_dates_and_both_languages(office_dir):
@@ -66,7 +67,7 @@ def test_json_renders_dates_and_text_in_the_chosen_language():
         escalate=True,
         days_overdue=2,
         lapse_date=None,
-        reason=Text("投诉回访", "complaint call"),
+        reason=Pair("投诉回访", "complaint call"),
         source=None,
         maybe_done_on=dt.date(2026, 11, 19),
         maybe_done_by="王芳",

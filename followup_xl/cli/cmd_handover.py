@@ -6,6 +6,7 @@ import click
 
 from .. import api
 from ..messages import render, text
+from ..results import say
 from .common import (
     as_of_option,
     echo,
@@ -90,7 +91,7 @@ def handover(
     if as_json:
         emit_json(result, lang)
         return
-    echo_warnings([w.say(lang) for w in result.warnings], lang)
+    echo_warnings([say(w, lang) for w in result.warnings], lang)
     echo(
         f"{result.leaver} → {'、'.join(result.receivers)}  "
         + (render("handover.customers", lang, moved=result.moved))

@@ -9,6 +9,7 @@ import click
 from .. import api
 from ..errors import BadOption
 from ..messages import Pair, render, text
+from ..results import say
 from .common import (
     as_of_option,
     echo,
@@ -121,7 +122,7 @@ def split(
             macro=not plain_xlsx,
             overwrite=overwrite,
         )
-    echo_warnings([n.say(lang) for n in result.notes], lang)
+    echo_warnings([say(n, lang) for n in result.notes], lang)
     if as_json:
         emit_json(result, lang)
         return

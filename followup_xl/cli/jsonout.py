@@ -25,7 +25,6 @@ from ..results import (
     MonthlyReport,
     RegionMonth,
     Schedule,
-    Text,
     ValidationReport,
     Verification,
     WeeklySummary,
@@ -54,8 +53,6 @@ def to_json(obj: Any, lang: str = "zh") -> Any:
         return obj
     if isinstance(obj, (dt.date, dt.time)):
         return obj.isoformat()
-    if isinstance(obj, Text):
-        return obj.say(lang)
     if isinstance(obj, (Message, Pair)):  # the catalog's own (messages.py): rendered the same way
         return localize(obj, lang)
     for kind in type(obj).__mro__:

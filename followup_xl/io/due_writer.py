@@ -46,7 +46,7 @@ def _rows(items: list[DueItem], lang: str) -> list[list]:
             i.phone,
             i.owner,
             i.rule,
-            i.reason.say(lang),
+            say(i.reason, lang),
             ESCALATE[lang] if i.escalate else None,
             say(i.hint, lang),
             i.source,

@@ -28,7 +28,7 @@ from ..io.manager_writer import (
 )
 from ..messages import Pair, both, render
 from ..models import column_letter
-from ..results import Text, ValidationRun
+from ..results import ValidationRun, say
 
 JOBS = {  # job → (zh, en) name, as on the button
     "merge": both("manager.job_merge"),
@@ -230,7 +230,7 @@ def job_validate(st: Settings, status) -> dict:
         try:
             run.tasks.append(api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang))
         except FollowupError as exc:
-            run.unreadable.append(Text(exc.message("zh"), exc.message("en")))
+            run.unreadable.append(Pair(exc.message("zh"), exc.message("en")))
     books = [
         {
             "path": t.file,
@@ -249,7 +249,7 @@ def job_validate(st: Settings, status) -> dict:
     ]
     return {
         "figures": figures,
-        "warnings": [u.say(st.lang) for u in run.unreadable],
+        "warnings": [say(u, st.lang) for u in run.unreadable],
         "files": [t.annotated for t in run.tasks],
         "ok": True,
         "raw": {"books": books},
@@ -384,7 +384,7 @@ def job_handover(st: Settings, status) -> dict:
     st.set_master = out
     return {
         "figures": figures,
-        "warnings": [w.say(st.lang) for w in r.warnings],
+        "warnings": [say(w, st.lang) for w in r.warnings],
         "files": [out, r.record],
         "ok": True,
         "raw": r,

@@ -7,6 +7,7 @@ prints, and alone makes JSON of them (cli/jsonout.py).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -465,7 +466,7 @@ def _merge(
     write_master(
         out,
         result.book,
-        [c.to_dict() for c in result.conflicts],
+        [dataclasses.asdict(c) for c in result.conflicts],
         rows,
         lang,
         row_limit or EXCEL_ROW_LIMIT,

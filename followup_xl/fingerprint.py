@@ -96,17 +96,6 @@ class Mismatch:
             "不符，总表写出后可能被手工改过"
         )
 
-    def to_dict(self, lang: str = "zh") -> dict:
-        return {
-            "file": self.file,
-            "sheet": self.sheet,
-            "row": self.row,
-            "cell": self.cell,
-            "kind": self.kind,
-            "id": self.id,
-            "message": self.message(lang),
-        }
-
 
 def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
     """(rows whose content no longer matches their 校验码, rows checked). Rows without a code are skipped."""

@@ -52,15 +52,6 @@ class Conflict:
     kept: str
     why: str
 
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "customer_id": self.customer_id,
-            "sources": self.sources,
-            "kept": self.kept,
-            "why": self.why,
-        }
-
 
 @dataclass
 class Change:
@@ -74,18 +65,6 @@ class Change:
     source: str  # book › sheet › row
     who: str  # the book's owner
     status: str  # applied | pending | approved | refused | deleted | added
-
-    def to_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "field": self.field,
-            "old": plain(self.old),
-            "new": plain(self.new),
-            "source": self.source,
-            "who": self.who,
-            "status": self.status,
-        }
 
     def key(self) -> tuple:
         return (self.kind, self.id, self.field, text(self.old), text(self.new))

@@ -200,3 +200,24 @@ def test_core_imports_no_shell():
         if wrong:
             bad[mod] = wrong
     assert not bad, f"core modules importing shells or Excel/terminal libraries: {bad}"
+
+
+def test_only_the_cli_makes_json():
+    """The core hands objects to the edges: no JSON shapes (to_dict/to_json) and no json import
+    in a core module; cli/jsonout.py is where results become JSON."""
+    graph = import_graph()
+    bad = []
+    for mod in _core_modules(graph):
+        path = ROOT.parent / (mod.replace(".", "/") + ".py")
+        if not path.exists():
+            path = ROOT.parent / mod.replace(".", "/") / "__init__.py"
+        tree = ast.parse(path.read_text("utf-8"))
+        bad += [
+            f"{mod}.{node.name}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name in ("to_dict", "to_json", "as_json")
+        ]
+        if "json" in imported_names(mod, path.name == "__init__.py", tree):
+            bad.append(f"{mod} imports json")
+    assert bad == []

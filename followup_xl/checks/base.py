@@ -51,18 +51,6 @@ class Finding:
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang == "en" else self.message_zh
 
-    def to_dict(self, lang: str = "zh") -> dict:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "cell": self.cell,
-            "message": self.message(lang),
-            "file": self.file,
-        }
-
 
 @dataclass
 class Context:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..checks.base import Finding
 from ..fingerprint import Mismatch
 from ..merge import Change, Conflict
 from ..messages import Pair, localize
@@ -105,6 +106,12 @@ def _due(d: DueList, lang: str) -> dict:
     return _with_output(out, d.output)
 
 
+@shape(Finding)
+def _finding(f: Finding, lang: str) -> dict:
+    keys = ("code", "severity", "sheet", "row", "column", "cell")
+    return {**{k: getattr(f, k) for k in keys}, "message": f.message(lang), "file": f.file}
+
+
 @shape(ValidationReport)
 def _validation(r: ValidationReport, lang: str) -> dict:
     findings = []
@@ -112,7 +119,7 @@ def _validation(r: ValidationReport, lang: str) -> dict:
         src = r.origin(f)
         findings.append(
             {
-                **f.to_dict(lang),
+                **_finding(f, lang),
                 "source": {
                     "file": src.file,
                     "sheet": src.sheet,
@@ -197,7 +204,8 @@ def _figures(r: MonthlyReport | YearlyScores, lang: str) -> dict:
 
 @shape(Mismatch)
 def _mismatch(m: Mismatch, lang: str) -> dict:
-    return m.to_dict(lang)
+    keys = ("file", "sheet", "row", "cell", "kind", "id")
+    return {**{k: getattr(m, k) for k in keys}, "message": m.message(lang)}
 
 
 @shape(Verification)
@@ -227,9 +235,13 @@ def _handover(h: Handover, lang: str) -> dict:
 
 
 @shape(Conflict)
+def _conflict(c: Conflict, lang: str) -> dict:
+    return dataclasses.asdict(c)
+
+
 @shape(Change)
-def _merged(c: Conflict | Change, lang: str) -> dict:
-    return c.to_dict()
+def _change(c: Change, lang: str) -> dict:
+    return dataclasses.asdict(c)  # old/new: dates become ISO text in to_json
 
 
 @shape(MergeResult)

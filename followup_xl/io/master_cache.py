@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ CACHE_DIR = ".followup-xl-cache"
 CACHE_OVER = 50_000  # records: below this, reading the workbook is as quick as the cache
 FORMAT = 1
 LABEL = "\x00label\x00"  # stands for the caller's label in records that carry none of their own
+BATCH = 65_536  # rows per Parquet row group, read back one at a time
 REST = "_rest"  # per record: anything beyond typed values/unreadable text/provenance (JSON)
 _CODE = (
     "io/reader.py",
@@ -165,8 +167,11 @@ def _shared_values(arr: pa.Array) -> list:
     return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
 
 
-def _from_table(key: str, table: pa.Table) -> list[Record]:
-    """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set)."""
+def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
+    """The records of one sheet, built as ``Record.build`` builds them (same __dict__, same fields set).
+
+    ``batches`` are read from the file one at a time: the whole table is never held beside the records.
+    """
     from .parquet import UNREADABLE
 
     model = MODEL_FOR[key]
@@ -174,9 +179,7 @@ def _from_table(key: str, table: pa.Table) -> list[Record]:
     blank, fields = model._blank(), model._all_fields()
     new, put, fast = model.__new__, object.__setattr__, Source.fast
     out: list[Record] = []
-    for batch in table.to_batches(
-        max_chunksize=65_536
-    ):  # bounded memory: one batch of lists at a time
+    for batch in batches:  # bounded memory: one batch of lists at a time
         cols = [_shared_values(batch.column(k)) for k in keys]
         srcs = [
             None if f is None and sh is None and r is None else fast(f, sh, r)
@@ -273,7 +276,7 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
         tmp.mkdir(parents=True)
         files = {}
         for name, table in tables.items():
-            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+            pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=BATCH)
         (tmp / "book.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         for p in sorted(tmp.iterdir()):
             files[p.name] = _sha256(p)
@@ -347,7 +350,8 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
         }
         book = Book(path=os.fspath(master), **meta)
         for name in _record_fields():
-            records = _from_table(name, pq.read_table(folder / f"{name}.parquet"))
+            with pq.ParquetFile(folder / f"{name}.parquet") as pf:
+                records = _from_table(name, pf.iter_batches(batch_size=BATCH))
             if len(records) != manifest["rows"][name]:
                 return None, "tampered"
             setattr(book, name, records)

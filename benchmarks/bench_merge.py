@@ -172,6 +172,16 @@ def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
     return out
 
 
+def in_child(fn, *args: Path) -> Path:
+    """``fn(*args)`` in a child process. Generating inputs reads every book; done here, it would grow
+    this process, and the children it starts would report its size as their peak (Linux keeps a
+    process's peak resident size across fork and exec)."""
+    import multiprocessing as mp
+
+    with mp.get_context("spawn").Pool(1) as pool:
+        return pool.apply(fn, args)
+
+
 def show(name: str, r: dict) -> None:
     kids = (
         f" (history writers: {r['child_peak_mib']:.0f} MiB each at most)"
@@ -230,7 +240,7 @@ def main(argv: list[str]) -> None:
                 continue
             results[name] = child(body, str(folder), str(tmp / out))
             show(name, results[name])
-        changed = this_week(sorted(folder.glob("*.xlsx"))[0], tmp / "this_week")
+        changed = in_child(this_week, sorted(folder.glob("*.xlsx"))[0], tmp / "this_week")
         results["weekly"] = child(
             WEEKLY,
             str(tmp / "汇总/第47周总表.xlsx"),
@@ -240,7 +250,7 @@ def main(argv: list[str]) -> None:
         show("weekly", results["weekly"])
         if "--week" in argv:
             t = time.perf_counter()
-            inbox = changed_week(folder, folder.parent / f"{folder.name}_changed1pct")
+            inbox = in_child(changed_week, folder, folder.parent / f"{folder.name}_changed1pct")
             print(
                 f"1 % changed books: {time.perf_counter() - t:.0f} s to generate or find",
                 flush=True,

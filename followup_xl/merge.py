@@ -287,7 +287,12 @@ class _Ctx:
                 if s is not None:
                     files.setdefault(s.file, []).append(i)
             self.by_file[key] = files
-            self.position[key] = {i: n for n, i in enumerate(recs)}
+
+    def place(self, key: str) -> dict:
+        """ident → its place in the master (made the first time a replaced row must be ordered)."""
+        if key not in self.position:
+            self.position[key] = {i: n for n, i in enumerate(self.base[key])}
+        return self.position[key]
 
 
 def _present_columns(book: Book, key: str) -> dict[str, set]:
@@ -505,9 +510,13 @@ def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
 
     Only rows from this book can qualify: those the master had from it, and those this merge
     replaced (now from whichever book changed them); in the master's order."""
-    base, pos = ctx.base[key], ctx.position[key]
-    candidates = ctx.touched[key].union(ctx.by_file[key].get(label, ()))
-    for i in sorted(candidates, key=pos.__getitem__):
+    base, own = ctx.base[key], ctx.by_file[key].get(label, [])
+    touched = ctx.touched[key]
+    if touched:
+        candidates = sorted(touched.union(own), key=ctx.place(key).__getitem__)
+    else:
+        candidates = own  # already in the master's order
+    for i in candidates:
         rec = base[i]
         if (
             i in seen

@@ -108,8 +108,9 @@ WEEK_CHANGED = """
 from followup_xl import api
 import followup_xl, glob
 res = api.merge([sys.argv[1], sys.argv[3]], sys.argv[2])
-assert res.exit_code == 0, res.exit_code
-print("code:", followup_xl.__file__, "changes:", len(res.get("changes", [])), file=sys.stderr)
+res = res if isinstance(res, dict) else vars(res)  # the baseline's API returned a dict
+assert res["exit_code"] == 0, res["exit_code"]
+print("code:", followup_xl.__file__, "changes:", len(res.get("changes") or []), file=sys.stderr)
 """
 
 ONEFILE = """

@@ -78,17 +78,24 @@ def init_workbook(
     ]
 
 
-def init_manager(folder: str, lang: str = "zh", master: str | None = None) -> list[str]:
-    """The 回访管理台 workbook with its buttons, and the inbox and output folders it names."""
+def init_manager(
+    folder: str, lang: str = "zh", master: str | None = None, force: bool = False
+) -> list[str]:
+    """The 回访管理台 workbook with its buttons, and the inbox and output folders it names.
+
+    An existing 管理台 holds the manager's settings and run log: refused unless ``force``."""
     from .io.manager_writer import SETTINGS, manager_name, write_manager_workbook
 
+    path = os.path.join(folder, manager_name(lang))
+    if os.path.exists(path) and not force:
+        raise OutputExists("output.workbook_exists", path=path)
     staff = [s.name for s in read_book(master).staff if s.name] if master else []
     for s in SETTINGS:
         if s.key in ("inbox", "output"):
             os.makedirs(
                 os.path.join(folder, s.default_en if lang == "en" else s.default_zh), exist_ok=True
             )
-    return [write_manager_workbook(os.path.join(folder, manager_name(lang)), lang, staff=staff)]
+    return [write_manager_workbook(path, lang, staff=staff)]
 
 
 def load(path: str, policy_path: str | None = None, wants: str = "book"):

@@ -90,6 +90,19 @@ def test_init_manager_writes_the_desk(tmp_path):
     assert openpyxl.load_workbook(out["written"][0]).sheetnames[:2] == ["Actions", "Run log"]
 
 
+def test_init_manager_never_overwrites_a_desk_in_use(tmp_path):
+    """The 管理台 holds the manager's settings and run log: a second init refuses (exit 3) and
+    leaves it byte for byte; --force replaces it."""
+    code, out = cli("init", tmp_path, "--manager")
+    path = Path(out["written"][0])
+    before = path.read_bytes()
+    code, out = cli("init", tmp_path, "--manager")
+    assert code == 3 and "--force" in out["error"] and out["file"] == str(path)
+    assert path.read_bytes() == before
+    code, out = cli("init", tmp_path, "--manager", "--force")
+    assert code == 0 and read_kind(path) == "manager"
+
+
 def test_workbook_carries_the_manager_module_and_eight_buttons(tmp_path):
     from oletools.olevba import VBA_Parser
 

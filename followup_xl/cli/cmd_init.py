@@ -53,7 +53,7 @@ def init(
     """
     os.makedirs(folder, exist_ok=True)
     paths = (
-        api.init_manager(folder, lang=lang)
+        api.init_manager(folder, lang=lang, force=force)
         if manager
         else api.init_workbook(folder, lang=lang, owner=owner, macro=macro, force=force)
     )

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -374,10 +374,26 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
         base = ctx.base[key]
         present = _present_columns(book, key)
         values = operator.itemgetter(*schema_keys(key))
-        seen = set()
+        seen: dict = {}
         for rec in book.records(key):
             i = ident(key, rec)
-            seen.add(i)
+            first = seen.setdefault(i, rec)
+            if first is not rec:
+                # one id twice in one book (V3a): the first row speaks for the book, every week
+                # alike; weighing each row against the master would flip it between them
+                if _details(first) == _details(rec):
+                    result.duplicates_dropped += 1
+                else:
+                    result.conflicts.append(
+                        Conflict(
+                            _conflict_kind(key),
+                            customer_of(rec) or "",
+                            [where(first), where(rec)],
+                            where(first),
+                            f"同一工作簿中{label_id(key, rec)}出现两次且内容不同：采用第一条，另一条未并入，请核对",
+                        )
+                    )
+                continue
             have = base.get(i)
             if have is None:
                 versions = ctx.new_versions[key].setdefault(i, [])
@@ -505,7 +521,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
         ctx.applied[(key, i)] = where(rec)
 
 
-def _deleted(key: str, owner: str, seen: set, label: str, ctx: _Ctx) -> None:
+def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> None:
     """Rows of the owner's that the owner's book no longer has: kept, and listed.
 
     Only rows from this book can qualify: those the master had from it, and those this merge

@@ -445,3 +445,29 @@ def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(
     sheet = wb["待批准" if locked else "修改记录"]
     dates = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
     assert dates and {str(d)[:10] for d in dates} == {as_of.isoformat()}
+
+
+def test_a_book_with_one_id_twice_does_not_flip_the_master_every_week(tmp_path, office_dir, cli):
+    """杨磊's book holds K1301 twice with different names (a V3a mistake). Week after week with the
+    same books the master must stay put: the first row speaks for the book, the second is a
+    conflict, and nothing is applied again."""
+    first = tmp_path / "w1.xlsx"
+    cli.json("merge", office_dir, "-o", first, "--as-of", "2026-11-15", ok=(0,))
+    masters = [first]
+    for n, day in ((2, "2026-11-22"), (3, "2026-11-29")):
+        out = tmp_path / f"w{n}.xlsx"
+        _, result = cli.json("merge", masters[-1], office_dir, "-o", out, "--as-of", day, ok=(0,))
+        applied = [c for c in result["changes"] if c["status"] == "applied"]
+        assert applied == [], applied
+        twice = [c for c in result["conflicts"] if c["customer_id"] == "K1301"]
+        assert twice and all("第6行" in " ".join(c["sources"]) for c in twice)
+        masters.append(out)
+    names = [
+        next(
+            r[1]
+            for r in openpyxl.load_workbook(m)["客户名录簿"].iter_rows(values_only=True)
+            if r[0] == "K1301"
+        )
+        for m in masters
+    ]
+    assert names == ["恒达物业管理处"] * 3

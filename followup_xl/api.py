@@ -7,7 +7,6 @@ prints, and alone makes JSON of them (cli/jsonout.py).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -473,7 +472,7 @@ def _merge(
     write_master(
         out,
         result.book,
-        [dataclasses.asdict(c) for c in result.conflicts],
+        [c.row(lang) for c in result.conflicts],
         rows,
         lang,
         row_limit or EXCEL_ROW_LIMIT,
@@ -587,7 +586,7 @@ def schedule(
         if owner not in known:
             raise UnknownOwner("owner.unknown", owner=owner, path=path)
         plan = plan.only(owner)
-    warnings = list(dict.fromkeys(result.warnings + cal.warnings))
+    warnings: list[Pair] = list(dict.fromkeys(result.warnings + cal.warnings))
     if mask_phones:  # phones, and phones quoted in reasons, names and notes
         from .privacy import mask_deep
 

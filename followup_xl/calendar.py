@@ -14,6 +14,8 @@ import functools
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
+from .messages import Pair, both
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -46,7 +48,7 @@ class WorkCalendar:
     def __init__(self, extra_holidays=(), extra_workdays=()):
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
-        self.warnings: list[str] = []
+        self.warnings: list[Pair] = []  # both languages: shown in the reader's
         self._warned: set[int] = set()
 
     @classmethod
@@ -60,10 +62,7 @@ class WorkCalendar:
         if year in self._warned or self.known(year):
             return
         self._warned.add(year)
-        self.warnings.append(
-            f"{year}年的法定节假日调休安排尚未收录：只按固定节日放假计算，未含调休上班日；"
-            f"请在「节假日」表中补充 (official {year} make-up working days unknown; add them to the 节假日 sheet)"
-        )
+        self.warnings.append(Pair(*both("calendar.year_unknown", year=year)))
 
     def is_working_day(self, d: dt.date) -> bool:
         if d in self.extra_workdays:

@@ -35,7 +35,8 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import Pair, both
+from .messages import Pair, Text, both, localize
+from .messages import text as message
 from .models import Book, Call, Customer, Record, customer_of, own_id
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
@@ -43,14 +44,27 @@ EVENT_KEY = ("customer_id", "event_type", "event_date", "description")
 KIND = {"customers": "customer", "calls": "call", "events": "event"}
 SHEET_OF = {v: k for k, v in KIND.items()}
 
+# a call or event id read twice with different contents: the conflict's message
+DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict_event_id"}
+
 
 @dataclass
 class Conflict:
     kind: str  # customer_id | phone | call_id | event_id | not_owner
     customer_id: str
     sources: list[str]
-    kept: str
-    why: str
+    kept: str | Text  # where the kept version is, or merge.kept_all
+    why: Text  # rendered in the reader's language (the 冲突 sheet, merge --json)
+
+    def row(self, lang: str) -> dict:
+        """The conflict as the master's 冲突 sheet writes it, its texts in ``lang``."""
+        return {
+            "kind": self.kind,
+            "customer_id": self.customer_id,
+            "sources": list(self.sources),
+            "kept": localize(self.kept, lang),
+            "why": self.why.render(lang),
+        }
 
 
 @dataclass
@@ -194,7 +208,7 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
                 continue
             versions.append((label, customer))
             added["customers"] += len(versions) == 1
-        for key, what in (("calls", "记录编号"), ("events", "事项编号")):
+        for key in ("calls", "events"):
             have_all = out[key]
             for rec in book.records(key):
                 i = ident(key, rec)
@@ -210,7 +224,7 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
                             customer_of(rec) or "",
                             [where(have), where(rec)],
                             where(have),
-                            f"{what}{i[1]}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
+                            message(DUPLICATE_ID[kind], id=i[1]),
                         )
                     )
                 else:
@@ -226,18 +240,20 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
     return out
 
 
-def _choose(versions: list[tuple[str, Customer]], own_file: dict[str, str]) -> tuple[Customer, str]:
+def _choose(
+    versions: list[tuple[str, Customer]], own_file: dict[str, str]
+) -> tuple[Customer, Text]:
     for label, customer in versions:
         if customer.owner and own_file.get(customer.owner.strip()) == label:
-            return customer, f"同一客户编号资料不一致：保留负责人{customer.owner}本人工作簿中的版本"
+            return customer, message("merge.conflict_customer_owner", owner=customer.owner)
 
     def filled(customer: Customer) -> int:
         return sum(1 for v in _details(customer)[:-1] if v not in (None, ""))
 
     best = max(versions, key=lambda lv: (filled(lv[1]), lv[1].verified_on or dt.date.min))
     if filled(best[1]) > min(filled(v) for _l, v in versions):
-        return best[1], "同一客户编号资料不一致：保留填写最完整的版本"
-    return versions[0][1], "同一客户编号资料不一致：保留最先读到的版本（输入按文件名排序）"
+        return best[1], message("merge.conflict_customer_fullest")
+    return versions[0][1], message("merge.conflict_customer_first")
 
 
 # --- the weekly merge: staff books onto the master -----------------------------------------------
@@ -315,6 +331,17 @@ def _field_header(key: str, name: str) -> str:
     return sheet.column(name).zh if name in sheet.keys else name
 
 
+def _field_name(key: str, name: str) -> Pair | str:
+    """A field as a conflict names it: its column header in the reader's language."""
+    from . import schema
+
+    sheet = schema.BY_KEY[key]
+    if name not in sheet.keys:
+        return name
+    column = sheet.column(name)
+    return Pair(column.zh, column.en)
+
+
 def _diff(key: str, old: Record, new: Record, present: set | None) -> list[tuple[str, Any, Any]]:
     """(field, old, new) for every field the book has and changed; masked values never count."""
     out = []
@@ -390,7 +417,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                             customer_of(rec) or "",
                             [where(first), where(rec)],
                             where(first),
-                            f"同一工作簿中{label_id(key, rec)}出现两次且内容不同：采用第一条，另一条未并入，请核对",
+                            message("merge.conflict_twice_in_book", id=label_id(key, rec)),
                         )
                     )
                 continue
@@ -400,14 +427,14 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                 if any(_details(v) == _details(rec) for _l, v in versions):
                     result.duplicates_dropped += 1
                 elif versions and key != "customers":
-                    what = "记录编号" if key == "calls" else "事项编号"
+                    kind = "call_id" if key == "calls" else "event_id"
                     result.conflicts.append(
                         Conflict(
-                            "call_id" if key == "calls" else "event_id",
+                            kind,
                             customer_of(rec) or "",
                             [where(versions[0][1]), where(rec)],
                             where(versions[0][1]),
-                            f"{what}{label_id(key, rec)}重复但内容不同，保留先读到的一条；另一条未并入，请核对",
+                            message(DUPLICATE_ID[kind], id=label_id(key, rec)),
                         )
                     )
                 else:
@@ -455,8 +482,14 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                         have.customer_id or "",
                         [where(have), where(rec)],
                         where(have),
-                        f"{label}（{owner or '负责人不明'}的工作簿）改动了负责人为{rec_owner or '（空）'}的"
-                        f"{_field_header(key, diffs[0][0])}等{len(diffs)}项：只有负责人本人的工作簿能改，未采用，请核对",
+                        message(
+                            "merge.conflict_not_owner",
+                            label=label,
+                            owner=owner or message("merge.owner_unknown"),
+                            record_owner=rec_owner or message("merge.owner_empty"),
+                            field=_field_name(key, diffs[0][0]),
+                            n=len(diffs),
+                        ),
                     )
                 )
                 continue
@@ -467,7 +500,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                         have.customer_id or "",
                         [ctx.applied[(key, i)], where(rec)],
                         ctx.applied[(key, i)],
-                        f"两本工作簿同时改动了{label_id(key, rec)}且不一致：采用先读到的一本",
+                        message("merge.conflict_two_books", id=label_id(key, rec)),
                     )
                 )
                 continue
@@ -765,8 +798,8 @@ def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
                     "phone",
                     "、".join(ids),
                     [where(customer) for customer in same],
-                    "全部保留",
-                    f"电话{phone}出现在多个客户编号下（{'、'.join(ids)}）：两条都保留，请核实是否为同一客户",
+                    message("merge.kept_all"),
+                    message("merge.conflict_phone", phone=phone, ids=ids),
                 )
             )
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
-from .messages import both, render
+from .messages import Pair, both, render
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
@@ -43,7 +43,7 @@ WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 @dataclass
 class PolicyResult:
     obligations: list[Obligation]
-    warnings: list[str]
+    warnings: list[Pair]  # the calendar's, in both languages
     as_of: dt.date
 
     def open(self) -> list[Obligation]:

@@ -36,6 +36,7 @@ from fractions import Fraction
 
 from .calendar import WorkCalendar
 from .errors import BadMonth
+from .messages import Pair
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
@@ -397,7 +398,7 @@ def monthly_report(
     month_bounds(month)
     cal = cal or WorkCalendar.from_policy(policy)
     cache: dict[str, list[Obligation]] = {}
-    warnings: list[str] = []
+    warnings: list[Pair] = []
 
     def obligations_for(m: str) -> list[Obligation]:
         if m not in cache:

@@ -172,7 +172,7 @@ class DueList:
 
     as_of: dt.date
     items: list[DueItem]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Pair] = field(default_factory=list)  # the calendar's
     output: str | None = None
 
     @property
@@ -196,7 +196,7 @@ class Schedule:
     """`followup-xl schedule`: the week's plan (the core's own object) and what to warn about."""
 
     plan: Plan
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Pair] = field(default_factory=list)  # the calendar's
     output: str | None = None
 
 

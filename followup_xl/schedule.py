@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
-from .messages import both
+from .messages import both, render
 from .models import Customer, Staff
 from .obligations import Obligation
 from .settings import Policy
@@ -249,17 +249,15 @@ def plan_week(
         if day is None:
             day = next((d for d in on_time if days.room(owner, d, cap)), None)
             if day is not None and day not in batch:
-                note, note_en = (
-                    _join(note, "批次日已满，加排"),
-                    _join(note_en, "batch days full: extra day", "; "),
-                )
+                note, note_en = _join_both((note, note_en), both("schedule.batch_days_full"))
         if day is None and not carried:
             day = next(
                 (d for d in working if d > obligation.due_date and days.room(owner, d, cap)), None
             )
             if day is not None:
-                note = _join(note, f"此前已排满，推迟到{day:%m-%d}（容量所限）")
-                note_en = _join(note_en, f"full until due: moved to {day:%m-%d} (capacity)", "; ")
+                note, note_en = _join_both(
+                    (note, note_en), both("schedule.moved_for_capacity", day=day)
+                )
         if day is None:
             why, why_en = both("schedule.week_full") if working else both("schedule.no_working_day")
             plan.unscheduled.append(
@@ -270,7 +268,7 @@ def plan_week(
                     _phone(customers, cid),
                     obligation.rule,
                     obligation.due_date,
-                    _join(why, obligation.reason),
+                    _join(why, obligation.reason, render("sep.clause", "zh")),
                     _join(why_en, obligation.reason_en, ": "),
                 )
             )
@@ -322,10 +320,10 @@ def plan_week(
 def _owner(obligation: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, str, str]:
     """Whose list an item goes on, and the note when it is not the obligation's owner."""
     if not obligation.owner:
-        return manager, "没有负责人", "no owner"
+        return manager, *both("schedule.no_owner")
     person = people.get(obligation.owner)
     if person is not None and person.has_left:
-        return manager, f"原负责人{obligation.owner}已离职", f"{obligation.owner} has left"
+        return manager, *both("schedule.owner_left", owner=obligation.owner)
     return obligation.owner, "", ""
 
 
@@ -367,5 +365,13 @@ def _phone(customers: dict[str, Customer], cid: str) -> str | None:
     return customer.phone if customer else None
 
 
-def _join(a: str, b: str, sep: str = "；") -> str:
+def _join(a: str, b: str, sep: str) -> str:
     return f"{a}{sep}{b}" if a and b else a or b
+
+
+def _join_both(notes: tuple[str, str], more: tuple[str, str]) -> tuple[str, str]:
+    """A placement note added to the (zh, en) notes so far, each in its language's way."""
+    return (
+        _join(notes[0], more[0], render("sep.clause", "zh")),
+        _join(notes[1], more[1], render("sep.clause", "en")),
+    )

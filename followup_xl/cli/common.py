@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
-from ..messages import render, text
+from ..messages import localize, render, text
 from ..normalize import parse_date
 from . import console
 from .usage import LocalizedBadParameter
@@ -222,7 +222,7 @@ def _fail(
 def echo_warnings(warnings, lang: str) -> None:
     """Warnings (e.g. an unknown 调休 year) go to stderr, so --json output stays clean."""
     for w in warnings:
-        echo((render("cli.note", lang)) + w, err=True)
+        echo((render("cli.note", lang)) + localize(w, lang), err=True)
 
 
 # C0/C1 controls (ESC starts terminal escape sequences; \x9b is a one-byte CSI) and bidi overrides.

@@ -149,14 +149,14 @@ def _plan_item(i: PlanItem, lang: str) -> dict:
         "overdue": i.overdue,
         "carried": i.carried,
         "escalate": i.escalate,
-        "note": i.note,
+        "note": Pair(i.note, i.note_en),
     }
 
 
 @shape(Unscheduled)
 def _unscheduled(u: Unscheduled, lang: str) -> dict:
-    keys = ("owner", "customer_id", "customer_name", "rule", "due_date", "reason")
-    return {k: getattr(u, k) for k in keys}
+    keys = ("owner", "customer_id", "customer_name", "rule", "due_date")
+    return {**{k: getattr(u, k) for k in keys}, "reason": Pair(u.reason, u.reason_en or u.reason)}
 
 
 @shape(Appointment)
@@ -236,7 +236,7 @@ def _handover(h: Handover, lang: str) -> dict:
 
 @shape(Conflict)
 def _conflict(c: Conflict, lang: str) -> dict:
-    return dataclasses.asdict(c)
+    return {f.name: getattr(c, f.name) for f in dataclasses.fields(c)}  # why/kept: Text, in --lang
 
 
 @shape(Change)

@@ -120,6 +120,6 @@ def write_due(
             notes = wb.add_worksheet(SHEETS[lang][2])
             notes.set_column(0, 0, 100)
             for r, w in enumerate(warnings):
-                notes.write_string(r, 0, w)
+                notes.write_string(r, 0, say(w, lang))
         wb.close()
     return os.fspath(path)

@@ -269,7 +269,13 @@ def job_due(st: Settings, status) -> dict:
         (render("manager.to_escalate", st.lang), n["escalate"]),
         (render("manager.missed", st.lang), n["missed"]),
     ]
-    return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
+    return {
+        "figures": figures,
+        "warnings": [say(w, st.lang) for w in r.warnings],
+        "files": [out],
+        "ok": True,
+        "raw": r,
+    }
 
 
 def job_schedule(st: Settings, status) -> dict:
@@ -286,7 +292,13 @@ def job_schedule(st: Settings, status) -> dict:
         (render("manager.planned", st.lang), len(plan.items)),
         (render("manager.unscheduled", st.lang), len(plan.unscheduled)),
     ]
-    return {"figures": figures, "warnings": r.warnings, "files": [out], "ok": True, "raw": r}
+    return {
+        "figures": figures,
+        "warnings": [say(w, st.lang) for w in r.warnings],
+        "files": [out],
+        "ok": True,
+        "raw": r,
+    }
 
 
 def job_weekly(st: Settings, status) -> dict:

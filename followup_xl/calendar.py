@@ -15,6 +15,7 @@ import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
 from .messages import Pair, both
+from .schema import HOLIDAYS
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -62,7 +63,8 @@ class WorkCalendar:
         if year in self._warned or self.known(year):
             return
         self._warned.add(year)
-        self.warnings.append(Pair(*both("calendar.year_unknown", year=year)))
+        sheet = Pair(HOLIDAYS.zh, HOLIDAYS.en)
+        self.warnings.append(Pair(*both("calendar.year_unknown", year=year, sheet=sheet)))
 
     def is_working_day(self, d: dt.date) -> bool:
         if d in self.extra_workdays:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
-from .messages import Pair, both, render
+from .messages import Pair, both, render, text
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
@@ -166,8 +166,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             cr.customer_id,
             "P1",
             ctx.cal.on_or_after(ctx.as_of),
-            "新客户，无建档日期和回访记录，请尽快首次回访",
-            "new customer without filing date or calls: call soon",
+            *both("reason.new_customer"),
             customer.name,
             customer.owner,
             None,
@@ -176,11 +175,12 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             hard=False,
         )
         return
+    why, why_en = both("reason.routine_filed", klass=klass, every=every, anchor=anchor)
     state = _Cadence(
         trigger=anchor,
         due=anchor + dt.timedelta(days=every),
-        why=f"{klass}类客户每{every}天例行回访，建档日期{anchor}",
-        why_en=f"class {klass}: every {every} days, filed {anchor}",
+        why=why,
+        why_en=why_en,
         src=_cust_src(customer),
     )
     for call in cr.calls:
@@ -192,8 +192,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.next_date,
-                    f"员工约定下次回访日期{call.next_date}（上次成功回访{call.call_date}）",
-                    f"next call date typed by staff: {call.next_date}",
+                    *both("reason.typed_next", next_date=call.next_date, call_date=call.call_date),
                     _ref(call),
                     typed=call.next_date,
                 )
@@ -201,8 +200,9 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.call_date + dt.timedelta(days=every),
-                    f"{klass}类客户每{every}天例行回访，上次成功回访{call.call_date}",
-                    f"class {klass}: every {every} days, last reached {call.call_date}",
+                    *both(
+                        "reason.routine_reached", klass=klass, every=every, call_date=call.call_date
+                    ),
                     _ref(call),
                 )
         elif call.result == "未接通":
@@ -230,8 +230,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             state = _Cadence(
                 call.call_date,
                 call.call_date + dt.timedelta(days=pause),
-                f"客户{call.call_date}拒访，暂停例行回访{pause}天",
-                f"refused on {call.call_date}: paused {pause} days",
+                *both("reason.refused", call_date=call.call_date, pause=pause),
                 _ref(call),
             )
     yield _routine(ctx, cr, state)
@@ -440,31 +439,25 @@ def _project(
     """P7: ~10 days after start, at mid-project, at planned completion; again at a late real
     completion. ``d`` is the project's start, ``make`` builds its obligations."""
     eid = ev.event_id or ""
+    days = ctx.policy.project_start_days
     stages = [
         (
             "工程开工",
-            d + dt.timedelta(days=ctx.policy.project_start_days),
-            f"工程{eid}于{d}开工，开工后{ctx.policy.project_start_days}天左右回访",
+            d + dt.timedelta(days=days),
+            both("reason.project_start", eid=eid, d=d, days=days),
         )
     ]
     if ev.planned_end and ev.planned_end > d:
-        mid = d + (ev.planned_end - d) / 2
-        stages.append(("工程中期", mid, f"工程{eid}中期（计划{d}至{ev.planned_end}）回访"))
-        stages.append(
-            ("工程竣工", ev.planned_end, f"工程{eid}计划于{ev.planned_end}竣工，竣工时回访")
-        )
-        if ev.actual_end and ev.actual_end > ev.planned_end:
-            stages.append(
-                ("工程竣工", ev.actual_end, f"工程{eid}延期至{ev.actual_end}实际竣工，再次回访")
-            )
+        end = ev.planned_end
+        mid = d + (end - d) / 2
+        stages.append(("工程中期", mid, both("reason.project_mid", eid=eid, d=d, end=end)))
+        stages.append(("工程竣工", end, both("reason.project_end", eid=eid, end=end)))
+        if ev.actual_end and ev.actual_end > end:
+            late = ev.actual_end
+            stages.append(("工程竣工", late, both("reason.project_late", eid=eid, end=late)))
     used: set[str] = set()
     for call_type, due, why in stages:
-        obligation = make(
-            ctx.cal.due_on_working_day(due, d),
-            why,
-            f"project {eid}: {call_type} call due {due}",
-            call_types=(call_type,),
-        )
+        obligation = make(ctx.cal.due_on_working_day(due, d), *why, call_types=(call_type,))
         window = (
             d if call_type != "工程竣工" else min(due, ev.planned_end or due) - dt.timedelta(days=7)
         )
@@ -492,8 +485,7 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         cr.customer_id,
         "P8",
         ctx.cal.due_on_working_day(due_raw, last),
-        f"最近成交{last}，已{n}个月无成交，需回访",
-        f"no deal since {last} ({n} months)",
+        *both("reason.no_deal", last=last, n=n),
         customer.name,
         customer.owner,
         last,
@@ -523,13 +515,12 @@ def rule_open_issues(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         if call.issue_status != "未解决" or call.call_date is None:
             continue
         due = ctx.cal.add_working_days(call.call_date, n)
-        what = call.issue or "客户反映的问题"
+        what = call.issue or text("reason.unnamed_issue")
         obligation = Obligation(
             cr.customer_id,
             "P9",
             due,
-            f"{call.call_date}客户反映「{what}」未解决，{n}个工作日内再回访",
-            f"issue '{what}' open since {call.call_date}: call again within {n} working days",
+            *both("reason.open_issue", call_date=call.call_date, what=what, n=n),
             customer.name,
             customer.owner,
             call.call_date,
@@ -560,18 +551,17 @@ def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
     period = ctx.policy.verification_period_days
     last = customer.verified_on or customer.created
     if last is None:
-        due, why = ctx.cal.on_or_after(ctx.as_of), "客户资料从未核实"
+        due, why = ctx.cal.on_or_after(ctx.as_of), both("reason.never_verified", period=period)
     else:
         due = ctx.cal.due_on_working_day(last + dt.timedelta(days=period), last)
-        why = f"客户资料上次核实{last}，每{period}天须重新核实"
+        why = both("reason.verification", last=last, period=period)
     if due > ctx.as_of + dt.timedelta(days=31):
         return
     yield Obligation(
         cr.customer_id,
         "P15",
         due,
-        why,
-        f"record verification due ({period}-day period)",
+        *why,
         customer.name,
         customer.verified_by or customer.owner,
         last,
@@ -624,8 +614,13 @@ def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
             "",
             "P12",
             due,
-            f"{name}本周（{start}至{end}）须约访至少{policy.appointments_per_week}位客户",
-            f"{name}: at least {policy.appointments_per_week} appointment visit(s) {start}..{end}",
+            *both(
+                "reason.appointments",
+                name=name,
+                start=start,
+                end=end,
+                n=policy.appointments_per_week,
+            ),
             None,
             name,
             start,

@@ -54,6 +54,10 @@ DIFFERENT_PLACEHOLDERS = {
     "reason.rescheduled": {"call_date"},
     "reason.trip": {"owner"},
     "reason.deal": {"deal_first_week_days"},
+    "reason.typed_next": {"call_date"},
+    "reason.verification": {"last"},
+    # the English names the verification period in both cases; the Chinese only when it has a date
+    "reason.never_verified": {"period"},
     # Chinese quotes each sheet name in 「」, English lists them plain
     "read.no_header_row": {"quoted_sheets", "sheets"},
 }

@@ -15,7 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadPolicy
-from .messages import render, table
+from .messages import Text, render, table
+from .messages import text as message
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -35,6 +36,19 @@ class ScoreItem(BaseModel):
     key: str
     zh: str
     points: float
+
+
+class PolicyValueError(ValueError):
+    """A setting out of range, said in both languages: BadPolicy shows it in the reader's."""
+
+    def __init__(self, msg_id: str, **params) -> None:
+        self.said: Text = message(msg_id, **params)
+        super().__init__(self.said.render("zh"))
+
+
+def _pairs(values: dict) -> list[str]:
+    """``{"A": -5}`` as the 规则 sheet writes it: ``["A=-5"]``."""
+    return [f"{k}={v}" for k, v in values.items()]
 
 
 class Policy(BaseModel):
@@ -142,12 +156,10 @@ class Policy(BaseModel):
     def _known_classes(cls, v: dict[str, int]) -> dict[str, int]:
         unknown = set(v) - {"A", "B", "C"}
         if unknown:
-            raise ValueError(
-                f"未知客户类别 unknown class: {', '.join(sorted(unknown))}（只能是 A/B/C）"
-            )
+            raise PolicyValueError("policy.unknown_class", classes=sorted(unknown))
         bad = {k: n for k, n in v.items() if n <= 0}
         if bad:
-            raise ValueError(f"回访间隔必须大于 0 天 interval must be > 0: {bad}")
+            raise PolicyValueError("policy.interval_not_positive", bad=_pairs(bad))
         return {"A": 7, "B": 14, "C": 30, **v}  # "A=5" in the 规则 sheet changes class A only
 
     @field_validator("lapse_workdays")
@@ -155,19 +167,15 @@ class Policy(BaseModel):
     def _known_windows(cls, v: dict[str, int]) -> dict[str, int]:
         never = set(v) & set(NEVER_LAPSE)
         if never:
-            raise ValueError(
-                f"投诉(P2)和未解决问题(P9)不失效，不能设有效期 complaints and open issues never lapse: "
-                f"{', '.join(sorted(never))}"
-            )
+            raise PolicyValueError("policy.never_lapse", rules=sorted(never))
         unknown = set(v) - set(LAPSE_DEFAULTS)
         if unknown:
-            raise ValueError(
-                f"只有事项规则有有效期 only event rules have a window ({', '.join(LAPSE_DEFAULTS)}): "
-                f"{', '.join(sorted(unknown))}"
+            raise PolicyValueError(
+                "policy.window_not_event", allowed=list(LAPSE_DEFAULTS), rules=sorted(unknown)
             )
         bad = {k: n for k, n in v.items() if n < 0}
         if bad:
-            raise ValueError(f"有效期不能为负 a window cannot be negative: {bad}")
+            raise PolicyValueError("policy.window_negative", bad=_pairs(bad))
         return {**LAPSE_DEFAULTS, **v}  # "P6=5" in the 规则 sheet changes P6 only
 
     @field_validator("complaint_roles")
@@ -175,24 +183,20 @@ class Policy(BaseModel):
     def _known_levels(cls, v: dict[str, str]) -> dict[str, str]:
         unknown = set(v) - {"一般", "重要", "重大"}
         if unknown:
-            raise ValueError(f"未知投诉等级 unknown complaint level: {', '.join(sorted(unknown))}")
+            raise PolicyValueError("policy.unknown_level", levels=sorted(unknown))
         return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
         if self.default_class not in ("A", "B", "C"):
-            raise ValueError("未分类客户按类别 default_class 只能是 A/B/C")
+            raise PolicyValueError("policy.default_class")
         if not self.proposal_days <= self.proposal_vp_days <= self.proposal_major_days:
-            raise ValueError(
-                "提案反馈天数应满足 一般 ≤ 副总审批 ≤ 重大复杂 (proposal days must not decrease)"
-            )
+            raise PolicyValueError("policy.proposal_order")
         if self.deal_first_week_days > 28:
-            raise ValueError("成交次月第一周天数不能超过 28 (that rule could never fire)")
+            raise PolicyValueError("policy.deal_week_too_long")
         both = sorted(set(self.extra_holidays) & set(self.extra_workdays))
         if both:
-            raise ValueError(
-                f"{both[0]} 既列为休息日又列为工作日 (both a day off and a working day)"
-            )
+            raise PolicyValueError("policy.day_off_and_working", day=both[0])
         return self
 
 
@@ -224,7 +228,7 @@ def _coerce(name: str, value: Any) -> Any:
                 continue
             k, sep, v = part.replace("：", "=").replace(":", "=").partition("=")
             if not sep:
-                raise ValueError(f"应写成 键=值, 例如 A=7 (write key=value): {part!r}")
+                raise PolicyValueError("policy.write_key_value", part=part)
             out[k.strip()] = int(float(v)) if ann == dict[str, int] else v.strip()
         return out
     if ann == list[dt.date]:
@@ -235,7 +239,7 @@ def _coerce(name: str, value: Any) -> Any:
             if part.strip():
                 d = parse_date(part.strip())
                 if not isinstance(d, dt.date):
-                    raise ValueError(f"无法识别的日期 unreadable date: {part!r}")
+                    raise PolicyValueError("policy.unreadable_date", part=part)
                 dates.append(d)
         return dates
     if isinstance(value, float) and value.is_integer():
@@ -262,7 +266,8 @@ def policy_from_rows(
         try:
             data[name] = _coerce(name, value)
         except ValueError as exc:
-            raise BadPolicy("policy.bad_value", key=key, value=value, exc=exc, cell=where) from exc
+            said = exc.said if isinstance(exc, PolicyValueError) else exc
+            raise BadPolicy("policy.bad_value", key=key, value=value, exc=said, cell=where) from exc
     return validate_policy(data)
 
 
@@ -272,7 +277,9 @@ def validate_policy(data: dict, where: str | None = None) -> Policy:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = ".".join(str(part) for part in first["loc"])
-        raise BadPolicy("policy.invalid", loc=loc, msg=first["msg"], path=where) from exc
+        error = first.get("ctx", {}).get("error")
+        msg = error.said if isinstance(error, PolicyValueError) else first["msg"]
+        raise BadPolicy("policy.invalid", loc=loc, msg=msg, path=where) from exc
 
 
 def load_policy_toml(path: str, base: Policy | None = None) -> Policy:

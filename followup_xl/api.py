@@ -445,7 +445,7 @@ def _merge(
     warnings += [i.reason for i in good if i.reason]
     payload = MergeResult(
         master=out,
-        inputs=[i.to_dict() for i in items],
+        inputs=[i.to_dict(lang) for i in items],
         customers=len(result.book.customers),
         calls=len(result.book.calls),
         events=len(result.book.events),
@@ -466,7 +466,7 @@ def _merge(
     pending = [(since.get(ch.key(), day), ch) for ch in result.pending]
     changes = (log + [(day, ch) for ch in result.changes], pending)
     rows = [
-        {**i.to_dict(), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
+        {**i.to_dict(lang), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
         for i in items
     ]
     write_master(

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 
 from . import example_office
 from .io.reader import read_book
+from .messages import render, text
+
+# the example office's people in the demo's story (example data, as in example_office.py)
+LEAVER, RECEIVERS, MANAGER, EDITOR = "杨磊", ["张伟", "王芳"], "赵刚", "张伟"
+VOID = "废除"  # the handover summary's count of void customers (a 状态 value)
 
 
 @dataclass
@@ -43,9 +48,9 @@ class DemoRun:
             raise RuntimeError("the demo's merge step has not run")
         return self.master
 
-    def say(self, zh: str, en: str | None = None) -> None:
+    def say(self, msg_id: str, **params) -> None:
         """One line of the summary, in the run's language; every count is the count in the file."""
-        self.log.append(en if self.lang == "en" and en is not None else zh)
+        self.log.append(render(msg_id, self.lang, **params))
 
 
 def step_templates(run: DemoRun) -> None:
@@ -53,10 +58,7 @@ def step_templates(run: DemoRun) -> None:
 
     paths = write_templates(run.dir("0_空白模板"))
     run.written += paths
-    run.say(
-        f"空白模板：{len(paths)} 个（.xlsx，及带校验按钮的 .xlsm）",
-        f"blank templates: {len(paths)} (.xlsx, and .xlsm with the Validate button)",
-    )
+    run.say("demo.templates", n=len(paths))
 
 
 def step_staff_books(run: DemoRun) -> None:
@@ -69,26 +71,22 @@ def step_staff_books(run: DemoRun) -> None:
         total_c += len(b.customers)
         total_k += len(b.calls)
     run.staff_customer_rows = total_c
-    run.say(
-        f"员工工作簿：{len(run.staff_books)} 本，读回客户 {total_c} 行、回访记录 {total_k} 条",
-        f"staff books: {len(run.staff_books)}, read back {total_c} customer rows and {total_k} calls",
-    )
+    run.say("demo.staff_books", books=len(run.staff_books), customers=total_c, calls=total_k)
 
 
 def step_validate(run: DemoRun) -> None:
     from . import api
 
     errors = warnings = 0
+    folder = "2_校验结果"
     for path in run.staff_books:
-        out = run.path("2_校验结果", os.path.basename(path).replace(".xlsx", "_校验.xlsx"))
+        out = run.path(folder, os.path.basename(path).replace(".xlsx", "_校验.xlsx"))
         res = api.validate(path, run.as_of, annotate_to=out, lang=run.lang)
         errors += len(res.errors)
         warnings += len(res.warnings)
         run.written.append(out)
-    run.say(
-        f"校验：{len(run.staff_books)} 本工作簿，错误 {errors}，提醒 {warnings}（标注副本见 2_校验结果）",
-        f"validate: {len(run.staff_books)} books, {errors} errors, {warnings} warnings (annotated copies in 2_校验结果)",
-    )
+    books = len(run.staff_books)
+    run.say("demo.validate", books=books, errors=errors, warnings=warnings, folder=folder)
 
 
 def step_merge(run: DemoRun) -> None:
@@ -102,10 +100,13 @@ def step_merge(run: DemoRun) -> None:
     rows, conflicts = run.staff_customer_rows, len(res.conflicts)
     again = rows - res.customers
     run.say(
-        f"汇总总表：客户 {res.customers} 位（员工工作簿共 {rows} 行，同一客户出现多次的 {again} 行只留一次），"
-        f"回访记录 {res.calls} 条，冲突 {conflicts} 条（见 冲突 表）",
-        f"master: {res.customers} customers (the staff books hold {rows} rows; {again} repeated rows of the "
-        f"same customer kept once), {res.calls} calls, {conflicts} conflicts (see the 冲突 sheet)",
+        "demo.merge",
+        customers=res.customers,
+        rows=rows,
+        again=again,
+        calls=res.calls,
+        conflicts=conflicts,
+        sheet=text("master_book.conflicts"),
     )
 
 
@@ -122,10 +123,13 @@ def step_schedule(run: DemoRun) -> None:
     missed = len(plan.unscheduled)
     start, end = plan.week_start.isoformat(), plan.week_end.isoformat()
     run.say(
-        f"排期 {start}–{end}：已排回访 {calls} 次（客户 {customers} 位，"
-        f"回访事由 {len(plan.items)} 项），排不下 {missed} 项",
-        f"schedule {start}–{end}: {calls} calls planned ({customers} customers, "
-        f"{len(plan.items)} reasons), {missed} could not be scheduled",
+        "demo.schedule",
+        start=start,
+        end=end,
+        calls=calls,
+        customers=customers,
+        reasons=len(plan.items),
+        missed=missed,
     )
 
 
@@ -138,10 +142,7 @@ def step_weekly(run: DemoRun) -> None:
     run.written.append(out)
     calls = sum(r["calls"] for r in w.by_owner)
     start, end, day = w.week_start.isoformat(), w.week_end.isoformat(), w.report_day.isoformat()
-    run.say(
-        f"周报 {start}–{end}：回访记录 {calls} 条，报送日 {day}",
-        f"weekly {start}–{end}: {calls} calls, due {day}",
-    )
+    run.say("demo.weekly", start=start, end=end, calls=calls, day=day)
 
 
 def step_report(run: DemoRun) -> None:
@@ -154,11 +155,12 @@ def step_report(run: DemoRun) -> None:
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
     r = api.report(book, month, out=out, mask_phones=True, lang=run.lang).figures
     run.written.append(out)
+    figures = ("planned", "done", "done_pct", "successful", "successful_pct")
     run.say(
-        f"月报 {month}：应回访 {r['planned']}，实施 {r['done']}（{r['done_pct']}%），"
-        f"成功 {r['successful']}（{r['successful_pct']}%），满意度 {r['satisfaction_avg']}；附图表",
-        f"report {month}: planned {r['planned']}, done {r['done']} ({r['done_pct']}%), "
-        f"successful {r['successful']} ({r['successful_pct']}%), satisfaction {r['satisfaction_avg']}; with charts",
+        "demo.report",
+        month=month,
+        satisfaction=r["satisfaction_avg"],
+        **{k: r[k] for k in figures},
     )
 
 
@@ -177,12 +179,8 @@ def step_scores(run: DemoRun) -> None:
     )
     months = sorted({p["months_worked"] for p in s["staff"]})
     span = f"{months[0]}–{months[-1]}" if len(months) > 1 else f"{months[0] if months else 0}"
-    run.say(
-        f"考核 {run.as_of.year}：{len(s['staff'])} 人，每人按有记录的整月考核 {span} 个月"
-        + (f"，最高年度分 {best['name']} {best['yearly_score']:.2f}" if best else ""),
-        f"scores {run.as_of.year}: {len(s['staff'])} people, each judged on {span} whole months with records"
-        + (f", best yearly score {best['name']} {best['yearly_score']:.2f}" if best else ""),
-    )
+    top = text("demo.scores_best", name=best["name"], score=best["yearly_score"]) if best else ""
+    run.say("demo.scores", year=run.as_of.year, people=len(s["staff"]), span=span, best=top)
 
 
 def step_due(run: DemoRun) -> None:
@@ -194,12 +192,8 @@ def step_due(run: DemoRun) -> None:
     run.written.append(out)
     n = result.counts
     total = len(result.items)
-    run.say(
-        f"待回访清单（{run.as_of}）：共 {total} 项，逾期 {n['overdue']}（须上报 {n['escalate']}），"
-        f"今天到期 {n['due']}，以后到期 {n['upcoming']}，逾期未办 {n['missed']}",
-        f"due list ({run.as_of}): {total} items, {n['overdue']} overdue ({n['escalate']} to escalate), "
-        f"{n['due']} due today, {n['upcoming']} upcoming, {n['missed']} missed",
-    )
+    statuses = ("overdue", "escalate", "due", "upcoming", "missed")
+    run.say("demo.due", as_of=run.as_of, total=total, **{k: n[k] for k in statuses})
 
 
 def step_handover(run: DemoRun) -> None:
@@ -209,37 +203,44 @@ def step_handover(run: DemoRun) -> None:
     folder = run.dir("8_交接")
     plan = api.handover(
         run.merged(),
-        "杨磊",
-        ["张伟", "王芳"],
+        LEAVER,
+        RECEIVERS,
         os.path.join(folder, "交接计划_杨磊.xlsx"),
         plan_only=True,
         as_of=run.as_of,
-        by="赵刚",
+        by=MANAGER,
         lang=run.lang,
     )
     result = api.handover(
         run.merged(),
-        "杨磊",
-        ["张伟", "王芳"],
+        LEAVER,
+        RECEIVERS,
         os.path.join(folder, "客户回访总表_交接后.xlsx"),
         as_of=run.as_of,
-        by="赵刚",
+        by=MANAGER,
         lang=run.lang,
     )
     run.written += [p for p in (plan.plan, result.output, result.record) if p]
     run.master = result.output
-    got = "，".join(f"{r['receiver']} {r['received']} 位（A类 {r['A']}）" for r in result.summary)
-    got_en = ", ".join(
-        f"{r['receiver']} {r['received']} (class A {r['A']})" for r in result.summary
+    got = render("sep.comma", run.lang).join(
+        render(
+            "demo.handover_receiver",
+            run.lang,
+            receiver=r["receiver"],
+            received=r["received"],
+            a=r["A"],
+        )
+        for r in result.summary
     )
-    void = sum(r["废除"] for r in result.summary)
-    calls = result.calls
+    void = sum(r[VOID] for r in result.summary)
     run.say(
-        f"离职交接：杨磊的 {result.moved} 位客户 → {got}；短信通知 {result.sms} 条，需电话告知 {calls} 位（座机）"
-        + (f"，已废除的 {void} 位不通知" if void else ""),
-        f"hand-over: 杨磊's {result.moved} customers → {got_en}; {result.sms} SMS notices, "
-        f"{calls} to inform by phone (landlines)"
-        + (f", {void} void customers not notified" if void else ""),
+        "demo.handover",
+        leaver=LEAVER,
+        moved=result.moved,
+        got=got,
+        sms=result.sms,
+        calls=result.calls,
+        void=text("demo.handover_void", void=void) if void else "",
     )
 
 
@@ -249,10 +250,7 @@ def step_split(run: DemoRun) -> None:
 
     result = api.split(run.merged(), run.dir("9_分发"), as_of=run.as_of, lang=run.lang, macro=True)
     run.written += [b.path for b in result.books]
-    run.say(
-        f"分发：{len(result.books)} 本个人工作簿，各含本人客户、回访记录与待回访清单",
-        f"split: {len(result.books)} personal books, each with the person's customers, calls and due list",
-    )
+    run.say("demo.split", books=len(result.books))
 
 
 def _edit_cell(ws, key_header: str, key: object, header: str, value) -> None:
@@ -278,7 +276,7 @@ def step_second_week(run: DemoRun) -> None:
 
     lang = run.lang
     inbox = run.dir(os.path.join("10_第二周", "收件箱"))
-    sent = os.path.join(run.out, "9_分发", file_name("张伟", lang, macro=True))
+    sent = os.path.join(run.out, "9_分发", file_name(EDITOR, lang, macro=True))
     book = shutil.copy(sent, inbox)
     wb = openpyxl.load_workbook(book, keep_vba=True)
     cust, calls = wb[schema.CUSTOMERS.title(lang)], wb[schema.CALLS.title(lang)]
@@ -294,13 +292,11 @@ def step_second_week(run: DemoRun) -> None:
     result = api.merge([run.merged(), inbox], out, as_of=run.as_of, lang=lang)
     run.written += [book, out]
     run.master = out
-    run.say(
-        f"第二周：张伟交回工作簿，合并采用 {len(result.changes)} 处改动（见总表「修改记录」）：",
-        f"second week: 张伟 sends his book back; the merge takes {len(result.changes)} edits (see the master's 修改记录):",
-    )
+    changes = text("changelog.log_sheet")
+    run.say("demo.second_week", who=EDITOR, n=len(result.changes), sheet=changes)
     for ch in result.changes:
         old, new = plain(ch.old), plain(ch.new)
-        run.say(
+        run.log.append(
             f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {ch.field}: {old if old is not None else ''} → "
             f"{new if new is not None else ''}  [{ch.status}]"
         )

@@ -14,6 +14,7 @@ import operator
 import zlib
 from dataclasses import dataclass
 
+from .messages import render, text
 from .models import Book, Record, column_letter, own_id
 
 SHEETS = ("customers", "calls", "events")
@@ -86,14 +87,14 @@ class Mismatch:
     id: str
 
     def message(self, lang: str = "zh") -> str:
-        if lang == "en":
-            return (
-                f"{self.file} › {self.sheet} › row {self.row} ({self.id or 'no id'}): the row no longer "
-                f"matches its check code in {self.cell}; edited after the master was written?"
-            )
-        return (
-            f"{self.file} › {self.sheet} › 第{self.row}行（{self.id or '无编号'}）：内容与校验码（{self.cell}）"
-            "不符，总表写出后可能被手工改过"
+        return render(
+            "verify.row_edited",
+            lang,
+            file=self.file,
+            sheet=self.sheet,
+            row=self.row,
+            id=self.id or text("verify.no_id"),
+            cell=self.cell,
         )
 
 

@@ -25,7 +25,7 @@ from .errors import (
     BadSmsTemplate,
     UnknownOwner,
 )
-from .messages import Pair, both
+from .messages import both, text
 from .models import Book, Customer, Staff
 from .normalize import phone_kind
 from .settings import Policy
@@ -301,7 +301,7 @@ def check_plan(
             id_col,
             leaver=plan.leaver,
             first_missing=missing[:10],
-            more=Pair(" 等" if len(missing) > 10 else "", ""),
+            more=text("plan.and_more") if len(missing) > 10 else "",
         )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
+from .messages import Text, render, text
 from .models import Book, Call, Customer, Source
 from .normalize import Unreadable, parser_for
 
@@ -295,7 +296,7 @@ class Importer:
         self._next_call = 0
 
     # -- helpers ---------------------------------------------------------------------------
-    def _skip(self, sheet: str, row: int, reason: str) -> None:
+    def _skip(self, sheet: str, row: int, reason: Text) -> None:
         self.result.skipped.append({"sheet": sheet, "row": row, "reason": reason})
 
     def _assume(self, key: str) -> None:
@@ -342,7 +343,7 @@ class Importer:
         if not scores or max(scores) < 2:
             if any(not _blank(r) for r in rows):
                 self.result.layouts[name] = "ignored"
-                self._skip(name, 0, "找不到表头行（没有认得的列名），整张表未导入")
+                self._skip(name, 0, text("import.skip_no_header"))
             return
         h = scores.index(max(scores))
         month = month_of_sheet(name, self.default_year)
@@ -359,7 +360,7 @@ class Importer:
             self.result.layouts[name] = "customers"
         else:
             self.result.layouts[name] = "ignored"
-            self._skip(name, h + 1, "表头里没有客户或回访的列")
+            self._skip(name, h + 1, text("import.skip_no_columns"))
             return
         for i in range(h + 1, len(rows)):
             row, excel_row = rows[i], i + 1
@@ -369,11 +370,11 @@ class Importer:
 
     def _calls_are_own_columns(self, header: list, cols: _Columns) -> None:
         for j in cols.call.values():
-            text = str(header[j]).strip()
-            self.result.mapped.pop(text, None)
-            cols.extra.setdefault(text, j)
-            if text not in self.result.unmapped:
-                self.result.unmapped.append(text)
+            title = str(header[j]).strip()
+            self.result.mapped.pop(title, None)
+            cols.extra.setdefault(title, j)
+            if title not in self.result.unmapped:
+                self.result.unmapped.append(title)
         cols.call = {}
 
     def _cell(self, row: list, j: int):
@@ -391,10 +392,18 @@ class Importer:
             made = 0
             for n in sorted(cols.groups):
                 made += self._call(
-                    sheet, excel_row, row, cols.groups[n], {}, customer_id, src, month, f"第{n}次"
+                    sheet,
+                    excel_row,
+                    row,
+                    cols.groups[n],
+                    {},
+                    customer_id,
+                    src,
+                    month,
+                    text("import.nth_call", n=n),
                 )
             if not made and not cols.customer:
-                self._skip(sheet, excel_row, "这一行没有回访内容")
+                self._skip(sheet, excel_row, text("import.skip_no_call_content"))
         elif cols.call and not self._call(
             sheet,
             excel_row,
@@ -406,7 +415,7 @@ class Importer:
             month,
             "",
         ):
-            self._skip(sheet, excel_row, "这一行没有回访日期也没有回访内容")
+            self._skip(sheet, excel_row, text("import.skip_no_date_or_content"))
 
     def _customer(
         self, sheet: str, excel_row: int, row: list, cols: _Columns, src: Source
@@ -417,12 +426,9 @@ class Importer:
             raw["name"], raw["phone"] = split
             self._assume("customers.name+phone split")
         if not any(v not in ("", None) for v in raw.values()):
-            self._skip(
-                sheet,
-                excel_row,
-                "没有客户名称或编号"
-                + ("，这一行的回访无法归属" if cols.groups or cols.call else ""),
-            )
+            calls = cols.groups or cols.call
+            why = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
+            self._skip(sheet, excel_row, text(why))
             return None
         values: dict[str, Any] = {}
         bad: dict[str, str] = {}
@@ -455,7 +461,7 @@ class Importer:
         customer_id: str | None,
         src: Source,
         month,
-        which: str,
+        which: Text | str,
     ) -> int:
         raw = {k: self._cell(row, j) for k, j in fields.items()}
         call = raw.pop("call", None)
@@ -500,9 +506,7 @@ class Importer:
             _put(values, bad, schema.CALLS, k, v, self.parse)
         customer_id = customer_id or values.get("customer_id")
         if not customer_id:
-            self._skip(
-                sheet, excel_row, f"{which}回访找不到所属客户（没有客户编号，客户名称也对不上）"
-            )
+            self._skip(sheet, excel_row, text("import.skip_call_without_customer", which=which))
             return 0
         values["customer_id"] = customer_id
         content = values.get("content") or ""
@@ -527,7 +531,13 @@ class Importer:
                 values["caller"] = owner or self.defaults.owner
                 self._assume("calls.caller")
         if not values.get("content") and "content" not in bad:
-            values["content"] = f"（原表{which}回访，未写内容）" if which else "（原表未写内容）"
+            # a cell of the imported book, not a message: written in Chinese as the tracker was
+            missing = (
+                render("import.content_missing_nth", "zh", which=which)
+                if which
+                else render("import.content_missing", "zh")
+            )
+            values["content"] = missing
             self._assume("calls.content")
         self._next_call += 1
         values.setdefault("record_id", f"IMP{self._next_call:05d}")

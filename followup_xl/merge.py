@@ -35,7 +35,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import Pair, Text, both, localize
+from .messages import Pair, Text, both, localize, render
 from .messages import text as message
 from .models import Book, Call, Customer, Record, customer_of, own_id
 
@@ -796,7 +796,7 @@ def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
             result.conflicts.append(
                 Conflict(
                     "phone",
-                    "、".join(ids),
+                    render("sep.list", "zh").join(ids),  # the 客户编号 cell, as always written
                     [where(customer) for customer in same],
                     message("merge.kept_all"),
                     message("merge.conflict_phone", phone=phone, ids=ids),

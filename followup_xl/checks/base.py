@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..messages import localize
+from ..messages import localize, render
 from ..models import Book, Record
 from ..settings import Policy
 
@@ -93,8 +93,11 @@ class Context:
             row,
             column,
             cell,
-            check.message_zh.format(**zh) + "。" + check.fix_zh,
-            _cap(check.message_en.format(**en)) + ". " + _cap(check.fix_en) + ".",
+            check.message_zh.format(**zh) + render("sep.sentence", "zh") + check.fix_zh,
+            _cap(check.message_en.format(**en))
+            + render("sep.sentence", "en")
+            + _cap(check.fix_en)
+            + ".",
             value,
             file,
         )

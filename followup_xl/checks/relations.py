@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
+from ..messages import text
 from ..models import Call, Customer, Event
 from .base import ERROR, WARNING, Check, Context, check
 
@@ -33,7 +34,11 @@ def duplicate_ids(ctx: Context, check: Check):
         if len(recs) > 1:
             for rec in recs[1:]:
                 yield ctx.finding(
-                    check, rec, "customer_id", cid, f"第{recs[0].src.row}行" if recs[0].src else ""
+                    check,
+                    rec,
+                    "customer_id",
+                    cid,
+                    text("api.row", row=recs[0].src.row) if recs[0].src else "",
                 )
 
 

@@ -73,7 +73,8 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
         hint = say(i.hint, lang)
         echo(
             f"{i.due_date.isoformat()}  {label[i.status]:<8} {flag:<4} {i.rule:<4} {i.customer_id:<8} "
-            f"{i.owner or '':<6} {say(i.reason, lang)}" + (f"  （{hint}）" if hint else "")
+            f"{i.owner or '':<6} {say(i.reason, lang)}"
+            + (render("due.hint", lang, hint=hint) if hint else "")
         )
     if len(active) > 40:
         echo(render("due.more", lang, more=len(active) - 40))

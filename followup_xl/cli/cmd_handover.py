@@ -93,7 +93,7 @@ def handover(
         return
     echo_warnings([say(w, lang) for w in result.warnings], lang)
     echo(
-        f"{result.leaver} → {'、'.join(result.receivers)}  "
+        f"{result.leaver} → {render('sep.list', lang).join(result.receivers)}  "
         + (render("handover.customers", lang, moved=result.moved))
     )
     for row in result.summary:

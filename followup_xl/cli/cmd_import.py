@@ -76,7 +76,8 @@ def import_(inputs, out, owner, map_path, lang, as_json):
                 )
             )
         if result.unmapped_columns:
-            click.echo((render("import.kept_columns", lang)) + "、".join(result.unmapped_columns))
+            columns = render("sep.list", lang).join(result.unmapped_columns)
+            click.echo(render("import.kept_columns", lang) + columns)
         click.echo(result.output)
         click.echo(render("import.next_step", lang, output=result.output))
     sys.exit(0)

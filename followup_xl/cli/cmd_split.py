@@ -107,7 +107,7 @@ def split(
     nothing is dropped. Books already in the folder are not overwritten unless
     --overwrite is given.
     """
-    password = _password(password, password_env, ask_password)
+    password = _password(password, password_env, ask_password, lang)
     with terminate_as_interrupt():  # a kill still removes the plain copies (io/protect.py)
         result = api.split(
             master,
@@ -141,7 +141,7 @@ def split(
         )
 
 
-def _password(password: str | None, env: str | None, ask: bool) -> str | None:
+def _password(password: str | None, env: str | None, ask: bool, lang: str) -> str | None:
     """One opening password from the command line, an environment variable or a prompt;
     an empty one is refused (it would write unencrypted books and say they are protected)."""
     given = [
@@ -155,7 +155,8 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
     ]
     if len(given) > 1:
         raise BadOption(
-            "option.password_sources", options=Pair(" 与 ".join(given), ", ".join(given))
+            "option.password_sources",
+            options=Pair(render("sep.and", "zh").join(given), render("sep.and", "en").join(given)),
         )
     if env is not None:
         if not os.environ.get(env):
@@ -163,7 +164,7 @@ def _password(password: str | None, env: str | None, ask: bool) -> str | None:
         password = os.environ[env]
     if ask:
         password = click.prompt(
-            "打开密码 Opening password",
+            render("split.password_prompt", lang),
             hide_input=True,
             confirmation_prompt=True,
             err=True,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import FollowupError
-from ..messages import both, render
+from ..messages import Text, both, localize, render, text
 from ..models import Book
 from .filekind import read_kind, read_owner, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
@@ -30,7 +30,7 @@ ISOLATED_FORMATS = ("xls", "xlsb", "ods")
 class Input:
     path: str
     status: str = "pending"  # merged | ignored | error
-    reason: str = ""
+    reason: str | Text = ""  # an error as read (in --lang), or why the file was ignored
     book: Book | None = None
     sha256: str = ""
     cache: dict = field(
@@ -40,34 +40,35 @@ class Input:
     owner: str | None = None  # the person split stamped on a staff book
     counts: dict = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "zh") -> dict:
+        reason = localize(self.reason, lang)
         d = {
             "path": self.path,
             "status": self.status,
             "customers": self.counts.get("customers"),
             "calls": self.counts.get("calls"),
             "events": self.counts.get("events"),
-            "error": self.reason if self.status == "error" else None,
+            "error": reason if self.status == "error" else None,
             "sha256": self.sha256 or None,
         }
         if self.status == "ignored" or (self.status == "merged" and self.reason):
-            d["note"] = self.reason
+            d["note"] = reason
         if self.cache.get("status", "not-a-master") != "not-a-master":
             d["cache"] = self.cache["status"]  # hit, absent, stale, tampered, other-version
         d["master"] = self.master
         return d
 
 
-def _ignore_reason(p: Path) -> str | None:
+def _ignore_reason(p: Path) -> Text | None:
     name = p.name
     if is_history_dir(p.parent):
-        return "总表的历史档案（与总表一起读取，不单独合并）"
+        return text("batch.ignored_history")
     if name.startswith("~$"):
-        return "Excel 的锁定文件（工作簿正在别人电脑上打开）"
+        return text("batch.ignored_lock_file")
     if name.startswith("."):
-        return "隐藏文件或未写完的临时文件"
+        return text("batch.ignored_hidden")
     if name.endswith((".tmp", ".bak")) or ".partial" in name:
-        return "临时文件"
+        return text("batch.ignored_temporary")
     return None
 
 

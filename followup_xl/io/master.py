@@ -27,7 +27,7 @@ from pathlib import Path
 from .. import fingerprint as check_codes
 from .. import schema
 from ..errors import HistoryWriteFailed
-from ..messages import labels, render
+from ..messages import by_lang, labels, render
 from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
@@ -349,8 +349,7 @@ def _finish_history(procs: list, target: Path, on_sheet) -> None:
             for path, _year, rows in jobs:
                 on_sheet(path.name, len(rows))
     if failed:
-        names = "、".join(failed)
-        raise HistoryWriteFailed("history.write_failed", names=names, path=os.fspath(target))
+        raise HistoryWriteFailed("history.write_failed", names=failed, path=os.fspath(target))
 
 
 def _prune_history(target: Path, lang: str) -> None:
@@ -503,11 +502,5 @@ def _write_master_file(
         before_rename()
 
 
-KIND_LABEL = {
-    "customer_id": "客户编号重复",
-    "phone": "电话重复",
-    "call_id": "记录编号重复",
-    "event_id": "事项编号重复",
-    "not_owner": "非负责人改动",
-}
-STATUS_LABEL = {"merged": "已合并", "ignored": "已忽略", "error": "出错"}
+KIND_LABEL: dict[str, str] = by_lang("master_book.kind_labels")["zh"]  # read back by handover
+STATUS_LABEL: dict[str, str] = by_lang("master_book.status_labels")["zh"]

@@ -57,11 +57,7 @@ def write_schedule(
         title = t["title"].format(
             start=plan.week_start, wd=wd[plan.week_start.weekday()], end=plan.week_end
         )
-        batch = (
-            "、".join(f"{d:%m-%d}" for d in plan.batch_days)
-            if lang == "zh"
-            else ", ".join(f"{d:%m-%d}" for d in plan.batch_days)
-        )
+        batch = render("sep.list", lang).join(f"{d:%m-%d}" for d in plan.batch_days)
         phone = (lambda p: mask_value(p) if p else "") if mask_phones else (lambda p: p or "")
         used = {t["summary"], t["unscheduled"]}
         _summary(wb.add_worksheet(t["summary"]), plan, f, t, wd, title, batch)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..calendar import WorkCalendar
+from ..messages import both
 from ..normalize import parse_date
 
 _CAL = WorkCalendar()
@@ -18,7 +19,9 @@ def as_day(value) -> dt.date:
     """A cell's value as a date (datetime, date, Excel serial number or text)."""
     d = parse_date(value)
     if not isinstance(d, dt.date):
-        raise ValueError(f"不是日期 not a date: {value!r}")
+        raise ValueError(
+            " ".join(both("xl.not_a_date", value=value))
+        )  # the cell's language is unknown
     return d
 
 

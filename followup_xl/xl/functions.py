@@ -12,6 +12,7 @@ import os
 
 import xlwings as xw
 
+from ..messages import render
 from . import dates
 
 
@@ -58,5 +59,7 @@ def FOLLOWUP_OVERDUE(customer_id, path=None) -> str:
     today = dt.date.today()
     nxt = _obligations(path, os.path.getmtime(path), today).next_for(str(customer_id).strip())
     if nxt and nxt.due_date < today:
-        return f"逾期{(today - nxt.due_date).days}天"
+        return render(
+            "xl.overdue_days", "zh", days=(today - nxt.due_date).days
+        )  # as in 1_员工工作簿
     return ""

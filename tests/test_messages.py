@@ -361,3 +361,236 @@ def test_every_policy_setting_is_described_in_both_languages():
     assert not any(CJK.search(r["description"]) for r in en)
     sms = next(r for r in en if r["key"] == "sms_template")["description"]
     assert "{new_phone}" in sms and "{{" not in sms
+
+
+# ---- no Chinese sentence outside the catalog -------------------------------------------
+
+# Where Chinese in the package is data, not a message: (module, function) → why; "*" for a whole
+# module. schema.py (sheets, headers, aliases, dropdown values) is left out whole.
+CHINESE_DATA: dict[tuple[str, str], str] = {
+    ("example_office.py", "*"): "the example office's generated content: names, addresses, notes",
+    ("importing.py", "*"): "the header, method and date words it looks for in an office's tracker",
+    ("demo.py", "*"): "the demo's folder and file names and the example office's people",
+    ("settings.py", "*"): "each setting's name on the 规则 sheet, its values, the default SMS",
+    ("policy.py", "*"): "the event and call types (回访类型 values) each rule matches",
+    ("handover.py", "*"): "状态/人员 values (废除, 未分类, 离职) and the SMS salutation",
+    ("io/handover_writer.py", "*"): "the hand-over books' column tables, zh and en side by side",
+    (
+        "io/manager_writer.py",
+        "*",
+    ): "the manager console's settings and buttons, zh and en side by side",
+    ("io/changelog.py", "<module>"): "the 是/否 answers the 批准 column accepts",
+    ("io/history.py", "<module>"): "the history folder's name",
+    (
+        "io/importbook.py",
+        "import_tracker",
+    ): "the 回访方式/回访类型 values an imported call defaults to",
+    ("io/master.py", "*"): "是/否 cell values and the sheet name of calls without a date",
+    ("io/template.py", "home_formulas"): "a 状态 value inside a sheet formula",
+    ("io/xlsx.py", "*"): "是/否 cell values and 状态 values inside formulas",
+    ("io/schedule_writer.py", "_safe_name"): "the 人员 sheet a name must not collide with",
+    ("merge.py", "text"): "是/否: a yes/no cell as the change log compares it",
+    ("merge.py", "where"): "a row's place (file › sheet › 第N行), compared as a key",
+    ("merge.py", "customer_ident"): "the identity key of a customer row without an id",
+    ("merge.py", "ident"): "the identity key of a customer row without an id",
+    ("api.py", "rollup"): "the event types whose coverage the region roll-up reports",
+    ("privacy.py", "<module>"): "the 人员 roles that see unmasked phones",
+    ("schedule.py", "manager_of"): "the 人员 roles that take an unowned customer",
+    ("report.py", "*"): "event types, and the owner/party label of rows without one",
+    (
+        "weekly.py",
+        "*",
+    ): "the owner/caller label of rows without one, project states, 回访类型 lists",
+    ("readme_tables.py", "*"): "the README's bilingual table headers (generated documentation)",
+    (
+        "cli/__init__.py",
+        "<module>",
+    ): "the top-level --help, zh and en side by side like every --help",
+    ("cli/usage.py", "_bad_value_zh"): "click's own English errors as Chinese, from click's parts",
+    ("io/report_writer.py", "_issues"): "brackets around a count in the Chinese report's heading",
+    ("io/scores_writer.py", "*"): "the Chinese sheet's list separator and brackets around points",
+    ("xl/button.py", "*"): "the staff workbook's button caption and dialog title",
+    ("xl/manager.py", "_alert"): "the manager console's dialog title",
+    ("xl/vba.py", "<module>"): "the workbook buttons' captions",
+}
+# str methods whose arguments are pieces of a cell's text being taken apart, not sentences
+_TEXT_METHODS = {"replace", "split", "strip", "rstrip", "lstrip", "startswith", "endswith", "count"}
+
+
+def _not_messages(tree: ast.AST) -> set[int]:
+    """ids of the nodes whose Chinese is data by their place in the code: docstrings, decorator
+    arguments (click's bilingual help, a check's zh/en definition), help=, values compared with
+    or looked up by (== / in, dict keys, subscripts, .get), regexes and the pieces a str method
+    takes apart."""
+    skip: set[int] = set()
+
+    def all_of(node: ast.AST | None) -> None:
+        if node is not None:
+            skip.update(id(m) for m in ast.walk(node))
+
+    for n in ast.walk(tree):
+        body = getattr(n, "body", None)
+        if isinstance(n, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                all_of(body[0].value)
+            if not isinstance(n, ast.Module):
+                for d in n.decorator_list:
+                    all_of(d)
+        if isinstance(n, ast.keyword) and n.arg == "help":
+            all_of(n.value)
+        if isinstance(n, ast.Compare):
+            for part in (n.left, *n.comparators):
+                if isinstance(part, ast.Constant | ast.Tuple | ast.List | ast.Set):
+                    all_of(part)
+        if isinstance(n, ast.Dict):
+            for key in n.keys:
+                all_of(key)
+        if isinstance(n, ast.Subscript):
+            all_of(n.slice)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            owner, method = n.func.value, n.func.attr
+            if isinstance(owner, ast.Name) and owner.id == "re" and n.args:
+                all_of(n.args[0])
+            if method in ("get", "setdefault", "pop") and n.args:
+                all_of(n.args[0])
+            if method in _TEXT_METHODS:
+                for a in n.args:
+                    all_of(a)
+    return skip
+
+
+def chinese_constants(source: str) -> list[tuple[int, str, str]]:
+    """(line, function, text) of every string constant with Chinese in it, f-string parts
+    included, that is not data by its place in the code (see _not_messages)."""
+    tree = ast.parse(source)
+    skip = _not_messages(tree)
+    found = []
+
+    def visit(node: ast.AST, where: str) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            where = node.name if where == "<module>" else f"{where}.{node.name}"
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and CJK.search(node.value)
+            and id(node) not in skip
+        ):
+            found.append((node.lineno, where, node.value))
+        for child in ast.iter_child_nodes(node):
+            visit(child, where)
+
+    visit(tree, "<module>")
+    return found
+
+
+def _module(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+def _allowed(module: str, where: str) -> tuple[str, str] | None:
+    for key in ((module, "*"), (module, where), (module, where.split(".")[0])):
+        if key in CHINESE_DATA:
+            return key
+    return None
+
+
+def test_no_chinese_sentence_is_written_outside_the_catalog():
+    found = [
+        f"{_module(path)}:{line} [{where}] {value!r}"
+        for path in SOURCES
+        if _module(path) != "schema.py"
+        for line, where, value in chinese_constants(path.read_text(encoding="utf-8"))
+        if _allowed(_module(path), where) is None
+    ]
+    assert found == [], (
+        "put these in followup_xl/data/messages.toml and render them (messages.render/text); "
+        "data that is not a message goes in schema.py or, with a reason, in CHINESE_DATA"
+    )
+
+
+def test_every_chinese_data_allowance_is_still_needed():
+    used = {
+        _allowed(_module(path), where)
+        for path in SOURCES
+        for _line, where, _value in chinese_constants(path.read_text(encoding="utf-8"))
+    }
+    assert sorted(set(CHINESE_DATA) - used) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def f(x):\n    return f"客户{x}没有回访记录"\n',
+        'def f():\n    raise ValueError("未知客户类别")\n',
+        'NOTE = "已排满"\n',
+        'def f(why):\n    return why or "全部保留"\n',
+    ],
+)
+def test_the_chinese_finder_finds_a_sentence(source):
+    assert chinese_constants(source)
+
+
+def test_the_chinese_finder_leaves_data_by_its_place_alone():
+    source = (
+        '"""模块说明。"""\n'
+        "@check('V1', '必填项缺失')\n"
+        "def f(call, row, words):\n"
+        '    """函数说明。"""\n'
+        '    if call.result == "成功" or call.method in ("电话", "上门"):\n'
+        '        return row.get("废除", 0) + LABEL["客户编号"] + {"是": 1}["是"]\n'
+        '    return re.sub("[年月]", "-", words.replace("：", ":"))\n'
+        "\n"
+        'x = click.option("--day", help="Any day. 任一天。")\n'
+    )
+    assert chinese_constants(source) == []
+
+
+# ---- the English outputs that were Chinese ---------------------------------------------
+
+
+def _user_data(office) -> list[str]:
+    """The office's own words (people, customers, contacts, issues, files), longest first."""
+    words: set[str] = set()
+    for book in office.books.values():
+        words |= {s.name for s in book.staff if s.name}
+        words |= {v for c in book.customers for v in (c.name, c.owner, c.contact) if v}
+        words |= {v for k in book.calls for v in (k.issue, k.caller) if v}
+    return sorted(words, key=len, reverse=True)
+
+
+def _without(text: str, words: list[str]) -> str:
+    for word in words:
+        text = text.replace(word, "")
+    return re.sub(r"\S+\.xlsx", "", text)  # the staff books' file names are the user's too
+
+
+def test_merge_conflicts_say_why_in_english(cli, office, office_dir, tmp_path):
+    code, out = cli.json("merge", office_dir, "-o", tmp_path / "m.xlsx", "--lang", "en")
+    assert code == 0 and {c["kind"] for c in out["conflicts"]} >= {"customer_id", "phone"}
+    words = _user_data(office)
+    for c in out["conflicts"]:
+        assert not CJK.search(_without(c["why"], words)), c["why"]
+        assert c["kind"] != "phone" or c["kept"] == "all kept"
+    owner_kept = next(c for c in out["conflicts"] if c["kind"] == "customer_id")
+    assert owner_kept["why"].startswith("one customer id with differing details: kept the version")
+
+
+def test_due_reasons_and_warnings_are_english(cli, office, master, as_of):
+    code, out = cli.json("due", master, "--as-of", as_of, "--lang", "en")
+    assert code == 0 and out["items"]
+    words = _user_data(office)
+    rules = {i["rule"] for i in out["items"]}
+    assert {"P1", "P7", "P9", "P12"} <= rules, rules
+    for i in out["items"]:
+        assert not CJK.search(_without(i["reason"], words)), i["reason"]
+    assert out["warnings"] and not any(CJK.search(w) for w in out["warnings"])
+
+
+def test_schedule_notes_are_english(cli, office, master, as_of):
+    code, out = cli.json("schedule", master, "--as-of", as_of, "--lang", "en")
+    assert code == 0
+    notes = [i["note"] for i in out["items"] if i["note"]]
+    assert notes, "the example office's week has items placed on another day"
+    words = _user_data(office)
+    for text_ in notes + [u["reason"] for u in out["unscheduled"]]:
+        assert not CJK.search(_without(text_, words)), text_

@@ -63,11 +63,11 @@ def _bad_value_zh(exc: click.BadParameter) -> str:
         return exc.zh
     ptype = getattr(exc.param, "type", None)
     if isinstance(ptype, click.Choice):
-        return "应为 " + "、".join(map(str, ptype.choices)) + " 之一"
+        return render("cli.expected_one_of", "zh", choices=[str(c) for c in ptype.choices])
     if isinstance(ptype, click.types.IntParamType):
-        return "应为整数"
+        return render("cli.expected_integer", "zh")
     if isinstance(ptype, click.types.FloatParamType):
-        return "应为数字"
+        return render("cli.expected_number", "zh")
     if isinstance(ptype, click.Path):
         return (
             exc.message.replace("does not exist", "不存在")

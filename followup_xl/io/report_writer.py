@@ -292,7 +292,7 @@ def _issues(s: _Sheet, r: dict, t: dict) -> None:
         [[x["party"], x["complaints"], x["ratio_pct"]] for x in r["complaints_by_party"]],
         (None, None, "pct"),
     )
-    s.text(t["open"] + f"（{r['open_issues_at_month_end']}）", "bold")
+    s.text(t["open_count"].format(open=t["open"], n=r["open_issues_at_month_end"]), "bold")
     s.table(
         t["open_head"],
         [

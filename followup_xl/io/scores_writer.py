@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..messages import table
+from ..messages import render, table
 from .atomic import atomic_output
 from .report_writer import add_formats
 from .xlsx import Formats, new_workbook, print_setup, write_day_or_text
@@ -50,7 +50,9 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
             row,
             0,
             t["no_calls"].format(
-                months="、".join(t["month"].format(m=m) for m in s["months_without_calls"])
+                months=render("sep.list", lang).join(
+                    t["month"].format(m=m) for m in s["months_without_calls"]
+                )
             ),
             f.get("subtitle"),
         )
@@ -100,7 +102,7 @@ def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
     names = [i["name"] if lang == "zh" else ITEM_EN.get(i["key"], i["name"]) for i in items]
     head = (
         t["detail_head"]
-        + [f"{n}（{i['points']:g}）" for n, i in zip(names, items)]
+        + [t["item_points"].format(name=n, points=i["points"]) for n, i in zip(names, items)]
         + t["detail_tail"]
     )
     for j, h in enumerate(head):

@@ -415,6 +415,7 @@ def _merge(
     day = as_of or _dt.date.today()
     base = [i for i in good if i.master]
     log, decisions, handovers, tampered = [], [], [], []
+    known_codes: dict = {}  # 校验码 of last week's rows as checked: not computed again when written
     for i in base:
         got_log, got_pending = read_change_sheets(i.path)
         log += [entry for entry in got_log if entry not in log]
@@ -422,6 +423,7 @@ def _merge(
         handovers += [row for row in read_log(i.path) if row not in handovers]
         if i.book is not None:  # every merged input has its book
             tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
+            known_codes.update(fingerprint.known_codes(i.book))
     policy = policy_for_book(base[0].book) if base else None
 
     def parse(key, field, value):
@@ -480,6 +482,7 @@ def _merge(
         on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
         archive_over=ARCHIVE_OVER if archive_over is None else archive_over,
         changes=changes,
+        known_codes=known_codes,
         extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang))
         if handovers
         else None,

@@ -98,25 +98,64 @@ class Mismatch:
         )
 
 
+def _stored_codes(book: Book, key: str):
+    """(index into the book's records, SheetInfo, Excel row, stored code) of every row with a 校验码."""
+    offset = 0
+    for info in book.sheets.get(key, []):
+        start = offset
+        offset += info.rows_read
+        for i, (row, stored) in enumerate(info.fingerprints):
+            if stored not in ("", None):
+                yield start + i, info, row, str(stored).strip().lower()
+
+
+def outcome(book: Book) -> tuple[tuple[tuple[str, int], ...], int]:
+    """((sheet key, record index) of each row whose content no longer matches its 校验码, rows
+    compared): worked out once per book and kept on it (the master cache keeps it too)."""
+    if book.code_check is None:
+        bad: list[tuple[str, int]] = []
+        checked = 0
+        for key in SHEETS:
+            records = book.records(key)
+            for i, _info, _row, stored in _stored_codes(book, key):
+                checked += 1
+                if stored != code(records[i]):
+                    bad.append((key, i))
+        book.code_check = (tuple(bad), checked)
+    return book.code_check
+
+
 def check(book: Book, file: str) -> tuple[list[Mismatch], int]:
     """(rows whose content no longer matches their 校验码, rows checked). Rows without a code are skipped."""
+    bad, checked = outcome(book)
+    wanted = set(bad)
     out: list[Mismatch] = []
-    checked = 0
+    for key in SHEETS:
+        if not any(k == key for k, _i in wanted):
+            continue
+        records = book.records(key)
+        for i, info, row, _stored in _stored_codes(book, key):
+            if (key, i) in wanted:
+                col = column_letter(info.columns["fingerprint"])
+                out.append(
+                    Mismatch(file, info.name, row, f"{col}{row}", key, own_id(records[i]) or "")
+                )
+    return out, checked
+
+
+def known_codes(book: Book) -> dict[int, tuple[Record, str]]:
+    """id(record) → (record, its code) for every row whose stored 校验码 matched its content.
+
+    The master's writer looks a record up here before computing its code: a record carried
+    over unchanged from last week's master keeps the code it was checked against (the record
+    itself is kept in the entry, so the id cannot be reused while the table lives).
+    """
+    bad = set(outcome(book)[0])
+    known: dict[int, tuple[Record, str]] = {}
     for key in SHEETS:
         records = book.records(key)
-        offset = 0
-        for info in book.sheets.get(key, []):
-            recs = records[offset : offset + info.rows_read]
-            offset += info.rows_read
-            if not info.fingerprints:
-                continue
-            col = column_letter(info.columns["fingerprint"])
-            for rec, (row, stored) in zip(recs, info.fingerprints):
-                if stored in ("", None):
-                    continue
-                checked += 1
-                if str(stored).strip().lower() != code(rec):
-                    out.append(
-                        Mismatch(file, info.name, row, f"{col}{row}", key, own_id(rec) or "")
-                    )
-    return out, checked
+        for i, _info, _row, stored in _stored_codes(book, key):
+            if (key, i) not in bad:
+                rec = records[i]
+                known[id(rec)] = (rec, stored)
+    return known

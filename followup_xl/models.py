@@ -276,6 +276,10 @@ class Book:
     epoch_1904: bool = False
     # A master read in place (provenance=False): (sheet, Excel row) → the staff book row it came from.
     origins: dict[tuple[str, int], Source] = field(default_factory=dict)
+    # What comparing the rows with their 校验码 found, once per read (fingerprint.outcome): kept
+    # as plain data ((sheet key, record index) of each mismatch, rows compared), so the master
+    # cache keeps it and a cache hit compares nothing.
+    code_check: tuple | None = None
 
     def records(self, key: str) -> list[Record]:
         return getattr(self, key)

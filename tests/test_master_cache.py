@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from office_master import write_master
 
-from followup_xl import api, example_office
+from followup_xl import api, example_office, fingerprint
 from followup_xl.cli import main
 from followup_xl.io import master_cache as mc
 from followup_xl.io.history import HISTORY_DIR
@@ -23,7 +23,11 @@ from followup_xl.models import MODEL_FOR
 
 
 def deep(book) -> dict:
-    """Everything a Book holds, with the exact type of every value (an Unreadable is not a str)."""
+    """Everything a Book holds, with the exact type of every value (an Unreadable is not a str).
+
+    What comparing the 校验码 found is worked out first (a read leaves it to be asked for; a
+    cached book carries it): both sides must agree on it too."""
+    fingerprint.outcome(book)
     out = {}
     for f in dataclasses.fields(book):
         if f.name == "path":
@@ -75,6 +79,7 @@ def history_master(tmp_path) -> Path:
 def test_a_hit_is_what_reading_the_workbook_returns(which, request):
     path = request.getfixturevalue(which)
     plain = read_master(path)
+    assert fingerprint.outcome(plain)[1] > 0  # rows with a 校验码: deep() compares the outcome
     first = mc.cached_read(path)
     assert mc.last_status == {"status": "absent", "written": True}
     assert mc.cache_dir(path).is_dir()

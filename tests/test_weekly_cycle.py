@@ -283,6 +283,46 @@ def test_verify_finds_a_hand_edit_with_its_row(cli, week1):
     assert code == 0 and [m["row"] for m in res["tampered"]] == [3]
 
 
+def test_a_hand_edit_is_found_through_the_cache_and_only_its_code_is_computed(
+    cli, week1, monkeypatch
+):
+    """A cache hit keeps what comparing the 校验码 found: the edit is reported as without the cache,
+    the edited row gets a code for its new content, every other row keeps the code it was
+    checked against (nothing is computed for them: the weekly re-merge's saving)."""
+    from followup_xl import api, fingerprint
+    from followup_xl.io import master_cache as mc
+
+    tmp, master = week1
+    wb = openpyxl.load_workbook(master)
+    wb["回访记录表"].cell(3, 11).value = "悄悄改过"
+    edited_master = tmp / "改过的总表.xlsx"
+    wb.save(edited_master)
+    monkeypatch.setattr(mc, "CACHE_OVER", 0)  # the example is small: cache it anyway
+    mc.cached_read(edited_master)
+    assert mc.last_status == {"status": "absent", "written": True}
+    computed: list[str] = []
+    real = fingerprint.code
+
+    def counting(rec):
+        computed.append(rec.SHEET.key)
+        return real(rec)
+
+    monkeypatch.setattr(fingerprint, "code", counting)
+    out = tmp / "m4.xlsx"
+    res = api.merge([], str(out), masters=[str(edited_master)], as_of=DAY)
+    assert res.exit_code == 0
+    assert [i.get("cache") for i in res.inputs] == ["hit"]
+    assert [(m.sheet, m.row, m.cell) for m in res.tampered] == [("回访记录表", 3, "X3")]
+    assert computed == ["calls"]  # the edited row only
+    monkeypatch.setattr(fingerprint, "code", real)
+    code, verified = cli.json("verify", out)
+    assert code == 0 and verified["checked"] == 10 and verified["mismatches"] == []
+    before = {r[0]: r[-1] for r in openpyxl.load_workbook(edited_master)["回访记录表"].values}
+    after = {r[0]: r[-1] for r in openpyxl.load_workbook(out)["回访记录表"].values}
+    row3 = list(before)[2]  # the edited row's 记录编号 (header, row 2, row 3)
+    assert [k for k in before if before[k] != after.get(k)] == [row3]
+
+
 def test_an_old_master_is_trusted_only_when_named(cli, week1, tmp_path):
     tmp, master = week1
     # an old master: same content, no marker

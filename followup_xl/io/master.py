@@ -135,8 +135,10 @@ def _write_records(
     records: Sequence[Record],
     lang: str,
     codes: bool = False,
+    known_codes: dict | None = None,
 ) -> int:
-    """Our columns, the office's own columns, then provenance (and each row's 校验码 when ``codes``)."""
+    """Our columns, the office's own columns, then provenance (and each row's 校验码 when ``codes``;
+    a record in ``known_codes`` (fingerprint.known_codes) keeps the code it was checked against)."""
     ws = wb.add_worksheet(name)
     extras = extra_headers(records)
     tail = [*schema.PROVENANCE, *((schema.FINGERPRINT,) if codes else ())]
@@ -164,6 +166,7 @@ def _write_records(
     canonical = sheet.zh
     write_string, write_number = _raw_writers(ws)
     code = check_codes.code
+    known = known_codes or {}
     r = 0
     for r, rec in enumerate(records, start=1):
         d = rec.__dict__
@@ -195,7 +198,8 @@ def _write_records(
             if src.row is not None:
                 write_number(r, p0 + 2, src.row)
         if codes:
-            write_string(r, p0 + 3, code(rec))
+            hit = known.get(id(rec))
+            write_string(r, p0 + 3, hit[1] if hit is not None and hit[0] is rec else code(rec))
     ncols = p0 + len(tail)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), ncols - 1)
@@ -377,6 +381,7 @@ def write_master(
     extra_sheets: Callable | None = None,
     archive_over: int = ARCHIVE_OVER,
     changes: tuple[list, list] | None = None,
+    known_codes: dict | None = None,
 ) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
@@ -406,6 +411,7 @@ def write_master(
             extra_sheets,
             lambda: _finish_history(procs, target, on_sheet),
             changes,
+            known_codes,
         )
     finally:
         for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
@@ -428,6 +434,7 @@ def _write_master_file(
     extra_sheets,
     before_rename: Callable[[], None],
     changes: tuple[list, list] | None = None,
+    known_codes: dict | None = None,
 ) -> None:
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
@@ -446,7 +453,14 @@ def _write_master_file(
         ]
         for name, sheet, rows in parts:
             n = _write_records(
-                wb, fmts, name, sheet, rows, lang, codes=sheet.key in check_codes.SHEETS
+                wb,
+                fmts,
+                name,
+                sheet,
+                rows,
+                lang,
+                codes=sheet.key in check_codes.SHEETS,
+                known_codes=known_codes,
             )
             if on_sheet:
                 on_sheet(name, n)

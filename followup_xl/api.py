@@ -390,6 +390,7 @@ def _merge(
     import datetime as _dt
 
     from . import fingerprint, schema
+    from .io import masterbook
     from .io.atomic import check_output
     from .io.batch import discover, read_input
     from .io.changelog import read_change_sheets
@@ -416,6 +417,7 @@ def _merge(
     base = [i for i in good if i.master]
     log, decisions, handovers, tampered = [], [], [], []
     known_codes: dict = {}  # 校验码 of last week's rows as checked: not computed again when written
+    known_digests: list = []  # and the digests of its closed years, when its cache had them
     for i in base:
         got_log, got_pending = read_change_sheets(i.path)
         log += [entry for entry in got_log if entry not in log]
@@ -424,6 +426,7 @@ def _merge(
         if i.book is not None:  # every merged input has its book
             tampered += fingerprint.check(i.book, os.path.basename(i.path))[0]
             known_codes.update(fingerprint.known_codes(i.book))
+            known_digests += masterbook.known_digests(i.book)
     policy = policy_for_book(base[0].book) if base else None
 
     def parse(key, field, value):
@@ -483,6 +486,7 @@ def _merge(
         archive_over=ARCHIVE_OVER if archive_over is None else archive_over,
         changes=changes,
         known_codes=known_codes,
+        known_digests=known_digests,
         extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang))
         if handovers
         else None,

@@ -280,6 +280,10 @@ class Book:
     # as plain data ((sheet key, record index) of each mismatch, rows compared), so the master
     # cache keeps it and a cache hit compares nothing.
     code_check: tuple | None = None
+    # The calls each archive file of a master added, in order: (first index in ``calls``, count,
+    # digest of those rows as io/master.fingerprint makes it, or None until worked out). The
+    # master cache keeps the digest, so this week's merge need not hash an unchanged year again.
+    archives: tuple = ()
 
     def records(self, key: str) -> list[Record]:
         return getattr(self, key)

@@ -17,7 +17,7 @@ from followup_xl import api, example_office, fingerprint
 from followup_xl.cli import main
 from followup_xl.io import master_cache as mc
 from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.masterbook import read_master
+from followup_xl.io.masterbook import archive_digests, read_master
 from followup_xl.io.template import write_staff_workbook
 from followup_xl.models import MODEL_FOR
 
@@ -25,9 +25,11 @@ from followup_xl.models import MODEL_FOR
 def deep(book) -> dict:
     """Everything a Book holds, with the exact type of every value (an Unreadable is not a str).
 
-    What comparing the 校验码 found is worked out first (a read leaves it to be asked for; a
-    cached book carries it): both sides must agree on it too."""
+    What comparing the 校验码 found and the digests of the archive files' rows are worked out
+    first (a read leaves them to be asked for; a cached book carries them): both sides must
+    agree on them too."""
     fingerprint.outcome(book)
+    archive_digests(book)
     out = {}
     for f in dataclasses.fields(book):
         if f.name == "path":
@@ -209,3 +211,34 @@ def test_a_small_master_gets_no_cache(master, monkeypatch):
     book = mc.cached_read(master)
     assert mc.last_status == {"status": "absent"} and not mc.cache_dir(master).exists()
     assert deep(book) == deep(read_master(master))
+
+
+def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
+    history_master, tmp_path, monkeypatch
+):
+    """The cache keeps the digest of each archive file's rows (made from the rows when the cache was
+    written): this week's merge names the unchanged closed years without hashing them again, and
+    its 历史档案 sheet is the one a merge without the cache writes."""
+    from followup_xl.io import master as master_writer
+
+    hashed: list[int] = []
+    real = master_writer.fingerprint
+    monkeypatch.setattr(
+        master_writer, "fingerprint", lambda rows: (hashed.append(len(rows)), real(rows))[1]
+    )
+
+    def merge(out: Path) -> list[tuple]:
+        out.parent.mkdir()
+        res = api.merge([str(history_master)], str(out), archive_over=20)
+        assert res.exit_code == 0
+        return list(openpyxl.load_workbook(out)["历史档案"].values)
+
+    mc.cached_read(history_master)
+    assert mc.last_status == {"status": "absent", "written": True}
+    hashed.clear()
+    cached = merge(tmp_path / "a" / "第48周总表.xlsx")
+    assert mc.last_status == {"status": "hit"} and hashed == []
+    shutil.rmtree(mc.cache_dir(history_master))
+    fresh = merge(tmp_path / "b" / "第48周总表.xlsx")
+    assert mc.last_status["status"] == "absent" and len(hashed) == len(fresh) - 1 > 0
+    assert cached == fresh

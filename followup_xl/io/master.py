@@ -280,8 +280,17 @@ def fingerprint(records: list[Record]) -> str:
     return h.hexdigest()
 
 
+def _known_digest(rows: list, known: Sequence[tuple[list, str]]) -> str | None:
+    """The digest of ``rows`` when they are the very rows (same objects, same order) of an archive
+    file whose digest the input master's cache worked out (masterbook.known_digests)."""
+    for recs, digest in known:
+        if len(recs) == len(rows) and all(map(operator.is_, recs, rows)):
+            return digest
+    return None
+
+
 def _plan_history(
-    target: Path, closed: dict[int, list], lang: str
+    target: Path, closed: dict[int, list], lang: str, known: Sequence[tuple[list, str]] = ()
 ) -> tuple[list[list], list[tuple]]:
     """The 历史档案 rows for the master, and the closed years whose file is not there yet."""
     if not closed:
@@ -290,7 +299,7 @@ def _plan_history(
     folder.mkdir(exist_ok=True)
     listed, todo = [], []
     for year, rows in closed.items():
-        fp = fingerprint(rows)
+        fp = _known_digest(rows, known) or fingerprint(rows)
         name = f"{schema.CALLS.title(lang)}{year}_{fp[:12]}.xlsx"
         if not (folder / name).is_file():  # same rows as last time: already there, not rewritten
             todo.append((folder / name, year, rows))
@@ -382,6 +391,7 @@ def write_master(
     archive_over: int = ARCHIVE_OVER,
     changes: tuple[list, list] | None = None,
     known_codes: dict | None = None,
+    known_digests: Sequence[tuple[list, str]] = (),
 ) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
@@ -394,7 +404,7 @@ def write_master(
     protect_inputs = list(protect_inputs)
     target = check_output(path, protect_inputs)
     current, closed = split_history(book.calls, archive_over)
-    listed, todo = _plan_history(target, closed, lang)
+    listed, todo = _plan_history(target, closed, lang, known_digests)
     procs = _start_history(todo, lang, row_limit, protect_inputs)
     try:
         _write_master_file(

@@ -33,6 +33,7 @@ from .. import __version__
 from .. import fingerprint as check_codes
 from ..models import MODEL_FOR, Book, Record, SheetInfo, Source
 from ..normalize import Unreadable
+from .masterbook import archive_digests
 
 if TYPE_CHECKING:  # pyarrow is imported only where a cache is read or written
     import pyarrow as pa
@@ -275,6 +276,7 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
         history = _history_of(master, book)
         key = _key(master, history)
         check_codes.outcome(book)  # kept in book.json: a cache hit compares no 校验码 again
+        archive_digests(book)  # likewise: this week's merge hashes no unchanged closed year
         meta = {}
         for f in dataclasses.fields(Book):
             if f.name in MODEL_FOR or f.name == "path":
@@ -419,4 +421,8 @@ def _relabel_book(book: Book, label: str) -> Book:
             s = r.__dict__["src"]
             if s is not None and s.file == LABEL:
                 records[i] = _relabel(r, LABEL, label)
+                if name == "calls":  # a digest describes the rows as they were: not these
+                    book.archives = tuple(
+                        (a, n, None if a <= i < a + n else digest) for a, n, digest in book.archives
+                    )
     return book

@@ -44,9 +44,32 @@ def attach_history(
     """Add the calls of the master's archive files to ``book`` (nothing for a book without them)."""
     for f in archive_files(master, book.ignored_sheets, package):
         if provenance:
+            start = len(book.calls)
             book.calls.extend(read_book(f, label=f.name, require_data=False).calls)
+            book.archives += ((start, len(book.calls) - start, None),)
             continue
         archive = read_book(f, label=os.fspath(f), require_data=False, provenance=False)
         book.calls.extend(archive.calls)
         book.sheets.setdefault("calls", []).extend(archive.sheets.get("calls", []))
         book.origins.update(archive.origins)
+
+
+def archive_digests(book: Book) -> tuple:
+    """``book.archives`` with every digest worked out (the cache keeps them): the digest of a year's
+    rows names its archive file, and is made from the rows, never taken from what a sheet says."""
+    from .master import fingerprint
+
+    book.archives = tuple(
+        (start, count, digest or fingerprint(book.calls[start : start + count]))
+        for start, count, digest in book.archives
+    )
+    return book.archives
+
+
+def known_digests(book: Book) -> list[tuple[list, str]]:
+    """(the calls of one archive file, their digest) for each digest the book already knows."""
+    return [
+        (book.calls[start : start + count], digest)
+        for start, count, digest in book.archives
+        if digest
+    ]

@@ -256,7 +256,7 @@ def split_history(calls: list, archive_over: int = ARCHIVE_OVER) -> tuple[list, 
     return current, dict(sorted(closed.items()))
 
 
-def fingerprint(records: list[Record]) -> str:
+def fingerprint(records: Sequence[Record]) -> str:
     """A stable digest of rows as written (values, unreadable text, provenance): names an archive file."""
     if not records:
         return hashlib.sha256(b"").hexdigest()

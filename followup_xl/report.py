@@ -36,7 +36,7 @@ from fractions import Fraction
 
 from .calendar import WorkCalendar
 from .errors import BadMonth
-from .messages import Pair
+from .messages import Pair, both
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
@@ -49,9 +49,16 @@ COVERAGE = (
     ("P3", "维修", "repair_coverage_pct"),
     ("P4", "活动", "activity_coverage_pct"),
 )
-NO_OWNER = "（无负责人）"
+# groups of rows without a name: bilingual, so each edge (workbook, JSON) shows its language
+NO_OWNER = Pair(*both("report.no_owner"))
+NO_PARTY = Pair(*both("report.no_party"))
 TOP_N = 10
 LIST_N = 30
+
+
+def group_order(name: str | Pair) -> str:
+    """Sort key of a group: a placeholder sorts where its Chinese label always did."""
+    return name.zh if isinstance(name, Pair) else name
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -258,17 +265,17 @@ def report_from(
     }
     out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
 
-    per_owner: dict[str, list[Item]] = defaultdict(list)
+    per_owner: dict[str | Pair, list[Item]] = defaultdict(list)
     per_rule: dict[str, list[Item]] = defaultdict(list)
     for i in items:
         per_owner[i.obligation.owner or NO_OWNER].append(i)
         per_rule[i.obligation.rule].append(i)
-    per_caller: dict[str, list[Call]] = defaultdict(list)
+    per_caller: dict[str | Pair, list[Call]] = defaultdict(list)
     for call in mc:
         per_caller[call.caller or NO_OWNER].append(call)
     out["by_owner"] = [
         {"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
-        for n in sorted(set(per_owner) | set(per_caller))
+        for n in sorted(set(per_owner) | set(per_caller), key=group_order)
     ]
     out["by_type"] = [
         {
@@ -360,10 +367,10 @@ def report_from(
         for event in events
         if event.event_type == "投诉" and event.event_date and start <= event.event_date <= end
     ]
-    parties = Counter(event.responsible or "（未注明）" for event in complaints)
+    parties: Counter[str | Pair] = Counter(event.responsible or NO_PARTY for event in complaints)
     out["complaints_by_party"] = [
         {"party": party, "complaints": n, "ratio_pct": pct(n, len(complaints))}
-        for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], kv[0]))
+        for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], group_order(kv[0])))
     ]
 
     def other(m: str) -> dict:

@@ -20,12 +20,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
+from .messages import Pair, both
 from .models import Book
 from .policy import compute_obligations
+from .report import NO_OWNER, group_order
 from .schedule import appointment_week, week_bounds
 from .settings import Policy
 
-NO_OWNER = "（无负责人）"
+NO_CALLER = Pair(*both("weekly.no_caller"))  # shown in the reader's language, like NO_OWNER
 
 
 @dataclass
@@ -65,9 +67,9 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
         for person in book.staff
         if person.name and not (person.has_left and person.left and person.left < start)
     ]
-    rows: dict[str, dict] = {}
+    rows: dict[str | Pair, dict] = {}
 
-    def row(name: str) -> dict:
+    def row(name: str | Pair) -> dict:
         if name not in rows:
             rows[name] = {
                 "owner": name,
@@ -86,7 +88,7 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
 
     for name in people:
         row(name)
-    deals: dict[tuple, str] = {}
+    deals: dict[tuple, str | Pair] = {}
     for ev in book.events:
         if ev.event_type == "成交" and in_week(ev.event_date):
             key = (ev.customer_id, ev.event_date) if ev.customer_id else ("", id(ev))
@@ -100,7 +102,7 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
         if in_week(customer.created):
             row(customer.owner or NO_OWNER)["new_customers"] += 1
     for call in book.calls:
-        who = call.caller or "（无回访人）"
+        who = call.caller or NO_CALLER
         if in_week(call.call_date):
             r = row(who)
             r["calls"] += 1
@@ -124,7 +126,9 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
         bound = r["owner"] in sales or (not book.staff and r["owner"] != NO_OWNER)
         r["appointments_met"] = r["appointments"] >= policy.appointments_per_week if bound else None
         r["outcomes"] = dict(r["outcomes"])
-    weekly = Weekly(start, end, report_day, moved, sorted(rows.values(), key=lambda r: r["owner"]))
+    weekly = Weekly(
+        start, end, report_day, moved, sorted(rows.values(), key=lambda r: group_order(r["owner"]))
+    )
     weekly.projects = _projects(book, start, end)
     return weekly
 

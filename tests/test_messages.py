@@ -414,11 +414,11 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("api.py", "rollup"): "the event types whose coverage the region roll-up reports",
     ("privacy.py", "<module>"): "the 人员 roles that see unmasked phones",
     ("schedule.py", "manager_of"): "the 人员 roles that take an unowned customer",
-    ("report.py", "*"): "event types, and the owner/party label of rows without one",
+    ("report.py", "<module>"): "the event types whose coverage the report counts",
     (
         "weekly.py",
-        "*",
-    ): "the owner/caller label of rows without one, project states, 回访类型 lists",
+        "_projects",
+    ): "project states (the weekly book's status table keys) and the 回访类型 list",
     ("readme_tables.py", "*"): "the README's bilingual table headers (generated documentation)",
     (
         "cli/__init__.py",
@@ -609,3 +609,64 @@ def test_schedule_notes_are_english(cli, office, master, as_of):
     words = _user_data(office)
     for text_ in notes + [u["reason"] for u in out["unscheduled"]]:
         assert not CJK.search(_without(text_, words)), text_
+
+
+def _book_without_owners(path: Path) -> list[str]:
+    """A staff book with a customer nobody owns, a call nobody signed and a complaint blamed on
+    nobody (October 2026); returns the office's own words."""
+    from helpers import call, customer, event, staff
+
+    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.models import Book
+
+    b = Book(
+        "张伟",
+        customers=[customer("K1", created="2026-10-05"), customer("K2", owner=None)],
+        calls=[call("K1", "2026-10-14", satisfaction=4), call("K2", "2026-10-15", caller=None)],
+        events=[event("C1", "K2", "投诉", "2026-10-13", owner=None, responsible=None)],
+        staff=[staff("张伟")],
+    )
+    write_staff_workbook(path, book=b, owner="张伟")
+    return ["张伟", "客户K1", "客户K2"]
+
+
+def _names_in_sheet(path: Path, column: int = 1) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return [str(c.value) for ws in wb for r in ws.iter_rows() for c in r[column - 1 : column]]
+
+
+def test_report_groups_without_a_name_are_english(cli, tmp_path):
+    words = _book_without_owners(tmp_path / "张伟_客户回访.xlsx")
+    args = ("report", tmp_path / "张伟_客户回访.xlsx", "--month", "2026-10")
+    code, en = cli.json(*args, "-o", tmp_path / "en.xlsx", "--lang", "en")
+    assert code == 0, en
+    owners = [o["owner"] for o in en["by_owner"]]
+    assert owners == ["张伟", "(no owner)"]  # the placeholder sorts where its Chinese always did
+    assert [p["party"] for p in en["complaints_by_party"]] == ["(not given)"]
+    code, zh = cli.json(*args, "-o", tmp_path / "zh.xlsx")
+    assert [o["owner"] for o in zh["by_owner"]] == ["张伟", "（无负责人）"]
+    assert [p["party"] for p in zh["complaints_by_party"]] == ["（未注明）"]
+    cells = _names_in_sheet(tmp_path / "en.xlsx")
+    assert "(no owner)" in cells and "(not given)" in cells
+    assert "（无负责人）" in _names_in_sheet(tmp_path / "zh.xlsx")
+    assert not [c for c in cells if c in ("（无负责人）", "（未注明）")]
+    for o in en["by_owner"] + en["complaints_by_party"]:
+        assert not CJK.search(_without(o.get("owner") or o.get("party"), words)), o
+
+
+def test_weekly_rows_without_a_name_are_english(cli, tmp_path):
+    words = _book_without_owners(tmp_path / "张伟_客户回访.xlsx")
+    args = ("weekly", tmp_path / "张伟_客户回访.xlsx", "--week-of", "2026-10-15")
+    code, en = cli.json(*args, "-o", tmp_path / "en.xlsx", "--lang", "en")
+    assert code == 0, en
+    owners = [r["owner"] for r in en["by_owner"]]  # K2's call and its overdue follow-up
+    assert owners == ["张伟", "(no caller)", "(no owner)"]  # in the Chinese labels' order
+    assert not any(CJK.search(_without(o, words)) for o in owners)
+    code, zh = cli.json(*args, "-o", tmp_path / "zh.xlsx")
+    assert [r["owner"] for r in zh["by_owner"]] == ["张伟", "（无回访人）", "（无负责人）"]
+    cells = _names_in_sheet(tmp_path / "en.xlsx")
+    assert "(no caller)" in cells and "(no owner)" in cells
+    assert not [c for c in cells if c in ("（无回访人）", "（无负责人）")]
+    assert "（无回访人）" in _names_in_sheet(tmp_path / "zh.xlsx")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from ..messages import table
+from ..messages import localize, table
 from .atomic import atomic_output
 from .xlsx import FONT, Formats, as_day, new_workbook, print_setup, write_day_or_text
 
@@ -114,7 +114,7 @@ def write_report(
         _owners(wb, _Sheet(wb, f, names[1], t), r, t, lang)
         _types(_Sheet(wb, f, names[2], t), r, t, lang)
         _satisfaction(wb, _Sheet(wb, f, names[3], t), r, t, lang)
-        _issues(_Sheet(wb, f, names[4], t), r, t)
+        _issues(_Sheet(wb, f, names[4], t), r, t, lang)
         _trend(wb, _Sheet(wb, f, names[5], t), r, t, lang)
         notes = _Sheet(wb, f, names[6], t)
         notes.text(t["notes"], "title")
@@ -186,7 +186,7 @@ def _owners(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
         t["owner_head"],
         [
             [
-                o["owner"],
+                localize(o["owner"], lang),  # a placeholder group (report.NO_OWNER) in lang
                 o["planned"],
                 o["done"],
                 o["done_pct"],
@@ -283,13 +283,16 @@ def _satisfaction(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
     s.finish(t["sheets"][3])
 
 
-def _issues(s: _Sheet, r: dict, t: dict) -> None:
+def _issues(s: _Sheet, r: dict, t: dict, lang: str) -> None:
     s.text(t["issues"], "bold")
     s.table(t["issues_head"], [[x["issue"], x["count"]] for x in r["top_issues"]])
     s.text(t["parties"], "bold")
     s.table(
         t["parties_head"],
-        [[x["party"], x["complaints"], x["ratio_pct"]] for x in r["complaints_by_party"]],
+        [
+            [localize(x["party"], lang), x["complaints"], x["ratio_pct"]]
+            for x in r["complaints_by_party"]
+        ],
         (None, None, "pct"),
     )
     s.text(t["open_count"].format(open=t["open"], n=r["open_issues_at_month_end"]), "bold")

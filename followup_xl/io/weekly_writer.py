@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from .. import schema
-from ..messages import table
+from ..messages import localize, table
 from ..weekly import Weekly
 from .atomic import atomic_output
 from .xlsx import (
@@ -110,8 +110,8 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
                 )
             elif isinstance(v, int):
                 ws.write_number(r, j, v, f.get("box"))
-            else:
-                ws.write_string(r, j, str(v), f.get("box"))
+            else:  # a name, or a placeholder group (weekly.NO_OWNER/NO_CALLER) in lang
+                ws.write_string(r, j, str(localize(v, lang)), f.get("box"))
     last = 4 + len(w.by_owner)
     ws.write_string(last, 0, t["total"], f.get("bold"))
     for j, k in enumerate(COLUMNS):

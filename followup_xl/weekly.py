@@ -96,8 +96,8 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
     for customer in book.customers:
         if in_week(customer.last_deal) and customer.customer_id and not customer.is_void:
             deals.setdefault((customer.customer_id, customer.last_deal), customer.owner or NO_OWNER)
-    for name in deals.values():
-        row(name)["deals"] += 1
+    for dealer in deals.values():
+        row(dealer)["deals"] += 1
     for customer in book.customers:
         if in_week(customer.created):
             row(customer.owner or NO_OWNER)["new_customers"] += 1

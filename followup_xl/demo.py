@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import example_office
 from .io.reader import read_book
-from .messages import render, text
+from .messages import localize, render, text
 
 # the example office's people in the demo's story (example data, as in example_office.py)
 LEAVER, RECEIVERS, MANAGER, EDITOR = "杨磊", ["张伟", "王芳"], "赵刚", "张伟"
@@ -271,7 +271,7 @@ def step_second_week(run: DemoRun) -> None:
 
     from . import api, schema
     from .io.changelog import KINDS
-    from .merge import plain
+    from .merge import field_label, plain
     from .split import file_name
 
     lang = run.lang
@@ -296,8 +296,9 @@ def step_second_week(run: DemoRun) -> None:
     run.say("demo.second_week", who=EDITOR, n=len(result.changes), sheet=changes)
     for ch in result.changes:
         old, new = plain(ch.old), plain(ch.new)
+        header = localize(field_label(ch.kind, ch.field), lang)
         run.log.append(
-            f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {ch.field}: {old if old is not None else ''} → "
+            f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {header}: {old if old is not None else ''} → "
             f"{new if new is not None else ''}  [{ch.status}]"
         )
 

@@ -33,6 +33,7 @@ import operator
 from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .messages import Pair, Text, both, localize, render
@@ -52,8 +53,8 @@ DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict
 class Conflict:
     kind: str  # customer_id | phone | call_id | event_id | not_owner
     customer_id: str
-    sources: list[str]
-    kept: str | Text  # where the kept version is, or merge.kept_all
+    sources: list[Text | str]  # merge.place: rendered in the reader's language
+    kept: Text | str  # where the kept version is, or merge.kept_all
     why: Text  # rendered in the reader's language (the 冲突 sheet, merge --json)
 
     def row(self, lang: str) -> dict:
@@ -61,7 +62,7 @@ class Conflict:
         return {
             "kind": self.kind,
             "customer_id": self.customer_id,
-            "sources": list(self.sources),
+            "sources": [localize(s, lang) for s in self.sources],
             "kept": localize(self.kept, lang),
             "why": self.why.render(lang),
         }
@@ -73,10 +74,10 @@ class Change:
 
     kind: str  # customer | call | event
     id: str
-    field: str  # the column header ("" for a whole row)
+    field: str  # the column's Chinese header ("" for a whole row); shown with field_label
     old: Any
     new: Any
-    source: str  # book › sheet › row
+    source: Text | Pair | str  # book › sheet › row (merge.place); text as read from a log
     who: str  # the book's owner
     status: str  # applied | pending | approved | refused | deleted | added
 
@@ -126,6 +127,15 @@ def where(record: Record) -> str:
         if src and src.row
         else (src.file if src else "")
     )
+
+
+def place(record: Record) -> Text | str:
+    """Where a record was read, as a conflict or the change log shows it: ``where`` in the
+    reader's language (… › row N). ``where`` stays the key merge compares and sorts by."""
+    src = record.src
+    if src and src.row:
+        return message("merge.place", file=src.file, sheet=src.sheet, row=src.row)
+    return src.file if src else ""
 
 
 def _content(record: Record, keys) -> tuple:
@@ -222,8 +232,8 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
                         Conflict(
                             kind,
                             customer_of(rec) or "",
-                            [where(have), where(rec)],
-                            where(have),
+                            [place(have), place(rec)],
+                            place(have),
                             message(DUPLICATE_ID[kind], id=i[1]),
                         )
                     )
@@ -234,7 +244,7 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
         if len(versions) > 1:
             kept, why = _choose(versions, own_file)
             result.conflicts.append(
-                Conflict("customer_id", cid, [where(v) for _l, v in versions], where(kept), why)
+                Conflict("customer_id", cid, [place(v) for _l, v in versions], place(kept), why)
             )
         out["customers"][cid] = kept
     return out
@@ -331,6 +341,31 @@ def _field_header(key: str, name: str) -> str:
     return sheet.column(name).zh if name in sheet.keys else name
 
 
+@cache
+def _headers(kind: str) -> dict[str, Pair]:
+    """A change kind's columns by their Chinese and by their English header → (zh, en)."""
+    from . import schema
+
+    key = SHEET_OF.get(kind)
+    columns = schema.BY_KEY[key].columns if key else ()
+    return {h: Pair(c.zh, c.en) for c in columns for h in (c.en, c.zh)}
+
+
+def field_label(kind: str, header: str) -> Pair | str:
+    """A change's field as the reader sees it. ``Change.field`` is the column's Chinese header,
+    the key a 待批准 answer is matched by; a schema column shows its header in the reader's
+    language, an office-added column its own name."""
+    pair = _headers(kind).get(header)
+    return pair if pair and pair.zh == header else header
+
+
+def field_header(kind: str, label: str) -> str:
+    """``Change.field`` back from a change log cell: an English header (an en master's
+    修改记录/待批准) becomes the column's Chinese one; a Chinese or office header stays."""
+    pair = _headers(kind).get(label)
+    return pair.zh if pair else label
+
+
 def _field_name(key: str, name: str) -> Pair | str:
     """A field as a conflict names it: its column header in the reader's language."""
     from . import schema
@@ -415,8 +450,8 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                         Conflict(
                             _conflict_kind(key),
                             customer_of(rec) or "",
-                            [where(first), where(rec)],
-                            where(first),
+                            [place(first), place(rec)],
+                            place(first),
                             message("merge.conflict_twice_in_book", id=label_id(key, rec)),
                         )
                     )
@@ -432,8 +467,8 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                         Conflict(
                             kind,
                             customer_of(rec) or "",
-                            [where(versions[0][1]), where(rec)],
-                            where(versions[0][1]),
+                            [place(versions[0][1]), place(rec)],
+                            place(versions[0][1]),
                             message(DUPLICATE_ID[kind], id=label_id(key, rec)),
                         )
                     )
@@ -480,8 +515,8 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     Conflict(
                         "not_owner",
                         have.customer_id or "",
-                        [where(have), where(rec)],
-                        where(have),
+                        [place(have), place(rec)],
+                        place(have),
                         message(
                             "merge.conflict_not_owner",
                             label=label,
@@ -498,7 +533,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     Conflict(
                         _conflict_kind(key),
                         have.customer_id or "",
-                        [ctx.applied[(key, i)], where(rec)],
+                        [ctx.applied[(key, i)], place(rec)],
                         ctx.applied[(key, i)],
                         message("merge.conflict_two_books", id=label_id(key, rec)),
                     )
@@ -529,7 +564,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
             _field_header(key, name),
             old,
             new,
-            where(rec),
+            place(rec),
             owner,
             "pending" if hold else "applied",
         )
@@ -551,7 +586,7 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
     if apply:
         ctx.touched[key].add(i)
         ctx.base[key][i] = _apply(have, rec, apply)
-        ctx.applied[(key, i)] = where(rec)
+        ctx.applied[(key, i)] = place(rec)
 
 
 def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> None:
@@ -580,7 +615,7 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> No
             "",
             None,
             None,
-            f"{label} › {rec.SHEET.zh}",
+            Pair(f"{label} › {rec.SHEET.zh}", f"{label} › {rec.SHEET.en}"),
             owner,
             "deleted",
         )
@@ -626,7 +661,12 @@ def apply_decisions(
         current = rec.raw(name) if name in sheet.keys else rec.extra.get(name)
         if text(current) != text(ch.old):
             result.notes.append(
-                both("merge.edit_stale", id=ch.id, field=ch.field, old=text(ch.old))
+                both(
+                    "merge.edit_stale",
+                    id=ch.id,
+                    field=field_label(ch.kind, ch.field),
+                    old=text(ch.old),
+                )
             )
             continue
         values = {k: getattr(rec, k) for k in sheet.keys}
@@ -710,7 +750,7 @@ def merge_books(
                     )
                     result.conflicts.append(
                         Conflict(
-                            "customer_id", i, [where(v) for _l, v in versions], where(kept), why
+                            "customer_id", i, [place(v) for _l, v in versions], place(kept), why
                         )
                     )
                 base[key][i] = kept
@@ -721,7 +761,7 @@ def merge_books(
                 )
                 result.changes.append(
                     Change(
-                        KIND[key], label_id(key, kept), "", None, None, where(kept), who, "added"
+                        KIND[key], label_id(key, kept), "", None, None, place(kept), who, "added"
                     )
                 )
         result.pending = list(pending.values())
@@ -797,7 +837,7 @@ def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
                 Conflict(
                     "phone",
                     render("sep.list", "zh").join(ids),  # the 客户编号 cell, as always written
-                    [where(customer) for customer in same],
+                    [place(customer) for customer in same],
                     message("merge.kept_all"),
                     message("merge.conflict_phone", phone=phone, ids=ids),
                 )

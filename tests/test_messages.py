@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import followup_xl
-from followup_xl import errors
+from followup_xl import errors, schema
 from followup_xl.messages import Pair, catalog, labels, placeholders, render, table, text
 
 PACKAGE = Path(followup_xl.__file__).parent
@@ -583,9 +583,18 @@ def test_merge_conflicts_say_why_in_english(cli, office, office_dir, tmp_path):
     code, out = cli.json("merge", office_dir, "-o", tmp_path / "m.xlsx", "--lang", "en")
     assert code == 0 and {c["kind"] for c in out["conflicts"]} >= {"customer_id", "phone"}
     words = _user_data(office)
+    sheets = [s.zh for s in schema.BY_KEY.values()]  # the staff books' own sheet names
     for c in out["conflicts"]:
         assert not CJK.search(_without(c["why"], words)), c["why"]
         assert c["kind"] != "phone" or c["kept"] == "all kept"
+        for place in [*c["sources"], c["kept"]]:  # file › sheet › row N
+            assert not CJK.search(_without(place, words + sheets)), place
+        assert all(re.search(r" › row \d+$", s) for s in c["sources"]), c["sources"]
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "m.xlsx", read_only=True)["Conflicts"]
+    places = [r[2] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert places == ["\n".join(c["sources"]) for c in out["conflicts"]]
     owner_kept = next(c for c in out["conflicts"] if c["kind"] == "customer_id")
     assert owner_kept["why"].startswith("one customer id with differing details: kept the version")
 

@@ -4,6 +4,7 @@ from the owner's own book (issues 12 and 13)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
@@ -248,6 +249,74 @@ def test_reviewed_and_locked_calls_wait_for_approval(cli, week1):
     assert code == 3 and "待批准" in str(out_text) and "I2" in str(out_text)
 
 
+def _no_chinese_but_names(text: str) -> bool:
+    """``text`` without the office's own words (file names, the books' Chinese sheet names)."""
+    text = re.sub(r"\S+\.xlsx", "", text)
+    for sheet in ("客户名录簿", "回访记录表", "回访事项"):
+        text = text.replace(sheet, "")
+    return not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", text)
+
+
+@pytest.mark.parametrize("written_by", ["this version", "an older version"])
+def test_an_english_master_holds_edits_and_takes_the_answers_back(cli, week1, written_by):
+    """An en master names a change's field and row in English (Content, … › row N) in merge
+    --json and in its Pending/Changes sheets; the manager's answers there are matched to the
+    edits on the next merge, also when an older version wrote those sheets with the Chinese
+    header in the Field column."""
+    tmp, master = week1
+
+    def zw(b):
+        ids = [k.record_id for k in b.calls]
+        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")  # reviewed
+        replace(b.calls, ids.index("R3"), result="拒访")  # older than 30 days
+
+    inbox = tmp / "收件箱2"
+    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    out = tmp / "week2.xlsx"
+    code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY, "--lang", "en")
+    assert code == 0 and res["pending"] == 2
+    assert {(c["id"], c["field"], c["status"]) for c in res["changes"]} == {
+        ("R2", "Content", "pending"),
+        ("R3", "Result", "pending"),
+    }
+    for c in res["changes"]:
+        assert re.fullmatch(r"张伟_客户回访\.xlsx › 回访记录表 › row \d+", c["source"]), c
+        assert _no_chinese_but_names(c["field"] + c["source"]), c
+    wb = openpyxl.load_workbook(out)
+    ws, log = wb["Pending"], wb["Changes"]
+    assert {(r[2].value, r[3].value) for r in ws.iter_rows(min_row=2)} == {
+        ("R2", "Content"),
+        ("R3", "Result"),
+    }
+    assert all(" › row " in r[6].value for r in ws.iter_rows(min_row=2))
+    assert {r[3].value for r in log.iter_rows(min_row=2)} == {"Content", "Result"}
+    if written_by == "an older version":  # it wrote the Chinese header in the Field column
+        for sheet in (ws, log):
+            for row in sheet.iter_rows(min_row=2):
+                row[3].value = {"Content": "回访内容", "Result": "结果"}[row[3].value]
+    for row in ws.iter_rows(min_row=2):
+        row[8].value = "yes" if row[2].value == "R2" else "no"
+    approved = tmp / "week2_answered.xlsx"
+    wb.save(approved)
+    final = tmp / "week3.xlsx"
+    code, res = cli.json(
+        "merge", "--master", approved, inbox, "-o", final, "--as-of", DAY, "--lang", "en"
+    )
+    assert code == 0, res
+    assert {(c["id"], c["field"], c["status"]) for c in res["changes"]} == {
+        ("R2", "Content", "approved"),
+        ("R3", "Result", "refused"),
+    }
+    assert res["pending"] == 0 and not [w for w in res["warnings"] if "R2" in w]
+    calls = {k.record_id: k for k in read_book(final).calls}
+    assert calls["R2"].content == "改写了已审核的记录" and calls["R3"].result == "成功"
+    # a week later the same book again: the refusal is remembered from the Changes sheet
+    code, res = cli.json(
+        "merge", "--master", final, inbox, "-o", tmp / "week4.xlsx", "--as-of", DAY, "--lang", "en"
+    )
+    assert code == 0 and res["changes"] == [] and res["pending"] == 0, res["changes"]
+
+
 def test_masked_values_never_replace_real_ones(cli, week1):
     tmp, master = week1
 
@@ -437,7 +506,10 @@ def test_merge_prints_what_changed(week1):
         main, ["merge", str(master), str(inbox), "-o", str(tmp / "m.xlsx"), "--as-of", str(DAY)]
     )
     assert (
-        r.exit_code == 0 and "[已采用] 客户 K1 联系电话: 13800000001 → 13811112222" in r.output
+        r.exit_code == 0
+        and "[已采用] 客户 K1 联系电话: 13800000001 → 13811112222"
+        "  (张伟_客户回访.xlsx › 客户名录簿 › 第2行)"
+        in r.output
     ), r.output
     r = CliRunner().invoke(
         main,
@@ -453,7 +525,11 @@ def test_merge_prints_what_changed(week1):
             "en",
         ],
     )
-    assert "[applied] Customer K1 联系电话: 13800000001 → 13811112222" in r.output, r.output
+    # the field and the row in English; the book's own file and sheet names as they are
+    assert (
+        "[applied] Customer K1 Phone: 13800000001 → 13811112222"
+        "  (张伟_客户回访.xlsx › 客户名录簿 › row 2)" in r.output
+    ), r.output
 
 
 @pytest.mark.parametrize("days_after_call", [20, 40])

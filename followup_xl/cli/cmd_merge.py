@@ -7,8 +7,8 @@ import sys
 import click
 
 from .. import api
-from ..merge import Change, plain
-from ..messages import both, render
+from ..merge import Change, field_label, plain
+from ..messages import both, localize, render
 from ..results import say
 from .common import (
     date_option,
@@ -138,5 +138,6 @@ def change_line(ch: Change, lang: str) -> str:
     what = f"{KINDS[ch.kind][lang == 'en']} {ch.id}"
     if ch.field:
         old, new = plain(ch.old), plain(ch.new)
-        what += f" {ch.field}: {old if old is not None else ''} → {new if new is not None else ''}"
-    return f"  [{status}] {what}  ({ch.source})"
+        header = localize(field_label(ch.kind, ch.field), lang)
+        what += f" {header}: {old if old is not None else ''} → {new if new is not None else ''}"
+    return f"  [{status}] {what}  ({localize(ch.source, lang)})"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..checks.base import Finding
 from ..fingerprint import Mismatch
-from ..merge import Change, Conflict
+from ..merge import Change, Conflict, field_label
 from ..messages import Pair, localize
 from ..messages import Text as Message
 from ..results import (
@@ -241,7 +241,16 @@ def _conflict(c: Conflict, lang: str) -> dict:
 
 @shape(Change)
 def _change(c: Change, lang: str) -> dict:
-    return dataclasses.asdict(c)  # old/new: dates become ISO text in to_json
+    return {
+        "kind": c.kind,
+        "id": c.id,
+        "field": field_label(c.kind, c.field),  # the header in --lang
+        "old": c.old,  # old/new: dates become ISO text in to_json
+        "new": c.new,
+        "source": c.source,  # merge.place, in --lang
+        "who": c.who,
+        "status": c.status,
+    }
 
 
 @shape(MergeResult)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..errors import BadApproval
-from ..merge import Change, text
-from ..messages import both, by_lang, labels
+from ..merge import Change, field_header, field_label, text
+from ..messages import both, by_lang, labels, localize
 from ..normalize import clean_text
 from .xlsx import Formats, write_plain_sheet
 
@@ -55,10 +55,10 @@ def _row(day: dt.date, ch: Change, last: str, lang: str) -> list:
         day,
         KINDS[ch.kind][i],
         ch.id,
-        ch.field,
+        localize(field_label(ch.kind, ch.field), lang),  # read back by field_header
         text(ch.old),
         text(ch.new),
-        ch.source,
+        localize(ch.source, lang),
         ch.who,
         last,
     ]
@@ -149,7 +149,19 @@ def read_change_sheets(
         kind, status = _back(KINDS, r[1]), _back(STATUSES, r[8])
         if kind and status:
             log.append(
-                (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], status))
+                (
+                    r[0],
+                    Change(
+                        kind,
+                        r[2],
+                        field_header(kind, r[3]),
+                        r[4] or None,
+                        r[5] or None,
+                        r[6],
+                        r[7],
+                        status,
+                    ),
+                )
             )
     pending = []
     for n, r in enumerate(pend_rows, start=2):
@@ -167,7 +179,8 @@ def read_change_sheets(
                 cell=f"{APPROVE_COL}{n}",
             )
         ok = True if answer in YES else False if answer in NO else None
+        field = field_header(kind, r[3])  # an en master's header, or a zh one (any version)
         pending.append(
-            (r[0], Change(kind, r[2], r[3], r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
+            (r[0], Change(kind, r[2], field, r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
         )
     return log, pending

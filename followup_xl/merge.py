@@ -637,9 +637,14 @@ def apply_decisions(
     from . import schema
 
     pending, refused = {}, set()
-    by_label = {
-        key: {label_id(key, record): i for i, record in recs.items()} for key, recs in base.items()
-    }
+    by_label = (  # every record by its id: only when the manager decided something (most weeks not)
+        {
+            key: {label_id(key, record): i for i, record in recs.items()}
+            for key, recs in base.items()
+        }
+        if any(ok is not None for _ch, ok in decisions)
+        else {}
+    )
     for ch, ok in decisions:
         if ok is None:
             pending[ch.key()] = ch

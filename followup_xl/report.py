@@ -52,6 +52,7 @@ COVERAGE = (
 # groups of rows without a name: bilingual, so each edge (workbook, JSON) shows its language
 NO_OWNER = Pair(*both("report.no_owner"))
 NO_PARTY = Pair(*both("report.no_party"))
+NO_CALL_TYPE = Pair(*both("report.no_call_type"))
 TOP_N = 10
 LIST_N = 30
 
@@ -291,13 +292,13 @@ def report_from(
         for r in sorted(per_rule, key=lambda r: int(r[1:]))
     ]
 
-    per_type: dict[str, list[int]] = defaultdict(list)
+    per_type: dict[str | Pair, list[int]] = defaultdict(list)
     for call in mc:
         if call.satisfaction:
-            per_type[call.call_type or "（未填）"].append(call.satisfaction)
+            per_type[call.call_type or NO_CALL_TYPE].append(call.satisfaction)
     out["satisfaction_by_type"] = [
         {"call_type": t, "average": avg(v), "count": len(v)}
-        for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), kv[0]))
+        for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), group_order(kv[0])))
     ]
     hide = mask or (lambda phone: phone)
     lowest = sorted(

@@ -621,8 +621,8 @@ def test_schedule_notes_are_english(cli, office, master, as_of):
 
 
 def _book_without_owners(path: Path) -> list[str]:
-    """A staff book with a customer nobody owns, a call nobody signed and a complaint blamed on
-    nobody (October 2026); returns the office's own words."""
+    """A staff book with a customer nobody owns, a call nobody signed, a scored call without a
+    回访类型 and a complaint blamed on nobody (October 2026); returns the office's own words."""
     from helpers import call, customer, event, staff
 
     from followup_xl.io.template import write_staff_workbook
@@ -631,7 +631,11 @@ def _book_without_owners(path: Path) -> list[str]:
     b = Book(
         "张伟",
         customers=[customer("K1", created="2026-10-05"), customer("K2", owner=None)],
-        calls=[call("K1", "2026-10-14", satisfaction=4), call("K2", "2026-10-15", caller=None)],
+        calls=[
+            call("K1", "2026-10-14", satisfaction=4),
+            call("K2", "2026-10-15", caller=None),
+            call("K1", "2026-10-16", call_type=None, satisfaction=3),
+        ],
         events=[event("C1", "K2", "投诉", "2026-10-13", owner=None, responsible=None)],
         staff=[staff("张伟")],
     )
@@ -657,10 +661,13 @@ def test_report_groups_without_a_name_are_english(cli, tmp_path):
     code, zh = cli.json(*args, "-o", tmp_path / "zh.xlsx")
     assert [o["owner"] for o in zh["by_owner"]] == ["张伟", "（无负责人）"]
     assert [p["party"] for p in zh["complaints_by_party"]] == ["（未注明）"]
+    assert [t["call_type"] for t in en["satisfaction_by_type"]] == ["(no call type)", "例行"]
+    assert [t["call_type"] for t in zh["satisfaction_by_type"]] == ["（未填）", "例行"]
     cells = _names_in_sheet(tmp_path / "en.xlsx")
-    assert "(no owner)" in cells and "(not given)" in cells
+    assert "(no owner)" in cells and "(not given)" in cells and "(no call type)" in cells
     assert "（无负责人）" in _names_in_sheet(tmp_path / "zh.xlsx")
-    assert not [c for c in cells if c in ("（无负责人）", "（未注明）")]
+    assert "（未填）" in _names_in_sheet(tmp_path / "zh.xlsx")
+    assert not [c for c in cells if c in ("（无负责人）", "（未注明）", "（未填）")]
     for o in en["by_owner"] + en["complaints_by_party"]:
         assert not CJK.search(_without(o.get("owner") or o.get("party"), words)), o
 

@@ -260,7 +260,10 @@ def _satisfaction(wb, s: _Sheet, r: dict, t: dict, lang: str) -> None:
     s.text(t["by_type"], "bold")
     s.table(
         t["by_type_head"],
-        [[x["call_type"], x["average"], x["count"]] for x in r["satisfaction_by_type"]],
+        [
+            [localize(x["call_type"], lang), x["average"], x["count"]]
+            for x in r["satisfaction_by_type"]
+        ],
         (None, "dec"),
     )
     s.text(t["lowest"], "bold")

@@ -283,6 +283,34 @@ def test_pickers_follow_a_master_typed_in(desk, tmp_path):
     assert (tmp_path / "输出" / "待回访_2026-11-22.xlsx").exists()
 
 
+def test_names_and_messages_are_written_as_text_never_as_formulas(desk, tmp_path):
+    """The desk writes what staff chose (people's names, file names in warnings) through xlwings
+    ``.value``, which Excel parses as if typed: each string goes in as text (Excel's leading
+    apostrophe), so ``=1+2`` in a 人员 name stays words in the pickers, the log and the result."""
+    from fake_xlwings import FakeFormula
+
+    master = tmp_path / "总表.xlsx"
+    wb = openpyxl.load_workbook(master_of(desk))
+    ws = wb["人员"]
+    ws.cell(row=2, column=1).value = "=1+2"
+    ws.cell(row=2, column=1).data_type = "s"
+    wb.save(master)
+    _, out = cli("init", tmp_path / "台", "--manager")
+    xl = FakeBook(out["written"][0])
+    set_setting(xl, "master", str(master))
+    set_setting(xl, "as_of", dt.datetime(2026, 11, 22))
+    assert manager.due_button(xl)["ok"]
+    pickers = [r[0] for r in xl.sheets["列表"]["C2:C20"].options(ndim=2).value if r[0]]
+    assert "=1+2" in pickers
+    written = [
+        v
+        for name in ("列表", "运行记录", "操作")
+        for v in xl.sheets[name].cells.values()
+        if isinstance(v, str)
+    ]
+    assert written and not [v for v in written if isinstance(v, FakeFormula)]
+
+
 def test_a_failure_is_a_sentence_in_the_sheet(tmp_path):
     _, out = cli("init", tmp_path, "--manager")
     xl = FakeBook(out["written"][0])

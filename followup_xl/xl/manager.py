@@ -29,6 +29,7 @@ from ..io.manager_writer import (
 from ..messages import Pair, both, render
 from ..models import column_letter
 from ..results import ValidationRun, say
+from .button import as_text, as_text_rows
 
 JOBS = {  # job → (zh, en) name, as on the button
     "merge": both("manager.job_merge"),
@@ -449,8 +450,8 @@ def run(job: str, xl_book=None) -> dict:
         st = read_settings(xl_book)
         outcome = JOB_RUNS[job](st, status)
         if st.set_master:
-            xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = st.relative(
-                st.set_master
+            xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = as_text(
+                st.relative(st.set_master)
             )
         if outcome["ok"] and job != "validate":  # the 交接 pickers follow the master in use
             _refresh_staff(xl_book, lang, st.set_master or st.master())
@@ -519,7 +520,7 @@ def _refresh_staff(xl_book, lang: str, master: str) -> None:
     lists = xl_book.sheets[LISTS[lang]]
     lists[f"C2:C{LIST_ROWS + 1}"].value = None
     if names:
-        lists["C2"].value = [[n] for n in names]
+        lists["C2"].value = [[as_text(n)] for n in names]  # a name is never a formula
 
 
 def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
@@ -537,7 +538,10 @@ def _write_log(xl_book, lang: str, name: str, outcome: dict) -> None:
     counts = outcome.get("error") or (render("sep.comma", lang)).join(
         f"{k} {v}" for k, v in outcome["figures"]
     )
-    log[f"A{row}"].value = [when, name, status, counts, "\n".join(outcome["warnings"])]
+    # text as text: a warning or error quotes file and sheet names staff chose (=… stays words)
+    log[f"A{row}"].value = as_text_rows(
+        [[when, name, status, counts, "\n".join(outcome["warnings"])]]
+    )
     base = os.path.dirname(os.path.abspath(xl_book.fullname))
     for j, path in enumerate(outcome["files"]):
         rel = os.path.relpath(path, base)
@@ -562,7 +566,7 @@ def _write_result(xl_book, lang: str, name: str, outcome: dict) -> None:
         rows += [[k, v] for k, v in outcome["figures"]]
     else:
         rows += [[(render("manager.failed_label", lang)), outcome["error"]]]
-    sheet[f"A{top}"].value = rows[:RESULT_ROWS]
+    sheet[f"A{top}"].value = as_text_rows(rows[:RESULT_ROWS])
 
 
 def _alert(xl_book, message: str) -> None:

@@ -263,6 +263,29 @@ def test_a_staff_books_history_sheet_is_not_followed(tmp_path, three_years):
     assert len(read_master(unstamped).calls) < len(read_master(out).calls)
 
 
+def test_an_old_unstamped_master_named_by_master_keeps_its_closed_years(tmp_path, three_years):
+    """A master written before files were stamped: its history is followed when the manager names
+    it (``merge --master``), so no closed year is lost; given as a plain input it stays a staff
+    book (its archive not followed) and the merge says to name it."""
+    book, src = three_years
+    (tmp_path / "汇总").mkdir()
+    out = tmp_path / "汇总" / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    old = tmp_path / "汇总" / "旧总表.xlsx"
+    wb = openpyxl.load_workbook(out)
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()  # no kind stamp
+    wb.save(old)
+    named = api.merge(
+        [], str(tmp_path / "汇总" / "新总表.xlsx"), masters=[str(old)], archive_over=20
+    )
+    assert named.exit_code == 0 and named.calls == len(book.calls)
+    back = read_master(tmp_path / "汇总" / "新总表.xlsx")
+    assert sorted(map(key, back.calls)) == sorted(map(key, book.calls))
+    plain = api.merge([str(old)], str(tmp_path / "汇总" / "另一份.xlsx"), archive_over=20)
+    assert plain.calls < len(book.calls)
+    assert any("--master" in str(w) for w in plain.warnings)
+
+
 def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
     import badfiles
     from click.testing import CliRunner

@@ -137,6 +137,7 @@ def read_input(item: Input, lang: str = "zh") -> Input:
                     write=False,
                     provenance=item.master,
                     package=package,
+                    trusted=item.master,  # named by --master: an old master's history too
                 )
                 if item.master:
                     item.cache = dict(last_status)

@@ -115,17 +115,22 @@ def history_sheet(sheet_names) -> str | None:
     return next((n for n in sheet_names if n in HISTORY_SHEET.values()), None)
 
 
-def archive_files(master: str | os.PathLike, ignored_sheets: list[str], package=None) -> list[Path]:
+def archive_files(
+    master: str | os.PathLike, ignored_sheets: list[str], package=None, trusted: bool = False
+) -> list[Path]:
     """The archive files a master lists, checked but not read: [] for anything but a master.
 
     Only a master the tool wrote has a history; a staff book's 历史档案 sheet is
-    not followed (see the module docstring). A file missing or listing the master
-    itself is refused with a sentence. ``package``: the master's open ``Package``.
+    not followed (see the module docstring). ``trusted``: the caller named the file as
+    the office's master (``merge --master``: an old master written before files were
+    stamped), so its history is followed too, or its closed years would be lost. A file
+    missing or listing the master itself is refused with a sentence. ``package``: the
+    master's open ``Package``.
     """
     from .filekind import read_kind
 
     sheet = history_sheet(ignored_sheets)
-    if sheet is None or read_kind(package or master) != "master":
+    if sheet is None or not (trusted or read_kind(package or master) == "master"):
         return []
     here = os.path.realpath(master)
     files = listed_files(master, sheet)

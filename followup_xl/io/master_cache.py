@@ -385,12 +385,14 @@ def cached_read(
     write: bool = True,
     provenance: bool = True,
     package=None,
+    trusted: bool = False,
 ) -> Book:
     """``read_master(path, label)`` for a master this tool wrote, through the cache when it is valid.
 
     ``write``: on a miss, cache what was read for the next command (merge passes False for
     last week's master, which nothing reads after it). ``package``: the file's open
-    ``io/package.Package`` when the caller has one (its zip is opened once).
+    ``io/package.Package`` when the caller has one (its zip is opened once). ``trusted``:
+    the caller named an unstamped file as the master (its history is followed; no cache).
     """
     from .filekind import read_kind
     from .masterbook import read_master
@@ -401,7 +403,7 @@ def cached_read(
     if read_kind(package or path) != "master":
         last_status.clear()
         last_status.update(status="not-a-master")
-        return read_master(path, label=label, package=package)
+        return read_master(path, label=label, package=package, trusted=trusted)
     book, why = load(path, label)
     last_status.clear()
     last_status.update(status=why)

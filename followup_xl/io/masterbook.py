@@ -22,6 +22,7 @@ def read_master(
     require_data: bool = True,
     provenance: bool = True,
     package: Package | None = None,
+    trusted: bool = False,
 ) -> Book:
     """``read_book`` plus the calls of every archive file a master lists (any other book: as read).
 
@@ -32,17 +33,22 @@ def read_master(
     """
     if package is None:  # one opened zip for the reader and the history stamp
         with Package(path) as own:
-            return read_master(path, label, require_data, provenance, own)
+            return read_master(path, label, require_data, provenance, own, trusted)
     book = read_book(path, label, require_data, provenance, package)
-    attach_history(book, path, provenance, package)
+    attach_history(book, path, provenance, package, trusted)
     return book
 
 
 def attach_history(
-    book: Book, master: str | os.PathLike, provenance: bool = True, package: Package | None = None
+    book: Book,
+    master: str | os.PathLike,
+    provenance: bool = True,
+    package: Package | None = None,
+    trusted: bool = False,
 ) -> None:
-    """Add the calls of the master's archive files to ``book`` (nothing for a book without them)."""
-    for f in archive_files(master, book.ignored_sheets, package):
+    """Add the calls of the master's archive files to ``book`` (nothing for a book without them;
+    an unstamped file's only when ``trusted``: named as the master, see history.archive_files)."""
+    for f in archive_files(master, book.ignored_sheets, package, trusted):
         if provenance:
             start = len(book.calls)
             book.calls.extend(read_book(f, label=f.name, require_data=False).calls)

@@ -202,16 +202,18 @@ def test_a_book_changes_only_its_owners_data(cli, week1):
     assert {s.name: s.role for s in new.staff}["王芳"] == "员工"
 
 
+def _edit_reviewed_and_locked(b: Book) -> None:
+    """张伟 rewrites a reviewed call (R2) and one older than the lock period (R3)."""
+    ids = [k.record_id for k in b.calls]
+    replace(b.calls, ids.index("R2"), content="改写了已审核的记录")  # reviewed
+    replace(b.calls, ids.index("R3"), result="拒访")  # older than 30 days
+
+
 def test_reviewed_and_locked_calls_wait_for_approval(cli, week1):
     tmp, master = week1
 
-    def zw(b):
-        ids = [k.record_id for k in b.calls]
-        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")  # reviewed
-        replace(b.calls, ids.index("R3"), result="拒访")  # older than 30 days
-
     inbox = tmp / "收件箱2"
-    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    write_books(inbox, {"张伟": edited(master, "张伟", _edit_reviewed_and_locked)})
     out = tmp / "第2周总表.xlsx"
     code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY)
     assert code == 0 and res["pending"] == 2
@@ -265,13 +267,8 @@ def test_an_english_master_holds_edits_and_takes_the_answers_back(cli, week1, wr
     header in the Field column."""
     tmp, master = week1
 
-    def zw(b):
-        ids = [k.record_id for k in b.calls]
-        replace(b.calls, ids.index("R2"), content="改写了已审核的记录")  # reviewed
-        replace(b.calls, ids.index("R3"), result="拒访")  # older than 30 days
-
     inbox = tmp / "收件箱2"
-    write_books(inbox, {"张伟": edited(master, "张伟", zw)})
+    write_books(inbox, {"张伟": edited(master, "张伟", _edit_reviewed_and_locked)})
     out = tmp / "week2.xlsx"
     code, res = cli.json("merge", master, inbox, "-o", out, "--as-of", DAY, "--lang", "en")
     assert code == 0 and res["pending"] == 2

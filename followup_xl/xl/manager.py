@@ -270,12 +270,17 @@ def job_due(st: Settings, status) -> dict:
         (render("manager.to_escalate", st.lang), n["escalate"]),
         (render("manager.missed", st.lang), n["missed"]),
     ]
+    return _with_warnings(st, figures, out, r)
+
+
+def _with_warnings(st: Settings, figures: list, out: str, result) -> dict:
+    """A job's outcome whose result carries warnings (the calendar's, the policy's): in st.lang."""
     return {
         "figures": figures,
-        "warnings": [say(w, st.lang) for w in r.warnings],
+        "warnings": [say(w, st.lang) for w in result.warnings],
         "files": [out],
         "ok": True,
-        "raw": r,
+        "raw": result,
     }
 
 
@@ -293,13 +298,7 @@ def job_schedule(st: Settings, status) -> dict:
         (render("manager.planned", st.lang), len(plan.items)),
         (render("manager.unscheduled", st.lang), len(plan.unscheduled)),
     ]
-    return {
-        "figures": figures,
-        "warnings": [say(w, st.lang) for w in r.warnings],
-        "files": [out],
-        "ok": True,
-        "raw": r,
-    }
+    return _with_warnings(st, figures, out, r)
 
 
 def job_weekly(st: Settings, status) -> dict:

@@ -42,8 +42,8 @@ from .common import (
     "masters",
     multiple=True,
     type=click.Path(dir_okay=False),
-    help="Last week's master, trusted as the base even if written before masters were marked. "
-    "上周总表（旧版本写出的总表须用此项指明）。",
+    help="Last week's master, trusted as the base (with its 历史档案) even if written before "
+    "masters were marked. 上周总表（旧版本写出的总表须用此项指明，连同历史档案一起读入）。",
 )
 @date_option(
     "--as-of",

@@ -108,6 +108,14 @@ def load(path: str, policy_path: str | None = None, wants: str = "book"):
     return book, _policy(book, policy_path)
 
 
+def unread_history(path: str, book) -> list[Pair]:
+    """The warning for a file whose 历史档案 was not followed (not a stamped master), if any."""
+    from .io.history import not_followed
+
+    said = not_followed(path, book.ignored_sheets)
+    return [Pair(*said)] if said else []
+
+
 def due(
     path: str,
     as_of,
@@ -149,7 +157,7 @@ def due(
         if not owner or o.owner == owner
     ]
     items.sort(key=DueItem.sort_key)
-    warnings = result.warnings
+    warnings = result.warnings + unread_history(path, book)
     if mask_phones:  # every text that leaves: reasons quote 客户反映问题, names may hold a phone
         items, warnings = mask_deep(items), mask_deep(warnings)
     found = DueList(as_of, items, warnings)
@@ -593,7 +601,9 @@ def schedule(
         if owner not in known:
             raise UnknownOwner("owner.unknown", owner=owner, path=path)
         plan = plan.only(owner)
-    warnings: list[Pair] = list(dict.fromkeys(result.warnings + cal.warnings))
+    warnings: list[Pair] = list(
+        dict.fromkeys(result.warnings + cal.warnings + unread_history(path, book))
+    )
     if mask_phones:  # phones, and phones quoted in reasons, names and notes
         from .privacy import mask_deep
 

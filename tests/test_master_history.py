@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 
 import openpyxl
 import pytest
@@ -284,6 +285,34 @@ def test_an_old_unstamped_master_named_by_master_keeps_its_closed_years(tmp_path
     plain = api.merge([str(old)], str(tmp_path / "汇总" / "另一份.xlsx"), archive_over=20)
     assert plain.calls < len(book.calls)
     assert any("--master" in str(w) for w in plain.warnings)
+
+
+def test_due_and_schedule_say_when_a_files_history_was_not_read(tmp_path, three_years):
+    """An unstamped file listing archive files (an old master, or a staff book with such a sheet):
+    due and schedule count only the file's own records, and say so in both languages."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    _book, src = three_years
+    out = tmp_path / "总表.xlsx"
+    api.merge([str(src)], str(out), archive_over=20)
+    old = tmp_path / "旧总表.xlsx"
+    wb = openpyxl.load_workbook(out)
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
+    wb.save(old)
+    day = dt.date(2026, 11, 22)
+    said = [w.zh for w in api.due(str(old), day).warnings if "历史档案" in w.zh]
+    assert said and "2 个文件" in said[0] and "merge --master" in said[0]
+    assert any("历史档案" in w.zh for w in api.schedule(str(old), as_of=day).warnings)
+    assert not any("历史档案" in w.zh for w in api.due(str(out), day).warnings)  # stamped: read
+    r = CliRunner().invoke(
+        main, ["due", str(old), "--as-of", "2026-11-22", "--json", "--lang", "en"]
+    )
+    assert any(
+        "closed years it lists (2 files) were not read" in w
+        for w in json.loads(r.output)["warnings"]
+    )
 
 
 def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):

@@ -32,7 +32,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from ..errors import BadHistory
-from ..messages import by_lang
+from ..messages import both, by_lang
 
 HISTORY_SHEET = by_lang("history_book.history_sheet")
 HISTORY_HEADERS = by_lang("history_book.history_headers")
@@ -142,6 +142,24 @@ def archive_files(
                 "history.file_missing", name=f.name, folder=f.parent.name, path=os.fspath(master)
             )
     return files
+
+
+def not_followed(master: str | os.PathLike, ignored_sheets: list[str]):
+    """A warning (zh, en) when ``master`` lists archive files but is not a stamped master, so
+    reading it left them out (due, schedule…: nothing quietly missing); else None."""
+    from .filekind import read_kind
+
+    sheet = history_sheet(ignored_sheets)
+    if sheet is None or read_kind(master) == "master":
+        return None
+    try:
+        with pc.CalamineWorkbook.from_path(os.fspath(master)) as wb:
+            n = len(_listed_rows(wb, sheet))
+    except Exception:  # an unreadable 历史档案 sheet in a staff book: nothing listed
+        return None
+    if not n:
+        return None
+    return both("history.not_followed", file=os.path.basename(master), sheet=sheet, n=n)
 
 
 def _lists_itself(master, sheet: str, f: Path):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import os
 from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
@@ -290,6 +291,7 @@ class _Ctx:
     # source file → idents whose record came from it, each ident's place in the master, and
     # the idents this merge gave a new record (their source may have changed since).
     by_file: dict = field(default_factory=dict)
+    inputs: frozenset = frozenset()  # the staff books' labels in this merge
     position: dict = field(default_factory=dict)
     touched: dict = field(
         default_factory=lambda: {"customers": set(), "calls": set(), "events": set()}
@@ -594,9 +596,11 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> No
 
     Only rows from this book can qualify: those the master had from it, and those this merge
     replaced (now from whichever book changed them); in the master's order."""
-    base, own = ctx.base[key], ctx.by_file[key].get(label, [])
+    base, files = ctx.base[key], ctx.by_file[key]
+    names = _same_book(label, files, ctx.inputs)
+    own = [i for name in names for i in files.get(name, [])]
     touched = ctx.touched[key]
-    if touched:
+    if touched or len(names) > 1:
         candidates = sorted(touched.union(own), key=ctx.place(key).__getitem__)
     else:
         candidates = own  # already in the master's order
@@ -606,7 +610,7 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> No
             i in seen
             or _record_owner(key, rec, ctx) != owner
             or not rec.src
-            or rec.src.file != label
+            or rec.src.file not in names
         ):
             continue
         ch = Change(
@@ -621,6 +625,19 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> No
         )
         if ch.key() not in ctx.refused:  # already listed as deleted: not again
             ctx.result.changes.append(ch)
+
+
+def _same_book(label: str, files: Container, inputs: Container) -> set[str]:
+    """``label`` and the name the same book had in the master with the other workbook extension
+    (.xlsx ↔ .xlsm: split sends .xlsm books, the first week's may have been .xlsx), unless that
+    name is itself an input of this merge (then each book answers for its own rows)."""
+    stem, ext = os.path.splitext(label)
+    names = {label}
+    if ext.lower() in (".xlsx", ".xlsm"):
+        for other in (stem + ".xlsx", stem + ".xlsm", stem + ".XLSX", stem + ".XLSM"):
+            if other != label and other in files and other not in inputs:
+                names.add(other)
+    return names
 
 
 def apply_decisions(
@@ -743,6 +760,7 @@ def merge_books(
             },
         )
         ctx.index_sources()
+        ctx.inputs = frozenset(lb for lb, _book in staff_books)
         owners = owners or {}
         for label, book in staff_books:
             _take_book(label, book, ctx, owners.get(label))

@@ -455,6 +455,33 @@ def test_split_edit_merge_split_gives_staff_their_edits_and_columns_back(cli, we
     )  # after ours
 
 
+def test_a_row_deleted_in_the_first_split_book_is_logged(cli, week1):
+    """Week 1's books were .xlsx, split sends .xlsm: a row 张伟 deletes from the .xlsm book the
+    very first week is kept in the master and listed as deleted (the master's rows still name
+    the .xlsx book); with the old .xlsx also in the inbox each book answers for its own rows."""
+    tmp, master = week1
+    out1 = tmp / "分发1"
+    code, _res = cli.json("split", master, "-o", out1, "--as-of", DAY)
+    assert code == 0
+    book = out1 / "张伟_客户回访.xlsm"
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb["回访记录表"]
+    row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == "R4")
+    ws.delete_rows(row)
+    wb.save(book)
+    code, res = cli.json("merge", master, book, "-o", tmp / "第2周总表.xlsx", "--as-of", DAY)
+    assert code == 0 and res["calls"] == 5
+    assert [(c["id"], c["status"]) for c in res["changes"]] == [("R4", "deleted")]
+    both_books = tmp / "收件箱2"
+    both_books.mkdir()
+    (both_books / book.name).write_bytes(book.read_bytes())
+    (both_books / "张伟_客户回访.xlsx").write_bytes(
+        (tmp / "收件箱" / "张伟_客户回访.xlsx").read_bytes()
+    )
+    code, res = cli.json("merge", master, both_books, "-o", tmp / "另一份.xlsx", "--as-of", DAY)
+    assert code == 0 and [c for c in res["changes"] if c["status"] == "deleted"] == []
+
+
 def test_after_a_handover_the_leavers_old_book_does_not_take_customers_back(cli, week1):
     tmp, master = week1
     handed = tmp / "交接后总表.xlsx"

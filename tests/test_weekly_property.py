@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from followup_xl import schema
 from followup_xl.merge import Change, merge_books
-from followup_xl.models import Book, Call, Customer, Source
+from followup_xl.models import Book, Call, Customer, SheetInfo, Source
 from followup_xl.normalize import mask_phone, parser_for
 from followup_xl.split import split_book
 
@@ -114,6 +114,26 @@ def _as_read(book: Book, label: str) -> Book:
                 for n, r in enumerate(book.records(key), start=2)
             ],
         )
+    return book
+
+
+def _with_sheets(book: Book) -> Book:
+    """The sheets the reader would list for the book: each keeps its header line (our columns and
+    the office's own) even when every row was deleted, so an empty sheet still says "all gone"."""
+    for key in ("customers", "calls"):
+        sheet = schema.BY_KEY[key]
+        extras = list(dict.fromkeys(h for r in book.records(key) for h in r.extra))
+        book.sheets[key] = [
+            SheetInfo(
+                key,
+                sheet.zh,
+                1,
+                {k: j for j, k in enumerate(sheet.keys)},
+                {k: sheet.column(k).zh for k in sheet.keys},
+                extra_columns={h: len(sheet.keys) + j for j, h in enumerate(extras)},
+                rows_read=len(book.records(key)),
+            )
+        ]
     return book
 
 
@@ -228,7 +248,9 @@ def test_weeks_of_edits(weeks):
                 )
             elif op == "masked":
                 _set(book.customers, ci, phone=mask_phone(book.customers[ci].phone))
-        labels = [("master", master)] + [(f"{who}.xlsx", b) for who, b in books.items()]
+        labels = [("master", master)] + [
+            (f"{who}.xlsx", _with_sheets(b)) for who, b in books.items()
+        ]
         stamped = {f"{who}.xlsx": who for who in books}  # split stamps each book with its owner
         result = merge_books(
             labels,

@@ -222,9 +222,9 @@ def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
     from followup_xl.io import master as master_writer
 
     hashed: list[int] = []
-    real = master_writer.fingerprint
+    real = master_writer.rows_digest
     monkeypatch.setattr(
-        master_writer, "fingerprint", lambda rows: (hashed.append(len(rows)), real(rows))[1]
+        master_writer, "rows_digest", lambda rows: (hashed.append(len(rows)), real(rows))[1]
     )
 
     def merge(out: Path) -> list[tuple]:

@@ -25,19 +25,47 @@ that lists itself is refused with a sentence instead of recursing.
 
 from __future__ import annotations
 
+import hashlib
+import operator
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import python_calamine as pc
 
 from ..errors import BadHistory
 from ..messages import both, by_lang
+from ..models import Record
 
 HISTORY_SHEET = by_lang("history_book.history_sheet")
 HISTORY_HEADERS = by_lang("history_book.history_headers")
 ARCHIVE_OVER = 100_000  # calls in a master before closed years move beside it
 HISTORY_DIR = "回访历史档案"
+
+
+def rows_digest(records: Sequence[Record]) -> str:
+    """A stable digest of rows as written (values, unreadable text, provenance): names an archive file."""
+    if not records:
+        return hashlib.sha256(b"").hexdigest()
+    values = operator.itemgetter(*records[0].SHEET.keys)
+    h = hashlib.sha256()
+    parts: list[str] = []
+    for rec in records:
+        d = rec.__dict__
+        s = d["src"]
+        parts.append(repr(values(d)))  # repr: None, "None" and dates stay distinct
+        if d["bad"]:
+            parts.append(repr(sorted(d["bad"].items())))
+        parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
+        if d["extra"]:
+            parts.append(repr(sorted(d["extra"].items())))
+        if len(parts) >= 4096:  # hashed in pieces, not as one text of every row (same digest)
+            h.update(("\n".join(parts)).encode())
+            parts.clear()
+            parts.append("")  # the newline between this piece and the next
+    h.update("\n".join(parts).encode())
+    return h.hexdigest()
 
 
 def history_dir(master: str | os.PathLike) -> Path:

@@ -16,7 +16,6 @@ split by year — 回访记录表 keeps the newest year, older years go to
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import multiprocessing as mp
 import operator
 import os
@@ -31,7 +30,14 @@ from ..messages import by_lang, labels, render
 from ..models import Book, Record
 from ..schema import ColType
 from .atomic import atomic_output, check_output
-from .history import ARCHIVE_OVER, HISTORY_HEADERS, HISTORY_SHEET, history_dir, referenced_files
+from .history import (
+    ARCHIVE_OVER,
+    HISTORY_HEADERS,
+    HISTORY_SHEET,
+    history_dir,
+    referenced_files,
+    rows_digest,
+)
 from .xlsx import Formats, new_workbook, print_setup, write_plain_sheet
 
 EXCEL_ROW_LIMIT = 1_048_575  # data rows under one header row
@@ -256,30 +262,6 @@ def split_history(calls: list, archive_over: int = ARCHIVE_OVER) -> tuple[list, 
     return current, dict(sorted(closed.items()))
 
 
-def fingerprint(records: Sequence[Record]) -> str:
-    """A stable digest of rows as written (values, unreadable text, provenance): names an archive file."""
-    if not records:
-        return hashlib.sha256(b"").hexdigest()
-    values = operator.itemgetter(*records[0].SHEET.keys)
-    h = hashlib.sha256()
-    parts: list[str] = []
-    for rec in records:
-        d = rec.__dict__
-        s = d["src"]
-        parts.append(repr(values(d)))  # repr: None, "None" and dates stay distinct
-        if d["bad"]:
-            parts.append(repr(sorted(d["bad"].items())))
-        parts.append(f"\x1f{s.file}\x1f{s.sheet}\x1f{s.row}" if s else "\x1f")
-        if d["extra"]:
-            parts.append(repr(sorted(d["extra"].items())))
-        if len(parts) >= 4096:  # hashed in pieces, not as one text of every row (same digest)
-            h.update(("\n".join(parts)).encode())
-            parts.clear()
-            parts.append("")  # the newline between this piece and the next
-    h.update("\n".join(parts).encode())
-    return h.hexdigest()
-
-
 def _known_digest(rows: list, known: Sequence[tuple[list, str]]) -> str | None:
     """The digest of ``rows`` when they are the very rows (same objects, same order) of an archive
     file whose digest the input master's cache worked out (masterbook.known_digests)."""
@@ -299,7 +281,7 @@ def _plan_history(
     folder.mkdir(exist_ok=True)
     listed, todo = [], []
     for year, rows in closed.items():
-        fp = _known_digest(rows, known) or fingerprint(rows)
+        fp = _known_digest(rows, known) or rows_digest(rows)
         name = f"{schema.CALLS.title(lang)}{year}_{fp[:12]}.xlsx"
         if not (folder / name).is_file():  # same rows as last time: already there, not rewritten
             todo.append((folder / name, year, rows))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from ..models import Book
-from .history import archive_files
+from .history import archive_files, rows_digest
 from .package import Package
 from .reader import read_book
 
@@ -63,10 +63,8 @@ def attach_history(
 def archive_digests(book: Book) -> tuple:
     """``book.archives`` with every digest worked out (the cache keeps them): the digest of a year's
     rows names its archive file, and is made from the rows, never taken from what a sheet says."""
-    from .master import fingerprint
-
     book.archives = tuple(
-        (start, count, digest or fingerprint(book.calls[start : start + count]))
+        (start, count, digest or rows_digest(book.calls[start : start + count]))
         for start, count, digest in book.archives
     )
     return book.archives

@@ -112,6 +112,8 @@ def unread_history(path: str, book) -> list[Pair]:
     """The warning for a file whose 历史档案 was not followed (not a stamped master), if any."""
     from .io.history import not_followed
 
+    if book.archives:  # its archive files were read with it: nothing to open again
+        return []
     said = not_followed(path, book.ignored_sheets)
     return [Pair(*said)] if said else []
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from .errors import (
     BadHandoverPlan,
@@ -21,7 +22,8 @@ from .errors import (
 )
 from .io.reader import read_book
 from .io.template import template_name, write_staff_workbook
-from .messages import Pair, both, render
+from .messages import Pair, both, localize, render
+from .messages import text as message
 from .results import (
     DueItem,
     DueList,
@@ -193,6 +195,7 @@ def split(
     import datetime as _dt
 
     from .io.split_writer import write_split_book
+    from .lineage import base_rows
     from .policy import compute_obligations
     from .privacy import hides_class_a, mask_deep, staff_view
     from .split import UNASSIGNED, file_names, open_by_owner, owner_of_customers, split_book
@@ -216,6 +219,7 @@ def split(
         unassigned,
     )
     roles = {(s.name or "").strip(): s.role for s in book.staff}
+    stamp_for = _split_stamps(master, as_of)
     there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
     if there and not overwrite:
         raise OutputExists("output.books_exist", names=there, path=out_dir)
@@ -224,9 +228,11 @@ def split(
         masked = staff_variant and hides_class_a(policy, roles.get(who))
         path = os.path.join(out_dir, names[who])
         mine = items.get(who, [])
+        sent = staff_view(part) if masked else part
+        rows = base_rows(sent)
         write_split_book(
             path,
-            staff_view(part) if masked else part,
+            sent,
             who,
             mask_deep(mine) if masked else mine,
             as_of,
@@ -235,6 +241,8 @@ def split(
             password=password,
             macro=macro,
             inputs=[master],
+            stamp=stamp_for(who, rows),
+            base_rows=rows,
         )
         written.append(
             SplitBook(
@@ -254,6 +262,35 @@ def split(
         if who in parts
     ]
     return Split(master, as_of, out_dir, written, notes)
+
+
+def _split_stamps(master: str, as_of):
+    """who, base rows → the signed stamp of that person's book: owner and the master's generation,
+    signed with the key of the master's folder (made there now if the folder has none)."""
+    from .io.filekind import read_stamp
+    from .io.officekey import ensure_key, master_folder
+    from .lineage import Stamp, sheet_digest, sign
+    from .lineage import verify as verify_stamp
+
+    key = ensure_key(master_folder(master))
+    of_master = verify_stamp(read_stamp(master), key)
+    generation = of_master.generation if of_master and of_master.kind == "master" else 0
+    ident = of_master.ident if of_master and of_master.kind == "master" else ""
+
+    def stamp(who: str, rows) -> str:
+        return sign(
+            Stamp(
+                "staff",
+                generation=generation,
+                ident=ident,
+                day=as_of.isoformat(),
+                owner=who,
+                base_digest=sheet_digest(rows),
+            ),
+            key,
+        )
+
+    return stamp
 
 
 def handover(
@@ -402,10 +439,11 @@ def _merge(
     from . import fingerprint, schema
     from .io import masterbook
     from .io.atomic import check_output
-    from .io.batch import discover, read_input
+    from .io.batch import discover, labels, read_input
     from .io.changelog import read_change_sheets
     from .io.handover_writer import read_log, write_log_sheet
     from .io.history import ARCHIVE_OVER
+    from .io.lineagebook import read_master_lineage, write_lineage_sheets
     from .io.master import EXCEL_ROW_LIMIT, write_master
     from .merge import merge_books
     from .normalize import parser_for
@@ -417,17 +455,18 @@ def _merge(
     named = {os.path.realpath(m) for m in masters}
     for item in items:
         if item.status == "pending":
-            item.master = os.path.realpath(item.path) in named  # or stamped: read_input looks
+            item.master = os.path.realpath(item.path) in named  # or named and stamped: read_input
             read_input(item, lang)
         if on_progress:
             on_progress("file", 1)
+    labels(items)
     good = [i for i in items if i.status == "merged"]
-    failed = [i for i in items if i.status == "error"]
     day = as_of or _dt.date.today()
     base = [i for i in good if i.master]
     log, decisions, handovers, tampered = [], [], [], []
     known_codes: dict = {}  # 校验码 of last week's rows as checked: not computed again when written
     known_digests: list = []  # and the digests of its closed years, when its cache had them
+    before = read_master_lineage(base[0].path) if base else None
     for i in base:
         got_log, got_pending = read_change_sheets(i.path)
         log += [entry for entry in got_log if entry not in log]
@@ -438,25 +477,29 @@ def _merge(
             known_codes.update(fingerprint.known_codes(i.book))
             known_digests += masterbook.known_digests(i.book)
     policy = policy_for_book(base[0].book) if base else None
+    lineage = _books_lineage(items, base, out, before, lang)
+    good = [i for i in items if i.status == "merged"]
+    failed = [i for i in items if i.status == "error"]
 
     def parse(key, field, value):
         return parser_for(schema.BY_KEY[key].column(field))(value)
 
-    labels = [(os.path.basename(i.path), i.book) for i in good if i.book is not None]
     result = merge_books(
-        labels,
-        {os.path.basename(i.path) for i in base},
+        [(i.label, i.book) for i in good if i.book is not None],
+        {i.label for i in base},
         as_of=day,
         lock_days=policy.lock_days if policy else 30,
         decisions=[(ch, ok) for _d, ch, ok in decisions],
         history=[ch for _d, ch in log],
         parse=parse,
-        owners={os.path.basename(i.path): i.owner for i in good if i.owner},
+        lineage={i.label: i.lineage.lineage for i in good if i.lineage is not None},
+        latest_base=before.latest_base if before else {},
+        master_stamp=base[0].stamp if base else None,
     )
     for i in good:
-        added = result.added.get(os.path.basename(i.path), {})
+        added = result.added.get(i.label, {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
-    warnings: list[Text | str] = [*texts(result.notes)]
+    warnings: list[Text | str] = [*texts(result.notes), *lineage.warnings]
     warnings += [i.reason for i in good if i.reason]
     payload = MergeResult(
         master=out,
@@ -470,6 +513,9 @@ def _merge(
         pending=len(result.pending),
         tampered=tampered,
         warnings=warnings,
+        base=lineage.base,
+        expected_base=lineage.expected_base,
+        books=lineage.books,
     )
     if not good:
         payload.exit_code = 2
@@ -484,6 +530,16 @@ def _merge(
         {**i.to_dict(lang), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
         for i in items
     ]
+    stamp, lineage_rows, generation = _new_generation(
+        out, base, items, before, day, lang, set(lineage.books["replayed"])
+    )
+    deleted_rows = (before.deleted if before else []) + _deleted_rows(result.deleted, day, lang)
+
+    def extra_sheets(wb, fmts):
+        write_lineage_sheets(wb, fmts, lineage_rows, deleted_rows, lang)
+        if handovers:
+            write_log_sheet(wb, fmts, handovers, lang)
+
     write_master(
         out,
         result.book,
@@ -497,13 +553,163 @@ def _merge(
         changes=changes,
         known_codes=known_codes,
         known_digests=known_digests,
-        extra_sheets=(lambda wb, fmts: write_log_sheet(wb, fmts, handovers, lang))
-        if handovers
-        else None,
+        extra_sheets=extra_sheets,
+        stamp=stamp,
     )
     payload.written = True
+    payload.generation = generation
     payload.exit_code = 1 if failed else 0
     return payload
+
+
+@dataclass
+class _Lineage:
+    """What the merge found out about where its books came from (for warnings and --json)."""
+
+    warnings: list = field(default_factory=list)
+    base: dict | None = None
+    expected_base: dict | None = None
+    books: dict = field(
+        default_factory=lambda: {"stale": [], "replayed": [], "unstamped": [], "forged": []}
+    )
+
+
+def _books_lineage(items, base, out, before, lang) -> _Lineage:
+    """Each staff book's owner and base (verified stamps only), replays left out, and the
+    sentences the manager must read: unstamped, forged, stale books and a forgotten master."""
+    from .io.lineagebook import book_lineage
+    from .io.officekey import key_for, load_key, master_folder
+    from .io.package import Package
+    from .merge import book_owner
+
+    found = _Lineage()
+    master = base[0] if base else None
+    key = key_for(master.path) if master else load_key(master_folder(out))
+    registered: set[str] = set()
+    if master is not None and master.book is not None:
+        registered = {(s.name or "").strip() for s in master.book.staff if s.name}
+        if not registered:
+            registered = {(c.owner or "").strip() for c in master.book.customers if c.owner}
+        st = master.stamp
+        found.base = {
+            "path": master.path,
+            "generation": st.generation if st else None,
+            "id": st.ident if st else None,
+            "date": st.day if st else None,
+        }
+    seen_sha: dict[str, str] = {}
+    claimed = None
+    for i in items:
+        if i.status != "merged" or i.master or i.book is None:
+            continue
+        earlier = before.merged.get(i.sha256) if before and i.sha256 else None
+        twin = seen_sha.get(i.sha256) if i.sha256 else None
+        if earlier or twin:
+            i.status = "ignored"
+            i.reason = (
+                message("lineage.replayed", generation=earlier[0], day=earlier[1])
+                if earlier
+                else message("lineage.same_file_twice", other=twin)
+            )
+            found.books["replayed"].append(i.path)
+            continue
+        if i.sha256:
+            seen_sha[i.sha256] = i.label
+        with Package(i.path) as package:
+            got = book_lineage(
+                i.path, package, key, registered, book_owner(i.book), i.claims_master
+            )
+        i.lineage = got
+        lin = got.lineage
+        if lin.forged:
+            found.books["forged"].append(i.path)
+            found.warnings.append(message("lineage.forged", file=i.label))
+        if got.claimed is not None and got.claimed.kind == "staff":
+            claimed = claimed or got.claimed
+        if lin.stamp is None and master is not None:
+            found.books["unstamped"].append(i.path)
+            found.warnings.append(message("lineage.unstamped", file=i.label))
+        if lin.stamp is not None and got.base_broken:
+            found.warnings.append(message("lineage.base_edited", file=i.label))
+        if lin.stamp is not None and before is not None:
+            latest = before.latest_base.get(lin.owner, 0)
+            if lin.stamp.generation < latest:
+                found.books["stale"].append(i.path)
+                found.warnings.append(
+                    message(
+                        "lineage.stale_book",
+                        file=i.label,
+                        generation=lin.stamp.generation,
+                        latest=latest,
+                    )
+                )
+        if lin.stamp is not None and master is None:
+            claimed = claimed or lin.stamp
+        if got.owner_clash:
+            found.warnings.append(
+                message("lineage.owner_clash", file=i.label, names=list(got.owner_clash))
+            )
+    if master is None and claimed is not None:
+        found.expected_base = {"generation": claimed.generation, "id": claimed.ident}
+        found.warnings.append(
+            message("lineage.forgotten_master", generation=claimed.generation, id=claimed.ident)
+        )
+    return found
+
+
+def _new_generation(out, base, items, before, day, lang, replayed: set):
+    """The new master's signed stamp (generation = the base's + 1) and its 版本记录 rows: the
+    base's, then this generation's master row and one row per book merged or handed in again."""
+    from .io.lineagebook import lineage_row, next_generation
+
+    master = base[0] if base else None
+    signed, rows, info = next_generation(
+        out,
+        master.path if master else None,
+        master.stamp if master else None,
+        day,
+        lang,
+        list(before.rows) if before else [],
+    )
+    for i in items:
+        again = i.path in replayed
+        if i.master or (i.status != "merged" and not again) or i.book is None:
+            continue
+        lin = i.lineage.lineage if i.lineage is not None else None
+        st = lin.stamp if lin is not None else None
+        state = "valid" if st else ("invalid" if lin is not None and lin.forged else "none")
+        rows.append(
+            lineage_row(
+                info["generation"],
+                day,
+                "replayed" if again else "book",
+                i.label,
+                i.sha256,
+                lin.owner if lin is not None else "",
+                st.generation if st else None,
+                state,
+                st.ident if st else "",
+                lang,
+            )
+        )
+    return signed, rows, info
+
+
+def _deleted_rows(deleted, day, lang) -> list[list]:
+    from .io.changelog import KINDS
+    from .io.lineagebook import row_text
+
+    return [
+        [
+            day,
+            KINDS[ch.kind][lang == "en"],
+            ch.id,
+            ch.who,
+            localize(ch.source, lang),
+            row_text(rec, lang),
+        ]
+        for ch, rec in deleted
+    ]
 
 
 def verify(path: str, lang: str = "zh") -> Verification:

@@ -81,6 +81,12 @@ class Change:
     source: Text | Pair | str  # book › sheet › row (merge.place); text as read from a log
     who: str  # the book's owner
     status: str  # applied | pending | approved | refused | deleted | added
+    reason: Text | str = ""  # why a change is held for the manager's yes (lineage.held_*)
+
+    @property
+    def is_deletion(self) -> bool:
+        """A whole row gone from its owner's book (field ""): approving moves it to 已删除."""
+        return self.field == "" and self.kind in SHEET_OF and self.status != "added"
 
     def key(self) -> tuple:
         return (self.kind, self.id, self.field, text(self.old), text(self.new))
@@ -97,6 +103,7 @@ class MergeResult:
     changes: list[Change] = field(default_factory=list)  # this run's
     pending: list[Change] = field(default_factory=list)  # all edits waiting for approval
     notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) one line each
+    deleted: list[tuple[Change, Record]] = field(default_factory=list)  # approved deletions
 
 
 def plain(v: Any) -> Any:
@@ -296,6 +303,10 @@ class _Ctx:
     touched: dict = field(
         default_factory=lambda: {"customers": set(), "calls": set(), "events": set()}
     )
+    lineage: dict = field(default_factory=dict)  # label → lineage.BookLineage
+    latest_base: dict = field(default_factory=dict)  # owner → newest base generation merged
+    master_stamp: Any = None  # lineage.Stamp of the base master (verified), or None
+    replaced: set = field(default_factory=set)  # (kind, id, field, value) 修改记录 shows replaced
 
     _waiting: dict | None = None
 
@@ -431,7 +442,12 @@ def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
 
 def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) -> None:
     result = ctx.result
-    owner = stamped or book_owner(book) or ""
+    known = ctx.lineage.get(label)
+    if known is not None:  # the merge was told what to believe: the owner is never guessed
+        owner = known.owner
+        stamped = owner if known.stamp is not None else None
+    else:
+        owner = stamped or book_owner(book) or ""
     added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
     handed: Counter = Counter()
     for key in ("customers", "calls", "events"):
@@ -541,12 +557,12 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     )
                 )
                 continue
-            _propose(key, i, have, rec, diffs, owner, ctx)
+            _propose(key, i, have, rec, diffs, owner, ctx, known)
         has_sheet = (
             key in book.sheets if book.sheets else bool(book.records(key))
         )  # read, or built in code
         if owner and has_sheet and ctx.with_master:
-            _deleted(key, owner, seen, label, ctx)
+            _deleted(key, owner, seen, label, ctx, known)
     if handed["customers"]:
         n = handed["customers"]
         result.notes.append(both("merge.handed_over_owner_kept", label=label, n=n))
@@ -556,10 +572,59 @@ def _conflict_kind(key: str) -> str:
     return {"customers": "customer_id", "calls": "call_id", "events": "event_id"}[key]
 
 
-def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ctx: _Ctx) -> None:
-    hold = _protected(key, have, ctx)
+def _verdict(
+    key: str, have: Record, rec: Record, name: str, old: Any, new: Any, ctx: _Ctx, known
+) -> str | Text:
+    """What to do with one field a book changed: "skip" (the book did not change it), "apply",
+    or the reason it is held for the manager's yes."""
+    if known is not None and known.stamp is not None:
+        stamp = known.stamp
+        base = None if known.base is None else known.base.get((key, own_id(rec) or ""))
+        from_this_master = ctx.master_stamp is not None and (
+            stamp.ident == ctx.master_stamp.ident
+            and stamp.generation == ctx.master_stamp.generation
+        )
+        if base is not None and not from_this_master:
+            from .lineage import changed
+
+            if changed(base, name, new) is False:
+                return "skip"  # the value as sent: a stale row can never revert anything
+            if changed(base, name, old):
+                return message("lineage.held_both_changed")
+        latest = ctx.latest_base.get(known.owner, 0)
+        if stamp.generation < latest:
+            return message("lineage.held_stale", generation=stamp.generation, latest=latest)
+    elif known is not None:
+        # a book the tool did not send (hand-made, first week, an old copy): no base to compare
+        if (KIND[key], label_id(key, have), _field_header(key, name), text(new)) in ctx.replaced:
+            return message("lineage.held_revert")
+        if name in rec.bad and name not in have.bad and have.raw(name) not in (None, ""):
+            return message("lineage.held_fails_check")
+    if _protected(key, have, ctx):
+        return message("lineage.held_locked")
+    return "apply"
+
+
+def _hold(ch: Change, ctx: _Ctx) -> None:
+    if ch.key() in ctx.pending:
+        return
+    waiting = ctx.pending_by_field()
+    for k in waiting.pop((ch.kind, ch.id, ch.field), ()):
+        del ctx.pending[k]  # the book's newer version replaces an older one still waiting
+    ctx.pending[ch.key()] = ch
+    waiting[(ch.kind, ch.id, ch.field)] = [ch.key()]
+    ctx.result.changes.append(ch)
+
+
+def _propose(
+    key: str, i, have: Record, rec: Record, diffs: list, owner: str, ctx: _Ctx, known=None
+) -> None:
     apply = []
     for name, old, new in diffs:
+        verdict = _verdict(key, have, rec, name, old, new, ctx, known)
+        if verdict == "skip":
+            continue
+        held = not isinstance(verdict, str)
         ch = Change(
             KIND[key],
             label_id(key, have),
@@ -568,20 +633,15 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
             new,
             place(rec),
             owner,
-            "pending" if hold else "applied",
+            "pending" if held else "applied",
+            verdict if held else "",
         )
-        if ch.key() in ctx.refused or (ch.kind, ch.id, ch.field, text(new)) in ctx.superseded:
+        if ch.key() in ctx.refused:
             continue
-        if hold:
-            if ch.key() not in ctx.pending:
-                waiting = ctx.pending_by_field()
-                for k in waiting.pop((ch.kind, ch.id, ch.field), ()):
-                    del ctx.pending[
-                        k
-                    ]  # the book's newer version replaces an older one still waiting
-                ctx.pending[ch.key()] = ch
-                waiting[(ch.kind, ch.id, ch.field)] = [ch.key()]
-                ctx.result.changes.append(ch)
+        if not held and (ch.kind, ch.id, ch.field, text(new)) in ctx.superseded:
+            continue  # the manager approved a newer value over this one: a stale book
+        if held:
+            _hold(ch, ctx)
         else:
             apply.append(name)
             ctx.result.changes.append(ch)
@@ -591,27 +651,32 @@ def _propose(key: str, i, have: Record, rec: Record, diffs: list, owner: str, ct
         ctx.applied[(key, i)] = place(rec)
 
 
-def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> None:
-    """Rows of the owner's that the owner's book no longer has: kept, and listed.
+def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx, known=None) -> None:
+    """Rows of the owner's that the owner's book no longer has: kept, and proposed for deletion
+    in 待批准 (是 moves the row to 已删除; 否 keeps it and it is not proposed again).
 
-    Only rows from this book can qualify: those the master had from it, and those this merge
-    replaced (now from whichever book changed them); in the master's order."""
+    A book split sent knows what it was sent (its base): a row sent and gone is a deletion, a
+    row added to the master since is not. Otherwise only rows from this book can qualify: those
+    the master had from it, and those this merge replaced; in the master's order."""
     base, files = ctx.base[key], ctx.by_file[key]
-    names = _same_book(label, files, ctx.inputs)
-    own = [i for name in names for i in files.get(name, [])]
-    touched = ctx.touched[key]
-    if touched or len(names) > 1:
-        candidates = sorted(touched.union(own), key=ctx.place(key).__getitem__)
+    sent = known.base if known is not None and known.base is not None else None
+    if sent is not None:
+        ids = {rid for k, rid in sent if k == key}
+        candidates = [i for i, rec in base.items() if (own_id(rec) or "") in ids]
+        names: set[str] = set()
     else:
-        candidates = own  # already in the master's order
+        names = _same_book(label, files, ctx.inputs)
+        own = [i for name in names for i in files.get(name, [])]
+        touched = ctx.touched[key]
+        if touched or len(names) > 1:
+            candidates = sorted(touched.union(own), key=ctx.place(key).__getitem__)
+        else:
+            candidates = own  # already in the master's order
     for i in candidates:
         rec = base[i]
-        if (
-            i in seen
-            or _record_owner(key, rec, ctx) != owner
-            or not rec.src
-            or rec.src.file not in names
-        ):
+        if i in seen or _record_owner(key, rec, ctx) != owner:
+            continue
+        if sent is None and (not rec.src or rec.src.file not in names):
             continue
         ch = Change(
             KIND[key],
@@ -621,10 +686,11 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx) -> No
             None,
             Pair(f"{label} › {rec.SHEET.zh}", f"{label} › {rec.SHEET.en}"),
             owner,
-            "deleted",
+            "pending",
+            message("lineage.held_deleted"),
         )
-        if ch.key() not in ctx.refused:  # already listed as deleted: not again
-            ctx.result.changes.append(ch)
+        if ch.key() not in ctx.refused:  # refused (or listed as deleted before): not again
+            _hold(ch, ctx)
 
 
 def _same_book(label: str, files: Container, inputs: Container) -> set[str]:
@@ -678,6 +744,12 @@ def apply_decisions(
             result.notes.append(both("merge.edit_no_record", id=ch.id))
             continue
         rec = base[key][i]
+        if ch.is_deletion:  # 是 on a row deleted in its book: out of the master, onto 已删除
+            del base[key][i]
+            done = Change(ch.kind, ch.id, "", None, None, ch.source, ch.who, "approved", ch.reason)
+            result.changes.append(done)
+            result.deleted.append((done, rec))
+            continue
         sheet = schema.BY_KEY[key]
         name = next((column.key for column in sheet.columns if column.zh == ch.field), ch.field)
         current = rec.raw(name) if name in sheet.keys else rec.extra.get(name)
@@ -720,6 +792,9 @@ def merge_books(
     history: Sequence[Change] = (),
     parse=None,
     owners: dict[str, str] | None = None,
+    lineage: dict | None = None,
+    latest_base: dict[str, int] | None = None,
+    master_stamp=None,
 ) -> MergeResult:
     """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
 
@@ -727,7 +802,11 @@ def merge_books(
     (see the module docstring); ``decisions`` are the manager's answers on pending
     edits, ``history`` the master's change log (so nothing is listed twice), ``owners``
     the person each staff book was split for (label → name; else its majority 负责人).
-    Without: the staff books are unioned (the first merge).
+    ``lineage`` (label → lineage.BookLineage) replaces ``owners`` with what the books' verified
+    stamps say: owner, the generation each was split from and the rows as sent (three-way
+    merge); ``latest_base`` (owner → newest generation of theirs already merged) and
+    ``master_stamp`` (the base's verified stamp) say which books are stale.
+    Without a master: the staff books are unioned (the first merge).
     """
     out = Book(path="master")
     result = MergeResult(out)
@@ -761,6 +840,14 @@ def merge_books(
         )
         ctx.index_sources()
         ctx.inputs = frozenset(lb for lb, _book in staff_books)
+        ctx.lineage = dict(lineage or {})
+        ctx.latest_base = dict(latest_base or {})
+        ctx.master_stamp = master_stamp
+        ctx.replaced = {
+            (change.kind, change.id, change.field, text(change.old))
+            for change in [*history, *result.changes]
+            if change.status in ("applied", "approved") and change.field
+        }
         owners = owners or {}
         for label, book in staff_books:
             _take_book(label, book, ctx, owners.get(label))
@@ -777,8 +864,9 @@ def merge_books(
                         )
                     )
                 base[key][i] = kept
+                first = ctx.lineage.get(versions[0][0])
                 who = (
-                    owners.get(versions[0][0])
+                    (first.owner if first is not None else owners.get(versions[0][0]))
                     or book_owner(dict(staff_books)[versions[0][0]])
                     or ""
                 )

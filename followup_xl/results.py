@@ -229,6 +229,17 @@ class MergeResult:
     warnings: list[Text | str]
     written: bool = False
     exit_code: int = 0
+    # lineage (issue 25): the master named as the base (None: merged without one), the generation a
+    # forgotten base would have had, the new master's generation, books left out or held as stale
+    base: dict | None = None
+    expected_base: dict | None = None
+    generation: dict | None = None
+    books: dict = field(default_factory=dict)
+
+    @property
+    def held(self) -> list[Change]:
+        """This run's changes waiting for the manager's yes, each with its reason."""
+        return [c for c in self.changes if c.status == "pending"]
 
 
 # ---- report, scores, verify, export, rollup ---------------------------------------------------------

@@ -538,7 +538,7 @@ BY_KEY = {s.key: s for s in SHEETS}
 
 # Sheets the tool adds to a staff book (a person's 待回访 list, with names and phones to call):
 # never read back as data, however much their headers look like a customer book's.
-TOOL_SHEETS = frozenset({"待回访", "Due"})
+TOOL_SHEETS = frozenset({"待回访", "Due", "_followup_base"})  # the last: split_writer.BASE_SHEET
 
 # Columns the master adds to every record so a finding can be traced to a staff book.
 PROVENANCE = (

@@ -250,6 +250,7 @@ def _change(c: Change, lang: str) -> dict:
         "source": c.source,  # merge.place, in --lang
         "who": c.who,
         "status": c.status,
+        "reason": c.reason or None,  # why it waits for the manager's yes (Text, in --lang)
     }
 
 
@@ -257,4 +258,5 @@ def _change(c: Change, lang: str) -> dict:
 def _merge(m: MergeResult, lang: str) -> dict:
     keys = ("master", "inputs", "customers", "calls", "events", "duplicates_dropped", "conflicts")
     rest = ("changes", "pending", "tampered", "warnings", "written")
-    return {k: getattr(m, k) for k in (*keys, *rest)}
+    lineage = ("base", "expected_base", "generation", "books", "held")
+    return {k: getattr(m, k) for k in (*keys, *rest, *lineage)}

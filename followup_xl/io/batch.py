@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import FollowupError
 from ..messages import Text, both, localize, render, text
 from ..models import Book
-from .filekind import read_kind, read_owner, refuse_output
+from .filekind import read_kind, read_stamp, refuse_output
 from .formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
 from .history import is_history_dir
 from .isolate import read_book_isolated
@@ -39,6 +41,11 @@ class Input:
     master: bool = False  # a master this tool wrote (or named with --master): provenance believed
     owner: str | None = None  # the person split stamped on a staff book
     counts: dict = field(default_factory=dict)
+    explicit: bool = False  # named as a file by the manager (not found inside a folder)
+    stamp: Any = None  # a master's verified lineage.Stamp
+    claims_master: bool = False  # says it is a master (document property) but no stamp verifies
+    label: str = ""  # how the merge tells it from every other input (unique; see labels())
+    lineage: Any = None  # io/lineagebook.BookStamp of a staff book
 
     def to_dict(self, lang: str = "zh") -> dict:
         reason = localize(self.reason, lang)
@@ -95,7 +102,9 @@ def discover(paths: list[str]) -> list[Input]:
         else:
             why = _ignore_reason(p)
             key = os.path.realpath(p)
-            found.setdefault(key, Input(str(p), "ignored" if why else "pending", why or ""))
+            found.setdefault(
+                key, Input(str(p), "ignored" if why else "pending", why or "", explicit=True)
+            )
     return sorted(found.values(), key=lambda i: i.path)
 
 
@@ -107,21 +116,62 @@ def sha256(path: str) -> str:
     return h.hexdigest()
 
 
+def labels(items: list[Input]) -> None:
+    """Give every input a label no other input has: its file name, or — where two inputs share
+    a name (a staff book named like the master, two 张伟_客户回访.xlsx in two folders) — its path.
+    Inputs are told apart by path, never by name alone."""
+    names = Counter(os.path.basename(i.path) for i in items)
+    for i in items:
+        name = os.path.basename(i.path)
+        i.label = name if names[name] == 1 else os.path.normpath(i.path)
+
+
+def _master_claim(item: Input, package) -> bool:
+    """Whether to read ``item`` as a master. Only the manager makes a master: by --master, or by
+    naming as a file a master whose stamp verifies with its folder's key. A master found inside
+    a folder is left out (ignored, with why); a file that says it is a master but whose stamp
+    does not verify is refused when named (a sentence), a staff book when found."""
+    from ..lineage import verify
+    from .officekey import key_for
+
+    stamp = verify(read_stamp(package), key_for(item.path))
+    stamp = stamp if stamp is not None and stamp.kind == "master" else None
+    if item.master:
+        item.stamp = stamp
+        return True
+    says = stamp is not None or read_kind(package) == "master"
+    if not says:
+        return False
+    if stamp is None:
+        if item.explicit:
+            item.status, item.reason = "error", text("lineage.master_unverified")
+        else:
+            item.claims_master = True
+        return False
+    if not item.explicit:
+        item.status, item.reason = "ignored", text("lineage.master_in_folder")
+        return False
+    item.master, item.stamp = True, stamp
+    return True
+
+
 def read_input(item: Input, lang: str = "zh") -> Input:
     """Read one input; a failure is recorded on the item with its sentence, never raised.
 
     Only a master's provenance columns and history archive are believed: a staff book's
-    rows are that book's rows, whatever its 来源文件 column says. A master is one named
-    (``item.master`` already set) or one the tool stamped so.
+    rows are that book's rows, whatever its 来源文件 column says. A master is one named with
+    --master, or named as a file and stamped so with the office's key (``_master_claim``).
     """
     try:
         item.sha256 = sha256(item.path)
     except OSError:
         pass
     with Package(item.path) as package:  # one opened zip for the stamps, the sniff and the read
-        item.master = item.master or read_kind(package) == "master"
-        if not item.master:
-            item.owner = read_owner(package)
+        _master_claim(item, package)
+        if item.status != "pending":
+            if item.status == "error":
+                item.reason = localize(item.reason, lang)
+            return item
         try:
             refuse_output(package)
             if (

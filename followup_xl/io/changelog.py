@@ -83,8 +83,8 @@ def write_change_sheets(
             fmts,
             PENDING_SHEET[lang],
             PENDING_HEADERS[lang],
-            [_row(day, ch, "", lang) for day, ch in pending],
-            [11, 8, 13, 10, 16, 16, 36, 8, 8],
+            [[*_row(day, ch, "", lang), localize(ch.reason, lang)] for day, ch in pending],
+            [11, 8, 13, 10, 16, 16, 36, 8, 8, 48],
         )
         ws.data_validation(
             1,
@@ -139,7 +139,7 @@ def read_change_sheets(
                 return None, []
             data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
             return name, [
-                [_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 9 for r in data
+                [_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 10 for r in data
             ]
 
         _n, log_rows = rows(LOG_SHEET.values())
@@ -181,6 +181,10 @@ def read_change_sheets(
         ok = True if answer in YES else False if answer in NO else None
         field = field_header(kind, r[3])  # an en master's header, or a zh one (any version)
         pending.append(
-            (r[0], Change(kind, r[2], field, r[4] or None, r[5] or None, r[6], r[7], "pending"), ok)
+            (
+                r[0],
+                Change(kind, r[2], field, r[4] or None, r[5] or None, r[6], r[7], "pending", r[9]),
+                ok,
+            )
         )
     return log, pending

@@ -90,6 +90,33 @@ def read_owner(source) -> str | None:
     return html.unescape(m.group(1)).strip() or None
 
 
+STAMP_PROPERTY = "followup-xl-stamp"
+_STAMP_RE = re.compile(
+    r'<property[^>]*name="'
+    + re.escape(STAMP_PROPERTY)
+    + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
+    re.S,
+)
+
+
+def mark_stamp(wb, signed: str) -> None:
+    """Put a signed stamp (lineage.sign) on an XlsxWriter workbook (before close)."""
+    wb.set_custom_property(STAMP_PROPERTY, signed)
+
+
+def read_stamp(source) -> str | None:
+    """The signed stamp text of a path or an open ``Package`` as written, unverified (lineage.verify)."""
+    text = custom_xml(source)
+    if text is None:
+        return None
+    m = _STAMP_RE.search(text)
+    if not m:
+        return None
+    import html
+
+    return html.unescape(m.group(1)).strip() or None
+
+
 def describe(kind: str | None, lang: str = "zh") -> str:
     if kind is None:
         return render("filekind.staff_workbook", lang)

@@ -458,10 +458,27 @@ def write_master_with_log(
 ) -> str:
     """The new master through the merge's writer: same sheets, provenance, 冲突 and 来源
     carried over from the old master, plus the 交接记录 sheet."""
+    import datetime as dt
+
     from .changelog import read_change_sheets
+    from .lineagebook import (
+        master_stamp,
+        next_generation,
+        read_master_lineage,
+        write_lineage_sheets,
+    )
 
     conflicts, sources = read_master_notes(old_master)
     changes, pending = read_change_sheets(old_master)
+    before = read_master_lineage(old_master)  # the hand-over's master is the next generation
+    signed, rows, _info = next_generation(
+        os.fspath(path), old_master, master_stamp(old_master), dt.date.today(), lang, before.rows
+    )
+
+    def extra_sheets(wb, fmts):
+        write_lineage_sheets(wb, fmts, rows, before.deleted, lang)
+        write_log_sheet(wb, fmts, log, lang)
+
     return write_master(
         path,
         book,
@@ -469,8 +486,9 @@ def write_master_with_log(
         sources,
         lang,
         protect_inputs=inputs,
-        extra_sheets=lambda wb, fmts: write_log_sheet(wb, fmts, log, lang),
+        extra_sheets=extra_sheets,
         changes=(changes, [(day, ch) for day, ch, _ok in pending]),
+        stamp=signed,
     )
 
 

@@ -374,6 +374,7 @@ def write_master(
     changes: tuple[list, list] | None = None,
     known_codes: dict | None = None,
     known_digests: Sequence[tuple[list, str]] = (),
+    stamp: str | None = None,
 ) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
@@ -404,6 +405,7 @@ def write_master(
             lambda: _finish_history(procs, target, on_sheet),
             changes,
             known_codes,
+            stamp,
         )
     finally:
         for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
@@ -427,9 +429,14 @@ def _write_master_file(
     before_rename: Callable[[], None],
     changes: tuple[list, list] | None = None,
     known_codes: dict | None = None,
+    stamp: str | None = None,
 ) -> None:
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
+        if stamp:  # signed: what makes this file a master the next merge may take as its base
+            from .filekind import mark_stamp
+
+            mark_stamp(wb, stamp)
         fmts = Formats(wb)
         parts: list[tuple[str, schema.SheetDef, Sequence[Record]]] = [
             (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)

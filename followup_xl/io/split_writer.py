@@ -87,6 +87,19 @@ def add_due_sheet(
     print_setup(ws, header=f"{DUE_SHEET[lang]}  {as_of.isoformat()}", lang=lang)
 
 
+BASE_SHEET = "_followup_base"  # very hidden: the rows as sent (lineage.base_rows); never data
+
+
+def add_base_sheet(wb, rows: list[tuple[str, str, str]]) -> None:
+    """The digests of every row as split sent it, on a sheet nobody sees (Excel's "very hidden":
+    only the VBA editor shows it). The stamp signs its digest, so an edit to it is seen."""
+    ws = wb.add_worksheet(BASE_SHEET)
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            ws.write_string(r, c, v)
+    ws.very_hidden()
+
+
 def write_split_book(
     path: str | os.PathLike,
     book: Book,
@@ -98,13 +111,22 @@ def write_split_book(
     password: str | None = None,
     macro: bool = False,
     inputs=(),
+    stamp: str | None = None,
+    base_rows: list[tuple[str, str, str]] | None = None,
 ) -> str:
-    """Write one person's book; ``protect`` locks headers and formulas, ``password`` encrypts it."""
+    """Write one person's book; ``protect`` locks headers and formulas, ``password`` encrypts it.
+    ``stamp`` (signed, lineage.sign) and ``base_rows`` say where the book came from."""
 
     def customize(wb, fmts):
         add_due_sheet(wb, fmts, items, as_of, lang, book)
         if protect:
             protect_entry_sheets(wb, fmts, lang)
+        if base_rows is not None:
+            add_base_sheet(wb, base_rows)
+        if stamp:
+            from .filekind import mark_stamp
+
+            mark_stamp(wb, stamp)
 
     return write_with_password(
         path,

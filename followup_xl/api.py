@@ -219,7 +219,7 @@ def split(
         unassigned,
     )
     roles = {(s.name or "").strip(): s.role for s in book.staff}
-    stamp_for = _split_stamps(master, as_of)
+    stamp_for = _SplitStamps(master, as_of)
     there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
     if there and not overwrite:
         raise OutputExists("output.books_exist", names=there, path=out_dir)
@@ -256,6 +256,7 @@ def split(
                 password=bool(password),
             )
         )
+    stamp_for.remember()
     notes: list[Text] = [
         Pair(*both("split.renamed_book", who=who, name=name, other=other))
         for who, name, other in renamed
@@ -264,33 +265,44 @@ def split(
     return Split(master, as_of, out_dir, written, notes)
 
 
-def _split_stamps(master: str, as_of):
-    """who, base rows → the signed stamp of that person's book: owner and the master's generation,
-    signed with the key of the master's folder (made there now if the folder has none)."""
-    from .io.filekind import read_stamp
-    from .io.officekey import ensure_key, master_folder
-    from .lineage import Stamp, sheet_digest, sign
-    from .lineage import verify as verify_stamp
+class _SplitStamps:
+    """Signs each split book's stamp — owner and the master's generation, with the key of the
+    master's folder (made there now if it has none) — and remembers in that folder what was sent,
+    so the next merge knows an older book handed in later (lineage.held_stale)."""
 
-    key = ensure_key(master_folder(master))
-    of_master = verify_stamp(read_stamp(master), key)
-    generation = of_master.generation if of_master and of_master.kind == "master" else 0
-    ident = of_master.ident if of_master and of_master.kind == "master" else ""
+    def __init__(self, master: str, as_of) -> None:
+        from .io.filekind import read_stamp
+        from .io.officekey import ensure_key, master_folder
+        from .lineage import verify as verify_stamp
 
-    def stamp(who: str, rows) -> str:
-        return sign(
-            Stamp(
-                "staff",
-                generation=generation,
-                ident=ident,
-                day=as_of.isoformat(),
-                owner=who,
-                base_digest=sheet_digest(rows),
-            ),
-            key,
+        self.folder = master_folder(master)
+        self.key = ensure_key(self.folder)
+        self.day = as_of.isoformat()
+        of_master = verify_stamp(read_stamp(master), self.key)
+        is_master = of_master is not None and of_master.kind == "master"
+        self.generation = of_master.generation if of_master and is_master else 0
+        self.ident = of_master.ident if of_master and is_master else ""
+        self.sent: list[str] = []
+
+    def __call__(self, who: str, rows) -> str:
+        from .lineage import Stamp, sheet_digest, sign
+
+        self.sent.append(who)
+        stamp = Stamp(
+            "staff",
+            generation=self.generation,
+            ident=self.ident,
+            day=self.day,
+            owner=who,
+            base_digest=sheet_digest(rows),
         )
+        return sign(stamp, self.key)
 
-    return stamp
+    def remember(self) -> None:
+        from .io.officekey import record_splits
+
+        if self.generation and self.sent:
+            record_splits(self.folder, self.sent, self.generation)
 
 
 def handover(
@@ -493,7 +505,7 @@ def _merge(
         history=[ch for _d, ch in log],
         parse=parse,
         lineage={i.label: i.lineage.lineage for i in good if i.lineage is not None},
-        latest_base=before.latest_base if before else {},
+        latest_base=lineage.latest,
         master_stamp=base[0].stamp if base else None,
     )
     for i in good:
@@ -572,13 +584,14 @@ class _Lineage:
     books: dict = field(
         default_factory=lambda: {"stale": [], "replayed": [], "unstamped": [], "forged": []}
     )
+    latest: dict = field(default_factory=dict)  # owner → newest generation a book was sent from
 
 
 def _books_lineage(items, base, out, before, lang) -> _Lineage:
     """Each staff book's owner and base (verified stamps only), replays left out, and the
     sentences the manager must read: unstamped, forged, stale books and a forgotten master."""
     from .io.lineagebook import book_lineage
-    from .io.officekey import key_for, load_key, master_folder
+    from .io.officekey import key_for, load_key, master_folder, read_splits
     from .io.package import Package
     from .merge import book_owner
 
@@ -599,6 +612,7 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
         }
     seen_sha: dict[str, str] = {}
     claimed = None
+    stamped: list = []
     for i in items:
         if i.status != "merged" or i.master or i.book is None:
             continue
@@ -631,23 +645,35 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
             found.warnings.append(message("lineage.unstamped", file=i.label))
         if lin.stamp is not None and got.base_broken:
             found.warnings.append(message("lineage.base_edited", file=i.label))
-        if lin.stamp is not None and before is not None:
-            latest = before.latest_base.get(lin.owner, 0)
-            if lin.stamp.generation < latest:
-                found.books["stale"].append(i.path)
-                found.warnings.append(
-                    message(
-                        "lineage.stale_book",
-                        file=i.label,
-                        generation=lin.stamp.generation,
-                        latest=latest,
-                    )
-                )
+        if lin.stamp is not None:
+            stamped.append(i)
         if lin.stamp is not None and master is None:
             claimed = claimed or lin.stamp
         if got.owner_clash:
             found.warnings.append(
                 message("lineage.owner_clash", file=i.label, names=list(got.owner_clash))
+            )
+    # the newest book sent to each person: what 版本记录 says was merged, what split remembers
+    # sending (the manager's folder), and the newest book of theirs in this very merge
+    latest = dict(before.latest_base) if before else {}
+    if master is not None:
+        for who, generation in read_splits(master_folder(master.path)).items():
+            latest[who] = max(latest.get(who, 0), generation)
+    for i in stamped:
+        lin = i.lineage.lineage
+        latest[lin.owner] = max(latest.get(lin.owner, 0), lin.stamp.generation)
+    found.latest = latest
+    for i in stamped if master is not None else ():
+        lin = i.lineage.lineage
+        if lin.stamp.generation < latest.get(lin.owner, 0):
+            found.books["stale"].append(i.path)
+            found.warnings.append(
+                message(
+                    "lineage.stale_book",
+                    file=i.label,
+                    generation=lin.stamp.generation,
+                    latest=latest[lin.owner],
+                )
             )
     if master is None and claimed is not None:
         found.expected_base = {"generation": claimed.generation, "id": claimed.ident}

@@ -290,9 +290,9 @@ def test_a_deleted_row_waits_for_the_managers_yes(cli, office):
     answered = m2.with_name("总表_第2周_已批.xlsx")
     wb.save(answered)
     m3 = m1.with_name("总表_第3周.xlsx")
-    edit(zw, CUSTOMERS, "K1")  # saved again in Excel: not the file already merged
+    edit(zw, CUSTOMERS, "K1", 备注="第二周")  # worked on again: not the file already merged
     res = merge(cli, answered, zw, out=m3)
-    assert res["books"]["replayed"] == []
+    assert res["books"]["replayed"] == [] and applied(res) == {("K1", "备注")}
     got = calls(m3)
     assert "R4" not in got and "R1" in got
     assert res["held"] == []  # R1 refused: not proposed again
@@ -331,3 +331,18 @@ def test_generations_are_recorded(cli, office):
     assert {r[5] for r in books} == {"张伟", "王芳"} and {r[7] for r in books} == {"有效"}
     assert all(r[6] == 1 for r in books)  # split from generation 1
     assert dt.date.fromisoformat(rows[-1][1]) == DAY
+
+
+def test_an_older_book_arriving_before_the_newer_one_is_held(cli, office):
+    """Split remembers (in the manager's folder) what it sent: the week-1 book with a late edit,
+    handed in while the week-2 book is still out, waits for a yes."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    m2 = m1.with_name("总表_第2周.xlsx")
+    merge(cli, m1, s1, out=m2)
+    split(cli, m2, tmp / "分发2")  # 张伟 now has a book based on generation 2
+    late = edit(book_of(s1, "张伟"), CUSTOMERS, "K2", 备注="旧本子上的修改")
+    m3 = m1.with_name("总表_第3周.xlsx")
+    res = merge(cli, m2, late, out=m3)
+    assert applied(res) == set() and res["books"]["stale"] == [str(late)]
+    assert [(h["id"], "旧版总表" in h["reason"]) for h in res["held"]] == [("K2", True)]

@@ -93,6 +93,15 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
             [say(w, lang) for w in result.warnings] + [m.message(lang) for m in result.tampered],
             lang,
         )
+        if result.base is not None:
+            echo(
+                render(
+                    "merge.base_line",
+                    lang,
+                    path=result.base["path"],
+                    generation=result.base["generation"] or "?",
+                )
+            )
         for i in result.inputs:
             mark = {"merged": "√", "ignored": "-", "error": "×"}[i["status"]]  # in GBK too
             note = (
@@ -140,4 +149,5 @@ def change_line(ch: Change, lang: str) -> str:
         old, new = plain(ch.old), plain(ch.new)
         header = localize(field_label(ch.kind, ch.field), lang)
         what += f" {header}: {old if old is not None else ''} → {new if new is not None else ''}"
-    return f"  [{status}] {what}  ({localize(ch.source, lang)})"
+    why = f" — {localize(ch.reason, lang)}" if ch.reason else ""
+    return f"  [{status}] {what}  ({localize(ch.source, lang)}){why}"

@@ -205,7 +205,10 @@ def book_lineage(
     if stamp is not None:
         lin.stamp, lin.owner, lin.owner_from = stamp, stamp.owner, "stamp"
         rows = _base_rows(package)
-        if rows is not None and sheet_digest([(r[0], r[1], r[2]) for r in rows]) == stamp.base_digest:
+        if (
+            rows is not None
+            and sheet_digest([(r[0], r[1], r[2]) for r in rows]) == stamp.base_digest
+        ):
             lin.base = read_base(rows, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
         else:
             out.base_broken = True
@@ -241,7 +244,7 @@ def next_generation(
 
     generation = (base_stamp.generation if base_stamp else 0) + 1
     key = ensure_key(master_folder(out), like=key_for(base_path) if base_path else None)
-    ident = new_ident(key, generation, day, os.path.abspath(out) + os.urandom(4).hex())
+    ident = new_ident(key, generation, day, os.path.abspath(out))
     previous = base_stamp.ident if base_stamp else ""
     signed = sign(Stamp("master", generation, ident, day.isoformat(), previous=previous), key)
     own = lineage_row(

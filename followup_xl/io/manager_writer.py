@@ -52,8 +52,8 @@ SETTINGS = [
         "last_master",
         "上周总表",
         "Last week's master",
-        "合并时一并读入（可空）",
-        "merged in too (may be blank)",
+        "合并的底稿；留空则用当前总表（本管理台上次写出的总表）",
+        "the base of the merge; blank: the current master (the one this workbook wrote last)",
     ),
     Setting(
         "output",

@@ -65,3 +65,38 @@ def ensure_key(folder: str | os.PathLike, like: bytes | None = None) -> bytes:
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key.hex() + "\n")
     return key
+
+
+SPLITS_NAME = "splits.json"
+
+
+def _splits_path(folder: str | os.PathLike) -> Path:
+    return Path(folder) / KEY_DIR / SPLITS_NAME
+
+
+def read_splits(folder: str | os.PathLike) -> dict[str, int]:
+    """owner → the newest master generation a book was split from for them (the manager's folder
+    remembers what split sent, so an older book handed in later is known as older)."""
+    import json
+
+    try:
+        data = json.loads(_splits_path(folder).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): int(v) for k, v in data.items() if isinstance(v, int)}
+
+
+def record_splits(folder: str | os.PathLike, owners: list[str], generation: int) -> None:
+    """Remember that books based on ``generation`` were sent to ``owners`` (written atomically)."""
+    import json
+
+    known = read_splits(folder)
+    for who in owners:
+        known[who] = max(known.get(who, 0), generation)
+    path = _splits_path(folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{SPLITS_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+    tmp.write_text(json.dumps(known, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)

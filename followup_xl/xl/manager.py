@@ -180,10 +180,20 @@ def _stamp(st: Settings) -> str:
     return st.as_of.isoformat()
 
 
+def _base_master(st: Settings) -> tuple[list[str], list[str]]:
+    """The base the merge is told (--master): 上周总表, else the 当前总表 this workbook last wrote
+    (its run log's newest master), said in a line; nothing else in the inbox can be the base."""
+    if st.text("last_master"):
+        return [st.need_path("last_master")], []
+    current = st.path("master") if st.text("master") else ""
+    if current and os.path.exists(current):
+        return [current], [render("manager.base_from_current", st.lang, path=st.text("master"))]
+    return [], []
+
+
 def job_merge(st: Settings, status) -> dict:
-    inputs = [st.need_path("inbox")] + (
-        [st.need_path("last_master")] if st.text("last_master") else []
-    )
+    inputs = [st.need_path("inbox")]
+    masters, said = _base_master(st)
     out = os.path.join(
         st.output_dir(), (render("manager.master_file", st.lang)) + _stamp(st) + ".xlsx"
     )
@@ -194,7 +204,7 @@ def job_merge(st: Settings, status) -> dict:
             seen["file"] += n
             status(render("manager.reading_file", st.lang, file=seen["file"]))
 
-    r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick)
+    r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick, masters=masters)
     failed = [i for i in r.inputs if i["status"] == "error"]
     figures = [
         (render("manager.customers", st.lang), r.customers),
@@ -204,7 +214,8 @@ def job_merge(st: Settings, status) -> dict:
         (render("master_book.conflicts", st.lang), len(r.conflicts)),
         (render("manager.failed_inputs", st.lang), len(failed)),
     ]
-    warnings = [f"{i['path']}: {i['error']}" for i in failed]
+    warnings = said + [f"{i['path']}: {i['error']}" for i in failed]
+    warnings += [say(w, st.lang) or "" for w in r.warnings]  # lineage: stale, forged, no base…
     if r.written:
         st.set_master = out
     return {

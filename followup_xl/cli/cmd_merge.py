@@ -42,8 +42,9 @@ from .common import (
     "masters",
     multiple=True,
     type=click.Path(dir_okay=False),
-    help="Last week's master, trusted as the base (with its 历史档案) even if written before "
-    "masters were marked. 上周总表（旧版本写出的总表须用此项指明，连同历史档案一起读入）。",
+    help="Last week's master: the base of the merge (with its 历史档案). Only a master named here, "
+    "or named as a file and carrying this office's stamp, is ever the base. "
+    "上周总表：合并的底稿（连同历史档案）；收件箱里的文件不会被当作底稿。",
 )
 @date_option(
     "--as-of",
@@ -59,10 +60,14 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
     \b
     Folders are searched for .xlsx/.xlsm/.xls/.xlsb/.ods and .csv (.et and
     .numbers get a sentence saying how to save them); Excel lock files (~$…), hidden and
-    temporary files are ignored and listed. Last week's master is the base: a
-    staff book's edits to its owner's records win field by field and are listed
-    in 修改记录; edits to reviewed or locked calls wait in 待批准 (write 是/否 in
-    批准 and merge again). Rules, staff and holidays come from the master only.
+    temporary files are ignored and listed. Last week's master (--master) is the
+    base: a book split sent changes only what its person changed since it was
+    sent (three-way, field by field), listed in 修改记录. Held in 待批准 (write
+    是/否 in 批准 and merge again): edits to reviewed or locked calls, rows deleted
+    in a book, a value the master also changed since, edits from an older book,
+    and reverts or failing values from a book split did not send. A file merged
+    before (same SHA-256) changes nothing. Rules, staff and holidays come from
+    the master only.
     Clashes go to the 冲突 sheet. Inputs are never modified; the master is
     written atomically.
     Exit: 0 all merged; 1 master written but some inputs failed (with --strict:

@@ -580,11 +580,7 @@ def _verdict(
     if known is not None and known.stamp is not None:
         stamp = known.stamp
         base = None if known.base is None else known.base.get((key, own_id(rec) or ""))
-        from_this_master = ctx.master_stamp is not None and (
-            stamp.ident == ctx.master_stamp.ident
-            and stamp.generation == ctx.master_stamp.generation
-        )
-        if base is not None and not from_this_master:
+        if base is not None:  # (even from this very master: the manager's 是 may have changed it)
             from .lineage import changed
 
             if changed(base, name, new) is False:

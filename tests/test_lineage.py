@@ -346,3 +346,30 @@ def test_an_older_book_arriving_before_the_newer_one_is_held(cli, office):
     res = merge(cli, m2, late, out=m3)
     assert applied(res) == set() and res["books"]["stale"] == [str(late)]
     assert [(h["id"], "旧版总表" in h["reason"]) for h in res["held"]] == [("K2", True)]
+
+
+def test_the_managers_yes_is_not_undone_by_the_books_sent_before_it(cli, office):
+    """Sunday: split. During the week the manager answers 是 in 待批准 of that same master. Friday:
+    the books split on Sunday (which still hold the old value) must not take the answer back."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    m2 = m1.with_name("总表_第2周.xlsx")
+    merge(cli, m1, s1, out=m2)
+    split(cli, m2, tmp / "分发2")
+    late = edit(book_of(s1, "张伟"), CUSTOMERS, "K2", 备注="迟到的修改")
+    m3 = m1.with_name("总表_第3周.xlsx")
+    assert len(merge(cli, m2, late, out=m3)["held"]) == 1
+    s3 = split(cli, m3, tmp / "分发3")  # Sunday
+    wb = openpyxl.load_workbook(m3)
+    wb["待批准"].cell(2, 9).value = "是"  # during the week
+    answered = m1.with_name("总表_第3周_已批.xlsx")
+    wb.save(answered)
+    zw = edit(book_of(s3, "张伟"), CUSTOMERS, "K1", 备注="周五")
+    m4 = m1.with_name("总表_第4周.xlsx")
+    res = merge(cli, answered, zw, out=m4)
+    assert applied(res) == {("K1", "备注")}
+    assert [(c["id"], c["status"]) for c in res["changes"] if c["status"] == "approved"] == [
+        ("K2", "approved")
+    ]
+    got = customers(m4)
+    assert got["K2"].note == "迟到的修改" and got["K1"].note == "周五"

@@ -122,7 +122,7 @@ def test_weeks_of_an_office(cli, tmp_path_factory, weeks):
             name = f"拷贝{w}.xlsm" if plan["renamed"] == who else book.name
             shutil.copy(book, inbox / name)
             merged_files[who].append(inbox / name)
-        for (who, cid), value in last_value.items():
+        for (_who, cid), value in last_value.items():
             base, now = at_split.get(cid), model.get(cid)
             if value != base and now == base:
                 model[cid] = value

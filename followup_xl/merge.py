@@ -307,6 +307,9 @@ class _Ctx:
     latest_base: dict = field(default_factory=dict)  # owner → newest base generation merged
     master_stamp: Any = None  # lineage.Stamp of the base master (verified), or None
     replaced: set = field(default_factory=set)  # (kind, id, field, value) 修改记录 shows replaced
+    gone: set = field(
+        default_factory=set
+    )  # (kind, id) the manager agreed to delete: never re-added
 
     _waiting: dict | None = None
 
@@ -450,6 +453,7 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
         owner = stamped or book_owner(book) or ""
     added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
     handed: Counter = Counter()
+    kept_out: Counter = Counter()
     for key in ("customers", "calls", "events"):
         base = ctx.base[key]
         present = _present_columns(book, key)
@@ -475,6 +479,9 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
                     )
                 continue
             have = base.get(i)
+            if have is None and (KIND[key], label_id(key, rec)) in ctx.gone:
+                kept_out[key] += 1  # deleted with the manager's yes; the book still had it
+                continue
             if have is None:
                 versions = ctx.new_versions[key].setdefault(i, [])
                 if any(_details(v) == _details(rec) for _l, v in versions):
@@ -566,6 +573,10 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
     if handed["customers"]:
         n = handed["customers"]
         result.notes.append(both("merge.handed_over_owner_kept", label=label, n=n))
+    if sum(kept_out.values()):
+        result.notes.append(
+            both("lineage.deleted_not_readded", label=label, n=sum(kept_out.values()))
+        )
 
 
 def _conflict_kind(key: str) -> str:
@@ -577,6 +588,11 @@ def _verdict(
 ) -> str | Text:
     """What to do with one field a book changed: "skip" (the book did not change it), "apply",
     or the reason it is held for the manager's yes."""
+    unstamped = known is not None and known.stamp is None
+    if not unstamped and (KIND[key], label_id(key, have), _field_header(key, name), text(new)) in (
+        ctx.superseded
+    ):
+        return "skip"  # the manager approved a newer value over this one: a stale book
     if known is not None and known.stamp is not None:
         stamp = known.stamp
         base = None if known.base is None else known.base.get((key, own_id(rec) or ""))
@@ -634,8 +650,6 @@ def _propose(
         )
         if ch.key() in ctx.refused:
             continue
-        if not held and (ch.kind, ch.id, ch.field, text(new)) in ctx.superseded:
-            continue  # the manager approved a newer value over this one: a stale book
         if held:
             _hold(ch, ctx)
         else:
@@ -839,6 +853,11 @@ def merge_books(
         ctx.lineage = dict(lineage or {})
         ctx.latest_base = dict(latest_base or {})
         ctx.master_stamp = master_stamp
+        ctx.gone = {
+            (change.kind, change.id)
+            for change in [*history, *result.changes]
+            if change.status == "approved" and change.is_deletion
+        }
         ctx.replaced = {
             (change.kind, change.id, change.field, text(change.old))
             for change in [*history, *result.changes]

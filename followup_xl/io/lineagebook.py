@@ -17,7 +17,7 @@ from .. import schema
 from ..lineage import BookLineage, Stamp, read_base, sheet_digest, verify
 from ..messages import by_lang, table
 from ..models import Record
-from .filekind import read_owner, read_stamp
+from .filekind import read_stamp
 from .split_writer import BASE_SHEET
 from .xlsx import Formats, write_plain_sheet
 
@@ -195,9 +195,9 @@ def book_lineage(
     stamp = verify(text, key)
     if stamp is not None and stamp.kind != "staff":
         stamp = None
+    # (an unsigned owner property — books split by older versions, the example office — is merely
+    # unstamped: it grants nothing, but it is no forgery)
     forged = (text is not None and stamp is None) or kind_says_master
-    if stamp is None and read_owner(package) is not None:
-        forged = True  # an owner property without a signature: anyone can type one
     stem = os.path.splitext(os.path.basename(path))[0]
     by_name = _registered(stem, registered)
     lin = BookLineage(forged=forged)

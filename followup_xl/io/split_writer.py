@@ -98,6 +98,7 @@ def add_base_sheet(wb, rows: list[tuple[str, str, str]]) -> None:
         for c, v in enumerate(row):
             ws.write_string(r, c, v)
     ws.very_hidden()
+    ws.protect()
 
 
 def write_split_book(

@@ -25,6 +25,8 @@ busy machine compare CPU seconds: wall time then measures the neighbours):
          contents): the weekly routine with the field-by-field comparison, change log and 校验码
   base1% the same inputs through the code in BASELINE (``--baseline DIR``: a checkout of an earlier
          commit, e.g. ``git worktree add /tmp/base <commit>``), measured in the same run
+  week1%s / base1%s  the same with the books `split` sends (stamped, the rows as sent on a hidden
+         sheet: the three-way merge), each back with 1 % changed — the week as an office runs it
 """
 
 from __future__ import annotations
@@ -173,6 +175,60 @@ def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
     return out
 
 
+def _one_percent(book, rng) -> None:
+    for key, field, value in (
+        ("customers", "phone", lambda r, n: f"139{n:08d}"),
+        ("calls", "content", lambda r, n: f"{r.content}（更正{n}）"),
+    ):
+        records = book.records(key)
+        for n in rng.sample(range(len(records)), max(1, int(len(records) * 1 / 100))):
+            r = records[n]
+            records[n] = type(r).build(
+                r.src,
+                dict(r.bad),
+                dict(r.extra),
+                {**{k: getattr(r, k) for k in r.SHEET.keys}, field: value(r, n)},
+            )
+
+
+def split_week(master: Path, out: Path) -> Path:
+    """The books `split` sends from ``master`` (stamped, with the rows as sent), each back with 1 %
+    of its customers' phones and calls' contents changed: the weekly routine as an office runs it."""
+    import datetime as dt
+    import random
+    import shutil
+
+    from followup_xl import api
+    from followup_xl.io.filekind import read_stamp
+    from followup_xl.io.master_cache import CACHE_DIR
+    from followup_xl.io.formats import open_calamine
+    from followup_xl.io.reader import read_book
+    from followup_xl.io.split_writer import BASE_SHEET, write_split_book
+
+    sent = out.parent / (out.name + "_sent")
+    api.split(str(master), str(sent), as_of=dt.date(2026, 11, 22))
+    # split read the master through its cache and wrote one: the later `first` step measures that
+    shutil.rmtree(master.parent / CACHE_DIR, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(12)
+    for path in sorted(sent.glob("*.xlsm")) + sorted(sent.glob("*.xlsx")):
+        book = read_book(path)
+        with open_calamine(path) as wb:
+            rows = [tuple(r[:3]) for r in wb.get_sheet_by_name(BASE_SHEET).to_python()]
+        _one_percent(book, rng)
+        owner = book.customers[0].owner if book.customers else path.stem
+        write_split_book(
+            out / path.name,
+            book,
+            owner,
+            [],
+            dt.date(2026, 11, 22),
+            stamp=read_stamp(path),
+            base_rows=rows,
+        )
+    return out
+
+
 def in_child(fn, *args: Path) -> Path:
     """``fn(*args)`` in a child process. Generating inputs reads every book; done here, it would grow
     this process, and the children it starts would report its size as their peak (Linux keeps a
@@ -275,6 +331,28 @@ def main(argv: list[str]) -> None:
                 for unit in ("seconds", "cpu"):
                     r = results["week1%"][unit] / results["base1%"][unit]
                     print(f"{unit:7s} week1%/base1% = {r:.2f} (goal ≤ 1.10)")
+            # the same week as the office runs it: the books split sent (stamped, with the rows as
+            # sent, compared three ways), each with 1 % changed
+            t = time.perf_counter()
+            split_inbox = in_child(split_week, Path(last), tmp / "split_changed1pct")
+            print(f"split books, 1 % changed: {time.perf_counter() - t:.0f} s", flush=True)
+            if "--baseline" in argv:
+                results["base1%s"] = child(
+                    WEEK_CHANGED,
+                    last,
+                    str(tmp / "汇总/第48周总表_split_base.xlsx"),
+                    str(split_inbox),
+                    code_dir=base,
+                )
+                show("base1%s", results["base1%s"])
+            results["week1%s"] = child(
+                WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_split.xlsx"), str(split_inbox)
+            )
+            show("week1%s", results["week1%s"])
+            if "base1%s" in results:
+                for unit in ("seconds", "cpu"):
+                    r = results["week1%s"][unit] / results["base1%s"][unit]
+                    print(f"{unit:7s} week1%s/base1%s = {r:.2f} (goal ≤ 1.10, split books)")
         results["first"] = child(FIRST, str(tmp / "汇总/第47周总表.xlsx"))
         show("first", results["first"])
         results["cached"] = child(

@@ -175,7 +175,7 @@ class BookLineage:
     owner: str = ""  # whose rights the book has ("" = nobody's: its edits are conflicts)
     owner_from: str = ""  # stamp | file_name | "" — how the owner was known
     stamp: Stamp | None = None  # verified
-    base: dict | None = None  # (sheet key, id) → {field: digest}: the rows as split sent them
+    base: Base | None = None  # (sheet key, id) → {field: digest}: the rows as split sent them
     forged: bool = False  # carried a stamp that does not verify
 
 
@@ -202,11 +202,34 @@ def base_rows(book) -> list[tuple[str, str, str]]:
     return rows
 
 
-def read_base(rows, sheets) -> dict[tuple[str, str], dict[str, str]]:
-    """The base sheet's rows back: (sheet key, id) → {field: digest}. ``sheets``: key → schema keys."""
-    out: dict[tuple[str, str], dict[str, str]] = {}
-    for row in rows:
-        if len(row) < 3 or row[0] not in sheets:
-            continue
-        out[(row[0], row[1])] = unpack(row[2], sheets[row[0]])
-    return out
+class Base:
+    """The base sheet's rows: (sheet key, id) → {field: digest}, each row unpacked when first asked
+    for (a 550,000-row office's books hold every row; a week changes a few)."""
+
+    def __init__(self, rows, sheets) -> None:
+        self._packed: dict[tuple[str, str], str] = {}
+        self._open: dict[tuple[str, str], dict[str, str]] = {}
+        self._sheets = sheets
+        for row in rows:
+            if len(row) >= 3 and row[0] in sheets:
+                self._packed[(row[0], row[1])] = row[2]
+
+    def get(self, key: tuple[str, str]) -> dict[str, str] | None:
+        got = self._open.get(key)
+        if got is None and key in self._packed:
+            got = self._open[key] = unpack(self._packed[key], self._sheets[key[0]])
+        return got
+
+    def __contains__(self, key) -> bool:
+        return key in self._packed
+
+    def __iter__(self):
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def read_base(rows, sheets) -> Base:
+    """The base sheet's rows back (lazily unpacked). ``sheets``: key → schema keys."""
+    return Base(rows, sheets)

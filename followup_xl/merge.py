@@ -307,9 +307,9 @@ class _Ctx:
     latest_base: dict = field(default_factory=dict)  # owner → newest base generation merged
     master_stamp: Any = None  # lineage.Stamp of the base master (verified), or None
     replaced: set = field(default_factory=set)  # (kind, id, field, value) 修改记录 shows replaced
-    gone: set = field(
-        default_factory=set
-    )  # (kind, id) the manager agreed to delete: never re-added
+    # (kind, id) the manager agreed to delete: never added again from a book that still has it
+    gone: set = field(default_factory=set)
+    changed_by: dict = field(default_factory=dict)  # (kind, id, field) → who last changed it
 
     _waiting: dict | None = None
 
@@ -602,6 +602,9 @@ def _verdict(
             if changed(base, name, new) is False:
                 return "skip"  # the value as sent: a stale row can never revert anything
             if changed(base, name, old):
+                who = ctx.changed_by.get((KIND[key], label_id(key, have), _field_header(key, name)))
+                if who:
+                    return message("lineage.held_both_changed_by", who=who)
                 return message("lineage.held_both_changed")
         latest = ctx.latest_base.get(known.owner, 0)
         if stamp.generation < latest:
@@ -853,6 +856,11 @@ def merge_books(
         ctx.lineage = dict(lineage or {})
         ctx.latest_base = dict(latest_base or {})
         ctx.master_stamp = master_stamp
+        ctx.changed_by = {
+            (change.kind, change.id, change.field): change.who or change.status
+            for change in [*history, *result.changes]
+            if change.status in ("applied", "approved") and change.field
+        }
         ctx.gone = {
             (change.kind, change.id)
             for change in [*history, *result.changes]

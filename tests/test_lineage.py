@@ -199,7 +199,7 @@ def test_both_sides_changed_is_held_with_both_values(cli, office):
     assert applied(res) == set()
     (held,) = res["held"]
     assert (held["old"], held["new"]) == ("张伟写的", "同事写的")
-    assert "两个值请选一个" in held["reason"]
+    assert "两个值请选一个" in held["reason"] and "张伟" in held["reason"]  # who changed the master
     assert customers(m3)["K1"].note == "张伟写的"
 
 
@@ -373,3 +373,26 @@ def test_the_managers_yes_is_not_undone_by_the_books_sent_before_it(cli, office)
     ]
     got = customers(m4)
     assert got["K2"].note == "迟到的修改" and got["K1"].note == "周五"
+
+
+def test_a_book_split_did_not_send_cannot_revert_or_break_a_value(cli, office):
+    """The first week's book (no stamp) comes back after the phone was corrected: the old 10-digit
+    phone is a revert and waits; a new value failing its check waits; an ordinary edit is applied."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    zw = edit(book_of(s1, "张伟"), CUSTOMERS, "K1", 联系电话="13800000001")
+    m2 = m1.with_name("总表_第2周.xlsx")
+    assert applied(merge(cli, m1, zw, out=m2)) == {("K1", "联系电话")}
+    old = tmp / "收件箱0" / "张伟_客户回访.xlsx"  # week 0's book: no stamp, phone 1380000001
+    edit(old, CUSTOMERS, "K2", 联系电话="138000000")  # 9 digits over a good number
+    edit(old, CUSTOMERS, "K3", 备注="手工本子上的备注")
+    m3 = m1.with_name("总表_第3周.xlsx")
+    res = merge(cli, m2, old, out=m3)
+    assert res["books"]["unstamped"] == [str(old)]
+    assert any("不是上周分发的工作簿" in w for w in res["warnings"])
+    assert applied(res) == {("K3", "备注")}
+    why = {h["id"]: h["reason"] for h in res["held"]}
+    assert set(why) == {"K1", "K2"}
+    assert "可能来自旧版本" in why["K1"] and "未通过" in why["K2"]
+    got = customers(m3)
+    assert got["K1"].phone == "13800000001" and got["K2"].phone == "13800000002"

@@ -130,7 +130,12 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
             echo(change_line(ch, lang))
         if result.pending:
             echo(render("merge.edits_wait_for_approval", lang, pending=result.pending))
-        echo(out if result.written else (render("merge.no_master_written", lang)))
+        if result.written and result.generation:
+            echo(
+                render("merge.written", lang, path=out, generation=result.generation["generation"])
+            )
+        else:
+            echo(render("merge.no_master_written", lang))
     sys.exit(result.exit_code)
 
 

@@ -200,8 +200,8 @@ def split_week(master: Path, out: Path) -> Path:
 
     from followup_xl import api
     from followup_xl.io.filekind import read_stamp
-    from followup_xl.io.master_cache import CACHE_DIR
     from followup_xl.io.formats import open_calamine
+    from followup_xl.io.master_cache import CACHE_DIR
     from followup_xl.io.reader import read_book
     from followup_xl.io.split_writer import BASE_SHEET, write_split_book
 

@@ -506,7 +506,6 @@ def _merge(
         parse=parse,
         lineage={i.label: i.lineage.lineage for i in good if i.lineage is not None},
         latest_base=lineage.latest,
-        master_stamp=base[0].stamp if base else None,
     )
     for i in good:
         added = result.added.get(i.label, {})

@@ -4,18 +4,23 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
 
 * A record is known by its id (客户编号, 记录编号, 事项编号); a row without one by
   its content. The same record arriving twice is kept once.
-* The master (last week's, written by this tool) is the base. A staff book is the
-  newer version of the records it may change: its values win, field by field, and
-  every change is listed (``changes``). A book may change only what belongs to its
-  owner (the person split stamped on it, else the 负责人 most of its customers
-  have): customers whose 负责人 in the master is that person, and their calls and
+* The master (last week's, named by the manager) is the base. A staff book is the
+  newer version of the records it may change, field by field, and every change is
+  listed (``changes``). A book may change only what belongs to its owner (given by
+  the caller: a verified stamp, else a registered file name — ``lineage``; callers
+  without lineage: the split stamp, else the 负责人 most of its customers have):
+  customers whose 负责人 in the master is that person, and their calls and
   triggers. Anything else that differs is a conflict for the manager, never applied.
+* A book split sent carries the rows as sent (its base): a field equal to the base
+  changes nothing; changed in the book only is applied; changed in both is held.
+  A book older than the newest one sent to its person is held whole; a book split
+  did not send may not revert a replaced value nor put a failing one over a good one.
 * A call that was reviewed (审核人 filled) or is older than the lock period is not
   changed silently: the edit is held as pending until the manager approves it.
 * A row missing from its owner's book stays in the master (retention, B4) and is
-  listed as deleted in the book — if the master has it from that book (a split
-  book holding a row takes it over), so a stale book never "deletes" what a
-  hand-over or reassignment gave its owner since.
+  proposed for deletion (held) — if the book was sent it (its base), else if the
+  master has it from that book — so a stale book never "deletes" what a hand-over
+  or reassignment gave its owner since. Approved, it leaves the master for good.
 * A masked value (138****5678, from ``split --staff-variant``) never replaces a
   real one.
 * Rules, staff and holidays come from the master; a staff book's differing ones
@@ -304,8 +309,9 @@ class _Ctx:
         default_factory=lambda: {"customers": set(), "calls": set(), "events": set()}
     )
     lineage: dict = field(default_factory=dict)  # label → lineage.BookLineage
-    latest_base: dict = field(default_factory=dict)  # owner → newest base generation merged
-    master_stamp: Any = None  # lineage.Stamp of the base master (verified), or None
+    latest_base: dict = field(
+        default_factory=dict
+    )  # owner → newest generation a book was sent from
     replaced: set = field(default_factory=set)  # (kind, id, field, value) 修改记录 shows replaced
     # (kind, id) the manager agreed to delete: never added again from a book that still has it
     gone: set = field(default_factory=set)
@@ -807,7 +813,6 @@ def merge_books(
     owners: dict[str, str] | None = None,
     lineage: dict | None = None,
     latest_base: dict[str, int] | None = None,
-    master_stamp=None,
 ) -> MergeResult:
     """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
 
@@ -817,8 +822,8 @@ def merge_books(
     the person each staff book was split for (label → name; else its majority 负责人).
     ``lineage`` (label → lineage.BookLineage) replaces ``owners`` with what the books' verified
     stamps say: owner, the generation each was split from and the rows as sent (three-way
-    merge); ``latest_base`` (owner → newest generation of theirs already merged) and
-    ``master_stamp`` (the base's verified stamp) say which books are stale.
+    merge); ``latest_base`` (owner → the newest generation a book of theirs was sent from) says
+    which books are stale.
     Without a master: the staff books are unioned (the first merge).
     """
     out = Book(path="master")
@@ -855,7 +860,6 @@ def merge_books(
         ctx.inputs = frozenset(lb for lb, _book in staff_books)
         ctx.lineage = dict(lineage or {})
         ctx.latest_base = dict(latest_base or {})
-        ctx.master_stamp = master_stamp
         ctx.changed_by = {
             (change.kind, change.id, change.field): change.who or change.status
             for change in [*history, *result.changes]

@@ -938,6 +938,7 @@ def export(
     from .io.batch import sha256
     from .io.parquet_export import check_office, export_book
     from .policy import compute_obligations
+    from .privacy import find_phones, mask_deep, mask_text
     from .report import month_bounds, shift_month
 
     if office is not None and len(masters) > 1:
@@ -949,6 +950,9 @@ def export(
     if root.exists() and not root.is_dir():
         raise OutputRefused("output.not_a_folder", path=out_dir)
     names = [check_office(office if office is not None else Path(p).stem) for p in masters]
+    for name in names:  # a folder name travels with the data: it must not carry a phone either
+        if not with_phones and find_phones(name):
+            raise BadOption("export.office_has_phone", name=mask_text(name))
     loaded = [
         load(p, policy_path) for p in masters
     ]  # every master readable before anything is written
@@ -969,6 +973,8 @@ def export(
         offices.append(
             {"office": name, "master": path, "tables": tables, "warnings": list(cal.warnings)}
         )
+    if not with_phones:  # --json too: a master's or staff book's file name may hold a phone
+        offices = mask_deep(offices)
     return Export(out_dir, as_of, not with_phones, sorted(days), offices)
 
 
@@ -976,6 +982,7 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
     """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
     computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
     from .io.rollup_query import month_rows
+    from .privacy import mask_deep
     from .report import month_bounds
 
     start, end = month_bounds(month)
@@ -1018,7 +1025,8 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
                 "coverage": coverage,
             }
         )
-    region = RegionMonth(month, start, end, folder, offices)
+    # what leaves the region is masked like every other output (office names come from folders)
+    region = mask_deep(RegionMonth(month, start, end, folder, offices))
     if out:
         from .io.rollup_writer import write_rollup
 

@@ -241,3 +241,56 @@ def test_dates_amounts_and_short_numbers_are_left_alone(day, words, n):
         f"编号K{n}{words}",
     ):
         assert mask_text(text) == text
+
+
+# --- export and rollup: what leaves the office as Parquet or JSON (issue 26) ---------------------------
+
+
+def _parquet_texts(folder: Path) -> list[str]:
+    """Every string in every Parquet file under ``folder``: columns, lists, maps (unreadable text)."""
+    import pyarrow.parquet as pq
+
+    def strings(v):
+        if isinstance(v, str):
+            yield v
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                yield from strings(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                yield from strings(x)
+
+    out = []
+    for part in sorted(folder.rglob("*.parquet")):
+        for row in pq.read_table(part).to_pylist():
+            out += [s for k, v in row.items() if k != "master_sha256" for s in strings(v)]
+    return out
+
+
+def test_export_masks_every_text_column_and_file_name(cli, hostile, tmp_path):
+    """Names, contacts, notes, content, issues, signatures, event descriptions, obligation reasons,
+    customer names and the staff book's file name: no phone survives without --with-phones."""
+    from followup_xl.privacy import find_phones
+
+    src, where = hostile
+    named = tmp_path / "张伟_13912345670.xlsx"  # a file name that holds a phone (source_file)
+    named.write_bytes(Path(src).read_bytes())
+    where = {**where, "13912345670": "文件名"}
+    base = ("export", named, "--as-of", "2026-11-22", "--office", "示例单位", "--json")
+    result = cli(*base, "-o", tmp_path / "masked", ok=(0,))
+    assert leaks(result.output, where) == []
+    texts = _parquet_texts(tmp_path / "masked")
+    assert any("****" in t for t in texts)
+    assert [t for t in texts if leaks(t, where)] == []
+    assert [t for t in texts if find_phones(t)] == []
+    reasons = [t for t in texts if "请回电" in t]  # obligation reasons quote the issue, masked
+    assert reasons
+    # the guard: with --with-phones the same export keeps every number
+    cli(*base, "-o", tmp_path / "full", "--with-phones", ok=(0,))
+    kept = "\n".join(_parquet_texts(tmp_path / "full"))
+    fields = {w.split(" (")[1].rstrip(")") for w in leaks(kept, where)}
+    for field in ("客户名称", "联系人", "备注", "回访内容0", "客户签名0", "事项说明0", "文件名"):
+        assert field in fields, field
+    # an office name taken from that file name would carry the phone in every folder name
+    refused = cli("export", named, "-o", tmp_path / "x", "--as-of", "2026-11-22", ok=(3,))
+    assert "--office" in refused.output and "13912345670" not in refused.output

@@ -57,7 +57,8 @@ def records_table(
     records: Iterable[Record],
     transform: Callable[[str, object], object] | None = None,
 ) -> pa.Table:
-    """Records → a typed table; ``transform(key, value)`` may rewrite a value (masking)."""
+    """Records → a typed table; ``transform(key, value)`` may rewrite a value (masking): each
+    field, each unreadable text and the source file and sheet names."""
     keys = sheet.keys
     cols: dict[str, list] = {k: [] for k in keys}
     bad_col, files, sheets, rows = [], [], [], []
@@ -73,8 +74,12 @@ def records_table(
             else None
         )
         s = d["src"]
-        files.append(s.file if s else None)
-        sheets.append(s.sheet if s else None)
+        file, sheet_name = (s.file, s.sheet) if s else (None, None)
+        if transform:  # a file or sheet name may hold a phone too (张伟_13800001111.xlsx)
+            file = transform("source_file", file) if file else file
+            sheet_name = transform("source_sheet", sheet_name) if sheet_name else sheet_name
+        files.append(file)
+        sheets.append(sheet_name)
         rows.append(s.row if s else None)
     arrays = [*(cols[k] for k in keys), bad_col, files, sheets, rows]
     return pa.Table.from_arrays(

@@ -28,6 +28,7 @@ from ..errors import BadOption
 from ..models import Book
 from ..normalize import mask_phone
 from ..obligations import Obligation
+from ..privacy import mask_deep, mask_text
 from ..schema import ColType
 from .parquet import (
     PART_FILE,
@@ -84,12 +85,17 @@ def check_office(name: str) -> str:
     return name
 
 
-def phone_masker(sheet: schema.SheetDef):
-    """``transform`` for records_table: masks every phone column (and its unreadable text)."""
+def text_masker(sheet: schema.SheetDef):
+    """``transform`` for records_table: a phone column masked whole, a phone anywhere in any other
+    text (names, notes, issues, signatures, unreadable text, file names) masked where it stands."""
     phones = {c.key for c in sheet.columns if c.type is ColType.PHONE}
-    if not phones:
-        return None
-    return lambda key, v: mask_phone(v) if key in phones and isinstance(v, str) else v
+
+    def mask(key: str, v):
+        if not isinstance(v, str):
+            return v
+        return mask_phone(v) if key in phones else mask_text(v)
+
+    return mask
 
 
 def obligations_table(obligations: list[Obligation]) -> pa.Table:
@@ -128,7 +134,7 @@ def export_book(
     for key in TABLES:
         sheet = schema.BY_KEY[key]
         records = sorted(book.records(key), key=_sort_key)
-        table = records_table(sheet, records, None if with_phones else phone_masker(sheet))
+        table = records_table(sheet, records, None if with_phones else text_masker(sheet))
         date_key = YEAR_OF.get(key)
         years = [
             getattr(r, date_key).year if date_key and getattr(r, date_key) else None
@@ -138,12 +144,17 @@ def export_book(
             (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
         )
         out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
-    snap_parts = {("as_of", day): obligations_table(obls) for day, obls in snapshots.items()}
+    snap_parts = {
+        ("as_of", day): obligations_table(obls if with_phones else mask_deep(obls))
+        for day, obls in snapshots.items()
+    }
     out["obligations"] = {
         "rows": sum(t.num_rows for t in snap_parts.values()),
         "snapshots": sorted(d.isoformat() for d in snapshots),
         **write_partitions(root, "obligations", office, snap_parts, keep_others=True),
     }
+    if not with_phones:
+        office_row = {**office_row, "master": mask_text(office_row["master"])}
     data = parquet_bytes(pa.Table.from_pylist([office_row], schema=OFFICE_SCHEMA))
     out["offices"] = {
         "rows": 1,

@@ -21,7 +21,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill
@@ -31,6 +30,8 @@ from ..errors import OutputRefused, UnreadableWorkbook
 from ..messages import by_lang, render, table
 from .atomic import atomic_output
 from .convert import copy_as_workbook
+from .convert import put_text as _put
+from .convert import text_value as _text
 from .filekind import PROPERTY
 from .formats import sniff
 
@@ -153,19 +154,6 @@ def drop_external_links(wb, cached: dict) -> int:
 def _cells(ws):
     """The cells that exist, not the used range: one stray cell at XFD1048576 makes that 17 billion."""
     return list(ws._cells.values())
-
-
-def _text(value):
-    """A value written as a text cell: never a formula; characters XML cannot hold shown as \\x1b."""
-    if not isinstance(value, str):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
-
-
-def _put(cell, value) -> None:
-    cell.value = _text(value)
-    if isinstance(cell.value, str):
-        cell.data_type = "s"
 
 
 def _stamp(wb) -> None:

@@ -3,6 +3,10 @@
 openpyxl edits only .xlsx/.xlsm, so the annotated copy of another format is an
 .xlsx holding the same sheets and values at the same cells (formatting, formulas
 and macros of the original are not carried over; the command says so).
+
+Every text goes in as a text cell (``put_text``), the rule the .xlsx path keeps by
+loading cells as they are: a CSV cell ``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``,
+``+1+2`` or ``@SUM(…)`` is shown as typed in the copy, never computed.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 
 import openpyxl
 import python_calamine as pc
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..errors import UnreadableWorkbook
 from .formats import opens_by_name
@@ -21,6 +26,27 @@ def as_xlsx_name(path: str) -> str:
     """The name an output gets when it was asked for in a format we do not write."""
     root, ext = os.path.splitext(path)
     return path if ext.lower() in (".xlsx", ".xlsm") else root + ".xlsx"
+
+
+def text_value(value):
+    """A value written as a text cell: never a formula; characters XML cannot hold shown as \\x1b."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may take for a formula
+
+
+def put_text(cell, value) -> None:
+    """``cell`` holds ``value``; a string always as a text cell (openpyxl would take ``=…`` for a
+    formula), and one a spreadsheet could read as a formula also carries Excel's "this is text"
+    mark (quotePrefix, the leading apostrophe), so editing the cell does not make it one."""
+    cell.value = text_value(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value.startswith(FORMULA_START):
+            cell.quotePrefix = True
 
 
 def copy_as_workbook(path: str, fmt: str):
@@ -34,7 +60,8 @@ def copy_as_workbook(path: str, fmt: str):
             for c, v in enumerate(row, start=1):
                 if v in ("", None):
                     continue
-                cell = ws.cell(row=r, column=c, value=v)
+                cell = ws.cell(row=r, column=c)
+                put_text(cell, v)
                 if isinstance(v, (dt.date, dt.datetime)):
                     cell.number_format = (
                         "yyyy-mm-dd hh:mm"

@@ -457,6 +457,7 @@ def _merge(
     from .io.history import ARCHIVE_OVER
     from .io.lineagebook import read_master_lineage, write_lineage_sheets
     from .io.master import EXCEL_ROW_LIMIT, write_master
+    from .io.xlsx import cut_cells, take_cuts
     from .merge import merge_books
     from .normalize import parser_for
 
@@ -551,22 +552,24 @@ def _merge(
         if handovers:
             write_log_sheet(wb, fmts, handovers, lang)
 
-    write_master(
-        out,
-        result.book,
-        [c.row(lang) for c in result.conflicts],
-        rows,
-        lang,
-        row_limit or EXCEL_ROW_LIMIT,
-        protect_inputs=[i.path for i in items],
-        on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
-        archive_over=ARCHIVE_OVER if archive_over is None else archive_over,
-        changes=changes,
-        known_codes=known_codes,
-        known_digests=known_digests,
-        extra_sheets=extra_sheets,
-        stamp=stamp,
-    )
+    with cut_cells() as cut:  # a text longer than an Excel cell (from a CSV…): said, never silent
+        write_master(
+            out,
+            result.book,
+            [c.row(lang) for c in result.conflicts],
+            rows,
+            lang,
+            row_limit or EXCEL_ROW_LIMIT,
+            protect_inputs=[i.path for i in items],
+            on_sheet=(lambda name, n: on_progress("rows", n)) if on_progress else None,
+            archive_over=ARCHIVE_OVER if archive_over is None else archive_over,
+            changes=changes,
+            known_codes=known_codes,
+            known_digests=known_digests,
+            extra_sheets=extra_sheets,
+            stamp=stamp,
+        )
+    payload.warnings += [Pair(*both("output.cell_cut", **c)) for c in take_cuts(cut)]
     payload.written = True
     payload.generation = generation
     payload.exit_code = 1 if failed else 0

@@ -4,6 +4,9 @@ the CLI, on real files."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -41,8 +44,96 @@ def test_the_annotated_copy_of_a_csv_holds_every_cell_as_text(cli, tmp_path):
     ]
     assert formulas == []
     ws = wb["客户名录簿"]
-    assert [ws.cell(row=r, column=2).value for r in range(2, 2 + len(HOSTILE_CELLS))] == HOSTILE_CELLS
-    assert [ws.cell(row=r, column=7).value for r in range(2, 2 + len(HOSTILE_CELLS))] == HOSTILE_CELLS
+    assert [
+        ws.cell(row=r, column=2).value for r in range(2, 2 + len(HOSTILE_CELLS))
+    ] == HOSTILE_CELLS
+    assert [
+        ws.cell(row=r, column=7).value for r in range(2, 2 + len(HOSTILE_CELLS))
+    ] == HOSTILE_CELLS
     # Excel's own "this is text" mark, so editing such a cell does not turn it into a formula
     assert all(ws.cell(row=r, column=2).quotePrefix for r in range(2, 2 + len(HOSTILE_CELLS)))
     assert not ws["A2"].quotePrefix
+
+
+# --- over-long cells: Excel holds 32,767 characters in a cell ------------------------------------------
+
+LONG = 40_000
+
+
+def _long_csv(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    rows = [
+        "客户编号,客户名称,联系电话,客户等级,负责人,建档日期,备注",
+        "K1,华兴建材,13800138002,B,张伟,2026-03-05," + "长" * (LONG - 1) + "尾",
+        "K2," + "名" * LONG + ",13800138006,C,张伟,2026-03-05,短",
+    ]
+    src = inbox / "客户名录簿.csv"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return src
+
+
+def test_a_cell_longer_than_excel_holds_is_kept_whole_or_named(cli, tmp_path):
+    import pyarrow.parquet as pq
+
+    src = _long_csv(tmp_path)
+    # merge: the master cannot hold it; the warning names the master's file, sheet and cell
+    master = tmp_path / "总表.xlsx"
+    code, out = cli.json("merge", src.parent, "-o", master, ok=(0,))
+    said = [w for w in out["warnings"] if str(LONG) in w]
+    assert any(w.startswith("总表.xlsx › 客户名录簿 › K2") for w in said), out["warnings"]
+    assert any(w.startswith("总表.xlsx › 客户名录簿 › B3") for w in said), out["warnings"]
+    wb = openpyxl.load_workbook(master, read_only=True)
+    assert len(wb["客户名录簿"]["K2"].value) == 32_767
+    # the English run says it in English, on the terminal too
+    plain = cli("merge", src.parent, "-o", tmp_path / "master.xlsx", "--lang", "en", ok=(0,))
+    assert "master.xlsx › Customers › K2: this text has 40000 characters" in plain.output
+    # Parquet and JSON hold it whole
+    cli("export", src, "-o", tmp_path / "pq", "--office", "x", "--as-of", DAY, ok=(0,))
+    (part,) = (tmp_path / "pq" / "customers").rglob("*.parquet")
+    notes = pq.read_table(part).column("note").to_pylist()
+    assert sorted(len(n) for n in notes) == [1, LONG] and max(notes, key=len).endswith("尾")
+    # the annotated copy (openpyxl cuts too): named in the answer
+    code, out = cli.json("validate", src, "--as-of", DAY, "--annotate", tmp_path / "a.xlsx")
+    assert any(
+        n.startswith("a.xlsx › 客户名录簿 › G2") and str(LONG) in n for n in out["annotate_notes"]
+    ), out["annotate_notes"]
+    # any other writer: the cut is said on stderr (a due list names the customer)
+    due = cli("due", src, "--as-of", DAY, "-o", tmp_path / "due.xlsx", ok=(0, 1))
+    assert "due.xlsx › " in due.stderr and f"{LONG} 个字符" in due.stderr
+
+
+# --- a closed pipe: `merge … --json | head -1`, `due … | head -1` --------------------------------------
+
+
+def _run_into_closed_pipe(*args: object) -> subprocess.CompletedProcess:
+    """The command with stdout a pipe whose reader has already gone (what `| head -1` leaves)."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "followup_xl", *map(str, args)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+
+
+def test_a_closed_pipe_ends_the_output_not_the_command(cli, office_dir, tmp_path):
+    master = tmp_path / "总表.xlsx"
+    closed = _run_into_closed_pipe("merge", office_dir, "-o", master, "--json")
+    assert "Traceback" not in closed.stderr and "BrokenPipe" not in closed.stderr, closed.stderr
+    would = cli("merge", office_dir, "-o", tmp_path / "again.xlsx", "--json")
+    assert closed.returncode == would.exit_code == 0
+    assert master.is_file()  # the work was done: only the printing stopped
+    for args in (("due", master, "--as-of", DAY), ("validate", master, "--as-of", DAY)):
+        closed = _run_into_closed_pipe(*args)
+        assert closed.stderr == "" or "Traceback" not in closed.stderr, closed.stderr
+        assert closed.returncode == cli(*args).exit_code, (args, closed.stderr)
+    # an error still says so on stderr, with its own exit code
+    missing = _run_into_closed_pipe("due", tmp_path / "nope.xlsx", "--json")
+    assert missing.returncode == 2 and "nope.xlsx" in missing.stderr

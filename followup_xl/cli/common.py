@@ -19,6 +19,7 @@ from ..errors import EXIT_INTERNAL, FollowupError
 from ..messages import localize, render, text
 from ..normalize import parse_date
 from . import console
+from .pipes import quiet_closed_pipes
 from .usage import LocalizedBadParameter
 
 DEBUG_ENV = "FOLLOWUP_XL_DEBUG"
@@ -170,39 +171,56 @@ def guarded(f: Callable) -> Callable:
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        lang = kwargs.get("lang", "zh")
-        as_json = kwargs.get("as_json", False)
-        try:
-            return f(*args, **kwargs)
-        except FollowupError as exc:
-            _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
-        except KeyboardInterrupt:
-            _fail(
-                render("cli.interrupted", lang),
-                130,
-                as_json,
-                lang=lang,
-            )
-        except MemoryError:
-            _fail(
-                render("cli.out_of_memory", lang),
-                2,
-                as_json,
-                lang=lang,
-            )
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
-            raise
-        except Exception as exc:  # a bug: still one sentence
-            if os.environ.get(DEBUG_ENV):
-                traceback.print_exc()
-            msg = render(
-                "cli.internal_error", lang, error_type=type(exc).__name__, exc=exc, env=DEBUG_ENV
-            )
-            _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
+        from ..io.xlsx import cut_cells
+
+        with quiet_closed_pipes(), cut_cells() as cut:
+            try:
+                return _run(f, args, kwargs)
+            finally:  # a text cut to fit a cell that the command did not report itself
+                _say_cuts(cut, kwargs.get("lang", "zh"))
 
     return wrapper
+
+
+def _say_cuts(cut, lang: str) -> None:
+    from ..io.xlsx import take_cuts
+
+    echo_warnings([render("output.cell_cut", lang, **c) for c in take_cuts(cut)], lang)
+
+
+def _run(f: Callable, args, kwargs):
+    """``f`` with every error turned into its sentence and exit code (see ``guarded``)."""
+    lang = kwargs.get("lang", "zh")
+    as_json = kwargs.get("as_json", False)
+    try:
+        return f(*args, **kwargs)
+    except FollowupError as exc:
+        _fail(exc.message(lang), exc.exit_code, as_json, exc.to_dict(lang), lang)
+    except KeyboardInterrupt:
+        _fail(
+            render("cli.interrupted", lang),
+            130,
+            as_json,
+            lang=lang,
+        )
+    except MemoryError:
+        _fail(
+            render("cli.out_of_memory", lang),
+            2,
+            as_json,
+            lang=lang,
+        )
+    except click.exceptions.Exit:
+        raise
+    except click.ClickException:
+        raise
+    except Exception as exc:  # a bug: still one sentence
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        msg = render(
+            "cli.internal_error", lang, error_type=type(exc).__name__, exc=exc, env=DEBUG_ENV
+        )
+        _fail(msg, EXIT_INTERNAL, as_json, lang=lang)
 
 
 def _fail(

@@ -34,6 +34,7 @@ from .convert import put_text as _put
 from .convert import text_value as _text
 from .filekind import PROPERTY
 from .formats import sniff
+from .xlsx import cut_cells, take_cuts
 
 AUTHOR = "followup-xl"
 ISSUES_SHEET = by_lang("annotate.issues_sheet")
@@ -64,8 +65,10 @@ def annotate(
     if ext == ".xlsm" and not has_vba:
         raise OutputRefused("annotate.no_macros", path=os.fspath(out))
     if fmt != "xlsx":  # .xls/.xlsb/.ods/CSV: the same sheets and values, cell for cell, in an .xlsx
-        wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
+        with cut_cells() as cut:  # a CSV cell may be longer than an Excel cell holds
+            wb, cached = copy_as_workbook(os.fspath(src), fmt), {}
     else:
+        cut = []
         try:
             wb = openpyxl.load_workbook(src, keep_vba=ext == ".xlsm", rich_text=False)
             links = wb._external_links  # type: ignore[attr-defined]  # private list; stubs omit it
@@ -84,6 +87,7 @@ def annotate(
         "path": os.fspath(out),
         "external_links_dropped": dropped,
         "macros_dropped": has_vba and ext == ".xlsx",
+        "cells_cut": take_cuts(cut, out),
     }
 
 
@@ -100,6 +104,7 @@ def notes(info: dict, lang: str = "zh") -> list[str]:
         )
     if info["macros_dropped"]:
         out.append(render("annotate.macros_dropped", lang))
+    out += [render("output.cell_cut", lang, **cut) for cut in info.get("cells_cut", ())]
     return out
 
 

@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..errors import UnreadableWorkbook
 from .formats import opens_by_name
+from .xlsx import EXCEL_CELL_CHARS, excel_length, record_cut
 
 
 def as_xlsx_name(path: str) -> str:
@@ -42,6 +43,8 @@ def put_text(cell, value) -> None:
     """``cell`` holds ``value``; a string always as a text cell (openpyxl would take ``=…`` for a
     formula), and one a spreadsheet could read as a formula also carries Excel's "this is text"
     mark (quotePrefix, the leading apostrophe), so editing the cell does not make it one."""
+    if isinstance(value, str) and excel_length(value) > EXCEL_CELL_CHARS:  # openpyxl cuts it
+        record_cut("", cell.parent.title, cell.coordinate, excel_length(value))
     cell.value = text_value(value)
     if isinstance(cell.value, str):
         cell.data_type = "s"

@@ -990,7 +990,8 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
 
     start, end = month_bounds(month)
     offices = []
-    for row in month_rows(folder, start, end):
+    found = month_rows(folder, start, end)
+    for row in found.rows:
         coverage = [
             {
                 "rule": rule,
@@ -1029,7 +1030,7 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
             }
         )
     # what leaves the region is masked like every other output (office names come from folders)
-    region = mask_deep(RegionMonth(month, start, end, folder, offices))
+    region = mask_deep(RegionMonth(month, start, end, folder, offices, warnings=found.warnings))
     if out:
         from .io.rollup_writer import write_rollup
 

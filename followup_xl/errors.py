@@ -123,6 +123,12 @@ class ReaderCrashed(UnreadableWorkbook):
     """The reader's child process died on the file (a signal, an abort)."""
 
 
+class UnreadableParquet(FollowupError):
+    """A Parquet file under an export folder that cannot be read as the table it stands for."""
+
+    exit_code = EXIT_UNREADABLE
+
+
 # ---- exit 3: a bad option, output path or policy value -----------------------------
 
 

@@ -297,6 +297,7 @@ class RegionMonth:
     offices: list[dict]
     engine: str = "duckdb"
     output: str | None = None
+    warnings: list[Text | str] = field(default_factory=list)  # folders skipped
 
 
 # ---- split, handover ---------------------------------------------------------------------------------

@@ -4,12 +4,15 @@ the CLI, on real files."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 DAY = "2026-11-22"
 
@@ -137,3 +140,98 @@ def test_a_closed_pipe_ends_the_output_not_the_command(cli, office_dir, tmp_path
     # an error still says so on stderr, with its own exit code
     missing = _run_into_closed_pipe("due", tmp_path / "nope.xlsx", "--json")
     assert missing.returncode == 2 and "nope.xlsx" in missing.stderr
+
+
+# --- rollup reads the folder it is given, literally ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, master):
+    """The example office's master exported as office 甲 (with the 2026-10 snapshot)."""
+    from click.testing import CliRunner
+
+    from followup_xl.cli import main
+
+    out = tmp_path_factory.mktemp("export") / "x"
+    args = ["export", str(master), "-o", str(out), "--office", "甲", "--as-of", DAY]
+    r = CliRunner().invoke(main, [*args, "--month", "2026-10"])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def _copy_office(root: Path, name: str, to: str) -> None:
+    """Office ``name``'s partitions of every table copied as office ``to`` (a folder name)."""
+    for table in ("calls", "obligations", "offices", "customers", "events", "staff"):
+        src = root / table / f"office={name}"
+        if src.is_dir():
+            shutil.copytree(src, root / table / f"office={to}")
+
+
+def _rollup(cli, folder: Path, ok=(0,)):
+    return cli.json("rollup", folder, "--month", "2026-10", ok=ok)
+
+
+def test_rollup_reads_a_folder_named_like_a_glob_literally(cli, exported, tmp_path):
+    own = _rollup(cli, exported)[1]["offices"]
+    for name, sibling in (("区域[x]", "区域x"), ("g*", "gz"), ("g?", "ga")):
+        shutil.copytree(exported, tmp_path / name)
+        shutil.copytree(exported, tmp_path / sibling)
+        _copy_office(tmp_path / sibling, "甲", "乙")  # another region's office
+        code, out = _rollup(cli, tmp_path / name)
+        assert [o["office"] for o in out["offices"]] == ["甲"], name
+        assert out["offices"] == own
+
+
+def test_rollup_names_a_junk_parquet_file(cli, exported, tmp_path):
+    root = tmp_path / "区域"
+    shutil.copytree(exported, root)
+    junk = root / "calls" / "office=甲" / "year=2026" / "junk.parquet"
+    junk.write_bytes(b"this is not parquet" * 100)
+    result = cli("rollup", root, "--month", "2026-10", ok=(2,))
+    assert "junk.parquet" in result.output and "Traceback" not in result.output
+    junk.write_bytes(_parquet_bytes({"x": [1, 2]}))  # Parquet, but not a table export writes
+    result = cli("rollup", root, "--month", "2026-10", ok=(2,))
+    assert "junk.parquet" in result.output
+
+
+def _parquet_bytes(columns: dict) -> bytes:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table(columns), buf)
+    return buf.getvalue()
+
+
+def test_rollup_reads_odd_office_folders_or_names_them(cli, exported, tmp_path):
+    root = tmp_path / "区域"
+    shutil.copytree(exported, root)
+    (figures,) = _rollup(cli, root)[1]["offices"]
+    _copy_office(root, "甲", "O'Brien")  # a quote: a name export writes, read like any other
+    _copy_office(root, "甲", "=1+2")  # office==1+2: export refuses '=' in a name
+    _copy_office(root, "甲", "a\\b")  # a backslash: refused too
+    odd_year = root / "calls" / "office=甲" / "year=abc"
+    shutil.copytree(root / "calls" / "office=甲" / "year=2026", odd_year)
+    (root / "calls" / "junk").mkdir()
+    code, out = _rollup(cli, root)
+    by_name = {o["office"]: o for o in out["offices"]}
+    assert sorted(by_name) == ["O'Brien", "甲"]
+    strip = {k: v for k, v in figures.items() if k not in ("office", "rank")}
+    assert {k: v for k, v in by_name["O'Brien"].items() if k not in ("office", "rank")} == strip
+    said = "\n".join(out["warnings"])
+    for folder in ("office==1+2", "office=a\\b", "year=abc", os.sep + "junk"):
+        assert folder in said, folder
+    # on the terminal too
+    plain = cli("rollup", root, "--month", "2026-10", "--lang", "en", ok=(0,))
+    assert "office==1+2" in plain.output and "skipped" in plain.output
+
+
+def test_rollup_masks_a_phone_in_an_office_name(cli, exported, tmp_path):
+    root = tmp_path / "区域"
+    shutil.copytree(exported, root)
+    _copy_office(root, "甲", "张三13800001234")
+    code, out = _rollup(cli, root)
+    assert "13800001234" not in json.dumps(out, ensure_ascii=False)
+    assert sorted(o["office"] for o in out["offices"]) == ["张三138****1234", "甲"]

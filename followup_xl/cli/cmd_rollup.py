@@ -7,7 +7,15 @@ import click
 from .. import api
 from ..messages import render
 from ..report import shift_month
-from .common import emit_json, guarded, json_option, lang_option, today, xlsx_output
+from .common import (
+    echo_warnings,
+    emit_json,
+    guarded,
+    json_option,
+    lang_option,
+    today,
+    xlsx_output,
+)
 
 
 @click.command("rollup")
@@ -36,6 +44,7 @@ def rollup(folder, month, out, lang, as_json):
     """
     month = month or shift_month(f"{today():%Y-%m}", -1)
     r = api.rollup(folder, month, out=out, lang=lang)
+    echo_warnings(r.warnings, lang)
     if as_json:
         emit_json(r, lang)
         return

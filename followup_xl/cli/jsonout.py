@@ -222,7 +222,10 @@ def _export(e: Export, lang: str) -> dict:
 @shape(RegionMonth)
 def _region(r: RegionMonth, lang: str) -> dict:
     keys = ("month", "start", "end", "folder", "engine", "offices")
-    return _with_output({k: getattr(r, k) for k in keys}, r.output)
+    out = {k: getattr(r, k) for k in keys}
+    if r.warnings:
+        out["warnings"] = r.warnings
+    return _with_output(out, r.output)
 
 
 @shape(Handover)

@@ -1030,7 +1030,9 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
             }
         )
     # what leaves the region is masked like every other output (office names come from folders)
-    region = mask_deep(RegionMonth(month, start, end, folder, offices, warnings=found.warnings))
+    region = mask_deep(
+        RegionMonth(month, start, end, folder, offices, warnings=list(found.warnings))
+    )
     if out:
         from .io.rollup_writer import write_rollup
 

@@ -82,7 +82,7 @@ def test_a_cell_longer_than_excel_holds_is_kept_whole_or_named(cli, tmp_path):
     src = _long_csv(tmp_path)
     # merge: the master cannot hold it; the warning names the master's file, sheet and cell
     master = tmp_path / "总表.xlsx"
-    code, out = cli.json("merge", src.parent, "-o", master, ok=(0,))
+    _code, out = cli.json("merge", src.parent, "-o", master, ok=(0,))
     said = [w for w in out["warnings"] if str(LONG) in w]
     assert any(w.startswith("总表.xlsx › 客户名录簿 › K2") for w in said), out["warnings"]
     assert any(w.startswith("总表.xlsx › 客户名录簿 › B3") for w in said), out["warnings"]
@@ -97,7 +97,7 @@ def test_a_cell_longer_than_excel_holds_is_kept_whole_or_named(cli, tmp_path):
     notes = pq.read_table(part).column("note").to_pylist()
     assert sorted(len(n) for n in notes) == [1, LONG] and max(notes, key=len).endswith("尾")
     # the annotated copy (openpyxl cuts too): named in the answer
-    code, out = cli.json("validate", src, "--as-of", DAY, "--annotate", tmp_path / "a.xlsx")
+    _code, out = cli.json("validate", src, "--as-of", DAY, "--annotate", tmp_path / "a.xlsx")
     assert any(
         n.startswith("a.xlsx › 客户名录簿 › G2") and str(LONG) in n for n in out["annotate_notes"]
     ), out["annotate_notes"]
@@ -177,7 +177,7 @@ def test_rollup_reads_a_folder_named_like_a_glob_literally(cli, exported, tmp_pa
         shutil.copytree(exported, tmp_path / name)
         shutil.copytree(exported, tmp_path / sibling)
         _copy_office(tmp_path / sibling, "甲", "乙")  # another region's office
-        code, out = _rollup(cli, tmp_path / name)
+        _code, out = _rollup(cli, tmp_path / name)
         assert [o["office"] for o in out["offices"]] == ["甲"], name
         assert out["offices"] == own
 
@@ -215,7 +215,7 @@ def test_rollup_reads_odd_office_folders_or_names_them(cli, exported, tmp_path):
     odd_year = root / "calls" / "office=甲" / "year=abc"
     shutil.copytree(root / "calls" / "office=甲" / "year=2026", odd_year)
     (root / "calls" / "junk").mkdir()
-    code, out = _rollup(cli, root)
+    _code, out = _rollup(cli, root)
     by_name = {o["office"]: o for o in out["offices"]}
     assert sorted(by_name) == ["O'Brien", "甲"]
     strip = {k: v for k, v in figures.items() if k not in ("office", "rank")}
@@ -232,6 +232,6 @@ def test_rollup_masks_a_phone_in_an_office_name(cli, exported, tmp_path):
     root = tmp_path / "区域"
     shutil.copytree(exported, root)
     _copy_office(root, "甲", "张三13800001234")
-    code, out = _rollup(cli, root)
+    _code, out = _rollup(cli, root)
     assert "13800001234" not in json.dumps(out, ensure_ascii=False)
     assert sorted(o["office"] for o in out["offices"]) == ["张三138****1234", "甲"]

@@ -41,7 +41,7 @@ class _QuietPipe(io.RawIOBase):
     def isatty(self) -> bool:
         return False
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data) -> int:
         if not self.gone:
             try:
                 return os.write(self._fd, data)

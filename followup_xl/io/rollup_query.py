@@ -141,42 +141,59 @@ def list_parts(root: Path) -> Listing:
     return out
 
 
-def read_table(table: str, parts: list[Part]) -> pa.Table:
-    """The files of one table as one Arrow table of its columns plus office (and year/as_of)."""
+def read_file(table: str, part: Part) -> pa.Table:
+    """One file as the table's columns (cast to their types; a column it lacks is null)."""
     import pyarrow.parquet as pq
 
     want = _table_schema(table)
+    try:
+        got = pq.ParquetFile(part.path).read()
+        if not {"customer_id", "master"} & set(got.column_names):
+            raise ValueError("not a table written by export")
+        n = got.num_rows
+        cols = [
+            got.column(f.name).cast(f.type) if f.name in got.column_names else pa.nulls(n, f.type)
+            for f in want
+        ]
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise UnreadableParquet(
+            "rollup.file_unreadable",
+            table=table,
+            error_type=type(exc).__name__,
+            exc=exc,
+            path=part.path,
+        ) from exc
+    return pa.Table.from_arrays(cols, schema=want)
+
+
+_PARTITION_SQL = {"year": "BIGINT", "as_of": "DATE"}
+
+
+def load_table(con, table: str, parts: list[Part]) -> None:
+    """DuckDB table ``table``: every file's rows plus office (and year/as_of) from its folders.
+
+    The partition values go in as query parameters, never spliced into SQL or a path."""
+    want = _table_schema(table)
+    empty = pa.Table.from_arrays([pa.nulls(0, f.type) for f in want], schema=want)
     key = PARTITION[table]
-    extra = [pa.field("office", pa.string())]
-    if key:
-        extra.append(pa.field(key, pa.int64() if key == "year" else pa.date32()))
-    full = pa.schema([*want, *extra])
-    pieces = []
+    con.register("_piece", empty)
+    partition = f", CAST(NULL AS {_PARTITION_SQL[key]}) AS {key}" if key else ""
+    con.execute(
+        f"CREATE TABLE {table} AS SELECT *, CAST(NULL AS VARCHAR) AS office{partition} "
+        "FROM _piece LIMIT 0"
+    )
     for part in parts:
-        try:
-            got = pq.read_table(part.path)
-            if not {"customer_id", "master"} & set(got.column_names):
-                raise ValueError("not a table written by export")
-            n = got.num_rows
-            cols = [
-                got.column(f.name).cast(f.type)
-                if f.name in got.column_names
-                else pa.nulls(n, f.type)
-                for f in want
-            ]
-        except (OSError, ValueError, pa.ArrowException) as exc:
-            raise UnreadableParquet(
-                "rollup.file_unreadable",
-                table=table,
-                error_type=type(exc).__name__,
-                exc=exc,
-                path=part.path,
-            ) from exc
-        cols.append(pa.array([part.office] * n, pa.string()))
+        con.register("_piece", read_file(table, part))
         if key:
-            cols.append(pa.array([part.value] * n, full.field(key).type))
-        pieces.append(pa.Table.from_arrays(cols, schema=full))
-    return pa.concat_tables(pieces) if pieces else full.empty_table()
+            con.execute(
+                f"INSERT INTO {table} SELECT *, $office, $value FROM _piece",
+                {"office": part.office, "value": part.value},
+            )
+        else:
+            con.execute(
+                f"INSERT INTO {table} SELECT *, $office FROM _piece", {"office": part.office}
+            )
+    con.unregister("_piece")
 
 
 @dataclass
@@ -207,11 +224,10 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> MonthRo
         "obligations": [p for p in listing.parts["obligations"] if p.value == end],
         "offices": listing.parts["offices"],
     }
-    tables = {t: read_table(t, parts) for t, parts in needed.items()}
     con = duckdb.connect(":memory:")
     try:
-        for name, table in tables.items():
-            con.register(name, table)
+        for table, parts in needed.items():
+            load_table(con, table, parts)
         cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
         columns = [d[0] for d in cur.description]
         return MonthRows([dict(zip(columns, row)) for row in cur.fetchall()], listing.warnings)

@@ -9,11 +9,20 @@ Understood, besides the sheets the reader already recognises:
 Columns that map to nothing are kept as the office's own columns and listed; every source
 row is either imported or listed as skipped with a reason. What the tracker never said
 (how a call was made, its type, who made it) is filled from ``Defaults`` and counted.
+
+Who is who (``Identities``): two rows are one customer only when the evidence says so — the
+same id, or the same phone (with no other name). The same name with another phone is another
+customer; the same name without a phone is another customer listed for review, never merged.
+Generated ids come from the phone (or the name and its place), so a re-import gives the same.
+Every data row gets one outcome (``Imported.rows``): new customer, same as row N, possible
+duplicate of row N, a call, or skipped and why; ``--preview`` shows them before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +30,7 @@ from typing import Any
 from . import schema
 from .messages import Text, render, text
 from .models import Book, Call, Customer, Source
-from .normalize import Unreadable, parser_for
+from .normalize import Unreadable, parse_phone, parser_for
 
 HEADER_ROWS = 30
 CN_DIGITS = {
@@ -78,6 +87,8 @@ class Defaults:
     owner: str | None = None  # --owner: customers without a 负责人, calls without a 回访人
     method: str = "电话"  # unless the call's notes say 上门/微信/短信/邮件
     call_type: str = "例行"
+    area: str = ""  # 本地区号: a 7-8 digit number is a landline of this area
+    as_calls: bool = False  # a list of transactions: every row a call of the customer it names
 
 
 @dataclass
@@ -90,6 +101,123 @@ class Imported:
         default_factory=dict
     )  # sheet → taken | wide | calls | month | customers
     assumed: dict[str, int] = field(default_factory=dict)
+    # one per data row: {sheet, row, outcome, customer_id, same_as, reason}; outcome is
+    # new | same | duplicate (a possible duplicate, kept apart) | call | taken | skipped
+    rows: list[dict] = field(default_factory=list)
+    # one per header of every sheet read: {sheet, header, target ("customers.phone"), status}
+    # status mapped | kept (the office's own column) | ignored
+    columns: list[dict] = field(default_factory=list)
+    shapes: dict[str, str] = field(default_factory=dict)  # sheet → transactions, when it is one
+    notes: list[Text] = field(default_factory=list)
+
+
+@functools.cache
+def _converter():
+    try:
+        import opencc  # Traditional → Simplified headers (客戶名稱 → 客户名称)
+    except ImportError:  # xlwings Lite has only the core dependencies, and never imports
+        return None
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=4096)
+def simplified(text: str) -> str:
+    """A header in Simplified characters: 客戶名稱 → 客户名称, 電話 → 电话 (ASCII as it is)."""
+    if text.isascii():
+        return text
+    conv = _converter()
+    return conv.convert(text) if conv is not None else text
+
+
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U to misread
+
+
+def stable_id(seed: str, taken: set) -> str:
+    """K + six characters from ``seed`` (the phone, or the name and its place): the same file
+    gives the same ids whatever else changes in it; a clash takes the next seed, in order."""
+    n = 0
+    while True:
+        digest = hashlib.sha1(f"{seed}#{n}".encode()).digest() if n else hashlib.sha1(
+            seed.encode()
+        ).digest()
+        value = int.from_bytes(digest[:8], "big")
+        cid = "K" + "".join(_ID_ALPHABET[(value >> (5 * i)) & 31] for i in range(6))
+        if cid not in taken:
+            return cid
+        n += 1
+
+
+class Identities:
+    """Who is who among the rows read so far: by id, by phone, by name."""
+
+    def __init__(self) -> None:
+        self.taken: set = set()
+        self.by_phone: dict[str, str] = {}
+        self.by_name: dict[str, list[str]] = {}
+        self.phone_of: dict[str, str | None] = {}
+        self.name_of: dict[str, str] = {}
+        self.where: dict[str, tuple[str, int]] = {}
+        self._no_phone_seen: dict[str, int] = {}
+
+    def add(self, cid: str, name: str | None, phone: str | None, where: tuple[str, int]) -> None:
+        self.taken.add(cid)
+        self.where.setdefault(cid, where)
+        if phone:
+            self.by_phone.setdefault(phone, cid)
+            self.phone_of.setdefault(cid, phone)
+        else:
+            self.phone_of.setdefault(cid, None)
+        if name:
+            self.name_of.setdefault(cid, schema.fold(name))
+            ids = self.by_name.setdefault(schema.fold(name), [])
+            if cid not in ids:
+                ids.append(cid)
+
+    def new_id(self, name: str | None, phone: str | None, where: tuple[str, int]) -> str:
+        if phone:
+            return stable_id("tel:" + phone, self.taken)
+        key = schema.fold(name or "")
+        n = self._no_phone_seen[key] = self._no_phone_seen.get(key, 0) + 1
+        seed = f"name:{key}:{n}" if key else f"row:{where[0]}:{where[1]}"
+        return stable_id(seed, self.taken)
+
+    def resolve(
+        self, cid: str | None, name: str | None, phone: str | None, creating: bool
+    ) -> tuple[str | None, str, str | None, Text | None]:
+        """(customer id or None for a new one, outcome, the id it is like, why).
+
+        outcome: same (the row is that customer), new, duplicate (kept apart, listed for
+        review), ambiguous (a call naming several customers of that name, no phone).
+        """
+        folded = schema.fold(name) if name else ""
+        if cid:
+            if cid not in self.taken:
+                return cid, "new", None, None
+            known = self.phone_of.get(cid)
+            if phone and known and phone != known:
+                return None, "duplicate", cid, text("import.dup_same_id_other_phone", phone=known)
+            return cid, "same", cid, None
+        if phone:
+            other = self.by_phone.get(phone)
+            if other is None:
+                named = self.by_name.get(folded, []) if folded else []
+                if named and all(self.phone_of.get(c) is None for c in named):
+                    return None, "duplicate", named[0], text("import.dup_same_name_no_phone")
+                return None, "new", None, None
+            other_name = self.name_of.get(other)
+            if folded and other_name and folded != other_name:
+                return None, "duplicate", other, text("import.dup_same_phone_other_name")
+            return other, "same", other, None
+        if not folded:
+            return None, "new", None, None
+        named = self.by_name.get(folded, [])
+        if not named:
+            return None, "new", None, None
+        if creating:
+            return None, "duplicate", named[0], text("import.dup_same_name_no_phone")
+        if len(named) == 1:
+            return named[0], "same", named[0], None
+        return None, "ambiguous", named[0], None
 
 
 def _ordinal(text: str) -> int | None:
@@ -108,7 +236,7 @@ def _ordinal(text: str) -> int | None:
 
 def split_repeated(header: str) -> tuple[int, str] | None:
     """'回访日期2' → (2, '回访日期'); '第三次回访' → (3, '回访'); '第1次回访内容' → (1, '回访内容')."""
-    h = schema.fold(header)
+    h = schema.fold(simplified(header))
     m = _ORDINAL_RE.match(h)
     if m and (n := _ordinal(m.group(1))):
         return n, m.group(2) or "回访"
@@ -134,16 +262,35 @@ class Mapper:
         h = schema.fold(header)
         if h in self.user:
             return self.user[h]
+        s = schema.fold(simplified(header))
+        if s in self.user:
+            return self.user[s]
         order = (prefer, "calls" if prefer == "customers" else "customers")
-        for sheet in order:
-            key = self.index[sheet].get(h)
-            if key and key in getattr(schema, sheet.upper()).keys:
-                return sheet, key
+        for folded in (h, s) if s != h else (h,):
+            for sheet in order:
+                key = self.index[sheet].get(folded)
+                if key and key in getattr(schema, sheet.upper()).keys:
+                    return sheet, key
         return None
+
+    def said(self, header: str) -> bool:
+        """The office's --map file names this header (a target, or 忽略)."""
+        return schema.fold(header) in self.user or schema.fold(simplified(header)) in self.user
+
+    def rank(self, header: str, target: tuple[str, str]) -> int:
+        """How plainly a header names its field: our own names first, a shop's 店名 last."""
+        if self.said(header):
+            return -1
+        col = getattr(schema, target[0].upper()).column(target[1])
+        names = [schema.fold(n) for n in col.names()]
+        for h in (schema.fold(header), schema.fold(simplified(header))):
+            if h in names:
+                return names.index(h)
+        return len(names)
 
     def call_part(self, rest: str) -> str | None:
         """The field of a repeated call column's base name ('回访日期' → call_date, '回访' → 'call')."""
-        h = schema.fold(rest)
+        h = schema.fold(simplified(rest))
         mapped = self.user.get(h)
         if mapped:
             return mapped[1]
@@ -212,10 +359,13 @@ class _Columns:
     call: dict[str, int] = field(default_factory=dict)
     groups: dict[int, dict[str, int]] = field(default_factory=dict)  # n → {field: col}
     extra: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    purchase: dict[str, int] = field(default_factory=dict)  # --as-calls: a sale's own columns
 
 
-def _classify(header: list, mapper: Mapper, result: Imported, prefer: str) -> _Columns:
+def _classify(header: list, mapper: Mapper, prefer: str) -> _Columns:
     cols = _Columns()
+    ranks: dict[tuple[str, str], int] = {}
     for j, cell in enumerate(header):
         text = str(cell).strip() if cell not in (None, "") else ""
         if not text:
@@ -223,22 +373,55 @@ def _classify(header: list, mapper: Mapper, result: Imported, prefer: str) -> _C
         rep = split_repeated(text)
         part = mapper.call_part(rep[1]) if rep else None
         target = mapper.field(text, prefer)
-        if schema.fold(text) in mapper.user and target is None:
-            continue  # the office said: ignore this column
+        if mapper.said(text) and target is None:
+            cols.ignored.append(text)  # the office said: ignore this column
+            continue
         if rep and part and (target is None or target[0] == "calls"):
             cols.groups.setdefault(rep[0], {}).setdefault(part, j)
-            result.mapped[text] = f"calls.{'call_date' if part == 'call' else part}"
-        elif target and target[0] == "customers" and target[1] not in cols.customer:
-            cols.customer[target[1]] = j
-            result.mapped[text] = f"customers.{target[1]}"
-        elif target and target[0] == "calls" and target[1] not in cols.call:
-            cols.call[target[1]] = j
-            result.mapped[text] = f"calls.{target[1]}"
-        else:
+            continue
+        if target is None:
             cols.extra.setdefault(text, j)
-            if text not in result.unmapped:
-                result.unmapped.append(text)
+            continue
+        where = cols.customer if target[0] == "customers" else cols.call
+        rank = mapper.rank(text, target)
+        if target[1] in where:
+            if rank >= ranks[target]:
+                cols.extra.setdefault(text, j)
+                continue
+            # a plainer name for the same field (客户名称 beside 门店): the other is the office's own
+            old = where[target[1]]
+            cols.extra.setdefault(str(header[old]).strip(), old)
+        where[target[1]] = j
+        ranks[target] = rank
+    if "name" not in cols.customer and "contact" in cols.customer:
+        cols.customer["name"] = cols.customer.pop("contact")  # a list of people: the person
     return cols
+
+
+def _record_columns(header: list, cols: _Columns, result: Imported, sheet: str) -> None:
+    """What each header became: result.mapped/unmapped (all sheets) and result.columns."""
+    targets: dict[int, str] = {}
+    for n, group in cols.groups.items():
+        for part, j in group.items():
+            targets[j] = f"calls.{'call_date' if part == 'call' else part}"
+    for key, j in cols.customer.items():
+        targets[j] = f"customers.{key}"
+    for key, j in cols.call.items():
+        targets[j] = f"calls.{key}"
+    for j, cell in enumerate(header):
+        title = str(cell).strip() if cell not in (None, "") else ""
+        if not title:
+            continue
+        if j in targets:
+            result.mapped[title] = targets[j]
+            status, target = "mapped", targets[j]
+        elif title in cols.ignored:
+            status, target = "ignored", None
+        else:
+            status, target = "kept", None
+            if title not in result.unmapped:
+                result.unmapped.append(title)
+        result.columns.append({"sheet": sheet, "header": title, "target": target, "status": status})
 
 
 def _score(row: list, mapper: Mapper) -> int:
@@ -290,51 +473,114 @@ class Importer:
         self.parse = _Parse(epoch_1904)
         self.default_year = default_year or dt.date.today().year
         self.result = Imported(Book(path=label))
-        self.ids_by_name: dict[str, str | None] = {}  # None: the row's id cell was unreadable
-        self.known_ids: set[str | None] = set()
-        self._next_id = 0
+        self.ident = Identities()
+        self.outcome: dict[tuple[str, int], dict] = {}  # (sheet, row) → its row of result.rows
         self._next_call = 0
 
     # -- helpers ---------------------------------------------------------------------------
     def _skip(self, sheet: str, row: int, reason: Text) -> None:
         self.result.skipped.append({"sheet": sheet, "row": row, "reason": reason})
+        if row and (sheet, row) not in self.outcome:
+            self._say(sheet, row, "skipped", reason=reason)
+
+    def _say(
+        self,
+        sheet: str,
+        row: int,
+        outcome: str,
+        cid: str | None = None,
+        like: str | None = None,
+        reason: Text | None = None,
+    ) -> None:
+        """The row's one outcome (a customer's outcome wins over its empty call's skip)."""
+        where = self.ident.where.get(like) if like else None
+        entry = {
+            "sheet": sheet,
+            "row": row,
+            "outcome": outcome,
+            "customer_id": cid,
+            "same_as": {"sheet": where[0], "row": where[1]} if where else None,
+            "reason": reason,
+        }
+        old = self.outcome.get((sheet, row))
+        if old is None:
+            self.outcome[(sheet, row)] = entry
+            self.result.rows.append(entry)
+        elif old["outcome"] in ("skipped", "call"):
+            old.update(entry)
 
     def _assume(self, key: str) -> None:
         self.result.assumed[key] = self.result.assumed.get(key, 0) + 1
 
-    def _new_customer_id(self) -> str:
-        while True:
-            self._next_id += 1
-            cid = f"K{self._next_id:04d}"
-            if cid not in self.known_ids:
-                return cid
+    def _phone(self, value) -> str | None:
+        if value in ("", None):
+            return None
+        v = parse_phone(value, self.defaults.area or None)
+        return v if isinstance(v, str) and type(v) is not Unreadable else None
+
+    def identify(
+        self, values: dict, sheet: str, row: int, creating: bool
+    ) -> tuple[str | None, str, str | None, Text | None]:
+        """(id, outcome, like, why) for a customer row; a new one gets its id here."""
+        name, phone = values.get("name"), values.get("phone")
+        phone = phone if isinstance(phone, str) and type(phone) is not Unreadable else None
+        cid, outcome, like, why = self.ident.resolve(
+            values.get("customer_id"), name, phone, creating
+        )
+        if outcome in ("new", "duplicate") and cid is None:
+            cid = self.ident.new_id(name, phone, (sheet, row))
+            self._assume("customers.customer_id")
+        if outcome in ("new", "duplicate") and cid is not None:
+            self.ident.add(cid, name, phone, (sheet, row))
+        return cid, outcome, like, why
 
     def take_book(self, book: Book) -> None:
-        """Sheets the reader recognised, as they are."""
-        for i, c in enumerate(
-            book.customers
-        ):  # a list without numbers: numbered, so calls can name them
-            if not c.customer_id and "customer_id" not in c.bad and c.name:
-                cid = self.ids_by_name.get(schema.fold(c.name)) or self._new_customer_id()
-                values = {k: getattr(c, k) for k in c.SHEET.keys if getattr(c, k) is not None}
-                book.customers[i] = c = Customer.build(
-                    c.src, c.bad, c.extra, {**values, "customer_id": cid}
-                )
-                self._assume("customers.customer_id")
-            self.known_ids.add(c.customer_id)
+        """Sheets the reader recognised, as they are; their customers go through ``identify``."""
+        kept = []
+        for c in book.customers:
+            sheet, row = (c.src.sheet, c.src.row or 0) if c.src else ("", 0)
+            values = {k: getattr(c, k) for k in c.SHEET.keys if getattr(c, k) is not None}
+            if "customer_id" in c.bad:
+                kept.append(c)
+                self._say(sheet, row, "new", None)
+                continue
+            if "phone" in c.bad and self.defaults.area:
+                phone = parse_phone(c.bad["phone"], self.defaults.area)
+                if isinstance(phone, str) and type(phone) is not Unreadable:
+                    values["phone"] = phone
+                    c = Customer.build(
+                        c.src, {k: v for k, v in c.bad.items() if k != "phone"}, c.extra, values
+                    )
+            if not values.get("name") and not values.get("customer_id"):
+                kept.append(c)
+                continue
+            cid, outcome, like, why = self.identify(values, sheet, row, creating=True)
+            self._say(sheet, row, outcome, cid, like, why)
+            if outcome == "same":
+                continue
+            if cid != values.get("customer_id"):
+                c = Customer.build(c.src, c.bad, c.extra, {**values, "customer_id": cid})
+            kept.append(c)
+        book.customers[:] = kept
         for key in ("customers", "calls", "events", "staff", "rules", "holidays"):
             self.result.book.records(key).extend(book.records(key))
+            if key != "customers":
+                for r in book.records(key):
+                    if r.src:
+                        self._say(r.src.sheet, r.src.row or 0, "taken")
             for info in book.sheets.get(key, []):
                 self.result.layouts[info.name] = "taken"
                 for k, h in info.headers.items():
                     self.result.mapped.setdefault(h, f"{key}.{k}")
+                    self.result.columns.append(
+                        {"sheet": info.name, "header": h, "target": f"{key}.{k}", "status": "mapped"}
+                    )
                 for h in info.extra_columns:
                     if h not in self.result.unmapped:
                         self.result.unmapped.append(h)
-        for c in book.customers:
-            self.known_ids.add(c.customer_id)
-            if c.name and c.customer_id:
-                self.ids_by_name.setdefault(schema.fold(c.name), c.customer_id)
+                    self.result.columns.append(
+                        {"sheet": info.name, "header": h, "target": None, "status": "kept"}
+                    )
 
     # -- one hand-made sheet ---------------------------------------------------------------
     def sheet(self, name: str, rows: list[list]) -> None:
@@ -347,11 +593,22 @@ class Importer:
             return
         h = scores.index(max(scores))
         month = month_of_sheet(name, self.default_year)
-        cols = _classify(rows[h], self.mapper, self.result, "calls" if month else "customers")
+        cols = _classify(rows[h], self.mapper, "calls" if month else "customers")
+        if not month and not cols.groups and "call_date" in cols.call:
+            # a log of calls: an ambiguous header (Notes, 类型, 编号) is the call's
+            cols = _classify(rows[h], self.mapper, "calls")
+        if "customer_id" in cols.call and (cols.customer or month):
+            cols.customer.setdefault("customer_id", cols.call.pop("customer_id"))
+        data = [(i + 1, rows[i]) for i in range(h + 1, len(rows)) if not _blank(rows[i])]
+        self._row_ids_are_not_customers(name, rows[h], cols, data)
+        transactions = self._transactions(name, rows[h], cols, data)
         if cols.groups or (cols.customer and not {"call_date", "content"} & set(cols.call)):
             self._calls_are_own_columns(
                 rows[h], cols
             )  # a 序号 beside customers is no call's record number
+        _record_columns(rows[h], cols, self.result, name)
+        if transactions:
+            self.result.shapes[name] = "transactions"
         if cols.groups:
             self.result.layouts[name] = "wide"
         elif cols.call and ("call_date" in cols.call or "content" in cols.call):
@@ -362,19 +619,86 @@ class Importer:
             self.result.layouts[name] = "ignored"
             self._skip(name, h + 1, text("import.skip_no_columns"))
             return
-        for i in range(h + 1, len(rows)):
-            row, excel_row = rows[i], i + 1
-            if _blank(row):
-                continue
+        for excel_row, row in data:
             self._row(name, excel_row, row, cols, month)
+
+    def _values(self, row: list, j: int) -> Any:
+        v = self._cell(row, j)
+        return schema.fold(str(v)) if v not in ("", None) else None
+
+    def _row_ids_are_not_customers(
+        self, name: str, header: list, cols: _Columns, data: list
+    ) -> None:
+        """A call log's own row numbers (ID 1, 2, 3…) are no customer's id: each call's."""
+        j = cols.customer.get("customer_id")
+        calls = "call_date" in cols.call or "content" in cols.call
+        if j is None or not calls or len(data) < 3 or not ({"name", "phone"} & set(cols.customer)):
+            return
+        ids = [self._values(r, j) for _, r in data]
+        if None in ids or len(set(ids)) != len(ids):
+            return
+        keys = [
+            tuple(self._values(r, cols.customer[k]) for k in ("name", "phone") if k in cols.customer)
+            for _, r in data
+        ]
+        generic = schema.fold(str(header[j])) in ("id", "编号", "序号", "no", "no.", "#")
+        if len(set(keys)) == len(keys) and not generic:
+            return
+        del cols.customer["customer_id"]
+        title = str(header[j]).strip()
+        if "record_id" not in cols.call:
+            cols.call["record_id"] = j
+        else:
+            cols.extra.setdefault(title, j)
+        self.result.notes.append(text("import.note_row_ids", sheet_name=name, header=title))
+
+    def _transactions(self, name: str, header: list, cols: _Columns, data: list) -> bool:
+        """Few customers over many rows, with a date and an amount: sales, not customers."""
+        if cols.groups or "content" in cols.call or len(data) < 4:
+            return False
+        keys = [k for k in ("customer_id", "phone", "name") if k in cols.customer]
+        if not keys:
+            return False
+        titles = {j: simplified(str(c)).lower() for j, c in enumerate(header) if c not in ("", None)}
+        amounts = [
+            j for j, t in titles.items() if any(w in t for w in schema.AMOUNT_WORDS)
+        ]
+        dates = [j for j, t in titles.items() if any(w in t for w in schema.DATE_WORDS)]
+        date_col = cols.call.get("call_date", cols.customer.get("last_deal"))
+        if date_col is None:
+            date_col = next((j for j in dates if j not in cols.customer.values()), None)
+        if not amounts or date_col is None:
+            return False
+        seen = {tuple(self._values(r, cols.customer[k]) for k in keys) for _, r in data}
+        if len(seen) * 3 > len(data) * 2:  # fewer than 1.5 rows a customer: a list of them
+            return False
+        self.result.notes.append(
+            text(
+                "import.note_transactions" if not self.defaults.as_calls else "import.note_as_calls",
+                sheet_name=name,
+                rows=len(data),
+                customers=len(seen),
+            )
+        )
+        if not self.defaults.as_calls:
+            for key, j in list(cols.call.items()):  # the purchase's date, number…: the office's
+                del cols.call[key]
+                cols.extra.setdefault(str(header[j]).strip(), j)
+            return True
+        for key, j in list(cols.customer.items()):
+            if key in ("last_deal", "created", "note") and j == date_col:
+                del cols.customer[key]
+        cols.call["call_date"] = date_col
+        cols.purchase = {
+            str(header[j]).strip(): j
+            for j in sorted(titles)
+            if j not in cols.customer.values() and j not in cols.call.values()
+        }
+        return True
 
     def _calls_are_own_columns(self, header: list, cols: _Columns) -> None:
         for j in cols.call.values():
-            title = str(header[j]).strip()
-            self.result.mapped.pop(title, None)
-            cols.extra.setdefault(title, j)
-            if title not in self.result.unmapped:
-                self.result.unmapped.append(title)
+            cols.extra.setdefault(str(header[j]).strip(), j)
         cols.call = {}
 
     def _cell(self, row: list, j: int):
@@ -404,18 +728,25 @@ class Importer:
                 )
             if not made and not cols.customer:
                 self._skip(sheet, excel_row, text("import.skip_no_call_content"))
-        elif cols.call and not self._call(
-            sheet,
-            excel_row,
-            row,
-            cols.call,
-            cols.extra if not cols.customer else {},
-            customer_id,
-            src,
-            month,
-            "",
-        ):
-            self._skip(sheet, excel_row, text("import.skip_no_date_or_content"))
+        elif cols.call:
+            extra = cols.extra if not cols.customer else {}
+            if cols.purchase:  # a sale read as a call: what was bought, in its notes
+                parts = [
+                    f"{h}: {v}"
+                    for h, j in cols.purchase.items()
+                    if (v := self._cell(row, j)) not in ("", None)
+                ]
+                fields = {**cols.call}
+                row = [*row, "; ".join(parts)]
+                fields["content"] = len(row) - 1
+            else:
+                fields = cols.call
+            if not self._call(
+                sheet, excel_row, row, fields, extra, customer_id, src, month, ""
+            ):
+                self._skip(sheet, excel_row, text("import.skip_no_date_or_content"))
+            elif not cols.customer:
+                self._say(sheet, excel_row, "call", customer_id)
 
     def _customer(
         self, sheet: str, excel_row: int, row: list, cols: _Columns, src: Source
@@ -434,22 +765,39 @@ class Importer:
         bad: dict[str, str] = {}
         for k, v in raw.items():
             _put(values, bad, schema.CUSTOMERS, k, v, self.parse)
-        if not values.get("customer_id") and "customer_id" not in bad:
-            known = self.ids_by_name.get(schema.fold(values.get("name") or ""))
-            values["customer_id"] = known or self._new_customer_id()
-            self._assume("customers.customer_id")
+        if "phone" in bad and self.defaults.area:
+            local = parse_phone(bad["phone"], self.defaults.area)
+            if isinstance(local, str) and type(local) is not Unreadable:
+                values["phone"] = local
+                del bad["phone"]
+                self._assume("customers.phone+本地区号")
+        if not values.get("name") and not values.get("customer_id") and not values.get("phone"):
+            calls = cols.groups or cols.call
+            why = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
+            self._skip(sheet, excel_row, text(why))
+            return None
+        # a row beside its calls (a call log, a month sheet) names a customer; a list makes one
+        creating = not (cols.call and not cols.groups)
+        if "customer_id" in bad:
+            cid, outcome, like, why = None, "new", None, None
+        else:
+            cid, outcome, like, why = self.identify(values, sheet, excel_row, creating)
+        if outcome == "ambiguous":
+            self._skip(
+                sheet, excel_row, text("import.skip_ambiguous_name", name=values.get("name"))
+            )
+            return None
+        self._say(sheet, excel_row, outcome, cid, like, why)
+        if outcome == "same":
+            return cid
+        if cid is not None:
+            values["customer_id"] = cid
         if not values.get("owner") and "owner" not in bad and self.defaults.owner:
             values["owner"] = self.defaults.owner
             self._assume("customers.owner")
         ext = {h: v for h, j in cols.extra.items() if (v := self._cell(row, j)) not in ("", None)}
-        cid = values.get("customer_id")
-        if (cols.groups or cols.call) and cid in self.known_ids:
-            return cid  # a customer named again beside its calls: the calls are its own
-        self.known_ids.add(cid)
         self.result.book.customers.append(Customer.build(src, bad, ext, values))
-        if values.get("name"):
-            self.ids_by_name.setdefault(schema.fold(values["name"]), cid)
-        return cid
+        return cid or ""
 
     def _call(
         self,

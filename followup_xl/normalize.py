@@ -245,15 +245,67 @@ def format_phone(digits: str) -> str:
     return digits
 
 
-def parse_phone(value: object) -> str | Unreadable | None:
-    """A valid mainland mobile or landline in canonical form, else Unreadable."""
+def area_code(value: object) -> str | None:
+    """An office's own area code as 本地区号 may be typed (0755, 755, 010, 0951.0) → '0755'; None if
+    it is no mainland area code (a landline number in it must be valid for libphonenumber)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = (clean_text(value) or "").replace("-", "").strip()
+    if not text.isdigit():
+        return None
+    if not text.startswith("0"):
+        text = "0" + text
+    if not 3 <= len(text) <= 4 or text[1] in "0":
+        return None
+    # an area code is real when some 7- or 8-digit number in it is a valid landline
+    if not any(_classify_digits(text + probe) for probe in ("2345678", "23456789", "5234567")):
+        return None
+    return text
+
+
+def local_digits(digits: str, area: str | None) -> str:
+    """A 7-8 digit number with no area code, read as a landline of the office's ``area``."""
+    if area and digits.isdigit() and 7 <= len(digits) <= 8 and digits[0] not in "01":
+        return area + digits
+    return digits
+
+
+def parse_phone(value: object, area: str | None = None) -> str | Unreadable | None:
+    """A valid mainland mobile or landline in canonical form, else Unreadable.
+
+    ``area`` (the 规则 setting 本地区号): a local number typed without it is that area's landline.
+    """
     digits = phone_digits(value)
     if digits is None:
         return None
+    if area:
+        digits = local_digits(digits, area)
     if _classify_digits(digits):
         return format_phone(digits)
     shown = _num_text(value) if isinstance(value, (int, float)) else value
     return Unreadable(shown, "phone")
+
+
+def localise_phones(records, area: str | None) -> int:
+    """Phones read as unreadable that are local numbers of ``area`` (本地区号): read again, in place.
+
+    The reader types cells before the 规则 sheet is known; validate and merge call this once the
+    policy is, so a 7-8 digit number is the office's landline there too. Returns how many changed.
+    """
+    if not area:
+        return 0
+    n = 0
+    for rec in records:
+        bad = getattr(rec, "bad", None)
+        if not bad or "phone" not in bad:
+            continue
+        value = parse_phone(bad["phone"], area)
+        if value is None or isinstance(value, Unreadable):
+            continue
+        rec.__dict__["phone"] = value
+        rec.__dict__["bad"] = {k: v for k, v in bad.items() if k != "phone"}
+        n += 1
+    return n
 
 
 def mask_phone(phone: str | None) -> str | None:

@@ -145,6 +145,8 @@ class Policy(BaseModel):
         json_schema_extra=_zh("回访记录锁定天数"),
     )
     mask_class_a_for_staff: bool = Field(True, json_schema_extra=_zh("员工版隐藏A类客户资料"))
+    # the office's own area code: a 7-8 digit number without one is a landline there (0755-2688123)
+    local_area_code: str = Field("", json_schema_extra=_zh("本地区号"))
     # office calendar additions (also from the 节假日 sheet)
     extra_holidays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加休息日"))
     extra_workdays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加工作日"))
@@ -177,6 +179,18 @@ class Policy(BaseModel):
         if bad:
             raise PolicyValueError("policy.window_negative", bad=_pairs(bad))
         return {**LAPSE_DEFAULTS, **v}  # "P6=5" in the 规则 sheet changes P6 only
+
+    @field_validator("local_area_code", mode="before")
+    @classmethod
+    def _area_code(cls, v: Any) -> str:
+        from .normalize import area_code
+
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return ""
+        code = area_code(v)
+        if code is None:
+            raise PolicyValueError("policy.bad_area_code", value=str(v))
+        return code
 
     @field_validator("complaint_roles")
     @classmethod

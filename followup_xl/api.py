@@ -493,6 +493,11 @@ def _merge(
     lineage = _books_lineage(items, base, out, before, lang)
     good = [i for i in items if i.status == "merged"]
     failed = [i for i in items if i.status == "error"]
+    for (
+        i
+    ) in good:  # 本地区号: the master's, else the book's own 规则 (the reader could not know it)
+        if i.book is not None and not i.master:
+            _local_phones(i.book, policy.local_area_code if policy else _own_area(i.book))
 
     def parse(key, field, value):
         return parser_for(schema.BY_KEY[key].column(field))(value)
@@ -740,6 +745,24 @@ def _deleted_rows(deleted, day, lang) -> list[list]:
     ]
 
 
+def _own_area(book) -> str:
+    """A staff book's own 本地区号 (its 规则 sheet), '' when it has none or its 规则 is in error."""
+    from .errors import BadPolicy
+
+    try:
+        return policy_for_book(book).local_area_code
+    except BadPolicy:  # the book's 规则 mistakes are validate's to say, not merge's
+        return ""
+
+
+def _local_phones(book, area: str) -> None:
+    """7-8 digit phones of the 本地区号 area, read once the policy is known (normalize.py)."""
+    from .normalize import localise_phones
+
+    if area:
+        localise_phones([*book.customers, *book.staff], area)
+
+
 def verify(path: str, lang: str = "zh") -> Verification:
     """Rows of a master whose content no longer matches the 校验码 it was written with."""
     from . import fingerprint
@@ -773,7 +796,9 @@ def validate(
 
     # a master's findings name the cells of the master (and of its archive files) themselves
     book = read_master(path, provenance=False)
-    report = run_checks(book, policy_for_book(book, policy_path), as_of, file=path)
+    policy = policy_for_book(book, policy_path)
+    _local_phones(book, policy.local_area_code)
+    report = run_checks(book, policy, as_of, file=path)
     # a master's finding also names the staff book row it came from, so it can be forwarded
     report.origins = book.origins
     if annotate_to:
@@ -1047,9 +1072,22 @@ def import_tracker(
     owner: str | None = None,
     map_path: str | None = None,
     lang: str = "zh",
+    area_code: str | None = None,
+    as_calls: bool = False,
+    preview: bool = False,
 ) -> ImportResult:
     """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``:
-    what was mapped, assumed and skipped (results.ImportResult)."""
+    what was mapped, assumed and skipped (results.ImportResult). ``preview``: write only the
+    preview workbook at ``out`` (and its mapping file beside it), import nothing."""
     from .io.importbook import import_tracker as _import
 
-    return _import(inputs, out, owner=owner, map_path=map_path, lang=lang)
+    return _import(
+        inputs,
+        out,
+        owner=owner,
+        map_path=map_path,
+        lang=lang,
+        area_code=area_code,
+        as_calls=as_calls,
+        preview=preview,
+    )

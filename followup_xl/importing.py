@@ -770,7 +770,7 @@ class Importer:
             if isinstance(local, str) and type(local) is not Unreadable:
                 values["phone"] = local
                 del bad["phone"]
-                self._assume("customers.phone+本地区号")
+                self._assume("customers.phone+local_area_code")
         if not values.get("name") and not values.get("customer_id") and not values.get("phone"):
             calls = cols.groups or cols.call
             why = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"

@@ -261,7 +261,7 @@ CUSTOMERS = SheetDef(
             "联系人",
             "Contact",
             T.TEXT,
-            ("联系人姓名", "Contact Name", "Contact Person", "Full Name"),
+            ("联系人姓名", "联络人", "Contact Name", "Contact Person", "Full Name"),
             width=10,
         ),
         C(

@@ -228,6 +228,13 @@ def setting_names() -> dict[str, str]:
     return out
 
 
+def setting_label(name: str) -> str:
+    """A setting's name on the 规则 sheet (its Chinese label): local_area_code → 本地区号."""
+    extra = Policy.model_fields[name].json_schema_extra
+    label = extra.get("zh") if isinstance(extra, dict) else None
+    return label if isinstance(label, str) else name
+
+
 def _coerce(name: str, value: Any) -> Any:
     """A 规则 sheet holds text: '是', 'A=7, B=14', '2026-10-01;2026-10-02' → typed values."""
     field = Policy.model_fields[name]

@@ -31,10 +31,28 @@ from .common import emit_json, guarded, json_option, lang_option
     default=None,
     help='TOML: [columns] "原表列名" = "字段" for headers the aliases miss. 列名映射文件。',
 )
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="Write only what import would do (-o 导入预览.xlsx: columns, rows, duplicates) and a "
+    "mapping file to edit for --map; import nothing. 只预览，不导入。",
+)
+@click.option(
+    "--area-code",
+    default=None,
+    help="The office's area code (本地区号, e.g. 0755): a 7-8 digit number is its landline. "
+    "本地区号。",
+)
+@click.option(
+    "--as-calls",
+    is_flag=True,
+    help="A list of transactions (one row per purchase): read every row as a call of the "
+    "customer it names. 交易记录按回访读入。",
+)
 @lang_option
 @json_option
 @guarded
-def import_(inputs, out, owner, map_path, lang, as_json):
+def import_(inputs, out, owner, map_path, preview, area_code, as_calls, lang, as_json):
     """Bring an existing tracker in (.xlsx/.xls/.ods/.csv).  导入原有的回访台账。
 
     \b
@@ -46,10 +64,23 @@ def import_(inputs, out, owner, map_path, lang, as_json):
     skipped with its reason. How a call was made (电话 unless its notes say 上门/微信…),
     its type (例行) and who made it (the customer's 负责人 or --owner) are filled in
     when the tracker never says, and counted under "assumed".
+    Two rows are one customer only on evidence: the same id, or the same phone;
+    the same name with another phone is another customer, and the same name
+    without a phone is kept apart and listed for review. --preview first writes
+    what would happen, per column and per row, and a mapping file for --map.
     Next step: followup-xl validate NEW.xlsx.
     Exit: 0 written; 2 an input cannot be read; 3 a bad option, map file or output.
     """
-    result = api.import_tracker(list(inputs), out, owner=owner, map_path=map_path, lang=lang)
+    result = api.import_tracker(
+        list(inputs),
+        out,
+        owner=owner,
+        map_path=map_path,
+        lang=lang,
+        area_code=area_code,
+        as_calls=as_calls,
+        preview=preview,
+    )
     if as_json:
         emit_json(result, lang)
     else:
@@ -57,7 +88,7 @@ def import_(inputs, out, owner, map_path, lang, as_json):
             click.echo(f"  {sheet}: {layout}")
         click.echo(
             render(
-                "import.summary",
+                "import.preview_summary" if result.preview else "import.summary",
                 lang,
                 customers=result.customers,
                 calls=result.calls,
@@ -78,6 +109,15 @@ def import_(inputs, out, owner, map_path, lang, as_json):
         if result.unmapped_columns:
             columns = render("sep.list", lang).join(result.unmapped_columns)
             click.echo(render("import.kept_columns", lang) + columns)
-        click.echo(result.output)
-        click.echo(render("import.next_step", lang, output=result.output))
+        for note in result.notes:
+            click.echo(note.render(lang))
+        if result.possible_duplicates:
+            click.echo(render("import.review_count", lang, n=result.possible_duplicates))
+        if result.preview:
+            click.echo(
+                render("import.preview_written", lang, output=result.output, map_file=result.map_file)
+            )
+        else:
+            click.echo(result.output)
+            click.echo(render("import.next_step", lang, output=result.output))
     sys.exit(0)

@@ -34,6 +34,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "annotated": both("filekind.annotated_copy"),
     "example": both("filekind.example_staff_workbook"),
     "manager": both("filekind.manager_workbook"),
+    "import-preview": both("filekind.import_preview"),
 }
 
 _PROP_RE = re.compile(

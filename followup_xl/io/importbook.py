@@ -125,6 +125,28 @@ def _refuse_our_outputs(path: str) -> None:
     )
 
 
+def _laid_out_like_ours(book: Book, mapper: Mapper) -> bool:
+    """The reader found one of our sheets, and it is one: a call log whose calls name their
+    customer by 客户编号, no customer columns on a call sheet (Customer, Phone) nor call columns
+    on a customer list; else the importer reads it (a sheet merely named 'Calls' is not ours)."""
+    infos = [(k, info) for k in schema.BY_KEY for info in book.sheets.get(k, [])]
+    if not infos:
+        return False
+    for key, info in infos:
+        if key == "calls" and "customer_id" not in info.headers:
+            return False
+        for header in info.extra_columns:
+            target = mapper.field(header, key if key in ("customers", "calls") else "customers")
+            if target and target[0] != key and key in ("customers", "calls"):
+                return False
+    return True
+
+
+def map_file_for(out: str) -> str:
+    """The mapping file --preview writes beside its workbook: 导入预览.xlsx → 导入预览.map.toml."""
+    return os.path.splitext(out)[0] + ".map.toml"
+
+
 def import_tracker(
     inputs: list[str],
     out: str,
@@ -132,21 +154,31 @@ def import_tracker(
     map_path: str | None = None,
     lang: str = "zh",
     default_year: int | None = None,
+    area_code: str | None = None,
+    as_calls: bool = False,
+    preview: bool = False,
 ) -> ImportResult:
     from ..importing import split_repeated
     from .atomic import check_output
     from .template import write_staff_workbook
 
     ext = os.path.splitext(out)[1].lower()
+    if preview and ext != ".xlsx":
+        raise OutputRefused("import.preview_output_ending", path=out)
     if ext not in (".xlsx", ".xlsm"):
         raise OutputRefused("import.output_ending", path=out)
     check_output(out, inputs)
+    if preview:
+        check_output(map_file_for(out), inputs)
     columns, defaults = load_map(map_path) if map_path else ({}, {})
     mapper = Mapper(columns)
+    area = _area_code(area_code if area_code is not None else _map_area(defaults))
     d = Defaults(
         owner=owner or defaults.get("owner"),
         method=defaults.get("method", "电话"),
         call_type=defaults.get("call_type", "例行"),
+        area=area,
+        as_calls=as_calls,
     )
     results = []
     importer = None
@@ -172,10 +204,7 @@ def import_tracker(
                     errors,
                     provenance=False,
                 )
-                if any(
-                    book.sheets.get(k)
-                    for k in ("customers", "calls", "events", "staff", "rules", "holidays")
-                ):
+                if _laid_out_like_ours(book, mapper):
                     importer.take_book(book)
                     continue
             hand_made.append((name, rows))
@@ -188,10 +217,9 @@ def import_tracker(
     res = importer.result
     if not (res.book.customers or res.book.calls or res.book.events):
         raise NoRecognisedSheets("import.no_header", path=inputs[0])
-    write_staff_workbook(
-        out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
-    )
-    return ImportResult(
+    if area and not preview:
+        _set_area_rule(res.book, area, lang)
+    result = ImportResult(
         output=out,
         inputs=results,
         customers=len(res.book.customers),
@@ -202,4 +230,60 @@ def import_tracker(
         skipped=res.skipped,
         sheets=res.layouts,
         assumed=res.assumed,
+        rows=res.rows,
+        columns=res.columns,
+        notes=res.notes,
+        possible_duplicates=sum(1 for r in res.rows if r["outcome"] == "duplicate"),
+        preview=preview,
+        map_file=map_file_for(out) if preview else None,
     )
+    if preview:
+        from .import_preview import write_map_file, write_preview
+
+        write_preview(out, result, lang)
+        write_map_file(map_file_for(out), result, lang)
+    else:
+        write_staff_workbook(
+            out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
+        )
+    return result
+
+
+def _area_code(value) -> str:
+    """--area-code (or 本地区号 in the map file's [defaults]) as the 规则 setting reads it."""
+    if value in (None, ""):
+        return ""
+    from ..errors import BadOption
+    from ..normalize import area_code
+
+    code = area_code(value)
+    if code is None:
+        raise BadOption("policy.bad_area_code", value=str(value))
+    return code
+
+
+def _map_area(defaults: dict[str, str]) -> str | None:
+    """本地区号 (or local_area_code) in a map file's [defaults]."""
+    from ..settings import setting_names
+
+    names = setting_names()
+    return next(
+        (v for k, v in defaults.items() if names.get(schema.fold(k)) == "local_area_code"), None
+    )
+
+
+def _set_area_rule(book: Book, area: str, lang: str) -> None:
+    """The imported book's 规则 says 本地区号, so validate and merge read its numbers the same."""
+    from ..models import RuleRow
+    from ..settings import describe_settings, setting_label, setting_names
+
+    names = setting_names()
+    if not book.rules:  # the template's 规则 rows, with the office's area code filled in
+        book.rules.extend(RuleRow.build(None, {}, {}, row) for row in describe_settings(lang))
+    for i, rule in enumerate(book.rules):
+        if rule.key and names.get(schema.fold(rule.key)) == "local_area_code":
+            values = {**rule.values(), "value": area}
+            book.rules[i] = RuleRow.build(rule.src, {}, rule.extra, values)
+            return
+    label = setting_label("local_area_code")
+    book.rules.append(RuleRow.build(None, {}, {}, {"key": label, "value": area}))

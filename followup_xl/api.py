@@ -493,9 +493,8 @@ def _merge(
     lineage = _books_lineage(items, base, out, before, lang)
     good = [i for i in items if i.status == "merged"]
     failed = [i for i in items if i.status == "error"]
-    for (
-        i
-    ) in good:  # 本地区号: the master's, else the book's own 规则 (the reader could not know it)
+    # 本地区号: the master's, else the book's own 规则 (the reader could not know it)
+    for i in good:
         if i.book is not None and not i.master:
             _local_phones(i.book, policy.local_area_code if policy else _own_area(i.book))
 

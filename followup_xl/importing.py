@@ -137,9 +137,11 @@ def stable_id(seed: str, taken: set) -> str:
     gives the same ids whatever else changes in it; a clash takes the next seed, in order."""
     n = 0
     while True:
-        digest = hashlib.sha1(f"{seed}#{n}".encode()).digest() if n else hashlib.sha1(
-            seed.encode()
-        ).digest()
+        digest = (
+            hashlib.sha1(f"{seed}#{n}".encode()).digest()
+            if n
+            else hashlib.sha1(seed.encode()).digest()
+        )
         value = int.from_bytes(digest[:8], "big")
         cid = "K" + "".join(_ID_ALPHABET[(value >> (5 * i)) & 31] for i in range(6))
         if cid not in taken:
@@ -401,7 +403,7 @@ def _classify(header: list, mapper: Mapper, prefer: str) -> _Columns:
 def _record_columns(header: list, cols: _Columns, result: Imported, sheet: str) -> None:
     """What each header became: result.mapped/unmapped (all sheets) and result.columns."""
     targets: dict[int, str] = {}
-    for n, group in cols.groups.items():
+    for group in cols.groups.values():
         for part, j in group.items():
             targets[j] = f"calls.{'call_date' if part == 'call' else part}"
     for key, j in cols.customer.items():
@@ -573,7 +575,12 @@ class Importer:
                 for k, h in info.headers.items():
                     self.result.mapped.setdefault(h, f"{key}.{k}")
                     self.result.columns.append(
-                        {"sheet": info.name, "header": h, "target": f"{key}.{k}", "status": "mapped"}
+                        {
+                            "sheet": info.name,
+                            "header": h,
+                            "target": f"{key}.{k}",
+                            "status": "mapped",
+                        }
                     )
                 for h in info.extra_columns:
                     if h not in self.result.unmapped:
@@ -638,7 +645,9 @@ class Importer:
         if None in ids or len(set(ids)) != len(ids):
             return
         keys = [
-            tuple(self._values(r, cols.customer[k]) for k in ("name", "phone") if k in cols.customer)
+            tuple(
+                self._values(r, cols.customer[k]) for k in ("name", "phone") if k in cols.customer
+            )
             for _, r in data
         ]
         generic = schema.fold(str(header[j])) in ("id", "编号", "序号", "no", "no.", "#")
@@ -659,10 +668,10 @@ class Importer:
         keys = [k for k in ("customer_id", "phone", "name") if k in cols.customer]
         if not keys:
             return False
-        titles = {j: simplified(str(c)).lower() for j, c in enumerate(header) if c not in ("", None)}
-        amounts = [
-            j for j, t in titles.items() if any(w in t for w in schema.AMOUNT_WORDS)
-        ]
+        titles = {
+            j: simplified(str(c)).lower() for j, c in enumerate(header) if c not in ("", None)
+        }
+        amounts = [j for j, t in titles.items() if any(w in t for w in schema.AMOUNT_WORDS)]
         dates = [j for j, t in titles.items() if any(w in t for w in schema.DATE_WORDS)]
         date_col = cols.call.get("call_date", cols.customer.get("last_deal"))
         if date_col is None:
@@ -674,7 +683,9 @@ class Importer:
             return False
         self.result.notes.append(
             text(
-                "import.note_transactions" if not self.defaults.as_calls else "import.note_as_calls",
+                "import.note_transactions"
+                if not self.defaults.as_calls
+                else "import.note_as_calls",
                 sheet_name=name,
                 rows=len(data),
                 customers=len(seen),
@@ -741,9 +752,7 @@ class Importer:
                 fields["content"] = len(row) - 1
             else:
                 fields = cols.call
-            if not self._call(
-                sheet, excel_row, row, fields, extra, customer_id, src, month, ""
-            ):
+            if not self._call(sheet, excel_row, row, fields, extra, customer_id, src, month, ""):
                 self._skip(sheet, excel_row, text("import.skip_no_date_or_content"))
             elif not cols.customer:
                 self._say(sheet, excel_row, "call", customer_id)
@@ -758,8 +767,8 @@ class Importer:
             self._assume("customers.name+phone split")
         if not any(v not in ("", None) for v in raw.values()):
             calls = cols.groups or cols.call
-            why = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
-            self._skip(sheet, excel_row, text(why))
+            msg = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
+            self._skip(sheet, excel_row, text(msg))
             return None
         values: dict[str, Any] = {}
         bad: dict[str, str] = {}
@@ -773,11 +782,14 @@ class Importer:
                 self._assume("customers.phone+local_area_code")
         if not values.get("name") and not values.get("customer_id") and not values.get("phone"):
             calls = cols.groups or cols.call
-            why = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
-            self._skip(sheet, excel_row, text(why))
+            msg = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
+            self._skip(sheet, excel_row, text(msg))
             return None
         # a row beside its calls (a call log, a month sheet) names a customer; a list makes one
         creating = not (cols.call and not cols.groups)
+        cid: str | None
+        like: str | None
+        why: Text | None
         if "customer_id" in bad:
             cid, outcome, like, why = None, "new", None, None
         else:

@@ -369,7 +369,9 @@ class ImportResult:
     # skipped), customer_id, same_as {sheet, row}, reason}
     rows: list[dict] = field(default_factory=list)
     columns: list[dict] = field(default_factory=list)  # {sheet, header, target, status}
-    notes: list[Message] = field(default_factory=list)  # what import noticed (transactions, row ids)
+    notes: list[Message] = field(
+        default_factory=list
+    )  # what import noticed (transactions, row ids)
     possible_duplicates: int = 0  # customers kept apart that may be one: listed for review
     preview: bool = False  # --preview: nothing imported; ``output`` is the preview workbook
     map_file: str | None = None  # --preview: the mapping, to edit and pass back with --map

@@ -115,7 +115,9 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, lang, as
             click.echo(render("import.review_count", lang, n=result.possible_duplicates))
         if result.preview:
             click.echo(
-                render("import.preview_written", lang, output=result.output, map_file=result.map_file)
+                render(
+                    "import.preview_written", lang, output=result.output, map_file=result.map_file
+                )
             )
         else:
             click.echo(result.output)

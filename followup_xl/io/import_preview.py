@@ -41,6 +41,14 @@ def outcome_label(row: dict, lang: str) -> str:
 OUTCOMES = ("new", "same", "duplicate", "call", "taken", "skipped")
 
 
+def _put(ws, row: int, col: int, value: str, fmt) -> None:
+    """A text cell; an empty one stays empty (formatted)."""
+    if value:
+        ws.write_string(row, col, value, fmt)
+    else:
+        ws.write_blank(row, col, None, fmt)
+
+
 def write_preview(path: str, result, lang: str = "zh") -> str:
     """The preview workbook at ``path`` (an ImportResult with rows and columns)."""
     t = TEXT[lang]
@@ -83,7 +91,7 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
             fmt = f.get("text") if c["status"] == "mapped" else f.get("grey")
             cols.write_string(i, 0, c["sheet"], fmt)
             cols.write_string(i, 1, c["header"], fmt)
-            cols.write_string(i, 2, target_label(c["target"], lang), fmt)
+            _put(cols, i, 2, target_label(c["target"], lang), fmt)
             cols.write_string(i, 3, status, fmt)
         cols.freeze_panes(1, 0)
         cols.autofilter(0, 0, max(1, len(result.columns)), 3)
@@ -103,17 +111,17 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
                 ws.write_string(i, 0, r["sheet"], fmt)
                 ws.write_number(i, 1, r["row"], fmt)
                 ws.write_string(i, 2, outcome_label(r, lang), fmt)
-                ws.write_string(i, 3, r["customer_id"] or "", fmt)
+                _put(ws, i, 3, r["customer_id"] or "", fmt)
                 same = r.get("same_as")
-                ws.write_string(
-                    i,
-                    4,
-                    render("import.preview_row_ref", lang, sheet_name=same["sheet"], row=same["row"])
+                ref = (
+                    render(
+                        "import.preview_row_ref", lang, sheet_name=same["sheet"], row=same["row"]
+                    )
                     if same
-                    else "",
-                    fmt,
+                    else ""
                 )
-                ws.write_string(i, 5, _said(r.get("reason"), lang), fmt)
+                _put(ws, i, 4, ref, fmt)
+                _put(ws, i, 5, _said(r.get("reason"), lang), fmt)
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(1, len(rows)), 5)
 
@@ -143,7 +151,7 @@ def write_map_file(path: str, result, lang: str = "zh") -> str:
         elif c["status"] == "ignored":
             lines.append(f"{_toml_string(c['header'])} = {_toml_string('ignore')}{where}")
         else:
-            lines.append(f"# {_toml_string(c['header'])} = \"\"{where}: {t['statuses'][1]}")
+            lines.append(f'# {_toml_string(c["header"])} = ""{where}: {t["statuses"][1]}')
     lines.append("")
     with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))

@@ -58,7 +58,15 @@ def same_name_customers(rng):
 def shop_list(rng):
     """A distributor's list of shops: 店名 is the customer, two shops share a name."""
     rows = [["店名", "联系人", "客户手机号", "所在区域", "客户备注"]]
-    shops = ["好又多便利店", "天天超市", "好又多便利店", "老街五金", "阳光药房", "美佳美发", "天天超市"]
+    shops = [
+        "好又多便利店",
+        "天天超市",
+        "好又多便利店",
+        "老街五金",
+        "阳光药房",
+        "美佳美发",
+        "天天超市",
+    ]
     for shop in shops:
         rows.append([shop, rng.choice(SURNAMES) + "老板", mobile(rng), rng.choice("东南西北"), ""])
     save("02_shop_list.xlsx", {"门店名单": rows})
@@ -84,7 +92,9 @@ def traditional(rng):
     """A Hong Kong / Taiwan office's list: Traditional headers (客戶ID, 客戶名稱, 電話)."""
     rows = [["客戶ID", "客戶名稱", "聯絡人", "電話", "負責人", "備註"]]
     for i in range(1, 13):
-        rows.append([f"C{i:03d}", f"{rng.choice('華興鑫達順發')}{i}號商行", "陳生", mobile(rng), "陳靜", ""])
+        rows.append(
+            [f"C{i:03d}", f"{rng.choice('華興鑫達順發')}{i}號商行", "陳生", mobile(rng), "陳靜", ""]
+        )
     save("04_traditional.xlsx", {"客戶資料": rows})
 
 

@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import libreoffice as lo  # noqa: E402  (found through the sys.path line above)
 
+from followup_xl import api  # noqa: E402
 from followup_xl.demo import run_demo  # noqa: E402
 
 SHOTS = [  # (file in the demo output, page, picture name)
@@ -23,6 +24,12 @@ SHOTS = [  # (file in the demo output, page, picture name)
     ("5_排期/回访排期表.xlsx", 2, "schedule.png"),
     ("7_月报/客户回访月报_2026-10.xlsx", 1, "report-summary.png"),
     ("7_月报/客户回访月报_2026-10.xlsx", 2, "report-chart.png"),
+]
+TRACKERS = ROOT / "tests" / "data" / "trackers"
+# (tracker in the corpus, import options, page of its preview, picture name): moving in, previewed
+PREVIEWS = [
+    ("03_purchase_log.xlsx", {}, 1, "import-preview-summary.png"),
+    ("07_local_landlines.xlsx", {"area_code": "0951"}, 3, "import-preview-rows.png"),
 ]
 
 
@@ -35,6 +42,13 @@ def main() -> None:
             pngs = lo.to_pngs(
                 Path(tmp) / rel, Path(tmp) / "png" / name, dpi=70, first=page, last=page
             )
+            shutil.copy(pngs[0], out / name)
+            print(out / name)
+        for tracker, options, page, name in PREVIEWS:
+            preview = Path(tmp) / "preview" / name.replace(".png", ".xlsx")
+            preview.parent.mkdir(exist_ok=True)
+            api.import_tracker([str(TRACKERS / tracker)], str(preview), preview=True, **options)
+            pngs = lo.to_pngs(preview, Path(tmp) / "png" / name, dpi=70, first=page, last=page)
             shutil.copy(pngs[0], out / name)
             print(out / name)
 

@@ -14,7 +14,7 @@ import os
 from .. import schema
 from ..messages import Text, render, table
 from .atomic import atomic_output
-from .xlsx import Formats, new_workbook
+from .xlsx import FONT, Formats, new_workbook
 
 TEXT = table("import_preview")
 
@@ -68,9 +68,10 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
             (t["counts"][4], sum(1 for r in result.rows if r["outcome"] == "duplicate")),
             (t["counts"][5], sum(1 for r in result.rows if r["outcome"] == "skipped")),
         ]
+        number = wb.add_format({"font_name": FONT, "font_size": 10, "align": "left"})
         for i, (label, n) in enumerate(counts):
             summary.write_string(3 + i, 0, label, f.get("bold"))
-            summary.write_number(3 + i, 1, n, f.get("int"))
+            summary.write_number(3 + i, 1, n, number)
         row = 4 + len(counts)
         for note in result.notes:
             summary.write_string(row, 1, _said(note, lang), f.get("wrap"))
@@ -78,9 +79,14 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
             row += 1
         summary.write_string(row + 1, 0, t["next"], f.get("bold"))
         summary.write_string(
-            row + 1, 1, render("import.preview_next", lang, map_file=result.map_file), f.get("wrap")
+            row + 1,
+            1,
+            render("import.preview_next", lang, map_file=os.path.basename(result.map_file or "")),
+            f.get("wrap"),
         )
         summary.set_row(row + 1, 45)
+        summary.set_landscape()
+        summary.fit_to_pages(1, 0)
 
         cols = wb.add_worksheet(t["sheets"][1])
         for j, (head, width) in enumerate(zip(t["columns_head"], (14, 22, 30, 14), strict=True)):
@@ -94,6 +100,7 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
             _put(cols, i, 2, target_label(c["target"], lang), fmt)
             cols.write_string(i, 3, status, fmt)
         cols.freeze_panes(1, 0)
+        cols.fit_to_pages(1, 0)
         cols.autofilter(0, 0, max(1, len(result.columns)), 3)
 
         def rows_sheet(name: str, rows: list[dict]) -> None:
@@ -124,6 +131,8 @@ def write_preview(path: str, result, lang: str = "zh") -> str:
                 _put(ws, i, 5, _said(r.get("reason"), lang), fmt)
             ws.freeze_panes(1, 0)
             ws.autofilter(0, 0, max(1, len(rows)), 5)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)  # printed (and previewed) one page wide
 
         rows_sheet(t["sheets"][2], result.rows)
         rows_sheet(t["sheets"][3], [r for r in result.rows if r["outcome"] == "duplicate"])

@@ -243,6 +243,10 @@ def test_local_landlines_take_the_office_area_code(cli, tmp_path):
     # the book says 本地区号 in its 规则, so validate reads its numbers the same way
     rules = {r.key: r.value for r in book.rules}
     assert rules["本地区号"] == "0951"
+    # the same from a map file's [defaults]
+    (tmp_path / "map.toml").write_text('[defaults]\n本地区号 = "951"\n', encoding="utf-8")
+    cli("import", path, "--map", tmp_path / "map.toml", "-o", tmp_path / "b.xlsx", ok=(0,))
+    assert read_book(str(tmp_path / "b.xlsx")).customers[0].phone == "0951-5012345"
 
 
 def test_validate_and_merge_read_local_numbers_with_本地区号(cli, tmp_path):

@@ -244,7 +244,7 @@ def test_local_landlines_take_the_office_area_code(cli, tmp_path):
     rules = {r.key: r.value for r in book.rules}
     assert rules["本地区号"] == "0951"
     # the same from a map file's [defaults]
-    (tmp_path / "map.toml").write_text('[defaults]\n本地区号 = "951"\n', encoding="utf-8")
+    (tmp_path / "map.toml").write_text('[defaults]\n"本地区号" = "951"\n', encoding="utf-8")
     cli("import", path, "--map", tmp_path / "map.toml", "-o", tmp_path / "b.xlsx", ok=(0,))
     assert read_book(str(tmp_path / "b.xlsx")).customers[0].phone == "0951-5012345"
 

@@ -1074,10 +1074,13 @@ def import_tracker(
     area_code: str | None = None,
     as_calls: bool = False,
     preview: bool = False,
+    into: str | None = None,
 ) -> ImportResult:
     """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``:
     what was mapped, assumed and skipped (results.ImportResult). ``preview``: write only the
-    preview workbook at ``out`` (and its mapping file beside it), import nothing."""
+    preview workbook at ``out`` (and its mapping file beside it), import nothing. ``into``: a
+    master; the imported book is merged into it (``out`` is then the new master), matched by id
+    and phone, its edits held for approval by the master's own rules (``result.merge``)."""
     from .io.importbook import import_tracker as _import
 
     return _import(
@@ -1089,4 +1092,5 @@ def import_tracker(
         area_code=area_code,
         as_calls=as_calls,
         preview=preview,
+        into=into,
     )

@@ -102,7 +102,8 @@ class Imported:
     )  # sheet → taken | wide | calls | month | customers
     assumed: dict[str, int] = field(default_factory=dict)
     # one per data row: {sheet, row, outcome, customer_id, same_as, reason}; outcome is
-    # new | same | duplicate (a possible duplicate, kept apart) | call | taken | skipped
+    # new | same | duplicate (a possible duplicate, kept apart) | call | taken | skipped |
+    # existing (--into: a customer the master has, written with its id for merge to compare)
     rows: list[dict] = field(default_factory=list)
     # one per header of every sheet read: {sheet, header, target ("customers.phone"), status}
     # status mapped | kept (the office's own column) | ignored
@@ -160,6 +161,8 @@ class Identities:
         self.name_of: dict[str, str] = {}
         self.where: dict[str, tuple[str, int]] = {}
         self._no_phone_seen: dict[str, int] = {}
+        self.existing: set[str] = set()  # --into: the master's customers, not yet named by a row
+        self.records: dict[str, Customer] = {}  # --into: the master's customer records by id
 
     def add(self, cid: str, name: str | None, phone: str | None, where: tuple[str, int]) -> None:
         self.taken.add(cid)
@@ -520,15 +523,39 @@ class Importer:
         v = parse_phone(value, self.defaults.area or None)
         return v if isinstance(v, str) and type(v) is not Unreadable else None
 
+    def seed(self, customers, label: str) -> None:
+        """--into: the master's customers are known; a row with one's id or phone is that one."""
+        for c in customers:
+            if c.customer_id:
+                row = c.src.row or 0 if c.src else 0
+                self.ident.add(c.customer_id, c.name, c.phone, (label, row))
+                self.ident.existing.add(c.customer_id)
+                self.ident.records[c.customer_id] = c
+
+    def _as_in_master(self, cid: str, values: dict, bad: dict) -> dict:
+        """--into: the master's record, with what the tracker says over it (a field the tracker
+        never had is not an edit)."""
+        rec = self.ident.records.get(cid)
+        if rec is None:
+            return values
+        kept = {k: getattr(rec, k) for k in rec.SHEET.keys if getattr(rec, k) is not None}
+        return {**{k: v for k, v in kept.items() if k not in bad}, **values}
+
     def identify(
         self, values: dict, sheet: str, row: int, creating: bool
     ) -> tuple[str | None, str, str | None, Text | None]:
-        """(id, outcome, like, why) for a customer row; a new one gets its id here."""
+        """(id, outcome, like, why) for a customer row; a new one gets its id here.
+
+        outcome "existing" (--into): the first row naming a customer of the master, written
+        with the master's id so that merge sees what it would change."""
         name, phone = values.get("name"), values.get("phone")
         phone = phone if isinstance(phone, str) and type(phone) is not Unreadable else None
         cid, outcome, like, why = self.ident.resolve(
             values.get("customer_id"), name, phone, creating
         )
+        if outcome == "same" and cid in self.ident.existing:
+            self.ident.existing.discard(cid)
+            return cid, "existing", cid, None
         if outcome in ("new", "duplicate") and cid is None:
             cid = self.ident.new_id(name, phone, (sheet, row))
             self._assume("customers.customer_id")
@@ -560,7 +587,10 @@ class Importer:
             self._say(sheet, row, outcome, cid, like, why)
             if outcome == "same":
                 continue
-            if cid != values.get("customer_id"):
+            if outcome == "existing" and cid:
+                values = self._as_in_master(cid, values, c.bad)
+                c = Customer.build(c.src, c.bad, c.extra, {**values, "customer_id": cid})
+            elif cid != values.get("customer_id"):
                 c = Customer.build(c.src, c.bad, c.extra, {**values, "customer_id": cid})
             kept.append(c)
         book.customers[:] = kept
@@ -804,6 +834,8 @@ class Importer:
             return cid
         if cid is not None:
             values["customer_id"] = cid
+        if outcome == "existing" and cid:
+            values = self._as_in_master(cid, values, bad)
         if not values.get("owner") and "owner" not in bad and self.defaults.owner:
             values["owner"] = self.defaults.owner
             self._assume("customers.owner")

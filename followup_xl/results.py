@@ -375,6 +375,7 @@ class ImportResult:
     possible_duplicates: int = 0  # customers kept apart that may be one: listed for review
     preview: bool = False  # --preview: nothing imported; ``output`` is the preview workbook
     map_file: str | None = None  # --preview: the mapping, to edit and pass back with --map
+    merge: MergeResult | None = None  # --into: the merge of the imported book into the master
 
 
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:

@@ -342,3 +342,36 @@ def test_preview_in_english_and_its_output_must_be_xlsx(cli, tmp_path):
     assert wb.sheetnames == ["Summary", "Columns", "Rows", "To check"]
     outcomes = {r[2].value for r in wb["Rows"].iter_rows(min_row=2)}
     assert outcomes == {"New customer", "Same customer"}
+
+
+# ---- into an existing office -----------------------------------------------------------------
+
+
+def test_import_into_a_master_matches_by_phone_and_merges_like_a_book(cli, tmp_path, master):
+    """The office's master already has the customer: matched by phone (the tracker has no ids),
+    written with the master's id, and only what the tracker says differently is a change."""
+    old = read_book(str(master))
+    known = next(c for c in old.customers if c.phone and c.klass and c.owner)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "客户"
+    ws.append(["客户名称", "电话", "负责人", "备注"])
+    ws.append([known.name, known.phone, known.owner, "导入时补的备注"])
+    ws.append(["新来的客户", "13912345678", known.owner, ""])
+    wb.save(tmp_path / "旧台账.xlsx")
+    out = tmp_path / "总表_导入后.xlsx"
+    _, res = cli.json("import", tmp_path / "旧台账.xlsx", "--into", master, "-o", out, ok=(0,))
+    assert [(r["outcome"], r["customer_id"] == known.customer_id) for r in res["rows"]] == [
+        ("existing", True),
+        ("new", False),
+    ]
+    changes = res["merge"]["changes"]
+    assert [(c["id"], c["status"]) for c in changes] == [
+        (known.customer_id, "applied"),
+        (res["rows"][1]["customer_id"], "added"),
+    ]
+    new = read_book(str(out))
+    assert len(new.customers) == len(old.customers) + 1
+    after = next(c for c in new.customers if c.customer_id == known.customer_id)
+    assert after.note == "导入时补的备注"
+    assert (after.klass, after.owner, after.phone) == (known.klass, known.owner, known.phone)

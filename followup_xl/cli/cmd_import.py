@@ -49,10 +49,17 @@ from .common import emit_json, guarded, json_option, lang_option
     help="A list of transactions (one row per purchase): read every row as a call of the "
     "customer it names. 交易记录按回访读入。",
 )
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A master (总表.xlsx) to import into: customers matched by id and phone, -o is the new "
+    "master, edits held for approval (待批准) by its rules. 导入到已有总表。",
+)
 @lang_option
 @json_option
 @guarded
-def import_(inputs, out, owner, map_path, preview, area_code, as_calls, lang, as_json):
+def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, lang, as_json):
     """Bring an existing tracker in (.xlsx/.xls/.ods/.csv).  导入原有的回访台账。
 
     \b
@@ -80,6 +87,7 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, lang, as
         area_code=area_code,
         as_calls=as_calls,
         preview=preview,
+        into=into,
     )
     if as_json:
         emit_json(result, lang)
@@ -113,7 +121,19 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, lang, as
             click.echo(note.render(lang))
         if result.possible_duplicates:
             click.echo(render("import.review_count", lang, n=result.possible_duplicates))
-        if result.preview:
+        if result.merge is not None:
+            m = result.merge
+            click.echo(
+                render(
+                    "import.into_done",
+                    lang,
+                    master=m.master,
+                    customers=m.customers,
+                    changes=len(m.changes),
+                    pending=m.pending,
+                )
+            )
+        elif result.preview:
             click.echo(
                 render(
                     "import.preview_written", lang, output=result.output, map_file=result.map_file

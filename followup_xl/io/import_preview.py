@@ -38,7 +38,7 @@ def outcome_label(row: dict, lang: str) -> str:
     return TEXT[lang]["outcomes"][OUTCOMES.index(row["outcome"])]
 
 
-OUTCOMES = ("new", "same", "duplicate", "call", "taken", "skipped")
+OUTCOMES = ("new", "same", "duplicate", "call", "taken", "skipped", "existing")
 
 
 def _put(ws, row: int, col: int, value: str, fmt) -> None:

@@ -157,6 +157,7 @@ def import_tracker(
     area_code: str | None = None,
     as_calls: bool = False,
     preview: bool = False,
+    into: str | None = None,
 ) -> ImportResult:
     from ..importing import split_repeated
     from .atomic import check_output
@@ -167,9 +168,17 @@ def import_tracker(
         raise OutputRefused("import.preview_output_ending", path=out)
     if ext not in (".xlsx", ".xlsm"):
         raise OutputRefused("import.output_ending", path=out)
-    check_output(out, inputs)
+    check_output(out, [*inputs, *([into] if into else [])])
     if preview:
         check_output(map_file_for(out), inputs)
+    master = None
+    if into:
+        from ..settings import policy_for_book
+        from .masterbook import read_master
+
+        master = read_master(into)
+        if area_code is None:
+            area_code = policy_for_book(master).local_area_code or None
     columns, defaults = load_map(map_path) if map_path else ({}, {})
     mapper = Mapper(columns)
     area = _area_code(area_code if area_code is not None else _map_area(defaults))
@@ -185,7 +194,10 @@ def import_tracker(
     for path in inputs:
         _refuse_our_outputs(path)
         sheets, epoch_1904 = raw_sheets(path)
-        importer = importer or Importer(mapper, d, os.path.basename(path), epoch_1904, default_year)
+        if importer is None:
+            importer = Importer(mapper, d, os.path.basename(path), epoch_1904, default_year)
+            if master is not None and into:
+                importer.seed(master.customers, os.path.basename(into))
         importer.label = os.path.basename(path)
         hand_made = []
         for name, rows, merged, errors in sheets:
@@ -242,11 +254,28 @@ def import_tracker(
 
         write_preview(out, result, lang)
         write_map_file(map_file_for(out), result, lang)
+    elif into:
+        result.merge = _merge_into(res.book, inputs[0], into, out, d.owner, lang)
     else:
         write_staff_workbook(
             out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
         )
     return result
+
+
+def _merge_into(book: Book, tracker: str, into: str, out: str, owner: str | None, lang: str):
+    """--into: the imported rows as a staff book beside the new master (OLD.import.xlsx), merged
+    into ``into`` by the ordinary merge (api.merge): the master's own rules decide what is held
+    for approval (待批准), as for any staff book's edits. Returns the merge's result."""
+    from ..api import merge
+    from .template import write_staff_workbook
+
+    staff = os.path.join(
+        os.path.dirname(os.path.abspath(out)),
+        os.path.splitext(os.path.basename(tracker))[0] + ".import.xlsx",
+    )
+    write_staff_workbook(staff, lang, book=book, owner=owner, inputs=[tracker, into, out])
+    return merge([into, staff], out, lang=lang, masters=[into])
 
 
 def _area_code(value) -> str:

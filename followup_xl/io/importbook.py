@@ -264,18 +264,37 @@ def import_tracker(
 
 
 def _merge_into(book: Book, tracker: str, into: str, out: str, owner: str | None, lang: str):
-    """--into: the imported rows as a staff book beside the new master (OLD.import.xlsx), merged
-    into ``into`` by the ordinary merge (api.merge): the master's own rules decide what is held
-    for approval (待批准), as for any staff book's edits. Returns the merge's result."""
+    """--into: the imported rows as staff books beside the new master, one per 负责人
+    (张伟_OLD.import.xlsx, so merge knows whose book it is by its name, as for any book not sent
+    by split), merged into ``into`` by the ordinary merge (api.merge): the master's own rules
+    decide what is applied, what waits in 待批准 and what is a conflict. Returns the merge's result."""
     from ..api import merge
     from .template import write_staff_workbook
 
-    staff = os.path.join(
-        os.path.dirname(os.path.abspath(out)),
-        os.path.splitext(os.path.basename(tracker))[0] + ".import.xlsx",
-    )
-    write_staff_workbook(staff, lang, book=book, owner=owner, inputs=[tracker, into, out])
-    return merge([into, staff], out, lang=lang, masters=[into])
+    owner_of = {c.customer_id: c.owner or owner or "" for c in book.customers}
+    parts: dict[str, Book] = {}
+
+    def part(person: str) -> Book:
+        if person not in parts:
+            parts[person] = Book(path=person)
+        return parts[person]
+
+    for c in book.customers:
+        part(owner_of[c.customer_id]).customers.append(c)
+    for key in ("calls", "events"):
+        for r in book.records(key):
+            cid = getattr(r, "customer_id", None) or ""
+            part(owner_of.get(cid, owner or "")).records(key).append(r)
+    folder = os.path.dirname(os.path.abspath(out))
+    stem = os.path.splitext(os.path.basename(tracker))[0]
+    books = []
+    for person, sub in parts.items():
+        name = f"{person}_{stem}.import.xlsx" if person else f"{stem}.import.xlsx"
+        path = os.path.join(folder, name)
+        # no owner property: unsigned, merge would take it for a forgery; the file name says whose
+        write_staff_workbook(path, lang, book=sub, inputs=[tracker, into, out])
+        books.append(path)
+    return merge([into, *books], out, lang=lang, masters=[into])
 
 
 def _area_code(value) -> str:

@@ -1083,7 +1083,7 @@ def import_tracker(
     and phone, its edits held for approval by the master's own rules (``result.merge``)."""
     from .io.importbook import import_tracker as _import
 
-    return _import(
+    result = _import(
         inputs,
         out,
         owner=owner,
@@ -1094,3 +1094,6 @@ def import_tracker(
         preview=preview,
         into=into,
     )
+    if into and not preview:  # the imported books into the master, as any books are merged
+        result.merge = merge([into, *result.into_books], out, lang=lang, masters=[into])
+    return result

@@ -376,6 +376,7 @@ class ImportResult:
     preview: bool = False  # --preview: nothing imported; ``output`` is the preview workbook
     map_file: str | None = None  # --preview: the mapping, to edit and pass back with --map
     merge: MergeResult | None = None  # --into: the merge of the imported book into the master
+    into_books: list[str] = field(default_factory=list)  # --into: the books merged, one a 负责人
 
 
 def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:

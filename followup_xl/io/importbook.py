@@ -255,7 +255,7 @@ def import_tracker(
         write_preview(out, result, lang)
         write_map_file(map_file_for(out), result, lang)
     elif into:
-        result.merge = _merge_into(res.book, inputs[0], into, out, d.owner, lang)
+        result.into_books = _books_for_merge(res.book, inputs[0], into, out, d.owner, lang)
     else:
         write_staff_workbook(
             out, lang, book=res.book, owner=d.owner, macro=ext == ".xlsm", inputs=inputs
@@ -263,12 +263,13 @@ def import_tracker(
     return result
 
 
-def _merge_into(book: Book, tracker: str, into: str, out: str, owner: str | None, lang: str):
+def _books_for_merge(
+    book: Book, tracker: str, into: str, out: str, owner: str | None, lang: str
+) -> list[str]:
     """--into: the imported rows as staff books beside the new master, one per 负责人
     (张伟_OLD.import.xlsx, so merge knows whose book it is by its name, as for any book not sent
-    by split), merged into ``into`` by the ordinary merge (api.merge): the master's own rules
-    decide what is applied, what waits in 待批准 and what is a conflict. Returns the merge's result."""
-    from ..api import merge
+    by split); api.import_tracker merges them into ``into`` by the ordinary merge, whose rules
+    decide what is applied, what waits in 待批准 and what is a conflict. Returns their paths."""
     from .template import write_staff_workbook
 
     owner_of = {c.customer_id: c.owner or owner or "" for c in book.customers}
@@ -294,7 +295,7 @@ def _merge_into(book: Book, tracker: str, into: str, out: str, owner: str | None
         # no owner property: unsigned, merge would take it for a forgery; the file name says whose
         write_staff_workbook(path, lang, book=sub, inputs=[tracker, into, out])
         books.append(path)
-    return merge([into, *books], out, lang=lang, masters=[into])
+    return books
 
 
 def _area_code(value) -> str:

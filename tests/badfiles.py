@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -295,6 +296,80 @@ def zip_bomb(folder: Path) -> Path:
     return p
 
 
+BOMB_CELL = b'<c r="B3"><v>1</v></c>'
+
+
+def _repeated_cells(inflated: int):
+    """A sheet transform adding one row of ``inflated`` bytes of one cell written again and again,
+    with a random value every 620 cells: deflate packs it 325:1 (pure repetition would be 500:1+)."""
+    import random
+
+    rng = random.Random(325)
+    block = BOMB_CELL * 619
+
+    def transform(data: bytes, fh):
+        head, _, tail = data.partition(b"</sheetData>")
+        fh.write(head + b'<row r="3">')
+        for _ in range(inflated // (len(block) + 31)):
+            fh.write(block + b'<c r="B3"><v>%d</v></c>' % rng.randrange(10**9, 10**10))
+        fh.write(b"</row></sheetData>" + tail)
+
+    return transform
+
+
+def zip_bomb_325(folder: Path) -> Path:
+    """The attack review's bomb: a 4 MB book whose sheet XML inflates 325:1 to 1.3 GB of
+    repeated cells, under the old 400:1 check (python-calamine took 3.7 GB to read it)."""
+    src = _plain_sheet_book(folder)
+    return _rewrite_member(
+        src, folder / "bomb325.xlsx", "xl/worksheets/sheet1.xml", _repeated_cells(1_300_000_000)
+    )
+
+
+def _patch_declared_size(path: Path, member: str, declared: int) -> None:
+    """Make the zip's directory and the part's own header say ``member`` is ``declared`` bytes."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        local = zf.getinfo(member).header_offset
+    data[local + 22 : local + 26] = declared.to_bytes(4, "little")
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        n = int.from_bytes(data[at + 28 : at + 30], "little")
+        if bytes(data[at + 46 : at + 46 + n]) == member.encode():
+            data[at + 24 : at + 28] = declared.to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 46)
+    path.write_bytes(bytes(data))
+
+
+def zip_bomb_lying(folder: Path) -> Path:
+    """A sheet whose zip entry says 2 MB (a plain 2:1) while its bytes inflate to 600 MB."""
+    src = _plain_sheet_book(folder)
+    p = folder / "lying.xlsx"
+    transform = _repeated_cells(600_000_000)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                with zout.open(info.filename, "w") as fh:
+                    transform(zin.read(info.filename), fh)
+            else:
+                zout.writestr(info, zin.read(info.filename))
+    _patch_declared_size(p, "xl/worksheets/sheet1.xml", 2_000_000)
+    return p
+
+
+def duplicate_part(folder: Path) -> Path:
+    """Two members named xl/worksheets/sheet1.xml: a checker may read one, a reader the other."""
+    src = _good(folder, "src.xlsx", small_book())
+    p = folder / "duplicate.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        with warnings.catch_warnings():  # zipfile warns of the duplicate name: that is the point
+            warnings.simplefilter("ignore")
+            zout.writestr("xl/worksheets/sheet1.xml", zin.read("xl/worksheets/sheet1.xml"))
+    return p
+
+
 def hidden_rows_and_sheets(folder: Path) -> Path:
     wb, ws = _sheet(
         "客户名录簿",
@@ -551,6 +626,9 @@ CORPUS = {
     "million_styled_rows": (million_styled_rows, "readable", None),
     "xml_bomb": (xml_bomb, "unreadable", None),
     "zip_bomb": (zip_bomb, "unreadable", "压缩炸弹"),
+    "zip_bomb_325": (zip_bomb_325, "unreadable", "压缩炸弹"),
+    "zip_bomb_lying": (zip_bomb_lying, "unreadable", "压缩炸弹"),
+    "duplicate_part": (duplicate_part, "unreadable", "同名"),
     "hidden_rows_and_sheets": (hidden_rows_and_sheets, "readable", None),
     "dates_1904": (dates_1904, "readable", None),
     "open_in_excel": (open_in_excel, "readable", None),

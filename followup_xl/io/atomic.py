@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -40,21 +41,42 @@ def check_output(target: str | os.PathLike, inputs: Iterable[str | os.PathLike] 
     return target
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def exclusive_temp(target: Path, suffix: str = "") -> Path:
+    """A new empty file beside ``target`` with a name nobody can guess, created exclusively
+    (``tempfile.mkstemp``: O_CREAT|O_EXCL, so a link planted under any name is never followed),
+    with the permissions a plain new file would get. Its name starts with a dot and holds
+    ``.partial``: a merge of the folder ignores it."""
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".partial{suffix}", dir=target.parent or "."
+    )
+    try:
+        if hasattr(os, "fchmod"):  # mkstemp's 0600, widened as the umask allows (not on Windows)
+            os.fchmod(fd, 0o666 & ~_umask())
+    finally:
+        os.close(fd)
+    return Path(name)
+
+
 @contextlib.contextmanager
 def atomic_output(
     target: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()
 ) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only on success."""
+    """Yield a new temporary file beside ``target``; rename it over ``target`` only on success."""
     target = check_output(target, inputs)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
     denied = OutputRefused("output.cannot_write", path=str(target.parent))
-    try:
-        tmp.touch()  # os.access says yes to root even on a read-only or immutable folder: try it
+    try:  # os.access says yes to root even on a read-only or immutable folder: try it
+        tmp = exclusive_temp(target, target.suffix)
     except OSError:
         raise denied from None
     try:
         yield tmp
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # a rename: a link at ``target`` is replaced, not followed
     except PermissionError:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -288,10 +289,15 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:  # a folder we cannot write into: simply no cache
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # a new folder nobody can guess the name of (created exclusively, never through a link)
+        tmp = Path(
+            tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        )
+    except OSError:
+        return None
+    try:
         files = {}
         for name, table in tables.items():
             pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", row_group_size=BATCH)
@@ -307,9 +313,9 @@ def save(master: str | os.PathLike, book: Book) -> Path | None:
         (tmp / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        old = target.with_name(f".{target.name}.{os.getpid()}.old")
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
         if target.exists():
-            os.replace(target, old)
+            os.replace(target, old / target.name)  # into a folder only this run knows of
         os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)
     except (OSError, pa.ArrowException):

@@ -194,6 +194,8 @@ def split(
     """
     import datetime as _dt
 
+    from .filenames import safe_stem
+    from .io.atomic import check_output
     from .io.split_writer import write_split_book
     from .lineage import base_rows
     from .policy import compute_obligations
@@ -223,6 +225,8 @@ def split(
     there = [names[who] for who in parts if os.path.exists(os.path.join(out_dir, names[who]))]
     if there and not overwrite:
         raise OutputExists("output.books_exist", names=there, path=out_dir)
+    for who in parts:  # every book's name up front: none is refused after others are written
+        check_output(os.path.join(out_dir, names[who]), [master])
     written = []
     for who, part in parts.items():
         masked = staff_variant and hides_class_a(policy, roles.get(who))
@@ -261,6 +265,12 @@ def split(
         Pair(*both("split.renamed_book", who=who, name=name, other=other))
         for who, name, other in renamed
         if who in parts
+    ]
+    clashed = {who for who, _name, _other in renamed}
+    notes += [  # a name a file cannot carry as it is: the name chosen is said
+        Pair(*both("split.safe_name", who=who, name=names[who]))
+        for who in parts
+        if who not in clashed and safe_stem(who) != who
     ]
     return Split(master, as_of, out_dir, written, notes)
 

@@ -9,9 +9,9 @@ rather than disappear. The staff list, rules and holidays go to every book.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
+from .filenames import distinct_names, safe_file_name
 from .messages import by_lang, render
 from .models import Book
 from .obligations import Obligation
@@ -73,13 +73,13 @@ def open_by_owner(
     return out
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]')
-
-
 def file_name(owner: str, lang: str = "zh", macro: bool = False) -> str:
-    """张伟_客户回访.xlsx — the name staff books already have; unsafe characters replaced."""
-    safe = _UNSAFE.sub("_", owner).strip(" .") or "_"
-    return f"{safe}_{render('split.file_name', lang)}.{'xlsm' if macro else 'xlsx'}"
+    """张伟_客户回访.xlsx — the name staff books already have, made safe (filenames.py)."""
+    return safe_file_name(owner, _tail(lang, macro))
+
+
+def _tail(lang: str, macro: bool) -> str:
+    return f"_{render('split.file_name', lang)}.{'xlsm' if macro else 'xlsx'}"
 
 
 def file_names(
@@ -88,16 +88,4 @@ def file_names(
     """owner → a file name no other owner's book has, even where Windows sees two names as one
     (张伟 / 张伟. — trailing dots dropped; 王芳: / 王芳? — both cleaned to 王芳_; Tom / tom — case).
     Also (owner, renamed file, owner whose name it clashed with) for each book renamed, so it can be said."""
-    names: dict[str, str] = {}
-    holder: dict[str, str] = {}  # casefolded name → owner
-    renamed: list[tuple[str, str, str]] = []
-    for who in owners:
-        name, i = file_name(who, lang, macro), 2
-        first = name
-        while name.casefold() in holder:
-            name, i = file_name(f"{who}_{i}", lang, macro), i + 1
-        if name != first:
-            renamed.append((who, name, holder[first.casefold()]))
-        holder[name.casefold()] = who
-        names[who] = name
-    return names, renamed
+    return distinct_names(owners, _tail(lang, macro))

@@ -21,8 +21,9 @@ MAX_BYTES = 150  # …and of its UTF-8 bytes (Linux counts 255 bytes; a CJK char
 # Windows forbids these in a name; the C0/C1 controls too.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 # Invisible characters that change how a name looks: zero-width, bidi controls, BOM
-# (U+200B–200F, U+202A–202E, U+2066–2069, U+FEFF and every other "format" character).
-_INVISIBLE_CATEGORIES = {"Cf", "Cc", "Cs", "Co", "Cn"}
+# (U+200B–200F, U+202A–202E, U+2066–2069, U+FEFF and every other "format" character) go;
+# a control character (an ESC) becomes "_" with the forbidden ones.
+_INVISIBLE_CATEGORIES = {"Cf", "Cs", "Co", "Cn"}
 # What a merge (io/batch.py) takes for a file that is not a book: a marker inside a name
 _TEMP_MARK = re.compile(r"\.(?=partial)|\.(?=(?:tmp|bak)$)", re.IGNORECASE)
 # Device names Windows reserves, whatever follows a dot (CON.txt is CON too)
@@ -56,9 +57,10 @@ def _cut(text: str, chars: int, nbytes: int) -> str:
 def safe_stem(value: object, max_chars: int = MAX_CHARS, max_bytes: int = MAX_BYTES) -> str:
     """The start of a file name made from ``value``: the same text where it is already safe.
 
-    Never empty (``_``); no forbidden, control, invisible or bidi character; no leading
-    ``~``/``$``/dot/space and no trailing dot/space; no ``.partial``/``.tmp``/``.bak``;
-    not a Windows device name; at most ``max_chars`` characters and ``max_bytes`` UTF-8 bytes."""
+    Never empty (``_``); no forbidden or control character (each becomes ``_``); no invisible
+    or bidi character (dropped); no leading ``~``/``$``/dot/space and no trailing dot/space; no
+    ``.partial``/``.tmp``/``.bak``; not a Windows device name; at most ``max_chars`` characters
+    and ``max_bytes`` UTF-8 bytes."""
     text = unicodedata.normalize("NFC", "" if value is None else str(value))
     text = "".join(_visible(ch) for ch in text)
     text = _FORBIDDEN.sub("_", text)

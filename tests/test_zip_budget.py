@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -49,27 +49,37 @@ def staff(tmp_path_factory):
     return books
 
 
-def run_measured(args: list[str], address_space: int | None = None) -> tuple[int, str, int]:
-    """``followup-xl ARGS`` in a child: exit code, its output, its peak resident size in bytes."""
+# A small launcher starts the command and reports its peak: Linux carries a process's peak
+# resident size across fork and exec, so a child of this (large) pytest process would report
+# pytest's own size; a grandchild of a fresh interpreter reports its own.
+LAUNCHER = """
+import json, resource, subprocess, sys
+limit, report = int(sys.argv[1]), sys.argv[2]
+if limit:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+code = subprocess.run(sys.argv[3:], stdin=subprocess.DEVNULL).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+open(report, "w").write(json.dumps([code, peak]))
+"""
 
-    def cap():
-        if address_space:
-            resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
 
-    with open(os.devnull, "rb") as stdin:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "followup_xl", *args],
-            stdin=stdin,
+def run_measured(args: list[str], address_space: int = 0) -> tuple[int, str, int]:
+    """``followup-xl ARGS`` in a grandchild: exit code, its output, its peak resident size
+    in bytes; ``address_space``: its ``ulimit -v``, in bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "peak.json")
+        command = [sys.executable, "-m", "followup_xl", *args]
+        proc = subprocess.run(
+            [sys.executable, "-c", LAUNCHER, str(address_space), report, *command],
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            preexec_fn=cap,
+            timeout=600,
         )
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode("utf-8", "replace")
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        proc.stdout.close()
-    return proc.returncode, out, usage.ru_maxrss * 1024
+        out = proc.stdout.decode("utf-8", "replace")
+        with open(report) as fh:
+            code, peak = json.load(fh)
+    return code, out, peak
 
 
 def test_validate_refuses_the_bomb_in_little_memory(bombs):

@@ -95,8 +95,15 @@ def record_splits(folder: str | os.PathLike, owners: list[str], generation: int)
     known = read_splits(folder)
     for who in owners:
         known[who] = max(known.get(who, 0), generation)
+    import tempfile
+
     path = _splits_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{SPLITS_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
-    tmp.write_text(json.dumps(known, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{SPLITS_NAME}.", suffix=".partial", dir=path.parent)
+    try:  # created exclusively: a link planted there is never followed
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(known, ensure_ascii=False, sort_keys=True))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

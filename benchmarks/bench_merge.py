@@ -157,31 +157,20 @@ def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
     rng = random.Random(12)
     for path in sorted(folder.glob("*.xlsx")):
         book = read_book(path)
-        for key, field, value in (
-            ("customers", "phone", lambda r, n: f"139{n:08d}"),
-            ("calls", "content", lambda r, n: f"{r.content}（更正{n}）"),
-        ):
-            records = book.records(key)
-            for n in rng.sample(range(len(records)), max(1, int(len(records) * pct / 100))):
-                r = records[n]
-                records[n] = type(r).build(
-                    None,
-                    dict(r.bad),
-                    dict(r.extra),
-                    {**{k: getattr(r, k) for k in r.SHEET.keys}, field: value(r, n)},
-                )
+        _one_percent(book, rng, pct)
         write_staff_workbook(out / path.name, book=book, owner=book.customers[0].owner)
     done.write_text("")
     return out
 
 
-def _one_percent(book, rng) -> None:
+def _one_percent(book, rng, pct: float = 1.0) -> None:
+    """``pct`` % of the customers get a new phone and ``pct`` % of the calls a corrected content."""
     for key, field, value in (
         ("customers", "phone", lambda r, n: f"139{n:08d}"),
         ("calls", "content", lambda r, n: f"{r.content}（更正{n}）"),
     ):
         records = book.records(key)
-        for n in rng.sample(range(len(records)), max(1, int(len(records) * 1 / 100))):
+        for n in rng.sample(range(len(records)), max(1, int(len(records) * pct / 100))):
             r = records[n]
             records[n] = type(r).build(
                 r.src,
@@ -270,6 +259,29 @@ def child(body: str, *args: str, code_dir: str | None = None) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def week_against_base(
+    name: str, last: str, inbox: Path, tmp: Path, base: str | None, results: dict
+) -> None:
+    """Last week's master + ``inbox`` merged by this code and (given ``base``) by the baseline's."""
+    if base is not None:
+        results[f"base{name}"] = child(
+            WEEK_CHANGED,
+            last,
+            str(tmp / f"汇总/第48周总表_{name}_base.xlsx"),
+            str(inbox),
+            code_dir=base,
+        )
+        show(f"base{name}", results[f"base{name}"])
+    results[f"week{name}"] = child(
+        WEEK_CHANGED, last, str(tmp / f"汇总/第48周总表_{name}.xlsx"), str(inbox)
+    )
+    show(f"week{name}", results[f"week{name}"])
+    if base is not None:
+        for unit in ("seconds", "cpu"):
+            r = results[f"week{name}"][unit] / results[f"base{name}"][unit]
+            print(f"{unit:7s} week{name}/base{name} = {r:.2f} (goal ≤ 1.10)")
+
+
 def main(argv: list[str]) -> None:
     flags_with_value = {argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--baseline"}
     sizes = [int(a) for a in argv if not a.startswith("--") and a not in flags_with_value] or [
@@ -313,46 +325,14 @@ def main(argv: list[str]) -> None:
                 flush=True,
             )
             last = str(tmp / "汇总/第47周总表.xlsx")
-            if "--baseline" in argv:
-                base = argv[argv.index("--baseline") + 1]
-                results["base1%"] = child(
-                    WEEK_CHANGED,
-                    last,
-                    str(tmp / "汇总/第48周总表_base.xlsx"),
-                    str(inbox),
-                    code_dir=base,
-                )
-                show("base1%", results["base1%"])
-            results["week1%"] = child(
-                WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_1pct.xlsx"), str(inbox)
-            )
-            show("week1%", results["week1%"])
-            if "base1%" in results:
-                for unit in ("seconds", "cpu"):
-                    r = results["week1%"][unit] / results["base1%"][unit]
-                    print(f"{unit:7s} week1%/base1% = {r:.2f} (goal ≤ 1.10)")
+            base = argv[argv.index("--baseline") + 1] if "--baseline" in argv else None
+            week_against_base("1%", last, inbox, tmp, base, results)
             # the same week as the office runs it: the books split sent (stamped, with the rows as
             # sent, compared three ways), each with 1 % changed
             t = time.perf_counter()
             split_inbox = in_child(split_week, Path(last), tmp / "split_changed1pct")
             print(f"split books, 1 % changed: {time.perf_counter() - t:.0f} s", flush=True)
-            if "--baseline" in argv:
-                results["base1%s"] = child(
-                    WEEK_CHANGED,
-                    last,
-                    str(tmp / "汇总/第48周总表_split_base.xlsx"),
-                    str(split_inbox),
-                    code_dir=base,
-                )
-                show("base1%s", results["base1%s"])
-            results["week1%s"] = child(
-                WEEK_CHANGED, last, str(tmp / "汇总/第48周总表_split.xlsx"), str(split_inbox)
-            )
-            show("week1%s", results["week1%s"])
-            if "base1%s" in results:
-                for unit in ("seconds", "cpu"):
-                    r = results["week1%s"][unit] / results["base1%s"][unit]
-                    print(f"{unit:7s} week1%s/base1%s = {r:.2f} (goal ≤ 1.10, split books)")
+            week_against_base("1%s", last, split_inbox, tmp, base, results)
         results["first"] = child(FIRST, str(tmp / "汇总/第47周总表.xlsx"))
         show("first", results["first"])
         results["cached"] = child(

@@ -525,6 +525,11 @@ def _merge(
     for i in good:
         added = result.added.get(i.label, {})
         i.counts.update({f"new_{k}": v for k, v in added.items()})
+    lineage.warnings += [  # found while merging: each book's base is read when its turn comes
+        message("lineage.base_edited", file=i.label)
+        for i in good
+        if i.lineage is not None and i.lineage.base_broken
+    ]
     warnings: list[Text | str] = [*texts(result.notes), *lineage.warnings]
     warnings += [i.reason for i in good if i.reason]
     payload = MergeResult(
@@ -659,8 +664,6 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
         if lin.stamp is None and master is not None:
             found.books["unstamped"].append(i.path)
             found.warnings.append(message("lineage.unstamped", file=i.label))
-        if lin.stamp is not None and got.base_broken:
-            found.warnings.append(message("lineage.base_edited", file=i.label))
         if lin.stamp is not None:
             stamped.append(i)
         if lin.stamp is not None and master is None:

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,13 +171,26 @@ def sheet_digest(rows: list[tuple[str, str, str]]) -> str:
 
 @dataclass
 class BookLineage:
-    """What the merge may believe about one staff book (io reads it; merge uses it)."""
+    """What the merge may believe about one staff book (io reads it; merge uses it).
+
+    The rows as sent are read only while the merge works on this book (``open_base`` …
+    ``close_base``): fifty books of a large office would otherwise hold every row's digests at once.
+    """
 
     owner: str = ""  # whose rights the book has ("" = nobody's: its edits are conflicts)
     owner_from: str = ""  # stamp | file_name | "" — how the owner was known
     stamp: Stamp | None = None  # verified
     base: Base | None = None  # (sheet key, id) → {field: digest}: the rows as split sent them
     forged: bool = False  # carried a stamp that does not verify
+    loader: Callable[[], Base | None] | None = None  # reads ``base`` (None: none, or edited)
+
+    def open_base(self) -> None:
+        if self.base is None and self.loader is not None:
+            self.base = self.loader()
+
+    def close_base(self) -> None:
+        if self.loader is not None:
+            self.base = None
 
 
 def changed(base: dict[str, str] | None, name: str, value: Any) -> bool | None:
@@ -203,31 +217,29 @@ def base_rows(book) -> list[tuple[str, str, str]]:
 
 
 class Base:
-    """The base sheet's rows: (sheet key, id) → {field: digest}, each row unpacked when first asked
-    for (a 550,000-row office's books hold every row; a week changes a few)."""
+    """The base sheet's rows, per sheet: record id → packed field digests, each row unpacked when
+    first asked for (a week changes a few rows of a book that holds thousands)."""
 
     def __init__(self, rows, sheets) -> None:
-        self._packed: dict[tuple[str, str], str] = {}
-        self._open: dict[tuple[str, str], dict[str, str]] = {}
+        self._packed: dict[str, dict[str, str]] = {key: {} for key in sheets}
         self._sheets = sheets
         for row in rows:
             if len(row) >= 3 and row[0] in sheets:
-                self._packed[(row[0], row[1])] = row[2]
+                self._packed[row[0]][row[1]] = row[2]
 
     def get(self, key: tuple[str, str]) -> dict[str, str] | None:
-        got = self._open.get(key)
-        if got is None and key in self._packed:
-            got = self._open[key] = unpack(self._packed[key], self._sheets[key[0]])
-        return got
+        packed = self._packed.get(key[0], {}).get(key[1])
+        return None if packed is None else unpack(packed, self._sheets[key[0]])
+
+    def ids(self, sheet_key: str) -> Iterable[str]:
+        """The ids of the records of one sheet that were sent."""
+        return self._packed.get(sheet_key, {}).keys()
 
     def __contains__(self, key) -> bool:
-        return key in self._packed
-
-    def __iter__(self):
-        return iter(self._packed)
+        return key[1] in self._packed.get(key[0], {})
 
     def __len__(self) -> int:
-        return len(self._packed)
+        return sum(len(d) for d in self._packed.values())
 
 
 def read_base(rows, sheets) -> Base:

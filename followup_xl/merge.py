@@ -450,13 +450,21 @@ def _record_owner(key: str, rec: Record, ctx: _Ctx) -> str:
 
 
 def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) -> None:
-    result = ctx.result
     known = ctx.lineage.get(label)
     if known is not None:  # the merge was told what to believe: the owner is never guessed
         owner = known.owner
         stamped = owner if known.stamp is not None else None
-    else:
-        owner = stamped or book_owner(book) or ""
+        known.open_base()
+        try:
+            _take_rows(label, book, ctx, owner, stamped, known)
+        finally:
+            known.close_base()
+        return
+    _take_rows(label, book, ctx, stamped or book_owner(book) or "", stamped, None)
+
+
+def _take_rows(label: str, book: Book, ctx: _Ctx, owner: str, stamped: str | None, known) -> None:
+    result = ctx.result
     added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
     handed: Counter = Counter()
     kept_out: Counter = Counter()
@@ -594,30 +602,28 @@ def _verdict(
 ) -> str | Text:
     """What to do with one field a book changed: "skip" (the book did not change it), "apply",
     or the reason it is held for the manager's yes."""
-    unstamped = known is not None and known.stamp is None
-    if not unstamped and (KIND[key], label_id(key, have), _field_header(key, name), text(new)) in (
-        ctx.superseded
-    ):
+    # a book split did not send — or whose record of what was sent was edited: no base to compare
+    unstamped = known is not None and (known.stamp is None or known.base is None)
+    field_key = (KIND[key], label_id(key, have), _field_header(key, name))
+    if not unstamped and (*field_key, text(new)) in ctx.superseded:
         return "skip"  # the manager approved a newer value over this one: a stale book
     if known is not None and known.stamp is not None:
-        stamp = known.stamp
-        base = None if known.base is None else known.base.get((key, own_id(rec) or ""))
-        if base is not None:  # (even from this very master: the manager's 是 may have changed it)
+        sent = None if known.base is None else known.base.get((key, own_id(rec) or ""))
+        if sent is not None:  # (even from this very master: the manager's 是 may have changed it)
             from .lineage import changed
 
-            if changed(base, name, new) is False:
+            if changed(sent, name, new) is False:
                 return "skip"  # the value as sent: a stale row can never revert anything
-            if changed(base, name, old):
-                who = ctx.changed_by.get((KIND[key], label_id(key, have), _field_header(key, name)))
+            if changed(sent, name, old):
+                who = ctx.changed_by.get(field_key)
                 if who:
                     return message("lineage.held_both_changed_by", who=who)
                 return message("lineage.held_both_changed")
         latest = ctx.latest_base.get(known.owner, 0)
-        if stamp.generation < latest:
-            return message("lineage.held_stale", generation=stamp.generation, latest=latest)
-    elif known is not None:
-        # a book the tool did not send (hand-made, first week, an old copy): no base to compare
-        if (KIND[key], label_id(key, have), _field_header(key, name), text(new)) in ctx.replaced:
+        if known.stamp.generation < latest:
+            return message("lineage.held_stale", generation=known.stamp.generation, latest=latest)
+    if unstamped:
+        if (*field_key, text(new)) in ctx.replaced:
             return message("lineage.held_revert")
         if name in rec.bad and name not in have.bad and have.raw(name) not in (None, ""):
             return message("lineage.held_fails_check")
@@ -641,6 +647,14 @@ def _propose(
     key: str, i, have: Record, rec: Record, diffs: list, owner: str, ctx: _Ctx, known=None
 ) -> None:
     apply = []
+    # the book was sent this row and changed it since (the three-way compare saw it): a new edit,
+    # whatever the manager refused from an older copy
+    fresh = (
+        known is not None
+        and known.stamp is not None
+        and known.base is not None
+        and (key, own_id(rec) or "") in known.base
+    )
     for name, old, new in diffs:
         verdict = _verdict(key, have, rec, name, old, new, ctx, known)
         if verdict == "skip":
@@ -657,8 +671,8 @@ def _propose(
             "pending" if held else "applied",
             verdict if held else "",
         )
-        if ch.key() in ctx.refused:
-            continue
+        if ch.key() in ctx.refused and not fresh:
+            continue  # refused before; a book split sent changed it again since: asked anew
         if held:
             _hold(ch, ctx)
         else:
@@ -679,9 +693,11 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx, known
     the master had from it, and those this merge replaced; in the master's order."""
     base, files = ctx.base[key], ctx.by_file[key]
     sent = known.base if known is not None and known.base is not None else None
-    if sent is not None:
-        ids = {rid for k, rid in sent if k == key}
-        candidates = [i for i, rec in base.items() if (own_id(rec) or "") in ids]
+    if (
+        sent is not None
+    ):  # each row sent, as the master knows it (customers by id, others ("id", …))
+        idents = (rid if key == "customers" else ("id", rid) for rid in sent.ids(key))
+        candidates = [i for i in idents if i in base]
         names: set[str] = set()
     else:
         names = _same_book(label, files, ctx.inputs)

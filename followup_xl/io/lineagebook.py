@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..lineage import BookLineage, Stamp, read_base, sheet_digest, verify
+from ..lineage import Base, BookLineage, Stamp, read_base, sheet_digest, verify
 from ..messages import by_lang, table
 from ..models import Record
 from .filekind import read_stamp
@@ -204,14 +204,7 @@ def book_lineage(
     out = BookStamp(lin, claimed=_claimed(text) if stamp is None else None)
     if stamp is not None:
         lin.stamp, lin.owner, lin.owner_from = stamp, stamp.owner, "stamp"
-        rows = _base_rows(package)
-        if (
-            rows is not None
-            and sheet_digest([(r[0], r[1], r[2]) for r in rows]) == stamp.base_digest
-        ):
-            lin.base = read_base(rows, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
-        else:
-            out.base_broken = True
+        lin.loader = lambda: _load_base(path, stamp, out)
     elif by_name:
         lin.owner, lin.owner_from = by_name, "file_name"
     said = [n for n in (lin.owner if lin.stamp else "", by_name, majority or "") if n]
@@ -220,17 +213,26 @@ def book_lineage(
     return out
 
 
-def _base_rows(package) -> list[list[str]] | None:
+def _load_base(path: str, stamp: Stamp, out: BookStamp) -> Base | None:
+    """The rows as split sent them, when the stamp's digest of them still holds (else None, and
+    ``out.base_broken``: the book is then compared as one split did not send)."""
     from .formats import open_calamine
 
+    rows: list[tuple[str, str, str]] | None = None
     try:
-        with open_calamine(package.path) as wb:
-            if BASE_SHEET not in wb.sheet_names:
-                return None
-            data = wb.get_sheet_by_name(BASE_SHEET).to_python(skip_empty_area=False)
-    except Exception:  # an unreadable base is no base: the book is compared as unstamped
+        with open_calamine(path) as wb:
+            if BASE_SHEET in wb.sheet_names:
+                rows = [
+                    (_cell(r[0]), _cell(r[1]), _cell(r[2]))
+                    for r in wb.get_sheet_by_name(BASE_SHEET).iter_rows()
+                    if len(r) >= 3
+                ]
+    except Exception:  # an unreadable base is no base
+        rows = None
+    if rows is None or sheet_digest(rows) != stamp.base_digest:
+        out.base_broken = True
         return None
-    return [[_cell(v) for v in r] + [""] * 3 for r in data]
+    return read_base(rows, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
 
 
 def next_generation(

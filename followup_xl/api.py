@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .dating import date_book
 from .errors import (
     BadHandoverPlan,
     BadOption,
@@ -136,6 +137,7 @@ def due(
     from .privacy import mask_deep
 
     book, policy = load(path, policy_path)
+    dating = date_book(book, as_of)
     result = compute_obligations(book, policy, as_of)
     phones = {c.customer_id: c.phone for c in book.customers}
     contacts = {c.customer_id: c.contact or c.name for c in book.customers}
@@ -161,10 +163,10 @@ def due(
         if not owner or o.owner == owner
     ]
     items.sort(key=DueItem.sort_key)
-    warnings = result.warnings + unread_history(path, book)
+    warnings = dating.warnings() + result.warnings + unread_history(path, book)
     if mask_phones:  # every text that leaves: reasons quote 客户反映问题, names may hold a phone
         items, warnings = mask_deep(items), mask_deep(warnings)
-    found = DueList(as_of, items, warnings)
+    found = DueList(as_of, items, warnings, excluded=dating.excluded)
     if out:
         write_due(out, found, lang, inputs=[path])
         found.output = out
@@ -858,6 +860,7 @@ def schedule(
 
     as_of = as_of or _dt.date.today()
     book, policy = load(path, policy_path)
+    dating = date_book(book, as_of)
     cal = WorkCalendar.from_policy(policy)
     result = compute_obligations(book, policy, as_of, cal)
     plan = plan_week(
@@ -875,13 +878,15 @@ def schedule(
             raise UnknownOwner("owner.unknown", owner=owner, path=path)
         plan = plan.only(owner)
     warnings: list[Pair] = list(
-        dict.fromkeys(result.warnings + cal.warnings + unread_history(path, book))
+        dict.fromkeys(
+            dating.warnings() + result.warnings + cal.warnings + unread_history(path, book)
+        )
     )
     if mask_phones:  # phones, and phones quoted in reasons, names and notes
         from .privacy import mask_deep
 
         plan, warnings = mask_deep(plan), mask_deep(warnings)
-    found = Schedule(plan, warnings)
+    found = Schedule(plan, warnings, excluded=dating.excluded)
     if out:
         write_schedule(out, plan, mask_phones=mask_phones, inputs=[path], lang=lang)
         found.output = out
@@ -904,8 +909,11 @@ def weekly(
     from .weekly import last_complete_week, summarise_week
 
     book, policy = load(path, policy_path)
-    day = week_of or last_complete_week(as_of or _dt.date.today(), policy.week_start)
+    as_of = as_of or _dt.date.today()
+    dating = date_book(book, as_of)
+    day = week_of or last_complete_week(as_of, policy.week_start)
     w = summarise_week(book, policy, WorkCalendar.from_policy(policy), day)
+    w.notes, w.excluded = dating.warnings(), dating.excluded
     found = WeeklySummary(w)
     if out:
         write_weekly(out, w, inputs=[path], lang=lang)
@@ -920,15 +928,22 @@ def report(
     policy_path: str | None = None,
     mask_phones: bool = False,
     lang: str = "zh",
+    as_of=None,
 ) -> MonthlyReport:
-    """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book."""
+    """The monthly report (M1) for ``month`` (YYYY-MM) of a master or a staff book; a date typed
+    without a year is read in its latest year not after ``as_of`` (default: today)."""
+    import datetime as _dt
+
     from .io.report_writer import write_report
     from .privacy import mask_deep, mask_value
     from .report import month_bounds, monthly_report
 
     month_bounds(month)
     book, policy = load(path, policy_path)
+    dating = date_book(book, as_of or _dt.date.today())
     r = monthly_report(book, policy, month, mask=mask_value if mask_phones else None)
+    r["warnings"] = dating.warnings() + r["warnings"]
+    r["excluded"] = dating.excluded
     if mask_phones:  # issue texts, names, notes: every text of the report
         r = mask_deep(r)
     found = MonthlyReport(r)

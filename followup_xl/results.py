@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
+from .dating import Place
 from .messages import Pair, both, localize, render
 from .messages import Text as Message
 from .models import Source
@@ -172,8 +173,9 @@ class DueList:
 
     as_of: dt.date
     items: list[DueItem]
-    warnings: list[Pair] = field(default_factory=list)  # the calendar's
+    warnings: list[Pair] = field(default_factory=list)  # the calendar's, and dates read or left out
     output: str | None = None
+    excluded: list[Place] = field(default_factory=list)  # calls whose date could not be read
 
     @property
     def counts(self) -> dict[str, int]:
@@ -196,8 +198,9 @@ class Schedule:
     """`followup-xl schedule`: the week's plan (the core's own object) and what to warn about."""
 
     plan: Plan
-    warnings: list[Pair] = field(default_factory=list)  # the calendar's
+    warnings: list[Pair] = field(default_factory=list)  # the calendar's, and dates read or left out
     output: str | None = None
+    excluded: list[Place] = field(default_factory=list)  # calls whose date could not be read
 
 
 @dataclass

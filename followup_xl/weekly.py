@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
+from .dating import Place
 from .messages import Pair, both
 from .models import Book
 from .policy import compute_obligations
@@ -38,6 +39,9 @@ class Weekly:
     report_moved: bool
     by_owner: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
+    # what the week could not count (dating.date_book): notes in both languages, the cells
+    notes: list[Pair] = field(default_factory=list)
+    excluded: list[Place] = field(default_factory=list)
 
 
 def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:

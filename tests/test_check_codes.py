@@ -212,6 +212,14 @@ CASES: dict[str, Case] = {
         CALLS,
         "回访日期",
     ),
+    # issue 28: a date without a year is read (in its latest year not after today) and flagged,
+    # not an unreadable value
+    "V12a": Case(
+        book(**{CALLS: [call(回访日期="11月2日")]}),
+        book(**{CALLS: [call(回访日期="2026年11月2日")]}),
+        CALLS,
+        "回访日期",
+    ),
     "V13": Case(
         book(**{EVENTS: [["甲", "乙", "丙"], ["x", "y", "z"]]}),
         book(**{EVENTS: [event()]}),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from ..dating import latest_year, yearless
 from ..messages import text
 from .base import ERROR, WARNING, Check, Context, check
 
@@ -146,8 +148,40 @@ def unreadable(ctx: Context, check: Check):
         for rec in ctx.book.records(sheet_key):
             for key, raw in rec.bad.items():
                 exp = getattr(raw, "expected", "")
-                if exp in kinds:
+                if exp in kinds and not _read_in_year(ctx, rec, key, raw):
                     yield ctx.finding(check, rec, key, raw, kinds[exp])
+
+
+def _read_in_year(ctx: Context, rec, key: str, raw) -> dt.date | None:
+    """The day a date typed without a year is read as (V12a), on the sheets counts read."""
+    if getattr(raw, "expected", "") != "date" or rec.SHEET.key not in YEARLESS_SHEETS:
+        return None
+    md = yearless(raw)
+    return latest_year(*md, ctx.as_of) if md else None
+
+
+YEARLESS_SHEETS = ("customers", "calls", "events")
+
+
+@check(
+    "V12a",
+    WARNING,
+    "日期没有写年份",
+    "date without a year",
+    "「{column}」的“{value}”没有写年份，按 {extra} 计",
+    "{column} '{value}' has no year: read as {extra}",
+    "请写上年份（如 2026-11-23），以免跨年时算错",
+    "add the year (2026-11-23) so it is not read in the wrong year",
+    "回访日期 “11月23日”，今天 2026-11-22 → V12a（按 2025-11-23 计）",
+    "issue 28: a date without a year is read in the latest year not after today, never dropped",
+)
+def without_year(ctx: Context, check: Check):
+    for sheet_key in YEARLESS_SHEETS:
+        for rec in ctx.book.records(sheet_key):
+            for key, raw in rec.bad.items():
+                day = _read_in_year(ctx, rec, key, raw)
+                if day is not None:
+                    yield ctx.finding(check, rec, key, raw, day.isoformat())
 
 
 @check(

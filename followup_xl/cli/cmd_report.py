@@ -8,6 +8,8 @@ from .. import api
 from ..messages import render
 from ..report import shift_month
 from .common import (
+    as_of_option,
+    echo_warnings,
     emit_json,
     guarded,
     json_option,
@@ -22,6 +24,7 @@ from .common import (
 @click.command("report")
 @click.argument("book", type=click.Path(dir_okay=False))
 @month_option
+@as_of_option
 @click.option(
     "-o",
     "--output",
@@ -38,20 +41,28 @@ from .common import (
 @lang_option
 @json_option
 @guarded
-def report(book, month, out, mask_phones, policy_path, lang, as_json):
+def report(book, month, as_of, out, mask_phones, policy_path, lang, as_json):
     """The monthly report: planned, done and successful follow-ups, satisfaction, targets.
 
     月报：本月应回访数量、实施回访数量及百分比、成功回访数量及百分比、满意度、客户反映问题、
     投诉/维修/活动回访率是否达标、技术咨询回访、投诉责任对象、与上月及去年同月对比，附图表。
     """
-    month = month or shift_month(f"{today():%Y-%m}", -1)
+    as_of = as_of or today()
+    month = month or shift_month(f"{as_of:%Y-%m}", -1)
     result = api.report(
-        book, month, out=out, policy_path=policy_path, mask_phones=mask_phones, lang=lang
+        book,
+        month,
+        out=out,
+        policy_path=policy_path,
+        mask_phones=mask_phones,
+        lang=lang,
+        as_of=as_of,
     )
     if as_json:
         emit_json(result, lang)
         return
     r = result.figures
+    echo_warnings(r["warnings"], lang)
 
     def pct(v):
         return "—" if v is None else f"{v}%"

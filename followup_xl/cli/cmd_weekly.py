@@ -10,6 +10,7 @@ from .common import (
     as_of_option,
     date_option,
     echo,
+    echo_warnings,
     emit_json,
     guarded,
     json_option,
@@ -54,6 +55,7 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
         emit_json(result, lang)
         return
     w = result.week
+    echo_warnings(w.notes, lang)
     echo(
         f"{w.week_start.isoformat()} – {w.week_end.isoformat()}  "
         + (render("weekly.due", lang, report_day=w.report_day.isoformat()))

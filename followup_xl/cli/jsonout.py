@@ -102,7 +102,13 @@ def _due_item(i: DueItem, lang: str) -> dict:
 
 @shape(DueList)
 def _due(d: DueList, lang: str) -> dict:
-    out = {"as_of": d.as_of, "counts": d.counts, "items": d.items, "warnings": d.warnings}
+    out = {
+        "as_of": d.as_of,
+        "counts": d.counts,
+        "items": d.items,
+        "warnings": d.warnings,
+        "excluded": d.excluded,
+    }
     return _with_output(out, d.output)
 
 
@@ -176,7 +182,9 @@ def _plan(p: Plan, lang: str) -> dict:
 
 @shape(Schedule)
 def _schedule(s: Schedule, lang: str) -> dict:
-    return _with_output({**to_json(s.plan, lang), "warnings": s.warnings}, s.output)
+    return _with_output(
+        {**to_json(s.plan, lang), "warnings": s.warnings, "excluded": s.excluded}, s.output
+    )
 
 
 @shape(Weekly)
@@ -188,6 +196,8 @@ def _weekly(w: Weekly, lang: str) -> dict:
         "report_moved_to_sunday": w.report_moved,
         "by_owner": w.by_owner,
         "projects": w.projects,
+        "warnings": w.notes,
+        "excluded": w.excluded,
     }
 
 

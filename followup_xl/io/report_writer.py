@@ -122,6 +122,10 @@ def write_report(
             notes.ws.write_string(notes.row, 0, line, f.get("wrap"))
             notes.ws.set_row(notes.row, 36)
             notes.row += 1
+        for note in r.get("warnings", ()):  # dates read without a year, calls not counted
+            notes.ws.write_string(notes.row, 0, str(localize(note, lang)), f.get("wrap"))
+            notes.ws.set_row(notes.row, 36)
+            notes.row += 1
         notes.ws.set_column(0, 0, 110)
         print_setup(notes.ws, repeat_rows=None, header=t["notes"], lang=lang)
         wb.close()

@@ -121,6 +121,8 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
                 last, j, f"=SUM({col}5:{col}{last})", f.get("bold"), sum(r[k] for r in w.by_owner)
             )
     ws.write_string(last + 2, 0, t["sign"])
+    for n, note in enumerate(w.notes):  # what the week could not count, with the cells
+        ws.write_string(last + 4 + n, 0, str(localize(note, lang)))
     ws.set_row(3, 30)
     ws.freeze_panes(4, 1)
     print_setup(ws, header=t["sheet"], repeat_rows=(3, 3), lang=lang)

@@ -1,0 +1,89 @@
+"""Issue 28, the first month without surprises: what a new office ran into, one test a case.
+
+Each book is a small real workbook written with openpyxl and read by the real reader; commands
+run as a manager runs them (tests/conftest.Cli).
+"""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from test_check_codes import CALLS, CUSTOMERS, book, call, cust, write
+
+AS_OF = "2026-11-22"
+YEARLESS = "11月16日"  # typed without a year: 2026-11-16, in the week 2026-11-16 … 22
+UNREADABLE = "2026年13月5日"  # no such day: cannot be counted, and said so
+
+
+@pytest.fixture
+def typed(tmp_path):
+    """One class-A customer filed in January; one call typed without a year, one unreadable."""
+    rows = [
+        call(记录编号="R1", 回访日期=YEARLESS),
+        call(记录编号="R2", 回访日期=UNREADABLE),
+    ]
+    return write(tmp_path / "张伟.xlsx", book(**{CUSTOMERS: [cust(客户类别="A")], CALLS: rows}))
+
+
+def _said_excluded(excluded):
+    """The JSON ``excluded`` list names the unreadable call's cell and text."""
+    assert [(e["sheet"], e["cell"], e["record_id"], e["raw"]) for e in excluded] == [
+        (CALLS, "C3", "R2", UNREADABLE)
+    ]
+
+
+def _cells(path) -> str:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return "\n".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+    )
+
+
+def test_due_counts_a_date_without_a_year_and_names_the_unreadable_one(cli, typed, tmp_path):
+    _, out = cli.json("due", typed, "--as-of", AS_OF, ok=(0,))
+    (p1,) = [i for i in out["items"] if i["rule"] == "P1"]
+    assert "2026-11-16" in p1["reason"] and "建档" not in p1["reason"]
+    assert p1["due_date"] == "2026-11-23"  # 7 days after the call, not after the 建档日期
+    _said_excluded(out["excluded"])
+    res = cli("due", typed, "--as-of", AS_OF, "-o", tmp_path / "due.xlsx", ok=(0,))
+    assert "1 条回访记录日期无法识别，未计入" in res.stderr and "C3" in res.stderr
+    assert "11月16日" in res.stderr and "2026-11-16" in res.stderr  # read in a year, and said so
+    cells = _cells(tmp_path / "due.xlsx")
+    assert "1 条回访记录日期无法识别，未计入" in cells and UNREADABLE in cells
+
+
+def test_weekly_counts_a_date_without_a_year_and_names_the_unreadable_one(cli, typed, tmp_path):
+    _, out = cli.json("weekly", typed, "--as-of", AS_OF, ok=(0,))
+    (row,) = out["by_owner"]
+    assert row["calls"] == 1
+    _said_excluded(out["excluded"])
+    res = cli("weekly", typed, "--as-of", AS_OF, "-o", tmp_path / "weekly.xlsx", ok=(0,))
+    assert "1 条回访记录日期无法识别，未计入" in res.stderr
+    assert "1 条回访记录日期无法识别，未计入" in _cells(tmp_path / "weekly.xlsx")
+
+
+def test_report_counts_a_date_without_a_year_and_names_the_unreadable_one(cli, typed, tmp_path):
+    args = ("report", typed, "--month", "2026-11", "--as-of", AS_OF)
+    _, out = cli.json(*args, ok=(0,))
+    assert out["calls"] == 1
+    _said_excluded(out["excluded"])
+    res = cli(*args, "-o", tmp_path / "report.xlsx", ok=(0,))
+    assert "1 条回访记录日期无法识别，未计入" in res.stderr
+    assert "1 条回访记录日期无法识别，未计入" in _cells(tmp_path / "report.xlsx")
+
+
+def test_schedule_names_the_unreadable_call(cli, typed):
+    _, out = cli.json("schedule", typed, "--as-of", AS_OF, ok=(0,))
+    _said_excluded(out["excluded"])
+
+
+def test_a_date_without_a_year_is_never_read_after_as_of(cli, typed):
+    """11月16日 seen on 2026-11-10 is last year's: the most recent such day not after as-of."""
+    _, out = cli.json("due", typed, "--as-of", "2026-11-10", ok=(0,))
+    assert any("“11月16日”→2025-11-16" in w for w in out["warnings"]), out["warnings"]
+
+
+def test_report_accepts_as_of(cli, typed):
+    """--as-of on every command that computes by date; report's default month is the one before it."""
+    _, out = cli.json("report", typed, "--as-of", "2026-12-03", ok=(0,))
+    assert out["month"] == "2026-11"

@@ -23,9 +23,10 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
   or reassignment gave its owner since. Approved, it leaves the master for good.
 * A masked value (138****5678, from ``split --staff-variant``) never replaces a
   real one.
-* Rules, staff and holidays come from the master; a staff book's differing ones
-  are ignored with a note naming the book. Without a master (the first merge)
-  the version most books agree on is taken.
+* Rules, staff and holidays come from the master. A staff book's 节假日 and 规则 rows
+  that the master lacks or has otherwise are held in 待批准 (是 puts them in the master's
+  sheet); a differing 人员 sheet is ignored with a note naming the book. Without a master
+  (the first merge) the version most books agree on is taken.
 * Without a master, two books with the same id and different details are a
   conflict: the owner's own book wins, else the most complete, else the first.
 * Nothing is dropped for age: retention only ever keeps (B4).
@@ -44,12 +45,16 @@ from typing import Any
 
 from .messages import Pair, Text, both, localize, render
 from .messages import text as message
-from .models import Book, Call, Customer, Record, customer_of, own_id
+from .models import MODEL_FOR, Book, Call, Customer, Record, customer_of, own_id
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
 EVENT_KEY = ("customer_id", "event_type", "event_date", "description")
 KIND = {"customers": "customer", "calls": "call", "events": "event"}
 SHEET_OF = {v: k for k, v in KIND.items()}
+# a staff book's 节假日/规则 rows proposed to the master (held in 待批准): change kind → sheet key,
+# the row's id column and the fields proposed
+OFFICE_KIND = {"holiday": "holidays", "rule": "rules"}
+OFFICE_FIELDS = {"holidays": ("date", ("kind", "note")), "rules": ("key", ("value",))}
 
 # a call or event id read twice with different contents: the conflict's message
 DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict_event_id"}
@@ -368,7 +373,7 @@ def _headers(kind: str) -> dict[str, Pair]:
     """A change kind's columns by their Chinese and by their English header → (zh, en)."""
     from . import schema
 
-    key = SHEET_OF.get(kind)
+    key = SHEET_OF.get(kind) or OFFICE_KIND.get(kind)
     columns = schema.BY_KEY[key].columns if key else ()
     return {h: Pair(c.zh, c.en) for c in columns for h in (c.en, c.zh)}
 
@@ -847,11 +852,19 @@ def merge_books(
     master_books = [(lb, book) for lb, book in books if lb in masters]
     staff_books = [(lb, book) for lb, book in books if lb not in masters]
     as_of = as_of or dt.date.today()
+    office_answers = [(ch, ok) for ch, ok in decisions if ch.kind in OFFICE_KIND and ok is not None]
+    decisions = [(ch, ok) for ch, ok in decisions if (ch, ok) not in office_answers]
     if master_books:
         base = _union(master_books, result)
         pending, refused = apply_decisions(
             base, list(decisions), result, parse or (lambda _k, _f, v: v)
         )
+        for ch, ok in office_answers:
+            if not ok:
+                refused.add(ch.key())
+                result.changes.append(
+                    Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "refused")
+                )
         refused |= {change.key() for change in history if change.status in ("refused", "deleted")}
         owner_of = {
             customer.customer_id: (customer.owner or "").strip()
@@ -918,12 +931,17 @@ def merge_books(
                         KIND[key], label_id(key, kept), "", None, None, place(kept), who, "added"
                     )
                 )
+        for label, book in staff_books:
+            known = ctx.lineage.get(label)
+            who = (known.owner if known is not None else owners.get(label)) or book_owner(book)
+            _office_proposals(label, book, master_books, who or "", ctx)
         result.pending = list(pending.values())
         office = master_books
     else:
         base = _union(staff_books, result)
         office = staff_books
     _office_sheets(out, office, staff_books if master_books else [], result, bool(master_books))
+    _office_approved(out, [ch for ch, ok in office_answers if ok], result, parse)
     out.customers = sorted(
         base["customers"].values(), key=lambda customer: ident("customers", customer)
     )
@@ -967,9 +985,10 @@ def _office_sheets(
             if key == "holidays"
             else list(records),
         )
+        proposed = key in OFFICE_FIELDS  # a staff book's rows go to 待批准 (_office_proposals)
         for lb, recs in [
             *versions,
-            *((lb, book.records(key)) for lb, book in others if book.records(key)),
+            *((lb, book.records(key)) for lb, book in others if book.records(key) and not proposed),
         ]:
             if _sheet_version(recs) != chosen:
                 result.notes.append(
@@ -977,6 +996,82 @@ def _office_sheets(
                     if with_master
                     else both("merge.sheet_differs_from_most", lb=lb, sheet=Pair(zh, en))
                 )
+
+
+def _office_id(key: str, rec: Record) -> str | None:
+    v = getattr(rec, OFFICE_FIELDS[key][0])
+    return v.isoformat() if isinstance(v, dt.date) else (str(v).strip() or None) if v else None
+
+
+def _office_proposals(
+    label: str, book: Book, masters: list[tuple[str, Book]], who: str, ctx: _Ctx
+) -> None:
+    """A staff book's 节假日/规则 rows the master lacks or has otherwise: held in 待批准, one
+    field a row (是 puts it in the master's sheet), and named in the summary."""
+    for kind, key in OFFICE_KIND.items():
+        have = {_office_id(key, r): r for _lb, b in masters for r in b.records(key)}
+        held = 0
+        for rec in book.records(key):
+            rid = _office_id(key, rec)
+            if rid is None or getattr(rec, OFFICE_FIELDS[key][0]) is None:
+                continue
+            mine = have.get(rid)
+            for name in OFFICE_FIELDS[key][1]:
+                old, new = (mine.raw(name) if mine else None), rec.raw(name)
+                if new in (None, "") or text(old) == text(new):
+                    continue
+                ch = Change(
+                    kind,
+                    rid,
+                    _field_header(key, name),
+                    old,
+                    new,
+                    place(rec),
+                    who,
+                    "pending",
+                    message("merge.held_office_row", sheet=Pair(*both(f"merge.sheet_{key}"))),
+                )
+                if ch.key() in ctx.refused or ch.key() in ctx.pending:
+                    continue
+                _hold(ch, ctx)
+                held += 1
+        if held:
+            sheet = Pair(*both(f"merge.sheet_{key}"))
+            ctx.result.notes.append(both("merge.office_rows_held", lb=label, sheet=sheet, n=held))
+
+
+def _office_approved(out: Book, approved: list[Change], result: MergeResult, parse) -> None:
+    """The manager's 是 on a staff book's 节假日/规则 row: the field set on the master's row of
+    that date (rule), a new row when the master has none (a 说明 alone adds no holiday)."""
+    from . import schema
+
+    for ch in approved:
+        key = OFFICE_KIND[ch.kind]
+        sheet = schema.BY_KEY[key]
+        id_key, fields = OFFICE_FIELDS[key]
+        name = next((c.key for c in sheet.columns if c.zh == ch.field), None)
+        records = out.records(key)
+        at = next((n for n, r in enumerate(records) if _office_id(key, r) == ch.id), None)
+        if name is None or (at is None and name != fields[0]):
+            result.notes.append(both("merge.edit_no_record", id=ch.id))
+            continue
+        value = parse(key, name, ch.new) if parse else ch.new
+        if at is None:
+            row = MODEL_FOR[key].build(
+                None, {}, {}, {id_key: parse(key, id_key, ch.id) if parse else ch.id, name: value}
+            )
+            records.append(row)
+        else:
+            rec = records[at]
+            values = {k: getattr(rec, k) for k in sheet.keys}
+            values[name] = value
+            bad = {k: v for k, v in rec.bad.items() if k != name}
+            records[at] = type(rec).build(rec.src, bad, dict(rec.extra), values)
+        if key == "holidays":
+            records.sort(key=lambda h: getattr(h, "date", None) or dt.date.min)
+        result.changes.append(
+            Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved")
+        )
 
 
 def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from test_check_codes import CALLS, CUSTOMERS, book, call, cust, write
+from test_lineage import office as office  # the fixture
 
 AS_OF = "2026-11-22"
 YEARLESS = "11月16日"  # typed without a year: 2026-11-16, in the week 2026-11-16 … 22
@@ -87,3 +88,53 @@ def test_report_accepts_as_of(cli, typed):
     """--as-of on every command that computes by date; report's default month is the one before it."""
     _, out = cli.json("report", typed, "--as-of", "2026-12-03", ok=(0,))
     assert out["month"] == "2026-11"
+
+
+# --- a staff book's 节假日 and 规则: proposals in 待批准, never dropped ---------------------------
+
+
+def _add_row(path, sheet: str, values: dict) -> None:
+    wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    ws = wb[sheet]
+    heads = {c.value: c.column for c in ws[1] if c.value}
+    row = ws.max_row + 1
+    for header, v in values.items():
+        ws.cell(row, heads[header]).value = v
+    wb.save(path)
+
+
+def test_a_staff_books_holiday_and_rule_wait_for_the_managers_yes(cli, office):
+    from test_lineage import book_of, edit, merge, sheet_rows, split
+
+    from followup_xl.io.reader import read_book
+
+    tmp, m1 = office
+    zw = book_of(split(cli, m1, tmp / "分发1"), "张伟")
+    _add_row(zw, "节假日", {"日期": "2026-12-24", "类型": "放假", "说明": "公司年会"})
+    edit(zw, "规则", "员工版隐藏A类客户资料", 值="否")
+    m2 = m1.with_name("总表_第2周.xlsx")
+    res = merge(cli, m1, zw, out=m2)
+    held = {(h["kind"], h["id"], h["field"], h["new"]) for h in res["held"]}
+    assert held == {
+        ("holiday", "2026-12-24", "类型", "休息日"),  # 放假 as the dropdown says it
+        ("holiday", "2026-12-24", "说明", "公司年会"),
+        ("rule", "员工版隐藏A类客户资料", "值", "否"),
+    }
+    assert any("节假日表有 2 项与总表不同，已放入待批准" in w for w in res["warnings"])
+    assert not any(h.date and h.date.isoformat() == "2026-12-24" for h in read_book(m2).holidays)
+    pending = sheet_rows(m2, "待批准")
+    assert {r[1] for r in pending} == {"节假日", "规则"}
+    # the manager answers 是 for the holiday, 否 for the rule
+    wb = openpyxl.load_workbook(m2)
+    ws = wb["待批准"]
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 9).value = "是" if ws.cell(r, 2).value == "节假日" else "否"
+    answered = m2.with_name("总表_第2周_已批.xlsx")
+    wb.save(answered)
+    m3 = m1.with_name("总表_第3周.xlsx")
+    res = merge(cli, answered, zw, out=m3)
+    assert res["held"] == []  # the rule refused: not proposed again; the holiday is the master's
+    got = read_book(m3)
+    (day,) = [h for h in got.holidays if h.date and h.date.isoformat() == "2026-12-24"]
+    assert (day.kind, day.note) == ("休息日", "公司年会")
+    assert {r.key: r.value for r in got.rules}["员工版隐藏A类客户资料"] == "是"

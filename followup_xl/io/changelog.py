@@ -27,6 +27,8 @@ KINDS = {
     "customer": both("change.kind_customer"),
     "call": both("change.kind_call"),
     "event": both("change.kind_trigger"),
+    "holiday": both("change.kind_holiday"),
+    "rule": both("change.kind_rule"),
 }
 STATUSES = {
     "applied": both("change.applied"),

@@ -91,7 +91,13 @@ def init_manager(
     path = os.path.join(folder, manager_name(lang))
     if os.path.exists(path) and not force:
         raise OutputExists("output.workbook_exists", path=path)
-    staff = [s.name for s in read_book(master).staff if s.name] if master else []
+    if master:  # 人员, and every 负责人/回访人 the records name (a new office's 人员 may be empty)
+        from .staffing import people_named
+
+        book = read_book(master)
+        staff = list(dict.fromkeys([s.name for s in book.staff if s.name] + people_named(book)))
+    else:
+        staff = []
     for s in SETTINGS:
         if s.key in ("inbox", "output"):
             os.makedirs(
@@ -415,7 +421,9 @@ def handover(
     )
     write_record(record, plan, notices, lang, inputs=[master, out])
     sms = sum(n["channel"] == "sms" for n in notices)
-    result.output, result.record, result.sms, result.calls = out, record, sms, len(notices) - sms
+    calls = sum(n["channel"] == "call" for n in notices)
+    result.output, result.record, result.sms, result.calls = out, record, sms, calls
+    result.phone_missing = len(notices) - sms - calls
     return result
 
 
@@ -472,6 +480,7 @@ def _merge(
     from .io.xlsx import cut_cells, take_cuts
     from .merge import merge_books
     from .normalize import parser_for
+    from .staffing import fill_staff
 
     items = discover(inputs)
     if not items:
@@ -532,7 +541,15 @@ def _merge(
         for i in good
         if i.lineage is not None and i.lineage.base_broken
     ]
+    new_staff = fill_staff(
+        result.book, render("staff.to_fill_header", lang), render("staff.to_fill_value", lang)
+    )
     warnings: list[Text | str] = [*texts(result.notes), *lineage.warnings]
+    if new_staff:
+        sheet = Pair(schema.STAFF.zh, schema.STAFF.en)
+        warnings.append(
+            message("merge.staff_added", n=len(new_staff), names=new_staff, sheet=sheet)
+        )
     warnings += [i.reason for i in good if i.reason]
     payload = MergeResult(
         master=out,
@@ -549,6 +566,7 @@ def _merge(
         base=lineage.base,
         expected_base=lineage.expected_base,
         books=lineage.books,
+        staff_added=new_staff,
     )
     if not good:
         payload.exit_code = 2

@@ -410,7 +410,8 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
 
     The text greets the contact person (孔工), not the company. ``channel`` is "sms"
     for a mobile; a landline or a phone that cannot be read cannot take a text, so
-    those are "call" (需电话告知) with the reason, and the text is what to say.
+    those are "call" (需电话告知) with the reason, and the text is what to say. A receiver
+    without a phone in 人员 would be named with none: "phone" (待补充电话), held back.
     """
     check_template(policy.sms_template)
     people = {_norm(person.name): person for person in book.staff}
@@ -435,7 +436,9 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
         )
         kind = phone_kind(customer.phone) if customer.phone else None
         why = (
-            None
+            both("handover.receiver_phone_missing", r=move.receiver)
+            if not new_phone  # the text would give no number: held until 人员 has one
+            else None
             if kind == "mobile"
             else both("handover.sms_landline")
             if kind == "landline"
@@ -451,7 +454,7 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
                 "new_owner": move.receiver,
                 "new_phone": new_phone,
                 "text": text,
-                "channel": "sms" if kind == "mobile" else "call",
+                "channel": "phone" if not new_phone else "sms" if kind == "mobile" else "call",
                 "why": why[0] if why else "",
                 "why_en": why[1] if why else "",
             }

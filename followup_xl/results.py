@@ -238,6 +238,7 @@ class MergeResult:
     expected_base: dict | None = None
     generation: dict | None = None
     books: dict = field(default_factory=dict)
+    staff_added: list[str] = field(default_factory=list)  # 人员 rows filled from the data (待补充)
 
     @property
     def held(self) -> list[Change]:
@@ -349,6 +350,7 @@ class Handover:
     record: str | None = None
     sms: int = 0
     calls: int = 0
+    phone_missing: int = 0  # notices held on 待补充电话: the receiver has no phone in 人员
 
 
 # ---- import ----------------------------------------------------------------------------------------

@@ -138,3 +138,69 @@ def test_a_staff_books_holiday_and_rule_wait_for_the_managers_yes(cli, office):
     (day,) = [h for h in got.holidays if h.date and h.date.isoformat() == "2026-12-24"]
     assert (day.kind, day.note) == ("休息日", "公司年会")
     assert {r.key: r.value for r in got.rules}["员工版隐藏A类客户资料"] == "是"
+
+
+# --- 人员 filled from the data; hand-over texts never sent without the receiver's phone ---------
+
+
+@pytest.fixture
+def new_office(tmp_path):
+    """A new office: two people's customers, and nobody filled 人员."""
+    folder = tmp_path / "收件箱"
+    folder.mkdir()
+    for who, cid, phone in (("张伟", "K1", "13800138001"), ("杨磊", "K2", "13800138002")):
+        rows = {
+            CUSTOMERS: [cust(客户编号=cid, 负责人=who, 联系电话=phone, 联系人="孔工")],
+            CALLS: [call(记录编号=f"R{cid}", 客户编号=cid, 回访人=who)],
+        }
+        write(folder / f"{who}_客户回访.xlsx", book(**rows))
+    return folder
+
+
+def test_merge_fills_the_staff_list_from_the_data(cli, new_office, tmp_path):
+    from followup_xl import api
+
+    out = tmp_path / "总表.xlsx"
+    _, res = cli.json("merge", new_office, "-o", out, "--as-of", AS_OF, ok=(0,))
+    assert res["staff_added"] == ["张伟", "杨磊"]
+    assert any("人员表加入了 2 位" in w and "杨磊" in w for w in res["warnings"])
+    wb = openpyxl.load_workbook(out, read_only=True)
+    rows = list(wb["人员"].iter_rows(values_only=True))
+    head = rows[0]
+    assert "待补充" in head
+    by_name = {r[head.index("姓名")]: r for r in rows[1:] if r[0]}
+    assert set(by_name) == {"张伟", "杨磊"}
+    assert by_name["张伟"][head.index("待补充")] == "角色、联系电话待补充"
+    assert by_name["张伟"][head.index("联系电话")] in (None, "")
+    # the 管理台's hand-over pickers list them
+    (desk,) = api.init_manager(str(tmp_path / "台"), master=str(out))
+    lists = openpyxl.load_workbook(desk, read_only=True)["列表"]
+    assert {r[2] for r in lists.iter_rows(min_row=2, values_only=True)} >= {"张伟", "杨磊"}
+
+
+def test_a_handover_text_waits_for_the_receivers_phone(cli, new_office, tmp_path):
+    master = tmp_path / "总表.xlsx"
+    cli.json("merge", new_office, "-o", master, "--as-of", AS_OF, ok=(0,))
+    out = tmp_path / "交接后.xlsx"
+    args = ("handover", master, "--from", "杨磊", "--to", "张伟", "-o", out, "--as-of", AS_OF)
+    res = cli(*args, "--by", "赵刚", ok=(0,))
+    assert "1 条短信待补充接收人电话" in res.stdout
+    record = tmp_path / "交接后_交接单.xlsx"
+    wb = openpyxl.load_workbook(record, read_only=True)
+    sms = [r for r in wb["短信通知"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert sms == []  # never a text that gives no phone
+    (held,) = [r for r in wb["待补充电话"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert held[0] == "K2" and "张伟" in held[4] and "没有联系电话" in held[4]
+
+
+# --- output folders are created, as split creates its folder ------------------------------------
+
+
+def test_a_missing_output_folder_is_created_and_said(cli, typed, tmp_path):
+    annotated = tmp_path / "第48周" / "张伟_校验.xlsx"
+    res = cli("validate", typed, "--annotate", annotated, "--as-of", AS_OF)
+    assert res.exit_code in (0, 1) and annotated.exists()
+    assert "输出文件夹不存在，已新建" in res.stderr
+    master = tmp_path / "汇总" / "第48周" / "总表.xlsx"
+    res = cli("merge", typed, "-o", master, "--as-of", AS_OF, "--lang", "en", ok=(0,))
+    assert master.exists() and "the output folder did not exist and was created" in res.stderr

@@ -128,3 +128,5 @@ def handover(
                 by_phone=text("handover.by_phone", calls=calls) if calls else "",
             )
         )
+        if result.phone_missing:
+            echo(render("handover.phone_missing_count", lang, n=result.phone_missing))

@@ -31,6 +31,7 @@ def lang_option(f: Callable) -> Callable:
         type=click.Choice(["zh", "en"]),
         default="zh",
         show_default=True,
+        is_eager=True,  # known before the other options' callbacks speak (a folder created)
         help="Language of sheets and messages. 表头与提示的语言。",
     )(f)
 
@@ -85,10 +86,25 @@ def xlsx_output(ctx, param, value):
     )
     stem, ext = os.path.splitext(value)
     if ext.lower() in allowed:
+        _make_folder(ctx, value)
         return value
     suggestion = (stem if ext.lower() in _WRONG_EXT else value) + ".xlsx"
     got = text("output.extension_is", ext=ext) if ext else text("output.no_extension")
     raise LocalizedBadParameter("output.needs_xlsx", got=got, suggestion=suggestion)
+
+
+def _make_folder(ctx, value: str) -> None:
+    """A missing output folder is created, as split creates its folder, and said so on stderr (a
+    folder that cannot be made is left for the output check to refuse with its reason)."""
+    folder = os.path.dirname(value)
+    if not folder or os.path.exists(folder):
+        return
+    try:
+        os.makedirs(folder)
+    except OSError:
+        return
+    lang = (ctx.params.get("lang") if ctx is not None else None) or "zh"
+    echo(render("cli.note", lang) + render("output.folder_created", lang, path=folder), err=True)
 
 
 _WRONG_EXT = {

@@ -244,7 +244,8 @@ def _handover(h: Handover, lang: str) -> dict:
     out = {k: getattr(h, k) for k in keys}
     if h.plan:
         return {**out, "plan": h.plan}
-    return {**out, "output": h.output, "record": h.record, "sms": h.sms, "calls": h.calls}
+    done = {**out, "output": h.output, "record": h.record, "sms": h.sms, "calls": h.calls}
+    return {**done, "phone_missing": h.phone_missing} if h.phone_missing else done
 
 
 @shape(Conflict)
@@ -271,5 +272,5 @@ def _change(c: Change, lang: str) -> dict:
 def _merge(m: MergeResult, lang: str) -> dict:
     keys = ("master", "inputs", "customers", "calls", "events", "duplicates_dropped", "conflicts")
     rest = ("changes", "pending", "tampered", "warnings", "written")
-    lineage = ("base", "expected_base", "generation", "books", "held")
+    lineage = ("base", "expected_base", "generation", "books", "held", "staff_added")
     return {k: getattr(m, k) for k in (*keys, *rest, *lineage)}

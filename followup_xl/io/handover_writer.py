@@ -79,6 +79,7 @@ SMS_COLUMNS = [
 ]
 SMS_SHEET = by_lang("handover_book.sms_sheet")
 CALL_SHEET = by_lang("handover_book.call_sheet")
+PHONE_SHEET = by_lang("handover_book.phone_sheet")
 CALL_COLUMNS = [
     *SMS_COLUMNS[:4],
     ("why", "原因", "Why not SMS", T.TEXT, 22),
@@ -354,26 +355,30 @@ def write_record(
             {"validate": "list", "source": labels("handover_book.yes_no", lang)},
         )
         print_setup(ws, header=SMS_SHEET[lang], lang=lang)
-        # landlines and unreadable phones cannot take a text: listed apart, to be told by phone
-        calls = [
-            [
-                n["customer_id"],
-                n["customer"],
-                n["contact"],
-                n["phone"],
-                n["why"] if zh else n["why_en"],
-                n["new_owner"],
-                n["new_phone"],
-                n["text"],
-                None,
+        # landlines and unreadable phones cannot take a text: listed apart, to be told by phone;
+        # a receiver without a phone in 人员: held on 待补充电话 until the manager fills it in
+        for channel, sheet, table in (
+            ("call", CALL_SHEET[lang], "tblCall"),
+            ("phone", PHONE_SHEET[lang], "tblPhone"),
+        ):
+            calls = [
+                [
+                    n["customer_id"],
+                    n["customer"],
+                    n["contact"],
+                    n["phone"],
+                    n["why"] if zh else n["why_en"],
+                    n["new_owner"],
+                    n["new_phone"],
+                    n["text"],
+                    None,
+                ]
+                for n in notices
+                if n.get("channel") == channel
             ]
-            for n in notices
-            if n.get("channel") == "call"
-        ]
-        if calls:
-            ws = write_table(
-                wb, _spec(CALL_SHEET[lang], "tblCall", CALL_COLUMNS, calls, lang), fmts, lang
-            )
+            if not calls:
+                continue
+            ws = write_table(wb, _spec(sheet, table, CALL_COLUMNS, calls, lang), fmts, lang)
             ws.data_validation(
                 1,
                 len(CALL_COLUMNS) - 1,
@@ -381,7 +386,7 @@ def write_record(
                 len(CALL_COLUMNS) - 1,
                 {"validate": "list", "source": labels("handover_book.yes_no", lang)},
             )
-            print_setup(ws, header=CALL_SHEET[lang], lang=lang)
+            print_setup(ws, header=sheet, lang=lang)
         ws = write_log_sheet(wb, fmts, log_rows(plan), lang)
         base = len(plan.moves) + 3
         "、".join(plan.receivers)

@@ -204,3 +204,22 @@ def test_a_missing_output_folder_is_created_and_said(cli, typed, tmp_path):
     master = tmp_path / "汇总" / "第48周" / "总表.xlsx"
     res = cli("merge", typed, "-o", master, "--as-of", AS_OF, "--lang", "en", ok=(0,))
     assert master.exists() and "the output folder did not exist and was created" in res.stderr
+
+
+# --- the merge summary in a manager's words ------------------------------------------------------
+
+
+def test_the_merge_summary_labels_its_counts_and_explains_merged_rows(cli, tmp_path):
+    inbox = tmp_path / "收件箱"
+    inbox.mkdir()
+    same = book(**{CALLS: [call(记录编号="R1")]})
+    write(inbox / "张伟_客户回访.xlsx", same)
+    write(inbox / "张伟_客户回访_副本.xlsx", book(**{CUSTOMERS: [cust(客户名称="甲公司（新）")]}))
+    out = tmp_path / "总表.xlsx"
+    res = cli("merge", inbox, "-o", out, "--as-of", AS_OF, ok=(0,))
+    assert "客户 1 / 回访记录 1 / 事项 0" in res.stdout  # each book's counts say what they count
+    assert "合并去重 1（同一行出现在几个工作簿中，只记一次，没有删除任何记录）" in res.stdout
+    # two versions of one customer are not "a duplicate id"
+    wb = openpyxl.load_workbook(out, read_only=True)
+    kinds = {r[0] for r in wb["冲突"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert kinds == {"同一客户编号的不同版本"}

@@ -112,7 +112,13 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
             note = (
                 i.get("error")
                 or i.get("note")
-                or f"{i['customers']} / {i['calls']} / {i['events']}"
+                or render(
+                    "merge.input_counts",
+                    lang,
+                    customers=i["customers"],
+                    calls=i["calls"],
+                    events=i["events"],
+                )
             )
             echo(f"{mark} {i['path']}  {note}")
         echo(

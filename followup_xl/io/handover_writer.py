@@ -499,7 +499,8 @@ def write_master_with_log(
 
 def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
     """The 冲突 and 来源 rows of a master, as write_master takes them (so a hand-over keeps them)."""
-    kinds = {v: k for k, v in KIND_LABEL.items()}
+    kinds = {k.partition(":")[2]: v for k, v in KIND_LABEL.items()}
+    kinds.update({v: v for v in KIND_LABEL.values()})  # an en master's 冲突 sheet: the key itself
     statuses = {v: k for k, v in STATUS_LABEL.items()}
     if sniff(path) == "csv":
         return [], []

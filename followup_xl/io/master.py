@@ -487,7 +487,7 @@ def _write_master_file(
             labels("master_book.conflict_headers", lang),
             [
                 [
-                    KIND_LABEL.get(c["kind"], c["kind"]) if lang == "zh" else c["kind"],
+                    KIND_LABELS[lang].get(c["kind"], c["kind"]),
                     c["customer_id"],
                     "\n".join(c["sources"]),
                     c["kept"],
@@ -532,5 +532,12 @@ def _write_master_file(
         before_rename()
 
 
-KIND_LABEL: dict[str, str] = by_lang("master_book.kind_labels")["zh"]  # read back by handover
+KIND_LABELS: dict[str, dict[str, str]] = by_lang("master_book.kind_labels")
+# read back by handover: every label a master's 冲突 sheet has had (the words before issue 28 too)
+KIND_LABEL: dict[str, str] = {
+    f"{lang}:{label}": kind
+    for table in (KIND_LABELS, by_lang("master_book.kind_labels_before"))
+    for lang, labels in table.items()
+    for kind, label in labels.items()
+}
 STATUS_LABEL: dict[str, str] = by_lang("master_book.status_labels")["zh"]

@@ -270,7 +270,7 @@ def step_second_week(run: DemoRun) -> None:
     import openpyxl
 
     from . import api, schema
-    from .io.changelog import KINDS
+    from .io.changelog import KINDS, STATUSES
     from .merge import field_label, plain
     from .split import file_name
 
@@ -299,7 +299,7 @@ def step_second_week(run: DemoRun) -> None:
         header = localize(field_label(ch.kind, ch.field), lang)
         run.log.append(
             f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {header}: {old if old is not None else ''} → "
-            f"{new if new is not None else ''}  [{ch.status}]"
+            f"{new if new is not None else ''}  [{STATUSES[ch.status][lang == 'en']}]"
         )
 
 

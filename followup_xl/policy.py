@@ -474,7 +474,8 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     deals = [
         event.event_date for event in cr.events if event.event_type == "成交" and event.event_date
     ]
-    last = max([d for d in (customer.last_deal, *deals) if d], default=None) or customer.created
+    dealt = max([d for d in (customer.last_deal, *deals) if d], default=None)
+    last = dealt or customer.created  # the reason names the date it used (建档日期 without a deal)
     if last is None:
         return
     n = ctx.policy.no_deal_months
@@ -485,7 +486,7 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         cr.customer_id,
         "P8",
         ctx.cal.due_on_working_day(due_raw, last),
-        *both("reason.no_deal", last=last, n=n),
+        *both("reason.no_deal" if dealt else "reason.no_deal_since_filed", last=last, n=n),
         customer.name,
         customer.owner,
         last,

@@ -6,6 +6,8 @@ run as a manager runs them (tests/conftest.Cli).
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from test_check_codes import CALLS, CUSTOMERS, book, call, cust, write
@@ -223,3 +225,45 @@ def test_the_merge_summary_labels_its_counts_and_explains_merged_rows(cli, tmp_p
     wb = openpyxl.load_workbook(out, read_only=True)
     kinds = {r[0] for r in wb["冲突"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert kinds == {"同一客户编号的不同版本"}
+
+
+# --- text as typed, one language, reasons naming their date ---------------------------------------
+
+
+def test_the_change_log_carries_staff_text_byte_for_byte(cli, office):
+    from test_lineage import book_of, edit, merge, sheet_rows, split
+
+    tmp, m1 = office
+    zw = book_of(split(cli, m1, tmp / "分发1"), "张伟")
+    typed = "门锁已修，客户满意：下周再问"
+    edit(zw, CUSTOMERS, "K1", 备注=typed)
+    m2 = m1.with_name("总表_第2周.xlsx")
+    merge(cli, m1, zw, out=m2)
+    m3 = m1.with_name("总表_第3周.xlsx")
+    merge(cli, m2, out=m3)  # the log carried over by the next week's merge
+    (row,) = [r for r in sheet_rows(m3, "修改记录") if r[2] == "K1" and r[3] == "备注"]
+    assert row[5] == typed
+
+
+def test_help_lists_the_commands_in_chinese_too(cli):
+    out = cli("--help", ok=(0,)).output
+    lines = out[out.index("命令") :].splitlines()[1:]
+    commands = [ln for ln in lines if ln.startswith("  ") and ln.split()]
+    assert len(commands) >= 16
+    assert all(re.search(r"[\u4e00-\u9fff]", ln) for ln in commands), commands
+    assert "合并员工工作簿为总表" in out
+
+
+def test_chinese_warnings_carry_no_english_sentence(cli, typed):
+    _, out = cli.json("due", typed, "--as-of", AS_OF, ok=(0,))
+    (year,) = [w for w in out["warnings"] if "2027" in w]
+    assert not re.search(r"[A-Za-z]{3,}(\s+[A-Za-z]+){2,}", year), year
+
+
+def test_a_no_deal_reason_names_the_date_it_used(cli, tmp_path):
+    """P8 from the 建档日期 (no deal ever): the reason says 建档日期, not 最近成交."""
+    k2 = cust(客户编号="K2", 客户名称="乙公司", 联系电话="13800138002", 建档日期="2026-05-04")
+    path = write(tmp_path / "b.xlsx", book(**{CUSTOMERS: [cust(), k2]}))
+    _, out = cli.json("due", path, "--as-of", AS_OF, ok=(0,))
+    (p8,) = [i for i in out["items"] if i["rule"] == "P8" and i["customer_id"] == "K2"]
+    assert "建档日期2026-05-04" in p8["reason"] and "最近成交" not in p8["reason"]

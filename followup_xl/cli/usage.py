@@ -167,3 +167,20 @@ class FollowupGroup(click.Group):
             click.echo(render("cli.aborted", lang), err=True)
             sys.exit(130)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list in both languages: what each does in Chinese, then in English
+        (``followup-xl --help`` has no --lang: a Chinese office reads the first half)."""
+        from ..messages import by_lang
+
+        zh = by_lang("cli.commands")["zh"]
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is None or cmd.hidden:
+                continue
+            short = cmd.get_short_help_str(limit=formatter.width - 30)
+            rows.append((name, f"{zh[name]}  {short}" if name in zh else short))
+        if rows:
+            with formatter.section(render("cli.commands_heading", "zh")):
+                formatter.write_dl(rows)

@@ -15,7 +15,7 @@ import datetime as dt
 from ..errors import BadApproval
 from ..merge import Change, field_header, field_label, text
 from ..messages import both, by_lang, labels, localize
-from ..normalize import clean_text
+from ..normalize import clean_free_text
 from .xlsx import Formats, write_plain_sheet
 
 LOG_SHEET = by_lang("changelog.log_sheet")
@@ -106,7 +106,8 @@ def _cell(v) -> str:
         return str(int(v))
     if isinstance(v, dt.datetime):
         return v.date().isoformat()
-    return clean_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
+    # text as typed: 修改记录 carries staff's words week after week, so ，。： stay full-width
+    return clean_free_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
 
 
 def _day(v) -> dt.date | None:

@@ -18,6 +18,9 @@ from .messages import localize, render, text
 
 # the example office's people in the demo's story (example data, as in example_office.py)
 LEAVER, RECEIVERS, MANAGER, EDITOR = "杨磊", ["张伟", "王芳"], "赵刚", "张伟"
+# the second week (step 10): a colleague 人员 does not list yet calls one of 张伟's customers and
+# types the date without a year; 张伟 puts the company's year-end party in his 节假日 sheet
+NEWCOMER, NO_YEAR, PARTY = "周敏", "11月20日", ("2026-12-24", "放假", "公司年会")
 VOID = "废除"  # the handover summary's count of void customers (a 状态 value)
 
 
@@ -262,9 +265,18 @@ def _edit_cell(ws, key_header: str, key: object, header: str, value) -> None:
     ws.cell(row, col).value = value
 
 
+def _append_row(ws, values: dict) -> None:
+    """A row typed under the headers (a new call, a holiday), as staff add one at the bottom."""
+    heads = [c.value for c in ws[1]]
+    row = max((r[0].row for r in ws.iter_rows(min_row=2) if any(c.value for c in r)), default=1)
+    for header, value in values.items():
+        ws.cell(row + 1, heads.index(header) + 1).value = value
+
+
 def step_second_week(run: DemoRun) -> None:
-    """A week later: 张伟 edits the book he was sent and sends it back; the merge says what changed and
-    keeps it in the master's 修改记录 sheet."""
+    """A week later: 张伟 edits the book he was sent and sends it back (a call typed by a colleague
+    人员 lacks, its date without a year; a company holiday). The merge says what changed, what
+    waits for the manager's yes and who joined 人员; the due list says what it read and left out."""
     import shutil
 
     import openpyxl
@@ -280,27 +292,65 @@ def step_second_week(run: DemoRun) -> None:
     book = shutil.copy(sent, inbox)
     wb = openpyxl.load_workbook(book, keep_vba=True)
     cust, calls = wb[schema.CUSTOMERS.title(lang)], wb[schema.CALLS.title(lang)]
-    h = {c.key: c.header(lang) for c in (*schema.CUSTOMERS.columns, *schema.CALLS.columns)}
+    h = {
+        c.key: c.header(lang)
+        for c in (*schema.CUSTOMERS.columns, *schema.CALLS.columns, *schema.HOLIDAYS.columns)
+    }
     first = cust.cell(2, 1).value
     _edit_cell(cust, h["customer_id"], first, h["phone"], "13912345678")
     _edit_cell(cust, h["customer_id"], first, "微信号", "wx_" + str(first))
     rows = [r for r in calls.iter_rows(min_row=2, values_only=True) if r[0]]
     latest = max(rows, key=lambda r: (r[2] is not None, r[2]))[0]
     _edit_cell(calls, h["record_id"], latest, h["satisfaction"], 5)
+    _append_row(
+        calls,
+        {
+            h["record_id"]: "R190001",
+            h["customer_id"]: first,
+            h["call_date"]: NO_YEAR,
+            h["method"]: schema.CALLS.column("method").choice_labels(lang)[0],
+            h["call_type"]: schema.CALLS.column("call_type").choice_labels(lang)[0],
+            h["caller"]: NEWCOMER,
+            h["content"]: render("demo.second_week_call", lang),
+        },
+    )
+    day, _kind, note = PARTY
+    off = schema.HOLIDAYS.column("kind").choice_labels(lang)[0]  # 休息日 (staff type 放假)
+    _append_row(wb[schema.HOLIDAYS.title(lang)], {h["date"]: day, h["kind"]: off, h["note"]: note})
     wb.save(book)
     out = run.path("10_第二周", "客户回访总表_第二周.xlsx")
     result = api.merge([run.merged(), inbox], out, as_of=run.as_of, lang=lang)
     run.written += [book, out]
     run.master = out
-    changes = text("changelog.log_sheet")
-    run.say("demo.second_week", who=EDITOR, n=len(result.changes), sheet=changes)
+    by_status = {s: sum(ch.status == s for ch in result.changes) for s in STATUSES}
+    run.say(
+        "demo.second_week",
+        who=EDITOR,
+        n=by_status["applied"],
+        added=by_status["added"],
+        held=by_status["pending"],
+        sheet=text("changelog.log_sheet"),
+        pending=text("changelog.pending_sheet"),
+    )
     for ch in result.changes:
         old, new = plain(ch.old), plain(ch.new)
-        header = localize(field_label(ch.kind, ch.field), lang)
+        header = localize(field_label(ch.kind, ch.field), lang) if ch.field else ""
+        what = f" {header}: {old if old is not None else ''} → {new if new is not None else ''}"
         run.log.append(
-            f"  {KINDS[ch.kind][lang == 'en']} {ch.id} {header}: {old if old is not None else ''} → "
-            f"{new if new is not None else ''}  [{STATUSES[ch.status][lang == 'en']}]"
+            f"  {KINDS[ch.kind][lang == 'en']} {ch.id}{what if ch.field else ''}"
+            f"  [{STATUSES[ch.status][lang == 'en']}]"
         )
+    if result.staff_added:
+        run.say("demo.second_week_staff", n=len(result.staff_added), names=result.staff_added)
+    due = api.due(out, run.as_of, out=run.path("10_第二周", "待回访清单_第二周.xlsx"), lang=lang)
+    run.written.append(due.output or "")
+    read = sum(1 for c in api.load(out)[0].calls if c.call_date is None and c.bad.get("call_date"))
+    run.say(
+        "demo.second_week_due",
+        total=len(due.items),
+        no_year=read - len(due.excluded),
+        excluded=len(due.excluded),
+    )
 
 
 STEPS: list[Callable[[DemoRun], None]] = [

@@ -83,7 +83,7 @@ def test_english_summary_is_english_with_the_same_numbers(demo, demo_en):
     ):  # indented lines quote the data itself
         # people's names, file and sheet names stay as they are; the sentence itself is English
         prose = re.sub(
-            r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|冲突|修改记录",
+            r"[\u4e00-\u9fff]+_[\u4e00-\u9fff_]+|\d_[\u4e00-\u9fff]+|杨磊|张伟|王芳|刘洋|李娜|陈静|周敏|冲突|修改记录",
             "",
             ln,
         )
@@ -237,3 +237,39 @@ def test_long_lists_repeat_their_header_on_every_printed_page(demo):
         ws = master[name]
         assert ws.print_title_rows == "$1:$1" and ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+
+
+def test_the_second_week_summary_is_the_files_it_wrote(demo):
+    """Step 10 (issue 28): a call typed without a year by a colleague 人员 lacked, a company holiday
+    in 张伟's book; every number printed is recounted from the master and the due list written."""
+    from followup_xl.dating import yearless
+
+    _, out, lines = demo
+    week = out / "10_第二周"
+    master = week / "客户回访总表_第二周.xlsx"
+    n, added, held = nums(line_with(lines, "第二周："))
+    start = lines.index(line_with(lines, "第二周："))
+    changes = [ln for ln in lines[start + 1 :] if ln.startswith("  ")]
+    assert len(changes) == n + added + held
+    log = data_rows(master, "修改记录")
+    assert n == sum(r[8] == "已采用" for r in log) and added == sum(r[8] == "新增" for r in log)
+    pending = data_rows(master, "待批准")
+    assert held == len(pending) == 2 and {r[1] for r in pending} == {"节假日"}
+    assert any("公司年会" in ln and "待批准" in ln for ln in changes)
+    # the colleague is on 人员 now, marked 待补充
+    staff_line = line_with(lines, "人员表新增")
+    (count,) = nums(staff_line)
+    rows = sheet(master, "人员")
+    j = rows[0].index("待补充")
+    filled = [r[0] for r in rows[1:] if r[0] and r[j]]
+    assert count == len(filled) and filled == ["周敏"] and "周敏" in staff_line
+    # the due list: its total is the file's rows; the dates without a year and the unreadable
+    # ones are the master's 回访日期 cells typed as text
+    total, no_year, excluded = nums(line_with(lines, "第二周待回访清单"))
+    due = week / "待回访清单_第二周.xlsx"
+    assert total == len(data_rows(due, "待回访")) + len(data_rows(due, "逾期未办"))
+    typed = [v for v in column(master, "回访记录表", "回访日期") if isinstance(v, str)]
+    assert no_year == sum(yearless(v) is not None for v in typed) == 1
+    assert excluded == sum(yearless(v) is None for v in typed) == 1
+    notes = [r[0] for r in sheet(due, "说明")]
+    assert any(f"{int(excluded)} 条回访记录日期无法识别，未计入" in v for v in notes)

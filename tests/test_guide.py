@@ -79,3 +79,60 @@ def test_readme_reference_shows_followup_xl_not_main():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Usage: main" not in readme
     assert CliRunner().invoke(main, ["--help"]).output.startswith("Usage: followup-xl")
+
+
+# --- the guide's other claims that code can check (issue 28) ------------------------------------
+
+
+def _sentence_with(marker: str) -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    at = text.index(marker)
+    start = max(text.rfind("\n\n", 0, at), text.rfind("\n- ", 0, at), 0)
+    end = text.find("\n\n", at)
+    return text[start:end]
+
+
+def test_the_commands_the_guide_says_take_as_of_do():
+    said = _sentence_with("都可以用 `--as-of`")
+    commands = re.findall(r"`([a-z]+)`", said.split("都可以用")[0])
+    assert len(commands) >= 9 and "report" in commands, said
+    for name in commands:
+        opts = {o for p in main.commands[name].params for o in p.opts}
+        assert "--as-of" in opts, f"the guide says `{name}` takes --as-of"
+
+
+def test_the_formats_the_guide_says_are_read_are_read():
+    from followup_xl.io.formats import READABLE_ENDINGS, REFUSED_ENDINGS
+
+    said = _sentence_with("本工具能直接读")
+    read, _, refused = said.partition("读不了")[0].rpartition("WPS 的")
+    named = set(re.findall(r"\.[a-z]{2,7}\b", read))
+    assert named == set(READABLE_ENDINGS), (named, READABLE_ENDINGS)
+    assert {".et", ".numbers"} <= set(REFUSED_ENDINGS)
+    assert "另存为”Excel 工作簿（.xlsx）再合并" not in GUIDE.read_text(encoding="utf-8")
+
+
+def test_the_guide_names_the_sheets_a_manager_works_in():
+    from followup_xl import schema
+    from followup_xl.messages import render
+
+    text = GUIDE.read_text(encoding="utf-8")
+    sheets = [
+        render("changelog.log_sheet"),
+        render("changelog.pending_sheet"),
+        render("handover_book.phone_sheet"),
+        render("staff.to_fill_header"),
+        schema.STAFF.zh,
+        schema.HOLIDAYS.zh,
+        schema.RULES.zh,
+    ]
+    assert [s for s in sheets if s not in text] == []
+    assert "followup-xl verify" in text and "清空收件箱" in text
+
+
+def test_the_guide_says_where_holidays_and_rules_come_from():
+    """Rules and holidays are the master's; a staff book's go to 待批准 (merge.py), not merged in."""
+    said = _sentence_with("节假日和规则以总表为准")
+    assert "待批准" in said
+    text = GUIDE.read_text(encoding="utf-8")
+    assert "所有输入的节假日会合并在一起" not in text and "第一本\n  有规则表" not in text

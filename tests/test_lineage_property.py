@@ -155,7 +155,12 @@ def test_weeks_of_an_office(cli, tmp_path_factory, weeks):
         code, res = cli.json("merge", inbox, "--master", master, "-o", out, "--as-of", day)
         assert code == 0, res
         # the master holds exactly the intended state
-        assert notes(out) == model, (w, plan, json.dumps(res["changes"], ensure_ascii=False), res["conflicts"])
+        assert notes(out) == model, (
+            w,
+            plan,
+            json.dumps(res["changes"], ensure_ascii=False),
+            res["conflicts"],
+        )
         # every held change says why, in the JSON and on 待批准
         assert all(h["reason"] for h in res["held"])
         pending = sheet(out, "待批准")

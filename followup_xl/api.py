@@ -581,7 +581,7 @@ def _merge(
         {**i.to_dict(lang), **{k: v for k, v in i.counts.items() if k.startswith("new_")}}
         for i in items
     ]
-    stamp, lineage_rows, generation = _new_generation(
+    stamp, key, lineage_rows, generation = _new_generation(
         out, base, items, before, day, lang, set(lineage.books["replayed"])
     )
     deleted_rows = (before.deleted if before else []) + _deleted_rows(result.deleted, day, lang)
@@ -607,6 +607,7 @@ def _merge(
             known_digests=known_digests,
             extra_sheets=extra_sheets,
             stamp=stamp,
+            key=key,
         )
     payload.warnings += [Pair(*both("output.cell_cut", **c)) for c in take_cuts(cut)]
     payload.written = True
@@ -723,12 +724,12 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
 
 
 def _new_generation(out, base, items, before, day, lang, replayed: set):
-    """The new master's signed stamp (generation = the base's + 1) and its 版本记录 rows: the
+    """The new master's stamp (generation = the base's + 1), the key to sign it with and its 版本记录 rows: the
     base's, then this generation's master row and one row per book merged or handed in again."""
     from .io.lineagebook import lineage_row, next_generation
 
     master = base[0] if base else None
-    signed, rows, info = next_generation(
+    stamp, key, rows, info = next_generation(
         out,
         master.path if master else None,
         master.stamp if master else None,
@@ -757,7 +758,7 @@ def _new_generation(out, base, items, before, day, lang, replayed: set):
                 lang,
             )
         )
-    return signed, rows, info
+    return stamp, key, rows, info
 
 
 def _deleted_rows(deleted, day, lang) -> list[list]:
@@ -796,20 +797,35 @@ def _local_phones(book, area: str) -> None:
 
 
 def verify(path: str, lang: str = "zh") -> Verification:
-    """Rows of a master whose content no longer matches the 校验码 it was written with."""
-    from . import fingerprint
+    """Rows of a master whose content no longer matches the 校验码 it was written with and, when
+    its stamp verifies, every other difference from what it was written with (mastercheck.py)."""
+    from . import fingerprint, mastercheck
     from .io.filekind import describe, read_kind
-    from .io.masterbook import read_master
+    from .io.lineagebook import read_master_check
+    from .io.masterbook import attach_history
+    from .io.package import Package
+    from .io.reader import read_book
 
     # the archive files are read too (a missing or hostile one is a sentence); they carry no 校验码
-    book = read_master(path, provenance=False)
-    found, checked = fingerprint.check(book, os.path.basename(path))
+    with Package(path) as package:
+        book = read_book(path, None, True, False, package)
+        own = {key: len(infos) for key, infos in book.sheets.items()}  # the master's own sheets
+        origins = dict(book.origins)  # and its provenance cells
+        attach_history(book, path, False, package)
+    name = os.path.basename(path)
+    found, checked = fingerprint.check(book, name)
     if not checked and read_kind(path) != "master":
         kind = read_kind(path)
         raise NotOurMaster(
             "verify.not_our_master", kind=Pair(describe(kind), describe(kind, "en")), path=path
         )
-    return Verification(path, checked, found)
+    expected, why = read_master_check(path)
+    if expected is None:
+        return Verification(path, checked, found, whole_master=False, warnings=[why])
+    whole = mastercheck.compare(book, expected, own, origins, name)
+    inserted = {(m.sheet, m.row) for m in whole if m.finding == "row_inserted"}
+    found = [m for m in found if (m.sheet, m.row) not in inserted]  # said once: inserted
+    return Verification(path, checked, found + whole, whole_master=True)
 
 
 def validate(

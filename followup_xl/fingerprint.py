@@ -79,23 +79,45 @@ def code(rec: Record) -> str:
 
 @dataclass
 class Mismatch:
+    """One thing in a master that differs from what it was written with. ``kind``: the sheet's key
+    (customers, calls, events, staff, rules, holidays); ``finding``: what differs (row_edited: the
+    row no longer matches its 校验码; the others come from the whole-master check, mastercheck.py);
+    ``field``/``old``/``new``: a cell's column and its text then and now, where known."""
+
     file: str
     sheet: str
-    row: int
+    row: int | None
     cell: str
     kind: str
     id: str
+    finding: str = "row_edited"
+    field: str = ""
+    old: str = ""
+    new: str = ""
 
     def message(self, lang: str = "zh") -> str:
         return render(
-            "verify.row_edited",
+            f"verify.{self.finding}",
             lang,
             file=self.file,
             sheet=self.sheet,
             row=self.row,
             id=self.id or text("verify.no_id"),
             cell=self.cell,
+            field=_field_label(self.kind, self.field, lang),
+            old=self.old if self.old != "" else text("verify.blank"),
+            new=self.new if self.new != "" else text("verify.blank"),
         )
+
+
+def _field_label(kind: str, name: str, lang: str) -> str:
+    """A column's header in ``lang`` (an office's own column: its header as typed)."""
+    from .schema import BY_KEY, PROVENANCE
+
+    for col in (*BY_KEY[kind].columns, *PROVENANCE) if kind in BY_KEY else PROVENANCE:
+        if col.key == name:
+            return col.header(lang)
+    return name
 
 
 def _stored_codes(book: Book, key: str):

@@ -272,7 +272,9 @@ class Verification:
 
     master: str
     checked: int
-    mismatches: list[Mismatch]
+    mismatches: list[Mismatch]  # every finding (Mismatch.finding says what it is)
+    whole_master: bool = False  # compared with what it was written with (mastercheck.py)
+    warnings: list[Text] = field(default_factory=list)  # why the whole master could not be
 
     @property
     def exit_code(self) -> int:

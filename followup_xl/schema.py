@@ -667,7 +667,9 @@ DATE_WORDS = ("日期", "时间", "date", "time")
 
 # Sheets the tool adds to a staff book (a person's 待回访 list, with names and phones to call):
 # never read back as data, however much their headers look like a customer book's.
-TOOL_SHEETS = frozenset({"待回访", "Due", "_followup_base"})  # the last: split_writer.BASE_SHEET
+# The last two are very hidden: split_writer.BASE_SHEET (a staff book's rows as sent) and
+# mastercheck.CHECK_SHEET (what a master was written with).
+TOOL_SHEETS = frozenset({"待回访", "Due", "_followup_base", "_followup_check"})
 
 # Columns the master adds to every record so a finding can be traced to a staff book.
 PROVENANCE = (

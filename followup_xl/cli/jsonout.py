@@ -214,13 +214,19 @@ def _figures(r: MonthlyReport | YearlyScores, lang: str) -> dict:
 
 @shape(Mismatch)
 def _mismatch(m: Mismatch, lang: str) -> dict:
-    keys = ("file", "sheet", "row", "cell", "kind", "id")
+    keys = ("file", "sheet", "row", "cell", "kind", "id", "finding", "field", "old", "new")
     return {**{k: getattr(m, k) for k in keys}, "message": m.message(lang)}
 
 
 @shape(Verification)
 def _verification(v: Verification, lang: str) -> dict:
-    return {"master": v.master, "checked": v.checked, "mismatches": v.mismatches}
+    return {
+        "master": v.master,
+        "checked": v.checked,
+        "mismatches": v.mismatches,
+        "whole_master": v.whole_master,
+        "warnings": v.warnings,
+    }
 
 
 @shape(Export)

@@ -476,7 +476,7 @@ def write_master_with_log(
     conflicts, sources = read_master_notes(old_master)
     changes, pending = read_change_sheets(old_master)
     before = read_master_lineage(old_master)  # the hand-over's master is the next generation
-    signed, rows, _info = next_generation(
+    stamp, key, rows, _info = next_generation(
         os.fspath(path), old_master, master_stamp(old_master), dt.date.today(), lang, before.rows
     )
 
@@ -493,7 +493,8 @@ def write_master_with_log(
         protect_inputs=inputs,
         extra_sheets=extra_sheets,
         changes=(changes, [(day, ch) for day, ch, _ok in pending]),
-        stamp=signed,
+        stamp=stamp,
+        key=key,
     )
 
 

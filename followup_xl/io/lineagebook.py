@@ -237,18 +237,19 @@ def _load_base(path: str, stamp: Stamp, out: BookStamp) -> Base | None:
 
 def next_generation(
     out: str, base_path: str | None, base_stamp: Stamp | None, day: dt.date, lang: str, rows: list
-) -> tuple[str, list[list], dict]:
-    """The signed stamp of a master about to be written at ``out`` (generation = the base's + 1,
-    signed with the key of ``out``'s folder, made from the base's when that folder has none) and
-    ``rows`` (the base's 版本记录) with this generation's own row added."""
-    from ..lineage import new_ident, sign
+) -> tuple[Stamp, bytes, list[list], dict]:
+    """The stamp of a master about to be written at ``out`` (generation = the base's + 1) and the
+    key to sign it with (``out``'s folder's, made from the base's when that folder has none: the
+    writer signs it once the digest of the master's check sheet is in it), and ``rows`` (the
+    base's 版本记录) with this generation's own row added."""
+    from ..lineage import new_ident
     from .officekey import ensure_key, key_for, master_folder
 
     generation = (base_stamp.generation if base_stamp else 0) + 1
     key = ensure_key(master_folder(out), like=key_for(base_path) if base_path else None)
     ident = new_ident(key, generation, day, os.path.abspath(out))
     previous = base_stamp.ident if base_stamp else ""
-    signed = sign(Stamp("master", generation, ident, day.isoformat(), previous=previous), key)
+    stamp = Stamp("master", generation, ident, day.isoformat(), previous=previous)
     own = lineage_row(
         generation,
         day,
@@ -261,7 +262,8 @@ def next_generation(
         ident,
         lang,
     )
-    return signed, [*rows, own], {"generation": generation, "id": ident, "date": day.isoformat()}
+    info = {"generation": generation, "id": ident, "date": day.isoformat()}
+    return stamp, key, [*rows, own], info
 
 
 def master_stamp(path: str) -> Stamp | None:
@@ -270,3 +272,44 @@ def master_stamp(path: str) -> Stamp | None:
 
     stamp = verify(read_stamp(path), key_for(path))
     return stamp if stamp is not None and stamp.kind == "master" else None
+
+
+def read_master_check(path: str):
+    """(what the master was written with (mastercheck.Expected), None) when its stamp verifies with
+    the key of its folder and its check sheet is the one the stamp signed; else (None, why not:
+    a Text for the one warning line verify prints)."""
+    from ..mastercheck import CHECK_SHEET, digest, parse
+    from ..messages import text
+    from .officekey import key_for, key_path, master_folder
+
+    signed = read_stamp(path)
+    if not signed:
+        return None, text("verify.whole_no_stamp")
+    key = key_for(path)
+    where = os.fspath(key_path(master_folder(path)))
+    if key is None:
+        return None, text("verify.whole_no_key", key=where)
+    stamp = verify(signed, key)
+    if stamp is None or stamp.kind != "master":
+        return None, text("verify.whole_not_verified", key=where)
+    if not stamp.base_digest:
+        return None, text("verify.whole_no_check")
+    rows = _check_rows(path)
+    got = parse(rows) if rows is not None and digest(rows) == stamp.base_digest else None
+    if got is None:
+        return None, text("verify.whole_check_edited", sheet=CHECK_SHEET)
+    return got, None
+
+
+def _check_rows(path: str) -> list[list[str]] | None:
+    from ..mastercheck import CHECK_SHEET
+    from .formats import open_calamine
+
+    try:
+        with open_calamine(path) as wb:
+            if CHECK_SHEET not in wb.sheet_names:
+                return None
+            data = wb.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # an unreadable check sheet is no check sheet: verify says so
+        return None
+    return [["" if v is None else v if isinstance(v, str) else str(v) for v in r] for r in data]

@@ -28,6 +28,8 @@ import xlsxwriter.worksheet
 from .. import fingerprint as check_codes
 from .. import schema
 from ..errors import HistoryWriteFailed
+from ..lineage import Stamp
+from ..mastercheck import CHECK_SHEET, ID_FIELD, Recorder, clean_id
 from ..messages import by_lang, labels, render
 from ..models import Book, Record
 from ..schema import ColType
@@ -157,9 +159,11 @@ def _write_records(
     lang: str,
     codes: bool = False,
     known_codes: dict | None = None,
+    check: Recorder | None = None,
 ) -> int:
     """Our columns, the office's own columns, then provenance (and each row's 校验码 when ``codes``;
-    a record in ``known_codes`` (fingerprint.known_codes) keeps the code it was checked against)."""
+    a record in ``known_codes`` (fingerprint.known_codes) keeps the code it was checked against).
+    ``check`` (mastercheck.Recorder) is told each row's id, code and provenance as written."""
     ws = wb.add_worksheet(name)
     extras = extra_headers(records)
     tail = [*schema.PROVENANCE, *((schema.FINGERPRINT,) if codes else ())]
@@ -188,6 +192,9 @@ def _write_records(
     write_string, write_number = _raw_writers(ws)
     code = check_codes.code
     known = known_codes or {}
+    written: list[str] | None = [] if check is not None and codes else None
+    place = check.place if check is not None else None
+    id_key = ID_FIELD.get(sheet.key, "")
     r = 0
     for r, rec in enumerate(records, start=1):
         d = rec.__dict__
@@ -222,7 +229,23 @@ def _write_records(
                 write_number(r, p0 + 2, src.row)
         if codes:
             hit = known.get(id(rec))
-            write_string(r, p0 + 3, hit[1] if hit is not None and hit[0] is rec else code(rec))
+            c = hit[1] if hit is not None and hit[0] is rec else code(rec)
+            write_string(r, p0 + 3, c)
+            if written is not None and place is not None:  # what verify compares with: no work twice
+                rid = d[id_key]
+                if type(rid) is not str or "\t" in rid or "\n" in rid or "\r" in rid:
+                    rid = clean_id(rid)
+                if src is None or not src.file:
+                    written.append(f"{rid}\t{c}\t\t\t")
+                else:
+                    where = src.sheet if src.sheet and src.sheet != canonical else ""
+                    srow = "" if src.row is None else src.row
+                    written.append(f"{rid}\t{c}\t{place(src.file, where)}\t{srow}")
+    if check is not None:
+        if written is not None:
+            check.data_sheet(sheet.key, name, written)
+        else:
+            check.table_sheet(sheet.key, name, records)
     ncols = p0 + len(tail)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(r, 1), ncols - 1)
@@ -391,7 +414,8 @@ def write_master(
     changes: tuple[list, list] | None = None,
     known_codes: dict | None = None,
     known_digests: Sequence[tuple[list, str]] = (),
-    stamp: str | None = None,
+    stamp: Stamp | None = None,
+    key: bytes | None = None,
 ) -> str:
     """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
 
@@ -400,6 +424,10 @@ def write_master(
     closed years are written beside the master at the same time (other cores), and the
     master is renamed into place only once they all are. ``changes`` = (修改记录 rows,
     待批准 rows), each a list of (date, Change) (io/changelog.py).
+
+    ``stamp`` (unsigned) and the office ``key``: the master also gets its very hidden check sheet
+    (mastercheck.py: what every row was written with) and the stamp, with that sheet's digest
+    in it, signed (what makes this file a master the next merge may take as its base).
     """
     protect_inputs = list(protect_inputs)
     target = check_output(path, protect_inputs)
@@ -423,6 +451,7 @@ def write_master(
             changes,
             known_codes,
             stamp,
+            key,
         )
     finally:
         for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
@@ -446,14 +475,12 @@ def _write_master_file(
     before_rename: Callable[[], None],
     changes: tuple[list, list] | None = None,
     known_codes: dict | None = None,
-    stamp: str | None = None,
+    stamp: Stamp | None = None,
+    key: bytes | None = None,
 ) -> None:
+    check = Recorder() if stamp is not None and key else None
     with atomic_output(path, protect_inputs) as tmp:
         wb = new_workbook(tmp, constant_memory=True, kind="master")
-        if stamp:  # signed: what makes this file a master the next merge may take as its base
-            from .filekind import mark_stamp
-
-            mark_stamp(wb, stamp)
         fmts = Formats(wb)
         parts: list[tuple[str, schema.SheetDef, Sequence[Record]]] = [
             (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)
@@ -477,6 +504,7 @@ def _write_master_file(
                 lang,
                 codes=sheet.key in check_codes.SHEETS,
                 known_codes=known_codes,
+                check=check,
             )
             if on_sheet:
                 on_sheet(name, n)
@@ -528,8 +556,30 @@ def _write_master_file(
         write_change_sheets(wb, fmts, *(changes or ([], [])), lang)
         if extra_sheets:
             extra_sheets(wb, fmts)
+        if check is not None and stamp is not None and key:
+            _seal(wb, check, stamp, key)
         wb.close()
         before_rename()
+
+
+def _seal(wb, check: Recorder, stamp: Stamp, key: bytes) -> None:
+    """The check sheet (very hidden, like a staff book's base sheet), and the stamp with its
+    digest, signed."""
+    from dataclasses import replace
+
+    from ..lineage import sign
+    from ..mastercheck import digest
+    from .filekind import mark_stamp
+
+    rows = check.rows()
+    ws = wb.add_worksheet(CHECK_SHEET)
+    write_string = _raw_writers(ws)[0]
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v:
+                write_string(r, c, v)
+    ws.very_hidden()
+    mark_stamp(wb, sign(replace(stamp, base_digest=digest(rows)), key))
 
 
 KIND_LABELS: dict[str, dict[str, str]] = by_lang("master_book.kind_labels")

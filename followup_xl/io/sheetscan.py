@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from ..schema import TOOL_SHEETS
 from .package import Package, opened_zip
 
 GRID_LIMIT = 16_000_000  # cells of dense grid (≈0.5 GiB in calamine) a sheet may ask for…
@@ -83,8 +84,9 @@ def scan_workbook(source: str | Package) -> dict[str, SheetScan]:
             for name, rid in _SHEET_RE.findall(wb_xml):
                 target = targets.get(rid, b"").decode()
                 part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if part in names:
-                    out[html.unescape(name.decode())] = scan_sheet(zf, part)
+                sheet = html.unescape(name.decode())
+                if part in names and sheet.strip() not in TOOL_SHEETS:  # never read as data
+                    out[sheet] = scan_sheet(zf, part)
     except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
         return {}
     return out

@@ -77,6 +77,21 @@ def code(rec: Record) -> str:
     return f"{zlib.crc32(chr(31).join(parts).encode()):08x}"
 
 
+# What a finding is → its sentence (row_edited here; the rest from mastercheck.compare).
+FINDINGS = {
+    "row_edited": "verify.row_edited",
+    "code_blank": "verify.code_blank",
+    "code_column_missing": "verify.code_column_missing",
+    "row_deleted": "verify.row_deleted",
+    "row_inserted": "verify.row_inserted",
+    "provenance_edited": "verify.provenance_edited",
+    "sheet_missing": "verify.sheet_missing",
+    "table_row_added": "verify.table_row_added",
+    "table_row_changed": "verify.table_row_changed",
+    "table_row_removed": "verify.table_row_removed",
+}
+
+
 @dataclass
 class Mismatch:
     """One thing in a master that differs from what it was written with. ``kind``: the sheet's key
@@ -97,7 +112,7 @@ class Mismatch:
 
     def message(self, lang: str = "zh") -> str:
         return render(
-            f"verify.{self.finding}",
+            FINDINGS[self.finding],
             lang,
             file=self.file,
             sheet=self.sheet,

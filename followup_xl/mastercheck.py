@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from . import fingerprint, schema
 from .fingerprint import Mismatch
-from .models import Book, Record, Source, own_id
+from .models import Book, Record, Source, column_letter, own_id
 
 CHECK_SHEET = "_followup_check"  # (schema.TOOL_SHEETS)
 MAGIC = "followup-xl check"
@@ -52,7 +52,9 @@ def cell_texts(rec: Record) -> list[str]:
     out = [fingerprint._text(rec.raw(k)) for k in rec.SHEET.keys]
     extra = rec.extra
     if extra:
-        out += [f"{h}={fingerprint._text(v)}" for h, v in sorted(extra.items()) if v not in (None, "")]
+        out += [
+            f"{h}={fingerprint._text(v)}" for h, v in sorted(extra.items()) if v not in (None, "")
+        ]
     return out
 
 
@@ -70,7 +72,9 @@ class Recorder:
         """The provenance file and sheet of a row as two numbers (the same few repeat)."""
         got = self._places.get((file, sheet))
         if got is None:
-            got = self._places[(file, sheet)] = f"{self._name(file)}\t{self._name(sheet) if sheet else ''}"
+            got = self._places[(file, sheet)] = (
+                f"{self._name(file)}\t{self._name(sheet) if sheet else ''}"
+            )
         return got
 
     def _name(self, text: str) -> int:
@@ -138,14 +142,14 @@ class Expected:
 
 def parse(rows: Iterable[Sequence[str]]) -> Expected | None:
     """The check sheet's rows back (None: not one the writer made)."""
-    rows = [[("" if v is None else str(v)) for v in r] for r in rows]
-    if not rows or rows[0][:2] != [MAGIC, VERSION]:
+    got = [[("" if v is None else str(v)) for v in r] for r in rows]
+    if not got or got[0][:2] != [MAGIC, VERSION]:
         return None
     out = Expected()
     names: list[str] = []
     positions: dict[tuple[str, str], int] = {}
     try:
-        for r in rows[1:]:
+        for r in got[1:]:
             tag = r[0]
             if tag == "f":
                 names.append(r[1])
@@ -153,13 +157,13 @@ def parse(rows: Iterable[Sequence[str]]) -> Expected | None:
                 out.sheets.setdefault(r[1], []).append(r[2])
             elif tag == "r":
                 key, name = r[1], r[2]
-                got = out.rows.setdefault(key, [])
+                written = out.rows.setdefault(key, [])
                 for line in r[3].split("\n"):
                     rid, code, fi, si, srow = line.split("\t")
                     n = positions[(key, name)] = positions.get((key, name), 1) + 1
                     file = names[int(fi)] if fi else ""
                     sheet = names[int(si)] if si else ""
-                    got.append(Written(name, n, rid, code, (file, sheet, srow)))
+                    written.append(Written(name, n, rid, code, (file, sheet, srow)))
             elif tag == "t":
                 cells = r[3:]
                 while cells and cells[-1] == "":
@@ -207,20 +211,20 @@ def _read_rows(book: Book, key: str, own: int) -> tuple[list[_Read], list[str], 
         for j in range(info.rows_read):
             rec = records[offset + j]
             if col is None:
-                row, stored, cell = rec.src.row or 0, None, ""
+                row, stored, cell = _place(rec)[1], None, ""
             else:
                 row, raw = fps[j]
                 stored = "" if raw in ("", None) else str(raw).strip().lower()
-                cell = f"{_letter(col)}{row}"
+                cell = f"{column_letter(col)}{row}"
             out.append(_Read(info.name, row, clean_id(own_id(rec)), stored, rec, cell))
         offset += info.rows_read
     return out, names, no_column
 
 
-def _letter(col: int) -> str:
-    from .models import column_letter
-
-    return column_letter(col)
+def _place(rec: Record) -> tuple[str, int]:
+    """(sheet, Excel row) of a record read in place (provenance=False: its own cell)."""
+    src = rec.src
+    return ("", 0) if src is None else (src.sheet or "", src.row or 0)
 
 
 def _match(expected: list[Written], read: list[_Read]) -> tuple[dict[int, int], list[int]]:
@@ -240,7 +244,10 @@ def _match(expected: list[Written], read: list[_Read]) -> tuple[dict[int, int], 
         return c
 
     passes = (
-        (lambda w: (w.id, w.code), lambda i: (read[i].id, read[i].stored) if read[i].stored else None),
+        (
+            lambda w: (w.id, w.code),
+            lambda i: (read[i].id, read[i].stored) if read[i].stored else None,
+        ),
         (lambda w: (w.id, w.code), lambda i: (read[i].id, now(i))),
         (lambda w: w.code, lambda i: read[i].stored or None),
         (lambda w: w.id or None, lambda i: read[i].id or None),
@@ -296,7 +303,9 @@ def compare(
             for f, old, new in zip(PROVENANCE, was, now, strict=True):
                 if old != new:
                     out.append(
-                        Mismatch(file, r.sheet, r.row, "", key, r.id, "provenance_edited", f, old, new)
+                        Mismatch(
+                            file, r.sheet, r.row, "", key, r.id, "provenance_edited", f, old, new
+                        )
                     )
         out += [
             Mismatch(file, written[n].sheet, written[n].row, "", key, written[n].id, "row_deleted")
@@ -316,7 +325,7 @@ def _compare_table(book: Book, expected: Expected, key: str, file: str) -> list[
         return [Mismatch(file, names[0], None, "", key, "", "sheet_missing")]
     where = names[0] if names else (infos[0].name if infos else sheet.zh)
     was = expected.tables.get(key, [])
-    now = [(rec.src.sheet or where, rec.src.row or 0, cell_texts(rec)) for rec in book.records(key)]
+    now = [(_place(rec)[0] or where, _place(rec)[1], cell_texts(rec)) for rec in book.records(key)]
     left = list(range(len(was)))
     out: list[Mismatch] = []
     unmatched = []
@@ -354,4 +363,8 @@ def _cell_changes(sheet: schema.SheetDef, old: list[str], new: list[str]) -> lis
         return got
 
     a, b = split(old), split(new)
-    return [(f, a.get(f, ""), b.get(f, "")) for f in dict.fromkeys([*a, *b]) if a.get(f, "") != b.get(f, "")]
+    return [
+        (f, a.get(f, ""), b.get(f, ""))
+        for f in dict.fromkeys([*a, *b])
+        if a.get(f, "") != b.get(f, "")
+    ]

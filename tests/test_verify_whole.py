@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 from test_weekly_cycle import DAY, call, cust, office_books, write_books
 
-CHECK_SHEET = "_followup_check"  # mastercheck.CHECK_SHEET (a literal: the tests also run on older code)
+CHECK_SHEET = (
+    "_followup_check"  # mastercheck.CHECK_SHEET (a literal: the tests also run on older code)
+)
 CUSTOMERS, CALLS, STAFF, RULES = "客户名录簿", "回访记录表", "人员", "规则"
 EXTRA = 60  # customers (and as many calls) of 张伟 beyond the small office's
 

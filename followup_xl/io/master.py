@@ -231,7 +231,9 @@ def _write_records(
             hit = known.get(id(rec))
             c = hit[1] if hit is not None and hit[0] is rec else code(rec)
             write_string(r, p0 + 3, c)
-            if written is not None and place is not None:  # what verify compares with: no work twice
+            if (
+                written is not None and place is not None
+            ):  # what verify compares with: no work twice
                 rid = d[id_key]
                 if type(rid) is not str or "\t" in rid or "\n" in rid or "\r" in rid:
                     rid = clean_id(rid)

@@ -312,7 +312,9 @@ def _read_sheets(
         for meta in wb.sheets_metadata:
             name = meta.name
             if meta.typ != pc.SheetTypeEnum.WorkSheet or name.strip() in schema.TOOL_SHEETS:
-                book.ignored_sheets.append(name)  # (a tool sheet: never loaded, a master's is large)
+                book.ignored_sheets.append(
+                    name
+                )  # (a tool sheet: never loaded, a master's is large)
                 continue
             scan = scans.get(name) or SheetScan()
             if scan.sparse:  # a stray far cell: calamine's dense grid would not fit in memory

@@ -234,3 +234,35 @@ def test_an_edited_check_sheet_or_stamp_is_a_warning(cli, copy, tmp_path):
     set_property(other, "followup-xl-stamp", "{}.00")
     res = verify(cli, other, 0)
     assert res["whole_master"] is False and "不能用办公室密钥" in res["warnings"][0]
+
+
+def test_a_master_with_closed_years_beside_it_compares_only_its_own_rows(cli, tmp_path):
+    """The archive files' calls are read with the master (and carry no 校验码): they are neither
+    inserted rows nor do they hide the master's own deleted call."""
+    from followup_xl import api, example_office
+    from followup_xl.io.template import write_staff_workbook
+
+    office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
+    book = office.books["张伟"]
+    third = len(book.calls) // 3
+    for i, k in enumerate(book.calls[: 2 * third]):  # calls in 2024, 2025 and 2026
+        object.__setattr__(k, "call_date", k.call_date.replace(year=2024 if i < third else 2025))
+    src = tmp_path / "张伟_客户回访.xlsx"
+    write_staff_workbook(src, book=book)
+    out = tmp_path / "汇总" / "总表.xlsx"
+    out.parent.mkdir()
+    assert api.merge([str(src)], str(out), archive_over=20).exit_code == 0
+    assert (out.parent / "回访历史档案").is_dir()
+    res = verify(cli, out, 0)
+    assert res["whole_master"] is True and res["mismatches"] == []
+    gone: list = []
+
+    def delete(wb):
+        ws = wb[CALLS]
+        gone.append(ws.cell(2, 1).value)
+        ws.delete_rows(2)
+
+    res = verify(cli, edited(out, delete), 1)
+    assert [(m["finding"], m["sheet"], m["row"], m["id"]) for m in res["mismatches"]] == [
+        ("row_deleted", CALLS, 2, gone[0])
+    ]

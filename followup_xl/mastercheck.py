@@ -120,7 +120,7 @@ def digest(rows: Iterable[Sequence[str]]) -> str:
     return h.hexdigest()[:32]
 
 
-@dataclass
+@dataclass(slots=True)
 class Written:
     """One data row as the master was written: where, its id, 校验码 and provenance texts."""
 
@@ -185,14 +185,18 @@ def _prov(origin: Source | None, sheet: schema.SheetDef) -> tuple[str, str, str]
     return (origin.file, place, "" if origin.row is None else str(origin.row))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Read:
     sheet: str
     row: int
     id: str
     stored: str | None  # None: the sheet has no 校验码 column
     rec: Record
-    cell: str
+    col: int | None  # the 校验码 column
+
+    @property
+    def cell(self) -> str:
+        return "" if self.col is None else f"{column_letter(self.col)}{self.row}"
 
 
 def _read_rows(book: Book, key: str, own: int) -> tuple[list[_Read], list[str], list[str]]:
@@ -211,12 +215,13 @@ def _read_rows(book: Book, key: str, own: int) -> tuple[list[_Read], list[str], 
         for j in range(info.rows_read):
             rec = records[offset + j]
             if col is None:
-                row, stored, cell = _place(rec)[1], None, ""
+                row, stored = _place(rec)[1], None
             else:
                 row, raw = fps[j]
-                stored = "" if raw in ("", None) else str(raw).strip().lower()
-                cell = f"{column_letter(col)}{row}"
-            out.append(_Read(info.name, row, clean_id(own_id(rec)), stored, rec, cell))
+                stored = (
+                    raw.strip().lower() if type(raw) is str else "" if raw is None else str(raw)
+                )
+            out.append(_Read(info.name, row, clean_id(own_id(rec)), stored, rec, col))
         offset += info.rows_read
     return out, names, no_column
 

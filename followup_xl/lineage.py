@@ -39,9 +39,9 @@ class Stamp:
     ident: str = ""  # that generation's short id (8 hex)
     day: str = ""  # ISO date the master was merged or the book was split
     owner: str = ""  # a staff book's person
-    base_digest: str = (
-        ""  # a staff book's: digest of its base sheet (so the sheet cannot be edited)
-    )
+    # a staff book's: digest of its base sheet; a master's: of its check sheet (mastercheck.py),
+    # so neither sheet can be edited unseen
+    base_digest: str = ""
     previous: str = ""  # a master's: the id of the generation it was merged onto
 
     def payload(self) -> dict:

@@ -236,6 +236,22 @@ def test_an_edited_check_sheet_or_stamp_is_a_warning(cli, copy, tmp_path):
     assert res["whole_master"] is False and "不能用办公室密钥" in res["warnings"][0]
 
 
+def test_an_older_master_is_checked_as_before_with_one_warning(cli, copy):
+    """A master from before the check sheet: stamped without its digest, or not stamped at all."""
+    from test_lineage import set_property
+
+    from followup_xl.io.officekey import key_for
+    from followup_xl.lineage import Stamp, sign
+
+    older = sign(Stamp("master", 1, "abcd0123", "2026-03-16"), key_for(copy))
+    set_property(copy, "followup-xl-stamp", older)
+    res = verify(cli, copy, 0)
+    assert res["whole_master"] is False and "较早的版本" in res["warnings"][0]
+    set_property(copy, "followup-xl-stamp", "")
+    res = verify(cli, copy, 0)
+    assert res["whole_master"] is False and "没有本工具的签名印记" in res["warnings"][0]
+
+
 def test_a_master_with_closed_years_beside_it_compares_only_its_own_rows(cli, tmp_path):
     """The archive files' calls are read with the master (and carry no 校验码): they are neither
     inserted rows nor do they hide the master's own deleted call."""

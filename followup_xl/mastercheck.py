@@ -37,6 +37,10 @@ PROVENANCE = tuple(c.key for c in schema.PROVENANCE)  # src_file, src_sheet, src
 _SEPARATORS = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 
 
+CELL_MAX = 32_767  # what XlsxWriter keeps of a longer text (it cuts there: io/xlsx.py records it)
+ID_MAX = 1_000  # an id longer than this is kept (and compared) by its start
+
+
 def clean_id(v) -> str:
     """A row's id as the check sheet keeps it (tabs and line breaks separate its fields)."""
     if v is None:
@@ -44,16 +48,19 @@ def clean_id(v) -> str:
     s = v if type(v) is str else str(v)
     if "\t" in s or "\n" in s or "\r" in s:
         s = s.translate(_SEPARATORS)
-    return s
+    return s[:ID_MAX]
 
 
 def cell_texts(rec: Record) -> list[str]:
-    """A 人员/规则/节假日 row as text, cell by cell: its columns, then ``header=value`` of office columns."""
-    out = [fingerprint._text(rec.raw(k)) for k in rec.SHEET.keys]
+    """A 人员/规则/节假日 row as text, cell by cell: its columns, then ``header=value`` of office columns
+    (each as much as a cell keeps, so a text cut to fit its cell compares equal)."""
+    out = [fingerprint._text(rec.raw(k))[:CELL_MAX] for k in rec.SHEET.keys]
     extra = rec.extra
     if extra:
         out += [
-            f"{h}={fingerprint._text(v)}" for h, v in sorted(extra.items()) if v not in (None, "")
+            f"{h}={fingerprint._text(v)[:CELL_MAX]}"[:CELL_MAX]
+            for h, v in sorted(extra.items())
+            if v not in (None, "")
         ]
     return out
 

@@ -681,7 +681,8 @@ def test_every_printable_sheet_is_set_up_to_print(office, tmp_path):
         for ws in wb.worksheets:
             if ws.title in ("说明", "首页", "来源") or ws.max_row < 2:
                 continue
-            if ws.sheet_state == "veryHidden":  # the tool's own (a master's check sheet): never shown
+            # the tool's own very hidden sheets (a master's check sheet) are never shown
+            if ws.sheet_state == "veryHidden":
                 continue
             ps = ws.page_setup
             # landscape, except a narrow one-page summary (the 月报 front page) kept as an A4 portrait page

@@ -29,7 +29,7 @@ from .. import fingerprint as check_codes
 from .. import schema
 from ..errors import HistoryWriteFailed
 from ..lineage import Stamp
-from ..mastercheck import CHECK_SHEET, ID_FIELD, Recorder, clean_id
+from ..mastercheck import CHECK_SHEET, ID_FIELD, ID_MAX, Recorder, clean_id
 from ..messages import by_lang, labels, render
 from ..models import Book, Record
 from ..schema import ColType
@@ -235,7 +235,13 @@ def _write_records(
                 written is not None and place is not None
             ):  # what verify compares with: no work twice
                 rid = d[id_key]
-                if type(rid) is not str or "\t" in rid or "\n" in rid or "\r" in rid:
+                if (
+                    type(rid) is not str
+                    or "\t" in rid
+                    or "\n" in rid
+                    or "\r" in rid
+                    or len(rid) > ID_MAX
+                ):
                     rid = clean_id(rid)
                 if src is None or not src.file:
                     written.append(f"{rid}\t{c}\t\t\t")

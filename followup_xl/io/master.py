@@ -193,7 +193,8 @@ def _write_records(
     code = check_codes.code
     known = known_codes or {}
     written: list[str] | None = [] if check is not None and codes else None
-    place = check.place if check is not None else None
+    place = check.place if check is not None else Recorder().place
+    usual: dict[str, str] = {}  # 来源文件 → its place in the check sheet, for the usual 来源工作表
     id_key = ID_FIELD.get(sheet.key, "")
     r = 0
     for r, rec in enumerate(records, start=1):
@@ -231,9 +232,7 @@ def _write_records(
             hit = known.get(id(rec))
             c = hit[1] if hit is not None and hit[0] is rec else code(rec)
             write_string(r, p0 + 3, c)
-            if (
-                written is not None and place is not None
-            ):  # what verify compares with: no work twice
+            if written is not None:  # what verify compares with: the code above, nothing twice
                 rid = d[id_key]
                 if (
                     type(rid) is not str
@@ -245,10 +244,15 @@ def _write_records(
                     rid = clean_id(rid)
                 if src is None or not src.file:
                     written.append(f"{rid}\t{c}\t\t\t")
+                    continue
+                where = src.sheet
+                if not where or where == canonical:  # the usual sheet: one look-up by file
+                    at = usual.get(src.file)
+                    if at is None:
+                        at = usual[src.file] = place(src.file, "")
                 else:
-                    where = src.sheet if src.sheet and src.sheet != canonical else ""
-                    srow = "" if src.row is None else src.row
-                    written.append(f"{rid}\t{c}\t{place(src.file, where)}\t{srow}")
+                    at = place(src.file, where)
+                written.append(f"{rid}\t{c}\t{at}\t{'' if src.row is None else src.row}")
     if check is not None:
         if written is not None:
             check.data_sheet(sheet.key, name, written)

@@ -25,9 +25,15 @@ def _ws_id_col(ws) -> tuple[dict, int]:
     return headers, 1
 
 
+_SAVES = iter(range(1, 10**9))
+
+
 def edit(path: Path, sheet: str, rid: str, out: Path | None = None, **values) -> Path:
-    """Change cells of the row whose first column is ``rid`` (headers in Chinese), as Excel saves."""
+    """Change cells of the row whose first column is ``rid`` (headers in Chinese), as Excel saves:
+    the file's bytes always differ from any earlier save (Excel stamps who saved it and when; two
+    openpyxl saves within one second would not), so a re-saved book is never the very same file."""
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
+    wb.properties.lastModifiedBy = f"saved {next(_SAVES)}"
     ws = wb[sheet]
     headers, _ = _ws_id_col(ws)
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == rid)

@@ -987,6 +987,12 @@ def report(
     return found
 
 
+def _today():
+    import datetime as _dt
+
+    return _dt.date.today()
+
+
 def scores(
     path: str,
     year: int,
@@ -1000,7 +1006,9 @@ def scores(
     from .scores import yearly_scores
 
     book, policy = load(path, policy_path)
+    dating = date_book(book, as_of or _today())  # a date without a year read, never dropped
     s = yearly_scores(book, policy, year, as_of=as_of)
+    s["warnings"], s["excluded"] = dating.warnings(), dating.excluded
     found = YearlyScores(s)
     if out:
         write_scores(out, s, inputs=[path], lang=lang)

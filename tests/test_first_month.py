@@ -75,6 +75,14 @@ def test_report_counts_a_date_without_a_year_and_names_the_unreadable_one(cli, t
     assert "1 条回访记录日期无法识别，未计入" in _cells(tmp_path / "report.xlsx")
 
 
+def test_scores_name_the_unreadable_call(cli, typed):
+    """scores counts calls too: what it could not read is said, in JSON and on the terminal."""
+    _, out = cli.json("scores", typed, "--year", "2026", "--as-of", AS_OF, ok=(0,))
+    _said_excluded(out["excluded"])
+    res = cli("scores", typed, "--year", "2026", "--as-of", AS_OF, ok=(0,))
+    assert "1 条回访记录日期无法识别，未计入" in res.stderr
+
+
 def test_schedule_names_the_unreadable_call(cli, typed):
     _, out = cli.json("schedule", typed, "--as-of", AS_OF, ok=(0,))
     _said_excluded(out["excluded"])

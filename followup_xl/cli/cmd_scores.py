@@ -9,6 +9,7 @@ from ..messages import Pair, render, text
 from .common import (
     as_of_option,
     echo,
+    echo_warnings,
     emit_json,
     guarded,
     json_option,
@@ -49,6 +50,7 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     if as_json:
         emit_json(s, lang)
         return
+    echo_warnings(s.figures.get("warnings", []), lang)  # calls whose date could not be read
     for p in s.figures["staff"]:
         score = "—" if p["yearly_score"] is None else f"{p['yearly_score']:.2f}"
         echo(

@@ -635,7 +635,6 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
     from .io.lineagebook import book_lineage
     from .io.officekey import key_for, load_key, master_folder, read_splits
     from .io.package import Package
-    from .merge import book_owner
 
     found = _Lineage()
     master = base[0] if base else None
@@ -672,9 +671,7 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
         if i.sha256:
             seen_sha[i.sha256] = i.label
         with Package(i.path) as package:
-            got = book_lineage(
-                i.path, package, key, registered, book_owner(i.book), i.claims_master
-            )
+            got = book_lineage(i.path, package, key, registered, i.book, i.claims_master)
         i.lineage = got
         lin = got.lineage
         if lin.forged:

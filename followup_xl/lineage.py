@@ -160,13 +160,25 @@ def unpack(cell: str, keys: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def sheet_text(rows) -> str:
+    """A base sheet's rows (sheet key, record id, packed digests) as one text: cells end in \x1f
+    and \x1f, rows in \x1e — what the stamp's digest is made of (and how a book read keeps it)."""
+    return "".join(f"{a}\x1f{b}\x1f{c}\x1e" for a, b, c in rows)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def sheet_digest(rows: list[tuple[str, str, str]]) -> str:
-    """The digest of a base sheet's rows (sheet key, record id, packed digests), signed in the stamp."""
-    h = hashlib.sha256()
-    for row in rows:
-        h.update("\x1f".join(row).encode("utf-8"))
-        h.update(b"\x1e")
-    return h.hexdigest()[:32]
+    """The digest of a base sheet's rows, signed in the stamp."""
+    return text_digest(sheet_text(rows))
+
+
+def base_from_text(text: str, sheets) -> Base:
+    """The Base of a book's rows as sent, from ``sheet_text``'s form."""
+    rows = (row.split("\x1f") for row in text.split("\x1e") if row)
+    return Base(((r[0], r[1], r[2]) for r in rows if len(r) >= 3), sheets)
 
 
 @dataclass
@@ -223,9 +235,10 @@ class Base:
     def __init__(self, rows, sheets) -> None:
         self._packed: dict[str, dict[str, str]] = {key: {} for key in sheets}
         self._sheets = sheets
-        for row in rows:
-            if len(row) >= 3 and row[0] in sheets:
-                self._packed[row[0]][row[1]] = row[2]
+        packed = self._packed
+        for key, rid, cell in rows:
+            if key in packed:
+                packed[key][rid] = cell
 
     def get(self, key: tuple[str, str]) -> dict[str, str] | None:
         packed = self._packed.get(key[0], {}).get(key[1])
@@ -240,8 +253,3 @@ class Base:
 
     def __len__(self) -> int:
         return sum(len(d) for d in self._packed.values())
-
-
-def read_base(rows, sheets) -> Base:
-    """The base sheet's rows back (lazily unpacked). ``sheets``: key → schema keys."""
-    return Base(rows, sheets)

@@ -284,6 +284,9 @@ class Book:
     # digest of those rows as io/history.rows_digest makes it, or None until worked out). The
     # master cache keeps the digest, so this week's merge need not hash an unchanged year again.
     archives: tuple = ()
+    # A split book's rows as sent (its very hidden base sheet), as one text: rows end in \x1e,
+    # cells are split by \x1f (lineage.base_from_text); None for any other book.
+    sent: str | None = None
 
     def records(self, key: str) -> list[Record]:
         return getattr(self, key)

@@ -402,3 +402,19 @@ def test_a_book_split_did_not_send_cannot_revert_or_break_a_value(cli, office):
     assert "可能来自旧版本" in why["K1"] and "未通过" in why["K2"]
     got = customers(m3)
     assert got["K1"].phone == "13800000001" and got["K2"].phone == "13800000002"
+
+
+def test_an_edited_record_of_what_was_sent_makes_the_book_unstamped(cli, office):
+    """The very hidden sheet of the rows as sent is signed too: edit it (to make an old value look
+    new) and the book is compared as one split did not send, with a warning naming it."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    zw = book_of(s1, "张伟")
+    wb = openpyxl.load_workbook(zw, keep_vba=True)
+    wb["_followup_base"].cell(1, 3).value = "0" * 60
+    wb.save(zw)
+    edit(zw, CUSTOMERS, "K3", 备注="改过")
+    m2 = m1.with_name("总表_第2周.xlsx")
+    res = merge(cli, m1, zw, out=m2)
+    assert any("原始内容被改动过" in w and zw.name in w for w in res["warnings"])
+    assert applied(res) == {("K3", "备注")}  # an ordinary edit still counts, checked as unstamped

@@ -14,11 +14,10 @@ import os
 from dataclasses import dataclass, field
 
 from .. import schema
-from ..lineage import Base, BookLineage, Stamp, read_base, sheet_digest, verify
+from ..lineage import Base, BookLineage, Stamp, base_from_text, text_digest, verify
 from ..messages import by_lang, table
 from ..models import Record
 from .filekind import read_stamp
-from .split_writer import BASE_SHEET
 from .xlsx import Formats, write_plain_sheet
 
 LINEAGE_SHEET = by_lang("lineage_book.sheet")
@@ -186,11 +185,14 @@ def book_lineage(
     package,
     key: bytes | None,
     registered: set[str],
-    majority: str | None,
+    book,
     kind_says_master: bool,
 ) -> BookStamp:
     """What may be believed about one staff book: its owner (a verified stamp, else the file name's
     registered person, else nobody) and, for a verified stamp, the rows as split sent them."""
+    from ..merge import book_owner
+
+    majority = book_owner(book)
     text = read_stamp(package)
     stamp = verify(text, key)
     if stamp is not None and stamp.kind != "staff":
@@ -204,7 +206,7 @@ def book_lineage(
     out = BookStamp(lin, claimed=_claimed(text) if stamp is None else None)
     if stamp is not None:
         lin.stamp, lin.owner, lin.owner_from = stamp, stamp.owner, "stamp"
-        lin.loader = lambda: _load_base(path, stamp, out)
+        lin.loader = lambda: _load_base(book, stamp, out)
     elif by_name:
         lin.owner, lin.owner_from = by_name, "file_name"
     said = [n for n in (lin.owner if lin.stamp else "", by_name, majority or "") if n]
@@ -213,26 +215,15 @@ def book_lineage(
     return out
 
 
-def _load_base(path: str, stamp: Stamp, out: BookStamp) -> Base | None:
-    """The rows as split sent them, when the stamp's digest of them still holds (else None, and
-    ``out.base_broken``: the book is then compared as one split did not send)."""
-    from .formats import open_calamine
-
-    rows: list[tuple[str, str, str]] | None = None
-    try:
-        with open_calamine(path) as wb:
-            if BASE_SHEET in wb.sheet_names:
-                rows = [
-                    (_cell(r[0]), _cell(r[1]), _cell(r[2]))
-                    for r in wb.get_sheet_by_name(BASE_SHEET).iter_rows()
-                    if len(r) >= 3
-                ]
-    except Exception:  # an unreadable base is no base
-        rows = None
-    if rows is None or sheet_digest(rows) != stamp.base_digest:
+def _load_base(book, stamp: Stamp, out: BookStamp) -> Base | None:
+    """The rows as split sent them (read with the book: ``Book.sent``), when the stamp's digest of
+    them still holds (else None, and ``out.base_broken``: the book is then compared as one split
+    did not send). The text is let go once read: the merge holds one book's rows at a time."""
+    text, book.sent = book.sent, None
+    if text is None or text_digest(text) != stamp.base_digest:
         out.base_broken = True
         return None
-    return read_base(rows, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
+    return base_from_text(text, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
 
 
 def next_generation(

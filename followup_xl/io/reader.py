@@ -297,6 +297,26 @@ def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
     return book
 
 
+SENT_SHEET = "_followup_base"  # io/split_writer.BASE_SHEET (read here while the workbook is open)
+
+
+def sent_text(data: list[list]) -> str:
+    """A split book's base sheet as one compact text (lineage.sheet_body): read with the book,
+    while its shared strings are parsed anyway, instead of opening the file again per book."""
+
+    def _cell(v) -> str:  # a hand edit can leave a number or a date: its digest then fails
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return "" if v is None else str(v).strip()
+
+    return "".join(
+        f"{a}\x1f{b}\x1f{c}\x1e"
+        if type(a) is str and type(b) is str and type(c) is str
+        else f"{_cell(a)}\x1f{_cell(b)}\x1f{_cell(c)}\x1e"
+        for a, b, c, *_ in (r for r in data if len(r) >= 3)
+    )
+
+
 def _read_sheets(
     wb,
     book: Book,
@@ -311,6 +331,10 @@ def _read_sheets(
     try:
         for meta in wb.sheets_metadata:
             name = meta.name
+            if name == SENT_SHEET and meta.typ == pc.SheetTypeEnum.WorkSheet:
+                book.ignored_sheets.append(name)  # a split book's rows as sent: kept as one text
+                book.sent = sent_text(wb.get_sheet_by_name(name).to_python())
+                continue
             if meta.typ != pc.SheetTypeEnum.WorkSheet or name.strip() in schema.TOOL_SHEETS:
                 book.ignored_sheets.append(
                     name

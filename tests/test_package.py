@@ -50,7 +50,7 @@ def test_read_book_opens_the_zip_once(books, zip_opens):
 
 
 def test_a_merge_input_opens_its_zip_once(books, zip_opens):
-    """read_owner, refuse_output, sniff, the master cache's kind check and the read share one archive."""
+    """read_stamp, refuse_output, sniff, the master cache's kind check and the read share one archive."""
     _folder, staff, master = books
     for path, is_master in ((staff, False), (master, True)):
         zip_opens.clear()

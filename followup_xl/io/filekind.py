@@ -64,26 +64,17 @@ def read_kind(source) -> str | None:
     return kind if kind in KINDS else None
 
 
-OWNER_PROPERTY = "followup-xl-owner"
-_OWNER_RE = re.compile(
-    r'<property[^>]*name="'
-    + re.escape(OWNER_PROPERTY)
-    + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
-    re.S,
-)
+def _property_re(name: str) -> re.Pattern:
+    return re.compile(
+        r'<property[^>]*name="' + re.escape(name) + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
+        re.S,
+    )
 
 
-def mark_owner(wb, owner: str) -> None:
-    """Stamp a staff book with the person it was split for: merge takes that as the book's owner."""
-    wb.set_custom_property(OWNER_PROPERTY, owner)
-
-
-def read_owner(source) -> str | None:
-    """The owner ``split`` stamped on a staff book (a path or an open ``Package``), or None."""
+def _read_property(source, pattern: re.Pattern) -> str | None:
+    """A text property of docProps/custom.xml (a path or an open ``Package``), unescaped, or None."""
     text = custom_xml(source)
-    if text is None:
-        return None
-    m = _OWNER_RE.search(text)
+    m = pattern.search(text) if text is not None else None
     if not m:
         return None
     import html
@@ -91,13 +82,16 @@ def read_owner(source) -> str | None:
     return html.unescape(m.group(1)).strip() or None
 
 
+OWNER_PROPERTY = "followup-xl-owner"
+
+
+def mark_owner(wb, owner: str) -> None:
+    """Name the person a staff book was made for (unsigned: it grants nothing; the signed stamp does)."""
+    wb.set_custom_property(OWNER_PROPERTY, owner)
+
+
 STAMP_PROPERTY = "followup-xl-stamp"
-_STAMP_RE = re.compile(
-    r'<property[^>]*name="'
-    + re.escape(STAMP_PROPERTY)
-    + r'"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
-    re.S,
-)
+_STAMP_RE = _property_re(STAMP_PROPERTY)
 
 
 def mark_stamp(wb, signed: str) -> None:
@@ -107,15 +101,7 @@ def mark_stamp(wb, signed: str) -> None:
 
 def read_stamp(source) -> str | None:
     """The signed stamp text of a path or an open ``Package`` as written, unverified (lineage.verify)."""
-    text = custom_xml(source)
-    if text is None:
-        return None
-    m = _STAMP_RE.search(text)
-    if not m:
-        return None
-    import html
-
-    return html.unescape(m.group(1)).strip() or None
+    return _read_property(source, _STAMP_RE)
 
 
 def describe(kind: str | None, lang: str = "zh") -> str:

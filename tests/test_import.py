@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -349,3 +350,11 @@ def test_month_sheet_names():
         3,
     )
     assert month_of_sheet("客户名单", 2026) is None and month_of_sheet("13月", 2026) is None
+
+
+def test_import_says_how_each_sheet_was_read_in_the_runs_language(cli, tmp_path):
+    tracker = Path(__file__).parent / "data" / "trackers" / "01_same_name_customers.xlsx"
+    zh = cli("import", tracker, "--preview", "-o", tmp_path / "预览.xlsx", ok=(0,)).output
+    assert ": 客户名录" in zh and "customers" not in zh
+    en = cli("import", tracker, "--preview", "-o", tmp_path / "p.xlsx", "--lang", "en", ok=(0,))
+    assert ": customers" in en.output

@@ -7,8 +7,10 @@ import sys
 import click
 
 from .. import api
-from ..messages import render
+from ..messages import render, table
 from .common import emit_json, guarded, json_option, lang_option
+
+LAYOUT = table("import.layout")  # how each sheet was read, in words
 
 
 @click.command("import")
@@ -93,7 +95,7 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, la
         emit_json(result, lang)
     else:
         for sheet, layout in result.sheets.items():
-            click.echo(f"  {sheet}: {layout}")
+            click.echo(f"  {sheet}: {LAYOUT[lang][layout]}")  # JSON keeps the codes
         click.echo(
             render(
                 "import.preview_summary" if result.preview else "import.summary",

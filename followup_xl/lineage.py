@@ -73,16 +73,13 @@ def sign(stamp: Stamp, key: bytes) -> str:
     return f"{body}.{_mac(key, body)}"
 
 
-def verify(text: str | None, key: bytes | None) -> Stamp | None:
-    """The stamp in ``text`` when its MAC verifies with ``key``; None when absent, forged or
-    made with another office's key (or when there is no key: nothing can be trusted then)."""
-    if not text or not key or "." not in text:
-        return None
-    body, _, mac = text.strip().rpartition(".")
-    if not hmac.compare_digest(mac.encode(), _mac(key, body).encode()):
+def claimed(text: str | None) -> Stamp | None:
+    """What a stamp's text says, believed or not: only ``verify`` makes it trusted (an unverified
+    one may only word a warning, such as the generation a forgotten master would have had)."""
+    if not text or "." not in text:
         return None
     try:
-        d = json.loads(body)
+        d = json.loads(text.strip().rpartition(".")[0])
     except ValueError:
         return None
     if not isinstance(d, dict) or d.get("v") != STAMP_VERSION or d.get("k") not in KINDS:
@@ -99,6 +96,17 @@ def verify(text: str | None, key: bytes | None) -> Stamp | None:
         )
     except (TypeError, ValueError):
         return None
+
+
+def verify(text: str | None, key: bytes | None) -> Stamp | None:
+    """The stamp in ``text`` when its MAC verifies with ``key``; None when absent, forged or
+    made with another office's key (or when there is no key: nothing can be trusted then)."""
+    if not text or not key or "." not in text:
+        return None
+    body, _, mac = text.strip().rpartition(".")
+    if not hmac.compare_digest(mac.encode(), _mac(key, body).encode()):
+        return None
+    return claimed(text)
 
 
 KINDS = ("master", "staff")
@@ -190,7 +198,6 @@ class BookLineage:
     """
 
     owner: str = ""  # whose rights the book has ("" = nobody's: its edits are conflicts)
-    owner_from: str = ""  # stamp | file_name | "" — how the owner was known
     stamp: Stamp | None = None  # verified
     base: Base | None = None  # (sheet key, id) → {field: digest}: the rows as split sent them
     forged: bool = False  # carried a stamp that does not verify
@@ -250,6 +257,3 @@ class Base:
 
     def __contains__(self, key) -> bool:
         return key[1] in self._packed.get(key[0], {})
-
-    def __len__(self) -> int:
-        return sum(len(d) for d in self._packed.values())

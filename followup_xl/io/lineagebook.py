@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from .. import schema
 from ..lineage import Base, BookLineage, Stamp, base_from_text, text_digest, verify
+from ..lineage import claimed as claimed_stamp
 from ..messages import by_lang, table
 from ..models import Record
 from .filekind import read_stamp
@@ -165,21 +166,6 @@ class BookStamp:
     owner_clash: tuple[str, ...] = ()  # stamp / file name / rows' owner when they disagree
 
 
-def _claimed(text: str | None) -> Stamp | None:
-    """What a stamp says without believing it (only ever used to word a warning)."""
-    import json
-
-    if not text or "." not in text:
-        return None
-    try:
-        d = json.loads(text.rpartition(".")[0])
-        return Stamp(
-            str(d.get("k", "")), int(d.get("g", 0)), str(d.get("i", "")), str(d.get("d", ""))
-        )
-    except (ValueError, TypeError, AttributeError):
-        return None
-
-
 def book_lineage(
     path: str,
     package,
@@ -203,12 +189,12 @@ def book_lineage(
     stem = os.path.splitext(os.path.basename(path))[0]
     by_name = _registered(stem, registered)
     lin = BookLineage(forged=forged)
-    out = BookStamp(lin, claimed=_claimed(text) if stamp is None else None)
+    out = BookStamp(lin, claimed=claimed_stamp(text) if stamp is None else None)
     if stamp is not None:
-        lin.stamp, lin.owner, lin.owner_from = stamp, stamp.owner, "stamp"
+        lin.stamp, lin.owner = stamp, stamp.owner
         lin.loader = lambda: _load_base(book, stamp, out)
     elif by_name:
-        lin.owner, lin.owner_from = by_name, "file_name"
+        lin.owner = by_name
     said = [n for n in (lin.owner if lin.stamp else "", by_name, majority or "") if n]
     if len(set(said)) > 1:
         out.owner_clash = tuple(dict.fromkeys(said))

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from followup_xl import example_office
-from followup_xl.io.master import write_master
+from followup_xl.demo import office as example_office
+from followup_xl.io.master.write import write_master
 from followup_xl.lineage import Stamp
 from followup_xl.models import Book, Source
 

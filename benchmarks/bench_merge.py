@@ -124,8 +124,8 @@ assert res.exit_code == 0, res.exit_code
 
 def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
     """A staff book as it comes in next week: everything it had plus ``new_calls`` calls after the last one."""
-    from followup_xl.io.reader import read_book
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.read.workbook import read_book
+    from followup_xl.io.write.template import write_staff_workbook
     from followup_xl.models import Call
 
     book = read_book(book_path)
@@ -147,8 +147,8 @@ def changed_week(folder: Path, out: Path, pct: float = 1.0) -> Path:
     calls a corrected content (the rest unchanged). Cached beside the office."""
     import random
 
-    from followup_xl.io.reader import read_book
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.read.workbook import read_book
+    from followup_xl.io.write.template import write_staff_workbook
 
     done = out / ".complete"
     if done.exists():
@@ -190,9 +190,9 @@ def split_week(master: Path, out: Path) -> Path:
     from followup_xl import api
     from followup_xl.io.filekind import read_stamp
     from followup_xl.io.formats import open_calamine
-    from followup_xl.io.master_cache import CACHE_DIR
-    from followup_xl.io.reader import read_book
-    from followup_xl.io.split_writer import BASE_SHEET, write_split_book
+    from followup_xl.io.master.cache import CACHE_DIR
+    from followup_xl.io.read.workbook import read_book
+    from followup_xl.io.write.split import BASE_SHEET, write_split_book
 
     sent = out.parent / (out.name + "_sent")
     api.split(str(master), str(sent), as_of=dt.date(2026, 11, 22))

@@ -15,7 +15,7 @@ import sys
 import time
 from collections import defaultdict
 
-from followup_xl import example_office
+from followup_xl.demo import office as example_office
 from followup_xl.models import Book, Event
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import Policy

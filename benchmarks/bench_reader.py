@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import badfiles
 
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 
 def best_of(path: Path, runs: int = 3) -> float:

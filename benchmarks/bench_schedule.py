@@ -13,9 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from followup_xl import api, example_office
+from followup_xl import api
 from followup_xl.calendar import WorkCalendar
-from followup_xl.io.master import write_master
+from followup_xl.demo import office as example_office
+from followup_xl.io.master.write import write_master
 from followup_xl.models import Book
 from followup_xl.policy import compute_obligations
 from followup_xl.schedule import coming_week, plan_week

@@ -18,8 +18,8 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from followup_xl.checks import run_checks
-from followup_xl.io.reader import read_book
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.models import Call
 from followup_xl.settings import policy_for_book
 

@@ -12,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.models import Book, Call, Customer
 
 DATA = Path(__file__).resolve().parent / "data"

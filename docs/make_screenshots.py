@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import libreoffice as lo  # noqa: E402  (found through the sys.path line above)
 
 from followup_xl import api  # noqa: E402
-from followup_xl.demo import run_demo  # noqa: E402
+from followup_xl.demo.run import run_demo  # noqa: E402
 
 SHOTS = [  # (file in the demo output, page, picture name)
     ("2_校验结果/张伟_客户回访_校验.xlsx", 1, "validate-issues.png"),

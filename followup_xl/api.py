@@ -21,8 +21,8 @@ from .errors import (
     OutputRefused,
     UnknownOwner,
 )
-from .io.reader import read_book
-from .io.template import template_name, write_staff_workbook
+from .io.read.workbook import read_book
+from .io.write.template import template_name, write_staff_workbook
 from .messages import Pair, both, localize, render
 from .messages import text as message
 from .results import (
@@ -86,7 +86,7 @@ def init_manager(
     """The 回访管理台 workbook with its buttons, and the inbox and output folders it names.
 
     An existing 管理台 holds the manager's settings and run log: refused unless ``force``."""
-    from .io.manager_writer import SETTINGS, manager_name, write_manager_workbook
+    from .io.write.manager import SETTINGS, manager_name, write_manager_workbook
 
     path = os.path.join(folder, manager_name(lang))
     if os.path.exists(path) and not force:
@@ -109,7 +109,7 @@ def init_manager(
 def load(path: str, policy_path: str | None = None, wants: str = "book"):
     """A workbook or master and the policy in force for it (never one of our own reports)."""
     from .io.filekind import refuse_output
-    from .io.master_cache import cached_read
+    from .io.master.cache import cached_read
     from .settings import policy_for_book as _policy
 
     refuse_output(path, wants)
@@ -119,7 +119,7 @@ def load(path: str, policy_path: str | None = None, wants: str = "book"):
 
 def unread_history(path: str, book) -> list[Pair]:
     """The warning for a file whose 历史档案 was not followed (not a stamped master), if any."""
-    from .io.history import not_followed
+    from .io.master.history import not_followed
 
     if book.archives:  # its archive files were read with it: nothing to open again
         return []
@@ -138,7 +138,7 @@ def due(
 ) -> DueList:
     """Open obligations as of ``as_of``: escalations first, then overdue, due today, upcoming;
     last the missed ones (逾期未办: past their window, no longer on the call list)."""
-    from .io.due_writer import write_due
+    from .io.write.due import write_due
     from .policy import compute_obligations
     from .privacy import mask_deep
 
@@ -204,7 +204,7 @@ def split(
 
     from .filenames import safe_stem
     from .io.atomic import check_output
-    from .io.split_writer import write_split_book
+    from .io.write.split import write_split_book
     from .lineage import base_rows
     from .policy import compute_obligations
     from .privacy import hides_class_a, mask_deep, staff_view
@@ -290,7 +290,7 @@ class _SplitStamps:
 
     def __init__(self, master: str, as_of) -> None:
         from .io.filekind import read_stamp
-        from .io.officekey import ensure_key, master_folder
+        from .io.master.officekey import ensure_key, master_folder
         from .lineage import verify as verify_stamp
 
         self.folder = master_folder(master)
@@ -317,7 +317,7 @@ class _SplitStamps:
         return sign(stamp, self.key)
 
     def remember(self) -> None:
-        from .io.officekey import record_splits
+        from .io.master.officekey import record_splits
 
         if self.generation and self.sent:
             record_splits(self.folder, self.sent, self.generation)
@@ -349,7 +349,7 @@ def handover(
 
     from . import handover as ho
     from . import schema
-    from .io.handover_writer import (
+    from .io.write.handover import (
         ID_COL,
         RECEIVER_COL,
         read_log,
@@ -469,14 +469,14 @@ def _merge(
     import datetime as _dt
 
     from . import fingerprint, schema
-    from .io import masterbook
     from .io.atomic import check_output
-    from .io.batch import discover, labels, read_input
-    from .io.changelog import read_change_sheets
-    from .io.handover_writer import read_log, write_log_sheet
-    from .io.history import ARCHIVE_OVER
-    from .io.lineagebook import read_master_lineage, write_lineage_sheets
-    from .io.master import EXCEL_ROW_LIMIT, write_master
+    from .io.master import book as masterbook
+    from .io.master.changelog import read_change_sheets
+    from .io.master.history import ARCHIVE_OVER
+    from .io.master.lineage import read_master_lineage, write_lineage_sheets
+    from .io.master.write import EXCEL_ROW_LIMIT, write_master
+    from .io.read.batch import discover, labels, read_input
+    from .io.write.handover import read_log, write_log_sheet
     from .io.xlsx import cut_cells, take_cuts
     from .merge import merge_books
     from .normalize import parser_for
@@ -632,8 +632,8 @@ class _Lineage:
 def _books_lineage(items, base, out, before, lang) -> _Lineage:
     """Each staff book's owner and base (verified stamps only), replays left out, and the
     sentences the manager must read: unstamped, forged, stale books and a forgotten master."""
-    from .io.lineagebook import book_lineage
-    from .io.officekey import key_for, load_key, master_folder, read_splits
+    from .io.master.lineage import book_lineage
+    from .io.master.officekey import key_for, load_key, master_folder, read_splits
     from .io.package import Package
 
     found = _Lineage()
@@ -723,7 +723,7 @@ def _books_lineage(items, base, out, before, lang) -> _Lineage:
 def _new_generation(out, base, items, before, day, lang, replayed: set):
     """The new master's stamp (generation = the base's + 1), the key to sign it with and its 版本记录 rows: the
     base's, then this generation's master row and one row per book merged or handed in again."""
-    from .io.lineagebook import lineage_row, next_generation
+    from .io.master.lineage import lineage_row, next_generation
 
     master = base[0] if base else None
     stamp, key, rows, info = next_generation(
@@ -759,8 +759,8 @@ def _new_generation(out, base, items, before, day, lang, replayed: set):
 
 
 def _deleted_rows(deleted, day, lang) -> list[list]:
-    from .io.changelog import KINDS
-    from .io.lineagebook import row_text
+    from .io.master.changelog import KINDS
+    from .io.master.lineage import row_text
 
     return [
         [
@@ -798,10 +798,10 @@ def verify(path: str, lang: str = "zh") -> Verification:
     its stamp verifies, every other difference from what it was written with (mastercheck.py)."""
     from . import fingerprint, mastercheck
     from .io.filekind import describe, read_kind
-    from .io.lineagebook import read_master_check
-    from .io.masterbook import attach_history
+    from .io.master.book import attach_history
+    from .io.master.lineage import read_master_check
     from .io.package import Package
-    from .io.reader import read_book
+    from .io.read.workbook import read_book
 
     # the archive files are read too (a missing or hostile one is a sentence); they carry no 校验码
     with Package(path) as package:
@@ -837,7 +837,7 @@ def validate(
     from .io.filekind import refuse_output
 
     refuse_output(path)
-    from .io.masterbook import read_master
+    from .io.master.book import read_master
 
     # a master's findings name the cells of the master (and of its archive files) themselves
     book = read_master(path, provenance=False)
@@ -847,8 +847,8 @@ def validate(
     # a master's finding also names the staff book row it came from, so it can be forwarded
     report.origins = book.origins
     if annotate_to:
-        from .io.annotate import annotate, notes
         from .io.formats import sniff
+        from .io.write.annotate import annotate, notes
 
         fmt = sniff(path)
         if fmt != "xlsx":  # openpyxl writes only .xlsx: the copy is one, and the answer says so
@@ -885,7 +885,7 @@ def schedule(
     import datetime as _dt
 
     from .calendar import WorkCalendar
-    from .io.schedule_writer import write_schedule
+    from .io.write.schedule import write_schedule
     from .policy import compute_obligations
     from .schedule import coming_week, plan_week
 
@@ -936,7 +936,7 @@ def weekly(
     import datetime as _dt
 
     from .calendar import WorkCalendar
-    from .io.weekly_writer import write_weekly
+    from .io.write.weekly import write_weekly
     from .weekly import last_complete_week, summarise_week
 
     book, policy = load(path, policy_path)
@@ -965,7 +965,7 @@ def report(
     without a year is read in its latest year not after ``as_of`` (default: today)."""
     import datetime as _dt
 
-    from .io.report_writer import write_report
+    from .io.write.report import write_report
     from .privacy import mask_deep, mask_value
     from .report import month_bounds, monthly_report
 
@@ -999,7 +999,7 @@ def scores(
     lang: str = "zh",
 ) -> YearlyScores:
     """Staff scores (M2) for ``year``, judged on the whole months up to ``as_of``."""
-    from .io.scores_writer import write_scores
+    from .io.write.scores import write_scores
     from .scores import yearly_scores
 
     book, policy = load(path, policy_path)
@@ -1029,8 +1029,8 @@ def export(
     from pathlib import Path
 
     from .calendar import WorkCalendar
-    from .io.batch import sha256
-    from .io.parquet_export import check_office, export_book
+    from .io.read.batch import sha256
+    from .io.warehouse.export import check_office, export_book
     from .policy import compute_obligations
     from .privacy import find_phones, mask_deep, mask_text
     from .report import month_bounds, shift_month
@@ -1075,7 +1075,7 @@ def export(
 def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") -> RegionMonth:
     """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
     computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
-    from .io.rollup_query import month_rows
+    from .io.warehouse.rollup import month_rows
     from .privacy import mask_deep
     from .report import month_bounds
 
@@ -1125,7 +1125,7 @@ def rollup(folder: str, month: str, out: str | None = None, lang: str = "zh") ->
         RegionMonth(month, start, end, folder, offices, warnings=list(found.warnings))
     )
     if out:
-        from .io.rollup_writer import write_rollup
+        from .io.write.rollup import write_rollup
 
         write_rollup(out, region, lang=lang)
         region.output = out
@@ -1148,7 +1148,7 @@ def import_tracker(
     preview workbook at ``out`` (and its mapping file beside it), import nothing. ``into``: a
     master; the imported book is merged into it (``out`` is then the new master), matched by id
     and phone, its edits held for approval by the master's own rules (``result.merge``)."""
-    from .io.importbook import import_tracker as _import
+    from .io.read.tracker import import_tracker as _import
 
     result = _import(
         inputs,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.template import write_staff_workbook
 
 
 def _good(folder: Path, name: str = "good.xlsx", book=None) -> Path:
@@ -24,7 +24,7 @@ def _good(folder: Path, name: str = "good.xlsx", book=None) -> Path:
 
 def small_book():
     """Two customers and two calls: enough for every command to have work."""
-    from followup_xl import example_office
+    from followup_xl.demo import office as example_office
 
     office = example_office.generate(customers_per_owner=4, owners=["张伟"], plant_mistakes=False)
     return office.books["张伟"]
@@ -483,7 +483,7 @@ def self_listing_history(folder: Path) -> Path:
     import os
 
     from followup_xl import api
-    from followup_xl.io.history import HISTORY_DIR, listed_files
+    from followup_xl.io.master.history import HISTORY_DIR, listed_files
 
     book = small_book()
     for k in book.calls[: len(book.calls) // 2]:

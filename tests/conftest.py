@@ -9,8 +9,8 @@ from click.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from followup_xl import example_office
 from followup_xl.cli import main
+from followup_xl.demo import office as example_office
 
 ROOT = Path(__file__).resolve().parent.parent
 

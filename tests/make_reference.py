@@ -16,9 +16,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from followup_xl import example_office
 from followup_xl.cli import main as cli_main
-from followup_xl.io.template import write_templates
+from followup_xl.demo import office as example_office
+from followup_xl.io.write.template import write_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).resolve().parent / "reference"

@@ -122,7 +122,7 @@ def test_memory_stays_bounded(corpus, name):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     code = (
-        "import sys\nfrom followup_xl.io.reader import read_book\nfrom followup_xl.errors import FollowupError\n"
+        "import sys\nfrom followup_xl.io.read.workbook import read_book\nfrom followup_xl.errors import FollowupError\n"
         "try:\n    b = read_book(sys.argv[1]); print('read', len(b.customers))\n"
         "except FollowupError as e:\n    print('refused', e.message('en'))\n"
     )

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from followup_xl import example_office
 from followup_xl.checks import REGISTRY, run_checks
-from followup_xl.io.reader import read_book
+from followup_xl.demo import office as example_office
+from followup_xl.io.read.workbook import read_book
 from followup_xl.settings import policy_for_book
 
 AS_OF = example_office.AS_OF  # 2026-11-22

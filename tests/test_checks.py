@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_xl import api, example_office
+from followup_xl import api
 from followup_xl.checks import ERROR, REGISTRY, WARNING, ordered_checks, run_checks
-from followup_xl.io.reader import read_book
+from followup_xl.demo import office as example_office
+from followup_xl.io.read.workbook import read_book
 from followup_xl.settings import Policy, policy_for_book
 
 AS_OF = example_office.AS_OF

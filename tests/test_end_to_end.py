@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from followup_xl import example_office
-from followup_xl.io.reader import read_book
+from followup_xl.demo import office as example_office
+from followup_xl.io.read.workbook import read_book
 
 AS_OF = "2026-11-22"
 

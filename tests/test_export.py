@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from followup_xl import api, schema
 from followup_xl.cli import main
-from followup_xl.io.parquet import read_dataset
-from followup_xl.io.reader import read_book
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.warehouse.parquet import read_dataset
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.normalize import mask_phone
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import policy_for_book

@@ -1,7 +1,7 @@
 """Every workbook the tool writes says what it is; a staff book the office made says nothing."""
 
 from followup_xl.io import filekind
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.io.xlsx import new_workbook
 
 

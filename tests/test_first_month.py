@@ -116,7 +116,7 @@ def _add_row(path, sheet: str, values: dict) -> None:
 def test_a_staff_books_holiday_and_rule_wait_for_the_managers_yes(cli, office):
     from test_lineage import book_of, edit, merge, sheet_rows, split
 
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     tmp, m1 = office
     zw = book_of(split(cli, m1, tmp / "分发1"), "张伟")

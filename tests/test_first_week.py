@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_xl import api, example_office
+from followup_xl import api
 from followup_xl.cli import main
+from followup_xl.demo import office as example_office
 from followup_xl.io.filekind import read_kind
 
 AS_OF = "2026-11-22"
@@ -495,7 +496,7 @@ def test_master_findings_name_their_source_row(office, tmp_path):
 def _small_master(tmp_path, with_manager: bool):
     from helpers import book, customer, staff
 
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.write.template import write_staff_workbook
 
     people = [staff("张伟", phone="13900000001"), staff("杨磊", phone="13900000003")]
     if with_manager:
@@ -590,7 +591,7 @@ def test_handover_without_a_manager_needs_by(tmp_path):
 
 
 def test_calling_sheets_have_contact_and_phone_and_one_row_per_call(office, tmp_path):
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     book = read_book(office["master"])
     customers = {c.customer_id: c for c in book.customers}

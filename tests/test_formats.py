@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from followup_xl.cli import main
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 pytestmark = pytest.mark.libreoffice
 AS_OF = "2026-11-22"

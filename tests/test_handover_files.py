@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import FollowupError
-from followup_xl.io.handover_writer import read_log, read_master_notes
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.handover import read_log, read_master_notes
 
 DAY = dt.date(2026, 11, 22)
 
@@ -216,7 +216,7 @@ def test_cli_handover(master, tmp_path):
 
 
 def test_the_demo_hands_over_and_splits(tmp_path):
-    from followup_xl.demo import run_demo
+    from followup_xl.demo.run import run_demo
 
     run_demo(str(tmp_path))
     handed = tmp_path / "8_交接"
@@ -238,7 +238,7 @@ def test_the_demo_shows_a_second_week(tmp_path):
     """张伟 edits the book he was sent; the merge prints the changes and the master keeps them in 修改记录."""
     import openpyxl
 
-    from followup_xl.demo import run_demo
+    from followup_xl.demo.run import run_demo
 
     run = run_demo(str(tmp_path))
     assert run.master.endswith("客户回访总表_第二周.xlsx")

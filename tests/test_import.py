@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from followup_xl.cli import main
 from followup_xl.importing import month_of_sheet, split_name_phone, split_repeated
 from followup_xl.io.filekind import read_kind
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 D = dt.date
 

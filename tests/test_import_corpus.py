@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 TRACKERS = Path(__file__).parent / "data" / "trackers"
 
@@ -251,7 +251,7 @@ def test_local_landlines_take_the_office_area_code(cli, tmp_path):
 
 def test_validate_and_merge_read_local_numbers_with_本地区号(cli, tmp_path):
     """A staff book whose 规则 says 本地区号 = 0951 and whose phones are written 5012345."""
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.write.template import write_staff_workbook
     from followup_xl.models import Book, Customer, RuleRow
 
     book = Book(path="x")

@@ -351,7 +351,7 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
     from office_master import write_master
 
     from followup_xl import api
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     master = write_master(office_dir, tmp_path / "总表.xlsx")
     quiet = {

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from test_weekly_cycle import DAY, cust, office_books, write_books
 
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 CUSTOMERS, CALLS = "客户名录簿", "回访记录表"
 

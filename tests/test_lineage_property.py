@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from test_lineage import CUSTOMERS, book_of, edit, get_property, set_property
 from test_weekly_cycle import DAY, office_books, write_books
 
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 OWN = {"张伟": ["K1", "K2", "K3"], "王芳": ["K7", "K8"]}
 OTHER = {"张伟": "王芳", "王芳": "张伟"}

@@ -18,7 +18,7 @@ from fake_xlwings import FakeBook
 from followup_xl.cli import main
 from followup_xl.cli.jsonout import to_json
 from followup_xl.io.filekind import read_kind
-from followup_xl.io.manager_writer import BUTTONS, SETTINGS, result_row
+from followup_xl.io.write.manager import BUTTONS, SETTINGS, result_row
 from followup_xl.xl import manager
 
 AS_OF = dt.date(2026, 11, 22)  # the example office's Sunday

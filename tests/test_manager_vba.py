@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from test_vba_libreoffice import uno_python
 
-from followup_xl.io.manager_writer import BUTTONS, write_manager_workbook
+from followup_xl.io.write.manager import BUTTONS, write_manager_workbook
 from followup_xl.xl import manager, vba
 
 pytestmark = pytest.mark.libreoffice

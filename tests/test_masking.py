@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup_xl import example_office
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.demo import office as example_office
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.privacy import mask_text
 
 # every way the review saw a number typed (mobiles and landlines, spaced, dotted, bracketed, full-width)

@@ -13,12 +13,13 @@ import pytest
 from click.testing import CliRunner
 from office_master import write_master
 
-from followup_xl import api, example_office, fingerprint
+from followup_xl import api, fingerprint
 from followup_xl.cli import main
-from followup_xl.io import master_cache as mc
-from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.masterbook import archive_digests, read_master
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.demo import office as example_office
+from followup_xl.io.master import cache as mc
+from followup_xl.io.master.book import archive_digests, read_master
+from followup_xl.io.master.history import HISTORY_DIR
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.models import MODEL_FOR
 
 
@@ -219,7 +220,7 @@ def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
     """The cache keeps the digest of each archive file's rows (made from the rows when the cache was
     written): this week's merge names the unchanged closed years without hashing them again, and
     its 历史档案 sheet is the one a merge without the cache writes."""
-    from followup_xl.io import master as master_writer
+    from followup_xl.io.master import write as master_writer
 
     hashed: list[int] = []
     real = master_writer.rows_digest

@@ -9,11 +9,12 @@ import json
 import openpyxl
 import pytest
 
-from followup_xl import api, example_office
+from followup_xl import api
+from followup_xl.demo import office as example_office
 from followup_xl.errors import BadHistory
-from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.masterbook import read_master
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.master.book import read_master
+from followup_xl.io.master.history import HISTORY_DIR
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.models import Call
 
 
@@ -154,7 +155,7 @@ def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three
 
 
 def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_years, monkeypatch):
-    from followup_xl.io import master as master_io
+    from followup_xl.io.master import write as master_io
 
     book, src = three_years
     out = tmp_path / "总表.xlsx"
@@ -337,7 +338,7 @@ def test_a_master_listing_itself_is_a_sentence_not_a_recursion(tmp_path):
 
 def test_the_single_file_reader_reads_only_the_file(tmp_path, three_years):
     """read_book knows nothing of history: the master file alone holds only the newest year."""
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     book, src = three_years
     out = tmp_path / "总表.xlsx"

@@ -10,9 +10,10 @@ import badfiles
 import openpyxl
 import pytest
 
-from followup_xl import api, example_office
-from followup_xl.io import master as master_io
-from followup_xl.io.reader import read_book
+from followup_xl import api
+from followup_xl.demo import office as example_office
+from followup_xl.io.master import write as master_io
+from followup_xl.io.read.workbook import read_book
 
 
 def key(c):
@@ -168,7 +169,7 @@ def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     for k in b.calls[: len(b.calls) // 2]:  # half of the history a year earlier
         object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
     src = tmp_path / "zw.xlsx"
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.write.template import write_staff_workbook
 
     write_staff_workbook(src, book=b)
     out = tmp_path / "m.xlsx"

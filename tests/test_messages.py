@@ -627,7 +627,7 @@ def _book_without_owners(path: Path) -> list[str]:
     回访类型 and a complaint blamed on nobody (October 2026); returns the office's own words."""
     from helpers import call, customer, event, staff
 
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.write.template import write_staff_workbook
     from followup_xl.models import Book
 
     b = Book(

@@ -50,7 +50,7 @@ import datetime as dt, importlib.util, json, sys
 import followup_xl
 assert "site-packages" in followup_xl.__file__, followup_xl.__file__   # the installed wheel, not the repo
 from followup_xl import calendar, checks, models, normalize, policy, schema, settings
-from followup_xl.io.reader import read_rows, require_our_sheets
+from followup_xl.io.read.workbook import read_rows, require_our_sheets
 
 def sheet(defn, rows):
     keys = defn.keys

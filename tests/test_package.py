@@ -7,13 +7,14 @@ import zipfile
 
 import pytest
 
-from followup_xl import api, example_office
+from followup_xl import api
+from followup_xl.demo import office as example_office
 from followup_xl.errors import UnreadableWorkbook
-from followup_xl.io.batch import Input, read_input
-from followup_xl.io.history import HISTORY_DIR
-from followup_xl.io.masterbook import read_master
+from followup_xl.io.master.book import read_master
+from followup_xl.io.master.history import HISTORY_DIR
 from followup_xl.io.package import Package
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.batch import Input, read_input
+from followup_xl.io.read.workbook import read_book
 
 
 @pytest.fixture

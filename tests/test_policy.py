@@ -226,7 +226,7 @@ def test_results_do_not_depend_on_row_order(seed, office):
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_due_dates_are_working_days_and_never_before_their_trigger(seed):
-    from followup_xl import example_office
+    from followup_xl.demo import office as example_office
 
     office = example_office.generate(
         seed=seed, customers_per_owner=5, owners=["张伟"], plant_mistakes=False

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import PasswordProtected
-from followup_xl.io.protect import decrypt_bytes
-from followup_xl.io.reader import read_book
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.protect import decrypt_bytes
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.privacy import hides_class_a, mask_book, mask_text, staff_view
 from followup_xl.settings import Policy
 

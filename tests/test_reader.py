@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from followup_xl.errors import UnreadableWorkbook
-from followup_xl.io.reader import read_book
+from followup_xl.io.read.workbook import read_book
 
 
 def messy_book(path):
@@ -168,7 +168,7 @@ def test_not_a_workbook_gets_a_sentence(tmp_path, content, needle):
 
 def test_example_office_books_read_back(office, office_dir):
     """Template-made and hand-made books read back to what was generated."""
-    from followup_xl.example_office import MESSY_OWNERS
+    from followup_xl.demo.office import MESSY_OWNERS
 
     for owner, book in office.books.items():
         read = read_book(office_dir / f"{owner}_客户回访.xlsx")

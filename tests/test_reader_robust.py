@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_xl.cli import main
-from followup_xl.io import sheetscan
-from followup_xl.io.reader import _fill_merged, read_book
+from followup_xl.io.read import sheetscan
+from followup_xl.io.read.workbook import _fill_merged, read_book
 
 
 def test_far_cell_is_read_sparsely_and_the_rows_are_all_there(tmp_path):
@@ -131,7 +131,9 @@ def test_merge_survives_a_reader_that_crashes(tmp_path, monkeypatch):
     shutil.copy(badfiles.far_cell(tmp_path), inbox / "far.xlsx")
     # Take away the far-cell defence and read every input in a child: calamine then aborts on far.xlsx.
     monkeypatch.setattr(sheetscan, "scan_sheet", lambda *a: sheetscan.SheetScan())
-    monkeypatch.setattr("followup_xl.io.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods"))
+    monkeypatch.setattr(
+        "followup_xl.io.read.batch.ISOLATED_FORMATS", ("xlsx", "xls", "xlsb", "ods")
+    )
     result = CliRunner().invoke(
         main, ["merge", str(inbox), "-o", str(tmp_path / "master.xlsx"), "--json"]
     )

@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from office_master import write_master
 
-from followup_xl import example_office
 from followup_xl.cli import main
+from followup_xl.demo import office as example_office
 from followup_xl.io.filekind import read_kind
-from followup_xl.io.rollup_query import sql_text
+from followup_xl.io.warehouse.rollup import sql_text
 from followup_xl.report import avg, pct
 
 AS_OF = dt.date(2026, 11, 22)

@@ -18,9 +18,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from followup_xl import api, example_office
+from followup_xl import api
 from followup_xl.cli import main
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.demo import office as example_office
+from followup_xl.io.write.template import write_staff_workbook
 
 HOSTILE = [
     "张伟",
@@ -63,7 +64,7 @@ def master(tmp_path_factory):
 
 
 def _owners_of(path: Path) -> set[str]:
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     return {c.owner for c in read_book(path).customers}
 
@@ -115,7 +116,7 @@ def test_split_writes_every_book_and_the_merge_reads_every_one(master, tmp_path)
         (i["path"], i.get("note")) for i in inputs if i["status"] != "merged"
     ]
     assert _owners_of(tmp_path / "again.xlsx") == set(HOSTILE)
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     again = read_book(tmp_path / "again.xlsx")
     edited = {c.owner for c in again.customers if c.note == f"{c.owner} 改过"}

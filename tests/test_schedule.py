@@ -120,7 +120,7 @@ def test_invariants_over_hand_made_obligations(case):
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 10_000), cap=st.integers(1, 15), week=st.integers(0, 60))
 def test_invariants_over_generated_offices(seed, cap, week):
-    from followup_xl import example_office
+    from followup_xl.demo import office as example_office
 
     office = example_office.generate(
         seed=seed, customers_per_owner=12, owners=["张伟", "王芳"], plant_mistakes=False

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import UnknownOwner
-from followup_xl.io.handover_writer import read_master_notes
-from followup_xl.io.reader import read_book
-from followup_xl.io.split_writer import DUE_SHEET
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.handover import read_master_notes
+from followup_xl.io.write.split import DUE_SHEET
 from followup_xl.policy import compute_obligations
 from followup_xl.settings import Policy
 from followup_xl.split import file_name
@@ -111,7 +111,7 @@ def test_staff_variant_masks_class_a_for_staff_but_not_for_managers(office, offi
 
     from office_master import combined
 
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl.io.write.template import write_staff_workbook
 
     m = combined(office)
     # 孙丽 (部门主管) takes over two A customers, so a manager's book exists too

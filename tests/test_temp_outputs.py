@@ -12,9 +12,9 @@ import tempfile
 import pytest
 from click.testing import CliRunner
 
-from followup_xl import example_office
 from followup_xl.cli import main
-from followup_xl.io.reader import read_book
+from followup_xl.demo import office as example_office
+from followup_xl.io.read.workbook import read_book
 
 VICTIM = b"somebody else's file, not to be written over\n"
 

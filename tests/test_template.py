@@ -9,8 +9,8 @@ import pytest
 from xlsx_compare import compare
 
 from followup_xl import schema
-from followup_xl.io.reader import read_book
-from followup_xl.io.template import (
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.template import (
     home_formulas,
     template_name,
     write_staff_workbook,

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from followup_xl import example_office
 from followup_xl.cli import main
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.demo import office as example_office
+from followup_xl.io.write.template import write_staff_workbook
 
 DAY = "2026-11-22"
 
@@ -133,7 +133,7 @@ def test_split_gives_owners_with_clashing_file_names_a_book_each(cli, tmp_path):
     files = sorted(out.iterdir())
     assert len(files) == len(owners)
     assert len({f.name.casefold().rstrip(". ") for f in files}) == len(owners)
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     owners_in = {f.name: {c.owner for c in read_book(f).customers} for f in files}
     assert sorted(o for os_ in owners_in.values() for o in os_) == sorted(owners)
@@ -145,7 +145,7 @@ def test_split_gives_owners_with_clashing_file_names_a_book_each(cli, tmp_path):
 
 
 def _encrypted(path: Path, password: str) -> bool:
-    from followup_xl.io.protect import decrypt_bytes
+    from followup_xl.io.write.protect import decrypt_bytes
 
     return decrypt_bytes(path, password)[:2] == b"PK"
 
@@ -204,7 +204,7 @@ def test_the_plain_copy_is_private_and_gone_when_interrupted(tmp_path, monkeypat
     import stat
     import tempfile
 
-    from followup_xl.io import protect
+    from followup_xl.io.write import protect
 
     book = one_book(tmp_path, ["张伟", "王芳"])
     scratch = tmp_path / "tmp"

@@ -11,7 +11,7 @@ import libreoffice as lo
 import openpyxl
 import pytest
 
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.template import write_staff_workbook
 
 AS_OF = "2026-11-22"
 KEYS = {"code", "severity", "sheet", "row", "column", "cell", "message", "source", "file"}

@@ -17,9 +17,9 @@ from pathlib import Path
 import libreoffice as lo
 import pytest
 
-from followup_xl.io.manager_writer import BUTTONS as MANAGER_BUTTONS
-from followup_xl.io.manager_writer import write_manager_workbook
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.manager import BUTTONS as MANAGER_BUTTONS
+from followup_xl.io.write.manager import write_manager_workbook
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.xl import button, manager, vba
 
 pytestmark = pytest.mark.libreoffice

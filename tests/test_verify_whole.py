@@ -240,7 +240,7 @@ def test_an_older_master_is_checked_as_before_with_one_warning(cli, copy):
     """A master from before the check sheet: stamped without its digest, or not stamped at all."""
     from test_lineage import set_property
 
-    from followup_xl.io.officekey import key_for
+    from followup_xl.io.master.officekey import key_for
     from followup_xl.lineage import Stamp, sign
 
     older = sign(Stamp("master", 1, "abcd0123", "2026-03-16"), key_for(copy))
@@ -255,8 +255,9 @@ def test_an_older_master_is_checked_as_before_with_one_warning(cli, copy):
 def test_a_master_with_closed_years_beside_it_compares_only_its_own_rows(cli, tmp_path):
     """The archive files' calls are read with the master (and carry no 校验码): they are neither
     inserted rows nor do they hide the master's own deleted call."""
-    from followup_xl import api, example_office
-    from followup_xl.io.template import write_staff_workbook
+    from followup_xl import api
+    from followup_xl.demo import office as example_office
+    from followup_xl.io.write.template import write_staff_workbook
 
     office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
     book = office.books["张伟"]

@@ -73,7 +73,7 @@ def test_holiday_monday_moves_the_summary_to_sunday(tmp_path):
         small_book(), Policy(), WorkCalendar(), D("2026-09-30")
     )  # Monday 10-05 is a holiday
     assert w.report_moved and w.report_day == D("2026-10-04")
-    from followup_xl.io.weekly_writer import write_weekly
+    from followup_xl.io.write.weekly import write_weekly
 
     out = write_weekly(tmp_path / "w.xlsx", w)
     title = openpyxl.load_workbook(out)["周报"]["A1"].value

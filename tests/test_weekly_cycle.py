@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from followup_xl.cli import main
 from followup_xl.io.filekind import read_kind
-from followup_xl.io.reader import read_book
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.models import Book, Call, Customer, RuleRow, Staff
 
 DAY = dt.date(2026, 3, 16)
@@ -357,7 +357,7 @@ def test_a_hand_edit_is_found_through_the_cache_and_only_its_code_is_computed(
     the edited row gets a code for its new content, every other row keeps the code it was
     checked against (nothing is computed for them: the weekly re-merge's saving)."""
     from followup_xl import api, fingerprint
-    from followup_xl.io import master_cache as mc
+    from followup_xl.io.master import cache as mc
 
     tmp, master = week1
     wb = openpyxl.load_workbook(master)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from fake_xlwings import FakeBook
 
 from followup_xl.cli import main
-from followup_xl.io.template import write_staff_workbook
+from followup_xl.io.write.template import write_staff_workbook
 from followup_xl.xl import button, functions
 
 AS_OF = dt.date(2026, 11, 22)

@@ -37,7 +37,7 @@ def bombs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def staff(tmp_path_factory):
     """Two ordinary staff books in a folder."""
-    from followup_xl import example_office
+    from followup_xl.demo import office as example_office
 
     folder = tmp_path_factory.mktemp("staff")
     office = example_office.generate(
@@ -127,7 +127,7 @@ def test_merge_under_a_2_5_gb_address_space_loses_only_the_bomb(bombs, staff, tm
     inputs = {Path(i["path"]).name: i["status"] for i in json.loads(out)["inputs"]}
     assert inputs.pop("bomb325.xlsx") == "error"
     assert list(inputs.values()) == ["merged", "merged"]
-    from followup_xl.io.reader import read_book
+    from followup_xl.io.read.workbook import read_book
 
     merged = read_book(out_master)
     assert {c.owner for c in merged.customers} == {"张伟", "王芳"}

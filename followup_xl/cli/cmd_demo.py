@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..demo import run_demo
+from ..demo.run import run_demo
 from ..messages import render
 from .common import emit_json, guarded, json_option, lang_option
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..io.due_writer import STATUS
+from ..io.write.due import STATUS
 from ..messages import render
 from ..results import say
 from .common import (

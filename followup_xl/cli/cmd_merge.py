@@ -157,7 +157,7 @@ STATUS = {
 
 def change_line(ch: Change, lang: str) -> str:
     """One printed line per change: status, record, field old → new, where from."""
-    from ..io.changelog import KINDS
+    from ..io.master.changelog import KINDS
 
     status = STATUS[ch.status][lang == "en"]
     what = f"{KINDS[ch.kind][lang == 'en']} {ch.id}"

@@ -80,7 +80,7 @@ def copy_as_workbook(path: str, fmt: str):
 
 def _sheets(path: str, fmt: str):
     if fmt == "csv":
-        from .csvbook import csv_rows
+        from .read.csvbook import csv_rows
 
         name, rows = csv_rows(path)
         yield name, rows

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import schema
 from ..checks import ERROR, run_checks
-from ..io.reader import read_rows, require_our_sheets
+from ..io.read.workbook import read_rows, require_our_sheets
 from ..messages import by_lang, labels, render, table
 from ..models import Book, column_letter
 from ..settings import policy_for_book

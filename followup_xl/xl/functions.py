@@ -30,7 +30,7 @@ def FOLLOWUP_WORKDAY(day, days) -> dt.date:
 
 @functools.lru_cache(maxsize=8)
 def _obligations(path: str, mtime: float, as_of: dt.date):
-    from ..io.masterbook import read_master
+    from ..io.master.book import read_master
     from ..policy import compute_obligations
     from ..settings import policy_for_book
 

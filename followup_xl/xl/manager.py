@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .. import api
 from ..errors import FollowupError
-from ..io.manager_writer import (
+from ..io.write.manager import (
     ACTIONS,
     LIST_ROWS,
     LISTS,
@@ -228,7 +228,7 @@ def job_merge(st: Settings, status) -> dict:
 
 
 def job_validate(st: Settings, status) -> dict:
-    from ..io.batch import discover
+    from ..io.read.batch import discover
 
     inbox = st.need_path("inbox")
     folder = os.path.join(st.output_dir(), (render("manager.checked_folder", st.lang)) + _stamp(st))
@@ -504,7 +504,7 @@ def staff_names(path: str) -> list[str]:
     import python_calamine as pc
 
     from .. import schema
-    from ..io.reader import read_rows
+    from ..io.read.workbook import read_rows
     from ..models import Book
 
     book = Book(path=path)

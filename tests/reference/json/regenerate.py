@@ -152,8 +152,8 @@ def _normalise(value, folder: str):
 
 def run_cases(folder: str):
     """Yield (name, exit code, parsed JSON) for every case, run in-process on the example office."""
-    from followup_xl import example_office
     from followup_xl.cli import main
+    from followup_xl.demo import office as example_office
 
     example_office.write_office(example_office.generate(), os.path.join(folder, "office"))
     runner = CliRunner()

@@ -1,0 +1,1 @@
+"""The bundled example office and the demo that runs the whole job on it."""

@@ -1,0 +1,193 @@
+"""The master's record of its own decisions: 修改记录 (every change, cumulative) and 待批准.
+
+修改记录 lists, merge after merge, each field a staff book changed, each edit held
+for approval and the manager's answer, each row deleted in a book and each row
+added. 待批准 holds the edits to protected calls; the manager writes 是 or 否 in
+its 批准 column and passes the master to the next merge, which applies the
+approved ones and remembers the refused ones (the way `handover --plan` takes
+an edited plan back). Everything is written as text, so it reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...errors import BadApproval
+from ...merge import Change, field_header, field_label, text
+from ...messages import both, by_lang, labels, localize
+from ...normalize import clean_free_text
+from ..xlsx import Formats, write_plain_sheet
+
+LOG_SHEET = by_lang("changelog.log_sheet")
+PENDING_SHEET = by_lang("changelog.pending_sheet")
+LOG_HEADERS = by_lang("changelog.log_headers")
+PENDING_HEADERS = by_lang("changelog.pending_headers")
+APPROVE_COL = "I"
+KINDS = {
+    "customer": both("change.kind_customer"),
+    "call": both("change.kind_call"),
+    "event": both("change.kind_trigger"),
+    "holiday": both("change.kind_holiday"),
+    "rule": both("change.kind_rule"),
+}
+STATUSES = {
+    "applied": both("change.applied"),
+    "pending": both("change.pending"),
+    "approved": both("change.approved"),
+    "refused": both("change.refused"),
+    "deleted": both("change.deleted_in_book"),
+    "added": both("change.added"),
+}
+YES, NO = (
+    ("是", "yes", "y", "同意", "批准", "approve", "approved"),
+    ("否", "no", "n", "不同意", "拒绝", "refuse", "refused"),
+)
+
+
+def _back(table: dict, label) -> str | None:
+    for k, pair in table.items():
+        if label in pair or label == k:
+            return k
+    return None
+
+
+def _row(day: dt.date, ch: Change, last: str, lang: str) -> list:
+    i = 1 if lang == "en" else 0
+    return [
+        day,
+        KINDS[ch.kind][i],
+        ch.id,
+        localize(field_label(ch.kind, ch.field), lang),  # read back by field_header
+        text(ch.old),
+        text(ch.new),
+        localize(ch.source, lang),
+        ch.who,
+        last,
+    ]
+
+
+def write_change_sheets(
+    wb,
+    fmts: Formats,
+    log: list[tuple[dt.date, Change]],
+    pending: list[tuple[dt.date, Change]],
+    lang: str = "zh",
+) -> None:
+    """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
+    i = 1 if lang == "en" else 0
+    rows = [_row(day, ch, STATUSES[ch.status][i], lang) for day, ch in log]
+    write_plain_sheet(
+        wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12]
+    )
+    if pending:
+        ws = write_plain_sheet(
+            wb,
+            fmts,
+            PENDING_SHEET[lang],
+            PENDING_HEADERS[lang],
+            [[*_row(day, ch, "", lang), localize(ch.reason, lang)] for day, ch in pending],
+            [11, 8, 13, 10, 16, 16, 36, 8, 8, 48],
+        )
+        ws.data_validation(
+            1,
+            8,
+            len(pending),
+            8,
+            {
+                "validate": "list",
+                "source": labels("manager_book.yes_no", lang),
+                "ignore_blank": True,
+            },
+        )
+
+
+def _cell(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    # text as typed: 修改记录 carries staff's words week after week, so ，。： stay full-width
+    return clean_free_text(v) or "" if isinstance(v, str) else ("" if v in ("", None) else str(v))
+
+
+def _day(v) -> dt.date | None:
+    """The 合并日期 cell: a date cell, or the ISO text masters written before held."""
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip())
+    except ValueError:
+        return None
+
+
+def read_change_sheets(
+    path: str,
+) -> tuple[list[tuple[dt.date, Change]], list[tuple[dt.date, Change, bool | None]]]:
+    """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank).
+
+    An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
+    """
+    from ..formats import open_calamine, sniff
+
+    if sniff(path) == "csv":  # a customer list exported as CSV has no change sheets
+        return [], []
+    with open_calamine(path) as wb:
+        names = wb.sheet_names
+
+        def rows(sheet_names) -> tuple[str | None, list[list]]:
+            name = next((n for n in names if n in sheet_names), None)
+            if name is None:
+                return None, []
+            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
+            return name, [
+                [_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 10 for r in data
+            ]
+
+        _n, log_rows = rows(LOG_SHEET.values())
+        pend_name, pend_rows = rows(PENDING_SHEET.values())
+    log = []
+    for r in log_rows:
+        kind, status = _back(KINDS, r[1]), _back(STATUSES, r[8])
+        if kind and status:
+            log.append(
+                (
+                    r[0],
+                    Change(
+                        kind,
+                        r[2],
+                        field_header(kind, r[3]),
+                        r[4] or None,
+                        r[5] or None,
+                        r[6],
+                        r[7],
+                        status,
+                    ),
+                )
+            )
+    pending = []
+    for n, r in enumerate(pend_rows, start=2):
+        kind = _back(KINDS, r[1])
+        if not kind:
+            continue
+        answer = r[8].strip().lower()
+        ok = True if answer in YES else False if answer in NO else None if answer == "" else "bad"
+        if ok == "bad":
+            raise BadApproval(
+                "changelog.bad_approval",
+                value=r[8],
+                path=path,
+                sheet=pend_name,
+                cell=f"{APPROVE_COL}{n}",
+            )
+        ok = True if answer in YES else False if answer in NO else None
+        field = field_header(kind, r[3])  # an en master's header, or a zh one (any version)
+        pending.append(
+            (
+                r[0],
+                Change(kind, r[2], field, r[4] or None, r[5] or None, r[6], r[7], "pending", r[9]),
+                ok,
+            )
+        )
+    return log, pending

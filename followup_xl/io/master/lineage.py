@@ -1,0 +1,292 @@
+"""Lineage on disk: a book's stamp and base rows, the master's 版本记录 and 已删除 sheets.
+
+版本记录 (cumulative, merge after merge) lists each generation of the master and every
+book merged into it: file, SHA-256, owner, the generation the book was split from and
+whether its stamp verified. From it the next merge knows a book handed in again
+(its SHA-256 is there) and a person's newest book already merged (a stale copy is
+held). 已删除 keeps the rows the manager agreed to delete, with who and from where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+
+from ... import schema
+from ...lineage import Base, BookLineage, Stamp, base_from_text, text_digest, verify
+from ...lineage import claimed as claimed_stamp
+from ...messages import by_lang, table
+from ...models import Record
+from ..filekind import read_stamp
+from ..xlsx import Formats, write_plain_sheet
+
+LINEAGE_SHEET = by_lang("lineage_book.sheet")
+LINEAGE_HEADERS = by_lang("lineage_book.headers")
+ROW_KIND = table("lineage_book.row_kind")  # master | book | replayed → zh/en label
+STAMP_STATE = table("lineage_book.stamp_state")  # valid | none | invalid
+DELETED_SHEET = by_lang("lineage_book.deleted_sheet")
+DELETED_HEADERS = by_lang("lineage_book.deleted_headers")
+
+
+@dataclass
+class MasterLineage:
+    """What a master's 版本记录 and 已删除 say, read back."""
+
+    rows: list[list] = field(default_factory=list)  # 版本记录 as read (carried forward)
+    deleted: list[list] = field(default_factory=list)  # 已删除 as read (carried forward)
+    merged: dict[str, tuple[int, str]] = field(default_factory=dict)  # sha256 → (generation, day)
+    latest_base: dict[str, int] = field(default_factory=dict)  # owner → newest base generation
+
+
+def _back(labels: dict, value) -> str | None:
+    """A label read back (either language) → its key."""
+    for lang_labels in labels.values():
+        for k, label in lang_labels.items():
+            if value == label:
+                return k
+    return None
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _sheet_rows(wb, names) -> list[list]:
+    name = next((n for n in wb.sheet_names if n in names), None)
+    if name is None:
+        return []
+    return [
+        [_cell(v) for v in r]
+        for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
+        if any(v not in ("", None) for v in r)
+    ]
+
+
+def read_master_lineage(path: str) -> MasterLineage:
+    """The 版本记录 and 已删除 sheets of a master (empty for a master written before them)."""
+    from ..formats import open_calamine, sniff
+
+    out = MasterLineage()
+    if sniff(path) == "csv":
+        return out
+    with open_calamine(path) as wb:
+        out.rows = _sheet_rows(wb, LINEAGE_SHEET.values())
+        out.deleted = _sheet_rows(wb, DELETED_SHEET.values())
+    for r in out.rows:
+        r += [""] * (9 - len(r))
+        kind, state = _back(ROW_KIND, r[2]), _back(STAMP_STATE, r[7])
+        generation = int(r[0]) if r[0].isdigit() else 0
+        if kind == "book" and r[4]:
+            out.merged.setdefault(r[4], (generation, r[1]))
+        if kind == "book" and state == "valid" and r[5] and r[6].isdigit():
+            owner = r[5]
+            out.latest_base[owner] = max(out.latest_base.get(owner, 0), int(r[6]))
+        for n in (0, 6):  # written again as numbers
+            r[n] = int(r[n]) if r[n].isdigit() else r[n]
+    return out
+
+
+def lineage_row(
+    generation: int,
+    day: dt.date,
+    kind: str,
+    file: str,
+    sha: str,
+    owner: str,
+    based_on: int | None,
+    state: str,
+    ident: str,
+    lang: str,
+) -> list:
+    return [
+        generation,
+        day.isoformat(),
+        ROW_KIND[lang][kind],
+        file,
+        sha,
+        owner,
+        "" if based_on is None else based_on,
+        STAMP_STATE[lang][state] if state else "",
+        ident,
+    ]
+
+
+def write_lineage_sheets(wb, fmts: Formats, rows: list[list], deleted: list[list], lang: str):
+    write_plain_sheet(
+        wb, fmts, LINEAGE_SHEET[lang], LINEAGE_HEADERS[lang], rows, [6, 11, 8, 40, 20, 10, 8, 8, 10]
+    )
+    if deleted:
+        write_plain_sheet(
+            wb, fmts, DELETED_SHEET[lang], DELETED_HEADERS[lang], deleted, [11, 8, 13, 8, 36, 80]
+        )
+
+
+def row_text(record: Record, lang: str) -> str:
+    """A deleted row, whole, as one cell: header=value; …, so nothing the person typed is lost."""
+    sheet = record.SHEET
+    parts = []
+    for c in sheet.columns:
+        v = record.raw(c.key)
+        if v not in (None, ""):
+            parts.append(f"{c.en if lang == 'en' else c.zh}={_cell(v)}")
+    parts += [f"{h}={_cell(v)}" for h, v in record.extra.items() if v not in (None, "")]
+    return "; ".join(parts)
+
+
+# --- a staff book's stamp and base ------------------------------------------------------------
+
+
+def _registered(stem: str, names: set[str]) -> str:
+    """The registered person a file is named after (张伟_客户回访.xlsx → 张伟), longest match."""
+    best = ""
+    for name in names:
+        if name and (stem == name or stem.startswith((name + "_", name + "-", name + " "))):
+            best = max(best, name, key=len)
+    return best
+
+
+@dataclass
+class BookStamp:
+    """One input's stamp as found: the verified Stamp, or why not."""
+
+    lineage: BookLineage
+    claimed: Stamp | None = (
+        None  # what an unverifiable stamp claims (for the forgotten-base warning)
+    )
+    base_broken: bool = False  # stamped, but its base sheet was edited: compared as unstamped
+    owner_clash: tuple[str, ...] = ()  # stamp / file name / rows' owner when they disagree
+
+
+def book_lineage(
+    path: str,
+    package,
+    key: bytes | None,
+    registered: set[str],
+    book,
+    kind_says_master: bool,
+) -> BookStamp:
+    """What may be believed about one staff book: its owner (a verified stamp, else the file name's
+    registered person, else nobody) and, for a verified stamp, the rows as split sent them."""
+    from ...merge import book_owner
+
+    majority = book_owner(book)
+    text = read_stamp(package)
+    stamp = verify(text, key)
+    if stamp is not None and stamp.kind != "staff":
+        stamp = None
+    # (an unsigned owner property — books split by older versions, the example office — is merely
+    # unstamped: it grants nothing, but it is no forgery)
+    forged = (text is not None and stamp is None) or kind_says_master
+    stem = os.path.splitext(os.path.basename(path))[0]
+    by_name = _registered(stem, registered)
+    lin = BookLineage(forged=forged)
+    out = BookStamp(lin, claimed=claimed_stamp(text) if stamp is None else None)
+    if stamp is not None:
+        lin.stamp, lin.owner = stamp, stamp.owner
+        lin.loader = lambda: _load_base(book, stamp, out)
+    elif by_name:
+        lin.owner = by_name
+    said = [n for n in (lin.owner if lin.stamp else "", by_name, majority or "") if n]
+    if len(set(said)) > 1:
+        out.owner_clash = tuple(dict.fromkeys(said))
+    return out
+
+
+def _load_base(book, stamp: Stamp, out: BookStamp) -> Base | None:
+    """The rows as split sent them (read with the book: ``Book.sent``), when the stamp's digest of
+    them still holds (else None, and ``out.base_broken``: the book is then compared as one split
+    did not send). The text is let go once read: the merge holds one book's rows at a time."""
+    text, book.sent = book.sent, None
+    if text is None or text_digest(text) != stamp.base_digest:
+        out.base_broken = True
+        return None
+    return base_from_text(text, {k: schema.BY_KEY[k].keys for k in schema.BY_KEY})
+
+
+def next_generation(
+    out: str, base_path: str | None, base_stamp: Stamp | None, day: dt.date, lang: str, rows: list
+) -> tuple[Stamp, bytes, list[list], dict]:
+    """The stamp of a master about to be written at ``out`` (generation = the base's + 1) and the
+    key to sign it with (``out``'s folder's, made from the base's when that folder has none: the
+    writer signs it once the digest of the master's check sheet is in it), and ``rows`` (the
+    base's 版本记录) with this generation's own row added."""
+    from ...lineage import new_ident
+    from .officekey import ensure_key, key_for, master_folder
+
+    generation = (base_stamp.generation if base_stamp else 0) + 1
+    key = ensure_key(master_folder(out), like=key_for(base_path) if base_path else None)
+    ident = new_ident(key, generation, day, os.path.abspath(out))
+    previous = base_stamp.ident if base_stamp else ""
+    stamp = Stamp("master", generation, ident, day.isoformat(), previous=previous)
+    own = lineage_row(
+        generation,
+        day,
+        "master",
+        os.path.basename(out),
+        "",
+        "",
+        base_stamp.generation if base_stamp else None,
+        "",
+        ident,
+        lang,
+    )
+    info = {"generation": generation, "id": ident, "date": day.isoformat()}
+    return stamp, key, [*rows, own], info
+
+
+def master_stamp(path: str) -> Stamp | None:
+    """A master's own stamp, verified with the key of its folder (None: unstamped or not ours)."""
+    from .officekey import key_for
+
+    stamp = verify(read_stamp(path), key_for(path))
+    return stamp if stamp is not None and stamp.kind == "master" else None
+
+
+def read_master_check(path: str):
+    """(what the master was written with (mastercheck.Expected), None) when its stamp verifies with
+    the key of its folder and its check sheet is the one the stamp signed; else (None, why not:
+    a Text for the one warning line verify prints)."""
+    from ...mastercheck import CHECK_SHEET, digest, parse
+    from ...messages import text
+    from .officekey import key_for, key_path, master_folder
+
+    signed = read_stamp(path)
+    if not signed:
+        return None, text("verify.whole_no_stamp")
+    key = key_for(path)
+    where = os.fspath(key_path(master_folder(path)))
+    if key is None:
+        return None, text("verify.whole_no_key", key=where)
+    stamp = verify(signed, key)
+    if stamp is None or stamp.kind != "master":
+        return None, text("verify.whole_not_verified", key=where)
+    if not stamp.base_digest:
+        return None, text("verify.whole_no_check")
+    rows = _check_rows(path)
+    got = parse(rows) if rows is not None and digest(rows) == stamp.base_digest else None
+    if got is None:
+        return None, text("verify.whole_check_edited", sheet=CHECK_SHEET)
+    return got, None
+
+
+def _check_rows(path: str) -> list[list[str]] | None:
+    from ...mastercheck import CHECK_SHEET
+    from ..formats import open_calamine
+
+    try:
+        with open_calamine(path) as wb:
+            if CHECK_SHEET not in wb.sheet_names:
+                return None
+            data = wb.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
+    except Exception:  # an unreadable check sheet is no check sheet: verify says so
+        return None
+    return [["" if v is None else v if isinstance(v, str) else str(v) for v in r] for r in data]

@@ -1,0 +1,163 @@
+"""`export`: a master's records and obligations as Parquet, one dataset per table.
+
+Layout (hive-style, readable by DuckDB, Spark, pandas, Polars…)::
+
+    DIR/customers/office=<name>/year=<建档年份>/part-0.parquet
+    DIR/calls/office=<name>/year=<回访年份>/part-0.parquet
+    DIR/events/office=<name>/year=<事项年份>/part-0.parquet
+    DIR/staff/office=<name>/part-0.parquet                                    (no date: one part)
+    DIR/obligations/office=<name>/as_of=<YYYY-MM-DD>/part-0.parquet          (one snapshot per day)
+    DIR/offices/office=<name>/part-0.parquet                                  (policy targets, source)
+
+Rows with no date go to the ``__HIVE_DEFAULT_PARTITION__`` folder (read as NULL).
+Obligations depend on the day they are computed for, so each snapshot is its own
+partition and earlier snapshots stay: `rollup --month M` needs the one as of M's
+last day, which export writes by default for the month before ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pyarrow as pa
+
+from ... import schema
+from ...errors import BadOption
+from ...models import Book
+from ...normalize import mask_phone
+from ...obligations import Obligation
+from ...privacy import mask_deep, mask_text
+from ...schema import ColType
+from .parquet import (
+    PART_FILE,
+    parquet_bytes,
+    partition_by,
+    records_table,
+    replace_if_changed,
+    write_partitions,
+)
+
+YEAR_OF = {"customers": "created", "calls": "call_date", "events": "event_date"}
+TABLES = ("customers", "calls", "events", "staff")
+
+OBLIGATION_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.string()),
+        ("rule", pa.string()),
+        ("due_date", pa.date32()),
+        ("reason", pa.string()),
+        ("reason_en", pa.string()),
+        ("customer_name", pa.string()),
+        ("owner", pa.string()),
+        ("trigger_date", pa.date32()),
+        ("source", pa.string()),
+        ("event_id", pa.string()),
+        ("call_types", pa.list_(pa.string())),
+        ("hard", pa.bool_()),
+        ("satisfied_on", pa.date32()),
+        ("satisfied_by", pa.string()),
+        ("typed_date", pa.date32()),
+        ("flags", pa.list_(pa.string())),
+        ("lapse_date", pa.date32()),
+        ("escalate_on", pa.date32()),
+    ]
+)
+OFFICE_SCHEMA = pa.schema(
+    [
+        ("master", pa.string()),
+        ("master_sha256", pa.string()),
+        ("exported_as_of", pa.date32()),
+        ("complaint_coverage_pct", pa.float64()),
+        ("repair_coverage_pct", pa.float64()),
+        ("activity_coverage_pct", pa.float64()),
+    ]
+)
+_BAD_OFFICE = re.compile(r"[\\/=:*?\"<>|\x00-\x1f]")
+
+
+def check_office(name: str) -> str:
+    """An office name becomes a folder name: refuse what a path cannot hold."""
+    name = (name or "").strip()
+    if not name or name.startswith(".") or _BAD_OFFICE.search(name):
+        raise BadOption("export.bad_office_name", name=name)
+    return name
+
+
+def text_masker(sheet: schema.SheetDef):
+    """``transform`` for records_table: a phone column masked whole, a phone anywhere in any other
+    text (names, notes, issues, signatures, unreadable text, file names) masked where it stands."""
+    phones = {c.key for c in sheet.columns if c.type is ColType.PHONE}
+
+    def mask(key: str, v):
+        if not isinstance(v, str):
+            return v
+        return mask_phone(v) if key in phones else mask_text(v)
+
+    return mask
+
+
+def obligations_table(obligations: list[Obligation]) -> pa.Table:
+    cols = {f.name: [getattr(o, f.name) for o in obligations] for f in OBLIGATION_SCHEMA}
+    cols["call_types"] = [list(v) for v in cols["call_types"]]
+    cols["flags"] = [list(v) for v in cols["flags"]]
+    return pa.Table.from_pydict(cols, schema=OBLIGATION_SCHEMA)
+
+
+def _sort_key(rec):
+    """Stable order whatever order the master lists them in: date, id, then where they came from."""
+    d = rec.__dict__
+    s = d["src"]
+    date_key = next((d[k] for k in ("call_date", "event_date", "created") if k in d), None)
+    first_id = next(
+        (d[k] for k in ("record_id", "event_id", "customer_id", "name") if k in d), None
+    )
+    return (
+        date_key is None,
+        date_key or dt.date.min,
+        first_id or "",
+        (s.file, s.sheet, s.row or 0) if s else ("", "", 0),
+    )
+
+
+def export_book(
+    book: Book,
+    root: Path,
+    office: str,
+    snapshots: dict[dt.date, list[Obligation]],
+    with_phones: bool,
+    office_row: dict,
+) -> dict:
+    """Write one office's tables under ``root``; returns per-table partition counts."""
+    out: dict[str, dict] = {}
+    for key in TABLES:
+        sheet = schema.BY_KEY[key]
+        records = sorted(book.records(key), key=_sort_key)
+        table = records_table(sheet, records, None if with_phones else text_masker(sheet))
+        date_key = YEAR_OF.get(key)
+        years = [
+            getattr(r, date_key).year if date_key and getattr(r, date_key) else None
+            for r in records
+        ]
+        parts = (
+            (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
+        )
+        out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
+    snap_parts = {
+        ("as_of", day): obligations_table(obls if with_phones else mask_deep(obls))
+        for day, obls in snapshots.items()
+    }
+    out["obligations"] = {
+        "rows": sum(t.num_rows for t in snap_parts.values()),
+        "snapshots": sorted(d.isoformat() for d in snapshots),
+        **write_partitions(root, "obligations", office, snap_parts, keep_others=True),
+    }
+    if not with_phones:
+        office_row = {**office_row, "master": mask_text(office_row["master"])}
+    data = parquet_bytes(pa.Table.from_pylist([office_row], schema=OFFICE_SCHEMA))
+    out["offices"] = {
+        "rows": 1,
+        "written": int(replace_if_changed(root / "offices" / f"office={office}" / PART_FILE, data)),
+    }
+    return out

@@ -1,0 +1,1 @@
+"""One module per workbook the tool produces."""

@@ -33,7 +33,7 @@ class FollowupError(Exception):
         **params,
     ):
         self.msg_id = msg_id
-        # an exception's own text, not the exception: the error must pickle (io/isolate.py)
+        # an exception's own text, not the exception: the error must pickle (io/read/isolate.py)
         self.params = {k: str(v) if isinstance(v, BaseException) else v for k, v in params.items()}
         self.path = path
         self.sheet = sheet
@@ -43,7 +43,7 @@ class FollowupError(Exception):
         super().__init__(self.message("en"))
 
     def __reduce__(self):
-        # pickles across the reader's child process (io/isolate.py) with its id and parameters
+        # pickles across the reader's child process (io/read/isolate.py) with its id and parameters
         where = {"path": self.path, "sheet": self.sheet, "cell": self.cell}
         return (_rebuild, (type(self), self.msg_id, where, self.exit_code, self.params))
 

@@ -24,7 +24,7 @@ _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f]')
 # (U+200B–200F, U+202A–202E, U+2066–2069, U+FEFF and every other "format" character) go;
 # a control character (an ESC) becomes "_" with the forbidden ones.
 _INVISIBLE_CATEGORIES = {"Cf", "Cs", "Co", "Cn"}
-# What a merge (io/batch.py) takes for a file that is not a book: a marker inside a name
+# What a merge (io/read/batch.py) takes for a file that is not a book: a marker inside a name
 _TEMP_MARK = re.compile(r"\.(?=partial)|\.(?=(?:tmp|bak)$)", re.IGNORECASE)
 # Device names Windows reserves, whatever follows a dot (CON.txt is CON too)
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"} | {

@@ -4,7 +4,7 @@ A stamp is what the tool writes about a file it made — a master's generation, 
 split book's owner and the generation it was split from — signed with the office's
 secret key (HMAC-SHA256, standard library). Anyone can type a document property;
 nobody without the key can make one that verifies, so a stamp that does not verify
-counts as absent. Pure: the key comes in as bytes (io/officekey.py finds it).
+counts as absent. Pure: the key comes in as bytes (io/master/officekey.py finds it).
 
 A split book also carries, for every record, a short digest of each field as sent
 (its *base*). The merge compares field by field: base / book / master now

@@ -281,7 +281,7 @@ class Book:
     # cache keeps it and a cache hit compares nothing.
     code_check: tuple | None = None
     # The calls each archive file of a master added, in order: (first index in ``calls``, count,
-    # digest of those rows as io/history.rows_digest makes it, or None until worked out). The
+    # digest of those rows as io/master/history.rows_digest makes it, or None until worked out). The
     # master cache keeps the digest, so this week's merge need not hash an unchanged year again.
     archives: tuple = ()
     # A split book's rows as sent (its very hidden base sheet), as one text: rows end in \x1e,

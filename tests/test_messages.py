@@ -252,7 +252,9 @@ def test_every_error_class_speaks_both_languages_and_pickles(cls):
     assert exc.message("zh").startswith("总表.xlsx › 客户名录簿 › B7: ")
     assert CJK.search(exc.text("zh"))
     assert exc.text("en") and exc.text("en") != exc.text("zh")
-    again = pickle.loads(pickle.dumps(exc))  # crosses the reader's child process (io/isolate.py)
+    again = pickle.loads(
+        pickle.dumps(exc)
+    )  # crosses the reader's child process (io/read/isolate.py)
     assert type(again) is cls and again.message("en") == exc.message("en")
     assert again.exit_code == exc.exit_code
 
@@ -368,8 +370,8 @@ def test_every_policy_setting_is_described_in_both_languages():
 # Where Chinese in the package is data, not a message: (module, function) → why; "*" for a whole
 # module. schema.py (sheets, headers, aliases, dropdown values) is left out whole.
 CHINESE_DATA: dict[tuple[str, str], str] = {
-    ("example_office.py", "*"): "the example office's generated content: names, addresses, notes",
-    ("demo.py", "*"): "the demo's folder and file names and the example office's people",
+    ("demo/office.py", "*"): "the example office's generated content: names, addresses, notes",
+    ("demo/run.py", "*"): "the demo's folder and file names and the example office's people",
     ("importing.py", "<module>"): "the header and method words it looks for in an office's tracker",
     ("importing.py", "Defaults"): "the 回访方式/回访类型 an imported call defaults to",
     ("importing.py", "split_repeated"): "the word 回访 in a tracker's 第N次回访 headers",
@@ -393,25 +395,25 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("handover.py", "group_of"): "the 状态 value 废除 and the 未分类 class group of the plan",
     ("handover.py", "_mark_left"): "the 状态 value 离职 written to the leaver's 人员 row",
     ("handover.py", "sms_notices"): "the SMS's salutation when a customer has no contact name",
-    ("io/handover_writer.py", "*"): "the hand-over books' column tables, zh and en side by side",
+    ("io/write/handover.py", "*"): "the hand-over books' column tables, zh and en side by side",
     (
-        "io/manager_writer.py",
+        "io/write/manager.py",
         "*",
     ): "the manager console's settings and buttons, zh and en side by side",
-    ("io/changelog.py", "<module>"): "the 是/否 answers the 批准 column accepts",
-    ("io/history.py", "<module>"): "the history folder's name",
-    ("io/importbook.py", "import_tracker"): "the 回访方式/回访类型 an imported call defaults to",
-    ("io/master.py", "_cell_writer"): "是/否: a yes/no cell as the master writes it",
-    ("io/master.py", "_extra_writer"): "是/否: a yes/no cell as the master writes it",
-    ("io/master.py", "call_sheets"): "the name of the sheet for calls without a date",
-    ("io/template.py", "home_formulas"): "a 状态 value inside a sheet formula",
+    ("io/master/changelog.py", "<module>"): "the 是/否 answers the 批准 column accepts",
+    ("io/master/history.py", "<module>"): "the history folder's name",
+    ("io/read/tracker.py", "import_tracker"): "the 回访方式/回访类型 an imported call defaults to",
+    ("io/master/write.py", "_cell_writer"): "是/否: a yes/no cell as the master writes it",
+    ("io/master/write.py", "_extra_writer"): "是/否: a yes/no cell as the master writes it",
+    ("io/master/write.py", "call_sheets"): "the name of the sheet for calls without a date",
+    ("io/write/template.py", "home_formulas"): "a 状态 value inside a sheet formula",
     ("io/xlsx.py", "*"): "是/否 cell values and 状态 values inside formulas",
-    ("io/schedule_writer.py", "_safe_name"): "the 人员 sheet a name must not collide with",
+    ("io/write/schedule.py", "_safe_name"): "the 人员 sheet a name must not collide with",
     ("merge.py", "text"): "是/否: a yes/no cell as the change log compares it",
     ("merge.py", "where"): "a row's place (file › sheet › 第N行), compared as a key",
     ("merge.py", "customer_ident"): "the identity key of a customer row without an id",
     ("merge.py", "ident"): "the identity key of a customer row without an id",
-    ("api.py", "rollup"): "the event types whose coverage the region roll-up reports",
+    ("api/__init__.py", "rollup"): "the event types whose coverage the region roll-up reports",
     ("privacy.py", "<module>"): "the 人员 roles that see unmasked phones",
     ("schedule.py", "manager_of"): "the 人员 roles that take an unowned customer",
     ("report.py", "<module>"): "the event types whose coverage the report counts",

@@ -108,7 +108,7 @@ def split(
     --overwrite is given.
     """
     password = _password(password, password_env, ask_password, lang)
-    with terminate_as_interrupt():  # a kill still removes the plain copies (io/protect.py)
+    with terminate_as_interrupt():  # a kill still removes the plain copies (io/write/protect.py)
         result = api.split(
             master,
             out_dir,

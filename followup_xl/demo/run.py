@@ -16,7 +16,7 @@ from ..io.read.workbook import read_book
 from ..messages import localize, render, text
 from . import office as example_office
 
-# the example office's people in the demo's story (example data, as in example_office.py)
+# the example office's people in the demo's story (example data, as in demo/office.py)
 LEAVER, RECEIVERS, MANAGER, EDITOR = "杨磊", ["张伟", "王芳"], "赵刚", "张伟"
 # the second week (step 10): a colleague 人员 does not list yet calls one of 张伟's customers and
 # types the date without a year; 张伟 puts the company's year-end party in his 节假日 sheet

@@ -46,10 +46,10 @@ LABEL = "\x00label\x00"  # stands for the caller's label in records that carry n
 BATCH = 65_536  # rows per Parquet row group, read back one at a time
 REST = "_rest"  # per record: anything beyond typed values/unreadable text/provenance (JSON)
 _CODE = (
-    "io/reader.py",
-    "io/history.py",
-    "io/parquet.py",
-    "io/master_cache.py",
+    "io/read/workbook.py",
+    "io/master/history.py",
+    "io/warehouse/parquet.py",
+    "io/master/cache.py",
     "normalize.py",
     "schema.py",
     "models.py",

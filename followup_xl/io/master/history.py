@@ -11,9 +11,9 @@ folder lists any more are removed only after the new master is in place, so a
 crash leaves every master with the files it lists. Keep the folder with the
 masters when moving them.
 
-``io/masterbook.read_master`` reads the listed files with the master, so every
+``io/master/book.read_master`` reads the listed files with the master, so every
 command sees the whole history without knowing where it is kept; the single-file
-reader (``io/reader.read_book``) knows nothing of it.
+reader (``io/read/workbook.read_book``) knows nothing of it.
 
 The sheet is a path list someone else wrote, so it is trusted only as far as it
 must be: only in a workbook the tool stamped "master" (a staff book's 历史档案

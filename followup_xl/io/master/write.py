@@ -435,7 +435,7 @@ def write_master(
     constant_memory: write each sheet's rows in order. Past ``archive_over`` calls the
     closed years are written beside the master at the same time (other cores), and the
     master is renamed into place only once they all are. ``changes`` = (修改记录 rows,
-    待批准 rows), each a list of (date, Change) (io/changelog.py).
+    待批准 rows), each a list of (date, Change) (io/master/changelog.py).
 
     ``stamp`` (unsigned) and the office ``key``: the master also gets its very hidden check sheet
     (mastercheck.py: what every row was written with) and the stamp, with that sheet's digest

@@ -45,7 +45,7 @@ class Input:
     stamp: Any = None  # a master's verified lineage.Stamp
     claims_master: bool = False  # says it is a master (document property) but no stamp verifies
     label: str = ""  # how the merge tells it from every other input (unique; see labels())
-    lineage: Any = None  # io/lineagebook.BookStamp of a staff book
+    lineage: Any = None  # io/master/lineage.BookStamp of a staff book
 
     def to_dict(self, lang: str = "zh") -> dict:
         reason = localize(self.reason, lang)

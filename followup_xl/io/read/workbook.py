@@ -297,7 +297,7 @@ def _read_csv(path: str, label: str | None, require_data: bool) -> Book:
     return book
 
 
-SENT_SHEET = "_followup_base"  # io/split_writer.BASE_SHEET (read here while the workbook is open)
+SENT_SHEET = "_followup_base"  # io/write/split.BASE_SHEET (read here while the workbook is open)
 
 
 def sent_text(data: list[list]) -> str:

@@ -244,7 +244,7 @@ def test_a_killed_split_leaves_no_plain_copy(tmp_path):
     out = tmp_path / "分发"
     code = (
         "import os, signal, sys, time\n"
-        "from followup_xl.io import protect\n"
+        "from followup_xl.io.write import protect\n"
         "def killed(*a, **k):\n"
         "    os.kill(os.getpid(), signal.SIGTERM)\n"
         "    time.sleep(30)\n"

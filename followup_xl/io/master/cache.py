@@ -74,7 +74,7 @@ def _sha256(path: Path) -> str:
 
 def code_digest() -> str:
     """Which reader wrote the cache: a new version that parses differently never reads an old cache."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # the package: followup_xl/
     h = hashlib.sha256(f"{FORMAT}\x1f{__version__}".encode())
     for rel in _CODE:
         h.update((root / rel).read_bytes())

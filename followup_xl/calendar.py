@@ -14,7 +14,7 @@ import functools
 import holidays
 from holidays.countries.china import ChinaStaticHolidays
 
-from .messages import Pair, both
+from .messages import Label, Message, message
 from .schema import HOLIDAYS
 
 ONE_DAY = dt.timedelta(days=1)
@@ -49,7 +49,7 @@ class WorkCalendar:
     def __init__(self, extra_holidays=(), extra_workdays=()):
         self.extra_holidays = frozenset(extra_holidays)
         self.extra_workdays = frozenset(extra_workdays)
-        self.warnings: list[Pair] = []  # both languages: shown in the reader's
+        self.warnings: list[Message] = []  # shown in the reader's language
         self._warned: set[int] = set()
 
     @classmethod
@@ -63,8 +63,8 @@ class WorkCalendar:
         if year in self._warned or self.known(year):
             return
         self._warned.add(year)
-        sheet = Pair(HOLIDAYS.zh, HOLIDAYS.en)
-        self.warnings.append(Pair(*both("calendar.year_unknown", year=year, sheet=sheet)))
+        sheet = Label(HOLIDAYS.zh, HOLIDAYS.en)
+        self.warnings.append(message("calendar.year_unknown", year=year, sheet=sheet))
 
     def is_working_day(self, d: dt.date) -> bool:
         if d in self.extra_workdays:

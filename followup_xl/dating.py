@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .messages import Pair, both
+from .messages import Message, message
 from .models import Book, Record
 from .schema import ColType
 
@@ -72,18 +72,18 @@ class Dating:
     read: list[ReadInYear] = field(default_factory=list)
     excluded: list[Place] = field(default_factory=list)
 
-    def warnings(self) -> list[Pair]:
+    def warnings(self) -> list[Message]:
         out = []
         if self.read:
             cells = [f"{p.where} “{p.raw}”→{p.date.isoformat()}" for p in self.read]
-            out.append(Pair(*both("dating.read_in_year", n=len(self.read), cells=cells)))
+            out.append(message("dating.read_in_year", n=len(self.read), cells=cells))
         if self.excluded:
             out.append(self.excluded_note())
         return out
 
-    def excluded_note(self) -> Pair:
+    def excluded_note(self) -> Message:
         cells = [f"{p.where} “{p.raw}”" if p.raw else p.where for p in self.excluded]
-        return Pair(*both("dating.excluded", n=len(self.excluded), cells=cells))
+        return message("dating.excluded", n=len(self.excluded), cells=cells)
 
 
 _DATE_KEYS: dict[str, tuple[str, ...]] = {}

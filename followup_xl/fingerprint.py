@@ -14,7 +14,7 @@ import operator
 import zlib
 from dataclasses import dataclass
 
-from .messages import render, text
+from .messages import message, render
 from .models import Book, Record, column_letter, own_id
 
 SHEETS = ("customers", "calls", "events")
@@ -117,11 +117,11 @@ class Mismatch:
             file=self.file,
             sheet=self.sheet,
             row=self.row,
-            id=self.id or text("verify.no_id"),
+            id=self.id or message("verify.no_id"),
             cell=self.cell,
             field=_field_label(self.kind, self.field, lang),
-            old=self.old if self.old != "" else text("verify.blank"),
-            new=self.new if self.new != "" else text("verify.blank"),
+            old=self.old if self.old != "" else message("verify.blank"),
+            new=self.new if self.new != "" else message("verify.blank"),
         )
 
 

@@ -25,7 +25,7 @@ from .errors import (
     BadSmsTemplate,
     UnknownOwner,
 )
-from .messages import both, text
+from .messages import Message, message
 from .models import Book, Customer, Staff
 from .normalize import phone_kind
 from .settings import Policy
@@ -70,7 +70,7 @@ class Plan:
     existing: dict[str, int]  # receiver → active customers they already had
     date: dt.date
     by: str | None = None
-    warnings: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    warnings: list[Message] = field(default_factory=list)
 
     def received(self) -> dict[str, Counter]:
         """receiver → group → customers received."""
@@ -233,12 +233,12 @@ def assign(
     return out
 
 
-def _plan_warnings(book: Book, plan: Plan) -> list[tuple[str, str]]:
+def _plan_warnings(book: Book, plan: Plan) -> list[Message]:
     phones = {_norm(person.name): person.phone for person in book.staff}
-    out = [both("handover.receiver_no_phone", r=r) for r in plan.receivers if not phones.get(r)]
+    out = [message("handover.receiver_no_phone", r=r) for r in plan.receivers if not phones.get(r)]
     no_id = sum(1 for customer in customers_of(book, plan.leaver) if not customer.customer_id)
     if no_id:
-        out.append(both("handover.customers_without_id", leaver=plan.leaver, no_id=no_id))
+        out.append(message("handover.customers_without_id", leaver=plan.leaver, no_id=no_id))
     return out
 
 
@@ -301,7 +301,7 @@ def check_plan(
             id_col,
             leaver=plan.leaver,
             first_missing=missing[:10],
-            more=text("plan.and_more") if len(missing) > 10 else "",
+            more=message("plan.and_more") if len(missing) > 10 else "",
         )
 
 
@@ -436,13 +436,13 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
         )
         kind = phone_kind(customer.phone) if customer.phone else None
         why = (
-            both("handover.receiver_phone_missing", r=move.receiver)
+            message("handover.receiver_phone_missing", r=move.receiver)
             if not new_phone  # the text would give no number: held until 人员 has one
             else None
             if kind == "mobile"
-            else both("handover.sms_landline")
+            else message("handover.sms_landline")
             if kind == "landline"
-            else both("handover.sms_no_phone")
+            else message("handover.sms_no_phone")
         )
         out.append(
             {
@@ -455,8 +455,7 @@ def sms_notices(book: Book, plan: Plan, policy: Policy) -> list[dict]:
                 "new_phone": new_phone,
                 "text": text,
                 "channel": "phone" if not new_phone else "sms" if kind == "mobile" else "call",
-                "why": why[0] if why else "",
-                "why_en": why[1] if why else "",
+                "why": why,  # why not a text (None: a text goes), in the reader's language
             }
         )
     return out

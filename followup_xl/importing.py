@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
-from .messages import Text, render, text
+from .messages import Message, message, render
 from .models import Book, Call, Customer, Source
 from .normalize import Unreadable, parse_phone, parser_for
 
@@ -109,7 +109,7 @@ class Imported:
     # status mapped | kept (the office's own column) | ignored
     columns: list[dict] = field(default_factory=list)
     shapes: dict[str, str] = field(default_factory=dict)  # sheet → transactions, when it is one
-    notes: list[Text] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 @functools.cache
@@ -188,7 +188,7 @@ class Identities:
 
     def resolve(
         self, cid: str | None, name: str | None, phone: str | None, creating: bool
-    ) -> tuple[str | None, str, str | None, Text | None]:
+    ) -> tuple[str | None, str, str | None, Message | None]:
         """(customer id or None for a new one, outcome, the id it is like, why).
 
         outcome: same (the row is that customer), new, duplicate (kept apart, listed for
@@ -200,18 +200,23 @@ class Identities:
                 return cid, "new", None, None
             known = self.phone_of.get(cid)
             if phone and known and phone != known:
-                return None, "duplicate", cid, text("import.dup_same_id_other_phone", phone=known)
+                return (
+                    None,
+                    "duplicate",
+                    cid,
+                    message("import.dup_same_id_other_phone", phone=known),
+                )
             return cid, "same", cid, None
         if phone:
             other = self.by_phone.get(phone)
             if other is None:
                 named = self.by_name.get(folded, []) if folded else []
                 if named and all(self.phone_of.get(c) is None for c in named):
-                    return None, "duplicate", named[0], text("import.dup_same_name_no_phone")
+                    return None, "duplicate", named[0], message("import.dup_same_name_no_phone")
                 return None, "new", None, None
             other_name = self.name_of.get(other)
             if folded and other_name and folded != other_name:
-                return None, "duplicate", other, text("import.dup_same_phone_other_name")
+                return None, "duplicate", other, message("import.dup_same_phone_other_name")
             return other, "same", other, None
         if not folded:
             return None, "new", None, None
@@ -219,7 +224,7 @@ class Identities:
         if not named:
             return None, "new", None, None
         if creating:
-            return None, "duplicate", named[0], text("import.dup_same_name_no_phone")
+            return None, "duplicate", named[0], message("import.dup_same_name_no_phone")
         if len(named) == 1:
             return named[0], "same", named[0], None
         return None, "ambiguous", named[0], None
@@ -483,7 +488,7 @@ class Importer:
         self._next_call = 0
 
     # -- helpers ---------------------------------------------------------------------------
-    def _skip(self, sheet: str, row: int, reason: Text) -> None:
+    def _skip(self, sheet: str, row: int, reason: Message) -> None:
         self.result.skipped.append({"sheet": sheet, "row": row, "reason": reason})
         if row and (sheet, row) not in self.outcome:
             self._say(sheet, row, "skipped", reason=reason)
@@ -495,7 +500,7 @@ class Importer:
         outcome: str,
         cid: str | None = None,
         like: str | None = None,
-        reason: Text | None = None,
+        reason: Message | None = None,
     ) -> None:
         """The row's one outcome (a customer's outcome wins over its empty call's skip)."""
         where = self.ident.where.get(like) if like else None
@@ -543,7 +548,7 @@ class Importer:
 
     def identify(
         self, values: dict, sheet: str, row: int, creating: bool
-    ) -> tuple[str | None, str, str | None, Text | None]:
+    ) -> tuple[str | None, str, str | None, Message | None]:
         """(id, outcome, like, why) for a customer row; a new one gets its id here.
 
         outcome "existing" (--into): the first row naming a customer of the master, written
@@ -626,7 +631,7 @@ class Importer:
         if not scores or max(scores) < 2:
             if any(not _blank(r) for r in rows):
                 self.result.layouts[name] = "ignored"
-                self._skip(name, 0, text("import.skip_no_header"))
+                self._skip(name, 0, message("import.skip_no_header"))
             return
         h = scores.index(max(scores))
         month = month_of_sheet(name, self.default_year)
@@ -654,7 +659,7 @@ class Importer:
             self.result.layouts[name] = "customers"
         else:
             self.result.layouts[name] = "ignored"
-            self._skip(name, h + 1, text("import.skip_no_columns"))
+            self._skip(name, h + 1, message("import.skip_no_columns"))
             return
         for excel_row, row in data:
             self._row(name, excel_row, row, cols, month)
@@ -689,7 +694,7 @@ class Importer:
             cols.call["record_id"] = j
         else:
             cols.extra.setdefault(title, j)
-        self.result.notes.append(text("import.note_row_ids", sheet_name=name, header=title))
+        self.result.notes.append(message("import.note_row_ids", sheet_name=name, header=title))
 
     def _transactions(self, name: str, header: list, cols: _Columns, data: list) -> bool:
         """Few customers over many rows, with a date and an amount: sales, not customers."""
@@ -712,7 +717,7 @@ class Importer:
         if len(seen) * 3 > len(data) * 2:  # fewer than 1.5 rows a customer: a list of them
             return False
         self.result.notes.append(
-            text(
+            message(
                 "import.note_transactions"
                 if not self.defaults.as_calls
                 else "import.note_as_calls",
@@ -765,10 +770,10 @@ class Importer:
                     customer_id,
                     src,
                     month,
-                    text("import.nth_call", n=n),
+                    message("import.nth_call", n=n),
                 )
             if not made and not cols.customer:
-                self._skip(sheet, excel_row, text("import.skip_no_call_content"))
+                self._skip(sheet, excel_row, message("import.skip_no_call_content"))
         elif cols.call:
             extra = cols.extra if not cols.customer else {}
             if cols.purchase:  # a sale read as a call: what was bought, in its notes
@@ -783,7 +788,7 @@ class Importer:
             else:
                 fields = cols.call
             if not self._call(sheet, excel_row, row, fields, extra, customer_id, src, month, ""):
-                self._skip(sheet, excel_row, text("import.skip_no_date_or_content"))
+                self._skip(sheet, excel_row, message("import.skip_no_date_or_content"))
             elif not cols.customer:
                 self._say(sheet, excel_row, "call", customer_id)
 
@@ -798,7 +803,7 @@ class Importer:
         if not any(v not in ("", None) for v in raw.values()):
             calls = cols.groups or cols.call
             msg = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
-            self._skip(sheet, excel_row, text(msg))
+            self._skip(sheet, excel_row, message(msg))
             return None
         values: dict[str, Any] = {}
         bad: dict[str, str] = {}
@@ -813,20 +818,20 @@ class Importer:
         if not values.get("name") and not values.get("customer_id") and not values.get("phone"):
             calls = cols.groups or cols.call
             msg = "import.skip_no_customer_for_calls" if calls else "import.skip_no_customer"
-            self._skip(sheet, excel_row, text(msg))
+            self._skip(sheet, excel_row, message(msg))
             return None
         # a row beside its calls (a call log, a month sheet) names a customer; a list makes one
         creating = not (cols.call and not cols.groups)
         cid: str | None
         like: str | None
-        why: Text | None
+        why: Message | None
         if "customer_id" in bad:
             cid, outcome, like, why = None, "new", None, None
         else:
             cid, outcome, like, why = self.identify(values, sheet, excel_row, creating)
         if outcome == "ambiguous":
             self._skip(
-                sheet, excel_row, text("import.skip_ambiguous_name", name=values.get("name"))
+                sheet, excel_row, message("import.skip_ambiguous_name", name=values.get("name"))
             )
             return None
         self._say(sheet, excel_row, outcome, cid, like, why)
@@ -853,7 +858,7 @@ class Importer:
         customer_id: str | None,
         src: Source,
         month,
-        which: Text | str,
+        which: Message | str,
     ) -> int:
         raw = {k: self._cell(row, j) for k, j in fields.items()}
         call = raw.pop("call", None)
@@ -898,7 +903,7 @@ class Importer:
             _put(values, bad, schema.CALLS, k, v, self.parse)
         customer_id = customer_id or values.get("customer_id")
         if not customer_id:
-            self._skip(sheet, excel_row, text("import.skip_call_without_customer", which=which))
+            self._skip(sheet, excel_row, message("import.skip_call_without_customer", which=which))
             return 0
         values["customer_id"] = customer_id
         content = values.get("content") or ""

@@ -43,8 +43,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .messages import Pair, Text, both, localize, render
-from .messages import text as message
+from .messages import Label, Message, localize, message, render
 from .models import MODEL_FOR, Book, Call, Customer, Record, customer_of, own_id
 
 CALL_KEY = ("customer_id", "call_date", "call_time", "method", "call_type", "caller", "content")
@@ -56,6 +55,12 @@ SHEET_OF = {v: k for k, v in KIND.items()}
 OFFICE_KIND = {"holiday": "holidays", "rule": "rules"}
 OFFICE_FIELDS = {"holidays": ("date", ("kind", "note")), "rules": ("key", ("value",))}
 
+# the office's own sheets, as the notes about them name them
+OFFICE_SHEETS = {
+    "rules": message("merge.sheet_rules"),
+    "staff": message("merge.sheet_staff"),
+    "holidays": message("merge.sheet_holidays"),
+}
 # a call or event id read twice with different contents: the conflict's message
 DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict_event_id"}
 
@@ -64,9 +69,9 @@ DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict
 class Conflict:
     kind: str  # customer_id | phone | call_id | event_id | not_owner
     customer_id: str
-    sources: list[Text | str]  # merge.place: rendered in the reader's language
-    kept: Text | str  # where the kept version is, or merge.kept_all
-    why: Text  # rendered in the reader's language (the 冲突 sheet, merge --json)
+    sources: list[Message | str]  # merge.place: rendered in the reader's language
+    kept: Message | str  # where the kept version is, or merge.kept_all
+    why: Message  # rendered in the reader's language (the 冲突 sheet, merge --json)
 
     def row(self, lang: str) -> dict:
         """The conflict as the master's 冲突 sheet writes it, its texts in ``lang``."""
@@ -88,10 +93,10 @@ class Change:
     field: str  # the column's Chinese header ("" for a whole row); shown with field_label
     old: Any
     new: Any
-    source: Text | Pair | str  # book › sheet › row (merge.place); text as read from a log
+    source: Message | Label | str  # book › sheet › row (merge.place); text as read from a log
     who: str  # the book's owner
     status: str  # applied | pending | approved | refused | deleted | added
-    reason: Text | str = ""  # why a change is held for the manager's yes (lineage.held_*)
+    reason: Message | str = ""  # why a change is held for the manager's yes (lineage.held_*)
 
     @property
     def is_deletion(self) -> bool:
@@ -103,7 +108,10 @@ class Change:
 
 
 @dataclass
-class MergeResult:
+class MergedBooks:
+    """The books merged into one (``book``) and what happened on the way; the API makes the
+    command's answer of it (results.MergeResult)."""
+
     book: Book
     conflicts: list[Conflict] = field(default_factory=list)
     duplicates_dropped: int = 0
@@ -112,7 +120,7 @@ class MergeResult:
     )  # input label → rows new to the master
     changes: list[Change] = field(default_factory=list)  # this run's
     pending: list[Change] = field(default_factory=list)  # all edits waiting for approval
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (zh, en) one line each
+    notes: list[Message] = field(default_factory=list)  # one line each
     deleted: list[tuple[Change, Record]] = field(default_factory=list)  # approved deletions
 
 
@@ -138,7 +146,7 @@ def text(v: Any) -> str:
     return str(v)
 
 
-def where(record: Record) -> str:
+def place_key(record: Record) -> str:
     src = record.src
     return (
         f"{src.file} › {src.sheet} › 第{src.row}行"
@@ -147,9 +155,9 @@ def where(record: Record) -> str:
     )
 
 
-def place(record: Record) -> Text | str:
-    """Where a record was read, as a conflict or the change log shows it: ``where`` in the
-    reader's language (… › row N). ``where`` stays the key merge compares and sorts by."""
+def place(record: Record) -> Message | str:
+    """Where a record was read, as a conflict or the change log shows it: ``place_key`` in the
+    reader's language (… › row N). ``place_key`` stays the key merge compares and sorts by."""
     src = record.src
     if src and src.row:
         return message("merge.place", file=src.file, sheet=src.sheet, row=src.row)
@@ -189,13 +197,13 @@ def book_owner(book: Book) -> str | None:
 
 def customer_ident(customer: Customer) -> str:
     """A customer's identity in the master: the id, or the row when the id is missing."""
-    return customer.customer_id or f"(无编号) {where(customer)}"
+    return customer.customer_id or f"(无编号) {place_key(customer)}"
 
 
 def ident(key: str, record: Record) -> tuple | str:
     rid = own_id(record)  # 客户编号, 回访记录编号 or 事项编号
     if key == "customers":
-        return rid or f"(无编号) {where(record)}"  # as customer_ident
+        return rid or f"(无编号) {place_key(record)}"  # as customer_ident
     if key == "calls":
         return ("id", rid) if rid else ("content", _content(record, CALL_KEY))
     return ("id", rid) if rid else ("content", _content(record, EVENT_KEY))
@@ -218,7 +226,7 @@ def masks(old: Any, new: Any) -> bool:
 # --- the first merge: a union of books ------------------------------------------------------------
 
 
-def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict]:
+def _union(books: list[tuple[str, Book]], result: MergedBooks) -> dict[str, dict]:
     """Records of several books (masters, or the staff books of a first merge) by identity."""
     own_file: dict[str, str] = {}
     for label, book in books:
@@ -270,7 +278,7 @@ def _union(books: list[tuple[str, Book]], result: MergeResult) -> dict[str, dict
 
 def _choose(
     versions: list[tuple[str, Customer]], own_file: dict[str, str]
-) -> tuple[Customer, Text]:
+) -> tuple[Customer, Message]:
     for label, customer in versions:
         if customer.owner and own_file.get(customer.owner.strip()) == label:
             return customer, message("merge.conflict_customer_owner", owner=customer.owner)
@@ -291,7 +299,7 @@ def _choose(
 class _Ctx:
     base: dict[str, dict]
     owner_of: dict[str, str]  # customer id → 负责人 in the master
-    result: MergeResult
+    result: MergedBooks
     as_of: dt.date
     lock_days: int
     refused: set  # Change.key() refused earlier: not proposed again
@@ -369,16 +377,16 @@ def _field_header(key: str, name: str) -> str:
 
 
 @cache
-def _headers(kind: str) -> dict[str, Pair]:
+def _headers(kind: str) -> dict[str, Label]:
     """A change kind's columns by their Chinese and by their English header → (zh, en)."""
     from . import schema
 
     key = SHEET_OF.get(kind) or OFFICE_KIND.get(kind)
     columns = schema.BY_KEY[key].columns if key else ()
-    return {h: Pair(c.zh, c.en) for c in columns for h in (c.en, c.zh)}
+    return {h: Label(c.zh, c.en) for c in columns for h in (c.en, c.zh)}
 
 
-def field_label(kind: str, header: str) -> Pair | str:
+def field_label(kind: str, header: str) -> Label | str:
     """A change's field as the reader sees it. ``Change.field`` is the column's Chinese header,
     the key a 待批准 answer is matched by; a schema column shows its header in the reader's
     language, an office-added column its own name."""
@@ -393,7 +401,7 @@ def field_header(kind: str, label: str) -> str:
     return pair.zh if pair else label
 
 
-def _field_name(key: str, name: str) -> Pair | str:
+def _field_name(key: str, name: str) -> Label | str:
     """A field as a conflict names it: its column header in the reader's language."""
     from . import schema
 
@@ -401,7 +409,7 @@ def _field_name(key: str, name: str) -> Pair | str:
     if name not in sheet.keys:
         return name
     column = sheet.column(name)
-    return Pair(column.zh, column.en)
+    return Label(column.zh, column.en)
 
 
 def _diff(key: str, old: Record, new: Record, present: set | None) -> list[tuple[str, Any, Any]]:
@@ -591,10 +599,10 @@ def _take_rows(label: str, book: Book, ctx: _Ctx, owner: str, stamped: str | Non
             _deleted(key, owner, seen, label, ctx, known)
     if handed["customers"]:
         n = handed["customers"]
-        result.notes.append(both("merge.handed_over_owner_kept", label=label, n=n))
+        result.notes.append(message("merge.handed_over_owner_kept", label=label, n=n))
     if sum(kept_out.values()):
         result.notes.append(
-            both("lineage.deleted_not_readded", label=label, n=sum(kept_out.values()))
+            message("lineage.deleted_not_readded", label=label, n=sum(kept_out.values()))
         )
 
 
@@ -604,7 +612,7 @@ def _conflict_kind(key: str) -> str:
 
 def _verdict(
     key: str, have: Record, rec: Record, name: str, old: Any, new: Any, ctx: _Ctx, known
-) -> str | Text:
+) -> str | Message:
     """What to do with one field a book changed: "skip" (the book did not change it), "apply",
     or the reason it is held for the manager's yes."""
     # a book split did not send — or whose record of what was sent was edited: no base to compare
@@ -724,7 +732,7 @@ def _deleted(key: str, owner: str, seen: Container, label: str, ctx: _Ctx, known
             "",
             None,
             None,
-            Pair(f"{label} › {rec.SHEET.zh}", f"{label} › {rec.SHEET.en}"),
+            Label(f"{label} › {rec.SHEET.zh}", f"{label} › {rec.SHEET.en}"),
             owner,
             "pending",
             message("lineage.held_deleted"),
@@ -749,7 +757,7 @@ def _same_book(label: str, files: Container, inputs: Container) -> set[str]:
 def apply_decisions(
     base: dict[str, dict],
     decisions: Sequence[tuple[Change, bool | None]],
-    result: MergeResult,
+    result: MergedBooks,
     parse,
 ) -> tuple[dict, set]:
     """The manager's 批准 是/否 on pending edits: approved ones applied, refused ones remembered.
@@ -781,7 +789,7 @@ def apply_decisions(
             )
             continue
         if i is None:
-            result.notes.append(both("merge.edit_no_record", id=ch.id))
+            result.notes.append(message("merge.edit_no_record", id=ch.id))
             continue
         rec = base[key][i]
         if ch.is_deletion:  # 是 on a row deleted in its book: out of the master, onto 已删除
@@ -795,7 +803,7 @@ def apply_decisions(
         current = rec.raw(name) if name in sheet.keys else rec.extra.get(name)
         if text(current) != text(ch.old):
             result.notes.append(
-                both(
+                message(
                     "merge.edit_stale",
                     id=ch.id,
                     field=field_label(ch.kind, ch.field),
@@ -834,7 +842,7 @@ def merge_books(
     owners: dict[str, str] | None = None,
     lineage: dict | None = None,
     latest_base: dict[str, int] | None = None,
-) -> MergeResult:
+) -> MergedBooks:
     """Merge ``books`` (label, Book); labels in ``masters`` are masters this tool wrote.
 
     With a master: the masters are the base and the staff books are applied onto it
@@ -848,7 +856,7 @@ def merge_books(
     Without a master: the staff books are unioned (the first merge).
     """
     out = Book(path="master")
-    result = MergeResult(out)
+    result = MergedBooks(out)
     master_books = [(lb, book) for lb, book in books if lb in masters]
     staff_books = [(lb, book) for lb, book in books if lb not in masters]
     as_of = as_of or dt.date.today()
@@ -949,7 +957,7 @@ def merge_books(
     out.calls = sorted(base["calls"].values(), key=_call_order)
     out.events = sorted(
         base["events"].values(),
-        key=lambda event: (event.event_date or dt.date.min, event.event_id or "", where(event)),
+        key=lambda event: (event.event_date or dt.date.min, event.event_id or "", place_key(event)),
     )
     return result
 
@@ -962,16 +970,11 @@ def _office_sheets(
     out: Book,
     office: list[tuple[str, Book]],
     others: list[tuple[str, Book]],
-    result: MergeResult,
+    result: MergedBooks,
     with_master: bool,
 ) -> None:
     """规则, 人员, 节假日: from the master (else the version most books agree on); others differing are named."""
-    names = {
-        "rules": both("merge.sheet_rules"),
-        "staff": both("merge.sheet_staff"),
-        "holidays": both("merge.sheet_holidays"),
-    }
-    for key, (zh, en) in names.items():
+    for key, sheet in OFFICE_SHEETS.items():
         versions = [(lb, book.records(key)) for lb, book in office if book.records(key)]
         if not versions:
             continue
@@ -992,9 +995,9 @@ def _office_sheets(
         ]:
             if _sheet_version(recs) != chosen:
                 result.notes.append(
-                    both("merge.sheet_differs_from_master", lb=lb, sheet=Pair(zh, en))
+                    message("merge.sheet_differs_from_master", lb=lb, sheet=sheet)
                     if with_master
-                    else both("merge.sheet_differs_from_most", lb=lb, sheet=Pair(zh, en))
+                    else message("merge.sheet_differs_from_most", lb=lb, sheet=sheet)
                 )
 
 
@@ -1029,18 +1032,20 @@ def _office_proposals(
                     place(rec),
                     who,
                     "pending",
-                    message("merge.held_office_row", sheet=Pair(*both(f"merge.sheet_{key}"))),
+                    message("merge.held_office_row", sheet=OFFICE_SHEETS[key]),
                 )
                 if ch.key() in ctx.refused or ch.key() in ctx.pending:
                     continue
                 _hold(ch, ctx)
                 held += 1
         if held:
-            sheet = Pair(*both(f"merge.sheet_{key}"))
-            ctx.result.notes.append(both("merge.office_rows_held", lb=label, sheet=sheet, n=held))
+            sheet = OFFICE_SHEETS[key]
+            ctx.result.notes.append(
+                message("merge.office_rows_held", lb=label, sheet=sheet, n=held)
+            )
 
 
-def _office_approved(out: Book, approved: list[Change], result: MergeResult, parse) -> None:
+def _office_approved(out: Book, approved: list[Change], result: MergedBooks, parse) -> None:
     """The manager's 是 on a staff book's 节假日/规则 row: the field set on the master's row of
     that date (rule), a new row when the master has none (a 说明 alone adds no holiday)."""
     from . import schema
@@ -1053,7 +1058,7 @@ def _office_approved(out: Book, approved: list[Change], result: MergeResult, par
         records = out.records(key)
         at = next((n for n, r in enumerate(records) if _office_id(key, r) == ch.id), None)
         if name is None or (at is None and name != fields[0]):
-            result.notes.append(both("merge.edit_no_record", id=ch.id))
+            result.notes.append(message("merge.edit_no_record", id=ch.id))
             continue
         value = parse(key, name, ch.new) if parse else ch.new
         if at is None:
@@ -1074,7 +1079,7 @@ def _office_approved(out: Book, approved: list[Change], result: MergeResult, par
         )
 
 
-def _phone_clashes(customers: list[Customer], result: MergeResult) -> None:
+def _phone_clashes(customers: list[Customer], result: MergedBooks) -> None:
     by_phone: dict[str, list[Customer]] = {}
     for customer in customers:
         if customer.phone:
@@ -1099,5 +1104,5 @@ def _call_order(call: Call) -> tuple:
         call.call_time or dt.time(),
         call.customer_id or "",
         call.record_id or "",
-        where(call),
+        place_key(call),
     )

@@ -29,35 +29,42 @@ def catalog() -> dict[str, dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class Text:
-    """A message not yet put into words: rendered later, in whatever language the reader uses."""
+class Message:
+    """A sentence not yet put into words: its catalog id and parameters, rendered when shown and
+    only in the language shown (a finding, a reason, a warning travel as this)."""
 
     msg_id: str
     params: dict = field(default_factory=dict)
+
+    def __hash__(
+        self,
+    ) -> int:  # equal messages share an id; a group key may be one (report.NO_OWNER)
+        return hash(self.msg_id)
 
     def render(self, lang: str = "zh") -> str:
         return render(self.msg_id, lang, **self.params)
 
 
-def text(msg_id: str, **params) -> Text:
-    """A message to render later (a note or warning handed on before the language is known)."""
-    catalog()[msg_id]  # an unknown id fails where the message is made, not where it is shown
-    return Text(msg_id, params)
+def message(msg_id: str, /, **params) -> Message:
+    """A message to render when shown; an unknown id fails here, where it is made."""
+    catalog()[msg_id]
+    return Message(msg_id, params)
 
 
 @dataclass(frozen=True)
-class Pair:
-    """A value that is itself bilingual data (a sheet or column name from schema.py, a file kind)."""
+class Label:
+    """A name that is bilingual data, not a sentence: a sheet or column name from schema.py."""
 
     zh: str
     en: str
 
 
 def localize(value, lang: str):
-    """A parameter value as ``lang`` shows it (Text rendered, Pair side picked, lists joined)."""
-    if isinstance(value, Text):
+    """Any value as ``lang`` shows it: a Message rendered, a Label's side picked, a list joined,
+    anything else as it is."""
+    if isinstance(value, Message):
         return value.render(lang)
-    if isinstance(value, Pair):
+    if isinstance(value, Label):
         return value.en if lang == "en" else value.zh
     if isinstance(value, list | tuple | set | frozenset | dict):
         return render("sep.list", lang).join(str(localize(v, lang)) for v in value)
@@ -68,22 +75,11 @@ def render(msg_id: str, lang: str = "zh", /, **params) -> str:
     """The message ``msg_id`` in ``lang`` ("en", else Chinese), placeholders filled in.
 
     A list (tuple, set, dict keys) parameter is joined with 、 in Chinese and ", " in English;
-    a ``Text`` parameter is rendered in the same language and a ``Pair`` gives its own side.
+    a ``Message`` parameter is rendered in the same language and a ``Label`` gives its own side.
     """
     entry = catalog()[msg_id]
     template = entry["en"] if lang == "en" else entry["zh"]
     return template.format_map({k: localize(v, lang) for k, v in params.items()})
-
-
-def both(msg_id: str, /, **params) -> tuple[str, str]:
-    """The message in Chinese and in English, for data that keeps both (a note, a reason)."""
-    return render(msg_id, "zh", **params), render(msg_id, "en", **params)
-
-
-def both_as(name: str, msg_id: str, /, **params) -> dict[str, str]:
-    """``{name: Chinese, name_en: English}``, for a record with a field in each language."""
-    zh, en = both(msg_id, **params)
-    return {name: zh, f"{name}_en": en}
 
 
 def by_lang(msg_id: str) -> dict[str, Any]:

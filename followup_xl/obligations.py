@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .messages import Message
 
 RULE_CODES = tuple(f"P{i}" for i in range(1, 16))
 
@@ -17,8 +21,7 @@ class Obligation:
     customer_id: str
     rule: str  # "P1" … "P15" (REQUIREMENTS numbering)
     due_date: dt.date  # already moved to a working day
-    reason: str  # Chinese sentence: 为什么要回访
-    reason_en: str = ""
+    reason: Message  # 为什么要回访, put into words in the language it is shown in
     customer_name: str | None = None
     owner: str | None = None  # whose list it is on (customer owner; event owner for events)
     trigger_date: dt.date | None = None  # the date the rule counts from

@@ -15,27 +15,27 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
-from .messages import Pair, both, render, text
+from .messages import Message, message
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .settings import NEVER_LAPSE, Policy
 
 RULE_NAMES = {
-    "P1": both("rule.P1"),
-    "P2": both("rule.P2"),
-    "P3": both("rule.P3"),
-    "P4": both("rule.P4"),
-    "P5": both("rule.P5"),
-    "P6": both("rule.P6"),
-    "P7": both("rule.P7"),
-    "P8": both("rule.P8"),
-    "P9": both("rule.P9"),
-    "P10": both("rule.P10"),
-    "P11": both("rule.P11"),
-    "P12": both("rule.P12"),
-    "P13": both("rule.P13"),
-    "P14": both("rule.P14"),
-    "P15": both("rule.P15"),
+    "P1": message("rule.P1"),
+    "P2": message("rule.P2"),
+    "P3": message("rule.P3"),
+    "P4": message("rule.P4"),
+    "P5": message("rule.P5"),
+    "P6": message("rule.P6"),
+    "P7": message("rule.P7"),
+    "P8": message("rule.P8"),
+    "P9": message("rule.P9"),
+    "P10": message("rule.P10"),
+    "P11": message("rule.P11"),
+    "P12": message("rule.P12"),
+    "P13": message("rule.P13"),
+    "P14": message("rule.P14"),
+    "P15": message("rule.P15"),
 }
 WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 
@@ -43,7 +43,7 @@ WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 @dataclass
 class PolicyResult:
     obligations: list[Obligation]
-    warnings: list[Pair]  # the calendar's, in both languages
+    warnings: list[Message]  # the calendar's
     as_of: dt.date
 
     def open(self) -> list[Obligation]:
@@ -166,7 +166,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             cr.customer_id,
             "P1",
             ctx.cal.on_or_after(ctx.as_of),
-            *both("reason.new_customer"),
+            message("reason.new_customer"),
             customer.name,
             customer.owner,
             None,
@@ -175,12 +175,10 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             hard=False,
         )
         return
-    why, why_en = both("reason.routine_filed", klass=klass, every=every, anchor=anchor)
     state = _Cadence(
         trigger=anchor,
         due=anchor + dt.timedelta(days=every),
-        why=why,
-        why_en=why_en,
+        why=message("reason.routine_filed", klass=klass, every=every, anchor=anchor),
         src=_cust_src(customer),
     )
     for call in cr.calls:
@@ -192,7 +190,9 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.next_date,
-                    *both("reason.typed_next", next_date=call.next_date, call_date=call.call_date),
+                    message(
+                        "reason.typed_next", next_date=call.next_date, call_date=call.call_date
+                    ),
                     _ref(call),
                     typed=call.next_date,
                 )
@@ -200,7 +200,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.call_date + dt.timedelta(days=every),
-                    *both(
+                    message(
                         "reason.routine_reached", klass=klass, every=every, call_date=call.call_date
                     ),
                     _ref(call),
@@ -210,17 +210,14 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 call.call_date, ctx.policy.retry_no_answer_workdays or 1
             )
             if retry < state.due:
-                why, why_en = both("reason.no_answer", call_date=call.call_date)
-                state = replace(state, due=retry, why=why, why_en=why_en, src=_ref(call))
+                why = message("reason.no_answer", call_date=call.call_date)
+                state = replace(state, due=retry, why=why, src=_ref(call))
         elif call.result == "改约" and call.next_date:
-            why, why_en = both(
-                "reason.rescheduled", next_date=call.next_date, call_date=call.call_date
-            )
+            why = message("reason.rescheduled", next_date=call.next_date, call_date=call.call_date)
             state = replace(
                 state,
                 due=call.next_date,
                 why=why,
-                why_en=why_en,
                 src=_ref(call),
                 typed=call.next_date,
             )
@@ -230,7 +227,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             state = _Cadence(
                 call.call_date,
                 call.call_date + dt.timedelta(days=pause),
-                *both("reason.refused", call_date=call.call_date, pause=pause),
+                message("reason.refused", call_date=call.call_date, pause=pause),
                 _ref(call),
             )
     yield _routine(ctx, cr, state)
@@ -242,8 +239,7 @@ class _Cadence:
 
     trigger: dt.date
     due: dt.date
-    why: str
-    why_en: str
+    why: Message
     src: str
     typed: dt.date | None = None  # staff's 下次回访日期 when it set ``due``
     flags: tuple[str, ...] = ()
@@ -269,7 +265,6 @@ def _routine(
         "P1",
         moved,
         state.why,
-        state.why_en,
         cr.customer.name,
         cr.customer.owner,
         state.trigger,
@@ -317,16 +312,13 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
     rule, types = EVENT_RULES[ev.event_type]
     owner = ev.owner or customer.owner
 
-    def make(
-        due_date: dt.date, reason: str, reason_en: str, call_types: tuple[str, ...] = types
-    ) -> Obligation:
+    def make(due_date: dt.date, reason: Message, call_types: tuple[str, ...] = types) -> Obligation:
         """The event's obligation due ``due_date``, for the reason given."""
         return Obligation(
             customer_id=cr.customer_id,
             rule=rule,
             due_date=due_date,
             reason=reason,
-            reason_en=reason_en,
             customer_name=customer.name,
             owner=owner,
             trigger_date=d,
@@ -342,7 +334,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both(
+                message(
                     "reason.complaint",
                     eid=eid,
                     level=ev.complaint_level or "一般",
@@ -358,7 +350,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both("reason.repair", eid=eid, d=d, repair_days=policy.repair_days),
+                message("reason.repair", eid=eid, d=d, repair_days=policy.repair_days),
             ),
             cr.calls,
             d,
@@ -368,7 +360,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both("reason.event", eid=eid, d=d, activity_days=policy.activity_days),
+                message("reason.event", eid=eid, d=d, activity_days=policy.activity_days),
             ),
             cr.calls,
             d,
@@ -381,7 +373,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both(
+                message(
                     "reason.deal",
                     d=d,
                     first=first,
@@ -397,7 +389,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both("reason.consultation", d=d, monday=monday),
+                message("reason.consultation", d=d, monday=monday),
             ),
             cr.calls,
             d,
@@ -412,7 +404,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both("reason.proposal", eid=eid, d=d, days=days),
+                message("reason.proposal", eid=eid, d=d, days=days),
             ),
             cr.calls,
             d,
@@ -422,7 +414,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield satisfy(
             make(
                 due,
-                *both("reason.trip", owner=owner or "", d=d),
+                message("reason.trip", owner=owner or "", d=d),
             ),
             cr.calls,
             d,
@@ -444,20 +436,20 @@ def _project(
         (
             "工程开工",
             d + dt.timedelta(days=days),
-            both("reason.project_start", eid=eid, d=d, days=days),
+            message("reason.project_start", eid=eid, d=d, days=days),
         )
     ]
     if ev.planned_end and ev.planned_end > d:
         end = ev.planned_end
         mid = d + (end - d) / 2
-        stages.append(("工程中期", mid, both("reason.project_mid", eid=eid, d=d, end=end)))
-        stages.append(("工程竣工", end, both("reason.project_end", eid=eid, end=end)))
+        stages.append(("工程中期", mid, message("reason.project_mid", eid=eid, d=d, end=end)))
+        stages.append(("工程竣工", end, message("reason.project_end", eid=eid, end=end)))
         if ev.actual_end and ev.actual_end > end:
             late = ev.actual_end
-            stages.append(("工程竣工", late, both("reason.project_late", eid=eid, end=late)))
+            stages.append(("工程竣工", late, message("reason.project_late", eid=eid, end=late)))
     used: set[str] = set()
     for call_type, due, why in stages:
-        obligation = make(ctx.cal.due_on_working_day(due, d), *why, call_types=(call_type,))
+        obligation = make(ctx.cal.due_on_working_day(due, d), why, call_types=(call_type,))
         window = (
             d if call_type != "工程竣工" else min(due, ev.planned_end or due) - dt.timedelta(days=7)
         )
@@ -486,7 +478,7 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         cr.customer_id,
         "P8",
         ctx.cal.due_on_working_day(due_raw, last),
-        *both("reason.no_deal" if dealt else "reason.no_deal_since_filed", last=last, n=n),
+        message("reason.no_deal" if dealt else "reason.no_deal_since_filed", last=last, n=n),
         customer.name,
         customer.owner,
         last,
@@ -516,12 +508,12 @@ def rule_open_issues(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         if call.issue_status != "未解决" or call.call_date is None:
             continue
         due = ctx.cal.add_working_days(call.call_date, n)
-        what = call.issue or text("reason.unnamed_issue")
+        what = call.issue or message("reason.unnamed_issue")
         obligation = Obligation(
             cr.customer_id,
             "P9",
             due,
-            *both("reason.open_issue", call_date=call.call_date, what=what, n=n),
+            message("reason.open_issue", call_date=call.call_date, what=what, n=n),
             customer.name,
             customer.owner,
             call.call_date,
@@ -552,17 +544,17 @@ def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
     period = ctx.policy.verification_period_days
     last = customer.verified_on or customer.created
     if last is None:
-        due, why = ctx.cal.on_or_after(ctx.as_of), both("reason.never_verified", period=period)
+        due, why = ctx.cal.on_or_after(ctx.as_of), message("reason.never_verified", period=period)
     else:
         due = ctx.cal.due_on_working_day(last + dt.timedelta(days=period), last)
-        why = both("reason.verification", last=last, period=period)
+        why = message("reason.verification", last=last, period=period)
     if due > ctx.as_of + dt.timedelta(days=31):
         return
     yield Obligation(
         cr.customer_id,
         "P15",
         due,
-        *why,
+        why,
         customer.name,
         customer.verified_by or customer.owner,
         last,
@@ -615,7 +607,7 @@ def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
             "",
             "P12",
             due,
-            *both(
+            message(
                 "reason.appointments",
                 name=name,
                 start=start,
@@ -747,7 +739,5 @@ def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
             obls[i] = replace(
                 obligation,
                 flags=(*obligation.flags, "typed_after_deadline"),
-                reason=obligation.reason + render("policy.after_hard_deadline", "zh", due=due),
-                reason_en=obligation.reason_en
-                + render("policy.after_hard_deadline", "en", due=due),
+                reason=message("policy.after_hard_deadline", reason=obligation.reason, due=due),
             )

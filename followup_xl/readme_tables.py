@@ -29,9 +29,9 @@ def checks_table() -> str:
         [
             c.code,
             "错误 error" if c.severity == ERROR else "警告 warning",
-            c.name_zh,
-            c.name_en,
-            c.example,
+            c.text("name", "zh"),
+            c.text("name", "en"),
+            c.text("example"),
         ]
         for c in ordered_checks()
     ]

@@ -36,7 +36,7 @@ from fractions import Fraction
 
 from .calendar import WorkCalendar
 from .errors import BadMonth
-from .messages import Pair, both
+from .messages import Message, message
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
@@ -50,16 +50,16 @@ COVERAGE = (
     ("P4", "活动", "activity_coverage_pct"),
 )
 # groups of rows without a name: bilingual, so each edge (workbook, JSON) shows its language
-NO_OWNER = Pair(*both("report.no_owner"))
-NO_PARTY = Pair(*both("report.no_party"))
-NO_CALL_TYPE = Pair(*both("report.no_call_type"))
+NO_OWNER = message("report.no_owner")
+NO_PARTY = message("report.no_party")
+NO_CALL_TYPE = message("report.no_call_type")
 TOP_N = 10
 LIST_N = 30
 
 
-def group_order(name: str | Pair) -> str:
+def group_order(name: str | Message) -> str:
     """Sort key of a group: a placeholder sorts where its Chinese label always did."""
-    return name.zh if isinstance(name, Pair) else name
+    return name.render("zh") if isinstance(name, Message) else name
 
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
@@ -266,12 +266,12 @@ def report_from(
     }
     out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
 
-    per_owner: dict[str | Pair, list[Item]] = defaultdict(list)
+    per_owner: dict[str | Message, list[Item]] = defaultdict(list)
     per_rule: dict[str, list[Item]] = defaultdict(list)
     for i in items:
         per_owner[i.obligation.owner or NO_OWNER].append(i)
         per_rule[i.obligation.rule].append(i)
-    per_caller: dict[str | Pair, list[Call]] = defaultdict(list)
+    per_caller: dict[str | Message, list[Call]] = defaultdict(list)
     for call in mc:
         per_caller[call.caller or NO_OWNER].append(call)
     out["by_owner"] = [
@@ -281,8 +281,8 @@ def report_from(
     out["by_type"] = [
         {
             "rule": r,
-            "name": RULE_NAMES[r][0],
-            "name_en": RULE_NAMES[r][1],
+            "name": RULE_NAMES[r].render("zh"),  # the JSON and the sheet keep both languages
+            "name_en": RULE_NAMES[r].render("en"),
             **{
                 k: v
                 for k, v in headline(per_rule[r], []).items()
@@ -292,7 +292,7 @@ def report_from(
         for r in sorted(per_rule, key=lambda r: int(r[1:]))
     ]
 
-    per_type: dict[str | Pair, list[int]] = defaultdict(list)
+    per_type: dict[str | Message, list[int]] = defaultdict(list)
     for call in mc:
         if call.satisfaction:
             per_type[call.call_type or NO_CALL_TYPE].append(call.satisfaction)
@@ -368,7 +368,7 @@ def report_from(
         for event in events
         if event.event_type == "投诉" and event.event_date and start <= event.event_date <= end
     ]
-    parties: Counter[str | Pair] = Counter(event.responsible or NO_PARTY for event in complaints)
+    parties: Counter[str | Message] = Counter(event.responsible or NO_PARTY for event in complaints)
     out["complaints_by_party"] = [
         {"party": party, "complaints": n, "ratio_pct": pct(n, len(complaints))}
         for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], group_order(kv[0])))
@@ -406,7 +406,7 @@ def monthly_report(
     month_bounds(month)
     cal = cal or WorkCalendar.from_policy(policy)
     cache: dict[str, list[Obligation]] = {}
-    warnings: list[Pair] = []
+    warnings: list[Message] = []
 
     def obligations_for(m: str) -> list[Obligation]:
         if m not in cache:

@@ -1,4 +1,4 @@
-"""What the API returns: plain objects with dates as dates and text in both languages.
+"""What the API returns: plain objects with dates as dates and sentences as Messages.
 
 The CLI turns these into JSON (cli/jsonout.py) and the writers into cells; neither has to
 parse an ISO string back or pick a language before the user has chosen one.
@@ -7,14 +7,13 @@ parse an ISO string back or pick a language before the user has chosen one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
 from .dating import Place
-from .messages import Pair, both, localize, render
-from .messages import Text as Message
+from .messages import Message, message, render
 from .models import Source
 
 if TYPE_CHECKING:
@@ -22,16 +21,6 @@ if TYPE_CHECKING:
     from .merge import Change, Conflict
     from .schedule import Plan
     from .weekly import Weekly
-
-
-# A sentence already in words in both languages is the catalog's Pair; one still to be put into
-# words is its Text (messages.py): the results carry either and render when the language is known.
-Text = Pair | Message
-
-
-def say(text: Text | str | None, lang: str = "zh") -> str | None:
-    """``text`` in ``lang``; plain strings (one language only) as they are."""
-    return localize(text, lang) if isinstance(text, Pair | Message) else text
 
 
 # ---- validate ---------------------------------------------------------------------------------------
@@ -56,7 +45,7 @@ class ValidationReport:
     findings: list[Finding] = field(default_factory=list)
     origins: dict[tuple[str, int], Source] = field(default_factory=dict)
     annotated: str | None = None
-    annotate_notes: list[Text] = field(default_factory=list)
+    annotate_notes: list[Message] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -102,7 +91,7 @@ class ValidationRun:
     sentence for each file that could not be read."""
 
     tasks: list[ValidationReport] = field(default_factory=list)
-    unreadable: list[Text] = field(default_factory=list)
+    unreadable: list[Message | str] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
@@ -142,7 +131,7 @@ class DueItem:
     escalate: bool
     days_overdue: int
     lapse_date: dt.date | None
-    reason: Text
+    reason: Message
     source: str | None
     maybe_done_on: dt.date | None
     maybe_done_by: str | None
@@ -150,11 +139,11 @@ class DueItem:
     phone: str | None
 
     @property
-    def hint(self) -> Text | None:
+    def hint(self) -> Message | None:
         """The call that may already have done it (its call type to be checked)."""
         if not self.maybe_done_on:
             return None
-        return Pair(*both("due.maybe_done", hint=self.maybe_done_on.isoformat()))
+        return message("due.maybe_done", hint=self.maybe_done_on.isoformat())
 
     def sort_key(self):
         return (
@@ -173,7 +162,9 @@ class DueList:
 
     as_of: dt.date
     items: list[DueItem]
-    warnings: list[Pair] = field(default_factory=list)  # the calendar's, and dates read or left out
+    warnings: list[Message] = field(
+        default_factory=list
+    )  # the calendar's, and dates read or left out
     output: str | None = None
     excluded: list[Place] = field(default_factory=list)  # calls whose date could not be read
 
@@ -198,7 +189,9 @@ class Schedule:
     """`followup-xl schedule`: the week's plan (the core's own object) and what to warn about."""
 
     plan: Plan
-    warnings: list[Pair] = field(default_factory=list)  # the calendar's, and dates read or left out
+    warnings: list[Message] = field(
+        default_factory=list
+    )  # the calendar's, and dates read or left out
     output: str | None = None
     excluded: list[Place] = field(default_factory=list)  # calls whose date could not be read
 
@@ -229,7 +222,7 @@ class MergeResult:
     changes: list[Change]
     pending: int
     tampered: list[Mismatch]
-    warnings: list[Text | str]
+    warnings: list[Message | str]
     written: bool = False
     exit_code: int = 0
     # lineage (issue 25): the master named as the base (None: merged without one), the generation a
@@ -274,7 +267,7 @@ class Verification:
     checked: int
     mismatches: list[Mismatch]  # every finding (Mismatch.finding says what it is)
     whole_master: bool = False  # compared with what it was written with (mastercheck.py)
-    warnings: list[Text] = field(default_factory=list)  # why the whole master could not be
+    warnings: list[Message] = field(default_factory=list)  # why the whole master could not be
 
     @property
     def exit_code(self) -> int:
@@ -303,7 +296,7 @@ class RegionMonth:
     offices: list[dict]
     engine: str = "duckdb"
     output: str | None = None
-    warnings: list[Text | str] = field(default_factory=list)  # folders skipped
+    warnings: list[Message | str] = field(default_factory=list)  # folders skipped
 
 
 # ---- split, handover ---------------------------------------------------------------------------------
@@ -331,7 +324,7 @@ class Split:
     as_of: dt.date
     output_dir: str
     books: list[SplitBook]
-    notes: list[Text]
+    notes: list[Message]
 
 
 @dataclass
@@ -346,7 +339,7 @@ class Handover:
     by: str | None
     moved: int
     summary: list[dict]
-    warnings: list[Text]
+    warnings: list[Message]
     plan: str | None = None
     output: str | None = None
     record: str | None = None
@@ -384,8 +377,3 @@ class ImportResult:
     map_file: str | None = None  # --preview: the mapping, to edit and pass back with --map
     merge: MergeResult | None = None  # --into: the merge of the imported book into the master
     into_books: list[str] = field(default_factory=list)  # --into: the books merged, one a 负责人
-
-
-def texts(pairs: Iterable[tuple[str, str]]) -> list[Text]:
-    """(zh, en) pairs as the catalog's Pair."""
-    return [Pair(zh, en) for zh, en in pairs]

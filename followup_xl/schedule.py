@@ -30,7 +30,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
-from .messages import both, render
+from .messages import Message, message
 from .models import Customer, Staff
 from .obligations import Obligation
 from .settings import Policy
@@ -47,12 +47,10 @@ class PlanItem:
     phone: str | None
     rule: str
     due_date: dt.date
-    reason: str
-    reason_en: str
+    reason: Message
     overdue: bool  # due before the plan was made (as_of)
     carried: bool  # due before the first day the plan can use (week start, or as_of mid-week)
-    note: str = ""  # how it was placed, when that needs saying
-    note_en: str = ""
+    note: Message | None = None  # how it was placed, when that needs saying
     escalate: bool = False  # also on the supervisor's list (P2/P9 open past 上报天数)
     contact: str | None = None  # whom to ask for on the phone
 
@@ -69,8 +67,7 @@ class Unscheduled:
     phone: str | None
     rule: str
     due_date: dt.date
-    reason: str
-    reason_en: str
+    reason: Message
 
 
 @dataclass
@@ -227,14 +224,13 @@ def plan_week(
             obligation.rule,
             obligation.due_date,
             obligation.reason,
-            obligation.reason_en,
         )
         for obligation in todo
         if obligation.escalate(as_of)
     ]
     days = _Days()
     for obligation in todo:
-        owner, note, note_en = _owner(obligation, people, plan.manager)
+        owner, note = _owner(obligation, people, plan.manager)
         cap = plan.capacity.setdefault(owner, capacity(owner))
         carried = obligation.due_date < first_day
         cid = obligation.customer_id
@@ -249,17 +245,15 @@ def plan_week(
         if day is None:
             day = next((d for d in on_time if days.room(owner, d, cap)), None)
             if day is not None and day not in batch:
-                note, note_en = _join_both((note, note_en), both("schedule.batch_days_full"))
+                note = _and(note, message("schedule.batch_days_full"))
         if day is None and not carried:
             day = next(
                 (d for d in working if d > obligation.due_date and days.room(owner, d, cap)), None
             )
             if day is not None:
-                note, note_en = _join_both(
-                    (note, note_en), both("schedule.moved_for_capacity", day=day)
-                )
+                note = _and(note, message("schedule.moved_for_capacity", day=day))
         if day is None:
-            why, why_en = both("schedule.week_full") if working else both("schedule.no_working_day")
+            why = message("schedule.week_full" if working else "schedule.no_working_day")
             plan.unscheduled.append(
                 Unscheduled(
                     owner,
@@ -268,8 +262,7 @@ def plan_week(
                     _phone(customers, cid),
                     obligation.rule,
                     obligation.due_date,
-                    _join(why, obligation.reason, render("sep.clause", "zh")),
-                    _join(why_en, obligation.reason_en, ": "),
+                    message("schedule.not_placed", why=why, reason=obligation.reason),
                 )
             )
             continue
@@ -284,11 +277,9 @@ def plan_week(
                 obligation.rule,
                 obligation.due_date,
                 obligation.reason,
-                obligation.reason_en,
                 obligation.due_date < as_of,
                 carried,
                 note,
-                note_en,
                 obligation.escalate(as_of),
                 _contact(customers, cid),
             )
@@ -317,14 +308,16 @@ def plan_week(
     return plan
 
 
-def _owner(obligation: Obligation, people: dict[str, Staff], manager: str) -> tuple[str, str, str]:
+def _owner(
+    obligation: Obligation, people: dict[str, Staff], manager: str
+) -> tuple[str, Message | None]:
     """Whose list an item goes on, and the note when it is not the obligation's owner."""
     if not obligation.owner:
-        return manager, *both("schedule.no_owner")
+        return manager, message("schedule.no_owner")
     person = people.get(obligation.owner)
     if person is not None and person.has_left:
-        return manager, *both("schedule.owner_left", owner=obligation.owner)
-    return obligation.owner, "", ""
+        return manager, message("schedule.owner_left", owner=obligation.owner)
+    return obligation.owner, None
 
 
 def _appointments(
@@ -365,13 +358,6 @@ def _phone(customers: dict[str, Customer], cid: str) -> str | None:
     return customer.phone if customer else None
 
 
-def _join(a: str, b: str, sep: str) -> str:
-    return f"{a}{sep}{b}" if a and b else a or b
-
-
-def _join_both(notes: tuple[str, str], more: tuple[str, str]) -> tuple[str, str]:
-    """A placement note added to the (zh, en) notes so far, each in its language's way."""
-    return (
-        _join(notes[0], more[0], render("sep.clause", "zh")),
-        _join(notes[1], more[1], render("sep.clause", "en")),
-    )
+def _and(note: Message | None, more: Message) -> Message:
+    """A placement note added to the note so far."""
+    return message("schedule.note_and", note=note, more=more) if note else more

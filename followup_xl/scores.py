@@ -28,7 +28,7 @@ from typing import Any
 
 from .calendar import WorkCalendar
 from .errors import BadDate
-from .messages import both
+from .messages import message
 from .models import Book, Staff
 from .obligations import Obligation
 from .policy import add_months, compute_obligations
@@ -161,15 +161,15 @@ def yearly_scores(
             person.joined and add_months(person.joined, policy.min_months_for_bonus) > as_of
         )
         if left:
-            why = both("scores.left_in_year")
+            why = message("scores.left_in_year")
         elif recent:
-            why = both("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
+            why = message("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
         elif yearly is None:
-            why = both("scores.no_month_scored")
+            why = message("scores.no_month_scored")
         elif yearly < policy.bonus_threshold:
-            why = both("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
+            why = message("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
         else:
-            why = ("", "")
+            why = None
         staff.append(
             {
                 "name": person.name,
@@ -178,9 +178,10 @@ def yearly_scores(
                 "months_worked": len(monthly),
                 "monthly": monthly,
                 "yearly_score": yearly,
-                "bonus_eligible": not why[0],
-                "not_eligible_reason": why[0],
-                "not_eligible_reason_en": why[1],
+                "bonus_eligible": why is None,
+                # the figures keep both languages, as the JSON and the 考核 sheet show them
+                "not_eligible_reason": why.render("zh") if why else "",
+                "not_eligible_reason_en": why.render("en") if why else "",
             }
         )
     return {

@@ -15,8 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadPolicy
-from .messages import Text, render, table
-from .messages import text as message
+from .messages import Message, message, render, table
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -42,7 +41,7 @@ class PolicyValueError(ValueError):
     """A setting out of range, said in both languages: BadPolicy shows it in the reader's."""
 
     def __init__(self, msg_id: str, **params) -> None:
-        self.said: Text = message(msg_id, **params)
+        self.said: Message = message(msg_id, **params)
         super().__init__(self.said.render("zh"))
 
 

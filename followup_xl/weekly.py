@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
 from .dating import Place
-from .messages import Pair, both
+from .messages import Message, message
 from .models import Book
 from .policy import compute_obligations
 from .report import NO_OWNER, group_order
 from .schedule import appointment_week, week_bounds
 from .settings import Policy
 
-NO_CALLER = Pair(*both("weekly.no_caller"))  # shown in the reader's language, like NO_OWNER
+NO_CALLER = message("weekly.no_caller")  # shown in the reader's language, like NO_OWNER
 
 
 @dataclass
@@ -39,8 +39,8 @@ class Weekly:
     report_moved: bool
     by_owner: list[dict] = field(default_factory=list)
     projects: list[dict] = field(default_factory=list)
-    # what the week could not count (dating.date_book): notes in both languages, the cells
-    notes: list[Pair] = field(default_factory=list)
+    # what the week could not count (dating.date_book): the notes, the cells
+    notes: list[Message] = field(default_factory=list)
     excluded: list[Place] = field(default_factory=list)
 
 
@@ -71,9 +71,9 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
         for person in book.staff
         if person.name and not (person.has_left and person.left and person.left < start)
     ]
-    rows: dict[str | Pair, dict] = {}
+    rows: dict[str | Message, dict] = {}
 
-    def row(name: str | Pair) -> dict:
+    def row(name: str | Message) -> dict:
         if name not in rows:
             rows[name] = {
                 "owner": name,
@@ -92,7 +92,7 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
 
     for name in people:
         row(name)
-    deals: dict[tuple, str | Pair] = {}
+    deals: dict[tuple, str | Message] = {}
     for ev in book.events:
         if ev.event_type == "成交" and in_week(ev.event_date):
             key = (ev.customer_id, ev.event_date) if ev.customer_id else ("", id(ev))

@@ -14,7 +14,7 @@ import pytest
 
 import followup_xl
 from followup_xl import errors, schema
-from followup_xl.messages import Pair, catalog, labels, placeholders, render, table, text
+from followup_xl.messages import Pair, catalog, labels, placeholders, render, table, message
 
 PACKAGE = Path(followup_xl.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -169,7 +169,7 @@ def test_a_list_is_joined_the_way_each_language_writes_one():
 
 
 def test_pair_and_text_parameters_take_the_readers_language():
-    got = text("output.extension_is", ext=".pdf")
+    got = message("output.extension_is", ext=".pdf")
     zh = render("output.needs_xlsx", "zh", got=got, suggestion="月报.xlsx")
     en = render("output.needs_xlsx", "en", got=got, suggestion="月报.xlsx")
     assert "（现为扩展名 .pdf）" in zh and "(it has the extension .pdf)" in en
@@ -180,7 +180,7 @@ def test_pair_and_text_parameters_take_the_readers_language():
 
 def test_an_unknown_message_id_fails_where_it_is_made():
     with pytest.raises(KeyError):
-        text("no.such.message")
+        message("no.such.message")
     with pytest.raises(KeyError):
         errors.UsageError("no.such.message")
 

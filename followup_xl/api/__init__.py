@@ -20,7 +20,7 @@ from ..errors import (
 )
 from ..io.read.workbook import read_book
 from ..io.write.template import template_name, write_staff_workbook
-from ..messages import Pair, both
+from ..messages import Message, message
 from ..results import (
     DueItem,
     DueList,
@@ -31,13 +31,11 @@ from ..results import (
     Schedule,
     Split,
     SplitBook,
-    Text,
     ValidationReport,
     Verification,
     WeeklySummary,
     YearlyScores,
     origin_text,
-    texts,
 )
 from ..settings import policy_for_book
 from .handing import handover as handover
@@ -114,14 +112,14 @@ def load(path: str, policy_path: str | None = None, wants: str = "book"):
     return book, _policy(book, policy_path)
 
 
-def unread_history(path: str, book) -> list[Pair]:
+def unread_history(path: str, book) -> list[Message]:
     """The warning for a file whose 历史档案 was not followed (not a stamped master), if any."""
     from ..io.master.history import not_followed
 
     if book.archives:  # its archive files were read with it: nothing to open again
         return []
     said = not_followed(path, book.ignored_sheets)
-    return [Pair(*said)] if said else []
+    return [said] if said else []
 
 
 def due(
@@ -155,7 +153,7 @@ def due(
             escalate=o.escalate(as_of),
             days_overdue=o.days_overdue(as_of),
             lapse_date=o.lapse_date,
-            reason=Pair(o.reason, o.reason_en or o.reason),
+            reason=o.reason,
             source=o.source,
             maybe_done_on=o.maybe_done_on,
             maybe_done_by=o.maybe_done_by,
@@ -266,14 +264,14 @@ def split(
             )
         )
     stamp_for.remember()
-    notes: list[Text] = [
-        Pair(*both("split.renamed_book", who=who, name=name, other=other))
+    notes: list[Message] = [
+        message("split.renamed_book", who=who, name=name, other=other)
         for who, name, other in renamed
         if who in parts
     ]
     clashed = {who for who, _name, _other in renamed}
     notes += [  # a name a file cannot carry as it is: the name chosen is said
-        Pair(*both("split.safe_name", who=who, name=names[who]))
+        message("split.safe_name", who=who, name=names[who])
         for who in parts
         if who not in clashed and safe_stem(who) != who
     ]
@@ -324,7 +322,7 @@ def verify(path: str, lang: str = "zh") -> Verification:
     """Rows of a master whose content no longer matches the 校验码 it was written with and, when
     its stamp verifies, every other difference from what it was written with (mastercheck.py)."""
     from .. import fingerprint, mastercheck
-    from ..io.filekind import describe, read_kind
+    from ..io.filekind import named, read_kind
     from ..io.master.book import attach_history
     from ..io.master.lineage import read_master_check
     from ..io.package import Package
@@ -340,9 +338,7 @@ def verify(path: str, lang: str = "zh") -> Verification:
     found, checked = fingerprint.check(book, name)
     if not checked and read_kind(path) != "master":
         kind = read_kind(path)
-        raise NotOurMaster(
-            "verify.not_our_master", kind=Pair(describe(kind), describe(kind, "en")), path=path
-        )
+        raise NotOurMaster("verify.not_our_master", kind=named(kind), path=path)
     expected, why = read_master_check(path)
     if expected is None:
         return Verification(path, checked, found, whole_master=False, warnings=[why])
@@ -382,19 +378,17 @@ def validate(
             root, ext = os.path.splitext(annotate_to)
             annotate_to = annotate_to if ext.lower() == ".xlsx" else root + ".xlsx"
             report.annotate_notes.append(
-                Pair(
-                    *both(
-                        "annotate.values_only_copy",
-                        ending=os.path.splitext(path)[1] or fmt,
-                        annotate_to=annotate_to,
-                    )
+                message(
+                    "annotate.values_only_copy",
+                    ending=os.path.splitext(path)[1] or fmt,
+                    annotate_to=annotate_to,
                 )
             )
         origin = {key: origin_text(s, lang) for key, s in book.origins.items()}
         own = [f for f in report.findings if f.file == path]  # not the archive files' findings
         info = annotate(path, annotate_to, own, lang, sources=origin or None)
         report.annotated = annotate_to
-        report.annotate_notes += texts(zip(notes(info, "zh"), notes(info, "en"), strict=True))
+        report.annotate_notes += notes(info)
     return report
 
 
@@ -435,7 +429,7 @@ def schedule(
         if owner not in known:
             raise UnknownOwner("owner.unknown", owner=owner, path=path)
         plan = plan.only(owner)
-    warnings: list[Pair] = list(
+    warnings: list[Message] = list(
         dict.fromkeys(
             dating.warnings() + result.warnings + cal.warnings + unread_history(path, book)
         )

@@ -9,10 +9,7 @@ from ..errors import (
     BadOption,
 )
 from ..messages import render
-from ..results import (
-    Handover,
-    texts,
-)
+from ..results import Handover
 
 
 def handover(
@@ -88,7 +85,7 @@ def handover(
         by=plan.by,
         moved=len(plan.moves),
         summary=plan.summary(),
-        warnings=texts(plan.warnings),
+        warnings=plan.warnings,
     )
     if plan_only:
         write_plan(

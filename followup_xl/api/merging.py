@@ -9,13 +9,8 @@ from dataclasses import dataclass, field
 from ..errors import (
     NoInputs,
 )
-from ..messages import Pair, both, localize, render
-from ..messages import text as message
-from ..results import (
-    MergeResult,
-    Text,
-    texts,
-)
+from ..messages import Label, Message, localize, message, render
+from ..results import MergeResult
 from ..settings import policy_for_book
 
 
@@ -136,9 +131,9 @@ def _merge(
     new_staff = fill_staff(
         result.book, render("staff.to_fill_header", lang), render("staff.to_fill_value", lang)
     )
-    warnings: list[Text | str] = [*texts(result.notes), *lineage.warnings]
+    warnings: list[Message | str] = [*result.notes, *lineage.warnings]
     if new_staff:
-        sheet = Pair(schema.STAFF.zh, schema.STAFF.en)
+        sheet = Label(schema.STAFF.zh, schema.STAFF.en)
         warnings.append(
             message("merge.staff_added", n=len(new_staff), names=new_staff, sheet=sheet)
         )
@@ -201,7 +196,7 @@ def _merge(
             stamp=stamp,
             key=key,
         )
-    payload.warnings += [Pair(*both("output.cell_cut", **c)) for c in take_cuts(cut)]
+    payload.warnings += [message("output.cell_cut", **c) for c in take_cuts(cut)]
     payload.written = True
     payload.generation = generation
     payload.exit_code = 1 if failed else 0
@@ -357,7 +352,7 @@ def _deleted_rows(deleted, day, lang) -> list[list]:
     return [
         [
             day,
-            KINDS[ch.kind][lang == "en"],
+            localize(KINDS[ch.kind], lang),
             ch.id,
             ch.who,
             localize(ch.source, lang),

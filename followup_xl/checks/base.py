@@ -1,10 +1,11 @@
 """Checks as small named units, and findings as data.
 
-A check has a stable code, a severity, a Chinese and an English name, message
-templates, a fix hint and an example; `followup-xl rules` prints them like a
-linter documents its rules. A finding is plain data (JSON-able) that names the
-sheet (as in the file), the Excel row, the header text and the cell. Rendering
-(terminal, JSON, annotated workbook, in-place button) lives elsewhere.
+A check has a stable code and a severity; its name, message template, fix hint and example
+are catalog entries (``check.CODE.name`` …, data/messages.toml) that `followup-xl rules`
+prints like a linter documents its rules. A finding is plain data that names the sheet (as
+in the file), the Excel row, the header text and the cell, and carries its sentence as a
+Message, put into words only in the language it is shown in (terminal, JSON, annotated
+workbook, in-place button: rendered elsewhere).
 """
 
 from __future__ import annotations
@@ -13,26 +14,26 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ..messages import localize, render
+from ..messages import Message, render
 from ..models import Book, Record
 from ..settings import Policy
 
 ERROR, WARNING = "error", "warning"
 
 
+PARTS = ("name", "message", "fix", "example")  # each check's catalog entries, check.CODE.part
+
+
 @dataclass(frozen=True)
 class Check:
     code: str
     severity: str
-    name_zh: str
-    name_en: str
-    message_zh: str  # str.format templates: {value} {column} {extra}
-    message_en: str
-    fix_zh: str
-    fix_en: str
-    example: str  # a bad value and what the check says, for `rules CODE`
     requirement: str = ""  # REQUIREMENTS / seed reference
     run: Callable[[Context], Iterator[Finding]] | None = None
+
+    def text(self, part: str, lang: str = "zh", /, **params) -> str:
+        """The check's name, message ({value} {column} {extra}), fix or example in ``lang``."""
+        return render(f"check.{self.code}.{part}", lang, **params)
 
 
 @dataclass
@@ -43,13 +44,16 @@ class Finding:
     row: int | None
     column: str | None
     cell: str | None
-    message_zh: str
-    message_en: str
+    said: Message  # check.CODE.message with the cell's value, column and extra
     value: object = None
     file: str | None = None  # the workbook the cell is in (a master's archive file, for one)
 
     def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message_zh
+        """What is wrong and how to fix it, in ``lang`` (English capitalised, a full stop)."""
+        fix = render(f"check.{self.code}.fix", lang)
+        if lang == "en":
+            return f"{_cap(self.said.render(lang))}{render('sep.sentence', lang)}{_cap(fix)}."
+        return self.said.render(lang) + render("sep.sentence", lang) + fix
 
 
 @dataclass
@@ -65,7 +69,7 @@ class Context:
         record: Record | None = None,
         key: str | None = None,
         value: object = None,
-        extra: object = "",  # a str, a catalog Text, or any value shown as it is
+        extra: object = "",  # a str, a catalog Message, or any value shown as it is
         sheet_key: str | None = None,
         sheet_name: str | None = None,
     ) -> Finding:
@@ -82,25 +86,11 @@ class Context:
         elif sheet_name:
             sheet = sheet_name
         col_label = column or (record.SHEET.column(key).zh if record is not None and key else "")
-        fmt = {"value": "" if value is None else value, "column": col_label}
-        # extra may be bilingual (a catalog Text): each sentence gets its own language
-        zh = {**fmt, "extra": localize(extra, "zh")}
-        en = {**fmt, "extra": localize(extra, "en")}
-        return Finding(
-            check.code,
-            check.severity,
-            sheet,
-            row,
-            column,
-            cell,
-            check.message_zh.format(**zh) + render("sep.sentence", "zh") + check.fix_zh,
-            _cap(check.message_en.format(**en))
-            + render("sep.sentence", "en")
-            + _cap(check.fix_en)
-            + ".",
-            value,
-            file,
+        said = Message(
+            f"check.{check.code}.message",
+            {"value": "" if value is None else value, "column": col_label, "extra": extra},
         )
+        return Finding(check.code, check.severity, sheet, row, column, cell, said, value, file)
 
 
 def _cap(text: str) -> str:
@@ -110,34 +100,17 @@ def _cap(text: str) -> str:
 REGISTRY: dict[str, Check] = {}
 
 
-def check(
-    code: str,
-    severity: str,
-    name_zh: str,
-    name_en: str,
-    message_zh: str,
-    message_en: str,
-    fix_zh: str,
-    fix_en: str,
-    example: str,
-    requirement: str = "",
-):
-    """Register a check function under its code (one decorator per check)."""
+def check(code: str, severity: str, *, requirement: str = ""):
+    """Register a check function under its code (one decorator per check; its texts are the
+    catalog's check.CODE.* entries)."""
 
     def deco(fn: Callable[[Context, Check], Iterator[Finding]]):
-        check = Check(
-            code,
-            severity,
-            name_zh,
-            name_en,
-            message_zh,
-            message_en,
-            fix_zh,
-            fix_en,
-            example,
-            requirement,
-        )
-        REGISTRY[code] = Check(**{**check.__dict__, "run": lambda ctx, _c=check: fn(ctx, _c)})
+        bare = Check(code, severity, requirement)
+
+        def run(ctx: Context) -> Iterator[Finding]:
+            return fn(ctx, bare)
+
+        REGISTRY[code] = Check(code, severity, requirement, run)
         return fn
 
     return deco

@@ -6,8 +6,7 @@ import click
 
 from .. import api
 from ..io.write.due import STATUS
-from ..messages import render
-from ..results import say
+from ..messages import localize, render
 from .common import (
     as_of_option,
     echo,
@@ -70,10 +69,10 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     label = STATUS[lang]
     for i in active[:40]:
         flag = mark if i.escalate else ""
-        hint = say(i.hint, lang)
+        hint = localize(i.hint, lang)
         echo(
             f"{i.due_date.isoformat()}  {label[i.status]:<8} {flag:<4} {i.rule:<4} {i.customer_id:<8} "
-            f"{i.owner or '':<6} {say(i.reason, lang)}"
+            f"{i.owner or '':<6} {localize(i.reason, lang)}"
             + (render("due.hint", lang, hint=hint) if hint else "")
         )
     if len(active) > 40:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..messages import render, text
-from ..results import say
+from ..messages import localize, message, render
 from .common import (
     as_of_option,
     echo,
@@ -91,7 +90,7 @@ def handover(
     if as_json:
         emit_json(result, lang)
         return
-    echo_warnings([say(w, lang) for w in result.warnings], lang)
+    echo_warnings([localize(w, lang) for w in result.warnings], lang)
     echo(
         f"{result.leaver} → {render('sep.list', lang).join(result.receivers)}  "
         + (render("handover.customers", lang, moved=result.moved))
@@ -125,7 +124,7 @@ def handover(
                 "handover.sms_count",
                 lang,
                 sms=result.sms,
-                by_phone=text("handover.by_phone", calls=calls) if calls else "",
+                by_phone=message("handover.by_phone", calls=calls) if calls else "",
             )
         )
         if result.phone_missing:

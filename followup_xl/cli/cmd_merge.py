@@ -8,8 +8,7 @@ import click
 
 from .. import api
 from ..merge import Change, field_label, plain
-from ..messages import both, localize, render
-from ..results import say
+from ..messages import localize, message, render
 from .common import (
     date_option,
     echo,
@@ -95,7 +94,8 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
         emit_json(result, lang)
     else:
         echo_warnings(
-            [say(w, lang) for w in result.warnings] + [m.message(lang) for m in result.tampered],
+            [localize(w, lang) for w in result.warnings]
+            + [m.message(lang) for m in result.tampered],
             lang,
         )
         if result.base is not None:
@@ -146,12 +146,12 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
 
 
 STATUS = {
-    "applied": both("change.applied"),
-    "pending": both("change.pending"),
-    "approved": both("change.approved"),
-    "refused": both("change.refused"),
-    "deleted": both("change.deleted_in_book_kept"),
-    "added": both("change.added"),
+    "applied": message("change.applied"),
+    "pending": message("change.pending"),
+    "approved": message("change.approved"),
+    "refused": message("change.refused"),
+    "deleted": message("change.deleted_in_book_kept"),
+    "added": message("change.added"),
 }
 
 
@@ -159,8 +159,8 @@ def change_line(ch: Change, lang: str) -> str:
     """One printed line per change: status, record, field old → new, where from."""
     from ..io.master.changelog import KINDS
 
-    status = STATUS[ch.status][lang == "en"]
-    what = f"{KINDS[ch.kind][lang == 'en']} {ch.id}"
+    status = STATUS[ch.status].render(lang)
+    what = f"{KINDS[ch.kind].render(lang)} {ch.id}"
     if ch.field:
         old, new = plain(ch.old), plain(ch.new)
         header = localize(field_label(ch.kind, ch.field), lang)

@@ -17,7 +17,6 @@ from .common import emit_json, guarded, json_option, lang_option
 @guarded
 def rules(code, lang, as_json):
     """List the entry checks, or explain one: `followup-xl rules V7`.  列出或解释校验规则。"""
-    zh = lang == "zh"
     if code:
         chk = REGISTRY.get(code.upper()) or REGISTRY.get(code)
         if chk is None:
@@ -33,13 +32,10 @@ def rules(code, lang, as_json):
         {
             "code": c.code,
             "severity": c.severity,
-            "name": c.name_zh if zh else c.name_en,
-            "message": (c.message_zh if zh else c.message_en)
-            .replace("{value}", "…")
-            .replace("{column}", "…")
-            .replace("{extra}", "…"),
-            "fix": c.fix_zh if zh else c.fix_en,
-            "example": c.example,
+            "name": c.text("name", lang),
+            "message": c.text("message", lang, value="…", column="…", extra="…"),
+            "fix": c.text("fix", lang),
+            "example": c.text("example", lang),
             "requirement": c.requirement,
         }
         for c in checks

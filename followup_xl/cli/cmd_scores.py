@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..messages import Pair, render, text
+from ..messages import message, render
 from .common import (
     as_of_option,
     echo,
@@ -60,8 +60,8 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
                 name=p["name"],
                 months_worked=p["months_worked"],
                 score=score,
-                bonus=text("scores.has_bonus" if p["bonus_eligible"] else "scores.no_bonus"),
-                reason=Pair(p["not_eligible_reason"], p["not_eligible_reason_en"]),
+                bonus=message("scores.has_bonus" if p["bonus_eligible"] else "scores.no_bonus"),
+                reason=p["not_eligible_reason_en" if lang == "en" else "not_eligible_reason"],
             )
         )
     if out:

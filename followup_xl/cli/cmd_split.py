@@ -8,8 +8,7 @@ import click
 
 from .. import api
 from ..errors import BadOption
-from ..messages import Pair, render, text
-from ..results import say
+from ..messages import Label, localize, message, render
 from .common import (
     as_of_option,
     echo,
@@ -122,7 +121,7 @@ def split(
             macro=not plain_xlsx,
             overwrite=overwrite,
         )
-    echo_warnings([say(n, lang) for n in result.notes], lang)
+    echo_warnings([localize(n, lang) for n in result.notes], lang)
     if as_json:
         emit_json(result, lang)
         return
@@ -136,7 +135,7 @@ def split(
                 calls=b.calls,
                 events=b.events,
                 open_items=b.open_items,
-                masked=text("split.class_a_masked") if b.class_a_masked else "",
+                masked=message("split.class_a_masked") if b.class_a_masked else "",
             )
         )
 
@@ -156,7 +155,7 @@ def _password(password: str | None, env: str | None, ask: bool, lang: str) -> st
     if len(given) > 1:
         raise BadOption(
             "option.password_sources",
-            options=Pair(render("sep.and", "zh").join(given), render("sep.and", "en").join(given)),
+            options=Label(render("sep.and", "zh").join(given), render("sep.and", "en").join(given)),
         )
     if env is not None:
         if not os.environ.get(env):

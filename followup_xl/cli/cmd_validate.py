@@ -8,8 +8,7 @@ import sys
 import click
 
 from .. import api
-from ..messages import labels, render
-from ..results import say
+from ..messages import labels, localize, render
 from .common import (
     as_of_option,
     echo_warnings,
@@ -51,7 +50,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
     result = api.validate(
         book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path
     )
-    echo_warnings([say(n, lang) for n in result.annotate_notes], lang)
+    echo_warnings([localize(n, lang) for n in result.annotate_notes], lang)
     if as_json:
         emit_json(result, lang)
     else:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from ..errors import EXIT_INTERNAL, FollowupError
-from ..messages import localize, render, text
+from ..messages import localize, message, render
 from ..normalize import parse_date
 from . import console
 from .pipes import quiet_closed_pipes
@@ -89,7 +89,7 @@ def xlsx_output(ctx, param, value):
         _make_folder(ctx, value)
         return value
     suggestion = (stem if ext.lower() in _WRONG_EXT else value) + ".xlsx"
-    got = text("output.extension_is", ext=ext) if ext else text("output.no_extension")
+    got = message("output.extension_is", ext=ext) if ext else message("output.no_extension")
     raise LocalizedBadParameter("output.needs_xlsx", got=got, suggestion=suggestion)
 
 

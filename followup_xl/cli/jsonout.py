@@ -15,8 +15,7 @@ from typing import Any
 from ..checks.base import Finding
 from ..fingerprint import Mismatch
 from ..merge import Change, Conflict, field_label
-from ..messages import Pair, localize
-from ..messages import Text as Message
+from ..messages import Label, Message, localize
 from ..results import (
     DueItem,
     DueList,
@@ -39,7 +38,7 @@ SHAPES: dict[type, Callable[[Any, str], Any]] = {}
 
 
 def shape(kind: type):
-    """Register how a result type looks in JSON (before dates and Text are converted)."""
+    """Register how a result type looks in JSON (before dates and messages are converted)."""
 
     def deco(fn):
         SHAPES[kind] = fn
@@ -54,7 +53,7 @@ def to_json(obj: Any, lang: str = "zh") -> Any:
         return obj
     if isinstance(obj, (dt.date, dt.time)):
         return obj.isoformat()
-    if isinstance(obj, (Message, Pair)):  # the catalog's own (messages.py): rendered the same way
+    if isinstance(obj, (Message, Label)):  # the catalog's own (messages.py): in --lang
         return localize(obj, lang)
     for kind in type(obj).__mro__:
         if kind in SHAPES:
@@ -155,14 +154,14 @@ def _plan_item(i: PlanItem, lang: str) -> dict:
         "overdue": i.overdue,
         "carried": i.carried,
         "escalate": i.escalate,
-        "note": Pair(i.note, i.note_en),
+        "note": i.note or "",
     }
 
 
 @shape(Unscheduled)
 def _unscheduled(u: Unscheduled, lang: str) -> dict:
     keys = ("owner", "customer_id", "customer_name", "rule", "due_date")
-    return {**{k: getattr(u, k) for k in keys}, "reason": Pair(u.reason, u.reason_en or u.reason)}
+    return {**{k: getattr(u, k) for k in keys}, "reason": u.reason}
 
 
 @shape(Appointment)
@@ -256,7 +255,9 @@ def _handover(h: Handover, lang: str) -> dict:
 
 @shape(Conflict)
 def _conflict(c: Conflict, lang: str) -> dict:
-    return {f.name: getattr(c, f.name) for f in dataclasses.fields(c)}  # why/kept: Text, in --lang
+    return {
+        f.name: getattr(c, f.name) for f in dataclasses.fields(c)
+    }  # why/kept: Message, in --lang
 
 
 @shape(Change)
@@ -270,7 +271,7 @@ def _change(c: Change, lang: str) -> dict:
         "source": c.source,  # merge.place, in --lang
         "who": c.who,
         "status": c.status,
-        "reason": c.reason or None,  # why it waits for the manager's yes (Text, in --lang)
+        "reason": c.reason or None,  # why it waits for the manager's yes (a Message, in --lang)
     }
 
 

@@ -14,7 +14,7 @@ import sys
 import click
 
 from ..errors import EXIT_USAGE
-from ..messages import Pair, Text, render
+from ..messages import Message, render
 from . import console
 
 
@@ -93,7 +93,7 @@ def message(exc: click.UsageError, lang: str) -> str:
             "cli.no_such_option",
             lang,
             option=exc.option_name,
-            did_you_mean=Text("cli.did_you_mean", {"options": maybe}) if maybe else "",
+            did_you_mean=Message("cli.did_you_mean", {"options": maybe}) if maybe else "",
         )
     elif isinstance(exc, click.MissingParameter):
         name = _param_name(exc.param, ctx)
@@ -105,10 +105,8 @@ def message(exc: click.UsageError, lang: str) -> str:
             if isinstance(exc.param_hint, str)
             else _param_name(exc.param, ctx)
         )
-        problem = Pair(
-            _bad_value_zh(exc),
-            exc.en if isinstance(exc, LocalizedBadParameter) else exc.message,
-        )
+        en = exc.en if isinstance(exc, LocalizedBadParameter) else exc.message
+        problem = en if lang == "en" else _bad_value_zh(exc)
         text = render("cli.invalid_value", lang, name=name, problem=problem)
     elif exc.message.startswith("Got unexpected extra argument"):
         m = _EXTRA_RE.search(exc.message)

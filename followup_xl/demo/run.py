@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..io.read.workbook import read_book
-from ..messages import localize, render, text
+from ..messages import localize, message, render
 from . import office as example_office
 
 # the example office's people in the demo's story (example data, as in demo/office.py)
@@ -109,7 +109,7 @@ def step_merge(run: DemoRun) -> None:
         again=again,
         calls=res.calls,
         conflicts=conflicts,
-        sheet=text("master_book.conflicts"),
+        sheet=message("master_book.conflicts"),
     )
 
 
@@ -182,7 +182,7 @@ def step_scores(run: DemoRun) -> None:
     )
     months = sorted({p["months_worked"] for p in s["staff"]})
     span = f"{months[0]}–{months[-1]}" if len(months) > 1 else f"{months[0] if months else 0}"
-    top = text("demo.scores_best", name=best["name"], score=best["yearly_score"]) if best else ""
+    top = message("demo.scores_best", name=best["name"], score=best["yearly_score"]) if best else ""
     run.say("demo.scores", year=run.as_of.year, people=len(s["staff"]), span=span, best=top)
 
 
@@ -243,7 +243,7 @@ def step_handover(run: DemoRun) -> None:
         got=got,
         sms=result.sms,
         calls=result.calls,
-        void=text("demo.handover_void", void=void) if void else "",
+        void=message("demo.handover_void", void=void) if void else "",
     )
 
 
@@ -329,16 +329,16 @@ def step_second_week(run: DemoRun) -> None:
         n=by_status["applied"],
         added=by_status["added"],
         held=by_status["pending"],
-        sheet=text("changelog.log_sheet"),
-        pending=text("changelog.pending_sheet"),
+        sheet=message("changelog.log_sheet"),
+        pending=message("changelog.pending_sheet"),
     )
     for ch in result.changes:
         old, new = plain(ch.old), plain(ch.new)
         header = localize(field_label(ch.kind, ch.field), lang) if ch.field else ""
         what = f" {header}: {old if old is not None else ''} → {new if new is not None else ''}"
         run.log.append(
-            f"  {KINDS[ch.kind][lang == 'en']} {ch.id}{what if ch.field else ''}"
-            f"  [{STATUSES[ch.status][lang == 'en']}]"
+            f"  {KINDS[ch.kind].render(lang)} {ch.id}{what if ch.field else ''}"
+            f"  [{STATUSES[ch.status].render(lang)}]"
         )
     if result.staff_added:
         run.say("demo.second_week_staff", n=len(result.staff_added), names=result.staff_added)

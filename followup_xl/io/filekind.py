@@ -12,29 +12,29 @@ from __future__ import annotations
 import re
 
 from ..errors import OwnFileGiven
-from ..messages import Pair, both, render
+from ..messages import Message, localize, message
 from .package import custom_xml, package_path
 
 PROPERTY = "followup-xl-kind"
 
-# kind -> (Chinese name, English name) for the sentences that name what a file is
-KINDS: dict[str, tuple[str, str]] = {
-    "template": both("filekind.blank_template"),
-    "staff": both("filekind.staff_workbook"),
-    "master": both("filekind.master_workbook"),
-    "history": both("filekind.master_history_archive"),
-    "due": both("filekind.due_list"),
-    "schedule": both("filekind.schedule"),
-    "weekly": both("filekind.weekly_summary"),
-    "report": both("filekind.monthly_report"),
-    "rollup": both("filekind.region_roll_up"),
-    "scores": both("filekind.scores_workbook"),
-    "handover-plan": both("filekind.hand_over_plan"),
-    "handover-sms": both("filekind.hand_over_sms_list"),
-    "annotated": both("filekind.annotated_copy"),
-    "example": both("filekind.example_staff_workbook"),
-    "manager": both("filekind.manager_workbook"),
-    "import-preview": both("filekind.import_preview"),
+# kind -> its name, for the sentences that name what a file is
+KINDS: dict[str, Message] = {
+    "template": message("filekind.blank_template"),
+    "staff": message("filekind.staff_workbook"),
+    "master": message("filekind.master_workbook"),
+    "history": message("filekind.master_history_archive"),
+    "due": message("filekind.due_list"),
+    "schedule": message("filekind.schedule"),
+    "weekly": message("filekind.weekly_summary"),
+    "report": message("filekind.monthly_report"),
+    "rollup": message("filekind.region_roll_up"),
+    "scores": message("filekind.scores_workbook"),
+    "handover-plan": message("filekind.hand_over_plan"),
+    "handover-sms": message("filekind.hand_over_sms_list"),
+    "annotated": message("filekind.annotated_copy"),
+    "example": message("filekind.example_staff_workbook"),
+    "manager": message("filekind.manager_workbook"),
+    "import-preview": message("filekind.import_preview"),
 }
 
 _PROP_RE = re.compile(
@@ -104,11 +104,13 @@ def read_stamp(source) -> str | None:
     return _read_property(source, _STAMP_RE)
 
 
+def named(kind: str | None) -> Message | str:
+    """What a file of ``kind`` is called (a kind this version does not know: its code)."""
+    return KINDS["staff"] if kind is None else KINDS.get(kind, kind)
+
+
 def describe(kind: str | None, lang: str = "zh") -> str:
-    if kind is None:
-        return render("filekind.staff_workbook", lang)
-    zh, en = KINDS.get(kind, (kind, kind))
-    return en if lang == "en" else zh
+    return localize(named(kind), lang)
 
 
 # outputs that are reports about books, never books: reading one as a book gives confident nonsense
@@ -117,8 +119,8 @@ NOT_A_BOOK = frozenset(
 )
 
 _WANTS = {
-    "book": both("filekind.want_book"),
-    "master": both("filekind.want_master"),
+    "book": message("filekind.want_book"),
+    "master": message("filekind.want_master"),
 }
 
 
@@ -133,7 +135,7 @@ def refuse_output(source, wants: str = "book") -> None:
         return
     raise OwnFileGiven(
         "read.own_report",
-        got=Pair(*KINDS[kind]),
-        want=Pair(*_WANTS[wants]),
+        got=KINDS[kind],
+        want=_WANTS[wants],
         path=package_path(source),
     )

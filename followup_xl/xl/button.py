@@ -17,7 +17,7 @@ from typing import Any
 from .. import schema
 from ..checks import ERROR, run_checks
 from ..io.read.workbook import read_rows, require_our_sheets
-from ..messages import by_lang, labels, render, table
+from ..messages import by_lang, labels, localize, render, table
 from ..models import Book, column_letter
 from ..settings import policy_for_book
 
@@ -253,7 +253,7 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
                 o.customer_id,
                 o.customer_name,
                 o.rule,
-                o.reason if lang == "zh" else o.reason_en,
+                localize(o.reason, lang),
             ]
             for o in items
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..calendar import WorkCalendar
-from ..messages import both
+from ..messages import render
 from ..normalize import parse_date
 
 _CAL = WorkCalendar()
@@ -19,9 +19,8 @@ def as_day(value) -> dt.date:
     """A cell's value as a date (datetime, date, Excel serial number or text)."""
     d = parse_date(value)
     if not isinstance(d, dt.date):
-        raise ValueError(
-            " ".join(both("xl.not_a_date", value=value))
-        )  # the cell's language is unknown
+        said = (render("xl.not_a_date", lang, value=value) for lang in ("zh", "en"))
+        raise ValueError(" ".join(said))  # the cell's language is unknown
     return d
 
 

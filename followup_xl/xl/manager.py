@@ -26,20 +26,20 @@ from ..io.write.manager import (
     SETTINGS,
     result_row,
 )
-from ..messages import Pair, both, render
+from ..messages import Label, localize, message, render
 from ..models import column_letter
-from ..results import ValidationRun, say
+from ..results import ValidationRun
 from .button import as_text, as_text_rows
 
-JOBS = {  # job → (zh, en) name, as on the button
-    "merge": both("manager.job_merge"),
-    "validate": both("manager.job_validate_all"),
-    "due": both("manager.job_due_list"),
-    "schedule": both("manager.job_schedule"),
-    "weekly": both("manager.job_weekly_summary"),
-    "report": both("manager.job_monthly_report"),
-    "handover": both("manager.job_handover"),
-    "split": both("manager.job_split"),
+JOBS = {  # job → its name, as on the button
+    "merge": message("manager.job_merge"),
+    "validate": message("manager.job_validate_all"),
+    "due": message("manager.job_due_list"),
+    "schedule": message("manager.job_schedule"),
+    "weekly": message("manager.job_weekly_summary"),
+    "report": message("manager.job_monthly_report"),
+    "handover": message("manager.job_handover"),
+    "split": message("manager.job_split"),
 }
 RESULT_ROWS = 10  # rows under 最近结果 cleared before the newest figures are written
 
@@ -92,7 +92,7 @@ class Settings:
         s = next(s for s in SETTINGS if s.key == key)
         return SettingError(
             msg_id,
-            setting=Pair(s.zh, s.en),
+            setting=Label(s.zh, s.en),
             sheet=ACTIONS[self.lang],
             cell=f"B{self.rows[key]}",
             **params,
@@ -151,7 +151,7 @@ def read_settings(xl_book) -> Settings:
     lang = lang_of(xl_book)
     if ACTIONS[lang] not in [s.name for s in xl_book.sheets]:
         raise SettingError(
-            "manager.sheet_missing", name=Pair(ACTIONS["zh"], ACTIONS["en"]), path=xl_book.name
+            "manager.sheet_missing", name=Label(ACTIONS["zh"], ACTIONS["en"]), path=xl_book.name
         )
     sheet = xl_book.sheets[ACTIONS[lang]]
     grid = sheet["A1:B40"].options(ndim=2).value or []
@@ -168,7 +168,7 @@ def read_settings(xl_book) -> Settings:
     missing = [s for s in SETTINGS if s.key not in st.rows]
     if missing:
         raise SettingError(
-            "manager.setting_missing", name=Pair(missing[0].zh, missing[0].en), sheet=ACTIONS[lang]
+            "manager.setting_missing", name=Label(missing[0].zh, missing[0].en), sheet=ACTIONS[lang]
         )
     return st
 
@@ -215,7 +215,7 @@ def job_merge(st: Settings, status) -> dict:
         (render("manager.failed_inputs", st.lang), len(failed)),
     ]
     warnings = said + [f"{i['path']}: {i['error']}" for i in failed]
-    warnings += [say(w, st.lang) or "" for w in r.warnings]  # lineage: stale, forged, no base…
+    warnings += [localize(w, st.lang) or "" for w in r.warnings]  # lineage: stale, forged, no base…
     if r.written:
         st.set_master = out
     return {
@@ -242,7 +242,7 @@ def job_validate(st: Settings, status) -> dict:
         try:
             run.tasks.append(api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang))
         except FollowupError as exc:
-            run.unreadable.append(Pair(exc.message("zh"), exc.message("en")))
+            run.unreadable.append(exc.message(st.lang))  # shown in the run's language
     books = [
         {
             "path": t.file,
@@ -261,7 +261,7 @@ def job_validate(st: Settings, status) -> dict:
     ]
     return {
         "figures": figures,
-        "warnings": [say(u, st.lang) for u in run.unreadable],
+        "warnings": [localize(u, st.lang) for u in run.unreadable],
         "files": [t.annotated for t in run.tasks],
         "ok": True,
         "raw": {"books": books},
@@ -288,7 +288,7 @@ def _with_warnings(st: Settings, figures: list, out: str, result) -> dict:
     """A job's outcome whose result carries warnings (the calendar's, the policy's): in st.lang."""
     return {
         "figures": figures,
-        "warnings": [say(w, st.lang) for w in result.warnings],
+        "warnings": [localize(w, st.lang) for w in result.warnings],
         "files": [out],
         "ok": True,
         "raw": result,
@@ -407,7 +407,7 @@ def job_handover(st: Settings, status) -> dict:
     st.set_master = out
     return {
         "figures": figures,
-        "warnings": [say(w, st.lang) for w in r.warnings],
+        "warnings": [localize(w, st.lang) for w in r.warnings],
         "files": [out, r.record],
         "ok": True,
         "raw": r,
@@ -440,7 +440,7 @@ def run(job: str, xl_book=None) -> dict:
     """Run one job for the workbook; write its outcome; never raise (the sheet shows a sentence)."""
     xl_book = xl_book or _caller()
     lang = lang_of(xl_book)
-    name = JOBS[job][1 if lang == "en" else 0]
+    name = JOBS[job].render(lang)
     app = getattr(xl_book, "app", None)
 
     def status(text: str | bool) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 
 from ...errors import BadApproval
 from ...merge import Change, field_header, field_label, text
-from ...messages import both, by_lang, labels, localize
+from ...messages import by_lang, labels, localize, message
 from ...normalize import clean_free_text
 from ..xlsx import Formats, write_plain_sheet
 
@@ -24,19 +24,19 @@ LOG_HEADERS = by_lang("changelog.log_headers")
 PENDING_HEADERS = by_lang("changelog.pending_headers")
 APPROVE_COL = "I"
 KINDS = {
-    "customer": both("change.kind_customer"),
-    "call": both("change.kind_call"),
-    "event": both("change.kind_trigger"),
-    "holiday": both("change.kind_holiday"),
-    "rule": both("change.kind_rule"),
+    "customer": message("change.kind_customer"),
+    "call": message("change.kind_call"),
+    "event": message("change.kind_trigger"),
+    "holiday": message("change.kind_holiday"),
+    "rule": message("change.kind_rule"),
 }
 STATUSES = {
-    "applied": both("change.applied"),
-    "pending": both("change.pending"),
-    "approved": both("change.approved"),
-    "refused": both("change.refused"),
-    "deleted": both("change.deleted_in_book"),
-    "added": both("change.added"),
+    "applied": message("change.applied"),
+    "pending": message("change.pending"),
+    "approved": message("change.approved"),
+    "refused": message("change.refused"),
+    "deleted": message("change.deleted_in_book"),
+    "added": message("change.added"),
 }
 YES, NO = (
     ("是", "yes", "y", "同意", "批准", "approve", "approved"),
@@ -44,18 +44,18 @@ YES, NO = (
 )
 
 
-def _back(table: dict, label) -> str | None:
-    for k, pair in table.items():
-        if label in pair or label == k:
-            return k
-    return None
+def _codes(table: dict) -> dict[str, str]:
+    """A cell read back → its code: the label in either language, or the code itself."""
+    return {
+        **{said.render(lang): k for k, said in table.items() for lang in ("en", "zh")},
+        **{k: k for k in table},
+    }
 
 
 def _row(day: dt.date, ch: Change, last: str, lang: str) -> list:
-    i = 1 if lang == "en" else 0
     return [
         day,
-        KINDS[ch.kind][i],
+        KINDS[ch.kind].render(lang),
         ch.id,
         localize(field_label(ch.kind, ch.field), lang),  # read back by field_header
         text(ch.old),
@@ -74,8 +74,7 @@ def write_change_sheets(
     lang: str = "zh",
 ) -> None:
     """修改记录 (one page wide, like 问题清单) and, when any edit waits, 待批准 with an editable 批准 column."""
-    i = 1 if lang == "en" else 0
-    rows = [_row(day, ch, STATUSES[ch.status][i], lang) for day, ch in log]
+    rows = [_row(day, ch, STATUSES[ch.status].render(lang), lang) for day, ch in log]
     write_plain_sheet(
         wb, fmts, LOG_SHEET[lang], LOG_HEADERS[lang], rows, [11, 8, 13, 10, 16, 16, 36, 8, 12]
     )
@@ -147,9 +146,10 @@ def read_change_sheets(
 
         _n, log_rows = rows(LOG_SHEET.values())
         pend_name, pend_rows = rows(PENDING_SHEET.values())
+    kinds, statuses = _codes(KINDS), _codes(STATUSES)
     log = []
     for r in log_rows:
-        kind, status = _back(KINDS, r[1]), _back(STATUSES, r[8])
+        kind, status = kinds.get(r[1]), statuses.get(r[8])
         if kind and status:
             log.append(
                 (
@@ -168,7 +168,7 @@ def read_change_sheets(
             )
     pending = []
     for n, r in enumerate(pend_rows, start=2):
-        kind = _back(KINDS, r[1])
+        kind = kinds.get(r[1])
         if not kind:
             continue
         answer = r[8].strip().lower()

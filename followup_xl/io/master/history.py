@@ -35,7 +35,7 @@ from pathlib import Path
 import python_calamine as pc
 
 from ...errors import BadHistory
-from ...messages import both, by_lang
+from ...messages import by_lang, message
 from ...models import Record
 
 HISTORY_SHEET = by_lang("history_book.history_sheet")
@@ -187,7 +187,7 @@ def not_followed(master: str | os.PathLike, ignored_sheets: list[str]):
         return None
     if not n:
         return None
-    return both("history.not_followed", file=os.path.basename(master), sheet=sheet, n=n)
+    return message("history.not_followed", file=os.path.basename(master), sheet=sheet, n=n)
 
 
 def _lists_itself(master, sheet: str, f: Path):

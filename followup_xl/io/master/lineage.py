@@ -254,27 +254,27 @@ def master_stamp(path: str) -> Stamp | None:
 def read_master_check(path: str):
     """(what the master was written with (mastercheck.Expected), None) when its stamp verifies with
     the key of its folder and its check sheet is the one the stamp signed; else (None, why not:
-    a Text for the one warning line verify prints)."""
+    a Message for the one warning line verify prints)."""
     from ...mastercheck import CHECK_SHEET, digest, parse
-    from ...messages import text
+    from ...messages import message
     from .officekey import key_for, key_path, master_folder
 
     signed = read_stamp(path)
     if not signed:
-        return None, text("verify.whole_no_stamp")
+        return None, message("verify.whole_no_stamp")
     key = key_for(path)
     where = os.fspath(key_path(master_folder(path)))
     if key is None:
-        return None, text("verify.whole_no_key", key=where)
+        return None, message("verify.whole_no_key", key=where)
     stamp = verify(signed, key)
     if stamp is None or stamp.kind != "master":
-        return None, text("verify.whole_not_verified", key=where)
+        return None, message("verify.whole_not_verified", key=where)
     if not stamp.base_digest:
-        return None, text("verify.whole_no_check")
+        return None, message("verify.whole_no_check")
     rows = _check_rows(path)
     got = parse(rows) if rows is not None and digest(rows) == stamp.base_digest else None
     if got is None:
-        return None, text("verify.whole_check_edited", sheet=CHECK_SHEET)
+        return None, message("verify.whole_check_edited", sheet=CHECK_SHEET)
     return got, None
 
 

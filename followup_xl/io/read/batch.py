@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import FollowupError
-from ...messages import Text, both, localize, render, text
+from ...messages import Message, by_lang, localize, message, render
 from ...models import Book
 from ..filekind import read_kind, read_stamp, refuse_output
 from ..formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
@@ -32,7 +32,7 @@ ISOLATED_FORMATS = ("xls", "xlsb", "ods")
 class Input:
     path: str
     status: str = "pending"  # merged | ignored | error
-    reason: str | Text = ""  # an error as read (in --lang), or why the file was ignored
+    reason: str | Message = ""  # an error as read (in --lang), or why the file was ignored
     book: Book | None = None
     sha256: str = ""
     cache: dict = field(
@@ -66,16 +66,16 @@ class Input:
         return d
 
 
-def _ignore_reason(p: Path) -> Text | None:
+def _ignore_reason(p: Path) -> Message | None:
     name = p.name
     if is_history_dir(p.parent):
-        return text("batch.ignored_history")
+        return message("batch.ignored_history")
     if name.startswith("~$"):
-        return text("batch.ignored_lock_file")
+        return message("batch.ignored_lock_file")
     if name.startswith("."):
-        return text("batch.ignored_hidden")
+        return message("batch.ignored_hidden")
     if name.endswith((".tmp", ".bak")) or ".partial" in name:
-        return text("batch.ignored_temporary")
+        return message("batch.ignored_temporary")
     return None
 
 
@@ -144,12 +144,12 @@ def _master_claim(item: Input, package) -> bool:
         return False
     if stamp is None:
         if item.explicit:
-            item.status, item.reason = "error", text("lineage.master_unverified")
+            item.status, item.reason = "error", message("lineage.master_unverified")
         else:
             item.claims_master = True
         return False
     if not item.explicit:
-        item.status, item.reason = "ignored", text("lineage.master_in_folder")
+        item.status, item.reason = "ignored", message("lineage.master_in_folder")
         return False
     item.master, item.stamp = True, stamp
     return True
@@ -207,5 +207,5 @@ def looks_like_old_master(book: Book) -> bool:
     return bool(
         info
         and "src_file" in info.columns
-        and any(n in both("master_book.inputs") for n in book.ignored_sheets)
+        and any(n in by_lang("master_book.inputs").values() for n in book.ignored_sheets)
     )

@@ -22,7 +22,6 @@ from ...errors import (
     UnreadableWorkbook,
 )
 from ...importing import Defaults, Importer, Mapper, month_of_sheet
-from ...messages import Pair
 from ...models import Book
 from ...results import ImportResult
 from ..formats import opens_by_name, sniff
@@ -110,7 +109,7 @@ def raw_sheets(path: str) -> tuple[list[tuple[str, list[list], list, dict]], boo
 
 def _refuse_our_outputs(path: str) -> None:
     """A master, schedule, report… the tool wrote is no tracker: say what it is and what to do instead."""
-    from ..filekind import describe, read_kind
+    from ..filekind import named, read_kind
 
     kind = read_kind(path)
     if kind in (None, "template", "staff", "example", "annotated"):
@@ -120,9 +119,7 @@ def _refuse_our_outputs(path: str) -> None:
 
         read_master(path)  # a damaged master (or its history) gets its own sentence first
         raise OwnFileGiven("import.is_master", path=path)
-    raise OwnFileGiven(
-        "import.own_output", kind=Pair(describe(kind), describe(kind, "en")), path=path
-    )
+    raise OwnFileGiven("import.own_output", kind=named(kind), path=path)
 
 
 def _laid_out_like_ours(book: Book, mapper: Mapper) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ... import schema
 from ...errors import NoRecognisedSheets, PasswordProtected, UnreadableWorkbook
-from ...messages import text
+from ...messages import message
 from ...models import MODEL_FOR, Book, SheetInfo, Source
 from ...normalize import Unreadable, parser_for
 from ..formats import opens_by_name, sniff
@@ -445,11 +445,11 @@ def require_our_sheets(book: Book, path: str) -> None:
     if book.headerless_sheets:
         raise NoRecognisedSheets(
             "read.no_header_row",
-            quoted_sheets=[text("read.quoted_sheet", name=n) for n in book.headerless_sheets],
+            quoted_sheets=[message("read.quoted_sheet", name=n) for n in book.headerless_sheets],
             sheets=book.headerless_sheets,
             path=path,
         )
-    sheets = list(book.ignored_sheets) or text("read.no_sheets")
+    sheets = list(book.ignored_sheets) or message("read.no_sheets")
     raise NoRecognisedSheets("read.none_of_our_sheets", sheets=sheets, path=path)
 
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from ... import schema
 from ...errors import BadOption
+from ...messages import localize
 from ...models import Book
 from ...normalize import mask_phone
 from ...obligations import Obligation
@@ -99,7 +100,10 @@ def text_masker(sheet: schema.SheetDef):
 
 
 def obligations_table(obligations: list[Obligation]) -> pa.Table:
-    cols = {f.name: [getattr(o, f.name) for o in obligations] for f in OBLIGATION_SCHEMA}
+    named = [f.name for f in OBLIGATION_SCHEMA if f.name not in ("reason", "reason_en")]
+    cols = {name: [getattr(o, name) for o in obligations] for name in named}
+    cols["reason"] = [localize(o.reason, "zh") for o in obligations]  # the dataset keeps both
+    cols["reason_en"] = [localize(o.reason, "en") for o in obligations]
     cols["call_types"] = [list(v) for v in cols["call_types"]]
     cols["flags"] = [list(v) for v in cols["flags"]]
     return pa.Table.from_pydict(cols, schema=OBLIGATION_SCHEMA)

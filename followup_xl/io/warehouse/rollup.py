@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ...errors import BadOption, FollowupError, UnreadableParquet
-from ...messages import Pair, both
+from ...messages import Message, message
 
 TABLES = ("calls", "obligations", "offices")
 PARTITION = {"calls": "year", "obligations": "as_of", "offices": None}
@@ -51,7 +51,7 @@ class Part:
 @dataclass
 class Listing:
     parts: dict[str, list[Part]] = field(default_factory=dict)
-    warnings: list[Pair] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
 
 def _table_schema(table: str) -> pa.Schema:
@@ -105,7 +105,7 @@ def _entries(folder: Path) -> list[os.DirEntry]:
 
 
 def _skip(out: Listing, path: str) -> None:
-    out.warnings.append(Pair(*both("rollup.skipped_folder", path=path)))
+    out.warnings.append(message("rollup.skipped_folder", path=path))
 
 
 def list_parts(root: Path) -> Listing:
@@ -199,7 +199,7 @@ def load_table(con, table: str, parts: list[Part]) -> None:
 @dataclass
 class MonthRows:
     rows: list[dict]
-    warnings: list[Pair]
+    warnings: list[Message]
 
 
 def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> MonthRows:

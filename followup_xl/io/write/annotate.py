@@ -27,7 +27,7 @@ from openpyxl.styles import Font, PatternFill
 
 from ...checks import ERROR, Finding
 from ...errors import OutputRefused, UnreadableWorkbook
-from ...messages import by_lang, render, table
+from ...messages import Message, by_lang, message, render, table
 from ..atomic import atomic_output
 from ..convert import copy_as_workbook
 from ..convert import put_text as _put
@@ -91,20 +91,15 @@ def annotate(
     }
 
 
-def notes(info: dict, lang: str = "zh") -> list[str]:
+def notes(info: dict) -> list[Message]:
     """The sentences that tell the user what the copy left out."""
     out = []
     if info["external_links_dropped"]:
-        out.append(
-            render(
-                "annotate.external_links_dropped",
-                lang,
-                external_links_dropped=info["external_links_dropped"],
-            )
-        )
+        dropped = info["external_links_dropped"]
+        out.append(message("annotate.external_links_dropped", external_links_dropped=dropped))
     if info["macros_dropped"]:
-        out.append(render("annotate.macros_dropped", lang))
-    out += [render("output.cell_cut", lang, **cut) for cut in info.get("cells_cut", ())]
+        out.append(message("annotate.macros_dropped"))
+    out += [message("output.cell_cut", **cut) for cut in info.get("cells_cut", ())]
     return out
 
 

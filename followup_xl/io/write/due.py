@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from ...messages import by_lang, table
-from ...results import DueItem, DueList, say
+from ...messages import by_lang, localize, table
+from ...results import DueItem, DueList
 from ...schema import ColType
 from ..atomic import atomic_output
 from ..xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
@@ -46,9 +46,9 @@ def _rows(items: list[DueItem], lang: str) -> list[list]:
             i.phone,
             i.owner,
             i.rule,
-            say(i.reason, lang),
+            localize(i.reason, lang),
             ESCALATE[lang] if i.escalate else None,
-            say(i.hint, lang),
+            localize(i.hint, lang),
             i.source,
         ]
         for i in items
@@ -120,6 +120,6 @@ def write_due(
             notes = wb.add_worksheet(SHEETS[lang][2])
             notes.set_column(0, 0, 100)
             for r, w in enumerate(warnings):
-                notes.write_string(r, 0, say(w, lang))
+                notes.write_string(r, 0, localize(w, lang))
         wb.close()
     return os.fspath(path)

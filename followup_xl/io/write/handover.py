@@ -17,7 +17,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ...errors import BadHandoverPlan, UnreadableWorkbook, WrongWorkbook
 from ...handover import GROUPS, GROUPS_EN, Move, Plan, log_rows
-from ...messages import Pair, both, by_lang, labels, render
+from ...messages import Label, by_lang, labels, localize, render
 from ...normalize import clean_text, parse_date
 from ...privacy import mask_value
 from ...schema import ColType
@@ -48,11 +48,11 @@ PLAN_KEYS = [c[0] for c in PLAN_COLUMNS]
 ID_COL = xl_col_to_name(PLAN_KEYS.index("customer_id"))
 RECEIVER_COL = xl_col_to_name(PLAN_KEYS.index("receiver"))
 INFO_KEYS = {
-    "leaver": both("handover_book.leaving"),
-    "receivers": both("handover_book.receivers"),
-    "date": both("handover_book.date"),
-    "by": both("handover_book.handled_by"),
-    "master": both("handover_book.master"),
+    "leaver": by_lang("handover_book.leaving"),
+    "receivers": by_lang("handover_book.receivers"),
+    "date": by_lang("handover_book.date"),
+    "by": by_lang("handover_book.handled_by"),
+    "master": by_lang("handover_book.master"),
 }
 LOG_COLUMNS = [
     ("date", "交接日期", "Date", T.DATE, 11),
@@ -224,7 +224,7 @@ def _write_info(wb, fmts: Formats, plan: Plan, lang: str, master: str | None) ->
         "master": master or "",
     }
     for i, (key, names) in enumerate(INFO_KEYS.items()):
-        ws.write_string(i, 0, names[1 if lang == "en" else 0], fmts.get("bold"))
+        ws.write_string(i, 0, names[lang], fmts.get("bold"))
         v = values[key]
         if isinstance(v, dt.date):
             ws.write_datetime(i, 1, dt.datetime(v.year, v.month, v.day), fmts.get("date"))
@@ -260,7 +260,7 @@ def read_plan(path: str) -> tuple[Plan, str]:
         idx = next((i for i, h in enumerate(header) if h in (zh, en)), None)
         if idx is None and key in ("customer_id", "receiver"):
             raise BadHandoverPlan(
-                "plan.column_missing", column=Pair(zh, en), path=path, sheet=plan_name, cell="1:1"
+                "plan.column_missing", column=Label(zh, en), path=path, sheet=plan_name, cell="1:1"
             )
         cols[key] = idx
     groups = {**{g: g for g in GROUPS}, **{v: k for k, v in GROUPS_EN.items()}}
@@ -294,7 +294,7 @@ def read_plan(path: str) -> tuple[Plan, str]:
 
 def _read_info(rows: list[list], path: str, sheet: str) -> dict:
     labels: dict[str | None, str] = {
-        label: key for key, pair in INFO_KEYS.items() for label in pair
+        label: key for key, names in INFO_KEYS.items() for label in names.values()
     }
     raw = {
         labels[clean_text(r[0])]: (r[1] if len(r) > 1 else None)
@@ -328,7 +328,6 @@ def write_record(
 ) -> str:
     """The 交接单: what moved to whom, the texts to send, and the signatures the seed asks for
     (hand-over "在上级领导监督下进行", 000 §7.2)."""
-    zh = lang == "zh"
     with atomic_output(path, inputs) as tmp:
         wb = new_workbook(tmp, kind="handover-sms")
         fmts = Formats(wb)
@@ -367,7 +366,7 @@ def write_record(
                     n["customer"],
                     n["contact"],
                     n["phone"],
-                    n["why"] if zh else n["why_en"],
+                    localize(n["why"], lang) or "",
                     n["new_owner"],
                     n["new_phone"],
                     n["text"],
@@ -529,7 +528,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
                 "kept": r[3],
                 "why": r[4],
             }
-            for r in rows(both("master_book.conflicts"))
+            for r in rows(by_lang("master_book.conflicts").values())
         ]
         keys = (
             "path",
@@ -543,7 +542,7 @@ def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
             "sha256",
             "note",
         )
-        sources = [dict(zip(keys, r)) for r in rows(both("master_book.inputs"))]
+        sources = [dict(zip(keys, r)) for r in rows(by_lang("master_book.inputs").values())]
     finally:
         wb.close()
     for s in sources:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from ... import schema
-from ...messages import Text, render, table
+from ...messages import Message, localize, render, table
 from ..atomic import atomic_output
 from ..xlsx import FONT, Formats, new_workbook
 
@@ -28,10 +28,8 @@ def target_label(target: str | None, lang: str) -> str:
     return f"{sheet.title(lang)} · {sheet.column(key).header(lang)}"
 
 
-def _said(value: Text | str | None, lang: str) -> str:
-    if value is None:
-        return ""
-    return value.render(lang) if hasattr(value, "render") else str(value)
+def _said(value: Message | str | None, lang: str) -> str:
+    return "" if value is None else str(localize(value, lang))
 
 
 def outcome_label(row: dict, lang: str) -> str:

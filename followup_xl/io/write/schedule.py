@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ...messages import by_lang, render, table
+from ...messages import by_lang, localize, render, table
 from ...privacy import mask_value
 from ...schedule import Plan, PlanItem
 from ..atomic import atomic_output
@@ -133,7 +133,7 @@ def _summary(ws, plan: Plan, f: _Fmt, t: dict, wd: list[str], title: str, batch:
                 e.customer_name or "",
                 e.rule,
                 e.due_date,
-                e.reason_en or e.reason if t is TEXT["en"] else e.reason,
+                localize(e.reason, "en" if t is TEXT["en"] else "zh"),
             ]
             for j, value in zip((0, 1, 2, 4, 5, 6), values):
                 if isinstance(value, dt.date):  # a real date, as on the 排不下 sheet
@@ -185,7 +185,7 @@ def _person(
         ws.write_string(r, 5, sep.join(dict.fromkeys(i.rule for i in items)), f.center)
         due = min(i.due_date for i in items)
         ws.write_datetime(r, 6, due, f.late if day > due else f.date)
-        reasons = [((i.reason_en or i.reason) if lang == "en" else i.reason) for i in items]
+        reasons = [localize(i.reason, lang) for i in items]
         ws.write_string(
             r,
             7,
@@ -230,7 +230,7 @@ def _how(it: PlanItem, plan: Plan, t: dict, lang: str) -> str:
         parts.append(t["overdue"].format(n=(plan.as_of - it.due_date).days))
     elif it.carried:
         parts.append(t["carried"])
-    note = it.note_en if lang == "en" else it.note
+    note = localize(it.note, lang)
     if note:
         parts.append(note)
     return (render("sep.clause", lang)).join(parts)
@@ -250,7 +250,7 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
         ):
             ws.write_string(r, j, v, f.center if j == 4 else f.cell)
         ws.write_datetime(r, 5, u.due_date, f.date)
-        ws.write_string(r, 6, (u.reason_en or u.reason) if lang == "en" else u.reason, f.fit)
+        ws.write_string(r, 6, localize(u.reason, lang), f.fit)
     if not plan.unscheduled:
         ws.write_string(3, 0, t["none"], f.sub)
     ws.freeze_panes(3, 0)

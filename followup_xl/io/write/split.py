@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ...messages import by_lang, table
+from ...messages import by_lang, localize, table
 from ...models import Book
 from ...obligations import Obligation
 from ...schema import ColType
@@ -46,7 +46,7 @@ def due_rows(
                 (c.contact or c.name) if c else None,
                 c.raw("phone") if c else None,
                 o.rule,
-                o.reason if lang == "zh" else (o.reason_en or o.reason),
+                localize(o.reason, lang),
             ]
         )
     return rows

@@ -33,8 +33,8 @@ def test_year_without_official_data_warns_once_and_does_not_crash():
     assert not cal.is_working_day(dt.date(year, 1, 1))  # New Year is fixed by law
     assert cal.is_working_day(dt.date(year, 1, 4)) == (dt.date(year, 1, 4).weekday() < 5)
     cal.working_days(dt.date(year, 1, 1), dt.date(year, 3, 1))
-    assert len(cal.warnings) == 1 and str(year) in cal.warnings[0].zh
-    assert cal.warnings[0].en.startswith(f"official {year} make-up working days unknown")
+    assert len(cal.warnings) == 1 and str(year) in cal.warnings[0].render("zh")
+    assert cal.warnings[0].render("en").startswith(f"official {year} make-up working days unknown")
 
 
 def test_office_additions_win():

@@ -235,16 +235,16 @@ def test_unseen_messy_workbook_exact_findings(tmp_path):
     by = {(f.code, f.cell): f for f in found}
     assert by[("V2", "C9")].column == "手机号码" and by[("V2", "C9")].row == 9
     assert (
-        "1380013800" in by[("V2", "C9")].message_zh and "1380013800" in by[("V2", "C9")].message_en
+        "1380013800" in by[("V2", "C9")].message("zh") and "1380013800" in by[("V2", "C9")].message("en")
     )
-    assert "电联" in by[("V9", "E5")].message_zh and "电话 / 上门" in by[("V9", "E5")].message_zh
+    assert "电联" in by[("V9", "E5")].message("zh") and "电话 / 上门" in by[("V9", "E5")].message("zh")
     assert (
-        "公司经理" in by[("V8", "H13")].message_zh
-        and "company manager" in by[("V8", "H13")].message_en
+        "公司经理" in by[("V8", "H13")].message("zh")
+        and "company manager" in by[("V8", "H13")].message("en")
     )
     assert (
-        "2026年13月5日" in by[("V12", "C11")].message_zh
-        and "a date" in by[("V12", "C11")].message_en
+        "2026年13月5日" in by[("V12", "C11")].message("zh")
+        and "a date" in by[("V12", "C11")].message("en")
     )
     assert by[("V14", None)].row is None and by[("V14", None)].severity == WARNING
     # the messy-but-valid values were read as what they mean
@@ -291,7 +291,7 @@ def test_filed_and_verified_only_when_the_office_uses_them():
     assert not [f for f in run_checks(book, Policy(), AS_OF).findings if f.code == "V11"]
     strict = Policy(require_filed_verified=True)
     got = [f for f in run_checks(book, strict, AS_OF).findings if f.code == "V11"]
-    assert len(got) == 2 and {f.message_en.split(". ")[0] for f in got} == {
+    assert len(got) == 2 and {f.message("en").split(". ")[0] for f in got} == {
         "The record has no filer",
         "The record has no verifier",
     }
@@ -370,19 +370,11 @@ def test_every_check_is_documented_in_both_languages():
     assert required <= set(REGISTRY)
     for c in checks:
         assert c.severity in (ERROR, WARNING)
-        for text in (
-            c.name_zh,
-            c.name_en,
-            c.message_zh,
-            c.message_en,
-            c.fix_zh,
-            c.fix_en,
-            c.example,
-        ):
-            assert text.strip(), c.code
-        c.message_zh.format(value="x", column="y", extra="z")
-        c.message_en.format(value="x", column="y", extra="z")
-        assert c.code in c.example
+        for lang in ("zh", "en"):
+            for part in ("name", "fix", "example"):
+                assert c.text(part, lang).strip(), c.code
+            assert c.text("message", lang, value="x", column="y", extra="z").strip()
+        assert c.code in c.text("example")
 
 
 @pytest.mark.parametrize("owner", ["张伟", "李娜"])

@@ -165,8 +165,8 @@ def test_closed_without_a_call_asks_for_a_closing_note():
         ],
     )
     found = [f for f in run_checks(b, Policy(), D("2026-11-25")).findings if f.code == "V17"]
-    assert [f.message_zh.split("”")[0].split("“")[1] for f in found] == ["E1"]
-    assert all("办结说明" in f.message_zh for f in found)
+    assert [f.message("zh").split("”")[0].split("“")[1] for f in found] == ["E1"]
+    assert all("办结说明" in f.message("zh") for f in found)
 
 
 def test_a_call_of_another_type_inside_the_window_is_offered_as_a_hint():

@@ -14,7 +14,8 @@ import pytest
 
 import followup_xl
 from followup_xl import errors, schema
-from followup_xl.messages import Pair, catalog, labels, placeholders, render, table, message
+from followup_xl.checks import REGISTRY
+from followup_xl.messages import Label, catalog, labels, message, placeholders, render, table
 
 PACKAGE = Path(followup_xl.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -31,6 +32,13 @@ EN_QUOTES_CHINESE = {
     "plan.not_a_plan": "the plan's sheet names 交接计划/说明",
     "read.csv_no_header": "the column names 客户编号, 客户名称, 联系电话",
     "read.no_header_row": "the column name 客户编号",
+    "check.V13.fix": "the column name 客户编号",
+    "check.V17.fix": "the column name 办结说明",
+    "check.V4b.message": "the 状态 value 废除",
+    "check.V4b.fix": "the 状态 value 正常",
+    "check.V4c.fix": "the 状态 value 正常",
+    "check.V6b.name": "the 回访方式 value 电话",
+    "check.V6b.fix": "the 回访方式 value 电话",
 }
 # The same sign in both languages (a dash for "no figure").
 LANGUAGE_NEUTRAL = {"report_book.none", "weekly_book.na"}
@@ -122,6 +130,9 @@ def test_every_message_renders_in_both_languages(msg_id):
     if msg_id in LANGUAGE_NEUTRAL:
         assert zh == en and not CJK.search(zh)
         return
+    if re.fullmatch(r"check\.\w+\.example", msg_id):  # a bad cell as typed and the code it gets
+        assert zh == en and msg_id.split(".")[1] in zh
+        return
     assert CJK.search(zh), f"{msg_id}: the Chinese text has no Chinese in it"
     if msg_id in EN_QUOTES_CHINESE:
         assert CJK.search(en), f"{msg_id} no longer quotes Chinese: drop it from the allow-list"
@@ -151,12 +162,45 @@ def test_both_languages_fill_in_the_same_placeholders(msg_id):
 def test_every_message_id_is_used_in_the_package():
     source = package_text()
     tables = set(re.findall(r"\btable\(\"([\w.]+)\"\)", source))
+    checks = {f"check.{code}" for code in REGISTRY}  # a check's texts, by its code (checks/base.py)
     unused = [
         i
         for i in catalog()
-        if f'"{i}"' not in source and f"'{i}'" not in source and i.rpartition(".")[0] not in tables
+        if f'"{i}"' not in source
+        and f"'{i}'" not in source
+        and i.rpartition(".")[0] not in tables | checks
     ]
     assert unused == []
+
+
+def test_every_check_has_its_texts_in_the_catalog():
+    from followup_xl.checks.base import PARTS
+
+    want = [f"check.{code}.{part}" for code in REGISTRY for part in PARTS]
+    assert [i for i in want if i not in catalog()] == []
+    texts = {i.split(".")[1] for i in catalog() if re.fullmatch(r"check\.V\w+\.\w+", i)}
+    assert texts - set(REGISTRY) == set(), "the texts of a check that no longer exists"
+
+
+# Entries that read alike today but mean two things, so they may part ways: id → its twin.
+SAME_WORDS_TWO_MEANINGS: dict[str, str] = {
+    # "none" as a list of sheets that is empty, and as a lineage stamp's state
+    "read.no_sheets": "lineage_book.stamp_state.none",
+}
+
+
+def test_no_two_catalog_entries_are_the_same():
+    """One text, one id: a text said twice is one entry its callers share."""
+    first: dict[str, str] = {}
+    twins = []
+    for msg_id, entry in sorted(catalog().items()):
+        said = repr((entry["zh"], entry["en"]))
+        if said in first and SAME_WORDS_TWO_MEANINGS.get(msg_id) != first[said]:
+            twins.append((first[said], msg_id))
+        first.setdefault(said, msg_id)
+    assert twins == []
+    for msg_id, twin in SAME_WORDS_TWO_MEANINGS.items():
+        assert catalog()[msg_id] == catalog()[twin], f"{msg_id} reads otherwise now: drop it"
 
 
 def test_a_list_is_joined_the_way_each_language_writes_one():
@@ -168,12 +212,12 @@ def test_a_list_is_joined_the_way_each_language_writes_one():
     )
 
 
-def test_pair_and_text_parameters_take_the_readers_language():
+def test_label_and_message_parameters_take_the_readers_language():
     got = message("output.extension_is", ext=".pdf")
     zh = render("output.needs_xlsx", "zh", got=got, suggestion="月报.xlsx")
     en = render("output.needs_xlsx", "en", got=got, suggestion="月报.xlsx")
     assert "（现为扩展名 .pdf）" in zh and "(it has the extension .pdf)" in en
-    sheet = Pair("操作", "Actions")
+    sheet = Label("操作", "Actions")
     assert render("manager.sheet_missing", "zh", name=sheet).startswith("找不到「操作」表")
     assert render("manager.sheet_missing", "en", name=sheet).startswith("the 'Actions' sheet")
 
@@ -410,7 +454,7 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("io/xlsx.py", "*"): "是/否 cell values and 状态 values inside formulas",
     ("io/write/schedule.py", "_safe_name"): "the 人员 sheet a name must not collide with",
     ("merge.py", "text"): "是/否: a yes/no cell as the change log compares it",
-    ("merge.py", "where"): "a row's place (file › sheet › 第N行), compared as a key",
+    ("merge.py", "place_key"): "a row's place (file › sheet › 第N行), compared as a key",
     ("merge.py", "customer_ident"): "the identity key of a customer row without an id",
     ("merge.py", "ident"): "the identity key of a customer row without an id",
     ("api/__init__.py", "rollup"): "the event types whose coverage the region roll-up reports",

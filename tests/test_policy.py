@@ -33,7 +33,7 @@ def test_p1_cadence_from_the_last_successful_call():
     )
     (o,) = only(r, "P1", open_=True)
     # 未接通 on Fri 11-13 → retry Mon 11-16, earlier than 11-10 + 7 = 11-17
-    assert o.due_date == D("2026-11-16") and "未接通" in o.reason
+    assert o.due_date == D("2026-11-16") and "未接通" in o.reason.render("zh")
     closed = only(r, "P1", open_=False)
     assert [x.satisfied_on for x in closed] == [D("2026-11-10")]
 
@@ -245,7 +245,8 @@ def test_new_year_into_a_year_without_official_data():
     # A class, last call Fri 2026-12-25: +7 = 2027-01-01, New Year (fixed by law) → Thu 2026-12-31
     r = run(book([customer()], [call(date="2026-12-25")]), as_of="2026-12-28")
     assert only(r, "P1", True)[0].due_date == D("2026-12-31")
-    assert len(r.warnings) == 1 and "2027" in r.warnings[0].zh and "2027" in r.warnings[0].en
+    assert len(r.warnings) == 1 and "2027" in r.warnings[0].render("zh")
+    assert "2027" in r.warnings[0].render("en")
     # the office's own 节假日 list wins: 12-31 declared a day off → 12-30
     r = compute_obligations(
         book([customer()], [call(date="2026-12-25")]),

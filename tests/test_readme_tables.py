@@ -4,6 +4,7 @@ import dataclasses
 from pathlib import Path
 
 from followup_xl.checks import REGISTRY
+from followup_xl.messages import catalog
 from followup_xl.readme_tables import BLOCKS, splice
 from followup_xl.settings import Policy
 
@@ -32,8 +33,12 @@ def test_every_check_and_every_setting_has_a_row():
 
 
 def test_a_new_check_makes_the_readme_stale(monkeypatch):
-    new = dataclasses.replace(REGISTRY["V1"], code="V99", name_en="a check nobody documented")
-    monkeypatch.setitem(REGISTRY, "V99", new)
+    monkeypatch.setitem(REGISTRY, "V99", dataclasses.replace(REGISTRY["V1"], code="V99"))
+    for part in ("name", "message", "fix", "example"):
+        entry = dict(catalog()[f"check.V1.{part}"])
+        if part == "name":
+            entry["en"] = "a check nobody documented"
+        monkeypatch.setitem(catalog(), f"check.V99.{part}", entry)
     fresh = block(splice(README), "checks-table")
     assert "| V99 |" in fresh and "a check nobody documented" in fresh
     assert splice(README) != README

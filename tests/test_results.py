@@ -7,7 +7,7 @@ from office_master import write_master
 
 from followup_xl import api
 from followup_xl.cli.jsonout import to_json
-from followup_xl.messages import Pair
+from followup_xl.messages import message
 from followup_xl.results import DueItem, DueList, ValidationRun
 
 AS_OF = dt.date(2026, 11, 22)
@@ -28,9 +28,9 @@ def test_flatten_gives_the_asked_fields_in_the_asked_language(office_dir):
     rows = report.flatten(["code", "sheet", "cell", "message"])
     assert [r[0] for r in rows] == [f.code for f in report.findings]
     assert [r[2] for r in rows] == [f.cell for f in report.findings]
-    assert [r[3] for r in rows] == [f.message_zh for f in report.findings]
+    assert [r[3] for r in rows] == [f.message("zh") for f in report.findings]
     assert [r[0] for r in report.flatten(["message"], lang="en")] == [
-        f.message_en for f in report.findings
+        f.message("en") for f in report.findings
     ]
 
 
@@ -42,7 +42,7 @@ def test_a_run_over_several_books_holds_one_task_per_book(office_dir):
     assert [row[0] for row in run.flatten()] == [t.file for t in run.tasks for _f in t.findings]
     assert run.tasks[1].warnings  # 刘洋's book: warnings only, so valid
     assert ValidationRun(run.tasks[1:]).valid
-    assert not ValidationRun(run.tasks[1:], unreadable=[Pair("读不了", "unreadable")]).valid
+    assert not ValidationRun(run.tasks[1:], unreadable=[message("read.not_found")]).valid
 
 
 def test_due_items_carry_dates_and_both_languages(office_dir):
@@ -52,8 +52,9 @@ def test_due_items_carry_dates_and_both_languages(office_dir):
     assert [i.sort_key() for i in due.items] == sorted(i.sort_key() for i in due.items)
     hinted = [i for i in due.items if i.maybe_done_on]
     for i in hinted:
-        assert i.maybe_done_on.isoformat() in i.hint.zh and i.maybe_done_on.isoformat() in i.hint.en
-    assert all(i.reason.zh and i.reason.en for i in due.items)
+        day = i.maybe_done_on.isoformat()
+        assert day in i.hint.render("zh") and day in i.hint.render("en")
+    assert all(i.reason.render("zh") and i.reason.render("en") for i in due.items)
 
 
 def test_json_renders_dates_and_text_in_the_chosen_language():
@@ -67,7 +68,7 @@ def test_json_renders_dates_and_text_in_the_chosen_language():
         escalate=True,
         days_overdue=2,
         lapse_date=None,
-        reason=Pair("投诉回访", "complaint call"),
+        reason=message("reason.complaint", eid="E1", level="一般", d=AS_OF, complaint_days=1),
         source=None,
         maybe_done_on=dt.date(2026, 11, 19),
         maybe_done_by="王芳",
@@ -77,8 +78,10 @@ def test_json_renders_dates_and_text_in_the_chosen_language():
     due = DueList(AS_OF, [item])
     zh, en = to_json(due, "zh"), to_json(due, "en")
     assert zh["as_of"] == "2026-11-22" and "output" not in zh  # no output key without -o
-    assert zh["items"][0]["due_date"] == "2026-11-20" and zh["items"][0]["reason"] == "投诉回访"
-    assert en["items"][0]["reason"] == "complaint call" and "2026-11-19" in en["items"][0]["hint"]
+    assert zh["items"][0]["due_date"] == "2026-11-20"
+    assert zh["items"][0]["reason"] == "投诉E1（一般）2026-11-22处理完毕，1天内回访"
+    assert en["items"][0]["reason"] == "complaint E1 closed 2026-11-22: call within 1 days"
+    assert "2026-11-19" in en["items"][0]["hint"]
     assert zh["counts"] == {"overdue": 1, "due": 0, "upcoming": 0, "missed": 0, "escalate": 1}
     due.output = "待回访.xlsx"
     assert list(to_json(due))[-1] == "output"

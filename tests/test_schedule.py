@@ -17,6 +17,7 @@ from office_master import write_master
 
 from followup_xl.calendar import WorkCalendar
 from followup_xl.cli import main
+from followup_xl.messages import localize
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
 from followup_xl.schedule import coming_week, plan_week, week_bounds
@@ -44,14 +45,14 @@ def check_invariants(plan, obligations, cal, caps):
             and max(plan.week_start, plan.as_of) <= i.date <= plan.week_end
         )
         if i.date > i.due_date:  # late only if carried in or capacity forced it
-            assert i.carried or "容量" in i.note, i
+            assert i.carried or "容量" in localize(i.note, "zh"), i
         if i.carried:
             assert i.due_date < max(plan.week_start, plan.as_of)
     for owner in plan.owners:
         for d in plan.working_days:
             assert plan.load(owner, d) <= caps[owner]
     for u in plan.unscheduled:  # nothing dropped without a reason
-        assert "排满" in u.reason or "没有可排的工作日" in u.reason
+        assert "排满" in u.reason.render("zh") or "没有可排的工作日" in u.reason.render("zh")
 
 
 @st.composite
@@ -105,7 +106,9 @@ def test_invariants_over_hand_made_obligations(case):
     left = {s.name for s in people if s.has_left}
     assert not left & {i.owner for i in plan.items}  # leavers' items → manager
     assert all(
-        i.owner == "赵刚" for i in plan.items if i.note.startswith(("原负责人", "没有负责人"))
+        i.owner == "赵刚"
+        for i in plan.items
+        if (localize(i.note, "zh") or "").startswith(("原负责人", "没有负责人"))
     )
     # an item on time could only be late because every earlier day was full
     for i in plan.items:
@@ -149,7 +152,7 @@ def test_invariants_over_generated_offices(seed, cap, week):
     )
     check_invariants(plan, obls, cal, {"张伟": cap, "赵刚": policy.default_daily_capacity})
     assert "王芳" not in {i.owner for i in plan.items}
-    assert all(i.note.startswith("原负责人王芳") for i in plan.items if i.owner == "赵刚")
+    assert all(i.note.render("zh").startswith("原负责人王芳") for i in plan.items if i.owner == "赵刚")
 
 
 def test_batches_every_two_working_days_and_holidays():
@@ -201,7 +204,7 @@ def test_capacity_counts_calls_and_overflow_is_explained():
     assert {(i.customer_id, i.rule) for i in first} == {("K9", "P2"), ("K9", "P1")}
     late = [i for i in plan.items if i.date > i.due_date and not i.carried]
     assert [i.date for i in late] == [D("2026-11-24"), D("2026-11-25"), D("2026-11-26")]
-    assert all("容量" in i.note for i in late)
+    assert all("容量" in i.note.render("zh") for i in late)
     closed = WorkCalendar(extra_holidays=[D("2026-11-23") + dt.timedelta(days=i) for i in range(5)])
     full = plan_week(
         obls,
@@ -213,7 +216,7 @@ def test_capacity_counts_calls_and_overflow_is_explained():
         D("2026-11-22"),
     )
     assert full.items == [] and len(full.unscheduled) == 5  # office closed all week: nothing fits
-    assert all("没有可排的工作日" in u.reason for u in full.unscheduled)
+    assert all("没有可排的工作日" in u.reason.render("zh") for u in full.unscheduled)
     midweek = plan_week(
         obls[:1], [staff("张伟")], {}, policy, cal, D("2026-11-23"), D("2026-11-25")
     )
@@ -221,7 +224,7 @@ def test_capacity_counts_calls_and_overflow_is_explained():
     assert (midweek.items[0].date, midweek.items[0].carried, midweek.items[0].note) == (
         D("2026-11-25"),
         True,
-        "",
+        None,
     )
 
 

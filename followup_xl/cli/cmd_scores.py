@@ -61,7 +61,7 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
                 months_worked=p["months_worked"],
                 score=score,
                 bonus=message("scores.has_bonus" if p["bonus_eligible"] else "scores.no_bonus"),
-                reason=p["not_eligible_reason_en" if lang == "en" else "not_eligible_reason"],
+                reason=p["not_eligible_reason_en"] if lang == "en" else p["not_eligible_reason"],
             )
         )
     if out:

@@ -21,10 +21,10 @@ from ..messages import by_lang, labels, localize, render, table
 from ..models import Book, column_letter
 from ..settings import policy_for_book
 
-ISSUES = by_lang("button.issues")
-DUE = by_lang("button.due")
+ISSUES = by_lang("annotate.issues_sheet")  # the same sheet validate --annotate writes
+DUE = by_lang("split_book.due_sheet")  # the sheet split put in the book
 RED, AMBER = (255, 199, 206), (255, 235, 156)
-HEADERS = by_lang("button.headers")
+HEADERS = by_lang("annotate.headers")
 SEVERITY = table("severity")  # finding severity (ERROR, "warning") → its word
 NOTE_TAG = "【校验】"
 EXCEL_ERRORS = {
@@ -235,11 +235,7 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
     if DUE[lang] in names:
         xl_book.sheets[DUE[lang]].delete()
     sheet = xl_book.sheets.add(DUE[lang], before=xl_book.sheets[0])
-    status = {
-        "overdue": render("button.overdue", lang),
-        "due": render("button.due_today", lang),
-        "upcoming": render("button.upcoming", lang),
-    }
+    status = table("due_book.status")[lang]
     head = labels("button.due_headers", lang)
     order = {"overdue": 0, "due": 1, "upcoming": 2}
     items = sorted(result.open(), key=lambda o: (order[o.status(day)], o.due_date))

@@ -277,9 +277,9 @@ def job_due(st: Settings, status) -> dict:
     figures = [
         (render("manager.overdue", st.lang), n["overdue"]),
         (render("manager.due_today", st.lang), n["due"]),
-        (render("manager.upcoming", st.lang), n["upcoming"]),
+        (render("due_book.status.upcoming", st.lang), n["upcoming"]),
         (render("manager.to_escalate", st.lang), n["escalate"]),
-        (render("manager.missed", st.lang), n["missed"]),
+        (render("due_book.status.missed", st.lang), n["missed"]),
     ]
     return _with_warnings(st, figures, out, r)
 
@@ -307,7 +307,7 @@ def job_schedule(st: Settings, status) -> dict:
             f"{plan.week_start.isoformat()} – {plan.week_end.isoformat()}",
         ),
         (render("manager.planned", st.lang), len(plan.items)),
-        (render("manager.unscheduled", st.lang), len(plan.unscheduled)),
+        (render("schedule_book.unscheduled", st.lang), len(plan.unscheduled)),
     ]
     return _with_warnings(st, figures, out, r)
 

@@ -29,7 +29,7 @@ from .protect import ENTRY_OPTIONS
 
 T = ColType
 PLAN_SHEET = by_lang("handover_book.plan_sheet")
-SUMMARY_SHEET = by_lang("handover_book.summary_sheet")
+SUMMARY_SHEET = by_lang("sheet.summary")
 INFO_SHEET = by_lang("handover_book.info_sheet")
 # key, zh, en, kind, width — the plan's columns, in order (A…J)
 PLAN_COLUMNS = [
@@ -148,9 +148,7 @@ def write_plan(
         for r, m in enumerate(plan.moves, start=1):
             ws.write_string(r, j, m.receiver, editable)
         ws.protect("", ENTRY_OPTIONS)
-        title = (
-            f"{render('handover_book.plan_title', lang)}：{plan.leaver}  {plan.date.isoformat()}"
-        )
+        title = f"{PLAN_SHEET[lang]}：{plan.leaver}  {plan.date.isoformat()}"
         print_setup(ws, header=title, lang=lang)
         _write_summary(wb, fmts, plan, lang, len(plan.moves))
         _write_info(wb, fmts, plan, lang, master)

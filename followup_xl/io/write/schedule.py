@@ -15,6 +15,7 @@ from ..xlsx import FONT, GREY_FONT, RED, RED_FONT, new_workbook, print_setup, xl
 WEEKDAYS = by_lang("schedule_book.weekdays")
 
 TEXT = table("schedule_book")
+SUMMARY = by_lang("sheet.summary")
 PERSON_WIDTHS = [11, 11, 20, 10, 14, 8, 11, 64, 30, 10]
 UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
 
@@ -59,8 +60,8 @@ def write_schedule(
         )
         batch = render("sep.list", lang).join(f"{d:%m-%d}" for d in plan.batch_days)
         phone = (lambda p: mask_value(p) if p else "") if mask_phones else (lambda p: p or "")
-        used = {t["summary"], t["unscheduled"]}
-        _summary(wb.add_worksheet(t["summary"]), plan, f, t, wd, title, batch)
+        used = {SUMMARY[lang], t["unscheduled"]}
+        _summary(wb.add_worksheet(SUMMARY[lang]), plan, f, t, wd, title, batch)
         for owner in plan.owners:
             _person(
                 wb.add_worksheet(_safe_name(owner, used)),

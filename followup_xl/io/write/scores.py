@@ -77,7 +77,7 @@ def _year(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
         ws.write_string(
             i,
             16,
-            t["yes"] if p["bonus_eligible"] else t["no"],
+            render("scores.has_bonus" if p["bonus_eligible"] else "scores.no_bonus", lang),
             f.get("box") if p["bonus_eligible"] else f.get("box_red"),
         )
         ws.write_string(
@@ -114,7 +114,10 @@ def _months(ws, f: Formats, s: dict, t: dict, lang: str) -> None:
             ws.write_string(r, 1, t["month"].format(m=x["month"]), f.get("box"))
             for j, i in enumerate(items, start=2):
                 ok = x["met"].get(i["key"])
-                label = t["none"] if ok is None else t["met"] if ok else t["not_met"]
+                met = (
+                    "report_book.met" if ok else "report_book.not_met"
+                )  # as the 月报 marks a target
+                label = t["none"] if ok is None else render(met, lang)
                 ws.write_string(r, j, label, f.get("box_red") if ok is False else f.get("box"))
             for j, v in enumerate(
                 (

@@ -22,7 +22,7 @@ from .template import write_staff_workbook
 
 DUE_SHEET = by_lang("split_book.due_sheet")
 DUE_HEADERS = by_lang("split_book.due_headers")
-STATUS = table("split_book.status")
+STATUS = table("due_book.status")  # as the due list says it
 ORDER = {"overdue": 0, "due": 1, "upcoming": 2}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from ... import schema
-from ...messages import localize, table
+from ...messages import localize, render, table
 from ...weekly import Weekly
 from ..atomic import atomic_output
 from ..xlsx import (
@@ -98,14 +98,20 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
             v = row[k]
             if k == "appointments_met":
                 label, fmt = (
-                    (t["na"], ok) if v is None else (t["yes"], ok) if v else (t["no"], missed)
+                    (render("report_book.none", lang), ok)
+                    if v is None
+                    else (t["yes"], ok)
+                    if v
+                    else (t["no"], missed)
                 )
                 ws.write_string(r, j, label, fmt)
             elif k == "outcomes":
                 ws.write_string(
                     r,
                     j,
-                    t["sep"].join(f"{outcome.get(a, a)} {b}" for a, b in sorted(v.items())),
+                    render("sep.comma", lang).join(
+                        f"{outcome.get(a, a)} {b}" for a, b in sorted(v.items())
+                    ),
                     f.get("box"),
                 )
             elif isinstance(v, int):
@@ -113,7 +119,7 @@ def _summary(ws, w: Weekly, f: Formats, t: dict, lang: str) -> None:
             else:  # a name, or a placeholder group (weekly.NO_OWNER/NO_CALLER) in lang
                 ws.write_string(r, j, str(localize(v, lang)), f.get("box"))
     last = 4 + len(w.by_owner)
-    ws.write_string(last, 0, t["total"], f.get("bold"))
+    ws.write_string(last, 0, render("schedule_book.total", lang), f.get("bold"))
     for j, k in enumerate(COLUMNS):
         if k in SUMMED:
             col = xl_col_to_name(j)

@@ -12,7 +12,6 @@ loading cells as they are: a CSV cell ``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0`
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import openpyxl
 import python_calamine as pc
@@ -21,12 +20,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from ..errors import UnreadableWorkbook
 from .formats import opens_by_name
 from .xlsx import EXCEL_CELL_CHARS, excel_length, record_cut
-
-
-def as_xlsx_name(path: str) -> str:
-    """The name an output gets when it was asked for in a format we do not write."""
-    root, ext = os.path.splitext(path)
-    return path if ext.lower() in (".xlsx", ".xlsm") else root + ".xlsx"
 
 
 def text_value(value):

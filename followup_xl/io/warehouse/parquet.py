@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ... import schema
-from ...models import MODEL_FOR, Record, Source
+from ...models import Record
 from ...schema import ColType
 from ..atomic import atomic_output
 
@@ -86,32 +86,6 @@ def records_table(
         [pa.array(a, type=f.type) for a, f in zip(arrays, arrow_schema(sheet))],
         schema=arrow_schema(sheet),
     )
-
-
-def table_records(key: str, table: pa.Table) -> list[Record]:
-    """The inverse of ``records_table`` (the cache reads records back with it)."""
-    model = MODEL_FOR[key]
-    keys = model.SHEET.keys
-    data = table.to_pydict()
-    n = table.num_rows
-    out = []
-    cols = [data[k] for k in keys]
-    bads, files, sheets, rows = (
-        data[UNREADABLE],
-        data["source_file"],
-        data["source_sheet"],
-        data["source_row"],
-    )
-    for i in range(n):
-        values = {k: c[i] for k, c in zip(keys, cols)}
-        src = (
-            None
-            if files[i] is None and sheets[i] is None and rows[i] is None
-            else Source.fast(files[i] or "", sheets[i] or "", rows[i])
-        )
-        bad = dict(bads[i]) if bads[i] else {}
-        out.append(model.build(src, bad, {}, values))
-    return out
 
 
 def parquet_bytes(table: pa.Table) -> bytes:

@@ -304,8 +304,8 @@ def rule_events(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
 
 
 def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligation]:
+    """An event's follow-ups (a project's stages, else one), each closed by the call that made it."""
     customer = cr.customer
-    policy = ctx.policy
     d = ev.event_date
     if d is None or ev.event_type is None:  # rule_events passes only dated events of a known type
         return
@@ -328,97 +328,49 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
             hard=True,
         )
 
+    if rule == "P7":
+        yield from _project(ctx, ev, d, cr.calls, make)
+    else:
+        due, why = _event_deadline(ctx, rule, ev, d, owner)
+        yield satisfy(make(due, why), cr.calls, d)
+
+
+def _event_deadline(
+    ctx: Context, rule: str, ev: Event, d: dt.date, owner: str | None
+) -> tuple[dt.date, Message]:
+    """When the follow-up of an event on ``d`` is due, and the reason the list gives for it
+    (P2–P6, P13, P14: the policy's days for each kind)."""
+    policy = ctx.policy
     eid = ev.event_id or ""
     if rule == "P2":
-        due = ctx.within(d, policy.complaint_days)
-        yield satisfy(
-            make(
-                due,
-                message(
-                    "reason.complaint",
-                    eid=eid,
-                    level=ev.complaint_level or "一般",
-                    d=d,
-                    complaint_days=policy.complaint_days,
-                ),
-            ),
-            cr.calls,
-            d,
-        )
-    elif rule == "P3":
-        due = ctx.within(d, policy.repair_days)
-        yield satisfy(
-            make(
-                due,
-                message("reason.repair", eid=eid, d=d, repair_days=policy.repair_days),
-            ),
-            cr.calls,
-            d,
-        )
-    elif rule == "P4":
-        due = ctx.within(d, policy.activity_days)
-        yield satisfy(
-            make(
-                due,
-                message("reason.event", eid=eid, d=d, activity_days=policy.activity_days),
-            ),
-            cr.calls,
-            d,
-        )
-    elif rule == "P5":
+        days = policy.complaint_days
+        level = ev.complaint_level or "一般"
+        why = message("reason.complaint", eid=eid, level=level, d=d, complaint_days=days)
+        return ctx.within(d, days), why
+    if rule == "P3":
+        days = policy.repair_days
+        return ctx.within(d, days), message("reason.repair", eid=eid, d=d, repair_days=days)
+    if rule == "P4":
+        days = policy.activity_days
+        return ctx.within(d, days), message("reason.event", eid=eid, d=d, activity_days=days)
+    if rule == "P5":  # in the first days of the month after the deal
         first = add_months(d.replace(day=1), 1)
-        due = ctx.cal.due_on_working_day(
-            first + dt.timedelta(days=policy.deal_first_week_days - 1), d
-        )
-        yield satisfy(
-            make(
-                due,
-                message(
-                    "reason.deal",
-                    d=d,
-                    first=first,
-                    deal_first_week_days=policy.deal_first_week_days,
-                ),
-            ),
-            cr.calls,
-            d,
-        )
-    elif rule == "P6":
+        days = policy.deal_first_week_days
+        due = ctx.cal.due_on_working_day(first + dt.timedelta(days=days - 1), d)
+        return due, message("reason.deal", d=d, first=first, deal_first_week_days=days)
+    if rule == "P6":  # the Monday after the consultation
         monday = d + dt.timedelta(days=7 - d.weekday())
-        due = ctx.cal.due_on_working_day(monday, d)
-        yield satisfy(
-            make(
-                due,
-                message("reason.consultation", d=d, monday=monday),
-            ),
-            cr.calls,
-            d,
+        return ctx.cal.due_on_working_day(monday, d), message(
+            "reason.consultation", d=d, monday=monday
         )
-    elif rule == "P7":
-        yield from _project(ctx, ev, d, cr.calls, make)
-    elif rule == "P13":
+    if rule == "P13":  # a proposal: sooner the higher it went
         days = {"副总审批": policy.proposal_vp_days, "重大": policy.proposal_major_days}.get(
             ev.proposal_level or "", policy.proposal_days
         )
-        due = ctx.within(d, days)
-        yield satisfy(
-            make(
-                due,
-                message("reason.proposal", eid=eid, d=d, days=days),
-            ),
-            cr.calls,
-            d,
-        )
-    elif rule == "P14":
-        due = ctx.cal.add_working_days(d, policy.trip_verify_workdays or 1)
-        yield satisfy(
-            make(
-                due,
-                message("reason.trip", owner=owner or "", d=d),
-            ),
-            cr.calls,
-            d,
-        )
+        return ctx.within(d, days), message("reason.proposal", eid=eid, d=d, days=days)
+    # P14: a business trip is verified the next working day(s)
+    due = ctx.cal.add_working_days(d, policy.trip_verify_workdays or 1)
+    return due, message("reason.trip", owner=owner or "", d=d)
 
 
 def _project(

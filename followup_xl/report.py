@@ -265,59 +265,10 @@ def report_from(
         str(i): sum(1 for call in mc if call.satisfaction == i) for i in range(1, 6)
     }
     out["satisfaction_count"] = sum(out["satisfaction_distribution"].values())
-
-    per_owner: dict[str | Message, list[Item]] = defaultdict(list)
-    per_rule: dict[str, list[Item]] = defaultdict(list)
-    for i in items:
-        per_owner[i.obligation.owner or NO_OWNER].append(i)
-        per_rule[i.obligation.rule].append(i)
-    per_caller: dict[str | Message, list[Call]] = defaultdict(list)
-    for call in mc:
-        per_caller[call.caller or NO_OWNER].append(call)
-    out["by_owner"] = [
-        {"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
-        for n in sorted(set(per_owner) | set(per_caller), key=group_order)
-    ]
-    out["by_type"] = [
-        {
-            "rule": r,
-            "name": RULE_NAMES[r].render("zh"),  # the JSON and the sheet keep both languages
-            "name_en": RULE_NAMES[r].render("en"),
-            **{
-                k: v
-                for k, v in headline(per_rule[r], []).items()
-                if k in ("planned", "done", "done_pct", "successful", "successful_pct", "missed")
-            },
-        }
-        for r in sorted(per_rule, key=lambda r: int(r[1:]))
-    ]
-
-    per_type: dict[str | Message, list[int]] = defaultdict(list)
-    for call in mc:
-        if call.satisfaction:
-            per_type[call.call_type or NO_CALL_TYPE].append(call.satisfaction)
-    out["satisfaction_by_type"] = [
-        {"call_type": t, "average": avg(v), "count": len(v)}
-        for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), group_order(kv[0])))
-    ]
-    hide = mask or (lambda phone: phone)
-    lowest = sorted(
-        (call for call in mc if call.satisfaction and call.satisfaction <= 2),
-        key=lambda call: (call.satisfaction, call.call_date, call.customer_id or ""),
-    )
-    out["lowest_scored"] = [
-        {
-            "customer_id": call.customer_id,
-            "customer_name": by_id[call.customer_id].name if call.customer_id in by_id else None,
-            "phone": hide(by_id[call.customer_id].phone) if call.customer_id in by_id else None,
-            "date": call.call_date,  # mc: dated calls
-            "call_type": call.call_type,
-            "satisfaction": call.satisfaction,
-            "caller": call.caller,
-            "issue": call.issue,
-        }
-        for call in lowest[:LIST_N]
-    ]
+    out["by_owner"] = _by_owner(items, mc)
+    out["by_type"] = _by_rule(items)
+    out["satisfaction_by_type"] = _satisfaction_by_type(mc)
+    out["lowest_scored"] = _lowest_scored(mc, by_id, mask or (lambda phone: phone))
     issues = Counter(call.issue for call in mc if call.issue)
     out["top_issues"] = [
         {"issue": i, "count": n}
@@ -327,31 +278,7 @@ def report_from(
     open_issues = _open_issues(calls, end, by_id)
     out["open_issues_at_month_end"] = len(open_issues)
     out["open_issues"] = open_issues[:LIST_N]
-
-    out["coverage"] = []
-    for rule, etype, field_name in COVERAGE:
-        mine = [
-            obligation
-            for obligation in obligations
-            if obligation.rule == rule
-            and obligation.trigger_date
-            and start <= obligation.trigger_date <= end
-        ]
-        followed = sum(
-            1 for obligation in mine if obligation.satisfied_on and obligation.satisfied_on <= end
-        )
-        actual, target = pct(followed, len(mine)), getattr(policy, field_name)
-        out["coverage"].append(
-            {
-                "rule": rule,
-                "event_type": etype,
-                "events": len(mine),
-                "followed_up": followed,
-                "target_pct": target,
-                "actual_pct": actual,
-                "met": None if actual is None else actual >= target,
-            }
-        )
+    out["coverage"] = _coverage(obligations, start, end, policy)
     consult = Counter(call.caller for call in mc if call.call_type == "咨询" and call.caller)
     target = policy.consultation_monthly_target
     out["consultation"] = [
@@ -363,16 +290,7 @@ def report_from(
         }
         for n in _people(staff, customers, start, end)
     ]
-    complaints = [
-        event
-        for event in events
-        if event.event_type == "投诉" and event.event_date and start <= event.event_date <= end
-    ]
-    parties: Counter[str | Message] = Counter(event.responsible or NO_PARTY for event in complaints)
-    out["complaints_by_party"] = [
-        {"party": party, "complaints": n, "ratio_pct": pct(n, len(complaints))}
-        for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], group_order(kv[0])))
-    ]
+    out["complaints_by_party"] = _complaints_by_party(events, start, end)
 
     def other(m: str) -> dict:
         s, e = month_bounds(m)
@@ -393,6 +311,118 @@ def report_from(
         {"month": month, "data": bool(mc), **headline(items, mc)}
     ]
     return out
+
+
+def _by_owner(items: list[Item], mc: list[Call]) -> list[dict]:
+    """The headline per person: the items on their list, the calls they made."""
+    per_owner: dict[str | Message, list[Item]] = defaultdict(list)
+    for i in items:
+        per_owner[i.obligation.owner or NO_OWNER].append(i)
+    per_caller: dict[str | Message, list[Call]] = defaultdict(list)
+    for call in mc:
+        per_caller[call.caller or NO_OWNER].append(call)
+    return [
+        {"owner": n, **headline(per_owner.get(n, []), per_caller.get(n, []))}
+        for n in sorted(set(per_owner) | set(per_caller), key=group_order)
+    ]
+
+
+def _by_rule(items: list[Item]) -> list[dict]:
+    """Planned, done and missed per rule, in rule order."""
+    per_rule: dict[str, list[Item]] = defaultdict(list)
+    for i in items:
+        per_rule[i.obligation.rule].append(i)
+    shown = ("planned", "done", "done_pct", "successful", "successful_pct", "missed")
+    return [
+        {
+            "rule": r,
+            "name": RULE_NAMES[r].render("zh"),  # the JSON and the sheet keep both languages
+            "name_en": RULE_NAMES[r].render("en"),
+            **{k: v for k, v in headline(per_rule[r], []).items() if k in shown},
+        }
+        for r in sorted(per_rule, key=lambda r: int(r[1:]))
+    ]
+
+
+def _satisfaction_by_type(mc: list[Call]) -> list[dict]:
+    """The average score per call type, lowest first."""
+    per_type: dict[str | Message, list[int]] = defaultdict(list)
+    for call in mc:
+        if call.satisfaction:
+            per_type[call.call_type or NO_CALL_TYPE].append(call.satisfaction)
+    return [
+        {"call_type": t, "average": avg(v), "count": len(v)}
+        for t, v in sorted(per_type.items(), key=lambda kv: (avg(kv[1]), group_order(kv[0])))
+    ]
+
+
+def _lowest_scored(
+    mc: list[Call], by_id: dict[str, Customer], hide: Callable[[str | None], str | None]
+) -> list[dict]:
+    """The calls scored 1 or 2, worst first: the customers to call back."""
+    lowest = sorted(
+        (call for call in mc if call.satisfaction and call.satisfaction <= 2),
+        key=lambda call: (call.satisfaction, call.call_date, call.customer_id or ""),
+    )
+    return [
+        {
+            "customer_id": call.customer_id,
+            "customer_name": by_id[call.customer_id].name if call.customer_id in by_id else None,
+            "phone": hide(by_id[call.customer_id].phone) if call.customer_id in by_id else None,
+            "date": call.call_date,  # mc: dated calls
+            "call_type": call.call_type,
+            "satisfaction": call.satisfaction,
+            "caller": call.caller,
+            "issue": call.issue,
+        }
+        for call in lowest[:LIST_N]
+    ]
+
+
+def _coverage(
+    obligations: list[Obligation], start: dt.date, end: dt.date, policy: Policy
+) -> list[dict]:
+    """Of the month's complaints, repairs and activities, the share followed up by month end,
+    against the policy's target."""
+    out = []
+    for rule, etype, field_name in COVERAGE:
+        mine = [
+            obligation
+            for obligation in obligations
+            if obligation.rule == rule
+            and obligation.trigger_date
+            and start <= obligation.trigger_date <= end
+        ]
+        followed = sum(
+            1 for obligation in mine if obligation.satisfied_on and obligation.satisfied_on <= end
+        )
+        actual, target = pct(followed, len(mine)), getattr(policy, field_name)
+        out.append(
+            {
+                "rule": rule,
+                "event_type": etype,
+                "events": len(mine),
+                "followed_up": followed,
+                "target_pct": target,
+                "actual_pct": actual,
+                "met": None if actual is None else actual >= target,
+            }
+        )
+    return out
+
+
+def _complaints_by_party(events: list[Event], start: dt.date, end: dt.date) -> list[dict]:
+    """The month's complaints per responsible party, most first."""
+    complaints = [
+        event
+        for event in events
+        if event.event_type == "投诉" and event.event_date and start <= event.event_date <= end
+    ]
+    parties: Counter[str | Message] = Counter(event.responsible or NO_PARTY for event in complaints)
+    return [
+        {"party": party, "complaints": n, "ratio_pct": pct(n, len(complaints))}
+        for party, n in sorted(parties.items(), key=lambda kv: (-kv[1], group_order(kv[0])))
+    ]
 
 
 def monthly_report(

@@ -181,9 +181,7 @@ def plan_week(
 ) -> Plan:
     start, end = week_bounds(week_of, policy.week_start)
     week = cal.working_days(start, end)
-    working = [
-        d for d in week if d >= as_of
-    ]  # planning mid-week: the days already gone are not used
+    working = [d for d in week if d >= as_of]  # planning mid-week: the days gone are not used
     batch = [d for d in week[:: policy.batch_spacing_days] if d >= as_of]
     plan = Plan(start, end, as_of, batch, week, manager=manager_of(staff))
     people = {person.name: person for person in staff if person.name}
@@ -196,25 +194,8 @@ def plan_week(
             else policy.default_daily_capacity
         )
 
-    todo = [
-        obligation
-        for obligation in obligations
-        if obligation.is_open
-        and not obligation.missed(as_of)
-        and obligation.customer_id
-        and obligation.due_date <= end
-    ]
     first_day = max(start, as_of)
-    todo.sort(
-        key=lambda obligation: (
-            not obligation.escalate(as_of),
-            obligation.due_date >= first_day,
-            obligation.due_date,
-            obligation.customer_id,
-            obligation.rule,
-            obligation.source,
-        )
-    )
+    todo = _to_plan(obligations, as_of, first_day, end)
     plan.escalations = [
         Unscheduled(
             *_owner(obligation, people, plan.manager)[:1],
@@ -234,24 +215,7 @@ def plan_week(
         cap = plan.capacity.setdefault(owner, capacity(owner))
         carried = obligation.due_date < first_day
         cid = obligation.customer_id
-        if carried:
-            on_time = batch + [d for d in working if d not in batch]
-        else:
-            before = [d for d in batch if d <= obligation.due_date][::-1]
-            on_time = (
-                before + [d for d in working if d <= obligation.due_date and d not in batch][::-1]
-            )
-        day = next((d for d in on_time if days.has(owner, d, cid)), None)
-        if day is None:
-            day = next((d for d in on_time if days.room(owner, d, cap)), None)
-            if day is not None and day not in batch:
-                note = _and(note, message("schedule.batch_days_full"))
-        if day is None and not carried:
-            day = next(
-                (d for d in working if d > obligation.due_date and days.room(owner, d, cap)), None
-            )
-            if day is not None:
-                note = _and(note, message("schedule.moved_for_capacity", day=day))
+        day, how = _day_for(obligation, owner, cap, carried, batch, working, days)
         if day is None:
             why = message("schedule.week_full" if working else "schedule.no_working_day")
             plan.unscheduled.append(
@@ -279,20 +243,87 @@ def plan_week(
                 obligation.reason,
                 obligation.due_date < as_of,
                 carried,
-                note,
+                note if how is None else _and(note, how),
                 obligation.escalate(as_of),
                 _contact(customers, cid),
             )
         )
-    first: dict[
-        tuple, tuple
-    ] = {}  # a customer's calls that day stay together, at its most urgent item
-    for i in plan.items:
+    _keep_customers_together(plan.items)
+    plan.appointments = _appointments(obligations, staff, policy, start, end)
+    for appointment in plan.appointments:
+        plan.capacity.setdefault(appointment.owner, capacity(appointment.owner))
+    return plan
+
+
+def _to_plan(
+    obligations: list[Obligation], as_of: dt.date, first_day: dt.date, end: dt.date
+) -> list[Obligation]:
+    """What the week must place, in the order it is placed: escalations, then carried in, then
+    by due date (earliest-deadline-first keeps the most items on time)."""
+    todo = [
+        obligation
+        for obligation in obligations
+        if obligation.is_open
+        and not obligation.missed(as_of)
+        and obligation.customer_id
+        and obligation.due_date <= end
+    ]
+    return sorted(
+        todo,
+        key=lambda obligation: (
+            not obligation.escalate(as_of),
+            obligation.due_date >= first_day,
+            obligation.due_date,
+            obligation.customer_id,
+            obligation.rule,
+            obligation.source,
+        ),
+    )
+
+
+def _day_for(
+    obligation: Obligation,
+    owner: str,
+    cap: int,
+    carried: bool,
+    batch: list[dt.date],
+    working: list[dt.date],
+    days: _Days,
+) -> tuple[dt.date | None, Message | None]:
+    """The day an item goes on, and the note when that day needs saying (None: it fits nowhere).
+
+    With the customer's other call that day if any; else on time: the last batch day on or
+    before its due date (carried in: the earliest), else any working day then (加排); else the
+    earliest later day with room."""
+    due, cid = obligation.due_date, obligation.customer_id
+    if carried:
+        on_time = batch + [d for d in working if d not in batch]
+    else:
+        before = [d for d in batch if d <= due][::-1]
+        on_time = before + [d for d in working if d <= due and d not in batch][::-1]
+    day = next((d for d in on_time if days.has(owner, d, cid)), None)
+    if day is not None:
+        return day, None
+    day = next((d for d in on_time if days.room(owner, d, cap)), None)
+    if day is not None:
+        return day, None if day in batch else message("schedule.batch_days_full")
+    if not carried:
+        day = next((d for d in working if d > due and days.room(owner, d, cap)), None)
+        if day is not None:
+            return day, message("schedule.moved_for_capacity", day=day)
+    return None, None
+
+
+def _keep_customers_together(items: list[PlanItem]) -> None:
+    """Each person's list by day; a customer's calls that day stay together, at the place of
+    its most urgent item."""
+    first: dict[tuple, tuple] = {}
+    for i in items:
         key = (not i.escalate, not i.carried, i.due_date)
         first[(i.owner, i.date, i.customer_id)] = min(
             key, first.get((i.owner, i.date, i.customer_id), key)
         )
-    plan.items.sort(
+    items.sort(
         key=lambda i: (
             i.owner,
             i.date,
@@ -302,10 +333,6 @@ def plan_week(
             i.rule,
         )
     )
-    plan.appointments = _appointments(obligations, staff, policy, start, end)
-    for appointment in plan.appointments:
-        plan.capacity.setdefault(appointment.owner, capacity(appointment.owner))
-    return plan
 
 
 def _owner(

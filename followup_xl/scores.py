@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from .calendar import WorkCalendar
 from .errors import BadDate
-from .messages import message
+from .messages import Message, message
 from .models import Book, Staff
 from .obligations import Obligation
 from .policy import add_months, compute_obligations
@@ -83,93 +84,19 @@ def yearly_scores(
     if as_of.year < year:
         raise BadDate("scores.year_not_begun", year=year, as_of=as_of)
     cal = cal or WorkCalendar.from_policy(policy)
-    result = compute_obligations(book, policy, as_of, cal)
-    points = {i.key: i.points for i in policy.score_items}
-    months_with_calls = {
-        call.call_date.month
-        for call in book.calls
-        if call.call_date and call.call_date.year == year
-    }
+    work = _Work.of(book, compute_obligations(book, policy, as_of, cal).obligations, year)
     whole = [m for m in range(1, 13) if month_bounds(f"{year}-{m:02d}")[1] <= as_of]
-    consult: Counter = Counter()
-    for call in book.calls:
-        if (
-            call.call_type == "咨询"
-            and call.caller
-            and call.call_date
-            and call.call_date.year == year
-        ):
-            consult[(call.caller, call.call_date)] += 1
-    verified: Counter = Counter()
-    for customer in book.customers:
-        if customer.verified_by and customer.verified_on and customer.verified_on.year == year:
-            verified[(customer.verified_by, customer.verified_on.month)] += 1
-    due: dict[tuple, list[Obligation]] = defaultdict(list)
-    for obligation in result.obligations:
-        if obligation.rule in ("P5", "P14") and obligation.due_date.year == year:
-            due[(obligation.owner, obligation.rule, obligation.due_date.month)].append(obligation)
-
     staff = []
     for person in _people(book):
         if (person.left and person.left.year < year) or (person.joined and person.joined > as_of):
             continue
-        monthly: list[dict[str, Any]] = []
-        for m in whole:
-            start, end = month_bounds(f"{year}-{m:02d}")
-            if (
-                (person.joined and person.joined > end)
-                or (person.left and person.left < start)
-                or m not in months_with_calls
-            ):
-                continue
-            month_total = sum(
-                n for (who, d), n in consult.items() if who == person.name and start <= d <= end
-            )
-            weeks = [
-                sum(consult.get((person.name, w + dt.timedelta(days=i)), 0) for i in range(7))
-                for w in _whole_weeks(start, end, policy.week_start)
-            ]
-            deals, trips = due.get((person.name, "P5", m), []), due.get((person.name, "P14", m), [])
-            met = {
-                "deal": _all_on_time(deals),
-                "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
-                and month_total >= policy.consultation_monthly_target,
-                "verification": verified.get((person.name, m), 0) >= policy.verifier_monthly_target,
-                "trip": _all_on_time(trips),
-            }
-            earned = sum(points.get(k, 0) for k, ok in met.items() if ok)
-            monthly.append(
-                {
-                    "month": m,
-                    "met": met,
-                    "points": earned,
-                    "score": policy.score_base + earned,
-                    "deals_due": len(deals),
-                    "trips_due": len(trips),
-                    "consultation_followups": month_total,
-                    "consultation_weeks": weeks,
-                    "verified": verified.get((person.name, m), 0),
-                }
-            )
+        monthly = [row for m in whole if (row := _month(person, year, m, work, policy)) is not None]
         yearly = (
             round(sum(month_row["score"] for month_row in monthly) / len(monthly), 2)
             if monthly
             else None
         )
-        left = bool(person.left and person.left <= year_end) or person.has_left
-        recent = bool(
-            person.joined and add_months(person.joined, policy.min_months_for_bonus) > as_of
-        )
-        if left:
-            why = message("scores.left_in_year")
-        elif recent:
-            why = message("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
-        elif yearly is None:
-            why = message("scores.no_month_scored")
-        elif yearly < policy.bonus_threshold:
-            why = message("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
-        else:
-            why = None
+        why = _no_bonus(person, yearly, year_end, as_of, policy)
         staff.append(
             {
                 "name": person.name,
@@ -191,7 +118,93 @@ def yearly_scores(
         "score_base": policy.score_base,
         "min_months_for_bonus": policy.min_months_for_bonus,
         "months_scored": whole,
-        "months_without_calls": [m for m in whole if m not in months_with_calls],
+        "months_without_calls": [m for m in whole if m not in work.months_with_calls],
         "items": [{"key": i.key, "name": i.zh, "points": i.points} for i in policy.score_items],
         "staff": staff,
     }
+
+
+@dataclass
+class _Work:
+    """The year's work the targets are judged on, counted once for everyone."""
+
+    months_with_calls: set[int]
+    consult: Counter  # (caller, day) → 咨询 calls
+    verified: Counter  # (verifier, month) → records verified
+    due: dict[tuple, list[Obligation]]  # (owner, P5 | P14, month) → items due
+
+    @classmethod
+    def of(cls, book: Book, obligations: list[Obligation], year: int) -> _Work:
+        work = cls(set(), Counter(), Counter(), defaultdict(list))
+        for call in book.calls:
+            if call.call_date and call.call_date.year == year:
+                work.months_with_calls.add(call.call_date.month)
+                if call.call_type == "咨询" and call.caller:
+                    work.consult[(call.caller, call.call_date)] += 1
+        for customer in book.customers:
+            if customer.verified_by and customer.verified_on and customer.verified_on.year == year:
+                work.verified[(customer.verified_by, customer.verified_on.month)] += 1
+        for obligation in obligations:
+            if obligation.rule in ("P5", "P14") and obligation.due_date.year == year:
+                key = (obligation.owner, obligation.rule, obligation.due_date.month)
+                work.due[key].append(obligation)
+        return work
+
+
+def _month(person: Staff, year: int, m: int, work: _Work, policy: Policy) -> dict[str, Any] | None:
+    """The targets ``person`` met in month ``m`` and the score they give; None for a month not
+    judged (not employed then, or the book has no calls that month)."""
+    start, end = month_bounds(f"{year}-{m:02d}")
+    if (
+        (person.joined and person.joined > end)
+        or (person.left and person.left < start)
+        or m not in work.months_with_calls
+    ):
+        return None
+    consulted = sum(
+        n for (who, d), n in work.consult.items() if who == person.name and start <= d <= end
+    )
+    weeks = [
+        sum(work.consult.get((person.name, w + dt.timedelta(days=i)), 0) for i in range(7))
+        for w in _whole_weeks(start, end, policy.week_start)
+    ]
+    deals, trips = (
+        work.due.get((person.name, "P5", m), []),
+        work.due.get((person.name, "P14", m), []),
+    )
+    verified = work.verified.get((person.name, m), 0)
+    met = {
+        "deal": _all_on_time(deals),
+        "consultation": all(n >= policy.consultation_weekly_target for n in weeks)
+        and consulted >= policy.consultation_monthly_target,
+        "verification": verified >= policy.verifier_monthly_target,
+        "trip": _all_on_time(trips),
+    }
+    points = {i.key: i.points for i in policy.score_items}
+    earned = sum(points.get(k, 0) for k, ok in met.items() if ok)
+    return {
+        "month": m,
+        "met": met,
+        "points": earned,
+        "score": policy.score_base + earned,
+        "deals_due": len(deals),
+        "trips_due": len(trips),
+        "consultation_followups": consulted,
+        "consultation_weeks": weeks,
+        "verified": verified,
+    }
+
+
+def _no_bonus(
+    person: Staff, yearly: float | None, year_end: dt.date, as_of: dt.date, policy: Policy
+) -> Message | None:
+    """Why ``person`` has no year-end bonus (None: they have one)."""
+    if bool(person.left and person.left <= year_end) or person.has_left:
+        return message("scores.left_in_year")
+    if person.joined and add_months(person.joined, policy.min_months_for_bonus) > as_of:
+        return message("scores.too_new", min_months_for_bonus=policy.min_months_for_bonus)
+    if yearly is None:
+        return message("scores.no_month_scored")
+    if yearly < policy.bonus_threshold:
+        return message("scores.below_threshold", bonus_threshold=policy.bonus_threshold)
+    return None

@@ -477,12 +477,11 @@ def _take_book(label: str, book: Book, ctx: _Ctx, stamped: str | None = None) ->
 
 
 def _take_rows(label: str, book: Book, ctx: _Ctx, owner: str, stamped: str | None, known) -> None:
-    result = ctx.result
-    added = result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
-    handed: Counter = Counter()
-    kept_out: Counter = Counter()
+    """Every row of one staff book against the master: new, the same, changed by its owner
+    (proposed) or a conflict; then the owner's rows the book no longer has."""
+    added = ctx.result.added.setdefault(label, {"customers": 0, "calls": 0, "events": 0})
+    handed = kept_out = 0
     for key in ("customers", "calls", "events"):
-        base = ctx.base[key]
         present = _present_columns(book, key)
         values = operator.itemgetter(*schema_keys(key))
         seen: dict = {}
@@ -490,43 +489,14 @@ def _take_rows(label: str, book: Book, ctx: _Ctx, owner: str, stamped: str | Non
             i = ident(key, rec)
             first = seen.setdefault(i, rec)
             if first is not rec:
-                # one id twice in one book (V3a): the first row speaks for the book, every week
-                # alike; weighing each row against the master would flip it between them
-                if _details(first) == _details(rec):
-                    result.duplicates_dropped += 1
-                else:
-                    result.conflicts.append(
-                        Conflict(
-                            _conflict_kind(key),
-                            customer_of(rec) or "",
-                            [place(first), place(rec)],
-                            place(first),
-                            message("merge.conflict_twice_in_book", id=label_id(key, rec)),
-                        )
-                    )
+                _twice_in_book(key, first, rec, ctx.result)
                 continue
-            have = base.get(i)
+            have = ctx.base[key].get(i)
             if have is None and (KIND[key], label_id(key, rec)) in ctx.gone:
-                kept_out[key] += 1  # deleted with the manager's yes; the book still had it
+                kept_out += 1  # deleted with the manager's yes; the book still had it
                 continue
             if have is None:
-                versions = ctx.new_versions[key].setdefault(i, [])
-                if any(_details(v) == _details(rec) for _l, v in versions):
-                    result.duplicates_dropped += 1
-                elif versions and key != "customers":
-                    kind = "call_id" if key == "calls" else "event_id"
-                    result.conflicts.append(
-                        Conflict(
-                            kind,
-                            customer_of(rec) or "",
-                            [place(versions[0][1]), place(rec)],
-                            place(versions[0][1]),
-                            message(DUPLICATE_ID[kind], id=label_id(key, rec)),
-                        )
-                    )
-                else:
-                    versions.append((label, rec))
-                    added[key] += len(versions) == 1
+                added[key] += _new_row(key, i, label, rec, ctx)
                 continue
             hd, rd = have.__dict__, rec.__dict__
             same = (
@@ -535,75 +505,131 @@ def _take_rows(label: str, book: Book, ctx: _Ctx, owner: str, stamped: str | Non
             diffs = (
                 [] if same else _diff(key, have, rec, present.get(rec.src.sheet if rec.src else ""))
             )
-            if not diffs:
-                result.duplicates_dropped += 1
-                if (
-                    stamped
-                    and _record_owner(key, have, ctx) == owner
-                    and rec.src
-                    and (not have.src or have.src.file != label)
-                ):
-                    # the book split sent its owner holds the row now: a deletion there will be seen
-                    ctx.touched[key].add(i)
-                    base[i] = type(have).build(
-                        rec.src,
-                        have.bad,
-                        have.extra,
-                        {k: getattr(have, k) for k in have.SHEET.keys},
-                    )
-                continue
-            rec_owner = _record_owner(key, have, ctx)
-            if not owner or rec_owner != owner:
-                if (
-                    isinstance(rec, Customer)
-                    and [d[0] for d in diffs] == ["owner"]
-                    and (rec.owner or "").strip() == owner
-                ):
-                    handed["customers"] += (
-                        1  # the master moved it (hand-over): the old book is stale
-                    )
-                    continue
-                result.conflicts.append(
-                    Conflict(
-                        "not_owner",
-                        have.customer_id or "",
-                        [place(have), place(rec)],
-                        place(have),
-                        message(
-                            "merge.conflict_not_owner",
-                            label=label,
-                            owner=owner or message("merge.owner_unknown"),
-                            record_owner=rec_owner or message("merge.owner_empty"),
-                            field=_field_name(key, diffs[0][0]),
-                            n=len(diffs),
-                        ),
-                    )
-                )
-                continue
-            if (key, i) in ctx.applied:
-                result.conflicts.append(
-                    Conflict(
-                        _conflict_kind(key),
-                        have.customer_id or "",
-                        [ctx.applied[(key, i)], place(rec)],
-                        ctx.applied[(key, i)],
-                        message("merge.conflict_two_books", id=label_id(key, rec)),
-                    )
-                )
-                continue
-            _propose(key, i, have, rec, diffs, owner, ctx, known)
+            if diffs:
+                handed += _changed_row(key, i, label, have, rec, diffs, owner, ctx, known)
+            else:
+                _same_row(key, i, label, have, rec, owner, stamped, ctx)
         has_sheet = (
             key in book.sheets if book.sheets else bool(book.records(key))
         )  # read, or built in code
         if owner and has_sheet and ctx.with_master:
             _deleted(key, owner, seen, label, ctx, known)
-    if handed["customers"]:
-        n = handed["customers"]
-        result.notes.append(message("merge.handed_over_owner_kept", label=label, n=n))
-    if sum(kept_out.values()):
-        result.notes.append(
-            message("lineage.deleted_not_readded", label=label, n=sum(kept_out.values()))
+    if handed:
+        ctx.result.notes.append(message("merge.handed_over_owner_kept", label=label, n=handed))
+    if kept_out:
+        ctx.result.notes.append(message("lineage.deleted_not_readded", label=label, n=kept_out))
+
+
+def _twice_in_book(key: str, first: Record, rec: Record, result: MergedBooks) -> None:
+    """One id twice in one book (V3a): the first row speaks for the book, every week alike;
+    weighing each row against the master would flip it between them."""
+    if _details(first) == _details(rec):
+        result.duplicates_dropped += 1
+        return
+    result.conflicts.append(
+        Conflict(
+            _conflict_kind(key),
+            customer_of(rec) or "",
+            [place(first), place(rec)],
+            place(first),
+            message("merge.conflict_twice_in_book", id=label_id(key, rec)),
         )
+    )
+
+
+def _new_row(key: str, i, label: str, rec: Record, ctx: _Ctx) -> bool:
+    """A row the master lacks, kept as the first book has it (a customer's versions are chosen
+    between later); True when it is new to this merge. A call or event id read again with other
+    details is a conflict."""
+    versions = ctx.new_versions[key].setdefault(i, [])
+    if any(_details(v) == _details(rec) for _l, v in versions):
+        ctx.result.duplicates_dropped += 1
+    elif versions and key != "customers":
+        kind = "call_id" if key == "calls" else "event_id"
+        ctx.result.conflicts.append(
+            Conflict(
+                kind,
+                customer_of(rec) or "",
+                [place(versions[0][1]), place(rec)],
+                place(versions[0][1]),
+                message(DUPLICATE_ID[kind], id=label_id(key, rec)),
+            )
+        )
+    else:
+        versions.append((label, rec))
+        return len(versions) == 1
+    return False
+
+
+def _same_row(
+    key: str, i, label: str, have: Record, rec: Record, owner: str, stamped: str | None, ctx: _Ctx
+) -> None:
+    """A row the book has as the master does: a duplicate. In the book split sent its owner,
+    the row is that book's now, so a deletion there will be seen."""
+    ctx.result.duplicates_dropped += 1
+    if (
+        stamped
+        and _record_owner(key, have, ctx) == owner
+        and rec.src
+        and (not have.src or have.src.file != label)
+    ):
+        ctx.touched[key].add(i)
+        ctx.base[key][i] = type(have).build(
+            rec.src, have.bad, have.extra, {k: getattr(have, k) for k in have.SHEET.keys}
+        )
+
+
+def _changed_row(
+    key: str,
+    i,
+    label: str,
+    have: Record,
+    rec: Record,
+    diffs: list,
+    owner: str,
+    ctx: _Ctx,
+    known,
+) -> bool:
+    """A row the book changed: proposed when it is the owner's and no other book changed it in
+    this merge, else a conflict. True for a customer the master has handed over since (the book
+    is stale: its old 负责人 is no conflict)."""
+    rec_owner = _record_owner(key, have, ctx)
+    if not owner or rec_owner != owner:
+        if (
+            isinstance(rec, Customer)
+            and [d[0] for d in diffs] == ["owner"]
+            and (rec.owner or "").strip() == owner
+        ):
+            return True
+        ctx.result.conflicts.append(
+            Conflict(
+                "not_owner",
+                customer_of(have) or "",
+                [place(have), place(rec)],
+                place(have),
+                message(
+                    "merge.conflict_not_owner",
+                    label=label,
+                    owner=owner or message("merge.owner_unknown"),
+                    record_owner=rec_owner or message("merge.owner_empty"),
+                    field=_field_name(key, diffs[0][0]),
+                    n=len(diffs),
+                ),
+            )
+        )
+    elif (key, i) in ctx.applied:
+        ctx.result.conflicts.append(
+            Conflict(
+                _conflict_kind(key),
+                customer_of(have) or "",
+                [ctx.applied[(key, i)], place(rec)],
+                ctx.applied[(key, i)],
+                message("merge.conflict_two_books", id=label_id(key, rec)),
+            )
+        )
+    else:
+        _propose(key, i, have, rec, diffs, owner, ctx, known)
+    return False
 
 
 def _conflict_kind(key: str) -> str:

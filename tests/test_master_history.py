@@ -309,7 +309,9 @@ def test_due_and_schedule_say_when_a_files_history_was_not_read(tmp_path, three_
     said = [w.render("zh") for w in api.due(str(old), day).warnings if "历史档案" in w.render("zh")]
     assert said and "2 个文件" in said[0] and "merge --master" in said[0]
     assert any("历史档案" in w.render("zh") for w in api.schedule(str(old), as_of=day).warnings)
-    assert not any("历史档案" in w.render("zh") for w in api.due(str(out), day).warnings)  # stamped: read
+    assert not any(
+        "历史档案" in w.render("zh") for w in api.due(str(out), day).warnings
+    )  # stamped: read
     r = CliRunner().invoke(
         main, ["due", str(old), "--as-of", "2026-11-22", "--json", "--lang", "en"]
     )

@@ -152,7 +152,9 @@ def test_invariants_over_generated_offices(seed, cap, week):
     )
     check_invariants(plan, obls, cal, {"张伟": cap, "赵刚": policy.default_daily_capacity})
     assert "王芳" not in {i.owner for i in plan.items}
-    assert all(i.note.render("zh").startswith("原负责人王芳") for i in plan.items if i.owner == "赵刚")
+    assert all(
+        i.note.render("zh").startswith("原负责人王芳") for i in plan.items if i.owner == "赵刚"
+    )
 
 
 def test_batches_every_two_working_days_and_holidays():

@@ -5,6 +5,10 @@ The catalog is ``data/messages.toml``: one table per message id with a ``zh`` an
 or a ``zh`` and an ``en`` list of labels (column headers, choices) read with ``labels``.
 A message cannot exist in one language only: ``tests/test_messages.py`` checks that
 both templates exist, render, and use the same placeholders.
+
+A sentence travels as a ``Message`` (id and parameters) and is put into words where it is
+shown, in the reader's language only; ``localize`` shows it, or a ``Label`` (a name that is
+itself bilingual data), or a plain value as it is.
 """
 
 from __future__ import annotations
@@ -36,9 +40,7 @@ class Message:
     msg_id: str
     params: dict = field(default_factory=dict)
 
-    def __hash__(
-        self,
-    ) -> int:  # equal messages share an id; a group key may be one (report.NO_OWNER)
+    def __hash__(self) -> int:  # a group key may be one (report.NO_OWNER); equal ones share an id
         return hash(self.msg_id)
 
     def render(self, lang: str = "zh") -> str:

@@ -21,9 +21,6 @@ from ..settings import Policy
 ERROR, WARNING = "error", "warning"
 
 
-PARTS = ("name", "message", "fix", "example")  # each check's catalog entries, check.CODE.part
-
-
 @dataclass(frozen=True)
 class Check:
     code: str

@@ -197,7 +197,7 @@ def test_button_gives_the_cli_file_and_counts(desk, tmp_path, job, argv, name):
     rows = log_rows(xl)
     assert len(rows) == before + 1 and rows[-1][2] == "成功"
     shown = figures(xl)
-    assert shown["操作"] == manager.JOBS[job][0]
+    assert shown["操作"] == manager.JOBS[job].render("zh")
     if job == "due":
         assert shown["逾期"] == sum(1 for i in out["items"] if i["status"] == "overdue") > 0
         assert shown["逾期未办"] == sum(1 for i in out["items"] if i["status"] == "missed") > 0

@@ -197,7 +197,11 @@ def test_own_report_refused_with_one_sentence(office, tmp_path, command, kind):
     assert msg.count("\n") == 0 and path.name in msg and KINDS[kind].render("zh") in msg
     assert ("汇总总表" in msg) and "本工具生成" in msg
     en = CliRunner().invoke(main, [command, str(path), *extra, "--lang", "en"])
-    assert en.exit_code == 2 and KINDS[kind].render("en") in en.stderr and en.stderr.startswith("error: ")
+    assert (
+        en.exit_code == 2
+        and KINDS[kind].render("en") in en.stderr
+        and en.stderr.startswith("error: ")
+    )
     assert not any(tmp_path.iterdir())
     assert path.read_bytes() == before
 

@@ -41,9 +41,9 @@ def main(per_owner: int = 600) -> None:
                 "plan-only",
                 lambda: api.handover(
                     str(path),
-                    "杨磊",
-                    ["张伟", "王芳"],
                     f"{tmp}/plan.xlsx",
+                    leaver="杨磊",
+                    receivers=["张伟", "王芳"],
                     plan_only=True,
                     as_of=day,
                 ),
@@ -51,7 +51,11 @@ def main(per_owner: int = 600) -> None:
             (
                 "handover",
                 lambda: api.handover(
-                    str(path), "杨磊", ["张伟", "王芳"], f"{tmp}/new.xlsx", as_of=day
+                    str(path),
+                    f"{tmp}/new.xlsx",
+                    leaver="杨磊",
+                    receivers=["张伟", "王芳"],
+                    as_of=day,
                 ),
             ),
             ("split", lambda: api.split(str(path), f"{tmp}/split", as_of=day)),

@@ -95,11 +95,17 @@ assert res.exit_code == 0, res.exit_code
 
 FIRST = """
 try:
-    from followup_xl.io.master import cache as master_cache
-except ImportError:  # a baseline from before io/ was split by role
-    from followup_xl.io import master_cache
-book = master_cache.cached_read(sys.argv[1])
-assert master_cache.last_status.get("written"), master_cache.last_status
+    from followup_xl.io.master.cache import read_cached
+except ImportError:  # a baseline from before the master was read once (a status global)
+    try:
+        from followup_xl.io.master import cache as master_cache
+    except ImportError:  # a baseline from before io/ was split by role
+        from followup_xl.io import master_cache
+    master_cache.cached_read(sys.argv[1])
+    status = master_cache.last_status
+else:
+    status = read_cached(sys.argv[1])[1]
+assert status.get("written"), status
 """
 
 CACHED = """

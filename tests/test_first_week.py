@@ -54,7 +54,15 @@ def office(tmp_path_factory):
     api.scores(str(master), 2026, out=str(outputs["scores"]), as_of=day)
     plan = root / "交接方案.xlsx"
     leaver, receiver = sorted(data.books)[:2]
-    api.handover(str(master), leaver, [receiver], str(plan), plan_only=True, by="赵刚", as_of=day)
+    api.handover(
+        str(master),
+        str(plan),
+        leaver=leaver,
+        receivers=[receiver],
+        plan_only=True,
+        by="赵刚",
+        as_of=day,
+    )
     outputs["handover-plan"] = plan
     for kind, path in outputs.items():
         assert read_kind(path) == kind

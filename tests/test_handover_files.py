@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import FollowupError
+from followup_xl.io import master as master_io
 from followup_xl.io.read.workbook import read_book
-from followup_xl.io.write.handover import read_log, read_master_notes
 
 DAY = dt.date(2026, 11, 22)
 
@@ -22,12 +22,25 @@ DAY = dt.date(2026, 11, 22)
 @pytest.fixture(scope="module")
 def handed(master, tmp_path_factory):
     out = tmp_path_factory.mktemp("handover") / "新总表.xlsx"
-    result = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(out), as_of=DAY, by="赵刚")
+    result = api.handover(
+        str(master), str(out), leaver="杨磊", receivers=["张伟", "王芳"], as_of=DAY, by="赵刚"
+    )
     return out, result
 
 
 def without_owner(records):
     return Counter(tuple(v for k, v in r.values().items() if k != "owner") for r in records)
+
+
+def notes(path) -> tuple[list, list]:
+    """A master's 冲突 and 来源 rows."""
+    state = master_io.read(path, write_cache=False)
+    return state.conflicts, state.sources
+
+
+def handovers(path) -> list[dict]:
+    """A master's 交接记录 rows."""
+    return master_io.read(path, write_cache=False).handovers
 
 
 def digest(path):
@@ -53,9 +66,7 @@ def test_nothing_lost_only_owners_change(master, handed):
         }
     assert [c.src for c in new.customers] == [c.src for c in old.customers]  # provenance kept
     assert [k.src for k in new.calls] == [k.src for k in old.calls]
-    assert read_master_notes(str(out)) == read_master_notes(
-        str(master)
-    )  # 冲突 and 来源 carried over
+    assert notes(out) == notes(master)  # 冲突 and 来源 carried over
     gone = [s for s in new.staff if s.name == "杨磊"]
     assert [(s.status, s.left) for s in gone] == [("离职", DAY)]
     assert len(new.staff) == len(old.staff)
@@ -63,7 +74,7 @@ def test_nothing_lost_only_owners_change(master, handed):
 
 def test_handover_log_and_sms_notices(master, handed):
     out, result = handed
-    log = read_log(str(out))
+    log = handovers(out)
     new = read_book(out)
     owner = {c.customer_id: c.owner for c in new.customers}
     assert len(log) == result.moved and all(
@@ -84,9 +95,14 @@ def test_a_second_handover_keeps_the_first_in_the_log(handed, tmp_path):
     out, first = handed
     second = tmp_path / "再交接.xlsx"
     api.handover(
-        str(out), "张伟", ["王芳", "李娜"], str(second), as_of=DAY + dt.timedelta(days=1), by="赵刚"
+        str(out),
+        str(second),
+        leaver="张伟",
+        receivers=["王芳", "李娜"],
+        as_of=DAY + dt.timedelta(days=1),
+        by="赵刚",
     )
-    log = read_log(str(second))
+    log = handovers(second)
     zhang = {c.customer_id for c in read_book(out).customers if c.owner == "张伟"}
     assert Counter(r["from"] for r in log) == Counter({"杨磊": first.moved, "张伟": len(zhang)})
 
@@ -95,7 +111,13 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
     before = digest(master)
     plan = tmp_path / "交接计划.xlsx"
     res = api.handover(
-        str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY, by="赵刚"
+        str(master),
+        str(plan),
+        leaver="杨磊",
+        receivers=["张伟", "王芳"],
+        plan_only=True,
+        as_of=DAY,
+        by="赵刚",
     )
     assert digest(master) == before and res.plan == str(plan)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["交接计划.xlsx"]
@@ -108,7 +130,9 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
         ws.cell(r, 10).value = "王芳"
     wb.save(plan)
     out = tmp_path / "新总表.xlsx"
-    res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), by="赵刚")
+    res = api.handover(
+        str(master), str(out), leaver="杨磊", receivers=[], plan_path=str(plan), by="赵刚"
+    )
     assert res.receivers == ["张伟", "王芳"] and res.date == DAY
     new = read_book(out)
     assert {c.owner for c in new.customers if c.customer_id in ids} == {"王芳"}
@@ -118,7 +142,13 @@ def test_plan_only_changes_nothing_and_an_edited_plan_is_applied(master, tmp_pat
 def test_an_english_plan_round_trips(master, tmp_path):
     plan = tmp_path / "plan.xlsx"
     api.handover(
-        str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY, lang="en"
+        str(master),
+        str(plan),
+        leaver="杨磊",
+        receivers=["张伟", "王芳"],
+        plan_only=True,
+        as_of=DAY,
+        lang="en",
     )
     wb = openpyxl.load_workbook(plan)
     assert wb.sheetnames == ["Handover plan", "Summary", "About"]
@@ -126,7 +156,9 @@ def test_an_english_plan_round_trips(master, tmp_path):
     first = wb["Handover plan"]["A2"].value
     wb.save(plan)
     out = tmp_path / "new.xlsx"
-    res = api.handover(str(master), "杨磊", [], str(out), plan_path=str(plan), lang="en")
+    res = api.handover(
+        str(master), str(out), leaver="杨磊", receivers=[], plan_path=str(plan), lang="en"
+    )
     assert res.record.endswith("new_handover.xlsx")
     new = read_book(out)
     assert {c.owner for c in new.customers if c.customer_id == first} == {"王芳"}
@@ -144,12 +176,20 @@ def test_an_english_plan_round_trips(master, tmp_path):
 )
 def test_a_badly_edited_plan_is_refused_naming_the_cell(master, tmp_path, edit, cell, says):
     plan = tmp_path / "plan.xlsx"
-    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY)
+    api.handover(
+        str(master), str(plan), leaver="杨磊", receivers=["张伟", "王芳"], plan_only=True, as_of=DAY
+    )
     wb = openpyxl.load_workbook(plan)
     edit(wb["交接计划"])
     wb.save(plan)
     with pytest.raises(FollowupError) as err:
-        api.handover(str(master), "杨磊", [], str(tmp_path / "out.xlsx"), plan_path=str(plan))
+        api.handover(
+            str(master),
+            str(tmp_path / "out.xlsx"),
+            leaver="杨磊",
+            receivers=[],
+            plan_path=str(plan),
+        )
     assert (
         err.value.cell == cell and err.value.sheet == "交接计划" and says in err.value.message("zh")
     )
@@ -159,7 +199,9 @@ def test_a_badly_edited_plan_is_refused_naming_the_cell(master, tmp_path, edit, 
 @pytest.mark.libreoffice
 def test_plan_summary_formulas_follow_the_edits_in_a_spreadsheet(master, tmp_path):
     plan = tmp_path / "plan.xlsx"
-    res = api.handover(str(master), "杨磊", ["张伟", "王芳"], str(plan), plan_only=True, as_of=DAY)
+    res = api.handover(
+        str(master), str(plan), leaver="杨磊", receivers=["张伟", "王芳"], plan_only=True, as_of=DAY
+    )
     wb = openpyxl.load_workbook(plan)
     ws = wb["交接计划"]
     switched = sum(1 for r in range(2, ws.max_row + 1) if ws.cell(r, 10).value == "张伟")

@@ -362,7 +362,14 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
     leaving = {c.customer_id for c in read_book(master).customers if c.owner == "杨磊"}
     assert quiet and set(quiet) & leaving and all(since for since, _ in quiet.values())
     new = tmp_path / "新总表.xlsx"
-    api.handover(str(master), "杨磊", ["张伟", "王芳"], str(new), as_of=D("2026-11-22"), by="赵刚")
+    api.handover(
+        str(master),
+        str(new),
+        leaver="杨磊",
+        receivers=["张伟", "王芳"],
+        as_of=D("2026-11-22"),
+        by="赵刚",
+    )
     after = {c.customer_id: c for c in read_book(new).customers if c.customer_id in quiet}
     assert {cid: (c.status, c.status_since, c.note) for cid, c in after.items()} == {
         cid: ("停止回访", *v) for cid, v in quiet.items()

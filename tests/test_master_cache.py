@@ -83,16 +83,16 @@ def test_a_hit_is_what_reading_the_workbook_returns(which, request):
     path = request.getfixturevalue(which)
     plain = read_master(path)
     assert fingerprint.outcome(plain)[1] > 0  # rows with a 校验码: deep() compares the outcome
-    first = mc.cached_read(path)
-    assert mc.last_status == {"status": "absent", "written": True}
+    first, status = mc.read_cached(path)
+    assert status == {"status": "absent", "written": True}
     assert mc.cache_dir(path).is_dir()
-    second = mc.cached_read(path)
-    assert mc.last_status == {"status": "hit"}
+    second, status = mc.read_cached(path)
+    assert status == {"status": "hit"}
     assert deep(first) == deep(plain) == deep(second)
     assert any(r.bad for r in plain.calls + plain.customers) or which == "history_master"
     # the label the caller gives is applied as the reader would (merge reads by file name)
-    named = mc.cached_read(path, label="总表.xlsx")
-    assert mc.last_status == {"status": "hit"}
+    named, status = mc.read_cached(path, label="总表.xlsx")
+    assert status == {"status": "hit"}
     assert deep(named) == deep(read_master(path, label="总表.xlsx"))
 
 
@@ -102,8 +102,8 @@ def test_a_hand_edited_master_is_read_from_the_workbook(master):
     ws = wb["客户名录簿"]
     ws["B2"] = "手工改过的名称"
     wb.save(master)
-    book = mc.cached_read(master)
-    assert mc.last_status["status"] in ("stale", "not-a-master")
+    book, status = mc.read_cached(master)
+    assert status["status"] in ("stale", "not-a-master")
     assert book.customers[0].name == "手工改过的名称"
 
 
@@ -115,8 +115,8 @@ def test_a_master_copied_over_is_stale(master, tmp_path, office_dir):
     wb.save(other)
     api.merge([str(other)], str(tmp_path / "another.xlsx"))
     shutil.copyfile(tmp_path / "another.xlsx", master)  # same name, other content
-    book = mc.cached_read(master)
-    assert mc.last_status["status"] == "stale"
+    book, status = mc.read_cached(master)
+    assert status["status"] == "stale"
     assert deep(book) == deep(read_master(master))
 
 
@@ -127,8 +127,8 @@ def test_a_replaced_history_file_is_stale(history_master):
     ws = wb.worksheets[0]
     ws.cell(2, 7).value = "改过的回访内容" if ws.cell(1, 7).value else ws.cell(2, 7).value
     wb.save(archive)
-    book = mc.cached_read(history_master)
-    assert mc.last_status["status"] == "stale"
+    book, status = mc.read_cached(history_master)
+    assert status["status"] == "stale"
     assert deep(book) == deep(read_master(history_master))
 
 
@@ -157,19 +157,16 @@ def test_a_tampered_cache_is_detected_and_ignored(master, how):
         (folder / "evil.parquet").write_bytes(b"PAR1")
     else:
         (folder / "events.parquet").unlink()
-    book = mc.cached_read(master)
-    assert mc.last_status["status"] == "tampered"
+    book, status = mc.read_cached(master)
+    assert status["status"] == "tampered"
     assert deep(book) == deep(plain)
-    assert mc.cached_read(master) and mc.last_status == {
-        "status": "hit"
-    }  # rewritten from the workbook
+    assert mc.read_cached(master)[1] == {"status": "hit"}  # rewritten from the workbook
 
 
 def test_another_version_of_the_reader_does_not_use_the_cache(master, monkeypatch):
     mc.cached_read(master)
     monkeypatch.setattr(mc, "code_digest", lambda: "a different reader")
-    mc.cached_read(master)
-    assert mc.last_status["status"] == "other-version"
+    assert mc.read_cached(master)[1]["status"] == "other-version"
 
 
 def test_merge_uses_the_cache_of_last_weeks_master_and_gives_the_same_master(master, tmp_path):
@@ -204,13 +201,13 @@ def test_a_folder_where_the_cache_cannot_be_written_is_no_error(master):
     (master.parent / mc.CACHE_DIR).write_text("not a folder", encoding="utf-8")
     r = CliRunner().invoke(main, ["due", str(master), "--as-of", "2026-11-22", "--json"])
     assert r.exit_code == 0, r.output
-    assert mc.last_status == {"status": "absent", "written": False}
+    assert mc.read_cached(master)[1] == {"status": "absent", "written": False}
 
 
 def test_a_small_master_gets_no_cache(master, monkeypatch):
     monkeypatch.setattr(mc, "CACHE_OVER", 50_000)
-    book = mc.cached_read(master)
-    assert mc.last_status == {"status": "absent"} and not mc.cache_dir(master).exists()
+    book, status = mc.read_cached(master)
+    assert status == {"status": "absent"} and not mc.cache_dir(master).exists()
     assert deep(book) == deep(read_master(master))
 
 
@@ -228,18 +225,18 @@ def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
         master_writer, "rows_digest", lambda rows: (hashed.append(len(rows)), real(rows))[1]
     )
 
-    def merge(out: Path) -> list[tuple]:
+    def merge(out: Path) -> tuple[list[tuple], str]:
         out.parent.mkdir()
         res = api.merge([str(history_master)], str(out), archive_over=20)
         assert res.exit_code == 0
-        return list(openpyxl.load_workbook(out)["历史档案"].values)
+        (cache,) = [i["cache"] for i in res.inputs]
+        return list(openpyxl.load_workbook(out)["历史档案"].values), cache
 
-    mc.cached_read(history_master)
-    assert mc.last_status == {"status": "absent", "written": True}
+    assert mc.read_cached(history_master)[1] == {"status": "absent", "written": True}
     hashed.clear()
-    cached = merge(tmp_path / "a" / "第48周总表.xlsx")
-    assert mc.last_status == {"status": "hit"} and hashed == []
+    cached, status = merge(tmp_path / "a" / "第48周总表.xlsx")
+    assert status == "hit" and hashed == []
     shutil.rmtree(mc.cache_dir(history_master))
-    fresh = merge(tmp_path / "b" / "第48周总表.xlsx")
-    assert mc.last_status["status"] == "absent" and len(hashed) == len(fresh) - 1 > 0
+    fresh, status = merge(tmp_path / "b" / "第48周总表.xlsx")
+    assert status == "absent" and len(hashed) == len(fresh) - 1 > 0
     assert cached == fresh

@@ -99,9 +99,9 @@ def test_the_handover_plan_that_travels_for_approval_is_masked(master, tmp_path)
     plan = tmp_path / "plan.xlsx"
     api.handover(
         str(master),
-        "杨磊",
-        ["张伟", "王芳"],
         str(plan),
+        leaver="杨磊",
+        receivers=["张伟", "王芳"],
         plan_only=True,
         as_of=dt.date(2026, 11, 22),
     )
@@ -244,9 +244,9 @@ def test_no_formula_from_an_input_cell_reaches_an_output(poisoned, tmp_path):
     ]
     res = api.handover(
         str(master),
-        "张伟",
-        ["王芳"],
         str(tmp_path / "new.xlsx"),
+        leaver="张伟",
+        receivers=["王芳"],
         as_of=dt.date(2026, 11, 22),
         by="赵刚",
     )

@@ -365,8 +365,7 @@ def test_a_hand_edit_is_found_through_the_cache_and_only_its_code_is_computed(
     edited_master = tmp / "改过的总表.xlsx"
     wb.save(edited_master)
     monkeypatch.setattr(mc, "CACHE_OVER", 0)  # the example is small: cache it anyway
-    mc.cached_read(edited_master)
-    assert mc.last_status == {"status": "absent", "written": True}
+    assert mc.read_cached(edited_master)[1] == {"status": "absent", "written": True}
     computed: list[str] = []
     real = fingerprint.code
 

@@ -14,16 +14,16 @@ from ..results import Handover
 
 def handover(
     master: str,
-    leaver: str,
-    receivers: list[str],
     out: str,
     *,
+    leaver: str,
+    receivers: list[str],
     plan_only: bool = False,
     plan_path: str | None = None,
     by: str | None = None,
     as_of=None,
-    lang: str = "zh",
     policy_path: str | None = None,
+    lang: str = "zh",
 ) -> Handover:
     """离职交接 (B2): the leaver's customers to the receivers, fairly, with their history.
 
@@ -38,19 +38,14 @@ def handover(
 
     from .. import handover as ho
     from .. import schema
-    from ..io.write.handover import (
-        ID_COL,
-        RECEIVER_COL,
-        read_log,
-        read_plan,
-        write_master_with_log,
-        write_plan,
-        write_record,
-    )
+    from ..io.master import Outcome, write
+    from ..io.write.handover import ID_COL, RECEIVER_COL, read_plan, write_plan, write_record
     from ..policy import compute_obligations
-    from . import load  # the package's reader, imported here: it imports this module
+    from ..settings import policy_for_book
 
-    book, policy = load(master, policy_path, wants="master")
+    state = _read_master(master)
+    book = state.book
+    policy = policy_for_book(book, policy_path)
     day = as_of or _dt.date.today()
     by = (by or "").strip() or ho.manager_of(book)
     if not by:  # never the computer's login name (root, Administrator)
@@ -100,18 +95,36 @@ def handover(
         return result
     new = ho.apply_plan(book, plan)
     notices = ho.sms_notices(book, plan, policy)
-    log = read_log(master) + ho.log_rows(plan)
     record = os.path.splitext(out)[0] + (render("handover.record_file", lang))
     info = book.sheet_info("customers")
     book_lang = (
         "en" if info and info.name == schema.CUSTOMERS.en else "zh"
     )  # the master keeps its language
-    write_master_with_log(
-        out, new, master, log, book_lang, inputs=[master] + ([plan_path] if plan_path else [])
+    # the new master: the old one's sheets carried over, owners changed, 交接记录 grown
+    outcome = Outcome(
+        new,
+        _dt.date.today(),
+        conflicts=state.conflicts,
+        sources=state.sources,
+        pending=[(d, ch) for d, ch, _ok in state.decisions()],
+        handovers=ho.log_rows(plan),
     )
+    inputs = [master] + ([plan_path] if plan_path else [])
+    write(out, outcome, state, lang=book_lang, inputs=inputs)
     write_record(record, plan, notices, lang, inputs=[master, out])
     sms = sum(n["channel"] == "sms" for n in notices)
     calls = sum(n["channel"] == "call" for n in notices)
     result.output, result.record, result.sms, result.calls = out, record, sms, calls
     result.phone_missing = len(notices) - sms - calls
     return result
+
+
+def _read_master(path: str):
+    """The master whole (io/master.read), never one of our own reports."""
+    from ..io.filekind import refuse_output
+    from ..io.master import read
+    from ..io.package import Package
+
+    with Package(path) as package:
+        refuse_output(package, "master")
+        return read(path, package=package)

@@ -77,15 +77,15 @@ def handover(
         raise LocalizedUsageError("option.plan_only_with_plan")
     result = api.handover(
         master,
-        leaver,
-        list(receivers),
         out,
+        leaver=leaver,
+        receivers=list(receivers),
         plan_only=plan_only,
         plan_path=plan_path,
         by=by,
         as_of=as_of,
-        lang=lang,
         policy_path=policy_path,
+        lang=lang,
     )
     if as_json:
         emit_json(result, lang)

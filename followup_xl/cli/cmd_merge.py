@@ -85,10 +85,10 @@ def merge(inputs, out, strict, masters, as_of, lang, as_json):
             list(inputs),
             out,
             strict=strict,
-            lang=lang,
             as_of=as_of,
             on_progress=tick,
             masters=list(masters),
+            lang=lang,
         )
     if as_json:
         emit_json(result, lang)

@@ -97,7 +97,7 @@ def step_merge(run: DemoRun) -> None:
     from .. import api
 
     out = run.path("3_汇总", "客户回访总表.xlsx")
-    res = api.merge([run.dir("1_员工工作簿")], out, lang=run.lang, as_of=run.as_of)
+    res = api.merge([run.dir("1_员工工作簿")], out, as_of=run.as_of, lang=run.lang)
     run.master = out
     run.written.append(out)
     rows, conflicts = run.staff_customer_rows, len(res.conflicts)
@@ -206,9 +206,9 @@ def step_handover(run: DemoRun) -> None:
     folder = run.dir("8_交接")
     plan = api.handover(
         run.merged(),
-        LEAVER,
-        RECEIVERS,
         os.path.join(folder, "交接计划_杨磊.xlsx"),
+        leaver=LEAVER,
+        receivers=RECEIVERS,
         plan_only=True,
         as_of=run.as_of,
         by=MANAGER,
@@ -216,9 +216,9 @@ def step_handover(run: DemoRun) -> None:
     )
     result = api.handover(
         run.merged(),
-        LEAVER,
-        RECEIVERS,
         os.path.join(folder, "客户回访总表_交接后.xlsx"),
+        leaver=LEAVER,
+        receivers=RECEIVERS,
         as_of=run.as_of,
         by=MANAGER,
         lang=run.lang,

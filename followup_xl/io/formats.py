@@ -50,9 +50,11 @@ def sniff(path: str, package: Package | None = None) -> str:
         raise UnreadableWorkbook("read.not_found", path=path)
     if os.path.isdir(path):
         raise UnreadableWorkbook("read.is_folder", path=path)
+    if package is None:  # the head and the zip through one opened file
+        with Package(path) as own:
+            return sniff(path, own)
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
+        head = package.head(65536)
     except PermissionError as exc:
         raise UnreadableWorkbook("read.no_permission", path=path) from exc
     except OSError as exc:
@@ -98,10 +100,11 @@ def _sniff_ole(path: str) -> str:
     raise _refuse(path, "read.ole_without_sheet")
 
 
-def _sniff_zip(path: str, package: Package | None = None) -> str:
+def _sniff_zip(path: str, package: Package) -> str:
     try:
-        with opened_zip(package or path) as zf:
-            check_budget(zf, path)  # before anything inflates a part (python-calamine, openpyxl)
+        with opened_zip(package) as zf:
+            # before anything inflates a part (python-calamine, openpyxl)
+            check_budget(zf, path, package.file())
             names = set(zf.namelist())
             mime = zf.read("mimetype")[:100].strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -130,12 +133,25 @@ def opens_by_name(path: str, fmt: str) -> bool:
     return os.path.splitext(path)[1].lower() in ENDINGS.get(fmt, ())
 
 
-def open_calamine(path: str, fmt: str | None = None):
-    """python-calamine's workbook for ``path``, chosen by content (it would go by the name)."""
+def open_calamine(path: str, fmt: str | None = None, package: Package | None = None):
+    """python-calamine's workbook for ``path``, chosen by content (it would go by the name).
+
+    With ``package`` it is opened once and kept there for every reader of the file (the
+    package closes it): don't close it yourself."""
     import python_calamine as pc
 
-    fmt = fmt or sniff(path)
+    if package is not None and package.workbook is not None:
+        return package.workbook
+    fmt = fmt or sniff(path, package)
     if opens_by_name(path, fmt):
-        return pc.CalamineWorkbook.from_path(path)
-    with open(path, "rb") as fh:
-        return pc.CalamineWorkbook.from_filelike(fh)
+        wb = pc.CalamineWorkbook.from_path(path)
+    elif package is not None:  # calamine reads the open file's bytes: no second open
+        fh = package.file()
+        fh.seek(0)
+        wb = pc.CalamineWorkbook.from_filelike(fh)
+    else:
+        with open(path, "rb") as fh:
+            wb = pc.CalamineWorkbook.from_filelike(fh)
+    if package is not None:
+        package.workbook = wb
+    return wb

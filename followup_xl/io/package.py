@@ -1,19 +1,22 @@
-"""One workbook file's zip, opened once for every look inside it during one read.
+"""One workbook file, opened once for every look inside it during one read.
 
-Reading one .xlsx looks inside its zip several times: the format sniff, the
-1904 date flag, the sheet scan, the kind and owner stamps in docProps/custom.xml.
-Each used to open (and parse the directory of) the archive again; a ``Package``
-opens it on the first look and hands the same archive to the rest.
+Reading one .xlsx looks at it several times: the format sniff, its SHA-256, the
+zip budget, the 1904 date flag, the sheet scan, the kind and owner stamps in
+docProps/custom.xml, python-calamine's sheets. Each used to open the file (and
+parse the directory of the archive) again; a ``Package`` opens the file on the
+first look and hands the same file, archive and calamine workbook to the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO, Any
 
 from ..errors import UnreadableWorkbook
 
@@ -34,14 +37,39 @@ _verified: dict[tuple, bool] = {}  # (path, size, mtime, inode) of packages alre
 
 
 class Package:
-    """A file whose zip is opened lazily, at most once; close it (or use ``with``) when done."""
+    """A file opened lazily, at most once; close it (or use ``with``) when done."""
 
     def __init__(self, path: str | os.PathLike):
         self.path = os.fspath(path)
+        self._file: IO[bytes] | None = None
         self._zip: zipfile.ZipFile | None = None
         self._error: Exception | None = None
         self._custom: str | None = None
         self._custom_read = False
+        self._sha256: str | None = None
+        self.workbook: Any = None  # python-calamine's, opened by io/formats.open_calamine
+
+    def file(self) -> IO[bytes]:
+        """The file, open for reading; raises as ``open(path, "rb")`` would."""
+        if self._file is None:
+            self._file = open(self.path, "rb")  # noqa: SIM115 (closed with the package)
+        return self._file
+
+    def head(self, size: int) -> bytes:
+        fh = self.file()
+        fh.seek(0)
+        return fh.read(size)
+
+    def sha256(self) -> str:
+        """The file's SHA-256, read through the same handle (once)."""
+        if self._sha256 is None:
+            fh = self.file()
+            fh.seek(0)
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(_CHUNK), b""):
+                h.update(chunk)
+            self._sha256 = h.hexdigest()
+        return self._sha256
 
     @property
     def zip(self) -> zipfile.ZipFile:
@@ -50,7 +78,7 @@ class Package:
             if self._error is not None:
                 raise self._error
             try:
-                self._zip = zipfile.ZipFile(self.path)
+                self._zip = zipfile.ZipFile(self.file())
             except Exception as exc:
                 self._error = exc
                 raise
@@ -71,9 +99,15 @@ class Package:
         return True
 
     def close(self) -> None:
+        if self.workbook is not None:
+            self.workbook.close()
+            self.workbook = None
         if self._zip is not None:
             self._zip.close()
             self._zip = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def __enter__(self) -> Package:
         return self
@@ -120,11 +154,12 @@ def _mib(n: int) -> str:
     return f"{n / 1024**2:,.0f} MiB" if n < 1024**3 else f"{n / 1024**3:g} GiB"
 
 
-def check_budget(zf: zipfile.ZipFile, path: str) -> None:
+def check_budget(zf: zipfile.ZipFile, path: str, fh: IO[bytes]) -> None:
     """Refuse (exit 2, naming the part) a package that repeats a part name or would inflate past
     the budget: declared sizes first (the zip's directory), then every part really inflated,
     a chunk at a time, stopping at the first byte past its allowance (a part can lie about its
-    size; python-calamine reads the file itself). Measured once per file version per process."""
+    size; python-calamine reads the file itself). Measured once per file version per process.
+    ``fh``: the file, open (a Package's)."""
     try:
         st = os.stat(path)
         key: tuple = (os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino)
@@ -145,9 +180,8 @@ def check_budget(zf: zipfile.ZipFile, path: str) -> None:
         total += info.file_size
         if total > TOTAL_BUDGET:
             raise UnreadableWorkbook("read.zip_budget_total", budget=_mib(TOTAL_BUDGET), path=path)
-    with open(path, "rb") as fh:
-        for info in infos:
-            _inflates_as_declared(fh, info, size, path)
+    for info in infos:
+        _inflates_as_declared(fh, info, size, path)
     if key:
         if len(_verified) > 256:
             _verified.clear()

@@ -204,7 +204,7 @@ def job_merge(st: Settings, status) -> dict:
             seen["file"] += n
             status(render("manager.reading_file", st.lang, file=seen["file"]))
 
-    r = api.merge(inputs, out, lang=st.lang, as_of=st.as_of, on_progress=tick, masters=masters)
+    r = api.merge(inputs, out, as_of=st.as_of, on_progress=tick, masters=masters, lang=st.lang)
     failed = [i for i in r.inputs if i["status"] == "error"]
     figures = [
         (render("manager.customers", st.lang), r.customers),
@@ -390,7 +390,13 @@ def job_handover(st: Settings, status) -> dict:
         st.output_dir(), f"{stem}_{render('manager.handover_file', st.lang)}_{leaver}.xlsx"
     )
     r = api.handover(
-        master, leaver, receivers, out, by=st.text("by") or None, as_of=st.as_of, lang=st.lang
+        master,
+        out,
+        leaver=leaver,
+        receivers=receivers,
+        by=st.text("by") or None,
+        as_of=st.as_of,
+        lang=st.lang,
     )
     figures = [
         (render("manager.leaver", st.lang), r.leaver),

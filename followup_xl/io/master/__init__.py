@@ -1,1 +1,13 @@
-"""The master on disk: read once, written whole. Nothing outside this package reads or writes the master's own sheets."""
+"""The master on disk: read once, written whole. Nothing outside this package reads or writes
+the master's own sheets.
+
+``read(path) -> MasterState`` opens the file once (one file handle, one python-calamine
+workbook) for its book and every sheet of its own; ``write(path, outcome, state)`` writes the
+next generation from what a merge or a hand-over made and what ``state`` carries forward.
+"""
+
+from .save import Outcome, write
+from .state import MasterState, combined, read
+from .write import Layout
+
+__all__ = ["Layout", "MasterState", "Outcome", "combined", "read", "write"]

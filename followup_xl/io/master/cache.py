@@ -34,7 +34,9 @@ from ... import __version__
 from ... import fingerprint as check_codes
 from ...models import MODEL_FOR, Book, Record, SheetInfo, Source
 from ...normalize import Unreadable
+from ..package import Package
 from .book import archive_digests
+from .history import archive_files
 
 if TYPE_CHECKING:  # pyarrow is imported only where a cache is read or written
     import pyarrow as pa
@@ -55,8 +57,6 @@ _CODE = (
     "models.py",
     "fingerprint.py",
 )
-
-last_status: dict = {}  # what the last cached_read did (hit / miss and why): merge reports it
 
 
 def cache_dir(master: str | os.PathLike) -> Path:
@@ -246,36 +246,28 @@ def _record_fields() -> list[str]:
     return [f.name for f in dataclasses.fields(Book) if f.name in MODEL_FOR]
 
 
-def _key(master: Path, history: list[str]) -> dict:
+def _key(master: Path, sha256: str, history: list[str]) -> dict:
     folder = master.parent
     return {
         "format": FORMAT,
         "code": code_digest(),
         "master": master.name,
-        "master_sha256": _sha256(master),
+        "master_sha256": sha256,
         "history": {name: _sha256(folder / name) for name in history},
     }
 
 
-def _history_of(master: Path, book: Book) -> list[str]:
-    """The history files the master lists, relative to its folder (they are read with it)."""
-    from .history import history_dir, history_sheet, listed_files
-
-    sheet = history_sheet(book.ignored_sheets)
-    if sheet is None:
-        return []
-    base = history_dir(master)
-    return [f"{base.name}/{f.name}" for f in listed_files(master, sheet)]
-
-
-def save(master: str | os.PathLike, book: Book) -> Path | None:
-    """Write the cache of ``book``, just read from ``master`` with the label ``LABEL``; None when
-    the book holds something the cache cannot keep exactly (then there is simply no cache)."""
+def save(master: str | os.PathLike, book: Book, package: Package) -> Path | None:
+    """Write the cache of ``book``, just read from ``master`` (its open ``package``) with the label
+    ``LABEL``; None when the book holds something the cache cannot keep exactly (then there is
+    simply no cache)."""
     master = Path(master)
     target = cache_dir(master)
-    try:
-        history = _history_of(master, book)
-        key = _key(master, history)
+    try:  # the history files the master lists, relative to its folder (they are read with it)
+        history = [
+            f"{f.parent.name}/{f.name}" for f in archive_files(master, book.ignored_sheets, package)
+        ]
+        key = _key(master, package.sha256(), history)
         check_codes.outcome(book)  # kept in book.json: a cache hit compares no 校验码 again
         archive_digests(book)  # likewise: this week's merge hashes no unchanged closed year
         meta = {}
@@ -338,8 +330,9 @@ def _relabel(rec: Record, old: str, new: str) -> Record:
     return m
 
 
-def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
-    """(the Book as reading ``master`` with ``label`` would return it, "hit") or (None, why not)."""
+def load(master: str | os.PathLike, label: str, package: Package) -> tuple[Book | None, str]:
+    """(the Book as reading ``master`` (its open ``package``) with ``label`` would return it, "hit")
+    or (None, why not)."""
     master = Path(master)
     folder = cache_dir(master)
     try:
@@ -354,8 +347,9 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
     try:
         if manifest.get("format") != FORMAT or manifest.get("code") != code_digest():
             return None, "other-version"
-        if manifest.get("master") != master.name or manifest.get("master_sha256") != _sha256(
-            master
+        if (
+            manifest.get("master") != master.name
+            or manifest.get("master_sha256") != package.sha256()
         ):
             return None, "stale"
         for name, digest in manifest["history"].items():
@@ -385,40 +379,46 @@ def load(master: str | os.PathLike, label: str) -> tuple[Book | None, str]:
     return book, "hit"
 
 
-def cached_read(
+def read_cached(
     path: str | os.PathLike,
     label: str | None = None,
+    *,
     write: bool = True,
-    provenance: bool = True,
-    package=None,
+    package: Package | None = None,
     trusted: bool = False,
-) -> Book:
-    """``read_master(path, label)`` for a master this tool wrote, through the cache when it is valid.
+) -> tuple[Book, dict]:
+    """``read_master(path, label)`` for a master this tool wrote, through the cache when it is
+    valid, and what the cache did: ``{"status": "hit"}``, or why not (absent, stale, tampered,
+    other-version, not-a-master) and, on a miss, whether it was ``written``.
 
     ``write``: on a miss, cache what was read for the next command (merge passes False for
     last week's master, which nothing reads after it). ``package``: the file's open
-    ``io/package.Package`` when the caller has one (its zip is opened once). ``trusted``:
-    the caller named an unstamped file as the master (its history is followed; no cache).
+    ``io/package.Package`` (its file is opened once). ``trusted``: the caller named an
+    unstamped file as the master (its history is followed; no cache).
     """
     from ..filekind import read_kind
     from .book import read_master
 
+    if package is None:
+        with Package(path) as own:
+            return read_cached(path, label, write=write, package=own, trusted=trusted)
     label = label if label is not None else os.fspath(path)
-    if not provenance:
-        return read_master(path, label=label, provenance=False, package=package)
-    if read_kind(package or path) != "master":
-        last_status.clear()
-        last_status.update(status="not-a-master")
-        return read_master(path, label=label, package=package, trusted=trusted)
-    book, why = load(path, label)
-    last_status.clear()
-    last_status.update(status=why)
+    if read_kind(package) != "master":
+        book = read_master(path, label=label, package=package, trusted=trusted)
+        return book, {"status": "not-a-master"}
+    book, why = load(path, label, package)
+    status: dict = {"status": why}
     if book is not None:
-        return book
+        return book, status
     book = read_master(path, label=LABEL, package=package)
     if write and sum(len(getattr(book, n)) for n in _record_fields()) >= CACHE_OVER:
-        last_status["written"] = save(path, book) is not None
-    return _relabel_book(book, label)
+        status["written"] = save(path, book, package) is not None
+    return _relabel_book(book, label), status
+
+
+def cached_read(path: str | os.PathLike) -> Book:
+    """The book of ``read_cached`` alone (the commands that read a master and write nothing into it)."""
+    return read_cached(path)[0]
 
 
 def _relabel_book(book: Book, label: str) -> Book:

@@ -121,31 +121,24 @@ def _day(v) -> dt.date | None:
         return None
 
 
+def _rows(wb, sheet_names) -> tuple[str | None, list[list]]:
+    name = next((n for n in wb.sheet_names if n in sheet_names), None)
+    if name is None:
+        return None, []
+    data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
+    return name, [[_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 10 for r in data]
+
+
 def read_change_sheets(
-    path: str,
+    wb, path: str
 ) -> tuple[list[tuple[dt.date, Change]], list[tuple[dt.date, Change, bool | None]]]:
-    """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank).
+    """(修改记录 rows, 待批准 rows with the manager's answer: True 是, False 否, None blank) of the
+    master at ``path`` (its open calamine workbook).
 
     An answer that is neither is refused with its cell (exit 3), like a wrong edit in a hand-over plan.
     """
-    from ..formats import open_calamine, sniff
-
-    if sniff(path) == "csv":  # a customer list exported as CSV has no change sheets
-        return [], []
-    with open_calamine(path) as wb:
-        names = wb.sheet_names
-
-        def rows(sheet_names) -> tuple[str | None, list[list]]:
-            name = next((n for n in names if n in sheet_names), None)
-            if name is None:
-                return None, []
-            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:]
-            return name, [
-                [_day(r[0]) if r else None] + [_cell(v) for v in r[1:]] + [""] * 10 for r in data
-            ]
-
-        _n, log_rows = rows(LOG_SHEET.values())
-        pend_name, pend_rows = rows(PENDING_SHEET.values())
+    _n, log_rows = _rows(wb, LOG_SHEET.values())
+    pend_name, pend_rows = _rows(wb, PENDING_SHEET.values())
     kinds, statuses = _codes(KINDS), _codes(STATUSES)
     log = []
     for r in log_rows:

@@ -106,10 +106,17 @@ def is_plain_name(name: str) -> bool:
     )
 
 
-def listed_files(master: str | os.PathLike, sheet: str) -> list[Path]:
-    """The archive files named in a master's 历史档案 sheet (each a plain name in its folder)."""
-    with pc.CalamineWorkbook.from_path(os.fspath(master)) as wb:
-        rows = _listed_rows(wb, sheet)
+def listed_files(master: str | os.PathLike, sheet: str, package=None) -> list[Path]:
+    """The archive files named in a master's 历史档案 sheet (each a plain name in its folder).
+
+    ``package``: the master's open ``Package`` (its calamine workbook is shared)."""
+    from ..formats import open_calamine
+
+    if package is not None:
+        rows = _listed_rows(open_calamine(os.fspath(master), package=package), sheet)
+    else:
+        with pc.CalamineWorkbook.from_path(os.fspath(master)) as wb:
+            rows = _listed_rows(wb, sheet)
     for row, name in rows:
         if not is_plain_name(name):
             raise BadHistory(
@@ -161,7 +168,7 @@ def archive_files(
     if sheet is None or not (trusted or read_kind(package or master) == "master"):
         return []
     here = os.path.realpath(master)
-    files = listed_files(master, sheet)
+    files = listed_files(master, sheet, package)
     for f in files:
         if _same_file(f, master) or os.path.realpath(f) == here:
             raise _lists_itself(master, sheet, f)

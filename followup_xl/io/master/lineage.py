@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ... import schema
 from ...lineage import Base, BookLineage, Stamp, base_from_text, text_digest, verify
 from ...lineage import claimed as claimed_stamp
-from ...messages import by_lang, table
+from ...messages import by_lang, localize, table
 from ...models import Record
 from ..filekind import read_stamp
 from ..xlsx import Formats, write_plain_sheet
@@ -71,16 +72,12 @@ def _sheet_rows(wb, names) -> list[list]:
     ]
 
 
-def read_master_lineage(path: str) -> MasterLineage:
-    """The 版本记录 and 已删除 sheets of a master (empty for a master written before them)."""
-    from ..formats import open_calamine, sniff
-
+def read_master_lineage(wb) -> MasterLineage:
+    """The 版本记录 and 已删除 sheets of a master (its open calamine workbook; empty for a
+    master written before them)."""
     out = MasterLineage()
-    if sniff(path) == "csv":
-        return out
-    with open_calamine(path) as wb:
-        out.rows = _sheet_rows(wb, LINEAGE_SHEET.values())
-        out.deleted = _sheet_rows(wb, DELETED_SHEET.values())
+    out.rows = _sheet_rows(wb, LINEAGE_SHEET.values())
+    out.deleted = _sheet_rows(wb, DELETED_SHEET.values())
     for r in out.rows:
         r += [""] * (9 - len(r))
         kind, state = _back(ROW_KIND, r[2]), _back(STAMP_STATE, r[7])
@@ -95,28 +92,29 @@ def read_master_lineage(path: str) -> MasterLineage:
     return out
 
 
-def lineage_row(
-    generation: int,
-    day: dt.date,
-    kind: str,
-    file: str,
-    sha: str,
-    owner: str,
-    based_on: int | None,
-    state: str,
-    ident: str,
-    lang: str,
-) -> list:
+class Entry(NamedTuple):
+    """One row of 版本记录: a generation of the master, or a book merged into it."""
+
+    kind: str  # master | book | replayed
+    file: str
+    sha256: str = ""
+    owner: str = ""
+    based_on: int | None = None  # the generation the book was split from (a master: its base's)
+    state: str = ""  # the book's stamp: valid | none | invalid
+    ident: str = ""
+
+
+def lineage_row(generation: int, day: dt.date, entry: Entry, lang: str) -> list:
     return [
         generation,
         day.isoformat(),
-        ROW_KIND[lang][kind],
-        file,
-        sha,
-        owner,
-        "" if based_on is None else based_on,
-        STAMP_STATE[lang][state] if state else "",
-        ident,
+        ROW_KIND[lang][entry.kind],
+        entry.file,
+        entry.sha256,
+        entry.owner,
+        "" if entry.based_on is None else entry.based_on,
+        STAMP_STATE[lang][entry.state] if entry.state else "",
+        entry.ident,
     ]
 
 
@@ -128,6 +126,20 @@ def write_lineage_sheets(wb, fmts: Formats, rows: list[list], deleted: list[list
         write_plain_sheet(
             wb, fmts, DELETED_SHEET[lang], DELETED_HEADERS[lang], deleted, [11, 8, 13, 8, 36, 80]
         )
+
+
+def deleted_row(day: dt.date, change, record: Record, lang: str) -> list:
+    """One 已删除 row: a row the manager agreed to delete (merge.Change), with who and from where."""
+    from .changelog import KINDS
+
+    return [
+        day,
+        localize(KINDS[change.kind], lang),
+        change.id,
+        change.who,
+        localize(change.source, lang),
+        row_text(record, lang),
+    ]
 
 
 def row_text(record: Record, lang: str) -> str:
@@ -168,18 +180,18 @@ class BookStamp:
 
 def book_lineage(
     path: str,
-    package,
+    text: str | None,
     key: bytes | None,
     registered: set[str],
     book,
     kind_says_master: bool,
 ) -> BookStamp:
     """What may be believed about one staff book: its owner (a verified stamp, else the file name's
-    registered person, else nobody) and, for a verified stamp, the rows as split sent them."""
+    registered person, else nobody) and, for a verified stamp, the rows as split sent them.
+    ``text``: its stamp as written (filekind.read_stamp), unverified."""
     from ...merge import book_owner
 
     majority = book_owner(book)
-    text = read_stamp(package)
     stamp = verify(text, key)
     if stamp is not None and stamp.kind != "staff":
         stamp = None
@@ -213,12 +225,11 @@ def _load_base(book, stamp: Stamp, out: BookStamp) -> Base | None:
 
 
 def next_generation(
-    out: str, base_path: str | None, base_stamp: Stamp | None, day: dt.date, lang: str, rows: list
-) -> tuple[Stamp, bytes, list[list], dict]:
-    """The stamp of a master about to be written at ``out`` (generation = the base's + 1) and the
+    out: str, base_path: str | None, base_stamp: Stamp | None, day: dt.date, lang: str
+) -> tuple[Stamp, bytes, list]:
+    """The stamp of a master about to be written at ``out`` (generation = the base's + 1), the
     key to sign it with (``out``'s folder's, made from the base's when that folder has none: the
-    writer signs it once the digest of the master's check sheet is in it), and ``rows`` (the
-    base's 版本记录) with this generation's own row added."""
+    writer signs it once the digest of the master's check sheet is in it) and its own 版本记录 row."""
     from ...lineage import new_ident
     from .officekey import ensure_key, key_for, master_folder
 
@@ -227,27 +238,18 @@ def next_generation(
     ident = new_ident(key, generation, day, os.path.abspath(out))
     previous = base_stamp.ident if base_stamp else ""
     stamp = Stamp("master", generation, ident, day.isoformat(), previous=previous)
-    own = lineage_row(
-        generation,
-        day,
-        "master",
-        os.path.basename(out),
-        "",
-        "",
-        base_stamp.generation if base_stamp else None,
-        "",
-        ident,
-        lang,
-    )
-    info = {"generation": generation, "id": ident, "date": day.isoformat()}
-    return stamp, key, [*rows, own], info
+    based_on = base_stamp.generation if base_stamp else None
+    own = Entry("master", os.path.basename(out), based_on=based_on, ident=ident)
+    return stamp, key, lineage_row(generation, day, own, lang)
 
 
-def master_stamp(path: str) -> Stamp | None:
-    """A master's own stamp, verified with the key of its folder (None: unstamped or not ours)."""
+def master_stamp(source) -> Stamp | None:
+    """A master's own stamp (a path or its open ``Package``), verified with the key of its folder
+    (None: unstamped or not ours)."""
+    from ..package import package_path
     from .officekey import key_for
 
-    stamp = verify(read_stamp(path), key_for(path))
+    stamp = verify(read_stamp(source), key_for(package_path(source)))
     return stamp if stamp is not None and stamp.kind == "master" else None
 
 

@@ -21,6 +21,7 @@ import operator
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter.worksheet
@@ -30,11 +31,12 @@ from ... import schema
 from ...errors import HistoryWriteFailed
 from ...lineage import Stamp
 from ...mastercheck import CHECK_SHEET, ID_FIELD, ID_MAX, Recorder, clean_id
-from ...messages import by_lang, labels, render
 from ...models import Book, Record
 from ...schema import ColType
 from ..atomic import atomic_output, check_output
 from ..xlsx import Formats, new_workbook, print_setup, write_plain_sheet
+from .changelog import write_change_sheets
+from .handovers import write_log_sheet
 from .history import (
     ARCHIVE_OVER,
     HISTORY_HEADERS,
@@ -43,6 +45,8 @@ from .history import (
     referenced_files,
     rows_digest,
 )
+from .lineage import write_lineage_sheets
+from .notes import write_notes
 
 EXCEL_ROW_LIMIT = 1_048_575  # data rows under one header row
 EPOCH = dt.datetime(1899, 12, 30)
@@ -412,59 +416,70 @@ def _prune_history(target: Path, lang: str) -> None:
             f.unlink(missing_ok=True)
 
 
+@dataclass
+class Carried:
+    """What a master holds besides its records, as it is to be written."""
+
+    conflicts: list[dict] = field(default_factory=list)  # 冲突 (io/master/notes.py)
+    sources: list[dict] = field(default_factory=list)  # 来源
+    log: list[tuple] = field(default_factory=list)  # 修改记录: (date, Change) (changelog.py)
+    pending: list[tuple] = field(default_factory=list)  # 待批准: (date, Change)
+    lineage: list[list] = field(default_factory=list)  # 版本记录 rows (lineage.py)
+    deleted: list[list] = field(default_factory=list)  # 已删除 rows
+    handovers: list[dict] | None = None  # 交接记录 rows (handovers.py); None: no such sheet
+    known_codes: dict = field(default_factory=dict)  # 校验码 as checked (fingerprint.known_codes)
+    known_digests: Sequence[tuple[list, str]] = ()  # closed years' digests (book.known_digests)
+
+
+@dataclass
+class Layout:
+    """How the records are laid out: rows per sheet, and the calls past which closed years
+    move beside the master (history.py)."""
+
+    row_limit: int = EXCEL_ROW_LIMIT
+    archive_over: int = ARCHIVE_OVER
+
+
 def write_master(
     path: str | os.PathLike,
     book: Book,
-    conflicts: list[dict],
-    inputs: list[dict],
+    carried: Carried | None = None,
+    *,
     lang: str = "zh",
-    row_limit: int = EXCEL_ROW_LIMIT,
-    protect_inputs: Iterable = (),
+    layout: Layout | None = None,
+    inputs: Iterable = (),
     on_sheet: Callable[[str, int], None] | None = None,
-    extra_sheets: Callable | None = None,
-    archive_over: int = ARCHIVE_OVER,
-    changes: tuple[list, list] | None = None,
-    known_codes: dict | None = None,
-    known_digests: Sequence[tuple[list, str]] = (),
-    stamp: Stamp | None = None,
-    key: bytes | None = None,
+    seal: tuple[Stamp, bytes] | None = None,
 ) -> str:
-    """Write the master atomically; ``inputs`` are the 来源 rows, ``conflicts`` the 冲突 rows.
+    """Write the master atomically (``inputs``: files it must not replace).
 
-    ``extra_sheets(wb, fmts)`` adds sheets at the end (the hand-over's 交接记录);
-    constant_memory: write each sheet's rows in order. Past ``archive_over`` calls the
-    closed years are written beside the master at the same time (other cores), and the
-    master is renamed into place only once they all are. ``changes`` = (修改记录 rows,
-    待批准 rows), each a list of (date, Change) (io/master/changelog.py).
+    constant_memory: each sheet's rows are written in order. Past ``layout.archive_over``
+    calls the closed years are written beside the master at the same time (other cores),
+    and the master is renamed into place only once they all are. ``on_sheet(name, rows)``
+    is told of each sheet written.
 
-    ``stamp`` (unsigned) and the office ``key``: the master also gets its very hidden check sheet
-    (mastercheck.py: what every row was written with) and the stamp, with that sheet's digest
-    in it, signed (what makes this file a master the next merge may take as its base).
+    ``seal``: the stamp (unsigned) and the office key: the master also gets its very hidden
+    check sheet (mastercheck.py: what every row was written with) and the stamp, with that
+    sheet's digest in it, signed (what makes this file a master the next merge may take as its base).
     """
-    protect_inputs = list(protect_inputs)
+    carried = carried or Carried()
+    layout = layout or Layout()
+    protect_inputs = list(inputs)
     target = check_output(path, protect_inputs)
-    current, closed = split_history(book.calls, archive_over)
-    listed, todo = _plan_history(target, closed, lang, known_digests)
-    procs = _start_history(todo, lang, row_limit, protect_inputs)
+    current, closed = split_history(book.calls, layout.archive_over)
+    listed, todo = _plan_history(target, closed, lang, carried.known_digests)
+    procs = _start_history(todo, lang, layout.row_limit, protect_inputs)
     try:
-        _write_master_file(
-            target,
-            book,
-            current,
-            conflicts,
-            inputs,
-            listed,
-            lang,
-            row_limit,
-            protect_inputs,
-            on_sheet,
-            extra_sheets,
-            lambda: _finish_history(procs, target, on_sheet),
-            changes,
-            known_codes,
-            stamp,
-            key,
-        )
+        with atomic_output(target, protect_inputs) as tmp:
+            wb = new_workbook(tmp, constant_memory=True, kind="master")
+            fmts = Formats(wb)
+            check = Recorder() if seal is not None else None
+            _write_book(wb, fmts, book, current, lang, layout.row_limit, carried, check, on_sheet)
+            _write_carried(wb, fmts, carried, listed, lang)
+            if seal is not None and check is not None:
+                _seal(wb, check, *seal)
+            wb.close()
+            _finish_history(procs, target, on_sheet)
     finally:
         for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
             p.join()
@@ -472,106 +487,44 @@ def write_master(
     return os.fspath(path)
 
 
-def _write_master_file(
-    path: Path,
-    book: Book,
-    current: list,
-    conflicts: list[dict],
-    inputs: list[dict],
-    listed: list[list],
-    lang: str,
-    row_limit: int,
-    protect_inputs,
-    on_sheet,
-    extra_sheets,
-    before_rename: Callable[[], None],
-    changes: tuple[list, list] | None = None,
-    known_codes: dict | None = None,
-    stamp: Stamp | None = None,
-    key: bytes | None = None,
-) -> None:
-    check = Recorder() if stamp is not None and key else None
-    with atomic_output(path, protect_inputs) as tmp:
-        wb = new_workbook(tmp, constant_memory=True, kind="master")
-        fmts = Formats(wb)
-        parts: list[tuple[str, schema.SheetDef, Sequence[Record]]] = [
-            (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)
-        ]
-        parts += [
-            (name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)
-        ]
-        parts += [
-            (schema.EVENTS.title(lang), schema.EVENTS, book.events),
-            (schema.STAFF.title(lang), schema.STAFF, book.staff),
-            (schema.RULES.title(lang), schema.RULES, book.rules),
-            (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays),
-        ]
-        for name, sheet, rows in parts:
-            n = _write_records(
-                wb,
-                fmts,
-                name,
-                sheet,
-                rows,
-                lang,
-                codes=sheet.key in check_codes.SHEETS,
-                known_codes=known_codes,
-                check=check,
-            )
-            if on_sheet:
-                on_sheet(name, n)
-        write_plain_sheet(
+def _write_book(wb, fmts, book, current, lang, row_limit, carried, check, on_sheet) -> None:
+    parts: list[tuple[str, schema.SheetDef, Sequence[Record]]] = [
+        (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)
+    ]
+    parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)]
+    parts += [
+        (schema.EVENTS.title(lang), schema.EVENTS, book.events),
+        (schema.STAFF.title(lang), schema.STAFF, book.staff),
+        (schema.RULES.title(lang), schema.RULES, book.rules),
+        (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays),
+    ]
+    for name, sheet, rows in parts:
+        n = _write_records(
             wb,
             fmts,
-            render("master_book.conflicts", lang),
-            labels("master_book.conflict_headers", lang),
-            [
-                [
-                    KIND_LABELS[lang].get(c["kind"], c["kind"]),
-                    c["customer_id"],
-                    "\n".join(c["sources"]),
-                    c["kept"],
-                    c["why"],
-                ]
-                for c in conflicts
-            ],
-            [10, 14, 60, 40, 60],
+            name,
+            sheet,
+            rows,
+            lang,
+            codes=sheet.key in check_codes.SHEETS,
+            known_codes=carried.known_codes,
+            check=check,
         )
-        write_plain_sheet(
-            wb,
-            fmts,
-            render("master_book.inputs", lang),
-            labels("master_book.input_headers", lang),
-            [
-                [
-                    i["path"],
-                    STATUS_LABEL[i["status"]] if lang == "zh" else i["status"],
-                    i.get("customers"),
-                    i.get("calls"),
-                    i.get("events"),
-                    i.get("new_customers"),
-                    i.get("new_calls"),
-                    i.get("new_events"),
-                    i.get("sha256"),
-                    i.get("error") or i.get("note"),
-                ]
-                for i in inputs
-            ],
-            [48, 8, 8, 10, 10, 10, 10, 10, 66, 50],
-        )
-        if listed:
-            write_plain_sheet(
-                wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66]
-            )
-        from .changelog import write_change_sheets
+        if on_sheet:
+            on_sheet(name, n)
 
-        write_change_sheets(wb, fmts, *(changes or ([], [])), lang)
-        if extra_sheets:
-            extra_sheets(wb, fmts)
-        if check is not None and stamp is not None and key:
-            _seal(wb, check, stamp, key)
-        wb.close()
-        before_rename()
+
+def _write_carried(wb, fmts: Formats, carried: Carried, listed: list[list], lang: str) -> None:
+    """冲突, 来源, 历史档案, 修改记录, 待批准, 版本记录, 已删除 and 交接记录, in that order."""
+    write_notes(wb, fmts, carried.conflicts, carried.sources, lang)
+    if listed:
+        write_plain_sheet(
+            wb, fmts, HISTORY_SHEET[lang], HISTORY_HEADERS[lang], listed, [8, 50, 10, 66]
+        )
+    write_change_sheets(wb, fmts, carried.log, carried.pending, lang)
+    write_lineage_sheets(wb, fmts, carried.lineage, carried.deleted, lang)
+    if carried.handovers is not None:
+        write_log_sheet(wb, fmts, carried.handovers, lang)
 
 
 def _seal(wb, check: Recorder, stamp: Stamp, key: bytes) -> None:
@@ -592,14 +545,3 @@ def _seal(wb, check: Recorder, stamp: Stamp, key: bytes) -> None:
                 write_string(r, c, v)
     ws.very_hidden()
     mark_stamp(wb, sign(replace(stamp, base_digest=digest(rows)), key))
-
-
-KIND_LABELS: dict[str, dict[str, str]] = by_lang("master_book.kind_labels")
-# read back by handover: every label a master's 冲突 sheet has had (the words before issue 28 too)
-KIND_LABEL: dict[str, str] = {
-    f"{lang}:{label}": kind
-    for table in (KIND_LABELS, by_lang("master_book.kind_labels_before"))
-    for lang, labels in table.items()
-    for kind, label in labels.items()
-}
-STATUS_LABEL: dict[str, str] = by_lang("master_book.status_labels")["zh"]

@@ -6,7 +6,6 @@ path it saw, whether it was merged, ignored (and why) or failed (and why).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +17,8 @@ from ...messages import Message, by_lang, localize, message, render
 from ...models import Book
 from ..filekind import read_kind, read_stamp, refuse_output
 from ..formats import READABLE_ENDINGS, REFUSED_ENDINGS, sniff
-from ..master.cache import cached_read, last_status
+from ..master import MasterState, read
+from ..master.book import read_master
 from ..master.history import is_history_dir
 from ..package import Package
 from .isolate import read_book_isolated
@@ -35,14 +35,13 @@ class Input:
     reason: str | Message = ""  # an error as read (in --lang), or why the file was ignored
     book: Book | None = None
     sha256: str = ""
-    cache: dict = field(
-        default_factory=dict
-    )  # a master read through its Parquet cache: hit, or why not
+    state: MasterState | None = None  # a master's: its book and sheets, read once (io/master)
     master: bool = False  # a master this tool wrote (or named with --master): provenance believed
     owner: str | None = None  # the person split stamped on a staff book
     counts: dict = field(default_factory=dict)
     explicit: bool = False  # named as a file by the manager (not found inside a folder)
     stamp: Any = None  # a master's verified lineage.Stamp
+    signed: str | None = None  # its stamp as written, unverified (filekind.read_stamp)
     claims_master: bool = False  # says it is a master (document property) but no stamp verifies
     label: str = ""  # how the merge tells it from every other input (unique; see labels())
     lineage: Any = None  # io/master/lineage.BookStamp of a staff book
@@ -60,8 +59,9 @@ class Input:
         }
         if self.status == "ignored" or (self.status == "merged" and self.reason):
             d["note"] = reason
-        if self.cache.get("status", "not-a-master") != "not-a-master":
-            d["cache"] = self.cache["status"]  # hit, absent, stale, tampered, other-version
+        cache = self.state.cache.get("status", "not-a-master") if self.state else "not-a-master"
+        if cache != "not-a-master":
+            d["cache"] = cache  # hit, absent, stale, tampered, other-version
         d["master"] = self.master
         return d
 
@@ -109,11 +109,8 @@ def discover(paths: list[str]) -> list[Input]:
 
 
 def sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    with Package(path) as package:
+        return package.sha256()
 
 
 def labels(items: list[Input]) -> None:
@@ -134,7 +131,8 @@ def _master_claim(item: Input, package) -> bool:
     from ...lineage import verify
     from ..master.officekey import key_for
 
-    stamp = verify(read_stamp(package), key_for(item.path))
+    item.signed = read_stamp(package)
+    stamp = verify(item.signed, key_for(item.path))
     stamp = stamp if stamp is not None and stamp.kind == "master" else None
     if item.master:
         item.stamp = stamp
@@ -161,12 +159,13 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     Only a master's provenance columns and history archive are believed: a staff book's
     rows are that book's rows, whatever its 来源文件 column says. A master is one named with
     --master, or named as a file and stamped so with the office's key (``_master_claim``).
+    Every look inside the file goes through one ``Package``: the file is opened once.
     """
-    try:
-        item.sha256 = sha256(item.path)
-    except OSError:
-        pass
-    with Package(item.path) as package:  # one opened zip for the stamps, the sniff and the read
+    with Package(item.path) as package:
+        try:
+            item.sha256 = package.sha256()
+        except OSError:
+            pass
         _master_claim(item, package)
         if item.status != "pending":
             if item.status == "error":
@@ -174,23 +173,7 @@ def read_input(item: Input, lang: str = "zh") -> Input:
             return item
         try:
             refuse_output(package)
-            if (
-                sniff(item.path, package) in ISOLATED_FORMATS
-            ):  # no master cache for these: a tool-written master is .xlsx
-                item.book = read_book_isolated(
-                    item.path, label=os.path.basename(item.path), provenance=item.master
-                )
-            else:
-                item.book = cached_read(
-                    item.path,
-                    label=os.path.basename(item.path),
-                    write=False,
-                    provenance=item.master,
-                    package=package,
-                    trusted=item.master,  # named by --master: an old master's history too
-                )
-                if item.master:
-                    item.cache = dict(last_status)
+            item.book = _read(item, package)
         except FollowupError as exc:
             item.status, item.reason = "error", exc.message(lang)
             return item
@@ -200,6 +183,23 @@ def read_input(item: Input, lang: str = "zh") -> Input:
     if not item.master and looks_like_old_master(b):
         item.reason = render("merge.old_master_as_book", lang)
     return item
+
+
+def _read(item: Input, package: Package) -> Book:
+    """A staff book's records in place; a master's whole state (io/master: book and sheets)."""
+    label = os.path.basename(item.path)
+    book = None
+    if sniff(item.path, package) in ISOLATED_FORMATS:  # no master cache: ours are .xlsx
+        book = read_book_isolated(item.path, label=label, provenance=item.master)
+    elif not item.master:
+        book = read_master(item.path, label=label, provenance=False, package=package)
+    if item.master:  # named by --master: an old master's history too (trusted)
+        item.state = read(
+            item.path, label=label, trusted=True, write_cache=False, package=package, book=book
+        )
+        return item.state.book
+    assert book is not None
+    return book
 
 
 def looks_like_old_master(book: Book) -> bool:

@@ -19,7 +19,7 @@ from ...errors import NoRecognisedSheets, PasswordProtected, UnreadableWorkbook
 from ...messages import message
 from ...models import MODEL_FOR, Book, SheetInfo, Source
 from ...normalize import Unreadable, parser_for
-from ..formats import opens_by_name, sniff
+from ..formats import open_calamine, sniff
 from ..gcpause import gc_paused
 from ..package import Package, opened_zip
 from .sheetscan import SheetScan, scan_workbook
@@ -262,12 +262,8 @@ def read_book(
     if fmt == "csv":
         return _read_csv(path, label, require_data)
     epoch_1904 = uses_1904_dates(package) if fmt == "xlsx" else False
-    try:
-        if opens_by_name(path, fmt):
-            wb = pc.CalamineWorkbook.from_path(path)
-        else:  # an .xls saved under an .xlsx name (and the like): calamine goes by the content
-            with open(path, "rb") as fh:
-                wb = pc.CalamineWorkbook.from_filelike(fh)
+    try:  # (an .xls saved under an .xlsx name and the like: calamine goes by the content)
+        wb = open_calamine(path, fmt, package)  # the package's: closed with it
     except pc.PasswordError as exc:
         raise PasswordProtected("read.password", path=path) from exc
     except Exception as exc:  # calamine's own errors: zip/xml damage
@@ -328,55 +324,50 @@ def _read_sheets(
 ) -> None:
     import python_calamine as pc
 
-    try:
-        for meta in wb.sheets_metadata:
-            name = meta.name
-            if name == SENT_SHEET and meta.typ == pc.SheetTypeEnum.WorkSheet:
-                book.ignored_sheets.append(name)  # a split book's rows as sent: kept as one text
-                book.sent = sent_text(wb.get_sheet_by_name(name).to_python())
-                continue
-            if meta.typ != pc.SheetTypeEnum.WorkSheet or name.strip() in schema.TOOL_SHEETS:
-                book.ignored_sheets.append(
-                    name
-                )  # (a tool sheet: never loaded, a master's is large)
-                continue
-            scan = scans.get(name) or SheetScan()
-            if scan.sparse:  # a stray far cell: calamine's dense grid would not fit in memory
-                from .sparse import sparse_rows
+    for meta in wb.sheets_metadata:
+        name = meta.name
+        if name == SENT_SHEET and meta.typ == pc.SheetTypeEnum.WorkSheet:
+            book.ignored_sheets.append(name)  # a split book's rows as sent: kept as one text
+            book.sent = sent_text(wb.get_sheet_by_name(name).to_python())
+            continue
+        if meta.typ != pc.SheetTypeEnum.WorkSheet or name.strip() in schema.TOOL_SHEETS:
+            book.ignored_sheets.append(name)  # (a tool sheet: never loaded, a master's is large)
+            continue
+        scan = scans.get(name) or SheetScan()
+        if scan.sparse:  # a stray far cell: calamine's dense grid would not fit in memory
+            from .sparse import sparse_rows
 
-                read_rows(
-                    book,
-                    name,
-                    _guarded(sparse_rows(path, name, scan), path, name),
-                    label,
-                    epoch_1904,
-                    [],
-                    scan.errors,
-                    provenance,
-                )
-                continue
-            try:
-                sheet = wb.get_sheet_by_name(name)
-            except Exception as exc:
-                raise UnreadableWorkbook(
-                    "read.sheet_unreadable",
-                    error_type=type(exc).__name__,
-                    exc=exc,
-                    path=path,
-                    sheet=name,
-                ) from exc
             read_rows(
                 book,
                 name,
-                _iter_rows(sheet),
+                _guarded(sparse_rows(path, name, scan), path, name),
                 label,
                 epoch_1904,
-                sheet.merged_cell_ranges or [],
+                [],
                 scan.errors,
                 provenance,
             )
-    finally:
-        wb.close()
+            continue
+        try:
+            sheet = wb.get_sheet_by_name(name)
+        except Exception as exc:
+            raise UnreadableWorkbook(
+                "read.sheet_unreadable",
+                error_type=type(exc).__name__,
+                exc=exc,
+                path=path,
+                sheet=name,
+            ) from exc
+        read_rows(
+            book,
+            name,
+            _iter_rows(sheet),
+            label,
+            epoch_1904,
+            sheet.merged_cell_ranges or [],
+            scan.errors,
+            provenance,
+        )
 
 
 def _guarded(rows: Iterator[list], path: str, name: str) -> Iterator[list]:

@@ -1,5 +1,6 @@
 """Hand-over workbooks: the plan for approval (editable), reading an edited plan back,
-and the 交接单 (what moved, the SMS notices, a signature block).
+and the 交接单 (what moved, the SMS notices, a signature block). The new master is
+io/master's to write (its 交接记录 sheet is the one the 交接单 shows).
 
 The plan workbook is the manager's: one row per customer, the proposed receiver
 beside an editable 新负责人 column with a dropdown of the receivers, and a 汇总
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
 
 import python_calamine as pc
 from xlsxwriter.utility import xl_col_to_name
@@ -22,9 +22,9 @@ from ...normalize import clean_text, parse_date
 from ...privacy import mask_value
 from ...schema import ColType
 from ..atomic import atomic_output
-from ..formats import open_calamine, sniff
-from ..master.write import KIND_LABEL, STATUS_LABEL, write_master
-from ..xlsx import Formats, TableSpec, new_workbook, print_setup, write_table, write_value
+from ..formats import sniff
+from ..master.handovers import group_label, write_log_sheet
+from ..xlsx import Formats, TableSpec, new_workbook, print_setup, write_table
 from .protect import ENTRY_OPTIONS
 
 T = ColType
@@ -54,19 +54,6 @@ INFO_KEYS = {
     "by": by_lang("handover_book.handled_by"),
     "master": by_lang("handover_book.master"),
 }
-LOG_COLUMNS = [
-    ("date", "交接日期", "Date", T.DATE, 11),
-    ("customer_id", "客户编号", "Customer ID", T.ID, 11),
-    ("name", "客户名称", "Customer", T.TEXT, 20),
-    ("group", "客户类别", "Class", T.TEXT, 9),
-    ("from", "原负责人", "From", T.TEXT, 9),
-    ("to", "新负责人", "To", T.TEXT, 9),
-    ("calls", "回访记录数", "Calls", T.INT, 10),
-    ("events", "回访事项数", "Triggers", T.INT, 10),
-    ("open_items", "待回访数", "Open items", T.INT, 9),
-    ("by", "经办人", "Handled by", T.TEXT, 9),
-]
-LOG_SHEET = by_lang("handover_book.log_sheet")
 SMS_COLUMNS = [
     ("customer_id", "客户编号", "Customer ID", T.ID, 11),
     ("customer", "客户名称", "Customer", T.TEXT, 20),
@@ -102,10 +89,6 @@ def _spec(name, table, columns, rows, lang) -> TableSpec:
     )
 
 
-def _group_label(group: str, lang: str) -> str:
-    return GROUPS_EN[group] if lang == "en" else group
-
-
 def write_plan(
     path: str | os.PathLike,
     plan: Plan,
@@ -122,7 +105,7 @@ def write_plan(
             [
                 m.customer_id,
                 m.name,
-                _group_label(m.group, lang),
+                group_label(m.group, lang),
                 mask_value(phones.get(m.customer_id)),
                 m.calls,
                 m.events,
@@ -162,7 +145,7 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET[lang])
     heads = (
         (labels("handover_book.receiver_had", lang))
-        + [_group_label(g, lang) for g in GROUPS]
+        + [group_label(g, lang) for g in GROUPS]
         + (labels("handover_book.received_after", lang))
     )
     ws.set_column(0, len(heads) - 1, 10)
@@ -181,7 +164,7 @@ def _write_summary(wb, fmts: Formats, plan: Plan, lang: str, n: int) -> None:
             ws.write_formula(
                 i,
                 2 + k,
-                f'=COUNTIFS({recv},$A{i + 1},{grp},"{_group_label(g, lang)}")',
+                f'=COUNTIFS({recv},$A{i + 1},{grp},"{group_label(g, lang)}")',
                 fmts.get("box"),
                 row[g],
             )
@@ -399,154 +382,3 @@ def write_record(
         ws.activate()
         wb.close()
     return os.fspath(path)
-
-
-def write_log_sheet(wb, fmts: Formats, rows: list[dict], lang: str = "zh"):
-    """The 交接记录 sheet (also kept in the master, growing with every hand-over).
-
-    Rows are written in order with a filter rather than a Table, so the same code
-    serves the master, which is written in constant_memory mode.
-    """
-    ws = wb.add_worksheet(LOG_SHEET[lang])
-    for j, (_k, _zh, _en, kind, width) in enumerate(LOG_COLUMNS):
-        ws.set_column(j, j, width, fmts.get("date") if kind is T.DATE else None)
-    for j, (_k, zh, en, *_rest) in enumerate(LOG_COLUMNS):
-        ws.write_string(0, j, en if lang == "en" else zh, fmts.get("header"))
-    for r, row in enumerate(rows, start=1):
-        for j, (key, _zh, _en, kind, _w) in enumerate(LOG_COLUMNS):
-            v = _group_label(row.get(key) or "未分类", lang) if key == "group" else row.get(key)
-            write_value(ws, r, j, v, fmts, kind)
-    ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), len(LOG_COLUMNS) - 1)
-    print_setup(ws, header=LOG_SHEET[lang], lang=lang)
-    return ws
-
-
-def read_log(path: str) -> list[dict]:
-    """The 交接记录 rows already in a master, so the next hand-over keeps them."""
-    if sniff(path) == "csv":  # a customer list exported as CSV has no sheets but its one
-        return []
-    wb = open_calamine(path)
-    try:
-        name = next((n for n in wb.sheet_names if n in LOG_SHEET.values()), None)
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False) if name else []
-    finally:
-        wb.close()
-    if not rows:
-        return []
-    header = [clean_text(h) for h in rows[0]]
-    idx = {
-        key: next((i for i, h in enumerate(header) if h in (zh, en)), None)
-        for key, zh, en, *_ in LOG_COLUMNS
-    }
-    groups = {v: k for k, v in GROUPS_EN.items()}
-    out = []
-    for row in rows[1:]:
-        if not any(v not in ("", None) for v in row):
-            continue
-        rec: dict[str, Any] = {
-            k: (row[i] if i is not None and i < len(row) and row[i] != "" else None)
-            for k, i in idx.items()
-        }
-        if isinstance(rec["date"], dt.datetime):
-            rec["date"] = rec["date"].date()
-        rec["group"] = groups.get(rec["group"], rec["group"])
-        out.append(rec)
-    return out
-
-
-def write_master_with_log(
-    path: str | os.PathLike, book, old_master: str, log: list[dict], lang: str = "zh", inputs=()
-) -> str:
-    """The new master through the merge's writer: same sheets, provenance, 冲突 and 来源
-    carried over from the old master, plus the 交接记录 sheet."""
-    import datetime as dt
-
-    from ..master.changelog import read_change_sheets
-    from ..master.lineage import (
-        master_stamp,
-        next_generation,
-        read_master_lineage,
-        write_lineage_sheets,
-    )
-
-    conflicts, sources = read_master_notes(old_master)
-    changes, pending = read_change_sheets(old_master)
-    before = read_master_lineage(old_master)  # the hand-over's master is the next generation
-    stamp, key, rows, _info = next_generation(
-        os.fspath(path), old_master, master_stamp(old_master), dt.date.today(), lang, before.rows
-    )
-
-    def extra_sheets(wb, fmts):
-        write_lineage_sheets(wb, fmts, rows, before.deleted, lang)
-        write_log_sheet(wb, fmts, log, lang)
-
-    return write_master(
-        path,
-        book,
-        conflicts,
-        sources,
-        lang,
-        protect_inputs=inputs,
-        extra_sheets=extra_sheets,
-        changes=(changes, [(day, ch) for day, ch, _ok in pending]),
-        stamp=stamp,
-        key=key,
-    )
-
-
-def read_master_notes(path: str) -> tuple[list[dict], list[dict]]:
-    """The 冲突 and 来源 rows of a master, as write_master takes them (so a hand-over keeps them)."""
-    kinds = {k.partition(":")[2]: v for k, v in KIND_LABEL.items()}
-    kinds.update({v: v for v in KIND_LABEL.values()})  # an en master's 冲突 sheet: the key itself
-    statuses = {v: k for k, v in STATUS_LABEL.items()}
-    if sniff(path) == "csv":
-        return [], []
-    wb = open_calamine(path)
-    try:
-
-        def rows(names):
-            name = next((n for n in wb.sheet_names if n in names), None)
-            data = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)[1:] if name else []
-            return [
-                [
-                    None if v == "" else int(v) if isinstance(v, float) and v.is_integer() else v
-                    for v in r
-                ]
-                + [None] * 10
-                for r in data
-                if any(v not in ("", None) for v in r)
-            ]
-
-        conflicts = [
-            {
-                "kind": kinds.get(r[0], r[0]),
-                "customer_id": r[1],
-                "sources": str(r[2] or "").split("\n"),
-                "kept": r[3],
-                "why": r[4],
-            }
-            for r in rows(by_lang("master_book.conflicts").values())
-        ]
-        keys = (
-            "path",
-            "status",
-            "customers",
-            "calls",
-            "events",
-            "new_customers",
-            "new_calls",
-            "new_events",
-            "sha256",
-            "note",
-        )
-        sources = [dict(zip(keys, r)) for r in rows(by_lang("master_book.inputs").values())]
-    finally:
-        wb.close()
-    for s in sources:
-        status = statuses.get(s["status"], s["status"])
-        if status not in STATUS_LABEL:  # a label we do not know: keep the text, in the note
-            s["note"] = "；".join(str(v) for v in (s["status"], s["note"]) if v)
-            status = "ignored"
-        s["status"] = status
-    return conflicts, sources

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from followup_xl.demo import office as example_office
-from followup_xl.io.master.write import write_master
+from followup_xl.io.master.writer import write_master
 from followup_xl.lineage import Stamp
 from followup_xl.models import Book, Source
 
@@ -43,9 +43,9 @@ def main(per_owner: int = 565, rounds: int = 7) -> None:
     took: dict[str, list[float]] = {"check sheet": [], "none": []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(rounds):
-            for label, kw in (("check sheet", {"stamp": stamp, "key": b"k" * 32}), ("none", {})):
+            for label, seal in (("check sheet", (stamp, b"k" * 32)), ("none", None)):
                 t = time.process_time()
-                write_master(Path(tmp) / f"{i}{label}.xlsx", master, [], [], **kw)
+                write_master(Path(tmp) / f"{i}{label}.xlsx", master, seal=seal)
                 took[label].append(time.process_time() - t)
     for v in took.values():
         v.sort()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from followup_xl import api
 from followup_xl.demo import office as example_office
-from followup_xl.io.master.write import write_master
+from followup_xl.io.master.writer import write_master
 from followup_xl.models import Book
 
 
@@ -32,7 +32,7 @@ def main(per_owner: int = 600) -> None:
     day = example_office.AS_OF
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
-        write_master(path, master, [], [])
+        write_master(path, master)
         print(
             f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(master.events)} triggers"
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 from followup_xl import api
 from followup_xl.calendar import WorkCalendar
 from followup_xl.demo import office as example_office
-from followup_xl.io.master.write import write_master
+from followup_xl.io.master.writer import write_master
 from followup_xl.models import Book
 from followup_xl.policy import compute_obligations
 from followup_xl.schedule import coming_week, plan_week
@@ -40,7 +40,7 @@ def main(per_owner: int = 600) -> None:
     customers = {c.customer_id: c for c in master.customers}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
-        write_master(path, master, [], [])
+        write_master(path, master)
         print(
             f"master: {len(master.customers)} customers, {len(master.calls)} calls, {len(obls)} obligations"
         )

@@ -217,7 +217,7 @@ def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
     """The cache keeps the digest of each archive file's rows (made from the rows when the cache was
     written): this week's merge names the unchanged closed years without hashing them again, and
     its 历史档案 sheet is the one a merge without the cache writes."""
-    from followup_xl.io.master import write as master_writer
+    from followup_xl.io.master import writer as master_writer
 
     hashed: list[int] = []
     real = master_writer.rows_digest

@@ -155,7 +155,7 @@ def test_history_files_in_an_input_folder_are_ignored_not_merged(tmp_path, three
 
 
 def test_a_crash_after_the_history_leaves_the_old_master_whole(tmp_path, three_years, monkeypatch):
-    from followup_xl.io.master import write as master_io
+    from followup_xl.io.master import writer as master_io
 
     book, src = three_years
     out = tmp_path / "总表.xlsx"

@@ -12,7 +12,7 @@ import pytest
 
 from followup_xl import api
 from followup_xl.demo import office as example_office
-from followup_xl.io.master import write as master_io
+from followup_xl.io.master import writer as master_io
 from followup_xl.io.read.workbook import read_book
 
 

@@ -25,7 +25,7 @@ def zip_opens(monkeypatch):
 
     class Counting(real):
         def __init__(self, file, *args, **kwargs):
-            opened.append(str(file))
+            opened.append(str(getattr(file, "name", file)))  # a path, or the file opened once
             super().__init__(file, *args, **kwargs)
 
     monkeypatch.setattr(zipfile, "ZipFile", Counting)

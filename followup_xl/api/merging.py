@@ -192,7 +192,7 @@ def _write(out, items, result, state, decisions, replayed: set, run: _Run, paylo
     """The next generation: what the merge made, after what last week's master carries."""
     from ..io.master import Layout, Outcome, write
     from ..io.master.history import ARCHIVE_OVER
-    from ..io.master.write import EXCEL_ROW_LIMIT
+    from ..io.master.writer import EXCEL_ROW_LIMIT
     from ..io.xlsx import cut_cells, take_cuts
 
     lang, day, progress = run.lang, run.day, run.on_progress

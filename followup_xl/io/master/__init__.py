@@ -8,6 +8,6 @@ next generation from what a merge or a hand-over made and what ``state`` carries
 
 from .save import Outcome, write
 from .state import MasterState, combined, read
-from .write import Layout
+from .writer import Layout
 
 __all__ = ["Layout", "MasterState", "Outcome", "combined", "read", "write"]

@@ -49,6 +49,7 @@ BATCH = 65_536  # rows per Parquet row group, read back one at a time
 REST = "_rest"  # per record: anything beyond typed values/unreadable text/provenance (JSON)
 _CODE = (
     "io/read/workbook.py",
+    "io/master/book.py",
     "io/master/history.py",
     "io/warehouse/parquet.py",
     "io/master/cache.py",

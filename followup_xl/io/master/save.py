@@ -12,7 +12,7 @@ from ...merge import Change
 from ...models import Book, Record
 from .lineage import Entry, deleted_row, lineage_row, next_generation
 from .state import MasterState
-from .write import Carried, Layout, write_master
+from .writer import Carried, Layout, write_master
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import NoInputs
@@ -58,7 +58,7 @@ class _Run:
     strict: bool
     day: dt.date
     row_limit: int | None
-    on_progress: object
+    on_progress: Callable[[str, int], None] | None
     archive_over: int | None
     lang: str
 

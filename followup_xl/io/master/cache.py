@@ -407,10 +407,10 @@ def read_cached(
     if read_kind(package) != "master":
         book = read_master(path, label=label, package=package, trusted=trusted)
         return book, {"status": "not-a-master"}
-    book, why = load(path, label, package)
+    hit, why = load(path, label, package)
     status: dict = {"status": why}
-    if book is not None:
-        return book, status
+    if hit is not None:
+        return hit, status
     book = read_master(path, label=LABEL, package=package)
     if write and sum(len(getattr(book, n)) for n in _record_fields()) >= CACHE_OVER:
         status["written"] = save(path, book, package) is not None

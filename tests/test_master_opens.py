@@ -90,3 +90,30 @@ def test_handover_opens_the_master_at_most_twice(week, opens, as_of):
     )
     assert res.output
     assert _of(opens, base) <= 2, opens
+
+
+def test_a_master_with_closed_years_beside_it_is_opened_at_most_twice(tmp_path, opens):
+    """Its archive files too; the new master's pruning of the folder does not open it again."""
+    from followup_xl.demo import office as example_office
+    from followup_xl.io.master.history import HISTORY_DIR
+    from followup_xl.io.write.template import write_staff_workbook
+
+    office = example_office.generate(customers_per_owner=10, owners=["张伟"], plant_mistakes=False)
+    book = office.books["张伟"]
+    for k in book.calls[: len(book.calls) // 2]:
+        object.__setattr__(k, "call_date", k.call_date.replace(year=2025))
+    staff = tmp_path / "收件箱" / "张伟_客户回访.xlsx"
+    staff.parent.mkdir()
+    write_staff_workbook(staff, book=book)
+    base = tmp_path / "汇总" / "上周总表.xlsx"
+    base.parent.mkdir()
+    assert api.merge([str(staff)], str(base), archive_over=20).exit_code == 0
+    archives = list((base.parent / HISTORY_DIR).iterdir())
+    assert archives
+    opens.clear()
+    res = api.merge(
+        [str(staff)], str(base.with_name("总表.xlsx")), masters=[str(base)], archive_over=20
+    )
+    assert res.exit_code == 0, res
+    assert _of(opens, base) <= 2 and _of(opens, staff) <= 2, opens
+    assert all(_of(opens, f) <= 2 for f in archives), opens

@@ -130,11 +130,18 @@ def listed_files(master: str | os.PathLike, sheet: str, package=None) -> list[Pa
     return [history_dir(master) / name for _row, name in rows]
 
 
-def referenced_files(folder: Path) -> set[str] | None:
-    """Archive files listed by any master in ``folder``; None when a workbook there cannot be read."""
+def referenced_files(folder: Path, known: dict[str, list[str]] | None = None) -> set[str] | None:
+    """Archive files listed by any master in ``folder``; None when a workbook there cannot be read.
+
+    ``known``: what masters already read list (real path → names): not opened again."""
     names: set[str] = set()
+    known = known or {}
     for f in folder.iterdir():
         if f.suffix.lower() not in (".xlsx", ".xlsm") or f.name.startswith(("~$", ".")):
+            continue
+        listed = known.get(os.path.realpath(f))
+        if listed is not None:
+            names.update(listed)
             continue
         try:
             with pc.CalamineWorkbook.from_path(os.fspath(f)) as wb:
@@ -148,6 +155,12 @@ def referenced_files(folder: Path) -> set[str] | None:
 
 def history_sheet(sheet_names) -> str | None:
     return next((n for n in sheet_names if n in HISTORY_SHEET.values()), None)
+
+
+def listed_names(wb) -> list[str]:
+    """The archive file names a master's 历史档案 sheet lists (its open calamine workbook)."""
+    sheet = history_sheet(wb.sheet_names)
+    return _listed(wb, sheet) if sheet else []
 
 
 def archive_files(

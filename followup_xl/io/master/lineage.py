@@ -253,15 +253,20 @@ def master_stamp(source) -> Stamp | None:
     return stamp if stamp is not None and stamp.kind == "master" else None
 
 
-def read_master_check(path: str):
+def read_master_check(path: str, package=None):
     """(what the master was written with (mastercheck.Expected), None) when its stamp verifies with
     the key of its folder and its check sheet is the one the stamp signed; else (None, why not:
-    a Message for the one warning line verify prints)."""
+    a Message for the one warning line verify prints). ``package``: the master's open ``Package``
+    (its file and calamine workbook are shared)."""
     from ...mastercheck import CHECK_SHEET, digest, parse
     from ...messages import message
+    from ..package import Package
     from .officekey import key_for, key_path, master_folder
 
-    signed = read_stamp(path)
+    if package is None:
+        with Package(path) as own:
+            return read_master_check(path, own)
+    signed = read_stamp(package)
     if not signed:
         return None, message("verify.whole_no_stamp")
     key = key_for(path)
@@ -273,22 +278,22 @@ def read_master_check(path: str):
         return None, message("verify.whole_not_verified", key=where)
     if not stamp.base_digest:
         return None, message("verify.whole_no_check")
-    rows = _check_rows(path)
+    rows = _check_rows(path, package)
     got = parse(rows) if rows is not None and digest(rows) == stamp.base_digest else None
     if got is None:
         return None, message("verify.whole_check_edited", sheet=CHECK_SHEET)
     return got, None
 
 
-def _check_rows(path: str) -> list[list[str]] | None:
+def _check_rows(path: str, package) -> list[list[str]] | None:
     from ...mastercheck import CHECK_SHEET
     from ..formats import open_calamine
 
     try:
-        with open_calamine(path) as wb:
-            if CHECK_SHEET not in wb.sheet_names:
-                return None
-            data = wb.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
+        wb = open_calamine(path, package=package)
+        if CHECK_SHEET not in wb.sheet_names:
+            return None
+        data = wb.get_sheet_by_name(CHECK_SHEET).to_python(skip_empty_area=False)
     except Exception:  # an unreadable check sheet is no check sheet: verify says so
         return None
     return [["" if v is None else v if isinstance(v, str) else str(v) for v in r] for r in data]

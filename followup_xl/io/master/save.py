@@ -65,6 +65,7 @@ def write(
         handovers=handovers if handovers or outcome.handovers is not None else None,
         known_codes=base.known_codes,
         known_digests=base.known_digests,
+        archives={os.path.realpath(base.path): base.archives} if base.path else {},
     )
     write_master(
         path,

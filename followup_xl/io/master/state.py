@@ -22,6 +22,7 @@ from .book import known_digests
 from .cache import read_cached
 from .changelog import read_change_sheets
 from .handovers import read_log
+from .history import listed_names
 from .lineage import MasterLineage, master_stamp, read_master_lineage
 from .notes import read_notes
 
@@ -46,6 +47,7 @@ class MasterState:
     sources: list[dict] = field(default_factory=list)  # 来源
     known_codes: dict = field(default_factory=dict)  # 校验码 as checked (fingerprint.known_codes)
     known_digests: list = field(default_factory=list)  # closed years' digests (book.known_digests)
+    archives: list[str] = field(default_factory=list)  # the archive files its 历史档案 lists
 
     def decisions(self) -> list[tuple[dt.date, Change, bool | None]]:
         """待批准 with the manager's answers; an answer that is neither is refused here (exit 3),
@@ -103,6 +105,7 @@ def _read_sheets(state: MasterState, wb) -> None:
     state.handovers = read_log(wb)
     state.lineage = read_master_lineage(wb)
     state.conflicts, state.sources = read_notes(wb)
+    state.archives = listed_names(wb)
 
 
 def combined(states: list[MasterState]) -> MasterState | None:
@@ -122,6 +125,7 @@ def combined(states: list[MasterState]) -> MasterState | None:
         lineage=first.lineage,
         conflicts=first.conflicts,
         sources=first.sources,
+        archives=first.archives,
     )
     for s in states:
         out.refused = out.refused or s.refused

@@ -403,12 +403,13 @@ def _finish_history(procs: list, target: Path, on_sheet) -> None:
         raise HistoryWriteFailed("history.write_failed", names=failed, path=os.fspath(target))
 
 
-def _prune_history(target: Path, lang: str) -> None:
-    """Remove archive files of ours that no master in the folder lists any more."""
+def _prune_history(target: Path, lang: str, known: dict[str, list[str]]) -> None:
+    """Remove archive files of ours that no master in the folder lists any more (``known``: what
+    the masters already read list, history.referenced_files)."""
     folder = history_dir(target)
     if not folder.is_dir():
         return
-    keep = referenced_files(target.parent)
+    keep = referenced_files(target.parent, known)
     if keep is None:
         return
     for f in folder.glob(f"{schema.CALLS.title(lang)}*_*.xlsx"):
@@ -429,6 +430,7 @@ class Carried:
     handovers: list[dict] | None = None  # 交接记录 rows (handovers.py); None: no such sheet
     known_codes: dict = field(default_factory=dict)  # 校验码 as checked (fingerprint.known_codes)
     known_digests: Sequence[tuple[list, str]] = ()  # closed years' digests (book.known_digests)
+    archives: dict[str, list[str]] = field(default_factory=dict)  # masters read: path → files listed
 
 
 @dataclass
@@ -483,7 +485,7 @@ def write_master(
     finally:
         for p, _jobs in procs:  # on an error in the master too: let them finish their files whole
             p.join()
-    _prune_history(target, lang)
+    _prune_history(target, lang, carried.archives)
     return os.fspath(path)
 
 

@@ -1,8 +1,8 @@
 """Reading a master once: its book and every sheet the next generation carries forward.
 
-One ``Package`` serves the whole read: one file handle (the format sniff, the SHA-256,
-the zip, the stamp) and one python-calamine workbook (the data sheets on a cache miss,
-the 历史档案 list, 修改记录, 待批准, 交接记录, 版本记录, 已删除, 冲突 and 来源).
+One ``Package`` serves the whole read: one file handle (the format sniff, the SHA-256 the
+cache compares, the zip, the stamp) and one python-calamine workbook (the data sheets on a
+cache miss, 历史档案, 修改记录, 待批准, 交接记录, 版本记录, 已删除, 冲突 and 来源).
 """
 
 from __future__ import annotations
@@ -33,10 +33,7 @@ class MasterState:
 
     path: str
     book: Book
-    sha256: str = ""
-    stamp: Stamp | None = (
-        None  # its own, verified with its folder's key (None: unstamped, not ours)
-    )
+    stamp: Stamp | None = None  # its own, verified with its folder's key (None: not ours)
     cache: dict = field(default_factory=dict)  # io/master/cache.read_cached: hit, or why not
     log: list[tuple[dt.date, Change]] = field(default_factory=list)  # 修改记录
     pending: list[tuple[dt.date, Change, bool | None]] = field(default_factory=list)  # 待批准
@@ -86,7 +83,6 @@ def read(
     state = MasterState(
         path,
         book,
-        sha256=package.sha256(),
         stamp=master_stamp(package),
         cache=cache,
         known_codes=fingerprint.known_codes(book),
@@ -119,7 +115,6 @@ def combined(states: list[MasterState]) -> MasterState | None:
     out = MasterState(
         first.path,
         first.book,
-        sha256=first.sha256,
         stamp=first.stamp,
         cache=first.cache,
         lineage=first.lineage,

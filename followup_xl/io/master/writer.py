@@ -430,7 +430,9 @@ class Carried:
     handovers: list[dict] | None = None  # 交接记录 rows (handovers.py); None: no such sheet
     known_codes: dict = field(default_factory=dict)  # 校验码 as checked (fingerprint.known_codes)
     known_digests: Sequence[tuple[list, str]] = ()  # closed years' digests (book.known_digests)
-    archives: dict[str, list[str]] = field(default_factory=dict)  # masters read: path → files listed
+    archives: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # masters read: path → files listed
 
 
 @dataclass

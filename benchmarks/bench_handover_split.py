@@ -70,9 +70,9 @@ def main(per_owner: int = 600) -> None:
             ),
             (
                 "due --mask-phones",
-                lambda: api.due(str(path), day, out=f"{tmp}/due_m.xlsx", mask_phones=True),
+                lambda: api.due(str(path), as_of=day, out=f"{tmp}/due_m.xlsx", mask_phones=True),
             ),
-            ("due", lambda: api.due(str(path), day, out=f"{tmp}/due.xlsx")),
+            ("due", lambda: api.due(str(path), as_of=day, out=f"{tmp}/due.xlsx")),
         ]:
             t = time.perf_counter()
             fn()

@@ -52,7 +52,7 @@ def main(per_owner: int = 600) -> None:
                 ),
             ),
             ("schedule -o", lambda: api.schedule(str(path), as_of=day, out=f"{tmp}/plan.xlsx")),
-            ("weekly -o", lambda: api.weekly(str(path), day, out=f"{tmp}/weekly.xlsx")),
+            ("weekly -o", lambda: api.weekly(str(path), as_of=day, out=f"{tmp}/weekly.xlsx")),
         ]:
             t = time.perf_counter()
             fn()

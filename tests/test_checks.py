@@ -59,7 +59,7 @@ def test_each_planted_mistake_is_found_on_its_row(office, office_dir):
 def test_a_clash_between_two_books_is_found_in_the_merged_master(office, office_dir, tmp_path):
     master = tmp_path / "总表.xlsx"
     assert api.merge([str(office_dir)], str(master), as_of=AS_OF).written
-    res = api.validate(str(master), AS_OF)
+    res = api.validate(str(master), as_of=AS_OF)
     wb = openpyxl.load_workbook(master, read_only=False)
     planted = next(p for p in office.planted if "found on merge" in p["what"])
     phones = [f for f in res.findings if f.code == "V3b"]

@@ -47,11 +47,11 @@ def office(tmp_path_factory):
     }
 
     day = dt.date.fromisoformat(AS_OF)
-    api.due(str(master), day, out=str(outputs["due"]))
+    api.due(str(master), as_of=day, out=str(outputs["due"]))
     api.schedule(str(master), as_of=day, out=str(outputs["schedule"]))
     api.weekly(str(master), out=str(outputs["weekly"]), as_of=day)
-    api.report(str(master), "2026-10", out=str(outputs["report"]))
-    api.scores(str(master), 2026, out=str(outputs["scores"]), as_of=day)
+    api.report(str(master), month="2026-10", out=str(outputs["report"]))
+    api.scores(str(master), year=2026, out=str(outputs["scores"]), as_of=day)
     plan = root / "交接方案.xlsx"
     leaver, receiver = sorted(data.books)[:2]
     api.handover(

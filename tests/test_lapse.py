@@ -383,7 +383,7 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
     assert {cid: (split[cid].status, split[cid].status_since) for cid in quiet} == {
         cid: ("停止回访", v[0]) for cid, v in quiet.items()
     }
-    due = api.due(str(new), D("2026-11-22"))
+    due = api.due(str(new), as_of=D("2026-11-22"))
     assert not {i.customer_id for i in due.items} & set(quiet)
 
 
@@ -405,7 +405,7 @@ def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
         text,
     )
     assert m, "the README's demo due-list sentence is missing"
-    out = api.due(str(write_master(office_dir, tmp_path / "总表.xlsx")), D("2026-11-22"))
+    out = api.due(str(write_master(office_dir, tmp_path / "总表.xlsx")), as_of=D("2026-11-22"))
     n = out.counts
     week = sum(1 for i in out.items if i.status != "missed" and i.due_date <= D("2026-11-29"))
     assert [int(g) for g in m.groups()] == [

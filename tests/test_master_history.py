@@ -306,11 +306,15 @@ def test_due_and_schedule_say_when_a_files_history_was_not_read(tmp_path, three_
     wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
     wb.save(old)
     day = dt.date(2026, 11, 22)
-    said = [w.render("zh") for w in api.due(str(old), day).warnings if "历史档案" in w.render("zh")]
+    said = [
+        w.render("zh")
+        for w in api.due(str(old), as_of=day).warnings
+        if "历史档案" in w.render("zh")
+    ]
     assert said and "2 个文件" in said[0] and "merge --master" in said[0]
     assert any("历史档案" in w.render("zh") for w in api.schedule(str(old), as_of=day).warnings)
     assert not any(
-        "历史档案" in w.render("zh") for w in api.due(str(out), day).warnings
+        "历史档案" in w.render("zh") for w in api.due(str(out), as_of=day).warnings
     )  # stamped: read
     r = CliRunner().invoke(
         main, ["due", str(old), "--as-of", "2026-11-22", "--json", "--lang", "en"]
@@ -361,14 +365,14 @@ def test_validate_checks_the_archive_files_too(tmp_path, three_years):
     _book, src = three_years
     out = tmp_path / "总表.xlsx"
     api.merge([str(src)], str(out), archive_over=20)
-    clean = api.validate(str(out), dt.date(2026, 11, 22))
+    clean = api.validate(str(out), as_of=dt.date(2026, 11, 22))
     archive = sorted((tmp_path / HISTORY_DIR).iterdir())[0]  # 2024
     wb = openpyxl.load_workbook(archive)
     ws = wb.worksheets[0]
     col = next(c.column for c in ws[1] if c.value == "回访日期")
     ws.cell(3, col).value = "2024年13月45日"
     wb.save(archive)
-    found = api.validate(str(out), dt.date(2026, 11, 22))
+    found = api.validate(str(out), as_of=dt.date(2026, 11, 22))
     new = [f for f in found.findings if f not in clean.findings]
     assert new and all(f.file == str(archive) for f in new), new
     assert {(f.sheet, f.row) for f in new} == {(ws.title, 3)}
@@ -383,5 +387,5 @@ def test_validate_checks_the_archive_files_too(tmp_path, three_years):
     as_json = CliRunner().invoke(main, ["validate", str(out), "--as-of", "2026-11-22", "--json"])
     assert any(f["file"] == str(archive) for f in json.loads(as_json.output)["findings"])
     annotated = tmp_path / "标注.xlsx"
-    api.validate(str(out), dt.date(2026, 11, 22), annotate_to=str(annotated))
+    api.validate(str(out), str(annotated), as_of=dt.date(2026, 11, 22))
     assert annotated.exists()  # the archive's finding is listed, not marked on a master cell

@@ -14,8 +14,8 @@ AS_OF = dt.date(2026, 11, 22)
 
 
 def test_validation_report_is_valid_only_without_errors(office_dir):
-    bad = api.validate(str(office_dir / "张伟_客户回访.xlsx"), AS_OF)
-    good = api.validate(str(office_dir / "刘洋_客户回访.xlsx"), AS_OF)
+    bad = api.validate(str(office_dir / "张伟_客户回访.xlsx"), as_of=AS_OF)
+    good = api.validate(str(office_dir / "刘洋_客户回访.xlsx"), as_of=AS_OF)
     assert not bad.valid and bad.exit_code == 1 and bad.errors
     assert good.valid and good.exit_code == 0 and not good.errors
     assert all(f.severity == "error" for f in bad.errors)
@@ -24,7 +24,7 @@ def test_validation_report_is_valid_only_without_errors(office_dir):
 
 
 def test_flatten_gives_the_asked_fields_in_the_asked_language(office_dir):
-    report = api.validate(str(office_dir / "张伟_客户回访.xlsx"), AS_OF)
+    report = api.validate(str(office_dir / "张伟_客户回访.xlsx"), as_of=AS_OF)
     rows = report.flatten(["code", "sheet", "cell", "message"])
     assert [r[0] for r in rows] == [f.code for f in report.findings]
     assert [r[2] for r in rows] == [f.cell for f in report.findings]
@@ -36,7 +36,7 @@ def test_flatten_gives_the_asked_fields_in_the_asked_language(office_dir):
 
 def test_a_run_over_several_books_holds_one_task_per_book(office_dir):
     paths = [office_dir / "张伟_客户回访.xlsx", office_dir / "刘洋_客户回访.xlsx"]
-    run = ValidationRun([api.validate(str(p), AS_OF) for p in paths])
+    run = ValidationRun([api.validate(str(p), as_of=AS_OF) for p in paths])
     assert not run.valid  # 张伟's book has errors
     assert len(run.findings) == sum(len(t.findings) for t in run.tasks)
     assert [row[0] for row in run.flatten()] == [t.file for t in run.tasks for _f in t.findings]
@@ -46,7 +46,7 @@ def test_a_run_over_several_books_holds_one_task_per_book(office_dir):
 
 
 def test_due_items_carry_dates_and_both_languages(office_dir):
-    due = api.due(str(office_dir / "王芳_客户回访.xlsx"), AS_OF)
+    due = api.due(str(office_dir / "王芳_客户回访.xlsx"), as_of=AS_OF)
     assert due.items and all(isinstance(i.due_date, dt.date) for i in due.items)
     assert sum(due.counts[s] for s in ("overdue", "due", "upcoming", "missed")) == len(due.items)
     assert [i.sort_key() for i in due.items] == sorted(i.sort_key() for i in due.items)

@@ -105,7 +105,9 @@ def test_refresh_due_button_matches_the_due_command(office_dir):
     path = office_dir / "王芳_客户回访.xlsx"
     xl = FakeBook(path)
     n = button.refresh_due_button(xl, as_of=AS_OF)
-    calls = [i for i in api.due(str(path), AS_OF).items if i.status != "missed"]  # the call list
+    calls = [
+        i for i in api.due(str(path), as_of=AS_OF).items if i.status != "missed"
+    ]  # the call list
     assert n == len(calls) and n > 0
     due = xl.sheets["待回访"].used_range.options(ndim=2).value
     assert due[0][0] == "状态" and len(due) == n + 1
@@ -122,7 +124,7 @@ def test_worksheet_functions_know_make_up_days(office_dir):
     nxt = functions.FOLLOWUP_NEXT_CALL(cid, path)
     from followup_xl import api
 
-    items = [i for i in api.due(path, dt.date.today()).items if i.customer_id == cid]
+    items = [i for i in api.due(path, as_of=dt.date.today()).items if i.customer_id == cid]
     first = min(i.due_date for i in items).isoformat() if items else ""
     assert (nxt.isoformat() if nxt else "") == first
     flag = functions.FOLLOWUP_OVERDUE(cid, path)

@@ -15,9 +15,9 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     today,
-    xlsx_output,
 )
 
 
@@ -25,15 +25,7 @@ from .common import (
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
 @click.option("--owner", default=None, help="Only this person's follow-ups. 只看某位负责人。")
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。",
-)
+@output_option("Write the 待回访 workbook here (.xlsx). 输出待回访工作簿。")
 @click.option(
     "--mask-phones",
     is_flag=True,
@@ -50,15 +42,14 @@ def due(book, as_of, owner, out, mask_phones, policy_path, lang, as_json):
     投诉和未解决问题逾期超过上报天数的标“上报”，排在最前；过了回访有效期的列入“逾期未办”，不再排期。
     Due dates fall on mainland working days (调休 included) and move before holidays.
     """
-    as_of = as_of or today()
     result = api.due(
         book,
-        as_of,
+        out,
+        as_of=as_of or today(),
         owner=owner,
-        out=out,
-        lang=lang,
         policy_path=policy_path,
         mask_phones=mask_phones,
+        lang=lang,
     )
     if as_json:
         emit_json(result, lang)

@@ -13,6 +13,7 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     today,
 )
@@ -20,13 +21,8 @@ from .common import (
 
 @click.command("export")
 @click.argument("masters", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for the Parquet datasets (created if missing). 输出文件夹。",
+@output_option(
+    "Folder for the Parquet datasets (created if missing). 输出文件夹。", required=True, folder=True
 )
 @click.option(
     "--office", default=None, help="The office's name (default: the master's file name). 单位名称。"

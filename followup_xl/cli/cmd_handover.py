@@ -14,8 +14,8 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
-    xlsx_output,
 )
 from .usage import LocalizedUsageError
 
@@ -29,14 +29,9 @@ from .usage import LocalizedUsageError
     multiple=True,
     help="A receiver; repeat for several (--to 张伟 --to 王芳). With --plan, defaults to the plan's. 接收人，可重复。",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
+@output_option(
+    "The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。",
     required=True,
-    type=click.Path(dir_okay=False),
-    callback=xlsx_output,
-    help="The new master (.xlsx); with --plan-only, the plan workbook. 新总表；配合 --plan-only 时为交接计划。",
 )
 @click.option(
     "--plan-only",

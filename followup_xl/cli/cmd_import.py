@@ -8,20 +8,17 @@ import click
 
 from .. import api
 from ..messages import render, table
-from .common import emit_json, guarded, json_option, lang_option
+from .common import emit_json, guarded, json_option, lang_option, output_option
 
 LAYOUT = table("import.layout")  # how each sheet was read, in words
 
 
 @click.command("import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out",
+@output_option(
+    "The staff workbook to write (.xlsx, or .xlsm with the 校验 button). 输出的员工工作簿。",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="The staff workbook to write (.xlsx, or .xlsm with the 校验 button). 输出的员工工作簿。",
+    xlsx=False,
 )
 @click.option(
     "--owner", default=None, help="负责人/回访人 for rows that name none. 未写负责人时用此人。"
@@ -85,11 +82,11 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, la
         out,
         owner=owner,
         map_path=map_path,
-        lang=lang,
         area_code=area_code,
         as_calls=as_calls,
         preview=preview,
         into=into,
+        lang=lang,
     )
     if as_json:
         emit_json(result, lang)

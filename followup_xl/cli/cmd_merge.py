@@ -17,22 +17,14 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     progress,
-    xlsx_output,
 )
 
 
 @click.command("merge")
 @click.argument("inputs", nargs=-1, type=click.Path())
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(dir_okay=False),
-    callback=xlsx_output,
-    help="The master workbook to write (.xlsx). 汇总总表。",
-)
+@output_option("The master workbook to write (.xlsx). 汇总总表。", required=True)
 @click.option(
     "--strict", is_flag=True, help="Write nothing if any input fails. 任一文件出错则不写总表。"
 )

@@ -15,9 +15,9 @@ from .common import (
     json_option,
     lang_option,
     month_option,
+    output_option,
     policy_option,
     today,
-    xlsx_output,
 )
 
 
@@ -25,15 +25,7 @@ from .common import (
 @click.argument("book", type=click.Path(dir_okay=False))
 @month_option
 @as_of_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 客户回访月报 workbook here. 输出月报。",
-)
+@output_option("Write the 客户回访月报 workbook here. 输出月报。")
 @click.option(
     "--mask-phones", is_flag=True, help="Mask phone numbers in the report. 隐藏电话中间位。"
 )
@@ -51,12 +43,12 @@ def report(book, month, as_of, out, mask_phones, policy_path, lang, as_json):
     month = month or shift_month(f"{as_of:%Y-%m}", -1)
     result = api.report(
         book,
-        month,
-        out=out,
+        out,
+        month=month,
+        as_of=as_of,
         policy_path=policy_path,
         mask_phones=mask_phones,
         lang=lang,
-        as_of=as_of,
     )
     if as_json:
         emit_json(result, lang)

@@ -13,8 +13,8 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     today,
-    xlsx_output,
 )
 
 
@@ -23,15 +23,7 @@ from .common import (
 @click.option(
     "--month", metavar="YYYY-MM", default=None, help="The month (default: last month). 月份。"
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。",
-)
+@output_option("Write the 区域汇总 workbook here (.xlsx). 输出区域汇总。")
 @lang_option
 @json_option
 @guarded
@@ -43,7 +35,7 @@ def rollup(folder, month, out, lang, as_json):
     排名和图表。口径与 report 相同；SQL 在 followup_xl/data/sql/rollup_month.sql。
     """
     month = month or shift_month(f"{today():%Y-%m}", -1)
-    r = api.rollup(folder, month, out=out, lang=lang)
+    r = api.rollup(folder, out, month=month, lang=lang)
     echo_warnings(r.warnings, lang)
     if as_json:
         emit_json(r, lang)

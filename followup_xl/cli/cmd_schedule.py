@@ -17,9 +17,9 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     today,
-    xlsx_output,
 )
 
 
@@ -29,15 +29,7 @@ from .common import (
     "--week-of", "Any day of the week to plan (default: the week after --as-of). 排期周内任一天。"
 )
 @as_of_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 回访排期表 workbook here (.xlsx). 输出排期表。",
-)
+@output_option("Write the 回访排期表 workbook here (.xlsx). 输出排期表。")
 @click.option("--owner", default=None, help="Only this person's plan. 只排某人。")
 @click.option(
     "--mask-phones",
@@ -57,9 +49,9 @@ def schedule(book, week_of, as_of, out, owner, mask_phones, policy_path, lang, a
     """
     result = api.schedule(
         book,
+        out,
         week_of=week_of,
         as_of=as_of or today(),
-        out=out,
         owner=owner,
         policy_path=policy_path,
         mask_phones=mask_phones,

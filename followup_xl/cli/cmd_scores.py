@@ -14,9 +14,9 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     today,
-    xlsx_output,
 )
 
 
@@ -24,15 +24,7 @@ from .common import (
 @click.argument("book", type=click.Path(dir_okay=False))
 @click.option("--year", type=int, default=None, help="The year (default: this year). 年份。")
 @as_of_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 考核 workbook here. 输出考核表。",
-)
+@output_option("Write the 考核 workbook here. 输出考核表。")
 @policy_option
 @lang_option
 @json_option
@@ -45,7 +37,7 @@ def scores(book, year, as_of, out, policy_path, lang, as_json):
     """
     as_of = as_of or today()
     s = api.scores(
-        book, year or as_of.year, out=out, policy_path=policy_path, as_of=as_of, lang=lang
+        book, out, year=year or as_of.year, as_of=as_of, policy_path=policy_path, lang=lang
     )
     if as_json:
         emit_json(s, lang)

@@ -17,6 +17,7 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     terminate_as_interrupt,
     today,
@@ -25,13 +26,11 @@ from .common import (
 
 @click.command("split")
 @click.argument("master", type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
+@output_option(
+    "Folder for the per-person workbooks (created if missing). 输出文件夹。",
     required=True,
-    type=click.Path(file_okay=False),
-    help="Folder for the per-person workbooks (created if missing). 输出文件夹。",
+    folder=True,
+    dest="out_dir",
 )
 @click.option(
     "--owner", default=None, help="Only this person's workbook. 只生成某位负责人的工作簿。"
@@ -112,7 +111,6 @@ def split(
             master,
             out_dir,
             owner=owner,
-            lang=lang,
             as_of=as_of or today(),
             policy_path=policy_path,
             staff_variant=staff_variant,
@@ -120,6 +118,7 @@ def split(
             protect=protect,
             macro=not plain_xlsx,
             overwrite=overwrite,
+            lang=lang,
         )
     echo_warnings([localize(n, lang) for n in result.notes], lang)
     if as_json:

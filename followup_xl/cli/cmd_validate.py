@@ -48,7 +48,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
     The input is never modified.
     """
     result = api.validate(
-        book, as_of or today(), annotate_to=annotate_to, lang=lang, policy_path=policy_path
+        book, annotate_to, as_of=as_of or today(), policy_path=policy_path, lang=lang
     )
     echo_warnings([localize(n, lang) for n in result.annotate_notes], lang)
     if as_json:

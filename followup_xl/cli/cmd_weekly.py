@@ -15,9 +15,9 @@ from .common import (
     guarded,
     json_option,
     lang_option,
+    output_option,
     policy_option,
     today,
-    xlsx_output,
 )
 
 
@@ -29,15 +29,7 @@ from .common import (
     "周报所在周任一天。",
 )
 @as_of_option
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    callback=xlsx_output,
-    help="Write the 周报 workbook here (.xlsx). 输出周报。",
-)
+@output_option("Write the 周报 workbook here (.xlsx). 输出周报。")
 @policy_option
 @lang_option
 @json_option
@@ -49,7 +41,7 @@ def weekly(book, week_of, as_of, out, policy_path, lang, as_json):
     另附在施及本周竣工工程（周例会材料）。周一放假时提前至周日报送，标题行注明。
     """
     result = api.weekly(
-        book, week_of, out=out, policy_path=policy_path, lang=lang, as_of=as_of or today()
+        book, out, week_of=week_of, as_of=as_of or today(), policy_path=policy_path, lang=lang
     )
     if as_json:
         emit_json(result, lang)

@@ -93,6 +93,18 @@ def xlsx_output(ctx, param, value):
     raise LocalizedBadParameter("output.needs_xlsx", got=got, suggestion=suggestion)
 
 
+def output_option(
+    help: str, *, required: bool = False, folder: bool = False, xlsx: bool = True, dest: str = "out"
+) -> Callable:
+    """``-o/--output``, as every command that writes has it: a workbook, its name checked by
+    ``xlsx_output`` unless not ``xlsx`` (import may write .xlsm); or, with ``folder``, a folder."""
+    kind = click.Path(file_okay=False) if folder else click.Path(dir_okay=False)
+    check = xlsx_output if xlsx and not folder else None
+    return click.option(
+        "-o", "--output", dest, required=required, type=kind, callback=check, help=help
+    )
+
+
 def _make_folder(ctx, value: str) -> None:
     """A missing output folder is created, as split creates its folder, and said so on stderr (a
     folder that cannot be made is left for the output check to refuse with its reason)."""

@@ -84,7 +84,7 @@ def step_validate(run: DemoRun) -> None:
     folder = "2_校验结果"
     for path in run.staff_books:
         out = run.path(folder, os.path.basename(path).replace(".xlsx", "_校验.xlsx"))
-        res = api.validate(path, run.as_of, annotate_to=out, lang=run.lang)
+        res = api.validate(path, out, as_of=run.as_of, lang=run.lang)
         errors += len(res.errors)
         warnings += len(res.warnings)
         run.written.append(out)
@@ -141,7 +141,7 @@ def step_weekly(run: DemoRun) -> None:
     from .. import api
 
     out = run.path("6_周报", "客户回访周报.xlsx")
-    w = api.weekly(run.master or run.staff_books[0], run.as_of, out=out, lang=run.lang).week
+    w = api.weekly(run.master or run.staff_books[0], out, as_of=run.as_of, lang=run.lang).week
     run.written.append(out)
     calls = sum(r["calls"] for r in w.by_owner)
     start, end, day = w.week_start.isoformat(), w.week_end.isoformat(), w.report_day.isoformat()
@@ -156,7 +156,7 @@ def step_report(run: DemoRun) -> None:
     book = run.master or run.staff_books[0]
     month = shift_month(f"{run.as_of:%Y-%m}", -1)
     out = run.path("7_月报", f"客户回访月报_{month}.xlsx")
-    r = api.report(book, month, out=out, mask_phones=True, lang=run.lang).figures
+    r = api.report(book, out, month=month, mask_phones=True, lang=run.lang).figures
     run.written.append(out)
     figures = ("planned", "done", "done_pct", "successful", "successful_pct")
     run.say(
@@ -173,7 +173,7 @@ def step_scores(run: DemoRun) -> None:
 
     book = run.master or run.staff_books[0]
     out = run.path("7_月报", f"电话回访员考核_{run.as_of.year}.xlsx")
-    s = api.scores(book, run.as_of.year, out=out, as_of=run.as_of, lang=run.lang).figures
+    s = api.scores(book, out, year=run.as_of.year, as_of=run.as_of, lang=run.lang).figures
     run.written.append(out)
     best = max(
         (p for p in s["staff"] if p["yearly_score"] is not None),
@@ -191,7 +191,7 @@ def step_due(run: DemoRun) -> None:
 
     source = run.master or run.staff_books[0]
     out = run.path("4_待回访", "待回访清单.xlsx")
-    result = api.due(source, run.as_of, out=out, lang=run.lang)
+    result = api.due(source, out, as_of=run.as_of, lang=run.lang)
     run.written.append(out)
     n = result.counts
     total = len(result.items)
@@ -342,7 +342,7 @@ def step_second_week(run: DemoRun) -> None:
         )
     if result.staff_added:
         run.say("demo.second_week_staff", n=len(result.staff_added), names=result.staff_added)
-    due = api.due(out, run.as_of, out=run.path("10_第二周", "待回访清单_第二周.xlsx"), lang=lang)
+    due = api.due(out, run.path("10_第二周", "待回访清单_第二周.xlsx"), as_of=run.as_of, lang=lang)
     run.written.append(due.output or "")
     read = sum(1 for c in api.load(out)[0].calls if c.call_date is None and c.bad.get("call_date"))
     run.say(

@@ -240,7 +240,7 @@ def job_validate(st: Settings, status) -> dict:
         stem = os.path.splitext(os.path.basename(item.path))[0]
         out = os.path.join(folder, stem + (render("manager.checked_file", st.lang)))
         try:
-            run.tasks.append(api.validate(item.path, st.as_of, annotate_to=out, lang=st.lang))
+            run.tasks.append(api.validate(item.path, out, as_of=st.as_of, lang=st.lang))
         except FollowupError as exc:
             run.unreadable.append(exc.message(st.lang))  # shown in the run's language
     books = [
@@ -272,7 +272,7 @@ def job_due(st: Settings, status) -> dict:
     out = os.path.join(
         st.output_dir(), (render("manager.due_file", st.lang)) + _stamp(st) + ".xlsx"
     )
-    r = api.due(st.master(), st.as_of, out=out, lang=st.lang, mask_phones=st.mask_phones)
+    r = api.due(st.master(), out, as_of=st.as_of, mask_phones=st.mask_phones, lang=st.lang)
     n = r.counts
     figures = [
         (render("manager.overdue", st.lang), n["overdue"]),
@@ -336,7 +336,7 @@ def job_weekly(st: Settings, status) -> dict:
 def job_report(st: Settings, status) -> dict:
     month = st.month
     out = os.path.join(st.output_dir(), (render("manager.report_file", st.lang)) + month + ".xlsx")
-    result = api.report(st.master(), month, out=out, mask_phones=st.mask_phones, lang=st.lang)
+    result = api.report(st.master(), out, month=month, mask_phones=st.mask_phones, lang=st.lang)
     r = result.figures
 
     def pct(v):

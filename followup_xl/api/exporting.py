@@ -1,0 +1,98 @@
+"""`export`: masters → Parquet for a warehouse (io/warehouse/export.py), checked before any is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import BadOption, OutputRefused
+from ..results import Export
+
+if TYPE_CHECKING:
+    from .office import Office
+
+
+@dataclass
+class ExportPlan:
+    """Where and what: the folder, each office's name, the days whose obligations are kept."""
+
+    out_dir: str
+    names: list[str]
+    as_of: dt.date
+    days: set[dt.date]
+    with_phones: bool
+
+    @property
+    def root(self) -> Path:
+        return Path(self.out_dir)
+
+
+def export_plan(
+    out_dir: str,
+    names: Sequence[str],
+    *,
+    as_of: dt.date | None,
+    months: Sequence[str],
+    with_phones: bool,
+) -> ExportPlan:
+    """Refuses a bad month, a file where the folder should be, or an office name that cannot
+    travel (a phone in it) before anything is read."""
+    from ..io.warehouse.export import check_office
+    from ..privacy import find_phones, mask_text
+    from ..report import month_bounds, shift_month
+
+    as_of = as_of or dt.date.today()
+    days = {as_of, month_bounds(shift_month(f"{as_of:%Y-%m}", -1))[1]}
+    days |= {month_bounds(m)[1] for m in months}
+    root = Path(out_dir)
+    if root.exists() and not root.is_dir():
+        raise OutputRefused("output.not_a_folder", path=out_dir)
+    checked = [check_office(n) for n in names]
+    for name in checked:  # a folder name travels with the data: it must not carry a phone either
+        if not with_phones and find_phones(name):
+            raise BadOption("export.office_has_phone", name=mask_text(name))
+    return ExportPlan(out_dir, checked, as_of, days, with_phones)
+
+
+def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
+    """Customers, calls, events, staff and the obligations as of each of ``plan.days``, one
+    folder per office; phones masked unless ``plan.with_phones``."""
+    from ..calendar import WorkCalendar
+    from ..io.read.batch import sha256
+    from ..io.warehouse.export import export_book
+    from ..policy import compute_obligations
+    from ..privacy import mask_deep
+
+    plan.root.mkdir(parents=True, exist_ok=True)
+    done = []
+    for office, name in zip(offices, plan.names):
+        policy = office.policy
+        cal = WorkCalendar.from_policy(policy)
+        snapshots = {
+            d: compute_obligations(office.book, policy, d, cal).obligations
+            for d in sorted(plan.days)
+        }
+        row = {
+            "master": os.path.basename(office.path),
+            "master_sha256": sha256(office.path),
+            "exported_as_of": plan.as_of,
+            "complaint_coverage_pct": policy.complaint_coverage_pct,
+            "repair_coverage_pct": policy.repair_coverage_pct,
+            "activity_coverage_pct": policy.activity_coverage_pct,
+        }
+        tables = export_book(office.book, plan.root, name, snapshots, plan.with_phones, row)
+        done.append(
+            {
+                "office": name,
+                "master": office.path,
+                "tables": tables,
+                "warnings": list(cal.warnings),
+            }
+        )
+    if not plan.with_phones:  # --json too: a master's or staff book's file name may hold a phone
+        done = mask_deep(done)
+    return Export(plan.out_dir, plan.as_of, not plan.with_phones, sorted(plan.days), done)

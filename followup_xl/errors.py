@@ -196,3 +196,7 @@ class UnknownCheck(UsageError):
 
 class NotOurMaster(UsageError):
     """A command that needs a master written by this tool was given something else."""
+
+
+class MissingPackage(UsageError):
+    """An optional package a call needs (pandas for ``to_pandas``) is not installed."""

@@ -6,14 +6,16 @@ parse an ISO string back or pick a language before the user has chosen one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .checks.base import ERROR, WARNING, Finding
 from .dating import Place
-from .messages import Message, message, render
+from .errors import MissingPackage
+from .messages import Message, localize, message, render, table
 from .models import Source
 
 if TYPE_CHECKING:
@@ -21,6 +23,58 @@ if TYPE_CHECKING:
     from .merge import Change, Conflict
     from .schedule import Plan
     from .weekly import Weekly
+
+
+class Table:
+    """What every result gives a pandas or xlwings user: ``rows(lang)``, a list of dicts of plain
+    values (dates as dates, messages and column names in ``lang``), and ``to_pandas(lang)``.
+
+    A result names its main table in ``_records``; nested tables (a person's months, an office's
+    coverage) stay on the result itself.
+    """
+
+    def _records(self, lang: str) -> Iterable[dict]:
+        raise NotImplementedError
+
+    def rows(self, lang: str = "zh") -> list[dict]:
+        return _same_columns([_plain_row(r, lang) for r in self._records(lang)])
+
+    def to_pandas(self, lang: str = "zh"):
+        """``rows(lang)`` as a pandas DataFrame (pandas is optional: imported only here)."""
+        return _frame(self.rows(lang))
+
+
+def _frame(rows: list[dict]):
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+    except ImportError:
+        raise MissingPackage("api.needs_pandas", package="pandas") from None
+    return pd.DataFrame.from_records(rows)
+
+
+COLUMNS = table("column")  # a table's column names, by language
+
+
+def _same_columns(rows: list[dict]) -> list[dict]:
+    """Every row with every column (counts by kind differ from row to row), empty where absent."""
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    return [{k: row.get(k) for k in names} for row in rows]
+
+
+def _plain_row(record: dict, lang: str) -> dict:
+    """Keys as column names in ``lang`` (``x``/``x_en`` pairs as one column); values plain."""
+    out: dict = {}
+    for key, value in record.items():
+        if key.endswith("_en") and key[:-3] in record:
+            continue
+        if lang == "en" and record.get(f"{key}_en"):
+            value = record[f"{key}_en"]
+        name = COLUMNS[lang].get(key, key)
+        if isinstance(value, dict):  # counts by kind (outcomes, same_as): one column each
+            out |= {f"{name}·{k}": localize(v, lang) for k, v in value.items()}
+        elif not (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+            out[name] = localize(value, lang)
+    return out
 
 
 # ---- validate ---------------------------------------------------------------------------------------
@@ -36,7 +90,7 @@ def origin_text(src: Source, lang: str = "zh") -> str:
 
 
 @dataclass
-class ValidationReport:
+class ValidationReport(Table):
     """One file's findings, in the manner of frictionless' ``Report``: ``valid``, ``errors``,
     ``warnings``, ``flatten``. ``origins`` names, for a master, the staff book row of each finding."""
 
@@ -75,6 +129,10 @@ class ValidationReport:
         for a master)."""
         return [_flat(self.file, f, self.origin(f), spec, lang) for f in self.findings]
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        keys = ("file", "code", "severity", "sheet", "row", "column", "cell", "message", "source")
+        return (dict(zip(keys, row)) for row in self.flatten(keys, lang))
+
 
 def _flat(file: str, f: Finding, src: Source | None, spec: Sequence[str], lang: str) -> list:
     extra = {
@@ -86,7 +144,7 @@ def _flat(file: str, f: Finding, src: Source | None, spec: Sequence[str], lang: 
 
 
 @dataclass
-class ValidationRun:
+class ValidationRun(Table):
     """Several files checked together (frictionless' tasks): one report per readable file and a
     sentence for each file that could not be read."""
 
@@ -111,6 +169,9 @@ class ValidationRun:
 
     def flatten(self, spec: Sequence[str] = ("file", *FLAT), lang: str = "zh") -> list[list]:
         return [row for t in self.tasks for row in t.flatten(spec, lang)]
+
+    def _records(self, lang: str) -> Iterable[dict]:
+        return (r for t in self.tasks for r in t._records(lang))
 
 
 # ---- due ---------------------------------------------------------------------------------------------
@@ -157,7 +218,7 @@ class DueItem:
 
 
 @dataclass
-class DueList:
+class DueList(Table):
     """`followup-xl due`: the items in the order shown, and the counts per status."""
 
     as_of: dt.date
@@ -180,12 +241,18 @@ class DueList:
     def missed(self) -> list[DueItem]:
         return [i for i in self.items if i.status == "missed"]
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        keys = ("customer_id", "customer_name", "contact", "phone", "owner", "rule", "status")
+        more = ("escalate", "due_date", "days_overdue", "lapse_date", "reason", "hint", "source")
+        last = ("maybe_done_on", "maybe_done_by")
+        return ({k: getattr(i, k) for k in (*keys, *more, *last)} for i in self.items)
+
 
 # ---- schedule, weekly -------------------------------------------------------------------------------
 
 
 @dataclass
-class Schedule:
+class Schedule(Table):
     """`followup-xl schedule`: the week's plan (the core's own object) and what to warn about."""
 
     plan: Plan
@@ -195,20 +262,28 @@ class Schedule:
     output: str | None = None
     excluded: list[Place] = field(default_factory=list)  # calls whose date could not be read
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        keys = ("date", "owner", "customer_id", "customer_name", "rule", "due_date", "overdue")
+        more = ("carried", "escalate", "note")
+        return ({k: getattr(i, k) for k in (*keys, *more)} for i in self.plan.items)
+
 
 @dataclass
-class WeeklySummary:
+class WeeklySummary(Table):
     """`followup-xl weekly`: the week's figures (the core's own object)."""
 
     week: Weekly
     output: str | None = None
+
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.week.by_owner
 
 
 # ---- merge -----------------------------------------------------------------------------------------
 
 
 @dataclass
-class MergeResult:
+class MergeResult(Table):
     """`followup-xl merge`: what was read, merged and written. ``exit_code``: 0 all merged, 1 some
     inputs failed (or nothing written with --strict), 2 nothing could be read."""
 
@@ -238,29 +313,38 @@ class MergeResult:
         """This run's changes waiting for the manager's yes, each with its reason."""
         return [c for c in self.changes if c.status == "pending"]
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.inputs
+
 
 # ---- report, scores, verify, export, rollup ---------------------------------------------------------
 
 
 @dataclass
-class MonthlyReport:
+class MonthlyReport(Table):
     """`followup-xl report`: the core's figures (report.monthly_report: numbers, dates as dates,
     lists of rows), keyed as the JSON prints them."""
 
     figures: dict
     output: str | None = None
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.figures["by_owner"]
+
 
 @dataclass
-class YearlyScores:
+class YearlyScores(Table):
     """`followup-xl scores`: the core's figures (scores.yearly_scores), dates as dates."""
 
     figures: dict
     output: str | None = None
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.figures["staff"]
+
 
 @dataclass
-class Verification:
+class Verification(Table):
     """`followup-xl verify`: rows of a master edited by hand since it was written."""
 
     master: str
@@ -273,9 +357,16 @@ class Verification:
     def exit_code(self) -> int:
         return 1 if self.mismatches else 0
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        keys = ("file", "sheet", "row", "cell", "kind", "id", "finding", "field", "old", "new")
+        return (
+            {**{k: getattr(m, k) for k in keys}, "message": m.message(lang)}
+            for m in self.mismatches
+        )
+
 
 @dataclass
-class Export:
+class Export(Table):
     """`followup-xl export`: what was written under ``output`` for each office."""
 
     output: str
@@ -284,9 +375,16 @@ class Export:
     snapshots: list[dt.date]
     offices: list[dict]
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        return (
+            {"office": o["office"], "master": o["master"], "table": name, **counts}
+            for o in self.offices
+            for name, counts in o["tables"].items()
+        )
+
 
 @dataclass
-class RegionMonth:
+class RegionMonth(Table):
     """`followup-xl rollup`: every exported office's month, ranked."""
 
     month: str
@@ -297,6 +395,9 @@ class RegionMonth:
     engine: str = "duckdb"
     output: str | None = None
     warnings: list[Message | str] = field(default_factory=list)  # folders skipped
+
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.offices
 
 
 # ---- split, handover ---------------------------------------------------------------------------------
@@ -317,7 +418,7 @@ class SplitBook:
 
 
 @dataclass
-class Split:
+class Split(Table):
     """`followup-xl split`: the books written, and the ones renamed to avoid a clash."""
 
     master: str
@@ -326,9 +427,12 @@ class Split:
     books: list[SplitBook]
     notes: list[Message]
 
+    def _records(self, lang: str) -> Iterable[dict]:
+        return (dataclasses.asdict(b) for b in self.books)
+
 
 @dataclass
-class Handover:
+class Handover(Table):
     """`followup-xl handover`: the plan's figures; ``plan`` is the plan workbook (--plan-only),
     otherwise ``output`` (the new master), ``record`` (the 交接单) and the notices."""
 
@@ -346,6 +450,9 @@ class Handover:
     sms: int = 0
     calls: int = 0
     phone_missing: int = 0  # notices held on 待补充电话: the receiver has no phone in 人员
+
+    def _records(self, lang: str) -> Iterable[dict]:
+        return self.summary
 
 
 # ---- import ----------------------------------------------------------------------------------------
@@ -377,3 +484,9 @@ class ImportResult:
     map_file: str | None = None  # --preview: the mapping, to edit and pass back with --map
     merge: MergeResult | None = None  # --into: the merge of the imported book into the master
     into_books: list[str] = field(default_factory=list)  # --into: the books merged, one a 负责人
+
+    def to_pandas(self, lang: str = "zh"):
+        """Every data row's outcome as a DataFrame, as ``Table.to_pandas`` (``rows`` is a field
+        here: the outcomes as recorded, keys in English)."""
+        return _frame(_same_columns([_plain_row(r, lang) for r in self.rows]))
+

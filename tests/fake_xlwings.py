@@ -35,6 +35,18 @@ def _as_excel_parses(v):
     return v
 
 
+def _frame_grid(frame) -> list[list]:
+    """A pandas DataFrame as xlwings' default converter writes it: the index, then the header row
+    over the values; numpy scalars as Python values, NaN and NaT as empty cells."""
+
+    def plain(x):
+        x = x.item() if hasattr(x, "item") else x
+        return None if x != x else x  # NaN, NaT
+
+    header = [frame.index.name, *frame.columns]
+    return [header] + [[plain(i), *map(plain, row)] for i, *row in frame.itertuples()]
+
+
 class FakeNote:
     def __init__(self, sheet, key, text):
         self._sheet, self._key, self.text = sheet, key, text
@@ -101,6 +113,8 @@ class FakeRange:
 
     @value.setter
     def value(self, v):
+        if hasattr(v, "columns") and hasattr(v, "itertuples"):  # a DataFrame, as xlwings writes it
+            v = _frame_grid(v)
         if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
             for i, row in enumerate(v):
                 for j, x in enumerate(row):

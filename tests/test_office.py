@@ -1,0 +1,253 @@
+"""The Python API as a user reaches for it: ``Office.open`` reads once, every call keyword-only
+after its paths, every result a table (``rows``, ``to_pandas``) in the language asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fake_xlwings import FakeBook
+
+import followup_xl
+from followup_xl import api
+from followup_xl.api import office as office_module
+from followup_xl.cli.jsonout import to_json
+from followup_xl.messages import catalog, localize
+
+AS_OF = dt.date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def opened(master):
+    return api.Office.open(master)
+
+
+OPENED: list[
+    str
+] = []  # every path Python opened since the hook below was added (one hook a session)
+
+
+def _count_opens(event, args):
+    if event == "open" and args and isinstance(args[0], str | Path):
+        OPENED.append(str(args[0]))
+
+
+sys.addaudithook(_count_opens)
+
+
+def test_office_reads_the_master_once_and_answers_as_the_functions_do(master, monkeypatch):
+    import python_calamine as pc
+
+    reads, by_calamine = [], []
+    real_load, real_from_path = office_module.load, pc.CalamineWorkbook.from_path
+    monkeypatch.setattr(office_module, "load", lambda *a: reads.append(a) or real_load(*a))
+    monkeypatch.setattr(  # calamine opens files in Rust, unseen by the audit hook
+        pc.CalamineWorkbook,
+        "from_path",
+        lambda p, *a, **k: by_calamine.append(str(p)) or real_from_path(p, *a, **k),
+    )
+    office = api.Office.open(master)
+    OPENED.clear()
+    by_calamine.clear()
+    got = [
+        office.due(as_of=AS_OF),
+        office.schedule(as_of=AS_OF),
+        office.weekly(as_of=AS_OF),
+        office.report(month="2026-10", as_of=AS_OF),
+        office.scores(year=2026, as_of=AS_OF),
+        office.due(as_of=AS_OF, owner="王芳"),
+    ]
+    assert str(master) not in OPENED + by_calamine, "a report opened the master again"
+    assert len(reads) == 1
+    monkeypatch.undo()
+    expected = [
+        api.due(str(master), as_of=AS_OF),
+        api.schedule(str(master), as_of=AS_OF),
+        api.weekly(str(master), as_of=AS_OF),
+        api.report(str(master), month="2026-10", as_of=AS_OF),
+        api.scores(str(master), year=2026, as_of=AS_OF),
+        api.due(str(master), as_of=AS_OF, owner="王芳"),
+    ]
+    assert [to_json(r) for r in got] == [to_json(r) for r in expected]
+
+
+def test_another_day_reads_a_yearless_date_again_as_a_fresh_read_would(tmp_path, office_dir):
+    """A date typed without a year is read in its latest year not after ``as_of``: asked for an
+    earlier day, the same Office answers as a fresh read for that day."""
+    import openpyxl
+
+    book = tmp_path / "张伟_客户回访.xlsx"
+    wb = openpyxl.load_workbook(office_dir / book.name)
+    ws = wb["回访记录表"]
+    ws.cell(row=5, column=3).value = "11月20日"  # 日期 without a year
+    wb.save(book)
+    office = api.Office.open(book)
+    late, early = dt.date(2026, 11, 22), dt.date(2026, 11, 19)
+    first = office.due(as_of=late)
+    assert any("11月20日" in localize(w, "zh") for w in first.warnings)
+    for day in (early, late, late):
+        assert to_json(office.due(as_of=day)) == to_json(api.due(str(book), as_of=day))
+    split = office.split(str(tmp_path / "split"), as_of=late)
+    again = api.split(str(book), str(tmp_path / "split2"), as_of=late)
+    assert [b.calls for b in split.books] == [b.calls for b in again.books]
+
+
+PATHS = {"path", "out", "master", "out_dir", "masters", "folder", "inputs", "annotate_to"}
+NOT_YET = {
+    "merge",
+    "handover",
+}  # api/merging.py and api/handing.py: brought to the convention apart
+
+
+def _calls():
+    for name in api.__all__:
+        fn = getattr(api, name)
+        if inspect.isfunction(fn) and name not in NOT_YET:
+            yield name, fn
+    for name, fn in vars(api.Office).items():
+        if inspect.isfunction(fn) and not name.startswith("_"):
+            yield f"Office.{name}", fn
+
+
+@pytest.mark.parametrize(("name", "fn"), list(_calls()), ids=[n for n, _ in _calls()])
+def test_paths_positional_everything_else_by_keyword_lang_last(name, fn):
+    params = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
+    positional = [p.name for p in params if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    assert set(positional) <= PATHS, (name, positional)
+    if any(p.name == "lang" for p in params):
+        assert params[-1].name == "lang", name
+    for p in params:
+        if p.name in ("as_of", "month", "year", "week_of"):
+            assert p.kind is inspect.Parameter.KEYWORD_ONLY, (name, p.name)
+
+
+def test_the_package_exports_the_public_names_and_ships_py_typed():
+    assert set(followup_xl.__all__) - {"__version__"} <= set(api.__all__)
+    for name in followup_xl.__all__:
+        assert getattr(followup_xl, name) is getattr(api, name, followup_xl.__version__)
+    assert followup_xl.Office is api.Office
+    assert (ROOT / "followup_xl" / "py.typed").exists()
+    assert '"py.typed"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_every_public_name_is_in_the_python_api_guide():
+    guide = (ROOT / "docs" / "python-api.md").read_text(encoding="utf-8")
+    names = set(api.__all__) | set(followup_xl.__all__) - {"__version__"}
+    names |= {f"{m}(" for m, f in vars(api.Office).items() if not m.startswith("_")}
+    missing = sorted(n for n in names if n not in guide)
+    assert not missing, missing
+
+
+PLAIN = (str, int, float, bool, dt.date, type(None))
+
+
+def _check_table(result, columns_en: set[str], columns_zh: set[str]) -> None:
+    for lang, names in (("zh", columns_zh), ("en", columns_en)):
+        rows = result.rows(lang)
+        assert rows, type(result).__name__
+        for row in rows:
+            bad = {k: v for k, v in row.items() if not isinstance(v, PLAIN)}
+            assert not bad, (type(result).__name__, bad)
+            unnamed = {k for k in row if k.split("·")[0] not in names}
+            assert not unnamed, (type(result).__name__, lang, unnamed)
+            assert list(row) == list(rows[0])
+        frame = result.to_pandas(lang)
+        assert len(frame) == len(rows) and list(frame.columns) == list(rows[0])
+
+
+def test_every_result_is_a_table_in_the_language_asked_for(
+    master, office_dir, opened, tmp_path, cli
+):
+    columns = {k[len("column.") :]: v for k, v in catalog().items() if k.startswith("column.")}
+    zh = {v["zh"] for v in columns.values()} | {"A", "B", "C", "未分类", "废除"}
+    en = {v["en"] for v in columns.values()} | {"A", "B", "C", "未分类", "废除"}
+    staff = str(office_dir / "张伟_客户回访.xlsx")
+    export = opened.export(str(tmp_path / "export"), as_of=AS_OF)
+    results = [
+        opened.due(as_of=AS_OF),
+        opened.schedule(as_of=AS_OF),
+        opened.weekly(as_of=AS_OF),
+        opened.report(month="2026-10", as_of=AS_OF),
+        opened.scores(year=2026, as_of=AS_OF),
+        opened.split(str(tmp_path / "split"), as_of=AS_OF),
+        export,
+        api.rollup(str(tmp_path / "export"), month="2026-10"),
+        api.validate(staff, as_of=AS_OF),
+        api.ValidationRun([api.validate(staff, as_of=AS_OF)]),
+        api.verify(str(master)),
+        api.merge([str(office_dir)], str(tmp_path / "总表.xlsx")),
+        api.handover(
+            str(master), "杨磊", ["张伟", "王芳"], str(tmp_path / "plan.xlsx"), plan_only=True
+        ),
+        api.import_tracker([staff], str(tmp_path / "imported.xlsx")),
+    ]
+    for result in results:
+        if isinstance(result, api.Verification):  # an untouched master: nothing to list
+            assert result.rows() == [] and result.to_pandas().empty
+            continue
+        if isinstance(result, api.ImportResult):  # ``rows`` is its field: the table is to_pandas
+            assert len(result.to_pandas("en")) == len(result.rows)
+            continue
+        _check_table(result, en, zh)
+    due = results[0]
+    first = due.rows("en")[0]
+    assert isinstance(first["Due date"], dt.date)
+    assert (
+        first["Reason"] == due.items[0].reason.en
+        and due.rows()[0]["原因"] == due.items[0].reason.zh
+    )
+
+
+def test_a_due_list_goes_into_a_sheet_as_xlwings_writes_a_dataframe(opened, master):
+    xl = FakeBook(master)
+    sheet = xl.sheets.add("待回访表")
+    frame = opened.due(as_of=AS_OF).to_pandas()
+    sheet["A1"].value = frame
+    grid = sheet.used_range.options(ndim=2).value
+    assert grid[0][1:] == list(frame.columns) and len(grid) == len(frame) + 1
+    assert grid[1][list(frame.columns).index("客户编号") + 1] == frame.iloc[0]["客户编号"]
+
+
+NO_PANDAS = r"""
+import json, sys
+
+class NoPandas:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError("No module named 'pandas'", name=name)
+
+sys.meta_path.insert(0, NoPandas())
+from followup_xl import FollowupError, Office
+
+due = Office.open(sys.argv[1]).due(as_of=__import__("datetime").date(2026, 11, 22))
+out = {"rows": len(due.rows("en"))}
+try:
+    due.to_pandas()
+except FollowupError as exc:
+    out |= {"error": exc.message("en"), "zh": exc.message("zh"), "code": exc.exit_code}
+out["loaded"] = sorted(m for m in sys.modules if m.split(".")[0] == "pandas")
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_without_pandas_rows_work_and_to_pandas_says_what_to_install(master):
+    run = subprocess.run(
+        [sys.executable, "-c", NO_PANDAS, str(master)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["rows"] > 0 and out["loaded"] == [] and out["code"] == 3
+    assert "pip install pandas" in out["error"] and "pip install pandas" in out["zh"]
+    assert re.search("[\u4e00-\u9fff]", out["zh"])

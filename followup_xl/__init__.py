@@ -62,8 +62,10 @@ __all__ = [
 
 
 def __getattr__(name: str):
+    """``followup_xl.Office`` and the others, from ``followup_xl.api`` on first use: the package
+    itself imports nothing, so a module below it can read ``__version__`` from it."""
     if name in __all__:
-        from . import api
+        import importlib
 
-        return getattr(api, name)
+        return getattr(importlib.import_module(".api", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,7 @@ import json
 import subprocess
 import sys
 
-SCRIPT = r"""
+BLOCK_PANDAS = r"""
 import json, sys
 
 class NoPandas:
@@ -19,6 +19,11 @@ class NoPandas:
             raise ModuleNotFoundError("No module named 'pandas'", name=name)
 
 sys.meta_path.insert(0, NoPandas())
+"""  # a script's first lines: `import pandas` fails after them, as on a machine without it
+
+SCRIPT = (
+    BLOCK_PANDAS
+    + r"""
 try:
     import pandas  # noqa: F401
     blocked = False
@@ -42,6 +47,7 @@ for args in (
 print(json.dumps({"blocked": blocked, "codes": codes,
                   "loaded": sorted(m for m in sys.modules if m.split(".")[0] == "pandas")}))
 """
+)
 
 
 def test_demo_export_and_rollup_run_without_pandas(tmp_path):

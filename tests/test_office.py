@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fake_xlwings import FakeBook
+from test_no_pandas import BLOCK_PANDAS
 
 import followup_xl
 from followup_xl import api
@@ -42,6 +43,16 @@ def _count_opens(event, args):
 sys.addaudithook(_count_opens)
 
 
+CALLS = [
+    ("due", {}),
+    ("schedule", {}),
+    ("weekly", {}),
+    ("report", {"month": "2026-10"}),
+    ("scores", {"year": 2026}),
+    ("due", {"owner": "王芳"}),
+]
+
+
 def test_office_reads_the_master_once_and_answers_as_the_functions_do(master, monkeypatch):
     import python_calamine as pc
 
@@ -56,25 +67,11 @@ def test_office_reads_the_master_once_and_answers_as_the_functions_do(master, mo
     office = api.Office.open(master)
     OPENED.clear()
     by_calamine.clear()
-    got = [
-        office.due(as_of=AS_OF),
-        office.schedule(as_of=AS_OF),
-        office.weekly(as_of=AS_OF),
-        office.report(month="2026-10", as_of=AS_OF),
-        office.scores(year=2026, as_of=AS_OF),
-        office.due(as_of=AS_OF, owner="王芳"),
-    ]
+    got = [getattr(office, call)(as_of=AS_OF, **kw) for call, kw in CALLS]
     assert str(master) not in OPENED + by_calamine, "a report opened the master again"
     assert len(reads) == 1
     monkeypatch.undo()
-    expected = [
-        api.due(str(master), as_of=AS_OF),
-        api.schedule(str(master), as_of=AS_OF),
-        api.weekly(str(master), as_of=AS_OF),
-        api.report(str(master), month="2026-10", as_of=AS_OF),
-        api.scores(str(master), year=2026, as_of=AS_OF),
-        api.due(str(master), as_of=AS_OF, owner="王芳"),
-    ]
+    expected = [getattr(api, call)(str(master), as_of=AS_OF, **kw) for call, kw in CALLS]
     assert [to_json(r) for r in got] == [to_json(r) for r in expected]
 
 
@@ -215,15 +212,9 @@ def test_a_due_list_goes_into_a_sheet_as_xlwings_writes_a_dataframe(opened, mast
     assert grid[1][list(frame.columns).index("客户编号") + 1] == frame.iloc[0]["客户编号"]
 
 
-NO_PANDAS = r"""
-import json, sys
-
-class NoPandas:
-    def find_spec(self, name, path=None, target=None):
-        if name == "pandas" or name.startswith("pandas."):
-            raise ModuleNotFoundError("No module named 'pandas'", name=name)
-
-sys.meta_path.insert(0, NoPandas())
+NO_PANDAS = (
+    BLOCK_PANDAS
+    + r"""
 from followup_xl import FollowupError, Office
 
 due = Office.open(sys.argv[1]).due(as_of=__import__("datetime").date(2026, 11, 22))
@@ -235,6 +226,7 @@ except FollowupError as exc:
 out["loaded"] = sorted(m for m in sys.modules if m.split(".")[0] == "pandas")
 print(json.dumps(out, ensure_ascii=False))
 """
+)
 
 
 def test_without_pandas_rows_work_and_to_pandas_says_what_to_install(master):

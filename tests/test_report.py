@@ -36,7 +36,7 @@ MONTH = "2026-10"
 
 @pytest.fixture(scope="module")
 def oct_report(master):
-    return api.report(str(master), MONTH).figures
+    return api.report(str(master), month=MONTH).figures
 
 
 def _raw(master, sheet: str, date_col: str) -> pd.DataFrame:
@@ -382,7 +382,7 @@ def test_a_staff_book_gives_its_owner_the_same_numbers_as_the_master(
     master, oct_report, office_dir
 ):
     mine = next(p for p in sorted(office_dir.glob("*.xlsx")) if p.name.startswith("张伟"))
-    r = api.report(str(mine), MONTH).figures
+    r = api.report(str(mine), month=MONTH).figures
     row = {o["owner"]: o for o in oct_report["by_owner"]}["张伟"]
     assert (r["planned"], r["done"], r["successful"]) == (
         row["planned"],
@@ -437,7 +437,7 @@ def test_workbook_masks_phones_leaves_the_input_alone_and_speaks_english(master,
         ].dropna()
     }
     out = tmp_path / "月报.xlsx"
-    r = api.report(str(master), MONTH, out=str(out), mask_phones=True).figures
+    r = api.report(str(master), month=MONTH, out=str(out), mask_phones=True).figures
     assert r["lowest_scored"] and all(
         x["phone"] is None or "****" in x["phone"] for x in r["lowest_scored"]
     )
@@ -448,7 +448,7 @@ def test_workbook_masks_phones_leaves_the_input_alone_and_speaks_english(master,
     assert wb.sheetnames == ["月报", "按人员", "按类型", "满意度", "客户问题", "趋势", "说明"]
     assert wb["月报"]["B4"].value == r["planned"] and wb["月报"]["D4"].value == "无数据"
     en = tmp_path / "report.xlsx"
-    api.report(str(master), MONTH, out=str(en), lang="en")
+    api.report(str(master), month=MONTH, out=str(en), lang="en")
     wb = openpyxl.load_workbook(en)
     assert wb.sheetnames[0] == "Report" and wb["Report"]["A4"].value == "Planned follow-ups"
 

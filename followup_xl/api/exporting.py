@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BadOption, OutputRefused
-from ..results import Export
+from ..results import Export, RegionMonth
 
 if TYPE_CHECKING:
     from .office import Office
@@ -96,3 +96,63 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
     if not plan.with_phones:  # --json too: a master's or staff book's file name may hold a phone
         done = mask_deep(done)
     return Export(plan.out_dir, plan.as_of, not plan.with_phones, sorted(plan.days), done)
+
+
+def rollup(folder: str, out: str | None = None, *, month: str, lang: str = "zh") -> RegionMonth:
+    """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
+    computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
+    from ..io.warehouse.rollup import month_rows
+    from ..privacy import mask_deep
+    from ..report import month_bounds
+
+    start, end = month_bounds(month)
+    offices = []
+    found = month_rows(folder, start, end)
+    for row in found.rows:
+        coverage = [
+            {
+                "rule": rule,
+                "event_type": etype,
+                "events": row[n],
+                "followed_up": row[f"{n}_followed"],
+                "target_pct": row[f"{k}_coverage_target_pct"],
+                "actual_pct": row[f"{k}_coverage_actual_pct"],
+                "met": row[f"{k}_coverage_met"],
+            }
+            for rule, etype, n, k in (
+                ("P2", "投诉", "complaints", "complaint"),
+                ("P3", "维修", "repairs", "repair"),
+                ("P4", "活动", "activities", "activity"),
+            )
+        ]
+        offices.append(
+            {
+                "rank": row["rank"],
+                "office": row["office"],
+                **{
+                    k: row[k]
+                    for k in (
+                        "planned",
+                        "done",
+                        "done_pct",
+                        "successful",
+                        "successful_pct",
+                        "calls",
+                        "successful_calls",
+                        "satisfaction_avg",
+                        "overdue_at_month_end",
+                    )
+                },
+                "coverage": coverage,
+            }
+        )
+    # what leaves the region is masked like every other output (office names come from folders)
+    region = mask_deep(
+        RegionMonth(month, start, end, folder, offices, warnings=list(found.warnings))
+    )
+    if out:
+        from ..io.write.rollup import write_rollup
+
+        write_rollup(out, region, lang=lang)
+        region.output = out
+    return region

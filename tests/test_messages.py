@@ -458,7 +458,7 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("merge.py", "place_key"): "a row's place (file › sheet › 第N行), compared as a key",
     ("merge.py", "customer_ident"): "the identity key of a customer row without an id",
     ("merge.py", "ident"): "the identity key of a customer row without an id",
-    ("api/__init__.py", "rollup"): "the event types whose coverage the region roll-up reports",
+    ("api/exporting.py", "rollup"): "the event types whose coverage the region roll-up reports",
     ("privacy.py", "<module>"): "the 人员 roles that see unmasked phones",
     ("schedule.py", "manager_of"): "the 人员 roles that take an unowned customer",
     ("report.py", "<module>"): "the event types whose coverage the report counts",

@@ -53,6 +53,7 @@ def _frame(rows: list[dict]):
 
 
 COLUMNS = table("column")  # a table's column names, by language
+SAID_ELSEWHERE = {"overdue": "manager.overdue"}  # a column named as the 管理台 names the figure
 
 
 def _same_columns(rows: list[dict]) -> list[dict]:
@@ -69,7 +70,11 @@ def _plain_row(record: dict, lang: str) -> dict:
             continue
         if lang == "en" and record.get(f"{key}_en"):
             value = record[f"{key}_en"]
-        name = COLUMNS[lang].get(key, key)
+        name = (
+            render(SAID_ELSEWHERE[key], lang)
+            if key in SAID_ELSEWHERE
+            else COLUMNS[lang].get(key, key)
+        )
         if isinstance(value, dict):  # counts by kind (outcomes, same_as): one column each
             out |= {f"{name}·{k}": localize(v, lang) for k, v in value.items()}
         elif not (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
@@ -489,4 +494,3 @@ class ImportResult:
         """Every data row's outcome as a DataFrame, as ``Table.to_pandas`` (``rows`` is a field
         here: the outcomes as recorded, keys in English)."""
         return _frame(_same_columns([_plain_row(r, lang) for r in self.rows]))
-

@@ -20,6 +20,7 @@ from followup_xl import api
 from followup_xl.api import office as office_module
 from followup_xl.cli.jsonout import to_json
 from followup_xl.messages import catalog, localize
+from followup_xl.results import SAID_ELSEWHERE
 
 AS_OF = dt.date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +164,7 @@ def test_every_result_is_a_table_in_the_language_asked_for(
     master, office_dir, opened, tmp_path, cli
 ):
     columns = {k[len("column.") :]: v for k, v in catalog().items() if k.startswith("column.")}
+    columns |= {k: catalog()[i] for k, i in SAID_ELSEWHERE.items()}
     zh = {v["zh"] for v in columns.values()} | {"A", "B", "C", "未分类", "废除"}
     en = {v["en"] for v in columns.values()} | {"A", "B", "C", "未分类", "废除"}
     staff = str(office_dir / "张伟_客户回访.xlsx")
@@ -196,9 +198,9 @@ def test_every_result_is_a_table_in_the_language_asked_for(
     due = results[0]
     first = due.rows("en")[0]
     assert isinstance(first["Due date"], dt.date)
-    assert (
-        first["Reason"] == due.items[0].reason.en
-        and due.rows()[0]["原因"] == due.items[0].reason.zh
+    reason = due.items[0].reason
+    assert first["Reason"] == localize(reason, "en") and due.rows()[0]["原因"] == localize(
+        reason, "zh"
     )
 
 

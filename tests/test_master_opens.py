@@ -117,3 +117,14 @@ def test_a_master_with_closed_years_beside_it_is_opened_at_most_twice(tmp_path, 
     assert res.exit_code == 0, res
     assert _of(opens, base) <= 2 and _of(opens, staff) <= 2, opens
     assert all(_of(opens, f) <= 2 for f in archives), opens
+
+
+def test_verify_opens_the_master_at_most_twice(week, opens, as_of):
+    """verify reads the cells, the stamp and the check sheet from one open file."""
+    base, books, folder = week
+    out = folder / "总表.xlsx"
+    api.merge([str(books)], str(out), masters=[str(base)], as_of=as_of)
+    opens.clear()
+    res = api.verify(str(out))
+    assert res.whole_master, res  # the stamp verified: the check sheet was read too
+    assert _of(opens, out) <= 2, opens

@@ -28,12 +28,12 @@ def verify(path: str, *, lang: str = "zh") -> Verification:
         own = {key: len(infos) for key, infos in book.sheets.items()}  # the master's own sheets
         origins = dict(book.origins)  # and its provenance cells
         attach_history(book, path, False, package)
-    name = os.path.basename(path)
-    found, checked = fingerprint.check(book, name)
-    if not checked and read_kind(path) != "master":
-        kind = read_kind(path)
-        raise NotOurMaster("verify.not_our_master", kind=named(kind), path=path)
-    expected, why = read_master_check(path)
+        kind = read_kind(package)
+        name = os.path.basename(path)
+        found, checked = fingerprint.check(book, name)
+        if not checked and kind != "master":
+            raise NotOurMaster("verify.not_our_master", kind=named(kind), path=path)
+        expected, why = read_master_check(path, package)  # the same open file: two opens in all
     if expected is None:
         return Verification(path, checked, found, whole_master=False, warnings=[why])
     whole = mastercheck.compare(book, expected, own, origins, name)

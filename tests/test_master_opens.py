@@ -128,3 +128,11 @@ def test_verify_opens_the_master_at_most_twice(week, opens, as_of):
     res = api.verify(str(out))
     assert res.whole_master, res  # the stamp verified: the check sheet was read too
     assert _of(opens, out) <= 2, opens
+
+
+def test_office_open_opens_the_master_at_most_twice(master, opens):
+    """Office.open (every report command's read) asks the kind, the cache and the cells of one open file."""
+    from followup_xl.api import Office
+
+    Office.open(str(master))
+    assert _of(opens, master) <= 2, opens

@@ -29,11 +29,13 @@ from ..results import (
 def load(path: str, policy_path: str | None = None, wants: str = "book"):
     """A workbook or master and the policy in force for it (never one of our own reports)."""
     from ..io.filekind import refuse_output
-    from ..io.master.cache import cached_read
+    from ..io.master.cache import read_cached
+    from ..io.package import Package
     from ..settings import policy_for_book
 
-    refuse_output(path, wants)
-    book = cached_read(path)  # a master's parsed records come from its Parquet cache when valid
+    with Package(path) as package:  # one open file for the kind, the cache's key and the cells
+        refuse_output(package, wants)
+        book = read_cached(path, package=package)[0]  # through the Parquet cache when valid
     return book, policy_for_book(book, policy_path)
 
 

@@ -233,16 +233,31 @@ def _caller_for(level: str | None, owner: str) -> str:
     return {"重要": HEAD, "重大": MANAGER}.get(level or "", owner)
 
 
-def _events_and_calls(
-    rng: random.Random, book: Book, owner: str, oi: int, start: dt.date, end: dt.date
-) -> None:
-    seq = 0
-    ev_seq = 0
-    days = _workdays(start, end)
+def _weekday_on_or_before(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
 
-    def add_call(c: Customer, day: dt.date, call_type: str, **kw) -> Call:
-        nonlocal seq
-        seq += 1
+
+def _next_weekday(day: dt.date, n: int = 1) -> dt.date:
+    for _ in range(n):
+        day += dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+    return day
+
+
+class _Diary:
+    """One person's calls and events as they are made, numbered in the order made (the numbers,
+    like every draw from ``rng``, are what keeps the example office byte-identical)."""
+
+    def __init__(self, rng: random.Random, book: Book, owner: str, oi: int, end: dt.date):
+        self.rng, self.book, self.owner, self.oi, self.end = rng, book, owner, oi, end
+        self.seq = self.ev_seq = 0
+
+    def call(self, c: Customer, day: dt.date, call_type: str, **kw) -> Call:
+        rng = self.rng
+        self.seq += 1
         result = (
             kw.pop("result", None)
             or rng.choices(["成功", "未接通", "拒访", "改约"], weights=(86, 9, 2, 3))[0]
@@ -267,13 +282,13 @@ def _events_and_calls(
             src=None,
             bad={},
             extra={},
-            record_id=f"R{oi + 1}{seq:05d}" if rng.random() < 0.9 else None,
+            record_id=f"R{self.oi + 1}{self.seq:05d}" if rng.random() < 0.9 else None,
             customer_id=c.customer_id,
             call_date=day,
             call_time=dt.time(rng.randrange(9, 18), rng.choice([0, 10, 15, 20, 30, 40, 45, 50])),
             method=method,
             call_type=call_type,
-            caller=kw.pop("caller", owner),
+            caller=kw.pop("caller", self.owner),
             content=rng.choice(CONTENT)
             if ok
             else (
@@ -293,171 +308,194 @@ def _events_and_calls(
             signature=(c.contact or c.name) if method == "上门" else None,
             **kw,
         )
-        book.calls.append(call)
+        self.book.calls.append(call)
         return call
 
-    def add_event(c: Customer, etype: str, day: dt.date, **kw) -> Event:
-        nonlocal ev_seq
-        ev_seq += 1
+    def event(self, c: Customer, etype: str, day: dt.date, **kw) -> Event:
+        self.ev_seq += 1
         ev = Event.model_construct(
             src=None,
             bad={},
             extra={},
-            event_id=f"E{oi + 1}{ev_seq:04d}",
+            event_id=f"E{self.oi + 1}{self.ev_seq:04d}",
             customer_id=c.customer_id,
             event_type=etype,
             event_date=day,
-            owner=owner,
+            owner=self.owner,
             **kw,
         )
-        book.events.append(ev)
+        self.book.events.append(ev)
         return ev
 
-    def weekday_on_or_before(day: dt.date) -> dt.date:
-        while day.weekday() >= 5:
-            day -= dt.timedelta(days=1)
-        return day
-
-    def next_weekday(day: dt.date, n: int = 1) -> dt.date:
-        for _ in range(n):
-            day += dt.timedelta(days=1)
-            while day.weekday() >= 5:
-                day += dt.timedelta(days=1)
-        return day
-
-    def follow_through(c: Customer, call: Call, called: dt.date, depth: int = 0) -> None:
+    def follow_through(self, c: Customer, call: Call, called: dt.date, depth: int = 0) -> None:
         """What an office that keeps up does next after ``call`` (made on ``called``): redial the
         next working day, call on the agreed day, call again about an open issue — most of the
         time (the rest is the realistic tail)."""
-        if depth > 2 or rng.random() < 0.1:
+        if depth > 2 or self.rng.random() < 0.1:
             return
         if call.result == "未接通":
-            when = next_weekday(called)
+            when = _next_weekday(called)
         elif (call.result == "改约" and call.next_date) or (
             call.issue_status == "未解决" and call.next_date
         ):
-            when = weekday_on_or_before(call.next_date)
+            when = _weekday_on_or_before(call.next_date)
         else:
             return
-        if when <= called or when > end:
+        if when <= called or when > self.end:
             return
-        again = add_call(
+        again = self.call(
             c,
             when,
             (call.call_type or "例行") if call.result != "成功" else "例行",
             issue=call.issue if call.issue_status == "未解决" else None,
             event_id=call.event_id if call.result != "成功" else None,
         )
-        if call.issue_status == "未解决" and again.issue and rng.random() < 0.8:
+        if call.issue_status == "未解决" and again.issue and self.rng.random() < 0.8:
             again.issue_status, again.next_date = "已解决", None
-        follow_through(c, again, when, depth + 1)
+        self.follow_through(c, again, when, depth + 1)
 
-    cadence = {"A": 7, "B": 14, "C": 30}
+
+CADENCE = {"A": 7, "B": 14, "C": 30}
+EVENT_WEIGHTS = {
+    "成交": 20,
+    "投诉": 10,
+    "维修": 12,
+    "活动": 15,
+    "咨询": 20,
+    "工程": 6,
+    "提案": 4,
+    "出差拜访": 6,
+}
+# follow-ups actually made: an office that mostly keeps up, with a tail of late and forgotten ones
+FOLLOWED = {
+    "成交": 0.92,
+    "投诉": 0.95,
+    "维修": 0.8,
+    "活动": 0.6,
+    "咨询": 0.92,
+    "工程": 0.95,
+    "提案": 0.9,
+    "出差拜访": 0.92,
+}
+CALL_TYPE = {
+    "成交": "成交",
+    "维修": "维修",
+    "活动": "活动",
+    "咨询": "咨询",
+    "提案": "提案反馈",
+    "出差拜访": "出差核实",
+}
+
+
+def _events_and_calls(
+    rng: random.Random, book: Book, owner: str, oi: int, start: dt.date, end: dt.date
+) -> None:
+    diary = _Diary(rng, book, owner, oi, end)
+    days = _workdays(start, end)
     live = [c for c in book.customers if c.status == "正常"]
     for c in live:
-        # routine calls at the class cadence, a little early rather than late, on weekdays
-        every = cadence[c.klass or "C"]  # every generated customer has a class
-        day = start + dt.timedelta(days=rng.randrange(0, every))
-        while day <= end:
-            visit = weekday_on_or_before(day)
-            made = add_call(c, visit, "例行")
-            follow_through(c, made, visit)
-            day = visit + dt.timedelta(days=every - rng.choices([0, 1, 2, -3], (5, 3, 2, 1))[0])
+        _routine_calls(diary, c, start, end)
     for _ in range(len(live) // 2):
         c = rng.choice(live)
-        etype = rng.choices(
-            ["成交", "投诉", "维修", "活动", "咨询", "工程", "提案", "出差拜访"],
-            weights=(20, 10, 12, 15, 20, 6, 4, 6),
-        )[0]
-        day = rng.choice(days)
-        kw: dict = {}
-        if etype == "投诉":
-            kw["complaint_level"] = rng.choices(["一般", "重要", "重大"], weights=(70, 25, 5))[0]
-            kw["anonymous"] = rng.random() < 0.08
-            kw["responsible"] = rng.choice(["设计师", "质检员", "施工队", "客服", "销售"])
-            kw["description"] = rng.choice(ISSUES)
-        elif etype == "工程":
-            kw["planned_end"] = day + dt.timedelta(days=rng.randrange(40, 120))
-            if kw["planned_end"] <= end and rng.random() < 0.6:
-                kw["actual_end"] = kw["planned_end"] + dt.timedelta(days=rng.randrange(0, 20))
-        elif etype == "提案":
-            kw["proposal_level"] = rng.choice(["一般", "一般", "副总审批", "重大"])
-        ev = add_event(c, etype, day, **kw)
-        # follow-ups actually made: an office that mostly keeps up, with a tail of late and forgotten ones
-        follow = {
-            "成交": 0.92,
-            "投诉": 0.95,
-            "维修": 0.8,
-            "活动": 0.6,
-            "咨询": 0.92,
-            "工程": 0.95,
-            "提案": 0.9,
-            "出差拜访": 0.92,
-        }[etype]
-        if kw.get("anonymous") or rng.random() > follow:
+        etype, day, kw = _an_event(rng, days, end)
+        ev = diary.event(c, etype, day, **kw)
+        if kw.get("anonymous") or rng.random() > FOLLOWED[etype]:
             continue
-        if etype == "投诉":
-            when = weekday_on_or_before(day + dt.timedelta(days=rng.randrange(0, 4)))
-            add_call(
-                c,
-                max(when, day),
-                "投诉",
-                event_id=ev.event_id,
-                related_date=day,
-                complaint_level=kw["complaint_level"],
-                caller=_caller_for(kw["complaint_level"], owner),
-                responsible=kw["responsible"],
-                result="成功",
-            )
-        elif etype == "工程":
-            stages = [
-                ("工程开工", day + dt.timedelta(days=10)),
-                ("工程中期", day + (kw["planned_end"] - day) / 2),
-                ("工程竣工", kw["planned_end"]),
-            ]
-            if kw.get("actual_end", kw["planned_end"]) > kw["planned_end"]:
-                stages.append(("工程竣工", kw["actual_end"]))
-            for call_type, when in stages:
-                if rng.random() < 0.93:
-                    add_call(
-                        c,
-                        weekday_on_or_before(when),
-                        call_type,
-                        event_id=ev.event_id,
-                        related_date=day,
-                        result="成功",
-                    )
-        else:
-            call_type = {
-                "成交": "成交",
-                "维修": "维修",
-                "活动": "活动",
-                "咨询": "咨询",
-                "提案": "提案反馈",
-                "出差拜访": "出差核实",
-            }[etype]
-            if etype == "成交":  # the first week of the next month, now and then a few days late
-                first = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-                when = first + dt.timedelta(days=rng.choices([0, 2, 4, 6, 9], (3, 3, 3, 2, 1))[0])
-            else:
-                lag = {"咨询": rng.randrange(3, 9), "出差拜访": rng.randrange(1, 3)}.get(
-                    etype, rng.randrange(2, 16)
-                )
-                when = day + dt.timedelta(days=lag)
-            add_call(
-                c,
-                max(weekday_on_or_before(when), day),
-                call_type,
-                event_id=ev.event_id,
-                related_date=day,
-                result="成功",
-            )
+        _follow_up(diary, c, ev.event_id, etype, day, kw)
     for _ in range(max(1, len(days) // 7)):
         c = rng.choice(live)
-        add_call(c, rng.choice(days), "约访", method="上门", result="成功")
+        diary.call(c, rng.choice(days), "约访", method="上门", result="成功")
     book.calls[:] = [x for x in book.calls if x.call_date and x.call_date <= end]  # all dated
     book.calls.sort(key=lambda x: (x.call_date, x.call_time))
     book.events.sort(key=lambda x: x.event_date or dt.date.min)  # all dated
+
+
+def _routine_calls(diary: _Diary, c: Customer, start: dt.date, end: dt.date) -> None:
+    """Calls at the class cadence, a little early rather than late, on weekdays."""
+    rng = diary.rng
+    every = CADENCE[c.klass or "C"]  # every generated customer has a class
+    day = start + dt.timedelta(days=rng.randrange(0, every))
+    while day <= end:
+        visit = _weekday_on_or_before(day)
+        made = diary.call(c, visit, "例行")
+        diary.follow_through(c, made, visit)
+        day = visit + dt.timedelta(days=every - rng.choices([0, 1, 2, -3], (5, 3, 2, 1))[0])
+
+
+def _an_event(rng: random.Random, days: list[dt.date], end: dt.date) -> tuple[str, dt.date, dict]:
+    """An event's type, day and the fields its type has (complaint level, planned end…)."""
+    etype = rng.choices(list(EVENT_WEIGHTS), weights=list(EVENT_WEIGHTS.values()))[0]
+    day = rng.choice(days)
+    kw: dict = {}
+    if etype == "投诉":
+        kw["complaint_level"] = rng.choices(["一般", "重要", "重大"], weights=(70, 25, 5))[0]
+        kw["anonymous"] = rng.random() < 0.08
+        kw["responsible"] = rng.choice(["设计师", "质检员", "施工队", "客服", "销售"])
+        kw["description"] = rng.choice(ISSUES)
+    elif etype == "工程":
+        kw["planned_end"] = day + dt.timedelta(days=rng.randrange(40, 120))
+        if kw["planned_end"] <= end and rng.random() < 0.6:
+            kw["actual_end"] = kw["planned_end"] + dt.timedelta(days=rng.randrange(0, 20))
+    elif etype == "提案":
+        kw["proposal_level"] = rng.choice(["一般", "一般", "副总审批", "重大"])
+    return etype, day, kw
+
+
+def _follow_up(
+    diary: _Diary, c: Customer, event_id: str | None, etype: str, day: dt.date, kw: dict
+) -> None:
+    """The calls an event asks for, made: a complaint at its level, a project at each stage, the
+    rest once (a deal in the first week of the next month, now and then a few days late)."""
+    rng = diary.rng
+    if etype == "投诉":
+        when = _weekday_on_or_before(day + dt.timedelta(days=rng.randrange(0, 4)))
+        diary.call(
+            c,
+            max(when, day),
+            "投诉",
+            event_id=event_id,
+            related_date=day,
+            complaint_level=kw["complaint_level"],
+            caller=_caller_for(kw["complaint_level"], diary.owner),
+            responsible=kw["responsible"],
+            result="成功",
+        )
+        return
+    if etype == "工程":
+        stages = [
+            ("工程开工", day + dt.timedelta(days=10)),
+            ("工程中期", day + (kw["planned_end"] - day) / 2),
+            ("工程竣工", kw["planned_end"]),
+        ]
+        if kw.get("actual_end", kw["planned_end"]) > kw["planned_end"]:
+            stages.append(("工程竣工", kw["actual_end"]))
+        for call_type, when in stages:
+            if rng.random() < 0.93:
+                diary.call(
+                    c,
+                    _weekday_on_or_before(when),
+                    call_type,
+                    event_id=event_id,
+                    related_date=day,
+                    result="成功",
+                )
+        return
+    if etype == "成交":
+        first = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        when = first + dt.timedelta(days=rng.choices([0, 2, 4, 6, 9], (3, 3, 3, 2, 1))[0])
+    else:
+        lag = {"咨询": rng.randrange(3, 9), "出差拜访": rng.randrange(1, 3)}.get(
+            etype, rng.randrange(2, 16)
+        )
+        when = day + dt.timedelta(days=lag)
+    diary.call(
+        c,
+        max(_weekday_on_or_before(when), day),
+        CALL_TYPE[etype],
+        event_id=event_id,
+        related_date=day,
+        result="成功",
+    )
 
 
 def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:

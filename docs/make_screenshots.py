@@ -1,4 +1,4 @@
-"""Regenerate the README screenshots: python docs/make_screenshots.py
+"""Regenerate the screenshots the README and docs/ show: python docs/make_screenshots.py
 
 Runs the demo into a temporary folder and renders chosen pages through
 LibreOffice (PDF) and pdftoppm (PNG) — what a person sees when they open them.

@@ -1,8 +1,8 @@
-"""The README's table of checks and table of policy settings, generated from the code.
+"""The docs' tables of checks, policy settings and sheet columns, generated from the code.
 
-`python -m followup_xl.readme_tables --write` refreshes README.md between the
-markers; a test fails when the README and the check registry or the policy disagree,
-so a new check or setting cannot go undocumented.
+`python -m followup_xl.readme_tables --write` refreshes docs/checks.md, docs/rules.md and
+docs/sheets.md between the markers; a test fails when a page and the check registry, the
+policy or the schema disagree, so a new check, setting or column cannot go undocumented.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import schema
 from .checks import ERROR, ordered_checks
 from .settings import Policy, describe_settings
 
@@ -47,23 +48,57 @@ def policy_table() -> str:
     return _table(["规则 sheet 参数", "TOML key", "default 默认值", "说明"], rows)
 
 
-BLOCKS = {"checks-table": checks_table, "policy-table": policy_table}
+def columns_table() -> str:
+    rows = [
+        [
+            f"{sheet.zh} {sheet.en}",
+            col.zh,
+            col.en,
+            f"`{col.key}`",
+            col.type.value,
+            "✓" if col.required else "",
+            "; ".join(c.zh for c in col.choices),
+            "; ".join(col.aliases),
+        ]
+        for sheet in schema.SHEETS
+        for col in sheet.columns
+    ]
+    head = [
+        "sheet 工作表",
+        "列",
+        "column",
+        "key",
+        "type",
+        "必填",
+        "下拉值 dropdown",
+        "also read as 别名",
+    ]
+    return _table(head, rows)
 
 
-def splice(readme: str) -> str:
-    """README text with every generated block replaced by what the code says now."""
+BLOCKS = {
+    "checks-table": checks_table,
+    "policy-table": policy_table,
+    "columns-table": columns_table,
+}
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+PAGES = {"checks-table": "checks.md", "policy-table": "rules.md", "columns-table": "sheets.md"}
+
+
+def splice(page: str) -> str:
+    """Page text with every generated block replaced by what the code says now."""
     for name, render in BLOCKS.items():
         start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        head, found, rest = readme.partition(start)
+        head, found, rest = page.partition(start)
         if found and end in rest:
-            readme = f"{head}{start}\n{render()}\n{end}{rest.partition(end)[2]}"
-    return readme
+            page = f"{head}{start}\n{render()}\n{end}{rest.partition(end)[2]}"
+    return page
 
 
 if __name__ == "__main__":
-    path = Path(__file__).resolve().parents[1] / "README.md"
-    text = path.read_text(encoding="utf-8")
-    if "--write" in sys.argv:
-        path.write_text(splice(text), encoding="utf-8")
-    else:
-        print(checks_table() + "\n\n" + policy_table())
+    for name in sorted(set(PAGES.values())):
+        path = DOCS / name
+        if "--write" in sys.argv:
+            path.write_text(splice(path.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            print(splice(path.read_text(encoding="utf-8")))

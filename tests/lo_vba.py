@@ -138,7 +138,7 @@ def run_book(desktop, path: str) -> dict:
         }
         out["sources"] = {m: lib.getByName(m) for m in ours}
         # The test copy: RunPython becomes the stub; modules LibreOffice cannot compile
-        # (conditional compilation, see the README's release check) are left out.
+        # (conditional compilation, see docs/workbooks.md's release check) are left out.
         lib.replaceByName("xlwings", STUB) if "xlwings" in modules else lib.insertByName(
             "xlwings", STUB
         )

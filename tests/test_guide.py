@@ -58,7 +58,7 @@ def test_every_command_and_option_in_the_guide_exists(argv):
     # a full command line parses as written (output names, dates, months, required options)
     if len(argv) > 1 and "--help" not in argv:
         # with the group's settings: a context made without them makes click cache a help
-        # option without -h on the command, and later --help output (the README reference) drops -h
+        # option without -h on the command, and later --help output (docs/cli-reference.md) drops -h
         cmd.make_context(argv[0], argv[1:], **main.context_settings)
 
 
@@ -75,9 +75,9 @@ def test_guide_names_rules_in_words_not_ids_or_seeds():
     assert "REQUIREMENTS" not in text and "seed" not in text.lower() and "种子" not in text
 
 
-def test_readme_reference_shows_followup_xl_not_main():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "Usage: main" not in readme
+def test_cli_reference_shows_followup_xl_not_main():
+    page = (ROOT / "docs" / "cli-reference.md").read_text(encoding="utf-8")
+    assert "Usage: main" not in page
     assert CliRunner().invoke(main, ["--help"]).output.startswith("Usage: followup-xl")
 
 

@@ -387,8 +387,8 @@ def test_handover_and_split_keep_do_not_call(office_dir, tmp_path):
     assert not {i.customer_id for i in due.items} & set(quiet)
 
 
-def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
-    """The README's figures for the demo's due list are what `due` gives on the example office."""
+def test_docs_state_the_demo_due_list_by_status(office_dir, tmp_path):
+    """docs/rules.md's figures for the demo's due list are what `due` gives on the example office."""
     import re
     from pathlib import Path
 
@@ -397,14 +397,14 @@ def test_readme_states_the_demo_due_list_by_status(office_dir, tmp_path):
     from followup_xl import api
 
     text = " ".join(
-        (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8").split()
+        (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8").split()
     )
     m = re.search(
         r"lists (\d+) items: (\d+) overdue \((\d+) of them a complaint to escalate\), none due that day, "
         r"(\d+) upcoming \((\d+) of all open items fall due by the end of the coming week\) and (\d+) missed",
         text,
     )
-    assert m, "the README's demo due-list sentence is missing"
+    assert m, "docs/rules.md's demo due-list sentence is missing"
     out = api.due(str(write_master(office_dir, tmp_path / "总表.xlsx")), as_of=D("2026-11-22"))
     n = out.counts
     week = sum(1 for i in out.items if i.status != "missed" and i.due_date <= D("2026-11-29"))

@@ -395,7 +395,7 @@ def test_the_branch_finder_leaves_data_choices_alone():
 
 
 def test_every_policy_setting_is_described_in_both_languages():
-    """The 规则 sheet's 说明 column and the README's policy table come from the catalog."""
+    """The 规则 sheet's 说明 column and docs/rules.md's policy table come from the catalog."""
     from followup_xl.settings import Policy, describe_settings
 
     names = [n for n in Policy.model_fields if n not in ("staff", "score_items")]
@@ -466,7 +466,7 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
         "weekly.py",
         "_projects",
     ): "project states (the weekly book's status table keys) and the 回访类型 list",
-    ("readme_tables.py", "*"): "the README's bilingual table headers (generated documentation)",
+    ("readme_tables.py", "*"): "the docs' bilingual table headers (generated documentation)",
     (
         "cli/__init__.py",
         "<module>",

@@ -160,7 +160,7 @@ def test_manager_buttons_compile_and_call_python_in_libreoffice(lo_results):
 
 
 def test_libreoffice_cannot_compile_xlwings_own_modules(lo_results):
-    """Recorded for the README's release check: LibreOffice Basic has no conditional
+    """Recorded for docs/workbooks.md's release check: LibreOffice Basic has no conditional
     compilation (#Const/#If), so xlwings' module and its Dictionary class only compile in Excel."""
     compiles = lo_results["zh.xlsm"]["compiles"]
     assert compiles["Module1"] is True

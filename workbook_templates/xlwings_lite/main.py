@@ -5,7 +5,7 @@ the code is then stored in the workbook. It is a thin adapter: the book object x
 Lite hands a script is read and written by the same functions as the desktop button
 (followup_xl.xl.button), which run the same checks as `followup-xl validate`.
 Sheet buttons: a shape named btn_validate / btn_due whose hyperlink points to the cell
-given below (see the README, "No install").
+given below (see docs/workbooks.md, "For staff without Python").
 """
 
 import datetime as dt

@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   — the whole job on the bundled example office → demo-out/
 #   make test   — installs what the tests need, runs make lint, then the tests
-#   make lint   — ruff (lint and format) and mypy, the gate every change passes
+#   make test-fast — the everyday loop: the tests without LibreOffice or the slow demo runs
+#   make lint   — ruff (lint and format) and mypy over the package, tests and benchmarks
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo lint test bench clean
+.PHONY: demo lint test test-fast bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,9 @@ lint: $(VENV)/.installed
 
 test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not libreoffice and not slow" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

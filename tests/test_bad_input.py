@@ -185,6 +185,7 @@ def test_read_only_output_folder_is_a_sentence(tmp_path):
         ro.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_a_50_megabyte_sheet_is_read_and_checked_within_bounds(tmp_path):
     """A call log whose sheet XML is 50 MB: validate answers (no traceback) in bounded memory."""
     src = badfiles.big_sheet(tmp_path)

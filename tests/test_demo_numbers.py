@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from followup_xl.cli import main
 
+pytestmark = pytest.mark.slow
+
 
 def sheet(path, name):
     import python_calamine as pc

@@ -15,7 +15,12 @@ from followup_xl.cli.reference import PAGE, commands
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-PAGES = [README, ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [
+    README,
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "CHANGELOG.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+]
 GENERATED = re.compile(r"<!-- ([a-z-]+):start -->.*?<!-- \1:end -->", re.S)
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 
@@ -59,7 +64,9 @@ def test_every_link_lands(path):
             assert anchor in {slug(h) for h in headings}, f"{path.name}: no heading #{anchor}"
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p.name != "使用说明.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in PAGES if p.name != "使用说明.md"], ids=lambda p: p.name
+)
 def test_every_command_line_names_a_command_and_options_that_exist(path):
     """In code (a block's line or an inline span); the guide has its own, stricter test
     (test_guide.py) and the generated reference is the commands' own help."""

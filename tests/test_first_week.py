@@ -132,6 +132,7 @@ def commands(o, tmp: Path, lang: str):
     ]
 
 
+@pytest.mark.slow
 def test_every_command_runs_under_gbk_redirected_to_a_file(office, tmp_path):
     """Each command in both languages, and with --json in Chinese (the processes run four at a time)."""
     runs = [
@@ -741,6 +742,7 @@ def test_report_outputs_hold_real_dates(office, tmp_path):
     assert found > 0
 
 
+@pytest.mark.slow
 def test_export_rollup_and_demo_run_under_gbk(office, tmp_path):
     """The region's commands and the demo, in order (rollup reads what export wrote)."""
     rc, out, err = gbk_run(

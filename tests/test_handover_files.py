@@ -257,6 +257,7 @@ def test_cli_handover(master, tmp_path):
     assert r.exit_code == 3 and "输出文件不能与输入文件相同" in r.output
 
 
+@pytest.mark.slow
 def test_the_demo_hands_over_and_splits(tmp_path):
     from followup_xl.demo.run import run_demo
 
@@ -276,6 +277,7 @@ def test_the_demo_hands_over_and_splits(tmp_path):
     ) == len(master.customers)
 
 
+@pytest.mark.slow
 def test_the_demo_shows_a_second_week(tmp_path):
     """张伟 edits the book he was sent; the merge prints the changes and the master keeps them in 修改记录."""
     import openpyxl

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_lineage import CUSTOMERS, book_of, edit, get_property, set_property
@@ -74,6 +75,7 @@ def append_customer(path: Path, cid: str, owner: str, note: str) -> None:
     wb.save(path)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=6,
     deadline=None,

@@ -139,6 +139,7 @@ def test_macro_source_is_the_one_in_macros_folder():
         assert callable(getattr(manager, entry)), entry
 
 
+@pytest.mark.slow
 def test_merge_button_gives_the_cli_master(desk, tmp_path):
     folder, xl, result = desk
     code, out = cli(
@@ -208,6 +209,7 @@ def test_button_gives_the_cli_file_and_counts(desk, tmp_path, job, argv, name):
         assert shown["应回访"] == out["planned"]
 
 
+@pytest.mark.slow
 def test_validate_all_gives_each_books_cli_findings(desk, tmp_path):
     folder, xl, _ = desk
     result = manager.validate_all_button(xl)
@@ -228,6 +230,7 @@ def test_validate_all_gives_each_books_cli_findings(desk, tmp_path):
     assert figures(xl)["错误"] == errors > 0
 
 
+@pytest.mark.slow
 def test_handover_and_split_buttons_give_the_cli_files(desk, tmp_path):
     folder, xl, _ = desk
     master = master_of(desk)

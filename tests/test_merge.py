@@ -182,6 +182,7 @@ def test_history_longer_than_a_sheet_is_split_by_year(tmp_path):
     assert len(back.sheets["calls"]) == len([n for n in names if n.startswith("回访记录表")])
 
 
+@pytest.mark.slow
 def test_every_other_command_reads_the_master(cli, master, tmp_path):
     """Each command that takes a master reads all of it: the same record counts, or a real result."""
     day = ("--as-of", "2026-11-22")

@@ -16,6 +16,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 LITE = ROOT / "workbook_templates" / "xlwings_lite"
 ENV = Path(sys.prefix) / "followup-minimal-env"

@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 BLOCK_PANDAS = r"""
 import json, sys
 
@@ -50,6 +52,7 @@ print(json.dumps({"blocked": blocked, "codes": codes,
 )
 
 
+@pytest.mark.slow
 def test_demo_export_and_rollup_run_without_pandas(tmp_path):
     run = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path)],

@@ -126,6 +126,7 @@ def _run_into_closed_pipe(*args: object) -> subprocess.CompletedProcess:
         os.close(write_end)
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_the_output_not_the_command(cli, office_dir, tmp_path):
     master = tmp_path / "总表.xlsx"
     closed = _run_into_closed_pipe("merge", office_dir, "-o", master, "--json")

@@ -588,6 +588,7 @@ def test_merge_as_of_is_the_day_the_lock_counts_from_and_the_log_is_dated(
     assert dates and {str(d)[:10] for d in dates} == {as_of.isoformat()}
 
 
+@pytest.mark.slow
 def test_a_book_with_one_id_twice_does_not_flip_the_master_every_week(tmp_path, office_dir, cli):
     """杨磊's book holds K1301 twice with different names (a V3a mistake). Week after week with the
     same books the master must stay put: the first row speaks for the book, the second is a

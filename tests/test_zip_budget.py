@@ -82,6 +82,7 @@ def run_measured(args: list[str], address_space: int = 0) -> tuple[int, str, int
     return code, out, peak
 
 
+@pytest.mark.slow
 def test_validate_refuses_the_bomb_in_little_memory(bombs):
     """The attack review's bomb: 4 MB that inflates 325:1 (under the old 400:1 check) to 1.3 GB;
     validate took 2.4–3.7 GB to read it."""

@@ -63,10 +63,33 @@ ARGS = {
 COMMANDS = [c for c in ARGS if c in main.commands]
 
 
+# Files every command takes seconds over: held to the corpus by make test, not make test-fast.
+HEAVY = {"million_styled_rows", "many_merged_ranges", "many_error_cells"}
+
+
+def names(leave_out: tuple[str, ...] = ()) -> list:
+    return [
+        pytest.param(name, marks=pytest.mark.slow) if name in HEAVY else name
+        for name in badfiles.CORPUS
+        if name not in leave_out
+    ]
+
+
+class _Built(dict):
+    """The corpus, each file built the first time a selected test asks for it."""
+
+    def __init__(self, root: Path):
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, name: str) -> Path:
+        self[name] = path = badfiles.build(name, self.root / name)
+        return path
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bad")
-    return {name: badfiles.build(name, root / name) for name in badfiles.CORPUS}
+    return _Built(tmp_path_factory.mktemp("bad"))
 
 
 def digest(path: Path) -> str:
@@ -85,7 +108,7 @@ def test_the_matrix_covers_the_cli():
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("name", list(badfiles.CORPUS))
+@pytest.mark.parametrize("name", names())
 def test_bad_input_gets_a_sentence(corpus, tmp_path, command, name):
     src = corpus[name]
     before = digest(src)
@@ -139,7 +162,7 @@ def test_memory_stays_bounded(corpus, name):
     ), proc.stdout
 
 
-@pytest.mark.parametrize("name", [n for n in badfiles.CORPUS if n != "million_styled_rows"])
+@pytest.mark.parametrize("name", names(leave_out=("million_styled_rows",)))
 def test_annotate_gets_a_sentence_too(corpus, tmp_path, name):
     out = tmp_path / "annotated.xlsx"
     result = CliRunner().invoke(

@@ -138,7 +138,8 @@ def this_week(book_path: Path, out: Path, new_calls: int = 50) -> Path:
     from followup_xl.models import Call
 
     book = read_book(book_path)
-    last = max(book.calls, key=lambda k: k.call_date)
+    last = max(book.calls, key=lambda k: k.call_date or dt.date.min)
+    assert last.call_date  # the generated books date every call
     for i in range(new_calls):
         values = {k: getattr(last, k) for k in last.SHEET.keys}
         values.update(
@@ -211,10 +212,10 @@ def split_week(master: Path, out: Path) -> Path:
     rng = random.Random(12)
     for path in sorted(sent.glob("*.xlsm")) + sorted(sent.glob("*.xlsx")):
         book = read_book(path)
-        with open_calamine(path) as wb:
+        with open_calamine(str(path)) as wb:
             rows = [tuple(r[:3]) for r in wb.get_sheet_by_name(BASE_SHEET).to_python()]
         _one_percent(book, rng)
-        owner = book.customers[0].owner if book.customers else path.stem
+        owner = (book.customers[0].owner if book.customers else None) or path.stem
         write_split_book(
             out / path.name,
             book,
@@ -304,8 +305,8 @@ def main(argv: list[str]) -> None:
         f"office: {sizes[0]} books x ({sizes[1]} customers + {sizes[2]} calls) "
         f"[{time.perf_counter() - t:.0f} s to generate or find]"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
         results = {}
         for sub in ("floor", "汇总", "naive", "onefile"):
             (tmp / sub).mkdir()

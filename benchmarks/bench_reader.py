@@ -32,8 +32,8 @@ def best_of(path: Path, runs: int = 3) -> float:
 
 def main(argv: list[str]) -> None:
     n = int(argv[0]) if argv else 6000
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
         for sub in ("errors-1", "errors-4", "merged-1", "merged-4", "far", "plain"):
             (tmp / sub).mkdir()
         for name, key, build in (

@@ -37,7 +37,7 @@ def main(per_owner: int = 600) -> None:
     day = example_office.AS_OF
     policy, cal = Policy(), WorkCalendar()
     obls = compute_obligations(master, policy, day, cal).obligations
-    customers = {c.customer_id: c for c in master.customers}
+    customers = {c.customer_id or "": c for c in master.customers}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
         write_master(path, master)

@@ -31,7 +31,7 @@ def main(argv: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "book.xlsx"
         write_staff_workbook(path, book=owner_book(0, customers, calls, random.Random(1)))
-        best = {}
+        best: dict[str, float] = {}
         for _ in range(3):
             t0 = time.perf_counter()
             book = read_book(path)

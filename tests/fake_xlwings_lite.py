@@ -37,7 +37,7 @@ class LiteRange(FakeRange):
 
     @color.setter
     def color(self, rgb):
-        FakeRange.color.fset(self, rgb)
+        FakeRange.color.fset(self, rgb)  # type: ignore[attr-defined]
 
     def add_note(self, text):
         if not self.sheet.book.notes_supported:

@@ -123,7 +123,7 @@ def run_book(desktop, path: str) -> dict:
     if doc is None:
         return {"path": path, "error": "LibreOffice could not open the file"}
     try:
-        out = {"path": path, "libraries": list(doc.BasicLibraries.getElementNames())}
+        out: dict = {"path": path, "libraries": list(doc.BasicLibraries.getElementNames())}
         if not doc.BasicLibraries.hasByName("VBAProject"):
             out["error"] = "no VBAProject library"
             return out
@@ -203,6 +203,7 @@ def _in_fresh_soffice(path: str, n: int) -> dict:
         f.write(XCU)
     pipe = f"followupxl{os.getpid()}n{n}"
     exe = shutil.which("soffice") or shutil.which("libreoffice")
+    assert exe, "LibreOffice is not installed"
     proc = subprocess.Popen(
         [
             exe,

@@ -54,7 +54,7 @@ def run_desk(desktop, path: str) -> dict:
     if doc is None:
         return {"path": path, "error": "LibreOffice could not open the file"}
     try:
-        out = {"path": path}
+        out: dict = {"path": path}
         lib = doc.BasicLibraries.getByName("VBAProject")
         modules = list(lib.getElementNames())
         out["modules"] = modules

@@ -64,8 +64,8 @@ def main() -> None:
     REFERENCE.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = write_outputs(example_master(Path(tmp)), Path(tmp) / "out")
-        for name, path in fresh.items():
-            shutil.copyfile(path, REFERENCE / name)
+        for name, made in fresh.items():
+            shutil.copyfile(made, REFERENCE / name)
             print(REFERENCE / name)
     for path in write_templates(TEMPLATES):
         print(path)

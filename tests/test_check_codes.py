@@ -94,7 +94,7 @@ def sheet_rows(rows: list) -> list[list]:
 
 def write(path, sheets: dict[str, list]):
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for r in sheet_rows(rows):

@@ -38,7 +38,7 @@ def record_at(book, sheet, row):
 
 
 def test_each_planted_mistake_is_found_on_its_row(office, office_dir):
-    cache = {}
+    cache: dict = {}
     for p in office.planted:
         if "found on merge" in p["what"]:
             continue
@@ -207,7 +207,7 @@ def write_unseen(path):
         ["客户ID", "客户姓名", "手机号码", "等级", "业务员", "登记日期", "客户状态", "微信号"]
     )
     for r in CUSTOMERS:
-        ws.append(r)
+        ws.append(r)  # type: ignore[arg-type]
     ws = wb.create_sheet("回访记录")
     ws.append(["客户回访记录（11月）"])
     ws.append(CALL_HEAD)

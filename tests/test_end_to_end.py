@@ -87,7 +87,7 @@ def test_whole_month(cli, pipeline):
     # 4. Sunday schedule for the coming week: every obligation due by week end exactly once
     sched = cli.json("schedule", master, "--week-of", "2026-11-23", "--as-of", AS_OF, ok=(0,))[1]
     week_end = dt.date.fromisoformat(sched["week_end"])
-    expected = sorted(
+    to_plan = sorted(
         (i["customer_id"], i["rule"], i["due_date"])
         for i in due["items"]
         if i["customer_id"]
@@ -99,7 +99,7 @@ def test_whole_month(cli, pipeline):
         for i in sched["items"] + sched["unscheduled"]
         if i["customer_id"]
     )
-    assert got == expected
+    assert got == to_plan
 
     # 5. Monday summary of the week before
     weekly = cli.json("weekly", master, "--week-of", AS_OF, ok=(0,))[1]

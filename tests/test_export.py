@@ -112,7 +112,7 @@ def test_round_trip_equals_the_master(master, tmp_path):
         engine = compute_obligations(book, policy, day).obligations
         assert len(rows) == len(engine)
 
-        def key(o):
+        def by_key(o):
             return (o["customer_id"] or "", o["rule"], o["due_date"], o["source"])
 
         want = sorted(
@@ -128,9 +128,9 @@ def test_round_trip_equals_the_master(master, tmp_path):
                 }
                 for o in engine
             ),
-            key=key,
+            key=by_key,
         )
-        have = sorted(({k: o[k] for k in want[0]} for o in rows), key=key)
+        have = sorted(({k: o[k] for k in want[0]} for o in rows), key=by_key)
         assert have == want
 
 
@@ -140,7 +140,7 @@ def test_phones_masked_unless_asked(master, tmp_path):
     phones = read_dataset(tmp_path / "pq", "customers").column("phone").to_pylist()
     real = [c.phone for c in book.customers if c.phone]
     assert not set(real) & set(phones)
-    assert sorted(p for p in phones if p) == sorted(mask_phone(p) for p in real)
+    assert sorted(p for p in phones if p) == sorted(mask_phone(p) for p in real)  # type: ignore[type-var]
     staff_phones = [
         p for p in read_dataset(tmp_path / "pq", "staff").column("phone").to_pylist() if p
     ]

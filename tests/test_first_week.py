@@ -430,7 +430,7 @@ def test_schedule_total_row_holds_its_sums_without_recalculation(office, tmp_pat
     import python_calamine as pc
 
     cal = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("汇总").to_python()
-    assert [float(v) for v in cal[start][2:13]] == [float(v) for v in total[2:13]]
+    assert [float(v) for v in cal[start][2:13]] == [float(v) for v in total[2:13]]  # type: ignore[arg-type]
 
 
 def test_split_home_sheet_figures_hold_without_recalculation(office, tmp_path):

@@ -142,7 +142,7 @@ def unseen_tracker(path):
     ws["A1"] = "深圳分公司 客户回访登记表"
     ws["A2"] = "制表：陈静    更新：2026年11月"
     for row in UNSEEN:
-        ws.append(row)
+        ws.append(row)  # type: ignore[arg-type]
     wb.save(path)
     return path
 
@@ -154,7 +154,7 @@ def test_an_unseen_wide_tracker_imports_every_call_and_validates_but_for_its_own
     code, out = cli.json("import", str(src), "-o", str(tmp_path / "陈静_客户回访.xlsx"))
     assert code == 0
     # every filled 第N次回访 cell is a call, or a skipped row with its reason
-    filled = sum(1 for r in UNSEEN[1:] for v in r[7:11] if v)
+    filled = sum(1 for r in UNSEEN[1:] for v in r[7:11] if v)  # type: ignore[misc]
     assert out["calls"] + len(out["skipped"]) == filled == 9
     assert out["skipped"] == [
         {

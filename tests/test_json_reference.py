@@ -9,6 +9,7 @@ import pytest
 _spec = importlib.util.spec_from_file_location(
     "json_reference", Path(__file__).parent / "reference" / "json" / "regenerate.py"
 )
+assert _spec and _spec.loader
 reference = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(reference)
 

@@ -56,7 +56,7 @@ def set_property(path: Path, name: str, value: str) -> None:
     from openpyxl.packaging.custom import StringProperty
 
     wb = openpyxl.load_workbook(path, keep_vba=path.suffix == ".xlsm")
-    props = wb.custom_doc_props
+    props = wb.custom_doc_props  # type: ignore[attr-defined]
     for p in list(props.props):
         if p.name == name:
             props.props.remove(p)
@@ -66,7 +66,7 @@ def set_property(path: Path, name: str, value: str) -> None:
 
 def get_property(path: Path, name: str) -> str | None:
     wb = openpyxl.load_workbook(path, read_only=True, keep_vba=path.suffix == ".xlsm")
-    return next((p.value for p in wb.custom_doc_props.props if p.name == name), None)
+    return next((p.value for p in wb.custom_doc_props.props if p.name == name), None)  # type: ignore[attr-defined]
 
 
 def customers(path: Path) -> dict:
@@ -260,11 +260,11 @@ def test_rights_come_from_a_verified_stamp_or_a_registered_file_name(cli, office
     # an unstamped book whose rows mostly name 王芳
     loose = inbox / "杂项.xlsx"
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = CUSTOMERS
-    ws.append(["客户编号", "客户名称", "联系电话", "负责人"])
-    ws.append(["K8", "客户K8", "13900000088", "王芳"])
-    ws.append(["K7", "客户K7", "13900000007", "王芳"])
+    sheet = wb.worksheets[0]
+    sheet.title = CUSTOMERS
+    sheet.append(["客户编号", "客户名称", "联系电话", "负责人"])
+    sheet.append(["K8", "客户K8", "13900000088", "王芳"])
+    sheet.append(["K7", "客户K7", "13900000007", "王芳"])
     wb.save(loose)
     m2 = m1.with_name("总表_第2周.xlsx")
     res = merge(cli, m1, inbox, out=m2)

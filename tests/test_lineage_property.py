@@ -71,7 +71,7 @@ def append_customer(path: Path, cid: str, owner: str, note: str) -> None:
         ("负责人", owner),
         ("备注", note),
     ):
-        ws.cell(row, headers[header]).value = v
+        ws.cell(row, headers[header] or 0).value = v
     wb.save(path)
 
 
@@ -104,7 +104,7 @@ def test_weeks_of_an_office(cli, tmp_path_factory, weeks):
         pristine = tmp / f"原样{w}"
         pristine.mkdir()
         for who in OWN:
-            sent[who].append(shutil.copy(book_of(split_dir, who), pristine / f"{who}.xlsm"))
+            sent[who].append(Path(shutil.copy(book_of(split_dir, who), pristine / f"{who}.xlsm")))
         # the manager's answers written last week are applied first
         for row in decisions:
             if row[8] == "是" and row[3] == "备注" and model.get(row[2]) == (row[4] or None):

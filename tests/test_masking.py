@@ -76,7 +76,7 @@ def hostile(tmp_path_factory):
     )
     set_(other, note=plant("备注2", "", "（晚上打）"))
     for i, c in enumerate(
-        sorted(book.calls, key=lambda k: k.call_date)[-6:]
+        sorted(book.calls, key=lambda k: k.call_date or dt.date.min)[-6:]
     ):  # recent calls: open issues
         set_(
             c,

@@ -222,7 +222,9 @@ def test_a_hit_hashes_no_unchanged_closed_year_and_lists_the_same_archive(
     hashed: list[int] = []
     real = master_writer.rows_digest
     monkeypatch.setattr(
-        master_writer, "rows_digest", lambda rows: (hashed.append(len(rows)), real(rows))[1]
+        master_writer,
+        "rows_digest",
+        lambda rows: (hashed.append(len(rows)), real(rows))[1],  # type: ignore[func-returns-value]
     )
 
     def merge(out: Path) -> tuple[list[tuple], str]:

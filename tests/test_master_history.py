@@ -7,6 +7,8 @@ import hashlib
 import json
 
 import openpyxl
+import openpyxl.packaging.custom
+import openpyxl.utils
 import pytest
 
 from followup_xl import api
@@ -278,7 +280,7 @@ def test_an_old_unstamped_master_named_by_master_keeps_its_closed_years(tmp_path
     api.merge([str(src)], str(out), archive_over=20)
     old = tmp_path / "汇总" / "旧总表.xlsx"
     wb = openpyxl.load_workbook(out)
-    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()  # no kind stamp
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()  # type: ignore[attr-defined]  # no kind stamp
     wb.save(old)
     named = api.merge(
         [], str(tmp_path / "汇总" / "新总表.xlsx"), masters=[str(old)], archive_over=20
@@ -303,7 +305,7 @@ def test_due_and_schedule_say_when_a_files_history_was_not_read(tmp_path, three_
     api.merge([str(src)], str(out), archive_over=20)
     old = tmp_path / "旧总表.xlsx"
     wb = openpyxl.load_workbook(out)
-    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()  # type: ignore[attr-defined]
     wb.save(old)
     day = dt.date(2026, 11, 22)
     said = [

@@ -251,10 +251,10 @@ def _raised_classes() -> dict[str, list[tuple[str, str]]]:
                 continue
             if node.func.id in names and node.args:
                 first = node.args[0]
-                msg_id = first.value if isinstance(first, ast.Constant) else None
+                msg_id = str(first.value) if isinstance(first, ast.Constant) else None
                 if isinstance(first, ast.Name) and first.id == "msg_id":
                     msg_id = PASSED_ON
-                found.setdefault(node.func.id, []).append((path.name, msg_id))
+                found.setdefault(node.func.id, []).append((path.name, msg_id or ""))
     return found
 
 

@@ -15,6 +15,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,8 +98,9 @@ class Book:
 '''
 
 
-def _core_requirements() -> list[str]:
+def _core_requirements() -> tuple[list[str], Any]:
     spec = importlib.util.spec_from_file_location("build_wheel", LITE / "build_wheel.py")
+    assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module._core_requirements(), module

@@ -21,9 +21,8 @@ from followup_xl.io.read.workbook import read_book
 def zip_opens(monkeypatch):
     """How many times ``zipfile.ZipFile(...)`` is called, by path (the count is reset on each use)."""
     opened: list[str] = []
-    real = zipfile.ZipFile
 
-    class Counting(real):
+    class Counting(zipfile.ZipFile):
         def __init__(self, file, *args, **kwargs):
             opened.append(str(getattr(file, "name", file)))  # a path, or the file opened once
             super().__init__(file, *args, **kwargs)

@@ -181,8 +181,8 @@ def test_example_office_books_read_back(office, office_dir):
                 owner,
                 got.src,
             )
-        for orig, got in zip(book.customers, read.customers):
-            assert got.phone == orig.phone and got.klass == orig.klass, (owner, got.src)
+        for sent, back in zip(book.customers, read.customers):
+            assert back.phone == sent.phone and back.klass == sent.klass, (owner, back.src)
         first_row = 5 if owner in MESSY_OWNERS else 2
         assert read.customers[0].src.row == first_row
 

@@ -97,7 +97,8 @@ def merged_sheets(draw):
         [draw(st.sampled_from(["", "x", "y", 3])) for _ in range(draw(st.integers(0, width)))]
         for _ in range(n_rows)
     ]
-    cells, ranges = set(), []
+    cells: set = set()
+    ranges: list = []
     for _ in range(draw(st.integers(0, 8))):  # non-overlapping ranges, as Excel keeps them
         r1, c1 = draw(st.integers(0, n_rows + 1)), draw(st.integers(0, width))
         r2, c2 = r1 + draw(st.integers(0, 4)), c1 + draw(st.integers(0, 2))

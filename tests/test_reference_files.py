@@ -43,11 +43,11 @@ def book(path: Path, value, created=dt.datetime(2026, 1, 1)) -> Path:
     return path
 
 
-def rezip(src: Path, dst: Path, change: dict[str, bytes]) -> Path:
+def rezip(src: Path, dst: Path, change: dict[str, bytes | None]) -> Path:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for name in zin.namelist():
             if name not in change or change[name] is not None:
-                zout.writestr(name, change.get(name, zin.read(name)))
+                zout.writestr(name, change.get(name) or zin.read(name))
     return dst
 
 

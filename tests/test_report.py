@@ -461,7 +461,7 @@ def test_report_charts_render_in_libreoffice(tmp_path, master):
     )
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(out)
-    assert [len(wb[n]._charts) for n in ("按人员", "满意度", "趋势")] == [1, 1, 1]
+    assert [len(wb[n]._charts) for n in ("按人员", "满意度", "趋势")] == [1, 1, 1]  # type: ignore[attr-defined]
     flat = "".join(
         lo.pdf_text(out, tmp_path / "pdf").split()
     )  # pdftotext spaces out mixed digits and Chinese

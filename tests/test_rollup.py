@@ -99,7 +99,7 @@ def test_ranking_and_workbook(region, tmp_path):
     assert keys == sorted(keys)
     assert read_kind(out) == "rollup"
     ws = openpyxl.load_workbook(out)["区域汇总"]
-    assert len(ws._charts) == 1
+    assert len(ws._charts) == 1  # type: ignore[attr-defined]
     rows = {
         ws.cell(r_, 2).value: r_
         for r_ in range(1, ws.max_row + 1)

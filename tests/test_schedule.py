@@ -144,7 +144,7 @@ def test_invariants_over_generated_offices(seed, cap, week):
     plan = plan_week(
         obls,
         b.staff,
-        {c.customer_id: c for c in b.customers},
+        {c.customer_id or "": c for c in b.customers},
         policy,
         cal,
         coming_week(as_of),

@@ -163,6 +163,6 @@ def test_cli_scores_the_example_office(tmp_path, office_dir):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["年度考核", "月度明细"]
     names = [wb["年度考核"].cell(row=r, column=1).value for r in range(6, 12)]
-    assert sorted(names) == sorted(p["name"] for p in s["staff"])
+    assert sorted(map(str, names)) == sorted(p["name"] for p in s["staff"])
     r = CliRunner().invoke(main, ["scores", str(master), "--year", "2030", "--as-of", "2026-11-22"])
     assert r.exit_code == 3 and "2030" in r.output

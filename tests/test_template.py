@@ -5,6 +5,7 @@ from pathlib import Path
 
 import libreoffice as lo
 import openpyxl
+import openpyxl.utils
 import pytest
 from xlsx_compare import compare
 

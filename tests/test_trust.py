@@ -136,7 +136,7 @@ def test_split_gives_owners_with_clashing_file_names_a_book_each(cli, tmp_path):
     from followup_xl.io.read.workbook import read_book
 
     owners_in = {f.name: {c.owner for c in read_book(f).customers} for f in files}
-    assert sorted(o for os_ in owners_in.values() for o in os_) == sorted(owners)
+    assert sorted(o or "" for os_ in owners_in.values() for o in os_) == sorted(owners)
     assert all(len(os_) == 1 for os_ in owners_in.values())
     assert result.output.count("另名为") == 3  # 张伟., 王芳?, tom: said, not silent
 

@@ -243,7 +243,7 @@ def test_an_older_master_is_checked_as_before_with_one_warning(cli, copy):
     from followup_xl.io.master.officekey import key_for
     from followup_xl.lineage import Stamp, sign
 
-    older = sign(Stamp("master", 1, "abcd0123", "2026-03-16"), key_for(copy))
+    older = sign(Stamp("master", 1, "abcd0123", "2026-03-16"), key_for(copy) or b"")
     set_property(copy, "followup-xl-stamp", older)
     res = verify(cli, copy, 0)
     assert res["whole_master"] is False and "较早的版本" in res["warnings"][0]

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import openpyxl.packaging.custom
 import pytest
 from click.testing import CliRunner
 
@@ -393,7 +394,7 @@ def test_an_old_master_is_trusted_only_when_named(cli, week1, tmp_path):
     tmp, master = week1
     # an old master: same content, no marker
     wb = openpyxl.load_workbook(master)
-    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
+    wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()  # type: ignore[attr-defined]
     old = tmp / "旧总表.xlsx"
     wb.save(old)
     assert read_kind(old) is None

@@ -180,7 +180,7 @@ def test_weeks_of_edits(weeks):
             if (
                 owner_of.get(cid) != owner
             ):  # reassigned in an earlier week: the script targets its owner
-                owner = owner_of[cid]
+                owner = owner_of[cid] or owner
             book = books[owner]
             ci = [c.customer_id for c in book.customers].index(cid)
             ii = [c.customer_id for c in intended.customers].index(cid)

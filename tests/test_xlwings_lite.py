@@ -26,6 +26,7 @@ TODAY = dt.date.today()  # the Lite scripts, like the button, check against toda
 
 def load_main():
     spec = importlib.util.spec_from_file_location("followup_lite_main", LITE / "main.py")
+    assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -95,7 +95,7 @@ def compare(got_path: Path, reference: Path) -> str | None:
             if got[name] != want[name]:
                 return f"{name}: the bytes differ"
         else:
-            g, w = elements(name, got[name]), elements(name, want[name])
-            if g != w:
-                return first_difference(name, g, w)
+            got_elements, want_elements = elements(name, got[name]), elements(name, want[name])
+            if got_elements != want_elements:
+                return first_difference(name, got_elements, want_elements)
     return None

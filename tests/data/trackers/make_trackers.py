@@ -30,7 +30,7 @@ def mobile(rng: random.Random) -> str:
 
 def save(name: str, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None):
     wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
         for row in rows:
@@ -44,7 +44,7 @@ def save(name: str, sheets: dict[str, list[list]], merges: dict[str, list[str]] 
 
 def same_name_customers(rng):
     """71 people, 71 phones; a shop writes them as 王先生, 先生, 李女士…: ten are just 先生."""
-    rows = [["序号", "姓名", "电话", "备注"]]
+    rows: list[list] = [["序号", "姓名", "电话", "备注"]]
     names = ["先生"] * 10 + ["女士"] * 6
     names += [rng.choice(SURNAMES) + rng.choice(("先生", "女士", "老板", "姐")) for _ in range(55)]
     phones: set[str] = set()
@@ -57,7 +57,7 @@ def same_name_customers(rng):
 
 def shop_list(rng):
     """A distributor's list of shops: 店名 is the customer, two shops share a name."""
-    rows = [["店名", "联系人", "客户手机号", "所在区域", "客户备注"]]
+    rows: list[list] = [["店名", "联系人", "客户手机号", "所在区域", "客户备注"]]
     shops = [
         "好又多便利店",
         "天天超市",
@@ -75,7 +75,7 @@ def shop_list(rng):
 def purchase_log(rng):
     """One row per purchase: 9 customers over 40 rows, with dates and amounts."""
     people = [(rng.choice(SURNAMES) + rng.choice(("先生", "女士")), mobile(rng)) for _ in range(9)]
-    rows = [["日期", "客户姓名", "手机号码", "商品", "数量", "金额"]]
+    rows: list[list] = [["日期", "客户姓名", "手机号码", "商品", "数量", "金额"]]
     day = D(2026, 3, 1)
     for _ in range(40):
         name, phone = rng.choice(people)
@@ -90,7 +90,7 @@ def purchase_log(rng):
 
 def traditional(rng):
     """A Hong Kong / Taiwan office's list: Traditional headers (客戶ID, 客戶名稱, 電話)."""
-    rows = [["客戶ID", "客戶名稱", "聯絡人", "電話", "負責人", "備註"]]
+    rows: list[list] = [["客戶ID", "客戶名稱", "聯絡人", "電話", "負責人", "備註"]]
     for i in range(1, 13):
         rows.append(
             [f"C{i:03d}", f"{rng.choice('華興鑫達順發')}{i}號商行", "陳生", mobile(rng), "陳靜", ""]
@@ -100,7 +100,9 @@ def traditional(rng):
 
 def english_crm(rng):
     """An English CRM export (CSV): Account Name, Contact Name, Phone Number, Lead Owner…"""
-    rows = [["Account Name", "Contact Name", "Phone Number", "Email", "Lead Owner", "Created Date"]]
+    rows: list[list] = [
+        ["Account Name", "Contact Name", "Phone Number", "Email", "Lead Owner", "Created Date"]
+    ]
     for i in range(15):
         rows.append(
             [
@@ -121,7 +123,7 @@ def english_crm(rng):
 def english_call_log(rng):
     """A call log with its own row ID: 30 calls to 8 customers (the ID is each call's)."""
     people = [(f"Customer {c}", mobile(rng)) for c in "ABCDEFGH"]
-    rows = [["ID", "Date", "Customer", "Phone", "Caller", "Notes", "Duration (min)"]]
+    rows: list[list] = [["ID", "Date", "Customer", "Phone", "Caller", "Notes", "Duration (min)"]]
     for i in range(1, 31):
         name, phone = people[(i - 1) % 8] if i <= 8 else rng.choice(people)
         rows.append(
@@ -140,7 +142,7 @@ def english_call_log(rng):
 
 def local_landlines(rng):
     """A county office (area 0951): numbers written without the area code, 7 and 8 digits."""
-    rows = [["客户名称", "联系电话", "负责人"]]
+    rows: list[list] = [["客户名称", "联系电话", "负责人"]]
     numbers = ["5012345", "6023456", "0951-5034567", "5045678", "13800138001", "6056789"]
     for i, n in enumerate(numbers, start=1):
         rows.append([f"本地客户{i}", n, "马丽"])
@@ -150,7 +152,7 @@ def local_landlines(rng):
 
 def wps_merged_title(rng):
     """A WPS-made 登记表: a merged title, a 制表 line, then the header; blank rows between."""
-    rows = [
+    rows: list[list] = [
         ["XX建材公司客户回访登记表", None, None, None, None, None],
         ["制表：陈静    2026年9月", None, None, None, None, None],
         ["序号", "客户名称", "联系电话", "回访日期", "回访内容", "回访人"],
@@ -166,7 +168,7 @@ def wps_merged_title(rng):
 
 def member_list(rng):
     """A chain shop's members: 会员卡号 is the id, 门店 is the branch (not the customer)."""
-    rows = [["所属门店", "会员卡号", "会员姓名", "手机号", "开卡日期", "积分"]]
+    rows: list[list] = [["所属门店", "会员卡号", "会员姓名", "手机号", "开卡日期", "积分"]]
     for i in range(1, 21):
         rows.append(
             [
@@ -183,7 +185,9 @@ def member_list(rng):
 
 def wide_tracker(rng):
     """One row per customer, the calls across: 回访日期1/回访内容1/回访日期2/回访内容2."""
-    rows = [["客户名称", "联系方式", "业务员", "回访日期1", "回访内容1", "回访日期2", "回访内容2"]]
+    rows: list[list] = [
+        ["客户名称", "联系方式", "业务员", "回访日期1", "回访内容1", "回访日期2", "回访内容2"]
+    ]
     for i in range(1, 9):
         second = [D(2026, 10, i), "二次回访，满意"] if i % 2 else [None, None]
         rows.append([f"客户{i}号", mobile(rng), "陈静", D(2026, 9, i), "首次回访", *second])
@@ -194,8 +198,8 @@ def month_sheets(rng):
     """A customer list and one sheet a month of calls naming customers by name, day-only dates."""
     people = [(f"{s}老板", mobile(rng)) for s in "赵钱孙李周"]
     customers = [["客户名称", "电话", "负责人"], *[[n, p, "陈静"] for n, p in people]]
-    march = [["日期", "客户名称", "回访内容"]]
-    april = [["日期", "客户名称", "回访内容"]]
+    march: list[list] = [["日期", "客户名称", "回访内容"]]
+    april: list[list] = [["日期", "客户名称", "回访内容"]]
     for i in range(1, 9):
         march.append([i, people[i % 5][0], "电话回访，正常"])
         april.append([i + 2, people[(i + 1) % 5][0], "微信回访"])
@@ -204,7 +208,7 @@ def month_sheets(rng):
 
 def names_without_phones(rng):
     """A handwritten list typed up: names only, some twice, no phones — nothing to tell them apart."""
-    rows = [["客户姓名", "地址", "备注"]]
+    rows: list[list] = [["客户姓名", "地址", "备注"]]
     for name in ("张先生", "李女士", "张先生", "王老板", "李女士", "赵姐"):
         rows.append([name, rng.choice(("城东", "城西")), ""])
     with open(HERE / "12_names_without_phones.csv", "w", newline="", encoding="utf-8-sig") as fh:

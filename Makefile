@@ -1,7 +1,7 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make demo   — the whole job on the bundled example office → demo-out/
 #   make test   — installs what the tests need, runs make lint, then the tests
-#   make test-fast — the everyday loop: the tests without LibreOffice or the slow demo runs
+#   make test-fast — the everyday loop: the tests without LibreOffice or the slow ones, on every core
 #   make lint   — ruff (lint and format) and mypy over the package, tests and benchmarks
 PYTHON ?= python3
 VENV   ?= .venv
@@ -30,7 +30,7 @@ test: lint
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m "not libreoffice and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not libreoffice and not slow" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

@@ -15,11 +15,14 @@ from followup_xl.calendar import WorkCalendar
 from followup_xl.checks import run_checks
 from followup_xl.cli import main
 from followup_xl.errors import UsageError
+from followup_xl.messages import message
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
 from followup_xl.report import month_bounds, month_items
 from followup_xl.schedule import plan_week
 from followup_xl.settings import LAPSE_DEFAULTS, Policy, policy_from_rows
+
+WHY = message("reason.new_customer")  # an obligation's reason, never shown by these tests
 
 CAL = WorkCalendar()
 
@@ -193,7 +196,7 @@ def _o(rule, due, lapse=None, sat=None, cid="K1"):
         cid,
         rule,
         D(due),
-        "",
+        WHY,
         trigger_date=D(due) - dt.timedelta(days=5),
         source=f"{cid}{rule}{due}",
         event_id=f"E{cid}{due}",

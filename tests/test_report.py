@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from followup_xl import api
 from followup_xl.cli import main
 from followup_xl.errors import BadMonth
+from followup_xl.messages import message
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
 from followup_xl.report import (
@@ -30,6 +31,8 @@ from followup_xl.report import (
     shift_month,
 )
 from followup_xl.settings import Policy
+
+WHY = message("reason.new_customer")  # an obligation's reason, never shown by these tests
 
 MONTH = "2026-10"
 
@@ -184,7 +187,7 @@ def _o(
         cid,
         rule,
         D(due),
-        "",
+        WHY,
         trigger_date=D(trigger) if trigger else None,
         source=source,
         event_id=eid,
@@ -269,7 +272,7 @@ def _history(draw):
                 f"K{i}",
                 "P1",
                 due,
-                "",
+                WHY,
                 trigger_date=trig,
                 source=f"s{i}",
                 call_types=("例行",),

@@ -17,11 +17,13 @@ from office_master import write_master
 
 from followup_xl.calendar import WorkCalendar
 from followup_xl.cli import main
-from followup_xl.messages import localize
+from followup_xl.messages import localize, message
 from followup_xl.obligations import Obligation
 from followup_xl.policy import compute_obligations
 from followup_xl.schedule import coming_week, plan_week, week_bounds
 from followup_xl.settings import Policy
+
+WHY = message("reason.new_customer")  # an obligation's reason, never shown by these tests
 
 NAMES = ["张伟", "王芳", "李娜"]
 
@@ -86,7 +88,7 @@ def week_case(draw):
             f"K{draw(st.integers(1, 25))}",
             draw(st.sampled_from(["P1", "P2", "P4", "P11"])),
             start + dt.timedelta(days=draw(st.integers(-30, 10))),
-            "原因",
+            WHY,
             owner=draw(st.sampled_from([*NAMES, None])),
             satisfied_on=draw(st.sampled_from([None, None, None, D("2025-12-01")])),
             source=str(i),
@@ -176,10 +178,10 @@ def test_batches_every_two_working_days_and_holidays():
 def test_item_goes_on_the_batch_day_on_or_before_its_due_date():
     cal, policy = WorkCalendar(), Policy()
     obls = [
-        Obligation("K1", "P1", D("2026-11-26"), "例行", owner="张伟"),  # Thursday → Wednesday batch
-        Obligation("K2", "P1", D("2026-11-27"), "例行", owner="张伟"),  # Friday → Friday batch
-        Obligation("K3", "P1", D("2026-11-24"), "例行", owner="张伟"),  # Tuesday → Monday batch
-        Obligation("K4", "P2", D("2026-11-02"), "投诉", owner="张伟"),
+        Obligation("K1", "P1", D("2026-11-26"), WHY, owner="张伟"),  # Thursday → Wednesday batch
+        Obligation("K2", "P1", D("2026-11-27"), WHY, owner="张伟"),  # Friday → Friday batch
+        Obligation("K3", "P1", D("2026-11-24"), WHY, owner="张伟"),  # Tuesday → Monday batch
+        Obligation("K4", "P2", D("2026-11-02"), WHY, owner="张伟"),
     ]  # overdue → first batch day
     plan = plan_week(obls, [staff("张伟")], {}, policy, cal, D("2026-11-23"), D("2026-11-22"))
     day = {i.customer_id: i.date for i in plan.items}
@@ -195,9 +197,9 @@ def test_item_goes_on_the_batch_day_on_or_before_its_due_date():
 
 def test_capacity_counts_calls_and_overflow_is_explained():
     cal, policy = WorkCalendar(), Policy()
-    obls = [Obligation(f"K{i}", "P1", D("2026-11-23"), "例行", owner="张伟") for i in range(3)] + [
-        Obligation("K9", "P2", D("2026-11-10"), "投诉", owner="张伟", hard=True),
-        Obligation("K9", "P1", D("2026-11-23"), "例行", owner="张伟"),
+    obls = [Obligation(f"K{i}", "P1", D("2026-11-23"), WHY, owner="张伟") for i in range(3)] + [
+        Obligation("K9", "P2", D("2026-11-10"), WHY, owner="张伟", hard=True),
+        Obligation("K9", "P1", D("2026-11-23"), WHY, owner="张伟"),
     ]  # rides along with K9's call
     plan = plan_week(
         obls, [staff("张伟", daily_capacity=1)], {}, policy, cal, D("2026-11-23"), D("2026-11-22")

@@ -25,8 +25,8 @@ CUSTOM_XML_LIMIT = 1_000_000  # a stamp is a few hundred bytes; a huge part is n
 
 # The inflate budget: what one workbook may expand to before any reader (python-calamine,
 # openpyxl) sees it. The largest real part measured: the calls sheet of a 550,000-row master
-# (README, "What a staff book cannot do"); python-calamine needs about three times a sheet's
-# XML in memory, so these bound a read.
+# (docs/promises.md, "An archive cannot exhaust memory"); python-calamine needs about three
+# times a sheet's XML in memory, so these bound a read.
 PART_BUDGET = 1024**3  # one part (a sheet's XML, the shared strings…) inflates to at most 1 GiB
 TOTAL_BUDGET = 2 * 1024**3  # all parts together at most 2 GiB
 RATIO_FREE = 32 * 1024**2  # a part up to 32 MiB may be compressed at any ratio…

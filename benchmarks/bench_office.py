@@ -14,7 +14,7 @@ import time
 from followup_xl import Office, api
 from followup_xl.demo import office as example_office
 
-CALLS = [
+CALLS: list[tuple[str, dict]] = [
     ("due", {}),
     ("schedule", {}),
     ("weekly", {}),

@@ -46,7 +46,7 @@ class Table:
 
 def _frame(rows: list[dict]):
     try:
-        import pandas as pd  # type: ignore[import-untyped]
+        import pandas as pd
     except ImportError:
         raise MissingPackage("api.needs_pandas", package="pandas") from None
     return pd.DataFrame.from_records(rows)

@@ -44,7 +44,7 @@ def _count_opens(event, args):
 sys.addaudithook(_count_opens)
 
 
-CALLS = [
+CALLS: list[tuple[str, dict]] = [
     ("due", {}),
     ("schedule", {}),
     ("weekly", {}),
@@ -57,14 +57,21 @@ CALLS = [
 def test_office_reads_the_master_once_and_answers_as_the_functions_do(master, monkeypatch):
     import python_calamine as pc
 
-    reads, by_calamine = [], []
+    reads: list[tuple] = []
+    by_calamine: list[str] = []
     real_load, real_from_path = office_module.load, pc.CalamineWorkbook.from_path
-    monkeypatch.setattr(office_module, "load", lambda *a: reads.append(a) or real_load(*a))
-    monkeypatch.setattr(  # calamine opens files in Rust, unseen by the audit hook
-        pc.CalamineWorkbook,
-        "from_path",
-        lambda p, *a, **k: by_calamine.append(str(p)) or real_from_path(p, *a, **k),
-    )
+
+    def load(*a):
+        reads.append(a)
+        return real_load(*a)
+
+    def from_path(p, *a, **k):
+        by_calamine.append(str(p))
+        return real_from_path(p, *a, **k)
+
+    monkeypatch.setattr(office_module, "load", load)
+    # calamine opens files in Rust, unseen by the audit hook
+    monkeypatch.setattr(pc.CalamineWorkbook, "from_path", from_path)
     office = api.Office.open(master)
     OPENED.clear()
     by_calamine.clear()

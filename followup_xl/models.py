@@ -48,7 +48,7 @@ class Source(BaseModel):
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, defer_build=True)
     SHEET: ClassVar[schema.SheetDef]
 
     src: Source | None = None

@@ -168,16 +168,23 @@ class FollowupGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list in both languages: what each does in Chinese, then in English
-        (``followup-xl --help`` has no --lang: a Chinese office reads the first half)."""
+        (``followup-xl --help`` has no --lang: a Chinese office reads the first half). A command
+        not loaded yet is listed from the group's table (cli/__init__.py), so --help imports none."""
         from ..messages import by_lang
 
         zh = by_lang("cli.commands")["zh"]
         rows = []
+        limit = formatter.width - 30
+        listed = getattr(self.commands, "short_help", lambda name: None)
         for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is None or cmd.hidden:
-                continue
-            short = cmd.get_short_help_str(limit=formatter.width - 30)
+            short = listed(name)  # a lazy command's help from its table: nothing imported
+            if short is not None:
+                short = click.utils.make_default_short_help(short, limit)
+            else:
+                cmd = self.get_command(ctx, name)
+                if cmd is None or cmd.hidden:
+                    continue
+                short = cmd.get_short_help_str(limit=limit)
             rows.append((name, f"{zh[name]}  {short}" if name in zh else short))
         if rows:
             with formatter.section(render("cli.commands_heading", "zh")):

@@ -11,9 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-import holidays
-from holidays.countries.china import ChinaStaticHolidays
-
 from .messages import Label, Message, message
 from .schema import HOLIDAYS
 
@@ -23,12 +20,16 @@ ONE_DAY = dt.timedelta(days=1)
 @functools.lru_cache(maxsize=1)
 def last_official_year() -> int:
     """The newest year whose make-up working days the library knows."""
+    from holidays.countries.china import ChinaStaticHolidays  # its tables load when first asked
+
     return max(ChinaStaticHolidays.special_public_holidays)
 
 
 @functools.lru_cache(maxsize=64)
 def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(days off on weekdays, make-up working weekend days) for one year."""
+    import holidays
+
     cn = holidays.China(years=year)
     off = frozenset(cn.keys())
     working = frozenset(d for d in _weekends(year) if cn.is_working_day(d))

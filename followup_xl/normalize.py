@@ -11,8 +11,6 @@ import functools
 import re
 import unicodedata
 
-import phonenumbers
-
 from .schema import Choice, ColType, Column, choice_index
 
 
@@ -214,6 +212,8 @@ def _classify_digits(digits: str) -> str | None:
             return None
     elif not digits.startswith("0") or not 10 <= len(digits) <= 12:
         return None
+    import phonenumbers  # its metadata loads when a phone is first read, not with the package
+
     try:
         num = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:

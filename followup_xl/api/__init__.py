@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import FollowupError
 from ..results import (
@@ -32,15 +33,40 @@ from ..results import (
     WeeklySummary,
     YearlyScores,
 )
-from .checking import validate as validate
-from .checking import verify as verify
-from .exporting import rollup as rollup
-from .handing import handover as handover
-from .merging import merge as merge
 from .office import Office
 from .office import load as load
-from .starting import init_manager as init_manager
-from .starting import init_workbook as init_workbook
+
+if TYPE_CHECKING:
+    from .checking import validate as validate
+    from .checking import verify as verify
+    from .exporting import rollup as rollup
+    from .handing import handover as handover
+    from .merging import merge as merge
+    from .starting import init_manager as init_manager
+    from .starting import init_workbook as init_workbook
+
+# Functions whose module is imported on first use: `followup-xl validate` need not load the
+# merge, the hand-over or the template writer (XlsxWriter) to start.
+_LAZY = {
+    "validate": "checking",
+    "verify": "checking",
+    "rollup": "exporting",
+    "handover": "handing",
+    "merge": "merging",
+    "init_manager": "starting",
+    "init_workbook": "starting",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DueItem",
@@ -246,5 +272,7 @@ def import_tracker(
         into=into,
     )
     if into and not preview:  # the imported books into the master, as any books are merged
+        from .merging import merge
+
         result.merge = merge([into, *result.into_books], out, lang=lang, masters=[into])
     return result

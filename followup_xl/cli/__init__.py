@@ -65,7 +65,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "rollup",
         "Compare offices for a month: the figures of `report`, per office, ranked, with a chart.",
     ),
-    "rules": ("cmd_rules", "rules", "List the entry checks, or explain one: `followup-xl rules V7`."),
+    "rules": (
+        "cmd_rules",
+        "rules",
+        "List the entry checks, or explain one: `followup-xl rules V7`.",
+    ),
     "schedule": (
         "cmd_schedule",
         "schedule",
@@ -138,4 +142,4 @@ def main() -> None:
     pass
 
 
-main.commands = LazyCommands(COMMANDS)  # type: ignore[assignment]
+main.commands = LazyCommands(COMMANDS)

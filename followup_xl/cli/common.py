@@ -199,7 +199,7 @@ def guarded(f: Callable) -> Callable:
 
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from ..io.xlsx import cut_cells
+        from ..io.cuts import cut_cells
 
         with quiet_closed_pipes(), cut_cells() as cut:
             try:
@@ -211,7 +211,7 @@ def guarded(f: Callable) -> Callable:
 
 
 def _say_cuts(cut, lang: str) -> None:
-    from ..io.xlsx import take_cuts
+    from ..io.cuts import take_cuts
 
     echo_warnings([render("output.cell_cut", lang, **c) for c in take_cuts(cut)], lang)
 

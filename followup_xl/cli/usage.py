@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -175,11 +176,13 @@ class FollowupGroup(click.Group):
         zh = by_lang("cli.commands")["zh"]
         rows = []
         limit = formatter.width - 30
-        listed = getattr(self.commands, "short_help", lambda name: None)
+        listed: Callable[[str], str | None] = getattr(
+            self.commands, "short_help", lambda name: None
+        )
         for name in self.list_commands(ctx):
             short = listed(name)  # a lazy command's help from its table: nothing imported
             if short is not None:
-                short = click.utils.make_default_short_help(short, limit)
+                short = click.Command(name, help=short).get_short_help_str(limit=limit)
             else:
                 cmd = self.get_command(ctx, name)
                 if cmd is None or cmd.hidden:

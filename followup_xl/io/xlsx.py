@@ -7,21 +7,20 @@ injection (a staff value starting with '=' is written as text, never a formula).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import xlsxwriter
-import xlsxwriter.worksheet
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from typing import TYPE_CHECKING, Any
 
 from .. import schema
 from ..messages import by_lang, render
 from ..schema import ColType
 from . import filekind
+from .cuts import EXCEL_CELL_CHARS, CutCell, cut_cells, excel_length, record_cut, take_cuts
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 FONT = "Microsoft YaHei"  # Excel on Windows; LibreOffice substitutes WenQuanYi
 DATE_FMT = "yyyy-mm-dd"
@@ -34,109 +33,51 @@ AMBER_FONT = "#9C5700"
 GREY_FONT = "#808080"
 
 
-EXCEL_CELL_CHARS = 32_767  # the most an Excel cell holds (UTF-16 units)
+def xl_col_to_name(col: int) -> str:
+    """0 → A, 26 → AA: XlsxWriter's own, without importing XlsxWriter (a reader needs it too)."""
+    from ..models import column_letter
+
+    return column_letter(col)
 
 
-def excel_length(text: str) -> int:
-    """How long Excel counts ``text``: UTF-16 units (a character beyond U+FFFF counts two)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+def xl_rowcol_to_cell(row: int, col: int) -> str:
+    """(0, 0) → A1."""
+    return f"{xl_col_to_name(col)}{row + 1}"
 
 
-@dataclass
-class CutCell:
-    """A text longer than an Excel cell holds, cut to its first 32,767 units where it was written.
+@functools.cache
+def _workbook_class() -> type:
+    """XlsxWriter's Workbook whose sheets remember the texts they cut, built when a workbook is
+    first written: importing this module (as the readers of a master do) loads no XlsxWriter."""
+    import xlsxwriter
+    import xlsxwriter.worksheet
 
-    ``path`` is the file as it was written (often the temporary name beside the output);
-    ``where()`` names the output it became (os.replace keeps the file's identity)."""
+    class _Worksheet(xlsxwriter.worksheet.Worksheet):
+        """XlsxWriter cuts a longer text to 32,767 units without a word: this one remembers where."""
 
-    path: str
-    sheet: str
-    cell: str
-    length: int
-    identity: tuple[int, int] | None = None
-    reported: bool = False
+        def __init__(self) -> None:
+            super().__init__()
+            self.cut: list[tuple[str, int]] = []
 
-    def file(self) -> str:
-        folder = os.path.dirname(self.path)
-        if self.identity is not None and not os.path.exists(self.path):
-            with contextlib.suppress(OSError), os.scandir(folder or ".") as entries:
-                for entry in entries:
-                    with contextlib.suppress(OSError):
-                        st = entry.stat(follow_symlinks=False)
-                        if (st.st_dev, st.st_ino) == self.identity:
-                            return entry.path
-        return self.path
+        def _write_string(self, row, col, string, cell_format=None):
+            result = super()._write_string(row, col, string, cell_format)
+            if result == -2:
+                self.cut.append((xl_rowcol_to_cell(row, col), excel_length(string)))
+            return result
 
-    def where(self) -> str:
-        return " › ".join((os.path.basename(self.file()), self.sheet, self.cell))
+    class _Workbook(xlsxwriter.Workbook):
+        """Every sheet a _Worksheet; on close, the cells it had to cut are recorded (record_cut)."""
 
+        def add_worksheet(self, name=None, worksheet_class=None):
+            return super().add_worksheet(name, worksheet_class or _Worksheet)
 
-_CUT_LOGS: list[list[CutCell]] = []
+        def close(self) -> None:
+            super().close()
+            for ws in self.worksheets():
+                for ref, length in getattr(ws, "cut", ()):
+                    record_cut(self.filename, ws.name, ref, length)
 
-
-@contextlib.contextmanager
-def cut_cells() -> Iterator[list[CutCell]]:
-    """Every text cut to fit an Excel cell while the block runs, by any writer (nested blocks each
-    see them; one that reports a cut sets ``reported`` so an outer one does not say it twice)."""
-    found: list[CutCell] = []
-    _CUT_LOGS.append(found)
-    try:
-        yield found
-    finally:
-        _CUT_LOGS.remove(found)
-
-
-def record_cut(path, sheet: str, cell: str, length: int) -> None:
-    """Tell every open ``cut_cells`` block that ``sheet``!``cell`` of ``path`` lost its end."""
-    identity, name = None, os.fspath(path) if isinstance(path, (str, os.PathLike)) else ""
-    if name:
-        with contextlib.suppress(OSError, ValueError):
-            st = os.stat(name)
-            identity = (st.st_dev, st.st_ino)
-    cut = CutCell(name, sheet, cell, length, identity)
-    for log in _CUT_LOGS:
-        log.append(cut)
-
-
-def take_cuts(cut: list[CutCell], path: str | os.PathLike | None = None) -> list[dict]:
-    """The ``output.cell_cut`` message parameters of each cut not reported yet (then marked
-    reported); a cut recorded without a file (an openpyxl cell) is named as being in ``path``."""
-    out = []
-    for c in cut:
-        if c.reported:
-            continue
-        if not c.path and path is not None:
-            c.path = os.fspath(path)
-        c.reported = True
-        out.append({"where": c.where(), "length": c.length, "limit": EXCEL_CELL_CHARS})
-    return out
-
-
-class _Worksheet(xlsxwriter.worksheet.Worksheet):
-    """XlsxWriter cuts a longer text to 32,767 units without a word: this one remembers where."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.cut: list[tuple[str, int]] = []
-
-    def _write_string(self, row, col, string, cell_format=None):
-        result = super()._write_string(row, col, string, cell_format)
-        if result == -2:
-            self.cut.append((xl_rowcol_to_cell(row, col), excel_length(string)))
-        return result
-
-
-class _Workbook(xlsxwriter.Workbook):
-    """Every sheet a _Worksheet; on close, the cells it had to cut are recorded (record_cut)."""
-
-    def add_worksheet(self, name=None, worksheet_class=None):
-        return super().add_worksheet(name, worksheet_class or _Worksheet)
-
-    def close(self) -> None:
-        super().close()
-        for ws in self.worksheets():
-            for ref, length in getattr(ws, "cut", ()):
-                record_cut(self.filename, ws.name, ref, length)
+    return _Workbook
 
 
 def new_workbook(
@@ -148,7 +89,7 @@ def new_workbook(
     its own outputs where it wants a staff book or a master. A text longer than a cell
     holds is cut there, and recorded (``cut_cells``): never silently.
     """
-    wb = _Workbook(
+    wb = _workbook_class()(
         str(path),
         {
             "constant_memory": constant_memory,

@@ -24,8 +24,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import xlsxwriter.worksheet
-
 from ... import fingerprint as check_codes
 from ... import schema
 from ...errors import HistoryWriteFailed
@@ -57,6 +55,8 @@ def _raw_writers(ws) -> tuple[Callable, Callable]:
     every cell by row and column, and the wrapper cost about a tenth of writing a cell. The string
     writer is XlsxWriter's own, not io/xlsx's recording one (a frame more per cell, +7 % on a
     550,000-row master): the callers note a cut themselves (its result is -2, ``_cut``)."""
+    import xlsxwriter.worksheet
+
     plain = getattr(xlsxwriter.worksheet.Worksheet, "_write_string", None)
     return (
         plain.__get__(ws) if plain is not None else ws.write_string,

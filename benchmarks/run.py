@@ -5,9 +5,10 @@ BENCH_ARGS go to the merge benchmark (e.g. ``--skip-naive``, ``--onefile``, size
 
 import sys
 
-from . import bench_handover_split, bench_merge, bench_validate
+from . import bench_handover_split, bench_merge, bench_startup, bench_validate
 
 if __name__ == "__main__":
     bench_merge.main(sys.argv[1:])
     bench_validate.main([])
     bench_handover_split.main()
+    bench_startup.main([])

@@ -1,0 +1,219 @@
+"""How fast the button and the everyday commands answer: `python -m benchmarks.bench_startup`.
+
+Every figure is a whole process (interpreter start, imports, work), the median of ``--repeat``
+runs (default 7) with a warm disk cache, measured in the same run as its comparison, so a busy
+machine slows both alike:
+
+- ``followup-xl --help`` against ``sqlite-utils --help`` (a click CLI of the same kind);
+- validate of a 41-call staff book against ``frictionless validate`` of the same 41 call rows
+  as CSV;
+- ``import followup_xl.xl.button`` (what RunPython loads for 校验) against Python starting;
+- the button's Python side on the example staff book (张伟, ~990 rows), after import, in one
+  process against the faithful xlwings fake of tests/fake_xlwings.py: read the open workbook,
+  check, write the marks (the fake's own cost included, Excel's COM round trips not);
+- validate of 5,000 customers + 50,000 calls against python-calamine reading the same book;
+- with ``--large``: ``due`` and ``export --month`` on the 550,000-row office
+  (benchmarks/large_office.py, merged into one master, cached under benchmarks/data/), their
+  time and peak memory (the child's maximum resident set).
+
+sqlite-utils and frictionless come with the ``bench`` extra. The table printed at the end is the
+one docs/performance.md shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+AS_OF = "2026-11-22"
+
+
+def _tool(name: str) -> str:
+    """A console script of this environment (the benchmark's Python's own bin first)."""
+    found = BIN / name
+    return str(found) if found.exists() else (shutil.which(name) or name)
+
+
+def run_once(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes) of one child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def timed(argv: list[str], repeat: int) -> tuple[float, int]:
+    """Median seconds and the largest peak memory over ``repeat`` runs (one warm-up first)."""
+    run_once(argv)
+    runs = [run_once(argv) for _ in range(repeat)]
+    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+
+
+def paired(ours: list[str], theirs: list[str], repeat: int) -> tuple[float, float]:
+    """Both commands alternately, so a load that comes and goes slows both alike."""
+    run_once(ours), run_once(theirs)
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(run_once(ours)[0])
+        b.append(run_once(theirs)[0])
+    return statistics.median(a), statistics.median(b)
+
+
+def small_book(folder: Path) -> tuple[Path, Path]:
+    """A staff book of 5 customers and 41 calls, and the same 41 call rows as CSV."""
+    from followup_xl.io.write.template import write_staff_workbook
+    from followup_xl.models import Call
+
+    from .large_office import owner_book
+
+    book = owner_book(0, 5, 41, random.Random(41))
+    path = folder / "员工00_客户回访.xlsx"
+    write_staff_workbook(path, book=book)
+    heads = [c.key for c in Call.SHEET.columns]
+    with (folder / "calls.csv").open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(heads)
+        for call in book.calls:
+            out.writerow(["" if call.raw(k) is None else call.raw(k) for k in heads])
+    return path, folder / "calls.csv"
+
+
+def big_book(folder: Path, customers: int = 5000, calls: int = 50000) -> Path:
+    from followup_xl.io.write.template import write_staff_workbook
+
+    from .large_office import owner_book
+
+    path = folder / "book.xlsx"
+    write_staff_workbook(path, book=owner_book(0, customers, calls, random.Random(1)))
+    return path
+
+
+CALAMINE_READ = (
+    "import sys\n"
+    "from python_calamine import CalamineWorkbook\n"
+    "wb = CalamineWorkbook.from_path(sys.argv[1])\n"
+    "for name in wb.sheet_names:\n"
+    "    wb.get_sheet_by_name(name).to_python()\n"
+)
+
+BUTTON = """
+import datetime as dt, statistics, sys, time
+sys.path.insert(0, {tests!r})
+from fake_xlwings import FakeBook
+t0 = time.perf_counter()
+from followup_xl.xl import button
+imported = time.perf_counter() - t0
+runs = []
+for _ in range({repeat}):
+    xl = FakeBook({book!r})
+    t = time.perf_counter()
+    button.validate_button(xl, as_of=dt.date(2026, 11, 22))
+    runs.append(time.perf_counter() - t)
+print(f"{{runs[0]:.4f}} {{statistics.median(runs[1:] or runs):.4f}} {{imported:.4f}}")
+"""
+
+
+def button_side(book: Path, repeat: int) -> tuple[float, float]:
+    """(first click, median of the later clicks) of the 校验 button's Python side, after import."""
+    code = BUTTON.format(tests=str(ROOT / "tests"), book=str(book), repeat=max(repeat, 2))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    first, later, _ = (float(x) for x in out.stdout.split())
+    return first, later
+
+
+def large(repeat: int) -> list[tuple[str, float, int]]:
+    """due and export --month on the 550,000-row office's master: (what, seconds, peak bytes)."""
+    from followup_xl import api
+
+    from .large_office import DATA, build
+
+    books = build()
+    master = DATA / "master-50x1000x10000.xlsx"
+    if not master.exists():
+        api.merge([str(books)], str(master))
+    fx = _tool("followup-xl")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        due = [fx, "due", str(master), "-o", f"{tmp}/due.xlsx", "--as-of", AS_OF]
+        export = [fx, "export", str(master), "-o", f"{tmp}/wh", "--month", "2026-10"]
+        for what, argv in (("due", due), ("export --month", [*export, "--as-of", AS_OF])):
+            runs = [run_once(argv) for _ in range(repeat)]
+            rows.append((what, statistics.median(t for t, _ in runs), max(m for _, m in runs)))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[str]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--large", action="store_true", help="also the 550,000-row office")
+    args = parser.parse_args(argv or [])
+    n = args.repeat
+    py, fx = sys.executable, _tool("followup-xl")
+    table = ["| what | followup-xl | comparison, same run |", "|---|---|---|"]
+
+    def row(what: str, ours: str, theirs: str) -> None:
+        table.append(f"| {what} | {ours} | {theirs} |")
+        print(table[-1], flush=True)
+
+    ours, theirs = paired([fx, "--help"], [_tool("sqlite-utils"), "--help"], n)
+    row("`--help`", f"{ours:.2f} s ({ours / theirs:.2f}×)", f"sqlite-utils `--help` {theirs:.2f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        book, calls_csv = small_book(Path(tmp))
+        ours, theirs = paired(
+            [fx, "validate", str(book), "--as-of", AS_OF],
+            [_tool("frictionless"), "validate", str(calls_csv)],
+            n,
+        )
+        row(
+            "validate a 41-call staff book",
+            f"{ours:.2f} s",
+            f"frictionless `validate` of the 41 call rows as CSV {theirs:.2f} s",
+        )
+        ours, theirs = paired([py, "-c", "import followup_xl.xl.button"], [py, "-c", "pass"], n)
+        row(
+            "`import followup_xl.xl.button` (what 校验 loads)",
+            f"{ours:.2f} s",
+            f"Python itself starts in {theirs:.2f} s",
+        )
+        from followup_xl.demo import office as example_office
+
+        example_office.write_office(example_office.generate(), f"{tmp}/office")
+        first, later = button_side(Path(tmp) / "office" / "张伟_客户回访.xlsx", n)
+        row(
+            "the 校验 button's Python side on 张伟's book, after import (xlwings fake)",
+            f"{first:.2f} s first click, {later:.2f} s later",
+            "—",
+        )
+        big = big_book(Path(tmp))
+        ours, theirs = paired(
+            [fx, "validate", str(big), "--as-of", AS_OF],
+            [py, "-c", CALAMINE_READ, str(big)],
+            max(3, n // 2),
+        )
+        row(
+            "validate 5,000 customers + 50,000 calls",
+            f"{ours:.2f} s",
+            f"python-calamine reading the same book {theirs:.2f} s",
+        )
+    if args.large:
+        for what, seconds, peak in large(max(1, n // 7)):
+            row(f"`{what}`, 550,000-row office", f"{seconds:.1f} s, {peak / 2**30:.2f} GB", "—")
+    print(f"(median of {n} runs; load average {os.getloadavg()[0]:.2f} at the end)")
+    return table
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -52,6 +52,8 @@ class WorkCalendar:
         self.extra_workdays = frozenset(extra_workdays)
         self.warnings: list[Message] = []  # shown in the reader's language
         self._warned: set[int] = set()
+        self._days: dict[dt.date, bool] = {}
+        self._before: dict[dt.date, dt.date] = {}
 
     @classmethod
     def from_policy(cls, policy) -> WorkCalendar:
@@ -68,6 +70,14 @@ class WorkCalendar:
         self.warnings.append(message("calendar.year_unknown", year=year, sheet=sheet))
 
     def is_working_day(self, d: dt.date) -> bool:
+        """Answered once per day and calendar: the policy asks about the same few hundred days
+        hundreds of thousands of times on a large master."""
+        answer = self._days.get(d)
+        if answer is None:
+            answer = self._days[d] = self._decide(d)
+        return answer
+
+    def _decide(self, d: dt.date) -> bool:
         if d in self.extra_workdays:
             return True
         if d in self.extra_holidays:
@@ -81,6 +91,12 @@ class WorkCalendar:
         return d.weekday() < 5
 
     def on_or_before(self, d: dt.date) -> dt.date:
+        moved = self._before.get(d)
+        if moved is None:
+            moved = self._before[d] = self._on_or_before(d)
+        return moved
+
+    def _on_or_before(self, d: dt.date) -> dt.date:
         for _ in range(60):
             if self.is_working_day(d):
                 return d

@@ -45,31 +45,33 @@ def _tool(name: str) -> str:
     return str(found) if found.exists() else (shutil.which(name) or name)
 
 
-def run_once(argv: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (bytes) of one child process."""
+def run_once(argv: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (bytes) of one child:
+    on a shared machine the CPU time is the steadier figure (wall time waits for the cores)."""
     t = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss * 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
-def timed(argv: list[str], repeat: int) -> tuple[float, int]:
-    """Median seconds and the largest peak memory over ``repeat`` runs (one warm-up first)."""
-    run_once(argv)
-    runs = [run_once(argv) for _ in range(repeat)]
-    return statistics.median(t for t, _ in runs), max(m for _, m in runs)
+class Paired:
+    """Ours and the comparison run alternately, so a load that comes and goes slows both alike;
+    the median wall and CPU seconds of each."""
 
+    def __init__(self, ours: list[str], theirs: list[str], repeat: int) -> None:
+        run_once(ours), run_once(theirs)  # warm: bytecode compiled, files in the disk cache
+        a, b = [], []
+        for _ in range(repeat):
+            a.append(run_once(ours))
+            b.append(run_once(theirs))
+        self.ours = tuple(statistics.median(r[i] for r in a) for i in (0, 1))
+        self.theirs = tuple(statistics.median(r[i] for r in b) for i in (0, 1))
 
-def paired(ours: list[str], theirs: list[str], repeat: int) -> tuple[float, float]:
-    """Both commands alternately, so a load that comes and goes slows both alike."""
-    run_once(ours), run_once(theirs)
-    a, b = [], []
-    for _ in range(repeat):
-        a.append(run_once(ours)[0])
-        b.append(run_once(theirs)[0])
-    return statistics.median(a), statistics.median(b)
+    @staticmethod
+    def text(wall_cpu: tuple[float, ...]) -> str:
+        return f"{wall_cpu[0]:.2f} s ({wall_cpu[1]:.2f} s CPU)"
 
 
 def small_book(folder: Path) -> tuple[Path, Path]:
@@ -151,7 +153,7 @@ def large(repeat: int) -> list[tuple[str, float, int]]:
         export = [fx, "export", str(master), "-o", f"{tmp}/wh", "--month", "2026-10"]
         for what, argv in (("due", due), ("export --month", [*export, "--as-of", AS_OF])):
             runs = [run_once(argv) for _ in range(repeat)]
-            rows.append((what, statistics.median(t for t, _ in runs), max(m for _, m in runs)))
+            rows.append((what, statistics.median(r[0] for r in runs), max(r[2] for r in runs)))
     return rows
 
 
@@ -168,25 +170,26 @@ def main(argv: list[str] | None = None) -> list[str]:
         table.append(f"| {what} | {ours} | {theirs} |")
         print(table[-1], flush=True)
 
-    ours, theirs = paired([fx, "--help"], [_tool("sqlite-utils"), "--help"], n)
-    row("`--help`", f"{ours:.2f} s ({ours / theirs:.2f}×)", f"sqlite-utils `--help` {theirs:.2f} s")
+    p = Paired([fx, "--help"], [_tool("sqlite-utils"), "--help"], n)
+    ratio = p.ours[0] / p.theirs[0]
+    row("`--help`", f"{p.text(p.ours)}, {ratio:.2f}×", f"sqlite-utils `--help` {p.text(p.theirs)}")
     with tempfile.TemporaryDirectory() as tmp:
         book, calls_csv = small_book(Path(tmp))
-        ours, theirs = paired(
+        p = Paired(
             [fx, "validate", str(book), "--as-of", AS_OF],
             [_tool("frictionless"), "validate", str(calls_csv)],
             n,
         )
         row(
             "validate a 41-call staff book",
-            f"{ours:.2f} s",
-            f"frictionless `validate` of the 41 call rows as CSV {theirs:.2f} s",
+            p.text(p.ours),
+            f"frictionless `validate` of the 41 call rows as CSV {p.text(p.theirs)}",
         )
-        ours, theirs = paired([py, "-c", "import followup_xl.xl.button"], [py, "-c", "pass"], n)
+        p = Paired([py, "-c", "import followup_xl.xl.button"], [py, "-c", "pass"], n)
         row(
             "`import followup_xl.xl.button` (what 校验 loads)",
-            f"{ours:.2f} s",
-            f"Python itself starts in {theirs:.2f} s",
+            p.text(p.ours),
+            f"Python itself starts in {p.text(p.theirs)}",
         )
         from followup_xl.demo import office as example_office
 
@@ -198,15 +201,15 @@ def main(argv: list[str] | None = None) -> list[str]:
             "—",
         )
         big = big_book(Path(tmp))
-        ours, theirs = paired(
+        p = Paired(
             [fx, "validate", str(big), "--as-of", AS_OF],
             [py, "-c", CALAMINE_READ, str(big)],
             max(3, n // 2),
         )
         row(
             "validate 5,000 customers + 50,000 calls",
-            f"{ours:.2f} s",
-            f"python-calamine reading the same book {theirs:.2f} s",
+            p.text(p.ours),
+            f"python-calamine reading the same book {p.text(p.theirs)}",
         )
     if args.large:
         for what, seconds, peak in large(max(1, n // 7)):

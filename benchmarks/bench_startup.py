@@ -45,11 +45,20 @@ def _tool(name: str) -> str:
     return str(found) if found.exists() else (shutil.which(name) or name)
 
 
+# Each child runs as an installed package does on a PC: its bytecode kept (pip compiles an
+# installed package's; an editable checkout writes it on first import). This machine kind sets
+# PYTHONDONTWRITEBYTECODE=1, which would make every run compile followup_xl from source while
+# the comparisons, installed by pip, load theirs compiled; --no-bytecode keeps that setting.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_once(argv: list[str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak resident memory (bytes) of one child:
     on a shared machine the CPU time is the steadier figure (wall time waits for the cores)."""
     t = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -131,7 +140,9 @@ print(f"{{runs[0]:.4f}} {{statistics.median(runs[1:] or runs):.4f}} {{imported:.
 def button_side(book: Path, repeat: int) -> tuple[float, float]:
     """(first click, median of the later clicks) of the 校验 button's Python side, after import."""
     code = BUTTON.format(tests=str(ROOT / "tests"), book=str(book), repeat=max(repeat, 2))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
     first, later, _ = (float(x) for x in out.stdout.split())
     return first, later
 
@@ -161,7 +172,12 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--large", action="store_true", help="also the 550,000-row office")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE for the children"
+    )
     args = parser.parse_args(argv or [])
+    if args.no_bytecode and "PYTHONDONTWRITEBYTECODE" in os.environ:
+        CHILD_ENV["PYTHONDONTWRITEBYTECODE"] = os.environ["PYTHONDONTWRITEBYTECODE"]
     n = args.repeat
     py, fx = sys.executable, _tool("followup-xl")
     table = ["| what | followup-xl | comparison, same run |", "|---|---|---|"]
@@ -214,7 +230,10 @@ def main(argv: list[str] | None = None) -> list[str]:
     if args.large:
         for what, seconds, peak in large(max(1, n // 7)):
             row(f"`{what}`, 550,000-row office", f"{seconds:.1f} s, {peak / 2**30:.2f} GB", "—")
-    print(f"(median of {n} runs; load average {os.getloadavg()[0]:.2f} at the end)")
+    kept = "not kept" if "PYTHONDONTWRITEBYTECODE" in CHILD_ENV else "kept"
+    print(
+        f"(median of {n} runs, bytecode {kept}; load average {os.getloadavg()[0]:.2f} at the end)"
+    )
     return table
 
 

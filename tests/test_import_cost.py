@@ -144,3 +144,33 @@ def test_help_lists_every_command_as_before():
     loaded = CliRunner().invoke(cli.main, ["--help"]).output
     assert lazy == loaded
     assert all(f"  {name}  " in lazy for name in cli.COMMANDS)
+
+
+def test_the_catalog_is_parsed_once_and_kept_like_bytecode(tmp_path, monkeypatch):
+    """messages.toml is parsed once and kept beside it (data/__pycache__), read back while the
+    TOML is unchanged, parsed again when it changes; never written where bytecode is not."""
+    import tomllib
+
+    from followup_xl import messages
+
+    toml = tmp_path / "messages.toml"
+    toml.write_bytes(messages.CATALOG.read_bytes())
+    monkeypatch.setattr(messages, "CATALOG", toml)
+    load = messages.catalog.__wrapped__  # without the in-process cache
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert load() == tomllib.loads(toml.read_text("utf-8"))
+    assert not (tmp_path / "__pycache__").exists()
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = load()
+    kept = list((tmp_path / "__pycache__").glob("messages.*.marshal"))
+    assert len(kept) == 1 and first == tomllib.loads(toml.read_text("utf-8"))
+    assert load() == first  # read back from the kept copy
+
+    with toml.open("a", encoding="utf-8") as fh:
+        fh.write('\n["test.added"]\nzh = "新加的"\nen = "added"\n')
+    again = load()
+    assert again["test.added"] == {"zh": "新加的", "en": "added"}
+    now = list((tmp_path / "__pycache__").glob("messages.*.marshal"))
+    assert len(now) == 1 and now != kept  # the stale copy replaced

@@ -4,10 +4,36 @@ the master's own sheets.
 ``read(path) -> MasterState`` opens the file once (one file handle, one python-calamine
 workbook) for its book and every sheet of its own; ``write(path, outcome, state)`` writes the
 next generation from what a merge or a hand-over made and what ``state`` carries forward.
+
+The names are loaded on first use: `validate` reads a master's cells through ``io.master.book``
+without importing the merge and the master writer that ``write`` needs.
 """
 
-from .save import Outcome, write
-from .state import MasterState, combined, read
-from .writer import Layout
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .save import Outcome, write
+    from .state import MasterState, combined, read
+    from .writer import Layout
 
 __all__ = ["Layout", "MasterState", "Outcome", "combined", "read", "write"]
+
+_FROM = {
+    "Outcome": "save",
+    "write": "save",
+    "MasterState": "state",
+    "combined": "state",
+    "read": "state",
+    "Layout": "writer",
+}
+
+
+def __getattr__(name: str):
+    if name in _FROM:
+        value = getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

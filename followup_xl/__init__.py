@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import lazy
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
@@ -61,11 +63,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    """``followup_xl.Office`` and the others, from ``followup_xl.api`` on first use: the package
-    itself imports nothing, so a module below it can read ``__version__`` from it."""
-    if name in __all__:
-        import importlib
-
-        return getattr(importlib.import_module(".api", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``followup_xl.Office`` and the others, from ``followup_xl.api`` on first use: the package
+# itself imports nothing heavy, so a module below it can read ``__version__`` from it.
+__getattr__ = lazy.names(__name__, {name: ".api" for name in __all__ if name != "__version__"})

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .. import lazy
 from ..errors import FollowupError
 from ..results import (
     DueItem,
@@ -47,25 +48,18 @@ if TYPE_CHECKING:
 
 # Functions whose module is imported on first use: `followup-xl validate` need not load the
 # merge, the hand-over or the template writer (XlsxWriter) to start.
-_LAZY = {
-    "validate": "checking",
-    "verify": "checking",
-    "rollup": "exporting",
-    "handover": "handing",
-    "merge": "merging",
-    "init_manager": "starting",
-    "init_workbook": "starting",
-}
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy.names(
+    __name__,
+    {
+        "validate": ".checking",
+        "verify": ".checking",
+        "rollup": ".exporting",
+        "handover": ".handing",
+        "merge": ".merging",
+        "init_manager": ".starting",
+        "init_workbook": ".starting",
+    },
+)
 
 
 __all__ = [

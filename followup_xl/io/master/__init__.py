@@ -11,8 +11,9 @@ without importing the merge and the master writer that ``write`` needs.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ... import lazy
 
 if TYPE_CHECKING:
     from .save import Outcome, write
@@ -21,19 +22,14 @@ if TYPE_CHECKING:
 
 __all__ = ["Layout", "MasterState", "Outcome", "combined", "read", "write"]
 
-_FROM = {
-    "Outcome": "save",
-    "write": "save",
-    "MasterState": "state",
-    "combined": "state",
-    "read": "state",
-    "Layout": "writer",
-}
-
-
-def __getattr__(name: str):
-    if name in _FROM:
-        value = getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy.names(
+    __name__,
+    {
+        "Outcome": ".save",
+        "write": ".save",
+        "MasterState": ".state",
+        "combined": ".state",
+        "read": ".state",
+        "Layout": ".writer",
+    },
+)

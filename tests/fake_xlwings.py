@@ -5,6 +5,14 @@ a scalar, a row or column a 1-D list, a block a 2-D list (``options(ndim=2)``
 always 2-D); empty cells are None; date cells come back as datetime; a list
 assigned to a cell spills right/down; adding a note where one exists fails, as
 Excel's AddComment does; sheet names must be unique.
+
+As strict as Excel through xlwings 0.37 (_xlwindows.py): every number comes back as a
+float (COM hands Excel's doubles over; 1001 reads 1001.0), booleans stay booleans; the
+seven classic errors read None (their text with ``err_to_str``), every newer one
+(#SPILL!, #CALC!, #GETTING_DATA…) comes back as the raw COM integer xlwings leaves
+unmapped; sheet names compare case-insensitively (Excel's rule, for lookup and for
+adding); a protected sheet refuses formats unless its protection allows formatting
+cells, and notes unless it allows editing objects (as Excel's COM calls fail).
 """
 
 from __future__ import annotations
@@ -14,6 +22,40 @@ import re
 
 import openpyxl
 from openpyxl.utils import column_index_from_string, get_column_letter
+
+# xlwings' cell_errors (_xlwindows.py): the only error codes it turns into None / text.
+CLASSIC_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+# Excel's error numbers (CVErr): COM hands an error over as -2146828288 + the number.
+ERROR_NUMBERS = {
+    "#NULL!": 2000,
+    "#DIV/0!": 2007,
+    "#VALUE!": 2015,
+    "#REF!": 2023,
+    "#NAME?": 2029,
+    "#NUM!": 2036,
+    "#N/A": 2042,
+    "#GETTING_DATA": 2043,
+    "#SPILL!": 2045,
+    "#CONNECT!": 2046,
+    "#BLOCKED!": 2047,
+    "#UNKNOWN!": 2048,
+    "#FIELD!": 2049,
+    "#CALC!": 2050,
+    "#BUSY!": 2051,
+}
+COM_ERROR_BASE = -2146828288
+
+
+class ComError(Exception):
+    """What pywin32 raises when Excel refuses a call (e.g. formatting a protected sheet)."""
+
+
+def _as_com_reads(v):
+    """A stored value as xlwings hands it back: numbers as floats (bool is not a number here)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
+
 
 _REF = re.compile(r"^\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$")
 
@@ -49,9 +91,19 @@ def _frame_grid(frame) -> list[list]:
 
 class FakeNote:
     def __init__(self, sheet, key, text):
-        self._sheet, self._key, self.text = sheet, key, text
+        self._sheet, self._key, self._text = sheet, key, text
+
+    @property
+    def text(self):
+        return self._text
+
+    @text.setter
+    def text(self, value):
+        self._sheet.refuse_unless("objects", "Unable to set the Text property")
+        self._text = self._sheet.notes[self._key] = value
 
     def delete(self):
+        self._sheet.refuse_unless("objects", "Delete method of Comment class failed")
         self._sheet.notes.pop(self._key, None)
 
 
@@ -87,9 +139,12 @@ class FakeRange:
         )
 
     def _get(self, r, c):
-        if (r, c) in self.sheet.errors:  # xlwings: None, or the error text with err_to_str=True
-            return self.sheet.errors[(r, c)] if self._err_to_str else None
-        return self.sheet.cells.get((r, c))
+        if (r, c) in self.sheet.errors:
+            text = self.sheet.errors[(r, c)]
+            if text not in CLASSIC_ERRORS:  # xlwings leaves the newer errors as COM's integer
+                return COM_ERROR_BASE + ERROR_NUMBERS[text]
+            return text if self._err_to_str else None  # the classic seven: None, or their text
+        return _as_com_reads(self.sheet.cells.get((r, c)))
 
     def _cells(self):
         return [(r, c) for r in range(self.r1, self.r2 + 1) for c in range(self.c1, self.c2 + 1)]
@@ -133,6 +188,7 @@ class FakeRange:
 
     @color.setter
     def color(self, rgb):
+        self.sheet.refuse_unless("format_cells", "Unable to set the Color property")
         for key in self._cells():
             if rgb is None:
                 self.sheet.colors.pop(key, None)
@@ -149,6 +205,7 @@ class FakeRange:
         )
 
     def add_note(self, text):
+        self.sheet.refuse_unless("objects", "Application-defined or object-defined error")
         key = (self.r1, self.c1)
         if key in self.sheet.notes:
             raise RuntimeError(
@@ -175,6 +232,12 @@ class FakeSheet:
         self.book, self.name = book, name
         self.cells, self.colors, self.notes, self.links = {}, {}, {}, {}
         self.errors = {}  # (row, col) → "#N/A" etc.: cells holding an Excel error value
+        # None: not protected; else what the protection allows ({"format_cells": bool, "objects": bool})
+        self.protection: dict | None = None
+
+    def refuse_unless(self, allowed: str, what: str) -> None:
+        if self.protection is not None and not self.protection.get(allowed):
+            raise ComError(f"{what}: the sheet '{self.name}' is protected")
 
     def _set(self, r, c, v, typed=True):
         self.errors.pop((r, c), None)
@@ -227,12 +290,12 @@ class FakeSheets:
         if isinstance(key, int):
             return self._sheets[key]
         for s in self._sheets:
-            if s.name == key:
+            if s.name.casefold() == key.casefold():  # Excel: sheet names ignore case
                 return s
         raise KeyError(key)
 
     def add(self, name=None, before=None, after=None):
-        if any(s.name == name for s in self._sheets):
+        if name and any(s.name.casefold() == name.casefold() for s in self._sheets):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
         sheet = self.book.sheet_class(self.book, name or f"Sheet{len(self._sheets) + 1}")
         if before is not None:
@@ -276,6 +339,11 @@ class FakeBook:
         for ws in wb.worksheets:
             sheet = self.sheet_class(self, ws.title)
             self.sheets._sheets.append(sheet)
+            if ws.protection.sheet:  # OOXML: formatCells/objects true = that is locked too
+                sheet.protection = {
+                    "format_cells": not ws.protection.formatCells,
+                    "objects": not ws.protection.objects,
+                }
             for row in ws.iter_rows():
                 for cell in row:
                     v = cell.value

@@ -40,6 +40,7 @@ from .office import load as load
 if TYPE_CHECKING:
     from .checking import validate as validate
     from .checking import verify as verify
+    from .doctoring import doctor as doctor
     from .exporting import rollup as rollup
     from .handing import handover as handover
     from .merging import merge as merge
@@ -53,6 +54,7 @@ __getattr__ = lazy.names(
     {
         "validate": ".checking",
         "verify": ".checking",
+        "doctor": ".doctoring",
         "rollup": ".exporting",
         "handover": ".handing",
         "merge": ".merging",
@@ -81,6 +83,7 @@ __all__ = [
     "Verification",
     "WeeklySummary",
     "YearlyScores",
+    "doctor",
     "due",
     "export",
     "handover",

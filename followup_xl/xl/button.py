@@ -44,6 +44,21 @@ EXCEL_ERRORS = {
     "#BUSY!",
     "#UNKNOWN!",
 }
+# The errors xlwings (cell_errors in _xlwindows.py) does not map come back as COM's integer,
+# -2146828288 + Excel's error number: named here so they are findings, not numbers.
+COM_ERRORS = {
+    -2146828288 + number: text
+    for text, number in {
+        "#GETTING_DATA": 2043,
+        "#SPILL!": 2045,
+        "#CONNECT!": 2046,
+        "#BLOCKED!": 2047,
+        "#UNKNOWN!": 2048,
+        "#FIELD!": 2049,
+        "#CALC!": 2050,
+        "#BUSY!": 2051,
+    }.items()
+}
 
 
 def as_text(value):
@@ -90,6 +105,8 @@ def book_from_xlwings(xl_book) -> Book:
             for j, v in enumerate(rows[i]):
                 if type(v) is str and v in EXCEL_ERRORS:
                     errors[(i + 1, j)], rows[i][j] = v, None
+                elif type(v) is int and v in COM_ERRORS:  # numbers come as floats, errors as int
+                    errors[(i + 1, j)], rows[i][j] = COM_ERRORS[v], None
         read_rows(
             book, sheet.name, iter(rows), xl_book.name, errors=errors or None, provenance=False
         )  # as `validate` reads
@@ -125,10 +142,15 @@ def clear_previous(xl_book, lang: str) -> None:
             if not sheet_name or not cell or sheet_name not in [s.name for s in xl_book.sheets]:
                 continue
             rng = xl_book.sheets[sheet_name][cell]
-            rng.color = None
-            note = rng.note
-            if note is not None and _note_text(note).startswith(NOTE_TAG):
-                note.delete()
+            try:
+                rng.color = None
+                note = rng.note
+                if note is not None and _note_text(note).startswith(NOTE_TAG):
+                    note.delete()
+            except NotImplementedError:
+                raise
+            except Exception:  # a protected sheet refuses (Excel's COM error): left as it is
+                pass
         old.delete()
 
 
@@ -186,10 +208,16 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
     for f in report.findings:
         if f.sheet and f.cell:
             by_cell.setdefault((f.sheet, f.cell), []).append(f)
+    refused: list[str] = []  # protected sheets that would not take a colour or a note
     for (sheet, cell), fs in by_cell.items():
+        if sheet in refused:
+            continue
         rng = xl_book.sheets[sheet][cell]
-        rng.color = RED if any(f.severity == ERROR for f in fs) else AMBER
-        _write_note(rng, NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
+        try:
+            rng.color = RED if any(f.severity == ERROR for f in fs) else AMBER
+            _write_note(rng, NOTE_TAG + "\n".join(f"[{f.code}] {f.message(lang)}" for f in fs))
+        except Exception:  # Excel refuses formats / notes on a protected sheet (a COM error)
+            refused.append(sheet)
     sheets = xl_book.sheets
     issues = sheets.add(ISSUES[lang], before=sheets[0])
     table = [HEADERS[lang]] + [
@@ -210,7 +238,7 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
             issues[f"E{i}"].add_hyperlink(sheet_link(f.sheet, f.cell), f.cell)
     _show(issues)
     errors, warnings = len(report.errors), len(report.warnings)
-    summary = {"errors": errors, "warnings": warnings, "ids_filled": filled}
+    summary = {"errors": errors, "warnings": warnings, "ids_filled": filled, "refused": refused}
     message = render(
         "button.validated",
         lang,
@@ -218,7 +246,9 @@ def validate_button(xl_book=None, as_of: dt.date | None = None) -> dict:
         warnings=warnings,
         issues=ISSUES[lang],
     )
-    _alert(xl_book, message)
+    if refused:
+        message += "\n" + render("button.protected_sheets", lang, sheets=refused)
+    _alert(xl_book, _with_version_note(xl_book, lang, message))
     return summary
 
 
@@ -260,8 +290,38 @@ def refresh_due_button(xl_book=None, as_of: dt.date | None = None) -> int:
                 RED if o.status(day) == "overdue" else AMBER
             )
     _show(sheet)
-    _alert(xl_book, render("button.due_count", lang, n_items=len(items)))
+    _alert(
+        xl_book,
+        _with_version_note(xl_book, lang, render("button.due_count", lang, n_items=len(items))),
+    )
     return len(items)
+
+
+def conf_of(xl_book) -> dict[str, str]:
+    """The workbook's xlwings.conf sheet as xlwings reads it ({} when there is none)."""
+    from .vba import CONF_SHEET, read_conf
+
+    if CONF_SHEET.casefold() not in [s.name.casefold() for s in xl_book.sheets]:
+        return {}
+    return read_conf(xl_book.sheets[CONF_SHEET]["A1:B20"].options(ndim=2).value or [])
+
+
+def version_mismatch(xl_book, lang: str) -> str | None:
+    """A sentence when the workbook's VBA (the xlwings it was built with) is not the installed
+    xlwings; None when they match or the book does not say (built before the conf sheet)."""
+    import xlwings
+
+    from .vba import CONF_XLWINGS_KEY
+
+    built = conf_of(xl_book).get(CONF_XLWINGS_KEY.upper())
+    if not built or built == xlwings.__version__:
+        return None
+    return render("button.version_mismatch", lang, book=built, installed=xlwings.__version__)
+
+
+def _with_version_note(xl_book, lang: str, message: str) -> str:
+    note = version_mismatch(xl_book, lang)
+    return message + "\n" + note if note else message
 
 
 def _alert(xl_book, message: str) -> None:

@@ -13,6 +13,7 @@ import os
 import xlwings as xw
 
 from ..messages import render
+from ..normalize import parse_id
 from . import dates
 
 
@@ -38,6 +39,11 @@ def _obligations(path: str, mtime: float, as_of: dt.date):
     return compute_obligations(book, policy_for_book(book), as_of)
 
 
+def _key(customer_id) -> str:
+    """A customer id as the reader keeps it: Excel hands a typed 1001 over as 1001.0."""
+    return parse_id(customer_id) or ""
+
+
 def _caller_path() -> str:
     return xw.Book.caller().fullname
 
@@ -46,9 +52,7 @@ def _caller_path() -> str:
 def FOLLOWUP_NEXT_CALL(customer_id, path=None):
     """The customer's next follow-up date (from the saved workbook), or "" when none is due."""
     path = path or _caller_path()
-    nxt = _obligations(path, os.path.getmtime(path), dt.date.today()).next_for(
-        str(customer_id).strip()
-    )
+    nxt = _obligations(path, os.path.getmtime(path), dt.date.today()).next_for(_key(customer_id))
     return nxt.due_date if nxt else ""
 
 
@@ -57,7 +61,7 @@ def FOLLOWUP_OVERDUE(customer_id, path=None) -> str:
     """ "逾期N天" when the customer's next follow-up is overdue, else ""."""
     path = path or _caller_path()
     today = dt.date.today()
-    nxt = _obligations(path, os.path.getmtime(path), today).next_for(str(customer_id).strip())
+    nxt = _obligations(path, os.path.getmtime(path), today).next_for(_key(customer_id))
     if nxt and nxt.due_date < today:
         return render(
             "xl.overdue_days", "zh", days=(today - nxt.due_date).days

@@ -119,6 +119,14 @@ def check_xlwings(env: Environment) -> Check:
     return Check("xlwings", OK, message("doctor.xlwings_ok", version=env.xlwings_version))
 
 
+SOURCES = {  # where RunPython's interpreter setting was found
+    "sheet": "doctor.source_sheet",
+    "folder": "doctor.source_folder",
+    "user": "doctor.source_user",
+    "path": "doctor.source_path",
+}
+
+
 def runpython_interpreter(env: Environment) -> tuple[str, Interpreter | None]:
     """Where RunPython takes its interpreter from, in xlwings' order, and what it names."""
     key = env.interpreter_key
@@ -133,7 +141,7 @@ def runpython_interpreter(env: Environment) -> tuple[str, Interpreter | None]:
 
 def check_runpython(env: Environment) -> Check:
     source, found = runpython_interpreter(env)
-    where = message(f"doctor.source_{source}", book=env.book or "", conf=env.user_conf_path)
+    where = message(SOURCES[source], book=env.book or "", conf=env.user_conf_path)
     if found is None or found.path is None:
         named = found.raw if found is not None else "python"
         return Check(
@@ -148,7 +156,7 @@ def check_runpython(env: Environment) -> Check:
             "runpython",
             FAIL,
             message(
-                "doctor.runpython_other", where=where, interpreter=found.raw, this=env.executable
+                "doctor.runpython_other", where=where, interpreter=found.path, this=env.executable
             ),
             message("doctor.runpython_fix_sheet" if source == "sheet" else "doctor.run_fix"),
             fixable=source in ("user", "path"),
@@ -210,14 +218,24 @@ def check_book(env: Environment) -> Check | None:
     return Check("book", OK, message("doctor.book_ok", book=env.book, version=built))
 
 
-MANUAL_STEPS = ("trust_vba", "macros", "unblock", "functions")
+MANUAL_STEPS = {  # what only a person in Excel can check: the setting, where to click
+    "trust_vba": ("doctor.manual_trust_vba", "doctor.manual_trust_vba_where"),
+    "macros": ("doctor.manual_macros", "doctor.manual_macros_where"),
+    "unblock": ("doctor.manual_unblock", "doctor.manual_unblock_where"),
+    "functions": ("doctor.manual_functions", "doctor.manual_functions_where"),
+}
+CHECK_NAMES = {  # a check's name where it is a label (the 管理台's figures)
+    "python": "doctor.check_python",
+    "xlwings": "doctor.check_xlwings",
+    "runpython": "doctor.check_runpython",
+    "user_conf": "doctor.check_user_conf",
+    "book": "doctor.check_book",
+}
 
 
 def manual_checks() -> list[Check]:
-    """What only a person in Excel can check, each with where to click."""
     return [
-        Check(k, MANUAL, message(f"doctor.manual_{k}"), message(f"doctor.manual_{k}_where"))
-        for k in MANUAL_STEPS
+        Check(k, MANUAL, message(said), message(where)) for k, (said, where) in MANUAL_STEPS.items()
     ]
 
 
@@ -243,7 +261,7 @@ def parse_user_conf(text: str) -> dict[str, str]:
     """As xlwings' read_user_config (utils.py) and the VBA's GetConfigFromFile read it."""
     import re
 
-    conf = {}
+    conf: dict[str, str] = {}
     for line in text.splitlines():
         values = re.findall(r'"[^"]*"', line)
         if len(values) >= 2:

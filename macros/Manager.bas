@@ -56,6 +56,12 @@ Sub SplitBooks()
         Zh(&H6B63, &H5728, &H5206, &H53D1), "Splitting the master"
 End Sub
 
+'Is this PC set up for the buttons (followup-xl doctor): the Python they start, the versions.
+Sub CheckSetup()
+    RunJob "import followup_xl.xl.manager as m; m.doctor_button()", _
+        Zh(&H6B63, &H5728, &H68C0, &H67E5, &H73AF, &H5883), "Checking this PC"
+End Sub
+
 ' Python takes a few seconds to start: say so in the status bar (Chinese or English,
 ' as the workbook's sheets are), run it, then give the status bar back to Excel.
 Private Sub RunJob(command As String, busyZh As String, busyEn As String)

@@ -84,7 +84,7 @@ def gather(book: str | None = None, conf_path: str | None = None) -> Environment
     text = _read_text(conf_path)
     user_conf = parse_user_conf(text) if text is not None else None
     key = "INTERPRETER_MAC" if sys.platform == "darwin" else "INTERPRETER_WIN"
-    env = dict(
+    env: dict[str, object] = dict(
         python=tuple(sys.version_info[:3]),
         executable=_norm(sys.executable),
         platform=sys.platform,

@@ -40,6 +40,7 @@ JOBS = {  # job → its name, as on the button
     "report": message("manager.job_monthly_report"),
     "handover": message("manager.job_handover"),
     "split": message("manager.job_split"),
+    "doctor": message("manager.job_doctor"),
 }
 RESULT_ROWS = 10  # rows under 最近结果 cleared before the newest figures are written
 
@@ -66,6 +67,7 @@ class Settings:
     base: str
     values: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)  # key → Excel row of its value (column B)
+    workbook: str = ""  # the 管理台 itself
     set_master: str | None = None  # a job that wrote a new master names it here
 
     def text(self, key: str) -> str:
@@ -160,7 +162,9 @@ def read_settings(xl_book) -> Settings:
         | {s.zh: s.key for s in SETTINGS}
         | {s.en: s.key for s in SETTINGS}
     )
-    st = Settings(lang, os.path.dirname(os.path.abspath(xl_book.fullname)))
+    st = Settings(
+        lang, os.path.dirname(os.path.abspath(xl_book.fullname)), workbook=xl_book.fullname
+    )
     for i, row in enumerate(grid, start=1):
         key = labels.get(str(row[0]).strip()) if row and row[0] is not None else None
         if key and key not in st.rows:
@@ -439,6 +443,25 @@ def job_split(st: Settings, status) -> dict:
     }
 
 
+def job_doctor(st: Settings, status) -> dict:
+    """检查环境: `followup-xl doctor <this workbook>` — each check a figure, what to fix a warning."""
+    from ..doctor import CHECK_NAMES, MANUAL, OK
+
+    r = api.doctor(st.workbook)
+    word = {OK: render("manager.done", st.lang), MANUAL: render("manager.manual", st.lang)}
+    figures = [
+        (render(CHECK_NAMES[c.key], st.lang), word.get(c.status, render("manager.failed", st.lang)))
+        for c in r.checks
+        if c.status != MANUAL
+    ]
+    warnings = [
+        f"{localize(c.said, st.lang)}: {localize(c.fix, st.lang)}"
+        for c in r.checks
+        if c.status != OK and c.fix
+    ]
+    return {"figures": figures, "warnings": warnings, "files": [], "ok": True, "raw": r}
+
+
 # ---- the shell around every job ---------------------------------------------------------------------
 
 
@@ -469,7 +492,7 @@ def run(job: str, xl_book=None) -> dict:
             xl_book.sheets[ACTIONS[lang]][f"B{st.rows['master']}"].value = as_text(
                 st.relative(st.set_master)
             )
-        if outcome["ok"] and job != "validate":  # the 交接 pickers follow the master in use
+        if outcome["ok"] and job not in ("validate", "doctor"):  # 交接 pickers follow the master
             _refresh_staff(xl_book, lang, st.set_master or st.master())
     except FollowupError as exc:
         outcome = {
@@ -494,7 +517,10 @@ def run(job: str, xl_book=None) -> dict:
     outcome["job"], outcome["when"] = job, started
     _write_log(xl_book, lang, name, outcome)
     _write_result(xl_book, lang, name, outcome)
-    _alert(xl_book, _summary(lang, name, outcome))
+    from .button import version_mismatch
+
+    note = version_mismatch(xl_book, lang)
+    _alert(xl_book, _summary(lang, name, outcome) + ("\n" + note if note else ""))
     return outcome
 
 
@@ -603,6 +629,7 @@ JOB_RUNS = {
     "report": job_report,
     "handover": job_handover,
     "split": job_split,
+    "doctor": job_doctor,
 }
 
 
@@ -639,6 +666,11 @@ def report_button(xl_book=None) -> dict:
 def handover_button(xl_book=None) -> dict:
     """离职交接: `followup-xl handover 当前总表 --from <离职> --to <接收>… -o 输出/<总表>_交接_<离职>.xlsx`."""
     return run("handover", xl_book)
+
+
+def doctor_button(xl_book=None) -> dict:
+    """检查环境: `followup-xl doctor <this workbook>`."""
+    return run("doctor", xl_book)
 
 
 def split_button(xl_book=None) -> dict:

@@ -129,6 +129,7 @@ BUTTONS = {  # (caption, macro, job) — job names the xl.manager entry point an
         ("生成月报", "Manager.MonthReport"),
         ("离职交接", "Manager.Handover"),
         ("分发", "Manager.SplitBooks"),
+        ("检查环境", "Manager.CheckSetup"),
     ],
     "en": [
         ("Merge", "Manager.MergeBooks"),
@@ -139,6 +140,7 @@ BUTTONS = {  # (caption, macro, job) — job names the xl.manager entry point an
         ("Monthly report", "Manager.MonthReport"),
         ("Handover", "Manager.Handover"),
         ("Split", "Manager.SplitBooks"),
+        ("Check set-up", "Manager.CheckSetup"),
     ],
 }
 LIST_ROWS = 120  # rows each dropdown list may use on the 列表 sheet

@@ -40,6 +40,7 @@ def protect_entry_sheets(
     lang: str = "zh",
     sheets: tuple[schema.SheetDef, ...] = schema.SHEETS,
     password: str = "",
+    options: dict[str, bool] = ENTRY_OPTIONS,
 ) -> None:
     """Lock every sheet of ``wb``: the header rows and formulas stay locked, data cells of
     our Table sheets (rows already written and the empty rows below) stay editable.
@@ -63,7 +64,7 @@ def protect_entry_sheets(
                     else "text"
                 )
                 ws.set_column(j, j, col.width, fmts.get(kind))
-        ws.protect(password, ENTRY_OPTIONS)
+        ws.protect(password, options)
 
 
 def encrypt_file(

@@ -17,9 +17,12 @@ from ...models import Book
 from ...obligations import Obligation
 from ...schema import ColType
 from ..xlsx import TableSpec, print_setup, write_table
-from .protect import protect_entry_sheets, write_with_password
+from .protect import ENTRY_OPTIONS, protect_entry_sheets, write_with_password
 from .template import write_staff_workbook
 
+# A book with the 校验 button: its protection lets the button colour cells and write notes
+# (Excel refuses both on a sheet protected without these); headers and formulas stay locked.
+BUTTON_OPTIONS = {**ENTRY_OPTIONS, "format_cells": True, "objects": True}
 DUE_SHEET = by_lang("split_book.due_sheet")
 DUE_HEADERS = by_lang("split_book.due_headers")
 STATUS = table("due_book.status")  # as the due list says it
@@ -121,7 +124,7 @@ def write_split_book(
     def customize(wb, fmts):
         add_due_sheet(wb, fmts, items, as_of, lang, book)
         if protect:
-            protect_entry_sheets(wb, fmts, lang)
+            protect_entry_sheets(wb, fmts, lang, options=BUTTON_OPTIONS if macro else ENTRY_OPTIONS)
         if base_rows is not None:
             add_base_sheet(wb, base_rows)
         if stamp:

@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo lint test test-fast bench clean
+.PHONY: demo lint test test-fast bench clean windows-bundle
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: lint
 
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -n auto -m "not libreoffice and not slow" $(PYTEST_ARGS)
+
+# The offline installer for staff PCs: dist/客户回访助手-安装包.zip (wheels for CPython 3.11–3.13
+# on 64-bit Windows, 安装.bat, 安装说明.txt); needs the package index once, here.
+windows-bundle: $(VENV)/.installed
+	$(BIN)/python tools/bundle.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)

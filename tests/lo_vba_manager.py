@@ -61,7 +61,7 @@ def run_desk(desktop, path: str) -> dict:
         out["compiles"] = {
             m: lo_vba._compiles(doc, i, m, lib.getByName(m))
             for i, m in enumerate(modules)
-            if m in ("Manager", "xlwings", "Dictionary", "Module1")
+            if m in ("Manager", "xlwings", "Dictionary")
         }
         out["manager_source"] = lib.getByName("Manager") if "Manager" in modules else None
         out["left_out"] = [

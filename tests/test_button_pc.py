@@ -37,7 +37,7 @@ def every_xlsm(tmp_path, master) -> list[Path]:
     ]
     books.append(Path(write_manager_workbook(tmp_path / "desk.xlsm")))
     split = api.split(str(master), str(tmp_path / "split"), as_of=AS_OF, macro=True, protect=True)
-    return books + [Path(split.books[0].path)]
+    return [*books, Path(split.books[0].path)]
 
 
 # ---- 1, 2, 6: the conf sheet, the pin, no quickstart leftovers ----------------------------------

@@ -124,7 +124,7 @@ def test_workbook_carries_the_manager_module_and_eight_buttons(tmp_path):
         sub = macro.split(".")[1]
         assert f"Sub {sub}()" in modules["Manager.bas"]
         assert macro in vml and caption in vml
-    assert len(BUTTONS["zh"]) == 8
+    assert len(BUTTONS["zh"]) == 9  # the eight jobs and 检查环境 (doctor)
 
 
 def test_macro_source_is_the_one_in_macros_folder():

@@ -39,6 +39,11 @@ EN_QUOTES_CHINESE = {
     "check.V4c.fix": "the 状态 value 正常",
     "check.V6b.name": "the 回访方式 value 电话",
     "check.V6b.fix": "the 回访方式 value 电话",
+    "button.version_mismatch": "the installer's file name 安装.bat",
+    "doctor.python_fix": "the installer's file name 安装.bat",
+    "doctor.reinstall": "the installer's file name 安装.bat",
+    "doctor.run_fix": "the installer's file name 安装.bat",
+    "doctor.runpython_fix_sheet": "the installer's file name 安装.bat",
 }
 # The same sign in both languages (a dash for "no figure").
 LANGUAGE_NEUTRAL = {"report_book.none", "weekly_book.na"}

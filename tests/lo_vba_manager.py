@@ -30,6 +30,7 @@ MACROS = [
     "Manager.MonthReport",
     "Manager.Handover",
     "Manager.SplitBooks",
+    "Manager.CheckSetup",
 ]
 ACTIONS = {"zh": "操作", "en": "Actions"}
 

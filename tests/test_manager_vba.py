@@ -26,6 +26,7 @@ ENTRY = {
     "Manager.MonthReport": "report_button",
     "Manager.Handover": "handover_button",
     "Manager.SplitBooks": "split_button",
+    "Manager.CheckSetup": "doctor_button",
 }
 
 

@@ -42,6 +42,16 @@ def offline_env(**extra) -> dict:
     return env | {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"} | extra
 
 
+def offline_pip(python, *args: str) -> subprocess.CompletedProcess:
+    """`python -m pip install --no-index` from the bundle's wheels only."""
+    return subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-index", *args],
+        capture_output=True,
+        text=True,
+        env=offline_env(),
+    )
+
+
 def unzip(path: Path, into: Path) -> Path:
     with zipfile.ZipFile(path) as zf:
         zf.extractall(into)
@@ -77,32 +87,23 @@ def test_the_windows_bundle_holds_wheels_the_installer_and_the_guide(windows_bun
 @pytest.mark.parametrize("python", bundle.PYTHONS)
 def test_the_windows_bundle_resolves_with_no_index(windows_bundle, tmp_path, python):
     folder = unzip(windows_bundle, tmp_path)
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--dry-run",
-            "--no-index",
-            "--find-links",
-            str(folder / "wheels"),
-            "--platform",
-            "win_amd64",
-            "--python-version",
-            python,
-            "--implementation",
-            "cp",
-            "--only-binary=:all:",
-            "--target",
-            str(tmp_path / "target"),
-            "--report",
-            str(tmp_path / "report.json"),
-            f"followup-xl=={__version__}",
-        ],
-        capture_output=True,
-        text=True,
-        env=offline_env(),
+    r = offline_pip(
+        sys.executable,
+        "--dry-run",
+        "--find-links",
+        str(folder / "wheels"),
+        "--platform",
+        "win_amd64",
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "--only-binary=:all:",
+        "--target",
+        str(tmp_path / "target"),
+        "--report",
+        str(tmp_path / "report.json"),
+        f"followup-xl=={__version__}",
     )
     assert r.returncode == 0, r.stdout + r.stderr
     report = json.loads((tmp_path / "report.json").read_text())
@@ -121,21 +122,8 @@ def test_the_linux_recipe_installs_offline_into_a_fresh_venv_and_runs_doctor(tmp
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
-    r = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-index",
-            "--find-links",
-            str(folder / "wheels"),
-            f"followup-xl=={__version__}",
-        ],
-        capture_output=True,
-        text=True,
-        env=offline_env(),
+    r = offline_pip(
+        python, "--quiet", "--find-links", str(folder / "wheels"), f"followup-xl=={__version__}"
     )
     assert r.returncode == 0, r.stdout + r.stderr
     home = tmp_path / "home"

@@ -100,7 +100,7 @@ def test_a_workbook_built_for_another_xlwings_says_so(tmp_path, monkeypatch):
 
 def test_the_fake_hands_values_over_as_excel_does(tmp_path):
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "Data"
     ws.append([1001, 2.5, True, "x"])
     wb.save(tmp_path / "b.xlsx")
@@ -117,9 +117,10 @@ def test_the_fake_hands_values_over_as_excel_does(tmp_path):
 
 def test_a_protected_sheet_refuses_formats_and_notes_unless_allowed(tmp_path):
     wb = openpyxl.Workbook()
-    wb.active.title = "Locked"
-    wb.active.protection.sheet = True
-    wb.active.protection.objects = True  # Excel's defaults: neither formats nor objects
+    locked = wb.worksheets[0]
+    locked.title = "Locked"
+    locked.protection.sheet = True
+    locked.protection.objects = True  # Excel's defaults: neither formats nor objects
     free = wb.create_sheet("Open")
     free.protection.sheet = True
     free.protection.formatCells = False  # allowed
@@ -176,7 +177,7 @@ def test_newer_error_values_are_findings_not_numbers(tmp_path, office_dir):
 def test_worksheet_functions_take_a_numeric_id_as_excel_hands_it(tmp_path):
     cust, calls = schema.CUSTOMERS, schema.CALLS
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = cust.zh
     ws.append([cust.column(k).header("zh") for k in ("customer_id", "name", "phone")])
     ws.append([1001, "测试公司", "13800138000"])
@@ -199,6 +200,14 @@ HERE = "c:\\users\\zhang\\appdata\\local\\followup-xl\\venv\\scripts\\python.exe
 OTHER = "c:\\python311\\python.exe"
 
 
+BOOK_CONF = {
+    "INTERPRETER_WIN": vba.INTERPRETER_WIN,
+    "UDF MODULES": "followup_xl.xl.functions",
+    "FOLLOWUP-XL VERSION": "0.1.0",
+    "XLWINGS VERSION": "0.37.8",
+}
+
+
 def pc(**changes) -> dr.Environment:
     """A staff PC set up by 安装.bat: everything right."""
     env = dr.Environment(
@@ -213,12 +222,7 @@ def pc(**changes) -> dr.Environment:
         user_interpreter=dr.Interpreter(HERE, HERE),
         path_python=dr.Interpreter("python", OTHER),
         book="张伟.xlsm",
-        book_conf={
-            "INTERPRETER_WIN": vba.INTERPRETER_WIN,
-            "UDF MODULES": "followup_xl.xl.functions",
-            "FOLLOWUP-XL VERSION": "0.1.0",
-            "XLWINGS VERSION": "0.37.8",
-        },
+        book_conf=BOOK_CONF,
         book_interpreter=dr.Interpreter(vba.INTERPRETER_WIN, HERE),
     )
     return dataclasses.replace(env, **changes)
@@ -261,8 +265,8 @@ def test_doctor_lists_what_only_a_person_in_excel_can_check():
         ({"book_interpreter": dr.Interpreter("python", OTHER)}, "runpython", False),
         ({"user_conf": None, "user_interpreter": None}, "user_conf", True),
         ({"user_conf": {"INTERPRETER_WIN": HERE}}, "user_conf", True),
-        ({"book_conf": {**pc().book_conf, "XLWINGS VERSION": "0.35.0"}}, "book", False),
-        ({"book_conf": {**pc().book_conf, "FOLLOWUP-XL VERSION": "0.0.9"}}, "book", False),
+        ({"book_conf": {**BOOK_CONF, "XLWINGS VERSION": "0.35.0"}}, "book", False),
+        ({"book_conf": {**BOOK_CONF, "FOLLOWUP-XL VERSION": "0.0.9"}}, "book", False),
     ],
 )
 def test_doctor_names_what_is_wrong(changes, key, fixable):

@@ -309,14 +309,18 @@ def conf_of(xl_book) -> dict[str, str]:
 def version_mismatch(xl_book, lang: str) -> str | None:
     """A sentence when the workbook's VBA (the xlwings it was built with) is not the installed
     xlwings; None when they match or the book does not say (built before the conf sheet)."""
-    import xlwings
-
     from .vba import CONF_XLWINGS_KEY
 
     built = conf_of(xl_book).get(CONF_XLWINGS_KEY.upper())
-    if not built or built == xlwings.__version__:
+    if not built:  # no conf sheet: an older book, or xlwings Lite's .xlsx
         return None
-    return render("button.version_mismatch", lang, book=built, installed=xlwings.__version__)
+    try:
+        from xlwings import __version__ as installed
+    except ImportError:  # xlwings Lite's Pyodide may bring none
+        return None
+    if built == installed:
+        return None
+    return render("button.version_mismatch", lang, book=built, installed=installed)
 
 
 def _with_version_note(xl_book, lang: str, message: str) -> str:

@@ -103,8 +103,27 @@ def test_the_matrix_covers_the_cli():
         "init",
         "rules",
         "rollup",
-    }  # rollup reads Parquet
+        "doctor",
+    }  # rollup reads Parquet; doctor reads a book's xlwings.conf sheet only (below)
     assert set(COMMANDS) == set(ARGS)
+
+
+@pytest.mark.parametrize("name", list(badfiles.CORPUS))
+def test_doctor_reads_only_the_conf_sheet_of_a_bad_file(corpus, tmp_path, monkeypatch, name):
+    """doctor looks at a book's xlwings.conf sheet alone (a 管理台 has none of our data sheets):
+    a file whose data cannot be read is "no conf sheet" to it, one that is no workbook gets the
+    reader's sentence (exit 2); never a traceback, and the file stays as it was."""
+    from followup_xl.io import environment
+
+    monkeypatch.setattr(environment, "user_conf_path", lambda: str(tmp_path / "xlwings.conf"))
+    src = corpus[name]
+    before = digest(src)
+    result = CliRunner().invoke(main, ["doctor", str(src)])
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in text and result.exit_code in (1, 2), (result.exit_code, text)
+    if result.exit_code == 2:
+        assert src.name in text, text
+    assert digest(src) == before
 
 
 @pytest.mark.parametrize("command", COMMANDS)

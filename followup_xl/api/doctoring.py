@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from ..doctor import DoctorResult, diagnose
 from ..errors import FollowupError
 
@@ -22,8 +20,6 @@ def doctor(
     xlwings reads; ``user_conf`` names another) and checks again."""
     from ..io.environment import gather, write_user_conf
 
-    if path is not None and not os.path.isfile(path):
-        raise BookUnreadable("doctor.no_book", path=path)
     try:
         env = gather(path, user_conf)
     except FollowupError:

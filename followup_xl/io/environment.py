@@ -55,20 +55,25 @@ def _read_text(path: str) -> str | None:
 
 
 def book_conf(path: str) -> dict[str, str] | None:
-    """A workbook's xlwings.conf sheet as xlwings reads it; None when it has none."""
-    import python_calamine as pc
-
+    """A workbook's xlwings.conf sheet as xlwings reads it; None when it has none. Opened as every
+    read opens a workbook (told by content, inside the inflate budget), so a file that is no
+    workbook gets the same sentence as from `validate`."""
     from ..xl.vba import CONF_SHEET, read_conf
+    from .formats import open_calamine, sniff
+    from .package import Package
 
-    wb = pc.CalamineWorkbook.from_path(path)
-    try:
+    with Package(path) as package:
+        if sniff(path, package) == "csv":  # no sheets: read as `validate` reads, for its sentences
+            from .read.workbook import read_book
+
+            read_book(path)
+            return None
+        wb = open_calamine(path, package=package)
         names = {n.casefold(): n for n in wb.sheet_names}
         if CONF_SHEET.casefold() not in names:
             return None
         rows = wb.get_sheet_by_name(names[CONF_SHEET.casefold()]).to_python(skip_empty_area=False)
         return read_conf(rows)
-    finally:
-        wb.close()
 
 
 def gather(book: str | None = None, conf_path: str | None = None) -> Environment:

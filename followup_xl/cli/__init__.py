@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "demo",
         "Run the whole job on the example office and write real workbooks into OUT_DIR.",
     ),
+    "doctor": (
+        "cmd_doctor",
+        "doctor",
+        "Check this PC for the 校验 button: Python, xlwings, the Python the button starts.",
+    ),
     "due": (
         "cmd_due",
         "due",

@@ -131,6 +131,18 @@ class WorkCalendar:
             d += ONE_DAY
         return out
 
+    def non_working_days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Every day from ``start`` to ``end`` that is not a working day (weekends that are no
+        make-up day, holidays, the office's own days off): the list a spreadsheet's
+        WORKDAY.INTL(…, "0000000", list) needs to count exactly as this calendar does."""
+        out = []
+        d = start
+        while d <= end:
+            if not self.is_working_day(d):
+                out.append(d)
+            d += ONE_DAY
+        return out
+
     def due_on_working_day(self, due: dt.date, trigger: dt.date | None) -> dt.date:
         """REQUIREMENTS: a due date on a day off moves to the previous working day (calls are
         made before a holiday), never before the event it counts from — then the next one."""

@@ -373,6 +373,19 @@ def _event_deadline(
     return due, message("reason.trip", owner=owner or "", d=d)
 
 
+def event_first_due(ctx: Context, ev: Event) -> dt.date | None:
+    """The due date of an event's first follow-up (a project's 开工 stage), as rule_events
+    dates it; None for an event that makes none (no date, unknown type, anonymous: P10).
+    The staff book's formula column says the same (followup_xl/formulas.py)."""
+    d = ev.event_date
+    if d is None or ev.event_type not in EVENT_RULES or ev.anonymous:
+        return None
+    rule = EVENT_RULES[ev.event_type][0]
+    if rule == "P7":
+        return ctx.cal.due_on_working_day(d + dt.timedelta(days=ctx.policy.project_start_days), d)
+    return _event_deadline(ctx, rule, ev, d, ev.owner)[0]
+
+
 def _project(
     ctx: Context,
     ev: Event,

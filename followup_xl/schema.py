@@ -45,6 +45,9 @@ class Column:
     required: bool = False
     width: float = 12
     note: str = ""  # shown as the header's input message in the template
+    # A formula column (followup_xl/formulas.py): the book computes it, nobody types it; readers
+    # skip it, merge never takes it as input, a check says when a cell of it was typed over.
+    computed: bool = False
 
     def header(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
@@ -66,6 +69,8 @@ class SheetDef:
     aliases: tuple[str, ...] = ()
     optional: bool = False
     extra: dict = field(default_factory=dict)
+    # Formula columns the staff book adds after ``columns`` (never data: see Column.computed).
+    computed: tuple[Column, ...] = ()
 
     def title(self, lang: str = "zh") -> str:
         return self.en if lang == "en" else self.zh
@@ -78,6 +83,12 @@ class SheetDef:
             if c.key == key:
                 return c
         raise KeyError(f"{self.key} has no column {key!r}")
+
+    def computed_column(self, key: str) -> Column:
+        for c in self.computed:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key} has no formula column {key!r}")
 
     @functools.cached_property
     def keys(self) -> tuple[str, ...]:
@@ -373,6 +384,35 @@ CUSTOMERS = SheetDef(
             note="状态改为停止回访或废除的日期",
         ),
     ),
+    computed=(
+        C(
+            "next_routine",
+            "下次例行回访（自动计算）",
+            "Next Routine Call (computed)",
+            T.DATE,
+            width=14,
+            computed=True,
+            note="公式：按客户类别的例行回访间隔，从最近一次成功回访算起，遇节假日提前到上一个工作日",
+        ),
+        C(
+            "routine_status",
+            "回访状态（自动计算）",
+            "Call Status (computed)",
+            T.TEXT,
+            width=11,
+            computed=True,
+            note="公式：逾期 / 今日 / 本周 / 正常",
+        ),
+        # the steps of the routine date, each a formula of its own (hidden columns)
+        C("routine_from", "例行起算日（自动计算）", "Routine From (computed)", T.DATE,
+          width=0, computed=True),
+        C("routine_last", "最近成功或拒访（自动计算）", "Last Reached or Refused (computed)",
+          T.DATE, width=0, computed=True),
+        C("routine_resched", "其后改约（自动计算）", "Later Reschedule (computed)", T.DATE,
+          width=0, computed=True),
+        C("routine_raw", "例行到期未顺延（自动计算）", "Routine Due Unmoved (computed)", T.DATE,
+          width=0, computed=True),
+    ),
 )
 
 CALLS = SheetDef(
@@ -584,6 +624,26 @@ EVENTS = SheetDef(
             note="已办结但没有相应回访，或已撤销时，写明原因",
         ),
     ),
+    computed=(
+        C(
+            "follow_up_due",
+            "应回访日期（自动计算）",
+            "Follow-up Due (computed)",
+            T.DATE,
+            width=14,
+            computed=True,
+            note="公式：按事项类型的规定天数从事项日期算起（工程为开工后的第一次回访）",
+        ),
+        C(
+            "follow_up_status",
+            "事项回访状态（自动计算）",
+            "Follow-up Status (computed)",
+            T.TEXT,
+            width=12,
+            computed=True,
+            note="公式：已回访 / 已办结 / 逾期 / 今日 / 本周 / 正常",
+        ),
+    ),
 )
 
 STAFF = SheetDef(
@@ -669,7 +729,10 @@ DATE_WORDS = ("日期", "时间", "date", "time")
 # never read back as data, however much their headers look like a customer book's.
 # The last two are very hidden: split_writer.BASE_SHEET (a staff book's rows as sent) and
 # mastercheck.CHECK_SHEET (what a master was written with).
-TOOL_SHEETS = frozenset({"待回访", "Due", "_followup_base", "_followup_check"})
+# 工作日历 (followup_xl/formulas.py: the non-working days the book's formulas count with) is hidden.
+TOOL_SHEETS = frozenset(
+    {"待回访", "Due", "工作日历", "Work Calendar", "_followup_base", "_followup_check"}
+)
 
 # Columns the master adds to every record so a finding can be traced to a staff book.
 PROVENANCE = (
@@ -696,10 +759,15 @@ def header_index(sheet: SheetDef) -> dict[str, str]:
     for col in sheet.columns:
         for name in (col.zh, col.en):
             out[fold(name)] = col.key
-    for col in (*sheet.columns, *PROVENANCE, FINGERPRINT):
+    for col in (*sheet.columns, *PROVENANCE, FINGERPRINT, *sheet.computed):
         for name in col.names():
             out.setdefault(fold(name), col.key)
     return out
+
+
+def computed_keys() -> frozenset[str]:
+    """The keys of every formula column (SheetDef.computed): what a reader never takes as data."""
+    return frozenset(c.key for s in SHEETS for c in s.computed)
 
 
 def sheet_by_name(name: str) -> SheetDef | None:

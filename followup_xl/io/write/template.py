@@ -11,12 +11,13 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 
-from ... import schema
-from ...messages import by_lang, render
+from ... import formulas, schema
+from ...calendar import WorkCalendar
+from ...messages import by_lang, labels, render
 from ...models import Book, Record
-from ...settings import describe_settings
+from ...settings import Policy, describe_settings, policy_for_book
 from ..atomic import atomic_output
-from ..xlsx import Formats, new_workbook, print_setup, spec_for, write_table
+from ..xlsx import DROPDOWN_ROWS, Formats, new_workbook, print_setup, spec_for, write_table, xl_col_to_name
 
 HOME = by_lang("template.home")
 
@@ -57,10 +58,23 @@ def home_formulas(lang: str = "zh") -> list[tuple[str, str, str]]:
             render("template.records_due_today", lang),
             f"=COUNTIFS({calls.table}[{next_date}],TODAY())",
         ),
+        ("overdue_now", render("template.overdue_now", lang), _count_status(lang, "overdue")),
+        ("due_week", render("template.due_this_week", lang), _count_status(lang, "today", "week")),
     ]
 
 
-def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
+def _count_status(lang: str, *keys: str) -> str:
+    """How many customers' routine calls and triggers' follow-ups have one of these statuses."""
+    parts = []
+    for sheet, key in ((schema.CUSTOMERS, "routine_status"), (schema.EVENTS, "follow_up_status")):
+        ref = f"{sheet.table}[{sheet.computed_column(key).header(lang)}]"
+        parts += [f'COUNTIF({ref},"{formulas.STATUS[lang][k]}")' for k in keys]
+    return "=" + "+".join(parts)
+
+
+def home_values(
+    book: Book | None, today: dt.date, computed: formulas.Cached | None = None
+) -> dict[str, int]:
     """What each home_formulas() formula gives on ``book``'s cells as written, on ``today``.
 
     Written beside the formula as its cached result, so a chat preview, a phone or
@@ -90,6 +104,20 @@ def home_values(book: Book | None, today: dt.date) -> dict[str, int]:
         "calls_month": sum(d is not None and month_start <= d <= today for d in call_days),
         "next_past": sum(d is not None and d < today for d in next_days),
         "next_today": sum(d is not None and d == today for d in next_days),
+        **_status_counts(computed),
+    }
+
+
+def _status_counts(computed: formulas.Cached | None) -> dict[str, int]:
+    if computed is None:
+        return {}
+    said = [r.get("routine_status") for r in computed.customers]
+    said += [r.get("follow_up_status") for r in computed.events]
+    status = {v: k for k, v in {**formulas.STATUS["zh"], **formulas.STATUS["en"]}.items()}
+    keys = [status.get(str(v)) for v in said if v]
+    return {
+        "overdue_now": keys.count("overdue"),
+        "due_week": keys.count("today") + keys.count("week"),
     }
 
 
@@ -97,10 +125,13 @@ HOME_TEXT = by_lang("template.home_text")
 
 
 def _rows(
-    records: Iterable[Record], keys: Sequence[str], extras: Sequence[str] = ()
+    records: Iterable[Record], keys: Sequence[str], extras: Sequence[str] = (), gap: int = 0
 ) -> Iterable[list]:
+    """Each record's cells: ours, ``gap`` blanks (the formula columns, written afterwards), the
+    office's own columns."""
+    blanks = [None] * gap
     for r in records:
-        yield [r.raw(k) for k in keys] + [r.extra.get(h) for h in extras]
+        yield [r.raw(k) for k in keys] + blanks + [r.extra.get(h) for h in extras]
 
 
 def _extras(records) -> list[str]:
@@ -135,18 +166,35 @@ def write_staff_workbook(
 
             mark_owner(wb, owner)
         fmts = Formats(wb)
+        # the day TODAY() gives when the book is opened: a template's is its fixed date (the
+        # committed files stay byte-reproducible); a book's cached values are today's
+        today = created.date() if created is not None and book is None else dt.date.today()
+        policy = policy_for_book(book) if book is not None else Policy()
+        cal = WorkCalendar.from_policy(policy)
+        computed = formulas.cached(book, policy, cal, today, lang) if book is not None else None
         home = wb.add_worksheet(HOME[lang])
-        _write_home(home, fmts, lang, owner, home_values(book, dt.date.today()))
+        _write_home(home, fmts, lang, owner, home_values(book, today, computed))
         for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
             recs = book.records(sheet.key) if book else ()
             extras = _extras(recs)
             spec = spec_for(
                 sheet,
-                _rows(recs, sheet.keys, extras),
+                _rows(recs, sheet.keys, extras, len(sheet.computed)),
                 lang,
-                extra=[schema.Column(f"extra:{h}", h, h, width=12) for h in extras],
+                extra=[
+                    *sheet.computed,
+                    *(schema.Column(f"extra:{h}", h, h, width=12) for h in extras),
+                ],
             )
             ws = write_table(wb, spec, fmts, lang)
+            if sheet.computed:
+                values = (
+                    {"customers": computed.customers, "events": computed.events}[sheet.key]
+                    if computed is not None
+                    else []
+                )
+                _add_formula_columns(ws, fmts, sheet, lang, policy, values)
+            _add_native_checks(ws, fmts, sheet, lang)
             print_setup(ws, header=sheet.title(lang), lang=lang)
         rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]
         if book and book.rules:
@@ -160,6 +208,7 @@ def write_staff_workbook(
             fmts,
             lang,
         )
+        _add_calendar_sheet(wb, fmts, home, lang, cal, book, today)
         if macro:
             from ...xl.vba import add_validate_button
 
@@ -185,7 +234,153 @@ def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[st
     start = 6 + len(home_formulas(lang))
     for i, line in enumerate(HOME_TEXT[lang]):
         ws.write_string(start + i, 0, line, fmts.get("bold") if i == 0 else None)
+    start += len(HOME_TEXT[lang]) + 1
+    for i, line in enumerate(labels("formula.without_python", lang)):
+        ws.write_string(start + i, 0, line, fmts.get("bold") if i == 0 else None)
     print_setup(ws, landscape=False, repeat_rows=None, lang=lang)
+
+
+def _calendar_row(lang: str) -> int:
+    """The 首页's row (0-based) of the 工作日历 line: under the guide's lines."""
+    return 6 + len(home_formulas(lang)) + len(HOME_TEXT[lang]) + 1 + len(
+        labels("formula.without_python", lang)
+    ) + 1
+
+
+# --- what the book computes without Python (followup_xl/formulas.py) ---------------------
+
+
+def _serial(value):
+    """A cached value as the cell holds it: a date as its Excel serial number."""
+    if isinstance(value, dt.date):
+        return (value - dt.date(1899, 12, 30)).days
+    return "" if value is None else value
+
+
+def _add_formula_columns(
+    ws, fmts: Formats, sheet: schema.SheetDef, lang: str, policy: Policy, values: list[dict]
+) -> None:
+    """The formula columns on every data row, each with the value the policy computes, and the
+    rows coloured: red when overdue, amber when due today."""
+    first = len(sheet.columns)
+    for j, col in enumerate(sheet.computed):
+        fmt = fmts.get("date") if col.type is schema.ColType.DATE else None
+        if not col.width:
+            ws.set_column(first + j, first + j, 11, fmt, {"hidden": True})
+        for i, row in enumerate(values or [{}]):
+            ws.write_formula(
+                1 + i,
+                first + j,
+                formulas.formula(col.key, lang, policy, 2 + i),
+                fmt,
+                _serial(row.get(col.key)),
+            )
+    status_key = "routine_status" if sheet.key == "customers" else "follow_up_status"
+    status = xl_col_to_name(first + [c.key for c in sheet.computed].index(status_key))
+    span = f"A2:{xl_col_to_name(first + len(sheet.computed) - 1)}{DROPDOWN_ROWS + 1}"
+    for key, fmt in (("overdue", "red"), ("today", "amber")):
+        ws.conditional_format(
+            span,
+            {
+                "type": "formula",
+                "criteria": f'=${status}2="{formulas.STATUS[lang][key]}"',
+                "format": fmts.get(fmt),
+            },
+        )
+
+
+def _add_native_checks(ws, fmts: Formats, sheet: schema.SheetDef, lang: str) -> None:
+    """What a spreadsheet checks itself as staff type: a duplicate id and a blank required cell
+    (coloured), a date outside 2000–2099 and a mobile number of the wrong length (a warning)."""
+    span = DROPDOWN_ROWS + 1
+    key = sheet.columns[0]
+    if sheet.key in ("customers", "events") and key.type is schema.ColType.ID:
+        ws.conditional_format(
+            f"A2:A{span}",
+            {
+                "type": "formula",
+                "criteria": '=AND($A2<>"",COUNTIF($A$2:$A$' + str(span) + ",$A2)>1)",
+                "format": fmts.get("red"),
+            },
+        )
+    for j, col in enumerate(sheet.columns):
+        letter = xl_col_to_name(j)
+        if col.required and j > 0 and sheet.key in ("customers", "calls", "events"):
+            ws.conditional_format(
+                f"{letter}2:{letter}{span}",
+                {
+                    "type": "formula",
+                    "criteria": f'=AND(COUNTA($A2:$B2)>0,${letter}2="")',
+                    "format": fmts.get("amber"),
+                },
+            )
+        if col.type is schema.ColType.DATE:
+            ws.data_validation(
+                1,
+                j,
+                span - 1,
+                j,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": dt.date(2000, 1, 1),
+                    "maximum": dt.date(2099, 12, 31),
+                    "ignore_blank": True,
+                    "error_type": "warning",
+                    "error_title": render("formula.date_title", lang),
+                    "error_message": render("formula.date_range", lang),
+                },
+            )
+        if col.type is schema.ColType.PHONE and not col.choices:
+            ws.data_validation(
+                1,
+                j,
+                span - 1,
+                j,
+                {
+                    "validate": "custom",
+                    "value": f'=OR(LEFT({letter}2,1)<>"1",LEN({letter}2)=11)',
+                    "ignore_blank": True,
+                    "error_type": "warning",
+                    "error_title": render("formula.phone_title", lang),
+                    "error_message": render("formula.phone_length", lang),
+                },
+            )
+
+
+def _add_calendar_sheet(
+    wb, fmts: Formats, home, lang: str, cal: WorkCalendar, book: Book | None, today: dt.date
+) -> None:
+    """The hidden, protected 工作日历 sheet: every non-working day the formulas count with,
+    named 非工作日; its years (and a year whose official schedule is unknown) on the 首页."""
+    days = formulas.non_working_days(cal, book, today)
+    name = formulas.CALENDAR_SHEET[lang]
+    ws = wb.add_worksheet(name)
+    head = labels("formula.calendar_headers", lang)
+    ws.set_column(0, 0, 12, fmts.get("date"))
+    ws.set_column(1, 1, 8)
+    ws.write_string(0, 0, head[0], fmts.get("header"))
+    ws.write_string(0, 1, head[1], fmts.get("header"))
+    weekdays = labels("formula.weekdays", lang)
+    for i, d in enumerate(days, start=1):
+        ws.write_datetime(i, 0, dt.datetime(d.year, d.month, d.day), fmts.get("date"))
+        ws.write_string(i, 1, weekdays[d.weekday()])
+    wb.define_name(formulas.NON_WORKING[lang], f"='{name}'!$A$2:$A${len(days) + 1}")
+    ws.hide()
+    ws.protect()
+    first, last = formulas.calendar_span(book, today)
+    row = _calendar_row(lang)
+    home.write_string(
+        row,
+        0,
+        render("formula.calendar_years", lang, first=first.year, last=last.year),
+        fmts.get("grey"),
+    )
+    unknown = [y for y in range(first.year, last.year + 1) if not cal.known(y)]
+    for i, year in enumerate(unknown, start=1):
+        home.write_string(
+            row + i, 0, render("formula.year_unknown", lang, year=year), fmts.get("grey")
+        )
 
 
 HOME_FIRST_FORMULA_ROW = 5  # Excel row of the first figure (B5)

@@ -1,0 +1,410 @@
+"""The staff book's own formulas: next-call dates and overdue marks any spreadsheet computes.
+
+Excel's WORKDAY cannot express China's make-up working days (调休), but
+``WORKDAY.INTL(start, n, "0000000", 非工作日)`` with a list of every non-working day
+(weekends that are no make-up day, holidays, the office's own days off) can; with
+MAXIFS/MINIFS/COUNTIFS it runs in Excel 2019+, WPS and LibreOffice. The list comes from
+the very WorkCalendar the policy counts with (``WorkCalendar.non_working_days``), the
+numbers (cadence by class, days per event type) from the book's Policy, baked into the
+formulas when the book is written; ``cached()`` gives each formula's value as the
+policy computes it, written beside it so a preview that never recalculates is right.
+
+What the formulas follow of policy.rule_routine (P1): the last successful call (or 拒访,
+which pauses) from the 建档日期 on, its typed 下次回访日期, a later 改约's agreed date,
+the retry after a 未接通, the move to the previous working day. Calls of one customer on
+the same day are taken in the order 成功/拒访, then 改约/未接通 (Python orders by time).
+Event rows give the first follow-up's due date (P2–P7, P13, P14). Dropdown values are
+matched in the book's language. Everything else stays Python's (FORMULA_LIMITS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import schema
+from .calendar import WorkCalendar
+from .messages import by_lang, table
+from .models import Book, Customer
+from .policy import EVENT_RULES, Context, compute_obligations, event_first_due
+from .settings import Policy
+
+CALENDAR_SHEET = by_lang("formula.calendar_sheet")  # 工作日历 (schema.TOOL_SHEETS)
+NON_WORKING = by_lang("formula.non_working_name")  # the named range: 非工作日 / NonWorkingDays
+STATUS = table("formula.status")  # 逾期 / 今日 / 本周 / 正常 / 已回访 / 已办结
+
+
+def calendar_span(book: Book | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """This year and next, reaching back to the year of the book's earliest date (a customer
+    not called since 2024 is due in 2024: its weekends must be on the list too)."""
+    first = today.year
+    if book is not None:
+        days = [c.created for c in book.customers if c.created]
+        days += [k.call_date for k in book.calls if k.call_date]
+        days += [e.event_date for e in book.events if e.event_date]
+        if days:
+            first = min(first, min(days).year)
+    return dt.date(first, 1, 1), dt.date(today.year + 1, 12, 31)
+
+
+def non_working_days(cal: WorkCalendar, book: Book | None, today: dt.date) -> list[dt.date]:
+    """The 工作日历 list: every non-working day of the span, from the policy's calendar."""
+    return cal.non_working_days(*calendar_span(book, today))
+
+
+# --- formula text -------------------------------------------------------------------
+
+
+def _label(col: schema.Column, zh: str, lang: str) -> str:
+    """A dropdown value as the book's dropdown offers it."""
+    for ch in col.choices:
+        if ch.zh == zh:
+            return ch.en if lang == "en" else ch.zh
+    return zh
+
+
+@dataclass(frozen=True)
+class Sheetwise:
+    """Where the formulas of one book look: its column letters and the calls Table's columns."""
+
+    lang: str
+    policy: Policy
+
+    @property
+    def nw(self) -> str:
+        return NON_WORKING[self.lang]
+
+    def calls(self, key: str) -> str:
+        return f"{schema.CALLS.table}[{schema.CALLS.column(key).header(self.lang)}]"
+
+    def result(self, zh: str) -> str:
+        return f'"{_label(schema.CALLS.column("result"), zh, self.lang)}"'
+
+    def not_result(self, zh: str) -> str:
+        return f'"<>{_label(schema.CALLS.column("result"), zh, self.lang)}"'
+
+    # working-day arithmetic, exactly as WorkCalendar counts
+    def add(self, d: str, n: int) -> str:
+        """add_working_days(d, n) for n >= 0."""
+        if n == 0:
+            return self.on_or_after(d)
+        return f'WORKDAY.INTL({d},{n},"0000000",{self.nw})'
+
+    def on_or_after(self, d: str) -> str:
+        return f'WORKDAY.INTL({d}-1,1,"0000000",{self.nw})'
+
+    def on_or_before(self, d: str) -> str:
+        return f'WORKDAY.INTL({d}+1,-1,"0000000",{self.nw})'
+
+    def due_on(self, due: str, trigger: str) -> str:
+        """due_on_working_day: the previous working day, never before the trigger."""
+        before = self.on_or_before(due)
+        return f"IF({before}<{trigger},{self.on_or_after(trigger)},{before})"
+
+    def within(self, d: str, days: int) -> str:
+        """Context.within: calendar days unless the policy counts working days."""
+        if self.policy.count_working_days:
+            return self.add(d, days)
+        return self.due_on(f"({d}+{days})", d)
+
+    def status(self, due: str) -> str:
+        s = STATUS[self.lang]
+        week_end = "TODAY()-WEEKDAY(TODAY(),2)+7"
+        return (
+            f'IF({due}<TODAY(),"{s["overdue"]}",IF({due}=TODAY(),"{s["today"]}",'
+            f'IF({due}<={week_end},"{s["week"]}","{s["normal"]}")))'
+        )
+
+
+def _letters(sheet: schema.SheetDef) -> dict[str, str]:
+    from .models import column_letter
+
+    return {c.key: column_letter(i) for i, c in enumerate((*sheet.columns, *sheet.computed))}
+
+
+class _Routine:
+    """policy.rule_routine's P1 date, step by step, one formula column per step."""
+
+    def __init__(self, lang: str, policy: Policy, row: int) -> None:
+        self.f = f = Sheetwise(lang, policy)
+        self.policy = policy
+        self.col = {k: f"${v}{row}" for k, v in _letters(schema.CUSTOMERS).items()}
+        self.dates = f.calls("call_date")
+        self.mine = f'{f.calls("customer_id")},{self.col["customer_id"]},{self.dates},"<="&TODAY()'
+        self.res = f.calls("result")
+        self.not_reset = (
+            f"{self.res},{f.not_result('未接通')},{self.res},{f.not_result('改约')}"
+        )
+
+    def routine_from(self) -> str:
+        """The anchor: 建档日期, else the first call."""
+        created = self.col["created"]
+        return f'=IF({created}<>"",{created},MINIFS({self.dates},{self.mine}))'
+
+    def routine_last(self) -> str:
+        """The last call that restarts the cadence: reached (成功 or blank) or 拒访."""
+        anchor = self.col["routine_from"]
+        return (
+            f'=IF({anchor}=0,0,MAXIFS({self.dates},{self.mine},{self.dates},">="&{anchor},'
+            f"{self.not_reset}))"
+        )
+
+    def _after(self) -> str:
+        last, anchor = self.col["routine_last"], self.col["routine_from"]
+        return f"IF({last}=0,{anchor},{last}+1)"
+
+    def routine_resched(self) -> str:
+        """The last 改约 (with an agreed date) after it."""
+        f = self.f
+        return (
+            f'=IF({self.col["routine_from"]}=0,0,MAXIFS({self.dates},{self.mine},{self.dates},'
+            f'">="&{self._after()},{self.res},{f.result("改约")},{f.calls("next_date")},"<>"))'
+        )
+
+    def _refused(self) -> str:
+        last = self.col["routine_last"]
+        return f"(COUNTIFS({self.mine},{self.dates},{last},{self.res},{self.f.result('拒访')})>0)"
+
+    def _typed(self) -> str:
+        """The 下次回访日期 typed on the last reached call."""
+        return (
+            f"MAXIFS({self.f.calls('next_date')},{self.mine},{self.dates},"
+            f"{self.col['routine_last']},{self.not_reset},{self.res},{self.f.not_result('拒访')})"
+        )
+
+    def _every(self) -> str:
+        klass = self.col["klass"]
+        cadence = self.policy.cadence_days
+        default = cadence.get(self.policy.default_class, 30)
+        return (
+            "IF("
+            + ",IF(".join(f'{klass}="{k}",{cadence[k]}' for k in sorted(cadence))
+            + f",{default}"
+            + ")" * len(cadence)
+        )
+
+    def routine_raw(self) -> str:
+        """The due date before the move to a working day: the cadence, the typed or agreed
+        date, or the retry after a 未接通 when sooner."""
+        f, col = self.f, self.col
+        last, anchor, resched = col["routine_last"], col["routine_from"], col["routine_resched"]
+        every = self._every()
+        base = (
+            f"IF({last}=0,{anchor}+{every},IF({self._refused()},"
+            f"{last}+{self.policy.refusal_pause_days},"
+            f"IF({self._typed()}>{last},{self._typed()},{last}+{every})))"
+        )
+        agreed = (
+            f"MAXIFS({f.calls('next_date')},{self.mine},{self.dates},{resched},"
+            f"{self.res},{f.result('改约')})"
+        )
+        due1 = f"IF({resched}>0,{agreed},{base})"
+        missed = (
+            f'MINIFS({self.dates},{self.mine},{self.dates},">="&IF({resched}>0,{resched}+1,'
+            f"{self._after()}),{self.res},{f.result('未接通')})"
+        )
+        retry = f.add(missed, self.policy.retry_no_answer_workdays or 1)
+        return f"=IF({anchor}=0,0,IF(AND({missed}>0,{retry}<{due1}),{retry},{due1}))"
+
+    def next_routine(self) -> str:
+        """The P1 date: a typed or agreed date moves to the next working day, the cadence's
+        to the previous one (never before the call it counts from)."""
+        f, col = self.f, self.col
+        last, anchor, resched = col["routine_last"], col["routine_from"], col["routine_resched"]
+        raw = col["routine_raw"]
+        trigger = f"IF({last}=0,{anchor},{last})"
+        typed = f"OR({resched}>0,AND({last}>0,NOT{self._refused()},{self._typed()}>{last}))"
+        moved = f"IF({typed},{f.on_or_after(raw)},{f.due_on(raw, trigger)})"
+        status = schema.CUSTOMERS.column("status")
+        skip = ",".join(
+            f'{col["status"]}="{_label(status, v, f.lang)}"' for v in ("废除", "停止回访")
+        )
+        return (
+            f'=IF(OR({col["customer_id"]}="",{skip}),"",'
+            f'IF({anchor}=0,{f.on_or_after("TODAY()")},{moved}))'
+        )
+
+
+def routine_formula(lang: str, policy: Policy, row: int) -> str:
+    return _Routine(lang, policy, row).next_routine()
+
+
+def routine_status_formula(lang: str, policy: Policy, row: int) -> str:
+    due = f"${_letters(schema.CUSTOMERS)['next_routine']}{row}"
+    return f'=IF({due}="","",{Sheetwise(lang, policy).status(due)})'
+
+
+def event_due_formula(lang: str, policy: Policy, row: int) -> str:
+    """回访事项's 应回访日期 on Excel row ``row`` (policy.event_first_due)."""
+    f = Sheetwise(lang, policy)
+    col = {k: f"${v}{row}" for k, v in _letters(schema.EVENTS).items()}
+    d, kind, level = col["event_date"], col["event_type"], col["proposal_level"]
+    types = schema.EVENTS.column("event_type")
+    levels = schema.EVENTS.column("proposal_level")
+    first = f"DATE(YEAR({d}),MONTH({d})+1,1)"
+    proposal = (
+        f'IF({level}="{_label(levels, "副总审批", lang)}",{policy.proposal_vp_days},'
+        f'IF({level}="{_label(levels, "重大", lang)}",{policy.proposal_major_days},'
+        f"{policy.proposal_days}))"
+    )
+    by_type = {
+        "投诉": f.within(d, policy.complaint_days),
+        "维修": f.within(d, policy.repair_days),
+        "活动": f.within(d, policy.activity_days),
+        "成交": f.due_on(f"({first}+{policy.deal_first_week_days - 1})", d),
+        "咨询": f.due_on(f"({d}+7-WEEKDAY({d},3))", d),
+        "工程": f.due_on(f"({d}+{policy.project_start_days})", d),
+        "提案": (
+            f'WORKDAY.INTL({d},{proposal},"0000000",{f.nw})'
+            if policy.count_working_days
+            else f.due_on(f"({d}+{proposal})", d)
+        ),
+        "出差拜访": f.add(d, policy.trip_verify_workdays or 1),
+    }
+    chain = '""'
+    for zh, expr in reversed(list(by_type.items())):
+        chain = f'IF({kind}="{_label(types, zh, lang)}",{expr},{chain})'
+    anonymous = _label(schema.EVENTS.column("anonymous"), "是", lang)
+    return f'=IF(OR({d}="",{col["anonymous"]}="{anonymous}"),"",{chain})'
+
+
+def event_status_formula(lang: str, policy: Policy, row: int) -> str:
+    """已办结 when closed or withdrawn; 已回访 when a successful call made the (first) follow-up;
+    else how near its due date is."""
+    f = Sheetwise(lang, policy)
+    col = {k: f"${v}{row}" for k, v in _letters(schema.EVENTS).items()}
+    s = STATUS[lang]
+    status = schema.EVENTS.column("status")
+    closed = " ".join(
+        f'{col["status"]}="{_label(status, v, lang)}",' for v in ("已办结", "已撤销")
+    ).replace(" ", "")[:-1]
+    res = f.calls("result")
+    success = ",".join(
+        f"{res},{f.not_result(v)}" for v in ("未接通", "改约", "拒访")
+    )
+    dates = f.calls("call_date")
+    window = f'{dates},">="&{col["event_date"]},{dates},"<="&TODAY()'
+    call_type = schema.CALLS.column("call_type")
+    per_type = '0'
+    for zh, (_, ts) in reversed(list(EVENT_RULES.items())):
+        n = (
+            f'COUNTIFS({f.calls("customer_id")},{col["customer_id"]},{window},'
+            f'{f.calls("call_type")},"{_label(call_type, ts[0], lang)}",{success})'
+        )
+        label = _label(schema.EVENTS.column("event_type"), zh, lang)
+        per_type = f'IF({col["event_type"]}="{label}",{n},{per_type})'
+    named = (
+        f'IF(AND({col["event_id"]}<>"",{col["event_type"]}<>"'
+        f'{_label(schema.EVENTS.column("event_type"), "工程", lang)}"),'
+        f'COUNTIFS({f.calls("event_id")},{col["event_id"]},{window},{success}),0)'
+    )
+    due = col["follow_up_due"]
+    return (
+        f'=IF({due}="","",IF(OR({closed}),"{s["closed"]}",'
+        f'IF({per_type}+{named}>0,"{s["done"]}",{f.status(due)})))'
+    )
+
+
+FORMULAS = {
+    "next_routine": routine_formula,
+    "routine_from": lambda lang, policy, row: _Routine(lang, policy, row).routine_from(),
+    "routine_last": lambda lang, policy, row: _Routine(lang, policy, row).routine_last(),
+    "routine_resched": lambda lang, policy, row: _Routine(lang, policy, row).routine_resched(),
+    "routine_raw": lambda lang, policy, row: _Routine(lang, policy, row).routine_raw(),
+    "routine_status": routine_status_formula,
+    "follow_up_due": event_due_formula,
+    "follow_up_status": event_status_formula,
+}
+
+
+def formula(key: str, lang: str, policy: Policy, row: int) -> str:
+    """The formula of computed column ``key`` on Excel row ``row``, as a file stores it: the
+    functions newer than Excel 2007 carry their ``_xlfn.`` prefix (without it Excel and
+    LibreOffice read MAXIFS as an unknown name)."""
+    text = FORMULAS[key](lang, policy, row)
+    for name in NEWER_FUNCTIONS:
+        text = text.replace(f"{name}(", f"_xlfn.{name}(")
+    return text
+
+
+NEWER_FUNCTIONS = ("MAXIFS", "MINIFS")
+
+
+# --- the values, as the policy computes them ----------------------------------------
+
+
+def status_of(due: dt.date | None, today: dt.date) -> str | None:
+    """逾期 / 今日 / 本周 / 正常 as a key of STATUS (what Sheetwise.status gives)."""
+    if due is None:
+        return None
+    if due < today:
+        return "overdue"
+    if due == today:
+        return "today"
+    if due <= today + dt.timedelta(days=6 - today.weekday()):
+        return "week"
+    return "normal"
+
+
+@dataclass
+class Cached:
+    """Each computed column's value per row, computed in Python by the policy."""
+
+    customers: list[dict[str, object]]
+    events: list[dict[str, object]]
+
+
+def cached(book: Book, policy: Policy, cal: WorkCalendar, today: dt.date, lang: str) -> Cached:
+    """What every formula of ``book`` gives on ``today``: the P1 due date compute_obligations
+    gives each customer, each event's first follow-up date and whether a call made it."""
+    result = compute_obligations(book, policy, today, cal)
+    routine: dict[str, dt.date] = {}
+    made: dict[tuple[str, str], bool] = {}
+    for o in result.obligations:
+        if o.rule == "P1" and o.is_open:
+            routine.setdefault(o.customer_id, o.due_date)
+        if o.event_id and o.rule != "P1":
+            key = (o.customer_id, o.event_id)
+            if key not in made or o.call_types[:1] == ("工程开工",):
+                made[key] = not o.is_open
+    s = STATUS[lang]
+    customers: list[dict[str, object]] = []
+    for c in book.customers:
+        due = routine.get(c.customer_id or "") if _routine_kept(c) else None
+        st = status_of(due, today)
+        customers.append({"next_routine": due, "routine_status": s[st] if st else None})
+    ctx = Context(policy, cal, today)
+    events: list[dict[str, object]] = []
+    for e in book.events:
+        due = event_first_due(ctx, e)
+        if due is None:
+            events.append({"follow_up_due": None, "follow_up_status": None})
+            continue
+        if e.is_closed:
+            st = "closed"
+        elif made.get((e.customer_id or "", e.event_id or "")):
+            st = "done"
+        else:
+            st = status_of(due, today) or "normal"
+        events.append({"follow_up_due": due, "follow_up_status": s[st]})
+    return Cached(customers, events)
+
+
+def _routine_kept(c: Customer) -> bool:
+    return bool(c.customer_id) and not c.is_void and not c.do_not_call
+
+
+def computed_cells(
+    sheet: schema.SheetDef, lang: str, policy: Policy, rows: Iterable[dict], first_row: int = 2
+) -> list[list[tuple[str, object]]]:
+    """Per data row, (formula, cached value) of each computed column, in order."""
+    out = []
+    for i, values in enumerate(rows):
+        out.append(
+            [
+                (formula(c.key, lang, policy, first_row + i), values.get(c.key))
+                for c in sheet.computed
+            ]
+        )
+    return out

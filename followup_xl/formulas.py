@@ -139,8 +139,8 @@ class _Routine:
 
     def routine_from(self) -> str:
         """The anchor: 建档日期, else the first call."""
-        created = self.col["created"]
-        return f'=IF({created}<>"",{created},MINIFS({self.dates},{self.mine}))'
+        created, cid = self.col["created"], self.col["customer_id"]
+        return f'=IF({cid}="",0,IF({created}<>"",{created},MINIFS({self.dates},{self.mine})))'
 
     def routine_last(self) -> str:
         """The last call that restarts the cadence: reached (成功 or blank) or 拒访."""
@@ -266,7 +266,16 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
     for zh, expr in reversed(list(by_type.items())):
         chain = f'IF({kind}="{_label(types, zh, lang)}",{expr},{chain})'
     anonymous = _label(schema.EVENTS.column("anonymous"), "是", lang)
-    return f'=IF(OR({d}="",{col["anonymous"]}="{anonymous}"),"",{chain})'
+    cust = schema.CUSTOMERS
+    state = f"{cust.table}[{cust.column('status').header(lang)}]"
+    kept = (  # a customer of this book who may be called (policy.compute_obligations)
+        f"COUNTIFS({cust.table}[{cust.column('customer_id').header(lang)}],{col['customer_id']},"
+        + ",".join(
+            f'{state},"<>{_label(cust.column("status"), v, lang)}"' for v in ("废除", "停止回访")
+        )
+        + ")"
+    )
+    return f'=IF(OR({d}="",{col["anonymous"]}="{anonymous}",{kept}=0),"",{chain})'
 
 
 def event_status_formula(lang: str, policy: Policy, row: int) -> str:
@@ -369,15 +378,21 @@ def cached(book: Book, policy: Policy, cal: WorkCalendar, today: dt.date, lang: 
             if key not in made or o.call_types[:1] == ("工程开工",):
                 made[key] = not o.is_open
     s = STATUS[lang]
+    calls: dict[str, list] = {}
+    for k in book.calls:
+        if k.customer_id and k.call_date and k.call_date <= today:
+            calls.setdefault(k.customer_id, []).append(k)
     customers: list[dict[str, object]] = []
     for c in book.customers:
         due = routine.get(c.customer_id or "") if _routine_kept(c) else None
         st = status_of(due, today)
-        customers.append({"next_routine": due, "routine_status": s[st] if st else None})
+        steps = _steps(c, calls.get(c.customer_id or "", []), policy, cal)
+        customers.append({"next_routine": due, "routine_status": s[st] if st else None, **steps})
     ctx = Context(policy, cal, today)
+    kept = {c.customer_id for c in book.customers if _routine_kept(c)}
     events: list[dict[str, object]] = []
     for e in book.events:
-        due = event_first_due(ctx, e)
+        due = event_first_due(ctx, e) if e.customer_id in kept else None
         if due is None:
             events.append({"follow_up_due": None, "follow_up_status": None})
             continue
@@ -389,6 +404,46 @@ def cached(book: Book, policy: Policy, cal: WorkCalendar, today: dt.date, lang: 
             st = status_of(due, today) or "normal"
         events.append({"follow_up_due": due, "follow_up_status": s[st]})
     return Cached(customers, events)
+
+
+def _steps(c: Customer, calls: list, policy: Policy, cal: WorkCalendar) -> dict[str, object]:
+    """The hidden step columns' values (_Routine), as their formulas give them."""
+    anchor = c.created or min((k.call_date for k in calls), default=None)
+    if anchor is None or not c.customer_id:
+        return dict.fromkeys(("routine_from", "routine_last", "routine_resched", "routine_raw"), 0)
+    late = [k for k in calls if k.call_date >= anchor]
+    resets = [k for k in late if k.result not in ("未接通", "改约")]
+    last = max((k.call_date for k in resets), default=None)
+    after = anchor if last is None else last + dt.timedelta(days=1)
+    moved = [k for k in late if k.result == "改约" and k.next_date and k.call_date >= after]
+    resched = max((k.call_date for k in moved), default=None)
+    every = policy.cadence_days.get(c.klass or "", policy.cadence_days[policy.default_class])
+    if last is None:
+        base = anchor + dt.timedelta(days=every)
+    elif any(k.call_date == last and k.result == "拒访" for k in late):
+        base = last + dt.timedelta(days=policy.refusal_pause_days)
+    else:
+        typed = max(
+            (k.next_date for k in resets if k.call_date == last and k.result != "拒访" and k.next_date),
+            default=None,
+        )
+        base = typed if typed and typed > last else last + dt.timedelta(days=every)
+    due = base
+    if resched is not None:
+        due = max(k.next_date for k in moved if k.call_date == resched)
+    start = resched + dt.timedelta(days=1) if resched else after
+    missed = min(
+        (k.call_date for k in late if k.result == "未接通" and k.call_date >= start), default=None
+    )
+    if missed is not None:
+        retry = cal.add_working_days(missed, policy.retry_no_answer_workdays or 1)
+        due = min(due, retry)
+    return {
+        "routine_from": anchor,
+        "routine_last": last or 0,
+        "routine_resched": resched or 0,
+        "routine_raw": due,
+    }
 
 
 def _routine_kept(c: Customer) -> bool:

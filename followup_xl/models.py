@@ -250,6 +250,8 @@ class SheetInfo:
     extra_columns: dict[str, int] = field(default_factory=dict)  # unknown header → index
     duplicate_headers: list[str] = field(default_factory=list)
     rows_read: int = 0
+    # The book's formula columns (schema.SheetDef.computed): key → index. Never read as data.
+    computed_columns: dict[str, int] = field(default_factory=dict)
     # The master's 校验码 column: (Excel row, code) for each record read from this sheet, in order.
     fingerprints: list = field(default_factory=list)
 

@@ -162,7 +162,12 @@ def read_sheet(
     provenance: bool = True,
 ) -> None:
     columns, headers, extra, dupes = _map_columns(header, sheet)
+    computed = {c.key for c in sheet.computed}
+    formula_columns = {k: columns.pop(k) for k in list(columns) if k in computed}
+    for k in formula_columns:
+        headers.pop(k, None)
     info = SheetInfo(sheet.key, sheet_name, header_idx + 1, columns, headers, extra, dupes)
+    info.computed_columns = formula_columns
     book.sheets.setdefault(sheet.key, []).append(info)
     model = MODEL_FOR[sheet.key]
     plan: list[tuple[str, int, Any, dict]] = [  # (field, column, parser, cache)

@@ -1,0 +1,219 @@
+"""Issue 32: the staff book computes its own next-call dates and overdue marks (no Python).
+
+LibreOffice recalculates every formula (a profile that forces it, tests/libreoffice.py); the
+recalculated dates and statuses must equal what `followup-xl due` computes (policy.py) on the
+same day, and the cached values written beside each formula must equal the recalculated ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import libreoffice as lo
+import pytest
+from openpyxl import load_workbook
+
+from followup_xl import api, formulas, schema
+from followup_xl.calendar import WorkCalendar
+from followup_xl.io.read.workbook import read_book
+from followup_xl.io.write.template import write_staff_workbook
+from followup_xl.models import Book, Call, Customer, Event, Source
+from followup_xl.policy import EVENT_RULES, compute_obligations
+from followup_xl.settings import policy_for_book
+
+TODAY = dt.date.today()  # LibreOffice's TODAY(): the formulas and `due` count from the same day
+
+
+def _day(v):
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return None if v in ("", None) else v
+
+
+def formula_values(path: Path, lang: str = "zh") -> dict[str, list[dict]]:
+    """Each formula column's value per data row (keyed by the column's key), with the row's id."""
+    wb = load_workbook(path, data_only=True)
+    out = {}
+    for sheet in (schema.CUSTOMERS, schema.EVENTS):
+        ws = wb[sheet.title(lang)]
+        head = [c.value for c in ws[1]]
+        where = {c.key: head.index(c.header(lang)) for c in sheet.computed}
+        id_at = head.index(sheet.columns[1 if sheet is schema.EVENTS else 0].header(lang))
+        rows = []
+        for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            rows.append(
+                {"row": n, "id": row[0], "customer": row[id_at]}
+                | {k: _day(row[i]) for k, i in where.items()}
+            )
+        out[sheet.key] = rows
+    return out
+
+
+def expected(book: Book) -> tuple[dict[str, dt.date], dict[str, dt.date], dict[str, bool]]:
+    """From policy.py, as `due` computes it today: each customer's open P1 date, each event's
+    first follow-up date (every event type: all have a fixed offset), whether a call made it."""
+    result = compute_obligations(book, policy_for_book(book), TODAY)
+    routine = {o.customer_id: o.due_date for o in result.obligations if o.rule == "P1" and o.is_open}
+    event_due: dict[str, dt.date] = {}
+    made: dict[str, bool] = {}
+    for o in result.obligations:
+        if o.event_id and o.rule in {r for r, _ in EVENT_RULES.values()}:
+            if o.rule != "P7" or o.call_types == ("工程开工",):
+                event_due[o.event_id] = o.due_date
+                made[o.event_id] = not o.is_open
+    return routine, event_due, made
+
+
+def differences(path: Path, recalculated: Path) -> list[str]:
+    """Every way the recalculated formulas differ from `due` and from the cached values."""
+    book = read_book(path)
+    routine, event_due, made = expected(book)
+    cached, got = formula_values(path), formula_values(recalculated)
+    status = formulas.STATUS["zh"]
+    out = []
+    for c, r in zip(cached["customers"], got["customers"], strict=True):
+        if r["id"] in routine:
+            want = routine[r["id"]]
+            if r["next_routine"] != want:
+                out.append(f"{path.name} 客户 {r['id']}: formula {r['next_routine']}, due {want}")
+            st = status[formulas.status_of(want, TODAY) or "normal"]
+            if r["routine_status"] != st:
+                out.append(f"{path.name} 客户 {r['id']}: status {r['routine_status']}, due {st}")
+        for k, v in c.items():
+            if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):
+                out.append(f"{path.name} 客户 row {c['row']} {k}: cached {v}, recalculated {r[k]}")
+    for c, r in zip(cached["events"], got["events"], strict=True):
+        if r["id"] in event_due:
+            if r["follow_up_due"] != event_due[r["id"]]:
+                out.append(
+                    f"{path.name} 事项 {r['id']}: formula {r['follow_up_due']}, "
+                    f"due {event_due[r['id']]}"
+                )
+            if (r["follow_up_status"] == status["done"]) != made[r["id"]]:
+                out.append(f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}")
+        for k, v in c.items():
+            if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):
+                out.append(f"{path.name} 事项 row {c['row']} {k}: cached {v}, recalculated {r[k]}")
+    return out
+
+
+def test_example_office_books_compute_what_due_computes(master, tmp_path):
+    """Every split book of the example office: LibreOffice's recalculated dates and statuses are
+    `due`'s P1 and event dates, and equal the cached values; every row is compared."""
+    api.split(str(master), str(tmp_path / "books"), as_of=TODAY)
+    books = sorted((tmp_path / "books").glob("*.xlsx"))
+    assert len(books) >= 6
+    found, compared = [], 0
+    for path in books:
+        found += differences(path, lo.recalc(path, tmp_path / "recalc"))
+        compared += len(read_book(path).customers)
+    assert compared >= 300
+    assert not found, "\n".join(found)
+
+
+def _src(sheet: str, row: int) -> Source:
+    return Source.fast("hand.xlsx", sheet, row)
+
+
+def _customer(cid: str, klass: str, created: dt.date, row: int) -> Customer:
+    values = {"customer_id": cid, "name": f"客户{cid}", "phone": "13800138000", "klass": klass}
+    return Customer.build(_src("客户名录簿", row), {}, {}, values | {"owner": "张伟", "created": created})
+
+
+def _call(rid: str, cid: str, day: dt.date, row: int, **more) -> Call:
+    values = {"record_id": rid, "customer_id": cid, "call_date": day, "method": "电话"}
+    values |= {"call_type": "例行", "caller": "张伟", "content": "回访", "result": "成功"}
+    return Call.build(_src("回访记录表", row), {}, {}, values | more)
+
+
+def _event(eid: str, cid: str, kind: str, day: dt.date, row: int) -> Event:
+    values = {"event_id": eid, "customer_id": cid, "event_type": kind, "event_date": day}
+    return Event.build(_src("回访事项", row), {}, {}, values)
+
+
+D = dt.date
+
+
+@pytest.mark.skipif(TODAY < D(2026, 10, 1), reason="the hand-worked dates are in September 2026")
+def test_make_up_working_day_and_holiday(tmp_path):
+    """Worked out by hand on the 2026 schedule (make-up Sunday 09-20; National Day 10-01..10-07):
+    - K1 (A, every 7 days) reached Sun 09-13: due 09-20, the make-up Sunday (WORKDAY would skip it);
+    - K2 (A) reached Thu 09-24: 10-01 is a holiday, so the previous working day, Wed 09-30;
+    - K3 (B, 14 days) reached Tue 09-22: 10-06 is a holiday, back to Wed 09-30;
+    - E1, K2's complaint on Mon 09-28: three days is 10-01, a holiday: Wed 09-30;
+    - E2, K1's trip on Fri 09-18: the next working day is the make-up Sunday 09-20."""
+    cal = WorkCalendar()
+    assert cal.is_working_day(D(2026, 9, 20)) and not cal.is_working_day(D(2026, 10, 1))
+    book = Book(
+        path="hand.xlsx",
+        customers=[
+            _customer("K1", "A", D(2026, 9, 1), 2),
+            _customer("K2", "A", D(2026, 9, 1), 3),
+            _customer("K3", "B", D(2026, 9, 1), 4),
+        ],
+        calls=[
+            _call("R1", "K1", D(2026, 9, 13), 2),
+            _call("R2", "K2", D(2026, 9, 24), 3),
+            _call("R3", "K3", D(2026, 9, 22), 4),
+        ],
+        events=[
+            _event("E1", "K2", "投诉", D(2026, 9, 28), 2),
+            _event("E2", "K1", "出差拜访", D(2026, 9, 18), 3),
+        ],
+    )
+    by_hand = {"K1": D(2026, 9, 20), "K2": D(2026, 9, 30), "K3": D(2026, 9, 30)}
+    events_by_hand = {"E1": D(2026, 9, 30), "E2": D(2026, 9, 20)}
+    routine, event_due, _ = expected(book)
+    assert routine == by_hand and event_due == events_by_hand  # the policy agrees with the hand
+    path = Path(write_staff_workbook(tmp_path / "hand.xlsx", "zh", book=book, owner="张伟"))
+    got = formula_values(lo.recalc(path, tmp_path / "recalc"))
+    assert {r["id"]: r["next_routine"] for r in got["customers"]} == by_hand
+    assert {r["id"]: r["follow_up_due"] for r in got["events"]} == events_by_hand
+    assert {r["routine_status"] for r in got["customers"]} == {"逾期"}
+    assert not differences(path, lo.recalc(path, tmp_path / "again"))
+
+
+def test_formula_columns_are_declared_computed_and_hold_formulas(tmp_path):
+    """The template writes a formula in every computed column (none typed as a value), each
+    header says it is computed, and no computed column is one of the sheet's data columns."""
+    path = write_staff_workbook(tmp_path / "t.xlsx", "zh")
+    wb = load_workbook(path)
+    for sheet in (schema.CUSTOMERS, schema.EVENTS):
+        ws = wb[sheet.zh]
+        head = [c.value for c in ws[1]]
+        for col in sheet.computed:
+            assert col.computed and col.key not in sheet.keys
+            assert "自动计算" in col.zh and "computed" in col.en
+            cell = ws.cell(2, head.index(col.zh) + 1).value
+            assert isinstance(cell, str) and cell.startswith("="), (sheet.key, col.key, cell)
+    cal = wb[formulas.CALENDAR_SHEET["zh"]]
+    assert cal.sheet_state == "hidden" and cal.protection.sheet
+    assert "非工作日" in wb.defined_names
+
+
+def test_reader_and_merge_never_take_formula_columns_as_input(master, tmp_path):
+    """A formula cell typed over by hand changes nothing the reader gives: not a field, not an
+    office column; merging the edited book back gives the same customers."""
+    api.split(str(master), str(tmp_path / "books"), owner="张伟", as_of=TODAY)
+    (path,) = (tmp_path / "books").glob("*.xlsx")
+    before = read_book(path)
+    wb = load_workbook(path)
+    ws = wb[schema.CUSTOMERS.zh]
+    head = [c.value for c in ws[1]]
+    for col in schema.CUSTOMERS.computed:
+        ws.cell(2, head.index(col.zh) + 1).value = "2030-01-01"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    after = read_book(edited)
+    info = after.sheets["customers"][0]
+    assert set(info.computed_columns) == {c.key for c in schema.CUSTOMERS.computed}
+    assert not info.extra_columns and not set(info.columns) & set(info.computed_columns)
+    assert [c.values() for c in after.customers] == [c.values() for c in before.customers]
+    assert all(not c.extra for c in after.customers)
+    out = tmp_path / "master.xlsx"
+    result = api.merge([str(edited)], str(out), master=str(master), as_of=TODAY)
+    assert result.written
+    merged = read_book(out)
+    mine = {c.customer_id: c.values() for c in before.customers}
+    assert {c.customer_id: c.values() for c in merged.customers if c.customer_id in mine} == mine

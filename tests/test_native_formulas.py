@@ -42,6 +42,8 @@ def formula_values(path: Path, lang: str = "zh") -> dict[str, list[dict]]:
         id_at = head.index(sheet.columns[1 if sheet is schema.EVENTS else 0].header(lang))
         rows = []
         for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            if row[0] in (None, ""):
+                continue  # a blank row (LibreOffice writes some back below the data)
             rows.append(
                 {"row": n, "id": row[0], "customer": row[id_at]}
                 | {k: _day(row[i]) for k, i in where.items()}
@@ -72,7 +74,7 @@ def differences(path: Path, recalculated: Path) -> list[str]:
     cached, got = formula_values(path), formula_values(recalculated)
     status = formulas.STATUS["zh"]
     out = []
-    for c, r in zip(cached["customers"], got["customers"], strict=True):
+    for c, r in zip(cached["customers"], got["customers"]):  # LibreOffice may add blank rows
         if r["id"] in routine:
             want = routine[r["id"]]
             if r["next_routine"] != want:
@@ -83,15 +85,20 @@ def differences(path: Path, recalculated: Path) -> list[str]:
         for k, v in c.items():
             if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):
                 out.append(f"{path.name} 客户 row {c['row']} {k}: cached {v}, recalculated {r[k]}")
-    for c, r in zip(cached["events"], got["events"], strict=True):
+    for c, r in zip(cached["events"], got["events"]):
         if r["id"] in event_due:
             if r["follow_up_due"] != event_due[r["id"]]:
                 out.append(
                     f"{path.name} 事项 {r['id']}: formula {r['follow_up_due']}, "
                     f"due {event_due[r['id']]}"
                 )
-            if (r["follow_up_status"] == status["done"]) != made[r["id"]]:
-                out.append(f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}")
+            want = (
+                (status["done"], status["closed"])
+                if made[r["id"]]
+                else (status[formulas.status_of(event_due[r["id"]], TODAY) or "normal"],)
+            )
+            if r["follow_up_status"] not in want:
+                out.append(f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}, due {want}")
         for k, v in c.items():
             if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):
                 out.append(f"{path.name} 事项 row {c['row']} {k}: cached {v}, recalculated {r[k]}")
@@ -212,7 +219,7 @@ def test_reader_and_merge_never_take_formula_columns_as_input(master, tmp_path):
     assert [c.values() for c in after.customers] == [c.values() for c in before.customers]
     assert all(not c.extra for c in after.customers)
     out = tmp_path / "master.xlsx"
-    result = api.merge([str(edited)], str(out), master=str(master), as_of=TODAY)
+    result = api.merge([str(edited)], str(out), masters=[str(master)], as_of=TODAY)
     assert result.written
     merged = read_book(out)
     mine = {c.customer_id: c.values() for c in before.customers}

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from followup_xl import api
+from followup_xl import api, schema
 from followup_xl.cli import main
 from followup_xl.errors import UnknownOwner
 from followup_xl.io import master as master_io
@@ -207,6 +207,22 @@ def test_protected_books_lock_headers_and_formulas_but_not_the_entry_cells(maste
         assert ws["A1"].protection.locked and ws.protection.insertRows is False  # False = allowed
         assert not ws["A2"].protection.locked and not ws["B2"].protection.locked
         # empty rows below take the column style: unlocked, so new records can be typed
-        assert all(not d.protection.locked for d in ws.column_dimensions.values())
+        # (but the formula columns after ours stay locked: nobody types into them)
+        formula = {
+            openpyxl.utils.get_column_letter(j + 1)
+            for j in range(ws.max_column)
+            if ws.cell(1, j + 1).value in _computed_headers()
+        }
+        assert bool(formula) == (name != "回访记录表")
+        assert all(
+            not d.protection.locked
+            for letter, d in ws.column_dimensions.items()
+            if letter not in formula
+        )
+        assert all(ws.column_dimensions[x].protection.locked for x in formula)
     dates = wb["回访记录表"]
     assert dates["C2"].is_date and not dates["C2"].protection.locked
+
+
+def _computed_headers() -> set[str]:
+    return {c.header(lang) for s in schema.SHEETS for c in s.computed for lang in ("zh", "en")}

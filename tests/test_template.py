@@ -9,7 +9,8 @@ import openpyxl.utils
 import pytest
 from xlsx_compare import compare
 
-from followup_xl import schema
+from followup_xl import formulas, schema
+from followup_xl.calendar import WorkCalendar
 from followup_xl.io.read.workbook import read_book
 from followup_xl.io.write.template import (
     home_formulas,
@@ -31,7 +32,9 @@ def test_every_sheet_is_a_table_with_dropdowns_and_frozen_header(tmp_path, lang)
         assert ws.freeze_panes == "A2", sheet.key
         (table,) = ws.tables.values()
         assert table.name == sheet.table
-        assert [c.name for c in table.tableColumns] == [c.header(lang) for c in sheet.columns]
+        assert [c.name for c in table.tableColumns] == [
+            c.header(lang) for c in (*sheet.columns, *sheet.computed)
+        ]
         lists = {
             str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
         }
@@ -67,6 +70,19 @@ def test_blank_template_reads_back_with_default_policy(tmp_path):
     assert policy_for_book(book) == Policy()
 
 
+def _status_figures(book, today: dt.date) -> dict[str, int]:
+    """The 首页's two counts over the formula columns' statuses, from the policy in Python."""
+    policy = policy_for_book(book)
+    done = formulas.cached(book, policy, WorkCalendar.from_policy(policy), today, "zh")
+    said = [r["routine_status"] for r in done.customers] + [
+        r["follow_up_status"] for r in done.events
+    ]
+    return {
+        "逾期未回访（例行与事项）": said.count("逾期"),
+        "本周内应回访（含今日）": said.count("今日") + said.count("本周"),
+    }
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_recalculates_home_figures_and_keeps_rules(tmp_path, office):
     book = office.books["张伟"]
@@ -90,6 +106,7 @@ def test_libreoffice_recalculates_home_figures_and_keeps_rules(tmp_path, office)
         ),
         "下次回访日期已过的记录": sum(1 for c in book.calls if c.next_date and c.next_date < today),
         "今天应回访的记录": sum(1 for c in book.calls if c.next_date == today),
+        **_status_figures(book, today),
     }
     assert got == expected
     assert expected["客户总数"] > 0 and expected["下次回访日期已过的记录"] > 0

@@ -31,6 +31,7 @@ RED_FONT = "#9C0006"
 AMBER = "#FFEB9C"
 AMBER_FONT = "#9C5700"
 GREY_FONT = "#808080"
+CALC_FILL = "#F2F2F2"
 
 
 def xl_col_to_name(col: int) -> str:
@@ -150,6 +151,10 @@ class Formats:
                 "link": {"font_color": "#0563C1", "underline": 1},
                 "box": {"border": 1},
                 "box_date": {"border": 1, "num_format": DATE_FMT, "align": "center"},
+                # a formula column's cells (followup_xl/formulas.py): shaded, and never unlocked
+                # by io/write/protect.py (not a data format)
+                "calc": {"bg_color": CALC_FILL},
+                "calc_date": {"bg_color": CALC_FILL, "num_format": DATE_FMT, "align": "center"},
             }
             self.cache[name] = self.wb.add_format({**base, **specs[name]})
         return self.cache[name]

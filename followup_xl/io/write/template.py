@@ -264,9 +264,9 @@ def _add_formula_columns(
     rows coloured: red when overdue, amber when due today."""
     first = len(sheet.columns)
     for j, col in enumerate(sheet.computed):
-        fmt = fmts.get("date") if col.type is schema.ColType.DATE else None
-        if not col.width:
-            ws.set_column(first + j, first + j, 11, fmt, {"hidden": True})
+        fmt = fmts.get("calc_date" if col.type is schema.ColType.DATE else "calc")
+        hidden = {"hidden": True} if not col.width else {}
+        ws.set_column(first + j, first + j, col.width or 11, fmt, hidden)
         for i, row in enumerate(values or [{}]):
             ws.write_formula(
                 1 + i,
@@ -361,7 +361,7 @@ def _add_calendar_sheet(
     ws.set_column(1, 1, 8)
     ws.write_string(0, 0, head[0], fmts.get("header"))
     ws.write_string(0, 1, head[1], fmts.get("header"))
-    weekdays = labels("formula.weekdays", lang)
+    weekdays = labels("schedule_book.weekdays", lang)
     for i, d in enumerate(days, start=1):
         ws.write_datetime(i, 0, dt.datetime(d.year, d.month, d.day), fmts.get("date"))
         ws.write_string(i, 1, weekdays[d.weekday()])

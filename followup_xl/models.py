@@ -252,6 +252,8 @@ class SheetInfo:
     rows_read: int = 0
     # The book's formula columns (schema.SheetDef.computed): key → index. Never read as data.
     computed_columns: dict[str, int] = field(default_factory=dict)
+    # (Excel row, key) of each formula-column cell holding a typed value instead of its formula.
+    typed_over: list[tuple[int, str]] = field(default_factory=list)
     # The master's 校验码 column: (Excel row, code) for each record read from this sheet, in order.
     fingerprints: list = field(default_factory=list)
 

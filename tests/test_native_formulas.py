@@ -224,3 +224,33 @@ def test_reader_and_merge_never_take_formula_columns_as_input(master, tmp_path):
     merged = read_book(out)
     mine = {c.customer_id: c.values() for c in before.customers}
     assert {c.customer_id: c.values() for c in merged.customers if c.customer_id in mine} == mine
+
+
+def test_a_formula_typed_over_is_a_finding_and_changes_nothing_else(tmp_path):
+    """V18 names each formula cell that holds a typed value; a fresh book has none."""
+    book = Book(
+        path="hand.xlsx",
+        customers=[_customer("K1", "A", D(2026, 9, 1), 2), _customer("K2", "B", D(2026, 9, 1), 3)],
+        calls=[_call("R1", "K1", D(2026, 9, 13), 2)],
+        events=[_event("E1", "K2", "投诉", D(2026, 9, 28), 2)],
+    )
+    path = write_staff_workbook(tmp_path / "hand.xlsx", "zh", book=book, owner="张伟")
+    fresh = api.validate(path)
+    assert not [f for f in fresh.findings if f.code == "V18"]
+    wb = load_workbook(path)
+    ws = wb[schema.CUSTOMERS.zh]
+    head = [c.value for c in ws[1]]
+    col = head.index(schema.CUSTOMERS.computed_column("next_routine").zh) + 1
+    ws.cell(3, col).value = dt.datetime(2026, 12, 1)
+    events = wb[schema.EVENTS.zh]
+    ecol = [c.value for c in events[1]].index(schema.EVENTS.computed_column("follow_up_status").zh)
+    events.cell(2, ecol + 1).value = "已回访"
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    found = [f for f in api.validate(str(edited)).findings if f.code == "V18"]
+    letter = ws.cell(3, col).column_letter
+    assert {(f.sheet, f.cell) for f in found} == {
+        ("客户名录簿", f"{letter}3"),
+        ("回访事项", f"{events.cell(2, ecol + 1).column_letter}2"),
+    }
+    assert all("公式" in f.message("zh") for f in found)

@@ -211,3 +211,41 @@ def _measure_tags(data: bytes, scan: SheetScan) -> None:
         scan.cells, scan.header_cols, scan.rows_used = n, head, used
         scan.rows = max((r for c, r in last_row_of_col.items() if c <= head), default=0)
         scan.far = f"{column_letter(far[1] - 1)}{far[0]}"
+
+
+_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def typed_over(
+    source: str | Package, sheet_name: str, columns: dict[int, str], after_row: int
+) -> list[tuple[int, str]]:
+    """(Excel row, key) of each cell of ``columns`` (0-based index → formula column key) below
+    ``after_row`` that holds a value but no formula: a formula column typed over by hand.
+    calamine gives values only, so the sheet's XML is looked at; [] when it cannot be."""
+    if not columns:
+        return []
+    wanted = {i + 1: key for i, key in columns.items()}
+    try:
+        with opened_zip(source) as zf:
+            wb_xml = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = {rid: tgt for rid, tgt in _REL_RE.findall(rels)}
+            targets.update({rid: tgt for tgt, rid in _REL_RE2.findall(rels)})
+            part = None
+            for name, rid in _SHEET_RE.findall(wb_xml):
+                if html.unescape(name.decode()) == sheet_name:
+                    target = targets.get(rid, b"").decode()
+                    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            if part is None:
+                return []
+            data = zf.read(part)
+    except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for m in _CELL_RE.finditer(data):
+        key = wanted.get(col_index(m.group(1)))
+        row = int(m.group(2))
+        body = m.group(3) or b""
+        if key and row > after_row and b"<f" not in body and (b"<v>" in body or b"<is>" in body):
+            out.append((row, key))
+    return out

@@ -22,7 +22,7 @@ from ...normalize import Unreadable, parser_for
 from ..formats import open_calamine, sniff
 from ..gcpause import gc_paused
 from ..package import Package, opened_zip
-from .sheetscan import SheetScan, scan_workbook
+from .sheetscan import typed_over, SheetScan, scan_workbook
 
 if TYPE_CHECKING:
     import python_calamine as pc
@@ -280,9 +280,20 @@ def read_book(
     scans = scan_workbook(package) if fmt == "xlsx" else {}
     with gc_paused():
         _read_sheets(wb, book, path, label, epoch_1904, scans, provenance)
+    if fmt == "xlsx":
+        _find_typed_over(book, package)
     if require_data:
         require_our_sheets(book, path)
     return book
+
+
+def _find_typed_over(book: Book, package: Package) -> None:
+    """The formula columns' cells typed over by hand (checks/formulas.py says where)."""
+    for infos in book.sheets.values():
+        for info in infos:
+            if info.computed_columns:
+                columns = {i: k for k, i in info.computed_columns.items()}
+                info.typed_over = typed_over(package, info.name, columns, info.header_row)
 
 
 def _read_csv(path: str, label: str | None, require_data: bool) -> Book:

@@ -133,9 +133,7 @@ class _Routine:
         self.dates = f.calls("call_date")
         self.mine = f'{f.calls("customer_id")},{self.col["customer_id"]},{self.dates},"<="&TODAY()'
         self.res = f.calls("result")
-        self.not_reset = (
-            f"{self.res},{f.not_result('未接通')},{self.res},{f.not_result('改约')}"
-        )
+        self.not_reset = f"{self.res},{f.not_result('未接通')},{self.res},{f.not_result('改约')}"
 
     def routine_from(self) -> str:
         """The anchor: 建档日期, else the first call."""
@@ -158,7 +156,7 @@ class _Routine:
         """The last 改约 (with an agreed date) after it."""
         f = self.f
         return (
-            f'=IF({self.col["routine_from"]}=0,0,MAXIFS({self.dates},{self.mine},{self.dates},'
+            f"=IF({self.col['routine_from']}=0,0,MAXIFS({self.dates},{self.mine},{self.dates},"
             f'">="&{self._after()},{self.res},{f.result("改约")},{f.calls("next_date")},"<>"))'
         )
 
@@ -222,7 +220,7 @@ class _Routine:
         )
         return (
             f'=IF(OR({col["customer_id"]}="",{skip}),"",'
-            f'IF({anchor}=0,{f.on_or_after("TODAY()")},{moved}))'
+            f"IF({anchor}=0,{f.on_or_after('TODAY()')},{moved}))"
         )
 
 
@@ -289,16 +287,14 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
         f'{col["status"]}="{_label(status, v, lang)}",' for v in ("已办结", "已撤销")
     ).replace(" ", "")[:-1]
     res = f.calls("result")
-    success = ",".join(
-        f"{res},{f.not_result(v)}" for v in ("未接通", "改约", "拒访")
-    )
+    success = ",".join(f"{res},{f.not_result(v)}" for v in ("未接通", "改约", "拒访"))
     dates = f.calls("call_date")
     window = f'{dates},">="&{col["event_date"]},{dates},"<="&TODAY()'
     call_type = schema.CALLS.column("call_type")
-    per_type = '0'
+    per_type = "0"
     for zh, (_, ts) in reversed(list(EVENT_RULES.items())):
         n = (
-            f'COUNTIFS({f.calls("customer_id")},{col["customer_id"]},{window},'
+            f"COUNTIFS({f.calls('customer_id')},{col['customer_id']},{window},"
             f'{f.calls("call_type")},"{_label(call_type, ts[0], lang)}",{success})'
         )
         label = _label(schema.EVENTS.column("event_type"), zh, lang)
@@ -306,7 +302,7 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
     named = (
         f'IF(AND({col["event_id"]}<>"",{col["event_type"]}<>"'
         f'{_label(schema.EVENTS.column("event_type"), "工程", lang)}"),'
-        f'COUNTIFS({f.calls("event_id")},{col["event_id"]},{window},{success}),0)'
+        f"COUNTIFS({f.calls('event_id')},{col['event_id']},{window},{success}),0)"
     )
     due = col["follow_up_due"]
     return (
@@ -424,7 +420,11 @@ def _steps(c: Customer, calls: list, policy: Policy, cal: WorkCalendar) -> dict[
         base = last + dt.timedelta(days=policy.refusal_pause_days)
     else:
         typed = max(
-            (k.next_date for k in resets if k.call_date == last and k.result != "拒访" and k.next_date),
+            (
+                k.next_date
+                for k in resets
+                if k.call_date == last and k.result != "拒访" and k.next_date
+            ),
             default=None,
         )
         base = typed if typed and typed > last else last + dt.timedelta(days=every)

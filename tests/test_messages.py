@@ -431,7 +431,10 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("settings.py", "Policy._known_levels"): "the complaint levels (投诉等级 values)",
     ("settings.py", "describe_settings"): "是/否, a yes/no setting as the 规则 sheet shows it",
     ("policy.py", "<module>"): "the event types and the 回访类型 values each rule matches",
-    ("formulas.py", "*"): "the dropdown values (结果, 状态, 事项类型…) its formulas match, as schema.py spells them",
+    (
+        "formulas.py",
+        "*",
+    ): "the dropdown values (结果, 状态, 事项类型…) its formulas match, as schema.py spells them",
     ("policy.py", "_event_deadline"): "the complaint level an event without one has (一般)",
     ("policy.py", "_project"): "the 回访类型 values of a project's stages",
     ("policy.py", "_routine"): "the 回访类型 value of a routine call (例行)",

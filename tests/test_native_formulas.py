@@ -56,14 +56,16 @@ def expected(book: Book) -> tuple[dict[str, dt.date], dict[str, dt.date], dict[s
     """From policy.py, as `due` computes it today: each customer's open P1 date, each event's
     first follow-up date (every event type: all have a fixed offset), whether a call made it."""
     result = compute_obligations(book, policy_for_book(book), TODAY)
-    routine = {o.customer_id: o.due_date for o in result.obligations if o.rule == "P1" and o.is_open}
+    routine = {
+        o.customer_id: o.due_date for o in result.obligations if o.rule == "P1" and o.is_open
+    }
     event_due: dict[str, dt.date] = {}
     made: dict[str, bool] = {}
     for o in result.obligations:
-        if o.event_id and o.rule in {r for r, _ in EVENT_RULES.values()}:
-            if o.rule != "P7" or o.call_types == ("工程开工",):
-                event_due[o.event_id] = o.due_date
-                made[o.event_id] = not o.is_open
+        first = o.rule != "P7" or o.call_types == ("工程开工",)  # a project's first stage
+        if o.event_id and o.rule in {r for r, _ in EVENT_RULES.values()} and first:
+            event_due[o.event_id] = o.due_date
+            made[o.event_id] = not o.is_open
     return routine, event_due, made
 
 
@@ -98,7 +100,9 @@ def differences(path: Path, recalculated: Path) -> list[str]:
                 else (status[formulas.status_of(event_due[r["id"]], TODAY) or "normal"],)
             )
             if r["follow_up_status"] not in want:
-                out.append(f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}, due {want}")
+                out.append(
+                    f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}, due {want}"
+                )
         for k, v in c.items():
             if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):
                 out.append(f"{path.name} 事项 row {c['row']} {k}: cached {v}, recalculated {r[k]}")
@@ -125,7 +129,9 @@ def _src(sheet: str, row: int) -> Source:
 
 def _customer(cid: str, klass: str, created: dt.date, row: int) -> Customer:
     values = {"customer_id": cid, "name": f"客户{cid}", "phone": "13800138000", "klass": klass}
-    return Customer.build(_src("客户名录簿", row), {}, {}, values | {"owner": "张伟", "created": created})
+    return Customer.build(
+        _src("客户名录簿", row), {}, {}, values | {"owner": "张伟", "created": created}
+    )
 
 
 def _call(rid: str, cid: str, day: dt.date, row: int, **more) -> Call:
@@ -142,7 +148,7 @@ def _event(eid: str, cid: str, kind: str, day: dt.date, row: int) -> Event:
 D = dt.date
 
 
-@pytest.mark.skipif(TODAY < D(2026, 10, 1), reason="the hand-worked dates are in September 2026")
+@pytest.mark.skipif(D(2026, 10, 1) > TODAY, reason="the hand-worked dates are in September 2026")
 def test_make_up_working_day_and_holiday(tmp_path):
     """Worked out by hand on the 2026 schedule (make-up Sunday 09-20; National Day 10-01..10-07):
     - K1 (A, every 7 days) reached Sun 09-13: due 09-20, the make-up Sunday (WORKDAY would skip it);

@@ -22,7 +22,7 @@ from ...normalize import Unreadable, parser_for
 from ..formats import open_calamine, sniff
 from ..gcpause import gc_paused
 from ..package import Package, opened_zip
-from .sheetscan import typed_over, SheetScan, scan_workbook
+from .sheetscan import SheetScan, scan_workbook, typed_over
 
 if TYPE_CHECKING:
     import python_calamine as pc

@@ -17,7 +17,15 @@ from ...messages import by_lang, labels, render
 from ...models import Book, Record
 from ...settings import Policy, describe_settings, policy_for_book
 from ..atomic import atomic_output
-from ..xlsx import DROPDOWN_ROWS, Formats, new_workbook, print_setup, spec_for, write_table, xl_col_to_name
+from ..xlsx import (
+    DROPDOWN_ROWS,
+    Formats,
+    new_workbook,
+    print_setup,
+    spec_for,
+    write_table,
+    xl_col_to_name,
+)
 
 HOME = by_lang("template.home")
 
@@ -242,9 +250,14 @@ def _write_home(ws, fmts: Formats, lang: str, owner: str | None, values: dict[st
 
 def _calendar_row(lang: str) -> int:
     """The 首页's row (0-based) of the 工作日历 line: under the guide's lines."""
-    return 6 + len(home_formulas(lang)) + len(HOME_TEXT[lang]) + 1 + len(
-        labels("formula.without_python", lang)
-    ) + 1
+    return (
+        6
+        + len(home_formulas(lang))
+        + len(HOME_TEXT[lang])
+        + 1
+        + len(labels("formula.without_python", lang))
+        + 1
+    )
 
 
 # --- what the book computes without Python (followup_xl/formulas.py) ---------------------

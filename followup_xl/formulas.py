@@ -11,10 +11,11 @@ policy computes it, written beside it so a preview that never recalculates is ri
 
 What the formulas follow of policy.rule_routine (P1): the last successful call (or 拒访,
 which pauses) from the 建档日期 on, its typed 下次回访日期, a later 改约's agreed date,
-the retry after a 未接通, the move to the previous working day. Calls of one customer on
-the same day are taken in the order 成功/拒访, then 改约/未接通 (Python orders by time).
-Event rows give the first follow-up's due date (P2–P7, P13, P14). Dropdown values are
-matched in the book's language. Everything else stays Python's (FORMULA_LIMITS).
+the retry after a 未接通, the move to the previous working day. A 改约 or 未接通 logged on
+the same day as the last reached call counts as made before it (Python goes by the time).
+Event rows give the first follow-up's due date (P2–P7, P13, P14) and whether a call made
+it. Dropdown values are matched as the book's language spells them. What formulas cannot
+do is listed on the 首页 (formula.without_python) and stays Python's.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def _label(col: schema.Column, zh: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Sheetwise:
-    """Where the formulas of one book look: its column letters and the calls Table's columns."""
+    """The pieces every formula of a book is made of: the calls Table's columns, dropdown
+    values in the book's language, WorkCalendar's arithmetic over the 非工作日 range."""
 
     lang: str
     policy: Policy
@@ -254,7 +256,7 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
         "咨询": f.due_on(f"({d}+7-WEEKDAY({d},3))", d),
         "工程": f.due_on(f"({d}+{policy.project_start_days})", d),
         "提案": (
-            f'WORKDAY.INTL({d},{proposal},"0000000",{f.nw})'
+            f'IF({proposal}=0,{f.on_or_after(d)},WORKDAY.INTL({d},{proposal},"0000000",{f.nw}))'
             if policy.count_working_days
             else f.due_on(f"({d}+{proposal})", d)
         ),
@@ -283,9 +285,7 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
     col = {k: f"${v}{row}" for k, v in _letters(schema.EVENTS).items()}
     s = STATUS[lang]
     status = schema.EVENTS.column("status")
-    closed = " ".join(
-        f'{col["status"]}="{_label(status, v, lang)}",' for v in ("已办结", "已撤销")
-    ).replace(" ", "")[:-1]
+    closed = ",".join(f'{col["status"]}="{_label(status, v, lang)}"' for v in ("已办结", "已撤销"))
     res = f.calls("result")
     success = ",".join(f"{res},{f.not_result(v)}" for v in ("未接通", "改约", "拒访"))
     dates = f.calls("call_date")

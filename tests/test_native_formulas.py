@@ -12,13 +12,15 @@ from pathlib import Path
 
 import libreoffice as lo
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from followup_xl import api, formulas, schema
 from followup_xl.calendar import WorkCalendar
 from followup_xl.io.read.workbook import read_book
 from followup_xl.io.write.template import write_staff_workbook
-from followup_xl.models import Book, Call, Customer, Event, Source
+from followup_xl.models import Book, Call, Customer, Event, HolidayRow, RuleRow, Source
 from followup_xl.policy import EVENT_RULES, compute_obligations
 from followup_xl.settings import policy_for_book
 
@@ -260,3 +262,71 @@ def test_a_formula_typed_over_is_a_finding_and_changes_nothing_else(tmp_path):
         ("回访事项", f"{events.cell(2, ecol + 1).column_letter}2"),
     }
     assert all("公式" in f.message("zh") for f in found)
+
+
+def _rule(key: str, value: str, row: int) -> RuleRow:
+    return RuleRow.build(_src("规则", row), {}, {}, {"key": key, "value": value})
+
+
+def _holiday(day: dt.date, kind: str, row: int) -> HolidayRow:
+    return HolidayRow.build(_src("节假日", row), {}, {}, {"date": day, "kind": kind})
+
+
+@pytest.mark.skipif(D(2026, 10, 1) > TODAY, reason="the book's calls are in September 2026")
+def test_formulas_follow_the_books_rules_and_holidays(tmp_path):
+    """Another 规则 (cadence A=5, 未接通 retried after 2 working days, 按工作日计天数) and the
+    office's own 节假日 (Fri 09-18 off, Sat 09-26 worked): the recalculated formulas still
+    equal `due`'s dates, and the 工作日历 holds the office's days as the policy counts them.
+    By hand: K1 09-13+5 = 09-18, the office's day off → Thu 09-17; K3's typed 10-03 falls in
+    National Day → the next working day, Thu 10-08; E1, a complaint on 09-24, 3 working days:
+    09-26, 09-28, 09-29."""
+    book = Book(
+        path="hand.xlsx",
+        customers=[
+            _customer("K1", "A", D(2026, 9, 1), 2),
+            _customer("K2", "B", D(2026, 9, 1), 3),
+            _customer("K3", "A", D(2026, 9, 1), 4),
+        ],
+        calls=[
+            _call("R1", "K1", D(2026, 9, 13), 2),  # +5 = Fri 09-18, the office's day off
+            _call("R2", "K2", D(2026, 9, 16), 3),  # B: +14 = Wed 09-30
+            # 2 working days after Thu 09-24: Fri 09-25 is 中秋, Sat 09-26 worked, Mon 09-28
+            _call("R3", "K2", D(2026, 9, 24), 4, result="未接通"),
+            _call("R4", "K3", D(2026, 9, 10), 5, next_date=D(2026, 10, 3)),  # typed: after holiday
+        ],
+        events=[
+            _event("E1", "K2", "投诉", D(2026, 9, 24), 2),  # 3 working days, 09-26 among them
+            _event("E2", "K1", "维修", D(2026, 9, 11), 3),
+        ],
+        rules=[
+            _rule("例行回访间隔天数", "A=5, B=14, C=30", 2),
+            _rule("未接通重拨工作日", "2", 3),
+            _rule("按工作日计天数", "是", 4),
+        ],
+        holidays=[_holiday(D(2026, 9, 18), "休息日", 2), _holiday(D(2026, 9, 26), "工作日", 3)],
+    )
+    routine, event_due, _ = expected(book)
+    assert routine == {"K1": D(2026, 9, 17), "K2": D(2026, 9, 28), "K3": D(2026, 10, 8)}
+    assert event_due["E1"] == D(2026, 9, 29)
+    path = Path(write_staff_workbook(tmp_path / "rules.xlsx", "zh", book=book, owner="张伟"))
+    assert not differences(path, lo.recalc(path, tmp_path / "recalc"))
+    listed = {_day(r[0].value) for r in load_workbook(path)["工作日历"].iter_rows(min_row=2)}
+    assert D(2026, 9, 18) in listed and D(2026, 9, 26) not in listed and D(2026, 10, 1) in listed
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)),
+    days=st.integers(0, 400),
+    off=st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), max_size=5),
+    on=st.sets(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), max_size=5),
+)
+def test_the_work_calendar_list_is_exactly_the_policys_days_off(start, days, off, on):
+    """非工作日 holds every day of the span the policy's calendar does not work, and no other:
+    WORKDAY.INTL over it counts as add_working_days does."""
+    cal = WorkCalendar(off, on - off)
+    end = start + dt.timedelta(days=days)
+    listed = cal.non_working_days(start, end)
+    every = [start + dt.timedelta(days=i) for i in range(days + 1)]
+    assert listed == [d for d in every if not cal.is_working_day(d)]
+    assert set(listed).isdisjoint(cal.working_days(start, end))

@@ -12,10 +12,22 @@ import tempfile
 import time
 from pathlib import Path
 
-from followup_xl import api
+from followup_xl import api, formulas, schema
+from followup_xl.calendar import WorkCalendar
 from followup_xl.demo import office as example_office
 from followup_xl.io.master.writer import write_master
 from followup_xl.models import Book
+from followup_xl.policy import compute_obligations
+from followup_xl.settings import policy_for_book
+
+
+def _formula_texts(book: Book, policy) -> int:
+    """Every formula the staff books of ``book`` hold, as text (their total length)."""
+    n = 0
+    for sheet, rows in ((schema.CUSTOMERS, book.customers), (schema.EVENTS, book.events)):
+        for cells in formulas.computed_cells(sheet, "zh", policy, [{}] * len(rows)):
+            n += sum(len(text) for text, _ in cells)
+    return n
 
 
 def main(per_owner: int = 600) -> None:
@@ -30,6 +42,8 @@ def main(per_owner: int = 600) -> None:
         rules=list(books[0].rules),
     )
     day = example_office.AS_OF
+    policy = policy_for_book(master)
+    cal = WorkCalendar.from_policy(policy)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "master.xlsx"
         write_master(path, master)
@@ -73,6 +87,11 @@ def main(per_owner: int = 600) -> None:
                 lambda: api.due(str(path), as_of=day, out=f"{tmp}/due_m.xlsx", mask_phones=True),
             ),
             ("due", lambda: api.due(str(path), as_of=day, out=f"{tmp}/due.xlsx")),
+            # what the staff books' formula columns add (followup_xl/formulas.py): the cached
+            # values of every row and each row's formula text, against the policy run they use
+            ("policy (baseline)", lambda: compute_obligations(master, policy, day)),
+            ("formula values", lambda: formulas.cached(master, policy, cal, day, "zh")),
+            ("formula texts", lambda: _formula_texts(master, policy)),
         ]:
             t = time.perf_counter()
             fn()

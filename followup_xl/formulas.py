@@ -21,6 +21,7 @@ do is listed on the 首页 (formula.without_python) and stays Python's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -327,7 +328,15 @@ def formula(key: str, lang: str, policy: Policy, row: int) -> str:
     """The formula of computed column ``key`` on Excel row ``row``, as a file stores it: the
     functions newer than Excel 2007 carry their ``_xlfn.`` prefix (without it Excel and
     LibreOffice read MAXIFS as an unknown name)."""
-    text = FORMULAS[key](lang, policy, row)
+    return _template(key, lang, policy.model_dump_json()).replace(_ROW, str(row))
+
+
+_ROW = "1048577"  # a row number no sheet has: made once per column, then the row put in
+
+
+@functools.lru_cache(maxsize=64)
+def _template(key: str, lang: str, policy_json: str) -> str:
+    text = FORMULAS[key](lang, Policy.model_validate_json(policy_json), int(_ROW))
     for name in NEWER_FUNCTIONS:
         text = text.replace(f"{name}(", f"_xlfn.{name}(")
     return text

@@ -58,12 +58,23 @@ def non_working_days(cal: WorkCalendar, book: Book | None, today: dt.date) -> li
 # --- formula text -------------------------------------------------------------------
 
 
-def _label(col: schema.Column, zh: str, lang: str) -> str:
-    """A dropdown value as the book's dropdown offers it."""
+def _spellings(col: schema.Column, zh: str) -> list[str]:
+    """A dropdown value as either language's dropdown offers it: an English book split from a
+    Chinese master holds the Chinese values, and staff pick the English ones."""
     for ch in col.choices:
         if ch.zh == zh:
-            return ch.en if lang == "en" else ch.zh
-    return zh
+            return list(dict.fromkeys((ch.zh, ch.en)))
+    return [zh]
+
+
+def _is(cell: str, col: schema.Column, *values: str) -> str:
+    """``cell`` holds one of ``values`` (Chinese), in either language."""
+    return "OR(" + ",".join(f'{cell}="{s}"' for v in values for s in _spellings(col, v)) + ")"
+
+
+def _not(rng: str, col: schema.Column, *values: str) -> str:
+    """*IFS criteria pairs: ``rng`` holds none of ``values``, in either language."""
+    return ",".join(f'{rng},"<>{s}"' for v in values for s in _spellings(col, v))
 
 
 @dataclass(frozen=True)
@@ -81,11 +92,26 @@ class Sheetwise:
     def calls(self, key: str) -> str:
         return f"{schema.CALLS.table}[{schema.CALLS.column(key).header(self.lang)}]"
 
-    def result(self, zh: str) -> str:
-        return f'"{_label(schema.CALLS.column("result"), zh, self.lang)}"'
+    def not_results(self, *values: str) -> str:
+        """Criteria pairs: the call's 结果 is none of ``values``."""
+        return _not(self.calls("result"), schema.CALLS.column("result"), *values)
 
-    def not_result(self, zh: str) -> str:
-        return f'"<>{_label(schema.CALLS.column("result"), zh, self.lang)}"'
+    def ifs(self, fn: str, head: str, key: str, value: str, tail: str = "") -> str:
+        """``fn``(head…, calls[key] = value, tail…) over the value's spellings: COUNTIFS adds
+        them up, MAXIFS takes the larger, MINIFS the smaller one that is there (0: none)."""
+        col = schema.CALLS.column(key)
+        parts = [
+            f'{fn}({head},{self.calls(key)},"{s}"{"," + tail if tail else ""})'
+            for s in _spellings(col, value)
+        ]
+        if len(parts) == 1:
+            return parts[0]
+        if fn == "COUNTIFS":
+            return "(" + "+".join(parts) + ")"
+        if fn == "MAXIFS":
+            return "MAX(" + ",".join(parts) + ")"
+        a, b = parts  # MINIFS: 0 when a spelling has no row
+        return f"IF(OR({a}=0,{b}=0),MAX({a},{b}),MIN({a},{b}))"
 
     # working-day arithmetic, exactly as WorkCalendar counts
     def add(self, d: str, n: int) -> str:
@@ -135,8 +161,7 @@ class _Routine:
         self.col = {k: f"${v}{row}" for k, v in _letters(schema.CUSTOMERS).items()}
         self.dates = f.calls("call_date")
         self.mine = f'{f.calls("customer_id")},{self.col["customer_id"]},{self.dates},"<="&TODAY()'
-        self.res = f.calls("result")
-        self.not_reset = f"{self.res},{f.not_result('未接通')},{self.res},{f.not_result('改约')}"
+        self.not_reset = f.not_results("未接通", "改约")
 
     def routine_from(self) -> str:
         """The anchor: 建档日期, else the first call."""
@@ -158,20 +183,26 @@ class _Routine:
     def routine_resched(self) -> str:
         """The last 改约 (with an agreed date) after it."""
         f = self.f
-        return (
-            f"=IF({self.col['routine_from']}=0,0,MAXIFS({self.dates},{self.mine},{self.dates},"
-            f'">="&{self._after()},{self.res},{f.result("改约")},{f.calls("next_date")},"<>"))'
-        )
+        head = f'{self.dates},{self.mine},{self.dates},">="&{self._after()}'
+        found = f.ifs("MAXIFS", head, "result", "改约", f'{f.calls("next_date")},"<>"')
+        return f"=IF({self.col['routine_from']}=0,0,{found})"
+
+    def routine_missed(self) -> str:
+        """The first 未接通 after the last reached call and the last 改约 (0: none)."""
+        f, resched = self.f, self.col["routine_resched"]
+        after = f"IF({resched}>0,{resched}+1,{self._after()})"
+        head = f'{self.dates},{self.mine},{self.dates},">="&{after}'
+        return f"=IF({self.col['routine_from']}=0,0,{f.ifs('MINIFS', head, 'result', '未接通')})"
 
     def _refused(self) -> str:
         last = self.col["routine_last"]
-        return f"(COUNTIFS({self.mine},{self.dates},{last},{self.res},{self.f.result('拒访')})>0)"
+        return f"({self.f.ifs('COUNTIFS', f'{self.mine},{self.dates},{last}', 'result', '拒访')}>0)"
 
     def _typed(self) -> str:
         """The 下次回访日期 typed on the last reached call."""
         return (
             f"MAXIFS({self.f.calls('next_date')},{self.mine},{self.dates},"
-            f"{self.col['routine_last']},{self.not_reset},{self.res},{self.f.not_result('拒访')})"
+            f"{self.col['routine_last']},{self.f.not_results('未接通', '改约', '拒访')})"
         )
 
     def _every(self) -> str:
@@ -196,15 +227,10 @@ class _Routine:
             f"{last}+{self.policy.refusal_pause_days},"
             f"IF({self._typed()}>{last},{self._typed()},{last}+{every})))"
         )
-        agreed = (
-            f"MAXIFS({f.calls('next_date')},{self.mine},{self.dates},{resched},"
-            f"{self.res},{f.result('改约')})"
-        )
+        head = f"{f.calls('next_date')},{self.mine},{self.dates},{resched}"
+        agreed = f.ifs("MAXIFS", head, "result", "改约")
         due1 = f"IF({resched}>0,{agreed},{base})"
-        missed = (
-            f'MINIFS({self.dates},{self.mine},{self.dates},">="&IF({resched}>0,{resched}+1,'
-            f"{self._after()}),{self.res},{f.result('未接通')})"
-        )
+        missed = col["routine_missed"]
         retry = f.add(missed, self.policy.retry_no_answer_workdays or 1)
         return f"=IF({anchor}=0,0,IF(AND({missed}>0,{retry}<{due1}),{retry},{due1}))"
 
@@ -217,10 +243,7 @@ class _Routine:
         trigger = f"IF({last}=0,{anchor},{last})"
         typed = f"OR({resched}>0,AND({last}>0,NOT{self._refused()},{self._typed()}>{last}))"
         moved = f"IF({typed},{f.on_or_after(raw)},{f.due_on(raw, trigger)})"
-        status = schema.CUSTOMERS.column("status")
-        skip = ",".join(
-            f'{col["status"]}="{_label(status, v, f.lang)}"' for v in ("废除", "停止回访")
-        )
+        skip = _is(col["status"], schema.CUSTOMERS.column("status"), "废除", "停止回访")
         return (
             f'=IF(OR({col["customer_id"]}="",{skip}),"",'
             f"IF({anchor}=0,{f.on_or_after('TODAY()')},{moved}))"
@@ -245,8 +268,8 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
     levels = schema.EVENTS.column("proposal_level")
     first = f"DATE(YEAR({d}),MONTH({d})+1,1)"
     proposal = (
-        f'IF({level}="{_label(levels, "副总审批", lang)}",{policy.proposal_vp_days},'
-        f'IF({level}="{_label(levels, "重大", lang)}",{policy.proposal_major_days},'
+        f"IF({_is(level, levels, '副总审批')},{policy.proposal_vp_days},"
+        f"IF({_is(level, levels, '重大')},{policy.proposal_major_days},"
         f"{policy.proposal_days}))"
     )
     by_type = {
@@ -265,18 +288,16 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
     }
     chain = '""'
     for zh, expr in reversed(list(by_type.items())):
-        chain = f'IF({kind}="{_label(types, zh, lang)}",{expr},{chain})'
-    anonymous = _label(schema.EVENTS.column("anonymous"), "是", lang)
+        chain = f"IF({_is(kind, types, zh)},{expr},{chain})"
+    anonymous = _is(col["anonymous"], schema.EVENTS.column("anonymous"), "是")
     cust = schema.CUSTOMERS
     state = f"{cust.table}[{cust.column('status').header(lang)}]"
     kept = (  # a customer of this book who may be called (policy.compute_obligations)
         f"COUNTIFS({cust.table}[{cust.column('customer_id').header(lang)}],{col['customer_id']},"
-        + ",".join(
-            f'{state},"<>{_label(cust.column("status"), v, lang)}"' for v in ("废除", "停止回访")
-        )
+        + _not(state, cust.column("status"), "废除", "停止回访")
         + ")"
     )
-    return f'=IF(OR({d}="",{col["anonymous"]}="{anonymous}",{kept}=0),"",{chain})'
+    return f'=IF(OR({d}="",{anonymous},{kept}=0),"",{chain})'
 
 
 def event_status_formula(lang: str, policy: Policy, row: int) -> str:
@@ -286,23 +307,18 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
     col = {k: f"${v}{row}" for k, v in _letters(schema.EVENTS).items()}
     s = STATUS[lang]
     status = schema.EVENTS.column("status")
-    closed = ",".join(f'{col["status"]}="{_label(status, v, lang)}"' for v in ("已办结", "已撤销"))
-    res = f.calls("result")
-    success = ",".join(f"{res},{f.not_result(v)}" for v in ("未接通", "改约", "拒访"))
+    closed = _is(col["status"], status, "已办结", "已撤销")
+    success = f.not_results("未接通", "改约", "拒访")
     dates = f.calls("call_date")
     window = f'{dates},">="&{col["event_date"]},{dates},"<="&TODAY()'
-    call_type = schema.CALLS.column("call_type")
+    types = schema.EVENTS.column("event_type")
     per_type = "0"
     for zh, (_, ts) in reversed(list(EVENT_RULES.items())):
-        n = (
-            f"COUNTIFS({f.calls('customer_id')},{col['customer_id']},{window},"
-            f'{f.calls("call_type")},"{_label(call_type, ts[0], lang)}",{success})'
-        )
-        label = _label(schema.EVENTS.column("event_type"), zh, lang)
-        per_type = f'IF({col["event_type"]}="{label}",{n},{per_type})'
+        head = f"{f.calls('customer_id')},{col['customer_id']},{window}"
+        n = f.ifs("COUNTIFS", head, "call_type", ts[0], success)
+        per_type = f"IF({_is(col['event_type'], types, zh)},{n},{per_type})"
     named = (
-        f'IF(AND({col["event_id"]}<>"",{col["event_type"]}<>"'
-        f'{_label(schema.EVENTS.column("event_type"), "工程", lang)}"),'
+        f'IF(AND({col["event_id"]}<>"",NOT({_is(col["event_type"], types, "工程")})),'
         f"COUNTIFS({f.calls('event_id')},{col['event_id']},{window},{success}),0)"
     )
     due = col["follow_up_due"]
@@ -317,6 +333,7 @@ FORMULAS = {
     "routine_from": lambda lang, policy, row: _Routine(lang, policy, row).routine_from(),
     "routine_last": lambda lang, policy, row: _Routine(lang, policy, row).routine_last(),
     "routine_resched": lambda lang, policy, row: _Routine(lang, policy, row).routine_resched(),
+    "routine_missed": lambda lang, policy, row: _Routine(lang, policy, row).routine_missed(),
     "routine_raw": lambda lang, policy, row: _Routine(lang, policy, row).routine_raw(),
     "routine_status": routine_status_formula,
     "follow_up_due": event_due_formula,
@@ -415,7 +432,7 @@ def _steps(c: Customer, calls: list, policy: Policy, cal: WorkCalendar) -> dict[
     """The hidden step columns' values (_Routine), as their formulas give them."""
     anchor = c.created or min((k.call_date for k in calls), default=None)
     if anchor is None or not c.customer_id:
-        return dict.fromkeys(("routine_from", "routine_last", "routine_resched", "routine_raw"), 0)
+        return dict.fromkeys(STEPS, 0)
     late = [k for k in calls if k.call_date >= anchor]
     resets = [k for k in late if k.result not in ("未接通", "改约")]
     last = max((k.call_date for k in resets), default=None)
@@ -451,8 +468,12 @@ def _steps(c: Customer, calls: list, policy: Policy, cal: WorkCalendar) -> dict[
         "routine_from": anchor,
         "routine_last": last or 0,
         "routine_resched": resched or 0,
+        "routine_missed": missed or 0,
         "routine_raw": due,
     }
+
+
+STEPS = ("routine_from", "routine_last", "routine_resched", "routine_missed", "routine_raw")
 
 
 def _routine_kept(c: Customer) -> bool:

@@ -429,6 +429,14 @@ CUSTOMERS = SheetDef(
             computed=True,
         ),
         C(
+            "routine_missed",
+            "其后未接通（自动计算）",
+            "Later No Answer (computed)",
+            T.DATE,
+            width=0,
+            computed=True,
+        ),
+        C(
             "routine_raw",
             "例行到期未顺延（自动计算）",
             "Routine Due Unmoved (computed)",

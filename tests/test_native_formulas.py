@@ -71,12 +71,12 @@ def expected(book: Book) -> tuple[dict[str, dt.date], dict[str, dt.date], dict[s
     return routine, event_due, made
 
 
-def differences(path: Path, recalculated: Path) -> list[str]:
+def differences(path: Path, recalculated: Path, lang: str = "zh") -> list[str]:
     """Every way the recalculated formulas differ from `due` and from the cached values."""
     book = read_book(path)
     routine, event_due, made = expected(book)
-    cached, got = formula_values(path), formula_values(recalculated)
-    status = formulas.STATUS["zh"]
+    cached, got = formula_values(path, lang), formula_values(recalculated, lang)
+    status = formulas.STATUS[lang]
     out = []
     for c, r in zip(cached["customers"], got["customers"]):  # LibreOffice may add blank rows
         if r["id"] in routine:
@@ -123,6 +123,17 @@ def test_example_office_books_compute_what_due_computes(master, tmp_path):
         compared += len(read_book(path).customers)
     assert compared >= 300
     assert not found, "\n".join(found)
+
+
+def test_an_english_book_split_from_a_chinese_master(master, tmp_path):
+    """The English book holds the master's Chinese dropdown values while its dropdowns offer
+    English ones: the formulas read both, and still equal `due`."""
+    api.split(str(master), str(tmp_path / "books"), owner="张伟", as_of=TODAY, lang="en")
+    (path,) = (tmp_path / "books").glob("*.xlsx")
+    found = differences(path, lo.recalc(path, tmp_path / "recalc"), "en")
+    assert not found, "\n".join(found)
+    values = formula_values(path, "en")
+    assert {r["routine_status"] for r in values["customers"]} >= {"Past due"}
 
 
 def _src(sheet: str, row: int) -> Source:

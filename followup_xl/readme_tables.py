@@ -55,13 +55,13 @@ def columns_table() -> str:
             col.zh,
             col.en,
             f"`{col.key}`",
-            col.type.value,
+            col.type.value + (" (formula 公式)" if col.computed else ""),
             "✓" if col.required else "",
             "; ".join(c.zh for c in col.choices),
             "; ".join(col.aliases),
         ]
         for sheet in schema.SHEETS
-        for col in sheet.columns
+        for col in (*sheet.columns, *sheet.computed)
     ]
     head = [
         "sheet 工作表",

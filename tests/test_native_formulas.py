@@ -96,14 +96,14 @@ def differences(path: Path, recalculated: Path, lang: str = "zh") -> list[str]:
                     f"{path.name} 事项 {r['id']}: formula {r['follow_up_due']}, "
                     f"due {event_due[r['id']]}"
                 )
-            want = (
+            allowed: tuple[str, ...] = (
                 (status["done"], status["closed"])
                 if made[r["id"]]
                 else (status[formulas.status_of(event_due[r["id"]], TODAY) or "normal"],)
             )
-            if r["follow_up_status"] not in want:
+            if r["follow_up_status"] not in allowed:
                 out.append(
-                    f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}, due {want}"
+                    f"{path.name} 事项 {r['id']}: status {r['follow_up_status']}, due {allowed}"
                 )
         for k, v in c.items():
             if v != r[k] and not (v in (None, 0) and r[k] in (None, 0)):

@@ -8,6 +8,7 @@ import libreoffice as lo
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from followup_xl import api, schema
 from followup_xl.cli import main
@@ -209,7 +210,7 @@ def test_protected_books_lock_headers_and_formulas_but_not_the_entry_cells(maste
         # empty rows below take the column style: unlocked, so new records can be typed
         # (but the formula columns after ours stay locked: nobody types into them)
         formula = {
-            openpyxl.utils.get_column_letter(j + 1)
+            get_column_letter(j + 1)
             for j in range(ws.max_column)
             if ws.cell(1, j + 1).value in _computed_headers()
         }

@@ -243,6 +243,13 @@ CASES: dict[str, Case] = {
         EVENTS,
         "办结说明",
     ),
+    # issue 32: a formula column typed over (a typed value where the book's formula was)
+    "V18": Case(
+        book(**{CUSTOMERS: [cust(**{"下次例行回访（自动计算）": "2026-12-01"})]}),
+        book(**{CUSTOMERS: [cust(**{"下次例行回访（自动计算）": "=$H2+7"})]}),
+        CUSTOMERS,
+        "下次例行回访（自动计算）",
+    ),
 }
 
 

@@ -54,10 +54,11 @@ def test_init_writes_a_workbook(tmp_path):
         assert read_kind(path) == "template"
         wb = openpyxl.load_workbook(path)
         conf = ["xlwings.conf"] if path.suffix == ".xlsm" else []  # hidden: which Python to start
-        assert wb.sheetnames == ["首页"] + [s.zh for s in schema.SHEETS] + conf
+        assert wb.sheetnames == ["首页"] + [s.zh for s in schema.SHEETS] + ["工作日历"] + conf
         for sheet in schema.SHEETS:
             ws = wb[sheet.zh]
-            assert [c.value for c in ws[1]] == [c.zh for c in sheet.columns], sheet.key
+            headers = [c.zh for c in (*sheet.columns, *sheet.computed)]
+            assert [c.value for c in ws[1]] == headers, sheet.key
             lists = {
                 str(dv.sqref).split(":")[0]: dv.formula1
                 for dv in ws.data_validations.dataValidation

@@ -15,7 +15,7 @@ from helpers import book, call, customer, event, staff
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followup_xl import api
+from followup_xl import api, schema
 from followup_xl.cli import main
 from followup_xl.errors import PasswordProtected
 from followup_xl.io.read.workbook import read_book
@@ -214,13 +214,18 @@ def poisoned(tmp_path):
 
 
 def _formula_cells(path: Path) -> list[str]:
+    """Every formula outside the tool's own: the 首页's figures, 汇总, and the staff book's
+    formula columns (schema.SheetDef.computed), whose text the tool writes, never an input."""
     wb = openpyxl.load_workbook(path)
+    ours = {c.zh for s in schema.SHEETS for c in s.computed}
     return [
         f"{ws.title}!{c.coordinate}={c.value}"
         for ws in wb.worksheets
         for row in ws.iter_rows()
         for c in row
-        if c.data_type == "f" and ws.title not in ("首页", "汇总")
+        if c.data_type == "f"
+        and ws.title not in ("首页", "汇总")
+        and ws.cell(1, c.column or 1).value not in ours
     ]
 
 

@@ -286,7 +286,7 @@ def _add_formula_columns(
                 first + j,
                 formulas.formula(col.key, lang, policy, 2 + i),
                 fmt,
-                _serial(row.get(col.key, 0 if not col.width else None)),
+                _serial(row.get(col.key)),
             )
     status_key = "routine_status" if sheet.key == "customers" else "follow_up_status"
     status = xl_col_to_name(first + [c.key for c in sheet.computed].index(status_key))

@@ -1,22 +1,31 @@
-"""`rollup`: run the package's SQL (data/sql/) with DuckDB over the Parquet that `export` wrote.
+"""`rollup`: run the package's SQL (data/sql/) over the Parquet that `export` wrote, with
+DuckDB (embedded: nothing to install or start) or Spark (`spark.py`, for a cluster).
 
-DuckDB is embedded: nothing to install or start. The SQL files are plain, portable SQL over
-three tables (calls, obligations, offices); this module only says what those tables hold.
+The SQL files are plain SQL both engines accept, over three tables (calls, obligations,
+offices); this module says what those tables hold and which files make them.
 
 The folder is read literally: its files are listed here, partition by partition
-(``office=…/year=…``, ``office=…/as_of=…``, ``office=…``), never handed to a glob, so
-a region folder named ``[x]`` or ``g*`` reads its own offices and no other folder's.
-Each file is read with pyarrow and cast to the table's columns, and DuckDB queries the
-result: a file that is not Parquet, or not the table its folder says, is an error naming
-it (exit 2); a folder that is not a partition `export` could have written (an office name
-export refuses, ``office==1+2``, ``year=abc``) is skipped with a warning naming it. Only
-the partitions the month needs are read (calls of its year, the snapshot of its last day).
+(``office=…/year=…``, ``office=…/as_of=…``, ``office=…``), and each path is handed to the
+engine with its glob characters escaped, so a region folder named ``[x]`` or ``g*`` reads
+its own offices and no other folder's. Every file's footer is read first (its schema, not its
+rows): a file that is not Parquet, or not the table its folder says, is an error naming it
+(exit 2); a folder that is not a partition `export` could have written (an office name export
+refuses, ``office==1+2``, ``year=abc``) is skipped with a warning naming it. Only the
+partitions the month needs are read (calls of its year, the snapshot of its last day).
+
+DuckDB streams: the tables are views over ``read_parquet`` (only the columns the SQL uses,
+row groups outside the month skipped by their statistics), joined to the listing for each
+file's office and partition value, so no table is copied into memory; aggregates are per
+office. Its ``memory_limit`` is set from the machine and a private ``temp_directory`` lets
+a join larger than that spill to disk instead of failing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -141,20 +150,15 @@ def list_parts(root: Path) -> Listing:
     return out
 
 
-def read_file(table: str, part: Part) -> pa.Table:
-    """One file as the table's columns (cast to their types; a column it lacks is null)."""
+def check_file(table: str, part: Part) -> set[str]:
+    """The columns of one file, from its footer; an error naming it when it is not Parquet or not
+    a table export writes."""
     import pyarrow.parquet as pq
 
-    want = _table_schema(table)
     try:
-        got = pq.ParquetFile(part.path).read()
-        if not {"customer_id", "master"} & set(got.column_names):
+        names = set(pq.read_schema(part.path).names)
+        if not {"customer_id", "master"} & names:
             raise ValueError("not a table written by export")
-        n = got.num_rows
-        cols = [
-            got.column(f.name).cast(f.type) if f.name in got.column_names else pa.nulls(n, f.type)
-            for f in want
-        ]
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise UnreadableParquet(
             "rollup.file_unreadable",
@@ -163,51 +167,23 @@ def read_file(table: str, part: Part) -> pa.Table:
             exc=exc,
             path=part.path,
         ) from exc
-    return pa.Table.from_arrays(cols, schema=want)
-
-
-_PARTITION_SQL = {"year": "BIGINT", "as_of": "DATE"}
-
-
-def load_table(con, table: str, parts: list[Part]) -> None:
-    """DuckDB table ``table``: every file's rows plus office (and year/as_of) from its folders.
-
-    The partition values go in as query parameters, never spliced into SQL or a path."""
-    want = _table_schema(table)
-    empty = pa.Table.from_arrays([pa.nulls(0, f.type) for f in want], schema=want)
-    key = PARTITION[table]
-    con.register("_piece", empty)
-    partition = f", CAST(NULL AS {_PARTITION_SQL[key]}) AS {key}" if key else ""
-    con.execute(
-        f"CREATE TABLE {table} AS SELECT *, CAST(NULL AS VARCHAR) AS office{partition} "
-        "FROM _piece LIMIT 0"
-    )
-    for part in parts:
-        con.register("_piece", read_file(table, part))
-        if key:
-            con.execute(
-                f"INSERT INTO {table} SELECT *, $office, $value FROM _piece",
-                {"office": part.office, "value": part.value},
-            )
-        else:
-            con.execute(
-                f"INSERT INTO {table} SELECT *, $office FROM _piece", {"office": part.office}
-            )
-    con.unregister("_piece")
+    return names
 
 
 @dataclass
-class MonthRows:
-    rows: list[dict]
+class Scan:
+    """What a month's roll-up reads: per table, its files and the columns found in any of them."""
+
+    root: Path
+    parts: dict[str, list[Part]]
+    columns: dict[str, set[str]]
     warnings: list[Message]
 
 
-def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> MonthRows:
-    """rollup_month.sql for one month: one dict per office (rank, counts, percentages), and the
-    folders that were skipped."""
-    import duckdb
-
-    folder = Path(root)
+def month_scan(root: str | os.PathLike, start: dt.date, end: dt.date) -> Scan:
+    """The partitions ``rollup_month.sql`` needs for the month (calls of its year, the snapshot
+    of its last day, every office's targets), each file's footer checked."""
+    folder = Path(os.path.abspath(root))
     if not folder.is_dir():
         raise FollowupError("rollup.no_export_folder", path=os.fspath(folder))
     listing = list_parts(folder)
@@ -219,24 +195,131 @@ def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> MonthRo
     missing = [o for o in offices if o not in have]
     if missing:
         raise BadOption("rollup.no_snapshot", missing=missing, end=end, path=os.fspath(folder))
-    needed = {  # the partitions the SQL reads: calls of the month's year, the month-end snapshot
+    needed = {
         "calls": [p for p in listing.parts["calls"] if p.value == start.year],
         "obligations": [p for p in listing.parts["obligations"] if p.value == end],
         "offices": listing.parts["offices"],
     }
+    columns = {
+        table: set().union(*(check_file(table, p) for p in parts))
+        for table, parts in needed.items()
+    }
+    return Scan(folder, needed, columns, listing.warnings)
+
+
+def glob_escaped(path: str) -> str:
+    """A path DuckDB's file globbing reads literally: ``*``, ``?`` and ``[`` as one-character
+    classes (``[*]``, ``[?]``, ``[[]``)."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in path)
+
+
+def _duck_type(t: pa.DataType) -> str:
+    if pa.types.is_map(t):
+        return f"MAP({_duck_type(t.key_type)}, {_duck_type(t.item_type)})"
+    if pa.types.is_list(t):
+        return f"{_duck_type(t.value_type)}[]"
+    return {
+        pa.string(): "VARCHAR",
+        pa.date32(): "DATE",
+        pa.int64(): "BIGINT",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+        pa.time32("s"): "TIME",
+    }[t]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def duckdb_view(con, table: str, parts: list[Part], present: set[str]) -> None:
+    """View ``table``: its files read where they lie (``read_parquet``, glob characters escaped),
+    each column cast to the table's type (null where no file has it), with office (and year/as_of)
+    taken from the listing by file name, never parsed from a path or spliced into SQL."""
+    from .parquet import PARTITION_TYPES
+
+    key = PARTITION[table]
+    listing = pa.table(
+        {
+            "filename": [p.path for p in parts],
+            "office": [p.office for p in parts],
+            **({key: pa.array([p.value for p in parts], PARTITION_TYPES[key])} if key else {}),
+        }
+    )
+    con.register(f"_files_{table}", listing)
+    cols = ", ".join(
+        f"CAST({'f.' + f.name if f.name in present else 'NULL'} AS {_duck_type(f.type)}) AS {f.name}"
+        for f in _table_schema(table)
+    )
+    files = ", ".join(_literal(glob_escaped(p.path)) for p in parts)
+    con.execute(
+        f"CREATE VIEW {table} AS SELECT {cols}, l.office{', l.' + key if key else ''} "
+        f"FROM read_parquet([{files}], filename = true, union_by_name = true) f "
+        f"JOIN _files_{table} l ON l.filename = f.filename"
+    )
+
+
+def memory_limit() -> int | None:
+    """Half the machine's memory in bytes (DuckDB spills past it), or None where it cannot be read."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+@dataclass
+class MonthRows:
+    rows: list[dict]
+    warnings: list[Message]
+
+
+def duckdb_rows(scan: Scan, start: dt.date, end: dt.date) -> list[dict]:
+    """rollup_month.sql run by DuckDB over the scan's files, streamed."""
+    import duckdb
+
+    spill = tempfile.mkdtemp(prefix="followup-xl-rollup-")
     con = duckdb.connect(":memory:")
     try:
-        for table, parts in needed.items():
-            load_table(con, table, parts)
+        limit = memory_limit()
+        if limit:
+            con.execute(f"SET memory_limit = '{limit // 2**20}MB'")
+        con.execute(f"SET temp_directory = {_literal(spill)}")
+        con.execute("SET preserve_insertion_order = false")
+        for table, parts in scan.parts.items():
+            duckdb_view(con, table, parts, scan.columns[table])
         cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
         columns = [d[0] for d in cur.description]
-        return MonthRows([dict(zip(columns, row)) for row in cur.fetchall()], listing.warnings)
+        return [dict(zip(columns, row)) for row in cur.fetchall()]
     except duckdb.Error as exc:
         raise FollowupError(
             "rollup.parquet_unreadable",
             error_type=type(exc).__name__,
             exc=exc,
-            path=os.fspath(folder),
+            path=os.fspath(scan.root),
         ) from exc
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
+ENGINES = ("duckdb", "spark")
+
+
+def month_rows(
+    root: str | os.PathLike,
+    start: dt.date,
+    end: dt.date,
+    *,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+) -> MonthRows:
+    """rollup_month.sql for one month: one dict per office (rank, counts, percentages), and the
+    folders that were skipped; run by DuckDB here or by Spark (local, or ``spark_master``)."""
+    scan = month_scan(root, start, end)
+    if engine == "spark":
+        from .spark import spark_rows
+
+        rows = spark_rows(scan, start, end, master=spark_master)
+    else:
+        rows = duckdb_rows(scan, start, end)
+    return MonthRows(rows, scan.warnings)

@@ -98,16 +98,26 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
     return Export(plan.out_dir, plan.as_of, not plan.with_phones, sorted(plan.days), done)
 
 
-def rollup(folder: str, out: str | None = None, *, month: str, lang: str = "zh") -> RegionMonth:
+def rollup(
+    folder: str,
+    out: str | None = None,
+    *,
+    month: str,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    lang: str = "zh",
+) -> RegionMonth:
     """The region's month (`rollup`): every exported office's headline, the same figures as `report`,
-    computed by the package's SQL with DuckDB; ranked; written with a chart when ``out``."""
+    computed by the package's SQL with DuckDB (streamed, on this machine) or, ``engine="spark"``,
+    with Spark SQL (``local[*]``, or the cluster ``spark_master``); ranked; written with a chart
+    when ``out``."""
     from ..io.warehouse.rollup import month_rows
     from ..privacy import mask_deep
     from ..report import month_bounds
 
     start, end = month_bounds(month)
     offices = []
-    found = month_rows(folder, start, end)
+    found = month_rows(folder, start, end, engine=engine, spark_master=spark_master)
     for row in found.rows:
         coverage = [
             {

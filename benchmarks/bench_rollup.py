@@ -66,10 +66,8 @@ def one_export() -> Path:
     run([*cli, "merge", str(books), "-o", str(root / "master.xlsx"), "--as-of", "2026-11-22"])
     print("exporting it (about 2 minutes)…", file=sys.stderr, flush=True)
     shutil.rmtree(export, ignore_errors=True)
-    run(
-        [*cli, "export", str(root / "master.xlsx"), "-o", str(export)]
-        + ["--office", OFFICE, "--as-of", AS_OF]
-    )
+    master = str(root / "master.xlsx")
+    run([*cli, "export", master, "-o", str(export), "--office", OFFICE, "--as-of", AS_OF])
     (root / ".complete").touch()
     return export
 

@@ -195,6 +195,9 @@ def test_a_column_no_file_has_is_read_as_null(region, tmp_path):
     old = {o["office"]: o for o in _cli("rollup", copy, "--month", "2026-10")["offices"]}
     now = {o["office"]: o for o in _cli("rollup", folder, "--month", "2026-10")["offices"]}
     assert old.keys() == now.keys()
-    for name, o in now.items():  # an unreadable result no longer stops a call counting as successful
+    for (
+        name,
+        o,
+    ) in now.items():  # an unreadable result no longer stops a call counting as successful
         assert old[name]["calls"] == o["calls"]
         assert old[name]["successful_calls"] >= o["successful_calls"]

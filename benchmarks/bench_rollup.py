@@ -81,7 +81,7 @@ def region(export: Path, n: int) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     for table in TABLES:
         source = export / table / f"office={OFFICE}"
-        for i in range(n):
+        for i in range(n if source.is_dir() else 0):  # the generated office has no events
             target = folder / table / f"office=单位{i:04d}"
             shutil.copytree(source, target, copy_function=os.link)
     stamp.touch()

@@ -201,3 +201,19 @@ def test_a_column_no_file_has_is_read_as_null(region, tmp_path):
     ) in now.items():  # an unreadable result no longer stops a call counting as successful
         assert old[name]["calls"] == o["calls"]
         assert old[name]["successful_calls"] >= o["successful_calls"]
+
+
+def test_offices_a_batch_at_a_time_rank_as_one_region(region):
+    """DuckDB runs rollup_month.sql over a batch of offices at a time (its memory bounded by the
+    batch): one office per batch gives the rows, the ranks and the order of one pass over all."""
+    from followup_xl.io.warehouse.rollup import batches, duckdb_rows, month_scan
+    from followup_xl.report import month_bounds
+
+    folder, _ = region
+    start, end = month_bounds("2026-10")
+    scan = month_scan(folder, start, end)
+    assert batches(scan, 1) == [[o] for o in sorted(OFFICES)]
+    assert batches(scan) == [sorted(OFFICES)]
+    one_by_one = duckdb_rows(scan, start, end, batch_bytes=1)
+    assert one_by_one == duckdb_rows(scan, start, end)
+    assert [r["rank"] for r in one_by_one] == sorted(r["rank"] for r in one_by_one)

@@ -4,11 +4,15 @@
 --   obligations  DIR/obligations/office=…/as_of=…     (the policy engine's follow-ups, per snapshot day)
 --   offices      DIR/offices/office=…                 (each office's coverage targets)
 -- Parameters: $month_start, $month_end (DATE; the month's first and last day).
--- Portable SQL: DuckDB runs it here; Spark SQL runs it with :name parameters (see README).
+-- One row per office, and nothing here compares offices: DuckDB runs it over a batch of offices
+-- at a time (memory bounded by the batch, not the region), Spark over all; rollup_rank.sql ranks.
+-- SQL both engines accept as written; Spark gets the parameters as :name (docs/region.md).
 -- Percentages: the exact ratio to 0.1 (averages to 0.01), half to even, in integer arithmetic.
 WITH
-snapshot AS (        -- follow-ups as the engine saw them on the month's last day
-    SELECT * FROM obligations WHERE as_of = $month_end
+snapshot AS (        -- follow-ups as the engine saw them on the month's last day (the columns used)
+    SELECT office, customer_id, rule, due_date, trigger_date, source, event_id, call_types,
+           satisfied_on, flags, lapse_date
+    FROM obligations WHERE as_of = $month_end
 ),
 planned AS (         -- 应回访: open on the 1st and due by the end (not missed before the 1st), or satisfied in the month
     SELECT o.*,
@@ -23,8 +27,9 @@ planned AS (         -- 应回访: open on the 1st and due by the end (not misse
            OR (o.due_date <= $month_end AND (o.satisfied_on IS NULL OR o.satisfied_on >= $month_start)
                AND NOT coalesce(o.lapse_date + INTERVAL 1 DAY < $month_start, FALSE)))
 ),
-month_calls AS (     -- the month's calls (partition pruned by year)
-    SELECT c.*,
+month_calls AS (     -- the month's calls (partition pruned by year; the columns used)
+    SELECT c.office, c.customer_id, c.call_date, c.event_id, c.call_type, c.result, c.unreadable,
+           c.satisfaction,
            CASE WHEN coalesce(c.record_id, '') <> '' THEN c.record_id
                 WHEN c.source_file IS NULL AND c.source_sheet IS NULL AND c.source_row IS NULL THEN ''
                 ELSE coalesce(c.source_sheet, '') || '!' || coalesce(CAST(c.source_row AS STRING), 'None')
@@ -146,12 +151,8 @@ figures AS (
            overdue_at_month_end
     FROM ratios
 )
--- ranking: successful %, then done %, then satisfaction (offices with nothing planned last)
-SELECT rank() OVER (ORDER BY successful_pct DESC NULLS LAST, done_pct DESC NULLS LAST,
-                             satisfaction_avg DESC NULLS LAST) AS rank,
-       *,
+SELECT *,
        complaint_coverage_actual_pct >= complaint_coverage_target_pct AS complaint_coverage_met,
        repair_coverage_actual_pct >= repair_coverage_target_pct AS repair_coverage_met,
        activity_coverage_actual_pct >= activity_coverage_target_pct AS activity_coverage_met
 FROM figures
-ORDER BY rank, office

@@ -246,14 +246,14 @@ def duckdb_view(con, table: str, parts: list[Part], present: set[str]) -> None:
             **({key: pa.array([p.value for p in parts], PARTITION_TYPES[key])} if key else {}),
         }
     )
-    con.register(f"_files_{table}", listing)
+    con.register(f"_files_{table}", listing)  # replaces the previous batch's
     cols = ", ".join(
         f"CAST({'f.' + f.name if f.name in present else 'NULL'} AS {_duck_type(f.type)}) AS {f.name}"
         for f in _table_schema(table)
     )
     files = ", ".join(_literal(glob_escaped(p.path)) for p in parts)
     con.execute(
-        f"CREATE VIEW {table} AS SELECT {cols}, l.office{', l.' + key if key else ''} "
+        f"CREATE OR REPLACE VIEW {table} AS SELECT {cols}, l.office{', l.' + key if key else ''} "
         f"FROM read_parquet([{files}], filename = true, union_by_name = true) f "
         f"JOIN _files_{table} l ON l.filename = f.filename"
     )
@@ -273,8 +273,32 @@ class MonthRows:
     warnings: list[Message]
 
 
-def duckdb_rows(scan: Scan, start: dt.date, end: dt.date) -> list[dict]:
-    """rollup_month.sql run by DuckDB over the scan's files, streamed."""
+BATCH_BYTES = 32 * 2**20  # Parquet (compressed) per DuckDB pass: ~6x that in memory, measured
+
+
+def batches(scan: Scan, limit: int = BATCH_BYTES) -> list[list[str]]:
+    """The offices in groups whose files add up to at most ``limit`` bytes (an office larger than
+    that is a group of its own): each group is one pass of rollup_month.sql."""
+    size: dict[str, int] = {}
+    for parts in scan.parts.values():
+        for p in parts:
+            size[p.office] = size.get(p.office, 0) + os.stat(p.path).st_size
+    out: list[list[str]] = [[]]
+    total = 0
+    for office in sorted(size):
+        if out[-1] and total + size[office] > limit:
+            out.append([])
+            total = 0
+        out[-1].append(office)
+        total += size[office]
+    return out
+
+
+def duckdb_rows(
+    scan: Scan, start: dt.date, end: dt.date, batch_bytes: int = BATCH_BYTES
+) -> list[dict]:
+    """rollup_month.sql run by DuckDB over the scan's files, streamed, a batch of offices at a time;
+    rollup_rank.sql over all their rows."""
     import duckdb
 
     spill = tempfile.mkdtemp(prefix="followup-xl-rollup-")
@@ -285,9 +309,18 @@ def duckdb_rows(scan: Scan, start: dt.date, end: dt.date) -> list[dict]:
             con.execute(f"SET memory_limit = '{limit // 2**20}MB'")
         con.execute(f"SET temp_directory = {_literal(spill)}")
         con.execute("SET preserve_insertion_order = false")
-        for table, parts in scan.parts.items():
-            duckdb_view(con, table, parts, scan.columns[table])
-        cur = con.execute(sql_text("rollup_month"), {"month_start": start, "month_end": end})
+        pieces = []
+        for group in batches(scan, batch_bytes):
+            chosen = set(group)
+            for table, parts in scan.parts.items():
+                mine = [p for p in parts if p.office in chosen]
+                duckdb_view(con, table, mine, scan.columns[table])
+            month = con.sql(
+                sql_text("rollup_month"), params={"month_start": start, "month_end": end}
+            )
+            pieces.append(month.to_arrow_table())
+        con.register("office_figures", pa.concat_tables(pieces))
+        cur = con.execute(sql_text("rollup_rank"))
         columns = [d[0] for d in cur.description]
         return [dict(zip(columns, row)) for row in cur.fetchall()]
     except duckdb.Error as exc:

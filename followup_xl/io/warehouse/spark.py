@@ -7,7 +7,9 @@ characters escaped; office and year/as_of come from the ``office=…/year=…`` 
 the types given here (partition type inference off, so an office named ``2024`` stays text).
 
 The SQL is the DuckDB text with its ``$name`` parameters written ``:name`` (Spark's named
-parameter markers): both engines accept the rest as it is, so nothing translates it.
+parameter markers): both engines accept the rest as it is, so nothing translates it. Spark runs
+rollup_month.sql over every office at once (it partitions and spills itself) and rollup_rank.sql
+over its rows.
 """
 
 from __future__ import annotations
@@ -101,9 +103,11 @@ def spark_rows(scan: Scan, start: dt.date, end: dt.date, *, master: str | None) 
                 .parquet(*(hadoop_escaped(p.path) for p in scan.parts[table]))
             )
             frame.createOrReplaceTempView(table)
-        result = spark.sql(
+        month = spark.sql(
             spark_sql(sql_text("rollup_month")), args={"month_start": start, "month_end": end}
         )
+        month.createOrReplaceTempView("office_figures")
+        result = spark.sql(sql_text("rollup_rank"))
         return [{k: _plain(v) for k, v in row.asDict().items()} for row in result.collect()]
     except Exception as exc:  # Spark's own errors (Py4J, analysis) carry no common base
         if isinstance(exc, FollowupError):

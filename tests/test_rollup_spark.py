@@ -51,6 +51,21 @@ def test_a_folder_named_like_a_glob_is_read_literally_by_spark(region, tmp_path)
     assert sorted(r["office"] for r in rows) == sorted(OFFICES)
 
 
+def test_an_office_name_spark_would_decode_keeps_its_name(region, tmp_path):  # noqa: F811
+    """Spark decodes %XX in partition folder names; export writes names as they are."""
+    folder, _ = region
+    copy = tmp_path / "区域"
+    shutil.copytree(folder, copy)
+    for table in copy.iterdir():
+        old = table / f"office={next(iter(OFFICES))}"
+        if old.is_dir():
+            old.rename(table / "office=深圳%41")
+    start, end = month_bounds("2026-10")
+    spark = month_rows(copy, start, end, engine="spark").rows
+    assert "深圳%41" in {r["office"] for r in spark}
+    assert spark == month_rows(copy, start, end).rows
+
+
 def test_spark_text_is_the_duckdb_text_with_colon_parameters():
     text = spark_sql("WHERE as_of = $month_end AND d >= $month_start")
     assert text == "WHERE as_of = :month_end AND d >= :month_start"

@@ -4,7 +4,8 @@ pyspark is the optional extra ``followup-xl[spark]``; it runs locally (``local[*
 is installed, or on a cluster given ``--spark-master`` (``spark://host:7077``, ``yarn``…). The
 files are the ones `rollup.month_scan` listed and checked, handed to Spark with their Hadoop glob
 characters escaped; office and year/as_of come from the ``office=…/year=…`` folders with
-the types given here (partition type inference off, so an office named ``2024`` stays text).
+the types given here (partition type inference off, so an office named ``2024`` stays text), and
+an office whose name Spark decodes (``%41``) is given its own name back.
 
 The SQL is the DuckDB text with its ``$name`` parameters written ``:name`` (Spark's named
 parameter markers): both engines accept the rest as it is, so nothing translates it. Spark runs
@@ -31,6 +32,12 @@ _HADOOP_GLOB = re.compile(r"([\\{}\[\]*?])")
 def hadoop_escaped(path: str) -> str:
     """A path Hadoop's globbing reads literally (each of ``\\{}[]*?`` after a backslash)."""
     return _HADOOP_GLOB.sub(r"\\\1", path)
+
+
+def spark_unescaped(name: str) -> str:
+    """A partition folder's value as Spark reads it: each ``%XX`` decoded (export writes names as
+    they are, so an office named ``a%41`` reaches Spark as ``aA``)."""
+    return re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), name)
 
 
 def spark_sql(text: str) -> str:
@@ -108,7 +115,11 @@ def spark_rows(scan: Scan, start: dt.date, end: dt.date, *, master: str | None) 
         )
         month.createOrReplaceTempView("office_figures")
         result = spark.sql(sql_text("rollup_rank"))
-        return [{k: _plain(v) for k, v in row.asDict().items()} for row in result.collect()]
+        named = {spark_unescaped(p.office): p.office for p in scan.parts["offices"]}
+        rows = [{k: _plain(v) for k, v in row.asDict().items()} for row in result.collect()]
+        for row in rows:  # the office's own name back
+            row["office"] = named.get(row["office"], row["office"])
+        return sorted(rows, key=lambda r: (r["rank"], r["office"]))
     except Exception as exc:  # Spark's own errors (Py4J, analysis) carry no common base
         if isinstance(exc, FollowupError):
             raise

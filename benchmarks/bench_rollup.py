@@ -10,7 +10,8 @@ that reports its wall time, CPU time and peak resident memory (ru_maxrss, DuckDB
 
 Sizes default to 10, 100, 300 and 1,000 offices; the 10-office run is the in-run baseline the
 others are compared with (memory should stay flat, time grow with the calls). ``--baseline DIR``
-also runs an older checkout's code (e.g. ``git worktree add /tmp/base <rev>``) at 100 offices;
+also runs an older checkout's code (e.g. ``git worktree add /tmp/base <rev>``) at 10 and 30 offices
+(the code before streaming held every office's files in memory: 100 offices took 14 GB);
 ``--spark N`` runs ``--engine spark`` (local[*]) over N offices (Spark's JVM is a child process:
 its memory is reported apart, as the children's peak).
 """

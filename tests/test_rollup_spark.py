@@ -16,9 +16,12 @@ from followup_xl.io.warehouse.spark import hadoop_escaped, spark_sql
 from followup_xl.report import month_bounds
 
 pytest.importorskip("pyspark", reason="the test extra installs pyspark")
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="Spark needs Java 17 (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("java") is None, reason="Spark needs Java 17 (.ci/run installs it)"
+    ),
+    pytest.mark.slow,  # a JVM and Spark jobs: minutes on two cores (make test runs it, CI too)
+]
 
 
 @pytest.mark.parametrize("month", MONTHS)

@@ -217,3 +217,12 @@ def test_offices_a_batch_at_a_time_rank_as_one_region(region):
     one_by_one = duckdb_rows(scan, start, end, batch_bytes=1)
     assert one_by_one == duckdb_rows(scan, start, end)
     assert [r["rank"] for r in one_by_one] == sorted(r["rank"] for r in one_by_one)
+
+
+def test_an_unknown_engine_is_refused(region):
+    from followup_xl import api
+    from followup_xl.errors import BadOption
+
+    with pytest.raises(BadOption) as e:
+        api.rollup(str(region[0]), month="2026-10", engine="polars")
+    assert "polars" in e.value.message("en")

@@ -11,6 +11,7 @@ import pytest
 from test_rollup import MONTHS, OFFICES, region  # noqa: F401  (the module's fixture)
 
 from followup_xl import api
+from followup_xl.io.warehouse import spark as on_spark
 from followup_xl.io.warehouse.rollup import month_rows
 from followup_xl.io.warehouse.spark import hadoop_escaped, spark_sql
 from followup_xl.report import month_bounds
@@ -29,7 +30,7 @@ def test_spark_rows_equal_duckdb_rows(region, month):  # noqa: F811
     folder, _ = region
     start, end = month_bounds(month)
     duck = month_rows(folder, start, end).rows
-    spark = month_rows(folder, start, end, engine="spark").rows
+    spark = on_spark.month_rows(folder, start, end).rows
     assert sorted(r["office"] for r in spark) == sorted(OFFICES)
     assert spark == duck  # every figure, rank and flag, in the same order
     assert all(r["planned"] > 0 and r["calls"] > 0 for r in spark)
@@ -38,9 +39,9 @@ def test_spark_rows_equal_duckdb_rows(region, month):  # noqa: F811
 def test_api_rollup_on_spark_is_the_same_region_month(region, tmp_path):  # noqa: F811
     folder, _ = region
     out = tmp_path / "区域汇总.xlsx"
-    on_spark = api.rollup(str(folder), str(out), month="2026-10", engine="spark")
+    by_spark = api.rollup(str(folder), str(out), month="2026-10", engine="spark")
     on_duck = api.rollup(str(folder), month="2026-10")
-    assert on_spark.offices == on_duck.offices and out.stat().st_size > 0
+    assert by_spark.offices == on_duck.offices and out.stat().st_size > 0
 
 
 def test_a_folder_named_like_a_glob_is_read_literally_by_spark(region, tmp_path):  # noqa: F811
@@ -50,7 +51,7 @@ def test_a_folder_named_like_a_glob_is_read_literally_by_spark(region, tmp_path)
     shutil.copytree(folder, sibling)
     shutil.rmtree(sibling / "offices" / f"office={next(iter(OFFICES))}")
     start, end = month_bounds("2026-10")
-    rows = month_rows(literal, start, end, engine="spark").rows
+    rows = on_spark.month_rows(literal, start, end).rows
     assert sorted(r["office"] for r in rows) == sorted(OFFICES)
 
 
@@ -64,7 +65,7 @@ def test_an_office_name_spark_would_decode_keeps_its_name(region, tmp_path):  # 
         if old.is_dir():
             old.rename(table / "office=深圳%41")
     start, end = month_bounds("2026-10")
-    spark = month_rows(copy, start, end, engine="spark").rows
+    spark = on_spark.month_rows(copy, start, end).rows
     assert "深圳%41" in {r["office"] for r in spark}
     assert spark == month_rows(copy, start, end).rows
 

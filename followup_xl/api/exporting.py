@@ -111,13 +111,20 @@ def rollup(
     computed by the package's SQL with DuckDB (streamed, on this machine) or, ``engine="spark"``,
     with Spark SQL (``local[*]``, or the cluster ``spark_master``); ranked; written with a chart
     when ``out``."""
-    from ..io.warehouse.rollup import month_rows
+    from ..io.warehouse import rollup as on_duckdb
     from ..privacy import mask_deep
     from ..report import month_bounds
 
     start, end = month_bounds(month)
     offices = []
-    found = month_rows(folder, start, end, engine=engine, spark_master=spark_master)
+    if engine not in ("duckdb", "spark"):
+        raise BadOption("rollup.bad_engine", engine=engine)
+    if engine == "spark":
+        from ..io.warehouse import spark as on_spark
+
+        found = on_spark.month_rows(folder, start, end, master=spark_master)
+    else:
+        found = on_duckdb.month_rows(folder, start, end)
     for row in found.rows:
         coverage = [
             {

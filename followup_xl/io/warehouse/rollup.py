@@ -335,24 +335,8 @@ def duckdb_rows(
         shutil.rmtree(spill, ignore_errors=True)
 
 
-ENGINES = ("duckdb", "spark")
-
-
-def month_rows(
-    root: str | os.PathLike,
-    start: dt.date,
-    end: dt.date,
-    *,
-    engine: str = "duckdb",
-    spark_master: str | None = None,
-) -> MonthRows:
-    """rollup_month.sql for one month: one dict per office (rank, counts, percentages), and the
-    folders that were skipped; run by DuckDB here or by Spark (local, or ``spark_master``)."""
+def month_rows(root: str | os.PathLike, start: dt.date, end: dt.date) -> MonthRows:
+    """rollup_month.sql and rollup_rank.sql for one month, by DuckDB: one dict per office (rank,
+    counts, percentages), and the folders that were skipped (Spark: ``spark.month_rows``)."""
     scan = month_scan(root, start, end)
-    if engine == "spark":
-        from .spark import spark_rows
-
-        rows = spark_rows(scan, start, end, master=spark_master)
-    else:
-        rows = duckdb_rows(scan, start, end)
-    return MonthRows(rows, scan.warnings)
+    return MonthRows(duckdb_rows(scan, start, end), scan.warnings)

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ...errors import FollowupError
-from .rollup import PARTITION, TABLES, Scan, _table_schema, sql_text
+from .rollup import PARTITION, TABLES, MonthRows, Scan, _table_schema, month_scan, sql_text
 
 _HADOOP_GLOB = re.compile(r"([\\{}\[\]*?])")
 
@@ -129,3 +129,11 @@ def spark_rows(scan: Scan, start: dt.date, end: dt.date, *, master: str | None) 
             exc=str(exc).splitlines()[0] if str(exc) else "",
             path=os.fspath(scan.root),
         ) from exc
+
+
+def month_rows(
+    root: str | os.PathLike, start: dt.date, end: dt.date, *, master: str | None = None
+) -> MonthRows:
+    """`rollup.month_rows` run by Spark: the same files listed and checked, the same SQL."""
+    scan = month_scan(root, start, end)
+    return MonthRows(spark_rows(scan, start, end, master=master), scan.warnings)

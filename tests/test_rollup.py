@@ -226,3 +226,23 @@ def test_an_unknown_engine_is_refused(region):
     with pytest.raises(BadOption) as e:
         api.rollup(str(region[0]), month="2026-10", engine="polars")
     assert "polars" in e.value.message("en")
+
+
+def test_an_office_without_calls_that_year_counts_none(region, tmp_path):
+    """A batch whose offices have no calls file for the month's year reads as no calls."""
+    import shutil
+
+    from followup_xl.io.warehouse.rollup import duckdb_rows, month_scan
+    from followup_xl.report import month_bounds
+
+    folder, _ = region
+    copy = tmp_path / "区域"
+    shutil.copytree(folder, copy)
+    quiet = sorted(OFFICES)[0]
+    shutil.rmtree(copy / "calls" / f"office={quiet}" / "year=2026")
+    start, end = month_bounds("2026-10")
+    rows = {r["office"]: r for r in duckdb_rows(month_scan(copy, start, end), start, end, 1)}
+    whole = {r["office"]: r for r in duckdb_rows(month_scan(folder, start, end), start, end, 1)}
+    assert rows[quiet]["calls"] == 0 and rows[quiet]["planned"] == whole[quiet]["planned"]
+    others = [o for o in OFFICES if o != quiet]
+    assert all(rows[o]["calls"] == whole[o]["calls"] for o in others)

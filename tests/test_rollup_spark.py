@@ -75,3 +75,15 @@ def test_spark_text_is_the_duckdb_text_with_colon_parameters():
     assert text == "WHERE as_of = :month_end AND d >= :month_start"
     assert hadoop_escaped("/a/区域[x]{a,b}*?") == "/a/区域\\[x\\]\\{a,b\\}\\*\\?"
     assert dt.date(2026, 10, 31) == month_bounds("2026-10")[1]
+
+
+def test_a_year_without_calls_reads_as_no_calls_on_both(region, tmp_path):  # noqa: F811
+    folder, _ = region
+    copy = tmp_path / "区域"
+    shutil.copytree(folder, copy)
+    for year in (copy / "calls").glob("office=*/year=2026"):
+        shutil.rmtree(year)
+    start, end = month_bounds("2026-10")
+    spark = on_spark.month_rows(copy, start, end).rows
+    assert spark == month_rows(copy, start, end).rows
+    assert all(r["calls"] == 0 and r["planned"] > 0 for r in spark)

@@ -247,15 +247,20 @@ def duckdb_view(con, table: str, parts: list[Part], present: set[str]) -> None:
         }
     )
     con.register(f"_files_{table}", listing)  # replaces the previous batch's
+    present = present if parts else set()
     cols = ", ".join(
         f"CAST({'f.' + f.name if f.name in present else 'NULL'} AS {_duck_type(f.type)}) AS {f.name}"
         for f in _table_schema(table)
     )
     files = ", ".join(_literal(glob_escaped(p.path)) for p in parts)
+    source = (  # no file (no office of the batch has calls that year): no rows, the same columns
+        f"read_parquet([{files}], filename = true, union_by_name = true)"
+        if parts
+        else "(SELECT CAST(NULL AS VARCHAR) AS filename WHERE false)"
+    )
     con.execute(
         f"CREATE OR REPLACE VIEW {table} AS SELECT {cols}, l.office{', l.' + key if key else ''} "
-        f"FROM read_parquet([{files}], filename = true, union_by_name = true) f "
-        f"JOIN _files_{table} l ON l.filename = f.filename"
+        f"FROM {source} f JOIN _files_{table} l ON l.filename = f.filename"
     )
 
 

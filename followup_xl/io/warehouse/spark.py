@@ -104,10 +104,13 @@ def spark_rows(scan: Scan, start: dt.date, end: dt.date, *, master: str | None) 
     try:
         for table in TABLES:
             base = os.fspath(Path(scan.root) / table)
+            files = [hadoop_escaped(p.path) for p in scan.parts[table]]
             frame = (
                 spark.read.schema(spark_schema(table))
                 .option("basePath", base)  # a plain path, not globbed
-                .parquet(*(hadoop_escaped(p.path) for p in scan.parts[table]))
+                .parquet(*files)
+                if files
+                else spark.createDataFrame([], spark_schema(table))  # no calls that year
             )
             frame.createOrReplaceTempView(table)
         month = spark.sql(

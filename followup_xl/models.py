@@ -117,6 +117,11 @@ class Customer(Record):
     verified_by: str | None = None
     verified_on: dt.date | None = None
     status_since: dt.date | None = None
+    birthday: dt.date | None = None
+    move_in: dt.date | None = None
+    warranty_end: dt.date | None = None
+    preferred_time: str | None = None
+    no_sms: bool | None = None
 
     @property
     def is_void(self) -> bool:
@@ -150,6 +155,8 @@ class Call(Record):
     responsible: str | None = None
     reviewer: str | None = None
     review_note: str | None = None
+    report_date: dt.date | None = None
+    escalated_on: dt.date | None = None
 
     @property
     def successful(self) -> bool:
@@ -173,6 +180,9 @@ class Event(Record):
     description: str | None = None
     status: str | None = None
     closing_note: str | None = None
+    reply_only: bool | None = None
+    reply_date: dt.date | None = None
+    feedback_form: bool | None = None
 
     @property
     def is_closed(self) -> bool:

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .messages import Message
 
-RULE_CODES = tuple(f"P{i}" for i in range(1, 16))
+RULE_CODES = tuple(f"P{i}" for i in range(1, 25))
 
 
 @dataclass(frozen=True)
 class Obligation:
     customer_id: str
-    rule: str  # "P1" … "P15" (REQUIREMENTS numbering)
+    rule: str  # "P1" … "P24" (REQUIREMENTS numbering), or an office's own rule code
     due_date: dt.date  # already moved to a working day
     reason: Message  # 为什么要回访, put into words in the language it is shown in
     customer_name: str | None = None
@@ -41,6 +41,14 @@ class Obligation:
         None  # a successful call of another type inside the window (fix its type?)
     )
     maybe_done_by: str | None = None
+    # Who must make it and how (the 回访规则 table's 回访人 / 方式): None is the owner by phone.
+    caller_role: str | None = (
+        None  # "部门主管" / "公司经理" (W4: complaints by grade, P16 festivals)
+    )
+    method: str | None = (
+        None  # "电话" / "上门" / "短信" (短信 items go on an SMS list, not the call plan)
+    )
+    preferred_time: str | None = None  # the customer's 方便回访时间, copied for the schedule
 
     @property
     def is_open(self) -> bool:

@@ -18,6 +18,7 @@ from .calendar import WorkCalendar
 from .messages import Message, message
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
+from .ruletable import RuleTable
 from .settings import NEVER_LAPSE, Policy
 
 RULE_NAMES = {
@@ -95,6 +96,13 @@ class Context:
     cal: WorkCalendar
     as_of: dt.date
     staff_roles: dict[str, str] = field(default_factory=dict)
+    rules: RuleTable | None = None  # the 回访规则 table; compute_obligations always sets it
+
+    @property
+    def table(self) -> RuleTable:
+        if self.rules is None:
+            self.rules = RuleTable.for_policy(self.policy)
+        return self.rules
 
     def within(self, trigger: dt.date, days: int) -> dt.date:
         """'Within N days' of a trigger, on a working day (calendar days unless the policy says)."""
@@ -598,7 +606,7 @@ def compute_obligations(
 ) -> PolicyResult:
     """Every obligation the records give rise to up to ``as_of``, satisfied or open."""
     cal = calendar or WorkCalendar.from_policy(policy)
-    ctx = Context(policy, cal, as_of)
+    ctx = Context(policy, cal, as_of, rules=RuleTable.for_policy(policy))
     calls: dict[str, list[Call]] = defaultdict(list)
     for call in book.calls:
         if call.customer_id and call.call_date and call.call_date <= as_of:

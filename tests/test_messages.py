@@ -430,6 +430,10 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("settings.py", "Policy"): "each setting's name on the 规则 sheet, its values, the default SMS",
     ("settings.py", "Policy._known_levels"): "the complaint levels (投诉等级 values)",
     ("settings.py", "describe_settings"): "是/否, a yes/no setting as the 规则 sheet shows it",
+    (
+        "ruletable.py",
+        "*",
+    ): "the 回访规则 table's values (触发, 单位, 回访人, 方式) and default rows, as the sheet spells them",
     ("policy.py", "<module>"): "the event types and the 回访类型 values each rule matches",
     (
         "formulas.py",

@@ -277,7 +277,9 @@ def write_table(wb: xlsxwriter.Workbook, spec: TableSpec, fmts: Formats, lang: s
                     "ignore_blank": True,
                     "error_type": "warning",
                     "error_title": render("sheet.choose_title", lang),
-                    "error_message": (render("sheet.choose_allowed", lang)) + " / ".join(options),
+                    "error_message": _within_255(
+                        render("sheet.choose_allowed", lang) + " / ".join(options)
+                    ),
                 },
             )
     for j in spec.date_alert_cols:
@@ -401,3 +403,8 @@ def write_plain_sheet(
     ws.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
     print_setup(ws, header=name)
     return ws
+
+
+def _within_255(text: str) -> str:
+    """Excel refuses a validation message over 255 characters: cut it, saying so with "…"."""
+    return text if len(text) <= 255 else text[:254] + "…"

@@ -37,6 +37,17 @@ RULE_NAMES = {
     "P13": message("rule.P13"),
     "P14": message("rule.P14"),
     "P15": message("rule.P15"),
+    "P16": message("rule.P16"),
+    "P16S": message("rule.P16S"),
+    "P16B": message("rule.P16B"),
+    "P17": message("rule.P17"),
+    "P18": message("rule.P18"),
+    "P19": message("rule.P19"),
+    "P20": message("rule.P20"),
+    "P21": message("rule.P21"),
+    "P22": message("rule.P22"),
+    "P23": message("rule.P23"),
+    "P24": message("rule.P24"),
 }
 WEEKDAYS = {"monday": 0, "saturday": 5, "sunday": 6}
 

@@ -201,6 +201,7 @@ class BookLineage:
     stamp: Stamp | None = None  # verified
     base: Base | None = None  # (sheet key, id) → {field: digest}: the rows as split sent them
     forged: bool = False  # carried a stamp that does not verify
+    unverifiable: bool = False  # carried a stamp, but no office key was at hand to check it
     loader: Callable[[], Base | None] | None = None  # reads ``base`` (None: none, or edited)
 
     def open_base(self) -> None:

@@ -324,6 +324,27 @@ def test_a_forgotten_master_is_said_loudly(cli, office):
     assert any("--master" in w and "generation 1" in w for w in res_en["warnings"])
 
 
+def test_a_forgotten_master_written_to_a_new_folder_calls_no_genuine_book_forged(cli, office):
+    """The manager forgets --master and writes the new master into a fresh folder: there is no
+    office key there, so the split books' stamps cannot be checked. They are unverifiable, not
+    forged (a genuine book must never be called a forgery); the forgotten master is still said."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    fresh = tmp / "新文件夹"
+    fresh.mkdir()
+    res = merge(cli, None, s1, out=fresh / "总表.xlsx")
+    assert res["books"]["forged"] == []
+    assert sorted(res["books"]["unverifiable"]) == sorted(str(p) for p in s1.glob("*.xls*"))
+    assert not any("无法验证" in w for w in res["warnings"])
+    assert any("无法核对" in w and "--master" in w for w in res["warnings"])
+    assert res["expected_base"]["generation"] == 1
+    # a real forgery in the same situation is still unverifiable — and said to be so — never trusted
+    _code, res_en = cli.json(
+        "merge", s1, "-o", tmp / "新文件夹2" / "master.xlsx", "--as-of", DAY, "--lang", "en"
+    )
+    assert any("cannot be checked" in w for w in res_en["warnings"])
+
+
 def test_generations_are_recorded(cli, office):
     tmp, m1 = office
     s1 = split(cli, m1, tmp / "分发1")

@@ -236,7 +236,13 @@ class _Lineage:
     base: dict | None = None
     expected_base: dict | None = None
     books: dict = field(
-        default_factory=lambda: {"stale": [], "replayed": [], "unstamped": [], "forged": []}
+        default_factory=lambda: {
+            "stale": [],
+            "replayed": [],
+            "unstamped": [],
+            "forged": [],
+            "unverifiable": [],
+        }
     )
     latest: dict = field(default_factory=dict)  # owner → newest generation a book was sent from
 
@@ -287,6 +293,9 @@ def _books_lineage(items, state, out) -> _Lineage:
         if lin.forged:
             found.books["forged"].append(i.path)
             found.warnings.append(message("lineage.forged", file=i.label))
+        elif lin.unverifiable:
+            found.books["unverifiable"].append(i.path)
+            found.warnings.append(message("lineage.unverifiable", file=i.label))
         if got.claimed is not None and got.claimed.kind == "staff":
             claimed = claimed or got.claimed
         if lin.stamp is None and state is not None:
@@ -341,7 +350,15 @@ def _entries(items, replayed: set) -> list:
             continue
         lin = i.lineage.lineage if i.lineage is not None else None
         st = lin.stamp if lin is not None else None
-        state = "valid" if st else ("invalid" if lin is not None and lin.forged else "none")
+        state = (
+            "valid"
+            if st
+            else "invalid"
+            if lin is not None and lin.forged
+            else "unchecked"
+            if lin is not None and lin.unverifiable
+            else "none"
+        )
         out.append(
             Entry(
                 "replayed" if again else "book",

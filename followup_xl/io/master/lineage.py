@@ -25,7 +25,7 @@ from ..xlsx import Formats, write_plain_sheet
 LINEAGE_SHEET = by_lang("lineage_book.sheet")
 LINEAGE_HEADERS = by_lang("lineage_book.headers")
 ROW_KIND = table("lineage_book.row_kind")  # master | book | replayed → zh/en label
-STAMP_STATE = table("lineage_book.stamp_state")  # valid | none | invalid
+STAMP_STATE = table("lineage_book.stamp_state")  # valid | none | invalid | unchecked
 DELETED_SHEET = by_lang("lineage_book.deleted_sheet")
 DELETED_HEADERS = by_lang("lineage_book.deleted_headers")
 
@@ -100,7 +100,7 @@ class Entry(NamedTuple):
     sha256: str = ""
     owner: str = ""
     based_on: int | None = None  # the generation the book was split from (a master: its base's)
-    state: str = ""  # the book's stamp: valid | none | invalid
+    state: str = ""  # the book's stamp: valid | none | invalid | unchecked (no key to check it)
     ident: str = ""
 
 
@@ -197,10 +197,13 @@ def book_lineage(
         stamp = None
     # (an unsigned owner property — books split by older versions, the example office — is merely
     # unstamped: it grants nothing, but it is no forgery)
-    forged = (text is not None and stamp is None) or kind_says_master
+    # without the office's key (no master given, none in the output's folder) a stamp can be
+    # neither believed nor called forged: a genuine book must never be named a forgery
+    forged = (text is not None and stamp is None and key is not None) or kind_says_master
+    unverifiable = text is not None and key is None and not kind_says_master
     stem = os.path.splitext(os.path.basename(path))[0]
     by_name = _registered(stem, registered)
-    lin = BookLineage(forged=forged)
+    lin = BookLineage(forged=forged, unverifiable=unverifiable)
     out = BookStamp(lin, claimed=claimed_stamp(text) if stamp is None else None)
     if stamp is not None:
         lin.stamp, lin.owner = stamp, stamp.owner

@@ -216,6 +216,22 @@ def test_a_missing_output_folder_is_created_and_said(cli, typed, tmp_path):
     assert master.exists() and "the output folder did not exist and was created" in res.stderr
 
 
+def test_a_command_that_fails_leaves_no_empty_output_folder(cli, typed, tmp_path):
+    """-o creates its folder while the options are read; when the command then fails (an input
+    that is not there, a bad later option) the folder it made for nothing is taken back, parents
+    included, and a folder that was already there is left alone."""
+    out = tmp_path / "汇总" / "第49周" / "总表.xlsx"
+    res = cli("merge", tmp_path / "没有这个文件.xlsx", "-o", out, "--as-of", AS_OF)
+    assert res.exit_code not in (0, 70)
+    assert not (tmp_path / "汇总").exists()
+    res = cli("due", typed, "-o", tmp_path / "新" / "待回访.xlsx", "--as-of", "不是日期")
+    assert res.exit_code not in (0, 70) and not (tmp_path / "新").exists()
+    kept = tmp_path / "已有"
+    kept.mkdir()
+    cli("merge", tmp_path / "没有这个文件.xlsx", "-o", kept / "总表.xlsx", "--as-of", AS_OF)
+    assert kept.is_dir()
+
+
 # --- the merge summary in a manager's words ------------------------------------------------------
 
 

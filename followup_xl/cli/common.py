@@ -107,16 +107,53 @@ def output_option(
 
 def _make_folder(ctx, value: str) -> None:
     """A missing output folder is created, as split creates its folder, and said so on stderr (a
-    folder that cannot be made is left for the output check to refuse with its reason)."""
+    folder that cannot be made is left for the output check to refuse with its reason). Made when
+    the command runs (``guarded``), once every option has been read: a refused option leaves none."""
     folder = os.path.dirname(value)
     if not folder or os.path.exists(folder):
         return
-    try:
-        os.makedirs(folder)
-    except OSError:
+    if ctx is None:
+        _create_folder(folder, "zh")
         return
-    lang = (ctx.params.get("lang") if ctx is not None else None) or "zh"
-    echo(render("cli.note", lang) + render("output.folder_created", lang, path=folder), err=True)
+    ctx.meta.setdefault(_PENDING, []).append(folder)
+
+
+_PENDING = "followup_xl.output_folders"
+
+
+def _create_folder(folder: str, lang: str) -> list[str]:
+    """Make ``folder`` (and its missing parents), say so; the folders made, deepest first."""
+    made = []
+    up = os.path.abspath(folder)
+    while not os.path.exists(up) and os.path.dirname(up) != up:
+        made.append(up)
+        up = os.path.dirname(up)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return []
+    if made:
+        echo(
+            render("cli.note", lang) + render("output.folder_created", lang, path=folder), err=True
+        )
+    return made
+
+
+@contextlib.contextmanager
+def _output_folders(lang: str):
+    """The command's missing output folders, made now and taken back if it wrote nothing there
+    (it failed, or refused its input): a failed command leaves no empty folder behind."""
+    ctx = click.get_current_context(silent=True)
+    pending = ctx.meta.pop(_PENDING, []) if ctx is not None else []
+    made = [path for folder in pending for path in _create_folder(folder, lang)]
+    try:
+        yield
+    finally:
+        for path in made:
+            try:
+                os.rmdir(path)  # only ever removes an empty folder
+            except OSError:
+                pass
 
 
 _WRONG_EXT = {
@@ -203,7 +240,8 @@ def guarded(f: Callable) -> Callable:
 
         with quiet_closed_pipes(), cut_cells() as cut:
             try:
-                return _run(f, args, kwargs)
+                with _output_folders(kwargs.get("lang") or "zh"):
+                    return _run(f, args, kwargs)
             finally:  # a text cut to fit a cell that the command did not report itself
                 _say_cuts(cut, kwargs.get("lang", "zh"))
 

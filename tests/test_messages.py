@@ -474,6 +474,10 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("api/exporting.py", "rollup"): "the event types whose coverage the region roll-up reports",
     ("privacy.py", "<module>"): "the 人员 roles that see unmasked phones",
     ("schedule.py", "manager_of"): "the 人员 roles that take an unowned customer",
+    (
+        "schedule.py",
+        "<module>",
+    ): "the 方式 values (报告, 复函, 短信, 上门) and the 方便回访时间 words a customer writes",
     ("report.py", "<module>"): "the event types whose coverage the report counts",
     (
         "weekly.py",

@@ -290,7 +290,7 @@ def test_single_staff_book_and_english_workbook(tmp_path, office_dir):
         and wb.sheetnames[-1] == "Unscheduled"
     )
     ws = wb["李娜"]
-    assert ws["A3"].value == "Day" and ws["J3"].value == "Approved"
+    assert ws["A3"].value == "Day" and ws["K3"].value == "Approved" and ws["F3"].value == "Best time"
     assert any("Sales manager approval" in str(c.value) for row in ws.iter_rows() for c in row)
 
 

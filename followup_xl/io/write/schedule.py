@@ -1,12 +1,15 @@
 """The 回访排期表 workbook: a summary, one printable sheet per person with an approval
-column and a signature line, and the 排不下 list — what a sales manager signs on Sunday."""
+column and a signature line (the calls in calling order with the customer's 方便时间, then the
+person's 待办: reports and replies, which are not calls), the 排不下 list, and the 短信名单 (the
+week's greetings by text, with the customers to greet by phone instead underneath) — what a
+sales manager signs on Sunday."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 
-from ...messages import by_lang, localize, render, table
+from ...messages import by_lang, labels, localize, render, table
 from ...privacy import mask_value
 from ...schedule import Plan, PlanItem
 from ..atomic import atomic_output
@@ -16,8 +19,9 @@ WEEKDAYS = by_lang("schedule_book.weekdays")
 
 TEXT = table("schedule_book")
 SUMMARY = by_lang("sheet.summary")
-PERSON_WIDTHS = [11, 11, 20, 10, 14, 8, 11, 64, 30, 10]
+PERSON_WIDTHS = [11, 11, 20, 10, 14, 10, 8, 11, 58, 30, 10]
 UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
+SMS_WIDTHS = [10, 10, 20, 10, 14, 6, 11, 70, 8, 24]
 
 
 class _Fmt:
@@ -60,7 +64,7 @@ def write_schedule(
         )
         batch = render("sep.list", lang).join(f"{d:%m-%d}" for d in plan.batch_days)
         phone = (lambda p: mask_value(p) if p else "") if mask_phones else (lambda p: p or "")
-        used = {SUMMARY[lang], t["unscheduled"]}
+        used = {SUMMARY[lang], t["unscheduled"], t["sms_sheet"]}
         _summary(wb.add_worksheet(SUMMARY[lang]), plan, f, t, wd, title, batch)
         for owner in plan.owners:
             _person(
@@ -76,6 +80,7 @@ def write_schedule(
                 lang,
             )
         _unscheduled(wb.add_worksheet(t["unscheduled"]), plan, f, t, phone, lang)
+        _sms(wb.add_worksheet(t["sms_sheet"]), plan, f, t, phone, lang)
         wb.close()
     return os.fspath(path)
 
@@ -170,7 +175,8 @@ def _person(
         ),
         f.sub,
     )
-    for j, (h, w) in enumerate(zip(t["person_head"], PERSON_WIDTHS)):
+    head = [*t["person_head"][:5], t["preferred"], *t["person_head"][5:]]
+    for j, (h, w) in enumerate(zip(head, PERSON_WIDTHS)):
         ws.write_string(2, j, h, f.header)
         ws.set_column(j, j, w)
     ws.set_row(2, 28)
@@ -183,13 +189,14 @@ def _person(
         ws.write_string(r, 2, first.customer_name or "", f.cell)
         ws.write_string(r, 3, first.contact or "", f.cell)
         ws.write_string(r, 4, phone(first.phone), f.cell)
-        ws.write_string(r, 5, sep.join(dict.fromkeys(i.rule for i in items)), f.center)
+        ws.write_string(r, 5, first.preferred_time or "", f.center)
+        ws.write_string(r, 6, sep.join(dict.fromkeys(i.rule for i in items)), f.center)
         due = min(i.due_date for i in items)
-        ws.write_datetime(r, 6, due, f.late if day > due else f.date)
+        ws.write_datetime(r, 7, due, f.late if day > due else f.date)
         reasons = [localize(i.reason, lang) for i in items]
         ws.write_string(
             r,
-            7,
+            8,
             "\n".join(
                 f"{i.rule} {text}" if len(items) > 1 else text for i, text in zip(items, reasons)
             ),
@@ -197,28 +204,45 @@ def _person(
         )
         ws.write_string(
             r,
-            8,
+            9,
             (render("sep.clause", lang)).join(
                 dict.fromkeys(h for h in (_how(i, plan, t, lang) for i in items) if h)
             ),
             f.fit,
         )
-        ws.write_blank(r, 9, None, f.cell)
+        ws.write_blank(r, 10, None, f.cell)
         r += 1
     for ap in (a for a in plan.appointments if a.owner == owner):
         ws.write_string(r, 0, t["visit"], f.visit)
-        for j in (1, 3, 4, 6, 8, 9):
+        for j in (1, 3, 4, 5, 7, 9, 10):
             ws.write_blank(r, j, None, f.cell)
         ws.write_string(r, 2, "" if ap.done else t["visit_blank"], f.cell)
-        ws.write_string(r, 5, "P12", f.center)
+        ws.write_string(r, 6, "P12", f.center)
         text = t["visit_done" if ap.done else "visit_todo"]
         ws.write_string(
             r,
-            7,
+            8,
             text.format(start=f"{ap.week_start:%m-%d}", end=f"{ap.week_end:%m-%d}", n=ap.required),
             f.cell,
         )
         r += 1
+    duties = [d for d in plan.duties if d.owner == owner]
+    if duties:  # not calls: what the person must write or send by its date, no call slot used
+        ws.write_string(r + 1, 0, t["todo"], f.sub)
+        r += 2
+        for d in duties:
+            ws.write_string(r, 0, f"{d.due_date:%m-%d} {wd[d.due_date.weekday()]}", f.center)
+            ws.write_string(r, 1, d.customer_id, f.cell)
+            ws.write_string(r, 2, d.customer_name or "", f.cell)
+            ws.write_string(r, 3, d.method, f.center)
+            ws.write_blank(r, 4, None, f.cell)
+            ws.write_blank(r, 5, None, f.cell)
+            ws.write_string(r, 6, d.rule, f.center)
+            ws.write_datetime(r, 7, d.due_date, f.date)
+            ws.write_string(r, 8, localize(d.reason, lang), f.fit)
+            ws.write_string(r, 9, localize(d.note, lang) or "", f.fit)
+            ws.write_blank(r, 10, None, f.cell)
+            r += 1
     ws.write_string(r + 1, 0, t["caller"].format(owner=owner) + t["sign"], f.sign)
     ws.freeze_panes(3, 0)
     print_setup(ws, header=f"{owner} {t['header']}", repeat_rows=(2, 2), lang=lang)
@@ -256,6 +280,54 @@ def _unscheduled(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
         ws.write_string(3, 0, t["none"], f.sub)
     ws.freeze_panes(3, 0)
     print_setup(ws, header=t["unscheduled"], repeat_rows=(2, 2), lang=lang)
+
+
+def _sms(ws, plan: Plan, f: _Fmt, t: dict, phone, lang: str) -> None:
+    """The 短信名单: the week's greetings by text (the hand-over SMS list's columns, with the
+    owner, the rule and the day to send), and underneath, so that nobody drops off silently,
+    the customers who get no text (不接受短信, a landline, no phone) to greet by phone."""
+    ws.write_string(0, 0, t["sms_title"].format(start=plan.week_start, end=plan.week_end), f.title)
+    for j, w in enumerate(SMS_WIDTHS):
+        ws.set_column(j, j, w)
+    send = [s for s in plan.sms if s.instead is None]
+    instead = [s for s in plan.sms if s.instead is not None]
+    yes_no = labels("handover_book.yes_no", lang)
+
+    def block(top: int, head: list[str], rows, why: bool) -> int:
+        for j, h in enumerate(head):
+            ws.write_string(top, j, h, f.header)
+        ws.set_row(top, 28)
+        r = top + 1
+        for s in rows:
+            values = [
+                s.owner,
+                s.customer_id,
+                s.customer_name or "",
+                s.contact or "",
+                phone(s.phone),
+            ]
+            for j, v in enumerate(values):
+                ws.write_string(r, j, v, f.cell)
+            ws.write_string(r, 5, s.rule, f.center)
+            ws.write_datetime(r, 6, s.due_date, f.date)
+            ws.write_string(r, 7, localize(s.text, lang), f.fit)
+            ws.write_blank(r, 8, None, f.center)
+            if why:
+                ws.write_string(r, 9, localize(s.instead, lang), f.fit)
+            r += 1
+        if r > top + 1:
+            ws.data_validation(top + 1, 8, r - 1, 8, {"validate": "list", "source": yes_no})
+        return r
+
+    r = block(2, t["sms_head"], send, False)
+    if not send:
+        ws.write_string(r, 0, t["sms_none"], f.sub)
+        r += 1
+    if instead:
+        ws.write_string(r + 1, 0, t["sms_instead"].format(n=len(instead)), f.sub)
+        block(r + 2, t["sms_instead_head"], instead, True)
+    ws.freeze_panes(3, 0)
+    print_setup(ws, header=t["sms_sheet"], repeat_rows=(2, 2), lang=lang)
 
 
 def _safe_name(name: str, used: set[str]) -> str:

@@ -27,13 +27,12 @@ Pure: open obligations + people + customers + calendar in, a plan out. How it pl
   any routine-only customer of that person: a routine item, however overdue, never takes a
   slot a hard item needs, and 排不下 holds a hard item only when every day of the week is
   full of hard items.
-* Place a customer's call: on time for its earliest-due item if a day has room (due in the
-  week: the last batch day on or before that date, else any working day then (加排);
-  carried in, i.e. due before the week: the earliest batch day, else the earliest working
-  day), else on time for its most urgent item, else the earliest later day with room (the
-  note says capacity forced it); if the whole week is full, all its items go to 排不下 with
-  the reason. An item later than its due date only because it goes with a more urgent item
-  of its customer says so.
+* Place a customer's call on a day with room on which each of its items not yet overdue is
+  on time: with an item carried in (due before the week), the earliest batch day, else the
+  earliest working day; else the last batch day on or before its earliest due date, else any
+  working day then (加排). If none has room, the earliest day with room (its most urgent item
+  on time whenever a day up to that item's due date has room; a late item's note says
+  capacity forced it); if the whole week is full, all its items go to 排不下 with the reason.
 * A day's calls are in the customer's 方便回访时间 order (``preferred_time``, from the
   obligation, else the customer book): no preference first, then 上午 before 中午 before
   下午 before 晚上, a time range by its start (下午3点 is 15:00), and text that names no
@@ -336,8 +335,7 @@ def plan_week(
     rank: dict[tuple[str, str], tuple] = {}
     for (owner, cid), group in sorted(groups.items(), key=lambda kv: _urgency(kv[1][0], as_of)):
         cap = plan.capacity.setdefault(owner, capacity(owner))
-        lead = group[0]
-        rank[(owner, cid)] = _urgency(lead, as_of)
+        rank[(owner, cid)] = _urgency(group[0], as_of)
         day = _day_for(group, owner, cap, first_day, batch, working, days)
         if day is None:
             why = message("schedule.week_full" if working else "schedule.no_working_day")
@@ -363,9 +361,7 @@ def plan_week(
                 notes.append(message("schedule.visit"))
             if carried or day <= o.due_date:
                 notes.append(None if day in batch else message("schedule.batch_days_full"))
-            elif o is not lead and day <= lead.due_date:
-                notes.append(message("schedule.with_customer_call", rule=lead.rule))
-            else:
+            else:  # every day up to its due date was full
                 notes.append(message("schedule.moved_for_capacity", day=day))
             plan.items.append(
                 PlanItem(
@@ -444,16 +440,14 @@ def _day_for(
     working: list[dt.date],
     days: _Days,
 ) -> dt.date | None:
-    """The day a customer's call goes on (None: it fits nowhere): on time for its earliest-due
-    item, else on time for its most urgent item (the first of ``group``), else the earliest
-    later day with room."""
-    lead = group[0]
-    earliest = min(o.due_date for o in group)
-    tries = (
-        _on_time(earliest, first_day, batch, working)
-        + _on_time(lead.due_date, first_day, batch, working)
-        + [d for d in working if d > lead.due_date]
-    )
+    """The day a customer's call goes on (None: it fits nowhere): a day with room on which
+    every item not yet overdue is on time (the usual choice among them: the earliest if an
+    item is carried in, else the last batch day on or before the earliest due date); else the
+    earliest day with room, which keeps each item as little late as the week allows."""
+    earliest = min(o.due_date for o in group)  # before first_day: an item is carried in
+    open_dues = [o.due_date for o in group if o.due_date >= first_day]
+    tight = min(open_dues) if open_dues else working[-1] if working else first_day
+    tries = [d for d in _on_time(earliest, first_day, batch, working) if d <= tight] + working
     return next((d for d in dict.fromkeys(tries) if days.room(owner, d, cap)), None)
 
 

@@ -287,10 +287,12 @@ def test_single_staff_book_and_english_workbook(tmp_path, office_dir):
     assert (
         wb.sheetnames[0] == "Summary"
         and "李娜" in wb.sheetnames
-        and wb.sheetnames[-1] == "Unscheduled"
+        and wb.sheetnames[-2:] == ["Unscheduled", "SMS list"]
     )
     ws = wb["李娜"]
-    assert ws["A3"].value == "Day" and ws["K3"].value == "Approved" and ws["F3"].value == "Best time"
+    assert (
+        ws["A3"].value == "Day" and ws["K3"].value == "Approved" and ws["F3"].value == "Best time"
+    )
     assert any("Sales manager approval" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
@@ -307,7 +309,11 @@ def test_schedule_prints_like_something_a_manager_signs(tmp_path, office_dir):
     assert text.count("销售经理核定") == 7 and "经理核定" in text and "###" not in text
     assert "回访人：王芳" in text and "至少约访1位客户" in text
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[0] == "汇总" and "王芳" in wb.sheetnames and wb.sheetnames[-1] == "排不下"
+    assert (
+        wb.sheetnames[0] == "汇总"
+        and "王芳" in wb.sheetnames
+        and wb.sheetnames[-2:] == ["排不下", "短信名单"]
+    )
     assert (
         wb["王芳"].page_setup.orientation == "landscape" and wb["王芳"].print_title_rows == "$3:$3"
     )

@@ -33,8 +33,8 @@ Pure: open obligations + people + customers + calendar in, a plan out. How it pl
   working day then (加排). If none has room, the earliest day with room (its most urgent item
   on time whenever a day up to that item's due date has room; a late item's note says
   capacity forced it); if the whole week is full, all its items go to 排不下 with the reason.
-* A day's calls are in the customer's 方便回访时间 order (``preferred_time``, from the
-  obligation, else the customer book): no preference first, then 上午 before 中午 before
+* A day's calls are in the customer's 方便回访时间 order (``preferred_time``: the first an
+  item of the call carries, most urgent first, else the customer book's): no preference first, then 上午 before 中午 before
   下午 before 晚上, a time range by its start (下午3点 is 15:00), and text that names no
   time last, kept as written; within one time, the urgent first.
 * P12: one line per salesperson to fill in with the appointment visit(s) of the
@@ -354,6 +354,10 @@ def plan_week(
             continue
         days.add(owner, day, cid)
         customer = customers.get(cid)
+        name = next((o.customer_name for o in group if o.customer_name), None)
+        name = name or (customer.name if customer else None)
+        when = next((o.preferred_time for o in group if o.preferred_time), None)
+        when = when or (customer.preferred_time if customer else None)  # one call, one time
         for o in group:
             carried = o.due_date < first_day
             notes = [callers[id(o)][1]]
@@ -368,7 +372,7 @@ def plan_week(
                     day,
                     owner,
                     cid,
-                    o.customer_name,
+                    name,
                     _phone(customers, cid),
                     o.rule,
                     o.due_date,
@@ -379,7 +383,7 @@ def plan_week(
                     o.escalate(as_of),
                     _contact(customers, cid),
                     o.hard,
-                    o.preferred_time or (customer.preferred_time if customer else None),
+                    when,
                     o.method if o.method == VISIT else None,
                 )
             )

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers import D, staff
+import openpyxl
+import pytest
+from helpers import D, customer, staff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup_xl.calendar import WorkCalendar
+from followup_xl.io.write.schedule import write_schedule
 from followup_xl.messages import message
 from followup_xl.obligations import Obligation
-from followup_xl.schedule import plan_week, time_order
+from followup_xl.schedule import Duty, plan_week, time_order
 from followup_xl.settings import Policy
 
 WHY = message("reason.new_customer")  # an obligation's reason, never shown by these tests
@@ -199,16 +202,22 @@ def test_the_urgent_first_one_call_per_customer_capacity_and_nothing_lost(case):
     }
     calls_in = {key(o) for o in planned if o.method not in ("短信", "报告", "复函")}
     assert {key(i) for i in plan.items} <= calls_in
-    # W4: a role's items on the first working person with that role, by name (else the manager)
-    holders = {}
+    # W4: a role's items on the first working person with that role, by name (else the
+    # manager); a leaver's or no one's items on the manager's page; the rest on the owner's
+    holders: dict[str, str] = {}
     for p in sorted(people, key=lambda p: p.name):
         if p.role in ("部门主管", "公司经理") and not p.has_left:
             holders.setdefault(p.role, p.name)
-    roles = {(o.customer_id, o.rule, o.due_date): o.caller_role for o in planned}
-    for i in plan.items:
-        role = roles.get(key(i))
-        if role:
-            assert i.owner == holders.get(role, plan.manager)
+    gone = {p.name for p in people if p.has_left}
+
+    def caller(o):
+        if o.caller_role:
+            return holders.get(o.caller_role, plan.manager)
+        return plan.manager if o.owner is None or o.owner in gone else o.owner
+
+    placed = [(key(i), i.owner) for i in plan.items] + [(key(u), u.owner) for u in plan.unscheduled]
+    want = [(key(o), caller(o)) for o in planned if o.method not in ("短信", "报告", "复函")]
+    assert sorted(placed) == sorted(want)
     # a day's calls in 方便回访时间 order
     for owner in plan.owners:
         for d in days:
@@ -216,3 +225,154 @@ def test_the_urgent_first_one_call_per_customer_capacity_and_nothing_lost(case):
                 time_order(i.preferred_time) for i in plan.items if (i.owner, i.date) == (owner, d)
             ]
             assert order == sorted(order)
+
+
+# ---- W4, duties, preferences, the SMS list -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        (None, (0, 0)),
+        ("", (0, 0)),
+        ("上午", (1, 540)),
+        ("中午", (1, 720)),
+        ("下午", (1, 840)),
+        ("晚上", (1, 1140)),
+        ("14:00-16:00", (1, 840)),
+        ("9点到11点", (1, 540)),
+        ("下午3点以后", (1, 900)),
+        ("晚上7点半", (1, 1170)),
+        ("上午10：30前", (1, 630)),
+        ("周末", (2, 0)),
+        ("随时", (2, 0)),
+    ],
+)
+def test_a_preferred_time_is_placed_in_the_day(text, order):
+    assert time_order(text) == order
+
+
+def test_complaints_festival_visits_and_reports_go_where_the_rule_says():
+    """W4: a complaint for the 部门主管 goes on the page of the first working 部门主管 by name
+    (孙丽 before 陈静; 周敏 has left); a P16 visit for the 公司经理 with none on the staff sheet
+    goes to the manager page (the first 部门主管 then) saying so; a P20 report is a duty."""
+    people = [
+        staff("张伟", daily_capacity=1),
+        staff("陈静", "部门主管"),
+        staff("孙丽", "部门主管"),
+        staff("周敏", "部门主管", status="离职"),
+    ]
+    obls = [
+        Obligation("K1", "P3", TUE, WHY, owner="张伟", hard=True, caller_role="部门主管"),
+        Obligation("K2", "P16", WED, WHY, owner="张伟", caller_role="公司经理", method="上门"),
+        Obligation("K3", "P20", MON, WHY, owner="张伟", method="报告", escalate_on=D("2026-12-11")),
+        Obligation("K3", "P1", MON, WHY, owner="张伟"),
+    ]
+    plan = plan_week(obls, people, {}, Policy(), WorkCalendar(), MON, SUNDAY)
+    by_rule = {i.rule: i for i in plan.items}
+    assert by_rule["P3"].owner == "孙丽"
+    assert by_rule["P3"].note.render("zh") == "由部门主管回访（张伟的客户）"
+    assert plan.manager == "陈静"  # no 公司经理: the first 部门主管 on the sheet is the manager
+    assert by_rule["P16"].owner == "陈静" and by_rule["P16"].method == "上门"
+    assert by_rule["P16"].note.render("zh").startswith("人员表中没有在职的公司经理，交经理安排")
+    assert "上门拜访" in by_rule["P16"].note.render("zh")
+    # the report is no call: 张伟's one call on Monday is K3's P1, the report is on his 待办
+    assert "P20" not in by_rule and by_rule["P1"].date == MON
+    assert [(d.owner, d.rule, d.method, d.due_date) for d in plan.duties] == [
+        ("张伟", "P20", "报告", MON)
+    ]
+    assert [e.rule for e in plan.escalations] == ["P20"]  # its 上报 date has passed
+    assert "张伟" in plan.owners and plan.unscheduled == []
+
+
+def test_a_days_calls_follow_the_customers_preferred_time():
+    """The preference comes from the obligation, else from the customer book's 方便回访时间."""
+    customers = {
+        "K1": customer("K1", preferred_time="晚上"),
+        "K2": customer("K2", preferred_time="上午"),
+        "K3": customer("K3", preferred_time="下午2点半"),
+        "K4": customer("K4", preferred_time="找老板"),
+        "K5": customer("K5"),
+    }
+    obls = [Obligation(k, "P1", MON, WHY, owner="张伟") for k in customers]
+    obls.append(Obligation("K4", "P9", MON, WHY, owner="张伟", hard=True, preferred_time="中午"))
+    plan = plan_week(obls, [staff("张伟")], customers, Policy(), WorkCalendar(), MON, SUNDAY)
+    order = [(i.customer_id, i.preferred_time) for i in plan.items]
+    # no preference first; 上午, 中午 (K4's P9 says so: one call, one time), 下午 14:30, 晚上
+    assert order == [
+        ("K5", None),
+        ("K2", "上午"),
+        ("K4", "中午"),
+        ("K4", "中午"),
+        ("K3", "下午2点半"),
+        ("K1", "晚上"),
+    ]
+
+
+def sms_case():
+    customers = {
+        "K1": customer("K1", contact="孔工", birthday=D("1980-12-16")),
+        "K2": customer("K2", contact="王总", no_sms=True),
+        "K3": customer("K3", phone="0755-26881234"),
+        "K4": customer("K4", contact="李经理"),
+    }
+    obls = [
+        Obligation("K1", "P16B", WED, WHY, owner="张伟", method="短信"),
+        Obligation("K2", "P16S", MON, WHY, owner="张伟", method="短信"),
+        Obligation("K3", "P16S", MON, WHY, owner="张伟", method="短信"),
+        Obligation("K4", "P16S", MON, WHY, owner="张伟", method="短信"),
+        Obligation("K4", "P1", MON, WHY, owner="张伟", preferred_time="下午"),
+    ]
+    people = [staff("张伟", daily_capacity=1)]
+    return plan_week(obls, people, customers, Policy(), WorkCalendar(), MON, SUNDAY)
+
+
+def test_greetings_by_text_take_no_call_slot_and_nobody_drops_off():
+    plan = sms_case()
+    assert [(i.customer_id, i.rule) for i in plan.items] == [("K4", "P1")]
+    lines = {s.customer_id: s for s in plan.sms}
+    assert lines["K1"].instead is None and lines["K4"].instead is None
+    assert lines["K1"].text.render("zh").startswith("孔工您好！值此生日之际")
+    assert lines["K4"].text.render("zh").startswith("李经理您好！值此佳节")
+    assert lines["K1"].text.render("zh").endswith("——张伟")
+    assert lines["K2"].instead.render("zh") == "不接受短信，改为电话问候"
+    assert lines["K3"].instead.render("zh") == "座机不能收短信，改为电话问候"
+
+
+def test_the_workbook_has_the_sms_list_the_best_time_and_the_to_do(tmp_path):
+    plan = sms_case()
+    plan.duties.append(Duty("张伟", "K9", "客户K9", "P24", "复函", TUE, WHY))
+    out = write_schedule(tmp_path / "排期.xlsx", plan)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总", "张伟", "排不下", "短信名单"]
+    ws = wb["张伟"]
+    assert [c.value for c in ws[3]][:7] == [
+        "日期",
+        "客户编号",
+        "客户名称",
+        "联系人",
+        "联系电话",
+        "方便时间",
+        "规则",
+    ]
+    assert [c.value for c in ws[4]][:7] == [
+        "12-14 周一",
+        "K4",
+        "客户K4",
+        "李经理",
+        "13800138002",
+        "下午",
+        "P1",
+    ]
+    todo = next(r for r in range(4, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("待办"))
+    assert [c.value for c in ws[todo + 1]][:4] == ["12-15 周二", "K9", "客户K9", "复函"]
+    sms = wb["短信名单"]
+    rows = [[c.value for c in row] for row in sms.iter_rows(min_row=3)]
+    assert rows[0][:6] == ["负责人", "客户编号", "客户名称", "联系人", "客户电话", "规则"]
+    sent = [r[1] for r in rows[1:3]]
+    assert sent == ["K4", "K1"]  # by send date: Monday's festival text, Wednesday's birthday
+    head = next(i for i, r in enumerate(rows) if str(r[0]).startswith("不发短信"))
+    assert rows[head][0] == "不发短信，改为电话问候（2 位）"
+    instead = {r[1]: r[9] for r in rows[head + 2 :]}
+    assert instead == {"K2": "不接受短信，改为电话问候", "K3": "座机不能收短信，改为电话问候"}
+    assert sms.data_validations.dataValidation[0].formula1 == '"是,否"'

@@ -308,6 +308,7 @@ def test_schedule_prints_like_something_a_manager_signs(tmp_path, office_dir):
     assert "回访排期表 2026-11-23（周一）至 2026-11-29" in text
     assert text.count("销售经理核定") == 7 and "经理核定" in text and "###" not in text
     assert "回访人：王芳" in text and "至少约访1位客户" in text
+    assert "短信名单 2026-11-23 至 2026-11-29" in text and "（本周没有短信问候）" in text
     wb = openpyxl.load_workbook(out)
     assert (
         wb.sheetnames[0] == "汇总"

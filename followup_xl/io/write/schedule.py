@@ -21,7 +21,7 @@ TEXT = table("schedule_book")
 SUMMARY = by_lang("sheet.summary")
 PERSON_WIDTHS = [11, 11, 20, 10, 14, 10, 8, 11, 58, 30, 10]
 UNSCHED_WIDTHS = [10, 10, 20, 14, 5, 11, 90]
-SMS_WIDTHS = [10, 10, 20, 10, 14, 6, 11, 70, 8, 24]
+SMS_WIDTHS = [9, 9, 18, 9, 13, 6, 11, 92, 7, 26]
 
 
 class _Fmt:

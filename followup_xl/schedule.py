@@ -57,6 +57,10 @@ from .settings import Policy
 WEEKDAY = {"monday": 0, "saturday": 5, "sunday": 6}
 NOT_CALLS = ("报告", "复函")  # 方式 values that are duties, not calls (a 待办 list)
 SMS = "短信"
+CALLER_ROLES = (
+    "部门主管",
+    "公司经理",
+)  # 回访人 roles that move an item off the owner's page (员工: the owner)
 VISIT = "上门"
 # 方便回访时间 words and the minute of the day they start at (a customer's own words)
 TIME_WORDS = {
@@ -479,7 +483,7 @@ def _caller(
     """Whose page an item goes on, and the note when it is not the obligation's owner (W4: a
     回访人 role is the first working person with that role, by name; none: the manager)."""
     whose = obligation.owner or message("schedule.no_owner")
-    if obligation.caller_role:
+    if obligation.caller_role in CALLER_ROLES:
         name = by_role.get(obligation.caller_role)
         if name is not None:
             return name, message("schedule.by_role", role=obligation.caller_role, owner=whose)

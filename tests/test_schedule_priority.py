@@ -119,7 +119,9 @@ def crowded_week(draw):
                 satisfied_on=draw(st.sampled_from([None, None, None, None, D("2025-12-01")])),
                 lapse_date=draw(st.sampled_from([None, None, due + dt.timedelta(days=5)])),
                 escalate_on=draw(st.sampled_from([None, None, None, due + dt.timedelta(days=3)])),
-                caller_role=draw(st.sampled_from([None, None, None, "部门主管", "公司经理"])),
+                caller_role=draw(
+                    st.sampled_from([None, None, None, "员工", "部门主管", "公司经理"])
+                ),
                 method=draw(st.sampled_from(METHODS)),
                 preferred_time=draw(
                     st.sampled_from([None, "上午", "下午3点", "14:00-16:00", "周末"])
@@ -211,7 +213,7 @@ def test_the_urgent_first_one_call_per_customer_capacity_and_nothing_lost(case):
     gone = {p.name for p in people if p.has_left}
 
     def caller(o):
-        if o.caller_role:
+        if o.caller_role in ("部门主管", "公司经理"):
             return holders.get(o.caller_role, plan.manager)
         return plan.manager if o.owner is None or o.owner in gone else o.owner
 
@@ -257,26 +259,30 @@ def test_complaints_festival_visits_and_reports_go_where_the_rule_says():
     (孙丽 before 陈静; 周敏 has left); a P16 visit for the 公司经理 with none on the staff sheet
     goes to the manager page (the first 部门主管 then) saying so; a P20 report is a duty."""
     people = [
-        staff("张伟", daily_capacity=1),
+        staff("张伟", daily_capacity=2),
         staff("陈静", "部门主管"),
         staff("孙丽", "部门主管"),
         staff("周敏", "部门主管", status="离职"),
     ]
     obls = [
         Obligation("K1", "P3", TUE, WHY, owner="张伟", hard=True, caller_role="部门主管"),
+        Obligation("K4", "P3", TUE, WHY, owner="张伟", hard=True, caller_role="员工"),
         Obligation("K2", "P16", WED, WHY, owner="张伟", caller_role="公司经理", method="上门"),
         Obligation("K3", "P20", MON, WHY, owner="张伟", method="报告", escalate_on=D("2026-12-11")),
         Obligation("K3", "P1", MON, WHY, owner="张伟"),
     ]
     plan = plan_week(obls, people, {}, Policy(), WorkCalendar(), MON, SUNDAY)
     by_rule = {i.rule: i for i in plan.items}
+    p3 = {i.customer_id: i for i in plan.items if i.rule == "P3"}
+    assert (p3["K4"].owner, p3["K4"].date, p3["K4"].note) == ("张伟", MON, None)  # 员工: the owner
+    by_rule["P3"] = p3["K1"]
     assert by_rule["P3"].owner == "孙丽"
     assert by_rule["P3"].note.render("zh") == "由部门主管回访（张伟的客户）"
     assert plan.manager == "陈静"  # no 公司经理: the first 部门主管 on the sheet is the manager
     assert by_rule["P16"].owner == "陈静" and by_rule["P16"].method == "上门"
     assert by_rule["P16"].note.render("zh").startswith("人员表中没有在职的公司经理，交经理安排")
     assert "上门拜访" in by_rule["P16"].note.render("zh")
-    # the report is no call: 张伟's one call on Monday is K3's P1, the report is on his 待办
+    # the report is no call: 张伟's two calls on Monday are K4 and K3's P1, the report on his 待办
     assert "P20" not in by_rule and by_rule["P1"].date == MON
     assert [(d.owner, d.rule, d.method, d.due_date) for d in plan.duties] == [
         ("张伟", "P20", "报告", MON)

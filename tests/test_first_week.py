@@ -626,7 +626,7 @@ def test_calling_sheets_have_contact_and_phone_and_one_row_per_call(office, tmp_
     wb = openpyxl.load_workbook(sched, read_only=True)
     seen = []
     for name in wb.sheetnames:
-        if name in ("汇总", "排不下"):
+        if name in ("汇总", "排不下", "短信名单"):
             continue
         sheet = [list(r) for r in wb[name].iter_rows(values_only=True)]
         h = next(i for i, r in enumerate(sheet) if r[0] == "日期")

@@ -320,7 +320,7 @@ def plan_week(
         Duty(
             callers[id(o)][0],
             o.customer_id,
-            o.customer_name,
+            o.customer_name or _name(customers, o.customer_id),
             o.rule,
             o.method or "",
             o.due_date,
@@ -347,7 +347,7 @@ def plan_week(
                 Unscheduled(
                     owner,
                     cid,
-                    o.customer_name,
+                    o.customer_name or _name(customers, cid),
                     _phone(customers, cid),
                     o.rule,
                     o.due_date,
@@ -359,7 +359,7 @@ def plan_week(
         days.add(owner, day, cid)
         customer = customers.get(cid)
         name = next((o.customer_name for o in group if o.customer_name), None)
-        name = name or (customer.name if customer else None)
+        name = name or _name(customers, cid)
         when = next((o.preferred_time for o in group if o.preferred_time), None)
         when = when or (customer.preferred_time if customer else None)  # one call, one time
         for o in group:
@@ -569,6 +569,11 @@ def _appointments(
 def _contact(customers: dict[str, Customer], cid: str) -> str | None:
     customer = customers.get(cid)
     return (customer.contact or customer.name) if customer else None
+
+
+def _name(customers: dict[str, Customer], cid: str) -> str | None:
+    customer = customers.get(cid)
+    return customer.name if customer else None
 
 
 def _phone(customers: dict[str, Customer], cid: str) -> str | None:

@@ -382,3 +382,39 @@ def test_the_workbook_has_the_sms_list_the_best_time_and_the_to_do(tmp_path):
     instead = {r[1]: r[9] for r in rows[head + 2 :]}
     assert instead == {"K2": "不接受短信，改为电话问候", "K3": "座机不能收短信，改为电话问候"}
     assert sms.data_validations.dataValidation[0].formula1 == '"是,否"'
+
+
+def test_schedule_json_carries_the_duties_and_the_sms_list():
+    """`schedule --json` says everything the workbook shows: the 待办 duties, the SMS list (with
+    the customer greeted by phone instead, and why) and each call's hard/method/preferred time —
+    an automation reading the JSON must not lose what the sheets list."""
+    from followup_xl.cli.jsonout import to_json
+
+    people = [staff("张伟", daily_capacity=5)]
+    customers = {
+        "K1": customer("K1", preferred_time="上午"),
+        "K2": customer("K2", phone="13800000002"),
+        "K3": customer("K3", phone="13800000003", no_sms=True),
+    }
+    obls = [
+        Obligation("K1", "P9", MON, WHY, owner="张伟", hard=True),
+        Obligation("K1", "P19", MON, WHY, owner="张伟", method="报告"),
+        Obligation("K2", "P16B", TUE, WHY, owner="张伟", method="短信"),
+        Obligation("K3", "P16B", TUE, WHY, owner="张伟", method="短信"),
+    ]
+    plan = plan_week(obls, people, customers, Policy(), WorkCalendar(), MON, SUNDAY)
+    got = to_json(plan, "zh")
+    (call,) = got["items"]
+    assert (call["customer_id"], call["hard"], call["method"], call["preferred_time"]) == (
+        "K1",
+        True,
+        None,
+        "上午",
+    )
+    assert [(d["customer_id"], d["rule"], d["method"]) for d in got["duties"]] == [
+        ("K1", "P19", "报告")
+    ]
+    sms = {m["customer_id"]: m for m in got["sms"]}
+    assert set(sms) == {"K2", "K3"} and sms["K2"]["instead"] is None
+    assert "短信" in sms["K3"]["instead"]  # 不接受短信: greeted by phone, and the JSON says why
+    assert all("phone" not in m for m in got["sms"])  # numbers stay in the workbook, as for calls

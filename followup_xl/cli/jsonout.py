@@ -31,7 +31,7 @@ from ..results import (
     YearlyScores,
     origin_text,
 )
-from ..schedule import Appointment, Plan, PlanItem, Unscheduled
+from ..schedule import Appointment, Duty, Plan, PlanItem, SmsItem, Unscheduled
 from ..weekly import Weekly
 
 SHAPES: dict[type, Callable[[Any, str], Any]] = {}
@@ -155,7 +155,24 @@ def _plan_item(i: PlanItem, lang: str) -> dict:
         "carried": i.carried,
         "escalate": i.escalate,
         "note": i.note or "",
+        "hard": i.hard,
+        "method": i.method,  # None: by phone
+        "preferred_time": i.preferred_time,
     }
+
+
+@shape(Duty)
+def _duty(d: Duty, lang: str) -> dict:
+    keys = ("owner", "customer_id", "customer_name", "rule", "method", "due_date", "reason")
+    return {**{k: getattr(d, k) for k in keys}, "escalate": d.escalate, "note": d.note or ""}
+
+
+@shape(SmsItem)
+def _sms_item(m: SmsItem, lang: str) -> dict:
+    """A line of the SMS list without the number (as the plan's items): ``instead`` says why
+    the customer is greeted by phone rather than texted."""
+    keys = ("owner", "customer_id", "customer_name", "contact", "rule", "due_date", "text")
+    return {**{k: getattr(m, k) for k in keys}, "instead": m.instead}
 
 
 @shape(Unscheduled)
@@ -176,6 +193,8 @@ def _plan(p: Plan, lang: str) -> dict:
         **{k: getattr(p, k) for k in keys},
         "appointments": p.appointments,
         "escalations": p.escalations,
+        "duties": p.duties,
+        "sms": p.sms,
     }
 
 

@@ -213,6 +213,28 @@ class RuleRow(Record):
     description: str | None = None
 
 
+class FollowUpRuleRow(Record):
+    """One row of the 回访规则 sheet as typed (ruletable.rule_table_from_rows validates it)."""
+
+    SHEET: ClassVar[schema.SheetDef] = schema.FOLLOW_UP_RULES
+    code: str | None = None
+    name: str | None = None
+    trigger: str | None = None
+    trigger_value: str | None = None
+    offset: int | None = None
+    unit: str | None = None
+    repeat_months: int | None = None
+    window_workdays: int | None = None
+    caller: str | None = None
+    method: str | None = None
+    target_pct: str | None = None
+    hard: bool | None = None
+    call_types: str | None = None
+    classes: str | None = None
+    enabled: bool | None = None
+    note: str | None = None
+
+
 class HolidayRow(Record):
     SHEET: ClassVar[schema.SheetDef] = schema.HOLIDAYS
     date: dt.date | None = None
@@ -245,6 +267,7 @@ MODEL_FOR: dict[str, type[Record]] = {
     "staff": Staff,
     "rules": RuleRow,
     "holidays": HolidayRow,
+    "follow_up_rules": FollowUpRuleRow,
 }
 
 
@@ -283,6 +306,7 @@ class Book:
     staff: list[Staff] = field(default_factory=list)
     rules: list[RuleRow] = field(default_factory=list)
     holidays: list[HolidayRow] = field(default_factory=list)
+    follow_up_rules: list[FollowUpRuleRow] = field(default_factory=list)
     sheets: dict[str, list[SheetInfo]] = field(default_factory=dict)
     ignored_sheets: list[str] = field(default_factory=list)
     # Sheets named like ours whose header line could not be found: name → schema key.

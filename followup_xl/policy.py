@@ -612,12 +612,35 @@ def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:
         yield obligation
 
 
+# each customer rule function of P1–P15 and the codes it makes (a disabled code makes nothing)
+RULE_CODES_OF: dict[Callable, tuple[str, ...]] = {
+    rule_routine: ("P1",),
+    rule_events: tuple(dict.fromkeys(rule for rule, _types in EVENT_RULES.values())),
+    rule_dormant: ("P8",),
+    rule_open_issues: ("P9",),
+    rule_verification: ("P15",),
+}
+
+
 def compute_obligations(
     book: Book, policy: Policy, as_of: dt.date, calendar: WorkCalendar | None = None
 ) -> PolicyResult:
-    """Every obligation the records give rise to up to ``as_of``, satisfied or open."""
+    """Every obligation the records give rise to up to ``as_of``, satisfied or open. The
+    policy's 回访规则 table decides which rules run (启用) and adds the office's own rules."""
+    from .custom_rules import custom_obligations
+
     cal = calendar or WorkCalendar.from_policy(policy)
-    ctx = Context(policy, cal, as_of, rules=RuleTable.for_policy(policy))
+    table = RuleTable.for_policy(policy)
+    ctx = Context(policy, cal, as_of, rules=table)
+    active = [
+        rule
+        for rule in CUSTOMER_RULES
+        if any(table.enabled(code) for code in RULE_CODES_OF.get(rule, ("",)))
+        or rule not in RULE_CODES_OF
+    ]
+    off = {code for code in RULE_CODES if code in table.codes() and not table.enabled(code)}
+    tuned = _tuned(table, policy)
+    custom = bool(table.custom())
     calls: dict[str, list[Call]] = defaultdict(list)
     for call in book.calls:
         if call.customer_id and call.call_date and call.call_date <= as_of:
@@ -647,14 +670,21 @@ def compute_obligations(
             key=lambda event: (event.event_date, event.event_id or ""),
         )
         cr = CustomerRecords(customer, mine, evs, customer.customer_id)
-        for rule in CUSTOMER_RULES:
+        start = len(out)
+        for rule in active:
             out.extend(
                 rule(ctx, cr)
                 if rule is rule_routine
                 else (_bounded(ctx, obligation, mine) for obligation in rule(ctx, cr))
             )
-    out.extend(rule_appointments(ctx, book))
-    _flag_typed_after_deadline(out)
+        if off or tuned:
+            out[start:] = _as_tuned(table, customer, out[start:], off, tuned, ctx)
+        if custom:
+            out.extend(custom_obligations(ctx, cr))
+    if table.enabled("P12"):
+        out.extend(rule_appointments(ctx, book))
+    if table.enabled("P11"):
+        _flag_typed_after_deadline(out)
     out.sort(
         key=lambda obligation: (
             obligation.due_date,
@@ -665,6 +695,59 @@ def compute_obligations(
         )
     )
     return PolicyResult(out, list(cal.warnings), as_of)
+
+
+RULE_CODES = tuple(f"P{i}" for i in range(1, 16))  # gated here; P16–P24 gate themselves
+
+
+def _tuned(table: RuleTable, policy: Policy) -> set[str]:
+    """P1–P15 whose 回访人, 方式, 硬期限 or 客户类别 the office changed in 回访规则."""
+    from .ruletable import default_rules
+
+    defaults = {rule.code: rule for rule in default_rules(policy)}
+    return {
+        code
+        for code in RULE_CODES
+        if code in table.codes()
+        and any(
+            getattr(table.get(code), key) != getattr(defaults[code], key)
+            for key in ("caller", "method", "hard", "classes")
+        )
+    }
+
+
+def _as_tuned(
+    table: RuleTable,
+    customer: Customer,
+    obligations: list[Obligation],
+    off: set[str],
+    tuned: set[str],
+    ctx: Context,
+) -> list[Obligation]:
+    """One customer's P1–P15 obligations as the 回访规则 rows say: none of a disabled rule nor of
+    a rule whose 客户类别 leaves the customer out; its 回访人 (a role), 方式 and 硬期限."""
+    from .custom_rules import ROLE_CALLERS
+    from .ruletable import PHONE
+
+    klass = customer.klass or ctx.policy.default_class
+    out = []
+    for obligation in obligations:
+        code = obligation.rule
+        if code in off:
+            continue
+        if code in tuned:
+            rule = table.get(code)
+            if rule.classes and klass not in rule.classes:
+                continue
+            obligation = replace(
+                obligation,
+                hard=rule.hard,
+                caller_role=obligation.caller_role
+                or (rule.caller if rule.caller in ROLE_CALLERS else None),
+                method=obligation.method or (None if rule.method == PHONE else rule.method),
+            )
+        out.append(obligation)
+    return out
 
 
 def _bounded(ctx: Context, obligation: Obligation, calls: list[Call]) -> Obligation:

@@ -9,31 +9,34 @@ engine dates from the row alone. Plain data: no Excel, no terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
-# 触发 (what starts it) — canonical Chinese values
-CADENCE = "周期"  # P1: every N days by class
-EVENT = "事项"  # a 回访事项 row of the type in 触发值
-CUSTOMER_DATE = (
-    "客户日期"  # a date on the customer book (生日, 保修到期日, 入伙日期, 最近成交日期…)
-)
-CALL = "回访记录"  # a call (问题未解决, 上门, 客户反映问题)
-FESTIVAL = "节日"  # a festival of the calendar (春节, 中秋节…)
-STAFF = "人员"  # per salesperson (P12 约访)
-BUILTIN = "内置"  # not a follow-up of its own: a rule on how the others are made (P10, P11)
-TRIGGERS = (CADENCE, EVENT, CUSTOMER_DATE, CALL, FESTIVAL, STAFF, BUILTIN)
+from . import schema
+from .errors import BadPolicy
+
+# 触发 (what starts it) — canonical Chinese values, in schema.RULE_TRIGGERS' order
+CADENCE, EVENT, CUSTOMER_DATE, CALL, FESTIVAL, STAFF, BUILTIN = (c.zh for c in schema.RULE_TRIGGERS)
+# CADENCE: P1, every N days by class; EVENT: a 回访事项 row of the type in 触发值; CUSTOMER_DATE: a
+# date on the customer book (生日, 保修到期日…); CALL: a call (问题未解决, 上门…); FESTIVAL: a festival
+# of the calendar; STAFF: per salesperson (P12); BUILTIN: a rule on how the others are made (P10, P11)
+TRIGGERS = tuple(c.zh for c in schema.RULE_TRIGGERS)
+# the triggers the generic engine (custom_rules.py) dates from a row alone
+GENERIC_TRIGGERS = (EVENT, CUSTOMER_DATE, CALL)
 
 # 单位 of 期限
-WORKDAYS, DAYS, HOURS, MONTHS = "工作日", "天", "小时", "月"
-UNITS = (WORKDAYS, DAYS, HOURS, MONTHS)
+WORKDAYS, DAYS, HOURS, MONTHS = (c.zh for c in schema.RULE_UNITS)
+UNITS = tuple(c.zh for c in schema.RULE_UNITS)
 
 # 回访人
-OWNER, BY_GRADE, HEAD, MANAGER, CALLER = "负责人", "按投诉等级", "部门主管", "公司经理", "回访人"
-CALLERS = (OWNER, BY_GRADE, HEAD, MANAGER, CALLER)
+OWNER, BY_GRADE, HEAD, MANAGER, CALLER, VERIFIER = (c.zh for c in schema.RULE_CALLERS)
+CALLERS = tuple(c.zh for c in schema.RULE_CALLERS)
 
 # 方式
-PHONE, VISIT, SMS, REPORT, LETTER = "电话", "上门", "短信", "报告", "复函"
-METHODS = (PHONE, VISIT, SMS, REPORT, LETTER)
+PHONE, VISIT, SMS, REPORT, LETTER = (c.zh for c in schema.RULE_METHODS)
+METHODS = tuple(c.zh for c in schema.RULE_METHODS)
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ def default_rules(policy) -> tuple[FollowUpRule, ...]:
             "核实日期",
             p.verification_period_days,
             DAYS,
-            caller="核实人",
+            caller=VERIFIER,
             method=REPORT,
         ),
         FollowUpRule(
@@ -331,16 +334,406 @@ def default_rules(policy) -> tuple[FollowUpRule, ...]:
     )
 
 
+# A built-in rule's cells that are settings of the 规则 sheet: code → {field: Policy field}. The
+# 回访规则 row wins (settings.with_rule_rows writes its value into the setting); a window is the
+# rule's entry of lapse_workdays; the 单位 of P2–P4/P13 is 按工作日计天数 (count_working_days).
+SYNCED: dict[str, dict[str, str]] = {
+    "P1": {"trigger_value": "cadence_days"},
+    "P2": {"offset": "complaint_days", "target_pct": "complaint_coverage_pct"},
+    "P3": {
+        "offset": "repair_days",
+        "target_pct": "repair_coverage_pct",
+        "window_workdays": "lapse_workdays",
+    },
+    "P4": {
+        "offset": "activity_days",
+        "target_pct": "activity_coverage_pct",
+        "window_workdays": "lapse_workdays",
+    },
+    "P5": {"offset": "deal_first_week_days", "window_workdays": "lapse_workdays"},
+    "P6": {"window_workdays": "lapse_workdays"},
+    "P7": {"offset": "project_start_days", "window_workdays": "lapse_workdays"},
+    "P8": {"offset": "no_deal_months"},
+    "P9": {"offset": "unresolved_issue_workdays"},
+    "P12": {"trigger_value": "appointments_per_week"},
+    "P13": {"offset": "proposal_days", "window_workdays": "lapse_workdays"},
+    "P14": {"offset": "trip_verify_workdays", "window_workdays": "lapse_workdays"},
+    "P15": {"offset": "verification_period_days"},
+}
+WORKDAY_UNIT_RULES = ("P2", "P3", "P4", "P13")  # 单位 工作日/天 is the policy's count_working_days
+# The cells an office tunes on any built-in row (besides SYNCED); P16–P24 take every cell but 触发.
+TUNABLE = ("caller", "method", "target_pct", "hard", "call_types", "classes", "enabled", "note")
+# P21/P16B: which customer date they count from; P16/P16S: which festivals
+TRIGGER_VALUE_TUNABLE = ("P16", "P16S", "P16B", "P21")
+OLD_RULES = tuple(f"P{i}" for i in range(1, 16))  # P1–P15: dated by policy.py's own functions
+
+FIELDS = tuple(f.name for f in fields(FollowUpRule) if f.name not in ("builtin",))
+
+
+@dataclass(frozen=True)
+class RuleRowIn:
+    """One 回访规则 row as read: its values by field (typed, or the reader's Unreadable text),
+    where each cell is (回访规则!E7) and where the row is, for errors."""
+
+    values: dict[str, Any]
+    cells: dict[str, str] = field(default_factory=dict)
+    place: str = ""
+    path: str | None = None
+
+    def cell(self, key: str) -> str:
+        return self.cells.get(key) or self.place
+
+
+def _label(key: str) -> str:
+    return schema.FOLLOW_UP_RULES.column(key).zh
+
+
+def _bad(row: RuleRowIn, key: str, msg_id: str, **params) -> BadPolicy:
+    return BadPolicy(
+        msg_id,
+        column=_label(key),
+        value=row.values.get(key),
+        code=row.values.get("code") or "",
+        cell=row.cell(key),
+        path=row.path,
+        **params,
+    )
+
+
+def _split(text: Any) -> tuple[str, ...]:
+    """'投诉, 维修；活动' → ('投诉', '维修', '活动')."""
+    raw = "" if text is None else str(text)
+    for sep in ("，", "；", ";", "、", "/", " "):
+        raw = raw.replace(sep, ",")
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@functools.cache
+def customer_date_columns() -> dict[str, str]:
+    """Every spelling of a customer-book date column (生日, Birthday, 最近成交日期…) → its field."""
+    out: dict[str, str] = {}
+    for col in schema.CUSTOMERS.columns:
+        if col.type is schema.ColType.DATE:
+            for name in (*col.names(), col.key):
+                out.setdefault(schema.fold(name), col.key)
+    return out
+
+
+def customer_date_label(value: str) -> str | None:
+    """The column's Chinese name for a 触发值 naming a customer date column, else None."""
+    key = customer_date_columns().get(schema.fold(value))
+    return schema.CUSTOMERS.column(key).zh if key else None
+
+
+@functools.cache
+def call_values() -> dict[str, str]:
+    """What a 回访记录 trigger may equal: a 结果, 问题状态 or 回访类型 value (any spelling)."""
+    out: dict[str, str] = {}
+    for choices in (schema.RESULTS, schema.ISSUE_STATUS, schema.CALL_TYPES):
+        for k, v in schema.choice_index(choices).items():
+            out.setdefault(k, v)
+    return out
+
+
+def _number(row: RuleRowIn, key: str) -> int | None:
+    v = row.values.get(key)
+    if v is None or v == "":
+        return None
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise _bad(row, key, "ruletable.not_whole_number")
+    if v < 0:
+        raise _bad(row, key, "ruletable.negative")
+    return v
+
+
+def _choice(row: RuleRowIn, key: str, default: str) -> str:
+    v = row.values.get(key)
+    if v is None or v == "":
+        return default
+    if not isinstance(v, str) or type(v) is not str:
+        allowed = schema.FOLLOW_UP_RULES.column(key).choice_labels("zh")
+        raise _bad(row, key, "ruletable.unknown_choice", allowed=allowed)
+    return v
+
+
+def _flag(row: RuleRowIn, key: str, default: bool) -> bool:
+    v = row.values.get(key)
+    if v is None or v == "":
+        return default
+    if not isinstance(v, bool):
+        raise _bad(row, key, "ruletable.unknown_choice", allowed=["是", "否"])
+    return v
+
+
+def _target(row: RuleRowIn) -> float | None:
+    v = row.values.get("target_pct")
+    if v is None or str(v).strip() == "":
+        return None
+    try:
+        pct = float(str(v).strip().rstrip("%").strip())
+    except ValueError:
+        raise _bad(row, "target_pct", "ruletable.bad_target") from None
+    if not 0 <= pct <= 100:
+        raise _bad(row, "target_pct", "ruletable.bad_target")
+    return int(pct) if pct.is_integer() else pct
+
+
+def _call_types(row: RuleRowIn, office_types: set[str]) -> tuple[str, ...]:
+    known = schema.choice_index(schema.CALL_TYPES)
+    out = []
+    for part in _split(row.values.get("call_types")):
+        value = known.get(schema.fold(part)) or (part if part in office_types else None)
+        if value is None:
+            raise BadPolicy(
+                "ruletable.unknown_call_type",
+                value=part,
+                allowed=[c.zh for c in schema.CALL_TYPES],
+                cell=row.cell("call_types"),
+                path=row.path,
+            )
+        out.append(value)
+    return tuple(dict.fromkeys(out))
+
+
+def _classes(row: RuleRowIn) -> tuple[str, ...]:
+    known = schema.choice_index(schema.CLASSES)
+    out = []
+    for part in _split(row.values.get("classes")):
+        value = known.get(schema.fold(part))
+        if value is None:
+            raise BadPolicy(
+                "policy.unknown_class", classes=[part], cell=row.cell("classes"), path=row.path
+            )
+        out.append(value)
+    return tuple(dict.fromkeys(out))
+
+
+def _trigger_value(row: RuleRowIn, trigger: str) -> str:
+    """A 触发值 the trigger can use, canonical: an event type (an office may name its own, such
+    as 安装), a customer-book date column, a call's 结果/问题状态/回访类型 value."""
+    raw = row.values.get("trigger_value")
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        raise _bad(row, "trigger_value", "ruletable.missing")
+    if trigger == EVENT:
+        return schema.choice_index(schema.EVENT_TYPES).get(schema.fold(text), text)
+    if trigger == CUSTOMER_DATE:
+        label = customer_date_label(text)
+        if label is None:
+            allowed = [c.zh for c in schema.CUSTOMERS.columns if c.type is schema.ColType.DATE]
+            raise _bad(row, "trigger_value", "ruletable.unknown_date_column", allowed=allowed)
+        return label
+    if trigger == CALL:
+        value = call_values().get(schema.fold(text))
+        if value is None:
+            raise _bad(row, "trigger_value", "ruletable.unknown_call_value")
+        return value
+    return text
+
+
+def _same(a: Any, b: Any) -> bool:
+    return schema.fold("" if a is None else str(a)) == schema.fold("" if b is None else str(b))
+
+
+def _builtin(row: RuleRowIn, rule: FollowUpRule, office_types: set[str]) -> FollowUpRule:
+    """A row with a built-in code: its tunable cells over the rule as the policy has it."""
+    v = row.values
+    trigger = _choice(row, "trigger", rule.trigger)
+    if trigger != rule.trigger:
+        raise _bad(row, "trigger", "ruletable.builtin_fixed", default=rule.trigger)
+    changes: dict[str, Any] = {}
+    synced = SYNCED.get(rule.code, {})
+    free_all = rule.code not in OLD_RULES  # P16–P24: every cell is the office's
+    for key in ("offset", "window_workdays", "repeat_months"):
+        n = _number(row, key)
+        if n is None or n == getattr(rule, key):
+            continue
+        if key in synced or free_all:
+            changes[key] = n
+        elif rule.code in ("P2", "P9") and key == "window_workdays":
+            raise BadPolicy(
+                "policy.never_lapse", rules=[rule.code], cell=row.cell(key), path=row.path
+            )
+        else:
+            raise _bad(row, key, "ruletable.builtin_fixed", default=getattr(rule, key) or "")
+    unit = _choice(row, "unit", rule.unit)
+    if unit != rule.unit:
+        if (rule.code in WORKDAY_UNIT_RULES and unit in (WORKDAYS, DAYS)) or free_all:
+            changes["unit"] = unit
+        else:
+            raise _bad(row, "unit", "ruletable.builtin_fixed", default=rule.unit)
+    if "trigger_value" in v and v["trigger_value"] not in (None, ""):
+        text = str(v["trigger_value"]).strip()
+        if "trigger_value" in synced:
+            changes["trigger_value"] = text
+        elif _same(text, rule.trigger_value):
+            pass
+        elif rule.code in TRIGGER_VALUE_TUNABLE or free_all:  # a date column is checked
+            changes["trigger_value"] = (
+                _trigger_value(row, trigger) if trigger == CUSTOMER_DATE else text
+            )
+        else:
+            raise _bad(row, "trigger_value", "ruletable.builtin_fixed", default=rule.trigger_value)
+    changes["caller"] = _choice(row, "caller", rule.caller)
+    changes["method"] = _choice(row, "method", rule.method)
+    changes["hard"] = _flag(row, "hard", rule.hard)
+    changes["enabled"] = _flag(row, "enabled", rule.enabled)
+    if rule.code == "P10" and not changes["enabled"]:  # void customers are never called
+        raise _bad(row, "enabled", "ruletable.builtin_fixed", default=rule.enabled)
+    target = _target(row)
+    if target is not None:
+        changes["target_pct"] = target
+    if v.get("call_types"):
+        changes["call_types"] = _call_types(row, office_types)
+    if v.get("classes"):
+        changes["classes"] = _classes(row)
+    if v.get("note"):
+        changes["note"] = str(v["note"]).strip()
+    return rule.with_(**changes)
+
+
+def _custom(row: RuleRowIn, code: str, office_types: set[str]) -> FollowUpRule:
+    """An office's own row (builtin=False): dated by the generic engine from its cells."""
+    v = row.values
+    trigger = _choice(row, "trigger", "")
+    if not trigger:
+        raise _bad(row, "trigger", "ruletable.missing")
+    if trigger not in GENERIC_TRIGGERS:
+        raise _bad(row, "trigger", "ruletable.not_generic", allowed=list(GENERIC_TRIGGERS))
+    value = _trigger_value(row, trigger)
+    offset = _number(row, "offset")
+    if offset is None:
+        raise _bad(row, "offset", "ruletable.missing")
+    repeat = _number(row, "repeat_months")
+    if repeat == 0:
+        raise _bad(row, "repeat_months", "ruletable.repeat_zero")
+    name = str(v.get("name") or "").strip() or code
+    return FollowUpRule(
+        code,
+        name,
+        trigger,
+        value,
+        offset,
+        _choice(row, "unit", DAYS),
+        repeat_months=repeat,
+        window_workdays=_number(row, "window_workdays"),
+        caller=_choice(row, "caller", OWNER),
+        method=_choice(row, "method", PHONE),
+        target_pct=_target(row),
+        hard=_flag(row, "hard", False),
+        call_types=_call_types(row, office_types | ({value} if trigger == EVENT else set())),
+        classes=_classes(row),
+        enabled=_flag(row, "enabled", True),
+        builtin=False,
+        note=str(v.get("note") or "").strip(),
+    )
+
+
+def rule_table_from_rows(rows: Iterable[RuleRowIn], policy) -> RuleTable:
+    """The rules in force: ``RuleTable.for_policy(policy)`` (the defaults, with what the policy
+    already carries) with the rows over it. A row with a built-in code changes that rule's
+    tunable cells; a row with a new code adds an office rule. Raises ``BadPolicy`` naming the
+    cell for an unknown value, an office rule the generic engine cannot date, a missing 期限,
+    a negative number, an unknown event/call type or date column, and a code given twice."""
+    base = RuleTable.for_policy(policy)
+    rows = list(rows)
+    seen: dict[str, RuleRowIn] = {}
+    ordered: list[tuple[str, RuleRowIn]] = []
+    for row in rows:
+        raw = row.values.get("code")
+        if raw is None or str(raw).strip() == "":
+            if any(k != "code" and v not in (None, "") for k, v in row.values.items()):
+                raise _bad(row, "code", "ruletable.missing")
+            continue
+        text = str(raw).strip()
+        code = text.upper() if schema.fold(text).upper() in base.codes() else text
+        key = schema.fold(code)
+        if key in seen:
+            raise BadPolicy(
+                "ruletable.duplicate_code",
+                code=code,
+                first=seen[key].cell("code"),
+                cell=row.cell("code"),
+                path=row.path,
+            )
+        seen[key] = row
+        ordered.append((code, row))
+    # office event types (安装…) named by the office's own event rows, so 回访类型 may name them too
+    known_events = set(schema.choice_index(schema.EVENT_TYPES))
+    office_types = {rule.trigger_value for rule in base.rules if not rule.builtin}
+    for code, row in ordered:
+        trigger = row.values.get("trigger")
+        value = str(row.values.get("trigger_value") or "").strip()
+        new = code not in base.codes() and trigger == EVENT and value
+        if new and schema.fold(value) not in known_events:
+            office_types.add(value)
+    by_code = {rule.code: rule for rule in base.rules}
+    cells: dict[tuple[str, str], str] = dict(base.cells)
+    for code, row in ordered:
+        if code in by_code and by_code[code].builtin:
+            by_code[code] = _builtin(row, by_code[code], office_types)
+        else:
+            by_code[code] = _custom(row, code, office_types)
+        for key in row.values:
+            cells[(code, key)] = row.cell(key)
+    return RuleTable(tuple(by_code.values()), cells)
+
+
+def _overlay(default: FollowUpRule, office: FollowUpRule) -> FollowUpRule:
+    """A built-in rule as the office set it: its SYNCED cells stay the policy's settings (they
+    were written into them), the rest is the office's."""
+    synced = set(SYNCED.get(default.code, {}))
+    if default.code in WORKDAY_UNIT_RULES:
+        synced.add("unit")
+    keep = {k: getattr(office, k) for k in FIELDS if k not in synced and k not in ("code", "name")}
+    return default.with_(**keep)
+
+
 class RuleTable:
     """The rules in force: the defaults, the office's changes and its own rows, by code."""
 
-    def __init__(self, rules: tuple[FollowUpRule, ...]) -> None:
+    def __init__(
+        self, rules: tuple[FollowUpRule, ...], cells: dict[tuple[str, str], str] | None = None
+    ) -> None:
         self.rules = rules
         self._by_code = {rule.code: rule for rule in rules}
+        self._custom = [rule for rule in rules if not rule.builtin and rule.enabled]
+        self.cells = cells or {}  # (code, field) → the cell it was read from (回访规则!E7)
 
     @classmethod
     def for_policy(cls, policy) -> RuleTable:
-        return cls(default_rules(policy))
+        """P1–P24 as the policy's settings date them, with the office's rows the policy carries
+        (``Policy.follow_up_rules``: its changes to built-in rules and its own rules) over them."""
+        rules = {rule.code: rule for rule in default_rules(policy)}
+        for office in getattr(policy, "follow_up_rules", None) or ():
+            default = rules.get(office.code)
+            if default is not None and office.builtin:
+                rules[office.code] = _overlay(default, office)
+            else:
+                rules[office.code] = office
+        return cls(tuple(rules.values()))
+
+    def codes(self) -> set[str]:
+        return set(self._by_code)
+
+    def office_event_types(self) -> set[str]:
+        """事项类型 values only the office's own rules name (安装…): the 回访事项 sheet accepts them."""
+        known = set(schema.choice_index(schema.EVENT_TYPES).values())
+        return {
+            rule.trigger_value
+            for rule in self.rules
+            if not rule.builtin and rule.trigger == EVENT and rule.trigger_value not in known
+        }
+
+    def office_changes(self, policy) -> list[FollowUpRule]:
+        """What the policy keeps (``Policy.follow_up_rules``): the built-in rules the office
+        changed from ``policy``'s defaults, and its own rules."""
+        defaults = {rule.code: rule for rule in default_rules(policy)}
+        return [
+            rule
+            for rule in self.rules
+            if not rule.builtin or _overlay(defaults[rule.code], rule) != defaults[rule.code]
+        ]
 
     def get(self, code: str) -> FollowUpRule:
         return self._by_code[code]
@@ -351,7 +744,7 @@ class RuleTable:
 
     def custom(self) -> list[FollowUpRule]:
         """The office's own rows (dated by the generic engine)."""
-        return [rule for rule in self.rules if not rule.builtin and rule.enabled]
+        return self._custom
 
     def targets(self) -> dict[str, float]:
         """Coverage targets by rule code (the monthly report compares against these)."""

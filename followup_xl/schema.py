@@ -210,6 +210,37 @@ DAY_KINDS = (
     Choice("休息日", "Day off", ("假日", "节假日", "放假", "休息", "off", "holiday")),
     Choice("工作日", "Working day", ("上班", "补班", "调休上班", "working")),
 )
+# 回访规则 (followup_xl/ruletable.py takes its canonical values from these)
+RULE_TRIGGERS = (  # what starts a follow-up
+    Choice("周期", "Cadence", ("例行周期", "cadence", "routine")),
+    Choice("事项", "Event", ("回访事项", "事项类型", "event")),
+    Choice("客户日期", "Customer date", ("客户资料日期", "日期", "customer date", "date")),
+    Choice("回访记录", "Call", ("回访", "通话", "call", "call result")),
+    Choice("节日", "Festival", ("节假日", "festival")),
+    Choice("人员", "Staff", ("每人", "业务员", "staff", "per person")),
+    Choice("内置", "Built-in", ("内建", "built-in", "builtin")),
+)
+RULE_UNITS = (  # the unit of 期限
+    Choice("工作日", "Working days", ("个工作日", "working days", "workdays", "working day")),
+    Choice("天", "Days", ("日", "日历天", "自然日", "days", "day", "calendar days")),
+    Choice("小时", "Hours", ("hours", "hour", "h")),
+    Choice("月", "Months", ("个月", "months", "month")),
+)
+RULE_CALLERS = (  # who makes the follow-up
+    Choice("负责人", "Owner", ("客户负责人", "业务员", "owner")),
+    Choice("按投诉等级", "By complaint grade", ("按等级", "by grade")),
+    Choice("部门主管", "Department head", ("主管", "客服主管", "head")),
+    Choice("公司经理", "Company manager", ("经理", "总经理", "manager")),
+    Choice("回访人", "Caller", ("来电回访人", "caller")),
+    Choice("核实人", "Verifier", ("verifier",)),
+)
+RULE_METHODS = (  # how
+    Choice("电话", "Phone", ("电话回访", "phone", "call")),
+    Choice("上门", "Visit", ("上门回访", "拜访", "visit")),
+    Choice("短信", "SMS", ("短讯", "text")),
+    Choice("报告", "Report", ("上报", "报告表", "report")),
+    Choice("复函", "Reply letter", ("回函", "letter")),
+)
 
 C = Column
 T = ColType
@@ -790,7 +821,7 @@ RULES = SheetDef(
     "规则",
     "Rules",
     "tblRules",
-    aliases=("回访规则", "参数", "Policy", "Settings"),
+    aliases=("参数", "Policy", "Settings"),
     columns=(
         C("key", "参数", "Setting", T.TEXT, ("规则", "项目", "Key"), required=True, width=26),
         C("value", "值", "Value", T.TEXT, ("取值", "数值"), width=12),
@@ -812,7 +843,41 @@ HOLIDAYS = SheetDef(
     ),
 )
 
-SHEETS: tuple[SheetDef, ...] = (CUSTOMERS, CALLS, EVENTS, STAFF, RULES, HOLIDAYS)
+FOLLOW_UP_RULES = SheetDef(
+    "follow_up_rules",
+    "回访规则",
+    "Follow-up Rules",
+    "tblFollowUpRules",
+    aliases=("回访规则表", "Follow-up Rule Table", "FollowUpRules"),
+    optional=True,
+    columns=(
+        C("code", "规则编号", "Code", T.ID, ("编号", "规则代码", "Rule"), required=True, width=9),
+        C("name", "名称", "Name", T.TEXT, ("规则名称",), width=22),
+        C("trigger", "触发", "Trigger", T.ENUM, ("触发方式", "触发条件"), RULE_TRIGGERS, width=10),
+        C("trigger_value", "触发值", "Trigger Value", T.TEXT, ("触发内容",), width=16),
+        C("offset", "期限", "Offset", T.INT, ("回访期限", "时限"), width=7),
+        C("unit", "单位", "Unit", T.ENUM, ("期限单位",), RULE_UNITS, width=8),
+        C("repeat_months", "重复周期(月)", "Repeat (months)", T.INT, ("重复周期",), width=10),
+        C(
+            "window_workdays",
+            "有效期(工作日)",
+            "Window (working days)",
+            T.INT,
+            ("有效期", "回访有效期"),
+            width=11,
+        ),
+        C("caller", "回访人", "Caller", T.ENUM, ("由谁回访",), RULE_CALLERS, width=11),
+        C("method", "方式", "Method", T.ENUM, ("回访方式",), RULE_METHODS, width=7),
+        C("target_pct", "目标覆盖率%", "Target %", T.TEXT, ("目标覆盖率", "目标%"), width=10),
+        C("hard", "硬期限", "Hard Deadline", T.BOOL, ("硬性期限",), YES_NO, width=8),
+        C("call_types", "回访类型", "Call Types", T.TEXT, ("满足的回访类型",), width=16),
+        C("classes", "客户类别", "Classes", T.TEXT, ("适用类别",), width=9),
+        C("enabled", "启用", "Enabled", T.BOOL, ("是否启用",), YES_NO, width=6),
+        C("note", "说明", "Note", T.TEXT, ("备注",), width=30),
+    ),
+)
+
+SHEETS: tuple[SheetDef, ...] = (CUSTOMERS, CALLS, EVENTS, STAFF, RULES, HOLIDAYS, FOLLOW_UP_RULES)
 BY_KEY = {s.key: s for s in SHEETS}
 
 # Words in a header that say a row is one sale or payment, not one customer: a sheet where

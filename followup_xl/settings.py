@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadPolicy
 from .messages import Message, message, render, table
+from .ruletable import (
+    SYNCED,
+    WORKDAY_UNIT_RULES,
+    WORKDAYS,
+    FollowUpRule,
+    RuleRowIn,
+    RuleTable,
+    rule_table_from_rows,
+)
+
+# Policy fields that are no setting of the 规则 sheet (lists of their own: the 人员 sheet or the
+# TOML file, the 考核 items, the 回访规则 sheet's rows)
+NOT_SETTINGS = ("staff", "score_items", "follow_up_rules")
 
 # Working days after the due date an event follow-up is still worth a call (P5: the first week
 # plus a week; P3/P4: about a month; P6: two weeks; P13: ten days past the feedback date).
@@ -151,6 +164,12 @@ class Policy(BaseModel):
     extra_workdays: list[dt.date] = Field(default_factory=list, json_schema_extra=_zh("增加工作日"))
     # staff can also be listed in the policy file (name, role, capacity)
     staff: list[dict[str, Any]] = Field(default_factory=list, json_schema_extra=_zh("人员"))
+    # the 回访规则 sheet's rows that differ from the defaults: changed built-in rules and the
+    # office's own (ruletable.RuleTable.for_policy lays them over P1–P24); validated on the way in
+    # by with_rule_rows, so a typo names its cell
+    follow_up_rules: list[FollowUpRule] = Field(
+        default_factory=list, json_schema_extra=_zh("回访规则")
+    )
 
     @field_validator("cadence_days")
     @classmethod
@@ -279,7 +298,7 @@ def policy_from_rows(
         if not key:
             continue
         name = names.get(fold(key))
-        if name is None:
+        if name is None or name == "follow_up_rules":
             raise BadPolicy("policy.unknown_setting", key=key, cell=where)
         if value is None or str(value).strip() == "":
             continue
@@ -314,21 +333,144 @@ def load_policy_toml(path: str, base: Policy | None = None) -> Policy:
     from .schema import fold
 
     data = (base or Policy()).model_dump()
+    rule_rows: list[RuleRowIn] = []
     for key, value in raw.items():
         name = names.get(fold(key))
         if name is None:
             raise BadPolicy("policy.unknown_setting", key=key, path=path)
+        if name == "follow_up_rules":
+            rule_rows = rule_rows_from_toml(value, path, key)
+            continue
         data[name] = value
-    return validate_policy(data, where=path)
+    policy = validate_policy(data, where=path)
+    return with_rule_rows(policy, rule_rows) if rule_rows else policy
+
+
+def rule_rows_from_toml(tables: Any, path: str, key: str) -> list[RuleRowIn]:
+    """``[[回访规则]]`` (or ``[[follow_up_rules]]``) tables, keyed like the sheet's columns
+    (Chinese, English or the field names), as rows; the n-th table is named in errors."""
+    from .normalize import parse_cell
+    from .schema import FOLLOW_UP_RULES, fold, header_index
+
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise BadPolicy("ruletable.toml_not_tables", key=key, path=path)
+    headers = header_index(FOLLOW_UP_RULES)
+    for col in FOLLOW_UP_RULES.columns:
+        headers.setdefault(fold(col.key), col.key)
+    rows = []
+    for n, entry in enumerate(tables, start=1):
+        values: dict[str, Any] = {}
+        cells: dict[str, str] = {}
+        for header, raw in entry.items():
+            field = headers.get(fold(header))
+            if field is None or field not in FOLLOW_UP_RULES.keys:
+                raise BadPolicy(
+                    "ruletable.toml_unknown_key", key=key, n=n, header=header, path=path
+                )
+            value = parse_cell(FOLLOW_UP_RULES.column(field), raw)
+            if field == "target_pct" and isinstance(raw, int | float) and not isinstance(raw, bool):
+                value = raw
+            if value is not None and value != "":
+                values[field] = value
+            cells[field] = render("ruletable.toml_place", "zh", key=key, n=n, header=header)
+        place = render("ruletable.toml_place", "zh", key=key, n=n, header="")
+        rows.append(RuleRowIn(values, cells, place.strip(), path))
+    return rows
+
+
+def rule_rows_of(book) -> list[RuleRowIn]:
+    """A book's 回访规则 rows, each cell named (回访规则!E7)."""
+    from .schema import FOLLOW_UP_RULES
+
+    rows = []
+    for row in book.follow_up_rules:
+        sheet = row.src.sheet if row.src else FOLLOW_UP_RULES.zh
+        values = {k: row.raw(k) for k in FOLLOW_UP_RULES.keys if row.raw(k) not in (None, "")}
+        cells = {
+            k: f"{sheet}!{cell}" for k in FOLLOW_UP_RULES.keys if (cell := book.cell_of(row, k))
+        }
+        place = cells.get("code") or (f"{sheet}!{row.src.row}" if row.src else sheet)
+        rows.append(RuleRowIn(values, cells, place))
+    return rows
+
+
+def with_rule_rows(policy: Policy, rows: Iterable[RuleRowIn]) -> Policy:
+    """``policy`` with 回访规则 rows over it: each row's cell that is a 规则 setting (P2's 期限 is
+    投诉处理后回访天数…) wins and is written into the setting, so both sheets say one thing; the
+    rest is kept in ``follow_up_rules``. Errors name the row's cell."""
+    table = rule_table_from_rows(rows, policy)
+    data = policy.model_dump()
+    for setting, value, cell in _synced(table):
+        trial = {**data, setting: value}
+        try:
+            Policy.model_validate(trial)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            error = first.get("ctx", {}).get("error")
+            said = error.said if isinstance(error, PolicyValueError) else first["msg"]
+            raise BadPolicy(
+                "policy.bad_value", key=setting_label(setting), value=value, exc=said, cell=cell
+            ) from exc
+        data = trial
+    synced = validate_policy(data)
+    data["follow_up_rules"] = table.office_changes(synced)
+    return validate_policy(data)
+
+
+def _synced(table: RuleTable) -> Iterator[tuple[str, Any, str]]:
+    """(setting, value, cell) for each 回访规则 cell the office wrote that is a 规则 setting."""
+    units: dict[str, tuple[bool, str]] = {}
+    for code, fields in SYNCED.items():
+        rule = table.get(code)
+        for key, setting in fields.items():
+            cell = table.cells.get((code, key))
+            if cell is None:
+                continue
+            value: Any = getattr(rule, key)
+            if setting == "lapse_workdays":
+                yield setting, {code: value}, cell
+            elif setting == "cadence_days":
+                yield setting, _coerce(setting, value), cell
+            else:
+                yield setting, value, cell
+    for code in WORKDAY_UNIT_RULES:
+        cell = table.cells.get((code, "unit"))
+        if cell is not None:
+            units[code] = (table.get(code).unit == WORKDAYS, cell)
+    if len({on for on, _cell in units.values()}) > 1:
+        cells = [cell for _on, cell in units.values()]
+        raise BadPolicy("ruletable.units_together", cells=cells, rules=list(WORKDAY_UNIT_RULES))
+    for on, cell in units.values():
+        yield "count_working_days", on, cell
+        break
 
 
 def policy_for_book(book, toml_path: str | None = None) -> Policy:
-    """The policy in force for a workbook: defaults, then its 规则 sheet, then a TOML file."""
+    """The policy in force for a workbook: defaults, then its 规则 sheet, its 回访规则 sheet (a
+    rule's cell wins over the matching 规则 setting), then a TOML file."""
+    return policy_and_notes(book, toml_path)[0]
+
+
+def policy_and_notes(book, toml_path: str | None = None) -> tuple[Policy, list[Message]]:
+    """``policy_for_book``, and a note for each 回访规则 cell that overrides a 规则 setting the
+    book also sets otherwise (both cells named: the 回访规则 one is in force)."""
     rows = []
     for row in book.rules:
         where = f"{row.src.sheet}!{book.cell_of(row, 'value')}" if row.src else None
         rows.append((row.key, row.raw("value"), where))
     policy = policy_from_rows(rows)
+    settings_cells = {}
+    names = setting_names()
+    from .schema import fold
+
+    for key, value, where in rows:
+        name = names.get(fold(key)) if key else None
+        if name and value not in (None, "") and where:
+            settings_cells[name] = where
+    before, notes = policy, []
+    if book.follow_up_rules:
+        policy = with_rule_rows(policy, rule_rows_of(book))
+        notes = _disagreements(before, policy, settings_cells, book)
     extra_off = [
         holiday.date for holiday in book.holidays if holiday.date and holiday.kind == "休息日"
     ]
@@ -344,7 +486,140 @@ def policy_for_book(book, toml_path: str | None = None) -> Policy:
         )
     if toml_path:
         policy = load_policy_toml(toml_path, base=policy)
-    return policy
+    return policy, notes
+
+
+def _disagreements(
+    before: Policy, after: Policy, settings_cells: dict[str, str], book
+) -> list[Message]:
+    """The 规则 settings a 回访规则 cell changed although the 规则 sheet set them itself."""
+    from .schema import FOLLOW_UP_RULES
+
+    rows = rule_rows_of(book)
+    cells = {(str(r.values.get("code", "")).upper(), k): r.cell(k) for r in rows for k in r.values}
+    out = []
+    for code, fields in SYNCED.items():
+        for key, setting in fields.items():
+            rule_cell = cells.get((code, key))
+            setting_cell = settings_cells.get(setting)
+            if rule_cell is None or setting_cell is None:
+                continue
+            old, new = getattr(before, setting), getattr(after, setting)
+            if setting == "lapse_workdays":
+                old, new = old.get(code), new.get(code)
+            if old != new:
+                out.append(
+                    message(
+                        "ruletable.sheets_disagree",
+                        rule_cell=rule_cell,
+                        setting_cell=setting_cell,
+                        code=code,
+                        column=FOLLOW_UP_RULES.column(key).zh,
+                        setting=setting_label(setting),
+                        new=new,
+                        old=old,
+                    )
+                )
+    return out
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as the 规则 sheet writes it: A=7, B=14 / 是 / 2026-10-01, 2026-10-02."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def rule_row_values(rule: FollowUpRule, lang: str = "zh") -> dict[str, Any]:
+    """A rule as a 回访规则 row's cells (a built-in rule's 名称 in ``lang``, the rest as the
+    sheet's dropdowns spell them)."""
+    name = render(f"rule.{rule.code}", lang) if rule.builtin else rule.name
+    target = rule.target_pct
+    return {
+        "code": rule.code,
+        "name": name,
+        "trigger": rule.trigger,
+        "trigger_value": rule.trigger_value or None,
+        "offset": rule.offset,
+        "unit": rule.unit,
+        "repeat_months": rule.repeat_months,
+        "window_workdays": rule.window_workdays,
+        "caller": rule.caller,
+        "method": rule.method,
+        "target_pct": None if target is None else setting_text(target),
+        "hard": rule.hard,
+        "call_types": ",".join(rule.call_types) or None,
+        "classes": ",".join(rule.classes) or None,
+        "enabled": rule.enabled,
+        "note": rule.note or None,
+    }
+
+
+def rule_sheets(book, lang: str = "zh") -> tuple[list, list]:
+    """The 规则 and 回访规则 rows to write for ``book``, saying one thing: every rule in force on
+    回访规则 (P1–P24 and the office's own), and each 规则 setting a 回访规则 cell stands for
+    written with the value in force (added when the sheet lacks it and it is not the default).
+    A book whose rules do not validate keeps its rows as they are (its checks say why)."""
+    from .models import FollowUpRuleRow, RuleRow
+
+    try:
+        policy = policy_for_book(book)
+    except BadPolicy:
+        return list(book.rules), list(book.follow_up_rules)
+    table = RuleTable.for_policy(policy)
+    mine = {str(r.code or "").strip().upper(): r for r in book.follow_up_rules if r.code}
+    follow = []
+    for rule in table:
+        old = mine.get(rule.code.upper())
+        follow.append(
+            FollowUpRuleRow.build(
+                old.src if old else None,
+                {},
+                dict(old.extra) if old else {},
+                rule_row_values(rule, lang),
+            )
+        )
+    names = setting_names()
+    from .schema import fold
+
+    defaults = Policy()
+    synced = {setting for fields in SYNCED.values() for setting in fields.values()}
+    synced.add("count_working_days")
+    rules = []
+    written: set[str] = set()
+    for row in book.rules:
+        name = names.get(fold(row.key)) if row.key else None
+        if name in synced and name is not None:
+            if getattr(policy, name) != _typed(name, row.raw("value"), getattr(defaults, name)):
+                value = setting_text(getattr(policy, name))
+                row = RuleRow.build(row.src, {}, dict(row.extra), {**row.values(), "value": value})
+            written.add(name)
+        rules.append(row)
+    for name in sorted(synced - written, key=list(Policy.model_fields).index):
+        if getattr(policy, name) != getattr(defaults, name):
+            label = setting_label(name) if lang == "zh" else name
+            rules.append(
+                RuleRow.build(
+                    None, {}, {}, {"key": label, "value": setting_text(getattr(policy, name))}
+                )
+            )
+    return rules, follow
+
+
+def _typed(name: str, value: Any, default: Any) -> Any:
+    """A 规则 cell's value as the policy holds it (blank: the default; unreadable: None)."""
+    if value is None or str(value).strip() == "":
+        return default
+    try:
+        return validate_policy({**Policy().model_dump(), name: _coerce(name, value)}).__dict__[name]
+    except (ValueError, BadPolicy):
+        return None
 
 
 def describe_settings(lang: str = "zh") -> list[dict]:
@@ -354,19 +629,9 @@ def describe_settings(lang: str = "zh") -> list[dict]:
     defaults = Policy()
     for name, info in Policy.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if name in ("staff", "score_items"):
+        if name in NOT_SETTINGS:
             continue
-        value = getattr(defaults, name)
-        if isinstance(value, dict):
-            text = ", ".join(f"{k}={v}" for k, v in value.items())
-        elif isinstance(value, bool):
-            text = "是" if value else "否"
-        elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
-        elif isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        else:
-            text = str(value)
+        text = setting_text(getattr(defaults, name))
         out.append(
             {
                 "key": extra.get("zh", name) if lang == "zh" else name,

@@ -23,7 +23,7 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
   or reassignment gave its owner since. Approved, it leaves the master for good.
 * A masked value (138****5678, from ``split --staff-variant``) never replaces a
   real one.
-* Rules, staff and holidays come from the master. A staff book's 节假日 and 规则 rows
+* Rules, staff and holidays come from the master. A staff book's 节假日, 规则 and 回访规则 rows
   that the master lacks or has otherwise are held in 待批准 (是 puts them in the master's
   sheet); a differing 人员 sheet is ignored with a note naming the book. Without a master
   (the first merge) the version most books agree on is taken.
@@ -52,14 +52,39 @@ KIND = {"customers": "customer", "calls": "call", "events": "event"}
 SHEET_OF = {v: k for k, v in KIND.items()}
 # a staff book's 节假日/规则 rows proposed to the master (held in 待批准): change kind → sheet key,
 # the row's id column and the fields proposed
-OFFICE_KIND = {"holiday": "holidays", "rule": "rules"}
-OFFICE_FIELDS = {"holidays": ("date", ("kind", "note")), "rules": ("key", ("value",))}
+OFFICE_KIND = {"holiday": "holidays", "rule": "rules", "follow_up_rule": "follow_up_rules"}
+OFFICE_FIELDS = {
+    "holidays": ("date", ("kind", "note")),
+    "rules": ("key", ("value",)),
+    # a 回访规则 row by its 规则编号: every cell but the code (the first makes a new row)
+    "follow_up_rules": (
+        "code",
+        (
+            "name",
+            "trigger",
+            "trigger_value",
+            "offset",
+            "unit",
+            "repeat_months",
+            "window_workdays",
+            "caller",
+            "method",
+            "target_pct",
+            "hard",
+            "call_types",
+            "classes",
+            "enabled",
+            "note",
+        ),
+    ),
+}
 
 # the office's own sheets, as the notes about them name them
 OFFICE_SHEETS = {
     "rules": message("merge.sheet_rules"),
     "staff": message("merge.sheet_staff"),
     "holidays": message("merge.sheet_holidays"),
+    "follow_up_rules": message("merge.sheet_follow_up_rules"),
 }
 # a call or event id read twice with different contents: the conflict's message
 DUPLICATE_ID = {"call_id": "merge.conflict_call_id", "event_id": "merge.conflict_event_id"}
@@ -1083,7 +1108,7 @@ def _office_approved(out: Book, approved: list[Change], result: MergedBooks, par
         name = next((c.key for c in sheet.columns if c.zh == ch.field), None)
         records = out.records(key)
         at = next((n for n, r in enumerate(records) if _office_id(key, r) == ch.id), None)
-        if name is None or (at is None and name != fields[0]):
+        if name is None or (at is None and name != fields[0] and key != "follow_up_rules"):
             result.notes.append(message("merge.edit_no_record", id=ch.id))
             continue
         value = parse(key, name, ch.new) if parse else ch.new

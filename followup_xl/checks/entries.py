@@ -7,6 +7,7 @@ import re
 
 from ..dating import latest_year, yearless
 from ..messages import message
+from ..schema import fold
 from .base import ERROR, WARNING, Check, Context, check
 
 REQUIRED = {
@@ -62,9 +63,15 @@ def next_after_call(ctx: Context, check: Check):
 
 @check("V9", ERROR, requirement="REQUIREMENTS V9")
 def dropdowns(ctx: Context, check: Check):
+    from ..ruletable import RuleTable
+
+    # an 事项类型 (and 回访类型) the office's own 回访规则 rows name, such as 安装, is a value
+    office = {fold(t) for t in RuleTable.for_policy(ctx.policy).office_event_types()}
     for sheet_key in ("customers", "calls", "events", "staff", "holidays"):
         for rec in ctx.book.records(sheet_key):
             for key, raw in rec.bad.items():
+                if key in ("event_type", "call_type") and fold(raw) in office:
+                    continue
                 if getattr(raw, "expected", "") in ("choice", "satisfaction"):
                     col = rec.SHEET.column(key)
                     yield ctx.finding(check, rec, key, raw, " / ".join(col.choice_labels()))

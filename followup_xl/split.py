@@ -4,7 +4,7 @@ Pure: every customer goes to its owner's book, every call and event to the book
 of the customer it is about, so each record lands in exactly one book and
 merging the books back gives the master again. Records nobody owns (no owner,
 or a call for a customer id the master does not have) go to a 未分配 book
-rather than disappear. The staff list, rules and holidays go to every book.
+rather than disappear. The staff list, rules (规则, 回访规则) and holidays go to every book.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def split_book(master: Book, lang: str = "zh") -> dict[str, Book]:
             staff=list(master.staff),
             rules=list(master.rules),
             holidays=list(master.holidays),
+            follow_up_rules=list(master.follow_up_rules),
             epoch_1904=master.epoch_1904,
         )
         for who, p in parts.items()

@@ -599,7 +599,15 @@ class Importer:
                 c = Customer.build(c.src, c.bad, c.extra, {**values, "customer_id": cid})
             kept.append(c)
         book.customers[:] = kept
-        for key in ("customers", "calls", "events", "staff", "rules", "holidays"):
+        for key in (
+            "customers",
+            "calls",
+            "events",
+            "staff",
+            "rules",
+            "holidays",
+            "follow_up_rules",
+        ):
             self.result.book.records(key).extend(book.records(key))
             if key != "customers":
                 for r in book.records(key):

@@ -29,6 +29,7 @@ KINDS = {
     "event": message("change.kind_trigger"),
     "holiday": message("change.kind_holiday"),
     "rule": message("change.kind_rule"),
+    "follow_up_rule": message("change.kind_follow_up_rule"),
 }
 STATUSES = {
     "applied": message("change.applied"),

@@ -31,6 +31,7 @@ from ...lineage import Stamp
 from ...mastercheck import CHECK_SHEET, ID_FIELD, ID_MAX, Recorder, clean_id
 from ...models import Book, Record
 from ...schema import ColType
+from ...settings import rule_sheets
 from ..atomic import atomic_output, check_output
 from ..xlsx import Formats, new_workbook, print_setup, write_plain_sheet
 from .changelog import write_change_sheets
@@ -496,11 +497,14 @@ def _write_book(wb, fmts, book, current, lang, row_limit, carried, check, on_she
         (schema.CUSTOMERS.title(lang), schema.CUSTOMERS, book.customers)
     ]
     parts += [(name, schema.CALLS, rows) for name, rows in call_sheets(current, row_limit, lang)]
+    # 规则 and 回访规则 written to agree (a 回访规则 cell wins over its 规则 setting: settings.py)
+    rules, follow_up_rules = rule_sheets(book, lang)
     parts += [
         (schema.EVENTS.title(lang), schema.EVENTS, book.events),
         (schema.STAFF.title(lang), schema.STAFF, book.staff),
-        (schema.RULES.title(lang), schema.RULES, book.rules),
+        (schema.RULES.title(lang), schema.RULES, rules),
         (schema.HOLIDAYS.title(lang), schema.HOLIDAYS, book.holidays),
+        (schema.FOLLOW_UP_RULES.title(lang), schema.FOLLOW_UP_RULES, follow_up_rules),
     ]
     for name, sheet, rows in parts:
         n = _write_records(

@@ -15,7 +15,8 @@ from ... import formulas, schema
 from ...calendar import WorkCalendar
 from ...messages import by_lang, labels, render
 from ...models import Book, Record
-from ...settings import Policy, describe_settings, policy_for_book
+from ...ruletable import RuleTable
+from ...settings import Policy, describe_settings, policy_for_book, rule_row_values, rule_sheets
 from ..atomic import atomic_output
 from ..xlsx import (
     DROPDOWN_ROWS,
@@ -205,8 +206,16 @@ def write_staff_workbook(
             _add_native_checks(ws, fmts, sheet, lang)
             print_setup(ws, header=sheet.title(lang), lang=lang)
         rules = [[r["key"], r["value"], r["description"]] for r in describe_settings(lang)]
-        if book and book.rules:
-            rules = list(_rows(book.rules, schema.RULES.keys))
+        # 回访规则: every rule in force (P1–P24 and the office's own), agreeing with 规则
+        follow = [
+            [rule_row_values(rule, lang)[k] for k in schema.FOLLOW_UP_RULES.keys]
+            for rule in RuleTable.for_policy(policy)
+        ]
+        if book:
+            rule_rows, follow_rows = rule_sheets(book, lang)
+            follow = list(_rows(follow_rows, schema.FOLLOW_UP_RULES.keys))
+            if rule_rows:
+                rules = list(_rows(rule_rows, schema.RULES.keys))
         ws = write_table(wb, spec_for(schema.RULES, rules, lang), fmts, lang)
         ws = write_table(
             wb,
@@ -216,6 +225,7 @@ def write_staff_workbook(
             fmts,
             lang,
         )
+        write_table(wb, spec_for(schema.FOLLOW_UP_RULES, follow, lang), fmts, lang)
         _add_calendar_sheet(wb, fmts, home, lang, cal, book, today)
         if macro:
             from ...xl.vba import add_validate_button

@@ -1,7 +1,7 @@
 """The docs' tables of checks, policy settings and sheet columns, generated from the code.
 
-`python -m followup_xl.readme_tables --write` refreshes docs/checks.md, docs/rules.md and
-docs/sheets.md between the markers; a test fails when a page and the check registry, the
+`python -m followup_xl.readme_tables --write` refreshes docs/checks.md, docs/rules.md (the 规则
+settings and the 回访规则 table) and docs/sheets.md between the markers; a test fails when a page and the check registry, the
 policy or the schema disagree, so a new check, setting or column cannot go undocumented.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import schema
 from .checks import ERROR, ordered_checks
-from .settings import Policy, describe_settings
+from .settings import NOT_SETTINGS, Policy, describe_settings
 
 
 def _cell(text: object) -> str:
@@ -40,12 +40,52 @@ def checks_table() -> str:
 
 
 def policy_table() -> str:
-    names = [n for n in Policy.model_fields if n not in ("staff", "score_items")]
+    names = [n for n in Policy.model_fields if n not in NOT_SETTINGS]
     rows = [
         [f"{row['key']}", f"`{name}`", row["value"] or "—", row["description"]]
         for name, row in zip(names, describe_settings("zh"), strict=True)
     ]
     return _table(["规则 sheet 参数", "TOML key", "default 默认值", "说明"], rows)
+
+
+def rule_table() -> str:
+    """The 回访规则 table as it stands by default: P1–P24 with the REQUIREMENTS ids."""
+    from .messages import render
+    from .ruletable import RuleTable
+
+    def unit(rule) -> str:
+        return "" if rule.offset is None else f"{rule.offset} {rule.unit}"
+
+    rows = [
+        [
+            rule.code,
+            render(f"rule.{rule.code}", "zh"),
+            render(f"rule.{rule.code}", "en"),
+            f"{rule.trigger} {rule.trigger_value}".strip(),
+            unit(rule) or "—",
+            "—" if rule.window_workdays is None else rule.window_workdays,
+            rule.caller,
+            rule.method,
+            "—" if rule.target_pct is None else f"{rule.target_pct:g}%",
+            "✓" if rule.hard else "",
+            "、".join(rule.call_types) or "—",
+        ]
+        for rule in RuleTable.for_policy(Policy())
+    ]
+    head = [
+        "REQUIREMENTS 规则编号",
+        "名称",
+        "name",
+        "触发 触发值",
+        "期限 单位",
+        "有效期(工作日)",
+        "回访人",
+        "方式",
+        "目标覆盖率%",
+        "硬期限",
+        "回访类型",
+    ]
+    return _table(head, rows)
 
 
 def columns_table() -> str:
@@ -79,10 +119,16 @@ def columns_table() -> str:
 BLOCKS = {
     "checks-table": checks_table,
     "policy-table": policy_table,
+    "rule-table": rule_table,
     "columns-table": columns_table,
 }
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = {"checks-table": "checks.md", "policy-table": "rules.md", "columns-table": "sheets.md"}
+PAGES = {
+    "checks-table": "checks.md",
+    "policy-table": "rules.md",
+    "rule-table": "rules.md",
+    "columns-table": "sheets.md",
+}
 
 
 def splice(page: str) -> str:

@@ -430,7 +430,15 @@ def _synced(table: RuleTable) -> Iterator[tuple[str, Any, str]]:
             if setting == "lapse_workdays":
                 yield setting, {code: value}, cell
             elif setting == "cadence_days":
-                yield setting, _coerce(setting, value), cell
+                try:
+                    pairs = _coerce(setting, value)
+                except ValueError as exc:  # "A7": not key=value
+                    said = exc.said if isinstance(exc, PolicyValueError) else exc
+                    label = setting_label(setting)
+                    raise BadPolicy(
+                        "policy.bad_value", key=label, value=value, exc=said, cell=cell
+                    ) from exc
+                yield setting, pairs, cell
             else:
                 yield setting, value, cell
     for code in WORKDAY_UNIT_RULES:

@@ -307,6 +307,8 @@ def test_the_policy_file_takes_the_same_rows(tmp_path):
         (dict(INSTALL, classes="D"), "回访规则!N7", "D"),
         (dict(code="P6", offset=3), "回访规则!E7", "P6"),
         (dict(code="P9", window_workdays=4), "回访规则!H7", "P9"),
+        (dict(code="P1", trigger_value="A7"), "回访规则!D7", "A=7"),  # a 规则 setting's own check
+        (dict(code="P5", offset=40), "回访规则!E7", "28"),
     ],
 )
 def test_a_bad_row_names_its_cell(row, cell, words):

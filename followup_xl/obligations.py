@@ -59,8 +59,14 @@ class Obligation:
         return self.is_open and self.lapse_date is not None and as_of > self.lapse_date
 
     def escalate(self, as_of: dt.date) -> bool:
-        """Open long enough that the supervisor must hear of it (seed 000: 及时与公司领导沟通)."""
-        return self.is_open and self.escalate_on is not None and as_of >= self.escalate_on
+        """Open long enough that the supervisor must hear of it (seed 000: 及时与公司领导沟通);
+        an item past its window is missed (counted once), no longer escalated."""
+        return (
+            self.is_open
+            and self.escalate_on is not None
+            and as_of >= self.escalate_on
+            and not self.missed(as_of)
+        )
 
     def status(self, as_of: dt.date) -> str:
         """missed / overdue / due / upcoming (open ones), or satisfied."""

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from .calendar import WorkCalendar
+from .call_duties import CALL_DUTY_RULES, complaint_role, reply_only, role_word
 from .messages import Message, message
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
-from .ruletable import RuleTable
+from .ruletable import LETTER, REPORT, RuleTable
 from .settings import NEVER_LAPSE, Policy
 
 RULE_NAMES = {
@@ -313,9 +314,12 @@ EVENT_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def rule_events(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P2–P7, P13, P14: one obligation per event (three or four for a project); P10 for anonymity.
-    A closed or withdrawn event (已办结/已撤销) keeps the follow-ups already made and makes no more."""
+    A closed or withdrawn event (已办结/已撤销) keeps the follow-ups already made and makes no more.
+    A complaint answered by letter only (复函=是) is not called: P24 (call_duties) tracks its letter."""
     for ev in cr.events:
         if ev.event_date is None or ev.event_type not in EVENT_RULES or ev.anonymous:
+            continue
+        if reply_only(ev):
             continue
         for obligation in _for_event(ctx, cr, ev):
             if not (ev.is_closed and obligation.is_open):
@@ -330,6 +334,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         return
     rule, types = EVENT_RULES[ev.event_type]
     owner = ev.owner or customer.owner
+    role = complaint_role(ctx, ev) if rule == "P2" else None  # W4: by the complaint's grade
 
     def make(due_date: dt.date, reason: Message, call_types: tuple[str, ...] = types) -> Obligation:
         """The event's obligation due ``due_date``, for the reason given."""
@@ -345,6 +350,7 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
             event_id=ev.event_id,
             call_types=call_types,
             hard=True,
+            caller_role=role,
         )
 
     if rule == "P7":
@@ -364,7 +370,19 @@ def _event_deadline(
     if rule == "P2":
         days = policy.complaint_days
         level = ev.complaint_level or "一般"
-        why = message("reason.complaint", eid=eid, level=level, d=d, complaint_days=days)
+        role = complaint_role(ctx, ev)
+        why = (
+            message("reason.complaint", eid=eid, level=level, d=d, complaint_days=days)
+            if role is None
+            else message(
+                "reason.complaint_by_role",
+                eid=eid,
+                level=level,
+                d=d,
+                complaint_days=days,
+                role=role_word(role),
+            )
+        )
         return ctx.within(d, days), why
     if rule == "P3":
         days = policy.repair_days
@@ -555,6 +573,7 @@ CUSTOMER_RULES: list[Callable[[Context, CustomerRecords], Iterable[Obligation]]]
     rule_dormant,
     rule_open_issues,
     rule_verification,
+    *CALL_DUTY_RULES,  # P19, P20, P24: reports and letters that follow a call or a complaint
 ]
 
 
@@ -787,11 +806,19 @@ def _bounded(ctx: Context, obligation: Obligation, calls: list[Call]) -> Obligat
     return obligation
 
 
+DUTY_METHODS = (REPORT, LETTER)  # P19/P20/P24: duties, not calls
+
+
 def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
     """P11: a typed date that lands after an open hard deadline of the same customer is flagged."""
     hard_due: dict[str, dt.date] = {}
     for obligation in obls:
-        if obligation.is_open and obligation.hard and obligation.customer_id:
+        if (
+            obligation.is_open
+            and obligation.hard
+            and obligation.customer_id
+            and obligation.method not in DUTY_METHODS  # a report or a letter is not a call
+        ):
             hard_due[obligation.customer_id] = min(
                 obligation.due_date, hard_due.get(obligation.customer_id, obligation.due_date)
             )

@@ -1,0 +1,233 @@
+"""Duties that follow a call or a complaint and are not calls themselves (REQUIREMENTS P19, P20, P24).
+
+* P19 (001 制度2 §1, 002 §5 "回访第二天…填写《客户回访报告表》"): every successful 上门 call makes a
+  visit report due the next working day (the 回访规则 row's 期限), by the caller, ``method="报告"``;
+  satisfied by the call's 回访报告日期 — late or not (a late one is flagged ``"late"`` and its reason
+  says so). A 回访报告日期 before the call date satisfies nothing (V19b names the cell).
+* P20 (003 #5.5 "…并于当日报告相关部门总监"): a call with 客户反映问题 filled makes a report to the
+  department head due the call date, by the caller, hard, ``method="报告"``, satisfied by 上报主管日期
+  on or after the call date. While open it is escalated from its due date (``escalate_on``), so the due
+  list's escalation view and the schedule's manager page show it. A 问题状态=已解决 on the same call
+  does not settle it: the seed asks for every problem raised to be reported "以便及时解决", and the head
+  keeps the record of what customers raise (the monthly 回访处理率, M3, counts those same calls).
+* P24 (001 §1.13 "…只要求复函的投诉，可不进行回访，但应将复函情况附在投诉表后"): a complaint with 复函=是
+  makes no P2 call (``policy.rule_events`` leaves it out) but a reply letter due within the P2 days
+  (the P24 row's 期限 when the office sets one), ``method="复函"``, satisfied by the event's 复函日期.
+  A withdrawn or closed complaint keeps a reply already recorded and makes no new one, as P2 does;
+  an anonymous complaint has nobody to reply to (P10).
+
+Each rule reads its numbers from the 回访规则 table (``ctx.table.get(code)``) and makes nothing when
+the row is disabled. Plain data in, obligations out: the policy engine runs these with the others
+(``policy.CUSTOMER_RULES``).
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .messages import Message, message
+from .models import Call, Event
+from .obligations import Obligation
+from .ruletable import (
+    BY_GRADE,
+    DAYS,
+    HEAD,
+    HOURS,
+    LETTER,
+    MANAGER,
+    MONTHS,
+    REPORT,
+    VISIT,
+    WORKDAYS,
+    FollowUpRule,
+)
+
+if TYPE_CHECKING:
+    from .calendar import WorkCalendar
+    from .policy import Context, CustomerRecords
+
+ISSUE_SOLVED = "已解决"
+COMPLAINT = "投诉"
+
+
+def call_ref(call: Call) -> str:
+    """The reference the policy engine gives a call (its record id, else ``sheet!row``)."""
+    if call.record_id:
+        return call.record_id
+    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
+
+
+def due_after(cal: WorkCalendar, d: dt.date, offset: int, unit: str) -> dt.date:
+    """``offset`` ``unit`` after ``d`` on a working day, the way the built-in rules date: working
+    days counted on the calendar (0 → ``d`` itself, or the next working day); calendar days and
+    months moved back to the previous working day, never before ``d``; hours as whole days started
+    (24 小时 → the next working day)."""
+    if unit == WORKDAYS:
+        return cal.add_working_days(d, offset)
+    if unit == HOURS:
+        return cal.add_working_days(d, -(-offset // 24))
+    if unit == MONTHS:
+        y, m = divmod(d.month - 1 + offset, 12)
+        y, m = d.year + y, m + 1
+        return cal.due_on_working_day(dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1])), d)
+    return cal.due_on_working_day(d + dt.timedelta(days=offset), d)
+
+
+def _windowed(ctx: Context, rule: FollowUpRule, obligation: Obligation) -> Obligation:
+    """The row's 有效期: after that many working days past the due date an open item is missed."""
+    if rule.window_workdays is None:
+        return obligation
+    return replace(
+        obligation,
+        lapse_date=ctx.cal.add_working_days(obligation.due_date, rule.window_workdays),
+    )
+
+
+def rule_visit_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
+    """P19: a visit report (客户回访报告表) the working day after each successful 上门 call."""
+    if not ctx.table.enabled("P19"):
+        return
+    rule = ctx.table.get("P19")
+    method = rule.trigger_value or VISIT
+    offset = 1 if rule.offset is None else rule.offset
+    for call in cr.calls:
+        if call.method != method or call.call_date is None or not call.successful:
+            continue
+        d = call.call_date
+        due = due_after(ctx.cal, d, offset, rule.unit)
+        filed = call.report_date if call.report_date and call.report_date >= d else None
+        late = filed is not None and filed > due
+        obligation = Obligation(
+            cr.customer_id,
+            "P19",
+            due,
+            message("reason.visit_report_late" if late else "reason.visit_report", d=d, due=due),
+            cr.customer.name,
+            call.caller or cr.customer.owner,
+            d,
+            call_ref(call),
+            call.event_id,
+            (),
+            rule.hard,
+            satisfied_on=filed,
+            satisfied_by=call_ref(call) if filed else None,
+            flags=("late",) if late else (),
+            method=REPORT,
+        )
+        yield _windowed(ctx, rule, obligation)
+
+
+def rule_problem_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
+    """P20: a problem a customer raised in a call is reported to the department head the same day."""
+    if not ctx.table.enabled("P20"):
+        return
+    rule = ctx.table.get("P20")
+    offset = 0 if rule.offset is None else rule.offset
+    for call in cr.calls:
+        if not (call.issue or "").strip() or call.call_date is None:
+            continue
+        d = call.call_date
+        due = due_after(ctx.cal, d, offset, rule.unit)
+        told = call.escalated_on if call.escalated_on and call.escalated_on >= d else None
+        late = told is not None and told > due
+        obligation = Obligation(
+            cr.customer_id,
+            "P20",
+            due,
+            message(
+                "reason.problem_report_late" if late else "reason.problem_report",
+                d=d,
+                what=call.issue,
+                due=due,
+            ),
+            cr.customer.name,
+            call.caller or cr.customer.owner,
+            d,
+            call_ref(call),
+            call.event_id,
+            (),
+            rule.hard,
+            satisfied_on=told,
+            satisfied_by=call_ref(call) if told else None,
+            flags=("late",) if late else (),
+            escalate_on=due,  # open, it is the head's to see from the day it was due
+            method=REPORT,
+        )
+        yield _windowed(ctx, rule, obligation)
+
+
+def reply_only(ev: Event) -> bool:
+    """A complaint the office answers by letter only (复函=是): P24, never a P2 call."""
+    return bool(ev.reply_only) and ev.event_type == COMPLAINT
+
+
+def rule_reply_letters(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
+    """P24: a reply-only complaint's letter, due within the complaint days, closed by 复函日期."""
+    if not ctx.table.enabled("P24"):
+        return
+    rule = ctx.table.get("P24")
+    days_rule = rule if rule.offset is not None else ctx.table.get("P2")
+    offset = days_rule.offset if days_rule.offset is not None else ctx.policy.complaint_days
+    unit = days_rule.unit or DAYS
+    for ev in cr.events:
+        d = ev.event_date
+        if d is None or not reply_only(ev) or ev.anonymous:
+            continue
+        due = due_after(ctx.cal, d, offset, unit)
+        sent = ev.reply_date if ev.reply_date and ev.reply_date >= d else None
+        if ev.is_closed and sent is None:
+            continue  # withdrawn or closed: no new duty (as rule_events does for P2)
+        eid = ev.event_id or ""
+        source = ev.event_id or (f"{ev.src.sheet}!{ev.src.row}" if ev.src else cr.customer_id)
+        obligation = Obligation(
+            cr.customer_id,
+            "P24",
+            due,
+            message("reason.reply_letter", eid=eid, d=d, due=due),
+            cr.customer.name,
+            ev.owner or cr.customer.owner,
+            d,
+            source,
+            ev.event_id,
+            (),
+            rule.hard,
+            satisfied_on=sent,
+            satisfied_by=source if sent else None,
+            flags=("late",) if sent and sent > due else (),
+            method=LETTER,
+        )
+        yield _windowed(ctx, rule, obligation)
+
+
+CALL_DUTY_RULES = (rule_visit_reports, rule_problem_reports, rule_reply_letters)
+
+
+STAFF_ROLE = "员工"  # complaint_roles' word for "the owner calls" (一般)
+DEFAULT_LEVEL = "一般"  # a complaint without a 投诉等级
+
+
+def complaint_role(ctx: Context, ev: Event) -> str | None:
+    """W4 (001 §1.3): who must make a complaint's follow-up, as the P2 row's 回访人 says —
+    按投诉等级 (the default): 一般 → the owner (None), 重要 → 部门主管, 重大 → 公司经理, through
+    ``policy.complaint_roles``; 部门主管 / 公司经理: always that role; 负责人: the owner."""
+    caller = ctx.table.get("P2").caller
+    if caller == BY_GRADE:
+        role = ctx.policy.complaint_roles.get(ev.complaint_level or DEFAULT_LEVEL)
+    elif caller in (HEAD, MANAGER):
+        role = caller
+    else:
+        role = None
+    return None if role in (None, STAFF_ROLE) else role
+
+
+def role_word(role: str) -> Message | str:
+    """A role as a reason names it, in the reader's language (部门主管 → "department head")."""
+    if role == HEAD:
+        return message("duty.role.head")
+    if role == MANAGER:
+        return message("duty.role.manager")
+    return role

@@ -101,8 +101,14 @@ def test_complaints_and_open_issues_never_lapse_and_escalate(day, later, n):
     )
     as_of = day + dt.timedelta(days=later)
     got = [o for o in event_items(b, as_of.isoformat(), escalate_workdays=n) if o.is_open]
-    assert {o.rule for o in got} == {"P2", "P9"}
+    assert {o.rule for o in got} == {"P2", "P9", "P20"}
     for o in got:
+        if o.rule == "P20":  # the same-day report to the head: escalated from its due date, and
+            # missed (no longer escalated) 5 working days on, its 回访规则 window
+            assert o.escalate_on == o.due_date
+            assert o.lapse_date == CAL.add_working_days(o.due_date, 5)
+            assert o.escalate(as_of) == (o.escalate_on <= as_of <= o.lapse_date)
+            continue
         assert o.lapse_date is None and not o.missed(as_of)
         assert o.escalate_on == CAL.add_working_days(o.due_date, n)
         assert o.escalate(as_of) == (as_of >= o.escalate_on)
@@ -403,7 +409,7 @@ def test_docs_state_the_demo_due_list_by_status(office_dir, tmp_path):
         (Path(__file__).parent.parent / "docs" / "rules.md").read_text(encoding="utf-8").split()
     )
     m = re.search(
-        r"lists (\d+) items: (\d+) overdue \((\d+) of them a complaint to escalate\), none due that day, "
+        r"lists (\d+) items: (\d+) overdue \((\d+) of them to escalate[^)]*\), none due that day, "
         r"(\d+) upcoming \((\d+) of all open items fall due by the end of the coming week\) and (\d+) missed",
         text,
     )

@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from .calendar import WorkCalendar
     from .policy import Context, CustomerRecords
 
-ISSUE_SOLVED = "已解决"
 COMPLAINT = "投诉"
 
 

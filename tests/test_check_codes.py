@@ -119,6 +119,7 @@ class Case:
 
 
 VOID = cust(状态="废除")
+VISIT = {"回访方式": "上门", "客户签名": "甲经理"}
 STOPPED = cust(状态="停止回访", 状态日期="2026-10-01")
 FILED = {"建档人": "张伟", "核实人": "孙丽"}
 OPEN_ISSUE = {"客户反映问题": "门锁损坏", "问题状态": "未解决"}
@@ -249,6 +250,27 @@ CASES: dict[str, Case] = {
         book(**{CUSTOMERS: [cust(**{"下次例行回访（自动计算）": "=$H2+7"})]}),
         CUSTOMERS,
         "下次例行回访（自动计算）",
+    ),
+    # issue 29 (P19): a visit on Mon 2026-11-02 needs its report by Tue 11-03 (the next working
+    # day); on AS_OF (11-22) it is still blank
+    "V19a": Case(
+        book(**{CALLS: [call(**VISIT, 回访报告日期=None)]}),
+        book(**{CALLS: [call(**VISIT, 回访报告日期="2026-11-03")]}),
+        CALLS,
+        "回访报告日期",
+    ),
+    "V19b": Case(
+        book(**{CALLS: [call(**VISIT, 回访报告日期="2026-11-01")]}),
+        book(**{CALLS: [call(**VISIT, 回访报告日期="2026-11-02")]}),
+        CALLS,
+        "回访报告日期",
+    ),
+    # P24: only a complaint may be answered by letter instead of a call
+    "V20": Case(
+        book(**{EVENTS: [event(事项类型="维修", 投诉等级=None, 复函="是")]}),
+        book(**{EVENTS: [event(复函="是")]}),
+        EVENTS,
+        "复函",
     ),
 }
 

@@ -440,6 +440,10 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
         "*",
     ): "the dropdown values (结果, 状态, 事项类型…) its formulas match, as schema.py spells them",
     ("policy.py", "_event_deadline"): "the complaint level an event without one has (一般)",
+    (
+        "call_duties.py",
+        "<module>",
+    ): "the event type 投诉, the level 一般 a complaint without one has, the role 员工 (complaint_roles)",
     ("policy.py", "_project"): "the 回访类型 values of a project's stages",
     ("policy.py", "_routine"): "the 回访类型 value of a routine call (例行)",
     ("policy.py", "rule_dormant"): "the 回访类型 values that close P8",

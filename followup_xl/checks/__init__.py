@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..models import Book
 from ..settings import Policy
-from . import entries, formulas, relations, structure  # noqa: F401  (importing them registers their checks)
+from . import duties, entries, formulas, relations, structure  # noqa: F401  (importing them registers their checks)
 from .base import ERROR, REGISTRY, WARNING, Check, Context, Finding
 
 if TYPE_CHECKING:

@@ -75,6 +75,7 @@ def do_not_call_customers(ctx: Context, check: Check):
 
 @check("V17", WARNING, requirement="issue 15: closing an event")
 def closed_without_call(ctx: Context, check: Check):
+    from ..call_duties import reply_only
     from ..policy import EVENT_RULES
 
     calls: dict[str, list[tuple[dt.date, Call]]] = defaultdict(list)  # id → dated successful calls
@@ -86,6 +87,7 @@ def closed_without_call(ctx: Context, check: Check):
             ev.status != "已办结"
             or (ev.closing_note or "").strip()
             or ev.event_type not in EVENT_RULES
+            or reply_only(ev)  # answered by letter, never called (P24)
         ):
             continue
         types = EVENT_RULES[ev.event_type][1]

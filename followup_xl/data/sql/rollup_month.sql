@@ -21,7 +21,8 @@ planned AS (         -- 应回访: open on the 1st and due by the end (not misse
            coalesce(o.lapse_date + INTERVAL 1 DAY BETWEEN $month_start AND $month_end
                     AND (o.satisfied_on IS NULL OR o.satisfied_on > $month_end), FALSE) AS missed
     FROM snapshot o
-    WHERE o.rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P11', 'P13', 'P14')
+    WHERE o.rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P13', 'P14',
+                 'P16', 'P17', 'P18', 'P21', 'P22', 'P23')  -- report.CALL_RULES
       AND coalesce(o.customer_id, '') <> ''
       AND ((o.satisfied_on BETWEEN $month_start AND $month_end)
            OR (o.due_date <= $month_end AND (o.satisfied_on IS NULL OR o.satisfied_on >= $month_start)
@@ -81,7 +82,8 @@ coverage AS (        -- P2–P4: triggers in the month, followed up by its end
 ),
 overdue AS (         -- still open on the last day, due before it, not yet missed (past lapse_date)
     SELECT office, count(*) AS overdue_at_month_end FROM snapshot
-    WHERE rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P11', 'P13', 'P14')
+    WHERE rule IN ('P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P13', 'P14',
+                 'P16', 'P17', 'P18', 'P21', 'P22', 'P23')  -- report.CALL_RULES
       AND coalesce(customer_id, '') <> '' AND satisfied_on IS NULL AND due_date < $month_end
       AND NOT coalesce(lapse_date < $month_end, FALSE)
     GROUP BY office

@@ -14,10 +14,27 @@ Definitions (the report's 说明 sheet repeats them; the reconciliation test rec
   the routine cadence (the engine flags that item "refused"), so it is done but not successful.
 * planned/done/successful are counted per item's owner (客户负责人, the event's for events);
   calls and satisfaction per 回访人.
+* the rules counted as calls (``CALL_RULES``): P1–P9, P13, P14 and the new call rules P16 (festival
+  visits), P17 (入伙), P18 (突发事件), P21 (warranty spot checks), P22 (反馈表), P23 (24 小时). Not
+  calls, so not in planned/done: P10/P11 (they make nothing of their own), P12 (a person's weekly
+  visits), P15 (record checks), P16S/P16B (SMS greetings), P19/P20 (reports), P24 (reply letters).
 * coverage P2–P4 — complaints closed / repairs done / activities held in the month that make a
   follow-up (not anonymous, not withdrawn, not closed without a call — V17 asks for its 办结说明 —,
-  customer neither void nor 停止回访), and how many
+  not answered by letter only — 复函=是, P24 —, customer neither void nor 停止回访), and how many
   of them were followed up by the month's end.
+* coverage per rule (``coverage_by_rule``) — every rule of the 回访规则 table with a target
+  (``RuleTable.targets()``): for a rule that makes one follow-up per event (P2–P4, an office's
+  事项 rules) as above, the events of the month followed up by its end (P2–P4 are the rows of
+  ``coverage``); for every other rule (P7's stages, cadence, dates, calls) its follow-ups due in the
+  month, and how many were satisfied by the month's end. Met: the rate reaches the target.
+* 回访处理率 (M3, 001 §1.11, target 100 %) — issues raised: the month's calls with 客户反映问题
+  filled, except a call repeating the words of an issue of the same customer not yet settled (a
+  follow-up of that issue, not a new one); settled by the month's end: that call's 问题状态 is
+  已解决, or a later call of the same customer up to the month's end says 已解决 with the same
+  words — or with none, which settles every open issue of that customer. A P9 follow-up call
+  alone does not settle an issue (it may say 未解决 again); a call without 问题状态 leaves it
+  open. Per person: the customer's 负责人; the unsettled ones are listed (customer, date, issue,
+  status, caller, owner).
 * overdue at month end — planned kinds of follow-up still open on the last day, due before it, and
   still inside their window (not missed).
 * percentages to 0.1 and averages to 0.01, the exact ratio rounded half to even (rollup's SQL
@@ -40,9 +57,17 @@ from .messages import Message, message
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
 from .policy import RULE_NAMES, compute_obligations
+from .ruletable import EVENT, RuleTable
 from .settings import Policy
 
-CALL_RULES = frozenset(RULE_NAMES) - {"P10", "P12", "P15"}
+# The rules whose follow-ups are calls (or visits) counted in planned/done — see the docstring.
+CALL_RULES = frozenset(
+    {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P13", "P14"}
+    | {"P16", "P17", "P18", "P21", "P22", "P23"}  # seed duties that are calls or visits
+)
+STAGED_RULES = frozenset({"P7"})  # several follow-ups per event: coverage counts them by due date
+PROCESSING_TARGET_PCT = 100  # 001 §1.11 回访处理率达100%
+ISSUE_SOLVED = "已解决"
 ANY_CALL_RULES = frozenset({"P1", "P8", "P9"})  # closed by any successful call, whatever its type
 COVERAGE = (
     ("P2", "投诉", "complaint_coverage_pct"),
@@ -279,6 +304,10 @@ def report_from(
     out["open_issues_at_month_end"] = len(open_issues)
     out["open_issues"] = open_issues[:LIST_N]
     out["coverage"] = _coverage(obligations, start, end, policy)
+    out["coverage_by_rule"] = coverage_by_rule(
+        obligations, start, end, RuleTable.for_policy(policy)
+    )
+    out["processing"] = processing_rate(calls, start, end, by_id)
     consult = Counter(call.caller for call in mc if call.call_type == "咨询" and call.caller)
     target = policy.consultation_monthly_target
     out["consultation"] = [
@@ -340,7 +369,7 @@ def _by_rule(items: list[Item]) -> list[dict]:
             "name_en": RULE_NAMES[r].render("en"),
             **{k: v for k, v in headline(per_rule[r], []).items() if k in shown},
         }
-        for r in sorted(per_rule, key=lambda r: int(r[1:]))
+        for r in sorted(per_rule, key=rule_order)
     ]
 
 
@@ -409,6 +438,129 @@ def _coverage(
             }
         )
     return out
+
+
+def rule_order(code: str) -> tuple[int, str]:
+    """P2 < P9 < P16 < P16S < P17; an office's own codes (X1, 安装) after the numbered ones."""
+    m = re.fullmatch(r"P(\d+)(\D*)", code)
+    return (int(m[1]), m[2]) if m else (10_000, code)
+
+
+def coverage_by_rule(
+    obligations: list[Obligation], start: dt.date, end: dt.date, table: RuleTable
+) -> list[dict]:
+    """Every rule of the table with a coverage target: planned in the month, done by its end, %,
+    target, met. A rule with one follow-up per event counts the month's events (P2–P4, as
+    ``coverage``); any other counts its follow-ups due in the month (the module docstring)."""
+    out = []
+    for code, target in sorted(table.targets().items(), key=lambda kv: rule_order(kv[0])):
+        rule = table.get(code)
+        by_trigger = rule.trigger == EVENT and code not in STAGED_RULES
+        mine = [
+            obligation
+            for obligation in obligations
+            if obligation.rule == code
+            and (
+                (obligation.trigger_date is not None and start <= obligation.trigger_date <= end)
+                if by_trigger
+                else start <= obligation.due_date <= end
+            )
+        ]
+        done = sum(
+            1 for obligation in mine if obligation.satisfied_on and obligation.satisfied_on <= end
+        )
+        actual = pct(done, len(mine))
+        out.append(
+            {
+                "rule": code,
+                "name": RULE_NAMES.get(code) or rule.name,
+                "counted_by": "trigger" if by_trigger else "due",
+                "planned": len(mine),
+                "done": done,
+                "actual_pct": actual,
+                "target_pct": target,
+                "met": None if actual is None else actual >= target,
+            }
+        )
+    return out
+
+
+def processing_rate(
+    calls: list[Call], start: dt.date, end: dt.date, customers: dict[str, Customer]
+) -> dict:
+    """M3 回访处理率: of the issues customers raised in the month's calls, how many were settled
+    by the month's end (definition in the module docstring), per 负责人 and for the office, with
+    the unsettled ones listed oldest first."""
+    by_customer: dict[str, list[Call]] = defaultdict(list)
+    for call in calls:
+        if call.customer_id and call.call_date and call.call_date <= end:
+            by_customer[call.customer_id].append(call)
+    raised: list[tuple[Call, bool]] = []
+    for mine in by_customer.values():
+        mine.sort(key=lambda call: (call.call_date, call.call_time or dt.time()))
+        open_: dict[str, int] = {}  # an unsettled issue's words → its index in ``raised``
+        for call in mine:
+            words = (call.issue or "").strip()
+            solved = call.issue_status == ISSUE_SOLVED
+            if words in open_:  # a follow-up of an issue already raised, not a new one
+                if solved:
+                    i = open_.pop(words)
+                    raised[i] = (raised[i][0], True)
+                continue
+            if not words:
+                if solved:  # 已解决 about no named issue: the customer's open ones are settled
+                    for i in open_.values():
+                        raised[i] = (raised[i][0], True)
+                    open_.clear()
+                continue
+            raised.append((call, solved))
+            if not solved:
+                open_[words] = len(raised) - 1
+    raised = [(call, ok) for call, ok in raised if call.call_date and call.call_date >= start]
+
+    def owner_of(call: Call) -> str | Message:
+        customer = customers.get(call.customer_id or "")
+        return (customer.owner if customer else None) or call.caller or NO_OWNER
+
+    def figures(group: list[tuple[Call, bool]]) -> dict:
+        n, ok = len(group), sum(settled for _, settled in group)
+        rate = pct(ok, n)
+        return {
+            "raised": n,
+            "settled": ok,
+            "rate_pct": rate,
+            "target_pct": PROCESSING_TARGET_PCT,
+            "met": None if rate is None else rate >= PROCESSING_TARGET_PCT,
+        }
+
+    per_owner: dict[str | Message, list[tuple[Call, bool]]] = defaultdict(list)
+    for call, settled in raised:
+        per_owner[owner_of(call)].append((call, settled))
+    unsettled = sorted(
+        (call for call, settled in raised if not settled),
+        key=lambda call: (call.call_date, call.customer_id or "", call.call_time or dt.time()),
+    )
+    return {
+        **figures(raised),
+        "by_owner": [
+            {"owner": owner, **figures(per_owner[owner])}
+            for owner in sorted(per_owner, key=group_order)
+        ],
+        "unsettled": [
+            {
+                "customer_id": call.customer_id,
+                "customer_name": customers[call.customer_id].name
+                if call.customer_id in customers
+                else None,
+                "date": call.call_date,
+                "issue": call.issue,
+                "status": call.issue_status,
+                "caller": call.caller,
+                "owner": owner_of(call),
+            }
+            for call in unsettled
+        ],
+    }
 
 
 def _complaints_by_party(events: list[Event], start: dt.date, end: dt.date) -> list[dict]:

@@ -110,7 +110,7 @@ def write_report(
         f = Formats(wb)
         add_formats(wb, f)
         names = t["sheets"]
-        _summary(_Sheet(wb, f, names[0], t), r, t, source)
+        _summary(_Sheet(wb, f, names[0], t), r, t, source, lang)
         _owners(wb, _Sheet(wb, f, names[1], t), r, t, lang)
         _types(_Sheet(wb, f, names[2], t), r, t, lang)
         _satisfaction(wb, _Sheet(wb, f, names[3], t), r, t, lang)
@@ -118,7 +118,7 @@ def write_report(
         _trend(wb, _Sheet(wb, f, names[5], t), r, t, lang)
         notes = _Sheet(wb, f, names[6], t)
         notes.text(t["notes"], "title")
-        for line in t["definitions"]:
+        for line in [*t["definitions"], *t["definitions_more"]]:
             notes.ws.write_string(notes.row, 0, line, f.get("wrap"))
             notes.ws.set_row(notes.row, 36)
             notes.row += 1
@@ -132,7 +132,7 @@ def write_report(
     return os.fspath(path)
 
 
-def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
+def _summary(s: _Sheet, r: dict, t: dict, source: str, lang: str) -> None:
     s.text(t["title"].format(month=r["month"]), "title")
     s.text(t["period"].format(start=r["start"], end=r["end"], source=source), "subtitle")
     prev, last = r["comparison"]["previous_month"], r["comparison"]["same_month_last_year"]
@@ -158,19 +158,37 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str) -> None:
                 s.ws.write_string(first + i, j, t["no_data"], s.f.get("box"))
     s.text(f"{t['missed']}: {r['missed']}", "bold")
     s.text(f"{t['open_issues']}: {r['open_issues_at_month_end']}", "bold", gap=2)
-    s.text(t["coverage"], "bold")
+    s.text(t["coverage_rules"], "bold")
     s.table(
-        t["coverage_head"],
+        t["coverage_rules_head"],
         [
             [
-                f"{c['rule']} {t['event'][c['event_type']]}",
-                c["events"],
-                c["followed_up"],
+                c["rule"],
+                localize(c["name"], lang),
+                c["planned"],
+                c["done"],
                 c["actual_pct"],
                 c["target_pct"],
                 c["met"],
             ]
-            for c in r["coverage"]
+            for c in r["coverage_by_rule"]
+        ],
+        (None, None, None, None, "pct", "pct"),
+    )
+    p = r["processing"]
+    s.text(t["processing"], "bold")
+    s.table(
+        t["processing_head"],
+        [
+            [
+                localize(o["owner"], lang),
+                o["raised"],
+                o["settled"],
+                o["rate_pct"],
+                o["target_pct"],
+                o["met"],
+            ]
+            for o in [*p["by_owner"], {**p, "owner": t["processing_total"]}]
         ],
         (None, None, None, "pct", "pct"),
     )
@@ -315,6 +333,23 @@ def _issues(s: _Sheet, r: dict, t: dict, lang: str) -> None:
                 x["days_open"],
             ]
             for x in r["open_issues"]
+        ],
+    )
+    unsettled = r["processing"]["unsettled"]
+    s.text(t["unsettled"].format(n=len(unsettled)), "bold")
+    s.table(
+        t["unsettled_head"],
+        [
+            [
+                x["customer_id"],
+                x["customer_name"],
+                x["date"],
+                x["issue"],
+                x["status"],
+                x["caller"],
+                localize(x["owner"], lang),
+            ]
+            for x in unsettled
         ],
     )
     s.finish(t["sheets"][4])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 
 import libreoffice as lo
@@ -25,11 +26,14 @@ from followup_xl.policy import compute_obligations
 from followup_xl.report import (
     ANY_CALL_RULES,
     CALL_RULES,
+    coverage_by_rule,
     month_bounds,
     month_items,
     monthly_report,
+    rule_order,
     shift_month,
 )
+from followup_xl.ruletable import RuleTable, default_rules
 from followup_xl.settings import Policy
 
 WHY = message("reason.new_customer")  # an obligation's reason, never shown by these tests
@@ -480,3 +484,150 @@ def test_report_charts_render_in_libreoffice(tmp_path, master):
         assert title in flat, title
     pngs = lo.to_pngs(out, tmp_path / "png", dpi=30, first=2, last=2)
     assert pngs and pngs[0].stat().st_size > 3000  # the per-person chart page is not blank
+
+
+def test_the_processing_rate_over_a_hand_built_month(tmp_path):
+    """M3 回访处理率 in October 2026: five issues raised, two settled by the 31st."""
+    b = book(
+        [customer("K1"), customer("K2"), customer("K3", owner="李娜")],
+        [
+            call("K1", "2026-10-09", row=2, issue="漏水", issue_status="已解决"),  # settled at once
+            call("K1", "2026-10-12", row=3, issue="噪音", issue_status="未解决"),
+            call("K1", "2026-10-15", row=4, issue_status="已解决"),  # no words: settles 噪音
+            call("K2", "2026-10-13", row=5, issue="门锁", issue_status="未解决"),
+            call("K2", "2026-10-20", row=6, issue="门锁", issue_status="未解决"),  # a follow-up
+            call("K2", "2026-11-02", row=7, issue="门锁", issue_status="已解决"),  # after the 31st
+            call("K3", "2026-09-28", row=8, issue="停车", issue_status="未解决"),  # September's
+            call("K3", "2026-10-09", row=9, issue="停车", issue_status="已解决"),  # settles it
+            call("K3", "2026-10-21", row=10, issue="绿化"),  # no 问题状态: open
+            call("K3", "2026-10-30", row=11, issue="保洁", issue_status="未解决", caller="王芳"),
+        ],
+    )
+    r = monthly_report(b, Policy(), MONTH)
+    p = r["processing"]
+    assert (p["raised"], p["settled"], p["rate_pct"], p["target_pct"], p["met"]) == (
+        5,
+        2,
+        40.0,
+        100,
+        False,
+    )
+    assert [(o["owner"], o["raised"], o["settled"], o["rate_pct"]) for o in p["by_owner"]] == [
+        ("张伟", 3, 2, 66.7),
+        ("李娜", 2, 0, 0.0),
+    ]
+    assert [
+        (x["customer_id"], x["date"], x["issue"], x["caller"], x["owner"]) for x in p["unsettled"]
+    ] == [
+        ("K2", D("2026-10-13"), "门锁", "张伟", "张伟"),
+        ("K3", D("2026-10-21"), "绿化", "张伟", "李娜"),
+        ("K3", D("2026-10-30"), "保洁", "王芳", "李娜"),
+    ]
+    # November: the 11-02 call settles October's 门锁 and raises nothing new
+    nov = monthly_report(b, Policy(), "2026-11")["processing"]
+    assert (nov["raised"], nov["rate_pct"], nov["met"], nov["unsettled"]) == (0, None, None, [])
+
+    from followup_xl.io.write.report import write_report
+
+    out = write_report(tmp_path / "月报.xlsx", r)
+    wb = openpyxl.load_workbook(out)
+    rows = [[c for c in row if c is not None] for row in wb["月报"].iter_rows(values_only=True)]
+    head = rows.index(["负责人", "反映问题", "月底前已解决", "处理率", "目标", "是否达标"])
+    assert rows[head + 1 : head + 4] == [
+        ["张伟", 3, 2, 0.667, 1, "未达标"],
+        ["李娜", 2, 0, 0, 1, "未达标"],
+        ["全公司", 5, 2, 0.4, 1, "未达标"],
+    ]
+    issues = [
+        [c for c in row if c is not None] for row in wb["客户问题"].iter_rows(values_only=True)
+    ]
+    at = issues.index(["本月反映、月底仍未解决的问题（3）"])
+    assert [row[:3] for row in issues[at + 2 : at + 5]] == [
+        ["K2", "客户K2", dt.datetime(2026, 10, 13)],
+        ["K3", "客户K3", dt.datetime(2026, 10, 21)],
+        ["K3", "客户K3", dt.datetime(2026, 10, 30)],
+    ]
+
+
+def test_coverage_per_rule_keeps_p2_to_p4_and_counts_project_stages_by_due_date():
+    # a project started Tue 09-01, planned to end Thu 12-31: stages due Fri 09-11 (10 days on),
+    # mid-project 09-01 + 60.5 days = Sat 10-31 → Fri 10-30, and 12-31; October has the middle one
+    b = book(
+        [customer("K1")],
+        [
+            call("K1", "2026-10-29", row=2, call_type="工程中期", event_id="G1"),
+            call(
+                "K1",
+                "2026-10-09",
+                row=3,
+                method="上门",
+                signature="甲",
+                report_date=D("2026-10-12"),
+            ),
+            call("K1", "2026-10-29", row=4, method="上门", signature="甲"),
+        ],
+        [event("G1", "K1", "工程", "2026-09-01", planned_end="2026-12-31")],
+    )
+    r = monthly_report(b, Policy(), MONTH)
+    by_rule = {c["rule"]: c for c in r["coverage_by_rule"]}
+    assert list(by_rule) == ["P2", "P3", "P4", "P7"]  # the default table's targets
+    for c in r["coverage"]:  # P2–P4: the same figures as the coverage the rollup compares
+        assert (c["events"], c["followed_up"], c["actual_pct"], c["met"]) == (
+            by_rule[c["rule"]]["planned"],
+            by_rule[c["rule"]]["done"],
+            by_rule[c["rule"]]["actual_pct"],
+            by_rule[c["rule"]]["met"],
+        )
+    p7 = by_rule["P7"]
+    assert (p7["counted_by"], p7["planned"], p7["done"], p7["actual_pct"], p7["met"]) == (
+        "due",
+        1,
+        1,
+        100.0,
+        True,
+    )
+    sept = {c["rule"]: c for c in monthly_report(b, Policy(), "2026-09")["coverage_by_rule"]}
+    assert (sept["P7"]["planned"], sept["P7"]["done"], sept["P7"]["met"]) == (1, 0, False)
+    # an office that sets a target on P19: visits due in October (Fri 10-09 → Sat 10-10, a make-up
+    # day, reported 10-12; Thu 10-29 → Fri 10-30, never reported): 1 of 2
+    policy = Policy()
+    rows = tuple(
+        rule.with_(target_pct=100) if rule.code == "P19" else rule for rule in default_rules(policy)
+    )
+    start, end = month_bounds(MONTH)
+    obligations = compute_obligations(b, policy, end).obligations
+    (p19,) = [
+        c for c in coverage_by_rule(obligations, start, end, RuleTable(rows)) if c["rule"] == "P19"
+    ]
+    assert (p19["planned"], p19["done"], p19["actual_pct"], p19["met"]) == (2, 1, 50.0, False)
+
+
+def test_the_calls_the_report_counts_are_the_call_and_visit_rows_and_the_rollup_counts_them_too():
+    """报告/复函/短信 rows and the per-person (人员) and built-in rows are not calls."""
+    from followup_xl.io.warehouse.rollup import sql_text
+    from followup_xl.ruletable import BUILTIN, PHONE, STAFF, VISIT
+
+    calls = {
+        rule.code
+        for rule in default_rules(Policy())
+        if rule.method in (PHONE, VISIT) and rule.trigger not in (STAFF, BUILTIN)
+    }
+    assert calls == CALL_RULES
+    assert not {"P15", "P16S", "P16B", "P19", "P20", "P24"} & CALL_RULES
+    sql = sql_text("rollup_month")
+    lists = [
+        set(re.findall(r"'(P\w+)'", found)) for found in re.findall(r"rule IN \(([^)]*)\)", sql)
+    ]
+    assert lists == [CALL_RULES, ANY_CALL_RULES, CALL_RULES]  # planned, attempted, overdue
+
+
+def test_rule_order_sorts_suffixed_and_office_codes():
+    assert sorted(["P16S", "P2", "安装", "P16", "P10", "X1", "P16B"], key=rule_order) == [
+        "P2",
+        "P10",
+        "P16",
+        "P16B",
+        "P16S",
+        "X1",
+        "安装",
+    ]

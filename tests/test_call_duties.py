@@ -279,3 +279,25 @@ def test_due_after_dates_each_unit_like_the_built_in_rules():
     assert due_after(CAL, D("2026-09-25"), 7, "天") == D("2026-09-30")
     # a month from 08-31 → 09-30 (the month's last day), a working day
     assert due_after(CAL, D("2026-08-31"), 1, "月") == D("2026-09-30")
+
+
+def test_v19a_asks_for_a_visit_report_while_it_is_worth_writing():
+    from followup_xl.checks import run_checks
+
+    b = book(
+        [customer()],
+        [
+            visit("2026-09-30", 2),  # due Thu 10-08, window to Wed 10-14
+            visit("2026-10-09", 3, report_date=D("2026-10-12")),  # filled (late): nothing to ask
+            visit("2026-10-12", 4, report_date=D("2026-10-09")),  # before the visit: V19b
+        ],
+    )
+
+    def codes(as_of: str) -> list[tuple[str, int | None]]:
+        found = run_checks(b, Policy(), D(as_of)).findings
+        return [(f.code, f.row) for f in found if f.code.startswith("V19")]
+
+    assert codes("2026-10-08") == [("V19b", 4)]  # on its due day: not yet
+    assert codes("2026-10-09") == [("V19a", 2), ("V19b", 4)]
+    assert codes("2026-10-14") == [("V19a", 2), ("V19b", 4)]
+    assert codes("2026-10-15") == [("V19b", 4)]  # past its window: the due list counts it missed

@@ -251,11 +251,11 @@ CASES: dict[str, Case] = {
         CUSTOMERS,
         "下次例行回访（自动计算）",
     ),
-    # issue 29 (P19): a visit on Mon 2026-11-02 needs its report by Tue 11-03 (the next working
-    # day); on AS_OF (11-22) it is still blank
+    # issue 29 (P19): a visit on Tue 2026-11-17 needs its report by Wed 11-18 (the next working
+    # day); on AS_OF (Sun 11-22) it is still blank, inside its 5-working-day window (to 11-25)
     "V19a": Case(
-        book(**{CALLS: [call(**VISIT, 回访报告日期=None)]}),
-        book(**{CALLS: [call(**VISIT, 回访报告日期="2026-11-03")]}),
+        book(**{CALLS: [call(**VISIT, 回访日期="2026-11-17", 回访报告日期=None)]}),
+        book(**{CALLS: [call(**VISIT, 回访日期="2026-11-17", 回访报告日期="2026-11-18")]}),
         CALLS,
         "回访报告日期",
     ),

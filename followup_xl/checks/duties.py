@@ -11,7 +11,8 @@ from .base import ERROR, WARNING, Check, Context, check
 @check("V19a", WARNING, requirement="REQUIREMENTS P19; 001 制度2 §1, 002 §5")
 def visit_report_missing(ctx: Context, check: Check):
     """A successful 上门 call past its report's due day (the P19 row: 1 working day) without a
-    回访报告日期. A book without the column (an older one) is not asked for it."""
+    回访报告日期, while the report is still worth writing (inside the row's 有效期; past it the
+    due list counts it missed, once). A book without the column (an older one) is not asked."""
     table = RuleTable.for_policy(ctx.policy)
     if not table.enabled("P19"):
         return
@@ -33,7 +34,8 @@ def visit_report_missing(ctx: Context, check: Check):
         if info is not None and "report_date" not in info.columns:
             continue
         due = due_after(cal, rec.call_date, offset, rule.unit)
-        if ctx.as_of > due:
+        window = rule.window_workdays
+        if ctx.as_of > due and (window is None or ctx.as_of <= cal.add_working_days(due, window)):
             yield ctx.finding(check, rec, "report_date", rec.call_date.isoformat(), due.isoformat())
 
 

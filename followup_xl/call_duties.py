@@ -1,11 +1,11 @@
 """Duties that follow a call or a complaint and are not calls themselves (REQUIREMENTS P19, P20, P24).
 
 * P19 (001 制度2 §1, 002 §5 "回访第二天…填写《客户回访报告表》"): every successful 上门 call makes a
-  visit report due the next working day (the 回访规则 row's 期限), by the caller, ``method="报告"``;
+  visit report due the next working day (the 回访规则 row's 期限), ``method="报告"``;
   satisfied by the call's 回访报告日期 — late or not (a late one is flagged ``"late"`` and its reason
   says so). A 回访报告日期 before the call date satisfies nothing (V19b names the cell).
 * P20 (003 #5.5 "…并于当日报告相关部门总监"): a call with 客户反映问题 filled makes a report to the
-  department head due the call date, by the caller, hard, ``method="报告"``, satisfied by 上报主管日期
+  department head due the call date, hard, ``method="报告"``, satisfied by 上报主管日期
   on or after the call date. While open it is escalated from its due date (``escalate_on``), so the due
   list's escalation view and the schedule's manager page show it. A 问题状态=已解决 on the same call
   does not settle it: the seed asks for every problem raised to be reported "以便及时解决", and the head
@@ -15,6 +15,12 @@
   (the P24 row's 期限 when the office sets one), ``method="复函"``, satisfied by the event's 复函日期.
   A withdrawn or closed complaint keeps a reply already recorded and makes no new one, as P2 does;
   an anonymous complaint has nobody to reply to (P10).
+
+Whose list a P19/P20 item is on: the customer's 负责人 (the caller when the customer has none), as
+for every customer rule — the caller is usually that person, and when a customer is handed over
+(a leaver's calls keep their caller) the open duty must go with the customer, not stay with
+someone who has left. The item points at the call (``source``), which names the caller. They carry
+no ``event_id``: they are duties about the call, not follow-ups of the event the call names.
 
 Each rule reads its numbers from the 回访规则 table (``ctx.table.get(code)``) and makes nothing when
 the row is disabled. Plain data in, obligations out: the policy engine runs these with the others
@@ -106,10 +112,10 @@ def rule_visit_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
             due,
             message("reason.visit_report_late" if late else "reason.visit_report", d=d, due=due),
             cr.customer.name,
-            call.caller or cr.customer.owner,
+            cr.customer.owner or call.caller,
             d,
             call_ref(call),
-            call.event_id,
+            None,  # a duty about the call, not a follow-up of the event it names
             (),
             rule.hard,
             satisfied_on=filed,
@@ -144,10 +150,10 @@ def rule_problem_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligati
                 due=due,
             ),
             cr.customer.name,
-            call.caller or cr.customer.owner,
+            cr.customer.owner or call.caller,
             d,
             call_ref(call),
-            call.event_id,
+            None,  # a duty about the call, not a follow-up of the event it names
             (),
             rule.hard,
             satisfied_on=told,

@@ -90,7 +90,9 @@ def test_the_report_date_closes_it_on_time_or_late_and_a_date_before_the_visit_d
         ],
     )
     on_time, late, wrong = sorted(items(b, "2026-10-20", ("P19",)), key=when)
-    assert (on_time.satisfied_on, on_time.flags, on_time.owner) == (D("2026-10-08"), (), "李娜")
+    # on the customer's owner's list (a hand-over moves it), whoever made the visit
+    assert (on_time.satisfied_on, on_time.flags, on_time.owner) == (D("2026-10-08"), (), "张伟")
+    assert on_time.source == "回访记录表!2" and on_time.event_id is None
     assert on_time.reason.msg_id == "reason.visit_report"
     assert (late.satisfied_on, late.flags) == (D("2026-10-12"), ("late",))
     assert late.reason.msg_id == "reason.visit_report_late" and late.owner == "张伟"

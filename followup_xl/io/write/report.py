@@ -163,8 +163,7 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str, lang: str) -> None:
         t["coverage_rules_head"],
         [
             [
-                c["rule"],
-                localize(c["name"], lang),
+                f"{c['rule']} {localize(c['name'], lang)}",
                 c["planned"],
                 c["done"],
                 c["actual_pct"],
@@ -173,7 +172,7 @@ def _summary(s: _Sheet, r: dict, t: dict, source: str, lang: str) -> None:
             ]
             for c in r["coverage_by_rule"]
         ],
-        (None, None, None, None, "pct", "pct"),
+        (None, None, None, "pct", "pct"),
     )
     p = r["processing"]
     s.text(t["processing"], "bold")

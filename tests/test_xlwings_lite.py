@@ -74,7 +74,8 @@ def test_refresh_due_script_lists_what_the_due_command_lists(office_dir, capsys)
     path = office_dir / "王芳_客户回访.xlsx"
     book = LiteBook(path)
     load_main().refresh_due(book)
-    expected = api.due(str(path), as_of=TODAY).items
+    # the button lists what is still to call; `due` also lists the missed ones (逾期未办) last
+    expected = [i for i in api.due(str(path), as_of=TODAY).items if i.status != "missed"]
     rows = book.sheets["待回访"].used_range.options(ndim=2).value
     assert len(rows) - 1 == len(expected) > 0
     assert sorted(str(r[3] or "") for r in rows[1:]) == sorted(

@@ -305,3 +305,24 @@ def test_v19a_asks_for_a_visit_report_while_it_is_worth_writing():
     assert codes("2026-10-09") == [("V19a", 2), ("V19b", 4)]
     assert codes("2026-10-14") == [("V19a", 2), ("V19b", 4)]
     assert codes("2026-10-15") == [("V19b", 4)]  # past its window: the due list counts it missed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(D("2026-01-01"), D("2026-12-20")))
+def test_a_problem_report_is_due_the_call_day_or_the_first_working_day_after(day):
+    b = book([customer()], [call(date=day.isoformat(), issue="漏水")])
+    (o,) = items(b, "2026-12-31", ("P20",))
+    assert o.due_date == o.escalate_on and o.due_date >= day and CAL.is_working_day(o.due_date)
+    assert all(
+        not CAL.is_working_day(day + dt.timedelta(days=k)) for k in range((o.due_date - day).days)
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(D("2026-01-01"), D("2026-12-20")), st.booleans())
+def test_a_reply_letter_is_due_when_the_complaint_call_would_have_been(day, working):
+    letter = book([customer()], [], [event(date=day.isoformat(), reply_only=True)])
+    called = book([customer()], [], [event(date=day.isoformat())])
+    (o,) = items(letter, "2026-12-31", ("P24", "P2"), count_working_days=working)
+    (p2,) = items(called, "2026-12-31", ("P24", "P2"), count_working_days=working)
+    assert (o.rule, p2.rule, o.due_date) == ("P24", "P2", p2.due_date)

@@ -10,11 +10,44 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 from .messages import Label, Message, message
 from .schema import HOLIDAYS
 
 ONE_DAY = dt.timedelta(days=1)
+
+# The festivals an office names (回访规则's 触发值 for P16): the names the holidays library gives
+# the days off in holidays.China(language="zh_CN"), which are the office's own words. 除夕 (the
+# library's 农历除夕, a day off since 2025) belongs to 春节; "（补假）" marks a substitute day off.
+FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+_ALIASES = {"农历除夕": "春节"}
+_SUBSTITUTE = "（补假）"
+
+
+@dataclass(frozen=True, order=True)
+class Festival:
+    """A festival of one year: ``day`` its first holiday (春节: 除夕 when that is off too),
+    ``first_off`` the first day of the run of days off around it (weekends and office days
+    off included), so the last working day before it is the day before ``first_off``'s run."""
+
+    first_off: dt.date
+    day: dt.date
+    name: str
+
+
+@functools.lru_cache(maxsize=64)
+def festival_days(year: int) -> tuple[tuple[str, dt.date], ...]:
+    """(festival, first holiday) for each festival of ``year`` the library names."""
+    import holidays
+
+    first: dict[str, dt.date] = {}
+    for d, names in sorted(holidays.China(years=year, language="zh_CN").items()):
+        for raw in names.split("; "):
+            name = _ALIASES.get(raw, raw.removesuffix(_SUBSTITUTE))
+            if name in FESTIVALS and name not in first:
+                first[name] = d
+    return tuple(sorted(first.items(), key=lambda item: item[1]))
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,6 +175,27 @@ class WorkCalendar:
                 out.append(d)
             d += ONE_DAY
         return out
+
+    def festivals(
+        self, start: dt.date, end: dt.date, names: tuple[str, ...] = FESTIVALS
+    ) -> list[Festival]:
+        """The festivals called ``names`` whose first day off falls from ``start`` to ``end``,
+        in date order. The first day off walks back from the festival's first holiday over the
+        days off before it (2026 春节: 17 Feb, off from Sunday 15 Feb; 14 Feb is a make-up day)."""
+        out = []
+        for year in range(start.year, end.year + 2):
+            for name, day in festival_days(year):
+                if name not in names or day < start or day > end + dt.timedelta(days=31):
+                    continue  # never asks about a year it need not (a year's warning)
+                first_off = day
+                if not self.is_working_day(day):
+                    for _ in range(60):
+                        if self.is_working_day(first_off - ONE_DAY):
+                            break
+                        first_off -= ONE_DAY
+                if start <= first_off <= end:
+                    out.append(Festival(first_off, day, name))
+        return sorted(out)
 
     def due_on_working_day(self, due: dt.date, trigger: dt.date | None) -> dt.date:
         """REQUIREMENTS: a due date on a day off moves to the previous working day (calls are

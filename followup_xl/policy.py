@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from . import duties
 from .calendar import WorkCalendar
 from .call_duties import CALL_DUTY_RULES, complaint_role, reply_only, role_word
 from .messages import Message, message
@@ -415,6 +416,8 @@ def event_first_due(ctx: Context, ev: Event) -> dt.date | None:
     dates it; None for an event that makes none (no date, unknown type, anonymous: P10).
     The staff book's formula column says the same (followup_xl/formulas.py)."""
     d = ev.event_date
+    if ev.event_type in duties.EVENT_DUTIES:  # 入伙, 突发事件 (P17, P18)
+        return duties.event_due(ctx, ev)
     if d is None or ev.event_type not in EVENT_RULES or ev.anonymous:
         return None
     rule = EVENT_RULES[ev.event_type][0]
@@ -575,6 +578,7 @@ CUSTOMER_RULES: list[Callable[[Context, CustomerRecords], Iterable[Obligation]]]
     rule_verification,
     *CALL_DUTY_RULES,  # P19, P20, P24: reports and letters that follow a call or a complaint
 ]
+CUSTOMER_RULES += duties.RULES  # P16–P18, P21–P23 (the seed duties: followup_xl/duties.py)
 
 
 def rule_appointments(ctx: Context, book: Book) -> Iterator[Obligation]:

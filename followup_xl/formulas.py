@@ -27,9 +27,11 @@ from dataclasses import dataclass
 
 from . import schema
 from .calendar import WorkCalendar
+from .duties import EVENT_DUTIES
 from .messages import by_lang, table
 from .models import Book, Customer
 from .policy import EVENT_RULES, Context, compute_obligations, event_first_due
+from .ruletable import HOURS, MONTHS, WORKDAYS, RuleTable
 from .settings import Policy
 
 CALENDAR_SHEET = by_lang("formula.calendar_sheet")  # 工作日历 (schema.TOOL_SHEETS)
@@ -286,6 +288,9 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
         ),
         "出差拜访": f.add(d, policy.trip_verify_workdays or 1),
     }
+    rules = RuleTable.for_policy(policy)
+    for kind_zh, (code, _) in EVENT_DUTIES.items():  # 入伙, 突发事件: their 回访规则 rows
+        by_type[kind_zh] = _row_due(f, d, rules.get(code).offset or 0, rules.get(code).unit)
     chain = '""'
     for zh, expr in reversed(list(by_type.items())):
         chain = f"IF({_is(kind, types, zh)},{expr},{chain})"
@@ -298,6 +303,17 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
         + ")"
     )
     return f'=IF(OR({d}="",{anonymous},{kept}=0),"",{chain})'
+
+
+def _row_due(f: Sheetwise, d: str, n: int, unit: str) -> str:
+    """duties.due_after(d, n, unit) as a formula."""
+    if unit == WORKDAYS:
+        return f.add(d, n)
+    if unit == HOURS:
+        return f.add(d, -(-n // 24))
+    if unit == MONTHS:
+        return f.due_on(f"EDATE({d},{n})", d)
+    return f.due_on(f"({d}+{n})", d)
 
 
 def event_status_formula(lang: str, policy: Policy, row: int) -> str:
@@ -313,7 +329,7 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
     window = f'{dates},">="&{col["event_date"]},{dates},"<="&TODAY()'
     types = schema.EVENTS.column("event_type")
     per_type = "0"
-    for zh, (_, ts) in reversed(list(EVENT_RULES.items())):
+    for zh, (_, ts) in reversed(list({**EVENT_RULES, **EVENT_DUTIES}.items())):
         head = f"{f.calls('customer_id')},{col['customer_id']},{window}"
         n = f.ifs("COUNTIFS", head, "call_type", ts[0], success)
         per_type = f"IF({_is(col['event_type'], types, zh)},{n},{per_type})"

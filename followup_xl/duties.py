@@ -22,7 +22,7 @@ from .calendar import Festival
 from .messages import Message, message
 from .models import Call, Customer, Event
 from .obligations import Obligation
-from .ruletable import DAYS, HEAD, HOURS, MANAGER, MONTHS, PHONE, SMS, WORKDAYS, FollowUpRule
+from .ruletable import HEAD, HOURS, MANAGER, MONTHS, PHONE, SMS, WORKDAYS, FollowUpRule
 
 if TYPE_CHECKING:
     from .policy import Context, CustomerRecords
@@ -275,6 +275,8 @@ def event_due(ctx: Context, ev: Event) -> dt.date | None:
     if ev.event_date is None or ev.event_type not in EVENT_DUTIES or ev.anonymous:
         return None
     row = ctx.table.get(EVENT_DUTIES[ev.event_type][0])
+    if not row.enabled:
+        return None
     return due_after(ctx, ev.event_date, row.offset, row.unit)
 
 

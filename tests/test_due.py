@@ -44,6 +44,15 @@ EXPECTED = {
     ("K4", "P2", "2026-09-28", "due"),  # complaint closed Fri 09-25 + 3 = Mon 09-28
     ("K4", "P1", "2026-09-30", "upcoming"),  # filed 09-01, class C: 10-01 → 09-30
     ("", "P12", "2026-09-30", "upcoming"),  # week Sat 09-26..Fri 10-02 (a holiday) → 09-30
+    # the seed duties (docs/seed-duties.md): 中秋 Fri 09-25 → a visit (class A) and a greeting SMS
+    # due Thu 09-24, missed the day after (window 0); 国庆 Thu 10-01 → a greeting due Wed 09-30
+    ("K1", "P16", "2026-09-24", "missed"),
+    ("K1", "P16S", "2026-09-24", "missed"),
+    ("K2", "P16S", "2026-09-24", "missed"),
+    ("K4", "P16S", "2026-09-24", "missed"),
+    ("K1", "P16S", "2026-09-30", "upcoming"),
+    ("K2", "P16S", "2026-09-30", "upcoming"),
+    ("K4", "P16S", "2026-09-30", "upcoming"),
 }
 
 

@@ -224,6 +224,7 @@ def generate(
             )
         _events_and_calls(rng, book, owner, oi, start, end)
         _closing_and_do_not_call(random.Random(f"{seed}-close-{owner}"), book)
+        _seed_duties(random.Random(f"{seed}-seed-duties-{owner}"), book, owner, oi, end)
     if plant_mistakes:
         _plant(rng, office)
     return office
@@ -548,6 +549,77 @@ def _closing_and_do_not_call(rng: random.Random, book: Book) -> None:
             or (k.call_date or dt.date.min) < asked_on
         ]
         c.status, c.status_since, c.note = "停止回访", asked.call_date, "客户要求停止回访"
+
+
+PREFERRED_TIMES = ["上午", "下午", "晚上7点后", "工作日9-12点", "周末"]
+
+
+def _seed_duties(rng: random.Random, book: Book, owner: str, oi: int, end: dt.date) -> None:
+    """What the seed duties read (issue 29, docs/seed-duties.md): 生日, 入伙日期 and 保修到期日,
+    不接受短信 and 方便回访时间 on the customer book; a 入伙 event for a customer whose 入伙日期
+    is filed too, an emergency (突发事件), a finished project whose warranty ended without a
+    客户意见反馈表; and the calls staff made for them (入伙, 保修抽查, 生日问候 SMS, 成交确认),
+    most but not all. Its own random stream: the rest of the office is drawn as before."""
+    diary = _Diary(rng, book, owner, oi, end)
+    diary.seq, diary.ev_seq = 90000, len(book.events)  # record numbers no other call or event has
+    live = [c for c in book.customers if c.status == "正常"]
+    moved: list[Customer] = []
+    for c in live:
+        if rng.random() < 0.3:
+            c.birthday = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(36 * 365))
+        c.no_sms = True if rng.random() < 0.08 else None
+        c.preferred_time = rng.choice(PREFERRED_TIMES) if rng.random() < 0.15 else None
+        if rng.random() < 0.12:
+            c.move_in = START + dt.timedelta(days=rng.randrange((end - START).days - 5))
+            c.warranty_end = c.move_in.replace(year=c.move_in.year + 2) - dt.timedelta(days=1)
+            moved.append(c)
+    for c in moved:
+        assert c.move_in is not None  # set above
+        if rng.random() < 0.8:
+            diary.call(c, _next_weekday(c.move_in, rng.randrange(1, 5)), "入伙")
+        check = _next_weekday(c.move_in + dt.timedelta(days=91), rng.randrange(0, 3))
+        if check <= end and rng.random() < 0.6:
+            diary.call(c, check, "保修抽查")
+    for c in live:
+        if c.birthday is None or c.no_sms:
+            continue
+        day = c.birthday.replace(year=AS_OF.year) if c.birthday.month != 2 else None
+        if day and AS_OF - dt.timedelta(days=31) <= day <= end and rng.random() < 0.75:
+            diary.call(c, _weekday_on_or_before(day), "生日问候", method="短信", result="成功")
+    for ev in list(book.events):
+        if ev.event_type == "成交" and ev.event_date and rng.random() < 0.8:
+            day = _next_weekday(ev.event_date)
+            if day <= end:
+                diary.call(c_of(book, ev.customer_id), day, "成交确认")
+    if moved:  # a move-in recorded both ways: the event and the customer's 入伙日期
+        c = rng.choice(moved)
+        diary.event(c, "入伙", c.move_in, description="客户办理入伙手续")
+    plain = [c for c in live if c.move_in is None]
+    c = rng.choice(plain)
+    day = _weekday_on_or_before(end - dt.timedelta(days=rng.randrange(0, 8)))
+    diary.event(c, "突发事件", day, description="楼上漏水，已派人连夜处理")
+    if rng.random() < 0.5:
+        diary.call(c, _next_weekday(day), "突发事件", result="成功")
+    if oi % 2 == 0:  # a project finished a year ago whose one-year warranty just ended
+        c = rng.choice([c for c in plain if c.warranty_end is None])
+        done = _weekday_on_or_before(AS_OF - dt.timedelta(days=rng.randrange(368, 374)))
+        c.warranty_end = done.replace(year=done.year + 1)
+        diary.event(
+            c,
+            "工程",
+            done - dt.timedelta(days=60),
+            planned_end=done,
+            actual_end=done,
+            status="已办结",
+            closing_note="竣工验收，客户签字确认",
+            description="厨卫翻新工程",
+        )
+    book.calls.sort(key=lambda x: (x.call_date, x.call_time))
+    book.events.sort(key=lambda x: x.event_date or dt.date.min)
+
+
+def c_of(book: Book, customer_id: str | None) -> Customer:
+    return next(c for c in book.customers if c.customer_id == customer_id)
 
 
 def _plant(rng: random.Random, office: Office) -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .calendar import Festival
+from .calendar import Festival, WorkCalendar
 from .messages import Message, message
 from .models import Call, Customer, Event
 from .obligations import Obligation
@@ -175,24 +176,32 @@ def festival_names(row: FollowUpRule) -> tuple[str, ...]:
     return tuple(name for name in text.split(FESTIVAL_SEPARATORS[0]) if name)
 
 
-def festival_due(ctx: Context, row: FollowUpRule, first_off: dt.date) -> dt.date:
+def festival_due(cal: WorkCalendar, row: FollowUpRule, first_off: dt.date) -> dt.date:
     """The last working day before the festival's first day off (calls before holidays — 000),
     ``offset`` working days (or days) earlier still."""
     n = row.offset or 0
     if row.unit == WORKDAYS:
-        return ctx.cal.add_working_days(first_off, -(n + 1))
-    return ctx.cal.on_or_before(first_off - dt.timedelta(days=n + 1))
+        return cal.add_working_days(first_off, -(n + 1))
+    return cal.on_or_before(first_off - dt.timedelta(days=n + 1))
 
 
 def _festivals(ctx: Context, row: FollowUpRule) -> list[tuple[list[Festival], dt.date, dt.date]]:
     """(festivals sharing one run of days off, due date, first day a call counts) for the row's
     festivals due within HORIZON_DAYS either side of ``as_of``. A call counts from the day after
-    the previous such festival began (one call is one festival's), at most HORIZON_DAYS early."""
+    the previous such festival began (one call is one festival's), at most HORIZON_DAYS early.
+    The same for every customer: worked out once per calendar, row and day."""
+    return _festival_runs(ctx.cal, row, ctx.as_of)
+
+
+@functools.lru_cache(maxsize=16)
+def _festival_runs(
+    cal: WorkCalendar, row: FollowUpRule, as_of: dt.date
+) -> list[tuple[list[Festival], dt.date, dt.date]]:
     names = festival_names(row)
     if not names:
         return []
     span = dt.timedelta(days=3 * HORIZON_DAYS)
-    found = ctx.cal.festivals(ctx.as_of - span, ctx.as_of + dt.timedelta(days=HORIZON_DAYS + 10))
+    found = cal.festivals(as_of - span, as_of + dt.timedelta(days=HORIZON_DAYS + 10))
     runs: dict[dt.date, list[Festival]] = {}
     for festival in found:
         if festival.name in names:
@@ -201,12 +210,12 @@ def _festivals(ctx: Context, row: FollowUpRule) -> list[tuple[list[Festival], dt
     previous: dt.date | None = None
     horizon = dt.timedelta(days=HORIZON_DAYS)
     for first_off, together in sorted(runs.items()):
-        due = festival_due(ctx, row, first_off)
+        due = festival_due(cal, row, first_off)
         start = due - horizon
         if previous is not None:
             start = max(start, previous + dt.timedelta(days=1))
         previous = first_off
-        if ctx.as_of - horizon <= due <= ctx.as_of + horizon:
+        if as_of - horizon <= due <= as_of + horizon:
             out.append((together, due, min(start, due)))
     return out
 

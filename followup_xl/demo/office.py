@@ -593,7 +593,7 @@ def _seed_duties(rng: random.Random, book: Book, owner: str, oi: int, end: dt.da
                 diary.call(c_of(book, ev.customer_id), day, "成交确认")
     if moved:  # a move-in recorded both ways: the event and the customer's 入伙日期
         c = rng.choice(moved)
-        diary.event(c, "入伙", c.move_in, description="客户办理入伙手续")
+        diary.event(c, "入伙", c.move_in or end, description="客户办理入伙手续")
     plain = [c for c in live if c.move_in is None]
     c = rng.choice(plain)
     day = _weekday_on_or_before(end - dt.timedelta(days=rng.randrange(0, 8)))

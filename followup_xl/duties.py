@@ -23,7 +23,7 @@ from .calendar import Festival, WorkCalendar
 from .messages import Message, message
 from .models import Call, Customer, Event
 from .obligations import Obligation
-from .ruletable import HEAD, HOURS, MANAGER, MONTHS, PHONE, SMS, WORKDAYS, FollowUpRule
+from .ruletable import HEAD, HOURS, MANAGER, MONTHS, PHONE, SMS, VISIT, WORKDAYS, FollowUpRule
 
 if TYPE_CHECKING:
     from .policy import Context, CustomerRecords
@@ -144,10 +144,13 @@ def _done(
 ) -> Obligation:
     """Closed by the first successful call on/after ``start`` of one of its 回访类型 (naming
     ``event_id`` or no event), or naming the obligation's own event; ``extra`` types count
-    up to ``extra_until``."""
+    up to ``extra_until``. A visit (方式 上门) is closed by a visit only: a greeting SMS of
+    the same type is not the festival visit."""
     own = obligation.event_id
     for call in calls:
         if call.call_date is None or call.call_date < start or not call.successful:
+            continue
+        if obligation.method == VISIT and call.method != VISIT:
             continue
         named = bool(own) and call.event_id == own
         unnamed = not call.event_id or call.event_id in (own, event_id)

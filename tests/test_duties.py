@@ -118,6 +118,14 @@ def test_a_festival_call_counts_for_that_festival_only():
     }
 
 
+def test_a_greeting_sms_is_not_the_festival_visit():
+    b = book(
+        [customer("K1", klass="A")], [call(date="2026-09-22", call_type="节日", method="短信")]
+    )
+    got = {o.rule: o.satisfied_on for o in items(b, "2026-09-22") if o.due_date == D("2026-09-24")}
+    assert got == {"P16": None, "P16S": D("2026-09-22")}
+
+
 def test_spring_festival_2026_is_due_on_the_make_up_saturday():
     b = book([customer("K1", klass="A")])
     got = items(b, "2026-02-01", "P16")

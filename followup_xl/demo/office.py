@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 
 from .. import schema
+from ..calendar import WorkCalendar
 from ..io.atomic import atomic_output
 from ..io.write.template import write_staff_workbook
 from ..io.xlsx import Formats, new_workbook
@@ -558,8 +559,8 @@ def _seed_duties(rng: random.Random, book: Book, owner: str, oi: int, end: dt.da
     """What the seed duties read (issue 29, docs/seed-duties.md): 生日, 入伙日期 and 保修到期日,
     不接受短信 and 方便回访时间 on the customer book; a 入伙 event for a customer whose 入伙日期
     is filed too, an emergency (突发事件), a finished project whose warranty ended without a
-    客户意见反馈表; and the calls staff made for them (入伙, 保修抽查, 生日问候 SMS, 成交确认),
-    most but not all. Its own random stream: the rest of the office is drawn as before."""
+    客户意见反馈表; and the calls staff made for them (入伙, 保修抽查, 生日问候 and festival SMS,
+    the manager's 中秋 visits to class A, 成交确认), most but not all. Its own random stream: the rest of the office is drawn as before."""
     diary = _Diary(rng, book, owner, oi, end)
     diary.seq, diary.ev_seq = 90000, len(book.events)  # record numbers no other call or event has
     live = [c for c in book.customers if c.status == "正常"]
@@ -586,6 +587,16 @@ def _seed_duties(rng: random.Random, book: Book, owner: str, oi: int, end: dt.da
         day = c.birthday.replace(year=AS_OF.year) if c.birthday.month != 2 else None
         if day and AS_OF - dt.timedelta(days=31) <= day <= end and rng.random() < 0.75:
             diary.call(c, _weekday_on_or_before(day), "生日问候", method="短信", result="成功")
+    cal = WorkCalendar()
+    for festival in cal.festivals(START, end, names=("中秋节", "国庆节")):
+        due = cal.add_working_days(festival.first_off, -1)  # the last working day before
+        for c in live:
+            if not c.no_sms and rng.random() < 0.85:
+                day = _weekday_on_or_before(due - dt.timedelta(days=rng.randrange(0, 3)))
+                diary.call(c, day, "节日", method="短信", result="成功")
+            if festival.name == "中秋节" and c.klass == "A" and rng.random() < 0.7:
+                day = _weekday_on_or_before(due - dt.timedelta(days=rng.randrange(1, 8)))
+                diary.call(c, day, "节日", method="上门", caller=MANAGER, result="成功")
     for ev in list(book.events):
         if ev.event_type == "成交" and ev.event_date and rng.random() < 0.8:
             day = _next_weekday(ev.event_date)

@@ -562,7 +562,8 @@ def _seed_duties(rng: random.Random, book: Book, owner: str, oi: int, end: dt.da
     客户意见反馈表; and the calls staff made for them (入伙, 保修抽查, 生日问候 and festival SMS,
     the manager's 中秋 visits to class A, 成交确认), most but not all. Its own random stream: the rest of the office is drawn as before."""
     diary = _Diary(rng, book, owner, oi, end)
-    diary.seq, diary.ev_seq = 90000, len(book.events)  # record numbers no other call or event has
+    diary.seq, diary.ev_seq = 70000, len(book.events)  # record numbers no other call or event has
+    # (R?7xxxx: the demo story types R190001 in week two)
     live = [c for c in book.customers if c.status == "正常"]
     moved: list[Customer] = []
     for c in live:

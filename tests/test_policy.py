@@ -237,7 +237,8 @@ def test_due_dates_are_working_days_and_never_before_their_trigger(seed):
         if o.typed_date:
             continue  # the agreed date is the staff's choice (moved forward to a working day)
         assert cal.is_working_day(o.due_date), o
-        if o.trigger_date:
+        # festival and birthday greetings are due before the day by design (test_duties' property)
+        if o.trigger_date and o.rule not in ("P16", "P16S", "P16B"):
             assert o.due_date >= o.trigger_date, o
 
 

@@ -99,9 +99,13 @@ def rule_visit_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
     rule = ctx.table.get("P19")
     method = rule.trigger_value or VISIT
     offset = 1 if rule.offset is None else rule.offset
+    since = ctx.recorded_since.get("P19", {})
     for call in cr.calls:
         if call.method != method or call.call_date is None or not call.successful:
             continue
+        first = since.get(call.caller or "")
+        if first is None or call.call_date < first:
+            continue  # before the caller began keeping 回访报告日期 (compute_obligations says so)
         d = call.call_date
         due = due_after(ctx.cal, d, offset, rule.unit)
         filed = call.report_date if call.report_date and call.report_date >= d else None
@@ -132,9 +136,13 @@ def rule_problem_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligati
         return
     rule = ctx.table.get("P20")
     offset = 0 if rule.offset is None else rule.offset
+    since = ctx.recorded_since.get("P20", {})
     for call in cr.calls:
         if not (call.issue or "").strip() or call.call_date is None:
             continue
+        first = since.get(call.caller or "")
+        if first is None or call.call_date < first:
+            continue  # before the caller began keeping 上报主管日期 (compute_obligations says so)
         d = call.call_date
         due = due_after(ctx.cal, d, offset, rule.unit)
         told = call.escalated_on if call.escalated_on and call.escalated_on >= d else None

@@ -110,6 +110,10 @@ class Context:
     as_of: dt.date
     staff_roles: dict[str, str] = field(default_factory=dict)
     rules: RuleTable | None = None  # the 回访规则 table; compute_obligations always sets it
+    # P19/P20 count, for each caller, from their first call whose 回访报告日期 / 上报主管日期 they
+    # filled: someone who has never kept them (an old book without the columns, a history from
+    # before they existed) is named in one warning, not shown every past visit as missed
+    recorded_since: dict[str, dict[str, dt.date]] = field(default_factory=dict)
 
     @property
     def table(self) -> RuleTable:
@@ -665,9 +669,13 @@ def compute_obligations(
     tuned = _tuned(table, policy)
     custom = bool(table.custom())
     calls: dict[str, list[Call]] = defaultdict(list)
+    since: dict[str, dict[str, dt.date]] = {"P19": {}, "P20": {}}
+    triggered: dict[str, set[str]] = {"P19": set(), "P20": set()}  # callers with visits / problems
     for call in book.calls:
         if call.customer_id and call.call_date and call.call_date <= as_of:
             calls[call.customer_id].append(call)
+            _note_recording(call, since, triggered)
+    ctx.recorded_since = since
     events: dict[str, list[Event]] = defaultdict(list)
     for ev in book.events:
         if ev.customer_id and ev.event_date and ev.event_date <= as_of:
@@ -717,7 +725,41 @@ def compute_obligations(
             obligation.satisfied_on or dt.date.min,
         )
     )
-    return PolicyResult(out, list(cal.warnings), as_of)
+    return PolicyResult(out, list(cal.warnings) + _never_recorded(ctx, triggered), as_of)
+
+
+VISIT_METHOD = "上门"
+
+
+def _note_recording(
+    call: Call, since: dict[str, dict[str, dt.date]], triggered: dict[str, set[str]]
+) -> None:
+    """Who has visits / problems raised, and from which call on each keeps the P19/P20 date."""
+    who, day = call.caller or "", call.call_date
+    if day is None:
+        return
+    for code, needs, kept in (
+        ("P19", call.method == VISIT_METHOD, call.report_date),
+        ("P20", bool((call.issue or "").strip()), call.escalated_on),
+    ):
+        if needs:
+            triggered[code].add(who)
+        if kept and (who not in since[code] or day < since[code][who]):
+            since[code][who] = day
+
+
+def _never_recorded(ctx: Context, triggered: dict[str, set[str]]) -> list[Message]:
+    """For each of P19/P20, the callers who have visits / problems raised but have never filled its
+    date: none of their items were made, and the manager must hear whose and why."""
+    said = []
+    for code, msg_id in (
+        ("P19", "policy.never_recorded_P19"),
+        ("P20", "policy.never_recorded_P20"),
+    ):
+        names = sorted(triggered[code] - set(ctx.recorded_since.get(code, {})))
+        if names and ctx.table.enabled(code):
+            said.append(message(msg_id, names=names))
+    return said
 
 
 RULE_CODES = tuple(f"P{i}" for i in range(1, 16))  # gated here; P16–P24 gate themselves

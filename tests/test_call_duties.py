@@ -30,9 +30,19 @@ from followup_xl.settings import Policy
 CAL = WorkCalendar()
 
 
+# P19/P20 count, for each caller, from their first call whose 回访报告日期 / 上报主管日期 they
+# filled (someone who never kept them is named in a warning instead): 张伟, the caller of the
+# books below, keeps both since 2025-12-01, through customer K0's phone call of that day.
+KEEPER = customer("K0")
+KEPT = call(
+    cid="K0", date="2025-12-01", row=90, report_date=D("2025-12-01"), escalated_on=D("2025-12-01")
+)
+
+
 def items(b, as_of: str, rules=("P19", "P20", "P24", "P2", "P3"), **policy) -> list[Obligation]:
-    r = compute_obligations(b, Policy(**policy), D(as_of))
-    return [o for o in r.obligations if o.rule in rules]
+    kept = book([*b.customers, KEEPER], [*b.calls, KEPT], b.events, b.staff)
+    r = compute_obligations(kept, Policy(**policy), D(as_of))
+    return [o for o in r.obligations if o.rule in rules and o.customer_id != "K0"]
 
 
 def when(o: Obligation) -> dt.date:
@@ -47,7 +57,8 @@ def ctx_with(as_of: str, **changes) -> Context:
     """A policy context whose 回访规则 rows are changed: {"P19": {"enabled": False}}."""
     policy = Policy()
     rows = tuple(rule.with_(**changes.get(rule.code, {})) for rule in default_rules(policy))
-    return Context(policy, CAL, D(as_of), rules=RuleTable(rows))
+    since = {"P19": {"张伟": D("2025-12-01")}, "P20": {"张伟": D("2025-12-01")}}
+    return Context(policy, CAL, D(as_of), rules=RuleTable(rows), recorded_since=since)
 
 
 # --- P19 -----------------------------------------------------------------------------------
@@ -153,11 +164,16 @@ def test_a_problem_is_reported_to_the_head_the_same_day_and_escalated_while_open
 def test_an_open_problem_report_does_not_flag_a_typed_next_call_date():
     """P11 flags a typed date after an open *call* deadline; a report to the head is not one."""
     b = book(
-        [customer()],
-        [call(date="2026-10-12", issue="漏水", issue_status="已解决", next_date="2026-10-26")],
+        [customer(), KEEPER],
+        [
+            call(date="2026-10-12", issue="漏水", issue_status="已解决", next_date="2026-10-26"),
+            KEPT,
+        ],
     )
     r = compute_obligations(b, Policy(), D("2026-10-13"))
-    (routine,) = [o for o in r.obligations if o.rule == "P1" and o.is_open]
+    (routine,) = [
+        o for o in r.obligations if o.rule == "P1" and o.is_open and o.customer_id == "K1"
+    ]
     assert routine.typed_date == D("2026-10-26") and "typed_after_deadline" not in routine.flags
     assert [o.rule for o in r.obligations if o.rule == "P20" and o.is_open] == ["P20"]
 
@@ -326,3 +342,47 @@ def test_a_reply_letter_is_due_when_the_complaint_call_would_have_been(day, work
     (o,) = items(letter, "2026-12-31", ("P24", "P2"), count_working_days=working)
     (p2,) = items(called, "2026-12-31", ("P24", "P2"), count_working_days=working)
     assert (o.rule, p2.rule, o.due_date) == ("P24", "P2", p2.due_date)
+
+
+def test_a_book_that_never_kept_the_dates_gets_one_warning_not_its_history_as_missed():
+    """An office upgrading: years of visits and problems, never a 回访报告日期 or 上报主管日期 (the
+    columns are new). No P19/P20 items at all — every past visit would otherwise be missed — and
+    the due list says why, once for each rule. Once a date is filled, the rule counts from that
+    call's day: visits before it make nothing, visits on and after it are checked."""
+    history = [visit(f"2026-0{m}-0{m}", m, issue="漏水") for m in range(2, 9)]
+    b = book([customer()], history)
+    r = compute_obligations(b, Policy(), D("2026-10-20"))
+    assert [o for o in r.obligations if o.rule in ("P19", "P20")] == []
+    said = [w.render("zh") for w in r.warnings]
+    assert any("张伟" in w and "回访报告日期" in w and "P19" in w for w in said)
+    assert any("张伟" in w and "上报主管日期" in w and "P20" in w for w in said)
+    # the office starts on 06-06's visit: P19 from then on (06-06 filed, 07-07 and 08-08 open)
+    history[4] = visit("2026-06-06", 6, issue="漏水", report_date=D("2026-06-08"))
+    r = compute_obligations(book([customer()], history), Policy(), D("2026-10-20"))
+    p19 = sorted((o.trigger_date, o.is_open) for o in r.obligations if o.rule == "P19")
+    assert p19 == [(D("2026-06-06"), False), (D("2026-07-07"), True), (D("2026-08-08"), True)]
+    assert not any("P19" in w.render("zh") for w in r.warnings)
+    assert any("P20" in w.render("zh") for w in r.warnings)  # still never kept
+    # a book without visits or problems is told nothing
+    quiet = compute_obligations(book([customer()], [call()]), Policy(), D("2026-10-20"))
+    assert not any("never_recorded" in w.msg_id for w in quiet.warnings)
+
+
+def test_who_keeps_the_dates_is_decided_per_caller():
+    """张伟 keeps visit reports since March; 李娜 (an old book without the column) never has: 张伟's
+    later visits are checked, 李娜's are not, and the warning names her — not him."""
+    b = book(
+        [customer("K1"), customer("K2", owner="李娜")],
+        [
+            visit("2026-03-02", 2, report_date=D("2026-03-03")),
+            visit("2026-04-01", 3),
+            visit("2026-04-01", 4, cid="K2", caller="李娜"),
+        ],
+    )
+    r = compute_obligations(b, Policy(), D("2026-04-20"))
+    assert sorted((o.customer_id, o.trigger_date) for o in r.obligations if o.rule == "P19") == [
+        ("K1", D("2026-03-02")),
+        ("K1", D("2026-04-01")),
+    ]
+    (said,) = [w.render("zh") for w in r.warnings if w.msg_id == "policy.never_recorded_P19"]
+    assert "李娜" in said and "张伟" not in said

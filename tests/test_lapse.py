@@ -100,12 +100,20 @@ def test_every_event_rule_lapses_the_day_after_its_window(etype, day, later):
 @given(st.dates(D("2026-01-05"), D("2026-10-30")), st.integers(0, 400), st.integers(0, 15))
 def test_complaints_and_open_issues_never_lapse_and_escalate(day, later, n):
     b = book(
-        [customer()],
-        [call(date=day.isoformat(), issue="漏水", issue_status="未解决", next_date=None)],
+        [customer(), customer("K0")],
+        [
+            call(date=day.isoformat(), issue="漏水", issue_status="未解决", next_date=None),
+            # 张伟 keeps 上报主管日期 (since the start of the year): P20 is checked for him
+            call(cid="K0", date="2026-01-02", row=9, escalated_on=D("2026-01-02")),
+        ],
         [event(etype="投诉", date=day.isoformat())],
     )
     as_of = day + dt.timedelta(days=later)
-    got = [o for o in event_items(b, as_of.isoformat(), escalate_workdays=n) if o.is_open]
+    got = [
+        o
+        for o in event_items(b, as_of.isoformat(), escalate_workdays=n)
+        if o.is_open and o.customer_id == "K1"
+    ]
     assert {o.rule for o in got} == {"P2", "P9", "P20"}
     for o in got:
         if o.rule == "P20":  # the same-day report to the head: escalated from its due date, and

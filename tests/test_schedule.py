@@ -35,9 +35,12 @@ def check_invariants(plan, obligations, cal, caps):
         for o in obligations
         if o.is_open and not o.missed(plan.as_of) and o.customer_id and o.due_date <= plan.week_end
     ]  # a missed item is never planned
-    got = [(i.customer_id, i.rule, i.due_date) for i in plan.items] + [
-        (u.customer_id, u.rule, u.due_date) for u in plan.unscheduled
-    ]
+    got = (
+        [(i.customer_id, i.rule, i.due_date) for i in plan.items]
+        + [(u.customer_id, u.rule, u.due_date) for u in plan.unscheduled]
+        + [(d.customer_id, d.rule, d.due_date) for d in plan.duties]  # 报告/复函: to do, no call
+        + [(m.customer_id, m.rule, m.due_date) for m in plan.sms]  # 短信: the SMS list
+    )
     assert sorted(got) == sorted(
         (o.customer_id, o.rule, o.due_date) for o in due
     )  # each exactly once
@@ -154,8 +157,12 @@ def test_invariants_over_generated_offices(seed, cap, week):
     )
     check_invariants(plan, obls, cal, {"张伟": cap, "赵刚": policy.default_daily_capacity})
     assert "王芳" not in {i.owner for i in plan.items}
+    # the manager's page: the leaver's customers, and what only a 公司经理 may do (W4: a 重大
+    # complaint, P16: a festival visit) — each saying which
     assert all(
-        i.note.render("zh").startswith("原负责人王芳") for i in plan.items if i.owner == "赵刚"
+        i.note.render("zh").startswith("原负责人王芳") or "公司经理" in i.note.render("zh")
+        for i in plan.items
+        if i.owner == "赵刚"
     )
 
 
@@ -308,7 +315,9 @@ def test_schedule_prints_like_something_a_manager_signs(tmp_path, office_dir):
     assert "回访排期表 2026-11-23（周一）至 2026-11-29" in text
     assert text.count("销售经理核定") == 7 and "经理核定" in text and "###" not in text
     assert "回访人：王芳" in text and "至少约访1位客户" in text
-    assert "短信名单 2026-11-23 至 2026-11-29" in text and "（本周没有短信问候）" in text
+    assert (
+        "短信名单 2026-11-23 至 2026-11-29" in text and "生日快乐" in text
+    )  # the demo's birthdays
     wb = openpyxl.load_workbook(out)
     assert (
         wb.sheetnames[0] == "汇总"

@@ -226,9 +226,34 @@ def generate(
         _events_and_calls(rng, book, owner, oi, start, end)
         _closing_and_do_not_call(random.Random(f"{seed}-close-{owner}"), book)
         _seed_duties(random.Random(f"{seed}-seed-duties-{owner}"), book, owner, oi, end)
+        _reports_kept(random.Random(f"{seed}-reports-{owner}"), book)
     if plant_mistakes:
         _plant(rng, office)
     return office
+
+
+REPORTS_KEPT_FROM = dt.date(2026, 6, 1)  # the office began filling the two new dates in June
+
+
+def _reports_kept(rng: random.Random, book: Book) -> None:
+    """P19/P20 (docs/seed-duties.md): from June the office fills 回访报告日期 the day after a visit
+    and 上报主管日期 the day a problem was raised — mostly on time, a few late, a few forgotten, so
+    the due list and the 月报 show both rules at work (its own random stream: nothing else moves)."""
+    for call in book.calls:
+        if call.call_date is None or call.call_date < REPORTS_KEPT_FROM or call.result != "成功":
+            continue
+        if call.method == "上门":
+            roll = rng.random()
+            if roll < 0.9:
+                call.report_date = call.call_date + dt.timedelta(days=1)
+            elif roll < 0.95:
+                call.report_date = call.call_date + dt.timedelta(days=rng.randrange(3, 6))
+        if call.issue:
+            roll = rng.random()
+            if roll < 0.85:
+                call.escalated_on = call.call_date
+            elif roll < 0.95:
+                call.escalated_on = call.call_date + dt.timedelta(days=rng.randrange(1, 3))
 
 
 def _caller_for(level: str | None, owner: str) -> str:

@@ -99,3 +99,89 @@ def test_due_workbook_opens_and_shows_the_list(tmp_path):
     ws = wb["待回访"]
     assert ws["A2"].value == "已逾期" and ws.freeze_panes == "A2"
     assert isinstance(ws["B2"].value, dt.datetime)
+
+
+# --- the streamed writer (io/write/due.py) ------------------------------------------------------
+
+# texts that take XlsxWriter's every escape: & < >, control characters (and a literal _xHHHH_),
+# leading and trailing space, a phone and an id kept as text, a bool, and one text longer than a
+# cell holds (cut at 32,767 and recorded)
+TRICKY = [
+    ["已逾期", dt.date(2026, 10, 9), 11, "K1", "甲 & <乙>", " 前有空格", "13800138002", "张伟"],
+    ["今天到期", dt.datetime(2026, 10, 9), 0, 12345, "a\x01b_x0041_", "后有空格 ", 13800138004],
+    ["以后到期", None, "", "K3", True, "x" * 40_000, None, "李娜", "P1", "多行\n说明", None],
+    [None, dt.date(2027, 1, 1), 3.5, "K4", "=1+1", "\ufffe", "", "王芳", "P2", "r", "是"],
+]
+
+
+def _sheet_xml(path, sheet: int = 1) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return z.read(f"xl/worksheets/sheet{sheet}.xml")
+
+
+def _streamed_and_cell_by_cell(tmp_path, rows):
+    from followup_xl.io import xlsx
+    from followup_xl.io.cuts import cut_cells
+    from followup_xl.io.write import due
+
+    made = {}
+    for how in ("cells", "stream"):
+        path = tmp_path / f"{how}.xlsx"
+        with cut_cells() as cut:
+            wb = xlsx.new_workbook(path, constant_memory=True, created=dt.datetime(2026, 1, 1))
+            fmts = xlsx.Formats(wb)
+            ws = wb.add_worksheet("待回访")
+            due.table_sheet(ws, fmts, due.HEADERS["zh"], "tblDue", len(rows))
+            if how == "stream":
+                due.stream_rows(ws, fmts, rows, due.KINDS)
+            else:  # XlsxWriter's own writing, one call a cell (what write_table did)
+                for r, values in enumerate(rows, start=1):
+                    for j, v in enumerate(values):
+                        xlsx.write_value(ws, r, j, v, fmts, due.KINDS[j])
+            wb.close()
+        made[how] = (path, cut)
+    return made
+
+
+def test_streamed_rows_are_the_xml_xlsxwriter_writes(tmp_path):
+    made = _streamed_and_cell_by_cell(tmp_path, TRICKY)
+    (cells, cells_cut), (stream, stream_cut) = made["cells"], made["stream"]
+    assert _sheet_xml(stream) == _sheet_xml(cells)
+    assert b"_x0001_" in _sheet_xml(stream) and b"&lt;" in _sheet_xml(stream)
+    # the 40,000-character text cut where it stands, and said so, alike
+    assert [(c.sheet, c.cell) for c in stream_cut] == [("待回访", "F4")]
+    assert [(c.sheet, c.cell) for c in cells_cut] == [("待回访", "F4")]
+
+
+def test_due_workbook_as_a_reader_sees_it(master, tmp_path):
+    """The example office's due list: every cell, its number format, the two Tables over the
+    rows written, the frozen header and the conditional formats, as openpyxl reads them."""
+    from followup_xl import api
+    from followup_xl.io.write.due import rows
+
+    as_of = dt.date(2026, 11, 22)
+    found = api.Office.open(master).due(str(tmp_path / "due.xlsx"), as_of=as_of)
+    wb = openpyxl.load_workbook(tmp_path / "due.xlsx")
+    active = [i for i in found.items if i.status != "missed"]
+    missed = [i for i in found.items if i.status == "missed"]
+    assert active and missed
+    for ws, items, name in (
+        (wb["待回访"], active, "tblDue"),
+        (wb["逾期未办"], missed, "tblMissed"),
+    ):
+        assert ws.freeze_panes == "A2"
+        ((table_name, ref),) = ws.tables.items()
+        assert (table_name, ref) == (name, f"A1:M{len(items) + 1}")
+        assert ws.tables[name].autoFilter.ref == ref
+        assert [c.value for c in ws[1]][:3] == ["状态", "应回访日期", "逾期天数"]
+        got = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+        want = [
+            [dt.datetime(v.year, v.month, v.day) if isinstance(v, dt.date) else v for v in row]
+            for row in rows(items, "zh")
+        ]
+        assert got == [[None if v == "" else v for v in row] for row in want]
+        assert all(ws.cell(r, 2).number_format == "yyyy-mm-dd" for r in range(2, ws.max_row + 1))
+        ranges = [str(cf.sqref) for cf in ws.conditional_formatting]
+        assert ranges == [f"A2:M{len(items) + 1}"]

@@ -64,7 +64,6 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
     from ..calendar import WorkCalendar
     from ..io.read.batch import sha256
     from ..io.warehouse.export import export_book
-    from ..policy import compute_obligations
     from ..privacy import mask_deep
 
     plan.root.mkdir(parents=True, exist_ok=True)
@@ -72,10 +71,8 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
     for office, name in zip(offices, plan.names):
         policy = office.policy
         cal = WorkCalendar.from_policy(policy)
-        snapshots = {
-            d: compute_obligations(office.book, policy, d, cal).obligations
-            for d in sorted(plan.days)
-        }
+        results = [office._obligations(as_of=d, cal=cal) for d in sorted(plan.days)]
+        snapshots = {r.as_of: r.obligations for r in results}
         row = {
             "master": os.path.basename(office.path),
             "master_sha256": sha256(office.path),
@@ -90,7 +87,8 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
                 "office": name,
                 "master": office.path,
                 "tables": tables,
-                "warnings": list(cal.warnings),
+                # the calendar's, each once (a snapshot kept from an earlier call brings its own)
+                "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
             }
         )
     if not plan.with_phones:  # --json too: a master's or staff book's file name may hold a phone

@@ -10,10 +10,11 @@ import datetime as dt
 import os
 
 from ..dating import Dating, date_book
+from ..calendar import WorkCalendar
 from ..errors import UnknownOwner
 from ..messages import Message
 from ..models import Book
-from ..policy import Policy
+from ..policy import Policy, PolicyResult
 from ..results import (
     DueItem,
     DueList,
@@ -33,9 +34,12 @@ def load(path: str, policy_path: str | None = None, wants: str = "book"):
     from ..io.package import Package
     from ..settings import policy_for_book
 
+    from ..io.gcpause import gc_paused
+
     with Package(path) as package:  # one open file for the kind, the cache's key and the cells
         refuse_output(package, wants)
-        book = read_cached(path, package=package)[0]  # through the Parquet cache when valid
+        with gc_paused():  # half a million records, no cycles: not rescanned while built
+            book = read_cached(path, package=package)[0]  # through the Parquet cache when valid
     return book, policy_for_book(book, policy_path)
 
 
@@ -95,6 +99,26 @@ class Office:
         self.book = book
         self.policy = policy
         self._dates = _Dates(book)
+        self._computed: dict[tuple, PolicyResult] = {}
+        self._computed_for: Policy | None = None
+
+    def _obligations(self, *, as_of: dt.date, cal: WorkCalendar | None = None) -> PolicyResult:
+        """``policy.compute_obligations`` for ``as_of``, computed once per day, policy and reading
+        of the dates typed without a year (``_Dates``), then kept: ``due``, ``schedule``, ``split``
+        and ``export`` on one Office share it. Each caller gets its own lists (the obligations
+        themselves are frozen)."""
+        from ..io.gcpause import gc_paused
+        from ..policy import compute_obligations
+
+        if self._computed_for is not self.policy:  # office.policy replaced: start again
+            self._computed, self._computed_for = {}, self.policy
+        key = (self._dates.day, as_of)
+        found = self._computed.get(key)
+        if found is None:
+            with gc_paused():  # hundreds of thousands of obligations, no cycles
+                found = compute_obligations(self.book, self.policy, as_of, cal)
+            self._computed[key] = found
+        return PolicyResult(list(found.obligations), list(found.warnings), found.as_of)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, policy_path: str | None = None) -> Office:
@@ -121,13 +145,12 @@ class Office:
         """Open obligations as of ``as_of``: escalations first, then overdue, due today, upcoming;
         last the missed ones (逾期未办: past their window, no longer on the call list)."""
         from ..io.write.due import write_due
-        from ..policy import compute_obligations
         from ..privacy import mask_deep
 
         as_of = as_of or dt.date.today()
         book = self.book
         dating = self._dates.on(as_of)
-        result = compute_obligations(book, self.policy, as_of)
+        result = self._obligations(as_of=as_of)
         phones = {c.customer_id: c.phone for c in book.customers}
         contacts = {c.customer_id: c.contact or c.name for c in book.customers}
         items = [
@@ -174,16 +197,14 @@ class Office:
         lang: str = "zh",
     ) -> Schedule:
         """The Sunday schedule for the week containing ``week_of`` (default: the week after ``as_of``)."""
-        from ..calendar import WorkCalendar
         from ..io.write.schedule import write_schedule
-        from ..policy import compute_obligations
         from ..schedule import coming_week, plan_week
 
         as_of = as_of or dt.date.today()
         book, policy = self.book, self.policy
         dating = self._dates.on(as_of)
         cal = WorkCalendar.from_policy(policy)
-        result = compute_obligations(book, policy, as_of, cal)
+        result = self._obligations(as_of=as_of, cal=cal)
         customers: dict = {c.customer_id: c for c in book.customers}
         plan = plan_week(
             result.obligations,
@@ -224,7 +245,6 @@ class Office:
     ) -> WeeklySummary:
         """The Monday summary of the week containing ``week_of`` (default: the last week ended by
         ``as_of``)."""
-        from ..calendar import WorkCalendar
         from ..io.write.weekly import write_weekly
         from ..weekly import last_complete_week, summarise_week
 

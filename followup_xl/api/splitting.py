@@ -33,7 +33,6 @@ def split_office(
     from ..io.atomic import check_output
     from ..io.write.split import write_split_book
     from ..lineage import base_rows
-    from ..policy import compute_obligations
     from ..privacy import hides_class_a, mask_deep, staff_view
     from ..split import UNASSIGNED, file_names, open_by_owner, owner_of_customers, split_book
 
@@ -49,7 +48,7 @@ def split_office(
         os.makedirs(out_dir, exist_ok=True)
     unassigned = UNASSIGNED[lang]
     items = open_by_owner(
-        compute_obligations(book, policy, as_of).open(),
+        office._obligations(as_of=as_of).open(),
         owner_of_customers(book, unassigned),
         unassigned,
     )

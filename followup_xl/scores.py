@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from .errors import BadDate
 from .messages import Message, message
 from .models import Book, Staff
 from .obligations import Obligation
-from .policy import add_months, compute_obligations
+from .policy import PolicyResult, add_months, compute_obligations
 from .report import month_bounds
 from .settings import Policy
 
@@ -75,6 +76,7 @@ def yearly_scores(
     year: int,
     as_of: dt.date | None = None,
     cal: WorkCalendar | None = None,
+    compute: Callable[..., PolicyResult] = compute_obligations,
 ) -> dict:
     """Every person's monthly points and yearly score for ``year``, JSON-able."""
     if not 1900 <= year <= 9999:
@@ -84,7 +86,7 @@ def yearly_scores(
     if as_of.year < year:
         raise BadDate("scores.year_not_begun", year=year, as_of=as_of)
     cal = cal or WorkCalendar.from_policy(policy)
-    work = _Work.of(book, compute_obligations(book, policy, as_of, cal).obligations, year)
+    work = _Work.of(book, compute(book, policy, as_of, cal).obligations, year)
     whole = [m for m in range(1, 13) if month_bounds(f"{year}-{m:02d}")[1] <= as_of]
     staff = []
     for person in _people(book):

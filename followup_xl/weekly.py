@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .calendar import WorkCalendar
 from .dating import Place
 from .messages import Message, message
 from .models import Book
-from .policy import compute_obligations
+from .policy import PolicyResult, compute_obligations
 from .report import NO_OWNER, group_order
 from .schedule import appointment_week, week_bounds
 from .settings import Policy
@@ -50,7 +51,13 @@ def last_complete_week(as_of: dt.date, week_start: str = "monday") -> dt.date:
     return as_of if end == as_of else start - dt.timedelta(days=1)
 
 
-def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.date) -> Weekly:
+def summarise_week(
+    book: Book,
+    policy: Policy,
+    cal: WorkCalendar,
+    week_of: dt.date,
+    compute: Callable[..., PolicyResult] = compute_obligations,
+) -> Weekly:
     start, end = week_bounds(week_of, policy.week_start)
     monday = end + dt.timedelta(days=7 - end.weekday())  # the first Monday after the week
     moved = not cal.is_working_day(monday)
@@ -121,7 +128,7 @@ def summarise_week(book: Book, policy: Policy, cal: WorkCalendar, week_of: dt.da
             and ap_start <= call.call_date <= ap_end
         ):
             row(who)["appointments"] += 1
-    result = compute_obligations(book, policy, end, cal)
+    result = compute(book, policy, end, cal)
     for obligation in result.open():
         if obligation.due_date < end and obligation.customer_id:
             row(obligation.owner or NO_OWNER)["overdue"] += 1

@@ -252,3 +252,51 @@ def test_without_pandas_rows_work_and_to_pandas_says_what_to_install(master):
     assert out["rows"] > 0 and out["loaded"] == [] and out["code"] == 3
     assert "pip install pandas" in out["error"] and "pip install pandas" in out["zh"]
     assert re.search("[\u4e00-\u9fff]", out["zh"])
+
+
+def test_each_day_s_obligations_are_computed_once_per_office(master, monkeypatch, tmp_path):
+    """due, schedule, weekly, report, scores, split and export on one Office, each asked twice:
+    the policy runs once per day it is asked for (compute_obligations calls rule_appointments
+    once a run, whoever calls it), and the answers are those of a fresh read."""
+    from followup_xl import policy
+
+    computed: list[dt.date] = []
+    real = policy.rule_appointments
+
+    def counting(ctx, book):
+        if book is office.book:  # not each split book's own formulas
+            computed.append(ctx.as_of)
+        return real(ctx, book)
+
+    monkeypatch.setattr(policy, "rule_appointments", counting)
+    office = api.Office.open(master)
+    answers = []
+    for n in range(2):
+        answers.append(
+            [
+                to_json(office.due(as_of=AS_OF)),
+                to_json(office.due(as_of=AS_OF, owner="王芳")),
+                to_json(office.schedule(as_of=AS_OF)),
+                to_json(office.weekly(as_of=AS_OF)),
+                to_json(office.report(month="2026-10", as_of=AS_OF)),
+                to_json(office.scores(year=2026, as_of=AS_OF)),
+            ]
+        )
+        office.split(str(tmp_path / f"split{n}"), as_of=AS_OF)
+        office.export(str(tmp_path / f"wh{n}"), as_of=AS_OF, months=("2026-10",))
+        if n == 0:
+            first = list(computed)
+    assert computed == first  # the second round computed nothing
+    # the first, each day once for each reading of the dates typed without a year (the example
+    # master has some). Read for 2026-11-22, a Sunday: due, schedule, scores and weekly (the week
+    # Mon 11-16 … Sun 11-22 ends that day) share 11-22; report 2026-10 adds its last day 10-31,
+    # the month before (09-30) and its trend's earlier months. Split and export read the dates as
+    # typed: 11-22 and, for export's --month 2026-10, October's last day, once each.
+    read_for_day, as_typed = computed[:-2], computed[-2:]
+    assert as_typed == [AS_OF, dt.date(2026, 10, 31)]
+    assert len(set(read_for_day)) == len(read_for_day)
+    assert {AS_OF, dt.date(2026, 10, 31), dt.date(2026, 9, 30)} <= set(read_for_day)
+    assert answers[0] == answers[1]
+    fresh = api.Office.open(master)
+    assert answers[0][0] == to_json(fresh.due(as_of=AS_OF))
+    assert answers[0][3] == to_json(fresh.weekly(as_of=AS_OF))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ..dating import Dating, date_book
 from ..calendar import WorkCalendar
+from ..dating import Dating, date_book
 from ..errors import UnknownOwner
 from ..messages import Message
 from ..models import Book
@@ -30,11 +30,10 @@ from ..results import (
 def load(path: str, policy_path: str | None = None, wants: str = "book"):
     """A workbook or master and the policy in force for it (never one of our own reports)."""
     from ..io.filekind import refuse_output
+    from ..io.gcpause import gc_paused
     from ..io.master.cache import read_cached
     from ..io.package import Package
     from ..settings import policy_for_book
-
-    from ..io.gcpause import gc_paused
 
     with Package(path) as package:  # one open file for the kind, the cache's key and the cells
         refuse_output(package, wants)
@@ -112,13 +111,25 @@ class Office:
 
         if self._computed_for is not self.policy:  # office.policy replaced: start again
             self._computed, self._computed_for = {}, self.policy
-        key = (self._dates.day, as_of)
+        # the dates typed without a year are read for the day asked (``_Dates``): a book that has
+        # none is the same book whatever that day
+        key = (self._dates.day if self._dates.as_read else None, as_of)
         found = self._computed.get(key)
         if found is None:
             with gc_paused():  # hundreds of thousands of obligations, no cycles
                 found = compute_obligations(self.book, self.policy, as_of, cal)
             self._computed[key] = found
         return PolicyResult(list(found.obligations), list(found.warnings), found.as_of)
+
+    def _compute(
+        self, book: Book, policy: Policy, as_of: dt.date, cal: WorkCalendar | None = None
+    ) -> PolicyResult:
+        """``compute_obligations``' signature over ``_obligations``, for the core's reports."""
+        if book is not self.book or policy is not self.policy:
+            from ..policy import compute_obligations
+
+            return compute_obligations(book, policy, as_of, cal)
+        return self._obligations(as_of=as_of, cal=cal)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, policy_path: str | None = None) -> Office:
@@ -252,7 +263,9 @@ class Office:
         as_of = as_of or dt.date.today()
         dating = self._dates.on(as_of)
         day = week_of or last_complete_week(as_of, policy.week_start)
-        w = summarise_week(self.book, policy, WorkCalendar.from_policy(policy), day)
+        w = summarise_week(
+            self.book, policy, WorkCalendar.from_policy(policy), day, compute=self._compute
+        )
         w.notes, w.excluded = dating.warnings(), dating.excluded
         found = WeeklySummary(w)
         if out:
@@ -278,7 +291,7 @@ class Office:
         month_bounds(month)
         dating = self._dates.on(as_of or dt.date.today())
         mask = mask_value if mask_phones else None
-        r = monthly_report(self.book, self.policy, month, mask=mask)
+        r = monthly_report(self.book, self.policy, month, mask=mask, compute=self._compute)
         r["warnings"] = dating.warnings() + r["warnings"]
         r["excluded"] = dating.excluded
         if mask_phones:  # issue texts, names, notes: every text of the report
@@ -305,7 +318,7 @@ class Office:
         dating = self._dates.on(
             as_of or dt.date.today()
         )  # a date without a year read, never dropped
-        s = yearly_scores(self.book, self.policy, year, as_of=as_of)
+        s = yearly_scores(self.book, self.policy, year, as_of=as_of, compute=self._compute)
         s["warnings"], s["excluded"] = dating.warnings(), dating.excluded
         found = YearlyScores(s)
         if out:

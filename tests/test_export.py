@@ -205,3 +205,30 @@ def test_office_name_that_cannot_be_a_folder_is_refused(master, tmp_path):
         main, ["export", str(master), "-o", str(tmp_path / "pq"), "--office", "a/b"]
     )
     assert r.exit_code == 3 and "Traceback" not in r.output
+
+
+def test_reasons_are_in_the_language_asked(master, tmp_path):
+    """One reason column, put into words once, in --lang (zh by default): no second language."""
+    from followup_xl.messages import localize
+
+    book = read_book(master)
+    policy = policy_for_book(book)
+    engine = {
+        (o.customer_id or "", o.rule, o.due_date, o.source): o
+        for o in compute_obligations(book, policy, AS_OF).obligations
+    }
+    for lang in ("zh", "en"):
+        out = tmp_path / lang
+        _export(master, out, "--with-phones", "--lang", lang)
+        obl = read_dataset(out, "obligations")
+        assert "reason_en" not in obl.schema.names
+        rows = [o for o in _rows(obl) if o["as_of"] == AS_OF]
+        assert len(rows) == len(engine)
+        for o in rows:
+            want = engine[(o["customer_id"] or "", o["rule"], o["due_date"], o["source"])]
+            assert o["reason"] == localize(want.reason, lang)
+        # English reasons are English: no Chinese character in the P1 ones ("due every … days")
+        p1 = [o["reason"] for o in rows if o["rule"] == "P1"]
+        assert p1 and all(not any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in p1) == (
+            lang == "en"
+        )

@@ -221,11 +221,12 @@ def export(
     months: Sequence[str] = (),
     with_phones: bool = False,
     policy_path: str | None = None,
+    lang: str = "zh",
 ) -> Export:
     """Masters → Parquet under ``out_dir`` (io/warehouse/export.py): customers, calls, events,
     staff and the obligations as of ``as_of`` and as of the last day of the month before it (and
-    of each of ``months``, for `rollup`). Phones are masked unless ``with_phones``. Every master
-    is read before anything is written."""
+    of each of ``months``, for `rollup`). Phones are masked unless ``with_phones``; the
+    obligations' reasons are in ``lang``. Every master is read before anything is written."""
     from pathlib import Path
 
     from ..errors import BadOption
@@ -234,7 +235,9 @@ def export(
     if office is not None and len(masters) > 1:
         raise BadOption("export.office_needs_one_master")
     names = [office if office is not None else Path(p).stem for p in masters]
-    plan = export_plan(out_dir, names, as_of=as_of, months=months, with_phones=with_phones)
+    plan = export_plan(
+        out_dir, names, as_of=as_of, months=months, with_phones=with_phones, lang=lang
+    )
     return export_offices(plan, [Office.open(p, policy_path=policy_path) for p in masters])
 
 

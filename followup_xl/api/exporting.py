@@ -25,6 +25,7 @@ class ExportPlan:
     as_of: dt.date
     days: set[dt.date]
     with_phones: bool
+    lang: str = "zh"  # the language of the obligations' reasons
 
     @property
     def root(self) -> Path:
@@ -38,6 +39,7 @@ def export_plan(
     as_of: dt.date | None,
     months: Sequence[str],
     with_phones: bool,
+    lang: str = "zh",
 ) -> ExportPlan:
     """Refuses a bad month, a file where the folder should be, or an office name that cannot
     travel (a phone in it) before anything is read."""
@@ -55,7 +57,7 @@ def export_plan(
     for name in checked:  # a folder name travels with the data: it must not carry a phone either
         if not with_phones and find_phones(name):
             raise BadOption("export.office_has_phone", name=mask_text(name))
-    return ExportPlan(out_dir, checked, as_of, days, with_phones)
+    return ExportPlan(out_dir, checked, as_of, days, with_phones, lang)
 
 
 def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
@@ -81,7 +83,9 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
             "repair_coverage_pct": policy.repair_coverage_pct,
             "activity_coverage_pct": policy.activity_coverage_pct,
         }
-        tables = export_book(office.book, plan.root, name, snapshots, plan.with_phones, row)
+        tables = export_book(
+            office.book, plan.root, name, snapshots, plan.with_phones, row, plan.lang
+        )
         done.append(
             {
                 "office": name,

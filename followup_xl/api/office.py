@@ -370,6 +370,7 @@ class Office:
         as_of: dt.date | None = None,
         months: tuple[str, ...] = (),
         with_phones: bool = False,
+        lang: str = "zh",
     ) -> Export:
         """This master → Parquet under ``out_dir`` (see ``followup_xl.api.export``); ``office``
         names it there (default: the file's name)."""
@@ -383,6 +384,7 @@ class Office:
             as_of=as_of,
             months=months,
             with_phones=with_phones,
+            lang=lang,
         )
         self._dates.undo()
         return export_offices(plan, [self])

@@ -58,6 +58,7 @@ def export(masters, out, office, months, with_phones, as_of, policy_path, lang, 
         months=list(months),
         with_phones=with_phones,
         policy_path=policy_path,
+        lang=lang,
     )
     if as_json:
         emit_json(r, lang)

@@ -48,8 +48,7 @@ OBLIGATION_SCHEMA = pa.schema(
         ("customer_id", pa.string()),
         ("rule", pa.string()),
         ("due_date", pa.date32()),
-        ("reason", pa.string()),
-        ("reason_en", pa.string()),
+        ("reason", pa.string()),  # in the language export was asked for (--lang)
         ("customer_name", pa.string()),
         ("owner", pa.string()),
         ("trigger_date", pa.date32()),
@@ -99,11 +98,11 @@ def text_masker(sheet: schema.SheetDef):
     return mask
 
 
-def obligations_table(obligations: list[Obligation]) -> pa.Table:
-    named = [f.name for f in OBLIGATION_SCHEMA if f.name not in ("reason", "reason_en")]
+def obligations_table(obligations: list[Obligation], lang: str = "zh") -> pa.Table:
+    """One snapshot's obligations; each reason put into words in ``lang``, once."""
+    named = [f.name for f in OBLIGATION_SCHEMA if f.name != "reason"]
     cols = {name: [getattr(o, name) for o in obligations] for name in named}
-    cols["reason"] = [localize(o.reason, "zh") for o in obligations]  # the dataset keeps both
-    cols["reason_en"] = [localize(o.reason, "en") for o in obligations]
+    cols["reason"] = [localize(o.reason, lang) for o in obligations]
     cols["call_types"] = [list(v) for v in cols["call_types"]]
     cols["flags"] = [list(v) for v in cols["flags"]]
     return pa.Table.from_pydict(cols, schema=OBLIGATION_SCHEMA)
@@ -132,6 +131,7 @@ def export_book(
     snapshots: dict[dt.date, list[Obligation]],
     with_phones: bool,
     office_row: dict,
+    lang: str = "zh",
 ) -> dict:
     """Write one office's tables under ``root``; returns per-table partition counts."""
     out: dict[str, dict] = {}
@@ -149,7 +149,7 @@ def export_book(
         )
         out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
     snap_parts = {
-        ("as_of", day): obligations_table(obls if with_phones else mask_deep(obls))
+        ("as_of", day): obligations_table(obls if with_phones else mask_deep(obls), lang)
         for day, obls in snapshots.items()
     }
     out["obligations"] = {

@@ -232,3 +232,35 @@ def test_reasons_are_in_the_language_asked(master, tmp_path):
         assert p1 and all(not any("\u4e00" <= ch <= "\u9fff" for ch in r) for r in p1) == (
             lang == "en"
         )
+
+
+def test_obligations_masked_column_by_column_as_mask_deep_masks_them(master):
+    """The export masks the snapshot's columns (and each reason's parameters) instead of copying
+    every obligation through privacy.mask_deep: the table is the same, phones planted in a name,
+    a source, a call type and a reason's parameter included."""
+    from dataclasses import replace
+
+    from followup_xl.io.warehouse.export import obligations_table, text_memo
+    from followup_xl.messages import message
+    from followup_xl.privacy import mask_deep
+
+    book = read_book(master)
+    obligations = compute_obligations(book, policy_for_book(book), AS_OF).obligations
+    planted = [
+        replace(obligations[0], customer_name="王先生 13800138000"),
+        replace(obligations[1], source="电话13912345678", call_types=("例行", "找 13712345678")),
+        replace(
+            obligations[2],
+            reason=message("reason.no_answer", call_date="拨 13612345678 未接"),
+            satisfied_by="R 010-62345678",
+        ),
+    ]
+    obligations = planted + obligations[3:]
+    for lang in ("zh", "en"):
+        fast = obligations_table(obligations, lang, text_memo())
+        slow = obligations_table(mask_deep(obligations), lang)
+        assert fast.equals(slow)
+        rows = fast.slice(0, 3).to_pylist()
+        assert "13800138000" not in rows[0]["customer_name"]
+        assert "13912345678" not in rows[1]["source"] and "13712345678" not in str(rows[1])
+        assert "13612345678" not in rows[2]["reason"] and "62345678" not in rows[2]["satisfied_by"]

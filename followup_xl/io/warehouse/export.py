@@ -27,11 +27,11 @@ import pyarrow as pa
 
 from ... import schema
 from ...errors import BadOption
-from ...messages import localize
+from ...messages import Message, localize
 from ...models import Book
 from ...normalize import mask_phone
 from ...obligations import Obligation
-from ...privacy import mask_deep, mask_text
+from ...privacy import _is_phone_key, mask_deep, mask_text
 from ...schema import ColType
 from .parquet import (
     PART_FILE,
@@ -87,15 +87,18 @@ def check_office(name: str) -> str:
     return name
 
 
-def text_masker(sheet: schema.SheetDef):
+def text_masker(sheet: schema.SheetDef, masked: Callable[[Any], Any] | None = None):
     """``transform`` for records_table: a phone column masked whole, a phone anywhere in any other
-    text (names, notes, issues, signatures, unreadable text, file names) masked where it stands."""
+    text (names, notes, issues, signatures, unreadable text, file names) masked where it stands
+    (by ``masked``, a ``text_memo()`` the export's tables share: a call's id is its obligations'
+    source too)."""
     phones = {c.key for c in sheet.columns if c.type is ColType.PHONE}
+    text = masked or mask_text
 
     def mask(key: str, v):
         if not isinstance(v, str):
             return v
-        return mask_phone(v) if key in phones else mask_text(v)
+        return mask_phone(v) if key in phones else text(v)
 
     return mask
 
@@ -128,17 +131,57 @@ def text_memo() -> Callable[[Any], Any]:
     return mask
 
 
+_PLAIN_PARAMS = (int, float, dt.date, dt.time, type(None))  # bool is an int: nothing to mask
+
+
+def reason_words(lang: str, mask: Callable[[Any], Any] | None = None) -> Callable[[Message], str]:
+    """A reason put into words in ``lang`` (its parameters masked first with ``mask``, as
+    ``privacy.mask_deep`` masks a Message), each distinct reason once: the routine's reasons of a
+    large office are a few thousand sentences said hundreds of thousands of times."""
+    said: dict[tuple, str] = {}
+
+    def words(reason: Message) -> str:
+        try:
+            key = (reason.msg_id, *((k, type(v), v) for k, v in reason.params.items()))
+            found = said.get(key)
+        except TypeError:  # a parameter that cannot be a key (a list): said every time
+            key, found = None, None
+        if found is None:
+            if mask is not None:
+                reason = Message(
+                    reason.msg_id,
+                    {
+                        k: v
+                        if isinstance(v, _PLAIN_PARAMS)
+                        else mask(v)
+                        if isinstance(v, str) and not _is_phone_key(k)
+                        else mask_deep({k: v})[k]
+                        for k, v in reason.params.items()
+                    },
+                )
+            found = localize(reason, lang)
+            if key is not None:
+                said[key] = found
+        return found
+
+    return words
+
+
 def obligations_table(
-    obligations: list[Obligation], lang: str = "zh", mask: Callable[[Any], Any] | None = None
+    obligations: list[Obligation],
+    lang: str = "zh",
+    mask: Callable[[Any], Any] | None = None,
+    words: Callable[[Message], str] | None = None,
 ) -> pa.Table:
-    """One snapshot's obligations, each reason put into words in ``lang`` once. With ``mask``
-    (``text_memo()``), the columns are what ``privacy.mask_deep(obligations)`` would give: every
-    text and the reason's parameters masked, taken column by column instead of copying every
-    obligation."""
+    """One snapshot's obligations, each reason put into words in ``lang`` (by ``words``, a
+    ``reason_words`` the snapshots share). With ``mask`` (``text_memo()``), the columns are what
+    ``privacy.mask_deep(obligations)`` would give: every text and the reason's parameters masked,
+    taken column by column instead of copying every obligation."""
+    words = words or reason_words(lang, mask)
     named = [f.name for f in OBLIGATION_SCHEMA if f.name != "reason"]
     cols = {name: [getattr(o, name) for o in obligations] for name in named}
+    cols["reason"] = [words(o.reason) for o in obligations]
     if mask is None:
-        cols["reason"] = [localize(o.reason, lang) for o in obligations]
         for name in LIST_COLUMNS:
             cols[name] = [list(v) for v in cols[name]]
     else:
@@ -146,7 +189,6 @@ def obligations_table(
             cols[name] = [mask(v) for v in cols[name]]
         for name in LIST_COLUMNS:
             cols[name] = [[mask(x) for x in v] for v in cols[name]]
-        cols["reason"] = [localize(mask_deep(o.reason), lang) for o in obligations]
     return pa.Table.from_pydict(cols, schema=OBLIGATION_SCHEMA)
 
 
@@ -177,10 +219,11 @@ def export_book(
 ) -> dict:
     """Write one office's tables under ``root``; returns per-table partition counts."""
     out: dict[str, dict] = {}
+    mask = None if with_phones else text_memo()
     for key in TABLES:
         sheet = schema.BY_KEY[key]
         records = sorted(book.records(key), key=_sort_key)
-        table = records_table(sheet, records, None if with_phones else text_masker(sheet))
+        table = records_table(sheet, records, None if mask is None else text_masker(sheet, mask))
         date_key = YEAR_OF.get(key)
         years = [
             getattr(r, date_key).year if date_key and getattr(r, date_key) else None
@@ -190,9 +233,10 @@ def export_book(
             (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
         )
         out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
-    mask = None if with_phones else text_memo()
+    words = reason_words(lang, mask)
     snap_parts = {
-        ("as_of", day): obligations_table(obls, lang, mask) for day, obls in snapshots.items()
+        ("as_of", day): obligations_table(obls, lang, mask, words)
+        for day, obls in snapshots.items()
     }
     out["obligations"] = {
         "rows": sum(t.num_rows for t in snap_parts.values()),

@@ -147,8 +147,13 @@ def button_side(book: Path, repeat: int) -> tuple[tuple[float, float], tuple[flo
     return (wall, cpu), (later_wall, later_cpu)
 
 
-def large(repeat: int) -> list[tuple[str, float, int]]:
-    """due and export --month on the 550,000-row office's master: (what, seconds, peak bytes)."""
+def large(
+    repeat: int, baseline: str | None = None
+) -> list[tuple[str, tuple[float, float, int], tuple[float, float, int] | None]]:
+    """due and export --month on the 550,000-row office's master: (what, ours, the baseline's),
+    each (median wall seconds, median CPU seconds, peak bytes). ``baseline`` is a source tree of
+    the code to compare with (``git archive COMMIT | tar -x -C DIR``), run with this
+    environment's packages, alternating with ours."""
     from followup_xl import api
 
     from .large_office import DATA, build
@@ -157,14 +162,38 @@ def large(repeat: int) -> list[tuple[str, float, int]]:
     master = DATA / "master-50x1000x10000.xlsx"
     if not master.exists():
         api.merge([str(books)], str(master))
-    fx = _tool("followup-xl")
+    fx = [_tool("followup-xl")]
+    base = (
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {baseline!r}); "
+            "from followup_xl.cli import main; main()",
+        ]
+        if baseline
+        else None
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        due = [fx, "due", str(master), "-o", f"{tmp}/due.xlsx", "--as-of", AS_OF]
-        export = [fx, "export", str(master), "-o", f"{tmp}/wh", "--month", "2026-10"]
-        for what, argv in (("due", due), ("export --month", [*export, "--as-of", AS_OF])):
-            runs = [run_once(argv) for _ in range(repeat)]
-            rows.append((what, statistics.median(r[0] for r in runs), max(r[2] for r in runs)))
+        for n, (what, args) in enumerate(
+            (
+                ("due", ["due", str(master), "--as-of", AS_OF]),
+                ("export --month", ["export", str(master), "--month", "2026-10", "--as-of", AS_OF]),
+            )
+        ):
+            out = [f"{tmp}/due{n}.xlsx"] if what == "due" else [f"{tmp}/wh{n}"]
+            run_once([*fx, *args, "-o", *out])  # the master's cache written, files warm
+            ours, theirs = [], []
+            for _ in range(repeat):
+                ours.append(run_once([*fx, *args, "-o", *out]))
+                if base:
+                    theirs.append(run_once([*base, *args, "-o", f"{out[0]}.base"]))
+
+            def summary(runs):
+                wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+                return wall, cpu, max(r[2] for r in runs)
+
+            rows.append((what, summary(ours), summary(theirs) if theirs else None))
     return rows
 
 
@@ -172,6 +201,10 @@ def main(argv: list[str] | None = None) -> list[str]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--large", action="store_true", help="also the 550,000-row office")
+    parser.add_argument(
+        "--baseline", metavar="DIR", help="with --large: also run the code in DIR (a source tree)"
+    )
+    parser.add_argument("--large-only", action="store_true", help="only the 550,000-row office")
     parser.add_argument(
         "--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE for the children"
     )
@@ -186,50 +219,65 @@ def main(argv: list[str] | None = None) -> list[str]:
         table.append(f"| {what} | {ours} | {theirs} |")
         print(table[-1], flush=True)
 
-    p = Paired([fx, "--help"], [_tool("sqlite-utils"), "--help"], n)
-    ratio = p.ours[0] / p.theirs[0]
-    row("`--help`", f"{p.text(p.ours)}, {ratio:.2f}×", f"sqlite-utils `--help` {p.text(p.theirs)}")
-    with tempfile.TemporaryDirectory() as tmp:
-        book, calls_csv = small_book(Path(tmp))
-        p = Paired(
-            [fx, "validate", str(book), "--as-of", AS_OF],
-            [_tool("frictionless"), "validate", str(calls_csv)],
-            n,
-        )
+    if not args.large_only:
+        p = Paired([fx, "--help"], [_tool("sqlite-utils"), "--help"], n)
+        ratio = p.ours[0] / p.theirs[0]
         row(
-            "validate a 41-call staff book",
-            p.text(p.ours),
-            f"frictionless `validate` of the 41 call rows as CSV {p.text(p.theirs)}",
+            "`--help`",
+            f"{p.text(p.ours)}, {ratio:.2f}×",
+            f"sqlite-utils `--help` {p.text(p.theirs)}",
         )
-        p = Paired([py, "-c", "import followup_xl.xl.button"], [py, "-c", "pass"], n)
-        row(
-            "`import followup_xl.xl.button` (what 校验 loads)",
-            p.text(p.ours),
-            f"Python itself starts in {p.text(p.theirs)}",
-        )
-        from followup_xl.demo import office as example_office
+        with tempfile.TemporaryDirectory() as tmp:
+            book, calls_csv = small_book(Path(tmp))
+            p = Paired(
+                [fx, "validate", str(book), "--as-of", AS_OF],
+                [_tool("frictionless"), "validate", str(calls_csv)],
+                n,
+            )
+            row(
+                "validate a 41-call staff book",
+                p.text(p.ours),
+                f"frictionless `validate` of the 41 call rows as CSV {p.text(p.theirs)}",
+            )
+            p = Paired([py, "-c", "import followup_xl.xl.button"], [py, "-c", "pass"], n)
+            row(
+                "`import followup_xl.xl.button` (what 校验 loads)",
+                p.text(p.ours),
+                f"Python itself starts in {p.text(p.theirs)}",
+            )
+            from followup_xl.demo import office as example_office
 
-        example_office.write_office(example_office.generate(), f"{tmp}/office")
-        first, later = button_side(Path(tmp) / "office" / "张伟_客户回访.xlsx", n)
-        row(
-            "the 校验 button's Python side on 张伟's book, after import (xlwings fake)",
-            f"first click {Paired.text(first)}, later {Paired.text(later)}",
-            "—",
-        )
-        big = big_book(Path(tmp))
-        p = Paired(
-            [fx, "validate", str(big), "--as-of", AS_OF],
-            [py, "-c", CALAMINE_READ, str(big)],
-            max(3, n // 2),
-        )
-        row(
-            "validate 5,000 customers + 50,000 calls",
-            p.text(p.ours),
-            f"python-calamine reading the same book {p.text(p.theirs)}",
-        )
-    if args.large:
-        for what, seconds, peak in large(max(1, n // 7)):
-            row(f"`{what}`, 550,000-row office", f"{seconds:.1f} s, {peak / 2**30:.2f} GB", "—")
+            example_office.write_office(example_office.generate(), f"{tmp}/office")
+            first, later = button_side(Path(tmp) / "office" / "张伟_客户回访.xlsx", n)
+            row(
+                "the 校验 button's Python side on 张伟's book, after import (xlwings fake)",
+                f"first click {Paired.text(first)}, later {Paired.text(later)}",
+                "—",
+            )
+            big = big_book(Path(tmp))
+            p = Paired(
+                [fx, "validate", str(big), "--as-of", AS_OF],
+                [py, "-c", CALAMINE_READ, str(big)],
+                max(3, n // 2),
+            )
+            row(
+                "validate 5,000 customers + 50,000 calls",
+                p.text(p.ours),
+                f"python-calamine reading the same book {p.text(p.theirs)}",
+            )
+    if args.large or args.large_only:
+
+        def said(wall_cpu_peak):
+            wall, cpu, peak = wall_cpu_peak
+            return f"{wall:.1f} s ({cpu:.1f} s CPU), peak {peak / 2**20:,.0f} MiB"
+
+        for what, ours, theirs in large(max(1, n // 7), args.baseline):
+            ratio = f", {ours[1] / theirs[1]:.2f}× its CPU" if theirs else ""
+            row(
+                f"`{what}`, 550,000-row office",
+                said(ours) + ratio,
+                f"the code in {args.baseline}: {said(theirs)}" if theirs else "—",
+            )
     kept = "not kept" if "PYTHONDONTWRITEBYTECODE" in CHILD_ENV else "kept"
     print(
         f"(median of {n} runs, bytecode {kept}; load average {os.getloadavg()[0]:.2f} at the end)"

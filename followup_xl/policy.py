@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -203,7 +204,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     state = _Cadence(
         trigger=anchor,
         due=anchor + dt.timedelta(days=every),
-        why=message("reason.routine_filed", klass=klass, every=every, anchor=anchor),
+        why=_said("reason.routine_filed", klass, every, anchor),
         src=_cust_src(customer),
     )
     for call in cr.calls:
@@ -215,9 +216,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.next_date,
-                    message(
-                        "reason.typed_next", next_date=call.next_date, call_date=call.call_date
-                    ),
+                    _said("reason.typed_next", call.next_date, call.call_date),
                     _ref(call),
                     typed=call.next_date,
                 )
@@ -225,9 +224,7 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 state = _Cadence(
                     call.call_date,
                     call.call_date + dt.timedelta(days=every),
-                    message(
-                        "reason.routine_reached", klass=klass, every=every, call_date=call.call_date
-                    ),
+                    _said("reason.routine_reached", klass, every, call.call_date),
                     _ref(call),
                 )
         elif call.result == "未接通":
@@ -235,10 +232,10 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
                 call.call_date, ctx.policy.retry_no_answer_workdays or 1
             )
             if retry < state.due:
-                why = message("reason.no_answer", call_date=call.call_date)
+                why = _said("reason.no_answer", call.call_date)
                 state = replace(state, due=retry, why=why, src=_ref(call))
         elif call.result == "改约" and call.next_date:
-            why = message("reason.rescheduled", next_date=call.next_date, call_date=call.call_date)
+            why = _said("reason.rescheduled", call.next_date, call.call_date)
             state = replace(
                 state,
                 due=call.next_date,
@@ -252,10 +249,29 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             state = _Cadence(
                 call.call_date,
                 call.call_date + dt.timedelta(days=pause),
-                message("reason.refused", call_date=call.call_date, pause=pause),
+                _said("reason.refused", call.call_date, pause),
                 _ref(call),
             )
     yield _routine(ctx, cr, state)
+
+
+# the routine's reasons and their parameters, in order
+_ROUTINE_REASONS = {
+    "reason.routine_filed": ("klass", "every", "anchor"),
+    "reason.typed_next": ("next_date", "call_date"),
+    "reason.routine_reached": ("klass", "every", "call_date"),
+    "reason.no_answer": ("call_date",),
+    "reason.rescheduled": ("next_date", "call_date"),
+    "reason.refused": ("call_date", "pause"),
+}
+
+
+@functools.lru_cache(maxsize=16384)
+def _said(msg_id: str, *values) -> Message:
+    """One of the routine's reasons. A large office's routine says a few thousand distinct
+    sentences (class, cadence, a day) hundreds of thousands of times: equal ones are one frozen
+    Message, made once (and kept once in memory)."""
+    return message(msg_id, **dict(zip(_ROUTINE_REASONS[msg_id], values, strict=True)))
 
 
 @dataclass(slots=True)

@@ -54,9 +54,16 @@ REPEATING = (0, 7, 8, 10, 11)
 
 
 def rows(items: Iterable[DueItem], lang: str) -> Iterator[list]:
-    """Each item as the sheet shows it, put into words when its row is written."""
+    """Each item as the sheet shows it, put into words when its row is written (a reason the
+    policy shares between items once: messages are frozen; each kept here with its words, so
+    its id stays its own)."""
     status, escalate = STATUS[lang], ESCALATE[lang]
+    said: dict[int, tuple[object, str]] = {}
     for i in items:
+        known = said.get(id(i.reason))
+        if known is None:
+            known = said[id(i.reason)] = (i.reason, localize(i.reason, lang))
+        reason = known[1]
         yield [
             status[i.status],
             i.due_date,
@@ -67,7 +74,7 @@ def rows(items: Iterable[DueItem], lang: str) -> Iterator[list]:
             i.phone,
             i.owner,
             i.rule,
-            localize(i.reason, lang),
+            reason,
             escalate if i.escalate else None,
             localize(i.hint, lang) if i.maybe_done_on else None,
             i.source,

@@ -272,10 +272,10 @@ def main(argv: list[str] | None = None) -> list[str]:
             return f"{wall:.1f} s ({cpu:.1f} s CPU), peak {peak / 2**20:,.0f} MiB"
 
         for what, ours, theirs in large(max(1, n // 7), args.baseline):
-            ratio = f", {ours[1] / theirs[1]:.2f}× its CPU" if theirs else ""
+            than = f", {ours[1] / theirs[1]:.2f}× its CPU" if theirs else ""
             row(
                 f"`{what}`, 550,000-row office",
-                said(ours) + ratio,
+                said(ours) + than,
                 f"the code in {args.baseline}: {said(theirs)}" if theirs else "—",
             )
     kept = "not kept" if "PYTHONDONTWRITEBYTECODE" in CHILD_ENV else "kept"

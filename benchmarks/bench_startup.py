@@ -52,7 +52,7 @@ def _tool(name: str) -> str:
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run_once(argv: list[str]) -> tuple[float, float, int]:
+def run_once(argv: list[str], check: bool = False) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak resident memory (bytes) of one child:
     on a shared machine the CPU time is the steadier figure (wall time waits for the cores)."""
     t = time.perf_counter()
@@ -62,6 +62,8 @@ def run_once(argv: list[str]) -> tuple[float, float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t
     proc.returncode = os.waitstatus_to_exitcode(status)
+    if check and proc.returncode:
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024
 
 
@@ -181,13 +183,17 @@ def large(
                 ("export --month", ["export", str(master), "--month", "2026-10", "--as-of", AS_OF]),
             )
         ):
-            out = [f"{tmp}/due{n}.xlsx"] if what == "due" else [f"{tmp}/wh{n}"]
-            run_once([*fx, *args, "-o", *out])  # the master's cache written, files warm
+            out, base_out = (
+                (f"{tmp}/due{n}.xlsx", f"{tmp}/base_due{n}.xlsx")
+                if what == "due"
+                else (f"{tmp}/wh{n}", f"{tmp}/base_wh{n}")
+            )
+            run_once([*fx, *args, "-o", out], True)  # the master's cache written, files warm
             ours, theirs = [], []
             for _ in range(repeat):
-                ours.append(run_once([*fx, *args, "-o", *out]))
+                ours.append(run_once([*fx, *args, "-o", out], True))
                 if base:
-                    theirs.append(run_once([*base, *args, "-o", f"{out[0]}.base"]))
+                    theirs.append(run_once([*base, *args, "-o", base_out], True))
 
             def summary(runs):
                 wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))

@@ -472,6 +472,7 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("io/master/writer.py", "call_sheets"): "the name of the sheet for calls without a date",
     ("io/write/template.py", "home_formulas"): "a 状态 value inside a sheet formula",
     ("io/xlsx.py", "*"): "是/否 cell values and 状态 values inside formulas",
+    ("io/write/due.py", "stream_rows"): "是/否 cell values, as io/xlsx.write_value writes them",
     ("io/write/schedule.py", "_safe_name"): "the 人员 sheet a name must not collide with",
     ("merge.py", "text"): "是/否: a yes/no cell as the change log compares it",
     ("merge.py", "place_key"): "a row's place (file › sheet › 第N行), compared as a key",

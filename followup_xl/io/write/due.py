@@ -10,7 +10,9 @@ row in memory, never the list twice). Two things that mode does not do are done 
   cells; here it writes none: the header is ours);
 - the rows' cells are written as the sheet XML XlsxWriter's own ``write_string``/``write_number``/
   ``write_datetime`` would write in that mode (in-line strings, the same style indexes, the same
-  escapes), straight into the sheet's row file: ``tests/test_due.py`` holds the two equal.
+  escapes), straight into the sheet's row file: ``tests/test_due.py`` holds the two equal. One
+  difference, on purpose: XlsxWriter passes a text that starts with ``<r>`` and ends with
+  ``</r>`` into the XML unescaped (as a rich string); here every text is escaped.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ from .errors import BadMonth
 from .messages import Message, message
 from .models import Book, Call, Customer, Event, Staff
 from .obligations import Obligation
-from .policy import RULE_NAMES, compute_obligations
+from .policy import RULE_NAMES, PolicyResult, compute_obligations
 from .ruletable import EVENT, RuleTable
 from .settings import Policy
 
@@ -583,8 +583,10 @@ def monthly_report(
     month: str,
     cal: WorkCalendar | None = None,
     mask: Callable[[str | None], str | None] | None = None,
+    compute: Callable[..., PolicyResult] = compute_obligations,
 ) -> dict:
-    """The report of ``month`` for a staff book or a master. ``mask`` hides listed phones."""
+    """The report of ``month`` for a staff book or a master. ``mask`` hides listed phones;
+    ``compute`` is compute_obligations or one that keeps what it computed (api.Office)."""
     month_bounds(month)
     cal = cal or WorkCalendar.from_policy(policy)
     cache: dict[str, list[Obligation]] = {}
@@ -592,7 +594,7 @@ def monthly_report(
 
     def obligations_for(m: str) -> list[Obligation]:
         if m not in cache:
-            result = compute_obligations(book, policy, month_bounds(m)[1], cal)
+            result = compute(book, policy, month_bounds(m)[1], cal)
             cache[m] = result.obligations
             warnings.extend(warning for warning in result.warnings if warning not in warnings)
         return cache[m]

@@ -236,3 +236,38 @@ def test_rollup_masks_a_phone_in_an_office_name(cli, exported, tmp_path):
     _code, out = _rollup(cli, root)
     assert "13800001234" not in json.dumps(out, ensure_ascii=False)
     assert sorted(o["office"] for o in out["offices"]) == ["张三138****1234", "甲"]
+
+
+MARKUP_CELLS = ["<r>abc</r>", "<r><t>悄悄换掉</t></r>", "<r><rPr><b/></rPr><t>x</t></r>"]
+
+
+def test_a_cell_that_looks_like_rich_text_markup_stays_the_text_typed(cli, office_dir, tmp_path):
+    """XlsxWriter's constant_memory mode (the master, its history, the due list) writes a text
+    "<r>…</r>" into the sheet's XML as rich-text markup: "<r>abc</r>" was lost and "<r><t>x</t></r>"
+    became "x" (and the shared-strings table of every other book did the same). The master and a
+    split book keep what staff typed, character for
+    character, and LibreOffice-free readers (openpyxl, calamine) read it back."""
+    from python_calamine import CalamineWorkbook
+
+    inbox = tmp_path / "收件箱"
+    shutil.copytree(office_dir, inbox)
+    book = next(inbox.glob("张伟_*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["回访记录表"]
+    content = next(c.column for c in ws[1] if c.value == "回访内容")
+    for i, text in enumerate(MARKUP_CELLS):
+        ws.cell(2 + i, content).value = text
+    wb.save(book)
+    master = tmp_path / "总表.xlsx"
+    cli("merge", inbox, "-o", master, "--as-of", DAY, ok=(0,))
+    opened = openpyxl.load_workbook(master, read_only=True)
+    kept = {c for row in opened["回访记录表"].iter_rows(values_only=True) for c in row}
+    assert set(MARKUP_CELLS) <= kept
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name("回访记录表").to_python()
+    assert set(MARKUP_CELLS) <= {c for row in rows for c in row}
+    # and back out to the staff: the split book holds the same text
+    cli("split", master, "-o", tmp_path / "分发", "--as-of", DAY, ok=(0,))
+    sent = openpyxl.load_workbook(next((tmp_path / "分发").glob("张伟_*")), read_only=True)
+    assert set(MARKUP_CELLS) <= {
+        c for row in sent["回访记录表"].iter_rows(values_only=True) for c in row
+    }

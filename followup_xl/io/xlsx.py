@@ -66,6 +66,22 @@ def _workbook_class() -> type:
                 self.cut.append((xl_rowcol_to_cell(row, col), excel_length(string)))
             return result
 
+        def _xml_rich_inline_string(self, string, attributes):
+            """In constant_memory mode XlsxWriter takes any text "<r>…</r>" for rich-text markup and
+            writes it into the sheet unescaped: a cell typed "<r>abc</r>" would be lost, one typed
+            "<r><t>x</t></r>" would become "x". We never write rich text: it is text, escaped."""
+            self._xml_inline_string(string, False, attributes)
+
+    import xlsxwriter.sharedstrings
+
+    # The shared-strings table has the same habit as _xml_rich_inline_string below: a text
+    # "<r>…</r>" goes in as markup. followup-xl never writes rich text, so in this process every
+    # such text is written as the text it is (escaped). The one change made to XlsxWriter itself.
+    def _plain_si(self, string):
+        self._xml_si_element(string, [])
+
+    xlsxwriter.sharedstrings.SharedStrings._xml_rich_si_element = _plain_si
+
     class _Workbook(xlsxwriter.Workbook):
         """Every sheet a _Worksheet; on close, the cells it had to cut are recorded (record_cut)."""
 

@@ -731,7 +731,7 @@ def compute_obligations(
     if table.enabled("P12"):
         out.extend(rule_appointments(ctx, book))
     if table.enabled("P11"):
-        _flag_typed_after_deadline(out)
+        _flag_typed_after_deadline(out, as_of)
     out.sort(
         key=lambda obligation: (
             obligation.due_date,
@@ -871,12 +871,14 @@ def _bounded(ctx: Context, obligation: Obligation, calls: list[Call]) -> Obligat
 DUTY_METHODS = (REPORT, LETTER)  # P19/P20/P24: duties, not calls
 
 
-def _flag_typed_after_deadline(obls: list[Obligation]) -> None:
-    """P11: a typed date that lands after an open hard deadline of the same customer is flagged."""
+def _flag_typed_after_deadline(obls: list[Obligation], as_of: dt.date) -> None:
+    """P11: a typed date that lands after an open hard deadline of the same customer is flagged
+    (one still worth a call: a deadline past its window is missed, and moving a call cannot save it)."""
     hard_due: dict[str, dt.date] = {}
     for obligation in obls:
         if (
             obligation.is_open
+            and not obligation.missed(as_of)
             and obligation.hard
             and obligation.customer_id
             and obligation.method not in DUTY_METHODS  # a report or a letter is not a call

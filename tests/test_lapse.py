@@ -492,3 +492,20 @@ def test_overdue_at_month_end_leaves_out_missed_items():
         _o("P6", "2026-10-20", "2026-11-03", sat="2026-10-22", cid="K4"),
     ]
     assert overdue_at(obls, D("2026-10-31")) == 2  # K2 (window ends that day) and the complaint K3
+
+
+def test_a_typed_date_is_not_flagged_for_a_deadline_already_missed():
+    """P11 flags a 下次回访日期 typed after an open hard deadline — one still worth a call. A
+    repair done 2026-06-01 (due 07-01, missed after its 22-working-day window, early August) says
+    nothing about a call typed for 11-03 on 10-30; an open complaint of 10-27 (due 10-30) does."""
+    repair = event("E1", etype="维修", date="2026-06-01")
+    typed = call(date="2026-10-30", result="改约", next_date="2026-11-03")
+    r = compute_obligations(book([customer()], [typed], [repair]), Policy(), D("2026-11-02"))
+    (routine,) = [o for o in r.obligations if o.rule == "P1" and o.is_open]
+    assert "typed_after_deadline" not in routine.flags
+    complaint = event("E2", etype="投诉", date="2026-10-27")
+    r = compute_obligations(
+        book([customer()], [typed], [repair, complaint]), Policy(), D("2026-11-02")
+    )
+    (routine,) = [o for o in r.obligations if o.rule == "P1" and o.is_open]
+    assert "typed_after_deadline" in routine.flags

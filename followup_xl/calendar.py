@@ -17,6 +17,16 @@ from .schema import HOLIDAYS
 
 ONE_DAY = dt.timedelta(days=1)
 
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has fewer: 01-31 + 1 → 02-28)."""
+    import calendar as _cal
+
+    y, m = divmod(d.month - 1 + months, 12)
+    y, m = d.year + y, m + 1
+    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
+
+
 # The festivals an office names (回访规则's 触发值 for P16): the names the holidays library gives
 # the days off in holidays.China(language="zh_CN"), which are the office's own words. 除夕 (the
 # library's 农历除夕, a day off since 2025) belongs to 春节; "（补假）" marks a substitute day off.

@@ -29,57 +29,29 @@ the row is disabled. Plain data in, obligations out: the policy engine runs thes
 
 from __future__ import annotations
 
-import calendar as _cal
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .messages import Message, message
-from .models import Call, Event
-from .obligations import Obligation
+from .models import Event
+from .obligations import Obligation, call_ref
 from .ruletable import (
     BY_GRADE,
     DAYS,
     HEAD,
-    HOURS,
     LETTER,
     MANAGER,
-    MONTHS,
     REPORT,
     VISIT,
-    WORKDAYS,
     FollowUpRule,
+    due_after,
 )
 
 if TYPE_CHECKING:
-    from .calendar import WorkCalendar
     from .policy import Context, CustomerRecords
 
 COMPLAINT = "投诉"
-
-
-def call_ref(call: Call) -> str:
-    """The reference the policy engine gives a call (its record id, else ``sheet!row``)."""
-    if call.record_id:
-        return call.record_id
-    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
-
-
-def due_after(cal: WorkCalendar, d: dt.date, offset: int, unit: str) -> dt.date:
-    """``offset`` ``unit`` after ``d`` on a working day, the way the built-in rules date: working
-    days counted on the calendar (0 → ``d`` itself, or the next working day); calendar days and
-    months moved back to the previous working day, never before ``d``; hours as whole days started
-    (24 小时 → the next working day)."""
-    if unit == WORKDAYS:
-        return cal.add_working_days(d, offset)
-    if unit == HOURS:
-        return cal.add_working_days(d, -(-offset // 24))
-    if unit == MONTHS:
-        y, m = divmod(d.month - 1 + offset, 12)
-        y, m = d.year + y, m + 1
-        return cal.due_on_working_day(dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1])), d)
-    return cal.due_on_working_day(d + dt.timedelta(days=offset), d)
 
 
 def _windowed(ctx: Context, rule: FollowUpRule, obligation: Obligation) -> Obligation:

@@ -9,30 +9,27 @@ day the way the built-in rules' do. Plain data: called by ``policy.compute_oblig
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
-import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from . import schema
+from .calendar import add_months
 from .messages import Label, message
 from .models import Call, Event
-from .obligations import Obligation
+from .obligations import Obligation, call_ref
 from .ruletable import (
     BY_GRADE,
     CALL,
     CUSTOMER_DATE,
     EVENT,
     HEAD,
-    HOURS,
     MANAGER,
-    MONTHS,
     PHONE,
-    WORKDAYS,
     FollowUpRule,
     customer_date_columns,
 )
+from .ruletable import due_after as _due_after
 
 if TYPE_CHECKING:
     from .policy import Context, CustomerRecords
@@ -42,25 +39,9 @@ LOOK_AHEAD = dt.timedelta(days=31)  # a date rule's next occurrence shows a mont
 ROLE_CALLERS = (HEAD, MANAGER)
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (the month's last day when it has fewer): as policy.py's."""
-    y, m = divmod(d.month - 1 + months, 12)
-    y, m = d.year + y, m + 1
-    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
-
-
 def due_after(ctx: Context, rule: FollowUpRule, d: dt.date) -> dt.date:
-    """When a follow-up ``rule.offset`` ``rule.unit`` after ``d`` is due, on a working day:
-    工作日 counts working days; 小时 counts whole days of 24 hours as working days (24 小时: the
-    next working day); 天 and 月 fall back to the working day before a day off, never before ``d``."""
-    n = rule.offset or 0
-    if rule.unit == WORKDAYS:
-        return ctx.cal.add_working_days(d, n)
-    if rule.unit == HOURS:
-        return ctx.cal.add_working_days(d, math.ceil(n / 24))
-    if rule.unit == MONTHS:
-        return ctx.cal.due_on_working_day(add_months(d, n), d)
-    return ctx.cal.due_on_working_day(d + dt.timedelta(days=n), d)
+    """When ``rule``'s follow-up of something on ``d`` is due (ruletable.due_after)."""
+    return _due_after(ctx.cal, d, rule.offset, rule.unit)
 
 
 def custom_obligations(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
@@ -134,7 +115,7 @@ def _calls(ctx: Context, cr: CustomerRecords, rule: FollowUpRule) -> Iterator[Ob
         d = call.call_date
         if d is None or value not in (call.result, call.issue_status, call.call_type):
             continue
-        ref = _ref(call)
+        ref = call_ref(call)
         role = _role(ctx, rule, call.complaint_level)
         obligation = _make(ctx, cr, rule, d, ref, call.event_id, role)
         yield _satisfy(obligation, cr.calls, d, exclude=call)
@@ -217,7 +198,7 @@ def _satisfy(
         other_event = bool(call.event_id) and call.event_id != obligation.event_id
         typed = not obligation.call_types or _call_type(call) in obligation.call_types
         if named or (typed and not other_event):
-            return replace(obligation, satisfied_on=call.call_date, satisfied_by=_ref(call))
+            return replace(obligation, satisfied_on=call.call_date, satisfied_by=call_ref(call))
     return obligation
 
 
@@ -227,12 +208,6 @@ def _call_type(call: Call) -> str | None:
         return call.call_type
     raw = call.bad.get("call_type")
     return str(raw).strip() if raw else None
-
-
-def _ref(call: Call) -> str:
-    if call.record_id:
-        return call.record_id
-    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
 
 
 def _src(cr: CustomerRecords) -> str:

@@ -14,16 +14,26 @@ from __future__ import annotations
 import calendar as _cal
 import datetime as dt
 import functools
-import math
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .calendar import Festival, WorkCalendar
+from .calendar import Festival, WorkCalendar, add_months
 from .messages import Message, message
 from .models import Call, Customer, Event
 from .obligations import Obligation
-from .ruletable import HEAD, HOURS, MANAGER, MONTHS, PHONE, SMS, VISIT, WORKDAYS, FollowUpRule
+from .obligations import call_ref as _ref
+from .obligations import customer_ref as _cust_src
+from .ruletable import (
+    HEAD,
+    MANAGER,
+    PHONE,
+    SMS,
+    VISIT,
+    WORKDAYS,
+    FollowUpRule,
+    due_after,
+)
 
 if TYPE_CHECKING:
     from .policy import Context, CustomerRecords
@@ -50,44 +60,11 @@ FESTIVAL_JOIN = "、"
 # --- the dating every rule shares ------------------------------------------------------
 
 
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    y, m = d.year + y, m + 1
-    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
-
-
-def due_after(ctx: Context, d: dt.date, offset: int | None, unit: str) -> dt.date:
-    """The row's 期限 after ``d``, on a working day: N 工作日 is the N-th working day after;
-    N 天 and N 月 move a day off to the previous working day (never before ``d``); N 小时 is
-    ceil(N/24) working days (24 小时 → the next working day)."""
-    n = offset or 0
-    cal = ctx.cal
-    if unit == WORKDAYS:
-        return cal.add_working_days(d, n)
-    if unit == HOURS:
-        return cal.add_working_days(d, math.ceil(n / 24))
-    if unit == MONTHS:
-        return cal.due_on_working_day(add_months(d, n), d)
-    return cal.due_on_working_day(d + dt.timedelta(days=n), d)
-
-
 def lapse(ctx: Context, due: dt.date, row: FollowUpRule) -> dt.date | None:
     """The last day the item is worth doing: the row's 有效期 in working days (None: never)."""
     if row.window_workdays is None:
         return None
     return ctx.cal.add_working_days(due, row.window_workdays)
-
-
-def _ref(call: Call) -> str:
-    if call.record_id:
-        return call.record_id
-    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
-
-
-def _cust_src(customer: Customer) -> str:
-    return (
-        f"{customer.src.sheet}!{customer.src.row}" if customer.src else (customer.customer_id or "")
-    )
 
 
 def applies(ctx: Context, row: FollowUpRule, customer: Customer) -> bool:
@@ -289,7 +266,7 @@ def event_due(ctx: Context, ev: Event) -> dt.date | None:
     row = ctx.table.get(EVENT_DUTIES[ev.event_type][0])
     if not row.enabled:
         return None
-    return due_after(ctx, ev.event_date, row.offset, row.unit)
+    return due_after(ctx.cal, ev.event_date, row.offset, row.unit)
 
 
 def rule_event_duties(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
@@ -309,7 +286,7 @@ def rule_event_duties(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
         row = ctx.table.get(code)
         if not applies(ctx, row, cr.customer):
             continue
-        due = due_after(ctx, d, row.offset, row.unit)
+        due = due_after(ctx.cal, d, row.offset, row.unit)
         eid = ev.event_id or ""
         reason_id = "reason.move_in" if code == "P17" else "reason.emergency"
         obligation = _obligation(
@@ -333,7 +310,7 @@ def rule_event_duties(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
     row = ctx.table.get("P17")
     if not applies(ctx, row, customer):
         return
-    due = due_after(ctx, d, row.offset, row.unit)
+    due = due_after(ctx.cal, d, row.offset, row.unit)
     why = message("reason.move_in_date", d=d, due=due)
     obligation = _obligation(ctx, cr, row, due, why, d, _cust_src(customer))
     if _filed_in_time(customer, obligation):
@@ -403,7 +380,7 @@ def rule_feedback_form(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
         done = _completed(ev)
         if done is None or done > end:
             continue
-        due = due_after(ctx, end, row.offset, row.unit)
+        due = due_after(ctx.cal, end, row.offset, row.unit)
         eid = ev.event_id or ""
         why = message("reason.feedback_form", eid=eid, done=done, end=end)
         obligation = _obligation(
@@ -429,7 +406,7 @@ def rule_deal_confirmation(ctx: Context, cr: CustomerRecords) -> Iterator[Obliga
         d = ev.event_date
         if ev.event_type != DEAL or d is None or ev.anonymous or ev.status == WITHDRAWN:
             continue
-        due = due_after(ctx, d, row.offset, row.unit)
+        due = due_after(ctx.cal, d, row.offset, row.unit)
         eid = ev.event_id or ""
         why = message("reason.deal_confirmation", eid=eid, d=d, due=due)
         obligation = _obligation(

@@ -306,7 +306,7 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
 
 
 def _row_due(f: Sheetwise, d: str, n: int, unit: str) -> str:
-    """duties.due_after(d, n, unit) as a formula."""
+    """ruletable.due_after(d, n, unit) as a formula."""
     if unit == WORKDAYS:
         return f.add(d, n)
     if unit == HOURS:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .messages import Message
+    from .models import Call, Customer
 
 RULE_CODES = tuple(f"P{i}" for i in range(1, 25))
 
@@ -80,3 +81,17 @@ class Obligation:
 
     def days_overdue(self, as_of: dt.date) -> int:
         return max(0, (as_of - self.due_date).days) if self.is_open else 0
+
+
+def call_ref(call: Call) -> str:
+    """How an obligation names the call that made or closed it: its 记录编号, else ``sheet!row``."""
+    if call.record_id:
+        return call.record_id
+    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
+
+
+def customer_ref(customer: Customer) -> str:
+    """How an obligation names the customer row it comes from: ``sheet!row``, else its id."""
+    return (
+        f"{customer.src.sheet}!{customer.src.row}" if customer.src else (customer.customer_id or "")
+    )

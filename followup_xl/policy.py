@@ -8,7 +8,6 @@ is of a matching 回访类型 on or after the trigger. Plain Python over a Book.
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 import functools
 from collections import defaultdict
@@ -16,11 +15,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from . import duties
-from .calendar import WorkCalendar
+from .calendar import WorkCalendar, add_months
 from .call_duties import CALL_DUTY_RULES, complaint_role, reply_only, role_word
 from .messages import Message, message
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation
+from .obligations import call_ref as _ref
+from .obligations import customer_ref as _cust_src
 from .ruletable import LETTER, REPORT, RuleTable
 from .settings import NEVER_LAPSE, Policy
 
@@ -137,24 +138,6 @@ class CustomerRecords:
     calls: list[Call]
     events: list[Event]
     customer_id: str  # the customer's id (customers without one make no obligations)
-
-
-def add_months(d: dt.date, months: int) -> dt.date:
-    y, m = divmod(d.month - 1 + months, 12)
-    y, m = d.year + y, m + 1
-    return dt.date(y, m, min(d.day, _cal.monthrange(y, m)[1]))
-
-
-def _ref(call: Call) -> str:
-    if call.record_id:
-        return call.record_id
-    return f"{call.src.sheet}!{call.src.row}" if call.src else ""
-
-
-def _cust_src(customer: Customer) -> str:
-    return (
-        f"{customer.src.sheet}!{customer.src.row}" if customer.src else (customer.customer_id or "")
-    )
 
 
 # --- satisfaction ------------------------------------------------------------

@@ -9,6 +9,7 @@ engine dates from the row alone. Plain data: no Excel, no terminal.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -37,6 +38,23 @@ CALLERS = tuple(c.zh for c in schema.RULE_CALLERS)
 # 方式
 PHONE, VISIT, SMS, REPORT, LETTER = (c.zh for c in schema.RULE_METHODS)
 METHODS = tuple(c.zh for c in schema.RULE_METHODS)
+
+
+def due_after(cal, d: dt.date, offset: int | None, unit: str) -> dt.date:
+    """A row's 期限 after ``d``, on a working day, the way the built-in rules date: N 工作日 is the
+    N-th working day after (0: ``d`` or the next working day); N 天 and N 月 move a day off to the
+    previous working day, never before ``d``; N 小时 is ceil(N/24) working days (24 小时 → the
+    next working day). ``cal`` is a WorkCalendar."""
+    from .calendar import add_months
+
+    n = offset or 0
+    if unit == WORKDAYS:
+        return cal.add_working_days(d, n)
+    if unit == HOURS:
+        return cal.add_working_days(d, -(-n // 24))
+    if unit == MONTHS:
+        return cal.due_on_working_day(add_months(d, n), d)
+    return cal.due_on_working_day(d + dt.timedelta(days=n), d)
 
 
 @dataclass(frozen=True)

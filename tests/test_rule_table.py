@@ -480,7 +480,7 @@ def test_a_repeating_date_rule_takes_the_latest_occurrence_due_by_a_month_ahead(
 ):
     # brute force: every occurrence first + k·repeat months, the last whose due date is at most
     # 31 days after as_of; the engine must pick the same one (or none when even the first is later)
-    from followup_xl.custom_rules import add_months
+    from followup_xl.calendar import add_months
 
     row = rule_row(
         28,

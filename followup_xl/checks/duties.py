@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..calendar import WorkCalendar
-from ..call_duties import COMPLAINT, due_after
-from ..ruletable import VISIT, RuleTable
+from ..call_duties import COMPLAINT
+from ..ruletable import VISIT, RuleTable, due_after
 from .base import ERROR, WARNING, Check, Context, check
 
 

@@ -22,6 +22,7 @@ from .models import Book, Call, Customer, Event
 from .obligations import Obligation
 from .obligations import call_ref as _ref
 from .obligations import customer_ref as _cust_src
+from .ruletable import EVENT as EVENT_TRIGGER
 from .ruletable import LETTER, REPORT, RuleTable
 from .settings import NEVER_LAPSE, Policy
 
@@ -144,15 +145,23 @@ class CustomerRecords:
 
 
 def satisfy(
-    obligation: Obligation, calls: list[Call], window_start: dt.date, staged: bool = False
+    obligation: Obligation,
+    calls: list[Call],
+    window_start: dt.date,
+    staged: bool = False,
+    others: frozenset[str] = frozenset(),
 ) -> Obligation:
     """The first successful call on/after ``window_start`` that names the event (and, for
-    staged projects, is of the stage's type) or is of a matching type without naming another."""
+    staged projects, is of the stage's type) or is of a matching type without naming another.
+    ``others``: the 回访类型 of the event's other follow-ups (a deal's 成交确认 for P23): a call
+    of one of those names the event but makes that other follow-up, not this one."""
     for call in calls:
         if call.call_date is None or call.call_date < window_start or not call.successful:
             continue
         named = bool(obligation.event_id) and call.event_id == obligation.event_id
         typed = call.call_type in obligation.call_types
+        if named and not typed and call.call_type in others:
+            continue
         if (named and (typed or not staged)) or (
             typed and (not call.event_id or call.event_id == obligation.event_id)
         ):
@@ -361,7 +370,20 @@ def _for_event(ctx: Context, cr: CustomerRecords, ev: Event) -> Iterator[Obligat
         yield from _project(ctx, ev, d, cr.calls, make)
     else:
         due, why = _event_deadline(ctx, rule, ev, d, owner)
-        yield satisfy(make(due, why), cr.calls, d)
+        yield satisfy(make(due, why), cr.calls, d, others=_other_types(ctx, rule, ev.event_type))
+
+
+def _other_types(ctx: Context, code: str, event_type: str) -> frozenset[str]:
+    """The 回访类型 of the other 回访规则 rows an event of ``event_type`` starts (成交: P23's
+    成交确认 beside P5's 成交), so a call made for one is not taken for the other."""
+    own = set(ctx.table.get(code).call_types) if code in ctx.table.codes() else set()
+    return frozenset(
+        t
+        for rule in ctx.table
+        if rule.code != code and rule.trigger == EVENT_TRIGGER and rule.trigger_value == event_type
+        for t in rule.call_types
+        if t not in own
+    )
 
 
 def _event_deadline(

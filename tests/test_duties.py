@@ -445,3 +445,23 @@ def test_the_staff_book_date_is_the_obligation_date(etype):
     b = book([customer("K1")], [], [event("E1", etype=etype, date="2026-09-24")])
     (o,) = items(b, "2026-10-09", "P17", "P18")
     assert event_first_due(Context(Policy(), CAL, D("2026-10-09")), b.events[0]) == o.due_date
+
+
+def test_the_24_hour_confirmation_does_not_close_the_first_week_call():
+    """A deal on Fri 2026-10-09: P23 (24 小时) is due Sat 10-10 (a make-up working day for National
+    Day), made within its 2 working days by the call of Mon 10-12; P5 is due in the first week of
+    November (11-01 + 6 days = Sat 11-07 → Fri 11-06). The 成交确认 call of 10-12 names the deal —
+    it makes P23, not P5 (before, any call naming the deal closed P5 too). A 成交 call on 11-03
+    closes P5."""
+    deal = event("E1", etype="成交", date="2026-10-09")
+    confirm = call(date="2026-10-12", call_type="成交确认", event_id="E1")
+    r = compute_obligations(book([customer()], [confirm], [deal]), Policy(), D("2026-10-20"))
+    got = {o.rule: o for o in r.obligations if o.rule in ("P5", "P23")}
+    assert got["P23"].due_date == D("2026-10-10") and got["P23"].satisfied_on == D("2026-10-12")
+    assert got["P5"].is_open and got["P5"].due_date == D("2026-11-06")
+    first_week = call(date="2026-11-03", call_type="成交", event_id="E1", row=3)
+    r = compute_obligations(
+        book([customer()], [confirm, first_week], [deal]), Policy(), D("2026-11-10")
+    )
+    (p5,) = [o for o in r.obligations if o.rule == "P5"]
+    assert p5.satisfied_on == D("2026-11-03")

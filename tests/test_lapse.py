@@ -191,6 +191,22 @@ def test_closed_without_a_call_asks_for_a_closing_note():
     assert all("办结说明" in f.message("zh") for f in found)
 
 
+def test_a_move_in_or_emergency_closed_without_its_call_asks_for_a_closing_note():
+    """V17 knows the seed duties' event types too: a 入伙 or 突发事件 marked 已办结 with no 入伙 /
+    突发事件 call and no 办结说明 is named; one with its call is not."""
+    b = book(
+        [customer()],
+        [call(date="2026-10-12", call_type="突发事件", event_id="E6")],
+        [
+            event("E5", etype="入伙", date="2026-10-01", status="已办结"),
+            event("E6", etype="突发事件", date="2026-10-09", status="已办结"),
+            event("E7", etype="突发事件", date="2026-10-10", status="已办结"),
+        ],
+    )
+    found = [f for f in run_checks(b, Policy(), D("2026-11-25")).findings if f.code == "V17"]
+    assert [f.message("zh").split("”")[0].split("“")[1] for f in found] == ["E5", "E7"]
+
+
 def test_a_call_of_another_type_inside_the_window_is_offered_as_a_hint():
     b = book(
         [customer()],

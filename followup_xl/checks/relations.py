@@ -76,7 +76,10 @@ def do_not_call_customers(ctx: Context, check: Check):
 @check("V17", WARNING, requirement="issue 15: closing an event")
 def closed_without_call(ctx: Context, check: Check):
     from ..call_duties import reply_only
+    from ..duties import EVENT_DUTIES
     from ..policy import EVENT_RULES
+
+    followed = {**EVENT_RULES, **EVENT_DUTIES}  # 事项类型 → (rule, the 回访类型 that follow it up)
 
     calls: dict[str, list[tuple[dt.date, Call]]] = defaultdict(list)  # id → dated successful calls
     for call in ctx.book.calls:
@@ -86,11 +89,11 @@ def closed_without_call(ctx: Context, check: Check):
         if (
             ev.status != "已办结"
             or (ev.closing_note or "").strip()
-            or ev.event_type not in EVENT_RULES
+            or ev.event_type not in followed
             or reply_only(ev)  # answered by letter, never called (P24)
         ):
             continue
-        types = EVENT_RULES[ev.event_type][1]
+        types = followed[ev.event_type][1]
         matched = any(
             (ev.event_id and call.event_id == ev.event_id)
             or (

@@ -60,7 +60,6 @@ DIFFERENT_PLACEHOLDERS = {
     # the Chinese sentence also lists the placeholders that are allowed
     "sms.unknown_placeholder": {"available", "unknown", "unknown_names"},
     # the Chinese names the event type (回访 kinds are Chinese data); English gives the rule only
-    "report.target_missed": {"event_type"},
     # an obligation's English reason is the short form: the Chinese adds the complaint level,
     # the day the new date was agreed, the salesman, the length of the deal window
     "reason.complaint": {"level"},

@@ -631,3 +631,14 @@ def test_rule_order_sorts_suffixed_and_office_codes():
         "X1",
         "安装",
     ]
+
+
+def test_the_report_names_every_rule_that_missed_its_target(cli, master):
+    """The terminal (and the 管理台's 月报 job) name every rule of 回访规则 with a target that the
+    month missed — not only P2–P4: in the example office's October, P7 (target 100 %) had 2 project
+    stages due and 1 made. The JSON carries the same in coverage_by_rule."""
+    res = cli("report", master, "--month", "2026-10", ok=(0,))
+    assert "未达标：P7 在施工程回访 回访率 50.0%（目标 100%；本月应回访 2，已回访 1）" in res.output
+    _code, got = cli.json("report", master, "--month", "2026-10", ok=(0,))
+    missed = [c["rule"] for c in got["coverage_by_rule"] if c["met"] is False]
+    assert "P7" in missed and all(f"未达标：{rule} " in res.output for rule in missed)

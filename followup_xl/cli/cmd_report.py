@@ -72,16 +72,20 @@ def report(book, month, as_of, out, mask_phones, policy_path, lang, as_json):
             satisfaction=r["satisfaction_avg"] or "—",
         )
     )
-    for c in r["coverage"]:
+    for c in r[
+        "coverage_by_rule"
+    ]:  # every rule of 回访规则 with a target (P2–P4, P7, the office's)
         if c["met"] is False:
             click.echo(
                 render(
-                    "report.target_missed",
+                    "report.rule_target_missed",
                     lang,
                     rule=c["rule"],
-                    event_type=c["event_type"],
+                    name=c["name"],
                     actual=pct(c["actual_pct"]),
                     target_pct=c["target_pct"],
+                    planned=c["planned"],
+                    done=c["done"],
                 )
             )
     if out:

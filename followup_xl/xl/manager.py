@@ -367,15 +367,17 @@ def job_report(st: Settings, status) -> dict:
     missed = [
         (
             render(
-                "report.target_missed",
+                "report.rule_target_missed",
                 st.lang,
                 rule=c["rule"],
-                event_type=c["event_type"],
+                name=c["name"],
                 actual=pct(c["actual_pct"]),
                 target_pct=c["target_pct"],
+                planned=c["planned"],
+                done=c["done"],
             )
         )
-        for c in r["coverage"]
+        for c in r["coverage_by_rule"]  # every rule of 回访规则 with a target
         if c["met"] is False
     ]
     return {"figures": figures, "warnings": missed, "files": [out], "ok": True, "raw": result}

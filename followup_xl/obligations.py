@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 RULE_CODES = tuple(f"P{i}" for i in range(1, 25))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: ~64 bytes less each; a large office holds ~600,000
 class Obligation:
     customer_id: str
     rule: str  # "P1" … "P24" (REQUIREMENTS numbering), or an office's own rule code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -110,7 +111,10 @@ def test_planned_done_successful_reconcile_with_plain_pandas(master, oct_report)
     start, end = (pd.Timestamp(d) for d in month_bounds(MONTH))
     b, policy = api.load(str(master))
     obl = pd.DataFrame(
-        [o.__dict__ for o in compute_obligations(b, policy, month_bounds(MONTH)[1]).obligations]
+        [
+            {f.name: getattr(o, f.name) for f in dataclasses.fields(o)}
+            for o in compute_obligations(b, policy, month_bounds(MONTH)[1]).obligations
+        ]
     )
     obl = obl[obl["rule"].isin(CALL_RULES) & (obl["customer_id"] != "")].reset_index(drop=True)
     due, sat_on = pd.to_datetime(obl["due_date"]), pd.to_datetime(obl["satisfied_on"])

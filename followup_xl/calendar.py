@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
+from . import kept
 from .messages import Label, Message, message
 from .schema import HOLIDAYS
 
 ONE_DAY = dt.timedelta(days=1)
+DATA = Path(__file__).parent / "data"
 
 
 def add_months(d: dt.date, months: int) -> dt.date:
@@ -46,9 +50,54 @@ class Festival:
     name: str
 
 
+# What the holidays library says about China, kept between runs (``kept``, keyed by the installed
+# library's version.py and countries/china.py): importing its country tables costs about 90 ms, paid
+# on every click of 校验 otherwise. One dict: "official" → the newest year with make-up days,
+# ("year", y) → (days off, make-up working weekend days), ("festivals", y) → (name, day), as
+# ordinals. A year not yet asked is asked of the library and the copy rewritten.
+_KEPT = "china-calendar"
+
+
+@functools.lru_cache(maxsize=1)
+def _library() -> tuple[Path, str] | None:
+    """Where the holidays library is installed and what its copy is keyed by (None: not kept)."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    root = Path(spec.origin).parent
+    try:
+        return root, "-".join(kept.stamp(root / f) for f in ("version.py", "countries/china.py"))
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> dict:
+    where = _library()
+    got = kept.read(DATA, _KEPT, where[1]) if where else None
+    return got if isinstance(got, dict) else {}
+
+
+def _remember(entry, make):
+    """The library's answer for ``entry``, asked once per installed version of it."""
+    tables = _tables()
+    value = tables.get(entry)
+    if value is None:
+        value = tables[entry] = make()
+        where = _library()
+        if where:
+            kept.keep(DATA, _KEPT, where[1], tables)
+    return value
+
+
 @functools.lru_cache(maxsize=64)
 def festival_days(year: int) -> tuple[tuple[str, dt.date], ...]:
     """(festival, first holiday) for each festival of ``year`` the library names."""
+    kept_days = _remember(("festivals", year), lambda: _library_festivals(year))
+    return tuple((name, dt.date.fromordinal(day)) for name, day in kept_days)
+
+
+def _library_festivals(year: int) -> tuple[tuple[str, int], ...]:
     import holidays
 
     first: dict[str, dt.date] = {}
@@ -57,12 +106,16 @@ def festival_days(year: int) -> tuple[tuple[str, dt.date], ...]:
             name = _ALIASES.get(raw, raw.removesuffix(_SUBSTITUTE))
             if name in FESTIVALS and name not in first:
                 first[name] = d
-    return tuple(sorted(first.items(), key=lambda item: item[1]))
+    return tuple((name, d.toordinal()) for name, d in sorted(first.items(), key=lambda i: i[1]))
 
 
 @functools.lru_cache(maxsize=1)
 def last_official_year() -> int:
     """The newest year whose make-up working days the library knows."""
+    return _remember("official", _library_official_year)
+
+
+def _library_official_year() -> int:
     from holidays.countries.china import ChinaStaticHolidays  # its tables load when first asked
 
     return max(ChinaStaticHolidays.special_public_holidays)
@@ -71,11 +124,19 @@ def last_official_year() -> int:
 @functools.lru_cache(maxsize=64)
 def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """(days off on weekdays, make-up working weekend days) for one year."""
+    off, working = _remember(("year", year), lambda: _library_year(year))
+    return (
+        frozenset(map(dt.date.fromordinal, off)),
+        frozenset(map(dt.date.fromordinal, working)),
+    )
+
+
+def _library_year(year: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     import holidays
 
     cn = holidays.China(years=year)
-    off = frozenset(cn.keys())
-    working = frozenset(d for d in _weekends(year) if cn.is_working_day(d))
+    off = tuple(sorted(d.toordinal() for d in cn))
+    working = tuple(d.toordinal() for d in _weekends(year) if cn.is_working_day(d))
     return off, working
 
 

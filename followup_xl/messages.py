@@ -13,16 +13,15 @@ itself bilingual data), or a plain value as it is.
 
 from __future__ import annotations
 
-import marshal
-import os
 import string
-import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from . import kept
 
 LANGS = ("zh", "en")
 
@@ -36,40 +35,14 @@ def catalog() -> dict[str, dict[str, Any]]:
 
     Parsing the TOML costs tens of milliseconds on every start (every command and every click of
     the 校验 button shows a sentence), so the parsed catalog is kept beside it the way Python keeps
-    bytecode: ``data/__pycache__/messages.<tag>.<mtime>.<size>.marshal``, read when it matches
-    the TOML's modification time and size, rewritten when it does not (never where Python is
-    told not to write bytecode, and silently not where the folder is read-only)."""
-    stat = CATALOG.stat()
-    cached = _cache_path(stat.st_mtime_ns, stat.st_size)
-    try:
-        return marshal.loads(cached.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    with CATALOG.open("rb") as fh:
-        parsed = tomllib.load(fh)
-    if not sys.dont_write_bytecode:
-        _keep(cached, parsed)
+    bytecode (``kept``: ``data/__pycache__/messages.<tag>.<mtime>.<size>.marshal``)."""
+    key = kept.stamp(CATALOG)
+    parsed = kept.read(CATALOG.parent, "messages", key)
+    if parsed is None:
+        with CATALOG.open("rb") as fh:
+            parsed = tomllib.load(fh)
+        kept.keep(CATALOG.parent, "messages", key, parsed)
     return parsed
-
-
-def _cache_path(mtime_ns: int, size: int) -> Path:
-    tag = sys.implementation.cache_tag or "py"
-    return CATALOG.parent / "__pycache__" / f"messages.{tag}.{mtime_ns}.{size}.marshal"
-
-
-def _keep(cached: Path, parsed: dict) -> None:
-    """Write the parsed catalog atomically (a temporary name, then renamed); older copies go."""
-    try:
-        data = marshal.dumps(parsed)
-        cached.parent.mkdir(exist_ok=True)
-        for old in cached.parent.glob("messages.*.marshal"):
-            if old != cached:
-                old.unlink(missing_ok=True)
-        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, cached)
-    except (OSError, ValueError):
-        pass
 
 
 @dataclass(frozen=True)

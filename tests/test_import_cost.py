@@ -81,6 +81,7 @@ def test_help_imports_click_and_no_command():
         "followup_xl.cli.console",
         "followup_xl.cli.usage",
         "followup_xl.errors",
+        "followup_xl.kept",
         "followup_xl.lazy",
         "followup_xl.messages",
     }, sorted(ours)

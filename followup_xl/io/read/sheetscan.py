@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...schema import TOOL_SHEETS
@@ -213,7 +214,14 @@ def _measure_tags(data: bytes, scan: SheetScan) -> None:
         scan.far = f"{column_letter(far[1] - 1)}{far[0]}"
 
 
-_CELL_RE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+def _cells_in(letters: Iterable[bytes]) -> re.Pattern[bytes]:
+    """A pattern for the cells of these columns that hold no formula (a cell's ``<f>`` comes first
+    in it): every other cell is passed over inside the regular-expression engine, without
+    reading its formula (a large customer book's formula cells are most of its XML)."""
+    alternatives = b"|".join(sorted(letters, key=lambda s: -len(s)))
+    return re.compile(
+        rb'<c r="(' + alternatives + rb')([0-9]{1,7})"[^>]*?(?:/>|>(?!\s*<f)(.*?)</c>)', re.S
+    )
 
 
 def typed_over(
@@ -224,7 +232,9 @@ def typed_over(
     calamine gives values only, so the sheet's XML is looked at; [] when it cannot be."""
     if not columns:
         return []
-    wanted = {i + 1: key for i, key in columns.items()}
+    from ...models import column_letter
+
+    wanted = {column_letter(i).encode(): key for i, key in columns.items()}
     try:
         with opened_zip(source) as zf:
             wb_xml = zf.read("xl/workbook.xml")
@@ -242,10 +252,9 @@ def typed_over(
     except (KeyError, zipfile.BadZipFile, OSError, UnicodeDecodeError):
         return []
     out = []
-    for m in _CELL_RE.finditer(data):
-        key = wanted.get(col_index(m.group(1)))
+    for m in _cells_in(wanted).finditer(data):
         row = int(m.group(2))
         body = m.group(3) or b""
-        if key and row > after_row and b"<f" not in body and (b"<v>" in body or b"<is>" in body):
-            out.append((row, key))
+        if row > after_row and b"<f" not in body and (b"<v>" in body or b"<is>" in body):
+            out.append((row, wanted[m.group(1)]))
     return out

@@ -291,6 +291,12 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
     rules = RuleTable.for_policy(policy)
     for kind_zh, (code, _) in EVENT_DUTIES.items():  # 入伙, 突发事件: their 回访规则 rows
         by_type[kind_zh] = _row_due(f, d, rules.get(code).offset or 0, rules.get(code).unit)
+    for kind_zh, (code, _) in {**EVENT_RULES, **EVENT_DUTIES}.items():
+        if not rules.enabled(code):  # 启用=否: no follow-up to date (policy.event_first_due)
+            by_type[kind_zh] = '""'
+    # a complaint answered by letter only (复函=是) is not called: P24 tracks the letter
+    letter = _is(col["reply_only"], schema.EVENTS.column("reply_only"), "是")
+    by_type["投诉"] = f'IF({letter},"",{by_type["投诉"]})'
     chain = '""'
     for zh, expr in reversed(list(by_type.items())):
         chain = f"IF({_is(kind, types, zh)},{expr},{chain})"

@@ -438,14 +438,17 @@ def _event_deadline(
 
 def event_first_due(ctx: Context, ev: Event) -> dt.date | None:
     """The due date of an event's first follow-up (a project's 开工 stage), as rule_events
-    dates it; None for an event that makes none (no date, unknown type, anonymous: P10).
+    dates it; None for an event that makes none (no date, unknown type, anonymous: P10, a
+    complaint answered by letter only, a rule the 回访规则 table turns off).
     The staff book's formula column says the same (followup_xl/formulas.py)."""
     d = ev.event_date
     if ev.event_type in duties.EVENT_DUTIES:  # 入伙, 突发事件 (P17, P18)
         return duties.event_due(ctx, ev)
-    if d is None or ev.event_type not in EVENT_RULES or ev.anonymous:
+    if d is None or ev.event_type not in EVENT_RULES or ev.anonymous or reply_only(ev):
         return None
     rule = EVENT_RULES[ev.event_type][0]
+    if not ctx.table.enabled(rule):
+        return None
     if rule == "P7":
         return ctx.cal.due_on_working_day(d + dt.timedelta(days=ctx.policy.project_start_days), d)
     return _event_deadline(ctx, rule, ev, d, ev.owner)[0]

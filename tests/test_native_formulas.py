@@ -275,6 +275,40 @@ def test_a_formula_typed_over_is_a_finding_and_changes_nothing_else(tmp_path):
     assert all("公式" in f.message("zh") for f in found)
 
 
+@pytest.mark.skipif(D(2026, 10, 1) > TODAY, reason="the hand-worked dates are in September 2026")
+def test_no_date_where_due_makes_no_follow_up(tmp_path):
+    """Where `due` makes no follow-up the book shows no 应回访日期 either, cached or recalculated:
+    a repair when the 回访规则 table turns P3 off (启用=否), a complaint answered by letter only
+    (复函=是: P24 tracks the letter, nobody calls). Their neighbours keep their dates: E3, a
+    complaint on Mon 09-28 → 3 days is 10-01, a holiday → Wed 09-30 (as in the test above)."""
+    from followup_xl.models import FollowUpRuleRow
+
+    letter = _event("E2", "K1", "投诉", D(2026, 9, 28), 3)
+    letter.reply_only = True
+    book = Book(
+        path="off.xlsx",
+        customers=[_customer("K1", "A", D(2026, 9, 1), 2)],
+        events=[
+            _event("E1", "K1", "维修", D(2026, 9, 28), 2),
+            letter,
+            _event("E3", "K1", "投诉", D(2026, 9, 28), 4),
+        ],
+        follow_up_rules=[
+            FollowUpRuleRow.build(_src("回访规则", 4), {}, {}, {"code": "P3", "enabled": False})
+        ],
+    )
+    policy = policy_for_book(book)
+    rules = {o.event_id: o.rule for o in compute_obligations(book, policy, TODAY).obligations}
+    assert "E1" not in rules and rules["E2"] == "P24" and rules["E3"] == "P2"  # `due` agrees
+    path = Path(write_staff_workbook(tmp_path / "off.xlsx", "zh", book=book, owner="张伟"))
+    cached = {r["id"]: r["follow_up_due"] for r in formula_values(path)["events"]}
+    got = {
+        r["id"]: r["follow_up_due"]
+        for r in formula_values(lo.recalc(path, tmp_path / "re"))["events"]
+    }
+    assert cached == got == {"E1": None, "E2": None, "E3": D(2026, 9, 30)}
+
+
 def _rule(key: str, value: str, row: int) -> RuleRow:
     return RuleRow.build(_src("规则", row), {}, {}, {"key": key, "value": value})
 

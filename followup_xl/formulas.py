@@ -253,6 +253,8 @@ class _Routine:
 
 
 def routine_formula(lang: str, policy: Policy, row: int) -> str:
+    if not RuleTable.for_policy(policy).enabled("P1"):  # 启用=否: `due` makes no routine call
+        return '=""'
     return _Routine(lang, policy, row).next_routine()
 
 

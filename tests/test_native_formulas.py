@@ -277,8 +277,9 @@ def test_a_formula_typed_over_is_a_finding_and_changes_nothing_else(tmp_path):
 
 @pytest.mark.skipif(D(2026, 10, 1) > TODAY, reason="the hand-worked dates are in September 2026")
 def test_no_date_where_due_makes_no_follow_up(tmp_path):
-    """Where `due` makes no follow-up the book shows no 应回访日期 either, cached or recalculated:
-    a repair when the 回访规则 table turns P3 off (启用=否), a complaint answered by letter only
+    """Where `due` makes no follow-up the book shows no date either, cached or recalculated: no
+    下次回访日期 when the 回访规则 table turns P1 off (启用=否), no 应回访日期 for a repair when it
+    turns P3 off, or for a complaint answered by letter only
     (复函=是: P24 tracks the letter, nobody calls). Their neighbours keep their dates: E3, a
     complaint on Mon 09-28 → 3 days is 10-01, a holiday → Wed 09-30 (as in the test above)."""
     from followup_xl.models import FollowUpRuleRow
@@ -294,7 +295,8 @@ def test_no_date_where_due_makes_no_follow_up(tmp_path):
             _event("E3", "K1", "投诉", D(2026, 9, 28), 4),
         ],
         follow_up_rules=[
-            FollowUpRuleRow.build(_src("回访规则", 4), {}, {}, {"code": "P3", "enabled": False})
+            FollowUpRuleRow.build(_src("回访规则", 2), {}, {}, {"code": "P1", "enabled": False}),
+            FollowUpRuleRow.build(_src("回访规则", 4), {}, {}, {"code": "P3", "enabled": False}),
         ],
     )
     policy = policy_for_book(book)
@@ -302,11 +304,14 @@ def test_no_date_where_due_makes_no_follow_up(tmp_path):
     assert "E1" not in rules and rules["E2"] == "P24" and rules["E3"] == "P2"  # `due` agrees
     path = Path(write_staff_workbook(tmp_path / "off.xlsx", "zh", book=book, owner="张伟"))
     cached = {r["id"]: r["follow_up_due"] for r in formula_values(path)["events"]}
-    got = {
-        r["id"]: r["follow_up_due"]
-        for r in formula_values(lo.recalc(path, tmp_path / "re"))["events"]
-    }
+    recalculated = lo.recalc(path, tmp_path / "re")
+    got = {r["id"]: r["follow_up_due"] for r in formula_values(recalculated)["events"]}
     assert cached == got == {"E1": None, "E2": None, "E3": D(2026, 9, 30)}
+    # P1 off too: no routine date, no status
+    assert "P1" not in set(rules.values())
+    for values in (formula_values(path), formula_values(recalculated)):
+        (k1,) = values["customers"]
+        assert (k1["next_routine"], k1["routine_status"]) == (None, None)
 
 
 def _rule(key: str, value: str, row: int) -> RuleRow:

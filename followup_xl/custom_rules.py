@@ -58,6 +58,16 @@ def custom_obligations(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
             yield from _calls(ctx, cr, rule)
 
 
+def first_event_rule(ctx: Context, etype: str | None, klass: str) -> FollowUpRule | None:
+    """The first office row (in table order) an event of ``etype`` starts for a customer of
+    ``klass``: the one whose date the staff book's 应回访日期 shows (policy.event_first_due)."""
+    for rule in ctx.table.custom():
+        named = rule.trigger == EVENT and etype and rule.trigger_value == etype
+        if named and (not rule.classes or klass in rule.classes):
+            return rule
+    return None
+
+
 def event_type_of(ev: Event) -> str | None:
     """The event's 事项类型: a dropdown value, or the text typed (an office's own type, 安装)."""
     if ev.event_type:

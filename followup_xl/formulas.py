@@ -30,8 +30,8 @@ from .calendar import WorkCalendar
 from .duties import EVENT_DUTIES
 from .messages import by_lang, table
 from .models import Book, Customer
-from .policy import EVENT_RULES, Context, compute_obligations, event_first_due
-from .ruletable import HOURS, MONTHS, WORKDAYS, RuleTable
+from .policy import EVENT_RULES, Context, compute_obligations, event_first
+from .ruletable import EVENT, HOURS, MONTHS, WORKDAYS, FollowUpRule, RuleTable
 from .settings import Policy
 
 CALENDAR_SHEET = by_lang("formula.calendar_sheet")  # 工作日历 (schema.TOOL_SHEETS)
@@ -103,7 +103,7 @@ class Sheetwise:
         them up, MAXIFS takes the larger, MINIFS the smaller one that is there (0: none)."""
         col = schema.CALLS.column(key)
         parts = [
-            f'{fn}({head},{self.calls(key)},"{s}"{"," + tail if tail else ""})'
+            f'{fn}({head},{self.calls(key)},"{_quoted(s)}"{"," + tail if tail else ""})'
             for s in _spellings(col, value)
         ]
         if len(parts) == 1:
@@ -300,6 +300,12 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
     letter = _is(col["reply_only"], schema.EVENTS.column("reply_only"), "是")
     by_type["投诉"] = f'IF({letter},"",{by_type["投诉"]})'
     chain = '""'
+    for etype, rows in reversed(list(_office_types(rules).items())):  # 安装: typed text
+        first = '""'  # the first row that applies to the customer's class (event_first_due)
+        for rule in reversed(rows):
+            due = _row_due(f, d, rule.offset or 0, rule.unit)
+            first = f"IF({_of_class(f, col['customer_id'], rule)},{due},{first})"
+        chain = f'IF({kind}="{_quoted(etype)}",{first},{chain})'
     for zh, expr in reversed(list(by_type.items())):
         chain = f"IF({_is(kind, types, zh)},{expr},{chain})"
     anonymous = _is(col["anonymous"], schema.EVENTS.column("anonymous"), "是")
@@ -311,6 +317,42 @@ def event_due_formula(lang: str, policy: Policy, row: int) -> str:
         + ")"
     )
     return f'=IF(OR({d}="",{anonymous},{kept}=0),"",{chain})'
+
+
+def _office_types(rules: RuleTable) -> dict[str, list[FollowUpRule]]:
+    """An office's own 事项类型 (安装) → its 回访规则 rows, in table order (a built-in type keeps
+    its built-in rule's date)."""
+    out: dict[str, list[FollowUpRule]] = {}
+    for rule in rules.custom():
+        value = rule.trigger_value
+        if (
+            rule.trigger == EVENT
+            and value
+            and value not in EVENT_RULES
+            and value not in EVENT_DUTIES
+        ):
+            out.setdefault(value, []).append(rule)
+    return out
+
+
+def _of_class(f: Sheetwise, customer: str, rule: FollowUpRule) -> str:
+    """The customer ``customer`` (a cell) is of one of the row's 客户类别 (a blank class is the
+    policy's default class, as custom_rules reads it); TRUE when the row names none."""
+    if not rule.classes:
+        return "TRUE"
+    cust = schema.CUSTOMERS
+    ids = f"{cust.table}[{cust.column('customer_id').header(f.lang)}]"
+    klass = f"{cust.table}[{cust.column('klass').header(f.lang)}]"
+    if f.policy.default_class in rule.classes:  # blank counts: rule out the other classes
+        others = [k for k in f.policy.cadence_days if k not in rule.classes]
+        return f"COUNTIFS({ids},{customer}" + "".join(f',{klass},"<>{k}"' for k in others) + ")>0"
+    counts = "+".join(f'COUNTIFS({ids},{customer},{klass},"{_quoted(k)}")' for k in rule.classes)
+    return f"({counts})>0"
+
+
+def _quoted(text: str) -> str:
+    """Text as a formula's string literal holds it (an office's own type may hold a quote)."""
+    return text.replace('"', '""')
 
 
 def _row_due(f: Sheetwise, d: str, n: int, unit: str) -> str:
@@ -336,9 +378,23 @@ def event_status_formula(lang: str, policy: Policy, row: int) -> str:
     dates = f.calls("call_date")
     window = f'{dates},">="&{col["event_date"]},{dates},"<="&TODAY()'
     types = schema.EVENTS.column("event_type")
+    head = f"{f.calls('customer_id')},{col['customer_id']},{window}"
     per_type = "0"
+    for etype, rows in reversed(list(_office_types(RuleTable.for_policy(policy)).items())):
+        first = "0"  # the row that dates it (event_due_formula): its 回访类型, else any call
+        for rule in reversed(rows):
+            n = (
+                "("
+                + "+".join(
+                    f.ifs("COUNTIFS", head, "call_type", t, success) for t in rule.call_types
+                )
+                + ")"
+                if rule.call_types
+                else f"COUNTIFS({head},{success})"
+            )
+            first = f"IF({_of_class(f, col['customer_id'], rule)},{n},{first})"
+        per_type = f'IF({col["event_type"]}="{_quoted(etype)}",{first},{per_type})'
     for zh, (_, ts) in reversed(list({**EVENT_RULES, **EVENT_DUTIES}.items())):
-        head = f"{f.calls('customer_id')},{col['customer_id']},{window}"
         n = f.ifs("COUNTIFS", head, "call_type", ts[0], success)
         per_type = f"IF({_is(col['event_type'], types, zh)},{n},{per_type})"
     named = (
@@ -415,12 +471,12 @@ def cached(book: Book, policy: Policy, cal: WorkCalendar, today: dt.date, lang: 
     gives each customer, each event's first follow-up date and whether a call made it."""
     result = compute_obligations(book, policy, today, cal)
     routine: dict[str, dt.date] = {}
-    made: dict[tuple[str, str], bool] = {}
+    made: dict[tuple[str, str, str], bool] = {}  # (customer, event, rule) → a call made it
     for o in result.obligations:
         if o.rule == "P1" and o.is_open:
             routine.setdefault(o.customer_id, o.due_date)
         if o.event_id and o.rule != "P1":
-            key = (o.customer_id, o.event_id)
+            key = (o.customer_id, o.event_id, o.rule)
             if key not in made or o.call_types[:1] == ("工程开工",):
                 made[key] = not o.is_open
     s = STATUS[lang]
@@ -435,16 +491,18 @@ def cached(book: Book, policy: Policy, cal: WorkCalendar, today: dt.date, lang: 
         steps = _steps(c, calls.get(c.customer_id or "", []), policy, cal)
         customers.append({"next_routine": due, "routine_status": s[st] if st else None, **steps})
     ctx = Context(policy, cal, today)
-    kept = {c.customer_id for c in book.customers if _routine_kept(c)}
+    kept = {c.customer_id: c.klass for c in book.customers if _routine_kept(c)}
     events: list[dict[str, object]] = []
     for e in book.events:
-        due = event_first_due(ctx, e) if e.customer_id in kept else None
+        due, rule = (
+            event_first(ctx, e, kept[e.customer_id]) if e.customer_id in kept else (None, "")
+        )
         if due is None:
             events.append({"follow_up_due": None, "follow_up_status": None})
             continue
         if e.is_closed:
             st = "closed"
-        elif made.get((e.customer_id or "", e.event_id or "")):
+        elif made.get((e.customer_id or "", e.event_id or "", rule)):
             st = "done"
         else:
             st = status_of(due, today) or "normal"

@@ -436,22 +436,34 @@ def _event_deadline(
     return due, message("reason.trip", owner=owner or "", d=d)
 
 
-def event_first_due(ctx: Context, ev: Event) -> dt.date | None:
+def event_first_due(ctx: Context, ev: Event, klass: str | None = None) -> dt.date | None:
     """The due date of an event's first follow-up (a project's 开工 stage), as rule_events
     dates it; None for an event that makes none (no date, unknown type, anonymous: P10, a
-    complaint answered by letter only, a rule the 回访规则 table turns off).
+    complaint answered by letter only, a rule the 回访规则 table turns off). An office's own
+    事项类型 (安装) is dated by its first 回访规则 row for the customer's class ``klass``.
     The staff book's formula column says the same (followup_xl/formulas.py)."""
+    return event_first(ctx, ev, klass)[0]
+
+
+def event_first(ctx: Context, ev: Event, klass: str | None = None) -> tuple[dt.date | None, str]:
+    """(event_first_due, the code of the rule that dates it: "" when none does)."""
+    from .custom_rules import due_after, event_type_of, first_event_rule
+
     d = ev.event_date
     if ev.event_type in duties.EVENT_DUTIES:  # 入伙, 突发事件 (P17, P18)
-        return duties.event_due(ctx, ev)
-    if d is None or ev.event_type not in EVENT_RULES or ev.anonymous or reply_only(ev):
-        return None
+        return duties.event_due(ctx, ev), duties.EVENT_DUTIES[ev.event_type][0]
+    if d is None or ev.anonymous or reply_only(ev):
+        return None, ""
+    if ev.event_type not in EVENT_RULES:
+        row = first_event_rule(ctx, event_type_of(ev), klass or ctx.policy.default_class)
+        return (due_after(ctx, row, d), row.code) if row else (None, "")
     rule = EVENT_RULES[ev.event_type][0]
     if not ctx.table.enabled(rule):
-        return None
+        return None, ""
     if rule == "P7":
-        return ctx.cal.due_on_working_day(d + dt.timedelta(days=ctx.policy.project_start_days), d)
-    return _event_deadline(ctx, rule, ev, d, ev.owner)[0]
+        start = d + dt.timedelta(days=ctx.policy.project_start_days)
+        return ctx.cal.due_on_working_day(start, d), rule
+    return _event_deadline(ctx, rule, ev, d, ev.owner)[0], rule
 
 
 def _project(

@@ -314,6 +314,67 @@ def test_no_date_where_due_makes_no_follow_up(tmp_path):
         assert (k1["next_routine"], k1["routine_status"]) == (None, None)
 
 
+@pytest.mark.skipif(D(2026, 10, 1) > TODAY, reason="the hand-worked dates are in September 2026")
+def test_an_offices_own_event_types_are_dated_in_the_book(tmp_path):
+    """The office's own 回访规则 rows date their own 事项类型 in the book as `due` does, by the
+    first row that applies to the customer's class. By hand (2026: National Day 10-01..10-07,
+    Saturday 10-10 worked):
+    - E1, K1's 安装 on Tue 09-29, X1 3 working days: 09-30, 10-08, 10-09 → Fri 10-09; K1's 安装
+      call that day makes it (已回访);
+    - E2, K1 (class A)'s 交付 on Mon 09-28, X2 (class A) 2 days → Wed 09-30; the same call, of any
+      type and naming no other event, makes it too;
+    - E3, K2 (class B)'s 交付 on Mon 09-28: X2 is not for B, X3 (any class) 5 working days: 09-29,
+      09-30, 10-08, 10-09, Sat 10-10 → 10-10, no call: 逾期."""
+    from followup_xl.models import FollowUpRuleRow
+    from followup_xl.normalize import Unreadable
+
+    def row(n, **values):
+        return FollowUpRuleRow.build(_src("回访规则", n), {}, {}, {"trigger": "事项", **values})
+
+    def own(eid, cid, kind, day, n):
+        e = _event(eid, cid, kind, day, n)
+        e.bad = {"event_type": Unreadable(kind, "choice")}
+        e.event_type = None
+        return e
+
+    install = _call("R1", "K1", D(2026, 10, 9), 2, call_type=None)
+    install.bad = {"call_type": Unreadable("安装", "choice")}
+    book = Book(
+        path="own.xlsx",
+        customers=[
+            _customer("K1", "A", D(2026, 9, 1), 2),
+            _customer("K2", "B", D(2026, 9, 1), 3),
+        ],
+        calls=[install],
+        events=[
+            own("E1", "K1", "安装", D(2026, 9, 29), 2),
+            own("E2", "K1", "交付", D(2026, 9, 28), 3),
+            own("E3", "K2", "交付", D(2026, 9, 28), 4),
+        ],
+        follow_up_rules=[
+            row(30, code="X1", trigger_value="安装", offset=3, unit="工作日", call_types="安装"),
+            row(31, code="X2", trigger_value="交付", offset=2, unit="天", classes="A"),
+            row(32, code="X3", trigger_value="交付", offset=5, unit="工作日"),
+        ],
+    )
+    dated = {
+        (o.event_id, o.rule): o.due_date
+        for o in compute_obligations(book, policy_for_book(book), TODAY).obligations
+        if o.rule.startswith("X")
+    }
+    assert dated[("E1", "X1")] == D(2026, 10, 9) and dated[("E2", "X2")] == D(2026, 9, 30)
+    assert dated[("E3", "X3")] == D(2026, 10, 10) and ("E3", "X2") not in dated
+    path = Path(write_staff_workbook(tmp_path / "own.xlsx", "zh", book=book, owner="张伟"))
+    by_hand = {
+        "E1": (D(2026, 10, 9), "已回访"),
+        "E2": (D(2026, 9, 30), "已回访"),
+        "E3": (D(2026, 10, 10), "逾期"),
+    }
+    for values in (formula_values(path), formula_values(lo.recalc(path, tmp_path / "re"))):
+        got = {r["id"]: (r["follow_up_due"], r["follow_up_status"]) for r in values["events"]}
+        assert got == by_hand
+
+
 def _rule(key: str, value: str, row: int) -> RuleRow:
     return RuleRow.build(_src("规则", row), {}, {}, {"key": key, "value": value})
 

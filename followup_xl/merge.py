@@ -1052,6 +1052,12 @@ def _office_sheets(
                 )
 
 
+def _builtin_rule(code: str) -> bool:
+    from .ruletable import builtin_codes
+
+    return code.upper() in builtin_codes()
+
+
 def _office_id(key: str, rec: Record) -> str | None:
     v = getattr(rec, OFFICE_FIELDS[key][0])
     return v.isoformat() if isinstance(v, dt.date) else (str(v).strip() or None) if v else None
@@ -1074,6 +1080,8 @@ def _office_proposals(
                 old, new = (mine.raw(name) if mine else None), rec.raw(name)
                 if new in (None, "") or text(old) == text(new):
                     continue
+                if key == "follow_up_rules" and name == "name" and _builtin_rule(rid):
+                    continue  # a built-in rule's 名称 is the catalog's, in the book's language
                 ch = Change(
                     kind,
                     rid,

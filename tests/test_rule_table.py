@@ -447,6 +447,44 @@ def test_a_staff_books_office_rule_waits_for_the_managers_yes(cli, tmp_path):
     assert (x1.name, x1.trigger, x1.trigger_value, x1.offset) == ("安装回访", "事项", "安装", 3)
 
 
+def test_an_english_book_back_from_a_chinese_master_proposes_no_rule_names(cli, tmp_path):
+    """A book split in English writes P1–P24's 名称 in English (the catalog's); handed back, it
+    proposes nothing to 待批准 (it once proposed all 26 names as changes), while a real change
+    in the same book still waits for the manager's 是."""
+    inbox = tmp_path / "收件箱"
+    _staff_books(inbox)
+    master = tmp_path / "第1周总表.xlsx"
+    assert cli.json("merge", inbox, "-o", master, "--as-of", "2026-03-16")[0] == 0
+    out = tmp_path / "分发"
+    code, res = cli.json(
+        "split", master, "-o", out, "--xlsx", "--lang", "en", "--as-of", "2026-03-16"
+    )
+    assert code == 0, res
+    back = tmp_path / "收件箱2"
+    back.mkdir()
+    book = next(p for p in out.glob("*.xlsx") if p.name.startswith("张伟"))
+    (back / book.name).write_bytes(book.read_bytes())
+    week2 = tmp_path / "第2周总表.xlsx"
+    code, res = cli.json("merge", "--master", master, back, "-o", week2, "--as-of", "2026-03-23")
+    assert code == 0, res
+    assert [c for c in res["changes"] if c["kind"] == "follow_up_rule"] == []
+    wb = openpyxl.load_workbook(back / book.name)
+    ws = wb["Follow-up Rules"]
+    head = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "P2":
+            row[head.index("Name")].value = "complaints, our way"  # no effect: not proposed
+            row[head.index("Offset")].value = 5
+    wb.save(back / book.name)
+    week2b = tmp_path / "第2周总表b.xlsx"
+    code, res = cli.json("merge", "--master", master, back, "-o", week2b, "--as-of", "2026-03-23")
+    assert code == 0, res
+    proposed = [
+        (c["id"], c["field"], c["new"]) for c in res["changes"] if c["kind"] == "follow_up_rule"
+    ]
+    assert proposed == [("P2", "期限", 5)]
+
+
 def test_the_master_writes_the_two_sheets_agreeing(cli, tmp_path):
     inbox = tmp_path / "收件箱"
     _staff_books(inbox)

@@ -1133,9 +1133,31 @@ def _office_approved(out: Book, approved: list[Change], result: MergedBooks, par
             records[at] = type(rec).build(rec.src, bad, dict(rec.extra), values)
         if key == "holidays":
             records.sort(key=lambda h: getattr(h, "date", None) or dt.date.min)
+        if key == "rules":
+            _in_force(out, ch.id)
         result.changes.append(
             Change(ch.kind, ch.id, ch.field, ch.old, ch.new, ch.source, ch.who, "approved")
         )
+
+
+def _in_force(out: Book, setting: str) -> None:
+    """A 规则 setting the manager approved is put in force: the 回访规则 cells that stand for it
+    (ruletable.SYNCED: P2's 期限 for 投诉处理后回访天数) are emptied, since a 回访规则 cell wins
+    over its setting and would undo the approval; the master is written with both agreeing."""
+    from . import schema
+    from .ruletable import SYNCED
+    from .settings import setting_names
+
+    name = setting_names().get(schema.fold(setting))
+    cells = {(code, f) for code, fields in SYNCED.items() for f, s in fields.items() if s == name}
+    for n, rec in enumerate(out.follow_up_rules):
+        emptied = {f for code, f in cells if code == str(rec.code or "").strip().upper()}
+        if emptied:
+            values = {
+                k: (None if k in emptied else getattr(rec, k)) for k in schema.FOLLOW_UP_RULES.keys
+            }
+            bad = {k: v for k, v in rec.bad.items() if k not in emptied}
+            out.follow_up_rules[n] = type(rec).build(rec.src, bad, dict(rec.extra), values)
 
 
 def _phone_clashes(customers: list[Customer], result: MergedBooks) -> None:

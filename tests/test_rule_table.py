@@ -485,6 +485,44 @@ def test_an_english_book_back_from_a_chinese_master_proposes_no_rule_names(cli, 
     assert proposed == [("P2", "期限", 5)]
 
 
+def test_a_rules_setting_the_manager_approves_is_the_one_in_force(cli, tmp_path):
+    """张伟 changes 规则's 投诉处理后回访天数 from 3 to 5 in his book (not 回访规则, where P2's
+    期限 still says 3). The manager's 是 on that one line must put 5 in force: P2's 期限 in the
+    next master says 5 (a 回访规则 cell wins over the setting it stands for, so the approval
+    once changed nothing: the old 3 on 回访规则 won and the 规则 cell was written back to 3)."""
+    inbox = tmp_path / "收件箱"
+    _staff_books(inbox)
+    master = tmp_path / "第1周总表.xlsx"
+    assert cli.json("merge", inbox, "-o", master, "--as-of", "2026-03-16")[0] == 0
+    book = next(inbox.glob("张伟*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    ws = wb["规则"]
+    rows = [r for r in ws.iter_rows(min_row=2) if r[0].value == "投诉处理后回访天数"]
+    if rows:
+        rows[0][1].value = 5
+    else:
+        ws.append(["投诉处理后回访天数", 5])
+    wb.save(book)
+    week2 = tmp_path / "第2周总表.xlsx"
+    code, res = cli.json("merge", "--master", master, inbox, "-o", week2, "--as-of", "2026-03-23")
+    assert code == 0, res
+    assert [(c["kind"], c["id"], c["new"]) for c in res["changes"]] == [
+        ("rule", "投诉处理后回访天数", "5")
+    ]
+    wb = openpyxl.load_workbook(week2)
+    for row in wb["待批准"].iter_rows(min_row=2):
+        row[8].value = "是"
+    approved = tmp_path / "第2周总表_已批.xlsx"
+    wb.save(approved)
+    week3 = tmp_path / "第3周总表.xlsx"
+    code, res = cli.json("merge", "--master", approved, inbox, "-o", week3, "--as-of", "2026-03-23")
+    assert code == 0, res
+    after = read_book(week3)
+    (p2,) = [r for r in after.follow_up_rules if r.code == "P2"]
+    assert p2.offset == 5
+    assert policy_for_book(after).complaint_days == 5
+
+
 def test_the_master_writes_the_two_sheets_agreeing(cli, tmp_path):
     inbox = tmp_path / "收件箱"
     _staff_books(inbox)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
+from .dating import latest_year
 from .messages import Message, message, render
 from .models import Book, Call, Customer, Source
 from .normalize import Unreadable, parse_phone, parser_for
@@ -353,14 +354,19 @@ def split_name_phone(text: str) -> tuple[str, str] | None:
     return (name, m.group(0).strip()) if name else None
 
 
-def month_of_sheet(name: str, default_year: int) -> tuple[int, int] | None:
+def month_of_sheet(name: str, as_of: dt.date) -> tuple[int, int] | None:
+    """(year, month) a sheet named for a month holds (2026年9月, 9月, 2026-03, 三月); a month
+    named without its year is the latest one up to ``as_of`` (12月, imported in January: last
+    December)."""
     m = _MONTH_SHEET_RE.match(schema.fold(name))
     if not m:
         return None
     month = _ordinal(m.group(2))
     if not month or not 1 <= month <= 12:
         return None
-    return (int(m.group(1)) if m.group(1) else default_year), month
+    if m.group(1):
+        return int(m.group(1)), month
+    return (as_of.year if month <= as_of.month else as_of.year - 1), month
 
 
 @dataclass
@@ -470,6 +476,21 @@ def _blank(row: list) -> bool:
     return all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in row)
 
 
+# What a totals line under a tracker's rows starts with (合计：35 条, 小计, Total): a sum, not a
+# customer or a call. Matched on the row's first filled cell as schema.fold spells it (no spaces,
+# lower case), the word on its own or followed by a colon, a bracket or a figure (合计电器 and
+# Total Solutions Ltd are still customers).
+_TOTALS = re.compile(
+    r"^(合计|总计|小计|共计|累计|总数|total|grandtotal|subtotal|sum)(?:$|[:：(（\d])",
+    re.IGNORECASE,
+)
+
+
+def _totals_row(row: list) -> bool:
+    first = next((v for v in row if v not in ("", None) and str(v).strip()), None)
+    return isinstance(first, str) and _TOTALS.match(schema.fold(first).strip()) is not None
+
+
 class Importer:
     def __init__(
         self,
@@ -477,11 +498,11 @@ class Importer:
         defaults: Defaults,
         label: str,
         epoch_1904: bool = False,
-        default_year: int | None = None,
+        as_of: dt.date | None = None,
     ):
         self.mapper, self.defaults, self.label = mapper, defaults, label
         self.parse = _Parse(epoch_1904)
-        self.default_year = default_year or dt.date.today().year
+        self.today = as_of or dt.date.today()  # what a date without its year is read against
         self.result = Imported(Book(path=label))
         self.ident = Identities()
         self.outcome: dict[tuple[str, int], dict] = {}  # (sheet, row) → its row of result.rows
@@ -642,7 +663,7 @@ class Importer:
                 self._skip(name, 0, message("import.skip_no_header"))
             return
         h = scores.index(max(scores))
-        month = month_of_sheet(name, self.default_year)
+        month = month_of_sheet(name, self.today)
         cols = _classify(rows[h], self.mapper, "calls" if month else "customers")
         if not month and not cols.groups and "call_date" in cols.call:
             # a log of calls: an ambiguous header (Notes, 类型, 编号) is the call's
@@ -670,6 +691,9 @@ class Importer:
             self._skip(name, h + 1, message("import.skip_no_columns"))
             return
         for excel_row, row in data:
+            if _totals_row(row):
+                self._skip(name, excel_row, message("import.skip_totals"))
+                continue
             self._row(name, excel_row, row, cols, month)
 
     def _values(self, row: list, j: int) -> Any:
@@ -900,13 +924,16 @@ class Importer:
             and re.fullmatch(r"\d{1,2}日?", raw["call_date"])
         ):
             raw["call_date"] = f"{month[0]}-{month[1]:02d}-{int(raw['call_date'].rstrip('日')):02d}"
-        elif isinstance(raw.get("call_date"), str) and re.fullmatch(
-            r"\d{1,2}[月\-./]\d{1,2}日?", raw["call_date"]
+        elif isinstance(raw.get("call_date"), str) and (
+            md := re.fullmatch(r"(\d{1,2})[月\-./](\d{1,2})日?", raw["call_date"].strip())
         ):
-            year = month[0] if month else self.default_year
-            raw["call_date"] = (
-                f"{year}年{raw['call_date'].replace('-', '月').replace('.', '月').replace('/', '月')}"
-            )
+            if month:  # a month's sheet says the year
+                raw["call_date"] = f"{month[0]}年{md.group(1)}月{md.group(2)}日"
+            elif day := latest_year(int(md.group(1)), int(md.group(2)), self.today):
+                # no year anywhere: the most recent such day (a call is never in the future;
+                # 12.28 typed last December is last year's, imported in January)
+                raw["call_date"] = day.isoformat()
+                self._assume("calls.call_date_year")
         for k, v in raw.items():
             _put(values, bad, schema.CALLS, k, v, self.parse)
         customer_id = customer_id or values.get("customer_id")

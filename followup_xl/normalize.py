@@ -179,12 +179,29 @@ def _num_text(value: float | int) -> str:
 
 
 _PHONE_STRIP = re.compile(r"[\s\-–—()（）.·/_]")
+# A switchboard's extension after the number (0755-2688 1234转8001, 分机 8001, ext. 8001, x8001,
+# #8001): offices type them; it is kept on a landline and left out of the number's digits.
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)(\d{1,6})$", re.IGNORECASE)
+EXTENSION_MARK = "转"  # how a kept extension is written: 0755-26881234转8001
+
+
+def _without_extension(value: object) -> tuple[str | None, str | None]:
+    """(the number as typed without its extension, the extension's digits or None)."""
+    text = clean_text(value) if value not in (None, "") else None
+    if text is None or isinstance(value, (int, float)):
+        return (text, None)
+    bare = _PHONE_STRIP.sub("", text)
+    m = _EXTENSION.search(bare)
+    return (bare[: m.start()], m.group(1)) if m and m.start() else (text, None)
 
 
 def phone_digits(value: object) -> str | None:
-    """Digits of a phone as typed: floats, spaces, dashes, +86/0086 and full-width removed."""
+    """Digits of a phone as typed: floats, spaces, dashes, +86/0086, full-width and a switchboard
+    extension (转8001) removed."""
     if value is None or value == "":
         return None
+    if isinstance(value, str):
+        value = _without_extension(value)[0]
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = clean_text(value)
@@ -280,8 +297,10 @@ def parse_phone(value: object, area: str | None = None) -> str | Unreadable | No
         return None
     if area:
         digits = local_digits(digits, area)
-    if _classify_digits(digits):
-        return format_phone(digits)
+    kind = _classify_digits(digits)
+    extension = _without_extension(value)[1] if isinstance(value, str) else None
+    if kind and not (extension and kind != "landline"):
+        return format_phone(digits) + (EXTENSION_MARK + extension if extension else "")
     shown = _num_text(value) if isinstance(value, (int, float)) else value
     return Unreadable(shown, "phone")
 

@@ -341,15 +341,17 @@ def test_name_and_phone_in_one_cell_split_whatever_the_separator(name, phone, se
 
 
 def test_month_sheet_names():
-    assert month_of_sheet("9月", 2026) == (2026, 9) and month_of_sheet("2025年12月", 2026) == (
-        2025,
-        12,
-    )
-    assert month_of_sheet("2026-03", 2026) == (2026, 3) and month_of_sheet("三月", 2026) == (
+    today = D(2026, 11, 22)
+    assert month_of_sheet("9月", today) == (2026, 9)
+    assert month_of_sheet("2025年12月", today) == (2025, 12)
+    assert month_of_sheet("2026-03", today) == (2026, 3) and month_of_sheet("三月", today) == (
         2026,
         3,
     )
-    assert month_of_sheet("客户名单", 2026) is None and month_of_sheet("13月", 2026) is None
+    assert month_of_sheet("客户名单", today) is None and month_of_sheet("13月", today) is None
+    # a month without its year is the latest up to the day: 12月 imported in January is last year's
+    assert month_of_sheet("12月", D(2027, 1, 5)) == (2026, 12)
+    assert month_of_sheet("1月", D(2027, 1, 5)) == (2027, 1)
 
 
 def test_import_says_how_each_sheet_was_read_in_the_runs_language(cli, tmp_path):
@@ -358,3 +360,56 @@ def test_import_says_how_each_sheet_was_read_in_the_runs_language(cli, tmp_path)
     assert ": 客户名录" in zh and "customers" not in zh
     en = cli("import", tracker, "--preview", "-o", tmp_path / "p.xlsx", "--lang", "en", ok=(0,))
     assert ": customers" in en.output
+
+
+def test_a_totals_row_and_dates_without_a_year_as_offices_type_them(cli, tmp_path):
+    """A 回访登记 kept by hand: a 合计 line under the rows (a sum: no customer, no call), a
+    switchboard extension (转8001) and call dates without a year. Imported on 2027-01-05, 12.28
+    is last December's call (2026-12-28, not 2027-12-28, a call in the future) and 1月3日 this
+    January's; the text output says what it filled in."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "回访登记"
+    ws.merge_cells("A1:F1")
+    ws["A1"] = "2026年客户回访登记表"
+    for row in (
+        ["序号", "客户名称", "联系电话", "回访日期", "回访内容", "回访人"],
+        [1, "华强电子", "0755-2688 1234转8001", "12.28", "年底回访", "张伟"],
+        [2, "白云物业", "13800138002", "1月3日", "新年问候", "张伟"],
+        ["合计", "2 条", None, None, None, None],
+    ):
+        ws.append(row)
+    wb.save(tmp_path / "登记.xlsx")
+    src, new = str(tmp_path / "登记.xlsx"), str(tmp_path / "new.xlsx")
+    code, out = cli.json("import", src, "-o", new, "--as-of", "2027-01-05")
+    assert code == 0 and out["customers"] == 2 and out["calls"] == 2
+    assert [(s["row"], s["reason"]) for s in out["skipped"]] == [
+        (5, "合计行（是汇总数，不是客户或回访记录）")
+    ]
+    assert out["assumed"]["calls.call_date_year"] == 2
+    book = read_book(tmp_path / "new.xlsx")
+    assert sorted(c.call_date or D.min for c in book.calls) == [D(2026, 12, 28), D(2027, 1, 3)]
+    assert {c.name: c.phone for c in book.customers} == {
+        "华强电子": "0755-26881234转8001",
+        "白云物业": "13800138002",
+    }
+    text = (
+        CliRunner()
+        .invoke(main, ["import", str(tmp_path / "登记.xlsx"), "-o", str(tmp_path / "again.xlsx")])
+        .output
+    )
+    assert "第5行：合计行" in text
+    assert "补：2 条回访日期没写年份" in text and "补：2 条回访没写回访方式" in text
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["合计电器", "Total Solutions Ltd", "Summit Trading", "小计划工作室"],
+)
+def test_a_customer_whose_name_starts_like_a_total_is_a_customer(name):
+    from followup_xl.importing import _totals_row
+
+    assert not _totals_row([None, name, "13800138000"])
+    assert (
+        _totals_row([None, "合计：12 条"]) and _totals_row(["Total", 3]) and _totals_row(["小计"])
+    )

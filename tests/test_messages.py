@@ -420,6 +420,7 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("demo/office.py", "*"): "the example office's generated content: names, addresses, notes",
     ("demo/run.py", "*"): "the demo's folder and file names and the example office's people",
     ("importing.py", "<module>"): "the header and method words it looks for in an office's tracker",
+    ("normalize.py", "<module>"): "转, how a landline's extension is written (0755-26881234转8001)",
     ("importing.py", "Defaults"): "the 回访方式/回访类型 an imported call defaults to",
     ("importing.py", "split_repeated"): "the word 回访 in a tracker's 第N次回访 headers",
     (

@@ -150,3 +150,29 @@ def test_phone_spelling_does_not_change_its_digits(mobile):
     assert v == mobile
     assert parse_phone(f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}") == mobile
     assert parse_phone(float(mobile)) == mobile
+
+
+@pytest.mark.parametrize(
+    "typed,kept",
+    [
+        ("0755-2688 1234转8001", "0755-26881234转8001"),
+        ("0755-26881234 分机 8001", "0755-26881234转8001"),
+        ("0755 26881234 ext. 12", "0755-26881234转12"),
+        ("010-62345678#6", "010-62345678转6"),
+        ("0755-26881234转8001", "0755-26881234转8001"),  # its own spelling reads back the same
+    ],
+)
+def test_a_landline_keeps_its_switchboard_extension(typed, kept):
+    from followup_xl.normalize import mask_phone, parse_phone, phone_kind
+
+    assert parse_phone(typed) == kept
+    assert phone_kind(typed) == "landline"  # no SMS to it
+    area = kept.split("-")[0]
+    assert mask_phone(kept) == f"{area}-****{kept.split('-')[1][4:8]}"  # no extension shown
+
+
+@pytest.mark.parametrize("typed", ["13800138000转1", "转8001", "x12", "0755-2688123x"])
+def test_an_extension_on_a_mobile_or_on_nothing_is_unreadable(typed):
+    from followup_xl.normalize import Unreadable, parse_phone
+
+    assert isinstance(parse_phone(typed), Unreadable) and parse_phone(typed) == typed

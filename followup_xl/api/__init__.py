@@ -251,13 +251,15 @@ def import_tracker(
     as_calls: bool = False,
     preview: bool = False,
     into: str | None = None,
+    as_of: dt.date | None = None,
     lang: str = "zh",
 ) -> ImportResult:
     """An office's existing tracker (hand-made layouts included) as a staff workbook at ``out``:
     what was mapped, assumed and skipped (results.ImportResult). ``preview``: write only the
     preview workbook at ``out`` (and its mapping file beside it), import nothing. ``into``: a
     master; the imported book is merged into it (``out`` is then the new master), matched by id
-    and phone, its edits held for approval by the master's own rules (``result.merge``)."""
+    and phone, its edits held for approval by the master's own rules (``result.merge``).
+    ``as_of``: the day a date typed without its year is read against (default: today)."""
     from ..io.read.tracker import import_tracker as _import
 
     result = _import(
@@ -270,6 +272,7 @@ def import_tracker(
         as_calls=as_calls,
         preview=preview,
         into=into,
+        as_of=as_of,
     )
     if into and not preview:  # the imported books into the master, as any books are merged
         from .merging import merge

@@ -8,9 +8,23 @@ import click
 
 from .. import api
 from ..messages import render, table
-from .common import emit_json, guarded, json_option, lang_option, output_option
+from .common import as_of_option, emit_json, guarded, json_option, lang_option, output_option
 
 LAYOUT = table("import.layout")  # how each sheet was read, in words
+
+
+# what the importer filled in (importing.Importer._assume), as the text output says it
+ASSUMED = {
+    "customers.customer_id": "import.assumed_customer_id",
+    "customers.name+phone split": "import.assumed_name_phone",
+    "customers.phone+local_area_code": "import.assumed_area_code",
+    "customers.owner": "import.assumed_owner",
+    "calls.call_date_year": "import.assumed_year",
+    "calls.method": "import.assumed_method",
+    "calls.call_type": "import.assumed_call_type",
+    "calls.caller": "import.assumed_caller",
+    "calls.content": "import.assumed_content",
+}
 
 
 @click.command("import")
@@ -55,10 +69,11 @@ LAYOUT = table("import.layout")  # how each sheet was read, in words
     help="A master (总表.xlsx) to import into: customers matched by id and phone, -o is the new "
     "master, edits held for approval (待批准) by its rules. 导入到已有总表。",
 )
+@as_of_option
 @lang_option
 @json_option
 @guarded
-def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, lang, as_json):
+def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, as_of, lang, as_json):
     """Bring an existing tracker in (.xlsx/.xls/.ods/.csv).  导入原有的回访台账。
 
     \b
@@ -69,7 +84,8 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, la
     the office's own columns and listed; every source row is imported or listed as
     skipped with its reason. How a call was made (电话 unless its notes say 上门/微信…),
     its type (例行) and who made it (the customer's 负责人 or --owner) are filled in
-    when the tracker never says, and counted under "assumed".
+    when the tracker never says, and counted under "assumed"; a call date typed without
+    its year (11.26, 11月26日) is the latest such day up to --as-of, and said.
     Two rows are one customer only on evidence: the same id, or the same phone;
     the same name with another phone is another customer, and the same name
     without a phone is kept apart and listed for review. --preview first writes
@@ -86,6 +102,7 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, la
         as_calls=as_calls,
         preview=preview,
         into=into,
+        as_of=as_of,
         lang=lang,
     )
     if as_json:
@@ -113,6 +130,9 @@ def import_(inputs, out, owner, map_path, preview, area_code, as_calls, into, la
                     reason=s["reason"],
                 )
             )
+        for key, n in result.assumed.items():
+            if key in ASSUMED:  # what was filled in because the tracker never said it
+                click.echo(render(ASSUMED[key], lang, n=n))
         if result.unmapped_columns:
             columns = render("sep.list", lang).join(result.unmapped_columns)
             click.echo(render("import.kept_columns", lang) + columns)

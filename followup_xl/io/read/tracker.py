@@ -8,6 +8,7 @@ template writer (the 校验 button when the output is .xlsm).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 
@@ -150,7 +151,7 @@ def import_tracker(
     owner: str | None = None,
     map_path: str | None = None,
     lang: str = "zh",
-    default_year: int | None = None,
+    as_of: dt.date | None = None,
     area_code: str | None = None,
     as_calls: bool = False,
     preview: bool = False,
@@ -192,7 +193,7 @@ def import_tracker(
         _refuse_our_outputs(path)
         sheets, epoch_1904 = raw_sheets(path)
         if importer is None:
-            importer = Importer(mapper, d, os.path.basename(path), epoch_1904, default_year)
+            importer = Importer(mapper, d, os.path.basename(path), epoch_1904, as_of)
             if master is not None and into:
                 importer.seed(master.customers, os.path.basename(into))
         importer.label = os.path.basename(path)
@@ -201,7 +202,7 @@ def import_tracker(
             head = [c for r in rows[:30] for c in r if isinstance(c, str) and c.strip()]
             wide = any((rep := split_repeated(c)) and mapper.call_part(rep[1]) for c in head)
             named_in_map = any(schema.fold(c) in mapper.user for c in head)
-            if not (wide or month_of_sheet(name, 2000) or named_in_map):
+            if not (wide or month_of_sheet(name, dt.date.today()) or named_in_map):
                 book = Book(path=path)
                 read_rows(
                     book,
@@ -218,7 +219,7 @@ def import_tracker(
                     continue
             hand_made.append((name, rows))
         # customer lists first, so calls that name a customer find its number
-        hand_made.sort(key=lambda s: 0 if not month_of_sheet(s[0], 2000) else 1)
+        hand_made.sort(key=lambda s: 0 if not month_of_sheet(s[0], dt.date.today()) else 1)
         for name, rows in hand_made:
             importer.sheet(name, rows)
         results.append(path)

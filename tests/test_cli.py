@@ -76,3 +76,28 @@ def test_init_writes_a_workbook(tmp_path):
     parser.close()
     for sub in buttons:
         assert f"Sub {sub}()" in modules["FollowUp.bas"]
+
+
+def test_validate_says_how_many_findings_it_did_not_list_and_where_they_all_are(tmp_path):
+    """The terminal lists the first 200 findings; the rest are counted in words, with where to
+    see them all (once a bare "… 50")."""
+    from followup_xl.io.write.template import write_staff_workbook
+    from followup_xl.models import Book, Customer, Source
+
+    customers = [
+        Customer.build(
+            Source(file="b.xlsx", sheet="客户名录簿", row=n + 2),
+            {"phone": "123"},  # not a phone: one V2 finding a row
+            {},
+            {"customer_id": f"K{n:04d}", "name": f"客户{n}", "klass": "A", "owner": "张伟"},
+        )
+        for n in range(250)
+    ]
+    book = write_staff_workbook(tmp_path / "张伟.xlsx", book=Book("b", customers=customers))
+    result = CliRunner().invoke(main, ["validate", str(book), "--as-of", "2026-11-22"])
+    data = json.loads(
+        CliRunner().invoke(main, ["validate", str(book), "--as-of", "2026-11-22", "--json"]).output
+    )
+    more = len(data["findings"]) - 200
+    assert more >= 50
+    assert f"另有 {more} 条未列出" in result.output and "--json" in result.output

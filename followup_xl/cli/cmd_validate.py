@@ -23,6 +23,9 @@ from .common import (
 )
 
 
+SHOWN = 200  # findings listed in the terminal; --json and --annotate give them all
+
+
 @click.command("validate")
 @click.argument("book", type=click.Path(dir_okay=False))
 @as_of_option
@@ -68,7 +71,7 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
                 table.add_column(h, overflow="fold")
             spec = ("severity", "file", "sheet", "cell", "code", "message", "source")
             for severity, file, sheet, cell, code, message, source in result.flatten(spec, lang)[
-                :200
+                :SHOWN
             ]:
                 style = "red" if severity == "error" else "yellow"
                 where = sheet or ""
@@ -82,8 +85,9 @@ def validate(book, as_of, annotate_to, policy_path, lang, as_json):
                     *(markup_safe(source or ""),) * with_source,
                 )
             console.print(table)
-            if len(result.findings) > 200:
-                console.print(f"… {len(result.findings) - 200}")
+            if len(result.findings) > SHOWN:
+                more = len(result.findings) - SHOWN
+                console.print(markup_safe(render("validate.more", lang, n=more)))
         errors, warnings = len(result.errors), len(result.warnings)
         console.print(render("validate.errors_warnings", lang, errors=errors, warnings=warnings))
         if annotate_to:

@@ -22,7 +22,6 @@ from .common import (
     xlsx_output,
 )
 
-
 SHOWN = 200  # findings listed in the terminal; --json and --annotate give them all
 
 

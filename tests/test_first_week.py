@@ -452,6 +452,9 @@ def test_split_home_sheet_figures_hold_without_recalculation(office, tmp_path):
         assert home["A类客户"] == sum(c["客户类别"] == "A" for c in cust)
         days = [v.date() for v in (k["下次回访日期"] for k in log) if isinstance(v, dt.datetime)]
         assert home["下次回访日期已过的记录"] == sum(d < today for d in days)
+        # a preview shows these cached figures: the sheet says the day they are of
+        notes = [r[0] for r in _cached(path, "首页") if r and isinstance(r[0], str)]
+        assert any(n.startswith(f"以上数字和各表的自动计算列按 {today}") for n in notes), notes
     assert seen > 0
 
 

@@ -183,6 +183,9 @@ def write_staff_workbook(
         computed = formulas.cached(book, policy, cal, today, lang) if book is not None else None
         home = wb.add_worksheet(HOME[lang])
         _write_home(home, fmts, lang, owner, home_values(book, today, computed))
+        if book is not None:  # a preview that never recalculates shows these figures as of then
+            row = 4 + len(home_formulas(lang))
+            home.write_string(row, 0, render("template.figures_as_of", lang, day=today))
         for sheet in (schema.CUSTOMERS, schema.CALLS, schema.EVENTS, schema.STAFF):
             recs = book.records(sheet.key) if book else ()
             extras = _extras(recs)

@@ -303,10 +303,9 @@ def report_from(
     open_issues = _open_issues(calls, end, by_id)
     out["open_issues_at_month_end"] = len(open_issues)
     out["open_issues"] = open_issues[:LIST_N]
-    out["coverage"] = _coverage(obligations, start, end, policy)
-    out["coverage_by_rule"] = coverage_by_rule(
-        obligations, start, end, RuleTable.for_policy(policy)
-    )
+    by_rule = coverage_by_rule(obligations, start, end, RuleTable.for_policy(policy))
+    out["coverage"] = _coverage(by_rule, policy)
+    out["coverage_by_rule"] = by_rule
     out["processing"] = processing_rate(calls, start, end, by_id)
     consult = Counter(call.caller for call in mc if call.call_type == "咨询" and call.caller)
     target = policy.consultation_monthly_target
@@ -408,30 +407,21 @@ def _lowest_scored(
     ]
 
 
-def _coverage(
-    obligations: list[Obligation], start: dt.date, end: dt.date, policy: Policy
-) -> list[dict]:
+def _coverage(by_rule: list[dict], policy: Policy) -> list[dict]:
     """Of the month's complaints, repairs and activities, the share followed up by month end,
-    against the policy's target."""
+    against the policy's target: P2–P4's rows of ``coverage_by_rule`` under the names the
+    report has always used (a rule without a row there made no follow-ups)."""
+    rows = {row["rule"]: row for row in by_rule}
     out = []
     for rule, etype, field_name in COVERAGE:
-        mine = [
-            obligation
-            for obligation in obligations
-            if obligation.rule == rule
-            and obligation.trigger_date
-            and start <= obligation.trigger_date <= end
-        ]
-        followed = sum(
-            1 for obligation in mine if obligation.satisfied_on and obligation.satisfied_on <= end
-        )
-        actual, target = pct(followed, len(mine)), getattr(policy, field_name)
+        row = rows.get(rule, {"planned": 0, "done": 0, "actual_pct": None})
+        actual, target = row["actual_pct"], getattr(policy, field_name)
         out.append(
             {
                 "rule": rule,
                 "event_type": etype,
-                "events": len(mine),
-                "followed_up": followed,
+                "events": row["planned"],
+                "followed_up": row["done"],
                 "target_pct": target,
                 "actual_pct": actual,
                 "met": None if actual is None else actual >= target,

@@ -29,12 +29,13 @@ the row is disabled. Plain data in, obligations out: the policy engine runs thes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .messages import Message, message
-from .models import Event
+from .models import Call, Event
 from .obligations import Obligation, call_ref
 from .ruletable import (
     BY_GRADE,
@@ -66,69 +67,77 @@ def _windowed(ctx: Context, rule: FollowUpRule, obligation: Obligation) -> Oblig
 
 def rule_visit_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     """P19: a visit report (客户回访报告表) the working day after each successful 上门 call."""
-    if not ctx.table.enabled("P19"):
-        return
-    rule = ctx.table.get("P19")
-    method = rule.trigger_value or VISIT
-    offset = 1 if rule.offset is None else rule.offset
-    since = ctx.recorded_since.get("P19", {})
-    for call in cr.calls:
-        if call.method != method or call.call_date is None or not call.successful:
-            continue
-        first = since.get(call.caller or "")
-        if first is None or call.call_date < first:
-            continue  # before the caller began keeping 回访报告日期 (compute_obligations says so)
-        d = call.call_date
-        due = due_after(ctx.cal, d, offset, rule.unit)
-        filed = call.report_date if call.report_date and call.report_date >= d else None
-        late = filed is not None and filed > due
-        obligation = Obligation(
-            cr.customer_id,
-            "P19",
-            due,
-            message("reason.visit_report_late" if late else "reason.visit_report", d=d, due=due),
-            cr.customer.name,
-            cr.customer.owner or call.caller,
-            d,
-            call_ref(call),
-            None,  # a duty about the call, not a follow-up of the event it names
-            (),
-            rule.hard,
-            satisfied_on=filed,
-            satisfied_by=call_ref(call) if filed else None,
-            flags=("late",) if late else (),
-            method=REPORT,
-        )
-        yield _windowed(ctx, rule, obligation)
+    method = ctx.table.get("P19").trigger_value or VISIT
+
+    def reason(late: bool, d: dt.date, due: dt.date, call: Call) -> Message:
+        return message("reason.visit_report_late" if late else "reason.visit_report", d=d, due=due)
+
+    yield from _reports(
+        ctx,
+        cr,
+        "P19",
+        1,
+        lambda call: call.method == method and call.successful,
+        lambda call: call.report_date,
+        reason,
+    )
 
 
 def rule_problem_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
-    """P20: a problem a customer raised in a call is reported to the department head the same day."""
-    if not ctx.table.enabled("P20"):
+    """P20: a problem a customer raised in a call is reported to the department head the same
+    day; open, it is the head's to see from the day it was due."""
+
+    def reason(late: bool, d: dt.date, due: dt.date, call: Call) -> Message:
+        msg = "reason.problem_report_late" if late else "reason.problem_report"
+        return message(msg, d=d, what=call.issue, due=due)
+
+    yield from _reports(
+        ctx,
+        cr,
+        "P20",
+        0,
+        lambda call: bool((call.issue or "").strip()),
+        lambda call: call.escalated_on,
+        reason,
+        escalate=True,
+    )
+
+
+def _reports(
+    ctx: Context,
+    cr: CustomerRecords,
+    code: str,
+    default_offset: int,
+    raises: Callable[[Call], bool],
+    kept: Callable[[Call], dt.date | None],
+    reason: Callable[[bool, dt.date, dt.date, Call], Message],
+    escalate: bool = False,
+) -> Iterator[Obligation]:
+    """P19/P20: a report due after each call that ``raises`` one, closed by the date the call
+    keeps (``kept``: 回访报告日期, 上报主管日期), late when kept after it was due; counted per
+    caller from the first call whose date that person kept (compute_obligations names whoever
+    never did)."""
+    if not ctx.table.enabled(code):
         return
-    rule = ctx.table.get("P20")
-    offset = 0 if rule.offset is None else rule.offset
-    since = ctx.recorded_since.get("P20", {})
+    rule = ctx.table.get(code)
+    offset = default_offset if rule.offset is None else rule.offset
+    since = ctx.recorded_since.get(code, {})
     for call in cr.calls:
-        if not (call.issue or "").strip() or call.call_date is None:
+        if call.call_date is None or not raises(call):
             continue
         first = since.get(call.caller or "")
         if first is None or call.call_date < first:
-            continue  # before the caller began keeping 上报主管日期 (compute_obligations says so)
+            continue  # before the caller began keeping the date
         d = call.call_date
         due = due_after(ctx.cal, d, offset, rule.unit)
-        told = call.escalated_on if call.escalated_on and call.escalated_on >= d else None
-        late = told is not None and told > due
+        on = kept(call)
+        done = on if on and on >= d else None
+        late = done is not None and done > due
         obligation = Obligation(
             cr.customer_id,
-            "P20",
+            code,
             due,
-            message(
-                "reason.problem_report_late" if late else "reason.problem_report",
-                d=d,
-                what=call.issue,
-                due=due,
-            ),
+            reason(late, d, due, call),
             cr.customer.name,
             cr.customer.owner or call.caller,
             d,
@@ -136,10 +145,10 @@ def rule_problem_reports(ctx: Context, cr: CustomerRecords) -> Iterator[Obligati
             None,  # a duty about the call, not a follow-up of the event it names
             (),
             rule.hard,
-            satisfied_on=told,
-            satisfied_by=call_ref(call) if told else None,
+            satisfied_on=done,
+            satisfied_by=call_ref(call) if done else None,
             flags=("late",) if late else (),
-            escalate_on=due,  # open, it is the head's to see from the day it was due
+            escalate_on=due if escalate else None,
             method=REPORT,
         )
         yield _windowed(ctx, rule, obligation)

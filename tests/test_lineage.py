@@ -345,6 +345,31 @@ def test_a_forgotten_master_written_to_a_new_folder_calls_no_genuine_book_forged
     assert any("cannot be checked" in w for w in res_en["warnings"])
 
 
+def test_an_older_master_given_with_newer_books_is_said(cli, office):
+    """Week 3: the manager gives week 1's master (the file at hand) with books split from week
+    2's. Merging goes on, but the manager is told which master the books came from (generation
+    and id), and --json names it as the expected base; the right master says nothing of it.
+    A second master of the same generation (merged again from week 1) is another branch: said too."""
+    tmp, m1 = office
+    s1 = split(cli, m1, tmp / "分发1")
+    m2 = tmp / "总表_第2周.xlsx"
+    res2 = merge(cli, m1, s1, out=m2)
+    s2 = split(cli, m2, tmp / "分发2")
+    wrong = merge(cli, m1, s2, out=tmp / "总表_第3周_错.xlsx")
+    gen2 = res2["generation"]
+    assert wrong["expected_base"] == {"generation": 2, "id": gen2["id"]}
+    said = [w for w in wrong["warnings"] if "不是这本工作簿出自的那份" in w]
+    assert len(said) == len(list(s2.glob("*.xls*")))
+    assert all(f"第2代总表（{gen2['id']}）" in w and "--master" in w for w in said)
+    right = merge(cli, m2, s2, out=tmp / "总表_第3周.xlsx")
+    assert right["expected_base"] is None
+    assert not any("不是这本工作簿出自的那份" in w for w in right["warnings"])
+    branch = tmp / "总表_第2周_又一份.xlsx"
+    merge(cli, m1, s1, out=branch)  # generation 2 again, another id
+    other = merge(cli, branch, s2, out=tmp / "总表_第3周_分叉.xlsx")
+    assert any("不是这本工作簿出自的那份" in w for w in other["warnings"])
+
+
 def test_generations_are_recorded(cli, office):
     tmp, m1 = office
     s1 = split(cli, m1, tmp / "分发1")

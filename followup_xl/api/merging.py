@@ -336,6 +336,26 @@ def _books_lineage(items, state, out) -> _Lineage:
         found.warnings.append(
             message("lineage.forgotten_master", generation=claimed.generation, id=claimed.ident)
         )
+    given = state.stamp if state is not None else None
+    for i in stamped:
+        st = i.lineage.lineage.stamp
+        if given is None:
+            break
+        newer = st.generation > given.generation
+        if newer or (st.generation == given.generation and st.ident != given.ident):
+            # split from a master other than the one given: an older copy, or another branch
+            if found.expected_base is None or st.generation > found.expected_base["generation"]:
+                found.expected_base = {"generation": st.generation, "id": st.ident}
+            found.warnings.append(
+                message(
+                    "lineage.not_the_books_master",
+                    file=i.label,
+                    generation=st.generation,
+                    id=st.ident,
+                    given_generation=given.generation,
+                    given_id=given.ident,
+                )
+            )
     return found
 
 

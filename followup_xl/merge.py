@@ -35,6 +35,7 @@ Pure: takes Books already read, returns one Book plus what happened. Rules:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
 import os
 from collections import Counter
@@ -1052,10 +1053,17 @@ def _office_sheets(
                 )
 
 
-def _builtin_rule(code: str) -> bool:
-    from .ruletable import builtin_codes
+@functools.cache
+def _builtin_codes() -> frozenset[str]:
+    """P1–P24 (and P16S, P16B): the codes whose 名称 is the catalog's, in the sheet's language."""
+    from .ruletable import default_rules
+    from .settings import Policy
 
-    return code.upper() in builtin_codes()
+    return frozenset(rule.code for rule in default_rules(Policy()))
+
+
+def _builtin_rule(code: str) -> bool:
+    return code.upper() in _builtin_codes()
 
 
 def _office_id(key: str, rec: Record) -> str | None:

@@ -83,14 +83,6 @@ class FollowUpRule:
         return replace(self, **changes)
 
 
-@functools.cache
-def builtin_codes() -> frozenset[str]:
-    """P1–P24 (and P16S, P16B): the codes whose 名称 is the catalog's, in the sheet's language."""
-    from .settings import Policy
-
-    return frozenset(rule.code for rule in default_rules(Policy()))
-
-
 def default_rules(policy) -> tuple[FollowUpRule, ...]:
     """P1–P24 as the policy's numbers set them (the 规则 sheet's settings feed P1–P15)."""
     p = policy

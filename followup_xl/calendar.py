@@ -37,6 +37,38 @@ def add_months(d: dt.date, months: int) -> dt.date:
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
 _ALIASES = {"农历除夕": "春节"}
 _SUBSTITUTE = "（补假）"
+FESTIVAL_SEPARATORS = (",", "，", "、", ";", "；", " ")
+# what an office may type for a festival on 回访规则 besides the library's own name
+FESTIVAL_WORDS = {
+    "中秋": "中秋节",
+    "国庆": "国庆节",
+    "十一": "国庆节",
+    "端午": "端午节",
+    "清明": "清明节",
+    "五一": "劳动节",
+    "劳动": "劳动节",
+    "新年": "元旦",
+    "除夕": "春节",
+    "过年": "春节",
+}
+
+
+def festival_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the festivals ``text`` names, by the library's names; the words in it that name none),
+    for 回访规则's 触发值 of P16/P16S (春节,中秋节 — 、，; or spaces between)."""
+    for sep in FESTIVAL_SEPARATORS[1:]:
+        text = text.replace(sep, FESTIVAL_SEPARATORS[0])
+    known: list[str] = []
+    unknown: list[str] = []
+    for word in (w.strip() for w in text.split(FESTIVAL_SEPARATORS[0])):
+        if not word:
+            continue
+        name = word if word in FESTIVALS else FESTIVAL_WORDS.get(word.removesuffix("节"))
+        if name is None:
+            unknown.append(word)
+        elif name not in known:
+            known.append(name)
+    return tuple(known), tuple(unknown)
 
 
 @dataclass(frozen=True, order=True)

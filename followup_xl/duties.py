@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .calendar import Festival, WorkCalendar, add_months
+from .calendar import festival_names as _festival_names
 from .messages import Message, message
 from .models import Call, Customer, Event
 from .obligations import Obligation
@@ -53,7 +54,6 @@ EVENT_DUTIES: dict[str, tuple[str, tuple[str, ...]]] = {
 PROJECT, DEAL = "工程", "成交"  # the event types P22 and P23 read
 DEAL_CALL = "成交"  # P23: a 成交 call inside the 24-hour window confirms the order too
 CLOSED, WITHDRAWN = "已办结", "已撤销"
-FESTIVAL_SEPARATORS = (",", "，", "、", ";", "；", " ")
 FESTIVAL_JOIN = "、"
 
 
@@ -149,11 +149,8 @@ def _filed_in_time(customer: Customer, obligation: Obligation) -> bool:
 
 
 def festival_names(row: FollowUpRule) -> tuple[str, ...]:
-    """The festivals a P16/P16S row names in its 触发值 (春节,中秋节)."""
-    text = row.trigger_value
-    for sep in FESTIVAL_SEPARATORS[1:]:
-        text = text.replace(sep, FESTIVAL_SEPARATORS[0])
-    return tuple(name for name in text.split(FESTIVAL_SEPARATORS[0]) if name)
+    """The festivals a P16/P16S row names in its 触发值 (春节,中秋节; the table refuses others)."""
+    return _festival_names(row.trigger_value)[0]
 
 
 def festival_due(cal: WorkCalendar, row: FollowUpRule, first_off: dt.date) -> dt.date:

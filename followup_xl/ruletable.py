@@ -548,6 +548,13 @@ def _trigger_value(row: RuleRowIn, trigger: str) -> str:
         if value is None:
             raise _bad(row, "trigger_value", "ruletable.unknown_call_value")
         return value
+    if trigger == FESTIVAL:  # a name no festival has would be dated never, without a word
+        from .calendar import FESTIVALS, festival_names
+
+        names, unknown = festival_names(text)
+        if unknown or not names:
+            raise _bad(row, "trigger_value", "ruletable.unknown_festival", allowed=list(FESTIVALS))
+        return ",".join(names)
     return text
 
 
@@ -590,7 +597,7 @@ def _builtin(row: RuleRowIn, rule: FollowUpRule, office_types: set[str]) -> Foll
             pass
         elif rule.code in TRIGGER_VALUE_TUNABLE or free_all:  # a date column is checked
             changes["trigger_value"] = (
-                _trigger_value(row, trigger) if trigger == CUSTOMER_DATE else text
+                _trigger_value(row, trigger) if trigger in (CUSTOMER_DATE, FESTIVAL) else text
             )
         else:
             raise _bad(row, "trigger_value", "ruletable.builtin_fixed", default=rule.trigger_value)

@@ -580,3 +580,17 @@ def test_a_repeating_date_rule_takes_the_latest_occurrence_due_by_a_month_ahead(
         k += 1
     got = [o.trigger_date for o in obligations(book, as_of, "X5")]
     assert got == ([want] if want else [])
+
+
+def test_a_festival_the_calendar_does_not_know_is_refused_with_its_cell():
+    """P16 on 中秋、国庆 (the short names offices write) visits before both; 教师节, a day the
+    calendar has no holiday for, would have been dated never without a word: it is refused,
+    the cell named, the festivals it knows listed."""
+    book = office_book(rule_row(17, code="P16", trigger_value="中秋、国庆"))
+    rule = RuleTable.for_policy(policy_for_book(book)).get("P16")
+    assert rule.trigger_value == "中秋节,国庆节"
+    book = office_book(rule_row(17, code="P16", trigger_value="春节,教师节"))
+    with pytest.raises(BadPolicy) as got:
+        policy_for_book(book)
+    text = got.value.text("zh")
+    assert got.value.cell == "回访规则!D17" and "教师节" in text and "中秋节" in text

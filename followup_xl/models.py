@@ -25,6 +25,30 @@ def lean_dict(keys) -> dict:
     return shape.__dict__
 
 
+class _Empty(dict):
+    """An empty dict that stays empty. Most records have nothing unreadable (``bad``) and no extra
+    column (``extra``): read from the master cache they share this one instead of two new empty
+    dicts each (128 bytes a record, ~67 MiB on the 550,000-row master). Changing it raises: code
+    that edits a record's ``bad``/``extra`` copies it first (``dict(rec.bad)``), as the merge does.
+    It equals ``{}``, is a ``dict`` to isinstance and json, and copies/pickles as a plain ``{}``."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a record's shared empty dict is read-only: copy it first")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
+    setdefault = update = pop = popitem = clear = _read_only  # type: ignore[assignment]
+
+    def copy(self) -> dict:  # type: ignore[override]
+        return {}
+
+    def __reduce__(self):
+        return (dict, ())
+
+
+EMPTY: dict = _Empty()
+
 _SOURCE_FIELDS = {"file", "sheet", "row"}  # shared by every Source.fast: a Source is frozen
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from ... import __version__
 from ... import fingerprint as check_codes
-from ...models import MODEL_FOR, Book, Record, SheetInfo, Source
+from ...models import EMPTY, MODEL_FOR, Book, Record, SheetInfo, Source
 from ...normalize import Unreadable
 from ..package import Package
 from .book import archive_digests
@@ -213,8 +213,7 @@ def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
             d = blank.copy()
             d.update(zip(keys, row))
             d["src"] = src
-            d["bad"] = {}
-            d["extra"] = {}
+            d["bad"] = d["extra"] = EMPTY  # one shared, read-only {} (most records have neither)
             m = new(model)
             put(m, "__dict__", d)
             put(m, "__pydantic_fields_set__", fields)
@@ -234,7 +233,7 @@ def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
                     continue
                 rest = json.loads(rest)
                 d["bad"] = {k: _dec(v) for k, v in rest.get("bad", {}).items()}
-                d["extra"] = _dec(rest["extra"]) if "extra" in rest else {}
+                d["extra"] = _dec(rest["extra"]) if "extra" in rest else EMPTY
                 d.update({k: _dec(v) for k, v in rest.get("fields", {}).items()})
         del cols, srcs
     return out

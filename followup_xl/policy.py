@@ -724,7 +724,7 @@ def compute_obligations(
             # P10 and 停止回访: never called; a duplicate id is a V3 finding
             continue
         seen.add(customer.customer_id)
-        keyed = calls.get(customer.customer_id)
+        keyed = calls.pop(customer.customer_id, None)  # the keys freed as the customers go
         if keyed:
             keyed.sort(key=_first)  # stable: equal keys keep the book's order, as sorted() did
             mine = [call for _key, call in keyed]

@@ -170,30 +170,46 @@ class Office:
         missed: list = []
         for o in result.obligations:
             if o.satisfied_on is None:
-                (missed if o.missed(as_of) else called).append(o)
-        items = [
-            DueItem(
-                customer_id=o.customer_id,
-                customer_name=o.customer_name,
-                owner=o.owner,
-                rule=o.rule,
-                due_date=o.due_date,
-                status=o.status(as_of),
-                escalate=o.escalate(as_of),
-                days_overdue=o.days_overdue(as_of),
-                lapse_date=o.lapse_date,
-                reason=o.reason,
-                source=o.source,
-                maybe_done_on=o.maybe_done_on,
-                maybe_done_by=o.maybe_done_by,
-                contact=contacts.get(o.customer_id),
-                phone=phones.get(o.customer_id),
+                lapse = o.lapse_date  # Obligation.missed, inline (half a million asked)
+                (missed if lapse is not None and as_of > lapse else called).append(o)
+        found_warnings = result.warnings
+        del result  # the office keeps its own list; nothing below needs this one
+
+        def item(o, status: str, escalate: bool) -> DueItem:
+            """The due list's row of an open obligation whose status (and escalation) is known:
+            ``Obligation.status``/``escalate``/``days_overdue`` worked out once, not asked again."""
+            due = o.due_date
+            cid = o.customer_id
+            return DueItem(
+                cid,
+                o.customer_name,
+                o.owner,
+                o.rule,
+                due,
+                status,
+                escalate,
+                (as_of - due).days if due < as_of else 0,
+                o.lapse_date,
+                o.reason,
+                o.source,
+                o.maybe_done_on,
+                o.maybe_done_by,
+                contacts.get(cid),
+                phones.get(cid),
             )
-            for o in called + missed
+
+        items = [
+            item(
+                o,
+                "overdue" if o.due_date < as_of else "due" if o.due_date == as_of else "upcoming",
+                o.escalate_on is not None and as_of >= o.escalate_on,
+            )
+            for o in called
             if not owner or o.owner == owner
         ]
+        items += [item(o, "missed", False) for o in missed if not owner or o.owner == owner]
         items.sort(key=DueItem.sort_key)
-        warnings = dating.warnings() + result.warnings + unread_history(self.path, book)
+        warnings = dating.warnings() + found_warnings + unread_history(self.path, book)
         if (
             mask_phones
         ):  # every text that leaves: reasons quote 客户反映问题, names may hold a phone

@@ -180,6 +180,8 @@ def _string_xml(ws, text: str, style: str) -> str:
     """One in-line string cell after its ``<c r="…"``, as XlsxWriter writes it in constant_memory
     mode (control characters as _xHHHH_, leading/trailing space kept, &<> escaped); a text
     longer than a cell holds is cut there and recorded, as every sheet of ours does."""
+    if len(text) <= 16383 and not _PLAIN.search(text):  # the usual text: as it is
+        return f'{style} t="inlineStr"><is><t>{text}</t></is></c>'
     from xlsxwriter.utility import _preserve_whitespace, _utf16_len, _utf16_truncate
 
     if len(text) > 16383 and _utf16_len(text) > 32767:
@@ -214,6 +216,8 @@ def stream_rows(
     text_kinds = (ColType.PHONE, ColType.ID, ColType.TEXT)
     write = ws.row_data_fh.write
     convert = ws._convert_date_time
+    days: dict[dt.date, str] = {}  # a date's cell XML after its reference: a list has few days
+    plain = _PLAIN.search
     r = 0
     for r, row in enumerate(values, start=1):
         n = r + 1
@@ -224,11 +228,14 @@ def stream_rows(
             ref = f'<c r="{letters[j]}{n}"'
             if isinstance(v, bool):
                 v = "是" if v else "否"
-            if isinstance(v, str):
+            if type(v) is str or isinstance(v, str):
                 memo = seen[j]
                 if memo is None:
-                    ws._stream_row, ws._stream_col = r, j
-                    cells.append(ref + _string_xml(ws, v, own[j]))
+                    if len(v) <= 16383 and not plain(v):  # _string_xml's usual text, inline
+                        cells.append(f'{ref}{own[j]} t="inlineStr"><is><t>{v}</t></is></c>')
+                    else:
+                        ws._stream_row, ws._stream_col = r, j
+                        cells.append(ref + _string_xml(ws, v, own[j]))
                 else:
                     xml = memo.get(v)
                     if xml is None:
@@ -236,8 +243,13 @@ def stream_rows(
                         xml = memo[v] = _string_xml(ws, v, own[j])
                     cells.append(ref + xml)
             elif isinstance(v, dt.date):
-                day = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-                cells.append(f"{ref}{date_s}><v>{convert(day):.16G}</v></c>")
+                xml = days.get(v)
+                if xml is None or type(v) is not dt.date:
+                    day = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+                    xml = f"{date_s}><v>{convert(day):.16G}</v></c>"
+                    if type(v) is dt.date:
+                        days[v] = xml
+                cells.append(ref + xml)
             elif isinstance(v, int | float) and kinds[j] not in text_kinds:
                 cells.append(f"{ref}{own[j]}><v>{v:.16G}</v></c>")
             else:

@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -182,7 +183,8 @@ def _shared_values(arr: pa.Array) -> list:
     enc = arr.dictionary_encode()
     uniq = enc.dictionary.to_pylist()
     uniq.append(None)  # index -1: null
-    return [uniq[i] for i in enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()]
+    idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).tolist()
+    return list(map(uniq.__getitem__, idx))
 
 
 def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
@@ -198,7 +200,10 @@ def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
     new, put, fast = model.__new__, object.__setattr__, Source.fast
     out: list[Record] = []
     for batch in batches:  # bounded memory: one batch of lists at a time
-        cols = [_shared_values(batch.column(k)) for k in keys]
+        # a column with no value in the batch is left as the blank record has it (None): most of
+        # a large master's 22 call columns are empty on most rows
+        filled = tuple(k for k in keys if batch.column(k).null_count < batch.num_rows)
+        cols = [_shared_values(batch.column(k)) for k in filled]
         srcs = [
             None if f is None and sh is None and r is None else fast(f, sh, r)
             for f, sh, r in zip(
@@ -209,9 +214,10 @@ def _from_table(key: str, batches: Iterable[pa.RecordBatch]) -> list[Record]:
             )
         ]
         first = len(out)
-        for row, src in zip(zip(*cols), srcs):
+        # (a batch whose every typed column is empty still has its rows: unreadable text only)
+        for row, src in zip(zip(*cols) if cols else repeat((), batch.num_rows), srcs):
             d = blank.copy()
-            d.update(zip(keys, row))
+            d.update(zip(filled, row))
             d["src"] = src
             d["bad"] = d["extra"] = EMPTY  # one shared, read-only {} (most records have neither)
             m = new(model)

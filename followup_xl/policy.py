@@ -713,6 +713,7 @@ def compute_obligations(
         if ev.customer_id and ev.event_date and ev.event_date <= as_of:
             events[ev.customer_id].append(ev)
     out: list[Obligation] = []
+    append = out.append
     seen: set[str] = set()
     for customer in book.customers:
         if (
@@ -737,11 +738,11 @@ def compute_obligations(
         cr = CustomerRecords(customer, mine, evs, customer.customer_id)
         start = len(out)
         for rule in active:
-            out.extend(
-                rule(ctx, cr)
-                if rule is rule_routine
-                else (_bounded(ctx, obligation, mine) for obligation in rule(ctx, cr))
-            )
+            if rule is rule_routine:
+                out.extend(rule(ctx, cr))
+            else:
+                for obligation in rule(ctx, cr):
+                    append(_bounded(ctx, obligation, mine))
         if off or tuned:
             out[start:] = _as_tuned(table, customer, out[start:], off, tuned, ctx)
         if custom:
@@ -896,15 +897,17 @@ def _flag_typed_after_deadline(obls: list[Obligation], as_of: dt.date) -> None:
     hard_due: dict[str, dt.date] = {}
     for obligation in obls:
         if (
-            obligation.is_open
+            obligation.hard  # first: most obligations are not (the routine's never are)
+            and obligation.is_open
             and not obligation.missed(as_of)
-            and obligation.hard
             and obligation.customer_id
             and obligation.method not in DUTY_METHODS  # a report or a letter is not a call
         ):
             hard_due[obligation.customer_id] = min(
                 obligation.due_date, hard_due.get(obligation.customer_id, obligation.due_date)
             )
+    if not hard_due:
+        return  # nothing to land after
     for i, obligation in enumerate(obls):
         if (
             obligation.is_open

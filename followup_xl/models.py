@@ -37,10 +37,10 @@ class _Empty(dict):
     def _read_only(self, *args, **kwargs):
         raise TypeError("a record's shared empty dict is read-only: copy it first")
 
-    __setitem__ = __delitem__ = __ior__ = _read_only  # type: ignore[assignment]
-    setdefault = update = pop = popitem = clear = _read_only  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    setdefault = update = pop = popitem = clear = _read_only
 
-    def copy(self) -> dict:  # type: ignore[override]
+    def copy(self) -> dict:
         return {}
 
     def __reduce__(self):

@@ -281,10 +281,10 @@ def test_rows_whose_typed_columns_are_all_empty_come_back_whole():
     """A batch of records with no typed value at all (only unreadable text, or nothing but their
     row) and columns empty on every row (left as the blank record has them): each record comes
     back equal, in order, with its unreadable text and provenance."""
-    from followup_xl.models import Call, Source
+    from followup_xl.models import Call, Record, Source
     from followup_xl.normalize import Unreadable
 
-    calls = [
+    calls: list[Record] = [
         Call.build(
             Source.fast("a.xlsx", "回访记录表", 2),
             {"call_date": Unreadable("明天", "date")},
@@ -300,6 +300,9 @@ def test_rows_whose_typed_columns_are_all_empty_come_back_whole():
     assert (
         type(back[0].bad["call_date"]) is Unreadable and back[0].bad["call_date"].expected == "date"
     )
-    with_values = [*calls, Call.build(None, {}, {}, {"record_id": "R1", "customer_id": "K1"})]
+    with_values: list[Record] = [
+        *calls,
+        Call.build(None, {}, {}, {"record_id": "R1", "customer_id": "K1"}),
+    ]
     back = mc._from_table("calls", mc._to_table("calls", with_values).to_batches(max_chunksize=2))
     assert [r.__dict__ for r in back] == [r.__dict__ for r in with_values]

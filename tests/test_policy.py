@@ -304,19 +304,37 @@ def test_the_fast_obligation_builders_make_what_the_dataclass_makes():
     Obligation as ``Obligation(...)``/``dataclasses.replace``: equal, same hash and repr,
     immutable, and a field that does not exist is refused."""
     import dataclasses
+    from typing import Any
 
     from followup_xl.obligations import Obligation, evolve, obligation
 
     day, later = dt.date(2026, 3, 2), dt.date(2026, 3, 9)
-    args = ("K001", "P1", day, "why", "客户", "张伟", day, "R0001", None, ("例行",), False)
-    kw = {"satisfied_on": later, "satisfied_by": "R0002", "typed_date": later, "flags": ("x",)}
+    args: tuple[Any, ...] = (
+        "K001",
+        "P1",
+        day,
+        "why",
+        "客户",
+        "张伟",
+        day,
+        "R0001",
+        None,
+        ("例行",),
+        False,
+    )
+    kw: dict[str, Any] = {
+        "satisfied_on": later,
+        "satisfied_by": "R0002",
+        "typed_date": later,
+        "flags": ("x",),
+    }
     slow, fast = Obligation(*args, **kw), obligation(*args, **kw)
     assert type(fast) is Obligation
     assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
     assert obligation(*args) == Obligation(*args)  # the defaults too
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.rule = "P2"  # type: ignore[misc]
-    changed = {"satisfied_on": None, "satisfied_by": None, "lapse_date": later}
+    changed: dict[str, Any] = {"satisfied_on": None, "satisfied_by": None, "lapse_date": later}
     assert evolve(slow, **changed) == dataclasses.replace(slow, **changed)
     assert repr(evolve(fast, rule="P8")) == repr(dataclasses.replace(slow, rule="P8"))
     assert slow.rule == "P1"  # the original is untouched

@@ -17,7 +17,14 @@ from operator import attrgetter, itemgetter
 
 from . import duties
 from .calendar import WorkCalendar, add_months
-from .call_duties import CALL_DUTY_RULES, complaint_role, reply_only, role_word
+from .call_duties import (
+    CALL_DUTY_RULES,
+    complaint_role,
+    reply_only,
+    role_word,
+    rule_problem_reports,
+    rule_visit_reports,
+)
 from .messages import Message, message
 from .models import Book, Call, Customer, Event
 from .obligations import Obligation, evolve
@@ -266,6 +273,16 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     yield made(trigger, due, why, src, typed, (), None)
 
 
+@functools.lru_cache(maxsize=16384)
+def _shared(msg_id: str, **params) -> Message:
+    """A reason every customer of a kind gives in the same words (P8, P15: a date and a number):
+    equal ones one frozen Message, as ``_said`` does for the routine's."""
+    return message(msg_id, **params)
+
+
+# the same day N months on: asked once per customer (P8), for a few hundred distinct days
+_months_after = functools.lru_cache(maxsize=16384)(add_months)
+
 _SUCCESS = (None, "成功")  # Call.successful's results
 _ROUTINE_TYPES = ("例行",)
 
@@ -492,7 +509,7 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
     if last is None:
         return
     n = ctx.policy.no_deal_months
-    due_raw = add_months(last, n)
+    due_raw = _months_after(last, n)
     if due_raw > ctx.as_of + dt.timedelta(days=31):
         return  # not yet relevant: keeps the list to what the next month needs
     reached = next(
@@ -507,7 +524,7 @@ def rule_dormant(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         cr.customer_id,
         "P8",
         ctx.cal.due_on_working_day(due_raw, last),
-        message("reason.no_deal" if dealt else "reason.no_deal_since_filed", last=last, n=n),
+        _shared("reason.no_deal" if dealt else "reason.no_deal_since_filed", last=last, n=n),
         customer.name,
         customer.owner,
         last,
@@ -567,10 +584,10 @@ def rule_verification(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]
     period = ctx.policy.verification_period_days
     last = customer.verified_on or customer.created
     if last is None:
-        due, why = ctx.cal.on_or_after(ctx.as_of), message("reason.never_verified", period=period)
+        due, why = ctx.cal.on_or_after(ctx.as_of), _shared("reason.never_verified", period=period)
     else:
         due = ctx.cal.due_on_working_day(last + dt.timedelta(days=period), last)
-        why = message("reason.verification", last=last, period=period)
+        why = _shared("reason.verification", last=last, period=period)
     if due > ctx.as_of + dt.timedelta(days=31):
         return
     yield Obligation(
@@ -690,6 +707,7 @@ def compute_obligations(
     since_visit, since_issue = since["P19"], since["P20"]
     visitors, raisers = triggered["P19"], triggered["P20"]
     midnight = dt.time()
+    unresolved: set[str] = set()  # customers with a call whose issue is left 未解决 (P9)
     for call in book.calls:
         cid, day = call.customer_id, call.call_date
         if cid and day and day <= as_of:
@@ -707,7 +725,21 @@ def compute_obligations(
                 raisers.add(who)
             if call.escalated_on and (who not in since_issue or day < since_issue[who]):
                 since_issue[who] = day
+            if call.issue_status == "未解决":
+                unresolved.add(cid)
     ctx.recorded_since = since
+    # P19/P20 make items only from a caller's first recorded date on: with none recorded by
+    # anyone, they would look at every call and make nothing
+    active = [
+        rule
+        for rule in active
+        if not (
+            (rule is rule_visit_reports and not since_visit)
+            or (rule is rule_problem_reports and not since_issue)
+        )
+    ]
+    # P9 looks only at calls left 未解决: a customer with none is not walked through
+    quiet = [rule for rule in active if rule is not rule_open_issues]
     events: dict[str, list[Event]] = defaultdict(list)
     for ev in book.events:
         if ev.customer_id and ev.event_date and ev.event_date <= as_of:
@@ -737,7 +769,7 @@ def compute_obligations(
         )
         cr = CustomerRecords(customer, mine, evs, customer.customer_id)
         start = len(out)
-        for rule in active:
+        for rule in active if customer.customer_id in unresolved else quiet:
             if rule is rule_routine:
                 out.extend(rule(ctx, cr))
             else:

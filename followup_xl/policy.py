@@ -776,10 +776,15 @@ def compute_obligations(
         out.extend(rule_appointments(ctx, book))
     if table.enabled("P11"):
         _flag_typed_after_deadline(out, as_of)
-    # by (due date, customer, rule, source, satisfied on): two stable sorts, the last key first,
-    # then the four others read in C (attrgetter) instead of a Python key made per obligation
-    out.sort(key=_satisfied_or_min)
-    out.sort(key=_ORDER)
+    out.sort(
+        key=lambda obligation: (
+            obligation.due_date,
+            obligation.customer_id,
+            obligation.rule,
+            obligation.source,
+            obligation.satisfied_on or dt.date.min,
+        )
+    )
     return PolicyResult(out, list(cal.warnings) + _never_recorded(ctx, triggered), as_of)
 
 
@@ -799,11 +804,6 @@ def _in_call_order(calls: list[Call], midnight: dt.time) -> None:
     dates = list(map(_CALL_DATE, calls))
     if len(set(dates)) < len(dates):
         calls.sort(key=lambda call: (call.call_date, call.call_time or midnight, _ref(call)))
-_ORDER = attrgetter("due_date", "customer_id", "rule", "source")
-
-
-def _satisfied_or_min(obligation: Obligation) -> dt.date:
-    return obligation.satisfied_on or dt.date.min
 
 
 def _note_recording(

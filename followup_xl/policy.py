@@ -27,7 +27,7 @@ from .call_duties import (
 )
 from .messages import Message, message
 from .models import Book, Call, Customer, Event
-from .obligations import Obligation, evolve
+from .obligations import Obligation, _Unfrozen, evolve
 from .obligations import call_ref as _ref
 from .obligations import customer_ref as _cust_src
 from .obligations import obligation as _obligation
@@ -221,8 +221,9 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
         flags: tuple[str, ...],
         by: Call | None,
     ) -> Obligation:
-        """The P1 obligation of the cadence as it stands; closed by ``by`` when given."""
-        return _obligation(
+        """The P1 obligation of the cadence as it stands; closed by ``by`` when given (built as
+        ``obligations.obligation`` builds one, without its argument packing: the hot path)."""
+        one = _Unfrozen(
             cid,
             "P1",
             cal.due_on_working_day(due, trigger) if typed is None else cal.on_or_after(due),
@@ -239,6 +240,8 @@ def rule_routine(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation]:
             typed,
             flags,
         )
+        one.__class__ = Obligation
+        return one
 
     # the cadence: counted from ``trigger``, next call due ``due`` for the reason ``why`` given by
     # ``src``; ``typed``: staff's 下次回访日期 when it set ``due``

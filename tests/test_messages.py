@@ -447,8 +447,6 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
         "<module>",
     ): "the event type 投诉, the level 一般 a complaint without one has, the role 员工 (complaint_roles)",
     ("policy.py", "_project"): "the 回访类型 values of a project's stages",
-    ("policy.py", "_routine"): "the 回访类型 value of a routine call (例行)",
-    ("policy.py", "rule_dormant"): "the 回访类型 values that close P8",
     (
         "policy.py",
         "rule_appointments",

@@ -340,3 +340,38 @@ def test_the_fast_obligation_builders_make_what_the_dataclass_makes():
     assert slow.rule == "P1"  # the original is untouched
     with pytest.raises(TypeError):
         evolve(slow, no_such_field=1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),  # few days: several calls share one
+            st.one_of(st.none(), st.sampled_from([dt.time(9), dt.time(9, 30), dt.time(0)])),
+            st.one_of(st.none(), st.sampled_from(["R1", "R2", "R3"])),  # none: its sheet!row
+            st.integers(2, 6),
+        ),
+        max_size=12,
+    )
+)
+def test_a_customers_calls_are_put_in_the_order_the_rules_read_them(rows):
+    """policy._in_call_order (by date in C, by the whole key only when two calls share a day)
+    orders a customer's calls as the plain sort by (date, time or midnight, 记录编号 or
+    sheet!row) does, stably: equal keys keep the book's order."""
+    from followup_xl.obligations import call_ref
+    from followup_xl.policy import _in_call_order
+
+    calls = [
+        call(
+            date=(D("2026-03-02") + dt.timedelta(days=day)).isoformat(),
+            call_time=at,
+            record_id=rid,
+            row=row,
+        )
+        for day, at, rid, row in rows
+    ]
+    midnight = dt.time()
+    want = sorted(calls, key=lambda c: (c.call_date, c.call_time or midnight, call_ref(c)))
+    got = list(calls)
+    _in_call_order(got, midnight)
+    assert [id(c) for c in got] == [id(c) for c in want]

@@ -238,7 +238,8 @@ def export(
     plan = export_plan(
         out_dir, names, as_of=as_of, months=months, with_phones=with_phones, lang=lang
     )
-    return export_offices(plan, [Office.open(p, policy_path=policy_path) for p in masters])
+    offices = [Office.open(p, policy_path=policy_path) for p in masters]
+    return export_offices(plan, offices, keep=False)  # opened for this export: nothing kept
 
 
 def import_tracker(

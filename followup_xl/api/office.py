@@ -101,11 +101,14 @@ class Office:
         self._computed: dict[tuple, PolicyResult] = {}
         self._computed_for: Policy | None = None
 
-    def _obligations(self, *, as_of: dt.date, cal: WorkCalendar | None = None) -> PolicyResult:
+    def _obligations(
+        self, *, as_of: dt.date, cal: WorkCalendar | None = None, keep: bool = True
+    ) -> PolicyResult:
         """``policy.compute_obligations`` for ``as_of``, computed once per day, policy and reading
         of the dates typed without a year (``_Dates``), then kept: ``due``, ``schedule``, ``split``
         and ``export`` on one Office share it. Each caller gets its own lists (the obligations
-        themselves are frozen)."""
+        themselves are frozen). ``keep=False``: a day not kept yet is computed and not kept (an
+        Office opened for one export: its days are written one after another, not held)."""
         from ..io.gcpause import gc_paused
         from ..policy import compute_obligations
 
@@ -118,6 +121,8 @@ class Office:
         if found is None:
             with gc_paused():  # hundreds of thousands of obligations, no cycles
                 found = compute_obligations(self.book, self.policy, as_of, cal)
+            if not keep:
+                return found
             self._computed[key] = found
         return PolicyResult(list(found.obligations), list(found.warnings), found.as_of)
 

@@ -60,9 +60,14 @@ def export_plan(
     return ExportPlan(out_dir, checked, as_of, days, with_phones, lang)
 
 
-def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
+def export_offices(plan: ExportPlan, offices: Sequence[Office], *, keep: bool = True) -> Export:
     """Customers, calls, events, staff and the obligations as of each of ``plan.days``, one
-    folder per office; phones masked unless ``plan.with_phones``."""
+    folder per office; phones masked unless ``plan.with_phones``.
+
+    Each day's obligations are computed when its snapshot is written, one day after another.
+    ``keep=False`` (offices opened for this export alone, as ``api.export`` opens them): a day's
+    obligations are let go once written instead of kept on the Office for a later call, so one
+    day is held at a time, not all of them beside the records."""
     from ..calendar import WorkCalendar
     from ..io.read.batch import sha256
     from ..io.warehouse.export import export_book
@@ -73,8 +78,15 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
     for office, name in zip(offices, plan.names):
         policy = office.policy
         cal = WorkCalendar.from_policy(policy)
-        results = [office._obligations(as_of=d, cal=cal) for d in sorted(plan.days)]
-        snapshots = {r.as_of: r.obligations for r in results}
+        warnings: list = []
+
+        def snapshots(office=office, cal=cal, warnings=warnings):
+            for day in sorted(plan.days):
+                result = office._obligations(as_of=day, cal=cal, keep=keep)
+                warnings += result.warnings
+                yield result.as_of, result.obligations
+                del result  # not held while the next day is computed
+
         row = {
             "master": os.path.basename(office.path),
             "master_sha256": sha256(office.path),
@@ -84,7 +96,7 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
             "activity_coverage_pct": policy.activity_coverage_pct,
         }
         tables = export_book(
-            office.book, plan.root, name, snapshots, plan.with_phones, row, plan.lang
+            office.book, plan.root, name, snapshots(), plan.with_phones, row, plan.lang
         )
         done.append(
             {
@@ -92,7 +104,7 @@ def export_offices(plan: ExportPlan, offices: Sequence[Office]) -> Export:
                 "master": office.path,
                 "tables": tables,
                 # the calendar's, each once (a snapshot kept from an earlier call brings its own)
-                "warnings": list(dict.fromkeys(w for r in results for w in r.warnings)),
+                "warnings": list(dict.fromkeys(warnings)),
             }
         )
     if not plan.with_phones:  # --json too: a master's or staff book's file name may hold a phone

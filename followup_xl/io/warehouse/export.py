@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +33,12 @@ from ...messages import Message, localize
 from ...models import Book
 from ...normalize import mask_phone
 from ...obligations import Obligation
-from ...privacy import _is_phone_key, mask_deep, mask_text
+from ...privacy import _is_phone_key, mask_deep, mask_text, mask_texts
 from ...schema import ColType
+from ..gcpause import gc_paused
 from .parquet import (
     PART_FILE,
     parquet_bytes,
-    partition_by,
     records_table,
     replace_if_changed,
     write_partitions,
@@ -87,22 +89,27 @@ def check_office(name: str) -> str:
     return name
 
 
-def text_masker(sheet: schema.SheetDef, masked: Callable[[Any], Any] | None = None):
-    """``transform`` for records_table: a phone column masked whole, a phone anywhere in any other
-    text (names, notes, issues, signatures, unreadable text, file names) masked where it stands
-    (by ``masked``, a ``text_memo()`` the export's tables share: a call's id is its obligations'
-    source too)."""
+def text_masker(sheet: schema.SheetDef, masked: TextMemo | None = None):
+    """``transform`` for records_table, a column at a time: a phone column masked whole, a phone
+    anywhere in any other text (names, notes, issues, signatures, unreadable text, file names)
+    masked where it stands (by ``masked``, a ``text_memo()`` the export's tables share: a call's
+    id is its obligations' source too). Dates, times, counts and yes/no hold no text: left as
+    they are (a text there could not become an Arrow date either)."""
     phones = {c.key for c in sheet.columns if c.type is ColType.PHONE}
-    text = masked or mask_text
+    typed = {c.key for c in sheet.columns if c.type in _NOT_TEXT}
+    memo = masked or text_memo()
 
-    def mask(key: str, v):
-        if not isinstance(v, str):
-            return v
-        return mask_phone(v) if key in phones else text(v)
+    def mask(key: str, values: list) -> list:
+        if key in phones:
+            return [mask_phone(v) if isinstance(v, str) else v for v in values]
+        if key in typed:
+            return values
+        return memo.column(values)
 
     return mask
 
 
+_NOT_TEXT = (ColType.DATE, ColType.TIME, ColType.INT, ColType.SATISFACTION, ColType.BOOL)
 TEXT_COLUMNS = (
     "customer_id",
     "rule",
@@ -115,20 +122,47 @@ TEXT_COLUMNS = (
 LIST_COLUMNS = ("call_types", "flags")
 
 
-def text_memo() -> Callable[[Any], Any]:
-    """``privacy.mask_text`` remembering each text it masked: the snapshots of one export share
-    most of their names, ids and sources, and looking for a phone in a text is the slow part."""
-    memo: dict[str, str] = {}
+class TextMemo:
+    """``privacy.mask_text`` remembering each text it looked at: the snapshots of one export share
+    most of their names, ids and sources, and looking for a phone in a text is the slow part.
+    Called with one value, or ``column(values)`` for a whole column: a column with no text that
+    changes comes back as it was given (the usual case: no copy)."""
 
-    def mask(v):
+    def __init__(self) -> None:
+        self.seen: set[str] = set()  # looked at: nothing to mask
+        self.changed: dict[str, str] = {}  # looked at: masked
+
+    def __call__(self, v):
         if not isinstance(v, str):
             return v
-        found = memo.get(v)
-        if found is None:
-            found = memo[v] = mask_text(v)
-        return found
+        if v not in self.seen and v not in self.changed:
+            self._look([v])
+        return self.changed.get(v, v)
 
-    return mask
+    def _look(self, texts: Iterable[str]) -> None:
+        for text, masked in mask_texts(texts).items():
+            if masked != text:
+                self.changed[text] = masked
+            else:
+                self.seen.add(text)
+
+    def column(self, values: list) -> list:
+        try:
+            distinct = set(values)
+        except TypeError:  # a value that cannot be a key (a list): one at a time
+            return [self(v) for v in values]
+        new = distinct - self.seen
+        new.difference_update(self.changed)
+        if new:
+            self._look(v for v in new if isinstance(v, str))
+        if distinct.isdisjoint(self.changed):
+            return values
+        get = self.changed.get
+        return [get(v, v) for v in values]  # what is not a text (None, a number) stays as it is
+
+
+def text_memo() -> TextMemo:
+    return TextMemo()
 
 
 _PLAIN_PARAMS = (int, float, dt.date, dt.time, type(None))  # bool is an int: nothing to mask
@@ -167,6 +201,10 @@ def reason_words(lang: str, mask: Callable[[Any], Any] | None = None) -> Callabl
     return words
 
 
+_OBLIGATION_FIELDS = tuple(f.name for f in OBLIGATION_SCHEMA if f.name != "reason")
+_BATCH = 65_536  # obligations turned into Arrow at a time: the Python lists stay small
+
+
 def obligations_table(
     obligations: list[Obligation],
     lang: str = "zh",
@@ -176,20 +214,43 @@ def obligations_table(
     """One snapshot's obligations, each reason put into words in ``lang`` (by ``words``, a
     ``reason_words`` the snapshots share). With ``mask`` (``text_memo()``), the columns are what
     ``privacy.mask_deep(obligations)`` would give: every text and the reason's parameters masked,
-    taken column by column instead of copying every obligation."""
+    taken column by column instead of copying every obligation. Built a batch at a time (the
+    Python lists of one batch, never of the whole snapshot) and written as one table."""
     words = words or reason_words(lang, mask)
-    named = [f.name for f in OBLIGATION_SCHEMA if f.name != "reason"]
-    cols = {name: [getattr(o, name) for o in obligations] for name in named}
-    cols["reason"] = [words(o.reason) for o in obligations]
-    if mask is None:
+    column = getattr(mask, "column", None) or (
+        (lambda values: [mask(v) for v in values]) if mask is not None else None
+    )
+    fields = attrgetter(*_OBLIGATION_FIELDS)
+    said: dict[int, str] = {}  # a reason object (shared by many obligations) → its words
+    listed: dict[tuple, list] = {}  # a tuple of call types or flags → as a (masked) list
+    batches = []
+    for at in range(0, len(obligations), _BATCH):
+        part = obligations[at : at + _BATCH]
+        cols = dict(zip(_OBLIGATION_FIELDS, map(list, zip(*map(fields, part)))))
+        reasons = []
+        for o in part:  # the obligations are alive all along: an object's id is not reused
+            found = said.get(id(o.reason))
+            if found is None:
+                found = said[id(o.reason)] = words(o.reason)
+            reasons.append(found)
+        cols["reason"] = reasons
+        if column is not None:
+            for name in TEXT_COLUMNS:
+                cols[name] = column(cols[name])
         for name in LIST_COLUMNS:
-            cols[name] = [list(v) for v in cols[name]]
-    else:
-        for name in TEXT_COLUMNS:
-            cols[name] = [mask(v) for v in cols[name]]
-        for name in LIST_COLUMNS:
-            cols[name] = [[mask(x) for x in v] for v in cols[name]]
-    return pa.Table.from_pydict(cols, schema=OBLIGATION_SCHEMA)
+            col = cols[name]
+            try:
+                cols[name] = [listed[v] if v in listed else _listed(listed, v, mask) for v in col]
+            except TypeError:  # not a tuple of texts: one at a time
+                cols[name] = [[mask(x) for x in v] if mask else list(v) for v in col]
+        batches.append(pa.RecordBatch.from_pydict(cols, schema=OBLIGATION_SCHEMA))
+    # batches of a multiple of 1024 rows (the Parquet writer's own batch): same bytes as one
+    return pa.Table.from_batches(batches, schema=OBLIGATION_SCHEMA)
+
+
+def _listed(listed: dict[tuple, list], value: tuple, mask: Callable[[Any], Any] | None) -> list:
+    listed[value] = found = [mask(x) for x in value] if mask is not None else list(value)
+    return found
 
 
 def _sort_key(rec):
@@ -212,36 +273,65 @@ def export_book(
     book: Book,
     root: Path,
     office: str,
-    snapshots: dict[dt.date, list[Obligation]],
+    snapshots: Iterable[tuple[dt.date, list[Obligation]]],
     with_phones: bool,
     office_row: dict,
     lang: str = "zh",
 ) -> dict:
-    """Write one office's tables under ``root``; returns per-table partition counts."""
+    """Write one office's tables under ``root``; returns per-table partition counts.
+
+    Each snapshot as it comes (``snapshots`` may compute each day when asked), written before
+    the next is asked for, then the record tables, each year's part made when it is written: one
+    day's obligations and one table are held at a time beside the book, never all of them."""
+    with gc_paused():  # millions of short-lived lists and tuples, no cycles: not rescanned
+        return _export_book(book, root, office, snapshots, with_phones, office_row, lang)
+
+
+def _export_book(
+    book: Book,
+    root: Path,
+    office: str,
+    snapshots: Iterable[tuple[dt.date, list[Obligation]]],
+    with_phones: bool,
+    office_row: dict,
+    lang: str,
+) -> dict:
     out: dict[str, dict] = {}
     mask = None if with_phones else text_memo()
+    # the snapshots first: a day's obligations are the largest thing held beside the records, and
+    # what the record tables leave behind (memory the allocator keeps) is reused, not added to
+    words = reason_words(lang, mask)
+    counts = {"written": 0, "unchanged": 0, "removed": 0}
+    rows, days = 0, []
+    for day, obls in snapshots:
+        table = obligations_table(obls, lang, mask, words)
+        del obls
+        rows += table.num_rows
+        days.append(day)
+        done = write_partitions(
+            root, "obligations", office, {("as_of", day): table}, keep_others=True
+        )
+        del table
+        counts = {k: counts[k] + done[k] for k in counts}
     for key in TABLES:
         sheet = schema.BY_KEY[key]
         records = sorted(book.records(key), key=_sort_key)
-        table = records_table(sheet, records, None if mask is None else text_masker(sheet, mask))
+        transform = None if mask is None else text_masker(sheet, mask)
         date_key = YEAR_OF.get(key)
-        years = [
-            getattr(r, date_key).year if date_key and getattr(r, date_key) else None
-            for r in records
-        ]
-        parts = (
-            (partition_by(table, years, "year") if date_key else {None: table}) if records else {}
-        )
-        out[key] = {"rows": table.num_rows, **write_partitions(root, key, office, parts)}
-    words = reason_words(lang, mask)
-    snap_parts = {
-        ("as_of", day): obligations_table(obls, lang, mask, words)
-        for day, obls in snapshots.items()
-    }
-    out["obligations"] = {
-        "rows": sum(t.num_rows for t in snap_parts.values()),
-        "snapshots": sorted(d.isoformat() for d in snapshots),
-        **write_partitions(root, "obligations", office, snap_parts, keep_others=True),
+        groups: dict = {}
+        for rec in records:  # each year's records in the order sorted: one part at a time
+            when = rec.__dict__[date_key] if date_key else None
+            part = ("year", when.year if when else None) if date_key else None
+            groups.setdefault(part, []).append(rec)
+        parts = {
+            part: partial(records_table, sheet, recs, transform) for part, recs in groups.items()
+        }
+        out[key] = {"rows": len(records), **write_partitions(root, key, office, parts)}
+        del groups, parts
+    out["obligations"] = {  # listed after the record tables, as before
+        "rows": rows,
+        "snapshots": sorted(d.isoformat() for d in days),
+        **counts,
     }
     if not with_phones:
         office_row = {**office_row, "master": mask_text(office_row["master"])}

@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -52,40 +53,57 @@ def arrow_schema(sheet: schema.SheetDef) -> pa.Schema:
     return pa.schema(fields)
 
 
+_BATCH = 65_536  # records turned into Arrow at a time: the Python lists of one batch, not all
+
+
 def records_table(
     sheet: schema.SheetDef,
     records: Iterable[Record],
-    transform: Callable[[str, object], object] | None = None,
+    transform: Callable[[str, list], list] | None = None,
 ) -> pa.Table:
-    """Records → a typed table; ``transform(key, value)`` may rewrite a value (masking): each
-    field, each unreadable text and the source file and sheet names."""
+    """Records → a typed table; ``transform(key, values)`` may rewrite a column (masking): each
+    field's column, each unreadable text (as a column of one) and the source file and sheet
+    names. It gets the column's values, None included, and gives back as many."""
     keys = sheet.keys
-    cols: dict[str, list] = {k: [] for k in keys}
-    bad_col, files, sheets, rows = [], [], [], []
-    for rec in records:
-        d = rec.__dict__
-        for k in keys:
-            v = d[k]
-            cols[k].append(transform(k, v) if transform and v is not None else v)
-        bad = d["bad"]
-        bad_col.append(
-            sorted((k, transform(k, v) if transform else v) for k, v in bad.items())
-            if bad
-            else None
-        )
-        s = d["src"]
-        file, sheet_name = (s.file, s.sheet) if s else (None, None)
+    target = arrow_schema(sheet)
+    fields = itemgetter(*keys) if len(keys) > 1 else (lambda d: (d[keys[0]],))
+
+    def unreadable(bad: dict) -> list | None:
+        if not bad:
+            return None
+        if transform:
+            return sorted((k, transform(k, [v])[0]) for k, v in bad.items())
+        return sorted(bad.items())
+
+    records = records if isinstance(records, list) else list(records)
+    batches = []
+    for at in range(0, len(records), _BATCH):
+        dicts = [rec.__dict__ for rec in records[at : at + _BATCH]]
+        cols: list = list(zip(*map(fields, dicts)))  # one pass over the records, then columns
+        if transform:
+            cols = [transform(k, list(col)) for k, col in zip(keys, cols)]
+        srcs = [d["src"] for d in dicts]
+        files = [s.file if s else None for s in srcs]
+        sheets = [s.sheet if s else None for s in srcs]
         if transform:  # a file or sheet name may hold a phone too (张伟_13800001111.xlsx)
-            file = transform("source_file", file) if file else file
-            sheet_name = transform("source_sheet", sheet_name) if sheet_name else sheet_name
-        files.append(file)
-        sheets.append(sheet_name)
-        rows.append(s.row if s else None)
-    arrays = [*(cols[k] for k in keys), bad_col, files, sheets, rows]
-    return pa.Table.from_arrays(
-        [pa.array(a, type=f.type) for a, f in zip(arrays, arrow_schema(sheet))],
-        schema=arrow_schema(sheet),
-    )
+            files = transform("source_file", files)
+            sheets = transform("source_sheet", sheets)
+        arrays = [
+            *cols,
+            [unreadable(d["bad"]) if d["bad"] else None for d in dicts],
+            files,
+            sheets,
+            [s.row if s else None for s in srcs],
+        ]
+        batches.append(
+            pa.RecordBatch.from_arrays(
+                [pa.array(a, type=f.type) for a, f in zip(arrays, target)], schema=target
+            )
+        )
+    if not batches:
+        return target.empty_table()
+    # batches of a multiple of 1024 rows (the Parquet writer's own batch): same bytes as one
+    return pa.Table.from_batches(batches, schema=target)
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
@@ -123,19 +141,22 @@ def write_partitions(
     root: Path,
     table_name: str,
     office: str,
-    parts: Mapping[Any, pa.Table],  # (name, value) → part, or None → one unpartitioned table
+    # (name, value) → part, or None → one unpartitioned table; a part may be a function that
+    # makes it, called when it is written (one part's table held at a time)
+    parts: Mapping[Any, pa.Table | Callable[[], pa.Table]],
     keep_others: bool = False,
 ) -> dict[str, int]:
     """Write each partition of one office whose bytes differ; drop the office's partitions not
     written this time (unless ``keep_others``: obligation snapshots of other days stay)."""
     counts = {"written": 0, "unchanged": 0, "removed": 0}
     wanted = set()
-    for part, table in sorted(
-        parts.items(), key=lambda kv: (kv[0] is None or kv[0][1] is None, str(kv[0]))
-    ):
+    for part in sorted(parts, key=lambda p: (p is None or p[1] is None, str(p))):
         folder = partition_dir(root, table_name, office, part)
         wanted.add(folder.name)
-        changed = replace_if_changed(folder / PART_FILE, parquet_bytes(table))
+        table = parts[part]
+        data = parquet_bytes(table if isinstance(table, pa.Table) else table())
+        del table
+        changed = replace_if_changed(folder / PART_FILE, data)
         counts["written" if changed else "unchanged"] += 1
     office_dir = root / table_name / f"office={office}"
     if not keep_others and office_dir.is_dir():

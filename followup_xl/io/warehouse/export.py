@@ -220,37 +220,33 @@ def obligations_table(
     column = getattr(mask, "column", None) or (
         (lambda values: [mask(v) for v in values]) if mask is not None else None
     )
-    fields = attrgetter(*_OBLIGATION_FIELDS)
+    fields = attrgetter(*_OBLIGATION_FIELDS, "reason")
     said: dict[int, str] = {}  # a reason object (shared by many obligations) → its words
     listed: dict[tuple, list] = {}  # a tuple of call types or flags → as a (masked) list
     batches = []
     for at in range(0, len(obligations), _BATCH):
-        part = obligations[at : at + _BATCH]
-        cols = dict(zip(_OBLIGATION_FIELDS, map(list, zip(*map(fields, part)))))
-        reasons = []
-        for o in part:  # the obligations are alive all along: an object's id is not reused
-            found = said.get(id(o.reason))
-            if found is None:
-                found = said[id(o.reason)] = words(o.reason)
-            reasons.append(found)
-        cols["reason"] = reasons
+        cols = dict(
+            zip((*_OBLIGATION_FIELDS, "reason"), zip(*map(fields, obligations[at : at + _BATCH])))
+        )
+        # the obligations are alive all along: a reason object's id is not reused meanwhile
+        reasons = cols["reason"]
+        new = {id(r): r for r in reasons if id(r) not in said}
+        said.update((key, words(reason)) for key, reason in new.items())
+        cols["reason"] = list(map(said.__getitem__, map(id, reasons)))
         if column is not None:
             for name in TEXT_COLUMNS:
-                cols[name] = column(cols[name])
+                cols[name] = column(list(cols[name]))
         for name in LIST_COLUMNS:
             col = cols[name]
             try:
-                cols[name] = [listed[v] if v in listed else _listed(listed, v, mask) for v in col]
+                for value in set(col).difference(listed):
+                    listed[value] = [mask(x) for x in value] if mask is not None else list(value)
+                cols[name] = list(map(listed.__getitem__, col))
             except TypeError:  # not a tuple of texts: one at a time
                 cols[name] = [[mask(x) for x in v] if mask else list(v) for v in col]
         batches.append(pa.RecordBatch.from_pydict(cols, schema=OBLIGATION_SCHEMA))
     # batches of a multiple of 1024 rows (the Parquet writer's own batch): same bytes as one
     return pa.Table.from_batches(batches, schema=OBLIGATION_SCHEMA)
-
-
-def _listed(listed: dict[tuple, list], value: tuple, mask: Callable[[Any], Any] | None) -> list:
-    listed[value] = found = [mask(x) for x in value] if mask is not None else list(value)
-    return found
 
 
 def _sort_key(rec):

@@ -156,6 +156,7 @@ def write_partitions(
         table = parts[part]
         data = parquet_bytes(table if isinstance(table, pa.Table) else table())
         del table
+        pa.default_memory_pool().release_unused()  # the table's memory back to the system now
         changed = replace_if_changed(folder / PART_FILE, data)
         counts["written" if changed else "unchanged"] += 1
     office_dir = root / table_name / f"office={office}"

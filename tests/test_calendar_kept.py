@@ -79,14 +79,12 @@ def fresh(monkeypatch, tmp_path):
     """The calendar's in-process caches emptied, its copy kept in tmp_path."""
     monkeypatch.setattr(calendar, "DATA", tmp_path)
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    for f in (
-        calendar._tables,
-        calendar._year,
-        calendar.festival_days,
-        calendar.last_official_year,
-    ):
-        f.cache_clear()
+    _forget()
     yield tmp_path
+    _forget()
+
+
+def _forget() -> None:
     for f in (
         calendar._tables,
         calendar._year,

@@ -420,6 +420,15 @@ def test_an_office_rule_typed_into_the_master_goes_round_merge_split_and_rules(c
     assert "X1" in text and "安装回访" in text
 
 
+def _approve_all(master, approved):
+    """The manager writes 是 beside every 待批准 line and saves the master under ``approved``."""
+    wb = openpyxl.load_workbook(master)
+    for row in wb["待批准"].iter_rows(min_row=2):
+        row[8].value = "是"
+    wb.save(approved)
+    return approved
+
+
 def test_a_staff_books_office_rule_waits_for_the_managers_yes(cli, tmp_path):
     inbox = tmp_path / "收件箱"
     _staff_books(inbox)
@@ -435,11 +444,7 @@ def test_a_staff_books_office_rule_waits_for_the_managers_yes(cli, tmp_path):
         ("follow_up_rule", "X1")
     }
     assert "X1" not in [r.code for r in read_book(week2).follow_up_rules]
-    wb = openpyxl.load_workbook(week2)
-    for row in wb["待批准"].iter_rows(min_row=2):
-        row[8].value = "是"
-    approved = tmp_path / "第2周总表_已批.xlsx"
-    wb.save(approved)
+    approved = _approve_all(week2, tmp_path / "第2周总表_已批.xlsx")
     week3 = tmp_path / "第3周总表.xlsx"
     code, res = cli.json("merge", "--master", approved, inbox, "-o", week3, "--as-of", "2026-03-16")
     assert code == 0, res
@@ -509,11 +514,7 @@ def test_a_rules_setting_the_manager_approves_is_the_one_in_force(cli, tmp_path)
     assert [(c["kind"], c["id"], c["new"]) for c in res["changes"]] == [
         ("rule", "投诉处理后回访天数", "5")
     ]
-    wb = openpyxl.load_workbook(week2)
-    for row in wb["待批准"].iter_rows(min_row=2):
-        row[8].value = "是"
-    approved = tmp_path / "第2周总表_已批.xlsx"
-    wb.save(approved)
+    approved = _approve_all(week2, tmp_path / "第2周总表_已批.xlsx")
     week3 = tmp_path / "第3周总表.xlsx"
     code, res = cli.json("merge", "--master", approved, inbox, "-o", week3, "--as-of", "2026-03-23")
     assert code == 0, res

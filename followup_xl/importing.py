@@ -543,6 +543,27 @@ class Importer:
     def _assume(self, key: str) -> None:
         self.result.assumed[key] = self.result.assumed.get(key, 0) + 1
 
+    def _years_given(self, rec, assumed: str):
+        """``rec`` with each date typed without its year (in ``bad``) read as ``_with_year``."""
+        days = {
+            k: day
+            for k, v in rec.bad.items()
+            if rec.SHEET.column(k).type is schema.ColType.DATE and (day := self._with_year(v))
+        }
+        if not days:
+            return rec
+        for _ in days:
+            self._assume(assumed)
+        values = {k: getattr(rec, k) for k in rec.SHEET.keys if getattr(rec, k) is not None}
+        bad = {k: v for k, v in rec.bad.items() if k not in days}
+        return type(rec).build(rec.src, bad, rec.extra, {**values, **days})
+
+    def _with_year(self, text: object) -> dt.date | None:
+        """A day typed without its year (11.26, 11月26日): the latest such day up to the import's
+        day (dating.latest_year, as the staff-book reader reads it); None for anything else."""
+        md = re.fullmatch(r"(\d{1,2})[月\-./](\d{1,2})日?", str(text).strip())
+        return latest_year(int(md.group(1)), int(md.group(2)), self.today) if md else None
+
     def _phone(self, value) -> str | None:
         if value in ("", None):
             return None
@@ -590,7 +611,16 @@ class Importer:
         return cid, outcome, like, why
 
     def take_book(self, book: Book) -> None:
-        """Sheets the reader recognised, as they are; their customers go through ``identify``."""
+        """Sheets the reader recognised, as they are; their customers go through ``identify``.
+        A date typed without its year is given the latest such year, and said (补)."""
+        for key, assumed in (
+            ("customers", "customers.date_year"),
+            ("calls", "calls.call_date_year"),
+            ("events", "events.date_year"),
+        ):
+            records = book.records(key)
+            for n, rec in enumerate(records):
+                records[n] = self._years_given(rec, assumed)
         kept = []
         for c in book.customers:
             sheet, row = (c.src.sheet, c.src.row or 0) if c.src else ("", 0)
@@ -841,6 +871,11 @@ class Importer:
         bad: dict[str, str] = {}
         for k, v in raw.items():
             _put(values, bad, schema.CUSTOMERS, k, v, self.parse)
+        for k in [k for k in bad if schema.CUSTOMERS.column(k).type is schema.ColType.DATE]:
+            if day := self._with_year(bad[k]):  # 11.26: the latest such day, as the reader does
+                values[k] = day
+                del bad[k]
+                self._assume("customers.date_year")
         if "phone" in bad and self.defaults.area:
             local = parse_phone(bad["phone"], self.defaults.area)
             if isinstance(local, str) and type(local) is not Unreadable:

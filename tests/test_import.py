@@ -413,3 +413,28 @@ def test_a_customer_whose_name_starts_like_a_total_is_a_customer(name):
     assert (
         _totals_row([None, "合计：12 条"]) and _totals_row(["Total", 3]) and _totals_row(["小计"])
     )
+
+
+def test_customer_dates_without_a_year_are_given_the_latest_and_said(cli, tmp_path):
+    """A customer list whose headers the reader knows (taken as it is) and a hand-made one: a
+    登记日期 of 11.26 or 12月28日, imported on 2027-01-05, is 2026-11-26 / 2026-12-28 (never a
+    day to come), counted under assumed and said (补); a 2026年3月 without a day stays as typed
+    for validate to name."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "名单"
+    for row in (
+        ["客户名称", "联系电话", "建档日期", "最近成交日期"],
+        ["华强电子", "13800138000", "11.26", "2026年3月"],
+        ["白云物业", "13800138001", "12月28日", None],
+    ):
+        ws.append(row)
+    wb.save(tmp_path / "名单.xlsx")
+    src, new = str(tmp_path / "名单.xlsx"), str(tmp_path / "new.xlsx")
+    code, out = cli.json("import", src, "-o", new, "--as-of", "2027-01-05")
+    assert code == 0 and out["assumed"]["customers.date_year"] == 2
+    book = read_book(new)
+    got = {c.name: (c.created, c.bad.get("last_deal")) for c in book.customers}
+    assert got == {"华强电子": (D(2026, 11, 26), "2026年3月"), "白云物业": (D(2026, 12, 28), None)}
+    again = ["import", src, "-o", str(tmp_path / "again.xlsx"), "--as-of", "2027-01-05"]
+    assert "补：2 个客户日期" in CliRunner().invoke(main, again).output

@@ -48,7 +48,7 @@ def custom_obligations(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
     """Every office rule's obligations for one customer (rules that name classes skip others)."""
     klass = cr.customer.klass or ctx.policy.default_class
     for rule in ctx.table.custom():
-        if rule.classes and klass not in rule.classes:
+        if not _for_class(rule, klass):
             continue
         if rule.trigger == EVENT:
             yield from _events(ctx, cr, rule)
@@ -58,22 +58,31 @@ def custom_obligations(ctx: Context, cr: CustomerRecords) -> Iterator[Obligation
             yield from _calls(ctx, cr, rule)
 
 
-def first_event_rule(ctx: Context, etype: str | None, klass: str) -> FollowUpRule | None:
-    """The first office row (in table order) an event of ``etype`` starts for a customer of
-    ``klass``: the one whose date the staff book's 应回访日期 shows (policy.event_first_due)."""
-    for rule in ctx.table.custom():
-        named = rule.trigger == EVENT and etype and rule.trigger_value == etype
-        if named and (not rule.classes or klass in rule.classes):
-            return rule
-    return None
+def _for_class(rule: FollowUpRule, klass: str) -> bool:
+    """The row applies to a customer of ``klass`` (a row naming no 客户类别 to every customer)."""
+    return not rule.classes or klass in rule.classes
+
+
+def first_event_rule(ctx: Context, ev: Event, klass: str) -> FollowUpRule | None:
+    """The first office row (in table order) ``ev`` starts for a customer of ``klass``: the one
+    whose date the staff book's 应回访日期 shows (policy.event_first_due)."""
+    etype = event_type_of(ev)
+    named = [r for r in ctx.table.custom() if r.trigger == EVENT and r.trigger_value == etype]
+    return next((rule for rule in named if etype and _for_class(rule, klass)), None)
+
+
+def _typed(rec: Event | Call, key: str) -> str | None:
+    """A dropdown field's value, or the text typed in it (an office's own type, 安装)."""
+    value = getattr(rec, key)
+    if value:
+        return value
+    raw = rec.bad.get(key)
+    return str(raw).strip() if raw else None
 
 
 def event_type_of(ev: Event) -> str | None:
-    """The event's 事项类型: a dropdown value, or the text typed (an office's own type, 安装)."""
-    if ev.event_type:
-        return ev.event_type
-    raw = ev.bad.get("event_type")
-    return str(raw).strip() if raw else None
+    """The event's 事项类型, an office's own included."""
+    return _typed(ev, "event_type")
 
 
 def _events(ctx: Context, cr: CustomerRecords, rule: FollowUpRule) -> Iterator[Obligation]:
@@ -213,11 +222,8 @@ def _satisfy(
 
 
 def _call_type(call: Call) -> str | None:
-    """The call's 回访类型: a dropdown value, or the text typed (an office's own type, 安装)."""
-    if call.call_type:
-        return call.call_type
-    raw = call.bad.get("call_type")
-    return str(raw).strip() if raw else None
+    """The call's 回访类型, an office's own included."""
+    return _typed(call, "call_type")
 
 
 def _src(cr: CustomerRecords) -> str:

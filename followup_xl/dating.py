@@ -19,7 +19,8 @@ from .messages import Message, message
 from .models import Book, Record
 from .schema import ColType
 
-_YEARLESS = re.compile(r"^\s*(\d{1,2})\s*(?:月|[-/])\s*(\d{1,2})\s*[日号]?\s*$")
+# 11月26日, 11-26, 11/26 and 11.26 (as offices write it; a cell typed so in Excel stays text)
+_YEARLESS = re.compile(r"^\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*[日号]?\s*$")
 
 
 def yearless(raw: object) -> tuple[int, int] | None:

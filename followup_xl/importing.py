@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
-from .dating import latest_year
+from .dating import latest_year, yearless
 from .messages import Message, message, render
 from .models import Book, Call, Customer, Source
 from .normalize import Unreadable, parse_phone, parser_for
@@ -561,8 +561,8 @@ class Importer:
     def _with_year(self, text: object) -> dt.date | None:
         """A day typed without its year (11.26, 11月26日): the latest such day up to the import's
         day (dating.latest_year, as the staff-book reader reads it); None for anything else."""
-        md = re.fullmatch(r"(\d{1,2})[月\-./](\d{1,2})日?", str(text).strip())
-        return latest_year(int(md.group(1)), int(md.group(2)), self.today) if md else None
+        md = yearless(text)
+        return latest_year(*md, self.today) if md else None
 
     def _phone(self, value) -> str | None:
         if value in ("", None):
@@ -959,12 +959,10 @@ class Importer:
             and re.fullmatch(r"\d{1,2}日?", raw["call_date"])
         ):
             raw["call_date"] = f"{month[0]}-{month[1]:02d}-{int(raw['call_date'].rstrip('日')):02d}"
-        elif isinstance(raw.get("call_date"), str) and (
-            md := re.fullmatch(r"(\d{1,2})[月\-./](\d{1,2})日?", raw["call_date"].strip())
-        ):
+        elif md := yearless(raw.get("call_date")):
             if month:  # a month's sheet says the year
-                raw["call_date"] = f"{month[0]}年{md.group(1)}月{md.group(2)}日"
-            elif day := latest_year(int(md.group(1)), int(md.group(2)), self.today):
+                raw["call_date"] = f"{month[0]}-{md[0]:02d}-{md[1]:02d}"
+            elif day := self._with_year(raw["call_date"]):
                 # no year anywhere: the most recent such day (a call is never in the future;
                 # 12.28 typed last December is last year's, imported in January)
                 raw["call_date"] = day.isoformat()

@@ -443,7 +443,7 @@ def event_first_due(ctx: Context, ev: Event, klass: str | None = None) -> dt.dat
 
 def event_first(ctx: Context, ev: Event, klass: str | None = None) -> tuple[dt.date | None, str]:
     """(event_first_due, the code of the rule that dates it: "" when none does)."""
-    from .custom_rules import due_after, event_type_of, first_event_rule
+    from .custom_rules import due_after, first_event_rule
 
     d = ev.event_date
     if ev.event_type in duties.EVENT_DUTIES:  # 入伙, 突发事件 (P17, P18)
@@ -451,7 +451,7 @@ def event_first(ctx: Context, ev: Event, klass: str | None = None) -> tuple[dt.d
     if d is None or ev.anonymous or reply_only(ev):
         return None, ""
     if ev.event_type not in EVENT_RULES:
-        row = first_event_rule(ctx, event_type_of(ev), klass or ctx.policy.default_class)
+        row = first_event_rule(ctx, ev, klass or ctx.policy.default_class)
         return (due_after(ctx, row, d), row.code) if row else (None, "")
     rule = EVENT_RULES[ev.event_type][0]
     if not ctx.table.enabled(rule):

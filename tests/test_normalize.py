@@ -176,3 +176,25 @@ def test_an_extension_on_a_mobile_or_on_nothing_is_unreadable(typed):
     from followup_xl.normalize import Unreadable, parse_phone
 
     assert isinstance(parse_phone(typed), Unreadable) and parse_phone(typed) == typed
+
+
+@pytest.mark.parametrize(
+    "typed,md",
+    [
+        ("11月26日", (11, 26)),
+        ("11-26", (11, 26)),
+        ("11/26", (11, 26)),
+        ("11.26", (11, 26)),
+        ("１１．２６", (11, 26)),
+        ("3月5号", (3, 5)),
+        ("2026.11.26", None),
+        ("11.2.6", None),
+        (11.26, None),
+    ],
+)
+def test_a_date_typed_without_its_year_is_recognised_as_offices_write_it(typed, md):
+    """dating.yearless, the one reading of a yearless date (the reader, validate, merge and
+    import use it): 11.26 typed as text is 26 November; typed as a number it is no date."""
+    from followup_xl.dating import yearless
+
+    assert yearless(typed) == md

@@ -415,26 +415,43 @@ def test_a_customer_whose_name_starts_like_a_total_is_a_customer(name):
     )
 
 
-def test_customer_dates_without_a_year_are_given_the_latest_and_said(cli, tmp_path):
-    """A customer list whose headers the reader knows (taken as it is) and a hand-made one: a
-    登记日期 of 11.26 or 12月28日, imported on 2027-01-05, is 2026-11-26 / 2026-12-28 (never a
-    day to come), counted under assumed and said (补); a 2026年3月 without a day stays as typed
-    for validate to name."""
+def one_sheet(path, title: str, rows: list) -> Path:
+    """A workbook of one sheet ``title`` holding ``rows``, as an office keeps a list."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "名单"
-    for row in (
-        ["客户名称", "联系电话", "建档日期", "最近成交日期"],
-        ["华强电子", "13800138000", "11.26", "2026年3月"],
-        ["白云物业", "13800138001", "12月28日", None],
-    ):
+    ws.title = title
+    for row in rows:
         ws.append(row)
-    wb.save(tmp_path / "名单.xlsx")
-    src, new = str(tmp_path / "名单.xlsx"), str(tmp_path / "new.xlsx")
-    code, out = cli.json("import", src, "-o", new, "--as-of", "2027-01-05")
-    assert code == 0 and out["assumed"]["customers.date_year"] == 2
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "head,layout",
+    [
+        (["客户名称", "联系电话", "建档日期", "最近成交日期"], "taken"),  # the reader's own headers
+        (["单位名称", "联系方式", "建档日期", "最近成交日期", "第一次回访"], "wide"),  # hand-made
+    ],
+)
+def test_customer_dates_without_a_year_are_given_the_latest_and_said(cli, tmp_path, head, layout):
+    """Whether the reader knows the list or import reads it as hand-made: a 建档日期 of 11.26 or
+    12月28日, imported on 2027-01-05, is 2026-11-26 / 2026-12-28 (never a day to come), counted
+    under assumed and said (补); a 2026年3月 without a day stays as typed for validate to name."""
+    src = one_sheet(
+        tmp_path / "名单.xlsx",
+        "名单",
+        [
+            head,
+            ["华强电子", "13800138000", "11.26", "2026年3月", *[None] * (len(head) - 4)],
+            ["白云物业", "13800138001", "12月28日", None, *[None] * (len(head) - 4)],
+        ],
+    )
+    new = str(tmp_path / "new.xlsx")
+    code, out = cli.json("import", str(src), "-o", new, "--as-of", "2027-01-05")
+    assert code == 0 and out["sheets"] == {"名单": layout}
+    assert out["assumed"]["customers.date_year"] == 2
     book = read_book(new)
     got = {c.name: (c.created, c.bad.get("last_deal")) for c in book.customers}
     assert got == {"华强电子": (D(2026, 11, 26), "2026年3月"), "白云物业": (D(2026, 12, 28), None)}
-    again = ["import", src, "-o", str(tmp_path / "again.xlsx"), "--as-of", "2027-01-05"]
+    again = ["import", str(src), "-o", str(tmp_path / "again.xlsx"), "--as-of", "2027-01-05"]
     assert "补：2 个客户日期" in CliRunner().invoke(main, again).output

@@ -435,7 +435,10 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
         "*",
     ): "the 回访规则 table's values (触发, 单位, 回访人, 方式) and default rows, as the sheet spells them",
     ("policy.py", "<module>"): "the event types and the 回访类型 values each rule matches",
-    ("calendar.py", "<module>"): "the festival names holidays.China(language='zh_CN') gives",
+    (
+        "calendar.py",
+        "<module>",
+    ): "the festival names holidays.China(language='zh_CN') gives, and their short names",
     ("duties.py", "<module>"): "the event types, 回访类型, 状态 values and separators P16–P23 read",
     (
         "formulas.py",

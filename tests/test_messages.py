@@ -423,10 +423,6 @@ CHINESE_DATA: dict[tuple[str, str], str] = {
     ("normalize.py", "<module>"): "转, how a landline's extension is written (0755-26881234转8001)",
     ("importing.py", "Defaults"): "the 回访方式/回访类型 an imported call defaults to",
     ("importing.py", "split_repeated"): "the word 回访 in a tracker's 第N次回访 headers",
-    (
-        "importing.py",
-        "Importer._call",
-    ): "a tracker's 月/日 date rebuilt with 年 for the date parser",
     ("settings.py", "Policy"): "each setting's name on the 规则 sheet, its values, the default SMS",
     ("settings.py", "Policy._known_levels"): "the complaint levels (投诉等级 values)",
     ("settings.py", "setting_text"): "是/否, a yes/no setting as the 规则 sheet shows it",
